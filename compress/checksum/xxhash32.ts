@@ -1,0 +1,236 @@
+/**
+ * xxHash32 (XXH32), the checksum of the LZ4 frame format: header, block and content checksums
+ * (lz4_Frame_format.md). Implemented from the xxHash specification (doc/xxhash_spec.md, "XXH32
+ * Algorithm Description"): four 32-bit lanes over 16-byte stripes, then a tail and an avalanche.
+ *
+ * Everything is 32-bit integer math: `Math.imul` for the multiplications, `>>> 0` to read the
+ * unsigned result, little-endian lanes assembled with shifts.
+ *
+ * @module
+ */
+
+const P1 = 0x9e3779b1 | 0;
+const P2 = 0x85ebca77 | 0;
+const P3 = 0xc2b2ae3d | 0;
+const P4 = 0x27d4eb2f | 0;
+const P5 = 0x165667b1 | 0;
+
+/** Folds the lanes, length and the tail `data[i, end)` into the final hash (spec steps 4-6). */
+function finish(acc: number, data: Uint8Array, i: number, end: number): number {
+  let h = acc | 0;
+  while (i + 4 <= end) {
+    const lane = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
+    h = (h + Math.imul(lane, P3)) | 0;
+    h = Math.imul((h << 17) | (h >>> 15), P4);
+    i += 4;
+  }
+  while (i < end) {
+    h = (h + Math.imul(data[i], P5)) | 0;
+    h = Math.imul((h << 11) | (h >>> 21), P1);
+    i++;
+  }
+  h ^= h >>> 15;
+  h = Math.imul(h, P2);
+  h ^= h >>> 13;
+  h = Math.imul(h, P3);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Computes the xxHash32 of `data` in one call.
+ *
+ * @param data the bytes to hash
+ * @param seed a 32-bit seed (LZ4 frames use 0)
+ * @returns the hash as an unsigned 32-bit integer
+ *
+ * @example
+ * ```ts
+ * import { xxhash32 } from "./xxhash32.ts";
+ * console.log(xxhash32(new Uint8Array(0)).toString(16)); // "2cc5d05"
+ * ```
+ */
+export function xxhash32(data: Uint8Array, seed = 0): number {
+  const n = data.length;
+  let i = 0;
+  let acc: number;
+  if (n >= 16) {
+    let v1 = (seed + P1 + P2) | 0;
+    let v2 = (seed + P2) | 0;
+    let v3 = seed | 0;
+    let v4 = (seed - P1) | 0;
+    const limit = n - 16;
+    while (i <= limit) {
+      let lane = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
+      v1 = (v1 + Math.imul(lane, P2)) | 0;
+      v1 = Math.imul((v1 << 13) | (v1 >>> 19), P1);
+      lane = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
+      v2 = (v2 + Math.imul(lane, P2)) | 0;
+      v2 = Math.imul((v2 << 13) | (v2 >>> 19), P1);
+      lane = data[i + 8] | (data[i + 9] << 8) | (data[i + 10] << 16) | (data[i + 11] << 24);
+      v3 = (v3 + Math.imul(lane, P2)) | 0;
+      v3 = Math.imul((v3 << 13) | (v3 >>> 19), P1);
+      lane = data[i + 12] | (data[i + 13] << 8) | (data[i + 14] << 16) | (data[i + 15] << 24);
+      v4 = (v4 + Math.imul(lane, P2)) | 0;
+      v4 = Math.imul((v4 << 13) | (v4 >>> 19), P1);
+      i += 16;
+    }
+    acc = (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) +
+      ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) | 0;
+  } else {
+    acc = (seed + P5) | 0;
+  }
+  // The input length is added modulo 2^32 (spec step 4).
+  acc = (acc + n) | 0;
+  return finish(acc, data, i, n);
+}
+
+/**
+ * Incremental xxHash32: feed the data in any number of pieces, then read the digest. The result
+ * equals {@link xxhash32} of the concatenated pieces. Used for the LZ4 frame content checksum,
+ * which covers content that arrives as a stream.
+ *
+ * @example
+ * ```ts
+ * import { XxHash32, xxhash32 } from "./xxhash32.ts";
+ * const bytes = new TextEncoder().encode("hello, streaming world");
+ * const h = new XxHash32();
+ * h.update(bytes.subarray(0, 5));
+ * h.update(bytes.subarray(5));
+ * console.log(h.digest() === xxhash32(bytes)); // true
+ * ```
+ */
+export class XxHash32 {
+  #seed: number;
+  #v1 = 0;
+  #v2 = 0;
+  #v3 = 0;
+  #v4 = 0;
+  /** Total length hashed so far, modulo 2^32 (the spec adds it modulo 2^32). */
+  #total = 0;
+  /** True once at least 16 bytes were seen: the lanes are in use. */
+  #large = false;
+  /** Up to 15 bytes that do not fill a stripe yet. */
+  #mem = new Uint8Array(16);
+  #memSize = 0;
+
+  /**
+   * @param seed a 32-bit seed (LZ4 frames use 0)
+   */
+  constructor(seed = 0) {
+    this.#seed = seed | 0;
+    this.reset();
+  }
+
+  /**
+   * Starts over with the same seed, so one instance can hash many inputs.
+   *
+   * @example
+   * ```ts
+   * import { XxHash32 } from "./xxhash32.ts";
+   * const h = new XxHash32();
+   * h.update(new Uint8Array([1, 2, 3]));
+   * h.reset();
+   * console.log(h.digest().toString(16)); // "2cc5d05", the hash of nothing
+   * ```
+   */
+  reset(): void {
+    const seed = this.#seed;
+    this.#v1 = (seed + P1 + P2) | 0;
+    this.#v2 = (seed + P2) | 0;
+    this.#v3 = seed;
+    this.#v4 = (seed - P1) | 0;
+    this.#total = 0;
+    this.#large = false;
+    this.#memSize = 0;
+  }
+
+  /**
+   * Adds `chunk` to the hashed data. The chunk is not retained.
+   *
+   * @param chunk the next bytes
+   * @returns this hasher, for chaining
+   *
+   * @example
+   * ```ts
+   * import { XxHash32 } from "./xxhash32.ts";
+   * const digest = new XxHash32().update(new Uint8Array([1])).update(new Uint8Array([2])).digest();
+   * console.log(typeof digest); // "number"
+   * ```
+   */
+  update(chunk: Uint8Array): this {
+    const n = chunk.length;
+    if (n === 0) return this;
+    this.#total = (this.#total + n) | 0;
+    if (this.#memSize + n < 16) {
+      this.#mem.set(chunk, this.#memSize);
+      this.#memSize += n;
+      return this;
+    }
+    this.#large = true;
+    let i = 0;
+    if (this.#memSize > 0) {
+      const take = 16 - this.#memSize;
+      this.#mem.set(chunk.subarray(0, take), this.#memSize);
+      this.#stripes(this.#mem, 0, 16);
+      this.#memSize = 0;
+      i = take;
+    }
+    const stripeEnd = i + ((n - i) & ~15);
+    if (stripeEnd > i) this.#stripes(chunk, i, stripeEnd);
+    if (stripeEnd < n) {
+      this.#mem.set(chunk.subarray(stripeEnd), 0);
+      this.#memSize = n - stripeEnd;
+    }
+    return this;
+  }
+
+  /** Consumes whole 16-byte stripes of `data[i, end)`; `end - i` is a multiple of 16. */
+  #stripes(data: Uint8Array, i: number, end: number): void {
+    let v1 = this.#v1, v2 = this.#v2, v3 = this.#v3, v4 = this.#v4;
+    while (i < end) {
+      let lane = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
+      v1 = (v1 + Math.imul(lane, P2)) | 0;
+      v1 = Math.imul((v1 << 13) | (v1 >>> 19), P1);
+      lane = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
+      v2 = (v2 + Math.imul(lane, P2)) | 0;
+      v2 = Math.imul((v2 << 13) | (v2 >>> 19), P1);
+      lane = data[i + 8] | (data[i + 9] << 8) | (data[i + 10] << 16) | (data[i + 11] << 24);
+      v3 = (v3 + Math.imul(lane, P2)) | 0;
+      v3 = Math.imul((v3 << 13) | (v3 >>> 19), P1);
+      lane = data[i + 12] | (data[i + 13] << 8) | (data[i + 14] << 16) | (data[i + 15] << 24);
+      v4 = (v4 + Math.imul(lane, P2)) | 0;
+      v4 = Math.imul((v4 << 13) | (v4 >>> 19), P1);
+      i += 16;
+    }
+    this.#v1 = v1;
+    this.#v2 = v2;
+    this.#v3 = v3;
+    this.#v4 = v4;
+  }
+
+  /**
+   * Returns the hash of everything added so far. Does not change the state: more data may be
+   * added afterwards.
+   *
+   * @returns the hash as an unsigned 32-bit integer
+   *
+   * @example
+   * ```ts
+   * import { XxHash32 } from "./xxhash32.ts";
+   * console.log(new XxHash32().digest().toString(16)); // "2cc5d05"
+   * ```
+   */
+  digest(): number {
+    let acc: number;
+    if (this.#large) {
+      const v1 = this.#v1, v2 = this.#v2, v3 = this.#v3, v4 = this.#v4;
+      acc = (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) +
+        ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) | 0;
+    } else {
+      acc = (this.#seed + P5) | 0;
+    }
+    acc = (acc + this.#total) | 0;
+    return finish(acc, this.#mem, 0, this.#memSize);
+  }
+}

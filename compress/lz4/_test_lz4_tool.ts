@@ -1,0 +1,137 @@
+/**
+ * Test helpers: run the reference `lz4` command line tool and make seeded test data.
+ * Private to the tests (excluded from publishing by the `_test_` prefix).
+ *
+ * @module
+ */
+
+/** Runs `lz4 <args>` with `input` on stdin; returns stdout. Fails loudly if the tool is absent. */
+export async function lz4Tool(args: string[], input: Uint8Array): Promise<Uint8Array> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("lz4", {
+      args: ["-q", ...args],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new Error(
+        "the `lz4` command line tool is required by the LZ4 interop tests but is not installed " +
+          "(Debian/Ubuntu: apt-get install lz4)",
+      );
+    }
+    throw e;
+  }
+  const writer = child.stdin.getWriter();
+  const writing = writer.write(input).then(() => writer.close());
+  const out = await child.output();
+  await writing;
+  if (!out.success) {
+    throw new Error(
+      `lz4 ${args.join(" ")} failed (${out.code}): ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return out.stdout;
+}
+
+/** A small seeded PRNG (mulberry32): deterministic test data and fuzz cases. */
+export class Rng {
+  #s: number;
+  constructor(seed: number) {
+    this.#s = seed | 0;
+  }
+  /** A uniform unsigned 32-bit integer. */
+  u32(): number {
+    this.#s = (this.#s + 0x6d2b79f5) | 0;
+    let t = this.#s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor((this.u32() / 4294967296) * n);
+  }
+  /** `n` uniformly random bytes. */
+  bytes(n: number): Uint8Array {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = this.u32() & 0xff;
+    return b;
+  }
+}
+
+/** JSON rows like an API response: the typical payload of avx-http. */
+export function jsonRows(rows: number, seed = 1): Uint8Array {
+  const rng = new Rng(seed);
+  const cities = ["Lisbon", "Porto", "Berlin", "São Paulo", "Tokyo", "Nairobi", "Toronto"];
+  const out: unknown[] = [];
+  for (let i = 0; i < rows; i++) {
+    out.push({
+      id: i,
+      user: `user_${rng.int(100000)}`,
+      city: cities[rng.int(cities.length)],
+      score: rng.int(1000000) / 100,
+      active: rng.int(2) === 1,
+      tags: ["a", "bb", "ccc"].slice(0, rng.int(4)),
+      ts: new Date(1700000000000 + rng.int(1e9)).toISOString(),
+    });
+  }
+  return new TextEncoder().encode(JSON.stringify(out));
+}
+
+/**
+ * Data of many shapes: random, repetitive, runs, text-like, small alphabets, mixtures.
+ * `kind` picks the shape, `n` the length.
+ */
+export function shapedData(rng: Rng, kind: number, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  switch (kind % 7) {
+    case 0: // incompressible
+      for (let i = 0; i < n; i++) b[i] = rng.u32() & 0xff;
+      break;
+    case 1: // one byte repeated
+      b.fill(rng.u32() & 0xff);
+      break;
+    case 2: { // short repeating pattern
+      const p = 1 + rng.int(12);
+      for (let i = 0; i < n; i++) b[i] = i < p ? rng.u32() & 0xff : b[i - p];
+      break;
+    }
+    case 3: // small alphabet
+      for (let i = 0; i < n; i++) b[i] = 97 + rng.int(4);
+      break;
+    case 4: { // copies of earlier pieces at random distances (LZ-friendly, long offsets)
+      let i = 0;
+      while (i < n) {
+        if (i > 8 && rng.int(3) > 0) {
+          const dist = 1 + rng.int(Math.min(i, 70000));
+          const len = Math.min(n - i, 4 + rng.int(300));
+          for (let k = 0; k < len; k++, i++) b[i] = b[i - dist];
+        } else {
+          const len = Math.min(n - i, 1 + rng.int(20));
+          for (let k = 0; k < len; k++, i++) b[i] = rng.u32() & 0xff;
+        }
+      }
+      break;
+    }
+    case 5: { // runs of random lengths
+      let i = 0;
+      while (i < n) {
+        const v = rng.u32() & 0xff;
+        const len = Math.min(n - i, 1 + rng.int(600));
+        b.fill(v, i, i + len);
+        i += len;
+      }
+      break;
+    }
+    default: { // text-like
+      const words = ["the ", "quick ", "brown ", "fox ", "jumps ", "over ", "lazy ", "dog. "];
+      let s = "";
+      while (s.length < n) s += words[rng.int(words.length)];
+      b.set(new TextEncoder().encode(s).subarray(0, n));
+    }
+  }
+  return b;
+}
