@@ -1,0 +1,163 @@
+/**
+ * The Snappy compressor's core: greedy LZ77 over one fragment of at most 64 KiB with a hash table
+ * of 4-byte sequences, emitting the element encoding of format_description §2. Like the
+ * reference, matches never cross fragments, so 2-byte offsets always suffice.
+ *
+ * @module
+ */
+
+/** Input is compressed in independent fragments of this size (the reference's kBlockSize). */
+export const FRAGMENT_SIZE = 65536;
+
+/** No match search in the last 15 bytes: lets the loop read 4-byte words without bound checks. */
+const INPUT_MARGIN = 15;
+
+const MAX_TABLE_BITS = 14;
+
+/**
+ * Positions (relative to the fragment start) keyed by the hash of the 4 bytes there. Allocated
+ * once and reused by every call; a fragment is <= 64 KiB so positions fit 16 bits.
+ */
+const table = new Uint16Array(1 << MAX_TABLE_BITS);
+
+const HASH_MUL = 0x1e35a7bd;
+
+function load32(a: Uint8Array, i: number): number {
+  return a[i] | (a[i + 1] << 8) | (a[i + 2] << 16) | (a[i + 3] << 24);
+}
+
+/** Writes a literal of `n` >= 1 bytes taken from `src[s..s+n)`; returns the new output position. */
+function emitLiteral(src: Uint8Array, s: number, n: number, dst: Uint8Array, op: number): number {
+  const n1 = n - 1;
+  if (n1 < 60) {
+    dst[op++] = n1 << 2;
+  } else if (n1 < 0x100) {
+    dst[op++] = 60 << 2;
+    dst[op++] = n1;
+  } else if (n1 < 0x10000) {
+    dst[op++] = 61 << 2;
+    dst[op++] = n1 & 0xff;
+    dst[op++] = n1 >>> 8;
+  } else if (n1 < 0x1000000) {
+    dst[op++] = 62 << 2;
+    dst[op++] = n1 & 0xff;
+    dst[op++] = (n1 >>> 8) & 0xff;
+    dst[op++] = n1 >>> 16;
+  } else {
+    dst[op++] = 63 << 2;
+    dst[op++] = n1 & 0xff;
+    dst[op++] = (n1 >>> 8) & 0xff;
+    dst[op++] = (n1 >>> 16) & 0xff;
+    dst[op++] = n1 >>> 24;
+  }
+  if (n < 24) {
+    for (let i = 0; i < n; i++) dst[op + i] = src[s + i];
+  } else {
+    dst.set(src.subarray(s, s + n), op);
+  }
+  return op + n;
+}
+
+/** Copy of 4..64 bytes: the 2-byte form (tag 01) when it fits, else the 3-byte form (tag 10). */
+function emitCopyUpTo64(dst: Uint8Array, op: number, offset: number, len: number): number {
+  if (len < 12 && offset < 2048) {
+    dst[op++] = 1 | ((len - 4) << 2) | ((offset >>> 8) << 5);
+    dst[op++] = offset & 0xff;
+  } else {
+    dst[op++] = 2 | ((len - 1) << 2);
+    dst[op++] = offset & 0xff;
+    dst[op++] = offset >>> 8;
+  }
+  return op;
+}
+
+/** Copy of any length >= 4 at `offset` < 65536, split into elements of at most 64 bytes. */
+function emitCopy(dst: Uint8Array, op: number, offset: number, len: number): number {
+  // Keep every piece >= 4 bytes so the short (tag 01) form stays usable for the tail.
+  while (len >= 68) {
+    op = emitCopyUpTo64(dst, op, offset, 64);
+    len -= 64;
+  }
+  if (len > 64) {
+    op = emitCopyUpTo64(dst, op, offset, 60);
+    len -= 60;
+  }
+  return emitCopyUpTo64(dst, op, offset, len);
+}
+
+/**
+ * Compresses `src[start..end)` (at most {@link FRAGMENT_SIZE} bytes) as Snappy elements into
+ * `dst` from `op`, without a length preamble. `dst` needs `maxCompressedLength(end - start)`
+ * bytes of room. Returns the output position after the last element.
+ */
+export function encodeFragment(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  dst: Uint8Array,
+  op: number,
+): number {
+  const len = end - start;
+  let nextEmit = start;
+  if (len >= INPUT_MARGIN) {
+    // Table size: the smallest power of two >= the fragment, between 2^8 and 2^14 entries, so
+    // small inputs only clear a small table.
+    let bits = 8;
+    while (bits < MAX_TABLE_BITS && (1 << bits) < len) bits++;
+    const shift = 32 - bits;
+    const t = table;
+    t.fill(0, 0, 1 << bits);
+
+    const ipLimit = end - INPUT_MARGIN;
+    let ip = start + 1;
+    let nextHash = Math.imul(load32(src, ip), HASH_MUL) >>> shift;
+
+    outer: for (;;) {
+      // Look for a 4-byte match. Each miss in a row makes the step grow (every 32 misses adds 1
+      // to it), so incompressible data is skipped quickly -- the reference's heuristic.
+      let skip = 32;
+      let nextIp = ip;
+      let candidate = 0;
+      do {
+        ip = nextIp;
+        const h = nextHash;
+        const step = skip >>> 5;
+        skip += step;
+        nextIp = ip + step;
+        if (nextIp > ipLimit) break outer;
+        nextHash = Math.imul(load32(src, nextIp), HASH_MUL) >>> shift;
+        candidate = start + t[h];
+        t[h] = ip - start;
+      } while (load32(src, ip) !== load32(src, candidate));
+
+      op = emitLiteral(src, nextEmit, ip - nextEmit, dst, op);
+
+      // Emit copies while the position right after a copy starts another match.
+      let cur = 0;
+      do {
+        const base = ip;
+        let s1 = ip + 4;
+        let s2 = candidate + 4;
+        while (s1 < end && src[s1] === src[s2]) {
+          s1++;
+          s2++;
+        }
+        ip = s1;
+        op = emitCopy(dst, op, base - candidate, s1 - base);
+        nextEmit = ip;
+        if (ip >= ipLimit) break outer;
+        // Index the byte before `ip` too (cheap, improves the next matches), then probe `ip`.
+        t[Math.imul(load32(src, ip - 1), HASH_MUL) >>> shift] = ip - 1 - start;
+        cur = load32(src, ip);
+        const h = Math.imul(cur, HASH_MUL) >>> shift;
+        candidate = start + t[h];
+        t[h] = ip - start;
+      } while (cur === load32(src, candidate));
+
+      ip++;
+      nextHash = Math.imul(load32(src, ip), HASH_MUL) >>> shift;
+    }
+  }
+  if (nextEmit < end) op = emitLiteral(src, nextEmit, end - nextEmit, dst, op);
+  return op;
+}
