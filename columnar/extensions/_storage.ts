@@ -1,0 +1,111 @@
+// Private helpers shared by the extension accessors: storage checks and validity bitmaps.
+// Validity follows the Arrow columnar format: bit i (LSB first) set means element i is valid;
+// a null bitmap means every element is valid.
+import { ArrowError } from "../errors.ts";
+
+/** Float element arrays an extension type may be stored in. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Checks that `values` holds whole elements of `width` numbers; returns the element count. */
+export function elementCount(values: ArrayLike<number>, width: number, typeName: string): number {
+  if (values.length % width !== 0) {
+    throw new ArrowError(
+      "invalid",
+      `${typeName} storage must hold ${width} numbers per element, got ${values.length} numbers`,
+    );
+  }
+  return values.length / width;
+}
+
+/** Checks a validity bitmap covers `length` elements. */
+export function checkValidity(
+  validity: Uint8Array | null | undefined,
+  length: number,
+  typeName: string,
+): Uint8Array | null {
+  if (validity == null) return null;
+  if (validity.length * 8 < length) {
+    throw new ArrowError(
+      "invalid",
+      `${typeName} validity bitmap has ${validity.length} bytes, ${length} elements need ${
+        Math.ceil(length / 8)
+      }`,
+    );
+  }
+  return validity;
+}
+
+/** Throws `out-of-range` unless `0 <= i < length` and `i` is an integer. */
+export function checkIndex(i: number, length: number, typeName: string): void {
+  if (!Number.isInteger(i) || i < 0 || i >= length) {
+    throw new ArrowError("invalid", `${typeName} index ${i} outside 0..${length - 1}`);
+  }
+}
+
+/** Throws `length-mismatch` unless both operands have the same element count. */
+export function checkSameLength(a: number, b: number, typeName: string): void {
+  if (a !== b) {
+    throw new ArrowError("invalid", `${typeName} operands have ${a} and ${b} elements`);
+  }
+}
+
+/** Whether element `i` is valid under `validity` (null = all valid). */
+export function isValidAt(validity: Uint8Array | null, i: number): boolean {
+  return validity === null || (validity[i >> 3] & (1 << (i & 7))) !== 0;
+}
+
+/** Sets or clears bit `i` of a validity bitmap. */
+export function setValidAt(validity: Uint8Array, i: number, valid: boolean): void {
+  if (valid) validity[i >> 3] |= 1 << (i & 7);
+  else validity[i >> 3] &= ~(1 << (i & 7));
+}
+
+/** The validity of an elementwise result of two operands: null iff either input is null. */
+export function andValidity(
+  a: Uint8Array | null,
+  b: Uint8Array | null,
+  length: number,
+): Uint8Array | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const bytes = Math.ceil(length / 8);
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = a[i] & b[i];
+  return out;
+}
+
+/** A result buffer: `out` when given (checked for size), else a fresh array. */
+export function outBuffer<T extends FloatArray>(
+  out: T | undefined,
+  size: number,
+  make: (n: number) => T,
+  typeName: string,
+): T {
+  if (out === undefined) return make(size);
+  if (out.length !== size) {
+    throw new ArrowError(
+      "invalid",
+      `${typeName} output buffer has ${out.length} numbers, needs ${size}`,
+    );
+  }
+  return out;
+}
+
+/** `out` when given (checked for size), else a fresh Float64Array. */
+export function outFloat64(
+  out: Float64Array | undefined,
+  size: number,
+  typeName: string,
+): Float64Array {
+  return outBuffer(out, size, (n) => new Float64Array(n), typeName);
+}
+
+/**
+ * |(a, b)| without the overflow/underflow of sqrt(a² + b²): the fast path is used whenever the
+ * sum of squares is a normal, finite number, otherwise Math.hypot rescales.
+ */
+export function hypot2(a: number, b: number): number {
+  const s = a * a + b * b;
+  if (s < 1.7976931348623157e308 && s > 2.2250738585072014e-308) return Math.sqrt(s);
+  return Math.hypot(a, b);
+}

@@ -1,0 +1,350 @@
+/**
+ * `avila.quaternion`: an array of quaternions w + xi + yj + zk stored as Arrow
+ * `fixed_size_list<float64>[4]` in the order (w, x, y, z). The storage is one flat, interleaved
+ * `Float64Array`, so every operation here is a tight loop over it, with no object per element.
+ *
+ * @module
+ */
+import {
+  andValidity,
+  checkIndex,
+  checkSameLength,
+  checkValidity,
+  elementCount,
+  isValidAt,
+  outFloat64,
+  setValidAt,
+} from "./_storage.ts";
+
+/** The extension name written to `ARROW:extension:name`. */
+export const QUATERNION_EXTENSION_NAME = "avila.quaternion";
+
+/** One quaternion w + xi + yj + zk. */
+export interface Quaternion {
+  /** Real (scalar) part. */
+  w: number;
+  /** i component. */
+  x: number;
+  /** j component. */
+  y: number;
+  /** k component. */
+  z: number;
+}
+
+const NAME = "avila.quaternion";
+
+/**
+ * A column of quaternions over a flat `Float64Array` (4 numbers per element, w x y z), with an
+ * optional Arrow validity bitmap. Constructing one never copies `values`.
+ *
+ * @example
+ * ```ts
+ * import { QuaternionArray } from "@avila/avx-http/columnar";
+ * const half = Math.SQRT1_2;
+ * // a 90° turn about z, then the identity
+ * const q = new QuaternionArray(new Float64Array([half, 0, 0, half, 1, 0, 0, 0]));
+ * const v = q.rotate(new Float64Array([1, 0, 0, 1, 0, 0]));
+ * console.log(Array.from(v, (n) => Math.round(n))); // [0, 1, 0, 1, 0, 0]
+ * ```
+ */
+export class QuaternionArray {
+  /** Numbers per element in the flat storage. */
+  static readonly WIDTH = 4;
+  /** The flat storage, (w, x, y, z) per element. Shared, never copied. */
+  readonly values: Float64Array;
+  /** Element count. */
+  readonly length: number;
+  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
+  readonly validity: Uint8Array | null;
+
+  /**
+   * Wraps flat storage without copying.
+   *
+   * @param values 4 numbers per element, (w, x, y, z)
+   * @param validity optional Arrow validity bitmap
+   * @throws {ArrowError} `invalid` when `values.length` is not a multiple of 4 or the
+   *   bitmap is too short
+   */
+  constructor(values: Float64Array, validity?: Uint8Array | null) {
+    this.length = elementCount(values, 4, NAME);
+    this.values = values;
+    this.validity = checkValidity(validity, this.length, NAME);
+  }
+
+  /**
+   * A zero-filled array of `length` quaternions.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * console.log(QuaternionArray.allocate(3).values.length); // 12
+   * ```
+   */
+  static allocate(length: number): QuaternionArray {
+    return new QuaternionArray(new Float64Array(length * 4));
+  }
+
+  /**
+   * Builds an array from quaternion objects; `null` entries become nulls.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const q = QuaternionArray.from([{ w: 1, x: 0, y: 0, z: 0 }, null]);
+   * console.log(q.get(1)); // null
+   * ```
+   */
+  static from(items: Iterable<Quaternion | null | undefined>): QuaternionArray {
+    const list = Array.from(items);
+    const values = new Float64Array(list.length * 4);
+    let validity: Uint8Array | null = null;
+    for (let i = 0; i < list.length; i++) {
+      const q = list[i];
+      if (q == null) {
+        validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
+        setValidAt(validity, i, false);
+        continue;
+      }
+      const o = i * 4;
+      values[o] = q.w;
+      values[o + 1] = q.x;
+      values[o + 2] = q.y;
+      values[o + 3] = q.z;
+    }
+    return new QuaternionArray(values, validity);
+  }
+
+  /**
+   * Whether element `i` is non-null.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * console.log(QuaternionArray.allocate(1).isValid(0)); // true
+   * ```
+   */
+  isValid(i: number): boolean {
+    checkIndex(i, this.length, NAME);
+    return isValidAt(this.validity, i);
+  }
+
+  /**
+   * Element `i` as an object, or null.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const q = new QuaternionArray(new Float64Array([1, 2, 3, 4]));
+   * console.log(q.get(0)); // { w: 1, x: 2, y: 3, z: 4 }
+   * ```
+   */
+  get(i: number): Quaternion | null {
+    checkIndex(i, this.length, NAME);
+    if (!isValidAt(this.validity, i)) return null;
+    const v = this.values, o = i * 4;
+    return { w: v[o], x: v[o + 1], y: v[o + 2], z: v[o + 3] };
+  }
+
+  /**
+   * Overwrites element `i` in place (the storage is shared, so views see the change). Setting a
+   * value on a null element does not make it valid; the validity bitmap is not changed.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const q = QuaternionArray.allocate(1);
+   * q.set(0, { w: 1, x: 0, y: 0, z: 0 });
+   * console.log(q.values[0]); // 1
+   * ```
+   */
+  set(i: number, q: Quaternion): void {
+    checkIndex(i, this.length, NAME);
+    const v = this.values, o = i * 4;
+    v[o] = q.w;
+    v[o + 1] = q.x;
+    v[o + 2] = q.y;
+    v[o + 3] = q.z;
+  }
+
+  /**
+   * Hamilton product `this[i] * other[i]` elementwise, or `this[i] * other` for one quaternion.
+   * Nulls propagate. `out` (4 numbers per element) may be `this.values` for an in-place update.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const i = new QuaternionArray(new Float64Array([0, 1, 0, 0]));
+   * console.log(i.multiply({ w: 0, x: 0, y: 1, z: 0 }).get(0)); // i*j = k: { w: 0, x: 0, y: 0, z: 1 }
+   * ```
+   */
+  multiply(other: QuaternionArray | Quaternion, out?: Float64Array): QuaternionArray {
+    const n = this.length, a = this.values;
+    const r = outFloat64(out, n * 4, NAME);
+    if (other instanceof QuaternionArray) {
+      checkSameLength(n, other.length, NAME);
+      const b = other.values;
+      for (let o = 0; o < n * 4; o += 4) {
+        const aw = a[o], ax = a[o + 1], ay = a[o + 2], az = a[o + 3];
+        const bw = b[o], bx = b[o + 1], by = b[o + 2], bz = b[o + 3];
+        r[o] = aw * bw - ax * bx - ay * by - az * bz;
+        r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
+        r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
+        r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
+      }
+      return new QuaternionArray(r, andValidity(this.validity, other.validity, n));
+    }
+    const bw = other.w, bx = other.x, by = other.y, bz = other.z;
+    for (let o = 0; o < n * 4; o += 4) {
+      const aw = a[o], ax = a[o + 1], ay = a[o + 2], az = a[o + 3];
+      r[o] = aw * bw - ax * bx - ay * by - az * bz;
+      r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
+      r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
+      r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
+    }
+    return new QuaternionArray(r, this.validity);
+  }
+
+  /**
+   * Hamilton product `q * this[i]` for one quaternion `q` on the left (quaternion products do
+   * not commute, so this differs from {@linkcode QuaternionArray.multiply}).
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const i = new QuaternionArray(new Float64Array([0, 1, 0, 0]));
+   * console.log(i.premultiply({ w: 0, x: 0, y: 1, z: 0 }).get(0)); // j*i = -k: { w: 0, x: 0, y: 0, z: -1 }
+   * ```
+   */
+  premultiply(q: Quaternion, out?: Float64Array): QuaternionArray {
+    const n = this.length, b = this.values;
+    const r = outFloat64(out, n * 4, NAME);
+    const aw = q.w, ax = q.x, ay = q.y, az = q.z;
+    for (let o = 0; o < n * 4; o += 4) {
+      const bw = b[o], bx = b[o + 1], by = b[o + 2], bz = b[o + 3];
+      r[o] = aw * bw - ax * bx - ay * by - az * bz;
+      r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
+      r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
+      r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
+    }
+    return new QuaternionArray(r, this.validity);
+  }
+
+  /**
+   * Conjugates w - xi - yj - zk.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const q = new QuaternionArray(new Float64Array([1, 2, 3, 4]));
+   * console.log(Array.from(q.conjugate().values)); // [1, -2, -3, -4]
+   * ```
+   */
+  conjugate(out?: Float64Array): QuaternionArray {
+    const n4 = this.length * 4, a = this.values;
+    const r = outFloat64(out, n4, NAME);
+    for (let o = 0; o < n4; o += 4) {
+      r[o] = a[o];
+      r[o + 1] = -a[o + 1];
+      r[o + 2] = -a[o + 2];
+      r[o + 3] = -a[o + 3];
+    }
+    return new QuaternionArray(r, this.validity);
+  }
+
+  /**
+   * Euclidean norms sqrt(w² + x² + y² + z²), one per element (null slots hold the norm of
+   * whatever their storage contains; check {@linkcode QuaternionArray.validity}).
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * console.log(new QuaternionArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
+   * ```
+   */
+  norm(out?: Float64Array): Float64Array {
+    const n = this.length, a = this.values;
+    const r = outFloat64(out, n, NAME);
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const w = a[o], x = a[o + 1], y = a[o + 2], z = a[o + 3];
+      r[i] = Math.sqrt(w * w + x * x + y * y + z * z);
+    }
+    return r;
+  }
+
+  /**
+   * Scales each quaternion to unit norm. The zero quaternion has no direction and becomes NaN.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const q = new QuaternionArray(new Float64Array([0, 3, 0, 4])).normalize();
+   * console.log(Array.from(q.values)); // [0, 0.6, 0, 0.8]
+   * ```
+   */
+  normalize(out?: Float64Array): QuaternionArray {
+    const n4 = this.length * 4, a = this.values;
+    const r = outFloat64(out, n4, NAME);
+    for (let o = 0; o < n4; o += 4) {
+      const w = a[o], x = a[o + 1], y = a[o + 2], z = a[o + 3];
+      const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
+      r[o] = w * inv;
+      r[o + 1] = x * inv;
+      r[o + 2] = y * inv;
+      r[o + 3] = z * inv;
+    }
+    return new QuaternionArray(r, this.validity);
+  }
+
+  /**
+   * Rotates 3-vectors: v' = q v q⁻¹. `vectors` is flat (x, y, z) per vector. With one
+   * quaternion every vector is rotated by it; otherwise vector i is rotated by quaternion i.
+   * Quaternions need not be unit: q v q⁻¹ divides by |q|², so only the direction matters (the
+   * zero quaternion gives NaN).
+   *
+   * Uses v' = v + 2s(w (u × v) + u × (u × v)) with u = (x, y, z), s = 1/|q|²: 2 cross products
+   * instead of two Hamilton products.
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * const a = Math.PI / 2; // 90° about x
+   * const q = new QuaternionArray(new Float64Array([Math.cos(a / 2), Math.sin(a / 2), 0, 0]));
+   * const v = q.rotate(new Float64Array([0, 1, 0]));
+   * console.log(Array.from(v, (n) => Math.round(n))); // [0, 0, 1]
+   * ```
+   */
+  rotate(vectors: Float64Array, out?: Float64Array): Float64Array {
+    const count = elementCount(vectors, 3, `${NAME} rotate vectors`);
+    const broadcast = this.length === 1;
+    if (!broadcast) checkSameLength(this.length, count, NAME);
+    const r = outFloat64(out, count * 3, NAME);
+    const q = this.values;
+    for (let i = 0, o = 0, p = 0; i < count; i++, o += 3) {
+      if (!broadcast) p = i * 4;
+      const w = q[p], ux = q[p + 1], uy = q[p + 2], uz = q[p + 3];
+      const s = 2 / (w * w + ux * ux + uy * uy + uz * uz);
+      const vx = vectors[o], vy = vectors[o + 1], vz = vectors[o + 2];
+      // c = u × v
+      const cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+      // d = u × c
+      const dx = uy * cz - uz * cy, dy = uz * cx - ux * cz, dz = ux * cy - uy * cx;
+      r[o] = vx + s * (w * cx + dx);
+      r[o + 1] = vy + s * (w * cy + dy);
+      r[o + 2] = vz + s * (w * cz + dz);
+    }
+    return r;
+  }
+
+  /**
+   * Iterates the elements as objects (null for null elements).
+   *
+   * @example
+   * ```ts
+   * import { QuaternionArray } from "@avila/avx-http/columnar";
+   * for (const q of QuaternionArray.allocate(1)) console.log(q); // { w: 0, x: 0, y: 0, z: 0 }
+   * ```
+   */
+  *[Symbol.iterator](): IterableIterator<Quaternion | null> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * `avila.spinor`: two-component spinors ψ = (ψ↑, ψ↓), a pair of complex numbers, stored as
+ * Arrow `fixed_size_list<float64>[4]` in the order (Re ψ↑, Im ψ↑, Re ψ↓, Im ψ↓).
+ *
+ * @module
+ */
+import {
+  andValidity,
+  checkIndex,
+  checkSameLength,
+  checkValidity,
+  elementCount,
+  isValidAt,
+  outFloat64,
+  setValidAt,
+} from "./_storage.ts";
+import { type Complex, Complex128Array } from "./complex.ts";
+
+/** The extension name written to `ARROW:extension:name`. */
+export const SPINOR_EXTENSION_NAME = "avila.spinor";
+
+/** One spinor: the spin-up and spin-down complex amplitudes. */
+export interface Spinor {
+  /** ψ↑, the first component. */
+  up: Complex;
+  /** ψ↓, the second component. */
+  down: Complex;
+}
+
+const NAME = SPINOR_EXTENSION_NAME;
+
+/**
+ * A column of two-component spinors over a flat `Float64Array` (4 numbers per element).
+ * Constructing one never copies.
+ *
+ * @example
+ * ```ts
+ * import { SpinorArray } from "@avila/avx-http/columnar";
+ * // spin up along z, and spin up along x: (1, 1)/√2
+ * const h = Math.SQRT1_2;
+ * const psi = new SpinorArray(new Float64Array([1, 0, 0, 0, h, 0, h, 0]));
+ * console.log(Array.from(psi.blochVector(), (n) => Math.round(n))); // [0, 0, 1, 1, 0, 0]
+ * ```
+ */
+export class SpinorArray {
+  /** Numbers per element in the flat storage. */
+  static readonly WIDTH = 4;
+  /** The flat storage, (Re ψ↑, Im ψ↑, Re ψ↓, Im ψ↓) per element. Shared, never copied. */
+  readonly values: Float64Array;
+  /** Element count. */
+  readonly length: number;
+  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
+  readonly validity: Uint8Array | null;
+
+  /**
+   * Wraps flat storage without copying.
+   *
+   * @throws {ArrowError} `invalid` when `values.length` is not a multiple of 4
+   */
+  constructor(values: Float64Array, validity?: Uint8Array | null) {
+    this.length = elementCount(values, 4, NAME);
+    this.values = values;
+    this.validity = checkValidity(validity, this.length, NAME);
+  }
+
+  /**
+   * Builds an array from objects; `null` entries become nulls.
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * const s = SpinorArray.from([{ up: { re: 1, im: 0 }, down: { re: 0, im: 0 } }]);
+   * console.log(s.norm()[0]); // 1
+   * ```
+   */
+  static from(items: Iterable<Spinor | null | undefined>): SpinorArray {
+    const list = Array.from(items);
+    const values = new Float64Array(list.length * 4);
+    let validity: Uint8Array | null = null;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      if (s == null) {
+        validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
+        setValidAt(validity, i, false);
+        continue;
+      }
+      const o = i * 4;
+      values[o] = s.up.re;
+      values[o + 1] = s.up.im;
+      values[o + 2] = s.down.re;
+      values[o + 3] = s.down.im;
+    }
+    return new SpinorArray(values, validity);
+  }
+
+  /**
+   * Whether element `i` is non-null.
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * console.log(new SpinorArray(new Float64Array(4)).isValid(0)); // true
+   * ```
+   */
+  isValid(i: number): boolean {
+    checkIndex(i, this.length, NAME);
+    return isValidAt(this.validity, i);
+  }
+
+  /**
+   * Element `i`, or null.
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * console.log(new SpinorArray(new Float64Array([1, 2, 3, 4])).get(0));
+   * // { up: { re: 1, im: 2 }, down: { re: 3, im: 4 } }
+   * ```
+   */
+  get(i: number): Spinor | null {
+    checkIndex(i, this.length, NAME);
+    if (!isValidAt(this.validity, i)) return null;
+    const v = this.values, o = i * 4;
+    return { up: { re: v[o], im: v[o + 1] }, down: { re: v[o + 2], im: v[o + 3] } };
+  }
+
+  /**
+   * Overwrites element `i` in place; validity is unchanged.
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * const s = new SpinorArray(new Float64Array(4));
+   * s.set(0, { up: { re: 0, im: 1 }, down: { re: 0, im: 0 } });
+   * console.log(s.values[1]); // 1
+   * ```
+   */
+  set(i: number, s: Spinor): void {
+    checkIndex(i, this.length, NAME);
+    const v = this.values, o = i * 4;
+    v[o] = s.up.re;
+    v[o + 1] = s.up.im;
+    v[o + 2] = s.down.re;
+    v[o + 3] = s.down.im;
+  }
+
+  /**
+   * Inner products ⟨this_i|other_i⟩ = conj(ψ↑)φ↑ + conj(ψ↓)φ↓ (antilinear in `this`).
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * const up = new SpinorArray(new Float64Array([1, 0, 0, 0]));
+   * const down = new SpinorArray(new Float64Array([0, 0, 1, 0]));
+   * console.log(up.inner(down).get(0)); // orthogonal: { re: 0, im: 0 }
+   * ```
+   */
+  inner(other: SpinorArray, out?: Float64Array): Complex128Array {
+    checkSameLength(this.length, other.length, NAME);
+    const n = this.length, a = this.values, b = other.values;
+    const r = outFloat64(out, n * 2, NAME);
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const ar = a[o], ai = a[o + 1], cr = a[o + 2], ci = a[o + 3];
+      const br = b[o], bi = b[o + 1], dr = b[o + 2], di = b[o + 3];
+      // conj(a)·b = (ar·br + ai·bi) + i(ar·bi − ai·br)
+      r[2 * i] = ar * br + ai * bi + cr * dr + ci * di;
+      r[2 * i + 1] = ar * bi - ai * br + cr * di - ci * dr;
+    }
+    return new Complex128Array(r, andValidity(this.validity, other.validity, n));
+  }
+
+  /**
+   * Norms ‖ψ‖ = sqrt(|ψ↑|² + |ψ↓|²).
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * console.log(new SpinorArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
+   * ```
+   */
+  norm(out?: Float64Array): Float64Array {
+    const n = this.length, a = this.values;
+    const r = outFloat64(out, n, NAME);
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const p = a[o], q = a[o + 1], s = a[o + 2], t = a[o + 3];
+      r[i] = Math.sqrt(p * p + q * q + s * s + t * t);
+    }
+    return r;
+  }
+
+  /**
+   * Scales each spinor to unit norm (the zero spinor becomes NaN).
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * const s = new SpinorArray(new Float64Array([3, 0, 0, 4])).normalize();
+   * console.log(Array.from(s.values)); // [0.6, 0, 0, 0.8]
+   * ```
+   */
+  normalize(out?: Float64Array): SpinorArray {
+    const n4 = this.length * 4, a = this.values;
+    const r = outFloat64(out, n4, NAME);
+    for (let o = 0; o < n4; o += 4) {
+      const p = a[o], q = a[o + 1], s = a[o + 2], t = a[o + 3];
+      const inv = 1 / Math.sqrt(p * p + q * q + s * s + t * t);
+      r[o] = p * inv;
+      r[o + 1] = q * inv;
+      r[o + 2] = s * inv;
+      r[o + 3] = t * inv;
+    }
+    return new SpinorArray(r, this.validity);
+  }
+
+  /**
+   * Spin expectation values (⟨σx⟩, ⟨σy⟩, ⟨σz⟩) / ⟨ψ|ψ⟩ per spinor, 3 numbers per element: the
+   * Bloch vector, unit length for any nonzero spinor.
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * const down = new SpinorArray(new Float64Array([0, 0, 2, 0]));
+   * console.log(Array.from(down.blochVector())); // [0, 0, -1]
+   * ```
+   */
+  blochVector(out?: Float64Array): Float64Array {
+    const n = this.length, a = this.values;
+    const r = outFloat64(out, n * 3, NAME);
+    for (let i = 0, o = 0, k = 0; i < n; i++, o += 4, k += 3) {
+      const ur = a[o], ui = a[o + 1], dr = a[o + 2], di = a[o + 3];
+      const uu = ur * ur + ui * ui, dd = dr * dr + di * di;
+      const inv = 1 / (uu + dd);
+      // conj(up)·down
+      const xr = ur * dr + ui * di, xi = ur * di - ui * dr;
+      r[k] = 2 * xr * inv;
+      r[k + 1] = 2 * xi * inv;
+      r[k + 2] = (uu - dd) * inv;
+    }
+    return r;
+  }
+
+  /**
+   * Iterates the elements as objects (null for null elements).
+   *
+   * @example
+   * ```ts
+   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * console.log([...new SpinorArray(new Float64Array(4))].length); // 1
+   * ```
+   */
+  *[Symbol.iterator](): IterableIterator<Spinor | null> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+}
