@@ -1,0 +1,94 @@
+// Error and not-found handlers: every failure leaves as RFC 9457 problem+json, with the request
+// id as `instance`, and without stack traces or internal messages.
+
+import type { Context, ErrorHandler, Hono, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { TrieRouter } from "hono/router/trie-router";
+import { requestId } from "./context.ts";
+import { HttpProblem, problemResponse } from "./problem.ts";
+
+/** Something that logs an unexpected error; avx-http never sends it to the client. */
+export type ErrorLogger = (
+  error: unknown,
+  context: { requestId: string; method: string; path: string },
+) => void;
+
+export const defaultErrorLogger: ErrorLogger = (error, ctx) => {
+  console.error(
+    `[avx-http] unhandled error in ${ctx.method} ${ctx.path} (${ctx.requestId})`,
+    error,
+  );
+};
+
+/** Codes of `CompressError` (compress/) and their HTTP meaning for request bodies. */
+const CODEC_STATUS: Record<string, number> = {
+  limit: 413,
+  corrupt: 400,
+  checksum: 400,
+  unsupported: 415,
+};
+
+function isBodyParseError(e: unknown, c: Context): boolean {
+  return e instanceof SyntaxError && c.req.raw.body !== null &&
+    /JSON|Unexpected|token/i.test(e.message);
+}
+
+export function errorHandler(log: ErrorLogger): ErrorHandler {
+  return function avxOnError(err, c) {
+    const instance = requestId(c);
+    if (err instanceof HttpProblem) return err.toResponse(instance);
+    if (err instanceof HTTPException) {
+      // Hono's own exceptions (validator, body limit, ...) carry deliberate, client-safe messages.
+      const headers = err.res?.headers;
+      const h = new Headers();
+      const allow = headers?.get("allow");
+      if (allow) h.set("allow", allow);
+      const www = headers?.get("www-authenticate");
+      if (www) h.set("www-authenticate", www);
+      return problemResponse(err.status, { detail: err.message || undefined, instance }, h);
+    }
+    if (isBodyParseError(err, c)) {
+      return problemResponse(400, { detail: "request body is not valid JSON", instance });
+    }
+    const named = err as { name?: string; code?: string; message?: string };
+    if (named?.name === "CompressError" && named.code && CODEC_STATUS[named.code]) {
+      return problemResponse(CODEC_STATUS[named.code], {
+        detail: `request body could not be decoded: ${named.message}`,
+        instance,
+      });
+    }
+    log(err, { requestId: instance, method: c.req.method, path: c.req.path });
+    return problemResponse(500, { detail: "an unexpected error occurred", instance });
+  };
+}
+
+export function notFoundHandler(app: Hono<never>): NotFoundHandler {
+  let methods: TrieRouter<string[]> | undefined;
+  return function avxNotFound(c) {
+    // 405 with Allow when the path exists under other methods (RFC 9110 §15.5.6).
+    if (methods === undefined) {
+      const byPath = new Map<string, Set<string>>();
+      for (const r of app.routes) {
+        if (r.method === "ALL") continue;
+        const set = byPath.get(r.path) ?? new Set();
+        set.add(r.method);
+        if (r.method === "GET") set.add("HEAD");
+        byPath.set(r.path, set);
+      }
+      methods = new TrieRouter();
+      for (const [path, set] of byPath) methods.add("ALL", path, [...set]);
+    }
+    const [matched] = methods.match("ALL", c.req.path);
+    const allowed = new Set<string>();
+    for (const m of matched) for (const method of m[0]) allowed.add(method);
+    const instance = requestId(c);
+    if (allowed.size > 0 && !allowed.has(c.req.method)) {
+      const allow = [...allowed].sort().join(", ");
+      return problemResponse(405, {
+        detail: `${c.req.method} is not allowed here; use ${allow}`,
+        instance,
+      }, { allow });
+    }
+    return problemResponse(404, { detail: `no route for ${c.req.method} ${c.req.path}`, instance });
+  };
+}

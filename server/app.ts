@@ -1,0 +1,77 @@
+/**
+ * `AvxApp`: what `Server.build()` returns — a fetch handler usable as `export default app` on
+ * Workers and Deno Deploy, a `listen()` for sockets, and the underlying Hono app.
+ *
+ * @module
+ */
+
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AvxEnv } from "./context.ts";
+import { type ListenOptions, type RunningServer, serve } from "./listen.ts";
+import type { AppRuntime } from "./runtime.ts";
+import type { MetricsRegistry } from "./metrics/registry.ts";
+import type { ReadinessChecks } from "./health.ts";
+
+/**
+ * A built avx-http application.
+ *
+ * @example
+ * ```ts
+ * import { Route, Server } from "@avila/avx-http/server";
+ * const app = new Server().route("/hi", Route.get((c) => c.text("hi"))).build();
+ * const res = await app.request("/hi");
+ * console.log(await res.text()); // "hi"
+ * // On Workers / Deno Deploy: `export default app;`
+ * ```
+ */
+export class AvxApp {
+  /** The underlying Hono app (an `OpenAPIHono`): full access for anything the builder lacks. */
+  readonly hono: OpenAPIHono<AvxEnv>;
+  /** Shared runtime: metrics, readiness, shutdown signal. */
+  readonly runtime: AppRuntime;
+  /**
+   * The fetch handler, bound, so `export default app` and `Deno.serve(app.fetch)` both work.
+   * `env` is Hono's `c.env` (Workers bindings, or Deno's connection info).
+   */
+  readonly fetch: (
+    request: Request,
+    env?: unknown,
+    ctx?: { waitUntil(p: Promise<unknown>): void; passThroughOnException(): void },
+  ) => Response | Promise<Response>;
+
+  /** @param hono the configured Hono app @param runtime its runtime */
+  constructor(hono: OpenAPIHono<AvxEnv>, runtime: AppRuntime) {
+    this.hono = hono;
+    this.runtime = runtime;
+    // deno-lint-ignore no-explicit-any
+    this.fetch = (request, env, ctx) => hono.fetch(request, env, ctx as any);
+  }
+
+  /** The app's metrics registry (rendered on `/metrics`). */
+  get metrics(): MetricsRegistry {
+    return this.runtime.metrics;
+  }
+
+  /** The app's readiness checks (run by `/readyz`). */
+  get readiness(): ReadinessChecks {
+    return this.runtime.readiness;
+  }
+
+  /** Sends a request through the app in-process (as Hono's `app.request`): for tests. */
+  request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response> {
+    return this.hono.request(input, init);
+  }
+
+  /** Starts a graceful shutdown of the app's long-lived responses and readiness. */
+  beginShutdown(): void {
+    this.runtime.beginShutdown();
+  }
+
+  /**
+   * Serves the app with `Deno.serve` on `address` (`"0.0.0.0:3000"`, `":8080"`, or options).
+   * `PORT` in the environment overrides the address string's port.
+   */
+  listen(address?: string | ListenOptions, options?: ListenOptions): RunningServer {
+    return serve(this, address, options);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Serving an app on a socket with `Deno.serve`: address parsing, `PORT`, TLS (HTTP/2 by ALPN),
+ * and graceful shutdown on SIGINT/SIGTERM that drains in-flight requests within a deadline.
+ *
+ * @module
+ */
+
+import { problemResponse } from "./problem.ts";
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  /** Interface to bind; default `0.0.0.0`. */
+  hostname?: string;
+  /** TCP port; `0` picks a free one. Wins over `PORT` and the address string. */
+  port?: number;
+  /** PEM certificate chain. With `key`, serves HTTPS with HTTP/2 and HTTP/1.1 (ALPN). */
+  cert?: string;
+  /** PEM private key. */
+  key?: string;
+  /** How long a graceful shutdown waits for in-flight requests; default 10 000 ms. */
+  shutdownTimeoutMs?: number;
+  /** Install SIGINT/SIGTERM handlers that shut down gracefully and exit; default true. */
+  handleSignals?: boolean;
+  /** Called once the socket is bound; default prints one line to stdout. */
+  onListen?: (address: ServerAddress) => void;
+}
+
+/** The bound address of a running server. */
+export interface ServerAddress {
+  /** The bound interface. */
+  hostname: string;
+  /** The bound port (the real one when 0 was asked). */
+  port: number;
+  /** `http(s)://host:port`, with `localhost`-style hosts kept and wildcards shown as 127.0.0.1. */
+  url: string;
+}
+
+/** How a shutdown ended: every request finished, or the deadline passed first. */
+export type ShutdownResult = "drained" | "deadline";
+
+/** A running server. */
+export interface RunningServer {
+  /** Where it listens. */
+  readonly address: ServerAddress;
+  /** Resolves when the server has stopped. */
+  readonly finished: Promise<void>;
+  /** Stops accepting, ends long-lived streams, waits for in-flight requests up to the deadline. */
+  shutdown(options?: { timeoutMs?: number }): Promise<ShutdownResult>;
+}
+
+/** What `listen` needs from an app. */
+export interface Servable {
+  /** The fetch handler; `info` is Deno's connection info (Hono's `c.env` on Deno). */
+  fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+  /** Called when a shutdown starts, before draining. */
+  beginShutdown?(): void;
+}
+
+/**
+ * Parses `"host:port"`, `":port"`, `"port"` or `"[v6]:port"`.
+ *
+ * @example
+ * ```ts
+ * import { parseAddress } from "@avila/avx-http/server";
+ * console.log(parseAddress("0.0.0.0:3000")); // { hostname: "0.0.0.0", port: 3000 }
+ * ```
+ */
+export function parseAddress(address: string): { hostname?: string; port?: number } {
+  const s = address.trim();
+  if (s === "") return {};
+  let host: string | undefined;
+  let portText: string | undefined;
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (v6) {
+    host = v6[1];
+    portText = v6[2];
+  } else if (/^\d+$/.test(s)) {
+    portText = s;
+  } else {
+    const i = s.lastIndexOf(":");
+    if (i === -1) host = s;
+    else {
+      host = s.slice(0, i) || undefined;
+      portText = s.slice(i + 1);
+    }
+  }
+  const out: { hostname?: string; port?: number } = {};
+  if (host !== undefined) out.hostname = host;
+  if (portText !== undefined) {
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535) {
+      throw new TypeError(`invalid port in "${address}"`);
+    }
+    out.port = port;
+  }
+  return out;
+}
+
+function readPortEnv(): number | undefined {
+  let v: string | undefined;
+  try {
+    v = Deno.env.get("PORT");
+  } catch {
+    return undefined; // no env permission: PORT is simply not honoured
+  }
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TypeError(`invalid PORT: ${v}`);
+  return n;
+}
+
+/**
+ * Serves `app` with `Deno.serve`. Port precedence: `options.port`, then `PORT` from the
+ * environment, then the address string, then 3000.
+ *
+ * @example
+ * ```ts ignore
+ * import { serve } from "@avila/avx-http/server";
+ * const server = serve({ fetch: () => new Response("hi") }, "127.0.0.1:0");
+ * await server.shutdown();
+ * ```
+ */
+export function serve(
+  app: Servable,
+  address?: string | ListenOptions,
+  more: ListenOptions = {},
+): RunningServer {
+  const opts: ListenOptions = typeof address === "string"
+    ? { ...parseAddress(address), ...more }
+    : { ...address, ...more };
+  const fromString = typeof address === "string" ? parseAddress(address).port : undefined;
+  const explicitPort = typeof address === "string" ? more.port : opts.port;
+  const port = explicitPort ?? readPortEnv() ?? fromString ?? 3000;
+  const hostname = opts.hostname ?? "0.0.0.0";
+  const tls = opts.cert !== undefined && opts.key !== undefined;
+  const timeoutMs = opts.shutdownTimeoutMs ?? 10_000;
+  const handleSignals = opts.handleSignals ?? true;
+
+  const server = Deno.serve({
+    hostname,
+    port,
+    ...(tls ? { cert: opts.cert, key: opts.key } : {}),
+    onListen() {}, // reported below, once, in our own words
+    onError() {
+      // The app has its own error handler; this only runs if that handler itself failed.
+      return problemResponse(500, { detail: "an unexpected error occurred" });
+    },
+  }, (req, info) => app.fetch(req, info));
+
+  const addr = server.addr as Deno.NetAddr;
+  const wildcard = addr.hostname === "0.0.0.0" || addr.hostname === "::";
+  const shown = wildcard ? "127.0.0.1" : addr.hostname;
+  const bound: ServerAddress = {
+    hostname: addr.hostname,
+    port: addr.port,
+    url: `${tls ? "https" : "http"}://${shown.includes(":") ? `[${shown}]` : shown}:${addr.port}`,
+  };
+  (opts.onListen ?? ((a: ServerAddress) => console.log(`avx-http listening on ${a.url}`)))(bound);
+
+  let shuttingDown: Promise<ShutdownResult> | undefined;
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const onSignal = () => {
+    void shutdown().then(() => Deno.exit(0));
+  };
+
+  function shutdown(options: { timeoutMs?: number } = {}): Promise<ShutdownResult> {
+    if (shuttingDown) return shuttingDown;
+    if (handleSignals) { for (const s of signals) Deno.removeSignalListener(s, onSignal); }
+    app.beginShutdown?.();
+    const deadline = options.timeoutMs ?? timeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    shuttingDown = Promise.race([
+      server.shutdown().then((): ShutdownResult => "drained"),
+      new Promise<ShutdownResult>((r) => (timer = setTimeout(() => r("deadline"), deadline))),
+    ]).finally(() => clearTimeout(timer));
+    return shuttingDown;
+  }
+
+  if (handleSignals) { for (const s of signals) Deno.addSignalListener(s, onSignal); }
+
+  return { address: bound, finished: server.finished, shutdown };
+}

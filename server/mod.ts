@@ -1,0 +1,65 @@
+/**
+ * avx-http's server: the `Server` builder over Hono, `Route`, the built app (`AvxApp`) with
+ * `listen()`, problem details, metrics, readiness, and real-time helpers (SSE, WebSocket).
+ *
+ * @example
+ * ```ts
+ * import { Route, Server } from "@avila/avx-http/server";
+ * const app = new Server()
+ *   .route("/api/data", Route.get((c) => c.json({ samples: [1, 2, 3] })))
+ *   .withTelemetry()
+ *   .withCors()
+ *   .build();
+ * const res = await app.request("/api/data");
+ * console.log(res.status); // 200
+ * ```
+ *
+ * @module
+ */
+
+export { AvxApp } from "./app.ts";
+export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "./context.ts";
+export type { ErrorLogger } from "./_errors.ts";
+export {
+  type CheckReport,
+  type ReadinessCheck,
+  ReadinessChecks,
+  type ReadinessReport,
+  type ReadinessResult,
+} from "./health.ts";
+export {
+  type ListenOptions,
+  parseAddress,
+  type RunningServer,
+  type Servable,
+  serve,
+  type ServerAddress,
+  type ShutdownResult,
+} from "./listen.ts";
+export {
+  Counter,
+  DEFAULT_LATENCY_BUCKETS,
+  Gauge,
+  Histogram,
+  type Metric,
+  MetricsRegistry,
+  PROMETHEUS_CONTENT_TYPE,
+} from "./metrics/registry.ts";
+export {
+  HttpProblem,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  problemResponse,
+  statusTitle,
+} from "./problem.ts";
+export {
+  formatSSE,
+  sse,
+  type SSEMessage,
+  type SSEOptions,
+  type SSEStream,
+} from "./realtime/sse.ts";
+export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
+export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
+export { AppRuntime, type HttpMetrics } from "./runtime.ts";
+export { DEFAULT_BODY_LIMIT, type OpenApiOptions, Server, type ServerOptions } from "./server.ts";

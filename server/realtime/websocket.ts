@@ -1,0 +1,138 @@
+/**
+ * WebSockets on Deno (`Deno.upgradeWebSocket`) and on Workers (`WebSocketPair`), with one set of
+ * event handlers, a message size limit, and a clean close (1001) when the server shuts down.
+ *
+ * @module
+ */
+
+import type { Context, Handler } from "hono";
+import { problemResponse } from "../problem.ts";
+import type { AppRuntime } from "../runtime.ts";
+
+/** Event handlers of one connection; `ws` is the standard `WebSocket`. */
+export interface WebSocketHandlers {
+  /** The connection is open. */
+  onOpen?(ws: WebSocket): void;
+  /** A message arrived (text as string, binary as `ArrayBuffer`). */
+  onMessage?(data: string | ArrayBuffer, ws: WebSocket): void | Promise<void>;
+  /** The connection closed. */
+  onClose?(code: number, reason: string, ws: WebSocket): void;
+  /** A transport error happened (the connection will close). */
+  onError?(ws: WebSocket): void;
+}
+
+/** Options for {@link webSocket}. */
+export interface WebSocketOptions {
+  /** Subprotocols the server speaks; the first one the client also offers is chosen. */
+  protocols?: readonly string[];
+  /** Largest accepted message in bytes (close 1009 past it); default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Seconds without a pong before the connection is considered dead (Deno); default 30. */
+  idleTimeout?: number;
+}
+
+interface WorkersPair {
+  0: WebSocket & { accept(): void };
+  1: WebSocket & { accept(): void };
+}
+
+function pickProtocol(
+  offered: string | undefined,
+  ours: readonly string[] | undefined,
+): string | undefined {
+  if (!offered || !ours?.length) return undefined;
+  const set = new Set(offered.split(",").map((s) => s.trim()));
+  return ours.find((p) => set.has(p));
+}
+
+function attach(
+  ws: WebSocket,
+  handlers: WebSocketHandlers,
+  maxBytes: number,
+  shutdown: AbortSignal | undefined,
+): void {
+  ws.binaryType = "arraybuffer";
+  const onShutdown = () => {
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+      ws.close(1001, "server shutting down");
+    }
+  };
+  shutdown?.addEventListener("abort", onShutdown, { once: true });
+  ws.addEventListener("open", () => handlers.onOpen?.(ws));
+  ws.addEventListener("message", (e: MessageEvent) => {
+    const data = e.data as string | ArrayBuffer;
+    const size = typeof data === "string" ? data.length * 3 : data.byteLength;
+    if (
+      size > maxBytes &&
+      (typeof data !== "string" || new TextEncoder().encode(data).byteLength > maxBytes)
+    ) {
+      ws.close(1009, "message too big");
+      return;
+    }
+    Promise.resolve()
+      .then(() => handlers.onMessage?.(data, ws))
+      .catch((err) => {
+        console.error("[avx-http] WebSocket message handler failed", err);
+        ws.close(1011, "internal error");
+      });
+  });
+  ws.addEventListener("close", (e: CloseEvent) => {
+    shutdown?.removeEventListener("abort", onShutdown);
+    handlers.onClose?.(e.code, e.reason, ws);
+  });
+  ws.addEventListener("error", () => handlers.onError?.(ws));
+}
+
+/**
+ * A route handler that upgrades to a WebSocket. Requests that aren't upgrades get a 426 problem.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { webSocket } from "@avila/avx-http/server";
+ * const app = new Hono();
+ * app.get("/ws", webSocket(() => ({
+ *   onMessage(data, ws) { ws.send(`echo: ${data}`); },
+ * })));
+ * ```
+ */
+export function webSocket(
+  create: (c: Context) => WebSocketHandlers | Promise<WebSocketHandlers>,
+  options: WebSocketOptions = {},
+): Handler {
+  const maxBytes = options.maxMessageBytes ?? 1024 * 1024;
+  return async function webSocketUpgrade(c) {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return problemResponse(426, {
+        title: "Upgrade Required",
+        detail: "this endpoint speaks WebSocket only",
+      }, { upgrade: "websocket", connection: "Upgrade" });
+    }
+    const handlers = await create(c);
+    const protocol = pickProtocol(c.req.header("sec-websocket-protocol"), options.protocols);
+    const shutdown = (c.get("avx") as AppRuntime | undefined)?.shutdownSignal;
+
+    const g = globalThis as unknown as {
+      Deno?: { upgradeWebSocket?: typeof Deno.upgradeWebSocket };
+      WebSocketPair?: new () => WorkersPair;
+    };
+    if (typeof g.Deno?.upgradeWebSocket === "function") {
+      const { socket, response } = g.Deno.upgradeWebSocket(c.req.raw, {
+        ...(protocol ? { protocol } : {}),
+        idleTimeout: options.idleTimeout ?? 30,
+      });
+      attach(socket, handlers, maxBytes, shutdown);
+      return response;
+    }
+    if (typeof g.WebSocketPair === "function") {
+      const pair = new g.WebSocketPair();
+      const server = pair[1];
+      server.accept();
+      attach(server, handlers, maxBytes, shutdown);
+      queueMicrotask(() => handlers.onOpen?.(server));
+      const headers: HeadersInit = protocol ? { "sec-websocket-protocol": protocol } : {};
+      return new Response(null, { status: 101, headers, webSocket: pair[0] } as ResponseInit);
+    }
+    return problemResponse(501, { detail: "this runtime cannot accept WebSocket upgrades" });
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * `Route`: method-to-handler bindings for one path, in the builder style of the original design:
+ * `new Server().route("/api/data", Route.get(handler).post(other))`.
+ *
+ * @module
+ */
+
+import type { Handler, MiddlewareHandler } from "hono";
+import type { AvxEnv } from "./context.ts";
+
+/** An HTTP method a `Route` can bind. */
+export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD";
+
+/** A handler or middleware usable in a route (Hono's own types over the avx-http env). */
+export type RouteHandler = Handler<AvxEnv> | MiddlewareHandler<AvxEnv>;
+
+/** One method binding: the method and its middleware-then-handler chain. */
+export interface RouteBinding {
+  /** The HTTP method. */
+  readonly method: RouteMethod;
+  /** Middleware first, the handler last (Hono semantics). */
+  readonly handlers: readonly RouteHandler[];
+}
+
+/**
+ * An immutable set of method bindings for one path. Each static constructor starts a route, each
+ * instance method returns a new route with one more binding.
+ *
+ * @example
+ * ```ts
+ * import { Route } from "@avila/avx-http/server";
+ * const strain = Route.get((c) => c.json({ samples: [] }))
+ *   .post(async (c) => c.json(await c.req.json(), 201));
+ * console.log(strain.bindings.map((b) => b.method)); // ["GET", "POST"]
+ * ```
+ */
+export class Route {
+  /** The bindings, in registration order. */
+  readonly bindings: readonly RouteBinding[];
+
+  private constructor(bindings: readonly RouteBinding[]) {
+    this.bindings = bindings;
+  }
+
+  /** A route with one binding. */
+  static on(method: RouteMethod, ...handlers: RouteHandler[]): Route {
+    return new Route([]).on(method, ...handlers);
+  }
+  /** `GET` (HEAD is answered from it, as Hono does). */
+  static get(...handlers: RouteHandler[]): Route {
+    return Route.on("GET", ...handlers);
+  }
+  /** `POST`. */
+  static post(...handlers: RouteHandler[]): Route {
+    return Route.on("POST", ...handlers);
+  }
+  /** `PUT`. */
+  static put(...handlers: RouteHandler[]): Route {
+    return Route.on("PUT", ...handlers);
+  }
+  /** `PATCH`. */
+  static patch(...handlers: RouteHandler[]): Route {
+    return Route.on("PATCH", ...handlers);
+  }
+  /** `DELETE`. */
+  static delete(...handlers: RouteHandler[]): Route {
+    return Route.on("DELETE", ...handlers);
+  }
+
+  /** Adds a binding. */
+  on(method: RouteMethod, ...handlers: RouteHandler[]): Route {
+    if (handlers.length === 0) throw new TypeError(`Route.${method.toLowerCase()} needs a handler`);
+    if (this.bindings.some((b) => b.method === method)) {
+      throw new TypeError(`the route already binds ${method}`);
+    }
+    return new Route([...this.bindings, { method, handlers }]);
+  }
+  /** Adds a `GET` binding. */
+  get(...handlers: RouteHandler[]): Route {
+    return this.on("GET", ...handlers);
+  }
+  /** Adds a `POST` binding. */
+  post(...handlers: RouteHandler[]): Route {
+    return this.on("POST", ...handlers);
+  }
+  /** Adds a `PUT` binding. */
+  put(...handlers: RouteHandler[]): Route {
+    return this.on("PUT", ...handlers);
+  }
+  /** Adds a `PATCH` binding. */
+  patch(...handlers: RouteHandler[]): Route {
+    return this.on("PATCH", ...handlers);
+  }
+  /** Adds a `DELETE` binding. */
+  delete(...handlers: RouteHandler[]): Route {
+    return this.on("DELETE", ...handlers);
+  }
+}

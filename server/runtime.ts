@@ -1,0 +1,87 @@
+/**
+ * What an app shares across requests: its metrics, readiness checks and lifecycle.
+ *
+ * @module
+ */
+
+import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics/registry.ts";
+import { ReadinessChecks } from "./health.ts";
+
+/** The HTTP metric families every app records. */
+export interface HttpMetrics {
+  /** `avx_http_requests_total{method,route,status}` */
+  readonly requests: Counter;
+  /** `avx_http_request_duration_seconds{method,route}` */
+  readonly duration: Histogram;
+  /** `avx_http_request_bytes_total{route}` */
+  readonly bytesIn: Counter;
+  /** `avx_http_response_bytes_total{route}` */
+  readonly bytesOut: Counter;
+  /** `avx_http_requests_in_flight` */
+  readonly inFlight: Gauge;
+}
+
+/**
+ * Shared state of one app: metrics registry, readiness, and the shutdown signal that long-lived
+ * responses (SSE, WebSockets) watch so a graceful shutdown can end them.
+ *
+ * @example
+ * ```ts
+ * import { AppRuntime } from "@avila/avx-http/server";
+ * const rt = new AppRuntime();
+ * rt.beginShutdown();
+ * console.log(rt.shutdownSignal.aborted); // true
+ * ```
+ */
+export class AppRuntime {
+  /** Every metric of the app; `/metrics` renders it. */
+  readonly metrics: MetricsRegistry;
+  /** HTTP metric families recorded by the core middleware. */
+  readonly http: HttpMetrics;
+  /** Checks behind `/readyz`. */
+  readonly readiness: ReadinessChecks;
+  readonly #closing = new AbortController();
+
+  constructor(metrics: MetricsRegistry = new MetricsRegistry()) {
+    this.metrics = metrics;
+    this.http = {
+      requests: metrics.register(
+        new Counter("avx_http_requests_total", "HTTP requests served", [
+          "method",
+          "route",
+          "status",
+        ]),
+      ),
+      duration: metrics.register(
+        new Histogram("avx_http_request_duration_seconds", "Time to response headers", [
+          "method",
+          "route",
+        ]),
+      ),
+      bytesIn: metrics.register(
+        new Counter("avx_http_request_bytes_total", "Request body bytes received", ["route"]),
+      ),
+      bytesOut: metrics.register(
+        new Counter(
+          "avx_http_response_bytes_total",
+          "Response body bytes sent (declared Content-Length or counted while streaming)",
+          ["route"],
+        ),
+      ),
+      inFlight: metrics.register(
+        new Gauge("avx_http_requests_in_flight", "Requests currently being handled"),
+      ),
+    };
+    this.readiness = new ReadinessChecks(this.#closing.signal);
+  }
+
+  /** Aborted when the app starts shutting down. */
+  get shutdownSignal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Marks the app as shutting down: `/readyz` turns 503 and long-lived streams end. */
+  beginShutdown(): void {
+    if (!this.#closing.signal.aborted) this.#closing.abort(new Error("server is shutting down"));
+  }
+}

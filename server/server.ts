@@ -1,0 +1,223 @@
+/**
+ * `Server`: the builder that assembles an avx-http app over Hono, in the shape of the original
+ * design: `new Server().route(...).withTelemetry().withCors().build()`.
+ *
+ * @module
+ */
+
+import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import type { Handler, MiddlewareHandler } from "hono";
+import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
+import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
+import { coreMiddleware } from "./_core.ts";
+import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
+import { AvxApp } from "./app.ts";
+import type { AvxEnv } from "./context.ts";
+import type { ReadinessCheck } from "./health.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.ts";
+import { HttpProblem, problemResponse } from "./problem.ts";
+import type { Route } from "./route.ts";
+import { AppRuntime } from "./runtime.ts";
+
+/** Default request body limit: 10 MiB. */
+export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;
+
+/** OpenAPI document settings. */
+export interface OpenApiOptions {
+  /** API title; default "avx-http API". */
+  title?: string;
+  /** API version; default "1.0.0". */
+  version?: string;
+  /** Longer description (Markdown). */
+  description?: string;
+  /** Where the OpenAPI 3.1 document is served; default `/openapi.json`. */
+  path?: string;
+  /** Where Swagger UI is served; default `/docs`; `false` for none. */
+  docsPath?: string | false;
+}
+
+/** Options of a `Server`. Every field has a safe default. */
+export interface ServerOptions {
+  /** Largest accepted request body in bytes (413 problem past it); default 10 MiB. */
+  bodyLimit?: number;
+  /** Record HTTP metrics and serve `/metrics`; default true. */
+  metrics?: boolean;
+  /** Serve `/healthz` and `/readyz`; default true. */
+  health?: boolean;
+  /** OpenAPI document and Swagger UI; default on with defaults, `false` for none. */
+  openapi?: OpenApiOptions | false;
+  /** Where unexpected errors are logged (never sent to clients); default `console.error`. */
+  logError?: ErrorLogger;
+}
+
+type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
+type Step = (app: OpenAPIHono<AvxEnv>) => void;
+
+/**
+ * Builds an avx-http app. Middleware is installed in a fixed, sensible order whatever order the
+ * `with*` calls come in: core (limits, metrics) → telemetry → CORS → compression → yours → routes.
+ *
+ * @example
+ * ```ts
+ * import { Route, Server } from "@avila/avx-http/server";
+ * const app = new Server()
+ *   .route("/api/data", Route.get((c) => c.json({ ok: true })))
+ *   .route("/api/upload", Route.post(async (c) => c.json({ got: (await c.req.arrayBuffer()).byteLength })))
+ *   .withTelemetry()
+ *   .withCors()
+ *   .build();
+ * const res = await app.request("/api/data");
+ * console.log(res.status); // 200
+ * // app.listen("0.0.0.0:3000");
+ * ```
+ */
+export class Server {
+  readonly #options: ServerOptions;
+  readonly #plugins: Plugin[] = [];
+  readonly #steps: Step[] = [];
+  readonly #checks: Array<[string, ReadinessCheck]> = [];
+
+  /** @param options server-wide settings */
+  constructor(options: ServerOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Binds a path (Hono syntax: `/api/strain/:detector`) to one or more routes. */
+  route(path: string, ...routes: Route[]): this {
+    this.#steps.push((app) => {
+      for (const route of routes) {
+        for (const b of route.bindings) {
+          (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
+            b.method,
+            path,
+            ...(b.handlers as Handler<AvxEnv>[]),
+          );
+        }
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Adds a route declared with `createRoute` from `@hono/zod-openapi`: its zod schemas validate
+   * the request (400 problem on failure) and appear in `/openapi.json`.
+   */
+  openapi<R extends RouteConfig>(
+    config: R,
+    // deno-lint-ignore no-explicit-any
+    handler: Handler<AvxEnv, any, any, any>,
+  ): this {
+    // deno-lint-ignore no-explicit-any
+    this.#steps.push((app) => app.openapi(config, handler as any));
+    return this;
+  }
+
+  /** Adds middleware for every route (or for `path` when given), after the built-in ones. */
+  use(...args: [string, ...MiddlewareHandler<AvxEnv>[]] | MiddlewareHandler<AvxEnv>[]): this {
+    this.#steps.push((app) => {
+      if (typeof args[0] === "string") {
+        const [path, ...mw] = args as [string, ...MiddlewareHandler<AvxEnv>[]];
+        app.use(path, ...mw);
+      } else app.use(...(args as MiddlewareHandler<AvxEnv>[]));
+    });
+    return this;
+  }
+
+  /** Request id, W3C trace context, Server-Timing and JSON access logs. */
+  withTelemetry(options: TelemetryOptions = {}): this {
+    this.#plugins.push({ order: 10, middleware: telemetry(options) });
+    return this;
+  }
+
+  /** CORS with preflight handling (Hono's `cors`, defaulting to any origin without credentials). */
+  withCors(options: CorsOptions = {}): this {
+    this.#plugins.push({ order: 20, middleware: cors(options) });
+    return this;
+  }
+
+  /** Installs a middleware at a fixed position of the built-in order (for avx-http modules). */
+  withMiddleware(order: number, middleware: MiddlewareHandler<AvxEnv>): this {
+    this.#plugins.push({ order, middleware });
+    return this;
+  }
+
+  /** Registers a readiness check run by `GET /readyz`. */
+  readiness(name: string, check: ReadinessCheck): this {
+    this.#checks.push([name, check]);
+    return this;
+  }
+
+  /** Direct access to the Hono app while building (runs in order with `route`/`use`). */
+  configure(fn: (app: OpenAPIHono<AvxEnv>) => void): this {
+    this.#steps.push(fn);
+    return this;
+  }
+
+  /** Assembles the app. The builder can be built again; each build is independent. */
+  build(): AvxApp {
+    const o = this.#options;
+    const metrics = o.metrics ?? true;
+    const runtime = new AppRuntime();
+    for (const [name, check] of this.#checks) runtime.readiness.register(name, check);
+
+    const app = new OpenAPIHono<AvxEnv>({
+      defaultHook(result) {
+        if (!result.success) {
+          throw new HttpProblem(400, {
+            title: "Request validation failed",
+            detail: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+              .join("; "),
+            errors: result.error.issues.map((i) => ({
+              path: i.path.map(String),
+              code: i.code,
+              message: i.message,
+            })),
+          });
+        }
+      },
+    });
+    app.onError(errorHandler(o.logError ?? defaultErrorLogger));
+    app.notFound(notFoundHandler(app as never));
+
+    app.use(coreMiddleware(runtime, { bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT, metrics }));
+    for (const p of [...this.#plugins].sort((a, b) => a.order - b.order)) app.use(p.middleware);
+
+    if (o.health ?? true) {
+      app.get("/healthz", (c) => c.json({ status: "ok" }));
+      app.get("/readyz", async (c) => {
+        const report = await runtime.readiness.run();
+        if (report.status === "ready") return c.json(report);
+        return problemResponse(503, {
+          title: "Not Ready",
+          detail: Object.entries(report.checks).filter(([, r]) => !r.ok)
+            .map(([n, r]) => (r.detail ? `${n}: ${r.detail}` : n)).join("; "),
+          checks: report.checks,
+        }, { "retry-after": "5" });
+      });
+    }
+    if (metrics) {
+      app.get(
+        "/metrics",
+        (c) => c.body(runtime.metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
+      );
+    }
+    for (const step of this.#steps) step(app);
+
+    if (o.openapi !== false) {
+      const oa = o.openapi ?? {};
+      const docPath = oa.path ?? "/openapi.json";
+      app.doc31(docPath, {
+        openapi: "3.1.0",
+        info: {
+          title: oa.title ?? "avx-http API",
+          version: oa.version ?? "1.0.0",
+          ...(oa.description ? { description: oa.description } : {}),
+        },
+      });
+      const docs = oa.docsPath ?? "/docs";
+      if (docs !== false) app.get(docs, swaggerUI({ url: docPath }));
+    }
+    return new AvxApp(app, runtime);
+  }
+}
