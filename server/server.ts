@@ -5,7 +5,11 @@
  * @module
  */
 
-import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import {
+  OpenAPIHono,
+  type RouteConfig,
+  type RouteHandler as OpenApiHandler,
+} from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Handler, MiddlewareHandler } from "hono";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
@@ -103,11 +107,7 @@ export class Server {
    * Adds a route declared with `createRoute` from `@hono/zod-openapi`: its zod schemas validate
    * the request (400 problem on failure) and appear in `/openapi.json`.
    */
-  openapi<R extends RouteConfig>(
-    config: R,
-    // deno-lint-ignore no-explicit-any
-    handler: Handler<AvxEnv, any, any, any>,
-  ): this {
+  openapi<R extends RouteConfig>(config: R, handler: OpenApiHandler<R, AvxEnv>): this {
     // deno-lint-ignore no-explicit-any
     this.#steps.push((app) => app.openapi(config, handler as any));
     return this;

@@ -127,7 +127,6 @@ export function sse(
   const onShutdown = () => close();
   shutdown?.addEventListener("abort", onShutdown, { once: true });
   if (shutdown?.aborted) close();
-  c.req.raw.signal?.addEventListener("abort", onShutdown, { once: true });
   writer.closed.catch(() => close()).finally(() =>
     shutdown?.removeEventListener("abort", onShutdown)
   );
