@@ -1,0 +1,75 @@
+/**
+ * Builder for 64-bit integers read as `bigint` (int64, uint64).
+ *
+ * @module
+ */
+
+import { BigIntColumn, type Column } from "../column.ts";
+import { ArrowError } from "../errors.ts";
+import type { IntType } from "../types.ts";
+import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+
+/**
+ * Appends `bigint`s (or integral numbers) into a growing `BigInt64Array`/`BigUint64Array`.
+ * Values outside the type's range wrap like typed array stores.
+ *
+ * @example
+ * ```ts
+ * import { BigIntBuilder, int64 } from "@avila/avx-http/columnar";
+ * const b = new BigIntBuilder(int64());
+ * b.append(2n ** 40n);
+ * console.log(b.finish().get(0)); // 1099511627776n
+ * ```
+ */
+export class BigIntBuilder implements Builder<bigint | number> {
+  /** int64 or uint64. */
+  readonly type: IntType;
+  /** Values appended. */
+  length = 0;
+  #values: BigInt64Array | BigUint64Array;
+  #validity = new ValidityBuilder();
+
+  /** @param type int64 or uint64 */
+  constructor(type: IntType) {
+    if (type.bitWidth !== 64) throw new ArrowError("invalid", "BigIntBuilder needs a 64-bit type");
+    this.type = type;
+    this.#values = type.signed ? new BigInt64Array(64) : new BigUint64Array(64);
+  }
+
+  /** Appends a bigint, an integral number, or null. */
+  append(value: bigint | number | null | undefined): void {
+    const i = this.length++;
+    if (i >= this.#values.length) {
+      const size = grow(this.#values.length, i + 1);
+      const n = this.type.signed ? new BigInt64Array(size) : new BigUint64Array(size);
+      n.set(this.#values as never);
+      this.#values = n;
+    }
+    if (value === null || value === undefined) {
+      this.#validity.set(i, false);
+      return;
+    }
+    let v: bigint;
+    if (typeof value === "bigint") v = value;
+    else if (typeof value === "number" && Number.isInteger(value)) v = BigInt(value);
+    else throw new ArrowError("invalid", `64-bit integer column cannot hold a ${describe(value)}`);
+    this.#validity.set(i, true);
+    this.#values[i] = v;
+  }
+
+  /** The 64-bit integer column. */
+  finish(): Column {
+    const n = this.length;
+    return new BigIntColumn({
+      type: this.type,
+      length: n,
+      offset: 0,
+      nullCount: this.#validity.nullCount,
+      validity: this.#validity.finish(n),
+      values: this.#values.subarray(0, n),
+      offsets: null,
+      children: [],
+      dictionary: null,
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Builders for variable-size (binary, large binary) and fixed-size bytes.
+ *
+ * @module
+ */
+
+import { BinaryColumn, type Column, FixedSizeBinaryColumn } from "../column.ts";
+import { ArrowError } from "../errors.ts";
+import { type BinaryType, type FixedSizeBinaryType, Type } from "../types.ts";
+import { type Builder, describe, grow, MAX_BUILDER_LENGTH, ValidityBuilder } from "./builder.ts";
+
+/**
+ * Appends byte arrays into one growing buffer with offsets.
+ *
+ * @example
+ * ```ts
+ * import { BinaryBuilder } from "@avila/avx-http/columnar";
+ * const b = new BinaryBuilder();
+ * b.append(new Uint8Array([1, 2]));
+ * console.log(b.finish().get(0)); // Uint8Array(2) [ 1, 2 ]
+ * ```
+ */
+export class BinaryBuilder implements Builder<Uint8Array> {
+  /** binary or large binary. */
+  readonly type: BinaryType;
+  /** Values appended. */
+  length = 0;
+  #bytes = new Uint8Array(1024);
+  #pos = 0;
+  #offsets = new Int32Array(64);
+  #validity = new ValidityBuilder();
+
+  /** @param type binary (default) or large binary */
+  constructor(type: BinaryType = { typeId: Type.Binary }) {
+    this.type = type;
+  }
+
+  /** Appends bytes or null. */
+  append(value: Uint8Array | null | undefined): void {
+    const i = this.length++;
+    if (i + 2 > this.#offsets.length) {
+      const n = new Int32Array(grow(this.#offsets.length, i + 2));
+      n.set(this.#offsets);
+      this.#offsets = n;
+    }
+    if (value === null || value === undefined) {
+      this.#validity.set(i, false);
+      this.#offsets[i + 1] = this.#pos;
+      return;
+    }
+    if (!(value instanceof Uint8Array)) {
+      throw new ArrowError("invalid", `binary column cannot hold a ${describe(value)}`);
+    }
+    this.#validity.set(i, true);
+    const end = this.#pos + value.length;
+    if (end > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "binary column exceeds 2 GiB");
+    if (end > this.#bytes.length) {
+      const n = new Uint8Array(grow(this.#bytes.length, end));
+      n.set(this.#bytes.subarray(0, this.#pos));
+      this.#bytes = n;
+    }
+    this.#bytes.set(value, this.#pos);
+    this.#pos = end;
+    this.#offsets[i + 1] = end;
+  }
+
+  /** The binary column. */
+  finish(): Column {
+    const offsets = this.#offsets.subarray(0, this.length + 1);
+    return new BinaryColumn({
+      type: this.type,
+      length: this.length,
+      offset: 0,
+      nullCount: this.#validity.nullCount,
+      validity: this.#validity.finish(this.length),
+      values: this.#bytes.subarray(0, this.#pos),
+      offsets: this.type.typeId === Type.LargeBinary
+        ? BigInt64Array.from(offsets, BigInt)
+        : offsets,
+      children: [],
+      dictionary: null,
+    });
+  }
+}
+
+/**
+ * Appends byte arrays of exactly `byteWidth` bytes.
+ *
+ * @example
+ * ```ts
+ * import { FixedSizeBinaryBuilder, fixedSizeBinary } from "@avila/avx-http/columnar";
+ * const b = new FixedSizeBinaryBuilder(fixedSizeBinary(2));
+ * b.append(new Uint8Array([9, 8]));
+ * console.log(b.finish().get(0)); // Uint8Array(2) [ 9, 8 ]
+ * ```
+ */
+export class FixedSizeBinaryBuilder implements Builder<Uint8Array> {
+  /** The fixed-size binary type. */
+  readonly type: FixedSizeBinaryType;
+  /** Values appended. */
+  length = 0;
+  #bytes: Uint8Array;
+  #validity = new ValidityBuilder();
+
+  /** @param type a fixed-size binary type */
+  constructor(type: FixedSizeBinaryType) {
+    this.type = type;
+    this.#bytes = new Uint8Array(Math.max(64, type.byteWidth * 16));
+  }
+
+  /** Appends `byteWidth` bytes or null. */
+  append(value: Uint8Array | null | undefined): void {
+    const w = this.type.byteWidth;
+    const i = this.length++;
+    const end = (i + 1) * w;
+    if (end > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "binary column exceeds 2 GiB");
+    if (end > this.#bytes.length) {
+      const n = new Uint8Array(grow(this.#bytes.length, end));
+      n.set(this.#bytes);
+      this.#bytes = n;
+    }
+    if (value === null || value === undefined) {
+      this.#validity.set(i, false);
+      return;
+    }
+    if (!(value instanceof Uint8Array) || value.length !== w) {
+      throw new ArrowError("invalid", `fixed-size binary column needs ${w} bytes per value`);
+    }
+    this.#validity.set(i, true);
+    this.#bytes.set(value, i * w);
+  }
+
+  /** The fixed-size binary column. */
+  finish(): Column {
+    return new FixedSizeBinaryColumn({
+      type: this.type,
+      length: this.length,
+      offset: 0,
+      nullCount: this.#validity.nullCount,
+      validity: this.#validity.finish(this.length),
+      values: this.#bytes.subarray(0, this.length * this.type.byteWidth),
+      offsets: null,
+      children: [],
+      dictionary: null,
+    });
+  }
+}

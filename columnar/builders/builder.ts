@@ -1,0 +1,100 @@
+/**
+ * The builder contract and the growable buffers every builder uses.
+ *
+ * @module
+ */
+
+import type { Column } from "../column.ts";
+import { ArrowError } from "../errors.ts";
+import type { DataType } from "../types.ts";
+
+/**
+ * Accumulates values of one type, then produces an immutable column. `null` and `undefined`
+ * append a null. Values of the wrong kind throw `ArrowError` with code `invalid`.
+ *
+ * @example
+ * ```ts
+ * import { makeBuilder, float64 } from "@avila/avx-http/columnar";
+ * const b = makeBuilder(float64());
+ * b.append(1.5);
+ * b.append(null);
+ * console.log(b.finish().toArray()); // [ 1.5, null ]
+ * ```
+ */
+export interface Builder<T = unknown> {
+  /** The type of the column being built. */
+  readonly type: DataType;
+  /** Values appended so far. */
+  readonly length: number;
+  /** Appends one value (null/undefined: a null). */
+  append(value: T | null | undefined): void;
+  /** Returns the column; the builder must not be used afterwards. */
+  finish(): Column;
+}
+
+/** Largest element count a builder accepts (keeps offsets in int32 and allocations sane). */
+export const MAX_BUILDER_LENGTH = 0x7fff_ffff;
+
+/** Next capacity ≥ `need`, growing geometrically. */
+export function grow(current: number, need: number): number {
+  if (need > MAX_BUILDER_LENGTH * 8) throw new ArrowError("limit", "column too large");
+  let c = Math.max(current, 64);
+  while (c < need) c *= 2;
+  return c;
+}
+
+/** Tracks validity; the bitmap is only allocated once the first null arrives. */
+export class ValidityBuilder {
+  /** Bitmap (bit set = valid), or null while everything is valid. */
+  bits: Uint8Array | null = null;
+  /** Nulls appended. */
+  nullCount = 0;
+
+  /** Records element `i` as valid or not. */
+  set(i: number, valid: boolean): void {
+    if (valid) {
+      if (this.bits !== null) {
+        this.#ensure(i);
+        this.bits[i >> 3] |= 1 << (i & 7);
+      }
+      return;
+    }
+    this.nullCount++;
+    if (this.bits === null) {
+      this.bits = new Uint8Array(grow(0, (i >> 3) + 1));
+      // every earlier element was valid
+      this.bits.fill(0xff, 0, i >> 3);
+      for (let k = i & ~7; k < i; k++) this.bits[k >> 3] |= 1 << (k & 7);
+    } else this.#ensure(i);
+  }
+
+  #ensure(i: number): void {
+    const need = (i >> 3) + 1;
+    if (need > this.bits!.length) {
+      const n = new Uint8Array(grow(this.bits!.length, need));
+      n.set(this.bits!);
+      this.bits = n;
+    }
+  }
+
+  /** The bitmap trimmed to `length` elements, or null when there were no nulls. */
+  finish(length: number): Uint8Array | null {
+    if (this.bits === null) return null;
+    const n = (length + 7) >> 3;
+    if (this.bits.length < n) {
+      const b = new Uint8Array(n);
+      b.set(this.bits);
+      this.bits = b;
+    }
+    return this.bits.subarray(0, n);
+  }
+}
+
+/** Describes a value for error messages without echoing large inputs. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (value instanceof Date) return "Date";
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  return typeof value;
+}

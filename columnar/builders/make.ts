@@ -1,0 +1,66 @@
+/**
+ * Picks the builder for a data type.
+ *
+ * @module
+ */
+
+import { type DataType, Type } from "../types.ts";
+import { BigIntBuilder } from "./bigint.ts";
+import { BinaryBuilder, FixedSizeBinaryBuilder } from "./binary.ts";
+import { BoolBuilder } from "./bool.ts";
+import type { Builder } from "./builder.ts";
+import { DecimalBuilder } from "./decimal.ts";
+import { DictionaryBuilder } from "./dictionary.ts";
+import { FixedSizeListBuilder, ListBuilder } from "./list.ts";
+import { NullBuilder } from "./null.ts";
+import { NumberBuilder } from "./number.ts";
+import { StructBuilder } from "./struct.ts";
+import { TemporalBuilder } from "./temporal.ts";
+import { Utf8Builder } from "./utf8.ts";
+
+/**
+ * A new, empty builder for `type`.
+ *
+ * @example
+ * ```ts
+ * import { makeBuilder, list, utf8 } from "@avila/avx-http/columnar";
+ * const b = makeBuilder(list(utf8()));
+ * b.append(["a", "b"]);
+ * console.log(b.finish().get(0)); // [ "a", "b" ]
+ * ```
+ */
+export function makeBuilder(type: DataType): Builder {
+  switch (type.typeId) {
+    case Type.Null:
+      return new NullBuilder() as Builder;
+    case Type.Bool:
+      return new BoolBuilder() as Builder;
+    case Type.Int:
+      return (type.bitWidth === 64 ? new BigIntBuilder(type) : new NumberBuilder(type)) as Builder;
+    case Type.Float:
+      return new NumberBuilder(type) as Builder;
+    case Type.Decimal:
+      return new DecimalBuilder(type) as Builder;
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+      return new TemporalBuilder(type) as Builder;
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return new Utf8Builder(type) as Builder;
+    case Type.Binary:
+    case Type.LargeBinary:
+      return new BinaryBuilder(type) as Builder;
+    case Type.FixedSizeBinary:
+      return new FixedSizeBinaryBuilder(type) as Builder;
+    case Type.List:
+      return new ListBuilder(type) as Builder;
+    case Type.FixedSizeList:
+      return new FixedSizeListBuilder(type) as Builder;
+    case Type.Struct:
+      return new StructBuilder(type) as Builder;
+    case Type.Dictionary:
+      return new DictionaryBuilder(type);
+  }
+}

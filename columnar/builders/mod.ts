@@ -1,0 +1,19 @@
+/**
+ * One builder per type, and {@link makeBuilder} to pick one.
+ *
+ * @module
+ */
+
+export * from "./builder.ts";
+export * from "./make.ts";
+export * from "./null.ts";
+export * from "./bool.ts";
+export * from "./number.ts";
+export * from "./bigint.ts";
+export * from "./temporal.ts";
+export * from "./decimal.ts";
+export * from "./utf8.ts";
+export * from "./binary.ts";
+export * from "./list.ts";
+export * from "./struct.ts";
+export * from "./dictionary.ts";

@@ -1,0 +1,551 @@
+/**
+ * Columns: immutable views over Arrow buffers (typed arrays), one class per physical layout.
+ *
+ * A column is a {@link ColumnData} record (type, length, element `offset`, validity bitmap,
+ * `values`, `offsets`, `children`, `dictionary`) wrapped by a class that knows how to read it.
+ * Slicing only changes `offset`/`length`, so it never copies. Subclasses (e.g. extension
+ * columns) must keep the `(data: ColumnData)` constructor so `slice` can rebuild them.
+ *
+ * @module
+ */
+
+import { ArrowError } from "./errors.ts";
+import {
+  type DataType,
+  DateUnit,
+  type DecimalType,
+  type FixedSizeBinaryType,
+  type FixedSizeListType,
+  Precision,
+  type StructType,
+  Type,
+} from "./types.ts";
+
+/** Every typed array a column buffer can be. */
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** Identity of an extension type carried by a column (mirrors the field metadata keys). */
+export interface ExtensionInfo {
+  /** `ARROW:extension:name` */
+  readonly name: string;
+  /** `ARROW:extension:metadata` (may be empty) */
+  readonly metadata: string;
+}
+
+/**
+ * The buffers behind a column, in the Arrow layout of its type. Element `i` of the column is
+ * element `offset + i` of the buffers.
+ *
+ * - fixed width (ints, floats, temporal): `values` is the typed array of the storage width;
+ *   float16 is a `Uint16Array`, decimal128 a `Uint32Array` with 4 words per value;
+ * - bool: `values` is the bit-packed `Uint8Array`;
+ * - utf8/binary: `offsets` (`Int32Array`, or `BigInt64Array` for the large variants) and
+ *   `values` (the bytes); fixed-size binary: `values` bytes, `byteWidth` per value;
+ * - list: `offsets` (`Int32Array`) and `children[0]`; fixed-size list: `children[0]`;
+ * - struct: `children`; dictionary: `values` are the indices, `dictionary` the values column;
+ * - null: nothing.
+ */
+export interface ColumnData {
+  /** The storage data type. */
+  readonly type: DataType;
+  /** Number of elements. */
+  readonly length: number;
+  /** Element offset into the buffers (non-zero for slices). */
+  readonly offset: number;
+  /** Number of nulls, or -1 when not yet counted. */
+  readonly nullCount: number;
+  /** Validity bitmap (bit set = valid), or null when every element is valid. */
+  readonly validity: Uint8Array | null;
+  /** Values buffer (see above). */
+  readonly values: TypedArray | null;
+  /** Offsets buffer of variable-size layouts. */
+  readonly offsets: Int32Array | BigInt64Array | null;
+  /** Child columns of nested types. */
+  readonly children: readonly Column[];
+  /** Dictionary values of dictionary-encoded columns. */
+  readonly dictionary: Column | null;
+  /** Extension type identity, when the column holds an extension type's storage. */
+  readonly extension?: ExtensionInfo | null;
+}
+
+/** Counts unset bits of `bitmap` in [start, end). */
+export function countNulls(bitmap: Uint8Array, start: number, end: number): number {
+  let valid = 0;
+  let i = start;
+  while (i < end && (i & 7) !== 0) {
+    valid += (bitmap[i >> 3] >> (i & 7)) & 1;
+    i++;
+  }
+  while (i + 8 <= end) {
+    let b = bitmap[i >> 3];
+    b = b - ((b >> 1) & 0x55);
+    b = (b & 0x33) + ((b >> 2) & 0x33);
+    valid += (b + (b >> 4)) & 0x0f;
+    i += 8;
+  }
+  while (i < end) {
+    valid += (bitmap[i >> 3] >> (i & 7)) & 1;
+    i++;
+  }
+  return end - start - valid;
+}
+
+/**
+ * Base class of every column. Read with {@link Column.get}, iterate, slice without copying.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues } from "@avila/avx-http/columnar";
+ * const c = columnFromValues(new Float64Array([1, 2, 3]));
+ * console.log(c.get(1), c.slice(1, 2).toArray()); // 2 Float64Array(2) [ 2, 3 ]
+ * ```
+ */
+export class Column<T = unknown> {
+  /** The buffers. */
+  readonly data: ColumnData;
+  #nullCount: number;
+
+  /** Wraps column data; prefer {@link makeColumn}, which picks the right subclass. */
+  constructor(data: ColumnData) {
+    this.data = data;
+    this.#nullCount = data.validity === null ? 0 : data.nullCount;
+  }
+
+  /** The storage data type. */
+  get type(): DataType {
+    return this.data.type;
+  }
+
+  /** Number of elements. */
+  get length(): number {
+    return this.data.length;
+  }
+
+  /** Extension identity, or null for plain storage columns. */
+  get extension(): ExtensionInfo | null {
+    return this.data.extension ?? null;
+  }
+
+  /** Number of null elements (counted once, lazily). */
+  get nullCount(): number {
+    if (this.#nullCount < 0) {
+      const d = this.data;
+      this.#nullCount = d.validity ? countNulls(d.validity, d.offset, d.offset + d.length) : 0;
+    }
+    return this.#nullCount;
+  }
+
+  /** Whether element `i` is non-null. */
+  isValid(i: number): boolean {
+    const v = this.data.validity;
+    if (v === null) return true;
+    const j = this.data.offset + i;
+    return ((v[j >> 3] >> (j & 7)) & 1) === 1;
+  }
+
+  /** Element `i` (0 ≤ i < length), or null. Out-of-range indices return null. */
+  get(i: number): T | null {
+    if (i < 0 || i >= this.data.length || !this.isValid(i)) return null;
+    return this.value(i);
+  }
+
+  /** Element `i` assuming it is in range and valid; subclasses implement it. */
+  protected value(_i: number): T {
+    throw new ArrowError("unsupported", "abstract column");
+  }
+
+  /** Elements as an array (`null` for nulls); fixed-width numeric columns without nulls
+   * return a zero-copy typed subarray. */
+  toArray(): T[] | TypedArray {
+    const out = new Array<T | null>(this.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.get(i);
+    return out as T[];
+  }
+
+  /** Iterates over elements (nulls included). */
+  *[Symbol.iterator](): IterableIterator<T | null> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+
+  /** A zero-copy view of `length` elements from `offset` (clamped to the column). */
+  slice(offset: number, length?: number): this {
+    const start = Math.min(Math.max(0, Math.trunc(offset) || 0), this.length);
+    const len = Math.min(
+      Math.max(0, length === undefined ? this.length - start : Math.trunc(length) || 0),
+      this.length - start,
+    );
+    if (start === 0 && len === this.length) return this;
+    const d = this.data;
+    const ctor = this.constructor as new (data: ColumnData) => this;
+    return new ctor({
+      ...d,
+      offset: d.offset + start,
+      length: len,
+      nullCount: d.validity === null ? 0 : -1,
+    });
+  }
+}
+
+/** An all-null column. */
+export class NullColumn extends Column<null> {
+  /** Always null. */
+  override get(_i: number): null {
+    return null;
+  }
+  /** Every element is null. */
+  override get nullCount(): number {
+    return this.length;
+  }
+  /** Never valid. */
+  override isValid(_i: number): boolean {
+    return false;
+  }
+}
+
+/** Booleans, bit-packed. */
+export class BoolColumn extends Column<boolean> {
+  protected override value(i: number): boolean {
+    const j = this.data.offset + i;
+    return (((this.data.values as Uint8Array)[j >> 3] >> (j & 7)) & 1) === 1;
+  }
+}
+
+/** Fixed-width values readable as JS numbers straight from a typed array (int8–32,
+ * uint8–32, float32/64). */
+export class NumberColumn extends Column<number> {
+  #values: TypedArray | undefined;
+
+  /** The column's elements as a zero-copy typed subarray (nulls hold arbitrary values). */
+  get values():
+    | Int8Array
+    | Uint8Array
+    | Int16Array
+    | Uint16Array
+    | Int32Array
+    | Uint32Array
+    | Float32Array
+    | Float64Array {
+    const d = this.data;
+    // deno-lint-ignore no-explicit-any
+    return (this.#values ??= (d.values as any).subarray(d.offset, d.offset + d.length)) as any;
+  }
+
+  protected override value(i: number): number {
+    return this.data.values![this.data.offset + i] as number;
+  }
+
+  override toArray(): number[] | TypedArray {
+    return this.nullCount === 0 ? this.values : super.toArray() as number[];
+  }
+}
+
+/** 64-bit integers read as `bigint`. */
+export class BigIntColumn extends Column<bigint> {
+  /** The column's elements as a zero-copy typed subarray. */
+  get values(): BigInt64Array | BigUint64Array {
+    const d = this.data;
+    return (d.values as BigInt64Array | BigUint64Array).subarray(d.offset, d.offset + d.length);
+  }
+
+  protected override value(i: number): bigint {
+    return this.data.values![this.data.offset + i] as bigint;
+  }
+
+  override toArray(): bigint[] | TypedArray {
+    return this.nullCount === 0 ? this.values : super.toArray() as bigint[];
+  }
+}
+
+const f16 = new Float32Array(1);
+const f16bits = new Uint32Array(f16.buffer);
+
+/** Converts IEEE half-precision bits to a number. */
+export function float16ToNumber(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** Converts a number to IEEE half-precision bits (round to nearest even). */
+export function numberToFloat16(v: number): number {
+  f16[0] = v;
+  const x = f16bits[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && (half & 1))) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  e = half >> 10;
+  return sign | half;
+}
+
+/** Half-precision floats stored as `Uint16Array` bits, read as numbers. */
+export class Float16Column extends Column<number> {
+  protected override value(i: number): number {
+    return float16ToNumber(this.data.values![this.data.offset + i] as number);
+  }
+}
+
+/** 128-bit decimals read as the unscaled `bigint` (value = unscaled / 10^scale). */
+export class DecimalColumn extends Column<bigint> {
+  protected override value(i: number): bigint {
+    const w = this.data.values as Uint32Array;
+    const k = (this.data.offset + i) * 4;
+    const lo = BigInt(w[k]) | (BigInt(w[k + 1]) << 32n);
+    const hi = BigInt(w[k + 2]) | (BigInt(w[k + 3]) << 32n);
+    return BigInt.asIntN(128, lo | (hi << 64n));
+  }
+
+  /** Element `i` as a decimal string using the type's scale, or null. */
+  getString(i: number): string | null {
+    const v = this.get(i);
+    if (v === null) return null;
+    const scale = (this.type as DecimalType).scale;
+    const neg = v < 0n;
+    let s = (neg ? -v : v).toString();
+    if (scale > 0) {
+      s = s.padStart(scale + 1, "0");
+      s = `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
+    } else if (scale < 0) s += "0".repeat(-scale);
+    return neg ? `-${s}` : s;
+  }
+}
+
+const MS_PER_DAY = 86_400_000;
+const TIMESTAMP_TO_MS = [1000, 1, 1e-3, 1e-6];
+
+/**
+ * Dates, times, timestamps and durations. `get` returns a number: milliseconds since the epoch
+ * for dates and timestamps (whatever the unit), and the stored count in the type's own unit
+ * for times and durations. The raw integers stay available in `data.values`.
+ */
+export class TemporalColumn extends Column<number> {
+  #factor: number;
+
+  /** Wraps temporal column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    const t = data.type;
+    this.#factor = t.typeId === Type.Date
+      ? (t.unit === DateUnit.DAY ? MS_PER_DAY : 1)
+      : t.typeId === Type.Timestamp
+      ? TIMESTAMP_TO_MS[t.unit]
+      : 1;
+  }
+
+  protected override value(i: number): number {
+    const raw = this.data.values![this.data.offset + i];
+    return typeof raw === "bigint" ? Number(raw) * this.#factor : raw * this.#factor;
+  }
+
+  /** Element `i` as a `Date` (dates and timestamps only), or null. */
+  getDate(i: number): Date | null {
+    const t = this.type.typeId;
+    if (t !== Type.Date && t !== Type.Timestamp) {
+      throw new ArrowError("invalid", "getDate needs a date or timestamp column");
+    }
+    const v = this.get(i);
+    return v === null ? null : new Date(v);
+  }
+}
+
+const decoder = new TextDecoder("utf-8");
+
+/** Decodes UTF-8 bytes [start, end) of `bytes`; short ASCII runs avoid TextDecoder's call cost. */
+export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 24) {
+    let s = "";
+    for (let k = start; k < end; k++) {
+      const c = bytes[k];
+      if (c >= 0x80) return decoder.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+/** UTF-8 strings (utf8 and large utf8). */
+export class Utf8Column extends Column<string> {
+  protected override value(i: number): string {
+    const d = this.data;
+    const o = d.offsets!;
+    const j = d.offset + i;
+    return decodeUtf8(d.values as Uint8Array, Number(o[j]), Number(o[j + 1]));
+  }
+}
+
+/** Variable-size bytes (binary and large binary); `get` returns a zero-copy subarray. */
+export class BinaryColumn extends Column<Uint8Array> {
+  protected override value(i: number): Uint8Array {
+    const d = this.data;
+    const o = d.offsets!;
+    const j = d.offset + i;
+    return (d.values as Uint8Array).subarray(Number(o[j]), Number(o[j + 1]));
+  }
+}
+
+/** Fixed-size bytes; `get` returns a zero-copy subarray. */
+export class FixedSizeBinaryColumn extends Column<Uint8Array> {
+  protected override value(i: number): Uint8Array {
+    const w = (this.type as FixedSizeBinaryType).byteWidth;
+    const k = (this.data.offset + i) * w;
+    return (this.data.values as Uint8Array).subarray(k, k + w);
+  }
+}
+
+/** Variable-size lists; `get` returns a plain array, {@link ListColumn.valuesAt} a column. */
+export class ListColumn<T = unknown> extends Column<(T | null)[]> {
+  /** The child column holding every list's elements. */
+  get child(): Column<T> {
+    return this.data.children[0] as Column<T>;
+  }
+
+  /** Elements of list `i` as a zero-copy child slice. */
+  valuesAt(i: number): Column<T> {
+    const o = this.data.offsets!;
+    const j = this.data.offset + i;
+    const start = Number(o[j]);
+    return this.child.slice(start, Number(o[j + 1]) - start);
+  }
+
+  protected override value(i: number): (T | null)[] {
+    return Array.from(this.valuesAt(i));
+  }
+}
+
+/** Fixed-size lists; `get` returns a plain array, {@link FixedSizeListColumn.valuesAt} a column. */
+export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
+  /** The child column holding every list's elements. */
+  get child(): Column<T> {
+    return this.data.children[0] as Column<T>;
+  }
+
+  /** Elements per list. */
+  get listSize(): number {
+    return (this.type as FixedSizeListType).listSize;
+  }
+
+  /** Elements of list `i` as a zero-copy child slice. */
+  valuesAt(i: number): Column<T> {
+    const n = this.listSize;
+    return this.child.slice((this.data.offset + i) * n, n);
+  }
+
+  protected override value(i: number): (T | null)[] {
+    return Array.from(this.valuesAt(i));
+  }
+}
+
+/** Structs; `get` returns a plain object, {@link StructColumn.child} a child column. */
+export class StructColumn extends Column<Record<string, unknown>> {
+  /** Child column called `name`, sliced to this column's range, or undefined. */
+  child(name: string): Column | undefined {
+    const i = (this.type as StructType).children.findIndex((f) => f.name === name);
+    return i < 0 ? undefined : this.data.children[i].slice(this.data.offset, this.length);
+  }
+
+  protected override value(i: number): Record<string, unknown> {
+    const fields = (this.type as StructType).children;
+    const out: Record<string, unknown> = {};
+    const j = this.data.offset + i;
+    for (let k = 0; k < fields.length; k++) out[fields[k].name] = this.data.children[k].get(j);
+    return out;
+  }
+}
+
+/** Dictionary-encoded values; `get` returns the decoded value. */
+export class DictionaryColumn<T = unknown> extends Column<T> {
+  /** The dictionary of distinct values. */
+  get dictionary(): Column<T> {
+    return this.data.dictionary as Column<T>;
+  }
+
+  /** The indices as a zero-copy typed subarray. */
+  get indices(): TypedArray {
+    const d = this.data;
+    return d.values!.subarray(d.offset, d.offset + d.length);
+  }
+
+  protected override value(i: number): T {
+    return this.dictionary.get(Number(this.data.values![this.data.offset + i])) as T;
+  }
+}
+
+/**
+ * Wraps column data in the class of its type.
+ *
+ * @example
+ * ```ts
+ * import { makeColumn, int32 } from "@avila/avx-http/columnar";
+ * const c = makeColumn({
+ *   type: int32(), length: 2, offset: 0, nullCount: 0, validity: null,
+ *   values: new Int32Array([7, 8]), offsets: null, children: [], dictionary: null,
+ * });
+ * console.log(c.get(1)); // 8
+ * ```
+ */
+export function makeColumn(data: ColumnData): Column {
+  const t = data.type;
+  switch (t.typeId) {
+    case Type.Null:
+      return new NullColumn(data);
+    case Type.Bool:
+      return new BoolColumn(data);
+    case Type.Int:
+      return t.bitWidth === 64 ? new BigIntColumn(data) : new NumberColumn(data);
+    case Type.Float:
+      return t.precision === Precision.HALF ? new Float16Column(data) : new NumberColumn(data);
+    case Type.Decimal:
+      return new DecimalColumn(data);
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+      return new TemporalColumn(data);
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return new Utf8Column(data);
+    case Type.Binary:
+    case Type.LargeBinary:
+      return new BinaryColumn(data);
+    case Type.FixedSizeBinary:
+      return new FixedSizeBinaryColumn(data);
+    case Type.List:
+      return new ListColumn(data);
+    case Type.FixedSizeList:
+      return new FixedSizeListColumn(data);
+    case Type.Struct:
+      return new StructColumn(data);
+    case Type.Dictionary:
+      return new DictionaryColumn(data);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The one error type `columnar/` throws for bad input, broken limits and unsupported features.
+ *
+ * @module
+ */
+
+/** Why a columnar operation failed. */
+export type ArrowErrorCode =
+  /** The caller passed values that do not fit the schema or the API (wrong lengths, types). */
+  | "invalid"
+  /** Serialized input (IPC stream/file, flatbuffer) is malformed, truncated or inconsistent. */
+  | "corrupt"
+  /** The input is well formed but exceeds an explicit limit (message size, rows, depth). */
+  | "limit"
+  /** The input uses a type, codec or feature this implementation does not provide. */
+  | "unsupported";
+
+/**
+ * A typed failure from `columnar/`. Readers throw nothing else on hostile input.
+ *
+ * @example
+ * ```ts
+ * import { ArrowError, readIpcStream } from "@avila/avx-http/columnar";
+ * try {
+ *   readIpcStream(new Uint8Array([1, 2, 3]));
+ * } catch (e) {
+ *   if (e instanceof ArrowError) console.log(e.code); // "corrupt"
+ * }
+ * ```
+ */
+export class ArrowError extends Error {
+  /** Machine-readable reason. */
+  readonly code: ArrowErrorCode;
+
+  /**
+   * @param code why it failed
+   * @param message a human explanation, without any of the input's bytes
+   */
+  constructor(code: ArrowErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ArrowError";
+    this.code = code;
+  }
+}

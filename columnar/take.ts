@@ -1,0 +1,180 @@
+/**
+ * Gathering rows by index (`take`) and by mask (`filter`), for every column layout. Values are
+ * copied in their storage form (never through JS values), so nothing is lost or re-rounded.
+ *
+ * @module
+ */
+
+import type { Column, ColumnData, TypedArray } from "./column.ts";
+import { ArrowError } from "./errors.ts";
+import { Type } from "./types.ts";
+
+/** Row indices: any integer typed array or number array. */
+export type Indices = Int32Array | Uint32Array | readonly number[];
+
+function rebuild(column: Column, data: ColumnData): Column {
+  const ctor = column.constructor as new (data: ColumnData) => Column;
+  return new ctor(data);
+}
+
+function takeValidity(c: Column, idx: Indices): { validity: Uint8Array | null; nulls: number } {
+  const d = c.data;
+  if (d.validity === null && c.type.typeId !== Type.Null) return { validity: null, nulls: 0 };
+  const n = idx.length;
+  const out = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (c.isValid(idx[i])) out[i >> 3] |= 1 << (i & 7);
+    else nulls++;
+  }
+  return nulls === 0 ? { validity: null, nulls: 0 } : { validity: out, nulls };
+}
+
+function gather(src: TypedArray, offset: number, width: number, idx: Indices): TypedArray {
+  const ctor = src.constructor as new (n: number) => TypedArray;
+  const out = new ctor(idx.length * width);
+  if (width === 1) {
+    for (let i = 0; i < idx.length; i++) out[i] = src[offset + idx[i]];
+  } else {
+    for (let i = 0; i < idx.length; i++) {
+      const s = (offset + idx[i]) * width;
+      for (let k = 0; k < width; k++) out[i * width + k] = src[s + k];
+    }
+  }
+  return out;
+}
+
+function ranges(
+  c: Column,
+  idx: Indices,
+  start: (j: number) => number,
+  end: (j: number) => number,
+): { offsets: Int32Array; childIdx: Int32Array } {
+  const d = c.data;
+  const offsets = new Int32Array(idx.length + 1);
+  let total = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const j = d.offset + idx[i];
+    total += end(j) - start(j);
+    if (total > 0x7fffffff) throw new ArrowError("limit", "take result too large");
+    offsets[i + 1] = total;
+  }
+  const childIdx = new Int32Array(total);
+  for (let i = 0, p = 0; i < idx.length; i++) {
+    const j = d.offset + idx[i];
+    for (let k = start(j), e = end(j); k < e; k++) childIdx[p++] = k;
+  }
+  return { offsets, childIdx };
+}
+
+/**
+ * The rows of `column` at `indices`, in that order (indices must be in range).
+ *
+ * @example
+ * ```ts
+ * import { takeColumn, columnFromValues } from "@avila/avx-http/columnar";
+ * console.log(takeColumn(columnFromValues(["a", "b", "c"]), [2, 0]).toArray()); // [ "c", "a" ]
+ * ```
+ */
+export function takeColumn(column: Column, indices: Indices): Column {
+  const n = column.length;
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i];
+    if (!(j >= 0 && j < n) || !Number.isInteger(j)) {
+      throw new ArrowError("invalid", `row index ${j} out of range 0..${n}`);
+    }
+  }
+  return takeUnchecked(column, indices);
+}
+
+function takeUnchecked(c: Column, idx: Indices): Column {
+  const d = c.data;
+  const t = d.type;
+  const { validity, nulls } = takeValidity(c, idx);
+  const base = {
+    ...d,
+    length: idx.length,
+    offset: 0,
+    nullCount: t.typeId === Type.Null ? idx.length : nulls,
+    validity: t.typeId === Type.Null ? null : validity,
+  };
+  switch (t.typeId) {
+    case Type.Null:
+      return rebuild(c, base);
+    case Type.Bool: {
+      const out = new Uint8Array((idx.length + 7) >> 3);
+      const src = d.values as Uint8Array;
+      for (let i = 0; i < idx.length; i++) {
+        const j = d.offset + idx[i];
+        if ((src[j >> 3] >> (j & 7)) & 1) out[i >> 3] |= 1 << (i & 7);
+      }
+      return rebuild(c, { ...base, values: out });
+    }
+    case Type.Int:
+    case Type.Float:
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+    case Type.Dictionary:
+      return rebuild(c, { ...base, values: gather(d.values!, d.offset, 1, idx) });
+    case Type.Decimal:
+      return rebuild(c, { ...base, values: gather(d.values!, d.offset, 4, idx) });
+    case Type.FixedSizeBinary:
+      return rebuild(c, { ...base, values: gather(d.values!, d.offset, t.byteWidth, idx) });
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Binary:
+    case Type.LargeBinary: {
+      const o = d.offsets!;
+      const { offsets, childIdx } = ranges(c, idx, (j) => Number(o[j]), (j) => Number(o[j + 1]));
+      const src = d.values as Uint8Array;
+      const bytes = new Uint8Array(childIdx.length);
+      for (let i = 0, p = 0; i < idx.length; i++) {
+        const j = d.offset + idx[i];
+        const s = Number(o[j]);
+        const e = Number(o[j + 1]);
+        bytes.set(src.subarray(s, e), p);
+        p += e - s;
+      }
+      const large = t.typeId === Type.LargeUtf8 || t.typeId === Type.LargeBinary;
+      return rebuild(c, {
+        ...base,
+        values: bytes,
+        offsets: large ? BigInt64Array.from(offsets, BigInt) : offsets,
+      });
+    }
+    case Type.List: {
+      const o = d.offsets as Int32Array;
+      const { offsets, childIdx } = ranges(c, idx, (j) => o[j], (j) => o[j + 1]);
+      return rebuild(c, { ...base, offsets, children: [takeUnchecked(d.children[0], childIdx)] });
+    }
+    case Type.FixedSizeList: {
+      const size = t.listSize;
+      const { childIdx } = ranges(c, idx, (j) => j * size, (j) => (j + 1) * size);
+      return rebuild(c, { ...base, children: [takeUnchecked(d.children[0], childIdx)] });
+    }
+    case Type.Struct: {
+      const shifted = new Int32Array(idx.length);
+      for (let i = 0; i < idx.length; i++) shifted[i] = d.offset + idx[i];
+      return rebuild(c, { ...base, children: d.children.map((ch) => takeUnchecked(ch, shifted)) });
+    }
+  }
+}
+
+/**
+ * Indices of the set entries of a byte mask (non-zero = keep), e.g. from a filter expression.
+ *
+ * @example
+ * ```ts
+ * import { maskToIndices } from "@avila/avx-http/columnar";
+ * console.log(maskToIndices(new Uint8Array([1, 0, 1]))); // Int32Array(2) [ 0, 2 ]
+ * ```
+ */
+export function maskToIndices(mask: Uint8Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) count++;
+  const out = new Int32Array(count);
+  for (let i = 0, p = 0; i < mask.length; i++) if (mask[i] !== 0) out[p++] = i;
+  return out;
+}

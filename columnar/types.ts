@@ -1,0 +1,750 @@
+/**
+ * Data type descriptors: plain, immutable objects tagged with `typeId`, the numbering of Arrow's
+ * `Schema.fbs` `Type` union (dictionary encoding, a field property in the spec, is modelled as a
+ * type with id {@link Type.Dictionary} = -1, as flechette does).
+ *
+ * @module
+ */
+
+import { ArrowError } from "./errors.ts";
+import { Field } from "./schema.ts";
+
+/**
+ * Type ids, equal to the `Type` union tags of Arrow's `Schema.fbs`.
+ *
+ * @example
+ * ```ts
+ * import { Type, float64 } from "@avila/avx-http/columnar";
+ * console.log(float64().typeId === Type.Float); // true
+ * ```
+ */
+export const Type = {
+  /** Dictionary-encoded values (a field property in the spec). */
+  Dictionary: -1,
+  /** All values null, no buffers. */
+  Null: 1,
+  /** Signed or unsigned integers of 8, 16, 32 or 64 bits. */
+  Int: 2,
+  /** IEEE 754 floats: half, single, double. */
+  Float: 3,
+  /** Variable-size bytes, int32 offsets. */
+  Binary: 4,
+  /** Variable-size UTF-8 strings, int32 offsets. */
+  Utf8: 5,
+  /** Bit-packed booleans. */
+  Bool: 6,
+  /** Fixed-point decimal (128-bit storage here). */
+  Decimal: 7,
+  /** Days (32-bit) or milliseconds (64-bit) since the UNIX epoch. */
+  Date: 8,
+  /** Time of day. */
+  Time: 9,
+  /** 64-bit instant since the epoch in a time unit, with an optional time zone. */
+  Timestamp: 10,
+  /** Variable-size list, int32 offsets. */
+  List: 12,
+  /** Named child columns. */
+  Struct: 13,
+  /** Fixed-size bytes. */
+  FixedSizeBinary: 15,
+  /** Fixed-size list. */
+  FixedSizeList: 16,
+  /** 64-bit elapsed time in a time unit. */
+  Duration: 18,
+  /** Variable-size bytes, int64 offsets. */
+  LargeBinary: 19,
+  /** Variable-size UTF-8 strings, int64 offsets. */
+  LargeUtf8: 20,
+} as const;
+
+/** One of the {@link Type} ids. */
+export type Type = typeof Type[keyof typeof Type];
+
+/**
+ * Time units of timestamps, times and durations (`Schema.fbs` `TimeUnit`).
+ *
+ * @example
+ * ```ts
+ * import { TimeUnit, timestamp } from "@avila/avx-http/columnar";
+ * console.log(timestamp(TimeUnit.NANOSECOND, "UTC").unit); // 3
+ * ```
+ */
+export const TimeUnit = {
+  /** Seconds. */
+  SECOND: 0,
+  /** Milliseconds. */
+  MILLISECOND: 1,
+  /** Microseconds. */
+  MICROSECOND: 2,
+  /** Nanoseconds. */
+  NANOSECOND: 3,
+} as const;
+
+/** One of the {@link TimeUnit} values. */
+export type TimeUnit = typeof TimeUnit[keyof typeof TimeUnit];
+
+/**
+ * Float precisions (`Schema.fbs` `Precision`).
+ *
+ * @example
+ * ```ts
+ * import { Precision, float32 } from "@avila/avx-http/columnar";
+ * console.log(float32().precision === Precision.SINGLE); // true
+ * ```
+ */
+export const Precision = {
+  /** 16-bit IEEE half. */
+  HALF: 0,
+  /** 32-bit IEEE single. */
+  SINGLE: 1,
+  /** 64-bit IEEE double. */
+  DOUBLE: 2,
+} as const;
+
+/** One of the {@link Precision} values. */
+export type Precision = typeof Precision[keyof typeof Precision];
+
+/**
+ * Date units (`Schema.fbs` `DateUnit`): DAY is date32, MILLISECOND is date64.
+ *
+ * @example
+ * ```ts
+ * import { DateUnit, date32 } from "@avila/avx-http/columnar";
+ * console.log(date32().unit === DateUnit.DAY); // true
+ * ```
+ */
+export const DateUnit = {
+  /** 32-bit days since the epoch. */
+  DAY: 0,
+  /** 64-bit milliseconds since the epoch. */
+  MILLISECOND: 1,
+} as const;
+
+/** One of the {@link DateUnit} values. */
+export type DateUnit = typeof DateUnit[keyof typeof DateUnit];
+
+/** The null type: every value is null, no buffers. */
+export interface NullType {
+  /** {@link Type.Null} */
+  readonly typeId: typeof Type.Null;
+}
+/** A signed or unsigned integer. */
+export interface IntType {
+  /** {@link Type.Int} */
+  readonly typeId: typeof Type.Int;
+  /** 8, 16, 32 or 64. */
+  readonly bitWidth: 8 | 16 | 32 | 64;
+  /** Two's complement when true. */
+  readonly signed: boolean;
+}
+/** An IEEE float. */
+export interface FloatType {
+  /** {@link Type.Float} */
+  readonly typeId: typeof Type.Float;
+  /** Half, single or double. */
+  readonly precision: Precision;
+}
+/** Bit-packed booleans. */
+export interface BoolType {
+  /** {@link Type.Bool} */
+  readonly typeId: typeof Type.Bool;
+}
+/** A 128-bit decimal: unscaled two's complement integer, value = unscaled / 10^scale. */
+export interface DecimalType {
+  /** {@link Type.Decimal} */
+  readonly typeId: typeof Type.Decimal;
+  /** Total significant digits (1..38). */
+  readonly precision: number;
+  /** Digits after the decimal point. */
+  readonly scale: number;
+  /** Storage width in bits, 128. */
+  readonly bitWidth: 128;
+}
+/** Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets). */
+export interface Utf8Type {
+  /** {@link Type.Utf8} or {@link Type.LargeUtf8} */
+  readonly typeId: typeof Type.Utf8 | typeof Type.LargeUtf8;
+}
+/** Variable-size bytes (int32 offsets) or large binary (int64 offsets). */
+export interface BinaryType {
+  /** {@link Type.Binary} or {@link Type.LargeBinary} */
+  readonly typeId: typeof Type.Binary | typeof Type.LargeBinary;
+}
+/** Fixed-size bytes. */
+export interface FixedSizeBinaryType {
+  /** {@link Type.FixedSizeBinary} */
+  readonly typeId: typeof Type.FixedSizeBinary;
+  /** Bytes per value. */
+  readonly byteWidth: number;
+}
+/** A calendar date. */
+export interface DateType {
+  /** {@link Type.Date} */
+  readonly typeId: typeof Type.Date;
+  /** DAY (date32) or MILLISECOND (date64). */
+  readonly unit: DateUnit;
+}
+/** Time of day: 32-bit for seconds/milliseconds, 64-bit for micro/nanoseconds. */
+export interface TimeType {
+  /** {@link Type.Time} */
+  readonly typeId: typeof Type.Time;
+  /** Unit of the stored integers. */
+  readonly unit: TimeUnit;
+  /** 32 or 64. */
+  readonly bitWidth: 32 | 64;
+}
+/** A 64-bit instant since the UNIX epoch. */
+export interface TimestampType {
+  /** {@link Type.Timestamp} */
+  readonly typeId: typeof Type.Timestamp;
+  /** Unit of the stored integers. */
+  readonly unit: TimeUnit;
+  /** IANA name or offset (`"UTC"`, `"+02:00"`), or null for a zone-less wall clock. */
+  readonly timezone: string | null;
+}
+/** A 64-bit elapsed time. */
+export interface DurationType {
+  /** {@link Type.Duration} */
+  readonly typeId: typeof Type.Duration;
+  /** Unit of the stored integers. */
+  readonly unit: TimeUnit;
+}
+/** A variable-size list with int32 offsets. */
+export interface ListType {
+  /** {@link Type.List} */
+  readonly typeId: typeof Type.List;
+  /** The element field (conventionally named "item"). */
+  readonly child: Field;
+}
+/** A fixed-size list. */
+export interface FixedSizeListType {
+  /** {@link Type.FixedSizeList} */
+  readonly typeId: typeof Type.FixedSizeList;
+  /** The element field. */
+  readonly child: Field;
+  /** Elements per list. */
+  readonly listSize: number;
+}
+/** Named child columns of equal length. */
+export interface StructType {
+  /** {@link Type.Struct} */
+  readonly typeId: typeof Type.Struct;
+  /** Child fields in order. */
+  readonly children: readonly Field[];
+}
+/** Dictionary-encoded values: integer indices into a dictionary column sent once. */
+export interface DictionaryType {
+  /** {@link Type.Dictionary} */
+  readonly typeId: typeof Type.Dictionary;
+  /** Dictionary id; unique within a schema (the IPC writer renumbers when needed). */
+  readonly id: number;
+  /** Type of the dictionary values (usually utf8). */
+  readonly dictionary: DataType;
+  /** Type of the indices (signed ints recommended; int32 by default). */
+  readonly indices: IntType;
+  /** Whether the dictionary order is meaningful. */
+  readonly ordered: boolean;
+}
+
+/** Every data type this module reads and writes. */
+export type DataType =
+  | NullType
+  | IntType
+  | FloatType
+  | BoolType
+  | DecimalType
+  | Utf8Type
+  | BinaryType
+  | FixedSizeBinaryType
+  | DateType
+  | TimeType
+  | TimestampType
+  | DurationType
+  | ListType
+  | FixedSizeListType
+  | StructType
+  | DictionaryType;
+
+/**
+ * The null type.
+ *
+ * @example
+ * ```ts
+ * import { nullType } from "@avila/avx-http/columnar";
+ * console.log(nullType().typeId); // 1
+ * ```
+ */
+export function nullType(): NullType {
+  return { typeId: Type.Null };
+}
+
+/**
+ * An integer type.
+ *
+ * @example
+ * ```ts
+ * import { int } from "@avila/avx-http/columnar";
+ * console.log(int(16, false).bitWidth); // 16
+ * ```
+ */
+export function int(bitWidth: 8 | 16 | 32 | 64 = 32, signed = true): IntType {
+  return { typeId: Type.Int, bitWidth, signed };
+}
+/**
+ * Signed 8-bit integers.
+ *
+ * @example
+ * ```ts
+ * import { int8 } from "@avila/avx-http/columnar";
+ * console.log(int8().signed); // true
+ * ```
+ */
+export function int8(): IntType {
+  return int(8, true);
+}
+/**
+ * Signed 16-bit integers.
+ *
+ * @example
+ * ```ts
+ * import { int16 } from "@avila/avx-http/columnar";
+ * console.log(int16().bitWidth); // 16
+ * ```
+ */
+export function int16(): IntType {
+  return int(16, true);
+}
+/**
+ * Signed 32-bit integers.
+ *
+ * @example
+ * ```ts
+ * import { int32 } from "@avila/avx-http/columnar";
+ * console.log(int32().bitWidth); // 32
+ * ```
+ */
+export function int32(): IntType {
+  return int(32, true);
+}
+/**
+ * Signed 64-bit integers (values are `bigint`).
+ *
+ * @example
+ * ```ts
+ * import { int64 } from "@avila/avx-http/columnar";
+ * console.log(int64().bitWidth); // 64
+ * ```
+ */
+export function int64(): IntType {
+  return int(64, true);
+}
+/**
+ * Unsigned 8-bit integers.
+ *
+ * @example
+ * ```ts
+ * import { uint8 } from "@avila/avx-http/columnar";
+ * console.log(uint8().signed); // false
+ * ```
+ */
+export function uint8(): IntType {
+  return int(8, false);
+}
+/**
+ * Unsigned 16-bit integers.
+ *
+ * @example
+ * ```ts
+ * import { uint16 } from "@avila/avx-http/columnar";
+ * console.log(uint16().signed); // false
+ * ```
+ */
+export function uint16(): IntType {
+  return int(16, false);
+}
+/**
+ * Unsigned 32-bit integers.
+ *
+ * @example
+ * ```ts
+ * import { uint32 } from "@avila/avx-http/columnar";
+ * console.log(uint32().signed); // false
+ * ```
+ */
+export function uint32(): IntType {
+  return int(32, false);
+}
+/**
+ * Unsigned 64-bit integers (values are `bigint`).
+ *
+ * @example
+ * ```ts
+ * import { uint64 } from "@avila/avx-http/columnar";
+ * console.log(uint64().bitWidth); // 64
+ * ```
+ */
+export function uint64(): IntType {
+  return int(64, false);
+}
+/**
+ * Half-precision floats (stored as `Uint16Array`, read as numbers).
+ *
+ * @example
+ * ```ts
+ * import { float16 } from "@avila/avx-http/columnar";
+ * console.log(float16().precision); // 0
+ * ```
+ */
+export function float16(): FloatType {
+  return { typeId: Type.Float, precision: Precision.HALF };
+}
+/**
+ * Single-precision floats.
+ *
+ * @example
+ * ```ts
+ * import { float32 } from "@avila/avx-http/columnar";
+ * console.log(float32().precision); // 1
+ * ```
+ */
+export function float32(): FloatType {
+  return { typeId: Type.Float, precision: Precision.SINGLE };
+}
+/**
+ * Double-precision floats.
+ *
+ * @example
+ * ```ts
+ * import { float64 } from "@avila/avx-http/columnar";
+ * console.log(float64().precision); // 2
+ * ```
+ */
+export function float64(): FloatType {
+  return { typeId: Type.Float, precision: Precision.DOUBLE };
+}
+/**
+ * Booleans.
+ *
+ * @example
+ * ```ts
+ * import { bool } from "@avila/avx-http/columnar";
+ * console.log(bool().typeId); // 6
+ * ```
+ */
+export function bool(): BoolType {
+  return { typeId: Type.Bool };
+}
+/**
+ * 128-bit decimals with `precision` digits, `scale` of them after the point.
+ *
+ * @example
+ * ```ts
+ * import { decimal128 } from "@avila/avx-http/columnar";
+ * console.log(decimal128(10, 2).scale); // 2
+ * ```
+ */
+export function decimal128(precision: number, scale = 0): DecimalType {
+  return { typeId: Type.Decimal, precision, scale, bitWidth: 128 };
+}
+/**
+ * UTF-8 strings with int32 offsets.
+ *
+ * @example
+ * ```ts
+ * import { utf8 } from "@avila/avx-http/columnar";
+ * console.log(utf8().typeId); // 5
+ * ```
+ */
+export function utf8(): Utf8Type {
+  return { typeId: Type.Utf8 };
+}
+/**
+ * UTF-8 strings with int64 offsets.
+ *
+ * @example
+ * ```ts
+ * import { largeUtf8 } from "@avila/avx-http/columnar";
+ * console.log(largeUtf8().typeId); // 20
+ * ```
+ */
+export function largeUtf8(): Utf8Type {
+  return { typeId: Type.LargeUtf8 };
+}
+/**
+ * Variable-size bytes with int32 offsets.
+ *
+ * @example
+ * ```ts
+ * import { binary } from "@avila/avx-http/columnar";
+ * console.log(binary().typeId); // 4
+ * ```
+ */
+export function binary(): BinaryType {
+  return { typeId: Type.Binary };
+}
+/**
+ * Variable-size bytes with int64 offsets.
+ *
+ * @example
+ * ```ts
+ * import { largeBinary } from "@avila/avx-http/columnar";
+ * console.log(largeBinary().typeId); // 19
+ * ```
+ */
+export function largeBinary(): BinaryType {
+  return { typeId: Type.LargeBinary };
+}
+/**
+ * Fixed-size bytes, `byteWidth` per value.
+ *
+ * @example
+ * ```ts
+ * import { fixedSizeBinary } from "@avila/avx-http/columnar";
+ * console.log(fixedSizeBinary(16).byteWidth); // 16
+ * ```
+ */
+export function fixedSizeBinary(byteWidth: number): FixedSizeBinaryType {
+  return { typeId: Type.FixedSizeBinary, byteWidth };
+}
+/**
+ * Days since the epoch, 32-bit.
+ *
+ * @example
+ * ```ts
+ * import { date32 } from "@avila/avx-http/columnar";
+ * console.log(date32().unit); // 0
+ * ```
+ */
+export function date32(): DateType {
+  return { typeId: Type.Date, unit: DateUnit.DAY };
+}
+/**
+ * Milliseconds since the epoch, 64-bit.
+ *
+ * @example
+ * ```ts
+ * import { date64 } from "@avila/avx-http/columnar";
+ * console.log(date64().unit); // 1
+ * ```
+ */
+export function date64(): DateType {
+  return { typeId: Type.Date, unit: DateUnit.MILLISECOND };
+}
+/**
+ * Time of day; 32-bit for SECOND/MILLISECOND, 64-bit for MICROSECOND/NANOSECOND.
+ *
+ * @example
+ * ```ts
+ * import { time, TimeUnit } from "@avila/avx-http/columnar";
+ * console.log(time(TimeUnit.MICROSECOND).bitWidth); // 64
+ * ```
+ */
+export function time(unit: TimeUnit = TimeUnit.MILLISECOND): TimeType {
+  return { typeId: Type.Time, unit, bitWidth: unit >= TimeUnit.MICROSECOND ? 64 : 32 };
+}
+/**
+ * 64-bit instants in `unit` since the epoch, in `timezone` (null: zone-less).
+ *
+ * @example
+ * ```ts
+ * import { timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * console.log(timestamp(TimeUnit.MICROSECOND, "UTC").timezone); // "UTC"
+ * ```
+ */
+export function timestamp(
+  unit: TimeUnit = TimeUnit.MILLISECOND,
+  timezone: string | null = null,
+): TimestampType {
+  return { typeId: Type.Timestamp, unit, timezone };
+}
+/**
+ * 64-bit durations in `unit`.
+ *
+ * @example
+ * ```ts
+ * import { duration, TimeUnit } from "@avila/avx-http/columnar";
+ * console.log(duration(TimeUnit.SECOND).unit); // 0
+ * ```
+ */
+export function duration(unit: TimeUnit = TimeUnit.MILLISECOND): DurationType {
+  return { typeId: Type.Duration, unit };
+}
+
+/**
+ * Human-readable name of a type, e.g. `list<item: float64>`.
+ *
+ * @example
+ * ```ts
+ * import { typeToString, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * console.log(typeToString(timestamp(TimeUnit.NANOSECOND, "UTC"))); // timestamp[ns, UTC]
+ * ```
+ */
+export function typeToString(type: DataType): string {
+  const units = ["s", "ms", "us", "ns"];
+  switch (type.typeId) {
+    case Type.Null:
+      return "null";
+    case Type.Int:
+      return `${type.signed ? "int" : "uint"}${type.bitWidth}`;
+    case Type.Float:
+      return `float${[16, 32, 64][type.precision]}`;
+    case Type.Bool:
+      return "bool";
+    case Type.Decimal:
+      return `decimal128(${type.precision}, ${type.scale})`;
+    case Type.Utf8:
+      return "utf8";
+    case Type.LargeUtf8:
+      return "large_utf8";
+    case Type.Binary:
+      return "binary";
+    case Type.LargeBinary:
+      return "large_binary";
+    case Type.FixedSizeBinary:
+      return `fixed_size_binary[${type.byteWidth}]`;
+    case Type.Date:
+      return type.unit === DateUnit.DAY ? "date32" : "date64";
+    case Type.Time:
+      return `time${type.bitWidth}[${units[type.unit]}]`;
+    case Type.Timestamp:
+      return `timestamp[${units[type.unit]}${type.timezone ? `, ${type.timezone}` : ""}]`;
+    case Type.Duration:
+      return `duration[${units[type.unit]}]`;
+    case Type.List:
+      return `list<${type.child.name}: ${typeToString(type.child.type)}>`;
+    case Type.FixedSizeList:
+      return `fixed_size_list<${type.child.name}: ${
+        typeToString(type.child.type)
+      }>[${type.listSize}]`;
+    case Type.Struct:
+      return `struct<${type.children.map((f) => `${f.name}: ${typeToString(f.type)}`).join(", ")}>`;
+    case Type.Dictionary:
+      return `dictionary<values=${typeToString(type.dictionary)}, indices=${
+        typeToString(type.indices)
+      }${type.ordered ? ", ordered" : ""}>`;
+  }
+}
+
+/**
+ * Structural equality of two types (dictionary ids are ignored; child field names, nullability
+ * and metadata are compared).
+ *
+ * @example
+ * ```ts
+ * import { typesEqual, int32 } from "@avila/avx-http/columnar";
+ * console.log(typesEqual(int32(), int32())); // true
+ * ```
+ */
+export function typesEqual(a: DataType, b: DataType): boolean {
+  if (a === b) return true;
+  if (a.typeId !== b.typeId) return false;
+  switch (a.typeId) {
+    case Type.Int: {
+      const t = b as IntType;
+      return a.bitWidth === t.bitWidth && a.signed === t.signed;
+    }
+    case Type.Float:
+      return a.precision === (b as FloatType).precision;
+    case Type.Decimal: {
+      const t = b as DecimalType;
+      return a.precision === t.precision && a.scale === t.scale;
+    }
+    case Type.FixedSizeBinary:
+      return a.byteWidth === (b as FixedSizeBinaryType).byteWidth;
+    case Type.Date:
+      return a.unit === (b as DateType).unit;
+    case Type.Time:
+      return a.unit === (b as TimeType).unit && a.bitWidth === (b as TimeType).bitWidth;
+    case Type.Timestamp: {
+      const t = b as TimestampType;
+      return a.unit === t.unit && a.timezone === t.timezone;
+    }
+    case Type.Duration:
+      return a.unit === (b as DurationType).unit;
+    case Type.List:
+      return a.child.equals((b as ListType).child);
+    case Type.FixedSizeList: {
+      const t = b as FixedSizeListType;
+      return a.listSize === t.listSize && a.child.equals(t.child);
+    }
+    case Type.Struct: {
+      const t = b as StructType;
+      return a.children.length === t.children.length &&
+        a.children.every((f, i) => f.equals(t.children[i]));
+    }
+    case Type.Dictionary: {
+      const t = b as DictionaryType;
+      return a.ordered === t.ordered && typesEqual(a.indices, t.indices) &&
+        typesEqual(a.dictionary, t.dictionary);
+    }
+    default:
+      return true;
+  }
+}
+
+function asField(child: DataType | Field, name: string): Field {
+  return child instanceof Field ? child : new Field(name, child, true);
+}
+
+/**
+ * A variable-size list of `child` (a type, wrapped as a nullable field named "item", or a field).
+ *
+ * @example
+ * ```ts
+ * import { list, float64, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(list(float64()))); // list<item: float64>
+ * ```
+ */
+export function list(child: DataType | Field): ListType {
+  return { typeId: Type.List, child: asField(child, "item") };
+}
+
+/**
+ * A list of exactly `listSize` elements of `child`.
+ *
+ * @example
+ * ```ts
+ * import { fixedSizeList, float32 } from "@avila/avx-http/columnar";
+ * console.log(fixedSizeList(float32(), 4).listSize); // 4
+ * ```
+ */
+export function fixedSizeList(child: DataType | Field, listSize: number): FixedSizeListType {
+  if (!Number.isInteger(listSize) || listSize < 0) {
+    throw new ArrowError("invalid", `fixed-size list size must be a non-negative integer`);
+  }
+  return { typeId: Type.FixedSizeList, child: asField(child, "item"), listSize };
+}
+
+/**
+ * A struct of named children: an array of fields or an object mapping names to types.
+ *
+ * @example
+ * ```ts
+ * import { struct, float64, utf8 } from "@avila/avx-http/columnar";
+ * console.log(struct({ x: float64(), label: utf8() }).children.length); // 2
+ * ```
+ */
+export function struct(children: readonly Field[] | Record<string, DataType>): StructType {
+  const fields = Array.isArray(children)
+    ? children as readonly Field[]
+    : Object.entries(children).map(([name, t]) => new Field(name, t as DataType, true));
+  return { typeId: Type.Struct, children: fields };
+}
+
+/**
+ * Dictionary encoding of `valueType` values with `indexType` indices.
+ *
+ * @example
+ * ```ts
+ * import { dictionary, utf8, int32 } from "@avila/avx-http/columnar";
+ * console.log(dictionary(utf8(), int32()).indices.bitWidth); // 32
+ * ```
+ */
+export function dictionary(
+  valueType: DataType = { typeId: Type.Utf8 },
+  indexType: IntType = int32(),
+  id = 0,
+  ordered = false,
+): DictionaryType {
+  return { typeId: Type.Dictionary, id, dictionary: valueType, indices: indexType, ordered };
+}
