@@ -1,0 +1,338 @@
+/**
+ * A synchronous, incremental driver over the runtime's `node:zlib` native handles (zstd, brotli,
+ * gzip, deflate, deflate-raw). Node, Deno and workerd all implement `node:zlib` as Node's
+ * `zlib.js` over a native handle with `writeSync(flush, in, inOff, inLen, out, outOff, outLen)`
+ * and a shared `[availOutAfter, availInAfter]` write state; driving that handle directly gives
+ * us what the public stream API cannot: synchronous `write`/`flush`/`end`, output in bounded
+ * pieces with a running size limit, and full control over error reporting.
+ *
+ * The runtime's bindings differ in how they report errors (Deno throws from the zstd handle,
+ * calls `onerror` for zlib, and reports nothing for brotli or for truncated zstd input), so this
+ * file normalises them: every failure becomes a `CompressError`, truncation of zstd is caught by
+ * walking the frame structure, and truncation of brotli by checking that the decoder stops
+ * consuming input at the end of the stream.
+ *
+ * @module
+ */
+
+import * as zlib from "node:zlib";
+import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
+import { ZstdFrameWalker } from "./_zstd_frames.ts";
+
+/** The native codecs this engine drives. */
+export type EngineFormat = "zstd" | "br" | "gzip" | "deflate" | "deflate-raw";
+
+/** Output piece size: large enough to amortise the native call, small enough to bound memory. */
+const OUT_CHUNK = 64 * 1024;
+
+// deno-lint-ignore no-explicit-any
+type AnyRecord = Record<string, any>;
+
+interface NativeHandle {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOff: number,
+    inLen: number,
+    out: Uint8Array,
+    outOff: number,
+    outLen: number,
+  ): void;
+  close(): void;
+  onerror: (message: string, errno: number, code?: string) => void;
+}
+
+interface Flags {
+  none: number;
+  flush: number;
+  finish: number;
+}
+
+const z = zlib as unknown as AnyRecord;
+const C: AnyRecord = (z.constants ?? {}) as AnyRecord;
+
+function flagsFor(format: EngineFormat): Flags {
+  if (format === "zstd") {
+    return { none: C.ZSTD_e_continue, flush: C.ZSTD_e_flush, finish: C.ZSTD_e_end };
+  }
+  if (format === "br") {
+    return {
+      none: C.BROTLI_OPERATION_PROCESS,
+      flush: C.BROTLI_OPERATION_FLUSH,
+      finish: C.BROTLI_OPERATION_FINISH,
+    };
+  }
+  return { none: C.Z_NO_FLUSH, flush: C.Z_SYNC_FLUSH, finish: C.Z_FINISH };
+}
+
+const FACTORIES: Record<EngineFormat, [string, string]> = {
+  zstd: ["createZstdCompress", "createZstdDecompress"],
+  br: ["createBrotliCompress", "createBrotliDecompress"],
+  gzip: ["createGzip", "createGunzip"],
+  deflate: ["createDeflate", "createInflate"],
+  "deflate-raw": ["createDeflateRaw", "createInflateRaw"],
+};
+
+/** Native-level option object for `format` at `level` (already validated). */
+function nativeOptions(format: EngineFormat, level: number | undefined): AnyRecord {
+  if (level === undefined) return {};
+  if (format === "zstd") return { params: { [C.ZSTD_c_compressionLevel]: level } };
+  if (format === "br") return { params: { [C.BROTLI_PARAM_QUALITY]: level } };
+  return { level };
+}
+
+function openHandle(
+  format: EngineFormat,
+  decompress: boolean,
+  level: number | undefined,
+): { handle: NativeHandle; state: Uint32Array } {
+  const factory = z[FACTORIES[format][decompress ? 1 : 0]];
+  if (typeof factory !== "function") {
+    throw new CompressError("unsupported", `${format} is not available in this runtime`);
+  }
+  let stream: AnyRecord;
+  try {
+    stream = factory(decompress ? {} : nativeOptions(format, level));
+  } catch (e) {
+    throw new CompressError("unsupported", `${format}: cannot create the codec (${message(e)})`);
+  }
+  const handle = stream._handle as NativeHandle | undefined;
+  const state = stream._writeState as Uint32Array | undefined;
+  if (!handle || typeof handle.writeSync !== "function" || !(state instanceof Uint32Array)) {
+    throw new CompressError(
+      "unsupported",
+      `${format}: this runtime's node:zlib has no synchronous native handle`,
+    );
+  }
+  return { handle, state };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Maps a native error message to our error code. */
+function mapNativeError(format: EngineFormat, msg: string): CompressError {
+  const m = msg.toLowerCase();
+  if (m.includes("incorrect data check") || m.includes("checksum")) {
+    return new CompressError("checksum", `${format}: checksum mismatch`);
+  }
+  if (m.includes("unexpected end")) {
+    return new CompressError("corrupt", `${format}: input is truncated`);
+  }
+  if (m.includes("window") && (m.includes("large") || m.includes("memory"))) {
+    return new CompressError("limit", `${format}: frame needs a window larger than allowed`);
+  }
+  if (m.includes("memory")) {
+    return new CompressError("limit", `${format}: out of memory for this frame`);
+  }
+  return new CompressError("corrupt", `${format}: corrupt input (${msg})`);
+}
+
+/** Options of a {@link ZlibEngine}. */
+export interface EngineOptions {
+  /** Native level (compression only), already validated for the format. */
+  level?: number;
+  /** Decompression only: ceiling on total output bytes. */
+  maxOutputSize?: number;
+}
+
+/**
+ * One compression or decompression session over a native handle. Implements the shape of
+ * `StreamEncoder` (`write`/`flush`/`end`) and `StreamDecoder` (`write`/`end`).
+ */
+export class ZlibEngine {
+  readonly format: EngineFormat;
+  readonly decompress: boolean;
+  #handle: NativeHandle | null;
+  #state: Uint32Array;
+  #flags: Flags;
+  #error: CompressError | null = null;
+  #pendingError: string | null = null;
+  #max: number;
+  #total = 0;
+  #out: Uint8Array;
+  #walker: ZstdFrameWalker | null;
+  /** Brotli/deflate decoders: the stream reached its end mark. */
+  #ended = false;
+  #sawInput = false;
+
+  constructor(format: EngineFormat, decompress: boolean, opts: EngineOptions = {}) {
+    this.format = format;
+    this.decompress = decompress;
+    const { handle, state } = openHandle(format, decompress, opts.level);
+    this.#handle = handle;
+    this.#state = state;
+    this.#flags = flagsFor(format);
+    this.#max = opts.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
+    if (!(this.#max >= 0)) throw new CompressError("limit", "maxOutputSize must be >= 0");
+    this.#out = new Uint8Array(OUT_CHUNK);
+    this.#walker = decompress && format === "zstd" ? new ZstdFrameWalker() : null;
+    handle.onerror = (msg: string) => {
+      this.#pendingError = msg;
+    };
+  }
+
+  /** Feeds `chunk`; returns the output it produced. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    if (chunk.length === 0) return [];
+    this.#sawInput = true;
+    this.#walker?.push(chunk);
+    return this.#run(chunk, this.#flags.none);
+  }
+
+  /** Compression: emits everything so far as decodable output (sync flush). */
+  flush(): Uint8Array[] {
+    return this.#run(new Uint8Array(0), this.#flags.flush);
+  }
+
+  /** Ends the stream and releases the native handle. */
+  end(): Uint8Array[] {
+    try {
+      if (this.decompress && !this.#sawInput) {
+        throw new CompressError("corrupt", `${this.format}: input is empty`);
+      }
+      this.#walker?.finish();
+      let out: Uint8Array[];
+      if (this.decompress && this.format === "br") {
+        // Brotli decoders here do not report truncation. A complete stream stops consuming
+        // input at its end; a truncated one swallows a probe byte looking for more.
+        out = this.#run(new Uint8Array(0), this.#flags.finish);
+        if (!this.#ended) {
+          const probe = new Uint8Array([0]);
+          out.push(...this.#run(probe, this.#flags.finish, true));
+          if (!this.#ended) throw new CompressError("corrupt", "br: input is truncated");
+        }
+      } else {
+        out = this.#run(new Uint8Array(0), this.#flags.finish);
+      }
+      return out;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Releases the native handle (safe to call more than once). */
+  close(): void {
+    const h = this.#handle;
+    this.#handle = null;
+    if (h) {
+      try {
+        h.close();
+      } catch {
+        // Already closed by the runtime: nothing to release.
+      }
+    }
+  }
+
+  #fail(e: CompressError): never {
+    this.#error = e;
+    this.close();
+    throw e;
+  }
+
+  #run(input: Uint8Array, flag: number, probe = false): Uint8Array[] {
+    if (this.#error) throw this.#error;
+    const handle = this.#handle;
+    if (!handle) throw new CompressError("corrupt", `${this.format}: stream already ended`);
+    const outputs: Uint8Array[] = [];
+    const state = this.#state;
+    let inOff = 0;
+    let inLen = input.length;
+    for (;;) {
+      let out = this.#out;
+      let room = out.length;
+      if (this.decompress) {
+        // Never produce more than one byte past the limit.
+        const left = this.#max - this.#total + 1;
+        if (left < room) room = left;
+      }
+      try {
+        handle.writeSync(flag, input, inOff, inLen, out, 0, room);
+      } catch (e) {
+        if (e instanceof CompressError) this.#fail(e);
+        this.#fail(mapNativeError(this.format, message(e)));
+      }
+      if (this.#pendingError !== null) this.#fail(mapNativeError(this.format, this.#pendingError));
+      const availOut = state[0];
+      const availIn = state[1];
+      const produced = room - availOut;
+      const consumed = inLen - availIn;
+      inOff += consumed;
+      inLen = availIn;
+      if (produced > 0) {
+        this.#total += produced;
+        if (this.decompress && this.#total > this.#max) {
+          this.#fail(
+            new CompressError(
+              "limit",
+              `${this.format}: decompressed size exceeds the limit of ${this.#max} bytes`,
+            ),
+          );
+        }
+        if (produced > OUT_CHUNK >> 2) {
+          outputs.push(out.subarray(0, produced));
+          out = this.#out = new Uint8Array(OUT_CHUNK);
+        } else {
+          outputs.push(out.slice(0, produced));
+        }
+      }
+      if (availOut === 0) continue; // output full: more may be pending
+      if (inLen === 0) break;
+      // zstd stops at every frame end: resume with the rest.
+      if (consumed > 0 || produced > 0) continue;
+      // Output room left, input left, no progress: the stream has ended.
+      if (this.decompress && this.format !== "zstd") {
+        this.#ended = true;
+        if (probe) break;
+        this.#fail(
+          new CompressError("corrupt", `${this.format}: unexpected bytes after the end of stream`),
+        );
+      }
+      this.#fail(new CompressError("corrupt", `${this.format}: decoder made no progress`));
+    }
+    if (probe && inLen === 0) this.#ended = false;
+    return outputs;
+  }
+}
+
+/**
+ * Whether the engine can drive `format` in this runtime (probed once with a tiny round trip).
+ */
+export function engineAvailable(format: EngineFormat): boolean {
+  let ok = probed.get(format);
+  if (ok === undefined) {
+    ok = probe(format);
+    probed.set(format, ok);
+  }
+  return ok;
+}
+
+const probed = new Map<EngineFormat, boolean>();
+
+function probe(format: EngineFormat): boolean {
+  try {
+    const data = new Uint8Array(64).fill(97);
+    const enc = new ZlibEngine(format, false);
+    const packed = concatChunks([...enc.write(data), ...enc.end()]);
+    const dec = new ZlibEngine(format, true, { maxOutputSize: 1024 });
+    const back = concatChunks([...dec.write(packed), ...dec.end()]);
+    return back.length === 64 && back.every((b) => b === 97);
+  } catch {
+    return false;
+  }
+}
+
+/** Joins chunks into one array (returns the only chunk as is). */
+export function concatChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,278 @@
+/**
+ * gzip (RFC 1952), zlib-wrapped deflate (RFC 1950, HTTP's `deflate`) and raw deflate (RFC 1951)
+ * through the runtime's `node:zlib`. gzip accepts concatenated members; trailing bytes after
+ * the end of the stream are `corrupt`.
+ *
+ * @module
+ */
+
+import { CompressError } from "../errors.ts";
+import type { StreamDecoder, StreamEncoder } from "../types.ts";
+import { ZlibEngine } from "./_engine.ts";
+
+/** Options of {@link GzipEncoder}. */
+export interface GzipEncoderOptions {
+  /** Native level: 0 (stored) ..9; default 6. */
+  level?: number;
+}
+
+/** Options of {@link GzipDecoder}. */
+export interface GzipDecoderOptions {
+  /** Ceiling on decompressed bytes (default `DEFAULT_MAX_OUTPUT_SIZE`); beyond it: `limit`. */
+  maxOutputSize?: number;
+}
+
+/**
+ * Streaming gzip compressor (synchronous, incremental). `flush()` emits a sync point: all
+ * input so far can be decoded by the receiver before the stream ends.
+ *
+ * @example
+ * ```ts
+ * import { GzipEncoder, GzipDecoder } from "@avila/avx-http/compress";
+ * const enc = new GzipEncoder({ level: 6 });
+ * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
+ * const dec = new GzipDecoder();
+ * const parts = [...packed.flatMap((c) => dec.write(c)), ...dec.end()];
+ * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
+ * ```
+ */
+export class GzipEncoder implements StreamEncoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks gzip or the level is out of range. */
+  constructor(opts: GzipEncoderOptions = {}) {
+    const level = opts.level ?? 6;
+    if (!Number.isInteger(level) || level < 0 || level > 9) {
+      throw new CompressError("unsupported", `gzip: level ${level} is outside 0..9`);
+    }
+    this.#engine = new ZlibEngine("gzip", false, { level });
+  }
+
+  /** Compresses a chunk; returns whatever output is ready. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Emits all pending output as a decodable sync point. */
+  flush(): Uint8Array[] {
+    return this.#engine.flush();
+  }
+
+  /** Finishes the stream and releases the native codec. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}
+
+/**
+ * Streaming gzip decompressor with a running output limit. Throws `CompressError` only:
+ * `corrupt` (bad or truncated data), `checksum`, or `limit`.
+ *
+ * @example
+ * ```ts
+ * import { GzipDecoder, GzipEncoder } from "@avila/avx-http/compress";
+ * const enc = new GzipEncoder();
+ * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
+ * const dec = new GzipDecoder({ maxOutputSize: 4096 });
+ * let n = 0;
+ * for (const c of packed) for (const o of dec.write(c)) n += o.length;
+ * for (const o of dec.end()) n += o.length;
+ * console.log(n); // 1000
+ * ```
+ */
+export class GzipDecoder implements StreamDecoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks gzip. */
+  constructor(opts: GzipDecoderOptions = {}) {
+    this.#engine = new ZlibEngine("gzip", true, { maxOutputSize: opts.maxOutputSize });
+  }
+
+  /** Decompresses a chunk; returns the output it completes. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Ends the input; throws `corrupt` when the stream is incomplete. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}
+
+/** Options of {@link DeflateEncoder}. */
+export interface DeflateEncoderOptions {
+  /** Native level: 0 (stored) ..9; default 6. */
+  level?: number;
+}
+
+/** Options of {@link DeflateDecoder}. */
+export interface DeflateDecoderOptions {
+  /** Ceiling on decompressed bytes (default `DEFAULT_MAX_OUTPUT_SIZE`); beyond it: `limit`. */
+  maxOutputSize?: number;
+}
+
+/**
+ * Streaming zlib-wrapped deflate compressor (synchronous, incremental). `flush()` emits a sync point: all
+ * input so far can be decoded by the receiver before the stream ends.
+ *
+ * @example
+ * ```ts
+ * import { DeflateEncoder, DeflateDecoder } from "@avila/avx-http/compress";
+ * const enc = new DeflateEncoder({ level: 6 });
+ * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
+ * const dec = new DeflateDecoder();
+ * const parts = [...packed.flatMap((c) => dec.write(c)), ...dec.end()];
+ * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
+ * ```
+ */
+export class DeflateEncoder implements StreamEncoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate or the level is out of range. */
+  constructor(opts: DeflateEncoderOptions = {}) {
+    const level = opts.level ?? 6;
+    if (!Number.isInteger(level) || level < 0 || level > 9) {
+      throw new CompressError("unsupported", `deflate: level ${level} is outside 0..9`);
+    }
+    this.#engine = new ZlibEngine("deflate", false, { level });
+  }
+
+  /** Compresses a chunk; returns whatever output is ready. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Emits all pending output as a decodable sync point. */
+  flush(): Uint8Array[] {
+    return this.#engine.flush();
+  }
+
+  /** Finishes the stream and releases the native codec. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}
+
+/**
+ * Streaming zlib-wrapped deflate decompressor with a running output limit. Throws `CompressError` only:
+ * `corrupt` (bad or truncated data), `checksum`, or `limit`.
+ *
+ * @example
+ * ```ts
+ * import { DeflateDecoder, DeflateEncoder } from "@avila/avx-http/compress";
+ * const enc = new DeflateEncoder();
+ * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
+ * const dec = new DeflateDecoder({ maxOutputSize: 4096 });
+ * let n = 0;
+ * for (const c of packed) for (const o of dec.write(c)) n += o.length;
+ * for (const o of dec.end()) n += o.length;
+ * console.log(n); // 1000
+ * ```
+ */
+export class DeflateDecoder implements StreamDecoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate. */
+  constructor(opts: DeflateDecoderOptions = {}) {
+    this.#engine = new ZlibEngine("deflate", true, { maxOutputSize: opts.maxOutputSize });
+  }
+
+  /** Decompresses a chunk; returns the output it completes. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Ends the input; throws `corrupt` when the stream is incomplete. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}
+
+/** Options of {@link DeflateRawEncoder}. */
+export interface DeflateRawEncoderOptions {
+  /** Native level: 0 (stored) ..9; default 6. */
+  level?: number;
+}
+
+/** Options of {@link DeflateRawDecoder}. */
+export interface DeflateRawDecoderOptions {
+  /** Ceiling on decompressed bytes (default `DEFAULT_MAX_OUTPUT_SIZE`); beyond it: `limit`. */
+  maxOutputSize?: number;
+}
+
+/**
+ * Streaming raw deflate compressor (synchronous, incremental). `flush()` emits a sync point: all
+ * input so far can be decoded by the receiver before the stream ends.
+ *
+ * @example
+ * ```ts
+ * import { DeflateRawEncoder, DeflateRawDecoder } from "@avila/avx-http/compress";
+ * const enc = new DeflateRawEncoder({ level: 6 });
+ * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
+ * const dec = new DeflateRawDecoder();
+ * const parts = [...packed.flatMap((c) => dec.write(c)), ...dec.end()];
+ * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
+ * ```
+ */
+export class DeflateRawEncoder implements StreamEncoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks raw deflate or the level is out of range. */
+  constructor(opts: DeflateRawEncoderOptions = {}) {
+    const level = opts.level ?? 6;
+    if (!Number.isInteger(level) || level < 0 || level > 9) {
+      throw new CompressError("unsupported", `deflate-raw: level ${level} is outside 0..9`);
+    }
+    this.#engine = new ZlibEngine("deflate-raw", false, { level });
+  }
+
+  /** Compresses a chunk; returns whatever output is ready. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Emits all pending output as a decodable sync point. */
+  flush(): Uint8Array[] {
+    return this.#engine.flush();
+  }
+
+  /** Finishes the stream and releases the native codec. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}
+
+/**
+ * Streaming raw deflate decompressor with a running output limit. Throws `CompressError` only:
+ * `corrupt` (bad or truncated data), `checksum`, or `limit`.
+ *
+ * @example
+ * ```ts
+ * import { DeflateRawDecoder, DeflateRawEncoder } from "@avila/avx-http/compress";
+ * const enc = new DeflateRawEncoder();
+ * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
+ * const dec = new DeflateRawDecoder({ maxOutputSize: 4096 });
+ * let n = 0;
+ * for (const c of packed) for (const o of dec.write(c)) n += o.length;
+ * for (const o of dec.end()) n += o.length;
+ * console.log(n); // 1000
+ * ```
+ */
+export class DeflateRawDecoder implements StreamDecoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks raw deflate. */
+  constructor(opts: DeflateRawDecoderOptions = {}) {
+    this.#engine = new ZlibEngine("deflate-raw", true, { maxOutputSize: opts.maxOutputSize });
+  }
+
+  /** Decompresses a chunk; returns the output it completes. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Ends the input; throws `corrupt` when the stream is incomplete. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}

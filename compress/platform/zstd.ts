@@ -1,0 +1,99 @@
+/**
+ * Zstandard (RFC 8878) through the runtime's `node:zlib` (Deno ≥ 2.4, Node ≥ 22.15; not Cloudflare
+ * Workers). Concatenated and skippable frames are accepted; a truncated stream is `corrupt`.
+ *
+ * @module
+ */
+
+import { CompressError } from "../errors.ts";
+import type { StreamDecoder, StreamEncoder } from "../types.ts";
+import { ZlibEngine } from "./_engine.ts";
+
+/** Options of {@link ZstdEncoder}. */
+export interface ZstdEncoderOptions {
+  /** Native level: 1..22 (negative levels are faster modes, down to -131072); default 3. */
+  level?: number;
+}
+
+/** Options of {@link ZstdDecoder}. */
+export interface ZstdDecoderOptions {
+  /** Ceiling on decompressed bytes (default `DEFAULT_MAX_OUTPUT_SIZE`); beyond it: `limit`. */
+  maxOutputSize?: number;
+}
+
+/**
+ * Streaming Zstandard compressor (synchronous, incremental). `flush()` emits a sync point: all
+ * input so far can be decoded by the receiver before the stream ends.
+ *
+ * @example
+ * ```ts
+ * import { ZstdEncoder, ZstdDecoder } from "@avila/avx-http/compress";
+ * const enc = new ZstdEncoder({ level: 3 });
+ * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
+ * const dec = new ZstdDecoder();
+ * const parts = [...packed.flatMap((c) => dec.write(c)), ...dec.end()];
+ * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
+ * ```
+ */
+export class ZstdEncoder implements StreamEncoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks Zstandard or the level is out of range. */
+  constructor(opts: ZstdEncoderOptions = {}) {
+    const level = opts.level ?? 3;
+    if (!Number.isInteger(level) || level < -131072 || level > 22) {
+      throw new CompressError("unsupported", `zstd: level ${level} is outside -131072..22`);
+    }
+    this.#engine = new ZlibEngine("zstd", false, { level });
+  }
+
+  /** Compresses a chunk; returns whatever output is ready. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Emits all pending output as a decodable sync point. */
+  flush(): Uint8Array[] {
+    return this.#engine.flush();
+  }
+
+  /** Finishes the stream and releases the native codec. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}
+
+/**
+ * Streaming Zstandard decompressor with a running output limit. Throws `CompressError` only:
+ * `corrupt` (bad or truncated data), `checksum`, or `limit`.
+ *
+ * @example
+ * ```ts
+ * import { ZstdDecoder, ZstdEncoder } from "@avila/avx-http/compress";
+ * const enc = new ZstdEncoder();
+ * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
+ * const dec = new ZstdDecoder({ maxOutputSize: 4096 });
+ * let n = 0;
+ * for (const c of packed) for (const o of dec.write(c)) n += o.length;
+ * for (const o of dec.end()) n += o.length;
+ * console.log(n); // 1000
+ * ```
+ */
+export class ZstdDecoder implements StreamDecoder {
+  #engine: ZlibEngine;
+
+  /** @throws {CompressError} `unsupported` when the runtime lacks Zstandard. */
+  constructor(opts: ZstdDecoderOptions = {}) {
+    this.#engine = new ZlibEngine("zstd", true, { maxOutputSize: opts.maxOutputSize });
+  }
+
+  /** Decompresses a chunk; returns the output it completes. */
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#engine.write(chunk);
+  }
+
+  /** Ends the input; throws `corrupt` when the stream is incomplete. */
+  end(): Uint8Array[] {
+    return this.#engine.end();
+  }
+}

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { CompressError } from "../errors.ts";
+import { ZstdFrameWalker } from "./_zstd_frames.ts";
+import { platformCodecSuite } from "./_test_suite.ts";
+import { concat, runTool } from "./_test_tools.ts";
+import { ZstdDecoder, ZstdEncoder } from "./zstd.ts";
+
+platformCodecSuite({
+  name: "zstd",
+  encoder: (level) => new ZstdEncoder({ level }),
+  decoder: (maxOutputSize) => new ZstdDecoder({ maxOutputSize }),
+  levels: [1, 3, 19, -5],
+  badLevels: [23, -200000, 2.5, NaN],
+  toolCompress: ["zstd", ["-c", "-q", "--check"]],
+  toolDecompress: ["zstd", ["-d", "-c", "-q"]],
+});
+
+function decode(bytes: Uint8Array, max?: number): Uint8Array {
+  const d = new ZstdDecoder({ maxOutputSize: max });
+  return concat([...d.write(bytes), ...d.end()]);
+}
+
+Deno.test("zstd: concatenated frames and skippable frames decode as one stream", async () => {
+  const a = new TextEncoder().encode("first frame ".repeat(50));
+  const b = new TextEncoder().encode("second frame ".repeat(50));
+  const fa = await runTool("zstd", ["-c", "-q", "--check"], a);
+  const fb = await runTool("zstd", ["-c", "-q", "--no-check"], b);
+  const skip = new Uint8Array([0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+  assert.deepEqual(decode(concat([skip, fa, skip, fb])), concat([a, b]));
+  // Only a skippable frame: valid, empty.
+  assert.equal(decode(skip).length, 0);
+});
+
+Deno.test("zstd: truncation inside a checksum or a skippable frame is corrupt", async () => {
+  const fa = await runTool(
+    "zstd",
+    ["-c", "-q", "--check"],
+    new TextEncoder().encode("x".repeat(999)),
+  );
+  for (const cut of [1, 2, 3, 4]) {
+    assert.throws(
+      () => decode(fa.subarray(0, fa.length - cut)),
+      (e) => e instanceof CompressError && e.code === "corrupt",
+    );
+  }
+  const skip = new Uint8Array([0x50, 0x2a, 0x4d, 0x18, 9, 0, 0, 0, 1, 2, 3]);
+  assert.throws(() => decode(skip), (e) => e instanceof CompressError && e.code === "corrupt");
+});
+
+Deno.test("zstd: a flipped content checksum is reported", async () => {
+  const data = new TextEncoder().encode("checksummed ".repeat(300));
+  const fa = (await runTool("zstd", ["-c", "-q", "--check"], data)).slice();
+  fa[fa.length - 1] ^= 0xff;
+  assert.throws(
+    () => decode(fa),
+    (e) => e instanceof CompressError && (e.code === "checksum" || e.code === "corrupt"),
+  );
+});
+
+Deno.test("zstd frame walker: structure checks", () => {
+  const w = new ZstdFrameWalker();
+  assert.throws(() => w.push(new Uint8Array([1, 2, 3, 4])), CompressError);
+  const empty = new ZstdFrameWalker();
+  assert.throws(() => empty.finish(), CompressError);
+  // Reserved block type 3.
+  const bad = new ZstdFrameWalker();
+  assert.throws(
+    () => bad.push(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x00, 0x07, 0x00, 0x00])),
+    CompressError,
+  );
+  // A minimal valid frame: single segment, FCS 1 byte = 0, one last raw block of size 0.
+  const ok = new ZstdFrameWalker();
+  for (const b of [0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x00, 0x01, 0x00, 0x00]) {
+    ok.push(new Uint8Array([b]));
+  }
+  ok.finish();
+  assert.equal(ok.frames, 1);
+});
