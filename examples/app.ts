@@ -1,0 +1,220 @@
+/**
+ * The example gravitational-wave data API: JSON strain samples, an SSE live stream, a WebSocket
+ * subscription and an upload endpoint, all on embedded synthetic data.
+ *
+ * @module
+ */
+
+import { createRoute, z } from "@hono/zod-openapi";
+import { type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "../server/mod.ts";
+import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
+
+const Detector = z.enum(["H1", "L1", "V1"]).openapi({ description: "Detector id" });
+
+const strainRoute = createRoute({
+  method: "get",
+  path: "/api/strain/{detector}",
+  summary: "Strain samples of one detector",
+  request: {
+    params: z.object({ detector: Detector }),
+    query: z.object({
+      start: z.coerce.number().int().min(0).default(16 * SAMPLE_RATE - 2048)
+        .openapi({ description: "First sample index (4096 per second)" }),
+      n: z.coerce.number().int().min(1).max(65536).default(4096)
+        .openapi({ description: "Number of samples" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Samples",
+      content: {
+        "application/json": {
+          schema: z.object({
+            detector: z.string(),
+            sampleRate: z.number(),
+            start: z.number(),
+            samples: z.array(z.number()),
+          }),
+        },
+      },
+    },
+  },
+});
+
+const uploadRoute = createRoute({
+  method: "post",
+  path: "/api/upload",
+  summary: "Upload a strain series; returns its statistics",
+  request: {
+    body: {
+      content: {
+        "application/json": {
+          schema: z.object({
+            detector: Detector,
+            samples: z.array(z.number()).min(1).max(1_000_000),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: {
+      description: "Stored",
+      content: {
+        "application/json": {
+          schema: z.object({
+            id: z.string(),
+            detector: z.string(),
+            count: z.number(),
+            mean: z.number(),
+            rms: z.number(),
+            peak: z.number(),
+          }),
+        },
+      },
+    },
+  },
+});
+
+/** Options of the example app. */
+export interface ExampleOptions {
+  /** Samples per live block (default 1024: four blocks a second). */
+  blockSize?: number;
+  /** Milliseconds between live blocks (default 250). */
+  blockIntervalMs?: number;
+  /** JSON access log lines on stdout (default false). */
+  accessLog?: boolean;
+}
+
+/**
+ * Builds the example app.
+ *
+ * @example
+ * ```ts
+ * import { createExampleApp } from "./app.ts";
+ * const app = createExampleApp();
+ * const res = await app.request("/api/strain/H1?n=8");
+ * console.log((await res.json()).samples.length); // 8
+ * ```
+ */
+export function createExampleApp(options: ExampleOptions = {}): AvxApp {
+  const block = options.blockSize ?? 1024;
+  const interval = options.blockIntervalMs ?? 250;
+  const uploads = new Map<string, { detector: string; count: number }>();
+  const sleep = (ms: number, signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    });
+
+  return new Server({
+    openapi: {
+      title: "avx-http gravitational-wave example",
+      version: "1.0.0",
+      description: "Synthetic strain from H1, L1 and V1: JSON, live SSE, WebSocket and uploads.",
+    },
+  })
+    .route(
+      "/",
+      Route.get((c) =>
+        c.json({
+          name: "avx-http gravitational-wave example",
+          detectors: Object.fromEntries(Object.entries(DETECTORS).map(([k, v]) => [k, v.name])),
+          endpoints: [
+            "/api/strain/{detector}",
+            "/api/strain/{detector}/live",
+            "/ws",
+            "/api/upload",
+            "/docs",
+            "/metrics",
+          ],
+        })
+      ),
+    )
+    .openapi(strainRoute, (c) => {
+      const { detector } = c.req.valid("param");
+      const { start, n } = c.req.valid("query");
+      return c.json({
+        detector,
+        sampleRate: SAMPLE_RATE,
+        start,
+        samples: Array.from(strain(detector, start, n)),
+      }, 200);
+    })
+    .route(
+      "/api/strain/:detector/live",
+      Route.get((c) => {
+        const detector = c.req.param("detector") ?? "";
+        if (!DETECTORS[detector]) {
+          throw new HttpProblem(404, { detail: `no detector named ${detector}` });
+        }
+        return sse(c, async (stream) => {
+          // Event ids are block numbers, so a reconnecting client resumes after the last one it saw.
+          let next = stream.lastEventId !== undefined && /^\d+$/.test(stream.lastEventId)
+            ? Number(stream.lastEventId) + 1
+            : Math.floor(((Date.now() / 1000) * SAMPLE_RATE) / block);
+          while (!stream.signal.aborted) {
+            const samples = Array.from(strain(detector, next * block, block));
+            const ok = await stream.send({
+              id: next,
+              event: "strain",
+              data: { detector, start: next * block, samples },
+            });
+            if (!ok) break;
+            next++;
+            await sleep(interval, stream.signal);
+          }
+        }, { retryMs: 1000 });
+      }),
+    )
+    .route(
+      "/ws",
+      Route.get(webSocket(() => {
+        let timer: ReturnType<typeof setInterval> | undefined;
+        return {
+          onMessage(data, ws) {
+            let msg: { subscribe?: string };
+            try {
+              msg = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+            } catch {
+              ws.send(JSON.stringify({ error: 'send JSON like {"subscribe":"H1"}' }));
+              return;
+            }
+            const detector = msg.subscribe;
+            if (!detector || !DETECTORS[detector]) {
+              ws.send(JSON.stringify({ error: `unknown detector ${detector}` }));
+              return;
+            }
+            clearInterval(timer);
+            let next = Math.floor(((Date.now() / 1000) * SAMPLE_RATE) / block);
+            const push = () => {
+              if (ws.readyState !== WebSocket.OPEN) return clearInterval(timer);
+              ws.send(
+                JSON.stringify({
+                  detector,
+                  start: next * block,
+                  samples: Array.from(strain(detector, next * block, block)),
+                }),
+              );
+              next++;
+            };
+            push();
+            timer = setInterval(push, interval);
+          },
+          onClose() {
+            clearInterval(timer);
+          },
+        };
+      })),
+    )
+    .openapi(uploadRoute, (c) => {
+      const { detector, samples } = c.req.valid("json");
+      const id = crypto.randomUUID();
+      if (uploads.size >= 1000) uploads.delete(uploads.keys().next().value!);
+      uploads.set(id, { detector, count: samples.length });
+      return c.json({ id, detector, ...stats(samples) }, 201);
+    })
+    .withTelemetry({ accessLog: options.accessLog ?? false })
+    .withCors()
+    .build();
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { createExampleApp } from "./app.ts";
+import { listenLocal } from "../server/_test_util.ts";
+import { stats, strain } from "./strain.ts";
+
+Deno.test("example: strain JSON is deterministic and validated", async () => {
+  const app = createExampleApp();
+  const a = await (await app.request("/api/strain/H1?start=1000&n=16")).json();
+  assert.equal(a.samples.length, 16);
+  assert.deepEqual(a.samples, Array.from(strain("H1", 1000, 16)));
+  assert.notDeepEqual(a.samples, Array.from(strain("L1", 1000, 16)), "detectors differ");
+  assert.equal((await app.request("/api/strain/X1")).status, 400);
+  assert.equal((await app.request("/api/strain/H1?n=0")).status, 400);
+});
+
+Deno.test("example: the chirp stands out of the noise at merger", () => {
+  const merger = strain("H1", 16 * 4096 - 64, 128);
+  const quiet = strain("H1", 4 * 4096, 128);
+  assert.ok(stats(merger).peak > 5 * stats(quiet).rms);
+});
+
+Deno.test("example over a real socket: upload, live SSE with resume, WebSocket subscription", async () => {
+  await using srv = listenLocal(createExampleApp({ blockSize: 64, blockIntervalMs: 10 }));
+  const up = await fetch(srv.url + "/api/upload", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ detector: "V1", samples: [1, -2, 3] }),
+  });
+  assert.equal(up.status, 201);
+  const st = await up.json();
+  assert.equal(st.count, 3);
+  assert.equal(st.peak, 3);
+  const bad = await fetch(srv.url + "/api/upload", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: '{"detector":"V1"}',
+  });
+  assert.equal(bad.status, 400);
+  await bad.body?.cancel();
+
+  const live = await fetch(srv.url + "/api/strain/H1/live", { headers: { "last-event-id": "10" } });
+  const reader = live.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/id: 12\n/.test(text)) text += (await reader.read()).value ?? "";
+  await reader.cancel();
+  const first = /id: (\d+)\nevent: strain\ndata: (.*)\n/.exec(text)!;
+  assert.equal(first[1], "11");
+  const data = JSON.parse(first[2]);
+  assert.equal(data.start, 11 * 64);
+  assert.deepEqual(data.samples, Array.from(strain("H1", 11 * 64, 64)));
+
+  const ws = new WebSocket(srv.url.replace("http", "ws") + "/ws");
+  const got: Array<{ detector?: string; samples?: number[]; error?: string }> = [];
+  ws.onmessage = (e) => got.push(JSON.parse(e.data));
+  await new Promise((r) => (ws.onopen = r));
+  ws.send("not json");
+  ws.send(JSON.stringify({ subscribe: "L1" }));
+  for (let i = 0; i < 200 && got.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.match(got[0].error!, /JSON/);
+  assert.equal(got[1].detector, "L1");
+  assert.equal(got[1].samples!.length, 64);
+  const closed = new Promise((r) => (ws.onclose = r));
+  ws.close();
+  await closed;
+});
