@@ -1,0 +1,24 @@
+/**
+ * The `avx` command line as a library: {@link runCli} runs it with arguments (and optional
+ * injected standard streams); {@link registerCommand} adds subcommands.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "@avila/avx-http/cli";
+ * const code = await runCli(["--help"]);
+ * console.log(code); // 0
+ * ```
+ *
+ * @module
+ */
+
+export { runCli } from "./run.ts";
+export {
+  CliError,
+  type CliIo,
+  type Command,
+  findCommand,
+  listCommands,
+  registerCommand,
+} from "./registry.ts";
+export { compressCommand, decompressCommand } from "./codec_commands.ts";

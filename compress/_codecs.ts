@@ -1,0 +1,159 @@
+/**
+ * One table of codecs behind the public API: for each {@link Algorithm}, how to compress and
+ * decompress in one shot and how to open a streaming encoder or decoder.
+ *
+ * @module
+ */
+
+import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
+import { Algorithm, type StreamDecoder, type StreamEncoder } from "./types.ts";
+import {
+  compressBlock,
+  compressFrame,
+  decompressBlock,
+  decompressFrame,
+  Lz4FrameDecoder,
+  Lz4FrameEncoder,
+} from "./lz4/mod.ts";
+import * as snappy from "./snappy/mod.ts";
+import { compressFramed, compressRaw, decompressFramed, decompressRaw } from "./snappy/mod.ts";
+
+// TEMPORARY until compress/snappy/mod.ts exports its streaming classes.
+// deno-lint-ignore no-explicit-any
+const snappyStreams = snappy as any;
+function SnappyFrameEncoderCtor(): StreamEncoder {
+  return new snappyStreams.SnappyFrameEncoder();
+}
+function SnappyFrameDecoderCtor(opts: { maxOutputSize: number }): StreamDecoder {
+  return new snappyStreams.SnappyFrameDecoder(opts);
+}
+import {
+  concatChunks,
+  engineAvailable,
+  type EngineFormat,
+  ZlibEngine,
+} from "./platform/_engine.ts";
+
+/** Decompression settings after defaults. */
+export interface DecodeSettings {
+  maxOutputSize: number;
+  decompressedSize?: number;
+}
+
+/** What the API needs from each algorithm. */
+export interface Codec {
+  /** Can this runtime run it at all (sync or async)? */
+  available(): boolean;
+  /** Can it run synchronously here? */
+  sync(): boolean;
+  compress(data: Uint8Array, level: number): Uint8Array;
+  decompress(data: Uint8Array, s: DecodeSettings): Uint8Array;
+  encoder(level: number): StreamEncoder;
+  decoder(maxOutputSize: number): StreamDecoder;
+}
+
+function always(): boolean {
+  return true;
+}
+
+function noStreaming(algorithm: Algorithm): () => never {
+  return () => {
+    throw new CompressError(
+      "unsupported",
+      `${algorithm} has no streaming form; use ${
+        algorithm === Algorithm.Lz4Block ? Algorithm.Lz4 : Algorithm.Snappy
+      }`,
+    );
+  };
+}
+
+/** Runs a whole input through a native engine. */
+function engineOneShot(engine: ZlibEngine, data: Uint8Array): Uint8Array {
+  try {
+    const out = engine.write(data);
+    out.push(...engine.end());
+    return concatChunks(out);
+  } finally {
+    engine.close();
+  }
+}
+
+function platform(format: EngineFormat): Codec {
+  return {
+    available: () => engineAvailable(format),
+    sync: () => engineAvailable(format),
+    compress: (data, level) => engineOneShot(new ZlibEngine(format, false, { level }), data),
+    decompress: (data, s) =>
+      engineOneShot(new ZlibEngine(format, true, { maxOutputSize: s.maxOutputSize }), data),
+    encoder: (level) => new ZlibEngine(format, false, { level }),
+    decoder: (maxOutputSize) => new ZlibEngine(format, true, { maxOutputSize }),
+  };
+}
+
+const CODECS: Record<Algorithm, Codec> = {
+  [Algorithm.Lz4]: {
+    available: always,
+    sync: always,
+    compress: (data, level) => compressFrame(data, { level }),
+    decompress: (data, s) => decompressFrame(data, { maxOutputSize: s.maxOutputSize }),
+    encoder: (level) => new Lz4FrameEncoder({ level }),
+    decoder: (maxOutputSize) => new Lz4FrameDecoder({ maxOutputSize }),
+  },
+  [Algorithm.Lz4Block]: {
+    available: always,
+    sync: always,
+    compress: (data, level) => compressBlock(data, { level }),
+    decompress: (data, s) => {
+      const size = s.decompressedSize;
+      if (size === undefined) {
+        throw new CompressError(
+          "unsupported",
+          "lz4-block carries no length: pass opts.decompressedSize (exact or an upper bound)",
+        );
+      }
+      if (!Number.isSafeInteger(size) || size < 0) {
+        throw new CompressError("unsupported", "decompressedSize must be a non-negative integer");
+      }
+      return decompressBlock(data, size, { maxOutputSize: s.maxOutputSize });
+    },
+    encoder: noStreaming(Algorithm.Lz4Block),
+    decoder: noStreaming(Algorithm.Lz4Block),
+  },
+  [Algorithm.Snappy]: {
+    available: always,
+    sync: always,
+    compress: (data) => compressFramed(data),
+    decompress: (data, s) => decompressFramed(data, { maxOutputSize: s.maxOutputSize }),
+    encoder: () => SnappyFrameEncoderCtor(),
+    decoder: (maxOutputSize) => SnappyFrameDecoderCtor({ maxOutputSize }),
+  },
+  [Algorithm.SnappyRaw]: {
+    available: always,
+    sync: always,
+    compress: (data) => compressRaw(data),
+    decompress: (data, s) => decompressRaw(data, { maxOutputSize: s.maxOutputSize }),
+    encoder: noStreaming(Algorithm.SnappyRaw),
+    decoder: noStreaming(Algorithm.SnappyRaw),
+  },
+  [Algorithm.Zstd]: platform("zstd"),
+  [Algorithm.Brotli]: platform("br"),
+  [Algorithm.Gzip]: platform("gzip"),
+  [Algorithm.Deflate]: platform("deflate"),
+  [Algorithm.DeflateRaw]: platform("deflate-raw"),
+};
+
+/** The codec for `algorithm` (the caller has validated the name). */
+export function codecFor(algorithm: Algorithm): Codec {
+  return CODECS[algorithm];
+}
+
+/** Applies defaults and checks the limit option. */
+export function decodeSettings(
+  opts: { maxOutputSize?: number; decompressedSize?: number } | undefined,
+): DecodeSettings {
+  const max = opts?.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
+  if (typeof max !== "number" || !(max >= 0) || !Number.isFinite(max)) {
+    throw new CompressError("limit", "maxOutputSize must be a non-negative finite number");
+  }
+  return { maxOutputSize: Math.floor(max), decompressedSize: opts?.decompressedSize };
+}

@@ -1,0 +1,233 @@
+/**
+ * One API over every codec: `compress` / `decompress` (and their `Sync` forms) and
+ * `supportedAlgorithms`.
+ *
+ * Levels map onto each codec's native scale as follows (a plain number is passed through as the
+ * codec's native level after a range check):
+ *
+ * | Algorithm                     | `Level.Fast`   | `Level.Balanced` (default) | `Level.Max` | numeric   |
+ * | ----------------------------- | -------------- | -------------------------- | ----------- | --------- |
+ * | `lz4`, `lz4-block`            | -3 (`--fast=3`) | 1                         | 9 (HC)      | -65537..12 |
+ * | `snappy`, `snappy-raw`        | no levels      | no levels                  | no levels   | ignored   |
+ * | `zstd`                        | 1              | 3                          | 19          | -131072..22 |
+ * | `br`                          | 1              | 5                          | 11          | 0..11     |
+ * | `gzip`, `deflate`, `deflate-raw` | 1           | 6                          | 9           | 0..9      |
+ *
+ * @module
+ */
+
+import { codecFor, decodeSettings } from "./_codecs.ts";
+import { assertAlgorithm, nativeLevel } from "./_levels.ts";
+import { CompressError } from "./errors.ts";
+import { Algorithm, type Level } from "./types.ts";
+
+/** Options of {@link compress} and {@link compressSync}. */
+export interface CompressOptions {
+  /** A portable {@link Level} or a codec-native number (see the module's table). */
+  level?: Level;
+}
+
+/** Options of {@link decompress} and {@link decompressSync}. */
+export interface DecompressOptions {
+  /**
+   * Ceiling on the decompressed size in bytes (default `DEFAULT_MAX_OUTPUT_SIZE`, 256 MiB). Enforced
+   * while decoding, for every algorithm: exceeding it throws `CompressError("limit")` without
+   * allocating the rest.
+   */
+  maxOutputSize?: number;
+  /** `lz4-block` only (it stores no length): the original size, or an upper bound of it. */
+  decompressedSize?: number;
+}
+
+/** Inputs above this size are processed in slices, yielding to the event loop in between. */
+const ASYNC_SLICE = 1024 * 1024;
+
+function assertBytes(data: unknown): asserts data is Uint8Array {
+  if (!(data instanceof Uint8Array)) {
+    throw new CompressError("unsupported", "input must be a Uint8Array");
+  }
+}
+
+function requireAvailable(algorithm: Algorithm): void {
+  if (!codecFor(algorithm).available()) {
+    throw new CompressError("unsupported", `${algorithm} is not available in this runtime`);
+  }
+}
+
+/**
+ * Compresses `data` synchronously. Works for the pure-TypeScript codecs (LZ4, Snappy) and for
+ * the `node:zlib` ones (zstd, brotli, gzip, deflate, deflate-raw) where the runtime has them.
+ *
+ * @throws {CompressError} `unsupported` for an unknown algorithm, an out-of-range level, or an
+ *   algorithm this runtime cannot run synchronously
+ *
+ * @example
+ * ```ts
+ * import { Algorithm, compressSync, decompressSync, Level } from "@avila/avx-http/compress";
+ * const text = new TextEncoder().encode("to be or not to be, to be or not to be");
+ * const packed = compressSync(text, Algorithm.Zstd, { level: Level.Max });
+ * console.log(decompressSync(packed, Algorithm.Zstd).length === text.length); // true
+ * ```
+ */
+export function compressSync(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  opts?: CompressOptions,
+): Uint8Array {
+  assertAlgorithm(algorithm);
+  assertBytes(data);
+  const level = nativeLevel(algorithm, opts?.level);
+  const codec = codecFor(algorithm);
+  if (!codec.sync()) {
+    throw new CompressError("unsupported", `${algorithm} cannot run synchronously here`);
+  }
+  return codec.compress(data, level);
+}
+
+/**
+ * Decompresses `data` synchronously, never producing more than `opts.maxOutputSize` bytes.
+ *
+ * @throws {CompressError} `corrupt` / `checksum` for bad input, `limit` past `maxOutputSize`,
+ *   `unsupported` as for {@link compressSync}
+ *
+ * @example
+ * ```ts
+ * import { Algorithm, compressSync, decompressSync } from "@avila/avx-http/compress";
+ * const packed = compressSync(new Uint8Array(1000), Algorithm.Gzip);
+ * console.log(decompressSync(packed, Algorithm.Gzip, { maxOutputSize: 4096 }).length); // 1000
+ * ```
+ */
+export function decompressSync(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  opts?: DecompressOptions,
+): Uint8Array {
+  assertAlgorithm(algorithm);
+  assertBytes(data);
+  const settings = decodeSettings(opts);
+  const codec = codecFor(algorithm);
+  if (!codec.sync()) {
+    throw new CompressError("unsupported", `${algorithm} cannot run synchronously here`);
+  }
+  return codec.decompress(data, settings);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Runs `data` through a streaming coder in slices, yielding to the event loop between slices
+ * so that a large body does not stall other requests.
+ */
+async function sliced(
+  coder: { write(c: Uint8Array): Uint8Array[]; end(): Uint8Array[] },
+  data: Uint8Array,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let off = 0; off < data.length; off += ASYNC_SLICE) {
+    if (off > 0) await yieldToEventLoop();
+    for (const p of coder.write(data.subarray(off, off + ASYNC_SLICE))) {
+      parts.push(p);
+      size += p.length;
+    }
+  }
+  for (const p of coder.end()) {
+    parts.push(p);
+    size += p.length;
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const STREAMED = new Set<Algorithm>([
+  Algorithm.Zstd,
+  Algorithm.Brotli,
+  Algorithm.Gzip,
+  Algorithm.Deflate,
+  Algorithm.DeflateRaw,
+]);
+
+/**
+ * Compresses `data` with `algorithm`. Output is byte-identical to {@link compressSync}; large
+ * inputs to the `node:zlib` codecs are fed in 1 MiB slices with event-loop turns in between.
+ *
+ * @throws {CompressError} `unsupported` for an unknown algorithm, an out-of-range level or an
+ *   algorithm this runtime lacks (see {@link supportedAlgorithms})
+ *
+ * @example
+ * ```ts
+ * import { Algorithm, compress, decompress } from "@avila/avx-http/compress";
+ * const rows = new TextEncoder().encode(JSON.stringify([{ id: 1 }, { id: 2 }, { id: 3 }]));
+ * const packed = await compress(rows, Algorithm.Lz4);
+ * console.log((await decompress(packed, Algorithm.Lz4)).length === rows.length); // true
+ * ```
+ */
+export async function compress(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  opts?: CompressOptions,
+): Promise<Uint8Array> {
+  assertAlgorithm(algorithm);
+  assertBytes(data);
+  const level = nativeLevel(algorithm, opts?.level);
+  requireAvailable(algorithm);
+  const codec = codecFor(algorithm);
+  if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
+    return await sliced(codec.encoder(level), data);
+  }
+  return codec.compress(data, level);
+}
+
+/**
+ * Decompresses `data`, enforcing `opts.maxOutputSize` (default 256 MiB) while decoding.
+ *
+ * @throws {CompressError} `corrupt` (malformed or truncated), `checksum`, `limit`, or
+ *   `unsupported`
+ *
+ * @example
+ * ```ts
+ * import { Algorithm, compress, CompressError, decompress } from "@avila/avx-http/compress";
+ * const bomb = await compress(new Uint8Array(10 * 1024 * 1024), Algorithm.Zstd);
+ * try {
+ *   await decompress(bomb, Algorithm.Zstd, { maxOutputSize: 1024 * 1024 });
+ * } catch (e) {
+ *   console.log(e instanceof CompressError && e.code); // "limit"
+ * }
+ * ```
+ */
+export async function decompress(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  opts?: DecompressOptions,
+): Promise<Uint8Array> {
+  assertAlgorithm(algorithm);
+  assertBytes(data);
+  const settings = decodeSettings(opts);
+  requireAvailable(algorithm);
+  const codec = codecFor(algorithm);
+  if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
+    return await sliced(codec.decoder(settings.maxOutputSize), data);
+  }
+  return codec.decompress(data, settings);
+}
+
+/**
+ * The algorithms this runtime can compress and decompress (the pure-TypeScript ones always;
+ * zstd, brotli and the deflate family when the runtime's `node:zlib` provides them).
+ *
+ * @example
+ * ```ts
+ * import { Algorithm, supportedAlgorithms } from "@avila/avx-http/compress";
+ * console.log(supportedAlgorithms().includes(Algorithm.Lz4)); // true
+ * ```
+ */
+export function supportedAlgorithms(): Algorithm[] {
+  return Object.values(Algorithm).filter((a) => codecFor(a).available());
+}
