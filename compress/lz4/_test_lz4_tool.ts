@@ -5,35 +5,40 @@
  * @module
  */
 
-/** Runs `lz4 <args>` with `input` on stdin; returns stdout. Fails loudly if the tool is absent. */
+/**
+ * Runs `lz4 -q <args> <file>` with `input` in a temporary file (so the tool knows the input
+ * size, as for `--content-size`); returns stdout. Fails loudly if the tool is absent.
+ */
 export async function lz4Tool(args: string[], input: Uint8Array): Promise<Uint8Array> {
-  let child: Deno.ChildProcess;
+  const path = await Deno.makeTempFile({ prefix: "avx-lz4-" });
   try {
-    child = new Deno.Command("lz4", {
-      args: ["-q", ...args],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
+    await Deno.writeFile(path, input);
+    let out: Deno.CommandOutput;
+    try {
+      out = await new Deno.Command("lz4", {
+        args: ["-q", ...args, path],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new Error(
+          "the `lz4` command line tool is required by the LZ4 interop tests but is not " +
+            "installed (Debian/Ubuntu: apt-get install lz4)",
+        );
+      }
+      throw e;
+    }
+    if (!out.success) {
       throw new Error(
-        "the `lz4` command line tool is required by the LZ4 interop tests but is not installed " +
-          "(Debian/Ubuntu: apt-get install lz4)",
+        `lz4 ${args.join(" ")} failed (${out.code}): ${new TextDecoder().decode(out.stderr)}`,
       );
     }
-    throw e;
+    return out.stdout;
+  } finally {
+    await Deno.remove(path);
   }
-  const writer = child.stdin.getWriter();
-  const writing = writer.write(input).then(() => writer.close());
-  const out = await child.output();
-  await writing;
-  if (!out.success) {
-    throw new Error(
-      `lz4 ${args.join(" ")} failed (${out.code}): ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return out.stdout;
 }
 
 /** A small seeded PRNG (mulberry32): deterministic test data and fuzz cases. */

@@ -1,0 +1,136 @@
+/**
+ * The fast LZ4 match finder (levels <= 2): one hash table of 4-byte sequences, a single
+ * candidate per position, and a search step that grows while no match is found
+ * ("acceleration"), so incompressible input is skipped quickly.
+ *
+ * Table entries hold `position + base`. A caller picks a fresh `base` above every value already
+ * in the table, so stale entries from earlier calls decode to negative positions and are
+ * ignored: the table is reused without being cleared.
+ *
+ * @module
+ */
+
+import {
+  LAST_LITERALS,
+  MAX_DISTANCE,
+  MF_LIMIT,
+  MIN_INPUT_LENGTH,
+  read32,
+  writeLastLiterals,
+  writeLengthTail,
+} from "./_sequence.ts";
+
+/** log2 of the number of hash table entries. */
+export const FAST_HASH_LOG = 13;
+/** After 2^SKIP_TRIGGER failed probes the step grows by one. */
+const SKIP_TRIGGER = 6;
+const SHIFT = 32 - FAST_HASH_LOG;
+
+/** A fresh table for the fast encoder. */
+export function newFastTable(): Int32Array {
+  return new Int32Array(1 << FAST_HASH_LOG);
+}
+
+/**
+ * Compresses `src[start, end)` as one LZ4 block into `dst` at `op`; returns the end position.
+ * Matches may reach back to `windowLow` (a prefix of earlier data in `src`, for linked blocks).
+ * `dst` must have `compressBound(end - start)` bytes free from `op`.
+ */
+export function compressFast(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  windowLow: number,
+  dst: Uint8Array,
+  op: number,
+  table: Int32Array,
+  base: number,
+  acceleration: number,
+): number {
+  let anchor = start;
+  if (end - start >= MIN_INPUT_LENGTH) {
+    const mfLimit = end - MF_LIMIT;
+    const matchLimit = end - LAST_LITERALS;
+    let ip = start;
+    table[Math.imul(read32(src, ip), 0x9e3779b1) >>> SHIFT] = ip + base;
+    ip++;
+    let forwardHash = Math.imul(read32(src, ip), 0x9e3779b1) >>> SHIFT;
+    outer: for (;;) {
+      // 1. Find a match: probe positions with a step that grows after 64 misses.
+      let ref = 0;
+      let forwardIp = ip;
+      let step = 1;
+      let probes = acceleration << SKIP_TRIGGER;
+      do {
+        const h = forwardHash;
+        ip = forwardIp;
+        forwardIp += step;
+        step = probes++ >> SKIP_TRIGGER;
+        if (forwardIp > mfLimit) break outer;
+        ref = table[h] - base;
+        forwardHash = Math.imul(read32(src, forwardIp), 0x9e3779b1) >>> SHIFT;
+        table[h] = ip + base;
+      } while (
+        ref < windowLow || ip - ref > MAX_DISTANCE || read32(src, ref) !== read32(src, ip)
+      );
+      // 2. Extend backwards over bytes the search skipped.
+      while (ip > anchor && ref > windowLow && src[ip - 1] === src[ref - 1]) {
+        ip--;
+        ref--;
+      }
+      // 3. Literal run.
+      const lit = ip - anchor;
+      let tokenPos = op++;
+      if (lit >= 15) {
+        dst[tokenPos] = 0xf0;
+        op = writeLengthTail(dst, op, lit - 15);
+      } else {
+        dst[tokenPos] = lit << 4;
+      }
+      if (lit < 24) {
+        for (let i = anchor; i < ip; i++) dst[op++] = src[i];
+      } else {
+        dst.set(src.subarray(anchor, ip), op);
+        op += lit;
+      }
+      // 4. Matches, possibly several in a row with no literals between them.
+      for (;;) {
+        const offset = ip - ref;
+        dst[op++] = offset;
+        dst[op++] = offset >>> 8;
+        let mp = ip + 4;
+        let rp = ref + 4;
+        while (mp < matchLimit && src[mp] === src[rp]) {
+          mp++;
+          rp++;
+        }
+        const ml = mp - ip - 4;
+        if (ml >= 15) {
+          dst[tokenPos] += 15;
+          op = writeLengthTail(dst, op, ml - 15);
+        } else {
+          dst[tokenPos] += ml;
+        }
+        ip = mp;
+        anchor = ip;
+        if (ip > mfLimit) break outer;
+        table[Math.imul(read32(src, ip - 2), 0x9e3779b1) >>> SHIFT] = ip - 2 + base;
+        const h = Math.imul(read32(src, ip), 0x9e3779b1) >>> SHIFT;
+        ref = table[h] - base;
+        table[h] = ip + base;
+        if (
+          ref >= windowLow && ip - ref <= MAX_DISTANCE &&
+          read32(src, ref) === read32(src, ip)
+        ) {
+          tokenPos = op++;
+          dst[tokenPos] = 0;
+          continue;
+        }
+        break;
+      }
+      ip++;
+      forwardHash = Math.imul(read32(src, ip), 0x9e3779b1) >>> SHIFT;
+    }
+  }
+  return writeLastLiterals(src, anchor, end, dst, op);
+}

@@ -1,0 +1,167 @@
+/**
+ * LZ4 block decoding (lz4_Block_format.md). Every length and offset read from the input is
+ * checked against the input end, the output end and the start of the history before use, so
+ * hostile input can only produce a `CompressError`.
+ *
+ * @module
+ */
+
+import { checkOutputSize, CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
+
+function truncated(): CompressError {
+  return new CompressError("corrupt", "LZ4 block is truncated");
+}
+
+/**
+ * Decodes the block `src[sp, sEnd)` into `dst` at `op`, writing no further than `oEnd`.
+ * Matches may copy from `dst[dstLow, op)` (earlier output or a dictionary).
+ *
+ * @returns the output end position, or -1 when the block would write past `oEnd`
+ * @throws {CompressError} `corrupt` for malformed input
+ */
+export function decodeBlockInto(
+  src: Uint8Array,
+  sp: number,
+  sEnd: number,
+  dst: Uint8Array,
+  op: number,
+  oEnd: number,
+  dstLow: number,
+): number {
+  if (sp >= sEnd) throw truncated();
+  for (;;) {
+    const token = src[sp++];
+    // Literals.
+    let lit = token >>> 4;
+    if (lit === 15) {
+      let b: number;
+      do {
+        if (sp >= sEnd) throw truncated();
+        b = src[sp++];
+        lit += b;
+      } while (b === 255);
+    }
+    if (lit > 0) {
+      if (lit > sEnd - sp) throw truncated();
+      if (lit > oEnd - op) return -1;
+      if (lit < 16) {
+        const e = sp + lit;
+        while (sp < e) dst[op++] = src[sp++];
+      } else {
+        dst.set(src.subarray(sp, sp + lit), op);
+        sp += lit;
+        op += lit;
+      }
+    }
+    // The last sequence has literals only and ends exactly at the end of the block.
+    if (sp === sEnd) return op;
+    // Match.
+    if (sEnd - sp < 2) throw truncated();
+    const offset = src[sp] | (src[sp + 1] << 8);
+    sp += 2;
+    if (offset === 0) throw new CompressError("corrupt", "LZ4 block has a zero match offset");
+    let ref = op - offset;
+    if (ref < dstLow) {
+      throw new CompressError("corrupt", "LZ4 match offset reaches before the start of the data");
+    }
+    let ml = token & 15;
+    if (ml === 15) {
+      let b: number;
+      do {
+        if (sp >= sEnd) throw truncated();
+        b = src[sp++];
+        ml += b;
+      } while (b === 255);
+    }
+    ml += 4;
+    if (ml > oEnd - op) return -1;
+    if (ml <= offset) {
+      if (ml < 32) {
+        const e = op + ml;
+        while (op < e) dst[op++] = dst[ref++];
+      } else {
+        dst.copyWithin(op, ref, ref + ml);
+        op += ml;
+      }
+    } else if (offset === 1) {
+      dst.fill(dst[ref], op, op + ml);
+      op += ml;
+    } else if (ml < 64) {
+      // Overlapping copy: later bytes repeat the ones this copy produces.
+      const e = op + ml;
+      while (op < e) dst[op++] = dst[ref++];
+    } else {
+      // Overlapping and long: the pattern [ref, op) doubles with each non-overlapping copy.
+      const e = op + ml;
+      while (op < e) {
+        const n = Math.min(op - ref, e - op);
+        dst.copyWithin(op, ref, ref + n);
+        op += n;
+      }
+    }
+    if (sp >= sEnd) {
+      throw new CompressError("corrupt", "LZ4 block does not end with a literal run");
+    }
+  }
+}
+
+/** Options of {@link decompressBlock}. */
+export interface Lz4BlockDecompressOptions {
+  /** Refuse to produce more than this many bytes (default `DEFAULT_MAX_OUTPUT_SIZE`, 256 MiB). */
+  maxOutputSize?: number;
+  /**
+   * Data that preceded the block (the block was compressed with it as a prefix, e.g.
+   * `lz4 -D`): matches may reach into its last 64 KiB.
+   */
+  dictionary?: Uint8Array;
+}
+
+/**
+ * Decompresses one raw LZ4 block (no frame).
+ *
+ * @param src the compressed block, exactly
+ * @param decompressedSize the size of the original data (or an upper bound of it): the output
+ *   buffer's size
+ * @param options output ceiling and an optional dictionary
+ * @returns the decompressed bytes
+ * @throws {CompressError} `corrupt` for malformed input or output larger than
+ *   `decompressedSize`; `limit` when `decompressedSize` exceeds `maxOutputSize`
+ * @throws {RangeError} when `decompressedSize` is not a non-negative integer
+ *
+ * @example
+ * ```ts
+ * import { compressBlock, decompressBlock } from "./mod.ts";
+ * const data = new TextEncoder().encode("abcabcabcabcabcabcabcabcabc");
+ * const block = compressBlock(data);
+ * const back = decompressBlock(block, data.length);
+ * console.log(new TextDecoder().decode(back)); // "abcabcabcabcabcabcabcabcabc"
+ * ```
+ */
+export function decompressBlock(
+  src: Uint8Array,
+  decompressedSize: number,
+  options: Lz4BlockDecompressOptions = {},
+): Uint8Array {
+  if (!Number.isSafeInteger(decompressedSize) || decompressedSize < 0) {
+    throw new RangeError("decompressedSize must be a non-negative integer");
+  }
+  checkOutputSize(decompressedSize, options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE);
+  const dict = options.dictionary;
+  const dictLen = dict ? Math.min(dict.length, 65536) : 0;
+  let out: Uint8Array;
+  if (dictLen > 0) {
+    out = new Uint8Array(dictLen + decompressedSize);
+    out.set(dict!.subarray(dict!.length - dictLen));
+  } else {
+    out = new Uint8Array(decompressedSize);
+  }
+  const end = decodeBlockInto(src, 0, src.length, out, dictLen, out.length, 0);
+  if (end < 0) {
+    throw new CompressError(
+      "corrupt",
+      `LZ4 block decompresses to more than the expected ${decompressedSize} bytes`,
+    );
+  }
+  if (dictLen > 0) return out.slice(dictLen, end);
+  return end === out.length ? out : out.slice(0, end);
+}

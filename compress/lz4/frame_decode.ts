@@ -1,0 +1,159 @@
+/**
+ * One-shot LZ4 frame decompression: every frame in the input, one after another; skippable
+ * frames are skipped. Output grows geometrically but never past `maxOutputSize`, and never past
+ * what the input can actually produce.
+ *
+ * @module
+ */
+
+import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
+import { xxhash32 } from "../checksum/xxhash32.ts";
+import { decodeBlockInto } from "./block_decode.ts";
+import {
+  headerLength,
+  isSkippableMagic,
+  LEGACY_MAGIC,
+  LZ4_FRAME_MAGIC,
+  parseFrameHeader,
+  readU32,
+} from "./_frame_header.ts";
+import type { Lz4DecompressOptions } from "./options.ts";
+
+/** A compressed byte decodes to at most this many bytes (a run of 255-valued length bytes). */
+export const MAX_EXPANSION = 255;
+
+function truncated(): CompressError {
+  return new CompressError("corrupt", "LZ4 frame is truncated");
+}
+
+/** Validates `maxOutputSize`. */
+export function outputLimit(options: Lz4DecompressOptions): number {
+  const max = options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
+  if (!(max >= 0)) throw new RangeError("maxOutputSize must be a non-negative number");
+  return max;
+}
+
+/**
+ * Decompresses LZ4 frame data: one frame, or several concatenated (decoded in order and
+ * joined), with skippable frames (magic 0x184D2A50..0x184D2A5F) skipped.
+ *
+ * @param input one or more complete frames
+ * @param options `maxOutputSize` (default 256 MiB)
+ * @returns the decompressed content
+ * @throws {CompressError} `corrupt` for malformed or truncated input, `checksum` for a header,
+ *   block or content checksum mismatch, `limit` when the output would exceed `maxOutputSize`,
+ *   `unsupported` for frames needing a dictionary or the legacy format
+ *
+ * @example
+ * ```ts
+ * import { compressFrame, decompressFrame } from "./mod.ts";
+ * const frame = compressFrame(new TextEncoder().encode("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+ * console.log(decompressFrame(frame).length); // 32
+ * ```
+ */
+export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions = {}): Uint8Array {
+  const max = outputLimit(options);
+  const n = input.length;
+  let out = new Uint8Array(0);
+  let op = 0;
+  let pos = 0;
+  if (n === 0) throw new CompressError("corrupt", "LZ4 input is empty");
+
+  /** Makes room for `need` bytes of output (need <= max), growing geometrically. */
+  const grow = (need: number): void => {
+    if (need <= out.length) return;
+    const next = new Uint8Array(Math.min(max, Math.max(need, out.length * 2, 65536)));
+    next.set(out.subarray(0, op));
+    out = next;
+  };
+
+  while (pos < n) {
+    if (n - pos < 4) throw truncated();
+    const magic = readU32(input, pos);
+    if (isSkippableMagic(magic)) {
+      if (n - pos < 8) throw truncated();
+      const size = readU32(input, pos + 4);
+      if (size > n - pos - 8) throw truncated();
+      pos += 8 + size;
+      continue;
+    }
+    if (magic !== LZ4_FRAME_MAGIC) {
+      if (magic === LEGACY_MAGIC) {
+        throw new CompressError("unsupported", "the legacy LZ4 frame format is not supported");
+      }
+      throw new CompressError("corrupt", "not an LZ4 frame (bad magic number)");
+    }
+    if (n - pos < 7 || n - pos < headerLength(input[pos + 4])) throw truncated();
+    const h = parseFrameHeader(input, pos, max - op);
+    pos += h.headerLength;
+    const frameStart = op;
+    // Output may not pass this point: the declared content size, else the limit.
+    const frameLimit = h.contentSize >= 0 ? op + h.contentSize : max;
+    // Trust the declared size only as far as the remaining input could produce it.
+    if (h.contentSize >= 0) grow(Math.min(frameLimit, op + (n - pos) * MAX_EXPANSION));
+    for (;;) {
+      if (n - pos < 4) throw truncated();
+      const field = readU32(input, pos);
+      pos += 4;
+      if (field === 0) break;
+      const size = field & 0x7fffffff;
+      if (size > h.blockMaxSize) {
+        throw new CompressError("corrupt", "LZ4 block is larger than the frame's block size");
+      }
+      if (size > n - pos) throw truncated();
+      if (h.blockChecksum) {
+        if (n - pos - size < 4) throw truncated();
+        if (xxhash32(input.subarray(pos, pos + size)) !== readU32(input, pos + size)) {
+          throw new CompressError("checksum", "LZ4 block checksum mismatch");
+        }
+      }
+      if (field & 0x80000000) {
+        if (size > frameLimit - op) throw overflow(h.contentSize, max);
+        grow(op + size);
+        out.set(input.subarray(pos, pos + size), op);
+        op += size;
+      } else {
+        // A block decodes to at most blockMaxSize bytes, and to at most 255 per input byte.
+        const blockLimit = op + Math.min(h.blockMaxSize, size * MAX_EXPANSION);
+        const end = Math.min(blockLimit, frameLimit);
+        grow(end);
+        const r = decodeBlockInto(
+          input,
+          pos,
+          pos + size,
+          out,
+          op,
+          end,
+          h.blockIndependent ? op : frameStart,
+        );
+        if (r < 0) {
+          if (end === blockLimit) {
+            throw new CompressError("corrupt", "LZ4 block decodes past the frame's block size");
+          }
+          throw overflow(h.contentSize, max);
+        }
+        op = r;
+      }
+      pos += size + (h.blockChecksum ? 4 : 0);
+    }
+    if (h.contentChecksum) {
+      if (n - pos < 4) throw truncated();
+      if (xxhash32(out.subarray(frameStart, op)) !== readU32(input, pos)) {
+        throw new CompressError("checksum", "LZ4 content checksum mismatch");
+      }
+      pos += 4;
+    }
+    if (h.contentSize >= 0 && op - frameStart !== h.contentSize) {
+      throw new CompressError("corrupt", "LZ4 frame content size does not match its header");
+    }
+  }
+  return op === out.length ? out : out.slice(0, op);
+}
+
+/** The error for output beyond the frame's end: past its declared size, or past the limit. */
+export function overflow(contentSize: number, max: number): CompressError {
+  if (contentSize >= 0) {
+    return new CompressError("corrupt", "LZ4 frame content is larger than its declared size");
+  }
+  return new CompressError("limit", `LZ4 output exceeds the limit of ${max} bytes`);
+}

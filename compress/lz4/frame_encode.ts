@@ -1,0 +1,84 @@
+/**
+ * One-shot LZ4 frame compression (lz4_Frame_format.md): header, blocks (stored uncompressed
+ * when compression does not pay), end mark and content checksum, in one output buffer.
+ *
+ * @module
+ */
+
+import { xxhash32 } from "../checksum/xxhash32.ts";
+import { compressBound, encodeBlockInto, outputBuffer, sharedMatchState } from "./block_encode.ts";
+import { frameSettings, MAX_HEADER_LENGTH, writeFrameHeader, writeU32 } from "./_frame_header.ts";
+import { type Lz4BlockSize, type Lz4CompressOptions, planLevel } from "./options.ts";
+
+/** Flag in a block size field: the block is stored uncompressed. */
+export const UNCOMPRESSED_BLOCK = 0x80000000;
+
+/**
+ * Compresses `input` into one complete LZ4 frame, readable by `lz4 -d` and every LZ4 frame
+ * decoder.
+ *
+ * @param input the data
+ * @param options level, block size and layout, checksums, content size (see
+ *   {@link Lz4CompressOptions} for the defaults, which follow the `lz4` tool). Like the tool,
+ *   a smaller block size is announced when the whole input fits in one.
+ * @returns the frame, sized exactly
+ * @throws {CompressError} `unsupported` for an invalid block size or level
+ *
+ * @example
+ * ```ts
+ * import { compressFrame, decompressFrame } from "./mod.ts";
+ * const data = new TextEncoder().encode('{"rows":[1,2,3],"rows2":[1,2,3],"rows3":[1,2,3]}');
+ * const frame = compressFrame(data, { contentSize: true });
+ * console.log(new TextDecoder().decode(decompressFrame(frame)) === new TextDecoder().decode(data));
+ * // true
+ * ```
+ */
+export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {}): Uint8Array {
+  const s = frameSettings(options);
+  // As liblz4's one-shot LZ4F_compressFrame: announce the smallest block size that holds the
+  // whole input, so decoders reserve less memory. Same blocks, smaller BD.
+  while (s.blockSize > 65536 && input.length <= s.blockSize / 4) {
+    s.blockSize = s.blockSize / 4 as Lz4BlockSize;
+  }
+  // A single block links to nothing: say so (as liblz4 does), decoders then keep no history.
+  if (input.length <= s.blockSize) s.blockLinked = false;
+  const plan = planLevel(options.level);
+  const len = input.length;
+  const bs = s.blockSize;
+  const blocks = Math.ceil(len / bs);
+  // Worst case: every block stored raw, plus its size field and checksum.
+  const bound = MAX_HEADER_LENGTH + len + blocks * 24 + 8 + compressBound(0);
+  const dst = outputBuffer(Math.max(bound, MAX_HEADER_LENGTH + 8 + (len ? compressBound(len) : 0)));
+  let op = writeFrameHeader(dst, 0, s, s.contentSize ? len : undefined);
+  const state = sharedMatchState;
+  const base = state.reserve(len);
+  for (let start = 0; start < len; start += bs) {
+    const end = Math.min(start + bs, len);
+    const sizePos = op;
+    op += 4;
+    const cEnd = encodeBlockInto(
+      input,
+      start,
+      end,
+      s.blockLinked ? 0 : start,
+      dst,
+      op,
+      plan,
+      state,
+      base,
+    );
+    let size = cEnd - op;
+    if (size >= end - start) {
+      size = end - start;
+      dst.set(input.subarray(start, end), op);
+      writeU32(dst, sizePos, size | UNCOMPRESSED_BLOCK);
+    } else {
+      writeU32(dst, sizePos, size);
+    }
+    op += size;
+    if (s.blockChecksum) op = writeU32(dst, op, xxhash32(dst.subarray(op - size, op)));
+  }
+  op = writeU32(dst, op, 0);
+  if (s.contentChecksum) op = writeU32(dst, op, xxhash32(input));
+  return dst.slice(0, op);
+}
