@@ -52,21 +52,24 @@ export function crc32c(data: Uint8Array, initial = 0): number {
   let i = 0;
   const n = data.length;
   const end16 = n - 15;
-  while (i < end16) {
-    const a = crc ^
-      (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
-    const b = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
-    const c = data[i + 8] | (data[i + 9] << 8) | (data[i + 10] << 16) | (data[i + 11] << 24);
-    const d = data[i + 12] | (data[i + 13] << 8) | (data[i + 14] << 16) | (data[i + 15] << 24);
-    crc = t[3840 + (a & 0xff)] ^ t[3584 + ((a >>> 8) & 0xff)] ^
-      t[3328 + ((a >>> 16) & 0xff)] ^ t[3072 + (a >>> 24)] ^
-      t[2816 + (b & 0xff)] ^ t[2560 + ((b >>> 8) & 0xff)] ^
-      t[2304 + ((b >>> 16) & 0xff)] ^ t[2048 + (b >>> 24)] ^
-      t[1792 + (c & 0xff)] ^ t[1536 + ((c >>> 8) & 0xff)] ^
-      t[1280 + ((c >>> 16) & 0xff)] ^ t[1024 + (c >>> 24)] ^
-      t[768 + (d & 0xff)] ^ t[512 + ((d >>> 8) & 0xff)] ^
-      t[256 + ((d >>> 16) & 0xff)] ^ t[d >>> 24];
-    i += 16;
+  if (n >= 16) {
+    // Aligned-or-not 32-bit little-endian loads: one DataView access instead of 4 byte loads.
+    const v = new DataView(data.buffer, data.byteOffset, n);
+    while (i < end16) {
+      const a = crc ^ v.getInt32(i, true);
+      const b = v.getInt32(i + 4, true);
+      const c = v.getInt32(i + 8, true);
+      const d = v.getInt32(i + 12, true);
+      crc = t[3840 + (a & 0xff)] ^ t[3584 + ((a >>> 8) & 0xff)] ^
+        t[3328 + ((a >>> 16) & 0xff)] ^ t[3072 + (a >>> 24)] ^
+        t[2816 + (b & 0xff)] ^ t[2560 + ((b >>> 8) & 0xff)] ^
+        t[2304 + ((b >>> 16) & 0xff)] ^ t[2048 + (b >>> 24)] ^
+        t[1792 + (c & 0xff)] ^ t[1536 + ((c >>> 8) & 0xff)] ^
+        t[1280 + ((c >>> 16) & 0xff)] ^ t[1024 + (c >>> 24)] ^
+        t[768 + (d & 0xff)] ^ t[512 + ((d >>> 8) & 0xff)] ^
+        t[256 + ((d >>> 16) & 0xff)] ^ t[d >>> 24];
+      i += 16;
+    }
   }
   while (i < n) crc = (crc >>> 8) ^ t[(crc ^ data[i++]) & 0xff];
   return ~crc >>> 0;

@@ -22,12 +22,16 @@ const table = new Uint16Array(1 << MAX_TABLE_BITS);
 
 const HASH_MUL = 0x1e35a7bd;
 
-function load32(a: Uint8Array, i: number): number {
-  return a[i] | (a[i + 1] << 8) | (a[i + 2] << 16) | (a[i + 3] << 24);
-}
-
 /** Writes a literal of `n` >= 1 bytes taken from `src[s..s+n)`; returns the new output position. */
-function emitLiteral(src: Uint8Array, s: number, n: number, dst: Uint8Array, op: number): number {
+function emitLiteral(
+  src: Uint8Array,
+  sv: DataView,
+  s: number,
+  n: number,
+  dst: Uint8Array,
+  dv: DataView,
+  op: number,
+): number {
   const n1 = n - 1;
   if (n1 < 60) {
     dst[op++] = n1 << 2;
@@ -50,10 +54,16 @@ function emitLiteral(src: Uint8Array, s: number, n: number, dst: Uint8Array, op:
     dst[op++] = (n1 >>> 16) & 0xff;
     dst[op++] = n1 >>> 24;
   }
-  if (n < 24) {
-    for (let i = 0; i < n; i++) dst[op + i] = src[s + i];
-  } else {
+  if (n > 64) {
     dst.set(src.subarray(s, s + n), op);
+  } else if (s + n + 8 <= src.length && op + n + 8 <= dst.length) {
+    // Whole words, possibly 7 bytes past the literal: the next element overwrites them.
+    for (let i = 0; i < n; i += 8) {
+      dv.setUint32(op + i, sv.getUint32(s + i, true), true);
+      dv.setUint32(op + i + 4, sv.getUint32(s + i + 4, true), true);
+    }
+  } else {
+    for (let i = 0; i < n; i++) dst[op + i] = src[s + i];
   }
   return op + n;
 }
@@ -98,6 +108,9 @@ export function encodeFragment(
   op: number,
 ): number {
   const len = end - start;
+  // 4-byte little-endian loads and stores through DataViews: one access instead of four.
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   let nextEmit = start;
   if (len >= INPUT_MARGIN) {
     // Table size: the smallest power of two >= the fragment, between 2^8 and 2^14 entries, so
@@ -110,7 +123,7 @@ export function encodeFragment(
 
     const ipLimit = end - INPUT_MARGIN;
     let ip = start + 1;
-    let nextHash = Math.imul(load32(src, ip), HASH_MUL) >>> shift;
+    let nextHash = Math.imul(sv.getUint32(ip, true), HASH_MUL) >>> shift;
 
     outer: for (;;) {
       // Look for a 4-byte match. Each miss in a row makes the step grow (every 32 misses adds 1
@@ -125,12 +138,12 @@ export function encodeFragment(
         skip += step;
         nextIp = ip + step;
         if (nextIp > ipLimit) break outer;
-        nextHash = Math.imul(load32(src, nextIp), HASH_MUL) >>> shift;
+        nextHash = Math.imul(sv.getUint32(nextIp, true), HASH_MUL) >>> shift;
         candidate = start + t[h];
         t[h] = ip - start;
-      } while (load32(src, ip) !== load32(src, candidate));
+      } while (sv.getUint32(ip, true) !== sv.getUint32(candidate, true));
 
-      op = emitLiteral(src, nextEmit, ip - nextEmit, dst, op);
+      op = emitLiteral(src, sv, nextEmit, ip - nextEmit, dst, dv, op);
 
       // Emit copies while the position right after a copy starts another match.
       let cur = 0;
@@ -138,6 +151,11 @@ export function encodeFragment(
         const base = ip;
         let s1 = ip + 4;
         let s2 = candidate + 4;
+        const wordEnd = end - 4;
+        while (s1 <= wordEnd && sv.getUint32(s1, true) === sv.getUint32(s2, true)) {
+          s1 += 4;
+          s2 += 4;
+        }
         while (s1 < end && src[s1] === src[s2]) {
           s1++;
           s2++;
@@ -147,17 +165,19 @@ export function encodeFragment(
         nextEmit = ip;
         if (ip >= ipLimit) break outer;
         // Index the byte before `ip` too (cheap, improves the next matches), then probe `ip`.
-        t[Math.imul(load32(src, ip - 1), HASH_MUL) >>> shift] = ip - 1 - start;
-        cur = load32(src, ip);
+        t[Math.imul(sv.getUint32(ip - 1, true), HASH_MUL) >>> shift] = ip - 1 - start;
+        cur = sv.getUint32(ip, true);
         const h = Math.imul(cur, HASH_MUL) >>> shift;
         candidate = start + t[h];
         t[h] = ip - start;
-      } while (cur === load32(src, candidate));
+      } while (cur === sv.getUint32(candidate, true));
 
       ip++;
-      nextHash = Math.imul(load32(src, ip), HASH_MUL) >>> shift;
+      nextHash = Math.imul(sv.getUint32(ip, true), HASH_MUL) >>> shift;
     }
   }
-  if (nextEmit < end) op = emitLiteral(src, nextEmit, end - nextEmit, dst, op);
+  if (nextEmit < end) {
+    op = emitLiteral(src, sv, nextEmit, end - nextEmit, dst, dv, op);
+  }
   return op;
 }

@@ -20,3 +20,5 @@ export {
   type SnappyDecompressOptions,
 } from "./raw_decompress.ts";
 export { compressFramed, decompressFramed, SNAPPY_STREAM_IDENTIFIER } from "./framing.ts";
+export { SnappyFrameEncoder } from "./frame_encoder.ts";
+export { SnappyFrameDecoder } from "./frame_decoder.ts";
