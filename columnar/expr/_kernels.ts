@@ -1,0 +1,528 @@
+// Vectorised kernels: one tight loop per (operator, operand shape), over Float64Array,
+// BigInt64Array, byte-per-row booleans and UTF-8 bytes. Nothing here allocates per row.
+import { ArrowError } from "../errors.ts";
+import type { BinaryOp } from "./expr.ts";
+import {
+  type BigVec,
+  type BoolVec,
+  decodeDict,
+  mergeValid,
+  type NumVec,
+  type ScalarVec,
+  type StrVec,
+  type Vec,
+} from "./_vector.ts";
+
+export type CmpOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+export type ArithOp = "add" | "sub" | "mul" | "div";
+
+const FLIP: Record<CmpOp, CmpOp> = { eq: "eq", ne: "ne", lt: "gt", le: "ge", gt: "lt", ge: "le" };
+const encoder = new TextEncoder();
+
+export function isCmp(op: BinaryOp): op is CmpOp {
+  return op === "eq" || op === "ne" || op === "lt" || op === "le" || op === "gt" || op === "ge";
+}
+
+function kindName(v: Vec): string {
+  if (v.kind !== "scalar") {
+    return {
+      num: "number",
+      big: "int64",
+      bool: "boolean",
+      str: "string",
+      dict: "dictionary",
+    }[v.kind];
+  }
+  return v.value === null ? "null" : typeof v.value;
+}
+
+function mismatch(op: string, a: Vec, b: Vec): never {
+  throw new ArrowError("invalid", `cannot apply ${op} to ${kindName(a)} and ${kindName(b)}`);
+}
+
+// ---- numbers ---------------------------------------------------------------------------
+
+/** A number or int64 vector as float64 (exact up to 2^53 for int64). */
+export function asNum(v: NumVec | BigVec): NumVec {
+  if (v.kind === "num") return v;
+  const src = v.values, n = src.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+  return { kind: "num", values: out, valid: v.valid };
+}
+
+function scalarNumber(s: ScalarVec): number | null {
+  const v = s.value;
+  if (v === null) return null;
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
+  return NaN; // callers reject other kinds before
+}
+
+function cmpScalar(op: CmpOp, a: number | bigint | string, b: number | bigint | string): boolean {
+  switch (op) {
+    case "eq":
+      return a === b;
+    case "ne":
+      return a !== b;
+    case "lt":
+      return a < b;
+    case "le":
+      return a <= b;
+    case "gt":
+      return a > b;
+    case "ge":
+      return a >= b;
+  }
+}
+
+function cmpNumAA(op: CmpOp, a: Float64Array, b: Float64Array, out: Uint8Array): void {
+  const n = out.length;
+  switch (op) {
+    case "eq":
+      for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;
+      break;
+    case "ne":
+      for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0;
+      break;
+    case "lt":
+      for (let i = 0; i < n; i++) out[i] = a[i] < b[i] ? 1 : 0;
+      break;
+    case "le":
+      for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0;
+      break;
+    case "gt":
+      for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0;
+      break;
+    case "ge":
+      for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0;
+      break;
+  }
+}
+
+function cmpNumAS(op: CmpOp, a: Float64Array, s: number, out: Uint8Array): void {
+  const n = out.length;
+  switch (op) {
+    case "eq":
+      for (let i = 0; i < n; i++) out[i] = a[i] === s ? 1 : 0;
+      break;
+    case "ne":
+      for (let i = 0; i < n; i++) out[i] = a[i] !== s ? 1 : 0;
+      break;
+    case "lt":
+      for (let i = 0; i < n; i++) out[i] = a[i] < s ? 1 : 0;
+      break;
+    case "le":
+      for (let i = 0; i < n; i++) out[i] = a[i] <= s ? 1 : 0;
+      break;
+    case "gt":
+      for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : 0;
+      break;
+    case "ge":
+      for (let i = 0; i < n; i++) out[i] = a[i] >= s ? 1 : 0;
+      break;
+  }
+}
+
+function cmpBigAA(
+  op: CmpOp,
+  a: BigInt64Array | BigUint64Array,
+  b: BigInt64Array | BigUint64Array,
+  out: Uint8Array,
+): void {
+  for (let i = 0; i < out.length; i++) out[i] = cmpScalar(op, a[i], b[i]) ? 1 : 0;
+}
+
+function cmpBigAS(op: CmpOp, a: BigInt64Array | BigUint64Array, s: bigint, out: Uint8Array): void {
+  const n = out.length;
+  switch (op) {
+    case "eq":
+      for (let i = 0; i < n; i++) out[i] = a[i] === s ? 1 : 0;
+      break;
+    case "ne":
+      for (let i = 0; i < n; i++) out[i] = a[i] !== s ? 1 : 0;
+      break;
+    case "lt":
+      for (let i = 0; i < n; i++) out[i] = a[i] < s ? 1 : 0;
+      break;
+    case "le":
+      for (let i = 0; i < n; i++) out[i] = a[i] <= s ? 1 : 0;
+      break;
+    case "gt":
+      for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : 0;
+      break;
+    case "ge":
+      for (let i = 0; i < n; i++) out[i] = a[i] >= s ? 1 : 0;
+      break;
+  }
+}
+
+export function arith(op: ArithOp, a: Vec, b: Vec): Vec {
+  if (a.kind === "dict") return arith(op, decodeDict(a), b);
+  if (b.kind === "dict") return arith(op, a, decodeDict(b));
+  const aNum = a.kind === "num" || a.kind === "big" ||
+    (a.kind === "scalar" &&
+      (a.value === null || typeof a.value === "number" || typeof a.value === "bigint"));
+  const bNum = b.kind === "num" || b.kind === "big" ||
+    (b.kind === "scalar" &&
+      (b.value === null || typeof b.value === "number" || typeof b.value === "bigint"));
+  if (!aNum || !bNum) mismatch(op, a, b);
+  if (a.kind === "scalar" && b.kind === "scalar") {
+    const x = scalarNumber(a), y = scalarNumber(b);
+    if (x === null || y === null) return { kind: "scalar", value: null };
+    return {
+      kind: "scalar",
+      value: op === "add" ? x + y : op === "sub" ? x - y : op === "mul" ? x * y : x / y,
+    };
+  }
+  if (a.kind === "scalar") {
+    const s = scalarNumber(a);
+    if (s === null) return a;
+    const v = asNum(b as NumVec | BigVec);
+    return { kind: "num", values: arithSA(op, s, v.values), valid: v.valid };
+  }
+  if (b.kind === "scalar") {
+    const s = scalarNumber(b);
+    if (s === null) return b;
+    const v = asNum(a as NumVec | BigVec);
+    return { kind: "num", values: arithAS(op, v.values, s), valid: v.valid };
+  }
+  const x = asNum(a as NumVec | BigVec), y = asNum(b as NumVec | BigVec);
+  return {
+    kind: "num",
+    values: arithAA(op, x.values, y.values),
+    valid: mergeValid(x.valid, y.valid),
+  };
+}
+
+function arithAA(op: ArithOp, a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length, r = new Float64Array(n);
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) r[i] = a[i] + b[i];
+      break;
+    case "sub":
+      for (let i = 0; i < n; i++) r[i] = a[i] - b[i];
+      break;
+    case "mul":
+      for (let i = 0; i < n; i++) r[i] = a[i] * b[i];
+      break;
+    case "div":
+      for (let i = 0; i < n; i++) r[i] = a[i] / b[i];
+      break;
+  }
+  return r;
+}
+
+function arithAS(op: ArithOp, a: Float64Array, s: number): Float64Array {
+  const n = a.length, r = new Float64Array(n);
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) r[i] = a[i] + s;
+      break;
+    case "sub":
+      for (let i = 0; i < n; i++) r[i] = a[i] - s;
+      break;
+    case "mul":
+      for (let i = 0; i < n; i++) r[i] = a[i] * s;
+      break;
+    case "div":
+      for (let i = 0; i < n; i++) r[i] = a[i] / s;
+      break;
+  }
+  return r;
+}
+
+function arithSA(op: ArithOp, s: number, a: Float64Array): Float64Array {
+  const n = a.length, r = new Float64Array(n);
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) r[i] = s + a[i];
+      break;
+    case "sub":
+      for (let i = 0; i < n; i++) r[i] = s - a[i];
+      break;
+    case "mul":
+      for (let i = 0; i < n; i++) r[i] = s * a[i];
+      break;
+    case "div":
+      for (let i = 0; i < n; i++) r[i] = s / a[i];
+      break;
+  }
+  return r;
+}
+
+export function absOrNeg(op: "abs" | "neg", v: Vec): Vec {
+  if (v.kind === "dict") return absOrNeg(op, decodeDict(v));
+  if (v.kind === "scalar") {
+    if (v.value === null) return v;
+    if (typeof v.value === "number") {
+      return { kind: "scalar", value: op === "abs" ? Math.abs(v.value) : -v.value };
+    }
+    if (typeof v.value === "bigint") {
+      return { kind: "scalar", value: op === "neg" || v.value < 0n ? -v.value : v.value };
+    }
+    throw new ArrowError("invalid", `cannot apply ${op} to ${typeof v.value}`);
+  }
+  if (v.kind !== "num" && v.kind !== "big") {
+    throw new ArrowError("invalid", `cannot apply ${op} to ${kindName(v)}`);
+  }
+  const a = asNum(v).values, n = a.length, r = new Float64Array(n);
+  if (op === "abs") { for (let i = 0; i < n; i++) r[i] = Math.abs(a[i]); }
+  else for (let i = 0; i < n; i++) r[i] = -a[i];
+  return { kind: "num", values: r, valid: v.valid };
+}
+
+// ---- strings ---------------------------------------------------------------------------
+
+// -1/0/1 comparing UTF-8 byte ranges; byte order is Unicode code point order.
+function cmpBytes(
+  a: Uint8Array,
+  as: number,
+  ae: number,
+  b: Uint8Array,
+  bs: number,
+  be: number,
+): number {
+  const la = ae - as, lb = be - bs, m = la < lb ? la : lb;
+  for (let k = 0; k < m; k++) {
+    const d = a[as + k] - b[bs + k];
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return la === lb ? 0 : la < lb ? -1 : 1;
+}
+
+function test(op: CmpOp, c: number): number {
+  switch (op) {
+    case "eq":
+      return c === 0 ? 1 : 0;
+    case "ne":
+      return c !== 0 ? 1 : 0;
+    case "lt":
+      return c < 0 ? 1 : 0;
+    case "le":
+      return c <= 0 ? 1 : 0;
+    case "gt":
+      return c > 0 ? 1 : 0;
+    case "ge":
+      return c >= 0 ? 1 : 0;
+  }
+}
+
+function strStart(v: StrVec, i: number): number {
+  const p = v.rows ? v.rows[i] : v.base + i;
+  return Number(v.offsets[p]);
+}
+function strEnd(v: StrVec, i: number): number {
+  const p = v.rows ? v.rows[i] : v.base + i;
+  return Number(v.offsets[p + 1]);
+}
+
+function cmpStrAS(op: CmpOp, a: StrVec, s: string, out: Uint8Array): void {
+  const lit = encoder.encode(s), ll = lit.length;
+  const bytes = a.bytes, n = a.length;
+  const o32 = a.offsets instanceof Int32Array && a.rows === null ? a.offsets : null;
+  if (o32 !== null && (op === "eq" || op === "ne")) {
+    const hit = op === "eq" ? 1 : 0, miss = 1 - hit, base = a.base;
+    for (let i = 0; i < n; i++) {
+      const st = o32[base + i], en = o32[base + i + 1];
+      let r = en - st === ll ? hit : miss;
+      if (r === hit) {
+        for (let k = 0; k < ll; k++) {
+          if (bytes[st + k] !== lit[k]) {
+            r = miss;
+            break;
+          }
+        }
+      }
+      out[i] = r;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    out[i] = test(op, cmpBytes(bytes, strStart(a, i), strEnd(a, i), lit, 0, ll));
+  }
+}
+
+function cmpStrAA(op: CmpOp, a: StrVec, b: StrVec, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) {
+    out[i] = test(
+      op,
+      cmpBytes(a.bytes, strStart(a, i), strEnd(a, i), b.bytes, strStart(b, i), strEnd(b, i)),
+    );
+  }
+}
+
+function byteCompareStrings(a: string, b: string): number {
+  const x = encoder.encode(a), y = encoder.encode(b);
+  return cmpBytes(x, 0, x.length, y, 0, y.length);
+}
+
+// ---- comparisons -----------------------------------------------------------------------
+
+function vecLength(v: Exclude<Vec, ScalarVec>): number {
+  switch (v.kind) {
+    case "str":
+      return v.length;
+    case "dict":
+      return v.indices.length;
+    default:
+      return v.values.length;
+  }
+}
+
+export function compare(op: CmpOp, a: Vec, b: Vec): Vec {
+  // scalar ⊕ vector: flip so the vector is on the left
+  if (a.kind === "scalar" && b.kind !== "scalar") return compare(FLIP[op], b, a);
+  if (b.kind === "scalar") {
+    if (b.value === null) return { kind: "scalar", value: null };
+    if (a.kind === "scalar") {
+      if (a.value === null) return a;
+      return { kind: "scalar", value: compareScalars(op, a, b) };
+    }
+    if (a.kind === "dict") {
+      // compare each distinct value once, then map through the indices
+      const inner = compare(op, a.inner, b);
+      if (inner.kind === "scalar") return inner;
+      const r = inner as BoolVec, idx = a.indices, n = idx.length;
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = r.values[idx[i]];
+      let valid = a.valid;
+      if (r.valid !== null) {
+        const v = new Uint8Array(n);
+        for (let i = 0; i < n; i++) v[i] = r.valid[idx[i]];
+        valid = mergeValid(valid, v);
+      }
+      return { kind: "bool", values: out, valid };
+    }
+    const out = new Uint8Array(vecLength(a));
+    const s = b.value;
+    if (a.kind === "num" && (typeof s === "number" || typeof s === "bigint")) {
+      cmpNumAS(op, a.values, Number(s), out);
+    } else if (
+      a.kind === "big" && (typeof s === "bigint" || (typeof s === "number" && Number.isInteger(s)))
+    ) {
+      cmpBigAS(op, a.values, BigInt(s), out);
+    } else if (a.kind === "big" && typeof s === "number") {
+      cmpNumAS(op, asNum(a).values, s, out);
+    } else if (a.kind === "str" && typeof s === "string") {
+      cmpStrAS(op, a, s, out);
+    } else if (a.kind === "bool" && typeof s === "boolean") {
+      cmpNumAS(op, Float64Array.from(a.values), s ? 1 : 0, out);
+    } else mismatch(op, a, b);
+    return { kind: "bool", values: out, valid: a.valid };
+  }
+  if (a.kind === "scalar") throw new Error("unreachable");
+  if (a.kind === "dict") return compare(op, decodeDict(a), b);
+  if (b.kind === "dict") return compare(op, a, decodeDict(b));
+  const out = new Uint8Array(vecLength(a));
+  if (a.kind === "big" && b.kind === "big") cmpBigAA(op, a.values, b.values, out);
+  else if ((a.kind === "num" || a.kind === "big") && (b.kind === "num" || b.kind === "big")) {
+    cmpNumAA(op, asNum(a).values, asNum(b).values, out);
+  } else if (a.kind === "str" && b.kind === "str") cmpStrAA(op, a, b, out);
+  else if (a.kind === "bool" && b.kind === "bool") {
+    cmpNumAA(op, Float64Array.from(a.values), Float64Array.from(b.values), out);
+  } else mismatch(op, a, b);
+  return { kind: "bool", values: out, valid: mergeValid(a.valid, b.valid) };
+}
+
+function compareScalars(op: CmpOp, a: ScalarVec, b: ScalarVec): boolean {
+  const x = a.value!, y = b.value!;
+  if (typeof x === "string" && typeof y === "string") {
+    return test(op, byteCompareStrings(x, y)) === 1;
+  }
+  if (typeof x === "boolean" && typeof y === "boolean") return cmpScalar(op, +x, +y);
+  const numeric = (v: unknown) => typeof v === "number" || typeof v === "bigint";
+  if (numeric(x) && numeric(y)) {
+    if (typeof x === "bigint" && typeof y === "bigint") return cmpScalar(op, x, y);
+    return cmpScalar(op, Number(x), Number(y));
+  }
+  return mismatch(op, a, b);
+}
+
+// ---- logic -----------------------------------------------------------------------------
+
+function asBool(v: Vec, n: number, op: string): BoolVec | null {
+  if (v.kind === "dict") v = decodeDict(v);
+  if (v.kind === "bool") return v;
+  if (v.kind === "scalar" && (v.value === null || typeof v.value === "boolean")) {
+    if (v.value === null) {
+      return { kind: "bool", values: new Uint8Array(n), valid: new Uint8Array(n) };
+    }
+    return { kind: "bool", values: new Uint8Array(n).fill(v.value ? 1 : 0), valid: null };
+  }
+  throw new ArrowError("invalid", `${op} needs booleans, got ${kindName(v)}`);
+}
+
+/** Three-valued AND / OR (SQL): a definite false (AND) or true (OR) wins over null. */
+export function logic(op: "and" | "or", a: Vec, b: Vec, n: number): Vec {
+  if (a.kind === "scalar" && b.kind === "scalar") {
+    const x = a.value, y = b.value;
+    for (const v of [x, y]) {
+      if (v !== null && typeof v !== "boolean") {
+        throw new ArrowError("invalid", `${op} needs booleans, got ${typeof v}`);
+      }
+    }
+    if (op === "and") {
+      return {
+        kind: "scalar",
+        value: x === false || y === false ? false : x === null || y === null ? null : true,
+      };
+    }
+    return {
+      kind: "scalar",
+      value: x === true || y === true ? true : x === null || y === null ? null : false,
+    };
+  }
+  const x = asBool(a, n, op)!, y = asBool(b, n, op)!;
+  const xv = x.values, yv = y.values, out = new Uint8Array(n);
+  const xa = x.valid, ya = y.valid;
+  if (xa === null && ya === null) {
+    if (op === "and") { for (let i = 0; i < n; i++) out[i] = xv[i] & yv[i]; }
+    else for (let i = 0; i < n; i++) out[i] = xv[i] | yv[i];
+    return { kind: "bool", values: out, valid: null };
+  }
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const vx = xa === null ? 1 : xa[i], vy = ya === null ? 1 : ya[i];
+    // a valid operand equal to `decisive` (false for AND, true for OR) settles the row
+    if (op === "and") {
+      const settled = (vx & (xv[i] ^ 1)) | (vy & (yv[i] ^ 1));
+      valid[i] = settled | (vx & vy);
+      out[i] = settled ? 0 : vx & vy & xv[i] & yv[i];
+    } else {
+      const settled = (vx & xv[i]) | (vy & yv[i]);
+      valid[i] = settled | (vx & vy);
+      out[i] = settled;
+    }
+  }
+  return { kind: "bool", values: out, valid };
+}
+
+export function not(v: Vec, n: number): Vec {
+  if (v.kind === "scalar") {
+    if (v.value === null) return v;
+    if (typeof v.value !== "boolean") {
+      throw new ArrowError("invalid", `not needs booleans, got ${typeof v.value}`);
+    }
+    return { kind: "scalar", value: !v.value };
+  }
+  const b = asBool(v, n, "not")!;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = b.values[i] ^ 1;
+  return { kind: "bool", values: out, valid: b.valid };
+}
+
+export function nullTest(op: "isNull" | "isNotNull", v: Vec, n: number): Vec {
+  if (v.kind === "scalar") {
+    return { kind: "scalar", value: (v.value === null) === (op === "isNull") };
+  }
+  let valid = v.valid;
+  if (v.kind === "dict") valid = (decodeDict(v) as Exclude<Vec, ScalarVec>).valid;
+  const out = new Uint8Array(n);
+  if (valid === null) {
+    if (op === "isNotNull") out.fill(1);
+  } else if (op === "isNull") { for (let i = 0; i < n; i++) out[i] = valid[i] ^ 1; }
+  else out.set(valid);
+  return { kind: "bool", values: out, valid: null };
+}
