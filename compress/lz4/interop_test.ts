@@ -59,7 +59,9 @@ Deno.test("frames written by the lz4 tool decode with decompressFrame and Lz4Fra
       }
       if (flags.includes("-BX")) assert.ok(flg & 0x10, `${label}: block checksum`);
       if (flags.includes("--no-frame-crc")) assert.ok(!(flg & 0x04), `${label}: no checksum`);
-      if (flags.includes("-BD") && data.length > 65536) {
+      const bd = flags.find((f) => /^-B[4-7]$/.test(f)) ?? "-B7";
+      const blockSize = 1 << (8 + 2 * Number(bd[2]));
+      if (flags.includes("-BD") && data.length > blockSize) {
         assert.ok(!(flg & 0x20), `${label}: linked`);
       }
       assert.deepEqual(decompressFrame(frame), data, label);
