@@ -12,6 +12,7 @@ import {
 } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Handler, MiddlewareHandler } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
 import { coreMiddleware } from "./_core.ts";
@@ -133,6 +134,15 @@ export class Server {
   /** CORS with preflight handling (Hono's `cors`, defaulting to any origin without credentials). */
   withCors(options: CorsOptions = {}): this {
     this.#plugins.push({ order: 20, middleware: cors(options) });
+    return this;
+  }
+
+  /**
+   * Security response headers (Hono's `secureHeaders`: HSTS, nosniff, frame options, ...).
+   * Options are Hono's.
+   */
+  withSecureHeaders(options: Parameters<typeof secureHeaders>[0] = {}): this {
+    this.#plugins.push({ order: 15, middleware: secureHeaders(options) });
     return this;
   }
 
