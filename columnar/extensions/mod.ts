@@ -26,3 +26,4 @@ export * from "./spinor.ts";
 export * from "./tensor4d.ts";
 export * from "./geodesic.ts";
 export * from "./fixed_shape_tensor.ts";
+export * from "./columns.ts";
