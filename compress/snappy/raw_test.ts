@@ -6,15 +6,15 @@ import { firstDifference, seeded, shapes } from "./_test_data.ts";
 
 const SHAPES = shapes(1);
 
-function expectError(fn: () => unknown, code: string): CompressError {
+function expectError(fn: () => unknown, code: string, label = ""): CompressError {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof CompressError, `expected CompressError, got ${e}`);
-    assert.equal(e.code, code, e.message);
+    assert.ok(e instanceof CompressError, `${label}: expected CompressError, got ${e}`);
+    assert.equal(e.code, code, `${label}: ${e.message}`);
     return e;
   }
-  assert.fail(`expected a CompressError "${code}"`);
+  assert.fail(`${label}: expected a CompressError "${code}"`);
 }
 
 Deno.test("raw: native snappy decodes our output, for every shape", () => {
@@ -138,7 +138,7 @@ Deno.test("raw: every malformed element is a typed corrupt error", () => {
     ["long 4-byte literal length", [10, 0xfc, 0xff, 0xff, 0xff, 0xff]],
   ];
   for (const [name, bytes] of cases) {
-    expectError(() => decompressRaw(Uint8Array.from(bytes)), "corrupt");
+    expectError(() => decompressRaw(Uint8Array.from(bytes)), "corrupt", name);
   }
   expectError(() => rawDecompressedLength(new Uint8Array(0)), "corrupt");
 });
