@@ -1,0 +1,159 @@
+/**
+ * Fuzzing the decoders with a seeded PRNG: random bytes and mutated valid inputs must only
+ * ever produce a `CompressError` or output within the limits, never another exception, a hang
+ * or oversized output.
+ */
+import assert from "node:assert/strict";
+import { CompressError } from "../errors.ts";
+import {
+  compressBlock,
+  compressFrame,
+  decompressBlock,
+  decompressFrame,
+  type Lz4CompressOptions,
+  Lz4FrameDecoder,
+} from "./mod.ts";
+import { jsonRows, Rng, shapedData } from "./_test_lz4_tool.ts";
+
+const MAX = 1 << 20;
+
+/** Flips, inserts, deletes, overwrites or truncates bytes of `src`. */
+function mutate(src: Uint8Array, rng: Rng): Uint8Array {
+  let b = Array.from(src);
+  const edits = 1 + rng.int(4);
+  for (let e = 0; e < edits; e++) {
+    const at = rng.int(b.length + 1);
+    switch (rng.int(6)) {
+      case 0:
+        if (b.length) b[at % b.length] ^= 1 << rng.int(8);
+        break;
+      case 1:
+        b.splice(at, 0, rng.u32() & 0xff);
+        break;
+      case 2:
+        b.splice(at, 1 + rng.int(3));
+        break;
+      case 3:
+        if (b.length) b[at % b.length] = [0, 255, 0x80, 15][rng.int(4)];
+        break;
+      case 4:
+        b = b.slice(0, at);
+        break;
+      default:
+        for (let k = 0; k < 4 && at + k < b.length; k++) b[at + k] = 0xff;
+    }
+  }
+  return new Uint8Array(b);
+}
+
+/** Outcomes seen, to check the fuzzer reaches both the error paths and successful decodes. */
+const outcomes = new Map<string, number>();
+
+function onlyCompressErrors(fn: () => Uint8Array, limit: number, label: string): void {
+  try {
+    const out = fn();
+    assert.ok(out.length <= limit, `${label}: ${out.length} bytes, above ${limit}`);
+    outcomes.set("ok", (outcomes.get("ok") ?? 0) + 1);
+  } catch (e) {
+    if (!(e instanceof CompressError)) {
+      throw new Error(`${label}: threw a non-CompressError: ${e}`, { cause: e });
+    }
+    outcomes.set(e.code, (outcomes.get(e.code) ?? 0) + 1);
+  }
+}
+
+function expectVariety(codes: string[]): void {
+  for (const c of codes) {
+    assert.ok((outcomes.get(c) ?? 0) > 0, `no "${c}" outcome in ${[...outcomes]}`);
+  }
+  outcomes.clear();
+}
+
+Deno.test("fuzz: the block decoder on random and mutated blocks", () => {
+  const rng = new Rng(0xb10c);
+  const seeds: [Uint8Array, number][] = [];
+  for (let i = 0; i < 24; i++) {
+    const data = shapedData(rng, i, 20 + rng.int(3000));
+    seeds.push([compressBlock(data, { level: [1, 9, -2][i % 3] }), data.length]);
+  }
+  for (let round = 0; round < 6000; round++) {
+    let block: Uint8Array;
+    let size: number;
+    if (round % 4 === 0) {
+      block = rng.bytes(rng.int(64));
+      size = rng.int(5000);
+    } else {
+      const [seed, n] = seeds[rng.int(seeds.length)];
+      block = mutate(seed, rng);
+      size = round % 8 === 1 ? rng.int(n * 2 + 1) : n;
+    }
+    const dictionary = round % 16 === 3 ? rng.bytes(rng.int(70_000)) : undefined;
+    onlyCompressErrors(
+      () => decompressBlock(block, size, { maxOutputSize: MAX, dictionary }),
+      size,
+      `block round ${round}`,
+    );
+  }
+  expectVariety(["ok", "corrupt"]);
+});
+
+const FRAME_OPTIONS: Lz4CompressOptions[] = [
+  { contentChecksum: false, blockSize: 65536 },
+  { contentChecksum: false, blockSize: 65536, blockLinked: true, level: 9 },
+  { contentSize: true, contentChecksum: false },
+  { blockChecksum: true },
+  {},
+];
+
+Deno.test("fuzz: decompressFrame and Lz4FrameDecoder on random and mutated frames", () => {
+  const rng = new Rng(0xf4a3e);
+  const seeds: Uint8Array[] = [];
+  for (let i = 0; i < 20; i++) {
+    const data = i % 4 === 0
+      ? jsonRows(10 + rng.int(900), i)
+      : shapedData(rng, i, rng.int(150_000));
+    seeds.push(compressFrame(data, FRAME_OPTIONS[i % FRAME_OPTIONS.length]));
+  }
+  // Two frames and a skippable frame in one input.
+  seeds.push(new Uint8Array([...seeds[0], 0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 7, 7, ...seeds[1]]));
+  for (let round = 0; round < 2500; round++) {
+    let input: Uint8Array;
+    if (round % 5 === 0) {
+      // Random bytes behind a valid magic number (else almost every case stops there).
+      input = new Uint8Array([0x04, 0x22, 0x4d, 0x18, ...rng.bytes(rng.int(80))]);
+    } else {
+      input = mutate(seeds[rng.int(seeds.length)], rng);
+    }
+    const limit = round % 3 === 0 ? 100_000 : MAX;
+    onlyCompressErrors(
+      () => decompressFrame(input, { maxOutputSize: limit }),
+      limit,
+      `frame round ${round}`,
+    );
+    if (round % 2 === 0) {
+      onlyCompressErrors(
+        () => {
+          const dec = new Lz4FrameDecoder({ maxOutputSize: limit });
+          const parts: Uint8Array[] = [];
+          let i = 0;
+          while (i < input.length) {
+            const n = 1 + rng.int(round % 4 === 0 ? 16 : 40_000);
+            parts.push(...dec.write(input.subarray(i, i + n)));
+            i += n;
+          }
+          parts.push(...dec.end());
+          const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+          let at = 0;
+          for (const p of parts) {
+            out.set(p, at);
+            at += p.length;
+          }
+          return out;
+        },
+        limit,
+        `stream round ${round}`,
+      );
+    }
+  }
+  expectVariety(["ok", "corrupt", "checksum", "limit", "unsupported"]);
+});
