@@ -51,3 +51,4 @@ export * from "./infer.ts";
 export * from "./take.ts";
 export * from "./batch.ts";
 export * from "./builders/mod.ts";
+export * from "./ipc/mod.ts";

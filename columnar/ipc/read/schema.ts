@@ -1,0 +1,194 @@
+/**
+ * Decodes the `Schema.fbs` flatbuffer table into a `Schema`, checking every enum, width and
+ * nesting depth. Mirrors `write/schema.ts`.
+ *
+ * @module
+ */
+
+import { ArrowError } from "../../errors.ts";
+import { Field, Schema } from "../../schema.ts";
+import {
+  type DataType,
+  type DictionaryType,
+  type IntType,
+  type TimeUnit,
+  Type,
+} from "../../types.ts";
+import type { Table } from "../flatbuffers/reader.ts";
+import { FieldSlot } from "../_format.ts";
+import type { IpcLimits } from "../limits.ts";
+
+function corrupt(msg: string): never {
+  throw new ArrowError("corrupt", msg);
+}
+
+/** Reads a `[KeyValue]` vector into a Map. */
+export function decodeMetadata(t: Table, slot: number, limits: IpcLimits): Map<string, string> {
+  const md = new Map<string, string>();
+  for (const kv of t.tables(slot, limits.maxFields)) {
+    const k = kv.string(0);
+    if (k === null) corrupt("metadata entry without a key");
+    md.set(k, kv.string(1) ?? "");
+  }
+  return md;
+}
+
+function timeUnit(v: number): TimeUnit {
+  if (v < 0 || v > 3) corrupt(`bad time unit ${v}`);
+  return v as TimeUnit;
+}
+
+function decodeInt(t: Table | null): IntType {
+  if (!t) corrupt("Int type table missing");
+  const bitWidth = t.int32(0, 0);
+  if (bitWidth !== 8 && bitWidth !== 16 && bitWidth !== 32 && bitWidth !== 64) {
+    corrupt(`bad integer width ${bitWidth}`);
+  }
+  return { typeId: Type.Int, bitWidth, signed: t.bool(1, false) };
+}
+
+/** Reading state shared across a schema: field count and dictionary value types by id. */
+export interface SchemaContext {
+  /** Limits in force. */
+  limits: IpcLimits;
+  /** Fields decoded so far. */
+  fields: number;
+  /** Dictionary id → dictionary type (value type, indices). */
+  dictionaries: Map<number, DictionaryType>;
+}
+
+function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
+  if (depth > ctx.limits.maxDepth) {
+    throw new ArrowError("limit", `type nesting deeper than ${ctx.limits.maxDepth}`);
+  }
+  if (++ctx.fields > ctx.limits.maxFields) {
+    throw new ArrowError("limit", `more than ${ctx.limits.maxFields} fields`);
+  }
+  const name = t.string(FieldSlot.name) ?? "";
+  const nullable = t.bool(FieldSlot.nullable, false);
+  const typeType = t.uint8(FieldSlot.typeType, 0);
+  const tt = t.table(FieldSlot.type);
+  const children = t.tables(FieldSlot.children, ctx.limits.maxFields)
+    .map((c) => decodeField(c, ctx, depth + 1));
+  const metadata = decodeMetadata(t, FieldSlot.customMetadata, ctx.limits);
+  const need = (n: number) => {
+    if (children.length !== n) corrupt(`type ${typeType} needs ${n} children`);
+  };
+  const table = (): Table => tt ?? corrupt(`type table ${typeType} missing`);
+  let type: DataType;
+  switch (typeType) {
+    case Type.Null:
+    case Type.Bool:
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Binary:
+    case Type.LargeBinary:
+      need(0);
+      type = { typeId: typeType } as DataType;
+      break;
+    case Type.Int:
+      need(0);
+      type = decodeInt(tt);
+      break;
+    case Type.Float: {
+      need(0);
+      const p = table().int16(0, 0);
+      if (p < 0 || p > 2) corrupt(`bad float precision ${p}`);
+      type = { typeId: Type.Float, precision: p as 0 | 1 | 2 };
+      break;
+    }
+    case Type.Decimal: {
+      need(0);
+      const d = table();
+      const bitWidth = d.int32(2, 128);
+      if (bitWidth !== 128) {
+        throw new ArrowError("unsupported", `decimal${bitWidth} (only decimal128 is supported)`);
+      }
+      const precision = d.int32(0, 0);
+      const scale = d.int32(1, 0);
+      if (precision < 1 || precision > 38 || Math.abs(scale) > 76) corrupt("bad decimal precision");
+      type = { typeId: Type.Decimal, precision, scale, bitWidth: 128 };
+      break;
+    }
+    case Type.Date: {
+      need(0);
+      const unit = table().int16(0, 1);
+      if (unit !== 0 && unit !== 1) corrupt(`bad date unit ${unit}`);
+      type = { typeId: Type.Date, unit };
+      break;
+    }
+    case Type.Time: {
+      need(0);
+      const unit = timeUnit(table().int16(0, 1));
+      const bitWidth = table().int32(1, 32);
+      if (bitWidth !== (unit >= 2 ? 64 : 32)) corrupt(`bad time width ${bitWidth}`);
+      type = { typeId: Type.Time, unit, bitWidth: bitWidth as 32 | 64 };
+      break;
+    }
+    case Type.Timestamp:
+      need(0);
+      type = {
+        typeId: Type.Timestamp,
+        unit: timeUnit(table().int16(0, 0)),
+        timezone: table().string(1),
+      };
+      break;
+    case Type.Duration:
+      need(0);
+      type = { typeId: Type.Duration, unit: timeUnit(table().int16(0, 1)) };
+      break;
+    case Type.FixedSizeBinary: {
+      need(0);
+      const byteWidth = table().int32(0, 0);
+      if (byteWidth < 1) corrupt(`bad fixed-size binary width ${byteWidth}`);
+      type = { typeId: Type.FixedSizeBinary, byteWidth };
+      break;
+    }
+    case Type.List:
+      need(1);
+      type = { typeId: Type.List, child: children[0] };
+      break;
+    case Type.FixedSizeList: {
+      need(1);
+      const listSize = table().int32(0, 0);
+      if (listSize < 0) corrupt(`bad fixed-size list size ${listSize}`);
+      type = { typeId: Type.FixedSizeList, child: children[0], listSize };
+      break;
+    }
+    case Type.Struct:
+      type = { typeId: Type.Struct, children };
+      break;
+    case 0:
+      corrupt("field without a type");
+      break;
+    default:
+      throw new ArrowError("unsupported", `Arrow type ${typeType} is not supported`);
+  }
+  const de = t.table(FieldSlot.dictionary);
+  if (de) {
+    const id = de.int64(0, 0n);
+    if (id < 0n || id > 0x7fffffffn) corrupt(`bad dictionary id ${id}`);
+    const idx = de.table(1);
+    const indices = idx
+      ? decodeInt(idx)
+      : { typeId: Type.Int, bitWidth: 32, signed: true } as IntType;
+    const dict: DictionaryType = {
+      typeId: Type.Dictionary,
+      id: Number(id),
+      dictionary: type,
+      indices,
+      ordered: de.bool(2, false),
+    };
+    if (ctx.dictionaries.has(dict.id)) corrupt(`dictionary id ${id} used twice`);
+    ctx.dictionaries.set(dict.id, dict);
+    type = dict;
+  }
+  return new Field(name, type, nullable, metadata);
+}
+
+/** Decodes a `Schema` table; fills `ctx.dictionaries`. */
+export function decodeSchema(t: Table, ctx: SchemaContext): Schema {
+  if (t.int16(0, 0) !== 0) throw new ArrowError("unsupported", "big-endian IPC data");
+  const fields = t.tables(1, ctx.limits.maxFields).map((f) => decodeField(f, ctx, 1));
+  return new Schema(fields, decodeMetadata(t, 2, ctx.limits));
+}

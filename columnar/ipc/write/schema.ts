@@ -1,0 +1,148 @@
+/**
+ * Encodes a `Schema` as the `Schema.fbs` flatbuffer table (fields, types, dictionary encodings,
+ * custom metadata). Mirrors `read/schema.ts`.
+ *
+ * @module
+ */
+
+import { ArrowError } from "../../errors.ts";
+import type { Field, Schema } from "../../schema.ts";
+import { type DataType, Type } from "../../types.ts";
+import type { FlatBufferBuilder } from "../flatbuffers/builder.ts";
+import { FieldSlot } from "../_format.ts";
+
+/** Writes a `[KeyValue]` vector; returns 0 for empty metadata. */
+export function encodeMetadata(b: FlatBufferBuilder, md: ReadonlyMap<string, string>): number {
+  if (md.size === 0) return 0;
+  const entries: number[] = [];
+  for (const [k, v] of md) {
+    const key = b.createString(k);
+    const value = b.createString(v);
+    b.startTable(2);
+    b.addOffset(0, key);
+    b.addOffset(1, value);
+    entries.push(b.endTable());
+  }
+  return b.createOffsetVector(entries);
+}
+
+function encodeInt(b: FlatBufferBuilder, bitWidth: number, signed: boolean): number {
+  b.startTable(2);
+  b.addInt32(0, bitWidth, null);
+  b.addInt8(1, signed ? 1 : 0, null);
+  return b.endTable();
+}
+
+/** Writes the type table of `type` (a dictionary's value type for dictionaries). */
+function encodeType(b: FlatBufferBuilder, type: DataType): number {
+  switch (type.typeId) {
+    case Type.Int:
+      return encodeInt(b, type.bitWidth, type.signed);
+    case Type.Float:
+      b.startTable(1);
+      b.addInt16(0, type.precision, null);
+      return b.endTable();
+    case Type.Decimal:
+      b.startTable(3);
+      b.addInt32(0, type.precision, null);
+      b.addInt32(1, type.scale, null);
+      b.addInt32(2, 128, null);
+      return b.endTable();
+    case Type.Date:
+      b.startTable(1);
+      b.addInt16(0, type.unit, null);
+      return b.endTable();
+    case Type.Time:
+      b.startTable(2);
+      b.addInt16(0, type.unit, null);
+      b.addInt32(1, type.bitWidth, null);
+      return b.endTable();
+    case Type.Timestamp: {
+      const tz = type.timezone === null ? 0 : b.createString(type.timezone);
+      b.startTable(2);
+      b.addInt16(0, type.unit, null);
+      b.addOffset(1, tz);
+      return b.endTable();
+    }
+    case Type.Duration:
+      b.startTable(1);
+      b.addInt16(0, type.unit, null);
+      return b.endTable();
+    case Type.FixedSizeBinary:
+      b.startTable(1);
+      b.addInt32(0, type.byteWidth, null);
+      return b.endTable();
+    case Type.FixedSizeList:
+      b.startTable(1);
+      b.addInt32(0, type.listSize, null);
+      return b.endTable();
+    case Type.Dictionary:
+      throw new ArrowError("unsupported", "dictionary of dictionaries");
+    default:
+      // Null, Bool, Utf8, LargeUtf8, Binary, LargeBinary, List, Struct: empty tables
+      b.startTable(0);
+      return b.endTable();
+  }
+}
+
+function childrenOf(type: DataType): readonly Field[] {
+  switch (type.typeId) {
+    case Type.List:
+    case Type.FixedSizeList:
+      return [type.child];
+    case Type.Struct:
+      return type.children;
+    default:
+      return [];
+  }
+}
+
+/** Assigns dictionary ids in depth-first field order and remembers them for the writer. */
+export class DictionaryIds {
+  /** Dictionary types in depth-first order; a type's position is its id. */
+  readonly types: DataType[] = [];
+}
+
+function encodeField(b: FlatBufferBuilder, field: Field, ids: DictionaryIds): number {
+  const dict = field.type.typeId === Type.Dictionary ? field.type : null;
+  const valueType = dict ? dict.dictionary : field.type;
+  let dictOffset = 0;
+  if (dict) {
+    const id = ids.types.length;
+    ids.types.push(dict);
+    const indexType = encodeInt(b, dict.indices.bitWidth, dict.indices.signed);
+    b.startTable(4);
+    b.addInt64(0, BigInt(id), -1n);
+    b.addOffset(1, indexType);
+    b.addInt8(2, dict.ordered ? 1 : 0);
+    dictOffset = b.endTable();
+  }
+  const children = childrenOf(valueType).map((c) => encodeField(b, c, ids));
+  const childrenVec = b.createOffsetVector(children);
+  const name = b.createString(field.name);
+  const typeOffset = encodeType(b, valueType);
+  const md = encodeMetadata(b, field.metadata);
+  b.startTable(7);
+  b.addOffset(FieldSlot.name, name);
+  b.addInt8(FieldSlot.nullable, field.nullable ? 1 : 0, null);
+  b.addInt8(FieldSlot.typeType, valueType.typeId, null);
+  b.addOffset(FieldSlot.type, typeOffset);
+  b.addOffset(FieldSlot.dictionary, dictOffset);
+  b.addOffset(FieldSlot.children, childrenVec);
+  b.addOffset(FieldSlot.customMetadata, md);
+  return b.endTable();
+}
+
+/**
+ * Writes the `Schema` table of `schema`; fills `ids` with its dictionary types in id order.
+ */
+export function encodeSchema(b: FlatBufferBuilder, schema: Schema, ids: DictionaryIds): number {
+  const fields = schema.fields.map((f) => encodeField(b, f, ids));
+  const fieldsVec = b.createOffsetVector(fields);
+  const md = encodeMetadata(b, schema.metadata);
+  b.startTable(4);
+  b.addInt16(0, 0); // little endian
+  b.addOffset(1, fieldsVec);
+  b.addOffset(2, md);
+  return b.endTable();
+}

@@ -1,0 +1,283 @@
+/**
+ * The IPC stream writer: a schema message, dictionary batches when a dictionary first appears
+ * or changes, record batches, and the end-of-stream marker. The chunk generators yield message
+ * headers and the column buffers themselves (views, never concatenated) plus padding;
+ * `writeIpcStream` copies them once into a single `Uint8Array`. Mirrors `read/stream.ts`.
+ *
+ * @module
+ */
+
+import type { RecordBatch } from "../../batch.ts";
+import type { Column } from "../../column.ts";
+import { ArrowError } from "../../errors.ts";
+import type { Field, Schema } from "../../schema.ts";
+import { Type } from "../../types.ts";
+import { FlatBufferBuilder } from "../flatbuffers/builder.ts";
+import { codecId, type IpcCompression } from "../_codecs.ts";
+import { MessageHeader } from "../_format.ts";
+import { type EncodedMessage, endOfStream, frameMessage } from "./message.ts";
+import { encodeDictionaryBatch, type EncodeOptions, encodeRecordBatch } from "./record_batch.ts";
+import { DictionaryIds, encodeSchema } from "./schema.ts";
+
+/** Options of the IPC writers. */
+export interface IpcWriteOptions {
+  /** Body compression: "lz4" (LZ4_FRAME) or "zstd". Default: none. */
+  compression?: IpcCompression;
+  /** Codec level (LZ4: 1 fast … 12 high; ZSTD: 1 … 22). Default 1. */
+  compressionLevel?: number;
+  /** Schema to write when there are no batches (otherwise the first batch's schema). */
+  schema?: Schema;
+}
+
+/** A written message's place in the output, for the file footer. */
+export interface Block {
+  /** Offset of the message's continuation marker. */
+  offset: number;
+  /** Length of the framed metadata. */
+  metaDataLength: number;
+  /** Length of the body. */
+  bodyLength: number;
+}
+
+function collectDictionaries(fields: readonly Field[], columns: readonly Column[], out: Column[]) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const c = columns[i];
+    let type = f.type;
+    let data = c.data;
+    if (type.typeId === Type.Dictionary) {
+      if (!data.dictionary) {
+        throw new ArrowError("invalid", `dictionary column "${f.name}" has no dictionary`);
+      }
+      out.push(data.dictionary);
+      data = data.dictionary.data;
+      type = type.dictionary;
+    }
+    if (type.typeId === Type.List || type.typeId === Type.FixedSizeList) {
+      collectDictionaries([type.child], data.children, out);
+    } else if (type.typeId === Type.Struct) {
+      collectDictionaries(type.children, data.children, out);
+    }
+  }
+}
+
+/**
+ * Stateful encoder shared by the stream and file writers.
+ */
+export class IpcEncoder {
+  #opts: EncodeOptions;
+  #schema: Schema | null = null;
+  #ids = new DictionaryIds();
+  #written: (Column | null)[] = [];
+  #file: boolean;
+  /** Bytes emitted so far. */
+  position = 0;
+  /** Blocks of dictionary batches (file footer). */
+  readonly dictionaryBlocks: Block[] = [];
+  /** Blocks of record batches (file footer). */
+  readonly recordBlocks: Block[] = [];
+
+  /** @param options writer options; `file` refuses dictionary replacement (file format rule) */
+  constructor(options: IpcWriteOptions, file: boolean) {
+    this.#opts = {
+      codec: options.compression === undefined ? null : codecId(options.compression),
+      level: options.compressionLevel,
+    };
+    this.#file = file;
+  }
+
+  /** The schema written (after {@link IpcEncoder.begin}). */
+  get schema(): Schema | null {
+    return this.#schema;
+  }
+
+  *#emit(m: EncodedMessage, blocks: Block[] | null): Generator<Uint8Array> {
+    blocks?.push({
+      offset: this.position,
+      metaDataLength: m.metadata.length,
+      bodyLength: m.bodyLength,
+    });
+    yield m.metadata;
+    for (const c of m.body) yield c;
+    this.position += m.metadata.length + m.bodyLength;
+  }
+
+  /** Emits raw bytes (file magic, footer). */
+  *raw(bytes: Uint8Array): Generator<Uint8Array> {
+    yield bytes;
+    this.position += bytes.length;
+  }
+
+  /** Emits the schema message. */
+  *begin(schema: Schema): Generator<Uint8Array> {
+    if (this.#schema) throw new ArrowError("invalid", "schema already written");
+    const b = new FlatBufferBuilder(1024);
+    const s = encodeSchema(b, schema, this.#ids);
+    this.#schema = schema;
+    this.#written = this.#ids.types.map(() => null);
+    const metadata = frameMessage(b, MessageHeader.Schema, s, 0);
+    yield* this.#emit({ metadata, body: [], bodyLength: 0 }, null);
+  }
+
+  /** Emits changed dictionaries, then the batch. */
+  *batch(batch: RecordBatch): Generator<Uint8Array> {
+    if (!this.#schema) yield* this.begin(batch.schema);
+    const schema = this.#schema!;
+    if (batch.schema !== schema && !batch.schema.equals(schema)) {
+      throw new ArrowError("invalid", "every batch of a stream must have the same schema");
+    }
+    if (this.#ids.types.length > 0) {
+      const dicts: Column[] = [];
+      collectDictionaries(schema.fields, batch.columns, dicts);
+      for (let id = 0; id < dicts.length; id++) {
+        const prev = this.#written[id];
+        const d = dicts[id];
+        if (prev === d) continue;
+        if (prev !== null && this.#file) {
+          throw new ArrowError(
+            "unsupported",
+            "the IPC file format cannot replace a dictionary; share one dictionary column " +
+              "across batches or use the stream format",
+          );
+        }
+        this.#written[id] = d;
+        yield* this.#emit(encodeDictionaryBatch(id, d, false, this.#opts), this.dictionaryBlocks);
+      }
+    }
+    yield* this.#emit(
+      encodeRecordBatch(batch.columns, batch.numRows, this.#opts),
+      this.recordBlocks,
+    );
+  }
+
+  /** Emits the end-of-stream marker (writing the schema first if nothing was written). */
+  *end(schema?: Schema): Generator<Uint8Array> {
+    if (!this.#schema) {
+      if (!schema) throw new ArrowError("invalid", "no batches to write and no schema option");
+      yield* this.begin(schema);
+    }
+    yield* this.raw(endOfStream());
+  }
+}
+
+/** A single batch or an iterable of batches as an iterable. */
+export function toIterable(batches: RecordBatch | Iterable<RecordBatch>): Iterable<RecordBatch> {
+  return Symbol.iterator in (batches as object) &&
+      typeof (batches as RecordBatch).numRows !== "number"
+    ? batches as Iterable<RecordBatch>
+    : [batches as RecordBatch];
+}
+
+/**
+ * The IPC stream of `batches` as chunks: message headers, the column buffers themselves (views
+ * over the batches' typed arrays) and padding. Nothing is concatenated.
+ *
+ * @example
+ * ```ts
+ * import { ipcStreamChunks, RecordBatch } from "@avila/avx-http/columnar";
+ * const batch = RecordBatch.fromColumns({ x: new Float64Array([1, 2, 3]) });
+ * let n = 0;
+ * for (const chunk of ipcStreamChunks(batch)) n += chunk.length;
+ * console.log(n); // 312
+ * ```
+ */
+export function* ipcStreamChunks(
+  batches: RecordBatch | Iterable<RecordBatch>,
+  options: IpcWriteOptions = {},
+): Generator<Uint8Array> {
+  const enc = new IpcEncoder(options, false);
+  if (options.schema) yield* enc.begin(options.schema);
+  for (const b of toIterable(batches)) yield* enc.batch(b);
+  yield* enc.end(options.schema);
+}
+
+/**
+ * The IPC stream of an async (or sync) sequence of batches, as chunks; batches are encoded as
+ * they arrive.
+ *
+ * @example
+ * ```ts
+ * import { ipcStreamChunksAsync, RecordBatch } from "@avila/avx-http/columnar";
+ * async function* produce() {
+ *   yield RecordBatch.fromColumns({ x: new Int32Array([1]) });
+ * }
+ * let n = 0;
+ * for await (const chunk of ipcStreamChunksAsync(produce())) n += chunk.length;
+ * console.log(n > 0); // true
+ * ```
+ */
+export async function* ipcStreamChunksAsync(
+  batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
+  options: IpcWriteOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const enc = new IpcEncoder(options, false);
+  if (options.schema) yield* enc.begin(options.schema);
+  for await (const b of batches) yield* enc.batch(b);
+  yield* enc.end(options.schema);
+}
+
+/**
+ * The IPC stream of `batches` as a `ReadableStream` of chunks (for HTTP responses).
+ *
+ * @example
+ * ```ts
+ * import { ipcReadableStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const body = ipcReadableStream(RecordBatch.fromColumns({ x: new Int32Array([1]) }));
+ * const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+ * console.log(bytes.length > 0); // true
+ * ```
+ */
+export function ipcReadableStream(
+  batches: RecordBatch | Iterable<RecordBatch> | AsyncIterable<RecordBatch>,
+  options: IpcWriteOptions = {},
+): ReadableStream<Uint8Array> {
+  const source = Symbol.asyncIterator in (batches as object)
+    ? batches as AsyncIterable<RecordBatch>
+    : toIterable(batches as RecordBatch | Iterable<RecordBatch>);
+  const it = ipcStreamChunksAsync(source, options)[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await it.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (e) {
+        controller.error(e);
+      }
+    },
+    async cancel() {
+      await it.return?.(undefined);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** Concatenates chunks into one array (the single copy of the one-shot writers). */
+export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+  const list = Array.isArray(chunks) ? chunks as Uint8Array[] : [...chunks];
+  let n = 0;
+  for (const c of list) n += c.length;
+  const out = new Uint8Array(n);
+  let p = 0;
+  for (const c of list) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+/**
+ * The IPC stream of `batches` in one `Uint8Array`.
+ *
+ * @example
+ * ```ts
+ * import { writeIpcStream, readIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), { compression: "zstd" });
+ * console.log(readIpcStream(bytes).batches[0].toRows()); // [ { a: 1 } ]
+ * ```
+ */
+export function writeIpcStream(
+  batches: RecordBatch | Iterable<RecordBatch>,
+  options: IpcWriteOptions = {},
+): Uint8Array {
+  return concatChunks(ipcStreamChunks(batches, options));
+}
