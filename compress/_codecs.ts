@@ -15,18 +15,14 @@ import {
   Lz4FrameDecoder,
   Lz4FrameEncoder,
 } from "./lz4/mod.ts";
-import * as snappy from "./snappy/mod.ts";
-import { compressFramed, compressRaw, decompressFramed, decompressRaw } from "./snappy/mod.ts";
-
-// TEMPORARY until compress/snappy/mod.ts exports its streaming classes.
-// deno-lint-ignore no-explicit-any
-const snappyStreams = snappy as any;
-function SnappyFrameEncoderCtor(): StreamEncoder {
-  return new snappyStreams.SnappyFrameEncoder();
-}
-function SnappyFrameDecoderCtor(opts: { maxOutputSize: number }): StreamDecoder {
-  return new snappyStreams.SnappyFrameDecoder(opts);
-}
+import {
+  compressFramed,
+  compressRaw,
+  decompressFramed,
+  decompressRaw,
+  SnappyFrameDecoder,
+  SnappyFrameEncoder,
+} from "./snappy/mod.ts";
 import {
   concatChunks,
   engineAvailable,
@@ -67,10 +63,19 @@ function noStreaming(algorithm: Algorithm): () => never {
   };
 }
 
-/** Runs a whole input through a native engine. */
+/**
+ * Input slice size for the native codecs. The one-shot paths (sync and async) feed input in
+ * slices of this size, so both produce the same bytes.
+ */
+export const PLATFORM_SLICE = 1024 * 1024;
+
+/** Runs a whole input through a native engine, in {@link PLATFORM_SLICE} slices. */
 function engineOneShot(engine: ZlibEngine, data: Uint8Array): Uint8Array {
   try {
-    const out = engine.write(data);
+    const out: Uint8Array[] = [];
+    for (let off = 0; off < data.length; off += PLATFORM_SLICE) {
+      out.push(...engine.write(data.subarray(off, off + PLATFORM_SLICE)));
+    }
     out.push(...engine.end());
     return concatChunks(out);
   } finally {
@@ -124,8 +129,8 @@ const CODECS: Record<Algorithm, Codec> = {
     sync: always,
     compress: (data) => compressFramed(data),
     decompress: (data, s) => decompressFramed(data, { maxOutputSize: s.maxOutputSize }),
-    encoder: () => SnappyFrameEncoderCtor(),
-    decoder: (maxOutputSize) => SnappyFrameDecoderCtor({ maxOutputSize }),
+    encoder: () => new SnappyFrameEncoder(),
+    decoder: (maxOutputSize) => new SnappyFrameDecoder({ maxOutputSize }),
   },
   [Algorithm.SnappyRaw]: {
     available: always,

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { codecFor, decodeSettings } from "./_codecs.ts";
+import { codecFor, decodeSettings, PLATFORM_SLICE } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { CompressError } from "./errors.ts";
 import { Algorithm, type Level } from "./types.ts";
@@ -40,7 +40,7 @@ export interface DecompressOptions {
 }
 
 /** Inputs above this size are processed in slices, yielding to the event loop in between. */
-const ASYNC_SLICE = 1024 * 1024;
+const ASYNC_SLICE = PLATFORM_SLICE;
 
 function assertBytes(data: unknown): asserts data is Uint8Array {
   if (!(data instanceof Uint8Array)) {

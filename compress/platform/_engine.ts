@@ -75,8 +75,14 @@ const FACTORIES: Record<EngineFormat, [string, string]> = {
 
 /** Native-level option object for `format` at `level` (already validated). */
 function nativeOptions(format: EngineFormat, level: number | undefined): AnyRecord {
+  if (format === "zstd") {
+    // Content checksum on, as the zstd tool does by default: a damaged frame is reported
+    // instead of decoding to wrong bytes.
+    const params: AnyRecord = { [C.ZSTD_c_checksumFlag]: 1 };
+    if (level !== undefined) params[C.ZSTD_c_compressionLevel] = level;
+    return { params };
+  }
   if (level === undefined) return {};
-  if (format === "zstd") return { params: { [C.ZSTD_c_compressionLevel]: level } };
   if (format === "br") return { params: { [C.BROTLI_PARAM_QUALITY]: level } };
   return { level };
 }

@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { zstdCompressSync } from "node:zlib";
+import {
+  compress,
+  compressSync,
+  decompress,
+  decompressSync,
+  supportedAlgorithms,
+} from "./compress.ts";
+import { CompressError } from "./errors.ts";
+import { concat, Rng, runTool, sampleData } from "./platform/_test_tools.ts";
+import { Algorithm, Level } from "./types.ts";
+
+const ALL = Object.values(Algorithm);
+const rng = new Rng(42);
+const data = sampleData(rng, 150_000);
+
+function decodeOpts(a: Algorithm, size: number) {
+  return a === Algorithm.Lz4Block ? { decompressedSize: size } : {};
+}
+
+async function rejectsWith(p: Promise<unknown> | (() => unknown), code: string): Promise<void> {
+  try {
+    await (typeof p === "function" ? p() : p);
+  } catch (e) {
+    assert.ok(e instanceof CompressError, `expected CompressError, got ${e}`);
+    assert.equal(e.code, code, e.message);
+    return;
+  }
+  assert.fail(`expected CompressError("${code}")`);
+}
+
+Deno.test("supportedAlgorithms: every algorithm runs in Deno", () => {
+  assert.deepEqual(supportedAlgorithms().sort(), [...ALL].sort());
+});
+
+Deno.test("round trip for every algorithm and level, sync and async give equal bytes", async () => {
+  for (const a of ALL) {
+    for (const level of [Level.Fast, Level.Balanced, Level.Max, undefined]) {
+      const packedSync = compressSync(data, a, { level });
+      const packedAsync = await compress(data, a, { level });
+      assert.deepEqual(packedAsync, packedSync, `${a}/${level}: async == sync`);
+      assert.ok(packedSync.length < data.length, `${a}/${level} compresses`);
+      assert.deepEqual(decompressSync(packedSync, a, decodeOpts(a, data.length)), data);
+      assert.deepEqual(await decompress(packedSync, a, decodeOpts(a, data.length)), data);
+    }
+    const empty = compressSync(new Uint8Array(0), a);
+    assert.equal((await decompress(empty, a, decodeOpts(a, 0))).length, 0, `${a} empty`);
+  }
+});
+
+Deno.test("levels: Max compresses at least as well as Fast; numeric levels are range-checked", async () => {
+  for (const a of [Algorithm.Lz4, Algorithm.Zstd, Algorithm.Brotli, Algorithm.Gzip]) {
+    const fast = compressSync(data, a, { level: Level.Fast }).length;
+    const max = compressSync(data, a, { level: Level.Max }).length;
+    assert.ok(max <= fast, `${a}: max ${max} <= fast ${fast}`);
+  }
+  const zstd7 = compressSync(data, Algorithm.Zstd, { level: 7 });
+  assert.deepEqual(decompressSync(zstd7, Algorithm.Zstd), data);
+  for (
+    const [a, bad] of [
+      [Algorithm.Zstd, 23],
+      [Algorithm.Brotli, 12],
+      [Algorithm.Gzip, 10],
+      [Algorithm.Lz4, 13],
+      [Algorithm.Zstd, 1.5],
+    ] as const
+  ) {
+    await rejectsWith(compress(data, a, { level: bad }), "unsupported");
+    await rejectsWith(() => compressSync(data, a, { level: bad }), "unsupported");
+  }
+  // Snappy has no levels: any level is accepted and gives the same bytes.
+  assert.deepEqual(
+    compressSync(data, Algorithm.Snappy, { level: Level.Max }),
+    compressSync(data, Algorithm.Snappy, { level: Level.Fast }),
+  );
+});
+
+Deno.test("large inputs (sliced async path) round trip and equal the sync bytes", async () => {
+  const big = concat([data, data, data, data, data, data, data, data]); // 1.2 MB
+  for (const a of [Algorithm.Zstd, Algorithm.Gzip, Algorithm.Brotli, Algorithm.DeflateRaw]) {
+    const s = compressSync(big, a, { level: Level.Fast });
+    assert.deepEqual(await compress(big, a, { level: Level.Fast }), s, a);
+    assert.deepEqual(await decompress(s, a), big, a);
+  }
+});
+
+Deno.test("bad arguments: unknown algorithm, non-bytes input, lz4-block without a size", async () => {
+  // deno-lint-ignore no-explicit-any
+  await rejectsWith(compress(data, "lzma" as any), "unsupported");
+  // deno-lint-ignore no-explicit-any
+  await rejectsWith(decompress("text" as any, Algorithm.Zstd), "unsupported");
+  const block = compressSync(data, Algorithm.Lz4Block);
+  await rejectsWith(decompress(block, Algorithm.Lz4Block), "unsupported");
+  // A size that is too small is corrupt, not an overflow.
+  await rejectsWith(
+    decompress(block, Algorithm.Lz4Block, { decompressedSize: 100 }),
+    "corrupt",
+  );
+  await rejectsWith(decompress(data, Algorithm.Zstd, { maxOutputSize: -1 }), "limit");
+});
+
+Deno.test("bombs: 100 MiB of zeros stops at maxOutputSize = 1 MiB for every algorithm", async () => {
+  const zeros = new Uint8Array(100 * 1024 * 1024);
+  for (const a of ALL) {
+    const level = a === Algorithm.Brotli ? 5 : Level.Fast;
+    const bomb = a === Algorithm.Zstd ? zstdCompressSync(zeros) : compressSync(zeros, a, { level });
+    // Snappy's format caps the ratio near 21:1; the others shrink zeros far more.
+    assert.ok(bomb.length < zeros.length / 16, `${a} bomb is small: ${bomb.length}`);
+    const opts = { maxOutputSize: 1 << 20, ...decodeOpts(a, zeros.length) };
+    await rejectsWith(decompress(bomb, a, opts), "limit");
+    await rejectsWith(() => decompressSync(bomb, a, opts), "limit");
+  }
+});
+
+Deno.test("corrupt platform inputs are CompressError(corrupt), never a zlib error", async () => {
+  const text = new TextEncoder().encode("definitely not compressed data, just text");
+  for (const a of [Algorithm.Zstd, Algorithm.Brotli, Algorithm.Gzip, Algorithm.Deflate]) {
+    await rejectsWith(decompress(text, a), "corrupt");
+  }
+  await rejectsWith(decompress(new Uint8Array(0), Algorithm.Gzip), "corrupt");
+  await rejectsWith(decompress(new Uint8Array(0), Algorithm.Zstd), "corrupt");
+  const gz = compressSync(data, Algorithm.Gzip).slice();
+  gz[gz.length - 6] ^= 0x55; // CRC32 field (RFC 1952 §2.3.1)
+  await rejectsWith(decompress(gz, Algorithm.Gzip), "checksum");
+  for (const a of [Algorithm.Zstd, Algorithm.Brotli, Algorithm.Gzip, Algorithm.DeflateRaw]) {
+    const p = compressSync(data, a);
+    await rejectsWith(decompress(p.subarray(0, p.length >> 1), a), "corrupt");
+  }
+});
+
+Deno.test("interop: LZ4 through the API against the lz4 tool, both ways", async () => {
+  for (const level of [Level.Fast, Level.Balanced, Level.Max]) {
+    const ours = await compress(data, Algorithm.Lz4, { level });
+    assert.deepEqual(await runTool("lz4", ["-d", "-c"], ours), data, `lz4 -d reads ${level}`);
+  }
+  for (
+    const args of [["-1"], ["-9"], ["--fast=5"], ["-BD", "--content-size"], [
+      "-B4",
+      "--no-frame-crc",
+    ]]
+  ) {
+    const theirs = await runTool("lz4", [...args, "-c"], data);
+    assert.deepEqual(await decompress(theirs, Algorithm.Lz4), data, `ours reads lz4 ${args}`);
+  }
+});
+
+Deno.test("interop: zstd, gzip and brotli through the API against their tools", async () => {
+  const cases: [Algorithm, string, string[], string[]][] = [
+    [Algorithm.Zstd, "zstd", ["-c", "-q", "-19"], ["-d", "-c", "-q"]],
+    [Algorithm.Gzip, "gzip", ["-c", "-9"], ["-d", "-c"]],
+    [Algorithm.Brotli, "brotli", ["-c", "-q", "4"], ["-d", "-c"]],
+  ];
+  for (const [a, tool, cArgs, dArgs] of cases) {
+    const theirs = await runTool(tool, cArgs, data);
+    assert.deepEqual(await decompress(theirs, a), data, `ours reads ${tool}`);
+    for (const level of [Level.Fast, Level.Max]) {
+      const ours = await compress(data, a, { level });
+      assert.deepEqual(await runTool(tool, dArgs, ours), data, `${tool} reads ours (${level})`);
+    }
+  }
+});
