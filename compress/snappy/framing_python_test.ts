@@ -1,0 +1,129 @@
+/**
+ * Interop with a real, independent framed-Snappy implementation: python-snappy's
+ * StreamCompressor/StreamDecompressor (Debian package `python3-snappy`, backed by libsnappy).
+ * Debian's build of python-snappy 0.5.3 has a broken C `_crc32c` on Python >= 3.10
+ * ("PY_SSIZE_T_CLEAN macro must be defined"), so the harness swaps in a pure-Python CRC-32C;
+ * chunking, masking, chunk headers and the compressed/uncompressed choice stay python-snappy's.
+ * The test fails (never skips) when the tool is missing.
+ */
+import assert from "node:assert/strict";
+import { compressFramed, decompressFramed, SnappyFrameDecoder, SnappyFrameEncoder } from "./mod.ts";
+import {
+  concat,
+  firstDifference,
+  jsonRows,
+  mixed,
+  randomBytes,
+  seeded,
+  text,
+} from "./_test_data.ts";
+
+const PYTHON = "/usr/bin/python3";
+
+const HARNESS = `
+import sys
+import snappy.snappy as s
+
+_T = []
+for n in range(256):
+    c = n
+    for _ in range(8):
+        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    _T.append(c)
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc = (crc >> 8) ^ _T[(crc ^ b) & 0xFF]
+    return crc ^ 0xFFFFFFFF
+
+s._crc32c = crc32c
+data = sys.stdin.buffer.read()
+if sys.argv[1] == "compress":
+    # Two add_chunk calls: python-snappy emits a 64 KiB-bounded chunk sequence per call.
+    c = s.StreamCompressor()
+    half = len(data) // 2
+    out = c.add_chunk(data[:half]) + c.add_chunk(data[half:])
+else:
+    d = s.StreamDecompressor()
+    out = d.decompress(data)
+    d.flush()  # raises when the stream stopped inside a chunk
+sys.stdout.buffer.write(out)
+`;
+
+async function python(mode: "compress" | "decompress", input: Uint8Array): Promise<Uint8Array> {
+  let child;
+  try {
+    child = new Deno.Command(PYTHON, {
+      args: ["-c", HARNESS, mode],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (e) {
+    throw new Error(`${PYTHON} is required for this test (apt-get install python3-snappy)`, {
+      cause: e,
+    });
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(input);
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  if (code !== 0) {
+    throw new Error(
+      `python-snappy ${mode} failed (is python3-snappy installed?):\n` +
+        new TextDecoder().decode(stderr),
+    );
+  }
+  return stdout;
+}
+
+function inputs(): [string, Uint8Array][] {
+  const rand = seeded(31);
+  return [
+    ["empty", new Uint8Array(0)],
+    ["1 byte", Uint8Array.of(9)],
+    ["json 150000", jsonRows(150_000, rand)],
+    ["text 65536", text(65536, rand)],
+    ["random 70000", randomBytes(70_000, rand)],
+    ["mixed 140000", mixed(140_000, rand)],
+  ];
+}
+
+Deno.test("framing interop: we decode python-snappy's framed streams", async () => {
+  for (const [name, data] of inputs()) {
+    const framed = await python("compress", data);
+    assert.ok(framed.length >= 10, name);
+    assert.equal(firstDifference(decompressFramed(framed), data), -1, name);
+    const dec = new SnappyFrameDecoder();
+    const parts: Uint8Array[] = [];
+    for (let p = 0; p < framed.length; p += 1000) {
+      parts.push(...dec.write(framed.subarray(p, p + 1000)));
+    }
+    parts.push(...dec.end());
+    assert.equal(firstDifference(concat(parts), data), -1, `${name} (streaming)`);
+  }
+});
+
+Deno.test("framing interop: python-snappy decodes our framed streams", async () => {
+  for (const [name, data] of inputs()) {
+    const back = await python("decompress", compressFramed(data));
+    assert.equal(firstDifference(back, data), -1, name);
+    const enc = new SnappyFrameEncoder();
+    const parts = [
+      ...enc.write(data.subarray(0, 1000)),
+      ...enc.flush(),
+      ...enc.write(data.subarray(1000)),
+      ...enc.end(),
+    ];
+    const back2 = await python("decompress", concat(parts));
+    assert.equal(firstDifference(back2, data), -1, `${name} (streaming, flushed)`);
+  }
+});
+
+Deno.test("framing interop: python-snappy rejects a stream whose CRC we corrupted", async () => {
+  const data = text(5000, seeded(32));
+  const framed = compressFramed(data);
+  framed[14] ^= 0xff; // first byte of the first chunk's masked CRC-32C
+  await assert.rejects(() => python("decompress", framed), /crc|checksum/i);
+});
