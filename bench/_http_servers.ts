@@ -35,10 +35,7 @@ function avxApp(stack: boolean) {
     .route("/", Route.get((c) => c.text(HELLO)))
     .route("/json", Route.get((c) => c.json(rows)));
   if (stack) {
-    s.withTelemetry().withCors().withSecureHeaders();
-    // deno-lint-ignore no-explicit-any
-    const withCompression = (s as any).withCompression;
-    if (typeof withCompression === "function") withCompression.call(s);
+    s.withTelemetry().withCors().withSecureHeaders().withCompression();
   }
   return s.build();
 }

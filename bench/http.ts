@@ -44,7 +44,7 @@ if (!has("wrk")) {
 }
 const pin = has("taskset");
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const p = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -58,7 +58,7 @@ interface Running {
 }
 
 async function start(kind: string): Promise<Running> {
-  const port = await freePort();
+  const port = freePort();
   const script = new URL("./_http_servers.ts", import.meta.url).pathname;
   const argv = ["run", "-A", script, kind, String(port)];
   const child = new Deno.Command(pin ? "taskset" : Deno.execPath(), {

@@ -14,6 +14,16 @@
  * @module
  */
 
+export {
+  type AcceptedCoding,
+  CODING_ALGORITHM,
+  compression,
+  type CompressionOptions,
+  type ContentCoding,
+  isCompressible,
+  negotiateEncoding,
+  parseAcceptEncoding,
+} from "./compression/mod.ts";
 export { cors, type CorsOptions, DEFAULT_EXPOSED_HEADERS } from "./cors/mod.ts";
 export {
   type AccessLogEntry,

@@ -13,6 +13,7 @@ import {
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Handler, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { compression, type CompressionOptions } from "../middleware/compression/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
 import { coreMiddleware } from "./_core.ts";
@@ -134,6 +135,15 @@ export class Server {
   /** CORS with preflight handling (Hono's `cors`, defaulting to any origin without credentials). */
   withCors(options: CorsOptions = {}): this {
     this.#plugins.push({ order: 20, middleware: cors(options) });
+    return this;
+  }
+
+  /**
+   * HTTP content coding: zstd, br, gzip, deflate (and lz4, x-snappy-framed for clients that ask)
+   * on responses, and decoding of compressed request bodies with size and ratio limits.
+   */
+  withCompression(options: CompressionOptions = {}): this {
+    this.#plugins.push({ order: 30, middleware: compression(options) });
     return this;
   }
 

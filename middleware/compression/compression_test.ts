@@ -1,0 +1,389 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { chromium } from "playwright-core";
+import { Algorithm, compressSync, decompressSync } from "../../compress/mod.ts";
+import { Route, Server, sse } from "../../server/mod.ts";
+import { listenLocal, run } from "../../server/_test_util.ts";
+import { compression, negotiateEncoding, parseAcceptEncoding } from "./mod.ts";
+
+const rows = Array.from(
+  { length: 400 },
+  (_, i) => ({ id: i, detector: ["H1", "L1"][i % 2], strain: Math.sin(i) * 1e-21 }),
+);
+const ROWS_JSON = JSON.stringify(rows);
+// The codecs return fresh buffers; fetch and Hono's c.body want Uint8Array<ArrayBuffer>.
+const buf = (u: Uint8Array) => u as Uint8Array<ArrayBuffer>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("negotiation follows RFC 9110 §12.5.3", () => {
+  const pref = ["zstd", "br", "gzip", "deflate"];
+  const table: Array<[string | null, string | null]> = [
+    [null, "identity"], // no header: identity
+    ["", "identity"], // empty header: only identity is acceptable
+    ["gzip, deflate, br, zstd", "zstd"], // ties go to the server's preference
+    ["gzip;q=1.0, br;q=0.8", "gzip"],
+    ["br;q=0.5, gzip;q=0.4", "br"],
+    ["*", "zstd"],
+    ["*;q=0.1, gzip", "gzip"],
+    ["gzip;q=0, *", "zstd"],
+    ["zstd;q=0, br;q=0, gzip;q=0, deflate;q=0", "identity"],
+    ["identity;q=0", null],
+    ["*;q=0", null],
+    ["*;q=0, identity", "identity"],
+    ["gzip;q=0.1, identity;q=0.9", "identity"],
+    ["GZIP", "gzip"], // case-insensitive
+    ["x-gzip", "gzip"],
+    ["gzip;q=2", "identity"], // invalid q never wins
+    ["compress, bogus", "identity"],
+  ];
+  for (const [header, want] of table) {
+    assert.equal(negotiateEncoding(header, pref), want, String(header));
+  }
+  // lz4 and x-snappy-framed only for clients that name them.
+  assert.equal(negotiateEncoding("*", ["lz4", "gzip"], ["lz4"]), "gzip");
+  assert.equal(negotiateEncoding("lz4", ["zstd", "lz4"], ["lz4"]), "lz4");
+  assert.deepEqual(parseAcceptEncoding("br;q=0.5 , gzip"), [{ coding: "br", q: 0.5 }, {
+    coding: "gzip",
+    q: 1,
+  }]);
+});
+
+function app(options: Parameters<typeof compression>[0] = {}) {
+  const a = new Hono();
+  a.use(compression(options));
+  a.get("/rows", (c) => c.json(rows));
+  a.get("/tiny", (c) => c.json({ ok: true }));
+  a.get("/text", (c) => c.text("x".repeat(5000)));
+  a.get("/etag", (c) => c.json(rows, 200, { etag: '"v1"' }));
+  a.get("/png", (c) => c.body(new Uint8Array(5000), 200, { "content-type": "image/png" }));
+  a.get("/no-transform", (c) => c.json(rows, 200, { "cache-control": "no-transform" }));
+  a.get(
+    "/encoded",
+    (c) =>
+      c.body(buf(compressSync(new TextEncoder().encode(ROWS_JSON), Algorithm.Gzip)), 200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      }),
+  );
+  a.get(
+    "/arrow-lz4",
+    (c) =>
+      c.body(new Uint8Array(5000), 200, {
+        "content-type": 'application/vnd.apache.arrow.stream; codecs="lz4"',
+      }),
+  );
+  a.get(
+    "/random",
+    (c) =>
+      c.body(crypto.getRandomValues(new Uint8Array(4096)), 200, {
+        "content-type": "application/json",
+      }),
+  );
+  a.get(
+    "/manual",
+    () => new Response(ROWS_JSON, { headers: { "content-type": "application/json" } }),
+  );
+  a.get("/empty", (c) => c.body(null, 204));
+  a.post("/echo", async (c) => c.json({ got: await c.req.json() }));
+  a.post("/len", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  return a;
+}
+
+async function get(a: Hono, path: string, ae: string | null, method = "GET") {
+  const res = await a.request(path, {
+    method,
+    headers: ae === null ? {} : { "accept-encoding": ae },
+  });
+  return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
+}
+
+Deno.test("responses: every coding decodes to the original, with exact Content-Length, Vary and weak ETag", async () => {
+  const a = app();
+  for (
+    const [coding, alg] of [
+      ["zstd", Algorithm.Zstd],
+      ["br", Algorithm.Brotli],
+      ["gzip", Algorithm.Gzip],
+      ["deflate", Algorithm.Deflate],
+      ["lz4", Algorithm.Lz4],
+      ["x-snappy-framed", Algorithm.Snappy],
+    ] as const
+  ) {
+    for (const path of ["/rows", "/manual"]) {
+      const { res, bytes } = await get(a, path, coding);
+      assert.equal(res.headers.get("content-encoding"), coding, `${path} ${coding}`);
+      assert.equal(res.headers.get("content-length"), String(bytes.length));
+      assert.match(res.headers.get("vary")!, /Accept-Encoding/);
+      assert.ok(bytes.length < ROWS_JSON.length / 2);
+      assert.equal(new TextDecoder().decode(decompressSync(bytes, alg)), ROWS_JSON);
+    }
+  }
+  const { res } = await get(a, "/etag", "gzip");
+  assert.equal(res.headers.get("etag"), 'W/"v1"');
+});
+
+Deno.test("responses that must pass untouched", async () => {
+  const a = app();
+  const untouched: Array<[string, string, string?]> = [
+    ["/tiny", "gzip"], // under the 1 KiB threshold
+    ["/png", "gzip"], // incompressible type
+    ["/no-transform", "gzip"],
+    ["/arrow-lz4", "zstd"], // Arrow with IPC body compression
+    ["/rows", "identity"],
+    ["/empty", "gzip"],
+    ["/random", "zstd"], // compression would not pay
+    ["/rows", "gzip", "HEAD"],
+  ];
+  for (const [path, ae, method] of untouched) {
+    const { res } = await get(a, path, ae, method);
+    assert.equal(res.headers.get("content-encoding"), null, `${method ?? "GET"} ${path}`);
+  }
+  const { res, bytes } = await get(a, "/encoded", "zstd");
+  assert.equal(res.headers.get("content-encoding"), "gzip", "already encoded stays as it is");
+  assert.equal(new TextDecoder().decode(decompressSync(bytes, Algorithm.Gzip)), ROWS_JSON);
+  const tiny = await get(a, "/tiny", "gzip");
+  assert.equal(tiny.res.headers.get("content-length"), String(tiny.bytes.length));
+  const refused = await get(a, "/rows", "identity;q=0, gzip;q=0");
+  assert.equal(refused.res.status, 406);
+  assert.equal(refused.res.headers.get("content-type"), "application/problem+json");
+});
+
+Deno.test("a large body gets the faster level and still round-trips", async () => {
+  const a = app({ largeBodyBytes: 10_000 });
+  const big = await get(a, "/rows", "zstd");
+  const normal = await get(app(), "/rows", "zstd");
+  assert.equal(new TextDecoder().decode(decompressSync(big.bytes, Algorithm.Zstd)), ROWS_JSON);
+  assert.equal(new TextDecoder().decode(decompressSync(normal.bytes, Algorithm.Zstd)), ROWS_JSON);
+});
+
+Deno.test("request bodies: every coding is decoded before the handler; unknown codings are 415", async () => {
+  const a = app();
+  const body = new TextEncoder().encode(JSON.stringify({ rows }));
+  for (
+    const [coding, alg] of [
+      ["zstd", Algorithm.Zstd],
+      ["br", Algorithm.Brotli],
+      ["gzip", Algorithm.Gzip],
+      ["deflate", Algorithm.Deflate],
+      ["lz4", Algorithm.Lz4],
+      ["x-snappy-framed", Algorithm.Snappy],
+    ] as const
+  ) {
+    const res = await a.request("/echo", {
+      method: "POST",
+      body: buf(compressSync(body, alg)),
+      headers: { "content-encoding": coding, "content-type": "application/json" },
+    });
+    assert.equal(res.status, 200, coding);
+    assert.deepEqual((await res.json()).got.rows.length, rows.length);
+  }
+  // Two codings, applied gzip first then zstd: undone in reverse.
+  const twice = compressSync(compressSync(body, Algorithm.Gzip), Algorithm.Zstd);
+  const res2 = await a.request("/len", {
+    method: "POST",
+    body: buf(twice),
+    headers: { "content-encoding": "gzip, zstd" },
+  });
+  assert.deepEqual(await res2.json(), { bytes: body.length });
+
+  const unknown = await a.request("/len", {
+    method: "POST",
+    body: "x",
+    headers: { "content-encoding": "compress" },
+  });
+  assert.equal(unknown.status, 415);
+  assert.match(unknown.headers.get("accept-encoding")!, /zstd/);
+  assert.equal(unknown.headers.get("content-type"), "application/problem+json");
+});
+
+Deno.test("over a real socket: a decompression bomb is refused quickly and the server keeps serving", async () => {
+  const server = new Server({ logError: () => {} })
+    .route(
+      "/len",
+      Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })),
+    )
+    .route("/rows", Route.get((c) => c.json(rows)))
+    .withCompression()
+    .build();
+  await using srv = listenLocal(server);
+  const bomb = compressSync(new Uint8Array(200 * 1024 * 1024), Algorithm.Zstd); // 200 MiB of zeros
+  assert.ok(bomb.length < 64 * 1024);
+  const started = performance.now();
+  const res = await fetch(srv.url + "/len", {
+    method: "POST",
+    body: buf(bomb),
+    headers: { "content-encoding": "zstd" },
+  });
+  const elapsed = performance.now() - started;
+  assert.equal(res.status, 413);
+  const p = await res.json();
+  assert.equal(p.status, 413);
+  assert.ok(elapsed < 5000, `refused in ${elapsed.toFixed(0)} ms`);
+  // A ratio bomb under the size limit: 5 MiB of zeros (ratio far over 100x).
+  const ratio = await fetch(srv.url + "/len", {
+    method: "POST",
+    body: buf(compressSync(new Uint8Array(5 * 1024 * 1024), Algorithm.Gzip)),
+    headers: { "content-encoding": "gzip" },
+  });
+  assert.equal(ratio.status, 413);
+  assert.match((await ratio.json()).detail, /expands/);
+  // Corrupt data is a 400, not a 500.
+  const corrupt = await fetch(srv.url + "/len", {
+    method: "POST",
+    body: new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5]),
+    headers: { "content-encoding": "zstd" },
+  });
+  assert.equal(corrupt.status, 400);
+  await corrupt.body?.cancel();
+  const ok = await fetch(srv.url + "/rows", { headers: { "accept-encoding": "gzip" } });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), rows); // Deno's fetch decodes gzip
+});
+
+Deno.test("streams: a paused stream is flushed so the client is not stalled; SSE flushes per event", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const server = new Server()
+    .route(
+      "/stream",
+      Route.get(() => {
+        const enc = new TextEncoder();
+        const body = new ReadableStream<Uint8Array>({
+          async start(ctl) {
+            ctl.enqueue(enc.encode("first:" + "a".repeat(2000) + "\n"));
+            await gate; // the client must see "first" before this is released
+            ctl.enqueue(enc.encode("second\n"));
+            ctl.close();
+          },
+        });
+        return new Response(body, { headers: { "content-type": "text/plain" } });
+      }),
+    )
+    .route(
+      "/events",
+      Route.get((c) =>
+        sse(c, async (s) => {
+          await s.send({ id: 1, data: "one ".repeat(400) });
+          await gate;
+          await s.send({ id: 2, data: "two" });
+        }, { heartbeatMs: 0 })
+      ),
+    )
+    .withCompression()
+    .build();
+  await using srv = listenLocal(server);
+  for (const path of ["/stream", "/events"]) {
+    const res = await fetch(srv.url + path, { headers: { "accept-encoding": "gzip" } });
+    assert.equal(res.headers.get("content-encoding"), "gzip", path);
+    assert.equal(res.headers.get("content-length"), null);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!/first|one/.test(text)) {
+      const r = await Promise.race([reader.read(), sleep(3000).then(() => null)]);
+      assert.ok(r !== null, `${path}: the first part was held back by the encoder`);
+      text += r.value ?? "";
+    }
+    release();
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      text += r.value;
+    }
+    assert.match(text, /second|two/);
+  }
+});
+
+Deno.test("real clients: curl --compressed and Deno fetch read zstd, br and gzip responses", async () => {
+  const server = new Server().route("/rows", Route.get((c) => c.json(rows))).withCompression()
+    .build();
+  await using srv = listenLocal(server);
+  for (const coding of ["zstd", "br", "gzip"]) {
+    const out = await run("curl", [
+      "-s",
+      "--compressed",
+      "-H",
+      `accept-encoding: ${coding}`,
+      "-D",
+      "-",
+      srv.url + "/rows",
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    const text = new TextDecoder().decode(out.stdout);
+    const split = text.indexOf("\r\n\r\n");
+    assert.match(text.slice(0, split).toLowerCase(), new RegExp(`content-encoding: ${coding}`));
+    assert.deepEqual(JSON.parse(text.slice(split + 4)), rows, coding);
+  }
+  for (const coding of ["br", "gzip"]) {
+    const res = await fetch(srv.url + "/rows", { headers: { "accept-encoding": coding } });
+    assert.equal(res.headers.get("content-encoding"), coding);
+    assert.deepEqual(await res.json(), rows);
+  }
+  // Deno's fetch does not decode zstd: read the raw body and decode it with ours.
+  const z = await fetch(srv.url + "/rows", { headers: { "accept-encoding": "zstd" } });
+  assert.deepEqual(
+    JSON.parse(
+      new TextDecoder().decode(
+        decompressSync(new Uint8Array(await z.arrayBuffer()), Algorithm.Zstd),
+      ),
+    ),
+    rows,
+  );
+});
+
+Deno.test("real browser: headless Chromium fetches zstd, br and gzip responses and reads them", async () => {
+  const sent: Record<string, string | null> = {};
+  const only = (coding: "zstd" | "br" | "gzip") => compression({ encodings: [coding] });
+  const server = new Server()
+    .use(async (c, next) => {
+      await next();
+      sent[c.req.path] = c.res.headers.get("content-encoding");
+    })
+    .route("/", Route.get((c) => c.html("<!doctype html><title>t</title><body>ready</body>")))
+    .route("/zstd/rows", Route.get(only("zstd"), (c) => c.json(rows)))
+    .route("/br/rows", Route.get(only("br"), (c) => c.json(rows)))
+    .route("/gzip/rows", Route.get(only("gzip"), (c) => c.json(rows)))
+    .build();
+  await using srv = listenLocal(server);
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  } catch (e) {
+    throw new Error(
+      `headless Chromium is required (apt-get install chromium; .ci/run installs it): ${e}`,
+    );
+  }
+  try {
+    const page = await browser.newPage();
+    await page.goto(srv.url + "/");
+    const result = await page.evaluate(async () => {
+      const out: Record<string, { n: number; sum: number; acceptEncoding: string }> = {};
+      for (const c of ["zstd", "br", "gzip"]) {
+        const data = await (await fetch(`/${c}/rows`)).json();
+        out[c] = {
+          n: data.length,
+          sum: data.reduce((a: number, r: { id: number }) => a + r.id, 0),
+          acceptEncoding: "",
+        };
+      }
+      return out;
+    });
+    for (const c of ["zstd", "br", "gzip"]) {
+      assert.equal(sent[`/${c}/rows`], c, `the server sent ${c} to Chromium`);
+      assert.equal(result[c].n, rows.length);
+      assert.equal(result[c].sum, rows.reduce((a, r) => a + r.id, 0));
+    }
+  } finally {
+    await browser.close();
+  }
+});
