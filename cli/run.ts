@@ -6,6 +6,7 @@
  */
 
 import { compressCommand, decompressCommand } from "./codec_commands.ts";
+import "./inspect.ts";
 import { CliError, type CliIo, findCommand, listCommands, registerCommand } from "./registry.ts";
 
 registerCommand(compressCommand);

@@ -1,0 +1,514 @@
+/**
+ * Arrow over HTTP with web-standard `Request`/`Response` only (no framework import; the server
+ * wires `c.arrow(...)` and `c.req.arrow()` on top of these):
+ *
+ * - {@linkcode negotiateArrow} picks a representation from an `Accept` header (RFC 9110
+ *   §12.5.1): the IPC stream `application/vnd.apache.arrow.stream` (its `codecs="zstd, lz4"`
+ *   parameter lists the IPC body compressions the client reads, in preference order), the IPC
+ *   file `application/vnd.apache.arrow.file`, or `application/json` rows as a fallback;
+ * - {@linkcode arrowResponse} does the whole response: negotiation, a streamed body (IPC chunks
+ *   straight from the writer, never concatenated), `Content-Type` echoing the codec used,
+ *   `Vary: Accept`, and a 406 `application/problem+json` (RFC 9457) when nothing fits;
+ * - {@linkcode readArrowBody} reads an Arrow request body with a checked `Content-Type` and a
+ *   size limit.
+ *
+ * @module
+ */
+import type { RecordBatch } from "./batch.ts";
+import { ArrowError, type ArrowErrorCode } from "./errors.ts";
+import type { IpcCompression } from "./ipc/_codecs.ts";
+import type { IpcReadOptions } from "./ipc/limits.ts";
+import { ipcFileChunks } from "./ipc/write/file.ts";
+import { ipcReadableStream } from "./ipc/write/stream.ts";
+import { readIpcFile } from "./ipc/read/file.ts";
+import { readIpcStream } from "./ipc/read/stream.ts";
+import type { Schema } from "./schema.ts";
+
+/** The Arrow IPC stream media type. */
+export const ARROW_STREAM_MEDIA_TYPE = "application/vnd.apache.arrow.stream";
+/** The Arrow IPC file media type. */
+export const ARROW_FILE_MEDIA_TYPE = "application/vnd.apache.arrow.file";
+/** The JSON fallback media type (an array of row objects). */
+export const JSON_MEDIA_TYPE = "application/json";
+
+/** What {@linkcode negotiateArrow} chose. */
+export interface ArrowNegotiation {
+  /** The representation. */
+  format: "stream" | "file" | "json";
+  /** IPC body compression to use (stream only), or null. */
+  compression: IpcCompression | null;
+  /** The response `Content-Type`, e.g. `application/vnd.apache.arrow.stream; codecs="zstd"`. */
+  contentType: string;
+}
+
+/** Options of {@linkcode negotiateArrow}. */
+export interface NegotiateOptions {
+  /**
+   * Codecs the server is willing to use, in its preference order (used to break ties when the
+   * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
+   */
+  compression?: readonly IpcCompression[];
+  /** Whether the JSON rows fallback may be chosen. Default true. */
+  json?: boolean;
+  /** Whether the IPC file format may be chosen. Default true. */
+  file?: boolean;
+}
+
+interface MediaRange {
+  type: string;
+  subtype: string;
+  params: Map<string, string>;
+  q: number;
+}
+
+// Splits on `sep` outside quoted strings.
+function splitOutsideQuotes(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let cur = "", quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted) {
+      cur += ch;
+      if (ch === "\\" && i + 1 < s.length) cur += s[++i];
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') {
+      quoted = true;
+      cur += ch;
+    } else if (ch === sep) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function unquote(v: string): string {
+  if (v.length >= 2 && v[0] === '"' && v[v.length - 1] === '"') {
+    return v.slice(1, -1).replace(/\\(.)/g, "$1");
+  }
+  return v;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Parses an Accept header; malformed elements are skipped (RFC 9110 is lenient here). */
+function parseAccept(header: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  for (const element of splitOutsideQuotes(header, ",")) {
+    const parts = splitOutsideQuotes(element, ";").map((p) => p.trim());
+    const [type, subtype, extra] = parts[0].toLowerCase().split("/");
+    if (!type || !subtype || extra !== undefined || !TOKEN.test(type) || !TOKEN.test(subtype)) {
+      continue;
+    }
+    if (type === "*" && subtype !== "*") continue;
+    const params = new Map<string, string>();
+    let q = 1;
+    let ok = true;
+    for (const p of parts.slice(1)) {
+      if (p === "") continue;
+      const eq = p.indexOf("=");
+      if (eq <= 0) {
+        ok = false;
+        break;
+      }
+      const name = p.slice(0, eq).trim().toLowerCase();
+      const value = unquote(p.slice(eq + 1).trim());
+      if (name === "q") {
+        // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+        if (!/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value)) {
+          ok = false;
+          break;
+        }
+        q = Number(value);
+        break; // anything after q is an accept-ext, not a media type parameter
+      }
+      params.set(name, value);
+    }
+    if (ok) ranges.push({ type, subtype, params, q });
+  }
+  return ranges;
+}
+
+/** The q of the most specific range matching `type/subtype` (-1 when none matches). */
+function matchQuality(ranges: MediaRange[], type: string, subtype: string): {
+  q: number;
+  range: MediaRange | null;
+} {
+  let best: MediaRange | null = null, bestRank = -1;
+  for (const r of ranges) {
+    let rank: number;
+    if (r.type === type && r.subtype === subtype) rank = 2;
+    else if (r.type === type && r.subtype === "*") rank = 1;
+    else if (r.type === "*" && r.subtype === "*") rank = 0;
+    else continue;
+    // among equally specific ranges, one with parameters is more specific (RFC 9110 §12.5.1)
+    const score = rank * 2 + (r.params.size > 0 ? 1 : 0);
+    if (score > bestRank || (score === bestRank && best !== null && r.q > best.q)) {
+      best = r;
+      bestRank = score;
+    }
+  }
+  return best === null ? { q: -1, range: null } : { q: best.q, range: best };
+}
+
+const CODEC_NAMES: Record<string, IpcCompression> = {
+  zstd: "zstd",
+  lz4: "lz4",
+  lz4_frame: "lz4",
+};
+
+/**
+ * Chooses the Arrow representation for an `Accept` header, or null when the client accepts
+ * none of them (answer 406). A missing or empty header accepts anything (the IPC stream).
+ * Ties in q are broken by server preference: stream, file, JSON.
+ *
+ * @example
+ * ```ts
+ * import { negotiateArrow } from "@avila/avx-http/columnar";
+ * console.log(negotiateArrow('application/vnd.apache.arrow.stream; codecs="lz4, zstd"')?.contentType);
+ * // application/vnd.apache.arrow.stream; codecs="lz4"
+ * console.log(negotiateArrow("application/json")?.format); // "json"
+ * console.log(negotiateArrow("text/html")); // null
+ * ```
+ */
+export function negotiateArrow(
+  accept: string | null | undefined,
+  options: NegotiateOptions = {},
+): ArrowNegotiation | null {
+  const serverCodecs = options.compression ?? ["zstd", "lz4"];
+  const header = (accept ?? "").trim();
+  const ranges = header === "" ? parseAccept("*/*") : parseAccept(header);
+  const candidates: { format: ArrowNegotiation["format"]; media: string }[] = [
+    { format: "stream", media: ARROW_STREAM_MEDIA_TYPE },
+  ];
+  if (options.file !== false) candidates.push({ format: "file", media: ARROW_FILE_MEDIA_TYPE });
+  if (options.json !== false) candidates.push({ format: "json", media: JSON_MEDIA_TYPE });
+  let chosen: { format: ArrowNegotiation["format"]; media: string; range: MediaRange } | null =
+    null;
+  let chosenQ = 0;
+  for (const c of candidates) {
+    const [type, subtype] = c.media.split("/");
+    const { q, range } = matchQuality(ranges, type, subtype);
+    if (range !== null && q > chosenQ) {
+      chosen = { ...c, range };
+      chosenQ = q;
+    }
+  }
+  if (chosen === null) return null;
+  if (chosen.format !== "stream") {
+    return { format: chosen.format, compression: null, contentType: chosen.media };
+  }
+  let compression: IpcCompression | null = null;
+  const codecs = chosen.range.params.get("codecs");
+  if (codecs !== undefined) {
+    for (const name of codecs.split(",")) {
+      const codec = CODEC_NAMES[name.trim().toLowerCase()];
+      if (codec !== undefined && serverCodecs.includes(codec)) {
+        compression = codec;
+        break;
+      }
+    }
+  }
+  return {
+    format: "stream",
+    compression,
+    contentType: compression === null
+      ? ARROW_STREAM_MEDIA_TYPE
+      : `${ARROW_STREAM_MEDIA_TYPE}; codecs="${compression}"`,
+  };
+}
+
+/** Options of {@linkcode arrowResponse}: a `ResponseInit` plus writer settings. */
+export interface ArrowResponseInit extends ResponseInit, NegotiateOptions {
+  /** Codec level for compressed streams. Default: the writer's (1). */
+  compressionLevel?: number;
+  /** Schema to write when there are no batches. */
+  schema?: Schema;
+}
+
+/** What {@linkcode arrowResponse} can send. */
+export type ArrowBody =
+  | RecordBatch
+  | Iterable<RecordBatch>
+  | AsyncIterable<RecordBatch>;
+
+function isAsync(body: ArrowBody): body is AsyncIterable<RecordBatch> {
+  return typeof (body as AsyncIterable<RecordBatch>)[Symbol.asyncIterator] === "function";
+}
+
+function isBatch(body: ArrowBody): body is RecordBatch {
+  return typeof (body as RecordBatch).numRows === "number" &&
+    Array.isArray((body as RecordBatch).columns);
+}
+
+function problem(status: number, title: string, detail: string, headers: Headers): Response {
+  headers.set("content-type", "application/problem+json");
+  return new Response(
+    JSON.stringify({ type: "about:blank", title, status, detail }),
+    { status, headers },
+  );
+}
+
+// JSON has no bigint, bytes or typed arrays: bigints become numbers when exact, else strings;
+// bytes become base64; typed arrays (tensor views) become arrays.
+function jsonValue(_key: string, v: unknown): unknown {
+  if (typeof v === "bigint") {
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(v)
+      : v.toString();
+  }
+  if (v instanceof Uint8Array) {
+    let s = "";
+    for (let i = 0; i < v.length; i += 0x8000) {
+      s += String.fromCharCode(...v.subarray(i, i + 0x8000));
+    }
+    return btoa(s);
+  }
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    return Array.from(v as unknown as ArrayLike<number | bigint>);
+  }
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  return v;
+}
+
+const encoder = new TextEncoder();
+
+function jsonRowsStream(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>) {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield encoder.encode("[");
+    let first = true;
+    for await (const batch of source) {
+      // one chunk per batch keeps memory bounded by the largest batch
+      const parts: string[] = [];
+      for (const row of batch) {
+        parts.push((first ? "" : ",") + JSON.stringify(row, jsonValue));
+        first = false;
+      }
+      if (parts.length) yield encoder.encode(parts.join(""));
+    }
+    yield encoder.encode("]");
+  }
+  return iteratorStream(chunks());
+}
+
+function iteratorStream(
+  it: AsyncIterator<Uint8Array> | Iterator<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await it.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (e) {
+        controller.error(e);
+      }
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * A `Response` carrying `body` in the representation the request's `Accept` asks for: an IPC
+ * stream (body compression per `codecs`), an IPC file, or JSON rows; 406 problem+json when
+ * none is acceptable. Bodies are streamed: IPC chunks are the column buffers themselves, and
+ * async sources are encoded as batches arrive (the file format needs every batch before its
+ * footer, so an async source is gathered first there).
+ *
+ * @example
+ * ```ts
+ * import { arrowResponse, RecordBatch } from "@avila/avx-http/columnar";
+ * const batch = RecordBatch.fromColumns({ t: new Float64Array([0, 1]) });
+ * const req = new Request("http://x/", { headers: { accept: "application/json" } });
+ * const res = await arrowResponse(req, batch);
+ * console.log(res.headers.get("content-type"), await res.text()); // application/json [{"t":0},{"t":1}]
+ * ```
+ */
+export async function arrowResponse(
+  request: Request,
+  body: ArrowBody,
+  init: ArrowResponseInit = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const vary = headers.get("vary");
+  if (!vary || !/(^|,)\s*(accept|\*)\s*(,|$)/i.test(vary)) headers.append("vary", "Accept");
+  const chosen = negotiateArrow(request.headers.get("accept"), init);
+  if (chosen === null) {
+    const offered = [ARROW_STREAM_MEDIA_TYPE];
+    if (init.file !== false) offered.push(ARROW_FILE_MEDIA_TYPE);
+    if (init.json !== false) offered.push(JSON_MEDIA_TYPE);
+    return problem(
+      406,
+      "Not Acceptable",
+      `none of the accepted media types can be produced; available: ${offered.join(", ")}`,
+      headers,
+    );
+  }
+  headers.set("content-type", chosen.contentType);
+  const responseInit: ResponseInit = {
+    status: init.status ?? 200,
+    statusText: init.statusText,
+    headers,
+  };
+  const source: Iterable<RecordBatch> | AsyncIterable<RecordBatch> = isBatch(body) ? [body] : body;
+  const head = request.method === "HEAD";
+  switch (chosen.format) {
+    case "json":
+      return new Response(head ? null : jsonRowsStream(source), responseInit);
+    case "stream": {
+      const stream = ipcReadableStream(source, {
+        ...(chosen.compression ? { compression: chosen.compression } : {}),
+        compressionLevel: init.compressionLevel,
+        schema: init.schema,
+      });
+      if (head) {
+        await stream.cancel();
+        return new Response(null, responseInit);
+      }
+      return new Response(stream, responseInit);
+    }
+    case "file": {
+      let batches: Iterable<RecordBatch>;
+      if (isAsync(source)) {
+        const all: RecordBatch[] = [];
+        for await (const b of source) all.push(b);
+        batches = all;
+      } else batches = source;
+      const chunks = ipcFileChunks(batches, { schema: init.schema });
+      return new Response(head ? null : iteratorStream(chunks[Symbol.iterator]()), responseInit);
+    }
+  }
+}
+
+/**
+ * An HTTP-facing Arrow failure: an {@linkcode ArrowError} with the status to answer.
+ *
+ * @example
+ * ```ts
+ * import { ArrowHttpError, readArrowBody } from "@avila/avx-http/columnar";
+ * try {
+ *   await readArrowBody(new Request("http://x/", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }));
+ * } catch (e) {
+ *   if (e instanceof ArrowHttpError) console.log(e.status, e.code); // 415 "unsupported"
+ * }
+ * ```
+ */
+export class ArrowHttpError extends ArrowError {
+  /** HTTP status to answer: 400 (malformed), 413 (too large), 415 (wrong media type). */
+  readonly status: number;
+
+  /**
+   * @param status HTTP status
+   * @param code the ArrowError code
+   * @param message a human explanation
+   */
+  constructor(status: number, code: ArrowErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "ArrowHttpError";
+    this.status = status;
+  }
+}
+
+/** Options of {@linkcode readArrowBody}. */
+export interface ReadArrowBodyOptions extends IpcReadOptions {
+  /** Largest body accepted, in bytes. Default 64 MiB. */
+  maxBytes?: number;
+}
+
+/** The decoded request body. */
+export interface ArrowBodyContent {
+  /** The IPC format the body was in. */
+  format: "stream" | "file";
+  /** The schema. */
+  schema: Schema;
+  /** The record batches. */
+  batches: RecordBatch[];
+}
+
+/** Default request body ceiling: 64 MiB. */
+export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
+
+/**
+ * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
+ * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
+ * reading) and malformed IPC (400). Errors are {@linkcode ArrowHttpError}s.
+ *
+ * @example
+ * ```ts
+ * import { readArrowBody, RecordBatch, writeIpcStream } from "@avila/avx-http/columnar";
+ * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]));
+ * const req = new Request("http://x/", {
+ *   method: "POST",
+ *   body: bytes,
+ *   headers: { "content-type": "application/vnd.apache.arrow.stream" },
+ * });
+ * console.log((await readArrowBody(req)).batches[0].toRows()); // [ { a: 1 } ]
+ * ```
+ */
+export async function readArrowBody(
+  request: Request,
+  options: ReadArrowBodyOptions = {},
+): Promise<ArrowBodyContent> {
+  const max = options.maxBytes ?? DEFAULT_MAX_ARROW_BODY;
+  const contentType = request.headers.get("content-type") ?? "";
+  const media = contentType.split(";")[0].trim().toLowerCase();
+  let format: "stream" | "file";
+  if (media === ARROW_STREAM_MEDIA_TYPE) format = "stream";
+  else if (media === ARROW_FILE_MEDIA_TYPE) format = "file";
+  else {
+    throw new ArrowHttpError(
+      415,
+      "unsupported",
+      `expected ${ARROW_STREAM_MEDIA_TYPE} or ${ARROW_FILE_MEDIA_TYPE}, got ${
+        JSON.stringify(media.slice(0, 100))
+      }`,
+    );
+  }
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) {
+    throw new ArrowHttpError(413, "limit", `body of ${declared} bytes exceeds ${max}`);
+  }
+  const bytes = await readLimited(request, max);
+  try {
+    const read = format === "stream" ? readIpcStream(bytes, options) : readIpcFile(bytes, options);
+    return { format, schema: read.schema, batches: [...read.batches] };
+  } catch (e) {
+    if (e instanceof ArrowError) {
+      const status = e.code === "limit" ? 413 : e.code === "unsupported" ? 415 : 400;
+      throw new ArrowHttpError(status, e.code, e.message, { cause: e });
+    }
+    throw e;
+  }
+}
+
+async function readLimited(request: Request, max: number): Promise<Uint8Array> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > max) {
+        throw new ArrowHttpError(413, "limit", `body exceeds ${max} bytes`);
+      }
+      parts.push(value);
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    throw e;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const part of parts) {
+    out.set(part, p);
+    p += part.length;
+  }
+  return out;
+}
