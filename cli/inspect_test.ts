@@ -62,7 +62,7 @@ Deno.test("inspect: reports schema, extension types, provenance, rows and compre
   assert.deepEqual(s.batches.map((b) => b.compression), ["lz4"]);
   assert.equal(inspectArrow(writeIpcStream(batch(3))).batches[0].compression, "none");
   const text = formatInspectReport(r, "x.avila");
-  assert.match(text, /attitude: fixed_size_list<item: float64>\[4\]  <avila\.quaternion>/);
+  assert.match(text, /attitude: fixed_size_list<item: float64>\[4\] {2}<avila\.quaternion>/);
   assert.match(text, /#1: 50 rows, compression zstd/);
   assert.throws(() => inspectArrow(new Uint8Array([1, 2, 3, 4, 5])), ArrowError);
 });
