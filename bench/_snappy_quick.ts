@@ -43,72 +43,77 @@ function random(n: number): Uint8Array {
   return out;
 }
 
-/** Median MB/s of `fn` over `rounds` timed rounds of at least ~`minMs` each. */
-function measure(bytes: number, fn: () => unknown, minMs = 60, rounds = 7): number {
-  for (let i = 0; i < 5; i++) fn(); // warm up
-  const rates: number[] = [];
+/**
+ * Median MB/s of each named function. Rounds interleave the functions (A B C A B C ...) so that
+ * load from other processes on the machine affects all of them alike.
+ */
+function measureAll(bytes: number, fns: Record<string, () => unknown>, minMs = 25, rounds = 9) {
+  const rates: Record<string, number[]> = {};
+  for (const fn of Object.values(fns)) for (let i = 0; i < 5; i++) fn(); // warm up
   for (let r = 0; r < rounds; r++) {
-    let iters = 0;
-    const t0 = performance.now();
-    let t1 = t0;
-    do {
-      fn();
-      iters++;
-      t1 = performance.now();
-    } while (t1 - t0 < minMs);
-    rates.push((bytes * iters) / ((t1 - t0) / 1000) / 1e6);
+    for (const [name, fn] of Object.entries(fns)) {
+      let iters = 0;
+      const t0 = performance.now();
+      let t1 = t0;
+      do {
+        fn();
+        iters++;
+        t1 = performance.now();
+      } while (t1 - t0 < minMs);
+      (rates[name] ??= []).push((bytes * iters) / ((t1 - t0) / 1000) / 1e6);
+    }
   }
-  rates.sort((a, b) => a - b);
-  return rates[rounds >> 1];
+  const median: Record<string, number> = {};
+  for (const [name, list] of Object.entries(rates)) {
+    list.sort((x, y) => x - y);
+    median[name] = list[list.length >> 1];
+  }
+  return median;
 }
 
 const inputs: [string, Uint8Array][] = [
-  ["json 1 MiB", jsonRows(5600).subarray(0, 1 << 20)],
-  ["json 8 KiB", jsonRows(60).subarray(0, 8192)],
+  ["json 1 MiB", jsonRows(5600).slice(0, 1 << 20)],
+  ["json 64 KiB", jsonRows(400).slice(0, 65536)],
+  ["json 8 KiB", jsonRows(60).slice(0, 8192)],
   ["random 1 MiB", random(1 << 20)],
 ];
 
-const fmt = (x: number) => x.toFixed(0).padStart(7);
+const fmt = (x: number) => x.toFixed(0).padStart(6);
+const times = (x: number) => `${x.toFixed(2)}x`.padStart(6);
 console.log(
-  "input          | codec            | ratio  | compress MB/s | decompress MB/s",
+  "input        | codec           | ratio | compress MB/s (vs snappyjs) | decompress MB/s (vs snappyjs)",
 );
 for (const [name, data] of inputs) {
-  const ours = compressRaw(data);
-  const theirsJs = new Uint8Array(SnappyJS.compress(data.slice().buffer));
-  const native = snappy.compressSync(data);
+  const raw = compressRaw(data);
   const framed = compressFramed(data);
-  const rows: [string, number, number, number][] = [
-    [
-      "avx raw",
-      ours.length,
-      measure(data.length, () => compressRaw(data)),
-      measure(data.length, () => decompressRaw(ours)),
-    ],
-    [
-      "avx framed",
-      framed.length,
-      measure(data.length, () => compressFramed(data)),
-      measure(data.length, () => decompressFramed(framed)),
-    ],
-    [
-      "snappyjs",
-      theirsJs.length,
-      measure(data.length, () => SnappyJS.compress(data)),
-      measure(data.length, () => SnappyJS.uncompress(theirsJs)),
-    ],
-    [
-      "snappy (native)",
-      native.length,
-      measure(data.length, () => snappy.compressSync(data)),
-      measure(data.length, () => snappy.uncompressSync(native)),
-    ],
-  ];
-  for (const [codec, size, c, d] of rows) {
+  const js = new Uint8Array(SnappyJS.compress(data.slice().buffer));
+  const native = snappy.compressSync(data);
+  const c = measureAll(data.length, {
+    "avx raw": () => compressRaw(data),
+    "avx framed": () => compressFramed(data),
+    "snappyjs": () => SnappyJS.compress(data),
+    "snappy (native)": () => snappy.compressSync(data),
+  });
+  const d = measureAll(data.length, {
+    "avx raw": () => decompressRaw(raw),
+    "avx framed": () => decompressFramed(framed),
+    "snappyjs": () => SnappyJS.uncompress(js),
+    "snappy (native)": () => snappy.uncompressSync(native),
+  });
+  const sizes: Record<string, number> = {
+    "avx raw": raw.length,
+    "avx framed": framed.length,
+    "snappyjs": js.length,
+    "snappy (native)": native.length,
+  };
+  for (const codec of Object.keys(sizes)) {
     console.log(
-      `${name.padEnd(14)} | ${codec.padEnd(16)} | ${(size / data.length).toFixed(3)} | ` +
-        `${fmt(c)}       | ${fmt(d)}`,
+      `${name.padEnd(12)} | ${codec.padEnd(15)} | ${(sizes[codec] / data.length).toFixed(3)} | ` +
+        `${fmt(c[codec])} (${times(c[codec] / c.snappyjs)})          | ` +
+        `${fmt(d[codec])} (${times(d[codec] / d.snappyjs)})`,
     );
   }
 }
 const big = random(1 << 20);
-console.log(`crc32c 1 MiB: ${fmt(measure(big.length, () => crc32c(big)))} MB/s`);
+const crc = measureAll(big.length, { crc32c: () => crc32c(big) });
+console.log(`crc32c 1 MiB: ${fmt(crc.crc32c)} MB/s`);
