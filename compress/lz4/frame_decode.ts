@@ -54,7 +54,9 @@ export function outputLimit(options: Lz4DecompressOptions): number {
 export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions = {}): Uint8Array {
   const max = outputLimit(options);
   const n = input.length;
-  let out = new Uint8Array(0);
+  // Output goes to a reused scratch buffer while it is small (no allocation, no zeroing),
+  // and is copied out exactly sized at the end.
+  let out = scratch;
   let op = 0;
   let pos = 0;
   if (n === 0) throw new CompressError("corrupt", "LZ4 input is empty");
@@ -62,9 +64,11 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
   /** Makes room for `need` bytes of output (need <= max), growing geometrically. */
   const grow = (need: number): void => {
     if (need <= out.length) return;
-    const next = new Uint8Array(Math.min(max, Math.max(need, out.length * 2, 65536)));
+    const size = Math.min(max, Math.max(need, out.length * 2, 65536));
+    const next = new Uint8Array(size);
     next.set(out.subarray(0, op));
     out = next;
+    if (size <= SCRATCH_MAX) scratch = next;
   };
 
   while (pos < n) {
@@ -147,8 +151,12 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
       throw new CompressError("corrupt", "LZ4 frame content size does not match its header");
     }
   }
-  return op === out.length ? out : out.slice(0, op);
+  return op === out.length && out !== scratch ? out : out.slice(0, op);
 }
+
+/** Output buffer reused by small one-shot decodes. */
+let scratch = new Uint8Array(65536);
+const SCRATCH_MAX = 1 << 20;
 
 /** The error for output beyond the frame's end: past its declared size, or past the limit. */
 export function overflow(contentSize: number, max: number): CompressError {
