@@ -7,19 +7,19 @@ import { readIpcStream } from "../ipc/read/stream.ts";
 import { writeIpcFile } from "../ipc/write/file.ts";
 import { writeIpcStream } from "../ipc/write/stream.ts";
 import {
-  Complex128Column,
+  type Complex128Column,
   complex128Column,
   Complex64Column,
   complex64Column,
-  FixedShapeTensorColumn,
+  type FixedShapeTensorColumn,
   fixedShapeTensorColumn,
-  GeodesicColumn,
+  type GeodesicColumn,
   geodesicColumn,
   QuaternionColumn,
   quaternionColumn,
-  SpinorColumn,
+  type SpinorColumn,
   spinorColumn,
-  Tensor4dColumn,
+  type Tensor4dColumn,
   tensor4dColumn,
 } from "./columns.ts";
 import { Complex128Array, Complex64Array } from "./complex.ts";
