@@ -1,0 +1,126 @@
+/**
+ * Deterministic benchmark corpora: JSON API rows, log text, a float64 series, int64
+ * timestamps, and a real text file present on every Debian/Ubuntu machine.
+ *
+ * @module
+ */
+
+/** mulberry32: small, fast, deterministic. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MiB = 1024 * 1024;
+const SENSORS = ["temp", "humidity", "pressure", "co2", "pm25", "noise", "lux", "wind"];
+const SITES = ["north", "south", "east", "west", "roof", "basement"];
+
+/** ~1 MiB of JSON rows `{id, ts, sensor, value, tags}` as an API would send them. */
+export function jsonRows(bytes = MiB): Uint8Array {
+  const r = rng(1);
+  const rows: string[] = [];
+  let size = 2;
+  let ts = Date.UTC(2024, 0, 1);
+  for (let id = 1; size < bytes; id++) {
+    ts += 1000 + Math.floor(r() * 50);
+    const row = JSON.stringify({
+      id,
+      ts: new Date(ts).toISOString(),
+      sensor: `${SENSORS[Math.floor(r() * SENSORS.length)]}-${Math.floor(r() * 40)}`,
+      value: Math.round(r() * 100000) / 100,
+      tags: [SITES[Math.floor(r() * SITES.length)], r() < 0.1 ? "alert" : "ok"],
+    });
+    rows.push(row);
+    size += row.length + 1;
+  }
+  return new TextEncoder().encode("[" + rows.join(",") + "]").subarray(0, bytes);
+}
+
+/** ~1 MiB of access-log style lines. */
+export function logText(bytes = MiB): Uint8Array {
+  const r = rng(2);
+  const paths = ["/api/v1/rows", "/api/v1/sensors", "/health", "/metrics", "/api/v1/upload"];
+  const agents = ["curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64)", "python-requests/2.31"];
+  const lines: string[] = [];
+  let size = 0;
+  let t = Date.UTC(2024, 0, 1);
+  while (size < bytes) {
+    t += Math.floor(r() * 300);
+    const ip = `10.${Math.floor(r() * 4)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`;
+    const status = r() < 0.9 ? 200 : r() < 0.5 ? 404 : 500;
+    const line = `${ip} - - [${new Date(t).toISOString()}] "GET ${
+      paths[Math.floor(r() * paths.length)]
+    }?page=${Math.floor(r() * 50)} HTTP/1.1" ${status} ${Math.floor(r() * 50000)} "${
+      agents[Math.floor(r() * agents.length)]
+    }" rt=${(r() * 0.5).toFixed(4)}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return new TextEncoder().encode(lines.join("\n")).subarray(0, bytes);
+}
+
+/** 1 MiB of float64: a noisy random walk (sensor readings). */
+export function float64Series(bytes = MiB): Uint8Array {
+  const r = rng(3);
+  const a = new Float64Array(bytes / 8);
+  let v = 20;
+  for (let i = 0; i < a.length; i++) {
+    v += (r() - 0.5) * 0.1;
+    a[i] = Math.round(v * 1000) / 1000;
+  }
+  return new Uint8Array(a.buffer);
+}
+
+/** 1 MiB of int64 millisecond timestamps, ~1 s apart with jitter. */
+export function int64Timestamps(bytes = MiB): Uint8Array {
+  const r = rng(4);
+  const a = new BigInt64Array(bytes / 8);
+  let t = BigInt(Date.UTC(2024, 0, 1));
+  for (let i = 0; i < a.length; i++) {
+    t += 1000n + BigInt(Math.floor(r() * 20));
+    a[i] = t;
+  }
+  return new Uint8Array(a.buffer);
+}
+
+/** Where the real-text corpus comes from. */
+export const REAL_TEXT_SOURCE = "/usr/share/common-licenses/* (sorted, concatenated)";
+
+/**
+ * The licence texts shipped by Debian's base-files in /usr/share/common-licenses (GPL, LGPL,
+ * Apache-2.0, ...), sorted by name and concatenated: real English/legal text, stable and
+ * present on every Debian/Ubuntu machine.
+ */
+export function realText(): Uint8Array {
+  const dir = "/usr/share/common-licenses";
+  const names: string[] = [];
+  for (const e of Deno.readDirSync(dir)) if (e.isFile) names.push(e.name);
+  names.sort();
+  const parts = names.map((n) => Deno.readFileSync(`${dir}/${n}`));
+  if (parts.length === 0) throw new Error(`${dir} is empty: the real-text corpus is missing`);
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Every corpus by name. */
+export function corpora(): { name: string; data: Uint8Array }[] {
+  return [
+    { name: "JSON rows", data: jsonRows() },
+    { name: "log text", data: logText() },
+    { name: "float64 series", data: float64Series() },
+    { name: "int64 timestamps", data: int64Timestamps() },
+    { name: "licenses text", data: realText() },
+  ];
+}
