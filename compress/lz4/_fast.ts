@@ -20,7 +20,7 @@ import {
 } from "./_sequence.ts";
 
 /** log2 of the number of hash table entries. */
-export const FAST_HASH_LOG = 13;
+export const FAST_HASH_LOG = 14;
 /** After 2^SKIP_TRIGGER failed probes the step grows by one. */
 const SKIP_TRIGGER = 6;
 const SHIFT = 32 - FAST_HASH_LOG;
@@ -49,32 +49,34 @@ export function compressFast(
   let anchor = start;
   if (end - start >= MIN_INPUT_LENGTH) {
     // DataView reads compile to single unaligned loads in V8.
-    const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+    const dstLen = dst.length;
     const mfLimit = end - MF_LIMIT;
     const matchLimit = end - LAST_LITERALS;
     let ip = start;
-    table[Math.imul(dv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT] = ip + base;
+    table[Math.imul(sv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT] = ip + base;
     ip++;
-    let forwardHash = Math.imul(dv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT;
+    // The 4 bytes at the next probe position, kept so each position is loaded once.
+    let forwardSeq = sv.getInt32(ip, true);
     outer: for (;;) {
       // 1. Find a match: probe positions with a step that grows after 64 misses.
       let ref = 0;
       let forwardIp = ip;
       let step = 1;
       let probes = acceleration << SKIP_TRIGGER;
+      let seq = 0;
       do {
-        const h = forwardHash;
+        seq = forwardSeq;
+        const h = Math.imul(seq, 0x9e3779b1) >>> SHIFT;
         ip = forwardIp;
         forwardIp += step;
         step = probes++ >> SKIP_TRIGGER;
         if (forwardIp > mfLimit) break outer;
         ref = table[h] - base;
-        forwardHash = Math.imul(dv.getInt32(forwardIp, true), 0x9e3779b1) >>> SHIFT;
+        forwardSeq = sv.getInt32(forwardIp, true);
         table[h] = ip + base;
-      } while (
-        ref < windowLow || ip - ref > MAX_DISTANCE ||
-        dv.getInt32(ref, true) !== dv.getInt32(ip, true)
-      );
+      } while (ref < windowLow || ip - ref > MAX_DISTANCE || sv.getInt32(ref, true) !== seq);
       // 2. Extend backwards over bytes the search skipped.
       while (ip > anchor && ref > windowLow && src[ip - 1] === src[ref - 1]) {
         ip--;
@@ -89,8 +91,10 @@ export function compressFast(
       } else {
         dst[tokenPos] = lit << 4;
       }
-      if (lit < 24) {
-        for (let i = anchor; i < ip; i++) dst[op++] = src[i];
+      if (lit <= 32 && op + 36 <= dstLen) {
+        // Word copy; up to 3 bytes past the run are written and later overwritten.
+        for (let i = 0; i < lit; i += 4) dv.setInt32(op + i, sv.getInt32(anchor + i, true), true);
+        op += lit;
       } else {
         dst.set(src.subarray(anchor, ip), op);
         op += lit;
@@ -111,7 +115,7 @@ export function compressFast(
             }
             break;
           }
-          const diff = dv.getInt32(mp, true) ^ dv.getInt32(rp, true);
+          const diff = sv.getInt32(mp, true) ^ sv.getInt32(rp, true);
           if (diff !== 0) {
             mp += (31 - Math.clz32(diff & -diff)) >> 3;
             break;
@@ -129,13 +133,13 @@ export function compressFast(
         ip = mp;
         anchor = ip;
         if (ip > mfLimit) break outer;
-        table[Math.imul(dv.getInt32(ip - 2, true), 0x9e3779b1) >>> SHIFT] = ip - 2 + base;
-        const h = Math.imul(dv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT;
+        table[Math.imul(sv.getInt32(ip - 2, true), 0x9e3779b1) >>> SHIFT] = ip - 2 + base;
+        const h = Math.imul(sv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT;
         ref = table[h] - base;
         table[h] = ip + base;
         if (
           ref >= windowLow && ip - ref <= MAX_DISTANCE &&
-          dv.getInt32(ref, true) === dv.getInt32(ip, true)
+          sv.getInt32(ref, true) === sv.getInt32(ip, true)
         ) {
           tokenPos = op++;
           dst[tokenPos] = 0;
@@ -144,7 +148,7 @@ export function compressFast(
         break;
       }
       ip++;
-      forwardHash = Math.imul(dv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT;
+      forwardSeq = sv.getInt32(ip, true);
     }
   }
   return writeLastLiterals(src, anchor, end, dst, op);
