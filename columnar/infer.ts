@@ -240,7 +240,7 @@ export function columnFromValues(
       const v = values[i];
       if (typeof v === "number") out[i] = v;
       else if (v === null || v === undefined) {
-        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+        validity ??= new Uint8Array(Math.ceil(n / 8)).fill(0xff);
         validity[i >> 3] &= ~(1 << (i & 7));
         nulls++;
       } else throw new ArrowError("invalid", `float64 column cannot hold a ${typeof v}`);

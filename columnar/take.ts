@@ -21,7 +21,7 @@ function takeValidity(c: Column, idx: Indices): { validity: Uint8Array | null; n
   const d = c.data;
   if (d.validity === null && c.type.typeId !== Type.Null) return { validity: null, nulls: 0 };
   const n = idx.length;
-  const out = new Uint8Array((n + 7) >> 3);
+  const out = new Uint8Array(Math.ceil(n / 8));
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     if (c.isValid(idx[i])) out[i >> 3] |= 1 << (i & 7);
@@ -102,7 +102,7 @@ function takeUnchecked(c: Column, idx: Indices): Column {
     case Type.Null:
       return rebuild(c, base);
     case Type.Bool: {
-      const out = new Uint8Array((idx.length + 7) >> 3);
+      const out = new Uint8Array(Math.ceil(idx.length / 8));
       const src = d.values as Uint8Array;
       for (let i = 0; i < idx.length; i++) {
         const j = d.offset + idx[i];

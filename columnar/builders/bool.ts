@@ -57,7 +57,7 @@ export class BoolBuilder implements Builder<boolean> {
       offset: 0,
       nullCount: this.#validity.nullCount,
       validity: this.#validity.finish(n),
-      values: this.#bits.subarray(0, (n + 7) >> 3),
+      values: this.#bits.subarray(0, Math.ceil(n / 8)),
       offsets: null,
       children: [],
       dictionary: null,

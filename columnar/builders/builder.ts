@@ -80,7 +80,7 @@ export class ValidityBuilder {
   /** The bitmap trimmed to `length` elements, or null when there were no nulls. */
   finish(length: number): Uint8Array | null {
     if (this.bits === null) return null;
-    const n = (length + 7) >> 3;
+    const n = Math.ceil(length / 8);
     if (this.bits.length < n) {
       const b = new Uint8Array(n);
       b.set(this.bits);

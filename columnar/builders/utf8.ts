@@ -162,7 +162,7 @@ export function utf8Column(
     if (typeof s === "string") chars += s.length;
     else if (s === null || s === undefined) {
       if (validity === null) {
-        validity = new Uint8Array((n + 7) >> 3).fill(0xff);
+        validity = new Uint8Array(Math.ceil(n / 8)).fill(0xff);
       }
       validity[i >> 3] &= ~(1 << (i & 7));
       nulls++;

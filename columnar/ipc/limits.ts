@@ -24,7 +24,7 @@ export interface IpcLimits {
   maxDecompressedSize: number;
   /** Deepest type nesting. Default 64. */
   maxDepth: number;
-  /** Most fields in a schema, counting nested ones. Default 100 000. */
+  /** Most fields plus metadata entries in a schema, nested ones included. Default 100 000. */
   maxFields: number;
   /** Most buffers (and field nodes) in one batch. Default 1 000 000. */
   maxBuffers: number;

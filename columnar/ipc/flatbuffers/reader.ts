@@ -129,21 +129,28 @@ export class Table {
     return { pos, length };
   }
 
-  /** Tables of a vector-of-tables field (empty when absent). */
-  tables(slot: number, maxCount: number): Table[] {
+  /**
+   * Lazy view of a vector-of-tables field: its length (at most `maxCount`) and an accessor, so
+   * callers can stop early and never build more tables than they visit.
+   */
+  tableVector(slot: number, maxCount: number): { length: number; at(i: number): Table } {
     const v = this.vector(slot, 4);
-    if (!v) return [];
+    if (!v) return { length: 0, at: () => corrupt("index out of range") };
     if (v.length > maxCount) {
       throw new ArrowError("limit", `flatbuffer vector of ${v.length} tables`);
     }
-    const out = new Array<Table>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const p = v.pos + 4 * i;
-      const target = p + this.#view.getUint32(p, true);
-      if (target + 4 > this.#bytes.length) corrupt("offset out of bounds");
-      out[i] = new Table(this.#bytes, this.#view, target);
-    }
-    return out;
+    const bytes = this.#bytes;
+    const view = this.#view;
+    return {
+      length: v.length,
+      at(i: number): Table {
+        if (i < 0 || i >= v.length) corrupt("index out of range");
+        const p = v.pos + 4 * i;
+        const target = p + view.getUint32(p, true);
+        if (target + 4 > bytes.length) corrupt("offset out of bounds");
+        return new Table(bytes, view, target);
+      },
+    };
   }
 
   /** The int64 values of a vector-of-long field (empty when absent). */

@@ -12,7 +12,7 @@ import { rootTable, type Table } from "../flatbuffers/reader.ts";
 import { FILE_MAGIC, MessageHeader } from "../_format.ts";
 import { type IpcReadOptions, resolveLimits } from "../limits.ts";
 import { readMessageAt } from "./message.ts";
-import { decodeMetadata } from "./schema.ts";
+import { decodeMetadata, newBudget } from "./schema.ts";
 import { IpcDecoder, type IpcReadResult } from "./stream.ts";
 
 /** What `readIpcFile` returns: schema, batches and the footer's custom metadata. */
@@ -77,7 +77,12 @@ export function readIpcFile(
     return out;
   };
 
-  const read = (offset: number, expected: number): RecordBatch | null => {
+  // Blocks must not overlap (and so appear in file order): otherwise a footer could make the
+  // reader decode one large message a million times.
+  const read = (offset: number, expected: number, state: { end: number }): RecordBatch | null => {
+    if (offset < state.end) {
+      throw new ArrowError("corrupt", "file blocks overlap or are out of order");
+    }
     const m = readMessageAt(input, view, offset, footerStart, limits);
     if (m === null) throw new ArrowError("corrupt", "block points at an end-of-stream marker");
     if (m.headerType !== expected) {
@@ -86,11 +91,14 @@ export function readIpcFile(
         `block holds message type ${m.headerType}, expected ${expected}`,
       );
     }
+    state.end = m.next;
     return dec.message(m.headerType, m.header as Table, m.body);
   };
 
-  for (const off of blocks(2)) read(off, MessageHeader.DictionaryBatch);
+  const dictState = { end: 0 };
+  for (const off of blocks(2)) read(off, MessageHeader.DictionaryBatch, dictState);
   const batches: RecordBatch[] = [];
-  for (const off of blocks(3)) batches.push(read(off, MessageHeader.RecordBatch)!);
-  return { schema, batches, footerMetadata: decodeMetadata(footer, 4, limits) };
+  const batchState = { end: 0 };
+  for (const off of blocks(3)) batches.push(read(off, MessageHeader.RecordBatch, batchState)!);
+  return { schema, batches, footerMetadata: decodeMetadata(footer, 4, newBudget(limits)) };
 }

@@ -218,7 +218,7 @@ function decodeColumn(
   }
   const vbuf = cur.buffer();
   if (nullCount > 0) {
-    const need = (length + 7) >> 3;
+    const need = Math.ceil(length / 8);
     if (vbuf.length < need) corrupt("validity bitmap too short");
     const bits = vbuf.subarray(0, need);
     if (countNulls(bits, 0, length) !== nullCount) corrupt("null count does not match the bitmap");
@@ -228,7 +228,7 @@ function decodeColumn(
   switch (type.typeId) {
     case Type.Bool: {
       const bits = cur.buffer();
-      if (bits.length < (length + 7) >> 3) corrupt("bool buffer too short");
+      if (bits.length < Math.ceil(length / 8)) corrupt("bool buffer too short");
       data = { ...base, values: bits };
       break;
     }

@@ -22,13 +22,48 @@ function corrupt(msg: string): never {
   throw new ArrowError("corrupt", msg);
 }
 
+/**
+ * Work budget of one schema decode. Flatbuffer offsets may point at shared tables and strings,
+ * so a small hostile buffer can describe a huge tree; every field, metadata entry and string
+ * byte visited is charged here.
+ */
+export interface DecodeBudget {
+  /** Fields and metadata entries still allowed. */
+  entries: number;
+  /** String bytes still allowed. */
+  bytes: number;
+}
+
+/** A fresh budget from the limits. */
+export function newBudget(limits: IpcLimits): DecodeBudget {
+  return { entries: limits.maxFields, bytes: limits.maxMetadataSize };
+}
+
+function chargeEntry(budget: DecodeBudget): void {
+  if (--budget.entries < 0) throw new ArrowError("limit", "too many fields or metadata entries");
+}
+
+function chargeString(budget: DecodeBudget, s: string | null): string | null {
+  if (s !== null && (budget.bytes -= s.length) < 0) {
+    throw new ArrowError("limit", "schema strings exceed the metadata size limit");
+  }
+  return s;
+}
+
 /** Reads a `[KeyValue]` vector into a Map. */
-export function decodeMetadata(t: Table, slot: number, limits: IpcLimits): Map<string, string> {
+export function decodeMetadata(
+  t: Table,
+  slot: number,
+  budget: DecodeBudget,
+): Map<string, string> {
   const md = new Map<string, string>();
-  for (const kv of t.tables(slot, limits.maxFields)) {
-    const k = kv.string(0);
+  const v = t.tableVector(slot, Math.max(0, budget.entries));
+  for (let i = 0; i < v.length; i++) {
+    chargeEntry(budget);
+    const kv = v.at(i);
+    const k = chargeString(budget, kv.string(0));
     if (k === null) corrupt("metadata entry without a key");
-    md.set(k, kv.string(1) ?? "");
+    md.set(k, chargeString(budget, kv.string(1)) ?? "");
   }
   return md;
 }
@@ -51,8 +86,8 @@ function decodeInt(t: Table | null): IntType {
 export interface SchemaContext {
   /** Limits in force. */
   limits: IpcLimits;
-  /** Fields decoded so far. */
-  fields: number;
+  /** Remaining work budget. */
+  budget: DecodeBudget;
   /** Dictionary id → dictionary type (value type, indices). */
   dictionaries: Map<number, DictionaryType>;
 }
@@ -61,16 +96,17 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
   if (depth > ctx.limits.maxDepth) {
     throw new ArrowError("limit", `type nesting deeper than ${ctx.limits.maxDepth}`);
   }
-  if (++ctx.fields > ctx.limits.maxFields) {
-    throw new ArrowError("limit", `more than ${ctx.limits.maxFields} fields`);
-  }
-  const name = t.string(FieldSlot.name) ?? "";
+  chargeEntry(ctx.budget);
+  const name = chargeString(ctx.budget, t.string(FieldSlot.name)) ?? "";
   const nullable = t.bool(FieldSlot.nullable, false);
   const typeType = t.uint8(FieldSlot.typeType, 0);
   const tt = t.table(FieldSlot.type);
-  const children = t.tables(FieldSlot.children, ctx.limits.maxFields)
-    .map((c) => decodeField(c, ctx, depth + 1));
-  const metadata = decodeMetadata(t, FieldSlot.customMetadata, ctx.limits);
+  const childVec = t.tableVector(FieldSlot.children, Math.max(0, ctx.budget.entries));
+  const children: Field[] = [];
+  for (let i = 0; i < childVec.length; i++) {
+    children.push(decodeField(childVec.at(i), ctx, depth + 1));
+  }
+  const metadata = decodeMetadata(t, FieldSlot.customMetadata, ctx.budget);
   const need = (n: number) => {
     if (children.length !== n) corrupt(`type ${typeType} needs ${n} children`);
   };
@@ -130,7 +166,7 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       type = {
         typeId: Type.Timestamp,
         unit: timeUnit(table().int16(0, 0)),
-        timezone: table().string(1),
+        timezone: chargeString(ctx.budget, table().string(1)),
       };
       break;
     case Type.Duration:
@@ -189,6 +225,8 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
 /** Decodes a `Schema` table; fills `ctx.dictionaries`. */
 export function decodeSchema(t: Table, ctx: SchemaContext): Schema {
   if (t.int16(0, 0) !== 0) throw new ArrowError("unsupported", "big-endian IPC data");
-  const fields = t.tables(1, ctx.limits.maxFields).map((f) => decodeField(f, ctx, 1));
-  return new Schema(fields, decodeMetadata(t, 2, ctx.limits));
+  const vec = t.tableVector(1, Math.max(0, ctx.budget.entries));
+  const fields: Field[] = [];
+  for (let i = 0; i < vec.length; i++) fields.push(decodeField(vec.at(i), ctx, 1));
+  return new Schema(fields, decodeMetadata(t, 2, ctx.budget));
 }

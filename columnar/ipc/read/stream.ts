@@ -16,7 +16,7 @@ import { MessageHeader } from "../_format.ts";
 import { type IpcLimits, type IpcReadOptions, resolveLimits } from "../limits.ts";
 import { parseMessage, readMessageAt, readPrefix } from "./message.ts";
 import { decodeDictionaryValues, decodeRecordBatch, type DictionaryMap } from "./record_batch.ts";
-import { decodeSchema } from "./schema.ts";
+import { decodeSchema, newBudget } from "./schema.ts";
 
 /** What the one-shot readers return: the schema and every batch. */
 export interface IpcReadResult {
@@ -25,6 +25,9 @@ export interface IpcReadResult {
   /** Record batches in order. */
   batches: RecordBatch[];
 }
+
+/** Elements copied by dictionary delta concatenation, per stream, at most. */
+const MAX_DELTA_WORK = 64 * 1024 * 1024;
 
 function concatDictionary(a: Column, b: Column): Column {
   const builder = makeBuilder(a.type);
@@ -45,6 +48,7 @@ export class IpcDecoder {
   #dictTypes = new Map<number, DictionaryType>();
   #dicts: DictionaryMap = new Map();
   #count = 0;
+  #deltaWork = 0;
 
   /** @param limits reader limits */
   constructor(limits: IpcLimits) {
@@ -54,7 +58,11 @@ export class IpcDecoder {
   /** Sets the schema from a `Schema` table. */
   setSchema(t: Table): Schema {
     const dictionaries = new Map<number, DictionaryType>();
-    this.schema = decodeSchema(t, { limits: this.limits, fields: 0, dictionaries });
+    this.schema = decodeSchema(t, {
+      limits: this.limits,
+      budget: newBudget(this.limits),
+      dictionaries,
+    });
     this.#dictTypes = dictionaries;
     return this.schema;
   }
@@ -89,8 +97,9 @@ export class IpcDecoder {
       const prev = this.#dicts.get(type.id);
       if (header.bool(2, false)) {
         if (!prev) throw new ArrowError("corrupt", "dictionary delta without a dictionary");
-        if (prev.length + values.length > this.limits.maxRows) {
-          throw new ArrowError("limit", "dictionary too large");
+        this.#deltaWork += prev.length + values.length;
+        if (prev.length + values.length > this.limits.maxRows || this.#deltaWork > MAX_DELTA_WORK) {
+          throw new ArrowError("limit", "dictionary deltas too large");
         }
         values = concatDictionary(prev, values);
       }

@@ -34,8 +34,8 @@ function bytes(a: TypedArray, start: number, end: number): Uint8Array {
 
 /** Bits [offset, offset + length) of `bits` starting at bit 0 (zero-copy when byte-aligned). */
 export function bitmapSlice(bits: Uint8Array, offset: number, length: number): Uint8Array {
-  if ((offset & 7) === 0) return bits.subarray(offset >> 3, (offset + length + 7) >> 3);
-  const out = new Uint8Array((length + 7) >> 3);
+  if ((offset & 7) === 0) return bits.subarray(offset >> 3, Math.ceil((offset + length) / 8));
+  const out = new Uint8Array(Math.ceil(length / 8));
   for (let i = 0; i < length; i++) {
     const j = offset + i;
     if ((bits[j >> 3] >> (j & 7)) & 1) out[i >> 3] |= 1 << (i & 7);
