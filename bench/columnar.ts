@@ -1,0 +1,362 @@
+/**
+ * Columnar benchmark: avx-http's `columnar/` against apache-arrow and @uwdata/flechette, one
+ * run, each case warmed up then repeated, reporting the median, as a Markdown table with the
+ * ratio to the best peer and the issue's target.
+ *
+ * Cases: a 1M-row batch of 3 float64 columns built, then written as an IPC stream (avx both as
+ * zero-copy chunks and as one concatenated array); 1M strings built and written; 200k row
+ * objects to IPC, next to `JSON.stringify` of the same rows; reading the numeric and string
+ * streams back (decode + touch one column); 1M quaternions multiplied and normalised on the
+ * flat storage vs the same through apache-arrow row access.
+ *
+ * Usage: deno run -A bench/columnar.ts [--repeats 7]
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import * as flechette from "@uwdata/flechette";
+import { RecordBatch } from "../columnar/batch.ts";
+import { type NumberColumn } from "../columnar/column.ts";
+import { ipcStreamChunks, writeIpcStream } from "../columnar/ipc/write/stream.ts";
+import { readIpcStream } from "../columnar/ipc/read/stream.ts";
+import { QuaternionArray } from "../columnar/extensions/quaternion.ts";
+import { quaternionColumn } from "../columnar/extensions/columns.ts";
+
+const repeatsArg = Deno.args.indexOf("--repeats");
+const REPEATS = repeatsArg >= 0 ? Number(Deno.args[repeatsArg + 1]) : 7;
+
+let sink = 0; // results feed this so no work can be optimised away
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median milliseconds of `fn` after warm-up; slow cases run fewer times to stay short. */
+function time(fn: () => unknown, repeats = REPEATS, warmup = 2): number {
+  for (let i = 0; i < warmup; i++) touch(fn());
+  const xs: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    const r = fn();
+    xs.push(performance.now() - t0);
+    touch(r);
+  }
+  return median(xs);
+}
+
+function touch(r: unknown): void {
+  if (r instanceof Uint8Array || r instanceof Float64Array) sink += r.length;
+  else if (typeof r === "number") sink += r;
+  else if (typeof r === "string") sink += r.length;
+  else if (r && typeof r === "object" && "numRows" in r) sink += (r as { numRows: number }).numRows;
+}
+
+interface Row {
+  case: string;
+  avx: number;
+  arrow: number | null;
+  flechette: number | null;
+  other?: [string, number];
+  target: string;
+  ratio: () => number;
+  met: () => boolean;
+}
+const rows: Row[] = [];
+
+const fmt = (ms: number | null) =>
+  ms === null
+    ? "—"
+    : ms < 0.01
+    ? `${(ms * 1000).toFixed(1)} µs`
+    : ms < 10
+    ? `${ms.toFixed(3)} ms`
+    : `${ms.toFixed(1)} ms`;
+
+function report(row: Row): void {
+  rows.push(row);
+  console.error(
+    `${row.case}: avx ${fmt(row.avx)}, apache-arrow ${fmt(row.arrow)}, flechette ${
+      fmt(row.flechette)
+    }` +
+      (row.other ? `, ${row.other[0]} ${fmt(row.other[1])}` : ""),
+  );
+}
+
+// ---- data ------------------------------------------------------------------------------
+
+const N = 1_000_000;
+const a = new Float64Array(N), b = new Float64Array(N), c = new Float64Array(N);
+for (let i = 0; i < N; i++) {
+  a[i] = i * 0.5;
+  b[i] = Math.sin(i);
+  c[i] = (i % 1000) * 1e-21;
+}
+const DETECTORS = ["H1", "L1", "V1", "K1", "G1"];
+const strings = new Array<string>(N);
+for (let i = 0; i < N; i++) strings[i] = `${DETECTORS[i % 5]}-event-${i}`;
+const R = 200_000;
+const objects = new Array<Record<string, unknown>>(R);
+for (let i = 0; i < R; i++) {
+  objects[i] = {
+    id: i,
+    t: 1126259462 + i / 16384,
+    detector: DETECTORS[i % 5],
+    strain: c[i],
+    ok: i % 3 !== 0,
+  };
+}
+
+// ---- 1. numeric batch: build, write ----------------------------------------------------
+
+const build = {
+  avx: time(() => RecordBatch.fromColumns({ a, b, c })),
+  arrow: time(() => arrow.tableFromArrays({ a, b, c })),
+  flechette: time(() => flechette.tableFromArrays({ a, b, c })),
+};
+report({
+  case: "1M×3 float64: build batch",
+  ...build,
+  target: "< 1 ms",
+  ratio: () => Math.min(build.arrow, build.flechette) / build.avx,
+  met: () => build.avx < 1,
+});
+
+const avxBatch = RecordBatch.fromColumns({ a, b, c });
+const arrowTable = arrow.tableFromArrays({ a, b, c });
+const flTable = flechette.tableFromArrays({ a, b, c });
+const chunksOnly = () => {
+  let n = 0;
+  for (const chunk of ipcStreamChunks(avxBatch)) n += chunk.length;
+  return n;
+};
+const writeNum = {
+  avx: time(chunksOnly),
+  arrow: time(() => arrow.tableToIPC(arrowTable, "stream")),
+  flechette: time(() => flechette.tableToIPC(flTable, { format: "stream" })!),
+};
+report({
+  case: "1M×3 float64: IPC stream (avx: zero-copy chunks)",
+  ...writeNum,
+  target: "≥ 10x flechette",
+  ratio: () => writeNum.flechette / writeNum.avx,
+  met: () => writeNum.flechette / writeNum.avx >= 10,
+});
+const writeNumConcat = time(() => writeIpcStream(avxBatch));
+report({
+  case: "1M×3 float64: IPC stream (avx: one Uint8Array)",
+  avx: writeNumConcat,
+  arrow: writeNum.arrow,
+  flechette: writeNum.flechette,
+  target: "(info)",
+  ratio: () => writeNum.flechette / writeNumConcat,
+  met: () => true,
+});
+
+// ---- 2. strings ------------------------------------------------------------------------
+
+const SR = Math.max(3, REPEATS >> 1);
+const strBuildWrite = {
+  avx: time(() => writeIpcStream(RecordBatch.fromColumns({ s: strings })), SR, 1),
+  arrow: time(() => arrow.tableToIPC(arrow.tableFromArrays({ s: strings }), "stream"), 3, 1),
+  flechette: time(
+    () => flechette.tableToIPC(flechette.tableFromArrays({ s: strings }), { format: "stream" })!,
+    SR,
+    1,
+  ),
+};
+report({
+  case: "1M strings: build + IPC stream",
+  ...strBuildWrite,
+  target: "≥ 3x flechette",
+  ratio: () => strBuildWrite.flechette / strBuildWrite.avx,
+  met: () => strBuildWrite.flechette / strBuildWrite.avx >= 3,
+});
+
+// ---- 3. row objects --------------------------------------------------------------------
+
+const KEYS = ["id", "t", "detector", "strain", "ok"];
+const rowsToIpc = {
+  avx: time(() => writeIpcStream(RecordBatch.fromRows(objects)), SR, 1),
+  arrow: time(() => arrow.tableToIPC(arrow.tableFromJSON(objects), "stream"), 3, 1),
+  flechette: time(
+    () => {
+      const cols: Record<string, unknown[]> = {};
+      for (const k of KEYS) cols[k] = objects.map((o) => o[k]);
+      return flechette.tableToIPC(flechette.tableFromArrays(cols), { format: "stream" })!;
+    },
+    SR,
+    1,
+  ),
+};
+const json = time(() => JSON.stringify(objects), SR, 1);
+report({
+  case: "200k row objects → IPC stream",
+  ...rowsToIpc,
+  other: ["JSON.stringify", json],
+  target: "faster than JSON.stringify",
+  ratio: () => json / rowsToIpc.avx,
+  met: () => rowsToIpc.avx < json,
+});
+
+// ---- 4. reading ------------------------------------------------------------------------
+
+const numBytes = writeIpcStream(avxBatch);
+const strBytes = writeIpcStream(RecordBatch.fromColumns({ s: strings }));
+function sumAvx(bytes: Uint8Array): number {
+  const col = readIpcStream(bytes).batches[0].column("b") as NumberColumn;
+  const v = col.values;
+  let s = 0;
+  for (let i = 0; i < v.length; i += 1024) s += v[i];
+  return s;
+}
+function sumArrow(bytes: Uint8Array): number {
+  const v = arrow.tableFromIPC(bytes).getChild("b")!.toArray() as Float64Array;
+  let s = 0;
+  for (let i = 0; i < v.length; i += 1024) s += v[i];
+  return s;
+}
+function sumFlechette(bytes: Uint8Array): number {
+  const v = flechette.tableFromIPC(bytes).getChild("b").toArray() as Float64Array;
+  let s = 0;
+  for (let i = 0; i < v.length; i += 1024) s += v[i];
+  return s;
+}
+const readNum = {
+  avx: time(() => sumAvx(numBytes)),
+  arrow: time(() => sumArrow(numBytes)),
+  flechette: time(() => sumFlechette(numBytes)),
+};
+report({
+  case: "read 1M×3 float64 stream (+ scan a column)",
+  ...readNum,
+  target: "≥ flechette",
+  ratio: () => readNum.flechette / readNum.avx,
+  met: () => readNum.avx <= readNum.flechette,
+});
+// strings: decode, then materialise every 100th value as a JS string
+const readStr = {
+  avx: time(() => {
+    const col = readIpcStream(strBytes).batches[0].column("s");
+    let n = 0;
+    for (let i = 0; i < N; i += 100) n += (col.get(i) as string).length;
+    return n;
+  }),
+  arrow: time(() => {
+    const col = arrow.tableFromIPC(strBytes).getChild("s")!;
+    let n = 0;
+    for (let i = 0; i < N; i += 100) n += (col.get(i) as string).length;
+    return n;
+  }),
+  flechette: time(() => {
+    const col = flechette.tableFromIPC(strBytes).getChild("s");
+    let n = 0;
+    for (let i = 0; i < N; i += 100) n += (col.at(i) as string).length;
+    return n;
+  }),
+};
+report({
+  case: "read 1M strings stream (+ 10k values)",
+  ...readStr,
+  target: "≥ flechette",
+  ratio: () => readStr.flechette / readStr.avx,
+  met: () => readStr.avx <= readStr.flechette,
+});
+
+// ---- 5. quaternions --------------------------------------------------------------------
+
+// 1M quaternions need 4M numbers: tile the data
+const flatA = new Float64Array(4 * N), flatB = new Float64Array(4 * N);
+for (let i = 0; i < 4 * N; i++) {
+  flatA[i] = b[i % N] + 1;
+  flatB[i] = c[(i * 7) % N] * 1e21 - 0.5;
+}
+const QA = new QuaternionArray(flatA), QB = new QuaternionArray(flatB);
+const out = new Float64Array(4 * N);
+const avxQuat = time(() => QA.multiply(QB, out).normalize(out).values);
+// apache-arrow: the same columns read back from IPC, computed through row access
+const qBytes = writeIpcStream(
+  RecordBatch.fromColumns({ a: quaternionColumn(QA), b: quaternionColumn(QB) }),
+);
+const qTable = arrow.tableFromIPC(qBytes);
+const colA = qTable.getChild("a")!, colB = qTable.getChild("b")!;
+const arrowQuat = time(
+  () => {
+    const r = new Float64Array(4 * N);
+    for (let i = 0; i < N; i++) {
+      const p = colA.get(i)!, q = colB.get(i)!;
+      const aw = p.get(0)!, ax = p.get(1)!, ay = p.get(2)!, az = p.get(3)!;
+      const bw = q.get(0)!, bx = q.get(1)!, by = q.get(2)!, bz = q.get(3)!;
+      const w = aw * bw - ax * bx - ay * by - az * bz;
+      const x = aw * bx + ax * bw + ay * bz - az * by;
+      const y = aw * by - ax * bz + ay * bw + az * bx;
+      const z = aw * bz + ax * by - ay * bx + az * bw;
+      const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
+      r[4 * i] = w * inv;
+      r[4 * i + 1] = x * inv;
+      r[4 * i + 2] = y * inv;
+      r[4 * i + 3] = z * inv;
+    }
+    return r;
+  },
+  3,
+  1,
+);
+// flechette row access (fixed-size list values are typed subarrays)
+const fTable = flechette.tableFromIPC(qBytes);
+const fa = fTable.getChild("a"), fb = fTable.getChild("b");
+const flQuat = time(
+  () => {
+    const r = new Float64Array(4 * N);
+    for (let i = 0; i < N; i++) {
+      const p = fa.at(i) as Float64Array, q = fb.at(i) as Float64Array;
+      const aw = p[0], ax = p[1], ay = p[2], az = p[3];
+      const bw = q[0], bx = q[1], by = q[2], bz = q[3];
+      const w = aw * bw - ax * bx - ay * by - az * bz;
+      const x = aw * bx + ax * bw + ay * bz - az * by;
+      const y = aw * by - ax * bz + ay * bw + az * bx;
+      const z = aw * bz + ax * by - ay * bx + az * bw;
+      const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
+      r[4 * i] = w * inv;
+      r[4 * i + 1] = x * inv;
+      r[4 * i + 2] = y * inv;
+      r[4 * i + 3] = z * inv;
+    }
+    return r;
+  },
+  3,
+  1,
+);
+report({
+  case: "1M quaternions: multiply + normalize",
+  avx: avxQuat,
+  arrow: arrowQuat,
+  flechette: flQuat,
+  target: "≥ 5x apache-arrow",
+  ratio: () => arrowQuat / avxQuat,
+  met: () => arrowQuat / avxQuat >= 5,
+});
+
+// ---- table -----------------------------------------------------------------------------
+
+const lines = [
+  "| case | avx-http | apache-arrow | flechette | ratio (vs target's reference) | target | met |",
+  "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+];
+for (const r of rows) {
+  const peer = r.other
+    ? `${fmt(r.flechette)} (${r.other[0]}: ${fmt(r.other[1])})`
+    : fmt(r.flechette);
+  lines.push(
+    `| ${r.case} | ${fmt(r.avx)} | ${fmt(r.arrow)} | ${peer} | ${
+      r.ratio().toFixed(1)
+    }x | ${r.target} | ${r.met() ? "yes" : "**no**"} |`,
+  );
+}
+console.log(lines.join("\n"));
+console.log(
+  `\n(median of ${REPEATS} runs after warm-up; slow cases 3; Deno ${Deno.version.deno}; sink ${
+    sink > 0
+  })`,
+);
