@@ -16,7 +16,7 @@
 import * as arrow from "apache-arrow";
 import * as flechette from "@uwdata/flechette";
 import { RecordBatch } from "../columnar/batch.ts";
-import { type NumberColumn } from "../columnar/column.ts";
+import type { NumberColumn } from "../columnar/column.ts";
 import { ipcStreamChunks, writeIpcStream } from "../columnar/ipc/write/stream.ts";
 import { readIpcStream } from "../columnar/ipc/read/stream.ts";
 import { QuaternionArray } from "../columnar/extensions/quaternion.ts";
