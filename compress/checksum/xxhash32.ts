@@ -117,6 +117,8 @@ export class XxHash32 {
   #memSize = 0;
 
   /**
+   * Creates a hasher in its initial state.
+   *
    * @param seed a 32-bit seed (LZ4 frames use 0)
    */
   constructor(seed = 0) {

@@ -73,6 +73,8 @@ export class Lz4FrameDecoder implements StreamDecoder {
   #winPos = 0;
 
   /**
+   * Creates a decoder expecting the start of a frame.
+   *
    * @param options `maxOutputSize`: the most bytes the whole stream may decode to
    *   (default 256 MiB)
    */

@@ -67,6 +67,8 @@ export class Lz4FrameEncoder implements StreamEncoder {
   #base = 0;
 
   /**
+   * Creates an encoder; nothing is written until the first call.
+   *
    * @param options level, block size and layout, checksums (`contentSize` is ignored: a stream
    *   does not know its size in advance)
    * @throws {CompressError} `unsupported` for an invalid block size or level
