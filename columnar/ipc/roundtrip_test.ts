@@ -13,7 +13,7 @@ import {
   ipcStreamChunks,
   ipcStreamChunksAsync,
   list,
-  NumberColumn,
+  type NumberColumn,
   readIpcFile,
   readIpcStream,
   readIpcStreamAsync,
