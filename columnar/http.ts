@@ -442,7 +442,7 @@ export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]));
  * const req = new Request("http://x/", {
  *   method: "POST",
- *   body: bytes,
+ *   body: bytes.slice(), // a Uint8Array<ArrayBuffer>, as BodyInit wants
  *   headers: { "content-type": "application/vnd.apache.arrow.stream" },
  * });
  * console.log((await readArrowBody(req)).batches[0].toRows()); // [ { a: 1 } ]
