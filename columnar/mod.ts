@@ -52,3 +52,4 @@ export * from "./take.ts";
 export * from "./batch.ts";
 export * from "./builders/mod.ts";
 export * from "./ipc/mod.ts";
+export * from "./avila.ts";
