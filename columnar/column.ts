@@ -539,6 +539,7 @@ export function makeColumn(data: ColumnData): Column {
     case Type.FixedSizeBinary:
       return new FixedSizeBinaryColumn(data);
     case Type.List:
+    case Type.LargeList:
       return new ListColumn(data);
     case Type.FixedSizeList:
       return new FixedSizeListColumn(data);

@@ -144,10 +144,15 @@ function takeUnchecked(c: Column, idx: Indices): Column {
         offsets: large ? BigInt64Array.from(offsets, BigInt) : offsets,
       });
     }
-    case Type.List: {
-      const o = d.offsets as Int32Array;
-      const { offsets, childIdx } = ranges(c, idx, (j) => o[j], (j) => o[j + 1]);
-      return rebuild(c, { ...base, offsets, children: [takeUnchecked(d.children[0], childIdx)] });
+    case Type.List:
+    case Type.LargeList: {
+      const o = d.offsets!;
+      const { offsets, childIdx } = ranges(c, idx, (j) => Number(o[j]), (j) => Number(o[j + 1]));
+      return rebuild(c, {
+        ...base,
+        offsets: t.typeId === Type.LargeList ? BigInt64Array.from(offsets, BigInt) : offsets,
+        children: [takeUnchecked(d.children[0], childIdx)],
+      });
     }
     case Type.FixedSizeList: {
       const size = t.listSize;

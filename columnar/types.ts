@@ -55,6 +55,8 @@ export const Type = {
   LargeBinary: 19,
   /** Variable-size UTF-8 strings, int64 offsets. */
   LargeUtf8: 20,
+  /** Variable-size list, int64 offsets. */
+  LargeList: 21,
 } as const;
 
 /** One of the {@link Type} ids. */
@@ -209,10 +211,10 @@ export interface DurationType {
   /** Unit of the stored integers. */
   readonly unit: TimeUnit;
 }
-/** A variable-size list with int32 offsets. */
+/** A variable-size list with int32 (list) or int64 (large list) offsets. */
 export interface ListType {
-  /** {@link Type.List} */
-  readonly typeId: typeof Type.List;
+  /** {@link Type.List} or {@link Type.LargeList} */
+  readonly typeId: typeof Type.List | typeof Type.LargeList;
   /** The element field (conventionally named "item"). */
   readonly child: Field;
 }
@@ -612,6 +614,8 @@ export function typeToString(type: DataType): string {
       return `duration[${units[type.unit]}]`;
     case Type.List:
       return `list<${type.child.name}: ${typeToString(type.child.type)}>`;
+    case Type.LargeList:
+      return `large_list<${type.child.name}: ${typeToString(type.child.type)}>`;
     case Type.FixedSizeList:
       return `fixed_size_list<${type.child.name}: ${
         typeToString(type.child.type)
@@ -662,6 +666,7 @@ export function typesEqual(a: DataType, b: DataType): boolean {
     case Type.Duration:
       return a.unit === (b as DurationType).unit;
     case Type.List:
+    case Type.LargeList:
       return a.child.equals((b as ListType).child);
     case Type.FixedSizeList: {
       const t = b as FixedSizeListType;
@@ -697,6 +702,19 @@ function asField(child: DataType | Field, name: string): Field {
  */
 export function list(child: DataType | Field): ListType {
   return { typeId: Type.List, child: asField(child, "item") };
+}
+
+/**
+ * A variable-size list with int64 offsets (what polars writes).
+ *
+ * @example
+ * ```ts
+ * import { largeList, utf8, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(largeList(utf8()))); // large_list<item: utf8>
+ * ```
+ */
+export function largeList(child: DataType | Field): ListType {
+  return { typeId: Type.LargeList, child: asField(child, "item") };
 }
 
 /**

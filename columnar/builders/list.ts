@@ -6,7 +6,7 @@
 
 import { type Column, FixedSizeListColumn, ListColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import type { FixedSizeListType, ListType } from "../types.ts";
+import { type FixedSizeListType, type ListType, Type } from "../types.ts";
 import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
@@ -15,7 +15,8 @@ function isListValue(v: unknown): v is ArrayLike<unknown> & Iterable<unknown> {
 }
 
 /**
- * Appends arrays (or typed arrays) as lists; elements go to the child builder.
+ * Appends arrays (or typed arrays) as lists (list or large list); elements go to the child
+ * builder.
  *
  * @example
  * ```ts
@@ -72,7 +73,9 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
       nullCount: this.#validity.nullCount,
       validity: this.#validity.finish(this.length),
       values: null,
-      offsets: this.#offsets.subarray(0, this.length + 1),
+      offsets: this.type.typeId === Type.LargeList
+        ? BigInt64Array.from(this.#offsets.subarray(0, this.length + 1), BigInt)
+        : this.#offsets.subarray(0, this.length + 1),
       children: [this.#child.finish()],
       dictionary: null,
     });

@@ -55,6 +55,7 @@ export function makeBuilder(type: DataType): Builder {
     case Type.FixedSizeBinary:
       return new FixedSizeBinaryBuilder(type) as Builder;
     case Type.List:
+    case Type.LargeList:
       return new ListBuilder(type) as Builder;
     case Type.FixedSizeList:
       return new FixedSizeListBuilder(type) as Builder;

@@ -21,6 +21,7 @@ import { type DataType, Precision, Type } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { decompressBuffer } from "../_codecs.ts";
 import type { IpcLimits } from "../limits.ts";
+import { VIEW_TYPES } from "./schema.ts";
 
 function corrupt(msg: string): never {
   throw new ArrowError("corrupt", msg);
@@ -55,6 +56,8 @@ class BodyCursor {
   #body: Uint8Array;
   #codec: number | null;
   #limits: IpcLimits;
+  #variadic: bigint[];
+  #variadicNext = 0;
 
   constructor(rb: Table, body: Uint8Array, limits: IpcLimits) {
     this.#view = rb.view;
@@ -62,6 +65,7 @@ class BodyCursor {
     this.#limits = limits;
     this.#nodes = rb.vector(1, 16) ?? { pos: 0, length: 0 };
     this.#buffers = rb.vector(2, 16) ?? { pos: 0, length: 0 };
+    this.#variadic = rb.int64s(4);
     if (this.#nodes.length > limits.maxBuffers || this.#buffers.length > limits.maxBuffers) {
       throw new ArrowError("limit", "too many field nodes or buffers");
     }
@@ -115,6 +119,14 @@ class BodyCursor {
     }
     if (size === 0n) return new Uint8Array(0);
     return decompressBuffer(this.#codec, raw.subarray(8), Number(size));
+  }
+
+  /** The number of data buffers of the next view column (`variadicBufferCounts`). */
+  variadicCount(): number {
+    if (this.#variadicNext >= this.#variadic.length) corrupt("missing variadic buffer count");
+    const n = this.#variadic[this.#variadicNext++];
+    if (n < 0n || n > BigInt(this.#buffers.length)) corrupt(`bad variadic buffer count ${n}`);
+    return Number(n);
   }
 
   /** Throws unless every node and buffer was used. */
@@ -189,6 +201,55 @@ function readOffsets(buf: Uint8Array, large: boolean, length: number): Int32Arra
   ) as Int32Array | BigInt64Array;
 }
 
+/**
+ * Converts a BinaryView/Utf8View column (16-byte views: length, then inline bytes or prefix,
+ * buffer index and offset) into the offsets layout, checking every view and bounding the
+ * output (views may point at the same bytes many times).
+ */
+function decodeViews(
+  views: Uint8Array,
+  data: Uint8Array[],
+  length: number,
+  validity: Uint8Array | null,
+  limits: IpcLimits,
+): { offsets: Int32Array; bytes: Uint8Array } {
+  if (views.length < length * 16) corrupt("view buffer too short");
+  const dv = new DataView(views.buffer, views.byteOffset, views.byteLength);
+  const offsets = new Int32Array(length + 1);
+  const max = Math.min(limits.maxDecompressedSize, 0x7fffffff);
+  let total = 0;
+  const valid = (i: number) => validity === null || ((validity[i >> 3] >> (i & 7)) & 1) === 1;
+  for (let i = 0; i < length; i++) {
+    if (valid(i)) {
+      const n = dv.getInt32(16 * i, true);
+      if (n < 0) corrupt("negative view length");
+      if (n > 12) {
+        const b = dv.getInt32(16 * i + 8, true);
+        const o = dv.getInt32(16 * i + 12, true);
+        if (b < 0 || b >= data.length || o < 0 || o + n > data[b].length) {
+          corrupt("view points outside its data buffers");
+        }
+      }
+      total += n;
+      if (total > max) throw new ArrowError("limit", "view column expands beyond the limit");
+    }
+    offsets[i + 1] = total;
+  }
+  const bytes = new Uint8Array(total);
+  for (let i = 0; i < length; i++) {
+    const start = offsets[i];
+    const n = offsets[i + 1] - start;
+    if (n === 0) continue;
+    if (n <= 12) bytes.set(views.subarray(16 * i + 4, 16 * i + 4 + n), start);
+    else {
+      const b = dv.getInt32(16 * i + 8, true);
+      const o = dv.getInt32(16 * i + 12, true);
+      bytes.set(data[b].subarray(o, o + n), start);
+    }
+  }
+  return { offsets, bytes };
+}
+
 /** Dictionaries known so far, by id. */
 export type DictionaryMap = Map<number, Column>;
 
@@ -256,6 +317,15 @@ function decodeColumn(
     case Type.LargeUtf8:
     case Type.Binary:
     case Type.LargeBinary: {
+      if (VIEW_TYPES.has(type)) {
+        const views = cur.buffer();
+        const count = cur.variadicCount();
+        const buffers: Uint8Array[] = [];
+        for (let k = 0; k < count; k++) buffers.push(cur.buffer());
+        const { offsets, bytes } = decodeViews(views, buffers, length, base.validity, limits);
+        data = { ...base, offsets, values: bytes };
+        break;
+      }
       const large = type.typeId === Type.LargeUtf8 || type.typeId === Type.LargeBinary;
       const offsets = readOffsets(cur.buffer(), large, length);
       const bytes = cur.buffer();
@@ -263,8 +333,9 @@ function decodeColumn(
       data = { ...base, offsets, values: bytes };
       break;
     }
-    case Type.List: {
-      const offsets = readOffsets(cur.buffer(), false, length);
+    case Type.List:
+    case Type.LargeList: {
+      const offsets = readOffsets(cur.buffer(), type.typeId === Type.LargeList, length);
       const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
       checkOffsets(offsets, length, child.length);
       data = { ...base, offsets, children: [child] };

@@ -18,6 +18,16 @@ import type { Table } from "../flatbuffers/reader.ts";
 import { FieldSlot } from "../_format.ts";
 import type { IpcLimits } from "../limits.ts";
 
+/** `Type` union tags of the view layouts (columnar format 1.4), read but not written. */
+const BINARY_VIEW = 23;
+const UTF8_VIEW = 24;
+
+/**
+ * Decoded types whose IPC layout is a view layout (BinaryView/Utf8View): the record batch
+ * reader converts those columns to the offsets layout of binary/utf8.
+ */
+export const VIEW_TYPES: WeakSet<DataType> = new WeakSet();
+
 function corrupt(msg: string): never {
   throw new ArrowError("corrupt", msg);
 }
@@ -181,8 +191,16 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       break;
     }
     case Type.List:
+    case Type.LargeList:
       need(1);
-      type = { typeId: Type.List, child: children[0] };
+      type = { typeId: typeType, child: children[0] };
+      break;
+    case BINARY_VIEW:
+    case UTF8_VIEW:
+      // Read into the offsets layout (see read/record_batch.ts); the type is marked as a view.
+      need(0);
+      type = { typeId: typeType === UTF8_VIEW ? Type.Utf8 : Type.Binary };
+      VIEW_TYPES.add(type);
       break;
     case Type.FixedSizeList: {
       need(1);

@@ -100,7 +100,8 @@ export function planColumn(column: Column, plan: BodyPlan): void {
       plan.buffers.push(o.buf, (d.values as Uint8Array).subarray(o.start, o.end));
       return;
     }
-    case Type.List: {
+    case Type.List:
+    case Type.LargeList: {
       const o = offsetsSlice(d.offsets!, offset, length);
       plan.buffers.push(o.buf);
       planColumn(d.children[0].slice(o.start, o.end - o.start), plan);

@@ -88,6 +88,7 @@ function encodeType(b: FlatBufferBuilder, type: DataType): number {
 function childrenOf(type: DataType): readonly Field[] {
   switch (type.typeId) {
     case Type.List:
+    case Type.LargeList:
     case Type.FixedSizeList:
       return [type.child];
     case Type.Struct:

@@ -53,7 +53,10 @@ function collectDictionaries(fields: readonly Field[], columns: readonly Column[
       data = data.dictionary.data;
       type = type.dictionary;
     }
-    if (type.typeId === Type.List || type.typeId === Type.FixedSizeList) {
+    if (
+      type.typeId === Type.List || type.typeId === Type.LargeList ||
+      type.typeId === Type.FixedSizeList
+    ) {
       collectDictionaries([type.child], data.children, out);
     } else if (type.typeId === Type.Struct) {
       collectDictionaries(type.children, data.children, out);
