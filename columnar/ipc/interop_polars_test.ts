@@ -12,7 +12,7 @@ import {
   type Column,
   readIpcFile,
   readIpcStream,
-  RecordBatch,
+  type RecordBatch,
   Type,
   writeIpcFile,
   writeIpcStream,
