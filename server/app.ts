@@ -6,6 +6,7 @@
  */
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { instrumentedFetch } from "./_core.ts";
 import type { AvxEnv } from "./context.ts";
 import { type ListenOptions, type RunningServer, serve } from "./listen.ts";
 import type { AppRuntime } from "./runtime.ts";
@@ -39,12 +40,22 @@ export class AvxApp {
     ctx?: { waitUntil(p: Promise<unknown>): void; passThroughOnException(): void },
   ) => Response | Promise<Response>;
 
-  /** @param hono the configured Hono app @param runtime its runtime */
-  constructor(hono: OpenAPIHono<AvxEnv>, runtime: AppRuntime) {
+  /**
+   * @param hono the configured Hono app
+   * @param runtime its runtime
+   * @param options body limit and whether to record HTTP metrics
+   */
+  constructor(
+    hono: OpenAPIHono<AvxEnv>,
+    runtime: AppRuntime,
+    options: { bodyLimit: number; metrics: boolean } = {
+      bodyLimit: 10 * 1024 * 1024,
+      metrics: true,
+    },
+  ) {
     this.hono = hono;
     this.runtime = runtime;
-    // deno-lint-ignore no-explicit-any
-    this.fetch = (request, env, ctx) => hono.fetch(request, env, ctx as any);
+    this.fetch = instrumentedFetch(hono, runtime, options);
   }
 
   /** The app's metrics registry (rendered on `/metrics`). */
@@ -59,7 +70,11 @@ export class AvxApp {
 
   /** Sends a request through the app in-process (as Hono's `app.request`): for tests. */
   request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response> {
-    return this.hono.request(input, init);
+    const req = input instanceof Request ? (init ? new Request(input, init) : input) : new Request(
+      typeof input === "string" && input.startsWith("/") ? `http://localhost${input}` : input,
+      init,
+    );
+    return this.fetch(req);
   }
 
   /** Starts a graceful shutdown of the app's long-lived responses and readiness. */

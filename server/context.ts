@@ -5,7 +5,6 @@
  */
 
 import type { Context } from "hono";
-import type { AppRuntime } from "./runtime.ts";
 
 /**
  * Variables on `c` set by avx-http's own middleware. Other modules extend this interface through
@@ -14,8 +13,6 @@ import type { AppRuntime } from "./runtime.ts";
 export interface AvxVariables {
   /** The request id (from `X-Request-Id` when telemetry trusts it, or generated). */
   requestId: string;
-  /** The app-wide runtime: metrics, readiness and the shutdown signal. */
-  avx: AppRuntime;
 }
 
 /**

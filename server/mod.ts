@@ -61,5 +61,5 @@ export {
 } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
 export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
-export { AppRuntime, type HttpMetrics } from "./runtime.ts";
+export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "./runtime.ts";
 export { DEFAULT_BODY_LIMIT, type OpenApiOptions, Server, type ServerOptions } from "./server.ts";

@@ -7,6 +7,30 @@
 import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics/registry.ts";
 import { ReadinessChecks } from "./health.ts";
 
+/**
+ * Where an app's runtime travels with a request: a symbol-keyed property of Hono's `c.env`
+ * (Deno's connection info, Workers' bindings, or a private object), so handlers can reach it
+ * without a per-request middleware. Read it with {@link appRuntime}.
+ */
+export const AVX_RUNTIME: unique symbol = Symbol.for("avx-http.runtime");
+
+/**
+ * The runtime of the app serving this request, when the request came through an avx-http app.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { appRuntime } from "@avila/avx-http/server";
+ * const app = new Hono();
+ * app.get("/", (c) => c.text(String(appRuntime(c)?.shutdownSignal.aborted ?? false)));
+ * ```
+ */
+export function appRuntime(c: { env: unknown }): AppRuntime | undefined {
+  const env = c.env as Record<symbol, unknown> | undefined | null;
+  const rt = env && typeof env === "object" ? env[AVX_RUNTIME] : undefined;
+  return rt instanceof AppRuntime ? rt : undefined;
+}
+
 /** The HTTP metric families every app records. */
 export interface HttpMetrics {
   /** `avx_http_requests_total{method,route,status}` */

@@ -16,7 +16,6 @@ import { secureHeaders } from "hono/secure-headers";
 import { compression, type CompressionOptions } from "../middleware/compression/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
-import { coreMiddleware } from "./_core.ts";
 import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
 import type { AvxEnv } from "./context.ts";
@@ -62,7 +61,7 @@ type Step = (app: OpenAPIHono<AvxEnv>) => void;
 
 /**
  * Builds an avx-http app. Middleware is installed in a fixed, sensible order whatever order the
- * `with*` calls come in: core (limits, metrics) → telemetry → CORS → compression → yours → routes.
+ * `with*` calls come in: core (limits, metrics; around Hono's fetch) → telemetry → CORS → compression → yours → routes.
  *
  * @example
  * ```ts
@@ -200,7 +199,6 @@ export class Server {
     app.onError(errorHandler(o.logError ?? defaultErrorLogger));
     app.notFound(notFoundHandler(app as never));
 
-    app.use(coreMiddleware(runtime, { bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT, metrics }));
     for (const p of [...this.#plugins].sort((a, b) => a.order - b.order)) app.use(p.middleware);
 
     if (o.health ?? true) {
@@ -238,6 +236,6 @@ export class Server {
       const docs = oa.docsPath ?? "/docs";
       if (docs !== false) app.get(docs, swaggerUI({ url: docPath }));
     }
-    return new AvxApp(app, runtime);
+    return new AvxApp(app, runtime, { bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT, metrics });
   }
 }

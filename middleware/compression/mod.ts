@@ -239,6 +239,18 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
   const maxDecoded = options.maxDecodedBytes ?? 10 * 1024 * 1024;
   const maxRatio = options.maxRatio ?? 100;
   const acceptHeader = decodable.join(", ");
+  // Media types repeat: remember the compressibility verdicts (bounded).
+  const typeVerdicts = new Map<string, boolean>();
+  const isCompressibleCached = (type: string | null): boolean => {
+    if (type === null) return false;
+    let v = typeVerdicts.get(type);
+    if (v === undefined) {
+      v = compressible(type);
+      if (typeVerdicts.size >= 256) typeVerdicts.clear();
+      typeVerdicts.set(type, v);
+    }
+    return v;
+  };
   // Clients send a handful of distinct Accept-Encoding values: remember the answers (bounded).
   const negotiated = new Map<string, string | null>();
   const negotiate = (header: string | undefined): string | null => {
@@ -320,51 +332,68 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
       if (refused) return refused;
     }
 
-    // Capture the payload of c.json/c.text/c.body/c.html so small bodies never need a stream read.
+    // Negotiate before the handler runs: identity needs no capture and no work afterwards.
+    const coding = negotiate(c.req.header("accept-encoding")) as ContentCoding | "identity" | null;
+    if (coding === "identity") {
+      await next();
+      const res = c.res;
+      if (
+        c.req.method !== "HEAD" && !NO_BODY_STATUS.has(res.status) &&
+        isCompressibleCached(res.headers.get("content-type"))
+      ) {
+        appendVary(res.headers);
+      }
+      return;
+    }
+
+    // Capture the payload of c.json/c.text/c.body so small bodies never need a stream read.
     let captured: string | Uint8Array | undefined;
     let capturedRes: Response | undefined;
     // deno-lint-ignore no-explicit-any
     type Fn = (...a: any[]) => Response | Promise<Response>;
-    const capture = (orig: Fn, pick: (first: unknown) => unknown): Fn => (...args) => {
-      const res = orig(...args);
-      if (res instanceof Response) {
-        const d = pick(args[0]);
-        if (typeof d === "string" || d instanceof Uint8Array) {
-          captured = d;
-          capturedRes = res;
-        }
-      }
-      return res;
-    };
     // deno-lint-ignore no-explicit-any
     const cc = c as any;
     const body: Fn = cc.body;
+    const text: Fn = cc.text;
     cc.json = (object: unknown, arg?: unknown, headers?: unknown) => {
       // Stringify once, as Hono's c.json does, and keep the string.
-      const text = JSON.stringify(object);
-      const res = body(text, arg, headers) as Response;
+      const json = JSON.stringify(object);
+      const res = body(json, arg, headers) as Response;
       if (!res.headers.has("content-type")) res.headers.set("content-type", "application/json");
-      captured = text;
+      captured = json;
       capturedRes = res;
       return res;
     };
-    cc.text = capture(cc.text, (t) => t);
-    cc.body = capture(cc.body, (d) => d);
+    cc.text = (t: unknown, arg?: unknown, headers?: unknown) => {
+      const res = text(t, arg, headers) as Response;
+      if (typeof t === "string") {
+        captured = t;
+        capturedRes = res;
+      }
+      return res;
+    };
+    cc.body = (d: unknown, arg?: unknown, headers?: unknown) => {
+      const res = body(d, arg, headers);
+      if ((typeof d === "string" || d instanceof Uint8Array) && res instanceof Response) {
+        captured = d;
+        capturedRes = res;
+      }
+      return res;
+    };
 
     await next();
 
     const res = c.res;
-    if (c.req.method === "HEAD" || NO_BODY_STATUS.has(res.status) || res.body === null) return;
+    // Note: reading res.body turns Deno's fast string body into a stream; only the stream paths do.
+    if (c.req.method === "HEAD" || NO_BODY_STATUS.has(res.status)) return;
     const h = res.headers;
-    if (h.has("content-encoding")) return;
     const type = h.get("content-type") ?? "";
-    if (!compressible(type) && !type.startsWith("text/event-stream")) return;
-    if (/(^|,)\s*no-transform\s*(,|$)/i.test(h.get("cache-control") ?? "")) return;
+    const sseStream = type.startsWith("text/event-stream");
+    if (!sseStream && !isCompressibleCached(type)) return;
+    if (h.has("content-encoding")) return;
+    const cacheControl = h.get("cache-control");
+    if (cacheControl !== null && /(^|,)\s*no-transform\s*(,|$)/i.test(cacheControl)) return;
     appendVary(h);
-    const coding = negotiate(c.req.header("accept-encoding")) as
-      | ContentCoding
-      | "identity"
-      | null;
     if (coding === null) {
       replaceResponse(
         c,
@@ -376,7 +405,6 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
       );
       return;
     }
-    if (coding === "identity") return;
     const algorithm = CODING_ALGORITHM[coding];
 
     // One shot when the whole payload is at hand: exact Content-Length, no stream machinery.
@@ -407,9 +435,10 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     headers.set("content-encoding", coding);
     weakenEtag(headers);
 
+    if (payload === undefined && res.body === null) return;
     if (payload === undefined && !type.startsWith("text/event-stream")) {
       // Unknown payload: read until the threshold; if the body then ends at once, go one-shot.
-      const reader = res.body.getReader();
+      const reader = res.body!.getReader();
       const head: Uint8Array[] = [];
       let size = 0;
       let ended = false;
@@ -522,7 +551,7 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     headers.delete("content-length");
     replaceResponse(
       c,
-      new Response(res.body.pipeThrough(compressingStream(enc, true, flushDelay, () => {})), {
+      new Response(res.body!.pipeThrough(compressingStream(enc, true, flushDelay, () => {})), {
         status: res.status,
         statusText: res.statusText,
         headers,

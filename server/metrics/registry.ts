@@ -113,6 +113,14 @@ export class Counter extends LabelledMetric<{ v: number }> {
     return this.get(labels).v;
   }
 
+  /**
+   * The live cell of one series, for hot paths that resolve labels once: `handle(l).v++`.
+   * Callers must only ever add non-negative amounts.
+   */
+  handle(labels: readonly string[] = []): { v: number } {
+    return this.get(labels);
+  }
+
   /** Renders the family. */
   render(out: string[]): void {
     this.header(out, "counter");
@@ -160,6 +168,11 @@ export class Gauge extends LabelledMetric<{ v: number }> {
   /** The current value of one series. */
   value(labels: readonly string[] = []): number {
     return this.get(labels).v;
+  }
+
+  /** The live cell of one series, for hot paths: `handle(l).v += d`. */
+  handle(labels: readonly string[] = []): { v: number } {
+    return this.get(labels);
   }
 
   /** Renders the family. */
@@ -234,7 +247,16 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
 
   /** Records one observation. */
   observe(value: number, labels: readonly string[] = []): void {
+    this.#record(this.get(labels), value);
+  }
+
+  /** An observer bound to one series, for hot paths that resolve labels once. */
+  handle(labels: readonly string[] = []): (value: number) => void {
     const s = this.get(labels);
+    return (value) => this.#record(s, value);
+  }
+
+  #record(s: HistogramSeries, value: number): void {
     const b = this.buckets;
     // Non-cumulative counts here; render() accumulates, so observe stays O(log n)-free and tiny.
     for (let i = 0; i < b.length; i++) {

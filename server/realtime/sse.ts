@@ -6,7 +6,7 @@
  */
 
 import type { Context } from "hono";
-import type { AppRuntime } from "../runtime.ts";
+import { appRuntime } from "../runtime.ts";
 
 /** One event. `data` that is not a string is sent as JSON. */
 export interface SSEMessage {
@@ -122,8 +122,7 @@ export function sse(
     }
   };
 
-  const runtime = c.get("avx") as AppRuntime | undefined;
-  const shutdown = runtime?.shutdownSignal;
+  const shutdown = appRuntime(c)?.shutdownSignal;
   const onShutdown = () => close();
   shutdown?.addEventListener("abort", onShutdown, { once: true });
   if (shutdown?.aborted) close();

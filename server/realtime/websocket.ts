@@ -7,7 +7,7 @@
 
 import type { Context, Handler } from "hono";
 import { problemResponse } from "../problem.ts";
-import type { AppRuntime } from "../runtime.ts";
+import { appRuntime } from "../runtime.ts";
 
 /** Event handlers of one connection; `ws` is the standard `WebSocket`. */
 export interface WebSocketHandlers {
@@ -110,7 +110,7 @@ export function webSocket(
     }
     const handlers = await create(c);
     const protocol = pickProtocol(c.req.header("sec-websocket-protocol"), options.protocols);
-    const shutdown = (c.get("avx") as AppRuntime | undefined)?.shutdownSignal;
+    const shutdown = appRuntime(c)?.shutdownSignal;
 
     const g = globalThis as unknown as {
       Deno?: { upgradeWebSocket?: typeof Deno.upgradeWebSocket };
