@@ -215,6 +215,7 @@ export class NullColumn extends Column<null> {
 
 /** Booleans, bit-packed. */
 export class BoolColumn extends Column<boolean> {
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): boolean {
     const j = this.data.offset + i;
     return (((this.data.values as Uint8Array)[j >> 3] >> (j & 7)) & 1) === 1;
@@ -241,10 +242,12 @@ export class NumberColumn extends Column<number> {
     return (this.#values ??= (d.values as any).subarray(d.offset, d.offset + d.length)) as any;
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): number {
     return this.data.values![this.data.offset + i] as number;
   }
 
+  /** Elements as a zero-copy typed subarray when there are no nulls, else an array. */
   override toArray(): number[] | TypedArray {
     return this.nullCount === 0 ? this.values : super.toArray() as number[];
   }
@@ -258,10 +261,12 @@ export class BigIntColumn extends Column<bigint> {
     return (d.values as BigInt64Array | BigUint64Array).subarray(d.offset, d.offset + d.length);
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): bigint {
     return this.data.values![this.data.offset + i] as bigint;
   }
 
+  /** Elements as a zero-copy typed subarray when there are no nulls, else an array. */
   override toArray(): bigint[] | TypedArray {
     return this.nullCount === 0 ? this.values : super.toArray() as bigint[];
   }
@@ -308,6 +313,7 @@ export function numberToFloat16(v: number): number {
 
 /** Half-precision floats stored as `Uint16Array` bits, read as numbers. */
 export class Float16Column extends Column<number> {
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): number {
     return float16ToNumber(this.data.values![this.data.offset + i] as number);
   }
@@ -315,6 +321,7 @@ export class Float16Column extends Column<number> {
 
 /** 128-bit decimals read as the unscaled `bigint` (value = unscaled / 10^scale). */
 export class DecimalColumn extends Column<bigint> {
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): bigint {
     const w = this.data.values as Uint32Array;
     const k = (this.data.offset + i) * 4;
@@ -360,6 +367,7 @@ export class TemporalColumn extends Column<number> {
       : 1;
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): number {
     const raw = this.data.values![this.data.offset + i];
     return typeof raw === "bigint" ? Number(raw) * this.#factor : raw * this.#factor;
@@ -394,6 +402,7 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
 
 /** UTF-8 strings (utf8 and large utf8). */
 export class Utf8Column extends Column<string> {
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): string {
     const d = this.data;
     const o = d.offsets!;
@@ -404,6 +413,7 @@ export class Utf8Column extends Column<string> {
 
 /** Variable-size bytes (binary and large binary); `get` returns a zero-copy subarray. */
 export class BinaryColumn extends Column<Uint8Array> {
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): Uint8Array {
     const d = this.data;
     const o = d.offsets!;
@@ -414,6 +424,7 @@ export class BinaryColumn extends Column<Uint8Array> {
 
 /** Fixed-size bytes; `get` returns a zero-copy subarray. */
 export class FixedSizeBinaryColumn extends Column<Uint8Array> {
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): Uint8Array {
     const w = (this.type as FixedSizeBinaryType).byteWidth;
     const k = (this.data.offset + i) * w;
@@ -436,6 +447,7 @@ export class ListColumn<T = unknown> extends Column<(T | null)[]> {
     return this.child.slice(start, Number(o[j + 1]) - start);
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): (T | null)[] {
     return Array.from(this.valuesAt(i));
   }
@@ -459,6 +471,7 @@ export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
     return this.child.slice((this.data.offset + i) * n, n);
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): (T | null)[] {
     return Array.from(this.valuesAt(i));
   }
@@ -472,6 +485,7 @@ export class StructColumn extends Column<Record<string, unknown>> {
     return i < 0 ? undefined : this.data.children[i].slice(this.data.offset, this.length);
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): Record<string, unknown> {
     const fields = (this.type as StructType).children;
     const out: Record<string, unknown> = {};
@@ -494,6 +508,7 @@ export class DictionaryColumn<T = unknown> extends Column<T> {
     return d.values!.subarray(d.offset, d.offset + d.length);
   }
 
+  /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): T {
     return this.dictionary.get(Number(this.data.values![this.data.offset + i])) as T;
   }

@@ -33,6 +33,7 @@ export class ArrowError extends Error {
   readonly code: ArrowErrorCode;
 
   /**
+   * Creates an error.
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */

@@ -55,6 +55,7 @@ export class Field {
   readonly metadata: ReadonlyMap<string, string>;
 
   /**
+   * Creates a field.
    * @param name column name
    * @param type data type
    * @param nullable whether nulls are allowed (default true)
@@ -110,6 +111,7 @@ export class Schema {
   #index: Map<string, number> | undefined;
 
   /**
+   * Creates a schema.
    * @param fields fields in column order
    * @param metadata string metadata
    */

@@ -29,7 +29,11 @@ export class BigIntBuilder implements Builder<bigint | number> {
   #values: BigInt64Array | BigUint64Array;
   #validity = new ValidityBuilder();
 
-  /** @param type int64 or uint64 */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type int64 or uint64
+   */
   constructor(type: IntType) {
     if (type.bitWidth !== 64) throw new ArrowError("invalid", "BigIntBuilder needs a 64-bit type");
     this.type = type;

@@ -30,7 +30,11 @@ export class BinaryBuilder implements Builder<Uint8Array> {
   #offsets = new Int32Array(64);
   #validity = new ValidityBuilder();
 
-  /** @param type binary (default) or large binary */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type binary (default) or large binary
+   */
   constructor(type: BinaryType = { typeId: Type.Binary }) {
     this.type = type;
   }
@@ -102,7 +106,11 @@ export class FixedSizeBinaryBuilder implements Builder<Uint8Array> {
   #bytes: Uint8Array;
   #validity = new ValidityBuilder();
 
-  /** @param type a fixed-size binary type */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type a fixed-size binary type
+   */
   constructor(type: FixedSizeBinaryType) {
     this.type = type;
     this.#bytes = new Uint8Array(Math.max(64, type.byteWidth * 16));

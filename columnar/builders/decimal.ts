@@ -31,7 +31,11 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
   #words = new Uint32Array(256);
   #validity = new ValidityBuilder();
 
-  /** @param type a decimal128 type */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type a decimal128 type
+   */
   constructor(type: DecimalType) {
     this.type = type;
   }

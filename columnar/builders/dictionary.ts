@@ -50,7 +50,11 @@ export class DictionaryBuilder implements Builder<unknown> {
   #max: number;
   #validity = new ValidityBuilder();
 
-  /** @param type a dictionary type (indices of 8, 16 or 32 bits) */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type a dictionary type (indices of 8, 16 or 32 bits)
+   */
   constructor(type: DictionaryType) {
     this.type = type;
     this.#indices = indexArray(type, 64);

@@ -36,7 +36,11 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
   #offsets = new Int32Array(64);
   #validity = new ValidityBuilder();
 
-  /** @param type a list type */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type a list type
+   */
   constructor(type: ListType) {
     this.type = type;
     this.#child = makeBuilder(type.child.type);
@@ -101,7 +105,11 @@ export class FixedSizeListBuilder implements Builder<ArrayLike<unknown>> {
   #child: Builder;
   #validity = new ValidityBuilder();
 
-  /** @param type a fixed-size list type */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type a fixed-size list type
+   */
   constructor(type: FixedSizeListType) {
     this.type = type;
     this.#child = makeBuilder(type.child.type);

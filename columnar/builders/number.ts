@@ -20,8 +20,8 @@ type NumberArray =
   | Float64Array;
 type NumberArrayCtor = { new (n: number): NumberArray };
 
-/** The typed array constructor storing `type` (64-bit ints excluded). */
-export function numberArrayFor(type: IntType | FloatType): NumberArrayCtor {
+// The typed array constructor storing `type` (64-bit ints excluded).
+function numberArrayFor(type: IntType | FloatType): NumberArrayCtor {
   if (type.typeId === Type.Float) {
     return type.precision === Precision.DOUBLE
       ? Float64Array
@@ -63,7 +63,11 @@ export class NumberBuilder implements Builder<number> {
   #half: boolean;
   #validity = new ValidityBuilder();
 
-  /** @param type int8–32, uint8–32 or float16/32/64 */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type int8–32, uint8–32 or float16/32/64
+   */
   constructor(type: IntType | FloatType) {
     this.type = type;
     this.#ctor = numberArrayFor(type);

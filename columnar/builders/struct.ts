@@ -30,7 +30,11 @@ export class StructBuilder implements Builder<Record<string, unknown>> {
   #names: string[];
   #validity = new ValidityBuilder();
 
-  /** @param type a struct type */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type a struct type
+   */
   constructor(type: StructType) {
     this.type = type;
     this.#children = type.children.map((f) => makeBuilder(f.type));

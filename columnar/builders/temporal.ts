@@ -45,7 +45,11 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   #perMs: number; // stored units per millisecond (0: count in own unit)
   #validity = new ValidityBuilder();
 
-  /** @param type date32/64, time32/64, timestamp or duration */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type date32/64, time32/64, timestamp or duration
+   */
   constructor(type: TemporalType) {
     this.type = type;
     switch (type.typeId) {

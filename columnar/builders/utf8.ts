@@ -52,7 +52,11 @@ export class Utf8Builder implements Builder<string> {
   #offsets = new Int32Array(64);
   #validity = new ValidityBuilder();
 
-  /** @param type utf8 (default) or large utf8 */
+  /**
+   * Creates an empty builder.
+   *
+   * @param type utf8 (default) or large utf8
+   */
   constructor(type: Utf8Type = { typeId: Type.Utf8 }) {
     this.type = type;
   }

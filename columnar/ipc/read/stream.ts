@@ -264,7 +264,12 @@ export class IpcStreamReader implements AsyncIterable<RecordBatch> {
   #dec: IpcDecoder;
   #started = false;
 
-  /** @param stream the byte source; @param options limits */
+  /**
+   * Creates a reader over `stream` (iterate it once).
+   *
+   * @param stream the byte source
+   * @param options reader limits
+   */
   constructor(
     stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
     options?: IpcReadOptions,
