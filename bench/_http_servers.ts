@@ -30,13 +30,33 @@ function honoApp(stack: boolean): Hono {
   return app;
 }
 
-function avxApp(stack: boolean) {
+/** 10 MiB of log-like text in 64 KiB chunks, produced as the client reads. */
+function streamed(): Response {
+  const line = new TextEncoder().encode(
+    "2026-11-21T08:00:00.000Z INFO detector=H1 strain=1.0e-21 gated=false segment=ok\n",
+  );
+  const chunk = new Uint8Array(64 * 1024);
+  for (let o = 0; o < chunk.length; o += line.length) {
+    chunk.set(line.subarray(0, Math.min(line.length, chunk.length - o)), o);
+  }
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(ctl) {
+      if (sent >= 10 * 1024 * 1024) return ctl.close();
+      sent += chunk.length;
+      ctl.enqueue(chunk.slice());
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+function avxApp(stack: "none" | "compression" | "full") {
   const s = new Server({ openapi: false })
     .route("/", Route.get((c) => c.text(HELLO)))
-    .route("/json", Route.get((c) => c.json(rows)));
-  if (stack) {
-    s.withTelemetry().withCors().withSecureHeaders().withCompression();
-  }
+    .route("/json", Route.get((c) => c.json(rows)))
+    .route("/stream", Route.get(() => streamed()));
+  if (stack === "compression") s.withCompression();
+  if (stack === "full") s.withTelemetry().withCors().withSecureHeaders().withCompression();
   return s.build();
 }
 
@@ -55,10 +75,13 @@ switch (kind) {
     handler = honoApp(true).fetch;
     break;
   case "avx":
-    handler = avxApp(false).fetch;
+    handler = avxApp("none").fetch;
+    break;
+  case "avx-compression":
+    handler = avxApp("compression").fetch;
     break;
   case "avx-stack":
-    handler = avxApp(true).fetch;
+    handler = avxApp("full").fetch;
     break;
   default:
     console.error(`unknown server kind ${kind}`);

@@ -23,6 +23,7 @@ const KINDS = [
   ["hono", "bare Hono"],
   ["hono-stack", "Hono + requestId, cors, secureHeaders, timing, compress"],
   ["avx", "avx-http, no optional middleware"],
+  ["avx-compression", "avx-http + compression only"],
   ["avx-stack", "avx-http + telemetry, cors, secure headers, compression"],
 ] as const;
 const SCENARIOS = [
@@ -142,6 +143,35 @@ async function wireBytes(port: number, path: string): Promise<{ bytes: number; e
   return { bytes: all.length - headerEnd - 4, encoding };
 }
 
+/** Milliseconds from sending the request to the first body byte, over a raw socket. */
+async function timeToFirstByte(
+  port: number,
+  path: string,
+  acceptEncoding: string,
+): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const started = performance.now();
+  await conn.write(new TextEncoder().encode(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: ${acceptEncoding}\r\nConnection: close\r\n\r\n`,
+  ));
+  const buf = new Uint8Array(65536);
+  let seen = "";
+  let at = NaN;
+  for (;;) {
+    const n = await conn.read(buf);
+    if (n === null) break;
+    seen += new TextDecoder().decode(buf.subarray(0, n));
+    const end = seen.indexOf("\r\n\r\n");
+    // Chunked framing: the first chunk-size line plus at least one byte of data.
+    if (end !== -1 && seen.length > end + 4 + 8) {
+      at = performance.now() - started;
+      break;
+    }
+  }
+  conn.close();
+  return at;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const servers: Running[] = [];
@@ -192,6 +222,24 @@ try {
     }
     console.log("");
   }
+  // Streamed 10 MiB body: time to first byte, compressed (zstd) vs not (identity).
+  const avx = servers.find((s) => s.kind === "avx")!;
+  const avxC = servers.find((s) => s.kind === "avx-compression")!;
+  const ttfb = async (port: number, ae: string) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 15; i++) xs.push(await timeToFirstByte(port, "/stream", ae));
+    return median(xs);
+  };
+  const plain = await ttfb(avx.port, "identity");
+  const zstd = await ttfb(avxC.port, "zstd");
+  const gzip = await ttfb(avxC.port, "gzip");
+  console.log("### GET /stream (10 MiB streamed text), time to first byte (median of 15)\n");
+  console.log("| server | coding | TTFB ms |");
+  console.log("|---|---|---:|");
+  console.log(`| avx-http, no optional middleware | identity | ${plain.toFixed(2)} |`);
+  console.log(`| avx-http + compression | zstd | ${zstd.toFixed(2)} |`);
+  console.log(`| avx-http + compression | gzip | ${gzip.toFixed(2)} |`);
+  console.log("");
 } finally {
   for (const s of servers) {
     try {
