@@ -6,7 +6,8 @@
  */
 
 import { createRoute, z } from "@hono/zod-openapi";
-import { type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "../server/mod.ts";
+import { arrow, type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "../server/mod.ts";
+import { RecordBatch } from "../columnar/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
 
 const Detector = z.enum(["H1", "L1", "V1"]).openapi({ description: "Detector id" });
@@ -141,6 +142,27 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
         samples: Array.from(strain(detector, start, n)),
       }, 200);
     })
+    .route(
+      "/api/strain/:detector/arrow",
+      Route.get((c) => {
+        // Columnar: zero-copy Float64Array columns, as an Arrow IPC stream (zstd/lz4 IPC body
+        // compression on request), an Arrow file, or JSON rows, by the Accept header.
+        const detector = c.req.param("detector") ?? "";
+        if (!DETECTORS[detector]) {
+          throw new HttpProblem(404, { detail: `no detector named ${detector}` });
+        }
+        const start = Number(c.req.query("start") ?? 16 * SAMPLE_RATE - 2048);
+        const n = Number(c.req.query("n") ?? 4096);
+        if (!Number.isInteger(start) || start < 0 || !Number.isInteger(n) || n < 1 || n > 1 << 20) {
+          throw new HttpProblem(400, {
+            detail: "start must be a sample index and n in 1..1048576",
+          });
+        }
+        const t = new Float64Array(n);
+        for (let i = 0; i < n; i++) t[i] = (start + i) / SAMPLE_RATE;
+        return arrow(c, RecordBatch.fromColumns({ t, strain: strain(detector, start, n) }));
+      }),
+    )
     .route(
       "/api/strain/:detector/live",
       Route.get((c) => {

@@ -13,6 +13,20 @@ Deno.test("example: strain JSON is deterministic and validated", async () => {
   assert.equal((await app.request("/api/strain/H1?n=0")).status, 400);
 });
 
+Deno.test("example: strain as Arrow, read by apache-arrow", async () => {
+  const { tableFromIPC } = await import("apache-arrow");
+  const res = await createExampleApp().request("/api/strain/L1/arrow?start=100&n=32", {
+    headers: { accept: "application/vnd.apache.arrow.stream" },
+  });
+  const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+  assert.equal(table.numRows, 32);
+  assert.deepEqual(
+    Array.from(table.getChild("strain")!.toArray() as Float64Array),
+    Array.from(strain("L1", 100, 32)),
+  );
+  assert.equal((await createExampleApp().request("/api/strain/L1/arrow?n=0")).status, 400);
+});
+
 Deno.test("example: the chirp stands out of the noise at merger", () => {
   const merger = strain("H1", 16 * 4096 - 64, 128);
   const quiet = strain("H1", 4 * 4096, 128);

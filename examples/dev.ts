@@ -13,6 +13,7 @@ app.listen(Deno.env.get("AVX_ADDR") ?? "0.0.0.0:8000", {
     const rows: Array<[string, string]> = [
       [`${url}/`, "index"],
       [`${url}/api/strain/H1?n=4096`, "strain samples (JSON)"],
+      [`${url}/api/strain/H1/arrow`, "Arrow IPC (Accept: application/vnd.apache.arrow.stream)"],
       [`${url}/api/strain/H1/live`, "live stream (SSE)"],
       [`${ws}/ws`, 'WebSocket: send {"subscribe":"H1"}'],
       [`${url}/api/upload`, 'POST {"detector":"H1","samples":[...]}'],

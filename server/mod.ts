@@ -18,6 +18,7 @@
  */
 
 export { AvxApp } from "./app.ts";
+export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "./context.ts";
 export type { ErrorLogger } from "./_errors.ts";
 export {
