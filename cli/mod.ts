@@ -22,3 +22,11 @@ export {
   registerCommand,
 } from "./registry.ts";
 export { compressCommand, decompressCommand } from "./codec_commands.ts";
+export {
+  formatInspectReport,
+  inspectArrow,
+  inspectCommand,
+  type InspectedBatch,
+  type InspectedField,
+  type InspectReport,
+} from "./inspect.ts";

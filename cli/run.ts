@@ -6,6 +6,8 @@
  */
 
 import { compressCommand, decompressCommand } from "./codec_commands.ts";
+// Commands that register themselves when loaded.
+import "./inspect.ts";
 import "./inspect.ts";
 import { CliError, type CliIo, findCommand, listCommands, registerCommand } from "./registry.ts";
 

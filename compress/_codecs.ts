@@ -29,6 +29,13 @@ import {
   type EngineFormat,
   ZlibEngine,
 } from "./platform/_engine.ts";
+import {
+  webCodecAvailable,
+  webCompress,
+  webDecompress,
+  webDecompressTransform,
+  type WebFormat,
+} from "./platform/web.ts";
 
 /** Decompression settings after defaults. */
 export interface DecodeSettings {
@@ -46,6 +53,13 @@ export interface Codec {
   decompress(data: Uint8Array, s: DecodeSettings): Uint8Array;
   encoder(level: number): StreamEncoder;
   decoder(maxOutputSize: number): StreamDecoder;
+  /** Async-only fallback (web streams) used when `sync()` is false. */
+  web?: {
+    compress(data: Uint8Array): Promise<Uint8Array>;
+    decompress(data: Uint8Array, maxOutputSize: number): Promise<Uint8Array>;
+    transform(): TransformStream<Uint8Array, Uint8Array>;
+    decompressTransform(maxOutputSize: number): TransformStream<Uint8Array, Uint8Array>;
+  };
 }
 
 function always(): boolean {
@@ -84,8 +98,20 @@ function engineOneShot(engine: ZlibEngine, data: Uint8Array): Uint8Array {
 }
 
 function platform(format: EngineFormat): Codec {
+  const webFormat: WebFormat | null = format === "gzip" || format === "deflate" ||
+      format === "deflate-raw"
+    ? format
+    : null;
+  const web = webFormat === null ? undefined : {
+    compress: (data: Uint8Array) => webCompress(data, webFormat),
+    decompress: (data: Uint8Array, max: number) => webDecompress(data, webFormat, max),
+    transform: () => new CompressionStream(webFormat) as TransformStream<Uint8Array, Uint8Array>,
+    decompressTransform: (max: number) => webDecompressTransform(webFormat, max),
+  };
   return {
-    available: () => engineAvailable(format),
+    web,
+    available: () =>
+      engineAvailable(format) || (webFormat !== null && webCodecAvailable(webFormat)),
     sync: () => engineAvailable(format),
     compress: (data, level) => engineOneShot(new ZlibEngine(format, false, { level }), data),
     decompress: (data, s) =>

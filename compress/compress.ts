@@ -179,6 +179,7 @@ export async function compress(
   const level = nativeLevel(algorithm, opts?.level);
   requireAvailable(algorithm);
   const codec = codecFor(algorithm);
+  if (!codec.sync() && codec.web) return await codec.web.compress(data);
   if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
     return await sliced(codec.encoder(level), data);
   }
@@ -212,6 +213,9 @@ export async function decompress(
   const settings = decodeSettings(opts);
   requireAvailable(algorithm);
   const codec = codecFor(algorithm);
+  if (!codec.sync() && codec.web) {
+    return await codec.web.decompress(data, settings.maxOutputSize);
+  }
   if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
     return await sliced(codec.decoder(settings.maxOutputSize), data);
   }
@@ -220,7 +224,8 @@ export async function decompress(
 
 /**
  * The algorithms this runtime can compress and decompress (the pure-TypeScript ones always;
- * zstd, brotli and the deflate family when the runtime's `node:zlib` provides them).
+ * zstd, brotli and the deflate family when the runtime's `node:zlib` provides them; the
+ * deflate family also through `CompressionStream` where `node:zlib` is missing, async only).
  *
  * @example
  * ```ts

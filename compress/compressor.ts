@@ -155,11 +155,15 @@ export class Compressor {
 
   /** A compressing `TransformStream` (see `encoderTransform` for `flushEachChunk`). */
   transform(opts?: EncoderTransformOptions): TransformStream<Uint8Array, Uint8Array> {
+    const codec = codecFor(this.algorithm);
+    if (!codec.sync() && codec.web && !opts?.flushEachChunk) return codec.web.transform();
     return encoderTransform(this.encoder(), opts);
   }
 
   /** A decompressing `TransformStream`, enforcing `maxOutputSize` as data flows. */
   decompressTransform(): TransformStream<Uint8Array, Uint8Array> {
+    const codec = codecFor(this.algorithm);
+    if (!codec.sync() && codec.web) return codec.web.decompressTransform(this.maxOutputSize);
     return decoderTransform(this.decoder());
   }
 

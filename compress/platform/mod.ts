@@ -41,3 +41,11 @@ export {
   GzipEncoder,
   type GzipEncoderOptions,
 } from "./deflate.ts";
+export {
+  WEB_INPUT_SLICE,
+  webCodecAvailable,
+  webCompress,
+  webDecompress,
+  webDecompressTransform,
+  type WebFormat,
+} from "./web.ts";
