@@ -8,6 +8,7 @@ import { Column, type TypedArray } from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import { fieldFor } from "./extension.ts";
 import { columnFromValues, type InferOptions } from "./infer.ts";
+import { extractColumns, rowKeys } from "./_rows.ts";
 import { type MetadataInit, Schema } from "./schema.ts";
 import { type Indices, maskToIndices, takeColumn } from "./take.ts";
 import { typesEqual, typeToString } from "./types.ts";
@@ -113,21 +114,17 @@ export class RecordBatch {
     options: FromOptions = {},
   ): RecordBatch {
     if (!Array.isArray(rows)) throw new ArrowError("invalid", "rows must be an array of objects");
-    const keys = new Set<string>();
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
       if (r === null || typeof r !== "object" || Array.isArray(r)) {
         throw new ArrowError("invalid", "every row must be an object");
       }
-      for (const k in r) keys.add(k);
     }
+    const keys = rowKeys(rows);
+    const values = extractColumns(rows, keys);
     const cols: Record<string, unknown[]> = {};
-    for (const k of keys) {
-      const values = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) values[i] = rows[i][k];
-      cols[k] = values;
-    }
-    const b = RecordBatch.fromColumns(cols, options);
-    return b;
+    keys.forEach((k, j) => (cols[k] = values[j]));
+    return RecordBatch.fromColumns(cols, options);
   }
 
   /** Number of columns. */

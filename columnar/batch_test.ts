@@ -208,6 +208,18 @@ Deno.test("utf8Column: bulk encoding gives the same bytes and offsets as the bui
   assert.equal(bulk.get(3), "𝄞 clef");
   assert.equal(bulk.get(4), "\ufffd lone");
   assert.equal(bulk.nullCount, many.filter((s) => s === null).length);
+  // short strings take the direct-copy path; same bytes again
+  const short = Array.from(
+    { length: 5000 },
+    (_, i) => ["a", "é", null, "𝄞", "\udc00", "xy"][i % 6],
+  );
+  const b2 = makeBuilder(utf8());
+  for (const s of short) b2.append(s);
+  const viaBuilder = b2.finish();
+  const direct = utf8Column(short);
+  assert.deepEqual(direct.data.offsets, viaBuilder.data.offsets);
+  assert.deepEqual(direct.data.values, viaBuilder.data.values);
+  assert.deepEqual(direct.toArray().slice(0, 6), ["a", "é", null, "𝄞", "\ufffd", "xy"]);
 });
 
 Deno.test("float16 conversion round-trips halves and rounds to nearest even", () => {

@@ -140,10 +140,49 @@ function utf8ColumnFromParts(
 
 const CHUNK = 16384;
 
+/** Short strings (under 10 chars on average): a direct ASCII copy beats joining them. */
+function shortStrings(
+  arr: ArrayLike<string | null | undefined>,
+  type: Utf8Type,
+  chars: number,
+  validity: Uint8Array | null,
+  nulls: number,
+): Column {
+  const n = arr.length;
+  const offsets = new Int32Array(n + 1);
+  let bytes = new Uint8Array(chars + 64);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const s = arr[i];
+    if (typeof s === "string") {
+      const len = s.length;
+      if (p + len * 3 > bytes.length) {
+        const need = p + len * 3;
+        if (need > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "too much string data");
+        const nb = new Uint8Array(Math.min(Math.max(bytes.length * 2, need), MAX_BUILDER_LENGTH));
+        nb.set(bytes.subarray(0, p));
+        bytes = nb;
+      }
+      let k = 0;
+      if (len <= 64) {
+        for (; k < len; k++) {
+          const c = s.charCodeAt(k);
+          if (c >= 0x80) break;
+          bytes[p++] = c;
+        }
+      }
+      if (k < len) p += encoder.encodeInto(k === 0 ? s : s.slice(k), bytes.subarray(p)).written;
+    }
+    offsets[i + 1] = p;
+  }
+  return utf8ColumnFromParts(type, n, offsets, bytes.subarray(0, p), validity, nulls);
+}
+
 /**
  * Encodes an array of strings (null/undefined: null) into a utf8 column with one
  * `TextEncoder.encodeInto` pass per chunk of joined strings; offsets come from string lengths
- * when the chunk is ASCII, from {@link utf8Length} otherwise.
+ * when the chunk is ASCII, from {@link utf8Length} otherwise. Very short strings are copied
+ * directly instead (joining costs more than it saves there).
  *
  * @example
  * ```ts
@@ -175,9 +214,10 @@ export function utf8Column(
   if (chars * 3 > MAX_BUILDER_LENGTH) {
     if (chars > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "too much string data");
   }
+  const arr = Array.isArray(strings) ? strings : Array.from(strings);
+  if (chars < n * 10) return shortStrings(arr, type, chars, validity, nulls);
   let bytes = new Uint8Array(Math.max(chars + (chars >> 3) + 16, 16));
   let pos = 0;
-  const arr = Array.isArray(strings) ? strings : Array.from(strings);
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     const joined = arr.slice(start, end).join("");
