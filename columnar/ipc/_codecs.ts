@@ -1,13 +1,13 @@
 /**
  * Body compression codecs (`Message.fbs` `CompressionType`), behind one small adapter so the
- * IPC code does not depend on how each codec is provided. LZ4_FRAME uses the project's
- * `compress/lz4`; ZSTD uses the runtime's `node:zlib` (the same engine `compress/` wraps).
- * Every codec failure becomes an `ArrowError`.
+ * IPC code does not depend on how each codec is provided: both come from the project's
+ * `compress/` (LZ4 frames in pure TypeScript, ZSTD through the runtime's engine). Every codec
+ * failure becomes an `ArrowError`.
  *
  * @module
  */
 
-import * as zlib from "node:zlib";
+import { Algorithm, CompressError, compressSync, decompressSync } from "../../compress/mod.ts";
 import { compressFrame, decompressFrame } from "../../compress/lz4/mod.ts";
 import { ArrowError } from "../errors.ts";
 
@@ -16,13 +16,6 @@ export type IpcCompression = "lz4" | "zstd";
 
 /** `CompressionType` values of Message.fbs. */
 export const CompressionType = { LZ4_FRAME: 0, ZSTD: 1 } as const;
-
-type ZstdSync = (data: Uint8Array, opts?: Record<string, unknown>) => Uint8Array;
-const z = zlib as unknown as {
-  zstdCompressSync?: ZstdSync;
-  zstdDecompressSync?: ZstdSync;
-  constants: Record<string, number>;
-};
 
 /** The codec id for a compression name; throws `unsupported` for others. */
 export function codecId(name: IpcCompression): number {
@@ -35,12 +28,12 @@ export function codecId(name: IpcCompression): number {
 export function compressBuffer(id: number, data: Uint8Array, level?: number): Uint8Array {
   try {
     if (id === CompressionType.LZ4_FRAME) return compressFrame(data, { level: level ?? 1 });
-    if (id === CompressionType.ZSTD && z.zstdCompressSync) {
-      const params = { [z.constants.ZSTD_c_compressionLevel]: level ?? 1 };
-      return new Uint8Array(z.zstdCompressSync(data, { params }));
+    if (id === CompressionType.ZSTD) {
+      return compressSync(data, Algorithm.Zstd, { level: level ?? 1 });
     }
   } catch (e) {
-    throw new ArrowError("invalid", `compression failed: ${(e as Error).message}`, { cause: e });
+    const code = e instanceof CompressError && e.code === "unsupported" ? "unsupported" : "invalid";
+    throw new ArrowError(code, `compression failed: ${(e as Error).message}`, { cause: e });
   }
   throw new ArrowError("unsupported", `compression codec ${id} is not available`);
 }
@@ -54,13 +47,16 @@ export function decompressBuffer(id: number, data: Uint8Array, size: number): Ui
   try {
     if (id === CompressionType.LZ4_FRAME) {
       out = decompressFrame(data, { maxOutputSize: size });
-    } else if (id === CompressionType.ZSTD && z.zstdDecompressSync) {
-      out = new Uint8Array(z.zstdDecompressSync(data, { maxOutputLength: Math.max(size, 1) }));
+    } else if (id === CompressionType.ZSTD) {
+      out = decompressSync(data, Algorithm.Zstd, { maxOutputSize: size });
     } else {
       throw new ArrowError("unsupported", `compression codec ${id} is not available`);
     }
   } catch (e) {
     if (e instanceof ArrowError) throw e;
+    if (e instanceof CompressError && e.code === "unsupported") {
+      throw new ArrowError("unsupported", `codec unavailable: ${e.message}`, { cause: e });
+    }
     throw new ArrowError("corrupt", `compressed buffer does not decode: ${(e as Error).message}`, {
       cause: e,
     });
