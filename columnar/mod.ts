@@ -30,6 +30,10 @@
  *   aligned, checking every length, offset and count against `limits`. Body compression
  *   (LZ4_FRAME, ZSTD) follows `Message.fbs` `BodyCompression`.
  *
+ * - **Files**: `.avila` files (`avila.ts`) are IPC files with `avila:*` provenance metadata.
+ * - Built on top: scientific extension types (`extensions/`), filter expressions (`expr/`),
+ *   and HTTP content negotiation helpers (`http.ts`).
+ *
  * Every failure is an `ArrowError` with `code` "invalid" | "corrupt" | "limit" | "unsupported".
  *
  * @example
@@ -53,3 +57,7 @@ export * from "./batch.ts";
 export * from "./builders/mod.ts";
 export * from "./ipc/mod.ts";
 export * from "./avila.ts";
+// Built on the above by the scientific extension types, filter expressions and HTTP helpers.
+export * from "./extensions/mod.ts";
+export * from "./expr/mod.ts";
+export * from "./http.ts";
