@@ -1,0 +1,119 @@
+// Request bodies: normalised to bytes where possible (so retries can replay them), streams
+// buffered up to a limit when retries are on, and compression above a threshold.
+
+import { Algorithm, compress, Compressor } from "../compress/mod.ts";
+import type { BodyInput, RequestCoding } from "./_config.ts";
+
+/** A body ready to send, possibly more than once. */
+export type PreparedBody =
+  | { kind: "none" }
+  | { kind: "bytes"; bytes: Uint8Array; decodedLength: number }
+  | { kind: "form"; form: FormData }
+  /** A stream that can be sent once only. */
+  | { kind: "stream"; stream: ReadableStream<Uint8Array> };
+
+const encoder = new TextEncoder();
+
+/** Turns any accepted body into bytes, a FormData, or a stream; sets a default content type. */
+export async function normaliseBody(
+  body: BodyInput | undefined,
+  headers: Headers,
+): Promise<PreparedBody> {
+  if (body === undefined || body === null) return { kind: "none" };
+  let bytes: Uint8Array;
+  if (typeof body === "string") {
+    if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+    bytes = encoder.encode(body);
+  } else if (body instanceof Uint8Array) bytes = body;
+  else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
+  else if (ArrayBuffer.isView(body)) {
+    bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  } else if (body instanceof URLSearchParams) {
+    if (!headers.has("content-type")) {
+      headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+    }
+    bytes = encoder.encode(body.toString());
+  } else if (body instanceof Blob) {
+    if (!headers.has("content-type") && body.type) headers.set("content-type", body.type);
+    bytes = new Uint8Array(await body.arrayBuffer());
+  } else if (body instanceof FormData) return { kind: "form", form: body };
+  else if (body instanceof ReadableStream) return { kind: "stream", stream: body };
+  else throw new TypeError("unsupported request body type");
+  return { kind: "bytes", bytes, decodedLength: bytes.byteLength };
+}
+
+/**
+ * Reads a stream into memory up to `limit` bytes so it can be replayed. Past the limit, returns
+ * a stream of what was read followed by the rest (sendable once).
+ */
+export async function bufferForReplay(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<PreparedBody> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+    if (total > limit) {
+      // Too large to keep: hand out the buffered prefix, then the remainder, once.
+      let i = 0;
+      const rest = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (i < chunks.length) {
+            controller.enqueue(chunks[i]);
+            chunks[i++] = new Uint8Array(0);
+            return;
+          }
+          const r = await reader.read();
+          if (r.done) controller.close();
+          else controller.enqueue(r.value);
+        },
+        cancel(reason) {
+          return reader.cancel(reason);
+        },
+      });
+      return { kind: "stream", stream: rest };
+    }
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return { kind: "bytes", bytes, decodedLength: total };
+}
+
+const ALGORITHM: Record<RequestCoding, Algorithm> = { zstd: Algorithm.Zstd, gzip: Algorithm.Gzip };
+
+/**
+ * Compresses a prepared body when it is at least `threshold` bytes and not already coded; sets
+ * `Content-Encoding`. Small bodies and forms are sent as they are.
+ */
+export async function compressBody(
+  body: PreparedBody,
+  headers: Headers,
+  coding: RequestCoding,
+  threshold: number,
+): Promise<PreparedBody> {
+  if (headers.has("content-encoding")) return body;
+  if (body.kind === "bytes" && body.bytes.byteLength >= threshold) {
+    const packed = await compress(body.bytes, ALGORITHM[coding]);
+    // Incompressible data is sent as it is: the coding would only cost the server time.
+    if (packed.byteLength >= body.bytes.byteLength) return body;
+    headers.set("content-encoding", coding);
+    headers.delete("content-length");
+    return { kind: "bytes", bytes: packed, decodedLength: body.decodedLength };
+  }
+  if (body.kind === "stream") {
+    headers.set("content-encoding", coding);
+    headers.delete("content-length");
+    const c = Compressor.new(ALGORITHM[coding]).build();
+    return { kind: "stream", stream: body.stream.pipeThrough(c.transform()) };
+  }
+  return body;
+}

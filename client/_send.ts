@@ -1,0 +1,407 @@
+// The engine behind every request: endpoint choice, attempts with per-attempt timeouts under a
+// total deadline, hedging, retries with backoff or the server's delay, breakers, telemetry.
+
+import { formatTraceparent, startTrace } from "../middleware/telemetry/traceparent.ts";
+import { bufferForReplay, compressBody, normaliseBody, type PreparedBody } from "./_body.ts";
+import type { ClientConfig, ClientState, RequestSpec } from "./_config.ts";
+import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from "./backoff.ts";
+import { CircuitBreaker } from "./breaker.ts";
+import { ClientError } from "./errors.ts";
+import type { AttemptInfo } from "./hooks.ts";
+import type { RequestMetrics } from "./metrics.ts";
+import type { EndpointHealth } from "./regions.ts";
+import { ClientResponse } from "./response.ts";
+import { isNetworkError, isReplayable } from "./retry.ts";
+
+const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+const MAX_FOREIGN_BREAKERS = 256;
+
+type Outcome =
+  | { kind: "response"; res: Response; info: AttemptInfo }
+  | { kind: "network" | "timeout"; error: unknown; info: AttemptInfo }
+  | { kind: "aborted" | "deadline" | "cancelled"; error: unknown; info: AttemptInfo }
+  | { kind: "circuit"; info: AttemptInfo };
+
+function timeoutError(): DOMException {
+  return new DOMException("attempt timed out", "TimeoutError");
+}
+
+function hedgeLost(): DOMException {
+  return new DOMException("another hedged attempt answered first", "AbortError");
+}
+
+function breakerFor(
+  cfg: ClientConfig,
+  state: ClientState,
+  endpoint: EndpointHealth | undefined,
+  url: URL,
+): CircuitBreaker | undefined {
+  if (cfg.breaker === false) return undefined;
+  if (endpoint) return endpoint.breaker;
+  let b = state.breakers.get(url.origin);
+  if (!b) {
+    if (state.breakers.size >= MAX_FOREIGN_BREAKERS) {
+      state.breakers.delete(state.breakers.keys().next().value!);
+    }
+    b = new CircuitBreaker({ ...cfg.breaker, now: cfg.breaker.now ?? cfg.now });
+    state.breakers.set(url.origin, b);
+  }
+  return b;
+}
+
+function resolveUrl(
+  target: string | URL,
+  endpoint: EndpointHealth | undefined,
+  query: Array<[string, string]>,
+): URL {
+  let url: URL;
+  if (target instanceof URL) url = new URL(target);
+  else if (ABSOLUTE.test(target)) url = new URL(target);
+  else if (endpoint) {
+    // Relative targets extend the endpoint's base path (`/v1/x` under `https://h/api/`).
+    let i = 0;
+    while (i < target.length && target.charCodeAt(i) === 47) i++;
+    url = new URL(target.slice(i), endpoint.url);
+  } else {
+    throw new ClientError("invalid", `relative URL ${target} needs a baseUrl or endpoints`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ClientError("invalid", `unsupported URL scheme ${url.protocol}`);
+  }
+  for (const [k, v] of query) url.searchParams.append(k, v);
+  return url;
+}
+
+function endpointOf(cfg: ClientConfig, target: string | URL): boolean {
+  return !(target instanceof URL) && !ABSOLUTE.test(target) && cfg.router !== undefined;
+}
+
+async function prepareBody(
+  cfg: ClientConfig,
+  spec: RequestSpec,
+  headers: Headers,
+  wantReplay: boolean,
+): Promise<PreparedBody> {
+  let body = await normaliseBody(spec.body, headers);
+  if (body.kind === "stream" && wantReplay) {
+    body = await bufferForReplay(body.stream, cfg.maxReplayBytes);
+  }
+  if (cfg.requestCoding !== null) {
+    body = await compressBody(body, headers, cfg.requestCoding, cfg.compressThreshold);
+  }
+  return body;
+}
+
+/** Sends one logical request. */
+export async function send(
+  cfg: ClientConfig,
+  state: ClientState,
+  spec: RequestSpec,
+): Promise<ClientResponse> {
+  const stats = state.stats;
+  const now = cfg.now;
+  const startedAt = now();
+  stats.requests++;
+  const method = spec.method.toUpperCase();
+  const callerSignal = spec.signal;
+  if (callerSignal?.aborted) {
+    stats.failures++;
+    throw new ClientError("aborted", "request aborted before it was sent", {
+      method,
+      cause: callerSignal.reason,
+    });
+  }
+
+  const headers = new Headers(cfg.headers);
+  spec.headers.forEach((v, k) => headers.set(k, v));
+  const wantsKey = spec.idempotent ?? cfg.idempotent;
+  if (wantsKey && !headers.has("idempotency-key") && (method === "POST" || method === "PATCH")) {
+    // An sf-string Item (draft-ietf-httpapi-idempotency-key-header §2), one per logical request.
+    headers.set("idempotency-key", `"${crypto.randomUUID()}"`);
+  }
+  const maxAttempts = Math.max(1, spec.attempts ?? cfg.attempts);
+  const replayable = isReplayable(method, headers);
+  let body = await prepareBody(cfg, spec, headers, replayable && maxAttempts > 1);
+  const allowedAttempts = replayable && body.kind !== "stream" ? maxAttempts : 1;
+
+  if (cfg.acceptEncoding !== null && !headers.has("accept-encoding")) {
+    headers.set("accept-encoding", cfg.acceptEncoding);
+  }
+  let requestId = headers.get("x-request-id");
+  if (requestId === null) {
+    requestId = crypto.randomUUID();
+    headers.set("x-request-id", requestId);
+  }
+  const parentTrace = headers.get("traceparent");
+  const trace = startTrace(parentTrace, headers.get("tracestate"));
+  const traceparentBase = parentTrace ?? formatTraceparent(trace);
+
+  const timeoutMs = spec.timeoutMs === undefined ? cfg.timeoutMs : spec.timeoutMs;
+  const deadlineMs = spec.deadlineMs === undefined ? cfg.deadlineMs : spec.deadlineMs;
+  const deadline = deadlineMs !== null ? AbortSignal.timeout(deadlineMs) : undefined;
+  const logical = deadline && callerSignal
+    ? AbortSignal.any([callerSignal, deadline])
+    : deadline ?? callerSignal;
+  const remaining = () => deadlineMs === null ? Infinity : deadlineMs - (now() - startedAt);
+
+  const metrics: RequestMetrics = {
+    attempts: 0,
+    retries: 0,
+    hedges: 0,
+    headersMs: 0,
+    totalMs: null,
+    bytesSent: 0,
+    bytesSentDecoded: 0,
+    bytesReceivedWire: 0,
+    bytesReceived: 0,
+  };
+  const idemHeader = headers.get("idempotency-key");
+  const hedgeMs = spec.hedgeMs === undefined ? cfg.hedgeMs : spec.hedgeMs;
+  const hedging = hedgeMs !== null && (method === "GET" || method === "HEAD") &&
+    body.kind === "none" && endpointOf(cfg, spec.target);
+  const tried = new Set<EndpointHealth>();
+
+  const attemptOnce = async (
+    n: number,
+    endpoint: EndpointHealth | undefined,
+    hedge: boolean,
+    cancel?: AbortSignal,
+  ): Promise<Outcome> => {
+    const url = resolveUrl(spec.target, endpoint, spec.query);
+    const info: AttemptInfo = {
+      attempt: n,
+      method,
+      url: url.href,
+      requestId: requestId!,
+      hedge,
+    };
+    const region = endpoint?.region ?? cfg.region;
+    if (region !== undefined) info.region = region;
+    const breaker = breakerFor(cfg, state, endpoint, url);
+    if (breaker && !breaker.tryAcquire()) return { kind: "circuit", info };
+
+    metrics.attempts++;
+    stats.attempts++;
+    const h = new Headers(headers);
+    const span = n === 0 && !hedge && parentTrace === null ? trace : startTrace(traceparentBase);
+    h.set("traceparent", formatTraceparent({ ...span, traceId: trace.traceId }));
+    let sendBody: BodyInit | undefined;
+    if (body.kind === "bytes") {
+      sendBody = body.bytes as Uint8Array<ArrayBuffer>;
+      metrics.bytesSent += body.bytes.byteLength;
+      metrics.bytesSentDecoded += body.decodedLength;
+      stats.bytesSent += body.bytes.byteLength;
+      stats.bytesSentDecoded += body.decodedLength;
+    } else if (body.kind === "form") sendBody = body.form;
+    else if (body.kind === "stream") {
+      sendBody = body.stream.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, c) {
+            metrics.bytesSent += chunk.byteLength;
+            stats.bytesSent += chunk.byteLength;
+            c.enqueue(chunk);
+          },
+        }),
+      );
+      body = { kind: "none" };
+    }
+
+    const left = remaining();
+    const perAttempt = timeoutMs === null ? left : Math.min(timeoutMs, left);
+    // When the deadline, not the attempt timeout, bounds this attempt, its expiry is the deadline.
+    const boundByDeadline = timeoutMs === null || left < timeoutMs;
+    const ctrl = perAttempt !== Infinity ? new AbortController() : undefined;
+    const parts = [ctrl?.signal, cancel, logical].filter((x): x is AbortSignal => x !== undefined);
+    const signal = parts.length > 1 ? AbortSignal.any(parts) : parts[0];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (ctrl && perAttempt !== Infinity) {
+      timer = setTimeout(() => ctrl.abort(timeoutError()), Math.max(0, perAttempt));
+    }
+    const init: RequestInit & { duplex?: "half" } = { method, headers: h, signal };
+    if (sendBody !== undefined) init.body = sendBody;
+    if (sendBody instanceof ReadableStream) init.duplex = "half";
+
+    const t0 = now();
+    try {
+      let res: Response;
+      if (cfg.hooks.beforeRequest) {
+        const req = new Request(url, init);
+        const replaced = await cfg.hooks.beforeRequest(req, info);
+        res = await cfg.fetch(replaced ?? req);
+      } else {
+        res = await cfg.fetch(url, init);
+      }
+      clearTimeout(timer);
+      if (cfg.hooks.afterResponse) res = (await cfg.hooks.afterResponse(res, info)) ?? res;
+      if (endpoint) cfg.router!.observe(endpoint, now() - t0);
+      if (breaker) res.status >= 500 ? breaker.failure() : breaker.success();
+      return { kind: "response", res, info };
+    } catch (error) {
+      clearTimeout(timer);
+      if (callerSignal?.aborted) {
+        breaker?.release();
+        return { kind: "aborted", error: callerSignal.reason, info };
+      }
+      if (deadline?.aborted) {
+        breaker?.failure();
+        return { kind: "deadline", error, info };
+      }
+      if (cancel?.aborted) {
+        breaker?.release();
+        return { kind: "cancelled", error: cancel.reason, info };
+      }
+      if (ctrl?.signal.aborted) {
+        breaker?.failure();
+        return { kind: boundByDeadline ? "deadline" : "timeout", error: ctrl.signal.reason, info };
+      }
+      if (isNetworkError(error)) {
+        breaker?.failure();
+        return { kind: "network", error, info };
+      }
+      breaker?.release();
+      throw error;
+    }
+  };
+
+  const pickEndpoint = (): EndpointHealth | undefined | null => {
+    if (!endpointOf(cfg, spec.target)) return undefined;
+    const e = cfg.router!.pick(tried);
+    if (e === undefined) return null;
+    tried.add(e);
+    return e;
+  };
+
+  const discard = (o: Outcome) => {
+    if (o.kind === "response") o.res.body?.cancel().catch(() => {});
+  };
+
+  const hedgedAttempt = async (n: number, first: EndpointHealth | undefined): Promise<Outcome> => {
+    const ctrls = [new AbortController(), new AbortController()];
+    const primary = attemptOnce(n, first, false, ctrls[0].signal);
+    const timerCtrl = new AbortController();
+    const fired = await Promise.race([
+      primary.then(() => false),
+      cfg.sleep(hedgeMs!, logical ? AbortSignal.any([timerCtrl.signal, logical]) : timerCtrl.signal)
+        .then(() => true, () => false),
+    ]);
+    timerCtrl.abort();
+    if (!fired) return primary;
+    // A hedge goes to another endpoint when there is one, else to the same one again.
+    const second = cfg.router!.pick(tried) ?? first;
+    if (second) tried.add(second);
+    metrics.hedges++;
+    stats.hedges++;
+    const secondary = attemptOnce(n, second, true, ctrls[1].signal);
+    const tagged = [primary.then((o) => ({ o, i: 0 })), secondary.then((o) => ({ o, i: 1 }))];
+    const a = await Promise.race(tagged);
+    const other = tagged[1 - a.i];
+    const good = a.o.kind === "response" && !cfg.statuses.has(a.o.res.status);
+    if (good || a.o.kind === "aborted" || a.o.kind === "deadline") {
+      ctrls[1 - a.i].abort(hedgeLost());
+      other.then(({ o }) => discard(o));
+      return a.o;
+    }
+    const b = (await other).o;
+    if (b.kind === "response") {
+      discard(a.o);
+      return b;
+    }
+    return a.o.kind === "response" ? a.o : b;
+  };
+
+  let last: Outcome | undefined;
+  for (let n = 0; n < allowedAttempts; n++) {
+    const endpoint = pickEndpoint();
+    if (endpoint === null) {
+      stats.failures++;
+      throw new ClientError("circuit_open", "every endpoint's circuit breaker is open", {
+        method,
+        attempts: metrics.attempts,
+      });
+    }
+    const o = hedging ? await hedgedAttempt(n, endpoint) : await attemptOnce(n, endpoint, false);
+    last = o;
+    if (o.kind === "circuit") {
+      stats.failures++;
+      throw new ClientError("circuit_open", `circuit open for ${new URL(o.info.url).origin}`, {
+        method,
+        url: o.info.url,
+        attempts: metrics.attempts,
+      });
+    }
+    if (o.kind === "aborted" || o.kind === "deadline" || o.kind === "cancelled") break;
+    const retryable = o.kind !== "response" || cfg.statuses.has(o.res.status);
+    if (!retryable || n === allowedAttempts - 1) break;
+
+    let delay = fullJitterDelay(n, { baseMs: cfg.baseMs, capMs: cfg.capMs }, cfg.random);
+    if (o.kind === "response") {
+      const server = Math.max(
+        parseRetryAfter(o.res.headers.get("retry-after"), Date.now()) ?? -1,
+        parseRateLimitReset(o.res.headers) ?? -1,
+      );
+      if (server > cfg.maxServerDelayMs) break;
+      if (server >= 0) delay = server;
+    }
+    if (delay >= remaining()) break;
+    if (cfg.hooks.beforeRetry) {
+      await cfg.hooks.beforeRetry({
+        ...o.info,
+        delayMs: delay,
+        ...(o.kind === "response" ? { response: o.res } : { error: o.error }),
+      });
+    }
+    discard(o);
+    metrics.retries++;
+    stats.retries++;
+    try {
+      await cfg.sleep(delay, logical);
+    } catch (e) {
+      last = callerSignal?.aborted
+        ? { kind: "aborted", error: e, info: o.info }
+        : { kind: "deadline", error: e, info: o.info };
+      break;
+    }
+  }
+
+  const o = last!;
+  metrics.headersMs = now() - startedAt;
+  stats.headersMs += metrics.headersMs;
+  if (o.kind === "response") {
+    if (!o.res.ok) stats.failures++;
+    if (o.info.region !== undefined) metrics.region = o.info.region;
+    const ctx = {
+      method,
+      url: o.info.url,
+      requestId,
+      traceId: trace.traceId,
+      maxBodyBytes: cfg.maxBodyBytes,
+      now,
+      startedAt,
+      onBody: (wire: number, decoded: number) => {
+        stats.bytesReceivedWire += wire;
+        stats.bytesReceived += decoded;
+      },
+      ...(idemHeader !== null ? { idempotencyKey: idemHeader } : {}),
+      ...(deadline ? { deadline } : {}),
+      ...(callerSignal ? { signal: callerSignal } : {}),
+    };
+    return new ClientResponse(o.res, ctx, metrics);
+  }
+  stats.failures++;
+  const cause = o.kind === "circuit" ? undefined : o.error;
+  const info = { method, url: o.info.url, attempts: metrics.attempts, cause };
+  switch (o.kind) {
+    case "aborted":
+      throw new ClientError("aborted", "request aborted", info);
+    case "deadline":
+      throw new ClientError("deadline", `deadline of ${deadlineMs} ms passed`, info);
+    case "timeout":
+      throw new ClientError("timeout", `attempt timed out after ${timeoutMs} ms`, info);
+    default:
+      throw new ClientError(
+        "network",
+        `${method} ${o.info.url} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        info,
+      );
+  }
+}

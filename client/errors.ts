@@ -1,0 +1,100 @@
+/**
+ * `ClientError`: the one error type the client throws or hands back, with a `code` saying
+ * what went wrong and, for HTTP errors, the parsed RFC 9457 problem document.
+ *
+ * @module
+ */
+
+/** What a {@link ClientError} is about. */
+export type ClientErrorCode =
+  /** The server answered with a non-2xx status (see `status` and `problem`). */
+  | "http"
+  /** The connection failed: refused, reset, DNS, TLS (fetch's `TypeError`). */
+  | "network"
+  /** One attempt took longer than the per-attempt timeout (and no attempts were left). */
+  | "timeout"
+  /** The total deadline passed. */
+  | "deadline"
+  /** The caller's `AbortSignal` fired. */
+  | "aborted"
+  /** Every endpoint's circuit breaker is open. */
+  | "circuit_open"
+  /** A response body was larger than the configured limit. */
+  | "body_too_large"
+  /** A response body could not be decoded (content coding, JSON, Arrow). */
+  | "decode"
+  /** The client or request was configured wrongly (bad URL, bad option). */
+  | "invalid";
+
+/** A problem details document (RFC 9457 §3.1) as received from a server. */
+export interface ReceivedProblem {
+  /** Problem type URI. */
+  type?: string;
+  /** Short summary. */
+  title?: string;
+  /** HTTP status repeated by the server. */
+  status?: number;
+  /** Explanation of this occurrence. */
+  detail?: string;
+  /** Occurrence id (avx-http puts the request id here). */
+  instance?: string;
+  /** Extension members. */
+  [extension: string]: unknown;
+}
+
+/** Extra facts carried by a {@link ClientError}. */
+export interface ClientErrorInit {
+  /** The HTTP status, for `http` errors. */
+  status?: number;
+  /** The parsed problem+json body, when the server sent one. */
+  problem?: ReceivedProblem;
+  /** Attempts made for the logical request. */
+  attempts?: number;
+  /** The request's method. */
+  method?: string;
+  /** The request's URL. */
+  url?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The client's error. `code` is stable and meant for programs; `message` is for people.
+ *
+ * @example
+ * ```ts
+ * import { ClientError } from "@avila/avx-http/client";
+ * const e = new ClientError("http", "404 Not Found", { status: 404 });
+ * console.log(e.code, e.status, e instanceof Error); // "http" 404 true
+ * ```
+ */
+export class ClientError extends Error {
+  /** What went wrong. */
+  readonly code: ClientErrorCode;
+  /** HTTP status for `http` errors. */
+  readonly status?: number;
+  /** The server's problem document, when it sent `application/problem+json`. */
+  readonly problem?: ReceivedProblem;
+  /** Attempts made before giving up. */
+  readonly attempts?: number;
+  /** Method of the failed request. */
+  readonly method?: string;
+  /** URL of the failed request. */
+  readonly url?: string;
+
+  /**
+   * @param code machine-readable kind
+   * @param message human explanation
+   * @param init status, problem, attempts, cause
+   */
+  constructor(code: ClientErrorCode, message: string, init: ClientErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "ClientError";
+    this.code = code;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.problem !== undefined) this.problem = init.problem;
+    if (init.attempts !== undefined) this.attempts = init.attempts;
+    if (init.method !== undefined) this.method = init.method;
+    if (init.url !== undefined) this.url = init.url;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * `RequestBuilder`: one request of a `Client`, built fluently and sent with `send()`.
+ *
+ * @module
+ */
+
+import type { BodyInput, RequestSpec } from "./_config.ts";
+import { ClientError } from "./errors.ts";
+import type { ClientResponse } from "./response.ts";
+
+/** Sends a finished spec (the client's engine). */
+export type SendFn = (spec: RequestSpec) => Promise<ClientResponse>;
+
+/**
+ * A request being built. Every setter returns the builder; `send()` runs it (retries and all).
+ * A builder may be sent more than once: each `send()` is a new logical request.
+ *
+ * @example
+ * ```ts
+ * import { Client } from "@avila/avx-http/client";
+ * const client = Client.builder()
+ *   .baseUrl("https://api.example.com")
+ *   .fetch(() => Promise.resolve(Response.json({ rows: 3 })))
+ *   .build();
+ * const res = await client.get("/v1/samples").query([["limit", "1000"]]).send();
+ * console.log(res.status, await res.json()); // 200 { rows: 3 }
+ * ```
+ */
+export class RequestBuilder {
+  readonly #send: SendFn;
+  readonly #spec: RequestSpec;
+
+  /**
+   * Prefer `client.get(...)` and friends.
+   *
+   * @param send the client's engine
+   * @param method HTTP method
+   * @param target absolute URL, or a path under the client's base URL / endpoints
+   */
+  constructor(send: SendFn, method: string, target: string | URL) {
+    this.#send = send;
+    this.#spec = {
+      method,
+      target,
+      query: [],
+      headers: new Headers(),
+      body: undefined,
+      signal: undefined,
+      idempotent: undefined,
+      hedgeMs: undefined,
+      timeoutMs: undefined,
+      deadlineMs: undefined,
+      attempts: undefined,
+    };
+  }
+
+  /** Appends query parameters (pairs, a record, or `URLSearchParams`). */
+  query(
+    params: Iterable<readonly [string, string]> | Record<string, string> | URLSearchParams,
+  ): this {
+    const entries = params instanceof URLSearchParams
+      ? params.entries()
+      : Symbol.iterator in params
+      ? params as Iterable<readonly [string, string]>
+      : Object.entries(params);
+    for (const [k, v] of entries) this.#spec.query.push([String(k), String(v)]);
+    return this;
+  }
+
+  /** Sets a header (replacing the client's default of the same name). */
+  header(name: string, value: string): this {
+    this.#spec.headers.set(name, value);
+    return this;
+  }
+
+  /** Sets several headers. */
+  headers(init: HeadersInit): this {
+    new Headers(init).forEach((v, k) => this.#spec.headers.set(k, v));
+    return this;
+  }
+
+  /** A JSON body (`Content-Type: application/json`). */
+  json(value: unknown): this {
+    const text = JSON.stringify(value);
+    if (text === undefined) {
+      throw new ClientError("invalid", "the value cannot be serialised as JSON");
+    }
+    this.#spec.body = text;
+    this.#spec.headers.set("content-type", "application/json");
+    return this;
+  }
+
+  /**
+   * A raw body. Bytes, strings, blobs and forms can be replayed by retries; a
+   * `ReadableStream` is buffered up to the client's `maxReplayBytes` when retries may happen,
+   * and sent once, without retries, when it is larger.
+   */
+  body(body: BodyInput): this {
+    this.#spec.body = body;
+    return this;
+  }
+
+  /** Aborts the request (every attempt and wait) when the signal fires. */
+  signal(signal: AbortSignal): this {
+    this.#spec.signal = signal;
+    return this;
+  }
+
+  /**
+   * Sends an `Idempotency-Key` (one per `send()`, the same on every attempt) so a POST or
+   * PATCH may be retried; `false` turns the client's default off for this request.
+   */
+  idempotent(enabled = true): this {
+    this.#spec.idempotent = enabled;
+    return this;
+  }
+
+  /** Per-attempt timeout in ms for this request (`null`: none). */
+  timeout(ms: number | null): this {
+    this.#spec.timeoutMs = ms === null ? null : checkMs(ms, "timeout");
+    return this;
+  }
+
+  /** Total deadline in ms for this request, retries and body included (`null`: none). */
+  deadline(ms: number | null): this {
+    this.#spec.deadlineMs = ms === null ? null : checkMs(ms, "deadline");
+    return this;
+  }
+
+  /** Attempts for this request (1: no retries). */
+  attempts(n: number): this {
+    if (!Number.isInteger(n) || n < 1 || n > 100) {
+      throw new ClientError("invalid", "attempts must be 1..100");
+    }
+    this.#spec.attempts = n;
+    return this;
+  }
+
+  /** Hedge this GET after `ms` without an answer (`null`: never). */
+  hedge(ms: number | null): this {
+    this.#spec.hedgeMs = ms === null ? null : checkMs(ms, "hedge");
+    return this;
+  }
+
+  /** Sends the request. Non-2xx answers are returned, not thrown (see `throwIfError()`). */
+  send(): Promise<ClientResponse> {
+    const s = this.#spec;
+    return this.#send({ ...s, query: [...s.query], headers: new Headers(s.headers) });
+  }
+}
+
+/** Validates a duration option in ms. */
+export function checkMs(ms: number, what: string): number {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+    throw new ClientError("invalid", `${what} must be a non-negative number of ms`);
+  }
+  return ms;
+}

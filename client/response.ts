@@ -1,0 +1,374 @@
+/**
+ * `ClientResponse`: the answer to a logical request — status, headers, a body readable once
+ * (decoded from zstd/lz4/snappy as it streams), typed readers, cost metrics, and typed errors
+ * for non-2xx statuses without throwing by default.
+ *
+ * @module
+ */
+
+import { CompressError } from "../compress/mod.ts";
+import {
+  ArrowError,
+  type IpcReadOptions,
+  type IpcReadResult,
+  readIpcFile,
+  readIpcStream,
+} from "../columnar/mod.ts";
+import { type BodyCoding, classifyCoding, decoderFor } from "./_coding.ts";
+import { ClientError, type ReceivedProblem } from "./errors.ts";
+import type { RequestMetrics } from "./metrics.ts";
+
+/** Default ceiling for bodies read whole (`bytes()`, `text()`, `json()`, `arrow()`): 64 MiB. */
+export const DEFAULT_MAX_BODY_BYTES: number = 64 * 1024 * 1024;
+
+/** Facts about the request a response answers (set by the client). */
+export interface ResponseContext {
+  /** Request method. */
+  method: string;
+  /** Final request URL. */
+  url: string;
+  /** `X-Request-Id` sent. */
+  requestId: string;
+  /** W3C trace id of the logical request. */
+  traceId: string;
+  /** `Idempotency-Key` sent, if any. */
+  idempotencyKey?: string;
+  /** Ceiling for decoded body bytes. */
+  maxBodyBytes: number;
+  /** Aborts when the request's total deadline passes (body reads included). */
+  deadline?: AbortSignal;
+  /** The caller's signal. */
+  signal?: AbortSignal;
+  /** Clock in ms, for `totalMs`. */
+  now: () => number;
+  /** When `send()` started, by `now`. */
+  startedAt: number;
+  /** Called with body byte counts as they are read (wire, decoded) and once at the end. */
+  onBody?: (wire: number, decoded: number, done: boolean) => void;
+}
+
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+function counter(
+  onChunk: (n: number) => void,
+  onEnd: () => void,
+): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      onChunk(chunk.byteLength);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      onEnd();
+    },
+  });
+}
+
+/**
+ * A response of the avx-http client.
+ *
+ * @example
+ * ```ts
+ * import { ClientResponse } from "@avila/avx-http/client";
+ * const res = new ClientResponse(Response.json({ a: 1 }), {
+ *   method: "GET", url: "http://x/", requestId: "r1", traceId: "t1",
+ *   maxBodyBytes: 1 << 20, now: Date.now, startedAt: Date.now(),
+ * }, { attempts: 1, retries: 0, hedges: 0, headersMs: 1, totalMs: null, bytesSent: 0,
+ *   bytesSentDecoded: 0, bytesReceivedWire: 0, bytesReceived: 0 });
+ * console.log(res.ok, await res.json()); // true { a: 1 }
+ * ```
+ */
+export class ClientResponse {
+  /** The underlying fetch `Response` (its body may be content-coded; prefer `body`). */
+  readonly raw: Response;
+  /** HTTP status. */
+  readonly status: number;
+  /** Response headers (as received; `Content-Encoding` still names the wire coding). */
+  readonly headers: Headers;
+  /** Whether the status is 2xx. */
+  readonly ok: boolean;
+  /** Final request URL. */
+  readonly url: string;
+  /** Request method. */
+  readonly method: string;
+  /** `X-Request-Id` sent with the request. */
+  readonly requestId: string;
+  /** Trace id of the logical request. */
+  readonly traceId: string;
+  /** `Idempotency-Key` sent with the request, if any. */
+  readonly idempotencyKey?: string;
+  /** Cost of the request; response byte counts grow as the body is read. */
+  readonly metrics: RequestMetrics;
+  readonly #ctx: ResponseContext;
+  readonly #coding: BodyCoding;
+  #bodyUsed = false;
+  #bytes: Promise<Uint8Array> | undefined;
+  #finished = false;
+
+  /**
+   * @param raw the fetch response of the final attempt
+   * @param ctx request facts and limits
+   * @param metrics cost so far
+   */
+  constructor(raw: Response, ctx: ResponseContext, metrics: RequestMetrics) {
+    this.raw = raw;
+    this.status = raw.status;
+    this.headers = raw.headers;
+    this.ok = raw.ok;
+    this.url = ctx.url;
+    this.method = ctx.method;
+    this.requestId = ctx.requestId;
+    this.traceId = ctx.traceId;
+    if (ctx.idempotencyKey !== undefined) this.idempotencyKey = ctx.idempotencyKey;
+    this.metrics = metrics;
+    this.#ctx = ctx;
+    this.#coding = classifyCoding(raw.headers.get("content-encoding"));
+  }
+
+  /** Whether the body was taken (by `body`, a reader, or `toResponse()`). */
+  get bodyUsed(): boolean {
+    return this.#bodyUsed;
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.metrics.totalMs = this.#ctx.now() - this.#ctx.startedAt;
+    this.#ctx.onBody?.(0, 0, true);
+  }
+
+  #countWire = (n: number): void => {
+    this.metrics.bytesReceivedWire += n;
+    this.#ctx.onBody?.(n, 0, false);
+  };
+  #countDecoded = (n: number): void => {
+    this.metrics.bytesReceived += n;
+    this.#ctx.onBody?.(0, n, false);
+  };
+  #countBoth = (n: number): void => {
+    this.metrics.bytesReceivedWire += n;
+    this.metrics.bytesReceived += n;
+    this.#ctx.onBody?.(n, n, false);
+  };
+  #end = (): void => {
+    if (this.#coding.kind === "runtime") {
+      // fetch decoded the body; the wire size is the declared length when there is one.
+      const len = Number(this.raw.headers.get("content-length"));
+      if (Number.isSafeInteger(len) && len >= 0) {
+        const delta = len - this.metrics.bytesReceivedWire;
+        this.metrics.bytesReceivedWire = len;
+        this.#ctx.onBody?.(delta, 0, false);
+      }
+    }
+    this.#finish();
+  };
+
+  #take(): ReadableStream<Uint8Array> | null {
+    if (this.#bodyUsed) throw new ClientError("invalid", "the response body was already used");
+    this.#bodyUsed = true;
+    const raw = this.raw.body;
+    if (raw === null) {
+      this.#finish();
+      return null;
+    }
+    if (this.#coding.kind === "ours") {
+      return raw.pipeThrough(counter(this.#countWire, () => {}))
+        .pipeThrough(decoderFor(this.#coding.algorithm, this.#ctx.maxBodyBytes))
+        .pipeThrough(counter(this.#countDecoded, this.#end));
+    }
+    return raw.pipeThrough(counter(this.#countBoth, this.#end));
+  }
+
+  /**
+   * The decoded body as a stream (readable once), or `null` for bodiless responses. zstd, lz4
+   * and x-snappy-framed are decoded here, gzip/br/deflate by the runtime's fetch.
+   */
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#take();
+  }
+
+  #fail(error: unknown): ClientError {
+    if (error instanceof ClientError) return error;
+    const info = { method: this.method, url: this.url, cause: error };
+    if (this.#ctx.signal?.aborted) return new ClientError("aborted", "request aborted", info);
+    if (this.#ctx.deadline?.aborted) {
+      return new ClientError("deadline", "deadline passed while reading the body", info);
+    }
+    if (error instanceof CompressError) {
+      return error.code === "limit"
+        ? new ClientError(
+          "body_too_large",
+          `decoded body over ${this.#ctx.maxBodyBytes} bytes`,
+          info,
+        )
+        : new ClientError(
+          "decode",
+          `cannot decode ${
+            this.#coding.kind === "ours" ? this.#coding.coding : "body"
+          }: ${error.message}`,
+          info,
+        );
+    }
+    return new ClientError("network", `reading the body failed: ${String(error)}`, info);
+  }
+
+  async #readAll(): Promise<Uint8Array> {
+    const max = this.#ctx.maxBodyBytes;
+    if (this.#coding.kind === "unsupported") {
+      this.#bodyUsed = true;
+      await this.raw.body?.cancel().catch(() => {});
+      throw new ClientError("decode", `unsupported Content-Encoding: ${this.#coding.coding}`, {
+        method: this.method,
+        url: this.url,
+      });
+    }
+    const declared = Number(this.raw.headers.get("content-length") ?? NaN);
+    if (this.#coding.kind === "identity" && Number.isSafeInteger(declared) && declared > max) {
+      this.#bodyUsed = true;
+      await this.raw.body?.cancel().catch(() => {});
+      throw new ClientError("body_too_large", `body of ${declared} bytes over the ${max} limit`, {
+        method: this.method,
+        url: this.url,
+        status: this.status,
+      });
+    }
+    let stream: ReadableStream<Uint8Array> | null;
+    try {
+      stream = this.#take();
+    } catch (e) {
+      throw this.#fail(e);
+    }
+    if (stream === null) return new Uint8Array(0);
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > max) {
+          await reader.cancel().catch(() => {});
+          throw new ClientError("body_too_large", `body over the ${max} byte limit`, {
+            method: this.method,
+            url: this.url,
+            status: this.status,
+          });
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      throw this.#fail(e);
+    }
+    if (chunks.length === 1) return chunks[0];
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+
+  /** The whole decoded body (read once, then cached: every reader may be called again). */
+  bytes(): Promise<Uint8Array> {
+    return this.#bytes ??= this.#readAll();
+  }
+
+  /** The body as UTF-8 text. */
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.bytes());
+  }
+
+  /** The body parsed as JSON; a `ClientError` `decode` when it is not JSON. */
+  async json<T = unknown>(): Promise<T> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      throw new ClientError("decode", "the response body is not valid JSON", {
+        method: this.method,
+        url: this.url,
+        status: this.status,
+        cause: e,
+      });
+    }
+  }
+
+  /**
+   * The body read as Apache Arrow IPC through avx-http's columnar reader: the stream format
+   * (`application/vnd.apache.arrow.stream`), or the file format when the response says
+   * `application/vnd.apache.arrow.file`.
+   */
+  async arrow(options?: IpcReadOptions): Promise<IpcReadResult> {
+    const bytes = await this.bytes();
+    const type = this.headers.get("content-type") ?? "";
+    try {
+      return type.includes("vnd.apache.arrow.file")
+        ? readIpcFile(bytes, options)
+        : readIpcStream(bytes, options);
+    } catch (e) {
+      if (e instanceof ArrowError) {
+        throw new ClientError("decode", `invalid Arrow IPC body: ${e.message}`, {
+          method: this.method,
+          url: this.url,
+          status: this.status,
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * `null` for a 2xx response; otherwise a `ClientError` `http` with the status and the parsed
+   * problem+json body (RFC 9457) when the server sent one. Reads the body (cached).
+   */
+  async error(): Promise<ClientError | null> {
+    if (this.ok) return null;
+    let problem: ReceivedProblem | undefined;
+    const type = this.headers.get("content-type") ?? "";
+    if (type.includes("json")) {
+      try {
+        const v = JSON.parse(await this.text());
+        if (v !== null && typeof v === "object" && !Array.isArray(v)) problem = v;
+      } catch {
+        // a body that is not a problem document still yields an http error
+      }
+    }
+    const title = typeof problem?.title === "string" ? problem.title : this.raw.statusText;
+    const detail = typeof problem?.detail === "string" ? `: ${problem.detail}` : "";
+    return new ClientError(
+      "http",
+      `${this.method} ${this.url} → ${this.status} ${title}${detail}`,
+      {
+        status: this.status,
+        problem,
+        attempts: this.metrics.attempts,
+        method: this.method,
+        url: this.url,
+      },
+    );
+  }
+
+  /** Returns this response when 2xx, or throws its {@link error}. */
+  async throwIfError(): Promise<this> {
+    const e = await this.error();
+    if (e) throw e;
+    return this;
+  }
+
+  /**
+   * A standard `Response` with the decoded body (our codings' `Content-Encoding` and
+   * `Content-Length` removed), for code that expects fetch's type.
+   */
+  toResponse(): Response {
+    const headers = new Headers(this.headers);
+    if (this.#coding.kind === "ours") {
+      headers.delete("content-encoding");
+      headers.delete("content-length");
+    }
+    const body = NULL_BODY_STATUS.has(this.status) ? null : this.#take();
+    return new Response(body, { status: this.status, statusText: this.raw.statusText, headers });
+  }
+}
