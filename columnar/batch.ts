@@ -57,22 +57,28 @@ export class RecordBatch {
 
   /**
    * A batch after checking that there is one column per field, all of the same length, each of
-   * its field's type, without nulls in non-nullable fields. Throws `invalid` otherwise.
+   * its field's type, without nulls in non-nullable fields. Throws `invalid` otherwise. Columns
+   * may also be typed arrays (wrapped; their storage must match the field type) or arrays of JS
+   * values (built with the field type).
    */
-  static tryNew(schema: Schema, columns: readonly Column[], numRows?: number): RecordBatch {
+  static tryNew(
+    schema: Schema,
+    columns: readonly (Column | TypedArray | ArrayLike<unknown>)[],
+    numRows?: number,
+  ): RecordBatch {
     if (!(schema instanceof Schema)) throw new ArrowError("invalid", "schema must be a Schema");
-    if (columns.length !== schema.fields.length) {
+    if (!Array.isArray(columns) || columns.length !== schema.fields.length) {
       throw new ArrowError(
         "invalid",
-        `schema has ${schema.fields.length} fields but ${columns.length} columns were given`,
+        `schema has ${schema.fields.length} fields but ${columns?.length} columns were given`,
       );
     }
-    const n = numRows ?? (columns.length > 0 ? columns[0].length : 0);
-    columns.forEach((c, i) => {
+    const cols = columns.map((c, i) =>
+      c instanceof Column ? c : columnFromValues(c, schema.fields[i].type)
+    );
+    const n = numRows ?? (cols.length > 0 ? cols[0].length : 0);
+    cols.forEach((c, i) => {
       const f = schema.fields[i];
-      if (!(c instanceof Column)) {
-        throw new ArrowError("invalid", `column "${f.name}" is not a Column`);
-      }
       if (c.length !== n) {
         throw new ArrowError("invalid", `column "${f.name}" has ${c.length} rows, expected ${n}`);
       }
@@ -86,7 +92,7 @@ export class RecordBatch {
         throw new ArrowError("invalid", `column "${f.name}" is not nullable but has nulls`);
       }
     });
-    return new RecordBatch(schema, columns, n);
+    return new RecordBatch(schema, cols, n);
   }
 
   /**

@@ -128,6 +128,14 @@ Deno.test("tryNew checks column count, lengths, types and nullability", () => {
     () => columnFromValues(new Float32Array(2), int32()),
     isArrowError("invalid"),
   );
+  // typed arrays and JS arrays are accepted and built with the field types
+  const raw = RecordBatch.tryNew(schema, [new Int32Array([5, 6]), ["p", null]]);
+  assert.deepEqual(raw.toRows(), [{ a: 5, b: "p" }, { a: 6, b: null }]);
+  assert.throws(
+    () => RecordBatch.tryNew(schema, [new Float64Array(2), ["p", "q"]]),
+    isArrowError("invalid"),
+  );
+  assert.throws(() => RecordBatch.tryNew(schema, [[1, "x"], ["p", "q"]]), isArrowError("invalid"));
 });
 
 Deno.test("slice and select are zero-copy views; take and filter gather rows", () => {
