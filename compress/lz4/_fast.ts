@@ -24,6 +24,8 @@ export const FAST_HASH_LOG = 14;
 /** After 2^SKIP_TRIGGER failed probes the step grows by one. */
 const SKIP_TRIGGER = 6;
 const SHIFT = 32 - FAST_HASH_LOG;
+/** Knuth's multiplicative hash constant (2^32 / golden ratio). */
+const PRIME = 0x9e3779b1;
 
 /** A fresh table for the fast encoder. */
 export function newFastTable(): Int32Array {
@@ -54,8 +56,10 @@ export function compressFast(
     const dstLen = dst.length;
     const mfLimit = end - MF_LIMIT;
     const matchLimit = end - LAST_LITERALS;
+    // Matches are extended a word at a time while a whole word fits before `matchLimit`.
+    const wordLimit = matchLimit - 3;
     let ip = start;
-    table[Math.imul(sv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT] = ip + base;
+    table[Math.imul(sv.getInt32(ip, true), PRIME) >>> SHIFT] = ip + base;
     ip++;
     // The 4 bytes at the next probe position, kept so each position is loaded once.
     let forwardSeq = sv.getInt32(ip, true);
@@ -68,7 +72,7 @@ export function compressFast(
       let seq = 0;
       do {
         seq = forwardSeq;
-        const h = Math.imul(seq, 0x9e3779b1) >>> SHIFT;
+        const h = Math.imul(seq, PRIME) >>> SHIFT;
         ip = forwardIp;
         forwardIp += step;
         step = probes++ >> SKIP_TRIGGER;
@@ -82,67 +86,66 @@ export function compressFast(
         ip--;
         ref--;
       }
-      // 3. Literal run.
+      // 3. Literal run; the token's low half is filled in once the match length is known.
       const lit = ip - anchor;
       let tokenPos = op++;
+      let token: number;
       if (lit >= 15) {
-        dst[tokenPos] = 0xf0;
+        token = 0xf0;
         op = writeLengthTail(dst, op, lit - 15);
       } else {
-        dst[tokenPos] = lit << 4;
+        token = lit << 4;
       }
       if (lit <= 32 && op + 36 <= dstLen) {
         // Word copy; up to 3 bytes past the run are written and later overwritten.
         for (let i = 0; i < lit; i += 4) dv.setInt32(op + i, sv.getInt32(anchor + i, true), true);
-        op += lit;
       } else {
         dst.set(src.subarray(anchor, ip), op);
-        op += lit;
       }
+      op += lit;
       // 4. Matches, possibly several in a row with no literals between them.
       for (;;) {
-        const offset = ip - ref;
-        dst[op++] = offset;
-        dst[op++] = offset >>> 8;
+        dv.setUint16(op, ip - ref, true);
+        op += 2;
+        // The first 4 bytes are known to match. Compare a word at a time; the lowest differing
+        // bit of the XOR locates the first differing byte.
         let mp = ip + 4;
         let rp = ref + 4;
-        // Compare 4 bytes at a time; the lowest differing bit locates the first differing byte.
-        for (;;) {
-          if (mp >= matchLimit - 3) {
-            while (mp < matchLimit && src[mp] === src[rp]) {
-              mp++;
-              rp++;
-            }
-            break;
-          }
-          const diff = sv.getInt32(mp, true) ^ sv.getInt32(rp, true);
-          if (diff !== 0) {
-            mp += (31 - Math.clz32(diff & -diff)) >> 3;
-            break;
-          }
+        let diff = 0;
+        while (mp < wordLimit) {
+          diff = sv.getInt32(mp, true) ^ sv.getInt32(rp, true);
+          if (diff !== 0) break;
           mp += 4;
           rp += 4;
         }
+        if (diff !== 0) {
+          mp += (31 - Math.clz32(diff & -diff)) >> 3;
+        } else {
+          while (mp < matchLimit && src[mp] === src[rp]) {
+            mp++;
+            rp++;
+          }
+        }
         const ml = mp - ip - 4;
         if (ml >= 15) {
-          dst[tokenPos] += 15;
+          dst[tokenPos] = token | 15;
           op = writeLengthTail(dst, op, ml - 15);
         } else {
-          dst[tokenPos] += ml;
+          dst[tokenPos] = token | ml;
         }
         ip = mp;
         anchor = ip;
         if (ip > mfLimit) break outer;
-        table[Math.imul(sv.getInt32(ip - 2, true), 0x9e3779b1) >>> SHIFT] = ip - 2 + base;
-        const h = Math.imul(sv.getInt32(ip, true), 0x9e3779b1) >>> SHIFT;
+        // As the reference: index a position inside the match, then try the next position
+        // right away (repetitive data often continues with another match).
+        table[Math.imul(sv.getInt32(ip - 2, true), PRIME) >>> SHIFT] = ip - 2 + base;
+        seq = sv.getInt32(ip, true);
+        const h = Math.imul(seq, PRIME) >>> SHIFT;
         ref = table[h] - base;
         table[h] = ip + base;
-        if (
-          ref >= windowLow && ip - ref <= MAX_DISTANCE &&
-          sv.getInt32(ref, true) === sv.getInt32(ip, true)
-        ) {
+        if (ref >= windowLow && ip - ref <= MAX_DISTANCE && sv.getInt32(ref, true) === seq) {
           tokenPos = op++;
-          dst[tokenPos] = 0;
+          token = 0;
           continue;
         }
         break;

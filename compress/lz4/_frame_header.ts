@@ -83,6 +83,12 @@ export function frameSettings(options: Lz4CompressOptions): FrameSettings {
 }
 
 /**
+ * Header checksums of the 2-byte descriptors, -1 until first computed. Indexed by FLG bits
+ * 2..5 (the only ones that vary here) and the block size code.
+ */
+const headerChecksums = new Int16Array(64).fill(-1);
+
+/**
  * Writes magic and frame descriptor at `op`; returns the next position. `contentSize` is
  * written when not undefined.
  */
@@ -100,12 +106,23 @@ export function writeFrameHeader(
   if (contentSize !== undefined) flg |= FLG_CONTENT_SIZE;
   if (s.contentChecksum) flg |= FLG_CONTENT_CHECKSUM;
   dst[op++] = flg;
-  dst[op++] = (4 + BLOCK_SIZES.indexOf(s.blockSize)) << 4;
+  const sizeCode = BLOCK_SIZES.indexOf(s.blockSize);
+  dst[op++] = (4 + sizeCode) << 4;
   if (contentSize !== undefined) {
     op = writeU32(dst, op, contentSize >>> 0);
     op = writeU32(dst, op, Math.floor(contentSize / 4294967296));
   }
-  dst[op] = (xxhash32(dst.subarray(descStart, op)) >>> 8) & 0xff;
+  let hc: number;
+  if (contentSize === undefined) {
+    // Without a content size the descriptor is FLG and BD only: few distinct values, so their
+    // checksums are remembered (a small one-shot frame then costs no hashing of its header).
+    const key = (((flg >>> 2) & 15) << 2) | sizeCode;
+    hc = headerChecksums[key];
+    if (hc < 0) hc = headerChecksums[key] = (xxhash32(dst.subarray(descStart, op)) >>> 8) & 0xff;
+  } else {
+    hc = (xxhash32(dst.subarray(descStart, op)) >>> 8) & 0xff;
+  }
+  dst[op] = hc;
   return op + 1;
 }
 

@@ -97,9 +97,14 @@ export function encodeBlockInto(
   return compressFast(src, start, end, windowLow, dst, op, state.fast, base, plan.acceleration);
 }
 
-/** Output buffer reused by small one-shot calls; results are copied out of it. */
+/** Output buffer reused by one-shot calls; results are copied out of it. */
 let scratch = new Uint8Array(0);
-const SCRATCH_MAX = 1 << 20;
+/**
+ * The scratch grows up to the worst case of one default-sized (4 MiB) frame block plus framing,
+ * so common payloads (up to a few MiB) cost one exact-size allocation, the result, instead of
+ * a zeroed worst-case buffer and a copy. Larger calls get a buffer of their own.
+ */
+const SCRATCH_MAX = (1 << 22) + Math.floor((1 << 22) / 255) + 64;
 
 /** Returns a buffer of at least `n` bytes: the shared scratch when small enough. */
 export function outputBuffer(n: number): Uint8Array {

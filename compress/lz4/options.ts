@@ -64,6 +64,9 @@ export interface LevelPlan {
   depth: number;
 }
 
+/** The plan of levels 0..2 (the default), shared so one-shot calls allocate nothing for it. */
+const FAST_DEFAULT: LevelPlan = { hc: false, acceleration: 1, depth: 0 };
+
 /**
  * Maps an `lz4`-tool level onto an encoder plan.
  * @throws {CompressError} `unsupported` when `level` is not a finite number
@@ -74,8 +77,8 @@ export function planLevel(level: number | undefined): LevelPlan {
     throw new CompressError("unsupported", "LZ4 level must be a finite number");
   }
   const n = Math.trunc(l);
+  if (n >= 0 && n < 3) return FAST_DEFAULT;
   if (n < 0) return { hc: false, acceleration: Math.min(-n, MAX_ACCELERATION), depth: 0 };
-  if (n < 3) return { hc: false, acceleration: 1, depth: 0 };
   const hl = Math.min(n, 12);
   return { hc: true, acceleration: 1, depth: hl >= 12 ? 8192 : 1 << (hl - 1) };
 }
