@@ -10,6 +10,7 @@ import {
   readIpcFile,
   readIpcStream,
   readIpcStreamAsync,
+  RecordBatch,
   utf8,
   writeIpcFile,
   writeIpcStream,
@@ -167,6 +168,22 @@ Deno.test("hostile headers: absurd lengths are limit or corrupt errors before an
   );
   assert.throws(
     () => readIpcStream(ok, { limits: { maxMetadataSize: 16 } }),
+    (e) => e instanceof ArrowError && e.code === "limit",
+  );
+  // decompression bombs: the budget covers all buffers of a message together
+  const wide = RecordBatch.fromColumns({
+    a: new Float64Array(50_000),
+    b: new Float64Array(50_000),
+    c: new Float64Array(50_000),
+  });
+  const packed = writeIpcStream(wide, { compression: "zstd" });
+  assert.ok(packed.length < 10_000);
+  assert.equal(
+    readIpcStream(packed, { limits: { maxDecompressedSize: 1_200_000 } }).batches.length,
+    1,
+  );
+  assert.throws(
+    () => readIpcStream(packed, { limits: { maxDecompressedSize: 1_000_000 } }),
     (e) => e instanceof ArrowError && e.code === "limit",
   );
 });

@@ -20,7 +20,7 @@ export interface IpcLimits {
   maxBodySize: number;
   /** Most rows in one batch (and elements in one nested column). Default 2^31 - 1. */
   maxRows: number;
-  /** Largest decompressed buffer, in bytes. Default 256 MiB. */
+  /** Most bytes decompressed for one message (all its buffers together). Default 256 MiB. */
   maxDecompressedSize: number;
   /** Deepest type nesting. Default 64. */
   maxDepth: number;

@@ -57,6 +57,7 @@ class BodyCursor {
   #codec: number | null;
   #limits: IpcLimits;
   #variadic: bigint[];
+  #decompressed = 0;
   #variadicNext = 0;
 
   constructor(rb: Table, body: Uint8Array, limits: IpcLimits) {
@@ -114,8 +115,16 @@ class BodyCursor {
     const size = new DataView(raw.buffer, raw.byteOffset, 8).getBigInt64(0, true);
     if (size === -1n) return raw.subarray(8);
     if (size < 0n) corrupt(`bad uncompressed length ${size}`);
-    if (size > BigInt(this.#limits.maxDecompressedSize)) {
-      throw new ArrowError("limit", `decompressed buffer of ${size} bytes exceeds the limit`);
+    // the limit covers the whole message, so many small bombs cannot add up
+    this.#decompressed += Number(size);
+    if (
+      size > BigInt(this.#limits.maxDecompressedSize) ||
+      this.#decompressed > this.#limits.maxDecompressedSize
+    ) {
+      throw new ArrowError(
+        "limit",
+        `decompressed buffers exceed ${this.#limits.maxDecompressedSize} bytes`,
+      );
     }
     if (size === 0n) return new Uint8Array(0);
     return decompressBuffer(this.#codec, raw.subarray(8), Number(size));
