@@ -1,0 +1,306 @@
+/**
+ * `idempotency()`: server-side `Idempotency-Key` handling (draft-ietf-httpapi-idempotency-key-header).
+ * The first POST/PATCH with a key runs and its response is stored; repeats get the stored
+ * response with `Idempotent-Replayed: true`; a duplicate while the first is in flight gets 409;
+ * a key reused with a different request gets 422.
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { HttpProblem } from "../../server/problem.ts";
+import {
+  type IdempotencyStore,
+  IdempotencyStoreError,
+  MemoryIdempotencyStore,
+  type StoredResponse,
+} from "./store.ts";
+
+/** Options; every field has a default. */
+export interface IdempotencyOptions {
+  /** Where records live; default a new `MemoryIdempotencyStore()` (per process). */
+  store?: IdempotencyStore;
+  /** How long a finished response is replayed, in ms; default 24 h. */
+  ttlMs?: number;
+  /** How long an in-flight key stays locked if never completed, in ms; default 60 s. */
+  lockMs?: number;
+  /** Methods deduplicated; default POST and PATCH. */
+  methods?: readonly string[];
+  /** Reject requests of those methods without a key (400); default false. */
+  required?: boolean;
+  /** Longest request body fingerprinted, in bytes (413 past it); default 10 MiB. */
+  maxRequestBytes?: number;
+  /** Longest response body kept for replay, in bytes; default 1 MiB (larger: see below). */
+  maxResponseBytes?: number;
+  /** Store 5xx responses too (default false: a 5xx releases the key so a retry runs again). */
+  storeServerErrors?: boolean;
+  /**
+   * Who owns the key: keys of different callers never collide. Default: the `Authorization` or
+   * `X-AVL-API-Key` header (hashed, never stored in clear), else anonymous.
+   */
+  scope?: (c: Context) => string;
+  /** Clock in ms; default `Date.now`. */
+  now?: () => number;
+}
+
+/** Header marking a replayed response. */
+export const IDEMPOTENT_REPLAYED_HEADER = "Idempotent-Replayed";
+
+const KEY_DOC = "https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/";
+const encoder = new TextEncoder();
+
+/**
+ * Parses an `Idempotency-Key` value: an sf-string (`"abc"`, RFC 9651 §3.3.3) as the draft
+ * specifies, or a bare token for lenient clients. Printable ASCII, 1..255 characters.
+ *
+ * @example
+ * ```ts
+ * import { parseIdempotencyKey } from "@avila/avx-http/middleware";
+ * console.log(parseIdempotencyKey('"8e03978e-40d5"')); // "8e03978e-40d5"
+ * console.log(parseIdempotencyKey('"unterminated')); // null
+ * ```
+ */
+export function parseIdempotencyKey(value: string): string | null {
+  const v = value.trim();
+  let key = "";
+  if (v.startsWith('"')) {
+    let i = 1;
+    let closed = false;
+    for (; i < v.length; i++) {
+      const ch = v.charCodeAt(i);
+      if (ch === 0x5c) {
+        const next = v[++i];
+        if (next !== '"' && next !== "\\") return null;
+        key += next;
+      } else if (ch === 0x22) {
+        closed = true;
+        break;
+      } else if (ch < 0x20 || ch > 0x7e) return null;
+      else key += v[i];
+    }
+    if (!closed || i !== v.length - 1) return null;
+  } else {
+    if (!/^[\x21-\x7e]+$/.test(v) || v.includes('"')) return null;
+    key = v;
+  }
+  return key.length >= 1 && key.length <= 255 ? key : null;
+}
+
+async function sha256Hex(parts: Uint8Array[]): Promise<string> {
+  let total = 0;
+  for (const p of parts) total += p.byteLength;
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.byteLength;
+  }
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  let s = "";
+  for (const b of d) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+function defaultScope(c: Context): string {
+  return c.req.header("authorization") ?? c.req.header("x-avl-api-key") ?? "";
+}
+
+function replay(stored: StoredResponse): Response {
+  const headers = new Headers();
+  for (const [k, v] of stored.headers) headers.append(k, v);
+  headers.set(IDEMPOTENT_REPLAYED_HEADER, "true");
+  if (stored.bodyOmitted) {
+    headers.delete("content-length");
+    headers.delete("content-encoding");
+    headers.set("Idempotent-Body-Omitted", "true");
+  }
+  const nullBody = stored.status === 204 || stored.status === 304 || stored.body === null;
+  return new Response(nullBody ? null : stored.body as Uint8Array<ArrayBuffer>, {
+    status: stored.status,
+    headers,
+  });
+}
+
+/** Reads up to `limit` bytes of `body`; returns them, or `null` and a stream of everything. */
+async function capture(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Uint8Array } | { bytes: null; stream: ReadableStream<Uint8Array> }> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+    if (total > limit) {
+      let i = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (i < chunks.length) {
+            controller.enqueue(chunks[i++]);
+            return;
+          }
+          const r = await reader.read();
+          if (r.done) controller.close();
+          else controller.enqueue(r.value);
+        },
+        cancel(reason) {
+          return reader.cancel(reason);
+        },
+      });
+      return { bytes: null, stream };
+    }
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return { bytes };
+}
+
+/**
+ * Idempotency-Key middleware.
+ *
+ * Behaviour per draft-ietf-httpapi-idempotency-key-header §2.6: the fingerprint is SHA-256 of
+ * method, path with query, and body; keys are scoped to the caller. Responses of 5xx (and
+ * thrown errors) release the key, so the client's retry runs the handler again: a handler must
+ * not leave committed effects behind a 5xx. Responses larger than `maxResponseBytes` are passed
+ * through and remembered without their body: a repeat gets the status and headers with an empty
+ * body and `Idempotent-Body-Omitted: true` (the effect is still never repeated). Handlers should
+ * read the body through `c.req` (`json()`, `arrayBuffer()`...), which Hono caches; this
+ * middleware has already consumed `c.req.raw`.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { idempotency } from "@avila/avx-http/middleware";
+ * let orders = 0;
+ * const app = new Hono();
+ * app.use("/orders", idempotency({ ttlMs: 3_600_000 }));
+ * app.post("/orders", async (c) => c.json({ order: ++orders, ...(await c.req.json()) }, 201));
+ * const init = { method: "POST", headers: { "idempotency-key": '"k-1"' }, body: '{"qty":2}' };
+ * await app.request("/orders", init);
+ * const again = await app.request("/orders", init);
+ * console.log(again.headers.get("idempotent-replayed"), orders); // "true" 1
+ * ```
+ */
+export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler {
+  const store = options.store ?? new MemoryIdempotencyStore();
+  const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+  const lockMs = options.lockMs ?? 60_000;
+  const methods = new Set((options.methods ?? ["POST", "PATCH"]).map((m) => m.toUpperCase()));
+  const required = options.required ?? false;
+  const maxRequest = options.maxRequestBytes ?? 10 * 1024 * 1024;
+  const maxResponse = options.maxResponseBytes ?? 1024 * 1024;
+  const storeServerErrors = options.storeServerErrors ?? false;
+  const scope = options.scope ?? defaultScope;
+  const now = options.now ?? Date.now;
+
+  return async function idempotency(c, next) {
+    const method = c.req.method;
+    if (!methods.has(method)) return next();
+    const header = c.req.header("idempotency-key");
+    if (header === undefined) {
+      if (!required) return next();
+      throw new HttpProblem(400, {
+        type: KEY_DOC,
+        title: "Idempotency-Key required",
+        detail: `${method} ${c.req.path} needs an Idempotency-Key header`,
+      });
+    }
+    const key = parseIdempotencyKey(header);
+    if (key === null) {
+      throw new HttpProblem(400, {
+        type: KEY_DOC,
+        title: "Invalid Idempotency-Key",
+        detail: "the key must be a quoted string of 1 to 255 printable ASCII characters",
+      });
+    }
+    const declared = Number(c.req.header("content-length"));
+    if (Number.isFinite(declared) && declared > maxRequest) {
+      throw new HttpProblem(413, {
+        detail: `idempotent requests are limited to ${maxRequest} bytes`,
+      });
+    }
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    if (body.byteLength > maxRequest) {
+      throw new HttpProblem(413, {
+        detail: `idempotent requests are limited to ${maxRequest} bytes`,
+      });
+    }
+    const url = new URL(c.req.url);
+    const fingerprint = await sha256Hex([
+      encoder.encode(`${method} ${url.pathname}${url.search}\n`),
+      body,
+    ]);
+    const storeKey = await sha256Hex([
+      encoder.encode(scope(c)),
+      new Uint8Array(1),
+      encoder.encode(key),
+    ]);
+
+    let begun;
+    try {
+      begun = await store.begin(storeKey, fingerprint, now(), lockMs);
+    } catch (e) {
+      if (e instanceof IdempotencyStoreError) {
+        throw new HttpProblem(503, { detail: "too many idempotent requests in flight" }, {
+          "retry-after": "1",
+        });
+      }
+      throw e;
+    }
+    if (begun.outcome === "existing") {
+      const record = begun.record;
+      if (record.fingerprint !== fingerprint) {
+        throw new HttpProblem(422, {
+          type: KEY_DOC,
+          title: "Idempotency-Key reused",
+          detail: "this key was already used with a different request",
+        });
+      }
+      if (record.state === "in_flight") {
+        throw new HttpProblem(409, {
+          type: KEY_DOC,
+          title: "Request in progress",
+          detail: "a request with this Idempotency-Key is still being processed",
+        }, { "retry-after": "1" });
+      }
+      return replay(record.response);
+    }
+
+    let completed = false;
+    try {
+      await next();
+      const res = c.res;
+      // A 5xx means the effect most likely did not happen: release so a retry runs again.
+      if (res.status >= 500 && (!storeServerErrors || c.error !== undefined)) return;
+      const headers: Array<[string, string]> = [];
+      res.headers.forEach((v, k) => {
+        if (k !== "set-cookie" && k !== "date") headers.push([k, v]);
+      });
+      for (const cookie of res.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+      let stored: StoredResponse;
+      if (res.body === null) {
+        stored = { status: res.status, headers, body: null, bodyOmitted: false };
+      } else {
+        const got = await capture(res.body, maxResponse);
+        if (got.bytes !== null) {
+          stored = { status: res.status, headers, body: got.bytes, bodyOmitted: false };
+          c.res = new Response(got.bytes as Uint8Array<ArrayBuffer>, res);
+        } else {
+          stored = { status: res.status, headers, body: null, bodyOmitted: true };
+          c.res = new Response(got.stream, res);
+        }
+      }
+      await store.complete(storeKey, fingerprint, stored, now(), ttlMs);
+      completed = true;
+    } finally {
+      if (!completed) await store.release(storeKey);
+    }
+  };
+}

@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { errorHandler } from "../../server/_errors.ts";
+import { idempotency, MemoryIdempotencyStore, parseIdempotencyKey } from "./mod.ts";
+
+function app(opts: Parameters<typeof idempotency>[0] = {}) {
+  const effects: unknown[] = [];
+  let gate: Promise<void> | undefined;
+  const h = new Hono();
+  h.onError(errorHandler(() => {}));
+  h.use(idempotency(opts));
+  h.post("/orders", async (c) => {
+    const body = await c.req.json();
+    if (gate) await gate;
+    effects.push(body);
+    return c.json({ order: effects.length, ...body }, 201, { "x-order": String(effects.length) });
+  });
+  h.patch("/fail", (c) => {
+    effects.push("fail");
+    return c.text("boom", 503);
+  });
+  h.post("/throw", () => {
+    effects.push("throw");
+    throw new Error("handler failed");
+  });
+  h.post("/big", (c) => {
+    effects.push("big");
+    return c.body(new Uint8Array(3000).fill(65), 200);
+  });
+  h.get("/orders", (c) => c.text("list"));
+  return { h, effects, setGate: (g: Promise<void> | undefined) => (gate = g) };
+}
+
+const post = (key: string | null, body: unknown, extra: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: {
+    "content-type": "application/json",
+    ...(key ? { "idempotency-key": key } : {}),
+    ...extra,
+  },
+  body: JSON.stringify(body),
+});
+
+Deno.test("parseIdempotencyKey accepts sf-strings and bare tokens, rejects the rest", () => {
+  assert.equal(parseIdempotencyKey('"abc-123"'), "abc-123");
+  assert.equal(parseIdempotencyKey('"a\\"b"'), 'a"b');
+  assert.equal(parseIdempotencyKey("bare-token"), "bare-token");
+  assert.equal(parseIdempotencyKey('""'), null);
+  assert.equal(parseIdempotencyKey('"abc'), null);
+  assert.equal(parseIdempotencyKey('"abc"x'), null);
+  assert.equal(parseIdempotencyKey('"a\\nb"'), null);
+  assert.equal(parseIdempotencyKey("two words"), null);
+  assert.equal(parseIdempotencyKey(`"${"k".repeat(256)}"`), null);
+  assert.equal(parseIdempotencyKey(`"${"k".repeat(255)}"`), "k".repeat(255));
+});
+
+Deno.test("the first request runs, repeats replay status, headers and body", async () => {
+  const { h, effects } = app();
+  const a = await h.request("/orders", post('"k1"', { qty: 2 }));
+  assert.equal(a.status, 201);
+  assert.equal(a.headers.get("idempotent-replayed"), null);
+  const aBody = await a.json();
+  const b = await h.request("/orders", post('"k1"', { qty: 2 }));
+  assert.equal(b.status, 201);
+  assert.equal(b.headers.get("idempotent-replayed"), "true");
+  assert.equal(b.headers.get("x-order"), "1");
+  assert.deepEqual(await b.json(), aBody);
+  assert.equal(effects.length, 1);
+  // without a key, and for other methods, nothing is deduplicated
+  await h.request("/orders", post(null, { qty: 2 }));
+  await h.request("/orders", post(null, { qty: 2 }));
+  assert.equal(effects.length, 3);
+  assert.equal(await (await h.request("/orders")).text(), "list");
+});
+
+Deno.test("a key reused with a different body or path gets 422 problem", async () => {
+  const { h, effects } = app();
+  await h.request("/orders", post('"k2"', { qty: 2 }));
+  const r = await h.request("/orders", post('"k2"', { qty: 3 }));
+  assert.equal(r.status, 422);
+  assert.equal(r.headers.get("content-type"), "application/problem+json");
+  assert.equal((await r.json()).title, "Idempotency-Key reused");
+  const q = await h.request("/orders?x=1", post('"k2"', { qty: 2 }));
+  assert.equal(q.status, 422);
+  assert.equal(effects.length, 1);
+});
+
+Deno.test("a concurrent duplicate gets 409 with Retry-After while the first is in flight", async () => {
+  const { h, effects, setGate } = app();
+  let open!: () => void;
+  setGate(new Promise<void>((r) => (open = r)));
+  const first = h.request("/orders", post('"k3"', { qty: 1 }));
+  await new Promise((r) => setTimeout(r, 10));
+  const dup = await h.request("/orders", post('"k3"', { qty: 1 }));
+  assert.equal(dup.status, 409);
+  assert.equal(dup.headers.get("retry-after"), "1");
+  open();
+  assert.equal((await first).status, 201);
+  const after = await h.request("/orders", post('"k3"', { qty: 1 }));
+  assert.equal(after.headers.get("idempotent-replayed"), "true");
+  assert.equal(effects.length, 1);
+});
+
+Deno.test("5xx responses and thrown errors release the key; a retry runs again", async () => {
+  const { h, effects } = app();
+  const init = { method: "PATCH", headers: { "idempotency-key": '"k4"' }, body: "x" };
+  assert.equal((await h.request("/fail", init)).status, 503);
+  assert.equal((await h.request("/fail", init)).status, 503);
+  assert.equal(effects.length, 2);
+  const t = { method: "POST", headers: { "idempotency-key": '"k5"' }, body: "x" };
+  assert.equal((await h.request("/throw", t)).status, 500);
+  assert.equal((await h.request("/throw", t)).status, 500);
+  assert.equal(effects.length, 4);
+  const stored = app({ storeServerErrors: true });
+  await stored.h.request("/fail", init);
+  const replayed = await stored.h.request("/fail", init);
+  assert.equal(replayed.headers.get("idempotent-replayed"), "true");
+  assert.equal(await replayed.text(), "boom");
+  assert.equal(stored.effects.length, 1);
+});
+
+Deno.test("bad, missing (when required) and oversized requests get problems", async () => {
+  const { h, effects } = app({ required: true, maxRequestBytes: 100 });
+  const bad = await h.request("/orders", post('"unterminated', { qty: 1 }));
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).title, "Invalid Idempotency-Key");
+  const missing = await h.request("/orders", post(null, { qty: 1 }));
+  assert.equal(missing.status, 400);
+  const big = await h.request("/orders", post('"k6"', { blob: "x".repeat(200) }));
+  assert.equal(big.status, 413);
+  assert.equal(effects.length, 0);
+});
+
+Deno.test("keys are scoped per caller and expire after the TTL (injected clock)", async () => {
+  let t = 1_000;
+  const { h, effects } = app({ ttlMs: 5_000, now: () => t });
+  await h.request("/orders", post('"same"', { q: 1 }, { "x-avl-api-key": "avl_test_aaaaaaaaaa" }));
+  const other = await h.request(
+    "/orders",
+    post('"same"', { q: 1 }, { "x-avl-api-key": "avl_test_bbbbbbbbbb" }),
+  );
+  assert.equal(other.headers.get("idempotent-replayed"), null);
+  assert.equal(effects.length, 2);
+  t += 4_999;
+  const replay = await h.request(
+    "/orders",
+    post('"same"', { q: 1 }, { "x-avl-api-key": "avl_test_aaaaaaaaaa" }),
+  );
+  assert.equal(replay.headers.get("idempotent-replayed"), "true");
+  t += 2;
+  const expired = await h.request(
+    "/orders",
+    post('"same"', { q: 1 }, { "x-avl-api-key": "avl_test_aaaaaaaaaa" }),
+  );
+  assert.equal(expired.headers.get("idempotent-replayed"), null);
+  assert.equal(effects.length, 3);
+});
+
+Deno.test("responses over maxResponseBytes pass through and replay without body", async () => {
+  const { h, effects } = app({ maxResponseBytes: 1024 });
+  const init = { method: "POST", headers: { "idempotency-key": '"k7"' }, body: "" };
+  const first = await h.request("/big", init);
+  assert.equal((await first.arrayBuffer()).byteLength, 3000);
+  const again = await h.request("/big", init);
+  assert.equal(again.status, 200);
+  assert.equal(again.headers.get("idempotent-body-omitted"), "true");
+  assert.equal((await again.arrayBuffer()).byteLength, 0);
+  assert.equal(effects.length, 1);
+});
+
+Deno.test("MemoryIdempotencyStore is bounded: evicts oldest finished, refuses when all in flight", async () => {
+  const s = new MemoryIdempotencyStore({ maxEntries: 3, maxBytes: 100 });
+  const res = (n: number) => ({
+    status: 200,
+    headers: [],
+    body: new Uint8Array(n),
+    bodyOmitted: false,
+  });
+  for (const k of ["a", "b", "c"]) {
+    assert.equal(s.begin(k, "f", 0, 1000).outcome, "started");
+    s.complete(k, "f", res(10), 0, 10_000);
+  }
+  assert.equal(s.size, 3);
+  assert.equal(s.begin("d", "f", 1, 1000).outcome, "started"); // evicts "a"
+  assert.equal(s.begin("a", "f", 1, 1000).outcome, "started");
+  assert.equal(s.size, 3);
+  // body too large for the byte budget: kept without the body
+  s.complete("d", "f", res(500), 1, 10_000);
+  const d = s.begin("d", "f", 2, 1000);
+  assert.ok(d.outcome === "existing" && d.record.state === "done" && d.record.response.bodyOmitted);
+  // fill with in-flight keys
+  const full = new MemoryIdempotencyStore({ maxEntries: 2 });
+  full.begin("x", "f", 0, 1000);
+  full.begin("y", "f", 0, 1000);
+  assert.throws(
+    () => full.begin("z", "f", 0, 1000),
+    (e) => (e as { code?: string }).code === "store_full",
+  );
+  // an expired lock frees the key
+  assert.equal(full.begin("x", "g", 1000, 1000).outcome, "started");
+  full.release("x");
+  assert.equal(full.size, 1);
+});
+
+Deno.test("a full store answers 503 problem", async () => {
+  const { h, setGate } = app({ store: new MemoryIdempotencyStore({ maxEntries: 1 }) });
+  let open!: () => void;
+  setGate(new Promise<void>((r) => (open = r)));
+  const first = h.request("/orders", post('"s1"', { q: 1 }));
+  await new Promise((r) => setTimeout(r, 10));
+  const second = await h.request("/orders", post('"s2"', { q: 1 }));
+  assert.equal(second.status, 503);
+  open();
+  assert.equal((await first).status, 201);
+});

@@ -1,0 +1,207 @@
+/**
+ * Where the idempotency middleware keeps its records: the `IdempotencyStore` interface and a
+ * bounded in-memory store with TTLs.
+ *
+ * @module
+ */
+
+/** A response kept for replay. */
+export interface StoredResponse {
+  /** HTTP status. */
+  status: number;
+  /** Header pairs in order (`set-cookie` may repeat). */
+  headers: Array<[string, string]>;
+  /** Body bytes; `null` when the body was too large to keep (`bodyOmitted`). */
+  body: Uint8Array | null;
+  /** Whether the original body was larger than the middleware keeps. */
+  bodyOmitted: boolean;
+}
+
+/** What a store holds for one key. */
+export type IdempotencyRecord =
+  | { state: "in_flight"; fingerprint: string; expiresAt: number }
+  | { state: "done"; fingerprint: string; expiresAt: number; response: StoredResponse };
+
+/** The result of {@link IdempotencyStore.begin}. */
+export type BeginResult =
+  /** The key was free: the caller now holds it and must `complete` or `release` it. */
+  | { outcome: "started" }
+  /** The key is taken: in flight, or done with a stored response. */
+  | { outcome: "existing"; record: IdempotencyRecord };
+
+/**
+ * Storage of idempotency records. `begin` must be atomic: of two concurrent calls with the same
+ * key, exactly one gets `started`. A shared store (Redis, Deno KV) lets several instances
+ * deduplicate together.
+ *
+ * @example
+ * ```ts
+ * import { type IdempotencyStore, MemoryIdempotencyStore } from "@avila/avx-http/middleware";
+ * const store: IdempotencyStore = new MemoryIdempotencyStore({ maxEntries: 1000 });
+ * console.log((await store.begin("k", "fp", 0, 60_000)).outcome); // "started"
+ * ```
+ */
+export interface IdempotencyStore {
+  /** Takes `key` for a request with `fingerprint`, or returns the record already there. */
+  begin(
+    key: string,
+    fingerprint: string,
+    nowMs: number,
+    lockMs: number,
+  ): BeginResult | Promise<BeginResult>;
+  /** Stores the finished response under `key` until `nowMs + ttlMs`. */
+  complete(
+    key: string,
+    fingerprint: string,
+    response: StoredResponse,
+    nowMs: number,
+    ttlMs: number,
+  ): void | Promise<void>;
+  /** Forgets an in-flight key (the request failed and may be tried again). */
+  release(key: string): void | Promise<void>;
+}
+
+/** Error codes of {@link IdempotencyStoreError}. */
+export type IdempotencyStoreErrorCode = "store_full";
+
+/**
+ * A store refused a new key.
+ *
+ * @example
+ * ```ts
+ * import { IdempotencyStoreError } from "@avila/avx-http/middleware";
+ * const e = new IdempotencyStoreError("store_full", "too many requests in flight");
+ * console.log(e.code); // "store_full"
+ * ```
+ */
+export class IdempotencyStoreError extends Error {
+  /** Why. */
+  readonly code: IdempotencyStoreErrorCode;
+  /**
+   * @param code why
+   * @param message human explanation
+   */
+  constructor(code: IdempotencyStoreErrorCode, message: string) {
+    super(message);
+    this.name = "IdempotencyStoreError";
+    this.code = code;
+  }
+}
+
+/** Limits of {@link MemoryIdempotencyStore}. */
+export interface MemoryIdempotencyStoreOptions {
+  /** Most keys kept; default 10000. The oldest finished ones are evicted first. */
+  maxEntries?: number;
+  /** Most stored body bytes in total; default 64 MiB. */
+  maxBytes?: number;
+}
+
+function sizeOf(r: IdempotencyRecord): number {
+  return r.state === "done" ? (r.response.body?.byteLength ?? 0) : 0;
+}
+
+/**
+ * A bounded in-process store. Records expire after their TTL; when full, the oldest finished
+ * records are evicted (in-flight ones never are: a store full of in-flight keys refuses new
+ * ones with `store_full`).
+ *
+ * @example
+ * ```ts
+ * import { MemoryIdempotencyStore } from "@avila/avx-http/middleware";
+ * const s = new MemoryIdempotencyStore();
+ * await s.begin("k", "fp", 0, 60_000);
+ * await s.complete("k", "fp", { status: 201, headers: [], body: null, bodyOmitted: false }, 0, 1000);
+ * const again = await s.begin("k", "fp", 10, 60_000);
+ * console.log(again.outcome === "existing" && again.record.state); // "done"
+ * ```
+ */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly #records = new Map<string, IdempotencyRecord>();
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
+
+  /** @param options entry and byte limits */
+  constructor(options: MemoryIdempotencyStoreOptions = {}) {
+    this.#maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 10_000));
+    this.#maxBytes = Math.max(0, options.maxBytes ?? 64 * 1024 * 1024);
+  }
+
+  /** Keys currently held (in flight or done, expired ones included until swept). */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** Stored body bytes. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  #delete(key: string): void {
+    const r = this.#records.get(key);
+    if (r === undefined) return;
+    this.#bytes -= sizeOf(r);
+    this.#records.delete(key);
+  }
+
+  #fits(entries: number, bytes: number): boolean {
+    return this.#records.size + entries <= this.#maxEntries &&
+      this.#bytes + bytes <= this.#maxBytes;
+  }
+
+  /** Evicts expired records, then the oldest finished ones, until `entries`/`bytes` fit. */
+  #makeRoom(nowMs: number, entries: number, bytes: number): boolean {
+    for (const [k, r] of this.#records) {
+      if (r.expiresAt <= nowMs) this.#delete(k);
+    }
+    if (this.#fits(entries, bytes)) return true;
+    for (const [k, r] of this.#records) {
+      if (this.#fits(entries, bytes)) break;
+      if (r.state === "done") this.#delete(k);
+    }
+    return this.#fits(entries, bytes);
+  }
+
+  begin(key: string, fingerprint: string, nowMs: number, lockMs: number): BeginResult {
+    const existing = this.#records.get(key);
+    if (existing !== undefined && existing.expiresAt > nowMs) {
+      return { outcome: "existing", record: existing };
+    }
+    if (existing !== undefined) this.#delete(key);
+    if (!this.#fits(1, 0) && !this.#makeRoom(nowMs, 1, 0)) {
+      throw new IdempotencyStoreError("store_full", "too many idempotency keys in flight");
+    }
+    this.#records.set(key, { state: "in_flight", fingerprint, expiresAt: nowMs + lockMs });
+    return { outcome: "started" };
+  }
+
+  complete(
+    key: string,
+    fingerprint: string,
+    response: StoredResponse,
+    nowMs: number,
+    ttlMs: number,
+  ): void {
+    this.#delete(key);
+    let stored = response;
+    const size = response.body?.byteLength ?? 0;
+    if (!this.#fits(1, size) && !this.#makeRoom(nowMs, 1, size)) {
+      // No room for the body: remember the outcome without it, which still prevents a repeat.
+      stored = { ...response, body: null, bodyOmitted: true };
+      if (!this.#fits(1, 0) && !this.#makeRoom(nowMs, 1, 0)) return;
+    }
+    const record: IdempotencyRecord = {
+      state: "done",
+      fingerprint,
+      expiresAt: nowMs + ttlMs,
+      response: stored,
+    };
+    this.#records.set(key, record);
+    this.#bytes += sizeOf(record);
+  }
+
+  release(key: string): void {
+    const r = this.#records.get(key);
+    if (r?.state === "in_flight") this.#records.delete(key);
+  }
+}
