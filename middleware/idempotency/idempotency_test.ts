@@ -168,7 +168,7 @@ Deno.test("responses over maxResponseBytes pass through and replay without body"
   assert.equal(effects.length, 1);
 });
 
-Deno.test("MemoryIdempotencyStore is bounded: evicts oldest finished, refuses when all in flight", async () => {
+Deno.test("MemoryIdempotencyStore is bounded: evicts oldest finished, refuses when all in flight", () => {
   const s = new MemoryIdempotencyStore({ maxEntries: 3, maxBytes: 100 });
   const res = (n: number) => ({
     status: 200,
