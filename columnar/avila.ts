@@ -13,16 +13,47 @@ import { ipcFileChunks, type IpcFileWriteOptions, writeIpcFile } from "./ipc/wri
 import { toIterable } from "./ipc/write/stream.ts";
 import type { IpcReadOptions } from "./ipc/limits.ts";
 
-/** Prefix of provenance keys in the schema metadata. */
+/**
+ * Prefix of provenance keys in the schema metadata.
+ *
+ * @example
+ * ```ts
+ * import { AVILA_PREFIX } from "@avila/avx-http/columnar";
+ * console.log(AVILA_PREFIX + "instrument"); // "avila:instrument"
+ * ```
+ */
 export const AVILA_PREFIX = "avila:";
-/** Metadata key holding the `.avila` format version. */
+/**
+ * Metadata key holding the `.avila` format version.
+ *
+ * @example
+ * ```ts
+ * import { AVILA_VERSION_KEY } from "@avila/avx-http/columnar";
+ * console.log(AVILA_VERSION_KEY); // "avila:version"
+ * ```
+ */
 export const AVILA_VERSION_KEY = "avila:version";
-/** The `.avila` format version written. */
+/**
+ * The `.avila` format version written.
+ *
+ * @example
+ * ```ts
+ * import { AVILA_VERSION } from "@avila/avx-http/columnar";
+ * console.log(AVILA_VERSION); // "1"
+ * ```
+ */
 export const AVILA_VERSION = "1";
 
 /**
  * Scientific provenance of a data set. Known fields are typed; any other key is kept as a
  * string (numbers and dates are stringified on write).
+ *
+ * @example
+ * ```ts
+ * import { type AvilaProvenance, writeAvilaFile, RecordBatch } from "@avila/avx-http/columnar";
+ * const p: AvilaProvenance = { instrument: "H1", sampleRate: 4096, run: "O3" };
+ * console.log(writeAvilaFile(RecordBatch.fromRows([{ h: 0 }]), p).length > 0); // true
+ * ```
  */
 export interface AvilaProvenance {
   /** Instrument or detector, e.g. "LIGO Hanford H1". */
@@ -37,7 +68,16 @@ export interface AvilaProvenance {
   [key: string]: string | number | Date | undefined;
 }
 
-/** What `readAvilaFile` returns. */
+/**
+ * What `readAvilaFile` returns.
+ *
+ * @example
+ * ```ts
+ * import { type AvilaFile, readAvilaFile, writeAvilaFile, RecordBatch } from "@avila/avx-http/columnar";
+ * const f: AvilaFile = readAvilaFile(writeAvilaFile(RecordBatch.fromRows([{ h: 0 }]), { observatory: "LHO" }));
+ * console.log(f.provenance.observatory); // "LHO"
+ * ```
+ */
 export interface AvilaFile extends IpcFileReadResult {
   /** Provenance decoded from the schema metadata (`avila:` keys without the prefix). */
   provenance: AvilaProvenance;

@@ -13,16 +13,45 @@ import { type MetadataInit, Schema } from "./schema.ts";
 import { type Indices, maskToIndices, takeColumn } from "./take.ts";
 import { typesEqual, typeToString } from "./types.ts";
 
-/** What `RecordBatch.fromColumns` accepts per column. */
+/**
+ * What `RecordBatch.fromColumns` accepts per column.
+ *
+ * @example
+ * ```ts
+ * import { type ColumnInput, RecordBatch } from "@avila/avx-http/columnar";
+ * const input: ColumnInput = new Float64Array([1, 2]);
+ * console.log(RecordBatch.fromColumns({ x: input }).numRows); // 2
+ * ```
+ */
 export type ColumnInput = Column | TypedArray | ArrayLike<unknown>;
 
-/** A row predicate, e.g. a compiled filter expression: returns one byte per row (1 = keep). */
+/**
+ * A row predicate, e.g. a compiled filter expression: returns one byte per row (1 = keep).
+ *
+ * @example
+ * ```ts
+ * import { type RowPredicate, RecordBatch } from "@avila/avx-http/columnar";
+ * const positive: RowPredicate = {
+ *   evaluate: (b) => Uint8Array.from(b.column<number>("x"), (v) => (v! > 0 ? 1 : 0)),
+ * };
+ * console.log(RecordBatch.fromRows([{ x: -1 }, { x: 2 }]).filter(positive).toRows()); // [ { x: 2 } ]
+ * ```
+ */
 export interface RowPredicate {
   /** Evaluates the predicate over every row of `batch`. */
   evaluate(batch: RecordBatch): Uint8Array;
 }
 
-/** Options of `fromColumns` / `fromRows`. */
+/**
+ * Options of `fromColumns` / `fromRows`.
+ *
+ * @example
+ * ```ts
+ * import { type FromOptions, RecordBatch } from "@avila/avx-http/columnar";
+ * const opts: FromOptions = { metadata: { source: "test" } };
+ * console.log(RecordBatch.fromRows([{ a: 1 }], opts).schema.metadata.get("source")); // "test"
+ * ```
+ */
 export interface FromOptions extends InferOptions {
   /** Schema metadata. */
   metadata?: MetadataInit;

@@ -21,7 +21,16 @@ import {
   Type,
 } from "./types.ts";
 
-/** Every typed array a column buffer can be. */
+/**
+ * Every typed array a column buffer can be.
+ *
+ * @example
+ * ```ts
+ * import { type TypedArray } from "@avila/avx-http/columnar";
+ * const values: TypedArray = new Float32Array(4);
+ * console.log(values.length); // 4
+ * ```
+ */
 export type TypedArray =
   | Int8Array
   | Uint8Array
@@ -35,7 +44,16 @@ export type TypedArray =
   | BigInt64Array
   | BigUint64Array;
 
-/** Identity of an extension type carried by a column (mirrors the field metadata keys). */
+/**
+ * Identity of an extension type carried by a column (mirrors the field metadata keys).
+ *
+ * @example
+ * ```ts
+ * import { type ExtensionInfo } from "@avila/avx-http/columnar";
+ * const ext: ExtensionInfo = { name: "avila.quaternion", metadata: "" };
+ * console.log(ext.name); // "avila.quaternion"
+ * ```
+ */
 export interface ExtensionInfo {
   /** `ARROW:extension:name` */
   readonly name: string;
@@ -55,6 +73,17 @@ export interface ExtensionInfo {
  * - list: `offsets` (`Int32Array`) and `children[0]`; fixed-size list: `children[0]`;
  * - struct: `children`; dictionary: `values` are the indices, `dictionary` the values column;
  * - null: nothing.
+ *
+ * @example
+ * ```ts
+ * import { type ColumnData, makeColumn, utf8 } from "@avila/avx-http/columnar";
+ * const data: ColumnData = {
+ *   type: utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
+ *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 4]),
+ *   children: [], dictionary: null,
+ * };
+ * console.log(makeColumn(data).get(1)); // "yo"
+ * ```
  */
 export interface ColumnData {
   /** The storage data type. */
@@ -79,7 +108,15 @@ export interface ColumnData {
   readonly extension?: ExtensionInfo | null;
 }
 
-/** Counts unset bits of `bitmap` in [start, end). */
+/**
+ * Counts unset bits of `bitmap` in [start, end).
+ *
+ * @example
+ * ```ts
+ * import { countNulls } from "@avila/avx-http/columnar";
+ * console.log(countNulls(new Uint8Array([0b1011]), 0, 4)); // 1
+ * ```
+ */
 export function countNulls(bitmap: Uint8Array, start: number, end: number): number {
   let valid = 0;
   let i = start;
@@ -197,7 +234,17 @@ export class Column<T = unknown> {
   }
 }
 
-/** An all-null column. */
+/**
+ * An all-null column.
+ *
+ * @example
+ * ```ts
+ * import { NullBuilder } from "@avila/avx-http/columnar";
+ * const b = new NullBuilder();
+ * b.append(null);
+ * console.log(b.finish().nullCount); // 1
+ * ```
+ */
 export class NullColumn extends Column<null> {
   /** Always null. */
   override get(_i: number): null {
@@ -213,7 +260,15 @@ export class NullColumn extends Column<null> {
   }
 }
 
-/** Booleans, bit-packed. */
+/**
+ * Booleans, bit-packed.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues } from "@avila/avx-http/columnar";
+ * console.log(columnFromValues([true, null]).get(0)); // true
+ * ```
+ */
 export class BoolColumn extends Column<boolean> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): boolean {
@@ -222,8 +277,17 @@ export class BoolColumn extends Column<boolean> {
   }
 }
 
-/** Fixed-width values readable as JS numbers straight from a typed array (int8–32,
- * uint8–32, float32/64). */
+/**
+ * Fixed-width values readable as JS numbers straight from a typed array (int8–32,
+ * uint8–32, float32/64).
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, type NumberColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues(new Int16Array([3, 4])) as NumberColumn;
+ * console.log(c.values); // Int16Array(2) [ 3, 4 ]
+ * ```
+ */
 export class NumberColumn extends Column<number> {
   #values: TypedArray | undefined;
 
@@ -253,7 +317,15 @@ export class NumberColumn extends Column<number> {
   }
 }
 
-/** 64-bit integers read as `bigint`. */
+/**
+ * 64-bit integers read as `bigint`.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues } from "@avila/avx-http/columnar";
+ * console.log(columnFromValues(new BigInt64Array([5n])).get(0)); // 5n
+ * ```
+ */
 export class BigIntColumn extends Column<bigint> {
   /** The column's elements as a zero-copy typed subarray. */
   get values(): BigInt64Array | BigUint64Array {
@@ -275,7 +347,15 @@ export class BigIntColumn extends Column<bigint> {
 const f16 = new Float32Array(1);
 const f16bits = new Uint32Array(f16.buffer);
 
-/** Converts IEEE half-precision bits to a number. */
+/**
+ * Converts IEEE half-precision bits to a number.
+ *
+ * @example
+ * ```ts
+ * import { float16ToNumber } from "@avila/avx-http/columnar";
+ * console.log(float16ToNumber(0x3c00)); // 1
+ * ```
+ */
 export function float16ToNumber(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
@@ -285,7 +365,15 @@ export function float16ToNumber(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** Converts a number to IEEE half-precision bits (round to nearest even). */
+/**
+ * Converts a number to IEEE half-precision bits (round to nearest even).
+ *
+ * @example
+ * ```ts
+ * import { numberToFloat16 } from "@avila/avx-http/columnar";
+ * console.log(numberToFloat16(-2).toString(16)); // "c000"
+ * ```
+ */
 export function numberToFloat16(v: number): number {
   f16[0] = v;
   const x = f16bits[0];
@@ -311,7 +399,15 @@ export function numberToFloat16(v: number): number {
   return sign | half;
 }
 
-/** Half-precision floats stored as `Uint16Array` bits, read as numbers. */
+/**
+ * Half-precision floats stored as `Uint16Array` bits, read as numbers.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, float16 } from "@avila/avx-http/columnar";
+ * console.log(columnFromValues([0.5], float16()).get(0)); // 0.5
+ * ```
+ */
 export class Float16Column extends Column<number> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): number {
@@ -319,7 +415,16 @@ export class Float16Column extends Column<number> {
   }
 }
 
-/** 128-bit decimals read as the unscaled `bigint` (value = unscaled / 10^scale). */
+/**
+ * 128-bit decimals read as the unscaled `bigint` (value = unscaled / 10^scale).
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, decimal128, type DecimalColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues(["3.14"], decimal128(5, 2)) as DecimalColumn;
+ * console.log(c.get(0), c.getString(0)); // 314n "3.14"
+ * ```
+ */
 export class DecimalColumn extends Column<bigint> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): bigint {
@@ -352,6 +457,13 @@ const TIMESTAMP_TO_MS = [1000, 1, 1e-3, 1e-6];
  * Dates, times, timestamps and durations. `get` returns a number: milliseconds since the epoch
  * for dates and timestamps (whatever the unit), and the stored count in the type's own unit
  * for times and durations. The raw integers stay available in `data.values`.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * const c = columnFromValues(new BigInt64Array([1_500_000n]), timestamp(TimeUnit.MICROSECOND));
+ * console.log(c.get(0)); // 1500
+ * ```
  */
 export class TemporalColumn extends Column<number> {
   #factor: number;
@@ -386,7 +498,15 @@ export class TemporalColumn extends Column<number> {
 
 const decoder = new TextDecoder("utf-8");
 
-/** Decodes UTF-8 bytes [start, end) of `bytes`; short ASCII runs avoid TextDecoder's call cost. */
+/**
+ * Decodes UTF-8 bytes [start, end) of `bytes`; short ASCII runs avoid TextDecoder's call cost.
+ *
+ * @example
+ * ```ts
+ * import { decodeUtf8 } from "@avila/avx-http/columnar";
+ * console.log(decodeUtf8(new TextEncoder().encode("xyz"), 1, 3)); // "yz"
+ * ```
+ */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   if (end - start <= 24) {
     let s = "";
@@ -400,7 +520,15 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
   return decoder.decode(bytes.subarray(start, end));
 }
 
-/** UTF-8 strings (utf8 and large utf8). */
+/**
+ * UTF-8 strings (utf8 and large utf8).
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues } from "@avila/avx-http/columnar";
+ * console.log(columnFromValues(["ψ", "ω"]).get(1)); // "ω"
+ * ```
+ */
 export class Utf8Column extends Column<string> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): string {
@@ -411,7 +539,15 @@ export class Utf8Column extends Column<string> {
   }
 }
 
-/** Variable-size bytes (binary and large binary); `get` returns a zero-copy subarray. */
+/**
+ * Variable-size bytes (binary and large binary); `get` returns a zero-copy subarray.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues } from "@avila/avx-http/columnar";
+ * console.log(columnFromValues([new Uint8Array([7])]).get(0)); // Uint8Array(1) [ 7 ]
+ * ```
+ */
 export class BinaryColumn extends Column<Uint8Array> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): Uint8Array {
@@ -422,7 +558,15 @@ export class BinaryColumn extends Column<Uint8Array> {
   }
 }
 
-/** Fixed-size bytes; `get` returns a zero-copy subarray. */
+/**
+ * Fixed-size bytes; `get` returns a zero-copy subarray.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, fixedSizeBinary } from "@avila/avx-http/columnar";
+ * console.log(columnFromValues([new Uint8Array([1, 2])], fixedSizeBinary(2)).get(0)); // Uint8Array(2) [ 1, 2 ]
+ * ```
+ */
 export class FixedSizeBinaryColumn extends Column<Uint8Array> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): Uint8Array {
@@ -432,7 +576,16 @@ export class FixedSizeBinaryColumn extends Column<Uint8Array> {
   }
 }
 
-/** Variable-size lists; `get` returns a plain array, {@link ListColumn.valuesAt} a column. */
+/**
+ * Variable-size lists; `get` returns a plain array, {@link ListColumn.valuesAt} a column.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, type ListColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([[1, 2], [3]]) as ListColumn<number>;
+ * console.log(c.get(0), c.valuesAt(1).get(0)); // [ 1, 2 ] 3
+ * ```
+ */
 export class ListColumn<T = unknown> extends Column<(T | null)[]> {
   /** The child column holding every list's elements. */
   get child(): Column<T> {
@@ -453,7 +606,16 @@ export class ListColumn<T = unknown> extends Column<(T | null)[]> {
   }
 }
 
-/** Fixed-size lists; `get` returns a plain array, {@link FixedSizeListColumn.valuesAt} a column. */
+/**
+ * Fixed-size lists; `get` returns a plain array, {@link FixedSizeListColumn.valuesAt} a column.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, fixedSizeList, float64, type FixedSizeListColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([[1, 2]], fixedSizeList(float64(), 2)) as FixedSizeListColumn<number>;
+ * console.log(c.listSize, c.get(0)); // 2 [ 1, 2 ]
+ * ```
+ */
 export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
   /** The child column holding every list's elements. */
   get child(): Column<T> {
@@ -477,7 +639,16 @@ export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
   }
 }
 
-/** Structs; `get` returns a plain object, {@link StructColumn.child} a child column. */
+/**
+ * Structs; `get` returns a plain object, {@link StructColumn.child} a child column.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, type StructColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([{ x: 1, y: "a" }]) as StructColumn;
+ * console.log(c.get(0), c.child("y")?.get(0)); // { x: 1, y: "a" } "a"
+ * ```
+ */
 export class StructColumn extends Column<Record<string, unknown>> {
   /** Child column called `name`, sliced to this column's range, or undefined. */
   child(name: string): Column | undefined {
@@ -495,7 +666,16 @@ export class StructColumn extends Column<Record<string, unknown>> {
   }
 }
 
-/** Dictionary-encoded values; `get` returns the decoded value. */
+/**
+ * Dictionary-encoded values; `get` returns the decoded value.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, dictionary, type DictionaryColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues(["H1", "L1", "H1"], dictionary()) as DictionaryColumn<string>;
+ * console.log(c.indices, c.get(2)); // Int32Array(3) [ 0, 1, 0 ] "H1"
+ * ```
+ */
 export class DictionaryColumn<T = unknown> extends Column<T> {
   /** The dictionary of distinct values. */
   get dictionary(): Column<T> {

@@ -4,7 +4,16 @@
  * @module
  */
 
-/** Why a columnar operation failed. */
+/**
+ * Why a columnar operation failed.
+ *
+ * @example
+ * ```ts
+ * import { type ArrowErrorCode } from "@avila/avx-http/columnar";
+ * const code: ArrowErrorCode = "corrupt";
+ * console.log(code); // "corrupt"
+ * ```
+ */
 export type ArrowErrorCode =
   /** The caller passed values that do not fit the schema or the API (wrong lengths, types). */
   | "invalid"

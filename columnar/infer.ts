@@ -36,7 +36,16 @@ import {
   uint8,
 } from "./types.ts";
 
-/** Options of inference. */
+/**
+ * Options of inference.
+ *
+ * @example
+ * ```ts
+ * import { type InferOptions, inferType, typeToString } from "@avila/avx-http/columnar";
+ * const opts: InferOptions = { dictionary: 0.5 };
+ * console.log(typeToString(inferType(["a", "a", "a"], opts))); // "dictionary<values=utf8, indices=int32>"
+ * ```
+ */
 export interface InferOptions {
   /**
    * Dictionary-encode string columns whose distinct count is at most this fraction of their
@@ -47,7 +56,15 @@ export interface InferOptions {
 
 const MAX_DEPTH = 64;
 
-/** The storage type of a typed array, by constructor. */
+/**
+ * The storage type of a typed array, by constructor.
+ *
+ * @example
+ * ```ts
+ * import { typedArrayType, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(typedArrayType(new Uint32Array(1)))); // "uint32"
+ * ```
+ */
 export function typedArrayType(values: TypedArray): DataType {
   if (values instanceof Float64Array) return float64();
   if (values instanceof Float32Array) return float32();

@@ -7,12 +7,37 @@
 import { ArrowError } from "./errors.ts";
 import { type DataType, typesEqual } from "./types.ts";
 
-/** Metadata as accepted by constructors: a Map or a plain object of strings. */
+/**
+ * Metadata as accepted by constructors: a Map or a plain object of strings.
+ *
+ * @example
+ * ```ts
+ * import { type MetadataInit, Schema } from "@avila/avx-http/columnar";
+ * const md: MetadataInit = { source: "LIGO" };
+ * console.log(new Schema([], md).metadata.get("source")); // "LIGO"
+ * ```
+ */
 export type MetadataInit = ReadonlyMap<string, string> | Record<string, string>;
 
-/** The canonical field metadata key naming an extension type. */
+/**
+ * The canonical field metadata key naming an extension type.
+ *
+ * @example
+ * ```ts
+ * import { EXTENSION_NAME_KEY } from "@avila/avx-http/columnar";
+ * console.log(EXTENSION_NAME_KEY); // "ARROW:extension:name"
+ * ```
+ */
 export const EXTENSION_NAME_KEY = "ARROW:extension:name";
-/** The canonical field metadata key holding an extension type's serialized parameters. */
+/**
+ * The canonical field metadata key holding an extension type's serialized parameters.
+ *
+ * @example
+ * ```ts
+ * import { EXTENSION_METADATA_KEY } from "@avila/avx-http/columnar";
+ * console.log(EXTENSION_METADATA_KEY); // "ARROW:extension:metadata"
+ * ```
+ */
 export const EXTENSION_METADATA_KEY = "ARROW:extension:metadata";
 
 function toMetadata(init: MetadataInit | undefined): ReadonlyMap<string, string> {

@@ -9,7 +9,16 @@ import type { Column, ColumnData, TypedArray } from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import { Type } from "./types.ts";
 
-/** Row indices: any integer typed array or number array. */
+/**
+ * Row indices: any integer typed array or number array.
+ *
+ * @example
+ * ```ts
+ * import { type Indices, RecordBatch } from "@avila/avx-http/columnar";
+ * const rows: Indices = [2, 0];
+ * console.log(RecordBatch.fromRows([{ a: 1 }, { a: 2 }, { a: 3 }]).take(rows).toRows()); // [ { a: 3 }, { a: 1 } ]
+ * ```
+ */
 export type Indices = Int32Array | Uint32Array | readonly number[];
 
 function rebuild(column: Column, data: ColumnData): Column {

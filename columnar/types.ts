@@ -59,7 +59,16 @@ export const Type = {
   LargeList: 21,
 } as const;
 
-/** One of the {@link Type} ids. */
+/**
+ * One of the {@link Type} ids.
+ *
+ * @example
+ * ```ts
+ * import { Type } from "@avila/avx-http/columnar";
+ * const t: Type = Type.Utf8;
+ * console.log(t); // 5
+ * ```
+ */
 export type Type = typeof Type[keyof typeof Type];
 
 /**
@@ -82,7 +91,16 @@ export const TimeUnit = {
   NANOSECOND: 3,
 } as const;
 
-/** One of the {@link TimeUnit} values. */
+/**
+ * One of the {@link TimeUnit} values.
+ *
+ * @example
+ * ```ts
+ * import { TimeUnit } from "@avila/avx-http/columnar";
+ * const u: TimeUnit = TimeUnit.MICROSECOND;
+ * console.log(u); // 2
+ * ```
+ */
 export type TimeUnit = typeof TimeUnit[keyof typeof TimeUnit];
 
 /**
@@ -103,7 +121,16 @@ export const Precision = {
   DOUBLE: 2,
 } as const;
 
-/** One of the {@link Precision} values. */
+/**
+ * One of the {@link Precision} values.
+ *
+ * @example
+ * ```ts
+ * import { Precision } from "@avila/avx-http/columnar";
+ * const p: Precision = Precision.DOUBLE;
+ * console.log(p); // 2
+ * ```
+ */
 export type Precision = typeof Precision[keyof typeof Precision];
 
 /**
@@ -122,15 +149,42 @@ export const DateUnit = {
   MILLISECOND: 1,
 } as const;
 
-/** One of the {@link DateUnit} values. */
+/**
+ * One of the {@link DateUnit} values.
+ *
+ * @example
+ * ```ts
+ * import { DateUnit } from "@avila/avx-http/columnar";
+ * const u: DateUnit = DateUnit.DAY;
+ * console.log(u); // 0
+ * ```
+ */
 export type DateUnit = typeof DateUnit[keyof typeof DateUnit];
 
-/** The null type: every value is null, no buffers. */
+/**
+ * The null type: every value is null, no buffers.
+ *
+ * @example
+ * ```ts
+ * import { type NullType, nullType } from "@avila/avx-http/columnar";
+ * const t: NullType = nullType();
+ * console.log(t.typeId); // 1
+ * ```
+ */
 export interface NullType {
   /** {@link Type.Null} */
   readonly typeId: typeof Type.Null;
 }
-/** A signed or unsigned integer. */
+/**
+ * A signed or unsigned integer.
+ *
+ * @example
+ * ```ts
+ * import { type IntType, int16 } from "@avila/avx-http/columnar";
+ * const t: IntType = int16();
+ * console.log(t.bitWidth, t.signed); // 16 true
+ * ```
+ */
 export interface IntType {
   /** {@link Type.Int} */
   readonly typeId: typeof Type.Int;
@@ -139,19 +193,46 @@ export interface IntType {
   /** Two's complement when true. */
   readonly signed: boolean;
 }
-/** An IEEE float. */
+/**
+ * An IEEE float.
+ *
+ * @example
+ * ```ts
+ * import { type FloatType, float32 } from "@avila/avx-http/columnar";
+ * const t: FloatType = float32();
+ * console.log(t.precision); // 1
+ * ```
+ */
 export interface FloatType {
   /** {@link Type.Float} */
   readonly typeId: typeof Type.Float;
   /** Half, single or double. */
   readonly precision: Precision;
 }
-/** Bit-packed booleans. */
+/**
+ * Bit-packed booleans.
+ *
+ * @example
+ * ```ts
+ * import { type BoolType, bool } from "@avila/avx-http/columnar";
+ * const t: BoolType = bool();
+ * console.log(t.typeId); // 6
+ * ```
+ */
 export interface BoolType {
   /** {@link Type.Bool} */
   readonly typeId: typeof Type.Bool;
 }
-/** A 128-bit decimal: unscaled two's complement integer, value = unscaled / 10^scale. */
+/**
+ * A 128-bit decimal: unscaled two's complement integer, value = unscaled / 10^scale.
+ *
+ * @example
+ * ```ts
+ * import { type DecimalType, decimal128 } from "@avila/avx-http/columnar";
+ * const t: DecimalType = decimal128(12, 3);
+ * console.log(t.scale); // 3
+ * ```
+ */
 export interface DecimalType {
   /** {@link Type.Decimal} */
   readonly typeId: typeof Type.Decimal;
@@ -162,31 +243,76 @@ export interface DecimalType {
   /** Storage width in bits, 128. */
   readonly bitWidth: 128;
 }
-/** Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets). */
+/**
+ * Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets).
+ *
+ * @example
+ * ```ts
+ * import { type Utf8Type, utf8 } from "@avila/avx-http/columnar";
+ * const t: Utf8Type = utf8();
+ * console.log(t.typeId); // 5
+ * ```
+ */
 export interface Utf8Type {
   /** {@link Type.Utf8} or {@link Type.LargeUtf8} */
   readonly typeId: typeof Type.Utf8 | typeof Type.LargeUtf8;
 }
-/** Variable-size bytes (int32 offsets) or large binary (int64 offsets). */
+/**
+ * Variable-size bytes (int32 offsets) or large binary (int64 offsets).
+ *
+ * @example
+ * ```ts
+ * import { type BinaryType, binary } from "@avila/avx-http/columnar";
+ * const t: BinaryType = binary();
+ * console.log(t.typeId); // 4
+ * ```
+ */
 export interface BinaryType {
   /** {@link Type.Binary} or {@link Type.LargeBinary} */
   readonly typeId: typeof Type.Binary | typeof Type.LargeBinary;
 }
-/** Fixed-size bytes. */
+/**
+ * Fixed-size bytes.
+ *
+ * @example
+ * ```ts
+ * import { type FixedSizeBinaryType, fixedSizeBinary } from "@avila/avx-http/columnar";
+ * const t: FixedSizeBinaryType = fixedSizeBinary(16);
+ * console.log(t.byteWidth); // 16
+ * ```
+ */
 export interface FixedSizeBinaryType {
   /** {@link Type.FixedSizeBinary} */
   readonly typeId: typeof Type.FixedSizeBinary;
   /** Bytes per value. */
   readonly byteWidth: number;
 }
-/** A calendar date. */
+/**
+ * A calendar date.
+ *
+ * @example
+ * ```ts
+ * import { type DateType, date64 } from "@avila/avx-http/columnar";
+ * const t: DateType = date64();
+ * console.log(t.unit); // 1
+ * ```
+ */
 export interface DateType {
   /** {@link Type.Date} */
   readonly typeId: typeof Type.Date;
   /** DAY (date32) or MILLISECOND (date64). */
   readonly unit: DateUnit;
 }
-/** Time of day: 32-bit for seconds/milliseconds, 64-bit for micro/nanoseconds. */
+/**
+ * Time of day: 32-bit for seconds/milliseconds, 64-bit for micro/nanoseconds.
+ *
+ * @example
+ * ```ts
+ * import { type TimeType, time, TimeUnit } from "@avila/avx-http/columnar";
+ * const t: TimeType = time(TimeUnit.NANOSECOND);
+ * console.log(t.bitWidth); // 64
+ * ```
+ */
 export interface TimeType {
   /** {@link Type.Time} */
   readonly typeId: typeof Type.Time;
@@ -195,7 +321,16 @@ export interface TimeType {
   /** 32 or 64. */
   readonly bitWidth: 32 | 64;
 }
-/** A 64-bit instant since the UNIX epoch. */
+/**
+ * A 64-bit instant since the UNIX epoch.
+ *
+ * @example
+ * ```ts
+ * import { type TimestampType, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * const t: TimestampType = timestamp(TimeUnit.SECOND, "UTC");
+ * console.log(t.timezone); // "UTC"
+ * ```
+ */
 export interface TimestampType {
   /** {@link Type.Timestamp} */
   readonly typeId: typeof Type.Timestamp;
@@ -204,21 +339,48 @@ export interface TimestampType {
   /** IANA name or offset (`"UTC"`, `"+02:00"`), or null for a zone-less wall clock. */
   readonly timezone: string | null;
 }
-/** A 64-bit elapsed time. */
+/**
+ * A 64-bit elapsed time.
+ *
+ * @example
+ * ```ts
+ * import { type DurationType, duration } from "@avila/avx-http/columnar";
+ * const t: DurationType = duration();
+ * console.log(t.unit); // 1
+ * ```
+ */
 export interface DurationType {
   /** {@link Type.Duration} */
   readonly typeId: typeof Type.Duration;
   /** Unit of the stored integers. */
   readonly unit: TimeUnit;
 }
-/** A variable-size list with int32 (list) or int64 (large list) offsets. */
+/**
+ * A variable-size list with int32 (list) or int64 (large list) offsets.
+ *
+ * @example
+ * ```ts
+ * import { type ListType, list, float64 } from "@avila/avx-http/columnar";
+ * const t: ListType = list(float64());
+ * console.log(t.child.name); // "item"
+ * ```
+ */
 export interface ListType {
   /** {@link Type.List} or {@link Type.LargeList} */
   readonly typeId: typeof Type.List | typeof Type.LargeList;
   /** The element field (conventionally named "item"). */
   readonly child: Field;
 }
-/** A fixed-size list. */
+/**
+ * A fixed-size list.
+ *
+ * @example
+ * ```ts
+ * import { type FixedSizeListType, fixedSizeList, float64 } from "@avila/avx-http/columnar";
+ * const t: FixedSizeListType = fixedSizeList(float64(), 4);
+ * console.log(t.listSize); // 4
+ * ```
+ */
 export interface FixedSizeListType {
   /** {@link Type.FixedSizeList} */
   readonly typeId: typeof Type.FixedSizeList;
@@ -227,14 +389,32 @@ export interface FixedSizeListType {
   /** Elements per list. */
   readonly listSize: number;
 }
-/** Named child columns of equal length. */
+/**
+ * Named child columns of equal length.
+ *
+ * @example
+ * ```ts
+ * import { type StructType, struct, int32 } from "@avila/avx-http/columnar";
+ * const t: StructType = struct({ a: int32() });
+ * console.log(t.children[0].name); // "a"
+ * ```
+ */
 export interface StructType {
   /** {@link Type.Struct} */
   readonly typeId: typeof Type.Struct;
   /** Child fields in order. */
   readonly children: readonly Field[];
 }
-/** Dictionary-encoded values: integer indices into a dictionary column sent once. */
+/**
+ * Dictionary-encoded values: integer indices into a dictionary column sent once.
+ *
+ * @example
+ * ```ts
+ * import { type DictionaryType, dictionary } from "@avila/avx-http/columnar";
+ * const t: DictionaryType = dictionary();
+ * console.log(t.dictionary.typeId); // 5
+ * ```
+ */
 export interface DictionaryType {
   /** {@link Type.Dictionary} */
   readonly typeId: typeof Type.Dictionary;
@@ -248,7 +428,16 @@ export interface DictionaryType {
   readonly ordered: boolean;
 }
 
-/** Every data type this module reads and writes. */
+/**
+ * Every data type this module reads and writes.
+ *
+ * @example
+ * ```ts
+ * import { type DataType, float64, typeToString } from "@avila/avx-http/columnar";
+ * const t: DataType = float64();
+ * console.log(typeToString(t)); // "float64"
+ * ```
+ */
 export type DataType =
   | NullType
   | IntType

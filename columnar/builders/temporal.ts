@@ -19,7 +19,16 @@ import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
 const MS_PER_DAY = 86_400_000;
 const MS_PER_UNIT = [1000, 1, 1e-3, 1e-6];
 
-/** A temporal type. */
+/**
+ * A temporal type.
+ *
+ * @example
+ * ```ts
+ * import { type TemporalType, date32 } from "@avila/avx-http/columnar";
+ * const t: TemporalType = date32();
+ * console.log(t.typeId); // 8
+ * ```
+ */
 export type TemporalType = DateType | TimeType | TimestampType | DurationType;
 
 /**

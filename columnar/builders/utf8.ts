@@ -11,7 +11,15 @@ import { type Builder, describe, grow, MAX_BUILDER_LENGTH, ValidityBuilder } fro
 
 const encoder = new TextEncoder();
 
-/** Number of UTF-8 bytes `TextEncoder` produces for `s` (lone surrogates become U+FFFD). */
+/**
+ * Number of UTF-8 bytes `TextEncoder` produces for `s` (lone surrogates become U+FFFD).
+ *
+ * @example
+ * ```ts
+ * import { utf8Length } from "@avila/avx-http/columnar";
+ * console.log(utf8Length("é𝄞")); // 6
+ * ```
+ */
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {

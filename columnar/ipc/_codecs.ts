@@ -11,7 +11,16 @@ import { Algorithm, CompressError, compressSync, decompressSync } from "../../co
 import { compressFrame, decompressFrame } from "../../compress/lz4/mod.ts";
 import { ArrowError } from "../errors.ts";
 
-/** Codec names accepted by the writers. */
+/**
+ * Codec names accepted by the writers.
+ *
+ * @example
+ * ```ts
+ * import { type IpcCompression, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const compression: IpcCompression = "lz4";
+ * console.log(writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), { compression }).length > 0); // true
+ * ```
+ */
 export type IpcCompression = "lz4" | "zstd";
 
 /** `CompressionType` values of Message.fbs. */

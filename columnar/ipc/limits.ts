@@ -32,7 +32,15 @@ export interface IpcLimits {
   maxBatches: number;
 }
 
-/** Default reader limits. */
+/**
+ * Default reader limits.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_IPC_LIMITS } from "@avila/avx-http/columnar";
+ * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
+ * ```
+ */
 export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
   maxMetadataSize: 16 * 1024 * 1024,
   maxBodySize: 2 * 1024 * 1024 * 1024,
@@ -44,7 +52,17 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
   maxBatches: 1_000_000,
 });
 
-/** Options of every IPC reader. */
+/**
+ * Options of every IPC reader.
+ *
+ * @example
+ * ```ts
+ * import { type IpcReadOptions, readIpcStream, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const opts: IpcReadOptions = { limits: { maxRows: 1_000_000 } };
+ * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]));
+ * console.log(readIpcStream(bytes, opts).batches.length); // 1
+ * ```
+ */
 export interface IpcReadOptions {
   /** Overrides of {@link DEFAULT_IPC_LIMITS}. */
   limits?: Partial<IpcLimits>;

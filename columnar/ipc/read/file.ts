@@ -15,7 +15,16 @@ import { readMessageAt } from "./message.ts";
 import { decodeMetadata, newBudget } from "./schema.ts";
 import { IpcDecoder, type IpcReadResult } from "./stream.ts";
 
-/** What `readIpcFile` returns: schema, batches and the footer's custom metadata. */
+/**
+ * What `readIpcFile` returns: schema, batches and the footer's custom metadata.
+ *
+ * @example
+ * ```ts
+ * import { type IpcFileReadResult, readIpcFile, writeIpcFile, RecordBatch } from "@avila/avx-http/columnar";
+ * const r: IpcFileReadResult = readIpcFile(writeIpcFile(RecordBatch.fromRows([{ a: 1 }])));
+ * console.log(r.footerMetadata.size); // 0
+ * ```
+ */
 export interface IpcFileReadResult extends IpcReadResult {
   /** Footer custom metadata (empty when absent). */
   footerMetadata: Map<string, string>;

@@ -18,7 +18,16 @@ import { parseMessage, readMessageAt, readPrefix } from "./message.ts";
 import { decodeDictionaryValues, decodeRecordBatch, type DictionaryMap } from "./record_batch.ts";
 import { decodeSchema, newBudget } from "./schema.ts";
 
-/** What the one-shot readers return: the schema and every batch. */
+/**
+ * What the one-shot readers return: the schema and every batch.
+ *
+ * @example
+ * ```ts
+ * import { type IpcReadResult, readIpcStream, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const r: IpcReadResult = readIpcStream(writeIpcStream(RecordBatch.fromRows([{ a: 1 }])));
+ * console.log(r.schema.names, r.batches.length); // [ "a" ] 1
+ * ```
+ */
 export interface IpcReadResult {
   /** The stream's or file's schema (with its metadata). */
   schema: Schema;
@@ -254,6 +263,13 @@ async function* chunksOf(
 /**
  * An incremental IPC stream reader: iterate it for batches as they arrive; `schema` resolves
  * once the schema message has been read.
+ *
+ * @example
+ * ```ts
+ * import { IpcStreamReader, ipcReadableStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const reader = new IpcStreamReader(ipcReadableStream(RecordBatch.fromRows([{ a: 1 }])));
+ * for await (const batch of reader) console.log(batch.numRows); // 1
+ * ```
  */
 export class IpcStreamReader implements AsyncIterable<RecordBatch> {
   /** Resolves with the schema (rejects if the stream fails before it). */

@@ -20,7 +20,17 @@ import {
 } from "./stream.ts";
 import { DictionaryIds, encodeMetadata, encodeSchema } from "./schema.ts";
 
-/** Options of the file writer. */
+/**
+ * Options of the file writer.
+ *
+ * @example
+ * ```ts
+ * import { type IpcFileWriteOptions, writeIpcFile, readIpcFile, RecordBatch } from "@avila/avx-http/columnar";
+ * const opts: IpcFileWriteOptions = { footerMetadata: new Map([["k", "v"]]) };
+ * const file = writeIpcFile(RecordBatch.fromRows([{ a: 1 }]), opts);
+ * console.log(readIpcFile(file).footerMetadata.get("k")); // "v"
+ * ```
+ */
 export interface IpcFileWriteOptions extends IpcWriteOptions {
   /** Footer custom metadata. */
   footerMetadata?: ReadonlyMap<string, string>;

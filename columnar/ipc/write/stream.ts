@@ -19,7 +19,16 @@ import { type EncodedMessage, endOfStream, frameMessage } from "./message.ts";
 import { encodeDictionaryBatch, type EncodeOptions, encodeRecordBatch } from "./record_batch.ts";
 import { DictionaryIds, encodeSchema } from "./schema.ts";
 
-/** Options of the IPC writers. */
+/**
+ * Options of the IPC writers.
+ *
+ * @example
+ * ```ts
+ * import { type IpcWriteOptions, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * const opts: IpcWriteOptions = { compression: "zstd", compressionLevel: 3 };
+ * console.log(writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), opts).length > 0); // true
+ * ```
+ */
 export interface IpcWriteOptions {
   /** Body compression: "lz4" (LZ4_FRAME) or "zstd". Default: none. */
   compression?: IpcCompression;
