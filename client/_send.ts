@@ -313,6 +313,8 @@ export async function send(
   for (let n = 0; n < allowedAttempts; n++) {
     const endpoint = pickEndpoint();
     if (endpoint === null) {
+      // Nothing left to fail over to: report the last attempt's outcome if there was one.
+      if (last !== undefined) break;
       stats.failures++;
       throw new ClientError("circuit_open", "every endpoint's circuit breaker is open", {
         method,

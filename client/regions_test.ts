@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { Route, Server } from "../server/mod.ts";
+import { listenLocal } from "../server/_test_util.ts";
+import { CircuitBreaker, Client, ClientError, RegionRouter } from "./mod.ts";
+import { delay, recordingSleep, resettingServer } from "./_test_servers.ts";
+
+Deno.test("CircuitBreaker: closed → open after the threshold → half-open single probe → closed/open", () => {
+  let t = 0;
+  const b = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, now: () => t });
+  assert.equal(b.state, "closed");
+  b.failure();
+  b.failure();
+  b.success(); // a success resets the count
+  b.failure();
+  b.failure();
+  assert.equal(b.state, "closed");
+  b.failure();
+  assert.equal(b.state, "open");
+  assert.equal(b.tryAcquire(), false);
+  t = 999;
+  assert.equal(b.allows(), false);
+  t = 1000;
+  assert.equal(b.state, "half-open");
+  assert.equal(b.tryAcquire(), true);
+  assert.equal(b.tryAcquire(), false, "only one probe");
+  b.failure();
+  assert.equal(b.state, "open");
+  t = 2000;
+  assert.equal(b.tryAcquire(), true);
+  b.release(); // probe said nothing: the next request may probe
+  assert.equal(b.tryAcquire(), true);
+  b.success();
+  assert.equal(b.state, "closed");
+});
+
+Deno.test("RegionRouter: preferred first, then lowest EWMA; open breakers and tried endpoints skipped", () => {
+  let t = 0;
+  const r = new RegionRouter([
+    { region: "a", url: "http://a.example" },
+    { region: "b", url: "http://b.example/api" },
+    { region: "c", url: "http://c.example" },
+  ], { alpha: 0.5, breaker: { failureThreshold: 1, openMs: 100, now: () => t } });
+  const [a, b, c] = r.endpoints;
+  assert.equal(b.url.href, "http://b.example/api/");
+  assert.equal(r.pick(), a, "unmeasured: list order");
+  r.observe(a, 100);
+  r.observe(b, 20);
+  r.observe(c, 50);
+  assert.equal(r.pick(), b);
+  r.observe(b, 200); // 20 → 110
+  assert.equal(b.ewmaMs, 110);
+  assert.equal(r.pick(), c);
+  assert.equal(r.pick(new Set([c])), a);
+  c.breaker.failure();
+  assert.equal(r.pick(), a);
+  a.breaker.failure();
+  b.breaker.failure();
+  assert.equal(r.pick(), undefined);
+  t = 100;
+  assert.ok(r.pick() !== undefined, "half-open endpoints are usable again");
+  const pref = new RegionRouter([{ region: "a", url: "http://a" }, {
+    region: "b",
+    url: "http://b",
+  }], {
+    preferred: "b",
+  });
+  pref.observe(pref.endpoints[0], 1);
+  pref.observe(pref.endpoints[1], 500);
+  assert.equal(pref.pick()?.region, "b");
+  assert.throws(() => new RegionRouter([]));
+  assert.throws(() => new RegionRouter([{ region: "x", url: "file:///etc/passwd" }]));
+});
+
+function regionApp(name: string, behaviour: { fail?: boolean; slowMs?: number } = {}) {
+  let hits = 0;
+  let aborted = 0;
+  const app = new Server({ openapi: false }).route(
+    "/api/where",
+    Route.get(async (c) => {
+      hits++;
+      if (behaviour.slowMs) {
+        const signal = c.req.raw.signal;
+        signal.addEventListener("abort", () => aborted++, { once: true });
+        await delay(behaviour.slowMs, signal);
+      }
+      if (behaviour.fail) return c.text("down", 503);
+      return c.json({ region: name });
+    }),
+  ).build();
+  return { app, hits: () => hits, aborted: () => aborted };
+}
+
+Deno.test("fails over to the next region on network errors and 5xx; open breakers are skipped", async () => {
+  await using dead = resettingServer();
+  const sick = regionApp("us-east-1", { fail: true });
+  const good = regionApp("eu-west-1");
+  await using sickSrv = listenLocal(sick.app);
+  await using goodSrv = listenLocal(good.app);
+  const rec = recordingSleep();
+  const client = Client.builder().endpoints([
+    { region: "br-saopaulo-1", url: dead.url },
+    { region: "us-east-1", url: sickSrv.url },
+    { region: "eu-west-1", url: goodSrv.url },
+  ]).region("br-saopaulo-1").retry({ attempts: 3, baseMs: 1 }).sleep(rec.sleep)
+    .breaker({ failureThreshold: 2, openMs: 60_000 }).build();
+  const first = await client.get("/api/where").send();
+  assert.deepEqual(await first.json(), { region: "eu-west-1" });
+  assert.equal(first.metrics.region, "eu-west-1");
+  assert.equal(first.metrics.attempts, 3);
+  const [sp, va, eu] = client.router!.endpoints;
+  assert.deepEqual([sp.breaker.failures, va.breaker.failures, eu.breaker.failures], [1, 1, 0]);
+  // One more failure opens the preferred region's breaker; from then on it is skipped.
+  sp.breaker.failure();
+  assert.equal(sp.breaker.state, "open");
+  va.breaker.failure();
+  const next = await client.get("/api/where").send();
+  assert.deepEqual(await next.json(), { region: "eu-west-1" });
+  assert.equal(next.metrics.attempts, 1);
+  assert.equal(dead.accepted(), 1);
+  assert.equal(sick.hits(), 1);
+});
+
+Deno.test("every breaker open: circuit_open without sending", async () => {
+  await using dead = resettingServer();
+  let t = 0;
+  const client = Client.builder().baseUrl(dead.url).retry({ attempts: 2, baseMs: 1 })
+    .breaker({ failureThreshold: 2, openMs: 1000 }).clock(() => t).build();
+  await assert.rejects(
+    client.get("/x").send(),
+    (e) => e instanceof ClientError && e.code === "network",
+  );
+  await assert.rejects(
+    client.get("/x").send(),
+    (e) => e instanceof ClientError && e.code === "circuit_open",
+  );
+  assert.equal(dead.accepted(), 2);
+  t = 1000; // half-open: one probe goes out
+  await assert.rejects(
+    client.get("/x").send(),
+    (e) => e instanceof ClientError && e.code === "network",
+  );
+  assert.equal(dead.accepted(), 3);
+});
+
+Deno.test("EWMA latency steers requests to the faster region when none is preferred", async () => {
+  const slow = regionApp("slow", { slowMs: 60 });
+  const fast = regionApp("fast");
+  await using slowSrv = listenLocal(slow.app);
+  await using fastSrv = listenLocal(fast.app);
+  const client = Client.builder().endpoints([
+    { region: "slow", url: slowSrv.url },
+    { region: "fast", url: fastSrv.url },
+  ]).build();
+  const first = await client.get("/api/where").send();
+  assert.equal(first.metrics.region, "slow"); // unmeasured: list order
+  await first.bytes();
+  for (let i = 0; i < 5; i++) {
+    const r = await client.get("/api/where").send();
+    assert.equal(r.metrics.region, "fast");
+    await r.bytes();
+  }
+  const [s, f] = client.router!.endpoints;
+  assert.ok(s.ewmaMs! > f.ewmaMs!);
+});
+
+Deno.test("hedged GET: a slow primary is raced by another region, the loser is aborted", async () => {
+  const slow = regionApp("primary", { slowMs: 1500 });
+  const fast = regionApp("secondary");
+  await using slowSrv = listenLocal(slow.app);
+  await using fastSrv = listenLocal(fast.app);
+  const client = Client.builder().endpoints([
+    { region: "primary", url: slowSrv.url },
+    { region: "secondary", url: fastSrv.url },
+  ]).region("primary").hedge(40).build();
+  const res = await client.get("/api/where").send();
+  assert.deepEqual(await res.json(), { region: "secondary" });
+  assert.equal(res.metrics.hedges, 1);
+  assert.equal(res.metrics.attempts, 2);
+  assert.equal(res.metrics.region, "secondary");
+  await delay(50);
+  assert.equal(slow.aborted(), 1, "the losing attempt was aborted");
+  assert.equal(client.stats().hedges, 1);
+  // an answer before the hedge delay means no hedge
+  const quick = await client.get("/api/where").hedge(5000).send();
+  await quick.bytes();
+  assert.equal(quick.metrics.hedges, 0);
+});
