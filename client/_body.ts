@@ -2,7 +2,7 @@
 // buffered up to a limit when retries are on, and compression above a threshold.
 
 import { Algorithm, compress, Compressor } from "../compress/mod.ts";
-import type { BodyInput, RequestCoding } from "./_config.ts";
+import type { BodyInput, RequestCoding } from "./body.ts";
 
 /** A body ready to send, possibly more than once. */
 export type PreparedBody =

@@ -1,12 +1,10 @@
 // The resolved settings a built Client runs with, and the per-request spec the builder fills.
 
+import type { BodyInput, RequestCoding } from "./body.ts";
 import type { BreakerOptions, CircuitBreaker } from "./breaker.ts";
 import type { ClientHooks } from "./hooks.ts";
 import type { ClientStats } from "./metrics.ts";
 import type { RegionRouter } from "./regions.ts";
-
-/** How request bodies are compressed. */
-export type RequestCoding = "zstd" | "gzip";
 
 export interface ClientConfig {
   router: RegionRouter | undefined;
@@ -41,17 +39,6 @@ export interface ClientState {
   /** Breakers of origins outside the router's endpoints. */
   breakers: Map<string, CircuitBreaker>;
 }
-
-/** A request body as the builder accepts it. */
-export type BodyInput =
-  | string
-  | Uint8Array
-  | ArrayBuffer
-  | ArrayBufferView
-  | Blob
-  | URLSearchParams
-  | FormData
-  | ReadableStream<Uint8Array>;
 
 /** What one logical request asks for. */
 export interface RequestSpec {

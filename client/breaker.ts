@@ -43,7 +43,11 @@ export class CircuitBreaker {
   #openedAt = 0;
   #probing = false;
 
-  /** @param options threshold, open time and clock */
+  /**
+   * Creates a closed breaker.
+   *
+   * @param options threshold, open time and clock
+   */
   constructor(options: BreakerOptions = {}) {
     this.#threshold = Math.max(1, Math.floor(options.failureThreshold ?? 5));
     this.#openMs = Math.max(0, options.openMs ?? 30_000);

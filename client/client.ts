@@ -8,13 +8,8 @@
 
 import { send } from "./_send.ts";
 import { acceptEncodingValue } from "./_coding.ts";
-import {
-  type BodyInput,
-  type ClientConfig,
-  type ClientState,
-  defaultSleep,
-  type RequestCoding,
-} from "./_config.ts";
+import { type ClientConfig, type ClientState, defaultSleep } from "./_config.ts";
+import type { BodyInput, RequestCoding } from "./body.ts";
 import type { BreakerOptions } from "./breaker.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientHooks } from "./hooks.ts";
@@ -301,7 +296,11 @@ export class Client {
   readonly #state: ClientState = { stats: emptyStats(), breakers: new Map() };
   readonly #send = (spec: Parameters<typeof send>[2]) => send(this.#config, this.#state, spec);
 
-  /** Prefer {@link Client.builder}. */
+  /**
+   * Prefer {@link Client.builder}.
+   *
+   * @param config resolved settings (internal shape)
+   */
   constructor(config: ClientConfig) {
     this.#config = config;
   }

@@ -83,6 +83,8 @@ export class ClientError extends Error {
   readonly url?: string;
 
   /**
+   * Creates a client error.
+   *
    * @param code machine-readable kind
    * @param message human explanation
    * @param init status, problem, attempts, cause

@@ -70,6 +70,8 @@ export class RegionRouter {
   readonly #unmeasured: number;
 
   /**
+   * Creates a router over the endpoints, in order.
+   *
    * @param endpoints at least one endpoint
    * @param options preferred region, EWMA weight, breaker settings
    * @throws {TypeError} for an empty list, a bad URL or an unknown preferred region

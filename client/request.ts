@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { BodyInput, RequestSpec } from "./_config.ts";
+import type { RequestSpec } from "./_config.ts";
+import type { BodyInput } from "./body.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientResponse } from "./response.ts";
 

@@ -106,6 +106,8 @@ export class ClientResponse {
   #finished = false;
 
   /**
+   * Wraps the final attempt's response (the client does this).
+   *
    * @param raw the fetch response of the final attempt
    * @param ctx request facts and limits
    * @param metrics cost so far

@@ -78,6 +78,8 @@ export class IdempotencyStoreError extends Error {
   /** Why. */
   readonly code: IdempotencyStoreErrorCode;
   /**
+   * Creates a store error.
+   *
    * @param code why
    * @param message human explanation
    */
@@ -121,7 +123,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #maxBytes: number;
   #bytes = 0;
 
-  /** @param options entry and byte limits */
+  /**
+   * Creates an empty store.
+   *
+   * @param options entry and byte limits
+   */
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
     this.#maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 10_000));
     this.#maxBytes = Math.max(0, options.maxBytes ?? 64 * 1024 * 1024);
