@@ -14,6 +14,7 @@
  * @module
  */
 
+export { Algorithm } from "../compress/types.ts";
 export {
   type AcceptedCoding,
   CODING_ALGORITHM,

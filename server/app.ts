@@ -41,6 +41,8 @@ export class AvxApp {
   ) => Response | Promise<Response>;
 
   /**
+   * Wraps a configured Hono app; `Server.build()` does this for you.
+   *
    * @param hono the configured Hono app
    * @param runtime its runtime
    * @param options body limit and whether to record HTTP metrics

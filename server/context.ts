@@ -26,8 +26,10 @@ export interface AvxVariables {
  * ```
  */
 export interface AvxEnv {
+  /** Platform bindings (Workers env, or Deno's connection info). */
   // deno-lint-ignore no-explicit-any
   Bindings: any;
+  /** Typed context variables. */
   Variables: AvxVariables;
 }
 

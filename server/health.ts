@@ -47,7 +47,11 @@ export class ReadinessChecks {
   /** Per-check timeout in milliseconds. */
   timeoutMs: number = 2000;
 
-  /** @param shutdown when aborted, the app reports itself not ready */
+  /**
+   * Creates an empty set of checks.
+   *
+   * @param shutdown when aborted, the app reports itself not ready
+   */
   constructor(shutdown?: AbortSignal) {
     this.#shutdown = shutdown;
   }

@@ -17,6 +17,20 @@
  * @module
  */
 
+// Types of the libraries our public signatures use, so users need no second import.
+export type { Context, Env, Handler, MiddlewareHandler } from "hono";
+export { HTTPException } from "hono/http-exception";
+export type {
+  OpenAPIHono,
+  RouteConfig,
+  RouteHandler as OpenApiRouteHandler,
+} from "@hono/zod-openapi";
+export type {
+  ArrowBody,
+  ArrowBodyContent,
+  ArrowResponseInit,
+  ReadArrowBodyOptions,
+} from "../columnar/http.ts";
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "./context.ts";
@@ -42,6 +56,8 @@ export {
   DEFAULT_LATENCY_BUCKETS,
   Gauge,
   Histogram,
+  type HistogramSeries,
+  LabelledMetric,
   type Metric,
   MetricsRegistry,
   PROMETHEUS_CONTENT_TYPE,

@@ -113,6 +113,8 @@ export class HttpProblem extends HTTPException {
   readonly headers: Headers;
 
   /**
+   * Creates the problem.
+   *
    * @param status HTTP status (4xx or 5xx)
    * @param details problem members; `title` defaults to the reason phrase
    * @param headers extra response headers

@@ -66,6 +66,11 @@ export class AppRuntime {
   readonly readiness: ReadinessChecks;
   readonly #closing = new AbortController();
 
+  /**
+   * Creates the runtime and registers the HTTP metric families.
+   *
+   * @param metrics the registry to use (a new one by default)
+   */
   constructor(metrics: MetricsRegistry = new MetricsRegistry()) {
     this.metrics = metrics;
     this.http = {

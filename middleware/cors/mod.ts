@@ -5,11 +5,30 @@
  * @module
  */
 
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { cors as honoCors } from "hono/cors";
 
-/** CORS options (Hono's): `origin`, `allowMethods`, `allowHeaders`, `exposeHeaders`, `maxAge`, `credentials`. */
-export type CorsOptions = NonNullable<Parameters<typeof honoCors>[0]>;
+/** CORS options (the same as Hono's `cors`). */
+export interface CorsOptions {
+  /** Allowed origins: `"*"`, a list, or a function returning the origin to allow (or null). */
+  origin?:
+    | string
+    | string[]
+    | ((
+      origin: string,
+      c: Context,
+    ) => Promise<string | undefined | null> | string | undefined | null);
+  /** Allowed methods for preflight. */
+  allowMethods?: string[] | ((origin: string, c: Context) => Promise<string[]> | string[]);
+  /** Allowed request headers for preflight (default: echo the requested ones). */
+  allowHeaders?: string[];
+  /** Preflight cache lifetime in seconds; default 600. */
+  maxAge?: number;
+  /** Allow credentials (cookies); never with origin `*`. */
+  credentials?: boolean;
+  /** Response headers browser code may read; default {@link DEFAULT_EXPOSED_HEADERS}. */
+  exposeHeaders?: string[];
+}
 
 /** Response headers browser code may read by default. */
 export const DEFAULT_EXPOSED_HEADERS: readonly string[] = [

@@ -35,12 +35,32 @@ export interface Metric {
   render(out: string[]): void;
 }
 
-abstract class LabelledMetric<S> implements Metric {
+/**
+ * The shared base of labelled metric families: label validation and series lookup.
+ *
+ * @example
+ * ```ts
+ * import { Counter, LabelledMetric } from "@avila/avx-http/server";
+ * console.log(new Counter("x_total", "x") instanceof LabelledMetric); // true
+ * ```
+ */
+export abstract class LabelledMetric<S> implements Metric {
+  /** Metric family name. */
   readonly name: string;
+  /** Help text. */
   readonly help: string;
+  /** Label names, in the order values are passed. */
   readonly labelNames: readonly string[];
+  /** Series by joined label values. */
   protected readonly series: Map<string, { labels: string; value: S }> = new Map();
 
+  /**
+   * Validates the names.
+   *
+   * @param name metric name
+   * @param help help text
+   * @param labelNames label names
+   */
   constructor(name: string, help: string, labelNames: readonly string[]) {
     if (!NAME.test(name)) throw new TypeError(`invalid metric name: ${name}`);
     for (const l of labelNames) {
@@ -51,8 +71,10 @@ abstract class LabelledMetric<S> implements Metric {
     this.labelNames = labelNames;
   }
 
+  /** A new series value. */
   protected abstract create(): S;
 
+  /** The series of these label values, created on first use. */
   protected get(values: readonly string[]): S {
     const key = values.length === 1 ? values[0] : values.join("\u0000");
     let s = this.series.get(key);
@@ -71,10 +93,12 @@ abstract class LabelledMetric<S> implements Metric {
     return s.value;
   }
 
+  /** Appends the `# HELP` and `# TYPE` lines. */
   protected header(out: string[], type: string): void {
     out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${type}`);
   }
 
+  /** Appends the family's exposition text. */
   abstract render(out: string[]): void;
 }
 
@@ -90,6 +114,8 @@ abstract class LabelledMetric<S> implements Metric {
  */
 export class Counter extends LabelledMetric<{ v: number }> {
   /**
+   * Creates a counter family.
+   *
    * @param name metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`)
    * @param help one line of help text
    * @param labelNames label names, in the order values are passed
@@ -98,6 +124,7 @@ export class Counter extends LabelledMetric<{ v: number }> {
     super(name, help, labelNames);
   }
 
+  /** A new series cell. */
   protected create(): { v: number } {
     return { v: 0 };
   }
@@ -143,6 +170,8 @@ export class Counter extends LabelledMetric<{ v: number }> {
  */
 export class Gauge extends LabelledMetric<{ v: number }> {
   /**
+   * Creates a gauge family.
+   *
    * @param name metric name
    * @param help one line of help text
    * @param labelNames label names
@@ -151,6 +180,7 @@ export class Gauge extends LabelledMetric<{ v: number }> {
     super(name, help, labelNames);
   }
 
+  /** A new series cell. */
   protected create(): { v: number } {
     return { v: 0 };
   }
@@ -202,9 +232,13 @@ export const DEFAULT_LATENCY_BUCKETS: readonly number[] = [
   10,
 ];
 
-interface HistogramSeries {
+/** One histogram series: per-bucket counts (not cumulative), sum and count. */
+export interface HistogramSeries {
+  /** Observations per bucket (the last bucket's upper bound is the last of `buckets`). */
   counts: Float64Array;
+  /** Sum of observations. */
   sum: number;
+  /** Number of observations. */
   count: number;
 }
 
@@ -223,6 +257,8 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
   readonly buckets: readonly number[];
 
   /**
+   * Creates a histogram family.
+   *
    * @param name metric name
    * @param help one line of help text
    * @param labelNames label names
@@ -241,6 +277,7 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
     this.buckets = buckets;
   }
 
+  /** A new, empty series. */
   protected create(): HistogramSeries {
     return { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
   }
