@@ -38,13 +38,26 @@ export function decodeBlockInto(
     // Literals.
     let lit = token >>> 4;
     if (lit !== 15 && sp + 16 <= srcLen && op + 16 <= oEnd) {
-      // Short run with room on both sides: copy 16 bytes, keep `lit` of them. The extra bytes
-      // written lie beyond the output position and are overwritten later.
+      // Short run with room on both sides: copy by size class (4, 8 or 16 bytes), keep `lit`
+      // of them. The extra bytes written lie beyond the output position and are overwritten
+      // later. Runs of up to 4 go byte by byte, so that a match reading them right back does
+      // not wait on a word store it only partly overlaps.
       if (lit > sEnd - sp) throw truncated();
-      dv.setInt32(op, sv.getInt32(sp, true), true);
-      dv.setInt32(op + 4, sv.getInt32(sp + 4, true), true);
-      dv.setInt32(op + 8, sv.getInt32(sp + 8, true), true);
-      dv.setInt32(op + 12, sv.getInt32(sp + 12, true), true);
+      if (lit <= 4) {
+        if (lit !== 0) {
+          dst[op] = src[sp];
+          dst[op + 1] = src[sp + 1];
+          dst[op + 2] = src[sp + 2];
+          dst[op + 3] = src[sp + 3];
+        }
+      } else {
+        dv.setInt32(op, sv.getInt32(sp, true), true);
+        dv.setInt32(op + 4, sv.getInt32(sp + 4, true), true);
+        if (lit > 8) {
+          dv.setInt32(op + 8, sv.getInt32(sp + 8, true), true);
+          dv.setInt32(op + 12, sv.getInt32(sp + 12, true), true);
+        }
+      }
       sp += lit;
       op += lit;
     } else {
@@ -89,9 +102,19 @@ export function decodeBlockInto(
     }
     ml += 4;
     if (ml > oEnd - op) return -1;
-    if (offset >= 4 && ml < 64 && op + ml + 3 <= oEnd) {
-      // Word copy: with offset >= 4 every word read is complete before it is needed, even
-      // when source and destination overlap. Up to 3 extra bytes are written past the match.
+    if (offset >= 4 && ml <= 16 && op + 16 <= oEnd) {
+      // Short match, the common case: 8 or 16 bytes in unrolled word moves. With offset >= 4
+      // every word read is complete before it is needed, even when source and destination
+      // overlap; the bytes past the match are overwritten later.
+      dv.setInt32(op, dv.getInt32(ref, true), true);
+      dv.setInt32(op + 4, dv.getInt32(ref + 4, true), true);
+      if (ml > 8) {
+        dv.setInt32(op + 8, dv.getInt32(ref + 8, true), true);
+        dv.setInt32(op + 12, dv.getInt32(ref + 12, true), true);
+      }
+      op += ml;
+    } else if (offset >= 4 && ml < 64 && op + ml + 3 <= oEnd) {
+      // Word copy loop, as above; up to 3 extra bytes are written past the match.
       const e = op + ml;
       while (op < e) {
         dv.setInt32(op, dv.getInt32(ref, true), true);
