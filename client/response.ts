@@ -234,6 +234,23 @@ export class ClientResponse {
         status: this.status,
       });
     }
+    if (
+      this.#coding.kind === "identity" && Number.isSafeInteger(declared) && !this.#bodyUsed &&
+      this.raw.body !== null
+    ) {
+      // Declared length within the limit: let the runtime read it in one go (much cheaper than
+      // a JS reader loop); fetch itself fails a body that does not match its Content-Length.
+      this.#bodyUsed = true;
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await this.raw.arrayBuffer());
+      } catch (e) {
+        throw this.#fail(e);
+      }
+      this.#countBoth(bytes.byteLength);
+      this.#finish();
+      return bytes;
+    }
     let stream: ReadableStream<Uint8Array> | null;
     try {
       stream = this.#take();
