@@ -55,3 +55,17 @@ Deno.test("parseRateLimitReset: current draft list, older dictionary, separate h
     assert.equal(parseRateLimitReset(h({ ratelimit: junk })), null, junk);
   }
 });
+
+Deno.test("header parsers never throw on random input", () => {
+  const rng = seeded(11);
+  const alphabet = '0123456789;=,"\\ rtabcGMTSun:-';
+  for (let i = 0; i < 3000; i++) {
+    let v = "";
+    const len = Math.floor(rng() * 40);
+    for (let j = 0; j < len; j++) v += alphabet[Math.floor(rng() * alphabet.length)];
+    const ra = parseRetryAfter(v, 0);
+    assert.ok(ra === null || (Number.isFinite(ra) && ra >= 0), v);
+    const rl = parseRateLimitReset(new Headers({ ratelimit: v, "ratelimit-reset": v }));
+    assert.ok(rl === null || (Number.isFinite(rl) && rl >= 0), v);
+  }
+});

@@ -213,3 +213,19 @@ Deno.test("a full store answers 503 problem", async () => {
   open();
   assert.equal((await first).status, 201);
 });
+
+Deno.test("parseIdempotencyKey never throws and only returns printable keys of 1..255", () => {
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  for (let i = 0; i < 3000; i++) {
+    let v = "";
+    const len = Math.floor(rnd() * 300);
+    for (let j = 0; j < len; j++) {
+      v += String.fromCharCode(rnd() < 0.9 ? 32 + Math.floor(rnd() * 95) : Math.floor(rnd() * 256));
+    }
+    const k = parseIdempotencyKey(v);
+    if (k !== null) {
+      assert.ok(k.length >= 1 && k.length <= 255 && /^[\x20-\x7e]+$/.test(k), JSON.stringify(v));
+    }
+  }
+});
