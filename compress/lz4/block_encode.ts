@@ -6,7 +6,13 @@
  */
 
 import { CompressError } from "../errors.ts";
-import { compressFast, newFastTable } from "./_fast.ts";
+import {
+  compressFast,
+  FAST_HASH_LOG,
+  FAST_HASH_LOG_LARGE,
+  fastHashLog,
+  newFastTable,
+} from "./_fast.ts";
 import { compressHc, type HcTables, newHcTables } from "./_hc.ts";
 import { MAX_INPUT_SIZE } from "./_sequence.ts";
 import { type LevelPlan, planLevel } from "./options.ts";
@@ -46,10 +52,22 @@ export class MatchState {
   #hc: HcTables | null = null;
   /** Next unused base. */
   #nextBase = 1;
+  /** Largest fast hash table (log2 entries) this state may use. */
+  readonly #maxHashLog: number;
+  /** The fast table size (log2) of the current span, chosen by {@link reserve}. */
+  fastHashLog: number = FAST_HASH_LOG;
 
-  /** The fast table, created on first use. */
+  /**
+   * @param maxHashLog the largest fast table (log2 entries) to allocate: the shared one-shot
+   *   state allows large tables for large inputs; streaming encoders keep the default.
+   */
+  constructor(maxHashLog: number = FAST_HASH_LOG) {
+    this.#maxHashLog = maxHashLog;
+  }
+
+  /** The fast table, created on first use, sized for the largest span this state allows. */
   get fast(): Int32Array {
-    return this.#fast ??= newFastTable();
+    return this.#fast ??= newFastTable(this.#maxHashLog);
   }
 
   /** The HC tables, created on first use. */
@@ -69,12 +87,15 @@ export class MatchState {
     }
     const base = this.#nextBase;
     this.#nextBase += span + 1;
+    // One table size per span: entries of a span are looked up with the hash they were
+    // stored with. (Entries of older spans are invalid whatever their slot.)
+    this.fastHashLog = Math.min(fastHashLog(span), this.#maxHashLog);
     return base;
   }
 }
 
 /** The tables shared by all one-shot calls in this thread (JS is single-threaded per isolate). */
-export const sharedMatchState: MatchState = new MatchState();
+export const sharedMatchState: MatchState = new MatchState(FAST_HASH_LOG_LARGE);
 
 /**
  * Compresses `src[start, end)` as one block into `dst` at `op`; returns the end position.
@@ -94,7 +115,18 @@ export function encodeBlockInto(
   if (plan.hc) {
     return compressHc(src, start, end, windowLow, dst, op, state.hc, base, plan.depth);
   }
-  return compressFast(src, start, end, windowLow, dst, op, state.fast, base, plan.acceleration);
+  return compressFast(
+    src,
+    start,
+    end,
+    windowLow,
+    dst,
+    op,
+    state.fast,
+    base,
+    plan.acceleration,
+    state.fastHashLog,
+  );
 }
 
 /** Output buffer reused by one-shot calls; results are copied out of it. */
