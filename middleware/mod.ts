@@ -38,3 +38,4 @@ export {
   type TraceContext,
   traceHeaders,
 } from "./telemetry/mod.ts";
+export * from "./idempotency/mod.ts";

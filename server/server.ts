@@ -15,6 +15,7 @@ import type { Handler, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { compression, type CompressionOptions } from "../middleware/compression/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
+import { idempotency, type IdempotencyOptions } from "../middleware/idempotency/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
 import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
@@ -61,7 +62,7 @@ type Step = (app: OpenAPIHono<AvxEnv>) => void;
 
 /**
  * Builds an avx-http app. Middleware is installed in a fixed, sensible order whatever order the
- * `with*` calls come in: core (limits, metrics; around Hono's fetch) → telemetry → CORS → compression → yours → routes.
+ * `with*` calls come in: core (limits, metrics; around Hono's fetch) → telemetry → CORS → compression → idempotency → yours → routes.
  *
  * @example
  * ```ts
@@ -147,6 +148,16 @@ export class Server {
    */
   withCompression(options: CompressionOptions = {}): this {
     this.#plugins.push({ order: 30, middleware: compression(options) });
+    return this;
+  }
+
+  /**
+   * Replays the stored response of a repeated `POST`/`PATCH` with the same `Idempotency-Key`
+   * (so a client's retry never takes effect twice); 409 while the first is in flight, 422 when
+   * the key comes back with a different request.
+   */
+  withIdempotency(options: IdempotencyOptions = {}): this {
+    this.#plugins.push({ order: 40, middleware: idempotency(options) });
     return this;
   }
 

@@ -297,3 +297,24 @@ Deno.test("over a real socket: bad paths, bad methods, bad headers and bodies ar
   assert.equal(after.status, 200);
   await after.body?.cancel();
 });
+
+Deno.test("withIdempotency replays a repeated POST instead of running it twice", async () => {
+  let effects = 0;
+  const app = new Server()
+    .route("/orders", Route.post((c) => c.json({ order: ++effects }, 201)))
+    .withIdempotency()
+    .build();
+  const send = () =>
+    app.request("/orders", {
+      method: "POST",
+      body: "{}",
+      headers: { "idempotency-key": '"k-1"', "content-type": "application/json" },
+    });
+  const first = await send();
+  const again = await send();
+  assert.equal(first.status, 201);
+  assert.equal(again.status, 201);
+  assert.deepEqual(await again.json(), await first.json());
+  assert.equal(again.headers.get("idempotent-replayed"), "true");
+  assert.equal(effects, 1);
+});
