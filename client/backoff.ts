@@ -54,7 +54,7 @@ const DELTA_SECONDS = /^\d{1,10}$/;
  */
 export function parseRetryAfter(
   value: string | null | undefined,
-  nowMs = Date.now(),
+  nowMs: number = Date.now(),
 ): number | null {
   if (value === null || value === undefined) return null;
   const v = value.trim();
