@@ -141,8 +141,6 @@ Deno.test("responses that must pass untouched", async () => {
   const { res, bytes } = await get(a, "/encoded", "zstd");
   assert.equal(res.headers.get("content-encoding"), "gzip", "already encoded stays as it is");
   assert.equal(new TextDecoder().decode(decompressSync(bytes, Algorithm.Gzip)), ROWS_JSON);
-  const tiny = await get(a, "/tiny", "gzip");
-  assert.equal(tiny.res.headers.get("content-length"), String(tiny.bytes.length));
   const refused = await get(a, "/rows", "identity;q=0, gzip;q=0");
   assert.equal(refused.res.status, 406);
   assert.equal(refused.res.headers.get("content-type"), "application/problem+json");

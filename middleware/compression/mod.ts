@@ -327,23 +327,11 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
   }
 
   return async function compression(c, next) {
-    if (decodeRequests) {
+    // GET and HEAD carry no body: skip the header read (on Deno it materialises the header list).
+    const method = c.req.method;
+    if (decodeRequests && method !== "GET" && method !== "HEAD") {
       const refused = decodeRequest(c);
       if (refused) return refused;
-    }
-
-    // Negotiate before the handler runs: identity needs no capture and no work afterwards.
-    const coding = negotiate(c.req.header("accept-encoding")) as ContentCoding | "identity" | null;
-    if (coding === "identity") {
-      await next();
-      const res = c.res;
-      if (
-        c.req.method !== "HEAD" && !NO_BODY_STATUS.has(res.status) &&
-        isCompressibleCached(res.headers.get("content-type"))
-      ) {
-        appendVary(res.headers);
-      }
-      return;
     }
 
     // Capture the payload of c.json/c.text/c.body so small bodies never need a stream read.
@@ -386,6 +374,18 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     const res = c.res;
     // Note: reading res.body turns Deno's fast string body into a stream; only the stream paths do.
     if (c.req.method === "HEAD" || NO_BODY_STATUS.has(res.status)) return;
+    // Tiny bodies built with c.json/c.text/c.body leave untouched, before any header is read:
+    // on Deno every header access of a Response costs on the serving path.
+    if (capturedRes === res && captured !== undefined) {
+      const small = typeof captured === "string"
+        ? captured.length < threshold && utf8Length(captured) < threshold
+        : captured.byteLength < threshold;
+      if (small) return;
+    }
+    // Reading a request header materialises Deno's header list: only now that it matters.
+    const coding = negotiate(c.req.header("accept-encoding")) as ContentCoding | "identity" | null;
+    // An identity response is valid for every client, so it needs no Vary.
+    if (coding === "identity") return;
     const h = res.headers;
     const type = h.get("content-type") ?? "";
     const sseStream = type.startsWith("text/event-stream");
@@ -410,22 +410,7 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     // One shot when the whole payload is at hand: exact Content-Length, no stream machinery.
     let payload: Uint8Array | undefined;
     if (capturedRes === res && captured !== undefined) {
-      if (typeof captured === "string") {
-        if (captured.length < threshold) {
-          const n = utf8Length(captured);
-          if (n < threshold) {
-            h.set("content-length", String(n)); // exact, for metrics and cost accounting
-            return;
-          }
-        }
-        payload = encoder.encode(captured);
-      } else {
-        if (captured.byteLength < threshold) {
-          h.set("content-length", String(captured.byteLength));
-          return;
-        }
-        payload = captured;
-      }
+      payload = typeof captured === "string" ? encoder.encode(captured) : captured;
     } else {
       const declared = h.get("content-length");
       if (declared !== null && Number(declared) < threshold) return;
