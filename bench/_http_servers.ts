@@ -22,9 +22,10 @@ const rows = Array.from({ length: 1000 }, (_, i) => ({
 }));
 const JSON_BODY = JSON.stringify(rows); // ~100 KiB
 
-function honoApp(stack: boolean): Hono {
+function honoApp(stack: boolean | "compress"): Hono {
   const app = new Hono();
-  if (stack) app.use(requestId(), cors(), secureHeaders(), timing(), compress());
+  if (stack === "compress") app.use(compress());
+  else if (stack) app.use(requestId(), cors(), secureHeaders(), timing(), compress());
   app.get("/", (c) => c.text(HELLO));
   app.get("/json", (c) => c.json(rows));
   return app;
@@ -70,6 +71,9 @@ switch (kind) {
     break;
   case "hono":
     handler = honoApp(false).fetch;
+    break;
+  case "hono-compress":
+    handler = honoApp("compress").fetch;
     break;
   case "hono-stack":
     handler = honoApp(true).fetch;

@@ -21,6 +21,7 @@ const ACCEPT_ENCODING = "gzip, deflate, br, zstd"; // what a current browser sen
 const KINDS = [
   ["deno", "bare Deno.serve"],
   ["hono", "bare Hono"],
+  ["hono-compress", "Hono + compress() only"],
   ["hono-stack", "Hono + requestId, cors, secureHeaders, timing, compress"],
   ["avx", "avx-http, no optional middleware"],
   ["avx-compression", "avx-http + compression only"],
