@@ -238,5 +238,6 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
     })
     .withTelemetry({ accessLog: options.accessLog ?? false })
     .withCors()
+    .withCompression()
     .build();
 }
