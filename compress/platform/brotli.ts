@@ -5,9 +5,7 @@
  * @module
  */
 
-import { CompressError } from "../errors.ts";
-import type { StreamDecoder, StreamEncoder } from "../types.ts";
-import { ZlibEngine } from "./_engine.ts";
+import { EngineDecoder, EngineEncoder } from "./_engine.ts";
 
 /** Options of {@link BrotliEncoder}. */
 export interface BrotliEncoderOptions {
@@ -35,31 +33,10 @@ export interface BrotliDecoderOptions {
  * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
  * ```
  */
-export class BrotliEncoder implements StreamEncoder {
-  #engine: ZlibEngine;
-
+export class BrotliEncoder extends EngineEncoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks Brotli or the level is out of range. */
   constructor(opts: BrotliEncoderOptions = {}) {
-    const level = opts.level ?? 5;
-    if (!Number.isInteger(level) || level < 0 || level > 11) {
-      throw new CompressError("unsupported", `br: level ${level} is outside 0..11`);
-    }
-    this.#engine = new ZlibEngine("br", false, { level });
-  }
-
-  /** Compresses a chunk; returns whatever output is ready. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Emits all pending output as a decodable sync point. */
-  flush(): Uint8Array[] {
-    return this.#engine.flush();
-  }
-
-  /** Finishes the stream and releases the native codec. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("br", opts.level ?? 5, 0, 11);
   }
 }
 
@@ -79,21 +56,9 @@ export class BrotliEncoder implements StreamEncoder {
  * console.log(n); // 1000
  * ```
  */
-export class BrotliDecoder implements StreamDecoder {
-  #engine: ZlibEngine;
-
+export class BrotliDecoder extends EngineDecoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks Brotli. */
   constructor(opts: BrotliDecoderOptions = {}) {
-    this.#engine = new ZlibEngine("br", true, { maxOutputSize: opts.maxOutputSize });
-  }
-
-  /** Decompresses a chunk; returns the output it completes. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Ends the input; throws `corrupt` when the stream is incomplete. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("br", opts.maxOutputSize);
   }
 }

@@ -6,9 +6,7 @@
  * @module
  */
 
-import { CompressError } from "../errors.ts";
-import type { StreamDecoder, StreamEncoder } from "../types.ts";
-import { ZlibEngine } from "./_engine.ts";
+import { EngineDecoder, EngineEncoder } from "./_engine.ts";
 
 /** Options of {@link GzipEncoder}. */
 export interface GzipEncoderOptions {
@@ -36,31 +34,10 @@ export interface GzipDecoderOptions {
  * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
  * ```
  */
-export class GzipEncoder implements StreamEncoder {
-  #engine: ZlibEngine;
-
+export class GzipEncoder extends EngineEncoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks gzip or the level is out of range. */
   constructor(opts: GzipEncoderOptions = {}) {
-    const level = opts.level ?? 6;
-    if (!Number.isInteger(level) || level < 0 || level > 9) {
-      throw new CompressError("unsupported", `gzip: level ${level} is outside 0..9`);
-    }
-    this.#engine = new ZlibEngine("gzip", false, { level });
-  }
-
-  /** Compresses a chunk; returns whatever output is ready. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Emits all pending output as a decodable sync point. */
-  flush(): Uint8Array[] {
-    return this.#engine.flush();
-  }
-
-  /** Finishes the stream and releases the native codec. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("gzip", opts.level ?? 6, 0, 9);
   }
 }
 
@@ -80,22 +57,10 @@ export class GzipEncoder implements StreamEncoder {
  * console.log(n); // 1000
  * ```
  */
-export class GzipDecoder implements StreamDecoder {
-  #engine: ZlibEngine;
-
+export class GzipDecoder extends EngineDecoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks gzip. */
   constructor(opts: GzipDecoderOptions = {}) {
-    this.#engine = new ZlibEngine("gzip", true, { maxOutputSize: opts.maxOutputSize });
-  }
-
-  /** Decompresses a chunk; returns the output it completes. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Ends the input; throws `corrupt` when the stream is incomplete. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("gzip", opts.maxOutputSize);
   }
 }
 
@@ -125,31 +90,10 @@ export interface DeflateDecoderOptions {
  * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
  * ```
  */
-export class DeflateEncoder implements StreamEncoder {
-  #engine: ZlibEngine;
-
+export class DeflateEncoder extends EngineEncoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate or the level is out of range. */
   constructor(opts: DeflateEncoderOptions = {}) {
-    const level = opts.level ?? 6;
-    if (!Number.isInteger(level) || level < 0 || level > 9) {
-      throw new CompressError("unsupported", `deflate: level ${level} is outside 0..9`);
-    }
-    this.#engine = new ZlibEngine("deflate", false, { level });
-  }
-
-  /** Compresses a chunk; returns whatever output is ready. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Emits all pending output as a decodable sync point. */
-  flush(): Uint8Array[] {
-    return this.#engine.flush();
-  }
-
-  /** Finishes the stream and releases the native codec. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("deflate", opts.level ?? 6, 0, 9);
   }
 }
 
@@ -169,22 +113,10 @@ export class DeflateEncoder implements StreamEncoder {
  * console.log(n); // 1000
  * ```
  */
-export class DeflateDecoder implements StreamDecoder {
-  #engine: ZlibEngine;
-
+export class DeflateDecoder extends EngineDecoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate. */
   constructor(opts: DeflateDecoderOptions = {}) {
-    this.#engine = new ZlibEngine("deflate", true, { maxOutputSize: opts.maxOutputSize });
-  }
-
-  /** Decompresses a chunk; returns the output it completes. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Ends the input; throws `corrupt` when the stream is incomplete. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("deflate", opts.maxOutputSize);
   }
 }
 
@@ -214,31 +146,10 @@ export interface DeflateRawDecoderOptions {
  * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
  * ```
  */
-export class DeflateRawEncoder implements StreamEncoder {
-  #engine: ZlibEngine;
-
+export class DeflateRawEncoder extends EngineEncoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks raw deflate or the level is out of range. */
   constructor(opts: DeflateRawEncoderOptions = {}) {
-    const level = opts.level ?? 6;
-    if (!Number.isInteger(level) || level < 0 || level > 9) {
-      throw new CompressError("unsupported", `deflate-raw: level ${level} is outside 0..9`);
-    }
-    this.#engine = new ZlibEngine("deflate-raw", false, { level });
-  }
-
-  /** Compresses a chunk; returns whatever output is ready. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Emits all pending output as a decodable sync point. */
-  flush(): Uint8Array[] {
-    return this.#engine.flush();
-  }
-
-  /** Finishes the stream and releases the native codec. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("deflate-raw", opts.level ?? 6, 0, 9);
   }
 }
 
@@ -258,21 +169,9 @@ export class DeflateRawEncoder implements StreamEncoder {
  * console.log(n); // 1000
  * ```
  */
-export class DeflateRawDecoder implements StreamDecoder {
-  #engine: ZlibEngine;
-
+export class DeflateRawDecoder extends EngineDecoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks raw deflate. */
   constructor(opts: DeflateRawDecoderOptions = {}) {
-    this.#engine = new ZlibEngine("deflate-raw", true, { maxOutputSize: opts.maxOutputSize });
-  }
-
-  /** Decompresses a chunk; returns the output it completes. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Ends the input; throws `corrupt` when the stream is incomplete. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("deflate-raw", opts.maxOutputSize);
   }
 }

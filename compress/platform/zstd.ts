@@ -5,9 +5,7 @@
  * @module
  */
 
-import { CompressError } from "../errors.ts";
-import type { StreamDecoder, StreamEncoder } from "../types.ts";
-import { ZlibEngine } from "./_engine.ts";
+import { EngineDecoder, EngineEncoder } from "./_engine.ts";
 
 /** Options of {@link ZstdEncoder}. */
 export interface ZstdEncoderOptions {
@@ -35,31 +33,10 @@ export interface ZstdDecoderOptions {
  * console.log(new TextDecoder().decode(parts[0])); // "hello hello hello"
  * ```
  */
-export class ZstdEncoder implements StreamEncoder {
-  #engine: ZlibEngine;
-
+export class ZstdEncoder extends EngineEncoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks Zstandard or the level is out of range. */
   constructor(opts: ZstdEncoderOptions = {}) {
-    const level = opts.level ?? 3;
-    if (!Number.isInteger(level) || level < -131072 || level > 22) {
-      throw new CompressError("unsupported", `zstd: level ${level} is outside -131072..22`);
-    }
-    this.#engine = new ZlibEngine("zstd", false, { level });
-  }
-
-  /** Compresses a chunk; returns whatever output is ready. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Emits all pending output as a decodable sync point. */
-  flush(): Uint8Array[] {
-    return this.#engine.flush();
-  }
-
-  /** Finishes the stream and releases the native codec. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("zstd", opts.level ?? 3, -131072, 22);
   }
 }
 
@@ -79,21 +56,9 @@ export class ZstdEncoder implements StreamEncoder {
  * console.log(n); // 1000
  * ```
  */
-export class ZstdDecoder implements StreamDecoder {
-  #engine: ZlibEngine;
-
+export class ZstdDecoder extends EngineDecoder {
   /** @throws {CompressError} `unsupported` when the runtime lacks Zstandard. */
   constructor(opts: ZstdDecoderOptions = {}) {
-    this.#engine = new ZlibEngine("zstd", true, { maxOutputSize: opts.maxOutputSize });
-  }
-
-  /** Decompresses a chunk; returns the output it completes. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Ends the input; throws `corrupt` when the stream is incomplete. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
+    super("zstd", opts.maxOutputSize);
   }
 }
