@@ -109,3 +109,94 @@ export function hypot2(a: number, b: number): number {
   if (s < 1.7976931348623157e308 && s > 2.2250738585072014e-308) return Math.sqrt(s);
   return Math.hypot(a, b);
 }
+
+/** How one element of a 4-number record type reads from and writes to the flat storage. */
+export interface Record4Codec<T> {
+  /** The element at storage offset `o`. */
+  read(v: Float64Array, o: number): T;
+  /** Writes `e` at storage offset `o`. */
+  write(v: Float64Array, o: number, e: T): void;
+}
+
+/** Packs records (nulls allowed) into flat storage plus a validity bitmap (null when none). */
+export function packRecord4<T>(
+  items: Iterable<T | null | undefined>,
+  codec: Record4Codec<T>,
+): { values: Float64Array; validity: Uint8Array | null } {
+  const list = Array.from(items);
+  const values = new Float64Array(list.length * 4);
+  let validity: Uint8Array | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (e == null) {
+      validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
+      setValidAt(validity, i, false);
+      continue;
+    }
+    codec.write(values, i * 4, e);
+  }
+  return { values, validity };
+}
+
+/**
+ * The shared body of the extension arrays whose elements are four float64 numbers
+ * (quaternion, spinor, tensor4d, geodesic): zero-copy storage, validity, and element access.
+ */
+export abstract class Record4Array<T> {
+  /** Numbers per element in the flat storage. */
+  static readonly WIDTH = 4;
+  /** The flat storage, 4 numbers per element. Shared, never copied. */
+  readonly values: Float64Array;
+  /** Element count. */
+  readonly length: number;
+  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
+  readonly validity: Uint8Array | null;
+  readonly #name: string;
+  readonly #codec: Record4Codec<T>;
+
+  /**
+   * Wraps flat storage without copying.
+   *
+   * @throws {ArrowError} `invalid` when `values.length` is not a multiple of 4 or the bitmap
+   *   is too short
+   */
+  constructor(
+    values: Float64Array,
+    validity: Uint8Array | null | undefined,
+    name: string,
+    codec: Record4Codec<T>,
+  ) {
+    this.length = elementCount(values, 4, name);
+    this.values = values;
+    this.validity = checkValidity(validity, this.length, name);
+    this.#name = name;
+    this.#codec = codec;
+  }
+
+  /** Whether element `i` is non-null. */
+  isValid(i: number): boolean {
+    checkIndex(i, this.length, this.#name);
+    return isValidAt(this.validity, i);
+  }
+
+  /** Element `i` as an object, or null. */
+  get(i: number): T | null {
+    checkIndex(i, this.length, this.#name);
+    if (!isValidAt(this.validity, i)) return null;
+    return this.#codec.read(this.values, i * 4);
+  }
+
+  /**
+   * Overwrites element `i` in place (the storage is shared, so views see the change). Setting a
+   * value on a null element does not make it valid; the validity bitmap is not changed.
+   */
+  set(i: number, e: T): void {
+    checkIndex(i, this.length, this.#name);
+    this.#codec.write(this.values, i * 4, e);
+  }
+
+  /** Iterates the elements as objects (null for null elements). */
+  *[Symbol.iterator](): IterableIterator<T | null> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+}

@@ -7,14 +7,7 @@
  *
  * @module
  */
-import {
-  checkIndex,
-  checkValidity,
-  elementCount,
-  isValidAt,
-  outFloat64,
-  setValidAt,
-} from "./_storage.ts";
+import { outFloat64, packRecord4, Record4Array, type Record4Codec } from "./_storage.ts";
 import { ArrowError } from "../errors.ts";
 import { Tensor4dArray } from "./tensor4d.ts";
 
@@ -45,6 +38,16 @@ export interface GeodesicMetric {
 }
 
 const NAME = GEODESIC_EXTENSION_NAME;
+
+const GEODESIC_CODEC: Record4Codec<GeodesicPoint> = {
+  read: (v, o) => ({ r: v[o], theta: v[o + 1], phi: v[o + 2], t: v[o + 3] }),
+  write(v, o, p) {
+    v[o] = p.r;
+    v[o + 1] = p.theta;
+    v[o + 2] = p.phi;
+    v[o + 3] = p.t;
+  },
+};
 
 /**
  * Parses and checks `ARROW:extension:metadata` of an `avila.geodesic` field.
@@ -91,15 +94,7 @@ function checkMetric(value: unknown, code: "invalid" | "corrupt"): GeodesicMetri
  * console.log(Array.from(g.toCartesian().values, (n) => Math.round(n))); // [2, 0, 0, 0]
  * ```
  */
-export class GeodesicArray {
-  /** Numbers per element in the flat storage. */
-  static readonly WIDTH = 4;
-  /** The flat storage, (r, θ, φ, t) per element. Shared, never copied. */
-  readonly values: Float64Array;
-  /** Element count. */
-  readonly length: number;
-  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
-  readonly validity: Uint8Array | null;
+export class GeodesicArray extends Record4Array<GeodesicPoint> {
   /** The metric, serialised as the extension metadata. */
   readonly metric: GeodesicMetric;
 
@@ -110,10 +105,8 @@ export class GeodesicArray {
    *   `invalid` for a metric without a name
    */
   constructor(values: Float64Array, metric: GeodesicMetric, validity?: Uint8Array | null) {
-    this.length = elementCount(values, 4, NAME);
-    this.values = values;
+    super(values, validity, NAME, GEODESIC_CODEC);
     this.metric = checkMetric(metric, "invalid");
-    this.validity = checkValidity(validity, this.length, NAME);
   }
 
   /**
@@ -130,22 +123,7 @@ export class GeodesicArray {
     items: Iterable<GeodesicPoint | null | undefined>,
     metric: GeodesicMetric,
   ): GeodesicArray {
-    const list = Array.from(items);
-    const values = new Float64Array(list.length * 4);
-    let validity: Uint8Array | null = null;
-    for (let i = 0; i < list.length; i++) {
-      const p = list[i];
-      if (p == null) {
-        validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
-        setValidAt(validity, i, false);
-        continue;
-      }
-      const o = i * 4;
-      values[o] = p.r;
-      values[o + 1] = p.theta;
-      values[o + 2] = p.phi;
-      values[o + 3] = p.t;
-    }
+    const { values, validity } = packRecord4(items, GEODESIC_CODEC);
     return new GeodesicArray(values, metric, validity);
   }
 
@@ -193,57 +171,6 @@ export class GeodesicArray {
   }
 
   /**
-   * Whether element `i` is non-null.
-   *
-   * @example
-   * ```ts
-   * import { GeodesicArray } from "@avila/avx-http/columnar";
-   * console.log(new GeodesicArray(new Float64Array(4), { metric: "minkowski" }).isValid(0)); // true
-   * ```
-   */
-  isValid(i: number): boolean {
-    checkIndex(i, this.length, NAME);
-    return isValidAt(this.validity, i);
-  }
-
-  /**
-   * Element `i`, or null.
-   *
-   * @example
-   * ```ts
-   * import { GeodesicArray } from "@avila/avx-http/columnar";
-   * const g = new GeodesicArray(new Float64Array([1, 2, 3, 4]), { metric: "minkowski" });
-   * console.log(g.get(0)); // { r: 1, theta: 2, phi: 3, t: 4 }
-   * ```
-   */
-  get(i: number): GeodesicPoint | null {
-    checkIndex(i, this.length, NAME);
-    if (!isValidAt(this.validity, i)) return null;
-    const v = this.values, o = i * 4;
-    return { r: v[o], theta: v[o + 1], phi: v[o + 2], t: v[o + 3] };
-  }
-
-  /**
-   * Overwrites element `i` in place; validity is unchanged.
-   *
-   * @example
-   * ```ts
-   * import { GeodesicArray } from "@avila/avx-http/columnar";
-   * const g = new GeodesicArray(new Float64Array(4), { metric: "minkowski" });
-   * g.set(0, { r: 5, theta: 0, phi: 0, t: 0 });
-   * console.log(g.values[0]); // 5
-   * ```
-   */
-  set(i: number, p: GeodesicPoint): void {
-    checkIndex(i, this.length, NAME);
-    const v = this.values, o = i * 4;
-    v[o] = p.r;
-    v[o + 1] = p.theta;
-    v[o + 2] = p.phi;
-    v[o + 3] = p.t;
-  }
-
-  /**
    * Converts to Cartesian 4-vectors: x = r sinθ cosφ, y = r sinθ sinφ, z = r cosθ, t = t.
    *
    * @example
@@ -265,18 +192,5 @@ export class GeodesicArray {
       r[o + 3] = t;
     }
     return new Tensor4dArray(r, this.validity);
-  }
-
-  /**
-   * Iterates the elements as objects (null for null elements).
-   *
-   * @example
-   * ```ts
-   * import { GeodesicArray } from "@avila/avx-http/columnar";
-   * console.log([...new GeodesicArray(new Float64Array(4), { metric: "minkowski" })].length); // 1
-   * ```
-   */
-  *[Symbol.iterator](): IterableIterator<GeodesicPoint | null> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
   }
 }

@@ -7,13 +7,12 @@
  */
 import {
   andValidity,
-  checkIndex,
   checkSameLength,
-  checkValidity,
   elementCount,
-  isValidAt,
   outFloat64,
-  setValidAt,
+  packRecord4,
+  Record4Array,
+  type Record4Codec,
 } from "./_storage.ts";
 
 /** The extension name written to `ARROW:extension:name`. */
@@ -33,6 +32,16 @@ export interface Quaternion {
 
 const NAME = "avila.quaternion";
 
+const QUATERNION_CODEC: Record4Codec<Quaternion> = {
+  read: (v, o) => ({ w: v[o], x: v[o + 1], y: v[o + 2], z: v[o + 3] }),
+  write(v, o, q) {
+    v[o] = q.w;
+    v[o + 1] = q.x;
+    v[o + 2] = q.y;
+    v[o + 3] = q.z;
+  },
+};
+
 /**
  * A column of quaternions over a flat `Float64Array` (4 numbers per element, w x y z), with an
  * optional Arrow validity bitmap. Constructing one never copies `values`.
@@ -47,16 +56,7 @@ const NAME = "avila.quaternion";
  * console.log(Array.from(v, (n) => Math.round(n))); // [0, 1, 0, 1, 0, 0]
  * ```
  */
-export class QuaternionArray {
-  /** Numbers per element in the flat storage. */
-  static readonly WIDTH = 4;
-  /** The flat storage, (w, x, y, z) per element. Shared, never copied. */
-  readonly values: Float64Array;
-  /** Element count. */
-  readonly length: number;
-  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
-  readonly validity: Uint8Array | null;
-
+export class QuaternionArray extends Record4Array<Quaternion> {
   /**
    * Wraps flat storage without copying.
    *
@@ -66,9 +66,7 @@ export class QuaternionArray {
    *   bitmap is too short
    */
   constructor(values: Float64Array, validity?: Uint8Array | null) {
-    this.length = elementCount(values, 4, NAME);
-    this.values = values;
-    this.validity = checkValidity(validity, this.length, NAME);
+    super(values, validity, NAME, QUATERNION_CODEC);
   }
 
   /**
@@ -95,75 +93,8 @@ export class QuaternionArray {
    * ```
    */
   static from(items: Iterable<Quaternion | null | undefined>): QuaternionArray {
-    const list = Array.from(items);
-    const values = new Float64Array(list.length * 4);
-    let validity: Uint8Array | null = null;
-    for (let i = 0; i < list.length; i++) {
-      const q = list[i];
-      if (q == null) {
-        validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
-        setValidAt(validity, i, false);
-        continue;
-      }
-      const o = i * 4;
-      values[o] = q.w;
-      values[o + 1] = q.x;
-      values[o + 2] = q.y;
-      values[o + 3] = q.z;
-    }
+    const { values, validity } = packRecord4(items, QUATERNION_CODEC);
     return new QuaternionArray(values, validity);
-  }
-
-  /**
-   * Whether element `i` is non-null.
-   *
-   * @example
-   * ```ts
-   * import { QuaternionArray } from "@avila/avx-http/columnar";
-   * console.log(QuaternionArray.allocate(1).isValid(0)); // true
-   * ```
-   */
-  isValid(i: number): boolean {
-    checkIndex(i, this.length, NAME);
-    return isValidAt(this.validity, i);
-  }
-
-  /**
-   * Element `i` as an object, or null.
-   *
-   * @example
-   * ```ts
-   * import { QuaternionArray } from "@avila/avx-http/columnar";
-   * const q = new QuaternionArray(new Float64Array([1, 2, 3, 4]));
-   * console.log(q.get(0)); // { w: 1, x: 2, y: 3, z: 4 }
-   * ```
-   */
-  get(i: number): Quaternion | null {
-    checkIndex(i, this.length, NAME);
-    if (!isValidAt(this.validity, i)) return null;
-    const v = this.values, o = i * 4;
-    return { w: v[o], x: v[o + 1], y: v[o + 2], z: v[o + 3] };
-  }
-
-  /**
-   * Overwrites element `i` in place (the storage is shared, so views see the change). Setting a
-   * value on a null element does not make it valid; the validity bitmap is not changed.
-   *
-   * @example
-   * ```ts
-   * import { QuaternionArray } from "@avila/avx-http/columnar";
-   * const q = QuaternionArray.allocate(1);
-   * q.set(0, { w: 1, x: 0, y: 0, z: 0 });
-   * console.log(q.values[0]); // 1
-   * ```
-   */
-  set(i: number, q: Quaternion): void {
-    checkIndex(i, this.length, NAME);
-    const v = this.values, o = i * 4;
-    v[o] = q.w;
-    v[o + 1] = q.x;
-    v[o + 2] = q.y;
-    v[o + 3] = q.z;
   }
 
   /**
@@ -333,18 +264,5 @@ export class QuaternionArray {
       r[o + 2] = vz + s * (w * cz + dz);
     }
     return r;
-  }
-
-  /**
-   * Iterates the elements as objects (null for null elements).
-   *
-   * @example
-   * ```ts
-   * import { QuaternionArray } from "@avila/avx-http/columnar";
-   * for (const q of QuaternionArray.allocate(1)) console.log(q); // { w: 0, x: 0, y: 0, z: 0 }
-   * ```
-   */
-  *[Symbol.iterator](): IterableIterator<Quaternion | null> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
   }
 }

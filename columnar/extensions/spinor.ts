@@ -6,13 +6,11 @@
  */
 import {
   andValidity,
-  checkIndex,
   checkSameLength,
-  checkValidity,
-  elementCount,
-  isValidAt,
   outFloat64,
-  setValidAt,
+  packRecord4,
+  Record4Array,
+  type Record4Codec,
 } from "./_storage.ts";
 import { type Complex, Complex128Array } from "./complex.ts";
 
@@ -29,6 +27,16 @@ export interface Spinor {
 
 const NAME = SPINOR_EXTENSION_NAME;
 
+const SPINOR_CODEC: Record4Codec<Spinor> = {
+  read: (v, o) => ({ up: { re: v[o], im: v[o + 1] }, down: { re: v[o + 2], im: v[o + 3] } }),
+  write(v, o, s) {
+    v[o] = s.up.re;
+    v[o + 1] = s.up.im;
+    v[o + 2] = s.down.re;
+    v[o + 3] = s.down.im;
+  },
+};
+
 /**
  * A column of two-component spinors over a flat `Float64Array` (4 numbers per element).
  * Constructing one never copies.
@@ -42,25 +50,14 @@ const NAME = SPINOR_EXTENSION_NAME;
  * console.log(Array.from(psi.blochVector(), (n) => Math.round(n))); // [0, 0, 1, 1, 0, 0]
  * ```
  */
-export class SpinorArray {
-  /** Numbers per element in the flat storage. */
-  static readonly WIDTH = 4;
-  /** The flat storage, (Re ψ↑, Im ψ↑, Re ψ↓, Im ψ↓) per element. Shared, never copied. */
-  readonly values: Float64Array;
-  /** Element count. */
-  readonly length: number;
-  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
-  readonly validity: Uint8Array | null;
-
+export class SpinorArray extends Record4Array<Spinor> {
   /**
    * Wraps flat storage without copying.
    *
    * @throws {ArrowError} `invalid` when `values.length` is not a multiple of 4
    */
   constructor(values: Float64Array, validity?: Uint8Array | null) {
-    this.length = elementCount(values, 4, NAME);
-    this.values = values;
-    this.validity = checkValidity(validity, this.length, NAME);
+    super(values, validity, NAME, SPINOR_CODEC);
   }
 
   /**
@@ -74,74 +71,8 @@ export class SpinorArray {
    * ```
    */
   static from(items: Iterable<Spinor | null | undefined>): SpinorArray {
-    const list = Array.from(items);
-    const values = new Float64Array(list.length * 4);
-    let validity: Uint8Array | null = null;
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i];
-      if (s == null) {
-        validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
-        setValidAt(validity, i, false);
-        continue;
-      }
-      const o = i * 4;
-      values[o] = s.up.re;
-      values[o + 1] = s.up.im;
-      values[o + 2] = s.down.re;
-      values[o + 3] = s.down.im;
-    }
+    const { values, validity } = packRecord4(items, SPINOR_CODEC);
     return new SpinorArray(values, validity);
-  }
-
-  /**
-   * Whether element `i` is non-null.
-   *
-   * @example
-   * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
-   * console.log(new SpinorArray(new Float64Array(4)).isValid(0)); // true
-   * ```
-   */
-  isValid(i: number): boolean {
-    checkIndex(i, this.length, NAME);
-    return isValidAt(this.validity, i);
-  }
-
-  /**
-   * Element `i`, or null.
-   *
-   * @example
-   * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
-   * console.log(new SpinorArray(new Float64Array([1, 2, 3, 4])).get(0));
-   * // { up: { re: 1, im: 2 }, down: { re: 3, im: 4 } }
-   * ```
-   */
-  get(i: number): Spinor | null {
-    checkIndex(i, this.length, NAME);
-    if (!isValidAt(this.validity, i)) return null;
-    const v = this.values, o = i * 4;
-    return { up: { re: v[o], im: v[o + 1] }, down: { re: v[o + 2], im: v[o + 3] } };
-  }
-
-  /**
-   * Overwrites element `i` in place; validity is unchanged.
-   *
-   * @example
-   * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
-   * const s = new SpinorArray(new Float64Array(4));
-   * s.set(0, { up: { re: 0, im: 1 }, down: { re: 0, im: 0 } });
-   * console.log(s.values[1]); // 1
-   * ```
-   */
-  set(i: number, s: Spinor): void {
-    checkIndex(i, this.length, NAME);
-    const v = this.values, o = i * 4;
-    v[o] = s.up.re;
-    v[o + 1] = s.up.im;
-    v[o + 2] = s.down.re;
-    v[o + 3] = s.down.im;
   }
 
   /**
@@ -237,18 +168,5 @@ export class SpinorArray {
       r[k + 2] = (uu - dd) * inv;
     }
     return r;
-  }
-
-  /**
-   * Iterates the elements as objects (null for null elements).
-   *
-   * @example
-   * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
-   * console.log([...new SpinorArray(new Float64Array(4))].length); // 1
-   * ```
-   */
-  *[Symbol.iterator](): IterableIterator<Spinor | null> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
   }
 }

@@ -4,14 +4,7 @@
  *
  * @module
  */
-import {
-  checkIndex,
-  checkValidity,
-  elementCount,
-  isValidAt,
-  outFloat64,
-  setValidAt,
-} from "./_storage.ts";
+import { outFloat64, packRecord4, Record4Array, type Record4Codec } from "./_storage.ts";
 import { ArrowError } from "../errors.ts";
 
 /** The extension name written to `ARROW:extension:name`. */
@@ -42,6 +35,16 @@ export interface MinkowskiOptions {
 
 const NAME = TENSOR4D_EXTENSION_NAME;
 
+const TENSOR4D_CODEC: Record4Codec<Tensor4d> = {
+  read: (v, o) => ({ x: v[o], y: v[o + 1], z: v[o + 2], t: v[o + 3] }),
+  write(v, o, e) {
+    v[o] = e.x;
+    v[o + 1] = e.y;
+    v[o + 2] = e.z;
+    v[o + 3] = e.t;
+  },
+};
+
 /**
  * A column of 4-vectors over a flat `Float64Array` (x, y, z, t per element). Constructing one
  * never copies.
@@ -53,25 +56,14 @@ const NAME = TENSOR4D_EXTENSION_NAME;
  * console.log(Array.from(ev.minkowskiInterval())); // [0 (lightlike), 1 (spacelike)]
  * ```
  */
-export class Tensor4dArray {
-  /** Numbers per element in the flat storage. */
-  static readonly WIDTH = 4;
-  /** The flat storage, (x, y, z, t) per element. Shared, never copied. */
-  readonly values: Float64Array;
-  /** Element count. */
-  readonly length: number;
-  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
-  readonly validity: Uint8Array | null;
-
+export class Tensor4dArray extends Record4Array<Tensor4d> {
   /**
    * Wraps flat storage without copying.
    *
    * @throws {ArrowError} `invalid` when `values.length` is not a multiple of 4
    */
   constructor(values: Float64Array, validity?: Uint8Array | null) {
-    this.length = elementCount(values, 4, NAME);
-    this.values = values;
-    this.validity = checkValidity(validity, this.length, NAME);
+    super(values, validity, NAME, TENSOR4D_CODEC);
   }
 
   /**
@@ -84,73 +76,8 @@ export class Tensor4dArray {
    * ```
    */
   static from(items: Iterable<Tensor4d | null | undefined>): Tensor4dArray {
-    const list = Array.from(items);
-    const values = new Float64Array(list.length * 4);
-    let validity: Uint8Array | null = null;
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i];
-      if (e == null) {
-        validity ??= new Uint8Array(Math.ceil(list.length / 8)).fill(0xff);
-        setValidAt(validity, i, false);
-        continue;
-      }
-      const o = i * 4;
-      values[o] = e.x;
-      values[o + 1] = e.y;
-      values[o + 2] = e.z;
-      values[o + 3] = e.t;
-    }
+    const { values, validity } = packRecord4(items, TENSOR4D_CODEC);
     return new Tensor4dArray(values, validity);
-  }
-
-  /**
-   * Whether element `i` is non-null.
-   *
-   * @example
-   * ```ts
-   * import { Tensor4dArray } from "@avila/avx-http/columnar";
-   * console.log(new Tensor4dArray(new Float64Array(4)).isValid(0)); // true
-   * ```
-   */
-  isValid(i: number): boolean {
-    checkIndex(i, this.length, NAME);
-    return isValidAt(this.validity, i);
-  }
-
-  /**
-   * Element `i`, or null.
-   *
-   * @example
-   * ```ts
-   * import { Tensor4dArray } from "@avila/avx-http/columnar";
-   * console.log(new Tensor4dArray(new Float64Array([1, 2, 3, 4])).get(0)); // { x: 1, y: 2, z: 3, t: 4 }
-   * ```
-   */
-  get(i: number): Tensor4d | null {
-    checkIndex(i, this.length, NAME);
-    if (!isValidAt(this.validity, i)) return null;
-    const v = this.values, o = i * 4;
-    return { x: v[o], y: v[o + 1], z: v[o + 2], t: v[o + 3] };
-  }
-
-  /**
-   * Overwrites element `i` in place; validity is unchanged.
-   *
-   * @example
-   * ```ts
-   * import { Tensor4dArray } from "@avila/avx-http/columnar";
-   * const e = new Tensor4dArray(new Float64Array(4));
-   * e.set(0, { x: 0, y: 0, z: 0, t: 9 });
-   * console.log(e.values[3]); // 9
-   * ```
-   */
-  set(i: number, e: Tensor4d): void {
-    checkIndex(i, this.length, NAME);
-    const v = this.values, o = i * 4;
-    v[o] = e.x;
-    v[o + 1] = e.y;
-    v[o + 2] = e.z;
-    v[o + 3] = e.t;
   }
 
   /**
@@ -203,18 +130,5 @@ export class Tensor4dArray {
       r[i] = sign * (x * x + y * y + z * z - c2 * t * t);
     }
     return r;
-  }
-
-  /**
-   * Iterates the elements as objects (null for null elements).
-   *
-   * @example
-   * ```ts
-   * import { Tensor4dArray } from "@avila/avx-http/columnar";
-   * console.log([...new Tensor4dArray(new Float64Array(4))]); // [{ x: 0, y: 0, z: 0, t: 0 }]
-   * ```
-   */
-  *[Symbol.iterator](): IterableIterator<Tensor4d | null> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
   }
 }
