@@ -77,6 +77,21 @@ function noStreaming(algorithm: Algorithm): () => never {
   };
 }
 
+/** Placeholder while the columnar and auto codecs land (issue #4): unsupported everywhere. */
+function pending(algorithm: Algorithm): Codec {
+  const fail = (): never => {
+    throw new CompressError("unsupported", `${algorithm} is not implemented yet`);
+  };
+  return {
+    available: () => false,
+    sync: () => false,
+    compress: fail,
+    decompress: fail,
+    encoder: fail,
+    decoder: fail,
+  };
+}
+
 /**
  * Input slice size for the native codecs. The one-shot paths (sync and async) feed input in
  * slices of this size, so both produce the same bytes.
@@ -171,6 +186,8 @@ const CODECS: Record<Algorithm, Codec> = {
   [Algorithm.Gzip]: platform("gzip"),
   [Algorithm.Deflate]: platform("deflate"),
   [Algorithm.DeflateRaw]: platform("deflate-raw"),
+  [Algorithm.Columnar]: pending(Algorithm.Columnar),
+  [Algorithm.Auto]: pending(Algorithm.Auto),
 };
 
 /** The codec for `algorithm` (the caller has validated the name). */

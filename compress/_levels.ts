@@ -29,6 +29,9 @@ const TABLE: Record<
   [Algorithm.Gzip]: [1, 6, 9, 0, 9],
   [Algorithm.Deflate]: [1, 6, 9, 0, 9],
   [Algorithm.DeflateRaw]: [1, 6, 9, 0, 9],
+  // Levels of the inner zstd/LZ4 stage: fast = LZ4 or nothing, balanced = zstd 3, max = zstd 19.
+  [Algorithm.Columnar]: [1, 3, 19, -131072, 22],
+  [Algorithm.Auto]: [1, 3, 19, -131072, 22],
 };
 
 /** True for names in {@link Algorithm}. */

@@ -32,6 +32,17 @@ export const Algorithm = {
   Deflate: "deflate",
   /** raw deflate (RFC 1951). */
   DeflateRaw: "deflate-raw",
+  /**
+   * Self-describing frames for arrays of numbers (little-endian elements of a declared type):
+   * delta, XOR, decimal and byte-shuffle transforms chosen by sampling, then LZ4 or zstd when
+   * that still pays. Lossless, bit-exact. One-shot only (no streaming form).
+   */
+  Columnar: "columnar",
+  /**
+   * Samples the input and picks the codec, level and transforms (columnar for numbers, zstd or
+   * LZ4 for text by speed budget, stored for incompressible data). Self-describing frames.
+   */
+  Auto: "auto",
 } as const;
 
 /** One of the {@link Algorithm} values. */
