@@ -1,0 +1,261 @@
+/**
+ * `auth()`: authenticates a request by JWT bearer token or avx API key and puts the
+ * `Principal` on the context (`c.get("principal")`, `principalOf(c)`).
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler, Next } from "hono";
+import { authProblem, isQuotable } from "./_challenge.ts";
+import { timingSafeEqualString } from "./_compare.ts";
+import { ExpiringLru } from "./_lru.ts";
+import { type ApiKeyMode, hashApiKey, parseApiKey } from "./api_key.ts";
+import { AuthError, type AuthScheme } from "./errors.ts";
+import { createJwtVerifier, type JwtOptions, type JwtVerifier } from "./jwt.ts";
+import type { ApiKeyRecord, KeyStore } from "./key_store.ts";
+import type { Principal } from "./principal.ts";
+
+/** A way of authenticating. */
+export type AuthMethod = "jwt" | "api-key";
+
+/** Header carrying an API key (the alternative is `Authorization: ApiKey <key>`). */
+export const API_KEY_HEADER = "X-AVL-API-Key";
+
+/** Options of {@link auth}. At least one of `jwt` and `keyStore` is required. */
+export interface AuthOptions {
+  /** JWT verification (options, or a verifier from `createJwtVerifier`). */
+  jwt?: JwtOptions | JwtVerifier;
+  /** Where API keys are looked up; enables API key authentication. */
+  keyStore?: KeyStore;
+  /** Methods accepted; default every method configured above. */
+  methods?: readonly AuthMethod[];
+  /** Let requests without any credentials through, without a principal; default false. */
+  optional?: boolean;
+  /** `realm` of `WWW-Authenticate` challenges; default `"avx"`. */
+  realm?: string;
+  /** API key modes accepted; default both (`["live", "test"]`). */
+  apiKeyModes?: readonly ApiKeyMode[];
+  /**
+   * In-memory cache of verified API key lookups (keyed by the presented key, so a hit costs
+   * neither a SHA-256 nor a store round trip). A revocation reaches an instance within `ttlMs`;
+   * expiry is checked on every request. `false` disables it. Default
+   * `{ maxEntries: 10_000, ttlMs: 5_000 }`.
+   */
+  apiKeyCache?: { maxEntries?: number; ttlMs?: number } | false;
+  /** Clock in ms (token and key expiry, cache TTL); default `Date.now`. */
+  now?: () => number;
+}
+
+interface KeyEntry {
+  record: ApiKeyRecord;
+  principal: Principal;
+}
+
+function principalOfRecord(r: ApiKeyRecord): Principal {
+  const claims: Record<string, unknown> = { mode: r.mode };
+  if (r.name !== undefined) claims.name = r.name;
+  const p: Principal = {
+    kind: "api-key",
+    tenant: r.tenant,
+    subject: r.id,
+    scopes: r.scopes,
+    plan: r.plan,
+    claims: Object.freeze(claims),
+  };
+  if (r.residency) p.residency = r.residency;
+  return Object.freeze(p);
+}
+
+function isVerifier(j: JwtOptions | JwtVerifier): j is JwtVerifier {
+  return typeof (j as JwtVerifier).verify === "function";
+}
+
+/**
+ * Authentication middleware.
+ *
+ * Credentials: `Authorization: Bearer <jwt>`; an API key in `X-AVL-API-Key: <key>`,
+ * `Authorization: ApiKey <key>` or `Authorization: Bearer avl_...`. Sending two credentials is
+ * rejected. Failures are RFC 9457 problems with a `code` member: 401 with an RFC 6750 §3
+ * `WWW-Authenticate` challenge (`error="invalid_token"` and an `error_description` saying why:
+ * expired, bad audience, revoked...; never the credential), 503 when the key store or JWKS
+ * fails. With `optional: true`, requests with no credentials pass without a principal, but
+ * invalid credentials are still rejected.
+ *
+ * API key lookups are cached in memory (bounded LRU, default 5 s TTL): a revoked key keeps
+ * working on an instance for at most that TTL; an expired key stops at once.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { auth, issueApiKey, MemoryKeyStore, principalOf } from "@avila/avx-http/middleware";
+ * const keyStore = new MemoryKeyStore();
+ * const { key } = await issueApiKey(keyStore, {
+ *   tenant: "acme",
+ *   scopes: ["data:read"],
+ *   plan: "pro",
+ *   mode: "test",
+ * });
+ * const app = new Hono();
+ * app.use("/v1/*", auth({ keyStore }));
+ * app.get("/v1/me", (c) => c.json({ tenant: principalOf(c)?.tenant }));
+ * const res = await app.request("/v1/me", { headers: { "x-avl-api-key": key } });
+ * console.log(await res.json()); // { tenant: "acme" }
+ * console.log((await app.request("/v1/me")).status); // 401
+ * ```
+ */
+export function auth(options: AuthOptions): MiddlewareHandler {
+  const verifier = options.jwt === undefined
+    ? undefined
+    : isVerifier(options.jwt)
+    ? options.jwt
+    : createJwtVerifier(options.jwt);
+  const store = options.keyStore;
+  const configured: AuthMethod[] = [];
+  if (verifier) configured.push("jwt");
+  if (store) configured.push("api-key");
+  if (configured.length === 0) {
+    throw new AuthError("invalid_argument", "auth options: give jwt and/or keyStore");
+  }
+  const methods = options.methods ?? configured;
+  for (const m of methods) {
+    if (!configured.includes(m)) {
+      throw new AuthError("invalid_argument", `auth options: method ${m} is not configured`);
+    }
+  }
+  const acceptJwt = methods.includes("jwt");
+  const acceptKeys = methods.includes("api-key");
+  const schemes: AuthScheme[] = [];
+  if (acceptJwt) schemes.push("Bearer");
+  if (acceptKeys) schemes.push("ApiKey");
+  const realm = options.realm ?? "avx";
+  if (!isQuotable(realm)) {
+    throw new AuthError("invalid_argument", "auth options: realm must be printable without quotes");
+  }
+  const optional = options.optional ?? false;
+  const modes = options.apiKeyModes ?? ["live", "test"];
+  const acceptLive = modes.includes("live");
+  const acceptTest = modes.includes("test");
+  const now = options.now ?? Date.now;
+  const cacheOpts = options.apiKeyCache === false ? { maxEntries: 0, ttlMs: 0 } : {
+    maxEntries: options.apiKeyCache?.maxEntries ?? 10_000,
+    ttlMs: options.apiKeyCache?.ttlMs ?? 5_000,
+  };
+  const cache = new ExpiringLru<string, KeyEntry>(
+    cacheOpts.ttlMs > 0 ? cacheOpts.maxEntries : 0,
+  );
+  const inFlight = new Map<string, Promise<KeyEntry>>();
+
+  const fail = (err: AuthError): never => {
+    throw authProblem(err, realm, schemes);
+  };
+
+  async function lookup(key: string, at: number): Promise<KeyEntry> {
+    const { mode } = parseApiKey(key);
+    if (mode === "live" ? !acceptLive : !acceptTest) {
+      throw new AuthError(
+        "method_not_accepted",
+        `${mode} API keys are not accepted here`,
+        "ApiKey",
+      );
+    }
+    const hash = await hashApiKey(key);
+    let record: ApiKeyRecord | null;
+    try {
+      record = await store!.findByHash(hash);
+    } catch (e) {
+      if (e instanceof AuthError) throw e;
+      throw new AuthError("auth_unavailable", "API key store is unavailable");
+    }
+    if (record === null || !timingSafeEqualString(record.hash, hash)) {
+      throw new AuthError("unknown_api_key", "API key is not known", "ApiKey");
+    }
+    const entry = { record, principal: principalOfRecord(record) };
+    if (cacheOpts.ttlMs > 0) cache.set(key, entry, at + cacheOpts.ttlMs);
+    return entry;
+  }
+
+  async function authenticateKey(key: string): Promise<Principal> {
+    const at = now();
+    let entry = cache.get(key, at);
+    if (entry === undefined) {
+      let pending = inFlight.get(key);
+      if (pending === undefined) {
+        pending = lookup(key, at).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      entry = await pending;
+    }
+    const r = entry.record;
+    if (r.revokedAt !== null && r.revokedAt <= at) {
+      throw new AuthError("api_key_revoked", "API key was revoked", "ApiKey");
+    }
+    if (r.expiresAt !== null && at >= r.expiresAt) {
+      throw new AuthError("api_key_expired", "API key expired", "ApiKey");
+    }
+    return entry.principal;
+  }
+
+  function keyNotAccepted(): never {
+    throw new AuthError("method_not_accepted", "API keys are not accepted here");
+  }
+
+  async function authenticate(c: Context): Promise<Principal | undefined> {
+    const headers = c.req.raw.headers;
+    const authorization = headers.get("authorization");
+    const apiKey = headers.get("x-avl-api-key");
+    if (authorization === null) {
+      if (apiKey === null) {
+        if (optional) return undefined;
+        throw new AuthError("missing_credentials", "authentication required");
+      }
+      if (!acceptKeys) keyNotAccepted();
+      if (apiKey === "") throw new AuthError("malformed_header", `${API_KEY_HEADER} is empty`);
+      return await authenticateKey(apiKey);
+    }
+    if (apiKey !== null) {
+      throw new AuthError(
+        "malformed_header",
+        "send one credential, not both Authorization and API key",
+      );
+    }
+    // RFC 9110 §11.4: credentials = auth-scheme [ 1*SP token68 ]; the scheme is case-insensitive.
+    const sp = authorization.indexOf(" ");
+    const scheme = (sp < 0 ? authorization : authorization.slice(0, sp)).toLowerCase();
+    let start = sp < 0 ? authorization.length : sp;
+    while (authorization.charCodeAt(start) === 0x20) start++;
+    const credential = authorization.slice(start);
+    const isBearer = scheme === "bearer";
+    if (!isBearer && scheme !== "apikey") {
+      throw new AuthError("malformed_header", "unsupported Authorization scheme");
+    }
+    if (credential === "") {
+      throw new AuthError(
+        "malformed_header",
+        `Authorization: ${isBearer ? "Bearer" : "ApiKey"} has no credential`,
+      );
+    }
+    if (/[\s,]/.test(credential)) {
+      throw new AuthError("malformed_header", "Authorization credential must be a single token");
+    }
+    if (!isBearer || credential.startsWith("avl_")) {
+      if (!acceptKeys) keyNotAccepted();
+      return await authenticateKey(credential);
+    }
+    if (!acceptJwt) {
+      throw new AuthError("method_not_accepted", "bearer tokens are not accepted here");
+    }
+    return await verifier!.verify(credential, now());
+  }
+
+  return async function auth(c: Context, next: Next): Promise<void> {
+    let principal: Principal | undefined;
+    try {
+      principal = await authenticate(c);
+    } catch (e) {
+      if (e instanceof AuthError) fail(e);
+      fail(new AuthError("auth_unavailable", "authentication failed unexpectedly"));
+    }
+    if (principal !== undefined) c.set("principal", principal);
+    await next();
+  };
+}

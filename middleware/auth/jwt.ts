@@ -1,0 +1,394 @@
+/**
+ * JWT bearer token verification with `jose`: a required algorithm allowlist (never `none`, no
+ * HMAC/public-key confusion), required `iss`, `aud` and `exp`, static keys or a remote JWKS
+ * (cached, refetched on an unknown `kid` at most once per cooldown), and an injected clock.
+ *
+ * @module
+ */
+
+import {
+  createRemoteJWKSet,
+  customFetch,
+  type JWK,
+  type JWTHeaderParameters,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from "jose";
+import { type ClaimMapping, principalFromClaims } from "./claims.ts";
+import { AuthError } from "./errors.ts";
+import type { Principal } from "./principal.ts";
+
+/** JWS algorithms `auth()` can verify (RFC 7518 §3.1, RFC 8037). `none` is not one of them. */
+export type JwtAlgorithm =
+  | "HS256"
+  | "HS384"
+  | "HS512"
+  | "RS256"
+  | "RS384"
+  | "RS512"
+  | "PS256"
+  | "PS384"
+  | "PS512"
+  | "ES256"
+  | "ES384"
+  | "ES512"
+  | "EdDSA"
+  | "Ed25519";
+
+const KNOWN_ALGORITHMS: ReadonlySet<string> = new Set<JwtAlgorithm>([
+  "HS256",
+  "HS384",
+  "HS512",
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+]);
+
+/** A verification key: a `CryptoKey`, a public (or `oct`) JWK, or an HMAC secret's bytes. */
+export type JwtKey = CryptoKey | JWK | Uint8Array;
+
+/** A key with the `kid` tokens name it by (JWKs may carry their own `kid` instead). */
+export interface JwtKeyEntry {
+  /** The key id tokens carry in their header. */
+  kid: string;
+  /** The key. */
+  key: CryptoKey | Uint8Array;
+}
+
+/** Remote JWKS cache settings. */
+export interface JwksOptions {
+  /** Least time between two refetches triggered by an unknown `kid`, in ms; default 30 s. */
+  cooldownMs?: number;
+  /** How long a fetched key set is used before it is refetched, in ms; default 10 min. */
+  cacheMaxAgeMs?: number;
+  /** Fetch timeout, in ms; default 5 s. */
+  timeoutMs?: number;
+  /** Largest JWKS response accepted, in bytes; default 256 KiB. */
+  maxBytes?: number;
+}
+
+/** JWT verification options. `algorithms`, `issuer`, `audience` and a key source are required. */
+export interface JwtOptions {
+  /** Accepted `alg` values. Required and non-empty; HMAC and public-key algorithms never mix. */
+  algorithms: readonly JwtAlgorithm[];
+  /** Accepted `iss` value(s); tokens without `iss` are rejected. */
+  issuer: string | readonly string[];
+  /** This service's audience value(s); the token's `aud` must contain one. */
+  audience: string | readonly string[];
+  /**
+   * Static verification key(s). Several keys need ids: JWKs with a `kid`, or
+   * `{ kid, key }` entries.
+   */
+  keys?: JwtKey | JwtKeyEntry | readonly (JwtKey | JwtKeyEntry)[];
+  /** A JWKS URL (`https://issuer/.well-known/jwks.json`), fetched with `createRemoteJWKSet`. */
+  jwksUrl?: string | URL;
+  /** JWKS cache settings. */
+  jwks?: JwksOptions;
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`; default 5. */
+  clockToleranceSec?: number;
+  /** Claim names for tenant, plan and residency. */
+  claims?: ClaimMapping;
+  /** Longest token accepted, in characters; default 8192. */
+  maxTokenLength?: number;
+}
+
+/** Verifies bearer tokens into principals. */
+export interface JwtVerifier {
+  /** Verifies `token` at time `nowMs` (default `Date.now()`); throws `AuthError`. */
+  verify(token: string, nowMs?: number): Promise<Principal>;
+}
+
+const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+function configError(detail: string): never {
+  throw new AuthError("invalid_argument", `auth jwt options: ${detail}`);
+}
+
+function isHmacAlg(alg: string): boolean {
+  return alg.startsWith("HS");
+}
+
+function isCryptoKey(k: unknown): k is CryptoKey {
+  return typeof CryptoKey !== "undefined" && k instanceof CryptoKey;
+}
+
+function isEntry(k: unknown): k is JwtKeyEntry {
+  return k !== null && typeof k === "object" && !(k instanceof Uint8Array) && !isCryptoKey(k) &&
+    "key" in k && "kid" in k;
+}
+
+/** Whether a key is symmetric (an HMAC secret), else a public key. */
+function isSecret(k: JwtKey): boolean {
+  if (k instanceof Uint8Array) return true;
+  if (isCryptoKey(k)) return k.type === "secret";
+  return (k as JWK).kty === "oct";
+}
+
+interface ResolvedKey {
+  kid: string | undefined;
+  key: JwtKey;
+}
+
+function normaliseKeys(keys: JwtOptions["keys"]): ResolvedKey[] {
+  if (keys === undefined) return [];
+  const list = Array.isArray(keys) ? keys : [keys];
+  return list.map((k): ResolvedKey => {
+    if (isEntry(k)) {
+      if (typeof k.kid !== "string" || k.kid === "") configError("a key entry has an empty kid");
+      return { kid: k.kid, key: k.key };
+    }
+    if (k instanceof Uint8Array || isCryptoKey(k)) return { kid: undefined, key: k };
+    if (k === null || typeof k !== "object" || typeof (k as JWK).kty !== "string") {
+      configError("keys must be CryptoKeys, JWKs, Uint8Array secrets or { kid, key }");
+    }
+    const jwk = k as JWK;
+    if (jwk.d !== undefined) configError("a JWK holds a private key; give its public part");
+    return { kid: typeof jwk.kid === "string" ? jwk.kid : undefined, key: jwk };
+  });
+}
+
+/** Reads a JWKS response, refusing bodies above `maxBytes`; network failures become 503. */
+function limitedFetch(maxBytes: number) {
+  return async function fetchJwks(url: string, init: RequestInit): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(url, init);
+    } catch {
+      throw new AuthError("auth_unavailable", "JWKS endpoint is unreachable");
+    }
+    const declared = Number(res.headers.get("content-length") ?? "0");
+    if (declared > maxBytes) {
+      await res.body?.cancel();
+      throw new AuthError("auth_unavailable", "JWKS response is too large");
+    }
+    if (res.status !== 200 || res.body === null) return res;
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel();
+          throw new AuthError("auth_unavailable", "JWKS response is too large");
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      if (e instanceof AuthError) throw e;
+      throw new AuthError("auth_unavailable", "JWKS endpoint is unreachable");
+    }
+    const body = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      body.set(c, at);
+      at += c.byteLength;
+    }
+    return new Response(body, { status: 200, headers: res.headers });
+  };
+}
+
+/** Maps a jose failure to an `AuthError` whose detail says why, never echoing the token. */
+function mapJoseError(e: unknown): AuthError {
+  if (e instanceof AuthError) return e;
+  const err = e as { code?: string; claim?: string; reason?: string; name?: string };
+  const tokenError = (code: ConstructorParameters<typeof AuthError>[0], detail: string) =>
+    new AuthError(code, detail, "Bearer");
+  switch (err?.code) {
+    case "ERR_JWT_EXPIRED":
+      return tokenError(
+        "token_expired",
+        err.claim === "iat" ? "token is too old" : "token expired",
+      );
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
+      if (err.reason === "missing") {
+        return tokenError("missing_claim", `token has no ${err.claim} claim`);
+      }
+      if (err.reason === "invalid") {
+        return tokenError("invalid_token", `token ${err.claim} claim is malformed`);
+      }
+      switch (err.claim) {
+        case "nbf":
+          return tokenError("token_not_yet_valid", "token is not yet valid (nbf)");
+        case "iat":
+          return tokenError("token_not_yet_valid", "token is issued in the future (iat)");
+        case "aud":
+          return tokenError("bad_audience", "token audience is not accepted here");
+        case "iss":
+          return tokenError("bad_issuer", "token issuer is not trusted");
+        default:
+          return tokenError("invalid_token", `token ${err.claim ?? "claims"} check failed`);
+      }
+    case "ERR_JOSE_ALG_NOT_ALLOWED":
+      return tokenError("alg_not_allowed", "token signing algorithm is not allowed");
+    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
+      return tokenError("invalid_token", "token signature does not verify");
+    case "ERR_JWKS_NO_MATCHING_KEY":
+      return tokenError("unknown_key_id", "no verification key matches the token's kid");
+    case "ERR_JWKS_TIMEOUT":
+      return new AuthError("auth_unavailable", "JWKS endpoint timed out");
+    case "ERR_JWKS_INVALID":
+      return new AuthError("auth_unavailable", "JWKS endpoint returned an invalid key set");
+    case "ERR_JOSE_GENERIC":
+      return new AuthError("auth_unavailable", "JWKS endpoint failed");
+    case "ERR_JOSE_NOT_SUPPORTED":
+      return tokenError("invalid_token", "token uses an unsupported algorithm or header");
+    case "ERR_JWS_INVALID":
+    case "ERR_JWT_INVALID":
+    case "ERR_JWK_INVALID":
+    case "ERR_JWKS_MULTIPLE_MATCHING_KEYS":
+      return tokenError("invalid_token", "token is not a valid JWT");
+  }
+  // jose reports a key of the wrong type for the token's alg as a TypeError.
+  if (e instanceof TypeError) {
+    return tokenError("invalid_token", "token cannot be verified with the configured keys");
+  }
+  return new AuthError("auth_unavailable", "token verification failed unexpectedly");
+}
+
+/**
+ * Builds a verifier from options, checking them once: the allowlist must be non-empty and
+ * without `none`; HMAC algorithms only with secret keys and public-key algorithms only with
+ * public keys (so an HS256 token "signed" with an RSA public key can never verify); a key
+ * source is required. Throws `AuthError("invalid_argument")` on bad options.
+ *
+ * @example
+ * ```ts
+ * import { SignJWT } from "jose";
+ * import { createJwtVerifier } from "@avila/avx-http/middleware";
+ * const secret = new TextEncoder().encode("a-32-byte-or-longer-hmac-secret!!");
+ * const verifier = createJwtVerifier({
+ *   algorithms: ["HS256"],
+ *   issuer: "https://id.example",
+ *   audience: "avx-api",
+ *   keys: secret,
+ * });
+ * const token = await new SignJWT({ tenant: "acme", scope: "data:read" })
+ *   .setProtectedHeader({ alg: "HS256" })
+ *   .setSubject("user-1").setIssuer("https://id.example").setAudience("avx-api")
+ *   .setExpirationTime("5m").sign(secret);
+ * console.log((await verifier.verify(token)).tenant); // "acme"
+ * ```
+ */
+export function createJwtVerifier(options: JwtOptions): JwtVerifier {
+  const algorithms = options.algorithms;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    configError("algorithms is required and must not be empty");
+  }
+  for (const a of algorithms) {
+    if (String(a).toLowerCase() === "none") configError(`"none" is never allowed`);
+    if (!KNOWN_ALGORITHMS.has(a)) configError(`unknown algorithm ${String(a)}`);
+  }
+  const hmac = algorithms.some(isHmacAlg);
+  if (hmac && !algorithms.every(isHmacAlg)) {
+    configError("HMAC (HS*) and public-key algorithms must not be allowed together");
+  }
+  const toList = (v: string | readonly string[], name: string): string[] => {
+    const l = typeof v === "string" ? [v] : Array.isArray(v) ? [...v] : [];
+    if (l.length === 0 || l.some((s) => typeof s !== "string" || s === "")) {
+      configError(`${name} is required`);
+    }
+    return l;
+  };
+  const issuer = toList(options.issuer, "issuer");
+  const audience = toList(options.audience, "audience");
+  const keys = normaliseKeys(options.keys);
+  if (keys.length === 0 && options.jwksUrl === undefined) {
+    configError("keys or jwksUrl is required");
+  }
+  for (const k of keys) {
+    if (isSecret(k.key) !== hmac) {
+      configError(
+        hmac
+          ? "HS* algorithms need secret keys (Uint8Array, HMAC CryptoKey or oct JWK)"
+          : "public-key algorithms need public keys, not secrets",
+      );
+    }
+    if (k.key instanceof Uint8Array && k.key.byteLength < 32) {
+      configError("HMAC secrets must be at least 32 bytes (RFC 7518 §3.2)");
+    }
+  }
+  if (hmac && options.jwksUrl !== undefined) configError("a JWKS cannot serve HS* secrets");
+  if (keys.length > 1 && keys.some((k) => k.kid === undefined)) {
+    configError("several static keys need a kid each");
+  }
+  const tolerance = options.clockToleranceSec ?? 5;
+  if (!Number.isFinite(tolerance) || tolerance < 0) configError("clockToleranceSec must be >= 0");
+  const maxLength = options.maxTokenLength ?? 8192;
+  const mapping = options.claims ?? {};
+
+  let remote: JWTVerifyGetKey | undefined;
+  if (options.jwksUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.jwksUrl);
+    } catch {
+      configError("jwksUrl is not a URL");
+    }
+    const j = options.jwks ?? {};
+    remote = createRemoteJWKSet(url, {
+      cooldownDuration: j.cooldownMs ?? 30_000,
+      cacheMaxAge: j.cacheMaxAgeMs ?? 600_000,
+      timeoutDuration: j.timeoutMs ?? 5_000,
+      [customFetch]: limitedFetch(j.maxBytes ?? 256 * 1024),
+    });
+  }
+  const byKid = new Map<string, JwtKey>();
+  for (const k of keys) if (k.kid !== undefined) byKid.set(k.kid, k.key);
+  const single = keys.length === 1 ? keys[0].key : undefined;
+
+  const getKey = (header: JWTHeaderParameters, token: Parameters<JWTVerifyGetKey>[1]) => {
+    if (header.kid !== undefined) {
+      const k = byKid.get(header.kid);
+      if (k !== undefined) return k;
+    }
+    if (remote) return remote(header, token);
+    if (single !== undefined && (header.kid === undefined || keys[0].kid === undefined)) {
+      return single;
+    }
+    throw new AuthError("unknown_key_id", "no verification key matches the token's kid", "Bearer");
+  };
+
+  const verifyOptions = {
+    algorithms: [...algorithms],
+    issuer,
+    audience,
+    requiredClaims: ["exp"],
+    clockTolerance: tolerance,
+  };
+
+  return {
+    async verify(token: string, nowMs: number = Date.now()): Promise<Principal> {
+      if (typeof token !== "string" || token.length > maxLength) {
+        throw new AuthError("malformed_header", "bearer token is too long", "Bearer");
+      }
+      if (!JWS_COMPACT.test(token)) {
+        throw new AuthError(
+          "invalid_token",
+          "token is not a compact JWS (header.payload.sig)",
+          "Bearer",
+        );
+      }
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, getKey, {
+          ...verifyOptions,
+          currentDate: new Date(nowMs),
+        }));
+      } catch (e) {
+        throw mapJoseError(e);
+      }
+      return principalFromClaims(payload, mapping);
+    },
+  };
+}
