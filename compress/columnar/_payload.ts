@@ -1,0 +1,87 @@
+/**
+ * The bit-packed payload: exceptions, seeds, block widths, block minima, packed words (see
+ * `_format.ts`). Every section is 4-byte aligned within the payload.
+ *
+ * @module
+ */
+
+import { CompressError } from "../errors.ts";
+import { blockStats, pack, packedWords, unpack } from "./_bitpack.ts";
+import { BLOCK } from "./_format.ts";
+import type { Lanes } from "./_lanes.ts";
+import type { Seeds } from "./_predict.ts";
+
+/** What a bit-packed payload holds besides the residuals. */
+export interface PackedExtras {
+  seeds: Seeds;
+  exPos: Uint32Array;
+  exBits: Int32Array;
+}
+
+const pad4 = (x: number): number => (x + 3) & ~3;
+
+/** Serialises residuals `l[0, n)` and their extras. */
+export function writeBitPacked(l: Lanes, n: number, x: PackedExtras): Uint8Array {
+  const st = blockStats(l, n);
+  const nb = st.widths.length;
+  const e = x.exPos.length;
+  const words = packedWords(st.widths, n);
+  const wOff = pad4(e * 12 + 16 + nb) + nb * 8;
+  const out = new Uint8Array(wOff + words * 4);
+  const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
+  new Uint32Array(out.buffer, 0, e).set(x.exPos);
+  i32.set(x.exBits, e);
+  let p = e * 3;
+  i32[p++] = x.seeds.v0lo;
+  i32[p++] = x.seeds.v0hi;
+  i32[p++] = x.seeds.d0lo;
+  i32[p++] = x.seeds.d0hi;
+  out.set(st.widths, p * 4);
+  const mOff = pad4(p * 4 + nb);
+  i32.set(st.mins, mOff >> 2);
+  pack(l, n, st, i32.subarray(wOff >> 2));
+  return out;
+}
+
+function corrupt(msg: string): CompressError {
+  return new CompressError("corrupt", `columnar: ${msg}`);
+}
+
+/**
+ * Parses a bit-packed payload of `n` residuals with `e` exceptions into `l`; checks every
+ * size against the payload length and each block width against `maxWidth` bits.
+ */
+export function readBitPacked(
+  payload: Uint8Array,
+  n: number,
+  e: number,
+  maxWidth: number,
+  l: Lanes,
+): PackedExtras {
+  const p8 = payload.byteOffset % 4 === 0 ? payload : payload.slice();
+  const nb = Math.ceil(n / BLOCK);
+  const mOff = pad4(e * 12 + 16 + nb);
+  const wOff = mOff + nb * 8;
+  if (p8.length < wOff) throw corrupt("payload shorter than its tables");
+  const i32 = new Int32Array(p8.buffer, p8.byteOffset, p8.length >> 2);
+  const exPos = new Uint32Array(p8.buffer, p8.byteOffset, e).slice();
+  for (let j = 0; j < e; j++) {
+    if (exPos[j] >= n || (j > 0 && exPos[j] <= exPos[j - 1])) {
+      throw corrupt("exception positions out of order or range");
+    }
+  }
+  const exBits = i32.slice(e, 3 * e);
+  const s = 3 * e;
+  const seeds: Seeds = { v0lo: i32[s], v0hi: i32[s + 1], d0lo: i32[s + 2], d0hi: i32[s + 3] };
+  const widths = p8.slice((s + 4) * 4, (s + 4) * 4 + nb);
+  for (let b = 0; b < nb; b++) {
+    if (widths[b] > maxWidth) throw corrupt(`block width ${widths[b]} exceeds ${maxWidth}`);
+  }
+  const words = packedWords(widths, n);
+  if (p8.length !== wOff + words * 4) {
+    throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + words * 4}`);
+  }
+  const mins = i32.subarray(mOff >> 2, wOff >> 2);
+  unpack(i32.subarray(wOff >> 2), n, widths, mins, l);
+  return { seeds, exPos, exBits };
+}

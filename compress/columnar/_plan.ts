@@ -1,0 +1,238 @@
+/**
+ * Chooses a transform chain by trying every candidate on a few slices of the input and
+ * estimating the encoded size: exact for bit packing, by running the inner codec for the
+ * byte layouts. Never tries chains on the whole input.
+ *
+ * @module
+ */
+
+import { blockStats } from "./_bitpack.ts";
+import { findMappings, type FloatMapping, floatView, mapFloats } from "./_floats.ts";
+import {
+  type ElementType,
+  isFloat,
+  isSigned,
+  Layout,
+  Mapping,
+  Predictor,
+  widthOf,
+} from "./_format.ts";
+import { innerCompress } from "./_inner.ts";
+import { aligned, type Lanes, loadLanes, storeLanes } from "./_lanes.ts";
+import { predict } from "./_predict.ts";
+import { shuffle } from "./_shuffle.ts";
+
+/** A transform chain before the inner codec. */
+export interface Chain {
+  mapping: number;
+  /** Decimal exponent or quantum; 0 otherwise. */
+  param: number;
+  predictor: number;
+  layout: number;
+}
+
+/** Names of the wire codes, for reports. */
+export const MAPPING_NAMES = ["identity", "bits", "decimal", "quantum"] as const;
+/** Names of the predictors. */
+export const PREDICTOR_NAMES = ["none", "delta", "delta-of-delta", "xor"] as const;
+/** Names of the layouts. */
+export const LAYOUT_NAMES = ["bitpack", "shuffle", "plain"] as const;
+/** Names of the inner codecs. */
+export const INNER_NAMES = ["none", "lz4", "zstd"] as const;
+
+/** The transforms of a chain in order, e.g. `["decimal(e=2)", "delta", "bitpack"]`. */
+export function chainSteps(c: Chain): string[] {
+  const steps: string[] = [];
+  if (c.mapping === Mapping.Decimal) steps.push(`decimal(e=${c.param})`);
+  else if (c.mapping === Mapping.Quantum) steps.push(`quantum(q=${c.param})`);
+  else if (c.mapping === Mapping.Bits) steps.push("bits");
+  if (c.predictor !== Predictor.None) steps.push(PREDICTOR_NAMES[c.predictor]);
+  if (c.layout === Layout.BitPack) steps.push(steps.length === 0 ? "for-bitpack" : "bitpack");
+  else if (c.layout === Layout.Shuffle) steps.push("shuffle");
+  return steps;
+}
+
+/** One estimated candidate. */
+export interface Candidate {
+  chain: Chain;
+  /** Estimated encoded bytes for the whole input. */
+  bytes: number;
+}
+
+/** Restricts the search (tests, benchmarks, callers who know their data). */
+export interface ChainFilter {
+  mapping?: number;
+  predictor?: number;
+  layout?: number;
+}
+
+/** Elements per sample slice, and slices per sample. */
+const SLICE = 2048;
+const SLICES = 4;
+
+/** Element ranges sampled from `n` elements: the whole input when small. */
+export function sampleRanges(n: number): [number, number][] {
+  if (n <= SLICE * SLICES) return [[0, n]];
+  const out: [number, number][] = [];
+  for (let i = 0; i < SLICES; i++) {
+    const s = Math.floor((i * (n - SLICE)) / (SLICES - 1));
+    out.push([s, s + SLICE]);
+  }
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Bit-packed bytes of residuals (exact, without the inner codec). */
+function packedBytes(l: Lanes, n: number): number {
+  const st = blockStats(l, n);
+  let bytes = 16 + 4;
+  for (let b = 0; b < st.widths.length; b++) {
+    const cnt = Math.min(1024, n - b * 1024);
+    bytes += Math.ceil((cnt * st.widths[b]) / 32) * 4 + 9;
+  }
+  return bytes;
+}
+
+/** Integers (lanes) for one slice under a mapping, plus its exception count. */
+export function slicedLanes(
+  slice: Uint8Array,
+  t: ElementType,
+  n: number,
+  mapping: number,
+  m: FloatMapping | null,
+): { lanes: Lanes; exceptions: number } {
+  if (m !== null && (mapping === Mapping.Decimal || mapping === Mapping.Quantum)) {
+    const r = mapFloats(floatView(aligned(slice), t === "f32", n), m, t === "f32");
+    return { lanes: r.lanes, exceptions: r.exPos.length };
+  }
+  return { lanes: loadLanes(slice, t, n), exceptions: 0 };
+}
+
+/** XOR of each element's bits with the previous element's, on lanes in place. */
+export function xorPrevious(l: Lanes, n: number): void {
+  const { lo, hi } = l;
+  for (let i = n - 1; i > 0; i--) {
+    lo[i] ^= lo[i - 1];
+    hi[i] ^= hi[i - 1];
+  }
+}
+
+/**
+ * Estimates every candidate chain for `data` (n elements of type `t`) and returns them best
+ * first. `inner` and `level` are the inner codec used for the byte layouts' estimates.
+ */
+export function planChains(
+  data: Uint8Array,
+  t: ElementType,
+  n: number,
+  inner: number,
+  level: number,
+  filter: ChainFilter = {},
+): Candidate[] {
+  const w = widthOf(t);
+  const float = isFloat(t);
+  const ranges = sampleRanges(n);
+  let sampled = 0;
+  for (const [s, e] of ranges) sampled += e - s;
+  const scale = sampled === 0 ? 0 : n / sampled;
+  const slices = ranges.map(([s, e]) => data.subarray(s * w, e * w));
+
+  const chains: Chain[] = [];
+  const intMappings: { mapping: number; m: FloatMapping | null }[] = [];
+  if (float) {
+    intMappings.push({ mapping: Mapping.Bits, m: null });
+    const all = concat(slices);
+    for (const m of findMappings(floatView(aligned(all), t === "f32", sampled), t === "f32")) {
+      intMappings.push({ mapping: m.mapping, m });
+    }
+  } else {
+    intMappings.push({ mapping: Mapping.Identity, m: null });
+  }
+  const mappingOf = new Map<Chain, FloatMapping | null>();
+  for (const { mapping, m } of intMappings) {
+    for (const predictor of [Predictor.None, Predictor.Delta, Predictor.DeltaOfDelta]) {
+      if (mapping === Mapping.Bits && predictor === Predictor.None) continue;
+      const c = { mapping, param: m?.param ?? 0, predictor, layout: Layout.BitPack };
+      mappingOf.set(c, m);
+      chains.push(c);
+    }
+  }
+  chains.push({
+    mapping: Mapping.Identity,
+    param: 0,
+    predictor: Predictor.None,
+    layout: Layout.Plain,
+  });
+  if (w > 1) {
+    chains.push({
+      mapping: Mapping.Identity,
+      param: 0,
+      predictor: Predictor.None,
+      layout: Layout.Shuffle,
+    });
+    if (float) {
+      chains.push({
+        mapping: Mapping.Identity,
+        param: 0,
+        predictor: Predictor.Xor,
+        layout: Layout.Shuffle,
+      });
+    }
+  }
+  const wanted = chains.filter((c) =>
+    (filter.mapping === undefined || filter.mapping === c.mapping) &&
+    (filter.predictor === undefined || filter.predictor === c.predictor) &&
+    (filter.layout === undefined || filter.layout === c.layout)
+  );
+
+  const out: Candidate[] = [];
+  for (const c of wanted) {
+    let bytes = 0;
+    if (c.layout === Layout.BitPack) {
+      const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
+      ranges.forEach(([s, e], i) => {
+        const k = e - s;
+        const { lanes, exceptions } = slicedLanes(
+          slices[i],
+          t,
+          k,
+          c.mapping,
+          mappingOf.get(c) ?? null,
+        );
+        predict(lanes, k, c.predictor, signed);
+        bytes += packedBytes(lanes, k) + exceptions * 12;
+      });
+    } else {
+      const parts = slices.map((sl, i) => {
+        const k = ranges[i][1] - ranges[i][0];
+        if (c.layout === Layout.Plain) return sl;
+        if (c.predictor === Predictor.Xor) {
+          const l = loadLanes(sl, t, k);
+          xorPrevious(l, k);
+          const b = new Uint8Array(k * w);
+          storeLanes(l, t, k, b);
+          return shuffle(b, w, k);
+        }
+        return shuffle(sl, w, k);
+      });
+      const joined = concat(parts);
+      bytes = joined.length === 0
+        ? 0
+        : Math.min(joined.length, innerCompress(joined, inner, level).length);
+    }
+    out.push({ chain: c, bytes: Math.ceil(bytes * scale) });
+  }
+  out.sort((a, b) => a.bytes - b.bytes);
+  return out;
+}
