@@ -10,6 +10,21 @@ import { type ApiKeyRecord, type KeyStore, validateApiKeyRecord } from "../key_s
 const MAX_ATTEMPTS = 8;
 
 /**
+ * Commits `op`; a SQLite-backed database shared by several handles can report "database is
+ * locked" under concurrent writes: that counts as a conflict (retried after a short random
+ * pause), not a failure.
+ */
+async function commit(op: Deno.AtomicOperation, attempt: number): Promise<boolean> {
+  try {
+    return (await op.commit()).ok;
+  } catch (e) {
+    if (!(e instanceof Error) || !/database is locked|busy/i.test(e.message)) throw e;
+    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4 * (attempt + 1)));
+    return false;
+  }
+}
+
+/**
  * A `KeyStore` on Deno KV. Layout under `prefix`: `["by_hash", hash] -> record`,
  * `["by_id", id] -> hash`, `["by_tenant", tenant, id] -> hash`; writes are atomic with
  * versionstamp checks, so concurrent writers (other instances) never leave the indexes
@@ -91,7 +106,7 @@ export class KvKeyStore implements KeyStore {
         .set(this.#k("by_hash", r.hash), r)
         .set(this.#k("by_id", r.id), r.hash)
         .set(this.#k("by_tenant", r.tenant, r.id), r.hash);
-      if ((await op.commit()).ok) return;
+      if (await commit(op, attempt)) return;
     }
     throw new AuthError("auth_unavailable", "key store write kept conflicting; try again");
   }
@@ -105,9 +120,9 @@ export class KvKeyStore implements KeyStore {
       const r = this.#record(entry.value);
       if (!r) return false;
       if (r.revokedAt !== null) return true;
-      const res = await this.#kv.atomic().check(ref, entry)
-        .set(this.#k("by_hash", r.hash), { ...r, revokedAt: atMs }).commit();
-      if (res.ok) return true;
+      const op = this.#kv.atomic().check(ref, entry)
+        .set(this.#k("by_hash", r.hash), { ...r, revokedAt: atMs });
+      if (await commit(op, attempt)) return true;
     }
     throw new AuthError("auth_unavailable", "key store write kept conflicting; try again");
   }
@@ -124,7 +139,7 @@ export class KvKeyStore implements KeyStore {
       if (typeof entry.value?.tenant === "string") {
         op.delete(this.#k("by_tenant", entry.value.tenant, id));
       }
-      if ((await op.commit()).ok) return true;
+      if (await commit(op, attempt)) return true;
     }
     throw new AuthError("auth_unavailable", "key store write kept conflicting; try again");
   }
