@@ -5,6 +5,8 @@
  * @module
  */
 
+import { normalizeTracestate } from "./tracestate.ts";
+
 /** A parsed or generated trace context. */
 export interface TraceContext {
   /** 32 lowercase hex digits, not all zero. */
@@ -15,7 +17,7 @@ export interface TraceContext {
   parentSpanId?: string;
   /** The sampled flag (bit 0 of trace-flags). */
   sampled: boolean;
-  /** The incoming `tracestate`, passed through unchanged. */
+  /** The incoming `tracestate` when valid (W3C §3.3), members re-joined in order. */
   tracestate?: string;
 }
 
@@ -77,7 +79,21 @@ export function parseTraceparent(
 }
 
 /**
- * Continues the incoming trace (new span id under the caller's) or starts a new one.
+ * A new random span id (16 lowercase hex digits, never all zero).
+ *
+ * @example
+ * ```ts
+ * import { newSpanId } from "@avila/avx-http/middleware";
+ * console.log(newSpanId().length); // 16
+ * ```
+ */
+export function newSpanId(): string {
+  return randomHex(8);
+}
+
+/**
+ * Continues the incoming trace (new span id under the caller's) or starts a new one. An invalid
+ * `tracestate` is dropped; it is only kept with a valid `traceparent` (§3.3).
  *
  * @example
  * ```ts
@@ -100,7 +116,10 @@ export function startTrace(
       parentSpanId: parent.parentSpanId,
       sampled: parent.sampled,
     };
-    if (tracestate) t.tracestate = tracestate;
+    if (tracestate) {
+      const state = normalizeTracestate(tracestate);
+      if (state !== undefined) t.tracestate = state;
+    }
     return t;
   }
   return { traceId: randomHex(16), spanId, sampled: sampleNew };
