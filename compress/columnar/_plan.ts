@@ -18,7 +18,7 @@ import {
   widthOf,
 } from "./_format.ts";
 import { innerCompress } from "./_inner.ts";
-import { aligned, type Lanes, loadLanes, storeLanes } from "./_lanes.ts";
+import { aligned, type Lanes, loadLanes } from "./_lanes.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
 
@@ -217,14 +217,7 @@ export function planChains(
       const parts = slices.map((sl, i) => {
         const k = ranges[i][1] - ranges[i][0];
         if (c.layout === Layout.Plain) return sl;
-        if (c.predictor === Predictor.Xor) {
-          const l = loadLanes(sl, t, k);
-          xorPrevious(l, k);
-          const b = new Uint8Array(k * w);
-          storeLanes(l, t, k, b);
-          return shuffle(b, w, k);
-        }
-        return shuffle(sl, w, k);
+        return shuffle(sl, w, k, c.predictor === Predictor.Xor);
       });
       const joined = concat(parts);
       bytes = joined.length === 0

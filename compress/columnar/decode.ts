@@ -21,7 +21,7 @@ import {
   widthOf,
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
-import { loadLanes, storeLanes } from "./_lanes.ts";
+import { storeLanes } from "./_lanes.ts";
 import { readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
 import { unpredict } from "./_predict.ts";
@@ -60,16 +60,7 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     if (payload.length !== out.length) {
       throw new CompressError("corrupt", "columnar: shuffle payload size");
     }
-    unshuffle(payload, w, n, out);
-    if (h.predictor === Predictor.Xor) {
-      const l = loadLanes(out, t, n);
-      const { lo, hi } = l;
-      for (let i = 1; i < n; i++) {
-        lo[i] ^= lo[i - 1];
-        hi[i] ^= hi[i - 1];
-      }
-      storeLanes(l, t, n, out);
-    }
+    unshuffle(payload, w, n, out, h.predictor === Predictor.Xor);
     return out;
   }
   const l = { lo: new Int32Array(n), hi: new Int32Array(n) };

@@ -15,7 +15,6 @@ import {
   type ElementType,
   HEADER_SIZE,
   Inner,
-  isFloat,
   isSigned,
   Layout,
   Mapping,
@@ -25,7 +24,7 @@ import {
   writeHeader,
 } from "./_format.ts";
 import { innerCompress, innerFor } from "./_inner.ts";
-import { aligned, loadLanes, storeLanes } from "./_lanes.ts";
+import { aligned, loadLanes } from "./_lanes.ts";
 import { writeBitPacked } from "./_payload.ts";
 import {
   type Candidate,
@@ -36,7 +35,6 @@ import {
   MAPPING_NAMES,
   planChains,
   PREDICTOR_NAMES,
-  xorPrevious,
 } from "./_plan.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
@@ -88,6 +86,8 @@ export interface ColumnarEncoding {
 }
 
 const TRY_INNER_SAMPLE = 128 * 1024;
+/** From this native level on, the smallest estimate wins regardless of speed. */
+const SPEED_OVER_SIZE_BELOW = 10;
 
 function encodeChain(
   data: Uint8Array,
@@ -98,14 +98,7 @@ function encodeChain(
   const w = widthOf(t);
   if (c.layout === Layout.Plain) return { payload: data, exceptions: 0 };
   if (c.layout === Layout.Shuffle) {
-    if (c.predictor === Predictor.Xor) {
-      const l = loadLanes(data, t, n);
-      xorPrevious(l, n);
-      const b = new Uint8Array(n * w);
-      storeLanes(l, t, n, b);
-      return { payload: shuffle(b, w, n), exceptions: 0 };
-    }
-    return { payload: shuffle(data, w, n), exceptions: 0 };
+    return { payload: shuffle(data, w, n, c.predictor === Predictor.Xor), exceptions: 0 };
   }
   if (c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum) {
     const f32 = t === "f32";
@@ -196,13 +189,14 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
       `columnar: no transform chain fits ${JSON.stringify(opts.only)}`,
     );
   }
-  if (
-    isFloat(t) && candidates[0].chain.mapping === Mapping.Identity &&
-    candidates[0].chain.layout === Layout.BitPack
-  ) {
-    throw new CompressError("unsupported", "columnar: floats need a mapping to be bit-packed");
+  let pick = candidates[0];
+  if (level < SPEED_OVER_SIZE_BELOW && pick.chain.layout !== Layout.BitPack) {
+    // Bit packing needs no inner codec and decodes several times faster: below the high
+    // levels, take it when it is within 10% of the smallest estimate.
+    const bp = candidates.find((c) => c.chain.layout === Layout.BitPack);
+    if (bp && bp.bytes <= pick.bytes * 1.1) pick = bp;
   }
-  const chain = candidates[0].chain;
+  const chain = pick.chain;
   const { payload, exceptions } = encodeChain(data, t, n, chain);
   let body = payload;
   let innerUsed: number = Inner.None;
