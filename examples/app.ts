@@ -8,6 +8,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { arrow, type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "../server/mod.ts";
 import { RecordBatch } from "../columnar/mod.ts";
+import { supportedAlgorithms } from "../compress/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
 
 const Detector = z.enum(["H1", "L1", "V1"]).openapi({ description: "Detector id" });
@@ -85,6 +86,13 @@ export interface ExampleOptions {
   blockIntervalMs?: number;
   /** JSON access log lines on stdout (default false). */
   accessLog?: boolean;
+  /**
+   * Serve the WebSocket route `/ws` (default true). It upgrades with `Deno.upgradeWebSocket`,
+   * so the Workers and Node entry points turn it off.
+   */
+  webSocket?: boolean;
+  /** Runs on the builder before `build()`: platform middleware, extra routes (dashboard). */
+  configure?: (server: Server) => Server;
 }
 
 /**
@@ -108,7 +116,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
       signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
     });
 
-  return new Server({
+  const server = new Server({
     openapi: {
       title: "avx-http gravitational-wave example",
       version: "1.0.0",
@@ -126,9 +134,21 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
             "/api/strain/{detector}/live",
             "/ws",
             "/api/upload",
+            "/runtime",
             "/docs",
             "/metrics",
           ],
+        })
+      ),
+    )
+    .route(
+      "/runtime",
+      Route.get((c) =>
+        c.json({
+          userAgent: typeof navigator === "undefined" ? "unknown" : navigator.userAgent,
+          // What this runtime can compress with (zstd, br and the deflate family come from its
+          // node:zlib): the compression middleware offers only these.
+          algorithms: supportedAlgorithms(),
         })
       ),
     )
@@ -188,8 +208,9 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
           }
         }, { retryMs: 1000 });
       }),
-    )
-    .route(
+    );
+  if (options.webSocket !== false) {
+    server.route(
       "/ws",
       Route.get(webSocket(() => {
         let timer: ReturnType<typeof setInterval> | undefined;
@@ -228,7 +249,9 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
           },
         };
       })),
-    )
+    );
+  }
+  server
     .openapi(uploadRoute, (c) => {
       const { detector, samples } = c.req.valid("json");
       const id = crypto.randomUUID();
@@ -238,6 +261,6 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
     })
     .withTelemetry({ accessLog: options.accessLog ?? false })
     .withCors()
-    .withCompression()
-    .build();
+    .withCompression();
+  return (options.configure ? options.configure(server) : server).build();
 }
