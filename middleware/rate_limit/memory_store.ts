@@ -1,0 +1,117 @@
+/**
+ * A bounded in-process rate-limit store: synchronous (no await on the hot path), with a key
+ * cap, expired entries swept when the cap is reached, and oldest-first eviction after that.
+ *
+ * @module
+ */
+
+import { RateLimitError, type ResolvedPolicy } from "./policy.ts";
+import { applyPolicy, type RateLimitDecision, type RateLimitStore } from "./store.ts";
+
+/** Options of {@link MemoryRateLimitStore}. */
+export interface MemoryRateLimitStoreOptions {
+  /** Most (policy, key) entries kept; default 100 000. */
+  maxKeys?: number;
+}
+
+interface Entry {
+  t: number;
+  p: number;
+  c: number;
+  /** Epoch ms after which the entry equals an empty one. */
+  e: number;
+}
+
+/** Longest key accepted, in UTF-16 code units (keys come from headers and callbacks). */
+export const MAX_RATE_LIMIT_KEY_LENGTH = 1024;
+
+/**
+ * Rate-limit state in a `Map`, for one process. Each `consume` is atomic because it runs
+ * synchronously. When `maxKeys` is reached, expired entries are swept (at most once per
+ * second of the injected clock); if none expired, the oldest-created entry is evicted, which
+ * resets that key's limit — size `maxKeys` above the number of active keys.
+ *
+ * @example
+ * ```ts
+ * import { MemoryRateLimitStore, resolvePolicy } from "@avila/avx-http/middleware";
+ * const store = new MemoryRateLimitStore({ maxKeys: 10_000 });
+ * const policy = resolvePolicy({ limit: 1, windowSeconds: 60 });
+ * console.log(store.consume("k", policy, 0, 1, 1).allowed); // true
+ * console.log(store.consume("k", policy, 0, 1, 1).allowed); // false
+ * ```
+ */
+export class MemoryRateLimitStore implements RateLimitStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxKeys: number;
+  #lastSweep = -Infinity;
+
+  /**
+   * Creates an empty store.
+   *
+   * @param options key cap
+   */
+  constructor(options: MemoryRateLimitStoreOptions = {}) {
+    const max = options.maxKeys ?? 100_000;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RateLimitError("invalid_policy", "maxKeys must be a positive integer");
+    }
+    this.#maxKeys = max;
+  }
+
+  /** Number of entries held (expired ones included until swept). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Atomically checks and updates `key` (see {@link RateLimitStore.consume}). */
+  consume(
+    key: string,
+    policy: ResolvedPolicy,
+    nowMs: number,
+    cost: number,
+    need: number,
+  ): RateLimitDecision {
+    if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
+      throw new RateLimitError("invalid_key", "rate-limit key is too long");
+    }
+    const id = policy.id + "\u0000" + key;
+    const entry = this.#entries.get(id);
+    const live = entry !== undefined && entry.e > nowMs ? entry : undefined;
+    const step = applyPolicy(policy, live, nowMs, cost, need);
+    const next = step.state;
+    if (next !== undefined) {
+      if (entry !== undefined) {
+        entry.t = next.t;
+        entry.p = next.p;
+        entry.c = next.c;
+        entry.e = step.expiresAt;
+      } else {
+        if (this.#entries.size >= this.#maxKeys) this.#makeRoom(nowMs);
+        this.#entries.set(id, { t: next.t, p: next.p, c: next.c, e: step.expiresAt });
+      }
+    }
+    return step.decision;
+  }
+
+  /** Drops entries that expired by `nowMs`; returns how many. */
+  sweep(nowMs: number): number {
+    let n = 0;
+    for (const [k, v] of this.#entries) {
+      if (v.e <= nowMs) {
+        this.#entries.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  #makeRoom(nowMs: number): void {
+    // A full scan is O(keys): run it at most once a second so a flood of new keys stays O(1).
+    if (nowMs - this.#lastSweep >= 1000) {
+      this.#lastSweep = nowMs;
+      if (this.sweep(nowMs) > 0) return;
+    }
+    const oldest = this.#entries.keys().next();
+    if (!oldest.done) this.#entries.delete(oldest.value);
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * `rateLimit()`: quota policies per plan and per route, keyed by principal or client IP,
+ * enforced by GCRA or a sliding window in a pluggable store, advertised with the
+ * `RateLimit-Policy` / `RateLimit` fields and refused with a 429 problem.
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { principalOf } from "../auth/principal.ts";
+import { HttpProblem } from "../../server/problem.ts";
+import { type ClientIpOptions, clientIpResolver, formatIp } from "./client_ip.ts";
+import {
+  formatRateLimitItem,
+  formatRateLimitPolicy,
+  partitionKeyItem,
+  RATELIMIT_HEADER,
+  RATELIMIT_POLICY_HEADER,
+} from "./headers.ts";
+import { MemoryRateLimitStore } from "./memory_store.ts";
+import {
+  RateLimitError,
+  type RateLimitPolicy,
+  type ResolvedPolicy,
+  resolvePolicy,
+} from "./policy.ts";
+import type { RateLimitDecision, RateLimitStore } from "./store.ts";
+
+/** One policy, or several enforced together (e.g. a burst and a daily quota). */
+export type PolicySet = RateLimitPolicy | readonly RateLimitPolicy[];
+
+/** Limits of one route: a policy set for everyone, or per plan with a fallback. */
+export type RouteLimits = PolicySet | { plans?: Record<string, PolicySet>; policy?: PolicySet };
+
+/** Problem type for an exceeded quota (draft-ietf-httpapi-ratelimit-headers §5.1). */
+export const QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exceeded";
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Policies for callers whose plan has no entry in `plans` (and for anonymous callers). */
+  policy?: PolicySet;
+  /** Policies per `principal.plan`, e.g. `{ free: {...}, pro: {...} }`. */
+  plans?: Record<string, PolicySet>;
+  /**
+   * Overrides per route pattern as registered (`"/search"`, `"/items/:id"`, matched against
+   * the route that handles the request). A route's counters are its own: the same policy on
+   * two routes counts separately.
+   */
+  limits?: Record<string, RouteLimits>;
+  /**
+   * What a counter is per: `"tenant"` (default), `"subject"` (tenant + subject) or `"ip"`.
+   * Requests without a principal are counted per client IP.
+   */
+  by?: "tenant" | "subject" | "ip";
+  /** Custom key; return `null`/`undefined` to let the request through unlimited. */
+  key?: (c: Context) => string | null | undefined;
+  /** Where counters live; default a new `MemoryRateLimitStore()` (one per middleware). */
+  store?: RateLimitStore;
+  /** Clock in epoch ms; default `Date.now`. */
+  now?: () => number;
+  /** When the store throws: `"open"` lets the request through (default), `"closed"` answers 503. */
+  failureMode?: "open" | "closed";
+  /** Told about every store failure (log it, count it). */
+  onStoreError?: (error: unknown, c: Context) => void;
+  /** How the client IP is found (trusted proxies, forwarding header). */
+  clientIp?: ClientIpOptions;
+  /** IPv6 clients are counted per prefix of this length (a host usually owns a /64); default 64. */
+  ipv6Prefix?: number;
+  /** Send `RateLimit-Policy` and `RateLimit` on every limited response; default true. */
+  headers?: boolean;
+  /** Add the partition key (`pk`, base64 of the key) to the `RateLimit` items; default false. */
+  partitionKeyHeader?: boolean;
+}
+
+type Policies = readonly ResolvedPolicy[];
+
+function resolveSet(set: PolicySet, route?: string): Policies {
+  const list = (Array.isArray(set) ? set : [set]) as readonly RateLimitPolicy[];
+  if (list.length === 0) throw new RateLimitError("invalid_policy", "a policy set is empty");
+  const names = new Set<string>();
+  return list.map((p) => {
+    const r = resolvePolicy(p);
+    if (names.has(r.name)) {
+      throw new RateLimitError("invalid_policy", `policy name "${r.name}" is used twice`);
+    }
+    names.add(r.name);
+    return route === undefined ? r : { ...r, id: `${r.id}@${route}` };
+  });
+}
+
+function resolvePlans(
+  plans: Record<string, PolicySet> | undefined,
+  route?: string,
+): Map<string, Policies> {
+  const out = new Map<string, Policies>();
+  for (const [plan, set] of Object.entries(plans ?? {})) out.set(plan, resolveSet(set, route));
+  return out;
+}
+
+function isPolicySet(v: RouteLimits): v is PolicySet {
+  return Array.isArray(v) || typeof (v as RateLimitPolicy).limit === "number";
+}
+
+function maskIpv6(bytes: Uint8Array, prefix: number): Uint8Array {
+  if (bytes.length !== 16 || prefix >= 128) return bytes;
+  const out = bytes.slice();
+  for (let bit = prefix; bit < 128; bit++) out[bit >> 3] &= ~(0x80 >> (bit & 7));
+  return out;
+}
+
+const NO_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * Rate limiting. Each request picks its policies — the route's override from `limits` if any,
+ * else its plan's from `plans`, else `policy` — and its key (principal tenant by default, or
+ * client IP), then the store decides atomically. Admitted responses carry `RateLimit-Policy`
+ * and `RateLimit`; refused ones are a 429 `application/problem+json` (type `quota-exceeded`,
+ * `violated-policies`) with `Retry-After`. `content-bytes` policies admit a request while at
+ * least 1 byte of quota is left and charge the response's wire bytes when it is done
+ * (counted as they stream when no `Content-Length` is set). With a memory store the check is
+ * synchronous. Several policies are checked in order; a request refused by a later one has
+ * still spent from the earlier ones.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { rateLimit } from "@avila/avx-http/middleware";
+ * const app = new Hono();
+ * app.use(rateLimit({
+ *   plans: { free: { limit: 60, windowSeconds: 60 }, pro: { limit: 600, windowSeconds: 60 } },
+ *   policy: { limit: 30, windowSeconds: 60 },
+ *   limits: { "/search": { name: "search", limit: 10, windowSeconds: 60 } },
+ * }));
+ * app.get("/", (c) => c.text("ok"));
+ * const res = await app.request("/");
+ * console.log(res.headers.get("ratelimit")); // '"default";r=29;t=2'
+ * ```
+ */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+  const fallback = options.policy === undefined ? undefined : resolveSet(options.policy);
+  const plans = resolvePlans(options.plans);
+  if (fallback === undefined && plans.size === 0) {
+    throw new RateLimitError("invalid_policy", "rateLimit needs `policy` or `plans`");
+  }
+  const routes = new Map<string, { plans: Map<string, Policies>; policy?: Policies }>();
+  for (const [route, limits] of Object.entries(options.limits ?? {})) {
+    if (isPolicySet(limits)) {
+      routes.set(route, { plans: new Map(), policy: resolveSet(limits, route) });
+    } else {
+      routes.set(route, {
+        plans: resolvePlans(limits.plans, route),
+        policy: limits.policy === undefined ? undefined : resolveSet(limits.policy, route),
+      });
+    }
+  }
+  const store = options.store ?? new MemoryRateLimitStore();
+  const now = options.now ?? Date.now;
+  const closed = options.failureMode === "closed";
+  if (options.failureMode !== undefined && options.failureMode !== "open" && !closed) {
+    throw new RateLimitError("invalid_policy", `unknown failureMode "${options.failureMode}"`);
+  }
+  const onStoreError = options.onStoreError;
+  const by = options.by ?? "tenant";
+  const customKey = options.key;
+  const resolveIp = clientIpResolver(options.clientIp);
+  const v6Prefix = options.ipv6Prefix ?? 64;
+  if (!Number.isInteger(v6Prefix) || v6Prefix < 1 || v6Prefix > 128) {
+    throw new RateLimitError("invalid_policy", "ipv6Prefix must be an integer in 1..128");
+  }
+  const sendHeaders = options.headers ?? true;
+  const sendPk = options.partitionKeyHeader ?? false;
+  const policyFields = new Map<Policies, string>();
+  const policyField = (ps: Policies): string => {
+    let v = policyFields.get(ps);
+    if (v === undefined) {
+      v = formatRateLimitPolicy(ps);
+      policyFields.set(ps, v);
+    }
+    return v;
+  };
+
+  const select = (c: Context, plan: string | undefined): Policies | undefined => {
+    if (routes.size > 0) {
+      const r = routes.get(routePath(c, -1));
+      if (r !== undefined) {
+        return (plan === undefined ? undefined : r.plans.get(plan)) ?? r.policy ??
+          (plan === undefined ? undefined : plans.get(plan)) ?? fallback;
+      }
+    }
+    return (plan === undefined ? undefined : plans.get(plan)) ?? fallback;
+  };
+
+  const ipKey = (c: Context): string => {
+    const ip = resolveIp(c);
+    if (ip === null) return "ip:unknown"; // unknown callers share one counter: never unlimited
+    return "ip:" + formatIp(maskIpv6(ip.address, v6Prefix));
+  };
+
+  const keyOf = (c: Context): string | null => {
+    if (customKey !== undefined) return customKey(c) ?? null;
+    if (by !== "ip") {
+      const p = principalOf(c);
+      if (p !== undefined) return by === "tenant" ? "t:" + p.tenant : `s:${p.tenant}/${p.subject}`;
+    }
+    return ipKey(c);
+  };
+
+  const storeFailed = (e: unknown, c: Context): void => {
+    if (onStoreError !== undefined) {
+      try {
+        onStoreError(e, c);
+      } catch {
+        // a failing logger must not turn a tolerated store failure into a 500
+      }
+    }
+  };
+
+  const charge = (c: Context, key: string, p: ResolvedPolicy, bytes: number): void => {
+    try {
+      const r = store.consume(key, p, now(), bytes, 0);
+      if (r instanceof Promise) r.catch((e) => storeFailed(e, c));
+    } catch (e) {
+      storeFailed(e, c);
+    }
+  };
+
+  return async function rateLimit(c, next) {
+    const policies = select(c, principalOf(c)?.plan);
+    if (policies === undefined) return next();
+    const key = keyOf(c);
+    if (key === null) return next();
+    const t = now();
+    const decisions: Array<RateLimitDecision | undefined> = new Array(policies.length);
+    let postHoc = false;
+    for (let i = 0; i < policies.length; i++) {
+      const p = policies[i];
+      const bytes = p.unit === "content-bytes";
+      if (bytes) postHoc = true;
+      let d: RateLimitDecision;
+      try {
+        const r = store.consume(key, p, t, bytes ? 0 : p.cost, bytes ? 1 : p.cost);
+        d = r instanceof Promise ? await r : r;
+      } catch (e) {
+        if (e instanceof RateLimitError && e.code === "invalid_key") {
+          throw new HttpProblem(400, { detail: "the rate-limit key of this request is invalid" });
+        }
+        storeFailed(e, c);
+        if (closed) {
+          throw new HttpProblem(503, {
+            detail: "the rate limiter is unavailable; try again shortly",
+          }, { "retry-after": "1" });
+        }
+        continue; // fail open: this policy is not enforced for this request
+      }
+      decisions[i] = d;
+      if (!d.allowed) {
+        const headers: Record<string, string> = { "retry-after": String(d.retryAfterSeconds) };
+        if (sendHeaders) {
+          headers[RATELIMIT_POLICY_HEADER] = p.policyItem;
+          headers[RATELIMIT_HEADER] = formatRateLimitItem(
+            p.name,
+            d,
+            sendPk ? partitionKeyItem(key) : undefined,
+          );
+        }
+        throw new HttpProblem(429, {
+          type: QUOTA_EXCEEDED_TYPE,
+          title: "Request cannot be satisfied as assigned quota has been exceeded",
+          detail: `quota "${p.name}" (${p.limit} ${p.unit} per ${p.windowSeconds} s) is ` +
+            `exhausted; retry in ${d.retryAfterSeconds} s`,
+          "violated-policies": [p.name],
+          "retry-after": d.retryAfterSeconds,
+        }, headers);
+      }
+    }
+
+    await next();
+
+    const res = c.res;
+    if (sendHeaders) {
+      let field = "";
+      let all = true;
+      const pk = sendPk ? partitionKeyItem(key) : undefined;
+      for (let i = 0; i < policies.length; i++) {
+        const d = decisions[i];
+        if (d === undefined) all = false;
+        else field += (field === "" ? "" : ", ") + formatRateLimitItem(policies[i].name, d, pk);
+      }
+      if (field !== "") {
+        // Policies a failed (fail-open) store could not check are not advertised this time.
+        res.headers.set(
+          RATELIMIT_POLICY_HEADER,
+          all
+            ? policyField(policies)
+            : formatRateLimitPolicy(policies.filter((_, i) => decisions[i])),
+        );
+        res.headers.set(RATELIMIT_HEADER, field);
+      }
+    }
+    if (!postHoc) return;
+
+    // content-bytes: charge what went on the wire, once it is known.
+    const byteps = policies.filter((p, i) => p.unit === "content-bytes" && decisions[i]);
+    if (byteps.length === 0) return;
+    if (c.req.method === "HEAD" || NO_BODY.has(res.status) || res.body === null) {
+      return;
+    }
+    const declared = res.headers.get("content-length");
+    if (declared !== null && /^\d+$/.test(declared)) {
+      const n = Number(declared);
+      if (n > 0) { for (const p of byteps) charge(c, key, p, n); }
+      return;
+    }
+    let seen = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (seen > 0) { for (const p of byteps) charge(c, key, p, seen); }
+    };
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, ctl) {
+          seen += chunk.byteLength;
+          ctl.enqueue(chunk);
+        },
+        flush: finish,
+        cancel: finish,
+      }),
+    );
+    c.res = new Response(counted, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  };
+}
