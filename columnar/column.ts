@@ -225,13 +225,165 @@ export class Column<T = unknown> {
     if (start === 0 && len === this.length) return this;
     const d = this.data;
     const ctor = this.constructor as new (data: ColumnData) => this;
-    return new ctor({
-      ...d,
-      offset: d.offset + start,
-      length: len,
-      nullCount: d.validity === null ? 0 : -1,
-    });
+    const nullCount = d.validity === null ? 0 : -1;
+    const pending = deferred.get(d);
+    // a slice of a column whose offsets are not checked yet shares the pending check
+    if (pending !== undefined) {
+      return new ctor(pendingData(pending, d, d.offset + start, len, nullCount));
+    }
+    return new ctor({ ...d, offset: d.offset + start, length: len, nullCount });
   }
+}
+
+/**
+ * Checks an offsets buffer: `offsets[0..length]` starts at 0 or more, never decreases and ends
+ * at `limit` or less. Throws `ArrowError("corrupt")` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkOffsets } from "@avila/avx-http/columnar";
+ * checkOffsets(new Int32Array([0, 2, 5]), 2, 5); // fine
+ * try {
+ *   checkOffsets(new Int32Array([0, 4, 3]), 2, 5);
+ * } catch (e) {
+ *   console.log((e as Error).message); // "offsets decrease at 2"
+ * }
+ * ```
+ */
+export function checkOffsets(
+  offsets: Int32Array | BigInt64Array,
+  length: number,
+  limit: number,
+): void {
+  if (offsets.length < length + 1) {
+    throw new ArrowError("corrupt", `${offsets.length} offsets for ${length} elements`);
+  }
+  if (offsets instanceof Int32Array) {
+    let prev = offsets[0];
+    if (prev < 0) throw new ArrowError("corrupt", "negative offset");
+    for (let i = 1; i <= length; i++) {
+      const v = offsets[i];
+      if (v < prev) throw new ArrowError("corrupt", `offsets decrease at ${i}`);
+      prev = v;
+    }
+    if (prev > limit) {
+      throw new ArrowError("corrupt", `offsets point past their data (${prev} > ${limit})`);
+    }
+  } else {
+    let prev = offsets[0];
+    if (prev < 0n) throw new ArrowError("corrupt", "negative offset");
+    for (let i = 1; i <= length; i++) {
+      const v = offsets[i];
+      if (v < prev) throw new ArrowError("corrupt", `offsets decrease at ${i}`);
+      prev = v;
+    }
+    if (prev > BigInt(limit)) {
+      throw new ArrowError("corrupt", `offsets point past their data (${prev} > ${limit})`);
+    }
+  }
+}
+
+/**
+ * An offsets buffer whose whole-buffer check has not run yet. Element access checks the two
+ * offsets it reads instead; anything reading `data.offsets` runs the whole check first.
+ */
+class PendingOffsets {
+  readonly raw: Int32Array | BigInt64Array;
+  readonly #length: number;
+  readonly #limit: number;
+  #checked = false;
+
+  constructor(raw: Int32Array | BigInt64Array, length: number, limit: number) {
+    this.raw = raw;
+    this.#length = length;
+    this.#limit = limit;
+  }
+
+  checked(): Int32Array | BigInt64Array {
+    if (!this.#checked) {
+      checkOffsets(this.raw, this.#length, this.#limit);
+      this.#checked = true;
+    }
+    return this.raw;
+  }
+}
+
+/** Column data over `base`'s buffers whose `offsets` property runs `pending`'s check when read. */
+function pendingData(
+  pending: PendingOffsets,
+  base: ColumnData,
+  offset: number,
+  length: number,
+  nullCount: number,
+): ColumnData {
+  const data: ColumnData = {
+    type: base.type,
+    length,
+    offset,
+    nullCount,
+    validity: base.validity,
+    values: base.values,
+    get offsets(): Int32Array | BigInt64Array {
+      return pending.checked();
+    },
+    children: base.children,
+    dictionary: base.dictionary,
+    extension: base.extension ?? null,
+  };
+  deferred.set(data, pending);
+  return data;
+}
+
+/** Column data built by {@link deferOffsetsCheck}, with their pending check. */
+const deferred = new WeakMap<ColumnData, PendingOffsets>();
+
+/**
+ * Column data whose offsets are checked when first used instead of now: for readers of large
+ * untrusted buffers, where checking a million offsets up front costs more than reading a few
+ * values. `get(i)` on the utf8, binary and list columns made from the result checks the two
+ * offsets it reads (throwing `ArrowError("corrupt")` when they are out of order or past
+ * `limit`); reading `data.offsets` (which bulk code such as `take`, the IPC writer and filter
+ * expressions does) first runs {@link checkOffsets} over the whole buffer, once. Slices share
+ * the pending check.
+ *
+ * `data.offsets` must hold at least `data.offset + data.length + 1` entries; `limit` is the
+ * byte length of `values` for utf8/binary and the child's length for lists.
+ *
+ * @example
+ * ```ts
+ * import { ArrowError, deferOffsetsCheck, makeColumn, utf8 } from "@avila/avx-http/columnar";
+ * const data = deferOffsetsCheck({
+ *   type: utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
+ *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 9]),
+ *   children: [], dictionary: null,
+ * }, 4);
+ * const c = makeColumn(data);
+ * console.log(c.get(0)); // "hi"
+ * try {
+ *   c.get(1); // its end offset 9 is past the 4 bytes
+ * } catch (e) {
+ *   console.log((e as ArrowError).code); // "corrupt"
+ * }
+ * ```
+ */
+export function deferOffsetsCheck(data: ColumnData, limit: number): ColumnData {
+  const raw = data.offsets;
+  if (raw === null) throw new ArrowError("invalid", "column data without offsets");
+  const need = data.offset + data.length;
+  if (raw.length < need + 1) {
+    throw new ArrowError("corrupt", `${raw.length} offsets for ${need} elements`);
+  }
+  const pending = new PendingOffsets(raw, need, limit);
+  return pendingData(pending, data, data.offset, data.length, data.nullCount);
+}
+
+/** The offsets of `data` without running a pending whole-buffer check. */
+function rawOffsets(data: ColumnData): Int32Array | BigInt64Array {
+  return deferred.get(data)?.raw ?? data.offsets!;
+}
+
+function badOffsets(j: number): never {
+  throw new ArrowError("corrupt", `offsets of element ${j} are out of order or out of bounds`);
 }
 
 /**
@@ -497,9 +649,14 @@ export class TemporalColumn extends Column<number> {
 }
 
 const decoder = new TextDecoder("utf-8");
+/** Character codes of one short ASCII string, reused across calls. */
+const codes: number[] = [];
+/** Longest string decoded through `codes`; longer ones go to TextDecoder. */
+const SHORT_ASCII = 64;
 
 /**
- * Decodes UTF-8 bytes [start, end) of `bytes`; short ASCII runs avoid TextDecoder's call cost.
+ * Decodes UTF-8 bytes [start, end) of `bytes`; short ASCII strings are built with one
+ * `String.fromCharCode` call, avoiding TextDecoder's call cost.
  *
  * @example
  * ```ts
@@ -508,14 +665,16 @@ const decoder = new TextDecoder("utf-8");
  * ```
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= 24) {
-    let s = "";
-    for (let k = start; k < end; k++) {
-      const c = bytes[k];
+  const n = end - start;
+  if (n <= SHORT_ASCII) {
+    if (n <= 0) return "";
+    codes.length = n;
+    for (let k = 0; k < n; k++) {
+      const c = bytes[start + k];
       if (c >= 0x80) return decoder.decode(bytes.subarray(start, end));
-      s += String.fromCharCode(c);
+      codes[k] = c;
     }
-    return s;
+    return String.fromCharCode.apply(null, codes);
   }
   return decoder.decode(bytes.subarray(start, end));
 }
@@ -530,12 +689,25 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
  * ```
  */
 export class Utf8Column extends Column<string> {
+  readonly #offsets: Int32Array | BigInt64Array;
+  readonly #bytes: Uint8Array;
+
+  /** Wraps utf8 column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    this.#offsets = rawOffsets(data);
+    this.#bytes = data.values as Uint8Array;
+  }
+
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): string {
-    const d = this.data;
-    const o = d.offsets!;
-    const j = d.offset + i;
-    return decodeUtf8(d.values as Uint8Array, Number(o[j]), Number(o[j + 1]));
+    const o = this.#offsets;
+    const j = this.data.offset + i;
+    const start = Number(o[j]);
+    const end = Number(o[j + 1]);
+    // checked per access: the offsets may come from a reader that deferred its bulk check
+    if (!(start >= 0 && start <= end && end <= this.#bytes.length)) badOffsets(j);
+    return decodeUtf8(this.#bytes, start, end);
   }
 }
 
@@ -549,12 +721,24 @@ export class Utf8Column extends Column<string> {
  * ```
  */
 export class BinaryColumn extends Column<Uint8Array> {
+  readonly #offsets: Int32Array | BigInt64Array;
+  readonly #bytes: Uint8Array;
+
+  /** Wraps binary column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    this.#offsets = rawOffsets(data);
+    this.#bytes = data.values as Uint8Array;
+  }
+
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): Uint8Array {
-    const d = this.data;
-    const o = d.offsets!;
-    const j = d.offset + i;
-    return (d.values as Uint8Array).subarray(Number(o[j]), Number(o[j + 1]));
+    const o = this.#offsets;
+    const j = this.data.offset + i;
+    const start = Number(o[j]);
+    const end = Number(o[j + 1]);
+    if (!(start >= 0 && start <= end && end <= this.#bytes.length)) badOffsets(j);
+    return this.#bytes.subarray(start, end);
   }
 }
 
@@ -587,6 +771,14 @@ export class FixedSizeBinaryColumn extends Column<Uint8Array> {
  * ```
  */
 export class ListColumn<T = unknown> extends Column<(T | null)[]> {
+  readonly #offsets: Int32Array | BigInt64Array;
+
+  /** Wraps list column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    this.#offsets = rawOffsets(data);
+  }
+
   /** The child column holding every list's elements. */
   get child(): Column<T> {
     return this.data.children[0] as Column<T>;
@@ -594,10 +786,13 @@ export class ListColumn<T = unknown> extends Column<(T | null)[]> {
 
   /** Elements of list `i` as a zero-copy child slice. */
   valuesAt(i: number): Column<T> {
-    const o = this.data.offsets!;
+    if (!(i >= 0 && i < this.length)) return this.child.slice(0, 0);
+    const o = this.#offsets;
     const j = this.data.offset + i;
     const start = Number(o[j]);
-    return this.child.slice(start, Number(o[j + 1]) - start);
+    const end = Number(o[j + 1]);
+    if (!(start >= 0 && start <= end && end <= this.child.length)) badOffsets(j);
+    return this.child.slice(start, end - start);
   }
 
   /** Element `i` (in range and valid) as a JS value. */

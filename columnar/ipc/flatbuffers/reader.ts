@@ -99,6 +99,15 @@ export class Table {
     return p ? this.#view.getBigInt64(p, true) : dflt;
   }
 
+  /**
+   * 64-bit field as a number: exact up to 2^53 in magnitude, beyond that the nearest double
+   * (still far past any limit it is compared with), so no bigint is made on the hot path.
+   */
+  long(slot: number, dflt: number): number {
+    const p = this.#field(slot, 8);
+    return p ? this.#view.getInt32(p + 4, true) * 4294967296 + this.#view.getUint32(p, true) : dflt;
+  }
+
   #indirect(slot: number): number {
     const p = this.#field(slot, 4);
     if (p === 0) return 0;
@@ -168,9 +177,23 @@ export class Table {
   }
 }
 
+/** Character codes of one short ASCII string, reused across calls. */
+const codes: number[] = [];
+
 function readString(bytes: Uint8Array, view: DataView, pos: number): string {
   const len = view.getUint32(pos, true);
   if (len > bytes.length - pos - 4) corrupt("string out of bounds");
+  // field names and metadata keys are mostly short ASCII: skip TextDecoder's call cost
+  if (len <= 64) {
+    codes.length = len;
+    let k = 0;
+    for (; k < len; k++) {
+      const c = bytes[pos + 4 + k];
+      if (c >= 0x80) break;
+      codes[k] = c;
+    }
+    if (k === len) return String.fromCharCode.apply(null, codes);
+  }
   try {
     return utf8.decode(bytes.subarray(pos + 4, pos + 4 + len));
   } catch {

@@ -62,12 +62,12 @@ export function parseMessage(fb: Uint8Array, limits: IpcLimits): MessageHeaderIn
   const headerType = message.uint8(1, 0);
   const header = message.table(2);
   if (!header) throw new ArrowError("corrupt", "message without a header");
-  const bl = message.int64(3, 0n);
-  if (bl < 0n) throw new ArrowError("corrupt", `negative body length`);
-  if (bl > BigInt(limits.maxBodySize)) {
-    throw new ArrowError("limit", `message body of ${bl} bytes exceeds the limit`);
+  const bodyLength = message.long(3, 0);
+  if (bodyLength < 0) throw new ArrowError("corrupt", `negative body length`);
+  if (bodyLength > limits.maxBodySize) {
+    throw new ArrowError("limit", `message body of ${bodyLength} bytes exceeds the limit`);
   }
-  return { message, headerType, header, bodyLength: Number(bl) };
+  return { message, headerType, header, bodyLength };
 }
 
 /** A message located in a byte array. */
@@ -98,7 +98,10 @@ export function readMessageAt(
   const info = parseMessage(bytes.subarray(prefix.start, fbEnd), limits);
   if (info.bodyLength > end - fbEnd) throw new ArrowError("corrupt", "truncated message body");
   return {
-    ...info,
+    message: info.message,
+    headerType: info.headerType,
+    header: info.header,
+    bodyLength: info.bodyLength,
     body: bytes.subarray(fbEnd, fbEnd + info.bodyLength),
     next: fbEnd + info.bodyLength,
   };

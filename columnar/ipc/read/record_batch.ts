@@ -11,6 +11,7 @@ import {
   type Column,
   type ColumnData,
   countNulls,
+  deferOffsetsCheck,
   makeColumn,
   type TypedArray,
 } from "../../column.ts";
@@ -33,6 +34,9 @@ type Ctor = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
+const EMPTY = new Uint8Array(0);
+const TWO_32 = 2 ** 32;
+
 /** A typed view of `count` elements at the start of `buf` (zero-copy when aligned). */
 function typed(buf: Uint8Array, ctor: Ctor, count: number, what: string): TypedArray {
   const w = ctor.BYTES_PER_ELEMENT;
@@ -45,29 +49,48 @@ function typed(buf: Uint8Array, ctor: Ctor, count: number, what: string): TypedA
   return new ctor(copy.buffer, 0, count);
 }
 
-/** Walks the field nodes and buffers of one RecordBatch table. */
+/**
+ * Walks the field nodes and buffers of one RecordBatch table. Node and buffer descriptors are
+ * read straight from the flatbuffer (`FieldNode` and `Buffer` structs, 16 bytes each), without
+ * bigints or per-node objects.
+ */
 class BodyCursor {
   #view: DataView;
-  #nodes: { pos: number; length: number };
-  #buffers: { pos: number; length: number };
+  #nodesPos: number;
+  #nodesLen: number;
+  #buffersPos: number;
+  #buffersLen: number;
   #node = 0;
   #buffer = 0;
   #prevEnd = 0;
   #body: Uint8Array;
   #codec: number | null;
   #limits: IpcLimits;
-  #variadic: bigint[];
+  #variadicPos: number;
+  #variadicLen: number;
   #decompressed = 0;
   #variadicNext = 0;
+  /** Position in the body and byte length of the buffer last located by `#next`. */
+  #at = 0;
+  #len = 0;
+  /** Length and null count of the node last read by `node()`. */
+  length = 0;
+  nullCount = 0;
 
   constructor(rb: Table, body: Uint8Array, limits: IpcLimits) {
     this.#view = rb.view;
     this.#body = body;
     this.#limits = limits;
-    this.#nodes = rb.vector(1, 16) ?? { pos: 0, length: 0 };
-    this.#buffers = rb.vector(2, 16) ?? { pos: 0, length: 0 };
-    this.#variadic = rb.int64s(4);
-    if (this.#nodes.length > limits.maxBuffers || this.#buffers.length > limits.maxBuffers) {
+    const nodes = rb.vector(1, 16);
+    const buffers = rb.vector(2, 16);
+    const variadic = rb.vector(4, 8);
+    this.#nodesPos = nodes === null ? 0 : nodes.pos;
+    this.#nodesLen = nodes === null ? 0 : nodes.length;
+    this.#buffersPos = buffers === null ? 0 : buffers.pos;
+    this.#buffersLen = buffers === null ? 0 : buffers.length;
+    this.#variadicPos = variadic === null ? 0 : variadic.pos;
+    this.#variadicLen = variadic === null ? 0 : variadic.length;
+    if (this.#nodesLen > limits.maxBuffers || this.#buffersLen > limits.maxBuffers) {
       throw new ArrowError("limit", "too many field nodes or buffers");
     }
     const comp = rb.table(3);
@@ -81,35 +104,55 @@ class BodyCursor {
     } else this.#codec = null;
   }
 
+  /** A non-negative int64 at `pos` as a number; corrupt unless it is at most 2^53 - 1. */
   #long(pos: number): number {
-    const v = this.#view.getBigInt64(pos, true);
-    if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) corrupt(`bad length ${v}`);
-    return Number(v);
+    const hi = this.#view.getInt32(pos + 4, true);
+    if (hi < 0 || hi > 0x1fffff) corrupt(`bad length at ${pos}`);
+    return hi * TWO_32 + this.#view.getUint32(pos, true);
   }
 
-  node(): { length: number; nullCount: number } {
-    if (this.#node >= this.#nodes.length) corrupt("fewer field nodes than fields");
-    const p = this.#nodes.pos + 16 * this.#node++;
+  /** Reads the next field node into `length` and `nullCount`; returns the length. */
+  node(): number {
+    if (this.#node >= this.#nodesLen) corrupt("fewer field nodes than fields");
+    const p = this.#nodesPos + 16 * this.#node++;
     const length = this.#long(p);
     const nullCount = this.#long(p + 8);
     if (length > this.#limits.maxRows) {
       throw new ArrowError("limit", `${length} rows exceed the limit`);
     }
     if (nullCount > length) corrupt(`null count ${nullCount} exceeds length ${length}`);
-    return { length, nullCount };
+    this.length = length;
+    this.nullCount = nullCount;
+    return length;
   }
 
-  buffer(): Uint8Array {
-    if (this.#buffer >= this.#buffers.length) corrupt("fewer buffers than the layout needs");
-    const p = this.#buffers.pos + 16 * this.#buffer++;
+  /** Locates and checks the next buffer descriptor (into `#at`, `#len`). */
+  #next(): void {
+    if (this.#buffer >= this.#buffersLen) corrupt("fewer buffers than the layout needs");
+    const p = this.#buffersPos + 16 * this.#buffer++;
     const offset = this.#long(p);
     const length = this.#long(p + 8);
-    if (length === 0) return new Uint8Array(0);
+    this.#len = length;
+    // an empty buffer's offset is never used, so it is not checked either
+    this.#at = length === 0 ? 0 : offset;
+    if (length === 0) return;
     if (offset + length > this.#body.length) corrupt("buffer outside the message body");
     if ((offset & 7) !== 0) corrupt(`buffer at offset ${offset} is not 8-byte aligned`);
     if (offset < this.#prevEnd) corrupt("buffers overlap or are out of order");
     this.#prevEnd = offset + length;
-    const raw = this.#body.subarray(offset, offset + length);
+  }
+
+  /** Checks and passes over the next buffer without reading it (an all-valid bitmap). */
+  skip(): void {
+    this.#next();
+  }
+
+  /** The next buffer's bytes (decompressed when the body is compressed). */
+  buffer(): Uint8Array {
+    this.#next();
+    const length = this.#len;
+    if (length === 0) return EMPTY;
+    const raw = this.#body.subarray(this.#at, this.#at + length);
     if (this.#codec === null) return raw;
     if (raw.length < 8) corrupt("compressed buffer shorter than its length prefix");
     const size = new DataView(raw.buffer, raw.byteOffset, 8).getBigInt64(0, true);
@@ -126,22 +169,41 @@ class BodyCursor {
         `decompressed buffers exceed ${this.#limits.maxDecompressedSize} bytes`,
       );
     }
-    if (size === 0n) return new Uint8Array(0);
+    if (size === 0n) return EMPTY;
     return decompressBuffer(this.#codec, raw.subarray(8), Number(size));
+  }
+
+  /**
+   * The next buffer as `count` elements of `ctor`: a view into the body when it is
+   * uncompressed and aligned, without an intermediate byte view.
+   */
+  typed(ctor: Ctor, count: number, what: string): TypedArray {
+    if (this.#codec !== null) return typed(this.buffer(), ctor, count, what);
+    this.#next();
+    const w = ctor.BYTES_PER_ELEMENT;
+    const bytes = count * w;
+    if (this.#len < bytes) corrupt(`${what} buffer holds ${this.#len} bytes, needs ${bytes}`);
+    if (bytes === 0) return new ctor(0);
+    const body = this.#body;
+    const at = body.byteOffset + this.#at;
+    if (at % w === 0) return new ctor(body.buffer, at, count);
+    return typed(body.subarray(this.#at, this.#at + bytes), ctor, count, what);
   }
 
   /** The number of data buffers of the next view column (`variadicBufferCounts`). */
   variadicCount(): number {
-    if (this.#variadicNext >= this.#variadic.length) corrupt("missing variadic buffer count");
-    const n = this.#variadic[this.#variadicNext++];
-    if (n < 0n || n > BigInt(this.#buffers.length)) corrupt(`bad variadic buffer count ${n}`);
-    return Number(n);
+    if (this.#variadicNext >= this.#variadicLen) corrupt("missing variadic buffer count");
+    const p = this.#variadicPos + 8 * this.#variadicNext++;
+    const hi = this.#view.getInt32(p + 4, true);
+    const n = hi * TWO_32 + this.#view.getUint32(p, true);
+    if (n < 0 || n > this.#buffersLen) corrupt(`bad variadic buffer count ${n}`);
+    return n;
   }
 
   /** Throws unless every node and buffer was used. */
   finish(): void {
-    if (this.#node !== this.#nodes.length) corrupt("more field nodes than fields");
-    if (this.#buffer !== this.#buffers.length) corrupt("more buffers than the layout needs");
+    if (this.#node !== this.#nodesLen) corrupt("more field nodes than fields");
+    if (this.#buffer !== this.#buffersLen) corrupt("more buffers than the layout needs");
   }
 }
 
@@ -177,37 +239,18 @@ function valuesCtor(type: DataType): Ctor {
   }
 }
 
-/** Validates an offsets array: starts ≥ 0, never decreases, ends ≤ `limit`. */
-function checkOffsets(o: Int32Array | BigInt64Array, length: number, limit: number): void {
-  if (o instanceof Int32Array) {
-    let prev = o[0];
-    if (prev < 0) corrupt("negative offset");
-    for (let i = 1; i <= length; i++) {
-      const v = o[i];
-      if (v < prev) corrupt("offsets decrease");
-      prev = v;
-    }
-    if (prev > limit) corrupt(`offsets point past their data (${prev} > ${limit})`);
-  } else {
-    let prev = o[0];
-    if (prev < 0n) corrupt("negative offset");
-    for (let i = 1; i <= length; i++) {
-      const v = o[i];
-      if (v < prev) corrupt("offsets decrease");
-      prev = v;
-    }
-    if (prev > BigInt(limit)) corrupt(`offsets point past their data`);
+function readOffsets(
+  cur: BodyCursor,
+  large: boolean,
+  length: number,
+): Int32Array | BigInt64Array {
+  // a zero-length column may omit its offsets buffer altogether
+  if (length === 0) {
+    cur.skip();
+    return large ? new BigInt64Array(1) : new Int32Array(1);
   }
-}
-
-function readOffsets(buf: Uint8Array, large: boolean, length: number): Int32Array | BigInt64Array {
-  if (buf.length === 0 && length === 0) return large ? new BigInt64Array(1) : new Int32Array(1);
-  return typed(
-    buf,
-    (large ? BigInt64Array : Int32Array) as unknown as Ctor,
-    length + 1,
-    "offsets",
-  ) as Int32Array | BigInt64Array;
+  const ctor = (large ? BigInt64Array : Int32Array) as unknown as Ctor;
+  return cur.typed(ctor, length + 1, "offsets") as Int32Array | BigInt64Array;
 }
 
 /**
@@ -262,6 +305,31 @@ function decodeViews(
 /** Dictionaries known so far, by id. */
 export type DictionaryMap = Map<number, Column>;
 
+/** Column data of one decoded node; every field is set so all columns share one shape. */
+function columnData(
+  type: DataType,
+  cur: BodyCursor,
+  validity: Uint8Array | null,
+  values: TypedArray | null,
+  offsets: Int32Array | BigInt64Array | null,
+  children: Column[],
+  dictionary: Column | null,
+): ColumnData {
+  return {
+    type,
+    length: cur.length,
+    offset: 0,
+    nullCount: cur.nullCount,
+    validity,
+    values,
+    offsets,
+    children,
+    dictionary,
+  };
+}
+
+const NO_CHILDREN: Column[] = [];
+
 function decodeColumn(
   field: Field,
   type: DataType,
@@ -271,35 +339,28 @@ function decodeColumn(
   limits: IpcLimits,
 ): Column {
   if (depth > limits.maxDepth) throw new ArrowError("limit", "type nesting too deep");
-  const { length, nullCount } = cur.node();
-  const base = {
-    type,
-    length,
-    offset: 0,
-    nullCount,
-    validity: null as Uint8Array | null,
-    values: null as TypedArray | null,
-    offsets: null as Int32Array | BigInt64Array | null,
-    children: [] as Column[],
-    dictionary: null as Column | null,
-  };
+  const length = cur.node();
+  const nullCount = cur.nullCount;
   if (type.typeId === Type.Null) {
-    return applyExtension(makeColumn({ ...base, nullCount: length }), field);
+    const data = columnData(type, cur, null, null, null, NO_CHILDREN, null);
+    return applyExtension(makeColumn({ ...data, nullCount: length }), field);
   }
-  const vbuf = cur.buffer();
+  let validity: Uint8Array | null = null;
   if (nullCount > 0) {
+    const vbuf = cur.buffer();
     const need = Math.ceil(length / 8);
     if (vbuf.length < need) corrupt("validity bitmap too short");
-    const bits = vbuf.subarray(0, need);
-    if (countNulls(bits, 0, length) !== nullCount) corrupt("null count does not match the bitmap");
-    base.validity = bits;
-  }
+    validity = vbuf.subarray(0, need);
+    if (countNulls(validity, 0, length) !== nullCount) {
+      corrupt("null count does not match the bitmap");
+    }
+  } else cur.skip(); // all valid: the bitmap (if any) is never read
   let data: ColumnData;
   switch (type.typeId) {
     case Type.Bool: {
       const bits = cur.buffer();
       if (bits.length < Math.ceil(length / 8)) corrupt("bool buffer too short");
-      data = { ...base, values: bits };
+      data = columnData(type, cur, validity, bits, null, NO_CHILDREN, null);
       break;
     }
     case Type.Int:
@@ -307,19 +368,20 @@ function decodeColumn(
     case Type.Date:
     case Type.Time:
     case Type.Timestamp:
-    case Type.Duration:
-      data = { ...base, values: typed(cur.buffer(), valuesCtor(type), length, "values") };
+    case Type.Duration: {
+      const values = cur.typed(valuesCtor(type), length, "values");
+      data = columnData(type, cur, validity, values, null, NO_CHILDREN, null);
       break;
-    case Type.Decimal:
-      data = {
-        ...base,
-        values: typed(cur.buffer(), Uint32Array as unknown as Ctor, length * 4, "decimal"),
-      };
+    }
+    case Type.Decimal: {
+      const values = cur.typed(Uint32Array as unknown as Ctor, length * 4, "decimal");
+      data = columnData(type, cur, validity, values, null, NO_CHILDREN, null);
       break;
+    }
     case Type.FixedSizeBinary: {
       const bytes = cur.buffer();
       if (bytes.length < length * type.byteWidth) corrupt("fixed-size binary buffer too short");
-      data = { ...base, values: bytes };
+      data = columnData(type, cur, validity, bytes, null, NO_CHILDREN, null);
       break;
     }
     case Type.Utf8:
@@ -331,54 +393,70 @@ function decodeColumn(
         const count = cur.variadicCount();
         const buffers: Uint8Array[] = [];
         for (let k = 0; k < count; k++) buffers.push(cur.buffer());
-        const { offsets, bytes } = decodeViews(views, buffers, length, base.validity, limits);
-        data = { ...base, offsets, values: bytes };
+        const { offsets, bytes } = decodeViews(views, buffers, length, validity, limits);
+        data = columnData(type, cur, validity, bytes, offsets, NO_CHILDREN, null);
         break;
       }
       const large = type.typeId === Type.LargeUtf8 || type.typeId === Type.LargeBinary;
-      const offsets = readOffsets(cur.buffer(), large, length);
+      const offsets = readOffsets(cur, large, length);
       const bytes = cur.buffer();
-      checkOffsets(offsets, length, bytes.length);
-      data = { ...base, offsets, values: bytes };
+      // Offsets are checked when first used (per element by get, whole buffer by bulk
+      // readers of data.offsets): reading a few values of a large column stays cheap.
+      data = deferOffsetsCheck(
+        columnData(type, cur, validity, bytes, offsets, NO_CHILDREN, null),
+        bytes.length,
+      );
       break;
     }
     case Type.List:
     case Type.LargeList: {
-      const offsets = readOffsets(cur.buffer(), type.typeId === Type.LargeList, length);
+      const offsets = readOffsets(cur, type.typeId === Type.LargeList, length);
+      const nulls = cur.nullCount;
       const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
-      checkOffsets(offsets, length, child.length);
-      data = { ...base, offsets, children: [child] };
+      cur.length = length;
+      cur.nullCount = nulls;
+      data = deferOffsetsCheck(
+        columnData(type, cur, validity, null, offsets, [child], null),
+        child.length,
+      );
       break;
     }
     case Type.FixedSizeList: {
       const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
       if (child.length < length * type.listSize) corrupt("fixed-size list child too short");
-      data = { ...base, children: [child] };
+      cur.length = length;
+      cur.nullCount = nullCount;
+      data = columnData(type, cur, validity, null, null, [child], null);
       break;
     }
     case Type.Struct: {
-      const children = type.children.map((f) => {
+      const fields = type.children;
+      const children: Column[] = [];
+      for (let k = 0; k < fields.length; k++) {
+        const f = fields[k];
         const c = decodeColumn(f, f.type, cur, dicts, depth + 1, limits);
         if (c.length < length) corrupt("struct child shorter than the struct");
-        return c;
-      });
-      data = { ...base, children };
+        children.push(c);
+      }
+      cur.length = length;
+      cur.nullCount = nullCount;
+      data = columnData(type, cur, validity, null, null, children, null);
       break;
     }
     case Type.Dictionary: {
       const dictionary = dicts.get(type.id);
       if (!dictionary) corrupt(`dictionary ${type.id} used before it was sent`);
       const ctor = intCtor(type.indices.bitWidth, type.indices.signed);
-      const indices = typed(cur.buffer(), ctor, length, "indices");
+      const indices = cur.typed(ctor, length, "indices");
       const n = dictionary.length;
-      const v = base.validity;
+      const v = validity;
       for (let i = 0; i < length; i++) {
         const k = Number(indices[i]);
         if ((k < 0 || k >= n) && (v === null || ((v[i >> 3] >> (i & 7)) & 1) === 1)) {
           corrupt(`dictionary index ${k} out of range 0..${n}`);
         }
       }
-      data = { ...base, values: indices, dictionary };
+      data = columnData(type, cur, validity, indices, null, NO_CHILDREN, dictionary);
       break;
     }
   }
@@ -393,16 +471,17 @@ export function decodeRecordBatch(
   dicts: DictionaryMap,
   limits: IpcLimits,
 ): { length: number; columns: Column[] } {
-  const len = rb.int64(0, 0n);
-  if (len < 0n) corrupt("negative batch length");
-  if (len > BigInt(limits.maxRows)) throw new ArrowError("limit", `${len} rows exceed the limit`);
-  const length = Number(len);
+  const length = rb.long(0, 0);
+  if (length < 0) corrupt("negative batch length");
+  if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
   const cur = new BodyCursor(rb, body, limits);
-  const columns = fields.map((f) => {
+  const columns: Column[] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
     const c = decodeColumn(f, f.type, cur, dicts, 1, limits);
     if (c.length !== length) corrupt(`column "${f.name}" has ${c.length} rows, batch ${length}`);
-    return c;
-  });
+    columns[i] = c;
+  }
   cur.finish();
   return { length, columns };
 }

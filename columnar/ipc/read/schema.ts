@@ -102,6 +102,14 @@ export interface SchemaContext {
   dictionaries: Map<number, DictionaryType>;
 }
 
+function needChildren(children: Field[], n: number, typeType: number): void {
+  if (children.length !== n) corrupt(`type ${typeType} needs ${n} children`);
+}
+
+function typeTable(tt: Table | null, typeType: number): Table {
+  return tt ?? corrupt(`type table ${typeType} missing`);
+}
+
 function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
   if (depth > ctx.limits.maxDepth) {
     throw new ArrowError("limit", `type nesting deeper than ${ctx.limits.maxDepth}`);
@@ -116,11 +124,10 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
   for (let i = 0; i < childVec.length; i++) {
     children.push(decodeField(childVec.at(i), ctx, depth + 1));
   }
-  const metadata = decodeMetadata(t, FieldSlot.customMetadata, ctx.budget);
-  const need = (n: number) => {
-    if (children.length !== n) corrupt(`type ${typeType} needs ${n} children`);
-  };
-  const table = (): Table => tt ?? corrupt(`type table ${typeType} missing`);
+  // Field copies its metadata: hand it nothing to copy when there is none
+  const metadata = t.has(FieldSlot.customMetadata)
+    ? decodeMetadata(t, FieldSlot.customMetadata, ctx.budget)
+    : undefined;
   let type: DataType;
   switch (typeType) {
     case Type.Null:
@@ -129,23 +136,23 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
     case Type.LargeUtf8:
     case Type.Binary:
     case Type.LargeBinary:
-      need(0);
+      needChildren(children, 0, typeType);
       type = { typeId: typeType } as DataType;
       break;
     case Type.Int:
-      need(0);
+      needChildren(children, 0, typeType);
       type = decodeInt(tt);
       break;
     case Type.Float: {
-      need(0);
-      const p = table().int16(0, 0);
+      needChildren(children, 0, typeType);
+      const p = typeTable(tt, typeType).int16(0, 0);
       if (p < 0 || p > 2) corrupt(`bad float precision ${p}`);
       type = { typeId: Type.Float, precision: p as 0 | 1 | 2 };
       break;
     }
     case Type.Decimal: {
-      need(0);
-      const d = table();
+      needChildren(children, 0, typeType);
+      const d = typeTable(tt, typeType);
       const bitWidth = d.int32(2, 128);
       if (bitWidth !== 128) {
         throw new ArrowError("unsupported", `decimal${bitWidth} (only decimal128 is supported)`);
@@ -157,54 +164,54 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       break;
     }
     case Type.Date: {
-      need(0);
-      const unit = table().int16(0, 1);
+      needChildren(children, 0, typeType);
+      const unit = typeTable(tt, typeType).int16(0, 1);
       if (unit !== 0 && unit !== 1) corrupt(`bad date unit ${unit}`);
       type = { typeId: Type.Date, unit };
       break;
     }
     case Type.Time: {
-      need(0);
-      const unit = timeUnit(table().int16(0, 1));
-      const bitWidth = table().int32(1, 32);
+      needChildren(children, 0, typeType);
+      const unit = timeUnit(typeTable(tt, typeType).int16(0, 1));
+      const bitWidth = typeTable(tt, typeType).int32(1, 32);
       if (bitWidth !== (unit >= 2 ? 64 : 32)) corrupt(`bad time width ${bitWidth}`);
       type = { typeId: Type.Time, unit, bitWidth: bitWidth as 32 | 64 };
       break;
     }
     case Type.Timestamp:
-      need(0);
+      needChildren(children, 0, typeType);
       type = {
         typeId: Type.Timestamp,
-        unit: timeUnit(table().int16(0, 0)),
-        timezone: chargeString(ctx.budget, table().string(1)),
+        unit: timeUnit(typeTable(tt, typeType).int16(0, 0)),
+        timezone: chargeString(ctx.budget, typeTable(tt, typeType).string(1)),
       };
       break;
     case Type.Duration:
-      need(0);
-      type = { typeId: Type.Duration, unit: timeUnit(table().int16(0, 1)) };
+      needChildren(children, 0, typeType);
+      type = { typeId: Type.Duration, unit: timeUnit(typeTable(tt, typeType).int16(0, 1)) };
       break;
     case Type.FixedSizeBinary: {
-      need(0);
-      const byteWidth = table().int32(0, 0);
+      needChildren(children, 0, typeType);
+      const byteWidth = typeTable(tt, typeType).int32(0, 0);
       if (byteWidth < 1) corrupt(`bad fixed-size binary width ${byteWidth}`);
       type = { typeId: Type.FixedSizeBinary, byteWidth };
       break;
     }
     case Type.List:
     case Type.LargeList:
-      need(1);
+      needChildren(children, 1, typeType);
       type = { typeId: typeType, child: children[0] };
       break;
     case BINARY_VIEW:
     case UTF8_VIEW:
       // Read into the offsets layout (see read/record_batch.ts); the type is marked as a view.
-      need(0);
+      needChildren(children, 0, typeType);
       type = { typeId: typeType === UTF8_VIEW ? Type.Utf8 : Type.Binary };
       VIEW_TYPES.add(type);
       break;
     case Type.FixedSizeList: {
-      need(1);
-      const listSize = table().int32(0, 0);
+      needChildren(children, 1, typeType);
+      const listSize = typeTable(tt, typeType).int32(0, 0);
       if (listSize < 0) corrupt(`bad fixed-size list size ${listSize}`);
       type = { typeId: Type.FixedSizeList, child: children[0], listSize };
       break;

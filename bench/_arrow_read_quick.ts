@@ -1,0 +1,113 @@
+/**
+ * Quick Arrow IPC read comparison (not part of `deno task bench`): the two reading cases of
+ * bench/columnar.ts section 4, same data and same work per library, plus a breakdown of our
+ * reader's stages. Cases run interleaved in rounds and each case keeps its median over all
+ * rounds, so a busy machine skews every library alike; ratios are what to compare.
+ *
+ *   deno run -A bench/_arrow_read_quick.ts [--rounds 15]
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import * as flechette from "@uwdata/flechette";
+import { RecordBatch } from "../columnar/batch.ts";
+import type { NumberColumn } from "../columnar/column.ts";
+import { writeIpcStream } from "../columnar/ipc/write/stream.ts";
+import { readIpcStream } from "../columnar/ipc/read/stream.ts";
+import { readMessageAt } from "../columnar/ipc/read/message.ts";
+import { resolveLimits } from "../columnar/ipc/limits.ts";
+
+const roundsArg = Deno.args.indexOf("--rounds");
+const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 15;
+
+const N = 1_000_000;
+const a = new Float64Array(N), b = new Float64Array(N), c = new Float64Array(N);
+for (let i = 0; i < N; i++) {
+  a[i] = i * 0.5;
+  b[i] = Math.sin(i);
+  c[i] = (i % 1000) * 1e-21;
+}
+const DETECTORS = ["H1", "L1", "V1", "K1", "G1"];
+const strings = new Array<string>(N);
+for (let i = 0; i < N; i++) strings[i] = `${DETECTORS[i % 5]}-event-${i}`;
+
+const numBytes = writeIpcStream(RecordBatch.fromColumns({ a, b, c }));
+const strBytes = writeIpcStream(RecordBatch.fromColumns({ s: strings }));
+
+let sink = 0;
+
+function scan(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i += 1024) s += v[i];
+  return s;
+}
+
+const cases: [string, () => number][] = [
+  // 1M×3 float64: decode, then scan every 1024th value of column "b"
+  ["num avx", () => scan((readIpcStream(numBytes).batches[0].column("b") as NumberColumn).values)],
+  ["num arrow", () => scan(arrow.tableFromIPC(numBytes).getChild("b")!.toArray() as Float64Array)],
+  [
+    "num flechette",
+    () => scan(flechette.tableFromIPC(numBytes).getChild("b").toArray() as Float64Array),
+  ],
+  // 1M strings: decode, then materialise every 100th value
+  ["str avx", () => {
+    const col = readIpcStream(strBytes).batches[0].column("s");
+    let n = 0;
+    for (let i = 0; i < N; i += 100) n += (col.get(i) as string).length;
+    return n;
+  }],
+  ["str arrow", () => {
+    const col = arrow.tableFromIPC(strBytes).getChild("s")!;
+    let n = 0;
+    for (let i = 0; i < N; i += 100) n += (col.get(i) as string).length;
+    return n;
+  }],
+  ["str flechette", () => {
+    const col = flechette.tableFromIPC(strBytes).getChild("s");
+    let n = 0;
+    for (let i = 0; i < N; i += 100) n += (col.at(i) as string).length;
+    return n;
+  }],
+  // stages of ours: message framing only, then decode without value access
+  ["num avx: framing only", () => {
+    const limits = resolveLimits();
+    const view = new DataView(numBytes.buffer, numBytes.byteOffset, numBytes.byteLength);
+    let pos = 0, n = 0;
+    for (;;) {
+      const m = readMessageAt(numBytes, view, pos, numBytes.length, limits);
+      if (m === null) break;
+      n += m.body.length;
+      pos = m.next;
+    }
+    return n;
+  }],
+  ["str avx: decode only", () => readIpcStream(strBytes).batches[0].numRows],
+];
+
+const INNER = 20; // calls per timing, so sub-millisecond cases are above timer resolution
+const times = new Map<string, number[]>(cases.map(([k]) => [k, []]));
+for (const [, fn] of cases) for (let i = 0; i < 3; i++) sink += fn(); // warm up
+for (let r = 0; r < ROUNDS; r++) {
+  for (const [name, fn] of cases) {
+    const t0 = performance.now();
+    for (let i = 0; i < INNER; i++) sink += fn();
+    times.get(name)!.push((performance.now() - t0) / INNER);
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const med = new Map([...times].map(([k, v]) => [k, median(v)]));
+for (const [k, v] of med) console.log(`${k.padEnd(24)} ${(v * 1000).toFixed(1).padStart(8)} µs`);
+for (const kind of ["num", "str"]) {
+  const avx = med.get(`${kind} avx`)!, fl = med.get(`${kind} flechette`)!;
+  const ar = med.get(`${kind} arrow`)!;
+  console.log(
+    `${kind}: flechette/avx ${(fl / avx).toFixed(2)}x, apache-arrow/avx ${(ar / avx).toFixed(2)}x`,
+  );
+}
+if (sink === 42) console.log(""); // keep results alive
