@@ -29,6 +29,9 @@ import {
   type EngineFormat,
   ZlibEngine,
 } from "./platform/_engine.ts";
+import { compressColumnar } from "./columnar/encode.ts";
+import { decompressColumnar } from "./columnar/decode.ts";
+import { compressAuto, decompressAutoFrame } from "./auto/compress_auto.ts";
 import {
   webCodecAvailable,
   webCompress,
@@ -77,18 +80,13 @@ function noStreaming(algorithm: Algorithm): () => never {
   };
 }
 
-/** Placeholder while the columnar and auto codecs land (issue #4): unsupported everywhere. */
-function pending(algorithm: Algorithm): Codec {
-  const fail = (): never => {
-    throw new CompressError("unsupported", `${algorithm} is not implemented yet`);
-  };
-  return {
-    available: () => false,
-    sync: () => false,
-    compress: fail,
-    decompress: fail,
-    encoder: fail,
-    decoder: fail,
+/** Columnar and Auto frames are built from the whole input (sampling, checksum). */
+function oneShotOnly(algorithm: Algorithm): () => never {
+  return () => {
+    throw new CompressError(
+      "unsupported",
+      `${algorithm} has no streaming form: compress the whole input (compress/compressSync)`,
+    );
   };
 }
 
@@ -186,8 +184,24 @@ const CODECS: Record<Algorithm, Codec> = {
   [Algorithm.Gzip]: platform("gzip"),
   [Algorithm.Deflate]: platform("deflate"),
   [Algorithm.DeflateRaw]: platform("deflate-raw"),
-  [Algorithm.Columnar]: pending(Algorithm.Columnar),
-  [Algorithm.Auto]: pending(Algorithm.Auto),
+  [Algorithm.Columnar]: {
+    available: always,
+    sync: always,
+    // Without an element type (the table only knows levels) the input is taken as bytes;
+    // compress()/compressSync() pass `elementType` through.
+    compress: (data, level) => compressColumnar(data, { elementType: "u8", level }),
+    decompress: (data, s) => decompressColumnar(data, { maxOutputSize: s.maxOutputSize }),
+    encoder: oneShotOnly(Algorithm.Columnar),
+    decoder: oneShotOnly(Algorithm.Columnar),
+  },
+  [Algorithm.Auto]: {
+    available: always,
+    sync: always,
+    compress: (data, level) => compressAuto(data, { level }).data,
+    decompress: (data, s) => decompressAutoFrame(data, s.maxOutputSize),
+    encoder: oneShotOnly(Algorithm.Auto),
+    decoder: oneShotOnly(Algorithm.Auto),
+  },
 };
 
 /** The codec for `algorithm` (the caller has validated the name). */

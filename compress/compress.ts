@@ -20,11 +20,37 @@ import { codecFor, decodeSettings, PLATFORM_SLICE } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { CompressError } from "./errors.ts";
 import { Algorithm, type Level } from "./types.ts";
+import type { ElementType } from "./columnar/_format.ts";
+import { compressColumnar } from "./columnar/encode.ts";
+import { compressAuto, type SpeedBudget } from "./auto/mod.ts";
 
 /** Options of {@link compress} and {@link compressSync}. */
 export interface CompressOptions {
   /** A portable {@link Level} or a codec-native number (see the module's table). */
   level?: Level;
+  /**
+   * `columnar` (required for numbers; default "u8") and `auto` (optional hint): the type of the
+   * little-endian elements in the input.
+   */
+  elementType?: ElementType;
+  /** `auto` only: MB/s floor or "fast" | "balanced" | "max" (default: from `level`). */
+  speedBudget?: SpeedBudget;
+}
+
+/** Columnar and Auto take options beyond the level. */
+function compressWithOptions(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  opts: CompressOptions | undefined,
+): Uint8Array {
+  if (algorithm === Algorithm.Columnar) {
+    return compressColumnar(data, { elementType: opts?.elementType ?? "u8", level: opts?.level });
+  }
+  return compressAuto(data, {
+    elementType: opts?.elementType,
+    speedBudget: opts?.speedBudget,
+    level: opts?.level,
+  }).data;
 }
 
 /** Options of {@link decompress} and {@link decompressSync}. */
@@ -77,6 +103,9 @@ export function compressSync(
   assertAlgorithm(algorithm);
   assertBytes(data);
   const level = nativeLevel(algorithm, opts?.level);
+  if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
+    return compressWithOptions(data, algorithm, opts);
+  }
   const codec = codecFor(algorithm);
   if (!codec.sync()) {
     throw new CompressError("unsupported", `${algorithm} cannot run synchronously here`);
@@ -178,6 +207,9 @@ export async function compress(
   assertBytes(data);
   const level = nativeLevel(algorithm, opts?.level);
   requireAvailable(algorithm);
+  if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
+    return compressWithOptions(data, algorithm, opts);
+  }
   const codec = codecFor(algorithm);
   if (!codec.sync() && codec.web) return await codec.web.compress(data);
   if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {

@@ -4,7 +4,7 @@
  *
  * Recognised: LZ4 frames (`04 22 4D 18`), Zstandard frames (`28 B5 2F FD`), skippable frames
  * (`5? 2A 4D 18`, shared by LZ4 and zstd; the frame after them decides), gzip (`1F 8B 08`),
- * Snappy framing (`FF 06 00 00 73 4E 61 50 70 59`), and zlib-wrapped deflate (a 2-byte
+ * Snappy framing (`FF 06 00 00 73 4E 61 50 70 59`), columnar frames (`AC 43 4F 4C`), and zlib-wrapped deflate (a 2-byte
  * CMF/FLG header, RFC 1950 §2.2, a weak signature). Brotli, raw deflate, raw LZ4 blocks and raw
  * Snappy have no magic number and are never detected. Other modules add their own formats with
  * {@link registerFormat}.
@@ -15,10 +15,14 @@
 import { decompress, type DecompressOptions, decompressSync } from "./compress.ts";
 import { CompressError } from "./errors.ts";
 import { Algorithm } from "./types.ts";
+import { hasMagic as hasColumnarMagic } from "./columnar/_format.ts";
 
 /** What {@link detect} found. */
 export interface DetectedFormat {
-  /** Format name: "lz4", "zstd", "gzip", "snappy", "zlib", "skippable", or a registered name. */
+  /**
+   * Format name: "lz4", "zstd", "gzip", "snappy", "zlib", "skippable", "columnar", or a
+   * registered name.
+   */
   name: string;
   /** The algorithm that decodes it, or null for a format that is not compressed data. */
   algorithm: Algorithm | null;
@@ -82,6 +86,9 @@ function isSkippable(magic: number): boolean {
 }
 
 function detectBuiltin(b: Uint8Array): DetectedFormat | null {
+  if (hasColumnarMagic(b)) {
+    return { name: "columnar", algorithm: Algorithm.Columnar, certain: true };
+  }
   if (b.length >= 4) {
     let magic = u32le(b, 0);
     if (magic === LZ4_MAGIC) return { name: "lz4", algorithm: Algorithm.Lz4, certain: true };

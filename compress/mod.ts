@@ -48,3 +48,5 @@ export * from "./platform/mod.ts";
 export * from "./lz4/mod.ts";
 export * from "./snappy/mod.ts";
 export * from "./checksum/mod.ts";
+export * from "./columnar/mod.ts";
+export * from "./auto/mod.ts";

@@ -160,7 +160,9 @@ export function planChains(
     intMappings.push({ mapping: Mapping.Identity, m: null });
   }
   const mappingOf = new Map<Chain, FloatMapping | null>();
-  for (const { mapping, m } of intMappings) {
+  // 8-bit elements go through the inner codec as bytes: bit packing would need 8 bytes of
+  // scratch per element for little gain over LZ4/zstd on bytes.
+  for (const { mapping, m } of w > 1 ? intMappings : []) {
     for (const predictor of [Predictor.None, Predictor.Delta, Predictor.DeltaOfDelta]) {
       if (mapping === Mapping.Bits && predictor === Predictor.None) continue;
       const c = { mapping, param: m?.param ?? 0, predictor, layout: Layout.BitPack };

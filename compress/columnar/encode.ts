@@ -280,3 +280,39 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
 export function compressColumnar(data: Uint8Array, opts: ColumnarOptions): Uint8Array {
   return encodeColumnar(data, opts).frame;
 }
+
+/**
+ * A frame holding `data` as plain bytes, no transform, no inner codec: Auto's "stored" choice
+ * for incompressible input.
+ *
+ * @example
+ * ```ts
+ * import { decompressColumnar, storedColumnar } from "@avila/avx-http/compress";
+ * const raw = crypto.getRandomValues(new Uint8Array(100));
+ * console.log(decompressColumnar(storedColumnar(raw)).length); // 100
+ * ```
+ */
+export function storedColumnar(data: Uint8Array): Uint8Array {
+  if (data.length > MAX_INPUT) {
+    throw new CompressError(
+      "limit",
+      `columnar: input of ${data.length} bytes exceeds ${MAX_INPUT}`,
+    );
+  }
+  const frame = new Uint8Array(HEADER_SIZE + data.length);
+  writeHeader(frame, {
+    elementType: "u8",
+    mapping: Mapping.Identity,
+    predictor: Predictor.None,
+    layout: Layout.Plain,
+    inner: Inner.None,
+    count: data.length,
+    payloadLength: data.length,
+    storedLength: data.length,
+    checksum: xxhash32(data),
+    exceptions: 0,
+    param: 0,
+  });
+  frame.set(data, HEADER_SIZE);
+  return frame;
+}

@@ -1,0 +1,210 @@
+/**
+ * Adaptive codec choice: samples the input (numeric patterns, text, repetition, entropy) and
+ * picks algorithm, level and transforms within a speed budget, saying why.
+ *
+ * @module
+ */
+
+import { compressBlock } from "../lz4/mod.ts";
+import { CompressError } from "../errors.ts";
+import { engineAvailable } from "../platform/_engine.ts";
+import { Algorithm, Level } from "../types.ts";
+import { assertElementType, type ElementType, widthOf } from "../columnar/_format.ts";
+import { innerCompress, innerFor } from "../columnar/_inner.ts";
+import { chainSteps, planChains } from "../columnar/_plan.ts";
+
+/**
+ * How fast compression must be: a floor in MB/s, or a tier. `"fast"` (or >= 250 MB/s): LZ4 and
+ * LZ4-backed columnar; `"balanced"` (default, or >= 20 MB/s): zstd 3; `"max"` (or below
+ * 20 MB/s): zstd 19.
+ */
+export type SpeedBudget = number | "fast" | "balanced" | "max";
+
+/** Options of {@link chooseAlgorithm} and {@link compressAuto}. */
+export interface AutoOptions {
+  /** Declared element type of numeric input; without it, Auto tries f64, i64, f32 and i32. */
+  elementType?: ElementType;
+  /** Speed floor or tier (default "balanced"). */
+  speedBudget?: SpeedBudget;
+  /**
+   * Used when `speedBudget` is absent: `Level.Fast` or native levels <= 1 mean "fast",
+   * `Level.Max` or levels >= 10 "max", anything else "balanced".
+   */
+  level?: Level;
+}
+
+/** What Auto picked and why. */
+export interface AutoChoice {
+  /** `columnar`, `zstd`, `lz4`, or `columnar` with no transforms for stored data. */
+  algorithm: Algorithm;
+  /** The codec-native level used. */
+  level: number;
+  /** For columnar: the element type. */
+  elementType?: ElementType;
+  /** For columnar: the transforms chosen (e.g. `["delta-of-delta", "bitpack"]`). */
+  transforms?: string[];
+  /** True when the data is stored as is (incompressible). */
+  stored?: boolean;
+  /** One sentence on the evidence. */
+  reason: string;
+}
+
+type Tier = "fast" | "balanced" | "max";
+
+function tierOf(b: SpeedBudget | undefined, level: Level | undefined): Tier {
+  if (b === undefined) {
+    if (level === Level.Fast || (typeof level === "number" && level <= 1)) return "fast";
+    if (level === Level.Max || (typeof level === "number" && level >= 10)) return "max";
+    return "balanced";
+  }
+  if (b === "fast" || b === "balanced" || b === "max") return b;
+  if (typeof b !== "number" || !(b >= 0) || !Number.isFinite(b)) {
+    throw new CompressError("unsupported", "speedBudget must be fast|balanced|max or MB/s >= 0");
+  }
+  return b >= 250 ? "fast" : b >= 20 ? "balanced" : "max";
+}
+
+const LEVEL: Record<Tier, number> = { fast: 1, balanced: 3, max: 19 };
+const SAMPLE_SLICES = 4;
+const SAMPLE_SLICE = 16 * 1024;
+
+/** Up to 64 KiB of `data` in four slices at 8-byte-aligned offsets (all of it when small). */
+export function sampleOf(data: Uint8Array): Uint8Array {
+  if (data.length <= SAMPLE_SLICES * SAMPLE_SLICE) return data;
+  const out = new Uint8Array(SAMPLE_SLICES * SAMPLE_SLICE);
+  for (let i = 0; i < SAMPLE_SLICES; i++) {
+    let s = Math.floor((i * (data.length - SAMPLE_SLICE)) / (SAMPLE_SLICES - 1));
+    s -= s % 8;
+    out.set(data.subarray(s, s + SAMPLE_SLICE), i * SAMPLE_SLICE);
+  }
+  return out;
+}
+
+/** Order-0 entropy in bits per byte. */
+export function byteEntropy(b: Uint8Array): number {
+  if (b.length === 0) return 0;
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < b.length; i++) counts[b[i]]++;
+  let h = 0;
+  for (let i = 0; i < 256; i++) {
+    if (counts[i] === 0) continue;
+    const p = counts[i] / b.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** Share of bytes that are printable ASCII, whitespace, or part of UTF-8 sequences. */
+function textShare(b: Uint8Array): number {
+  let ok = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || c >= 0x80) ok++;
+  }
+  return b.length === 0 ? 0 : ok / b.length;
+}
+
+function generalSize(sample: Uint8Array, tier: Tier): { algorithm: Algorithm; bytes: number } {
+  if (tier === "fast" || !engineAvailable("zstd")) {
+    return { algorithm: Algorithm.Lz4, bytes: compressBlock(sample).length + 19 };
+  }
+  return { algorithm: Algorithm.Zstd, bytes: innerCompress(sample, 2, LEVEL[tier]).length };
+}
+
+/**
+ * Chooses codec, level and transforms for data like `sample` (pass the data itself; only
+ * about 64 KiB of it is examined).
+ *
+ * @throws {CompressError} `unsupported` for a bad element type or speed budget
+ *
+ * @example
+ * ```ts
+ * import { chooseAlgorithm } from "@avila/avx-http/compress";
+ * const ts = BigInt64Array.from({ length: 4096 }, (_, i) => 1_700_000_000_000n + BigInt(i * 1000));
+ * const c = chooseAlgorithm(new Uint8Array(ts.buffer), { elementType: "i64" });
+ * console.log(c.algorithm, c.transforms); // columnar [ "delta-of-delta", "bitpack" ]
+ * ```
+ */
+export function chooseAlgorithm(sample: Uint8Array, opts: AutoOptions = {}): AutoChoice {
+  if (!(sample instanceof Uint8Array)) {
+    throw new CompressError("unsupported", "input must be a Uint8Array");
+  }
+  if (opts.elementType !== undefined) assertElementType(opts.elementType);
+  const tier = tierOf(opts.speedBudget, opts.level);
+  const level = LEVEL[tier];
+  const s = sampleOf(sample);
+  if (s.length === 0) {
+    return {
+      algorithm: Algorithm.Columnar,
+      level,
+      stored: true,
+      transforms: [],
+      reason: "empty input: stored",
+    };
+  }
+  const general = generalSize(s, tier);
+  const entropy = byteEntropy(s);
+  const text = textShare(s);
+  const declared = opts.elementType;
+  const looksText = declared === undefined && text >= 0.95;
+  let best: { bytes: number; choice: AutoChoice } = {
+    bytes: general.bytes,
+    choice: {
+      algorithm: general.algorithm,
+      level: general.algorithm === Algorithm.Lz4 ? 1 : level,
+      reason: "",
+    },
+  };
+  let numericNote = "";
+  if (!looksText) {
+    const types: ElementType[] = declared ? [declared] : ["f64", "i64", "f32", "i32"];
+    for (const t of types) {
+      const w = widthOf(t);
+      const usable = s.length - (s.length % w);
+      if (usable === 0 || (declared === undefined && sample.length % w !== 0)) continue;
+      const cands = planChains(s.subarray(0, usable), t, usable / w, innerFor(level), level);
+      if (cands.length === 0) continue;
+      const top = cands[0];
+      const bytes = top.bytes + 40;
+      const shuffled = cands.find((c) => c.chain.layout === 1 && c.chain.predictor === 0);
+      const plain = cands.find((c) => c.chain.layout === 2);
+      if (shuffled && plain && t === (declared ?? t) && shuffled.bytes > plain.bytes) {
+        numericNote = `; byte shuffle would hurt here (${shuffled.bytes} vs ${plain.bytes} bytes ` +
+          `unshuffled: exact repeats)`;
+      }
+      if (bytes < best.bytes || declared !== undefined) {
+        best = {
+          bytes,
+          choice: {
+            algorithm: Algorithm.Columnar,
+            level,
+            elementType: t,
+            transforms: chainSteps(top.chain),
+            reason: "",
+          },
+        };
+        if (declared !== undefined) break;
+      }
+    }
+  }
+  const ratio = s.length / best.bytes;
+  if (ratio < 1.02 && declared === undefined) {
+    return {
+      algorithm: Algorithm.Columnar,
+      level,
+      stored: true,
+      transforms: [],
+      reason: `incompressible: ${entropy.toFixed(2)} bits/byte, best estimate ${ratio.toFixed(3)}x`,
+    };
+  }
+  const c = best.choice;
+  const what = c.algorithm === Algorithm.Columnar
+    ? `${c.elementType} ${c.transforms!.length ? c.transforms!.join(" + ") : "bytes"}`
+    : `${c.algorithm} ${c.level}`;
+  c.reason = `${looksText ? `text-like (${(text * 100).toFixed(0)}% printable)` : "binary"}, ${
+    entropy.toFixed(2)
+  } bits/byte, ${tier} budget: ${what} estimated ${ratio.toFixed(2)}x vs ${general.algorithm} ${
+    (s.length / general.bytes).toFixed(2)
+  }x${numericNote}`;
+  return c;
+}

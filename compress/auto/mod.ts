@@ -1,0 +1,22 @@
+/**
+ * `Algorithm.Auto`: sample the input, pick codec, level and transforms within a speed budget,
+ * and say why.
+ *
+ * @example
+ * ```ts
+ * import { chooseAlgorithm } from "@avila/avx-http/compress";
+ * const c = chooseAlgorithm(crypto.getRandomValues(new Uint8Array(4096)));
+ * console.log(c.stored); // true
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type AutoChoice,
+  type AutoOptions,
+  byteEntropy,
+  chooseAlgorithm,
+  type SpeedBudget,
+} from "./choose.ts";
+export { type AutoResult, compressAuto, decompressAutoFrame } from "./compress_auto.ts";
