@@ -10,10 +10,28 @@
 import { crc32Ascii } from "./_crc32.ts";
 import { AuthError } from "./errors.ts";
 
-/** Whether a key is for production (`live`) or for tests and sandboxes (`test`). */
+/**
+ * Whether a key is for production (`live`) or for tests and sandboxes (`test`).
+ *
+ * @example
+ * ```ts
+ * import type { ApiKeyMode } from "@avila/avx-http/middleware";
+ * const mode: ApiKeyMode = Deno.env.get("CI") ? "test" : "live";
+ * console.log(mode);
+ * ```
+ */
 export type ApiKeyMode = "live" | "test";
 
-/** A freshly generated key: the plaintext exists only in this object. */
+/**
+ * A freshly generated key: the plaintext exists only in this object.
+ *
+ * @example
+ * ```ts
+ * import { generateApiKey, type GeneratedApiKey } from "@avila/avx-http/middleware";
+ * const g: GeneratedApiKey = await generateApiKey({ mode: "test" });
+ * console.log(g.id.startsWith("key_")); // true
+ * ```
+ */
 export interface GeneratedApiKey {
   /** The plaintext key, to be shown to its owner exactly once. */
   key: string;
@@ -23,7 +41,16 @@ export interface GeneratedApiKey {
   hash: string;
 }
 
-/** The parts of a well-formed key. */
+/**
+ * The parts of a well-formed key.
+ *
+ * @example
+ * ```ts
+ * import { generateApiKey, parseApiKey, type ParsedApiKey } from "@avila/avx-http/middleware";
+ * const parsed: ParsedApiKey = parseApiKey((await generateApiKey({ mode: "test" })).key);
+ * console.log(parsed.mode); // "test"
+ * ```
+ */
 export interface ParsedApiKey {
   /** `live` or `test`. */
   mode: ApiKeyMode;
@@ -33,7 +60,15 @@ const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const RANDOM_LENGTH = 30;
 const CHECKSUM_LENGTH = 6;
 const PREFIX_LENGTH = 9; // "avl_live_" / "avl_test_"
-/** Length of every API key, in characters. */
+/**
+ * Length of every API key, in characters (45).
+ *
+ * @example
+ * ```ts
+ * import { API_KEY_LENGTH, generateApiKey } from "@avila/avx-http/middleware";
+ * console.log((await generateApiKey({ mode: "live" })).key.length === API_KEY_LENGTH); // true
+ * ```
+ */
 export const API_KEY_LENGTH: number = PREFIX_LENGTH + RANDOM_LENGTH + CHECKSUM_LENGTH;
 
 /**

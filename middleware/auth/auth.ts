@@ -15,13 +15,52 @@ import { createJwtVerifier, type JwtOptions, type JwtVerifier } from "./jwt.ts";
 import type { ApiKeyRecord, KeyStore } from "./key_store.ts";
 import type { Principal } from "./principal.ts";
 
-/** A way of authenticating. */
+/**
+ * A way of authenticating.
+ *
+ * @example
+ * ```ts
+ * import { auth, type AuthMethod, MemoryKeyStore } from "@avila/avx-http/middleware";
+ * const methods: AuthMethod[] = ["api-key"];
+ * const mw = auth({ keyStore: new MemoryKeyStore(), methods });
+ * console.log(mw.name); // "auth"
+ * ```
+ */
 export type AuthMethod = "jwt" | "api-key";
 
-/** Header carrying an API key (the alternative is `Authorization: ApiKey <key>`). */
+/**
+ * Header carrying an API key (the alternative is `Authorization: ApiKey <key>`).
+ *
+ * @example
+ * ```ts
+ * import { API_KEY_HEADER, generateApiKey } from "@avila/avx-http/middleware";
+ * const { key } = await generateApiKey({ mode: "test" });
+ * const init: RequestInit = { headers: { [API_KEY_HEADER]: key } };
+ * console.log(API_KEY_HEADER); // "X-AVL-API-Key"
+ * ```
+ */
 export const API_KEY_HEADER = "X-AVL-API-Key";
 
-/** Options of {@link auth}. At least one of `jwt` and `keyStore` is required. */
+/**
+ * Options of {@link auth}. At least one of `jwt` and `keyStore` is required.
+ *
+ * @example
+ * ```ts
+ * import { type AuthOptions, MemoryKeyStore } from "@avila/avx-http/middleware";
+ * const options: AuthOptions = {
+ *   jwt: {
+ *     algorithms: ["RS256"],
+ *     issuer: "https://id.example",
+ *     audience: "avx-api",
+ *     jwksUrl: "https://id.example/.well-known/jwks.json",
+ *   },
+ *   keyStore: new MemoryKeyStore(),
+ *   realm: "avx",
+ *   apiKeyCache: { maxEntries: 50_000, ttlMs: 2_000 },
+ * };
+ * console.log(options.realm);
+ * ```
+ */
 export interface AuthOptions {
   /** JWT verification (options, or a verifier from `createJwtVerifier`). */
   jwt?: JwtOptions | JwtVerifier;

@@ -8,7 +8,16 @@
 import { AuthError } from "./errors.ts";
 import type { Principal, Residency } from "./principal.ts";
 
-/** Claim names used to build the principal; every field has a default. */
+/**
+ * Claim names used to build the principal; every field has a default.
+ *
+ * @example
+ * ```ts
+ * import { type ClaimMapping, principalFromClaims } from "@avila/avx-http/middleware";
+ * const mapping: ClaimMapping = { tenant: "org_id", plan: "tier" };
+ * console.log(principalFromClaims({ sub: "u", org_id: "acme", tier: "pro" }, mapping).plan); // "pro"
+ * ```
+ */
 export interface ClaimMapping {
   /** Claim(s) naming the tenant, first non-empty string wins; default `["tenant", "tid"]`. */
   tenant?: string | readonly string[];

@@ -5,7 +5,16 @@
  * @module
  */
 
-/** Why authentication failed. */
+/**
+ * Why authentication failed.
+ *
+ * @example
+ * ```ts
+ * import { AuthError, type AuthErrorCode } from "@avila/avx-http/middleware";
+ * const code: AuthErrorCode = new AuthError("api_key_revoked", "API key was revoked").code;
+ * console.log(code); // "api_key_revoked"
+ * ```
+ */
 export type AuthErrorCode =
   /** No credentials at all (401; the challenge carries no `error` attribute, RFC 6750 §3.1). */
   | "missing_credentials"
@@ -46,7 +55,16 @@ export type AuthErrorCode =
   /** The middleware or a helper was given invalid options or arguments (a programming error). */
   | "invalid_argument";
 
-/** The authentication scheme a challenge is issued for. */
+/**
+ * The authentication scheme a challenge is issued for.
+ *
+ * @example
+ * ```ts
+ * import { AuthError, type AuthScheme } from "@avila/avx-http/middleware";
+ * const scheme: AuthScheme | undefined = new AuthError("token_expired", "token expired", "Bearer").scheme;
+ * console.log(scheme); // "Bearer"
+ * ```
+ */
 export type AuthScheme = "Bearer" | "ApiKey";
 
 const STATUS: Record<AuthErrorCode, number> = {

@@ -18,7 +18,16 @@ import { type ClaimMapping, principalFromClaims } from "./claims.ts";
 import { AuthError } from "./errors.ts";
 import type { Principal } from "./principal.ts";
 
-/** JWS algorithms `auth()` can verify (RFC 7518 §3.1, RFC 8037). `none` is not one of them. */
+/**
+ * JWS algorithms `auth()` can verify (RFC 7518 §3.1, RFC 8037). `none` is not one of them.
+ *
+ * @example
+ * ```ts
+ * import type { JwtAlgorithm } from "@avila/avx-http/middleware";
+ * const algorithms: JwtAlgorithm[] = ["ES256", "RS256"];
+ * console.log(algorithms.length); // 2
+ * ```
+ */
 export type JwtAlgorithm =
   | "HS256"
   | "HS384"
@@ -52,10 +61,28 @@ const KNOWN_ALGORITHMS: ReadonlySet<string> = new Set<JwtAlgorithm>([
   "Ed25519",
 ]);
 
-/** A verification key: a `CryptoKey`, a public (or `oct`) JWK, or an HMAC secret's bytes. */
+/**
+ * A verification key: a `CryptoKey`, a public (or `oct`) JWK, or an HMAC secret's bytes.
+ *
+ * @example
+ * ```ts
+ * import type { JwtKey } from "@avila/avx-http/middleware";
+ * const key: JwtKey = { kty: "EC", crv: "P-256", x: "...", y: "...", kid: "2024-06" };
+ * console.log(typeof key);
+ * ```
+ */
 export type JwtKey = CryptoKey | JWK | Uint8Array;
 
-/** A key with the `kid` tokens name it by (JWKs may carry their own `kid` instead). */
+/**
+ * A key with the `kid` tokens name it by (JWKs may carry their own `kid` instead).
+ *
+ * @example
+ * ```ts
+ * import type { JwtKeyEntry } from "@avila/avx-http/middleware";
+ * const entry: JwtKeyEntry = { kid: "hs-2024", key: new TextEncoder().encode("x".repeat(32)) };
+ * console.log(entry.kid);
+ * ```
+ */
 export interface JwtKeyEntry {
   /** The key id tokens carry in their header. */
   kid: string;
@@ -63,7 +90,16 @@ export interface JwtKeyEntry {
   key: CryptoKey | Uint8Array;
 }
 
-/** Remote JWKS cache settings. */
+/**
+ * Remote JWKS cache settings.
+ *
+ * @example
+ * ```ts
+ * import type { JwksOptions } from "@avila/avx-http/middleware";
+ * const jwks: JwksOptions = { cooldownMs: 30_000, cacheMaxAgeMs: 600_000, timeoutMs: 2_000 };
+ * console.log(jwks.cooldownMs);
+ * ```
+ */
 export interface JwksOptions {
   /** Least time between two refetches triggered by an unknown `kid`, in ms; default 30 s. */
   cooldownMs?: number;
@@ -75,7 +111,23 @@ export interface JwksOptions {
   maxBytes?: number;
 }
 
-/** JWT verification options. `algorithms`, `issuer`, `audience` and a key source are required. */
+/**
+ * JWT verification options. `algorithms`, `issuer`, `audience` and a key source are required.
+ *
+ * @example
+ * ```ts
+ * import type { JwtOptions } from "@avila/avx-http/middleware";
+ * const jwt: JwtOptions = {
+ *   algorithms: ["RS256"],
+ *   issuer: "https://id.example",
+ *   audience: "avx-api",
+ *   jwksUrl: "https://id.example/.well-known/jwks.json",
+ *   clockToleranceSec: 10,
+ *   claims: { tenant: ["tenant", "tid"] },
+ * };
+ * console.log(jwt.audience);
+ * ```
+ */
 export interface JwtOptions {
   /** Accepted `alg` values. Required and non-empty; HMAC and public-key algorithms never mix. */
   algorithms: readonly JwtAlgorithm[];
@@ -100,7 +152,22 @@ export interface JwtOptions {
   maxTokenLength?: number;
 }
 
-/** Verifies bearer tokens into principals. */
+/**
+ * Verifies bearer tokens into principals (e.g. for WebSocket handshakes outside `auth()`).
+ *
+ * @example
+ * ```ts
+ * import { createJwtVerifier, type JwtVerifier } from "@avila/avx-http/middleware";
+ * const verifier: JwtVerifier = createJwtVerifier({
+ *   algorithms: ["HS256"],
+ *   issuer: "https://id.example",
+ *   audience: "avx-api",
+ *   keys: new TextEncoder().encode("a-32-byte-or-longer-hmac-secret!!"),
+ * });
+ * const err = await verifier.verify("not.a.token").catch((e) => e.code);
+ * console.log(err); // "invalid_token"
+ * ```
+ */
 export interface JwtVerifier {
   /** Verifies `token` at time `nowMs` (default `Date.now()`); throws `AuthError`. */
   verify(token: string, nowMs?: number): Promise<Principal>;

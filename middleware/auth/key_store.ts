@@ -9,7 +9,18 @@ import { type ApiKeyMode, generateApiKey } from "./api_key.ts";
 import { AuthError } from "./errors.ts";
 import type { Residency } from "./principal.ts";
 
-/** What a store keeps for one API key. Times are Unix milliseconds. */
+/**
+ * What a store keeps for one API key. Times are Unix milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { type ApiKeyRecord, issueApiKey, MemoryKeyStore } from "@avila/avx-http/middleware";
+ * const { record }: { record: ApiKeyRecord } = await issueApiKey(new MemoryKeyStore(), {
+ *   tenant: "acme", scopes: [], plan: "free", mode: "test",
+ * });
+ * console.log(record.revokedAt); // null
+ * ```
+ */
 export interface ApiKeyRecord {
   /** Public key id (`key_...`): the principal's `subject`, safe to log. */
   id: string;
@@ -72,7 +83,19 @@ function isTime(v: unknown): v is number {
 
 /**
  * Checks a record's fields and returns it as a fresh, frozen value (stores keep no alias of the
- * caller's object). Throws `AuthError("invalid_argument")` naming the bad field.
+ * caller's object). Throws `AuthError("invalid_argument")` naming the bad field. Custom
+ * `KeyStore` implementations call it in `put` and on what they read back.
+ *
+ * @example
+ * ```ts
+ * import { generateApiKey, validateApiKeyRecord } from "@avila/avx-http/middleware";
+ * const { id, hash } = await generateApiKey({ mode: "test" });
+ * const r = validateApiKeyRecord({
+ *   id, hash, tenant: "acme", scopes: ["data:read"], plan: "free", mode: "test",
+ *   createdAt: Date.now(), expiresAt: null, revokedAt: null,
+ * });
+ * console.log(Object.isFrozen(r)); // true
+ * ```
  */
 export function validateApiKeyRecord(r: ApiKeyRecord): Readonly<ApiKeyRecord> {
   const bad = (field: string): never => {
@@ -121,7 +144,19 @@ export function validateApiKeyRecord(r: ApiKeyRecord): Readonly<ApiKeyRecord> {
   return Object.freeze(out);
 }
 
-/** What {@link issueApiKey} needs to know about the new key. */
+/**
+ * What {@link issueApiKey} needs to know about the new key.
+ *
+ * @example
+ * ```ts
+ * import type { IssueApiKeyOptions } from "@avila/avx-http/middleware";
+ * const opts: IssueApiKeyOptions = {
+ *   tenant: "acme", scopes: ["data:read"], plan: "pro", mode: "live",
+ *   residency: { regions: ["br-"], reason: "LGPD" }, expiresAt: Date.now() + 90 * 86_400_000,
+ * };
+ * console.log(opts.mode); // "live"
+ * ```
+ */
 export interface IssueApiKeyOptions {
   /** The paying account. */
   tenant: string;
