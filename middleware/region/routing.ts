@@ -170,9 +170,6 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
         hops.push(id);
       }
     }
-    if (mode === "replay" && c.req.header(replaySource) !== undefined && hops.length === 0) {
-      hops.push(EDGE);
-    }
     return hops;
   };
 
@@ -292,7 +289,9 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     // Forwarding: refuse loops and chains past maxHops.
     const looping = hops.includes(target.id) ||
       (current !== undefined && hops.includes(current.id)) ||
-      hops.length >= maxHops;
+      hops.length >= maxHops ||
+      // The platform already replayed this request here: never bounce it again.
+      (mode === "replay" && c.req.header(replaySource) !== undefined);
     if (looping && mode !== "redirect") {
       if (currentAllowed && (!write || current === preferred)) return await serveHere();
       throw new HttpProblem(508, {
@@ -343,7 +342,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
         return res;
       }
       lastFailure = out.kind;
-      if (!canRetry || c.req.raw.signal.aborted) break;
+      if (!canRetry) break;
     }
     if (!attempted) {
       throw new HttpProblem(503, {
