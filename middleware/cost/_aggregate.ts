@@ -1,0 +1,96 @@
+// In-memory sums per (tenant, bucket, region, route): the memory ledger's whole state and the
+// KV ledger's pending batch.
+
+import { bucketStart, type CostGranularity, type CostRecord, type UsageRow } from "./ledger.ts";
+
+/** The aggregate key: NUL-separated, so no tenant or route text can collide with another. */
+function keyOf(tenant: string, bucket: number, region: string, route: string): string {
+  return `${tenant}\u0000${bucket}\u0000${region}\u0000${route}`;
+}
+
+export class Aggregates {
+  readonly rows: Map<string, UsageRow> = new Map();
+  /** Records added since creation. */
+  records = 0;
+
+  constructor(readonly granularity: CostGranularity) {}
+
+  add(r: CostRecord): void {
+    const bucket = bucketStart(r.at, this.granularity);
+    const key = keyOf(r.tenant, bucket, r.region, r.route);
+    const row = this.rows.get(key);
+    this.records++;
+    if (row === undefined) {
+      this.rows.set(key, {
+        tenant: r.tenant,
+        bucket,
+        region: r.region,
+        route: r.route,
+        requests: r.requests,
+        bytesIn: r.bytesIn,
+        bytesOut: r.bytesOut,
+        durationMicros: r.durationMicros,
+      });
+      return;
+    }
+    row.requests += r.requests;
+    row.bytesIn += r.bytesIn;
+    row.bytesOut += r.bytesOut;
+    row.durationMicros += r.durationMicros;
+  }
+
+  /** Adds a whole row (a failed flush's rows go back this way). */
+  addRow(r: UsageRow): void {
+    const key = keyOf(r.tenant, r.bucket, r.region, r.route);
+    const row = this.rows.get(key);
+    if (row === undefined) {
+      this.rows.set(key, { ...r });
+      return;
+    }
+    row.requests += r.requests;
+    row.bytesIn += r.bytesIn;
+    row.bytesOut += r.bytesOut;
+    row.durationMicros += r.durationMicros;
+  }
+}
+
+/** Whether a record's counters are well-formed (non-negative safe integers). */
+export function validRecord(r: CostRecord): boolean {
+  // Bounded text keeps every database key well under Deno KV's 2 KiB key limit.
+  return typeof r.tenant === "string" && r.tenant.length <= 256 &&
+    typeof r.route === "string" && r.route.length <= 512 &&
+    typeof r.region === "string" && r.region.length <= 64 && Number.isFinite(r.at) &&
+    Number.isSafeInteger(r.requests) && r.requests >= 0 &&
+    Number.isSafeInteger(r.bytesIn) && r.bytesIn >= 0 &&
+    Number.isSafeInteger(r.bytesOut) && r.bytesOut >= 0 &&
+    Number.isSafeInteger(r.durationMicros) && r.durationMicros >= 0;
+}
+
+/** Rows of `source` in the query range, sorted by tenant, bucket, region, route. */
+export function selectRows(
+  source: Iterable<UsageRow>,
+  q: { tenant?: string; from: number; to: number },
+): UsageRow[] {
+  const out: UsageRow[] = [];
+  for (const r of source) {
+    if (q.tenant !== undefined && r.tenant !== q.tenant) continue;
+    if (r.bucket < q.from || r.bucket >= q.to) continue;
+    out.push({ ...r });
+  }
+  return out;
+}
+
+export function sortRows(rows: UsageRow[]): UsageRow[] {
+  return rows.sort((a, b) =>
+    a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : a.bucket - b.bucket ||
+      (a.region < b.region
+        ? -1
+        : a.region > b.region
+        ? 1
+        : a.route < b.route
+        ? -1
+        : a.route > b.route
+        ? 1
+        : 0)
+  );
+}

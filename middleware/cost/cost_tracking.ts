@@ -1,0 +1,304 @@
+/**
+ * `costTracking()`: per-request usage (wire bytes in and out, duration, region, tenant, route,
+ * status) into a {@link CostLedger}, Prometheus counters, and an optional `AVL-Cost` header.
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { principalOf } from "../auth/principal.ts";
+import { Counter, type MetricsRegistry } from "../../server/metrics/registry.ts";
+import { appRuntime } from "../../server/runtime.ts";
+import type { CostLedger, CostRecord } from "./ledger.ts";
+import { Prices, type PriceTable } from "./prices.ts";
+
+/** The cost header's name. */
+export const COST_HEADER = "avl-cost";
+
+/** Options of {@link costTracking}. */
+export interface CostTrackingOptions {
+  /** Where usage is summed. */
+  ledger: CostLedger;
+  /** Region serving the request: a fixed id or a function; default `"default"`. */
+  region?: string | ((c: Context) => string);
+  /** Prices for the `AVL-Cost` header and the cost counter; default all free. */
+  prices?: PriceTable;
+  /** Send `AVL-Cost` on responses; default false. */
+  costHeader?: boolean;
+  /** Record Prometheus counters on the app's registry (`appRuntime(c).metrics`); default true. */
+  metrics?: boolean;
+  /** Add a `tenant` label to the counters (one series per tenant: mind cardinality); default false. */
+  tenantLabel?: boolean;
+  /** Tenant of requests without a principal; default `"anonymous"`. */
+  anonymousTenant?: string;
+  /** Clock in epoch ms (fractional allowed); default `performance.timeOrigin + performance.now()`. */
+  now?: () => number;
+  /** Called with every finished record (after the ledger has it). */
+  onRecord?: (record: CostRecord) => void;
+}
+
+interface Families {
+  requests: Counter;
+  bytesIn: Counter;
+  bytesOut: Counter;
+  cost: Counter;
+}
+
+const NO_BODY = new Set([101, 204, 205, 304]);
+
+function counter(registry: MetricsRegistry, name: string, help: string, labels: string[]): Counter {
+  const existing = registry.get(name);
+  if (existing instanceof Counter) return existing;
+  return registry.register(new Counter(name, help, labels));
+}
+
+/** Counter families per registry, registered once however many middlewares or requests. */
+const FAMILIES = new WeakMap<MetricsRegistry, Families>();
+
+function familiesOf(registry: MetricsRegistry, tenant: boolean): Families {
+  let f = FAMILIES.get(registry);
+  if (f === undefined) {
+    const base = tenant ? ["route", "region", "tenant"] : ["route", "region"];
+    f = {
+      requests: counter(registry, "avx_cost_requests_total", "Requests recorded by cost tracking", [
+        "route",
+        "status",
+        "region",
+        ...(tenant ? ["tenant"] : []),
+      ]),
+      bytesIn: counter(registry, "avx_cost_bytes_in_total", "Request bytes received", base),
+      bytesOut: counter(
+        registry,
+        "avx_cost_bytes_out_total",
+        "Response bytes sent on the wire (after content coding)",
+        base,
+      ),
+      cost: counter(registry, "avx_cost_usd_total", "Cost of served requests in USD", base),
+    };
+    FAMILIES.set(registry, f);
+  }
+  return f;
+}
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    if (u < 0x80) continue;
+    if (u < 0x800) n += 1;
+    else if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n += 2; // a pair: 2 units, 4 bytes
+        i++;
+        continue;
+      }
+      n += 2; // lone surrogate: encoded as U+FFFD, 3 bytes
+    } else n += 2;
+  }
+  return n;
+}
+
+function wallClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Cost tracking. Sits outside compression (order 26 < 30), so `bytesOut` is what went on the
+ * wire: the `Content-Length` of the final response, or, for streamed bodies, the bytes counted
+ * through a `TransformStream` — the record is written when the stream ends or is cancelled, and
+ * its duration then covers the streaming too. `bytesIn` is the request's `Content-Length`, or
+ * the bytes the app actually read of a body without one. `uncompressedBytesOut` is only known
+ * for responses sent without `Content-Encoding` (then equal to `bytesOut`).
+ *
+ * `AVL-Cost` (when enabled): `usd=<cost>; bytes=<n>` with the full cost when the length is known
+ * up front; for streamed bodies `usd=<cost without egress>; bytes=streamed` (headers leave
+ * before the body; the ledger has the final figure).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { costTracking, MemoryCostLedger } from "@avila/avx-http/middleware";
+ * const ledger = new MemoryCostLedger();
+ * const app = new Hono();
+ * app.use(costTracking({ ledger, region: "br-saopaulo-1", prices: { perMillionRequests: 0.5 }, costHeader: true }));
+ * app.get("/", (c) => c.text("hello"));
+ * const res = await app.request("/");
+ * console.log(res.headers.get("avl-cost")); // "usd=0.0000005; bytes=5"
+ * ```
+ */
+export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
+  const ledger = options.ledger;
+  const regionOpt = options.region ?? "default";
+  const regionOf = typeof regionOpt === "string" ? () => regionOpt : regionOpt;
+  const prices = new Prices(options.prices);
+  const header = options.costHeader ?? false;
+  const metrics = options.metrics ?? true;
+  const tenantLabel = options.tenantLabel ?? false;
+  const anonymous = options.anonymousTenant ?? "anonymous";
+  const now = options.now ?? wallClock;
+  const onRecord = options.onRecord;
+
+  const finish = (c: Context, rec: CostRecord): void => {
+    ledger.record(rec);
+    if (metrics) {
+      const rt = appRuntime(c);
+      if (rt !== undefined) {
+        const f = familiesOf(rt.metrics, tenantLabel);
+        const base = tenantLabel ? [rec.route, rec.region, rec.tenant] : [rec.route, rec.region];
+        f.requests.inc(
+          tenantLabel
+            ? [rec.route, String(rec.status), rec.region, rec.tenant]
+            : [rec.route, String(rec.status), rec.region],
+        );
+        if (rec.bytesIn > 0) f.bytesIn.inc(base, rec.bytesIn);
+        if (rec.bytesOut > 0) f.bytesOut.inc(base, rec.bytesOut);
+        const atto = prices.cost(rec, rec.region);
+        if (atto > 0n) f.cost.inc(base, Number(atto) / 1e18);
+      }
+    }
+    onRecord?.(rec);
+  };
+
+  return async function costTracking(c, next) {
+    const started = now();
+    let bytesIn = 0;
+    let countedIn: { n: number } | undefined;
+    const raw = c.req.raw;
+    const declared = raw.headers.get("content-length");
+    if (declared !== null) {
+      const n = Number(declared);
+      if (Number.isSafeInteger(n) && n >= 0) bytesIn = n;
+    } else if (raw.body !== null) {
+      // No declared length (chunked upload): count what the app reads.
+      const counter = { n: 0 };
+      countedIn = counter;
+      c.req.raw = new Request(raw, {
+        body: raw.body.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, ctl) {
+              counter.n += chunk.byteLength;
+              ctl.enqueue(chunk);
+            },
+          }),
+        ),
+        duplex: "half",
+      } as RequestInit);
+    }
+
+    // Capture the payload of c.json/c.text/c.body: its length is known without reading a stream
+    // (Deno leaves such bodies unmaterialised until they are sent).
+    let captured: string | Uint8Array | undefined;
+    let capturedRes: Response | undefined;
+    // deno-lint-ignore no-explicit-any
+    type Fn = (...a: any[]) => Response | Promise<Response>;
+    // deno-lint-ignore no-explicit-any
+    const cc = c as any;
+    const body: Fn = cc.body;
+    const text: Fn = cc.text;
+    cc.json = (object: unknown, arg?: unknown, headers?: unknown) => {
+      const json = JSON.stringify(object);
+      const res = body(json, arg, headers) as Response;
+      if (!res.headers.has("content-type")) res.headers.set("content-type", "application/json");
+      captured = json;
+      capturedRes = res;
+      return res;
+    };
+    cc.text = (t: unknown, arg?: unknown, headers?: unknown) => {
+      const res = text(t, arg, headers) as Response;
+      if (typeof t === "string") {
+        captured = t;
+        capturedRes = res;
+      }
+      return res;
+    };
+    cc.body = (d: unknown, arg?: unknown, headers?: unknown) => {
+      const res = body(d, arg, headers);
+      if ((typeof d === "string" || d instanceof Uint8Array) && res instanceof Response) {
+        captured = d;
+        capturedRes = res;
+      }
+      return res;
+    };
+
+    await next();
+
+    const res = c.res;
+    const route = routePath(c, -1);
+    const rec: CostRecord = {
+      tenant: principalOf(c)?.tenant ?? anonymous,
+      route: route === "" || route === "*" || route === "/*" ? "unmatched" : route,
+      region: regionOf(c),
+      status: res.status,
+      at: Math.floor(started),
+      requests: 1,
+      bytesIn,
+      bytesOut: 0,
+      durationMicros: 0,
+      uncompressedBytesOut: null,
+    };
+    const noBody = c.req.method === "HEAD" || NO_BODY.has(res.status);
+    let length: number;
+    let identity: boolean;
+    if (noBody) {
+      length = 0;
+      identity = true;
+    } else if (capturedRes === res && captured !== undefined) {
+      // The handler's own payload reached the wire untouched (no coding replaced the response).
+      length = typeof captured === "string" ? utf8Length(captured) : captured.byteLength;
+      identity = true;
+    } else {
+      identity = !res.headers.has("content-encoding");
+      const declared = res.headers.get("content-length");
+      length = declared === null ? NaN : Number(declared);
+      if (declared === null && res.body === null) length = 0;
+    }
+    if (Number.isSafeInteger(length) && length >= 0) {
+      rec.bytesOut = length;
+      rec.uncompressedBytesOut = identity ? length : null;
+      if (countedIn !== undefined) rec.bytesIn = countedIn.n;
+      rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
+      if (header) {
+        res.headers.set(
+          COST_HEADER,
+          `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=${length}`,
+        );
+      }
+      finish(c, rec);
+      return;
+    }
+    if (header) {
+      rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
+      res.headers.set(
+        COST_HEADER,
+        `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=streamed`,
+      );
+    }
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      if (countedIn !== undefined) rec.bytesIn = countedIn.n;
+      if (identity) rec.uncompressedBytesOut = rec.bytesOut;
+      rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
+      finish(c, rec);
+    };
+    const counted = res.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, ctl) {
+          rec.bytesOut += chunk.byteLength;
+          ctl.enqueue(chunk);
+        },
+        flush: end,
+        cancel: end,
+      }),
+    );
+    c.res = new Response(counted, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  };
+}

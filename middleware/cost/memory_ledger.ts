@@ -1,0 +1,99 @@
+/**
+ * A cost ledger in process memory: exact sums, nothing to flush, gone on restart.
+ *
+ * @module
+ */
+
+import { Aggregates, selectRows, sortRows, validRecord } from "./_aggregate.ts";
+import {
+  type CostGranularity,
+  type CostLedger,
+  CostLedgerError,
+  type CostRecord,
+  type UsageQuery,
+  type UsageRow,
+} from "./ledger.ts";
+
+/** Options of {@link MemoryCostLedger}. */
+export interface MemoryCostLedgerOptions {
+  /** Bucket size; default `"hour"`. */
+  granularity?: CostGranularity;
+  /** Most (tenant, bucket, region, route) rows kept; new rows past it are dropped. Default 1 000 000. */
+  maxRows?: number;
+}
+
+/**
+ * Usage sums in a `Map` (tests, single-instance tools). `record` is synchronous; rows beyond
+ * `maxRows` are counted in {@link MemoryCostLedger.dropped} instead of growing without bound.
+ *
+ * @example
+ * ```ts
+ * import { MemoryCostLedger } from "@avila/avx-http/middleware";
+ * const ledger = new MemoryCostLedger({ granularity: "day" });
+ * ledger.record({
+ *   tenant: "acme", route: "/", region: "default", status: 200, at: 0,
+ *   requests: 1, bytesIn: 0, bytesOut: 10, durationMicros: 5, uncompressedBytesOut: 10,
+ * });
+ * console.log((await ledger.query({ tenant: "acme", from: 0, to: 86_400_000 })).length); // 1
+ * ```
+ */
+export class MemoryCostLedger implements CostLedger {
+  /** Bucket size. */
+  readonly granularity: CostGranularity;
+  readonly #sums: Aggregates;
+  readonly #maxRows: number;
+  /** Records dropped: malformed, or new rows past `maxRows`. */
+  dropped = 0;
+
+  /**
+   * Creates an empty ledger.
+   *
+   * @param options granularity and row cap
+   */
+  constructor(options: MemoryCostLedgerOptions = {}) {
+    this.granularity = options.granularity ?? "hour";
+    if (this.granularity !== "hour" && this.granularity !== "day") {
+      throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
+    }
+    this.#maxRows = options.maxRows ?? 1_000_000;
+    this.#sums = new Aggregates(this.granularity);
+  }
+
+  /** Adds one request's usage. */
+  record(record: CostRecord): void {
+    if (!validRecord(record)) {
+      this.dropped++;
+      return;
+    }
+    const before = this.#sums.rows.size;
+    if (before >= this.#maxRows) {
+      const probe = new Aggregates(this.granularity);
+      probe.add(record);
+      const [key] = probe.rows.keys();
+      if (!this.#sums.rows.has(key)) {
+        this.dropped++;
+        return;
+      }
+    }
+    this.#sums.add(record);
+  }
+
+  /** Nothing to write. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Rows in the range. */
+  query(query: UsageQuery): Promise<UsageRow[]> {
+    const rows = selectRows(this.#sums.rows.values(), query);
+    if (rows.length > (query.limit ?? 100_000)) {
+      return Promise.reject(new CostLedgerError("too_many_rows", "narrow the query range"));
+    }
+    return Promise.resolve(sortRows(rows));
+  }
+
+  /** Nothing to stop. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
