@@ -453,9 +453,16 @@ export class NumberColumn extends Column<number> {
     | Uint32Array
     | Float32Array
     | Float64Array {
-    const d = this.data;
+    if (this.#values === undefined) {
+      const d = this.data;
+      const v = d.values!;
+      // the buffer itself when the column spans all of it (as read columns do): no new view
+      this.#values = d.offset === 0 && d.length === v.length
+        ? v
+        : v.subarray(d.offset, d.offset + d.length);
+    }
     // deno-lint-ignore no-explicit-any
-    return (this.#values ??= (d.values as any).subarray(d.offset, d.offset + d.length)) as any;
+    return this.#values as any;
   }
 
   /** Element `i` (in range and valid) as a JS value. */
