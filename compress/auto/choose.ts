@@ -104,6 +104,24 @@ function textShare(b: Uint8Array): number {
   return b.length === 0 ? 0 : ok / b.length;
 }
 
+/** True when most `w`-byte elements read as floats have everyday exponents (|x| in 1e-30..1e30). */
+function floatLike(b: Uint8Array, w: number): boolean {
+  const n = Math.floor(b.length / w);
+  if (n === 0) return false;
+  let ok = 0;
+  const step = Math.max(1, Math.floor(n / 1024));
+  let seen = 0;
+  for (let i = 0; i < n; i += step, seen++) {
+    const o = i * w;
+    const e = w === 8
+      ? ((b[o + 7] & 0x7f) << 4) | (b[o + 6] >> 4)
+      : ((b[o + 3] & 0x7f) << 1) | (b[o + 2] >> 7);
+    const bias = w === 8 ? 1023 : 127;
+    if (Math.abs(e - bias) <= 100) ok++;
+  }
+  return ok >= 0.9 * seen;
+}
+
 function generalSize(sample: Uint8Array, tier: Tier): { algorithm: Algorithm; bytes: number } {
   if (tier === "fast" || !engineAvailable("zstd")) {
     return { algorithm: Algorithm.Lz4, bytes: compressBlock(sample).length + 19 };
@@ -162,10 +180,22 @@ export function chooseAlgorithm(sample: Uint8Array, opts: AutoOptions = {}): Aut
       const w = widthOf(t);
       const usable = s.length - (s.length % w);
       if (usable === 0 || (declared === undefined && sample.length % w !== 0)) continue;
-      const cands = planChains(s.subarray(0, usable), t, usable / w, innerFor(level), level);
+      const segment = s === sample ? 0 : SAMPLE_SLICE / w;
+      const cands = planChains(
+        s.subarray(0, usable),
+        t,
+        usable / w,
+        innerFor(level),
+        level,
+        {},
+        segment,
+      );
       if (cands.length === 0) continue;
       const top = cands[0];
-      const bytes = top.bytes + 40;
+      // Integer and float readings of the same bits often tie (bit patterns as integers):
+      // the data's exponents break the tie.
+      const prior = t === "f64" || t === "f32" ? (floatLike(s, w) ? 0.99 : 1.01) : 1;
+      const bytes = (top.bytes + 40) * prior;
       const shuffled = cands.find((c) => c.chain.layout === 1 && c.chain.predictor === 0);
       const plain = cands.find((c) => c.chain.layout === 2);
       if (shuffled && plain && t === (declared ?? t) && shuffled.bytes > plain.bytes) {

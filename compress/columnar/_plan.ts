@@ -66,6 +66,11 @@ export interface ChainFilter {
   layout?: number;
 }
 
+/**
+ * Estimates run the inner codec at most at this level: high zstd levels cost far more per
+ * call (context set-up) than they change the ranking of candidates.
+ */
+const ESTIMATE_LEVEL_MAX = 3;
 /** Elements per sample slice, and slices per sample. */
 const SLICE = 2048;
 const SLICES = 4;
@@ -78,6 +83,13 @@ export function sampleRanges(n: number): [number, number][] {
     const s = Math.floor((i * (n - SLICE)) / (SLICES - 1));
     out.push([s, s + SLICE]);
   }
+  return out;
+}
+
+/** Consecutive ranges of `segment` elements (the last may be shorter). */
+function segmentRanges(n: number, segment: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let s = 0; s < n; s += segment) out.push([s, Math.min(n, s + segment)]);
   return out;
 }
 
@@ -130,7 +142,9 @@ export function xorPrevious(l: Lanes, n: number): void {
 
 /**
  * Estimates every candidate chain for `data` (n elements of type `t`) and returns them best
- * first. `inner` and `level` are the inner codec used for the byte layouts' estimates.
+ * first. `inner` and `level` are the inner codec used for the byte layouts' estimates. When
+ * `data` is itself a sample made of separate slices of `segment` elements, pass `segment` so
+ * that no prediction runs across the seams.
  */
 export function planChains(
   data: Uint8Array,
@@ -139,10 +153,11 @@ export function planChains(
   inner: number,
   level: number,
   filter: ChainFilter = {},
+  segment = 0,
 ): Candidate[] {
   const w = widthOf(t);
   const float = isFloat(t);
-  const ranges = sampleRanges(n);
+  const ranges = segment > 0 ? segmentRanges(n, segment) : sampleRanges(n);
   let sampled = 0;
   for (const [s, e] of ranges) sampled += e - s;
   const scale = sampled === 0 ? 0 : n / sampled;
@@ -222,9 +237,10 @@ export function planChains(
         return shuffle(sl, w, k, c.predictor === Predictor.Xor);
       });
       const joined = concat(parts);
-      bytes = joined.length === 0
-        ? 0
-        : Math.min(joined.length, innerCompress(joined, inner, level).length);
+      bytes = joined.length === 0 ? 0 : Math.min(
+        joined.length,
+        innerCompress(joined, inner, Math.min(level, ESTIMATE_LEVEL_MAX)).length,
+      );
     }
     out.push({ chain: c, bytes: Math.ceil(bytes * scale) });
   }

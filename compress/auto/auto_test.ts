@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { Algorithm } from "../types.ts";
+import { compress, compressSync, decompress, decompressSync } from "../compress.ts";
+import { CompressError } from "../errors.ts";
+import { compressColumnar } from "../columnar/mod.ts";
+import { chooseAlgorithm, compressAuto, decompressAutoFrame } from "./mod.ts";
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const r = rng(11);
+const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+Deno.test("auto: text goes to zstd (balanced) or lz4 (fast), with a reason", async () => {
+  const text = new TextEncoder().encode(
+    Array.from({ length: 3000 }, (_, i) => `{"id":${i},"ok":${i % 3 === 0}}`).join("\n"),
+  );
+  const bal = compressAuto(text);
+  assert.equal(bal.choice.algorithm, Algorithm.Zstd);
+  assert.match(bal.choice.reason, /text-like/);
+  const fast = compressAuto(text, { speedBudget: "fast" });
+  assert.equal(fast.choice.algorithm, Algorithm.Lz4);
+  assert.equal(compressAuto(text, { speedBudget: 500 }).choice.algorithm, Algorithm.Lz4);
+  for (const out of [bal.data, fast.data]) {
+    assert.deepEqual(await decompress(out, Algorithm.Auto), text);
+    assert.deepEqual(decompressSync(out, Algorithm.Auto), text);
+  }
+});
+
+Deno.test("auto: numbers go columnar without being told the type; random bytes are stored", () => {
+  const ts = new BigInt64Array(30000);
+  let t = 1_700_000_000_000n;
+  for (let i = 0; i < ts.length; i++) ts[i] = t += 1000n + BigInt(Math.floor(r() * 8));
+  const a = compressAuto(bytes(ts));
+  assert.equal(a.choice.algorithm, Algorithm.Columnar);
+  assert.equal(a.choice.elementType, "i64");
+  assert.ok(a.choice.transforms!.includes("delta-of-delta"), a.choice.transforms!.join());
+  assert.deepEqual(decompressAutoFrame(a.data), bytes(ts));
+  const noise = new Uint8Array(200_000);
+  for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(r() * 256);
+  const s = compressAuto(noise);
+  assert.equal(s.choice.stored, true);
+  assert.match(s.choice.reason, /incompressible/);
+  assert.ok(s.data.length <= noise.length + 40);
+  assert.deepEqual(decompressAutoFrame(s.data), noise);
+  const empty = compressAuto(new Uint8Array(0));
+  assert.equal(decompressAutoFrame(empty.data).length, 0);
+});
+
+Deno.test("auto notices that byte shuffle hurts data with many exact repeats", () => {
+  // 12 distinct full-precision values in random order: repeats that LZ matching finds in the
+  // plain bytes, but which shuffling scatters across 8 planes.
+  const palette = Array.from({ length: 12 }, () => r() * 1000);
+  const v = Float64Array.from({ length: 40000 }, () => palette[Math.floor(r() * palette.length)]);
+  const data = bytes(v);
+  const c = chooseAlgorithm(data, { elementType: "f64" });
+  assert.ok(!c.transforms!.includes("shuffle"), `chose ${c.transforms}`);
+  assert.match(c.reason, /shuffle would hurt/);
+  const chosen = compressAuto(data, { elementType: "f64" }).data.length;
+  const shuffled =
+    compressColumnar(data, { elementType: "f64", only: { layout: "shuffle" } }).length;
+  assert.ok(chosen < shuffled, `auto ${chosen} < forced shuffle ${shuffled}`);
+  // and on smooth data shuffle (or a numeric transform) does pay
+  const smooth = Float64Array.from({ length: 40000 }, (_, i) => Math.sin(i / 1000) + r() * 1e-6);
+  const s = chooseAlgorithm(bytes(smooth), { elementType: "f64" });
+  assert.doesNotMatch(s.reason, /shuffle would hurt/);
+});
+
+Deno.test("auto through the API, and bad options", async () => {
+  const v = bytes(Float32Array.from({ length: 8000 }, (_, i) => Math.round(i * 0.3) / 4));
+  const a = await compress(v, Algorithm.Auto, { elementType: "f32", speedBudget: "max" });
+  assert.deepEqual(a, compressSync(v, Algorithm.Auto, { elementType: "f32", speedBudget: "max" }));
+  assert.deepEqual(await decompress(a, Algorithm.Auto), v);
+  assert.throws(
+    () => decompressSync(new TextEncoder().encode("plain"), Algorithm.Auto),
+    (e) => e instanceof CompressError && e.code === "corrupt",
+  );
+  assert.throws(
+    () => chooseAlgorithm(v, { speedBudget: -1 }),
+    (e) => e instanceof CompressError && e.code === "unsupported",
+  );
+  assert.throws(
+    () => decompressSync(a, Algorithm.Auto, { maxOutputSize: 100 }),
+    (e) => e instanceof CompressError && e.code === "limit",
+  );
+});

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { CompressError } from "../errors.ts";
+import { decompressAutoFrame } from "../auto/mod.ts";
+import { compressColumnar, decompressColumnar, type ElementType } from "./mod.ts";
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const r = rng(2024);
+const LIMIT = 1 << 20;
+
+function onlyTyped(frame: Uint8Array, original: Uint8Array | null, what: string): void {
+  try {
+    const out = decompressColumnar(frame, { maxOutputSize: LIMIT });
+    // A mutation the checksum cannot see must still decode to the original.
+    if (original) assert.deepEqual(out, original, `${what}: decoded to different data`);
+  } catch (e) {
+    if (!(e instanceof CompressError)) throw new Error(`${what}: ${e}`, { cause: e });
+  }
+}
+
+function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
+  const out: { frame: Uint8Array; data: Uint8Array }[] = [];
+  const n = 1500;
+  const mk = (
+    t: ElementType,
+    a: ArrayBufferView,
+    only?: { layout?: "bitpack" | "shuffle" | "plain" },
+  ) => {
+    const data = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    out.push({ frame: compressColumnar(data, { elementType: t, only }), data });
+  };
+  const walk = Float64Array.from({ length: n }, (_, i) => Math.round(Math.sin(i / 30) * 1e4) / 100);
+  walk[3] = NaN;
+  mk("f64", walk);
+  mk("f64", walk, { layout: "shuffle" });
+  mk("f32", Float32Array.from({ length: n }, (_, i) => Math.cos(i / 9)));
+  mk("i64", BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt(i % 7)));
+  mk("i32", Int32Array.from({ length: n }, (_, i) => i * 3), { layout: "plain" });
+  mk("u16", Uint16Array.from({ length: n }, (_, i) => (i * 13) % 4000));
+  return out;
+}
+
+Deno.test("fuzz: mutated columnar frames give only CompressError (or the original data)", () => {
+  for (const { frame, data } of seeds()) {
+    for (let k = 0; k < 700; k++) {
+      const m = frame.slice();
+      const flips = 1 + Math.floor(r() * 4);
+      for (let j = 0; j < flips; j++) {
+        // bias towards the header, where lengths and codes live
+        const p = r() < 0.5 ? Math.floor(r() * 40) : Math.floor(r() * m.length);
+        m[p] ^= 1 << Math.floor(r() * 8);
+      }
+      onlyTyped(m, data, `mutation ${k}`);
+    }
+  }
+});
+
+Deno.test("fuzz: truncated frames and random bytes give only CompressError", () => {
+  for (const { frame } of seeds()) {
+    for (let cut = 0; cut < frame.length; cut += Math.max(1, Math.floor(frame.length / 200))) {
+      assert.throws(
+        () => decompressColumnar(frame.subarray(0, cut)),
+        (e) => e instanceof CompressError,
+        `cut at ${cut}`,
+      );
+    }
+  }
+  for (let k = 0; k < 3000; k++) {
+    const len = Math.floor(r() * 200);
+    const b = new Uint8Array(len);
+    for (let i = 0; i < len; i++) b[i] = Math.floor(r() * 256);
+    if (len >= 5 && r() < 0.7) b.set([0xac, 0x43, 0x4f, 0x4c, 1]);
+    onlyTyped(b, null, `random ${k}`);
+    try {
+      decompressAutoFrame(b, LIMIT);
+    } catch (e) {
+      assert.ok(e instanceof CompressError, String(e));
+    }
+  }
+});
+
+Deno.test("fuzz: huge declared lengths are refused before allocating", () => {
+  const frame = compressColumnar(new Uint8Array(new Float64Array(100).buffer), {
+    elementType: "f64",
+  });
+  const big = frame.slice();
+  new DataView(big.buffer).setUint32(12, 0xffffffff, true); // count
+  assert.throws(
+    () => decompressColumnar(big, { maxOutputSize: LIMIT }),
+    (e) => e instanceof CompressError && e.code === "limit",
+  );
+  const pay = frame.slice();
+  new DataView(pay.buffer).setUint32(16, 0xfffffff0, true); // payload length
+  assert.throws(
+    () => decompressColumnar(pay),
+    (e) => e instanceof CompressError && e.code === "corrupt",
+  );
+});
