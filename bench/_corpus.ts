@@ -124,3 +124,70 @@ export function corpora(): { name: string; data: Uint8Array }[] {
     { name: "licenses text", data: realText() },
   ];
 }
+
+/** Standard normal deviate from two uniforms (Box–Muller). */
+function gauss(r: () => number): number {
+  const u = Math.max(r(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
+}
+
+/** One scientific dataset: little-endian elements of `elementType`. */
+export interface ScientificDataset {
+  name: string;
+  elementType: "f64" | "f32" | "i64" | "i32";
+  data: Uint8Array;
+}
+
+/**
+ * The scientific corpus (issue #4), 1 MiB each, generated deterministically:
+ * int64 nanosecond timestamps at 16 kHz with ±2 µs jitter; float64 strain read through a
+ * 16-bit ADC (code × LSB, ±2.5 mstrain full scale); a smooth float32 sensor signal (full float32
+ * precision); a float64 random walk rounded to 2 decimals; a noisy full-precision float64
+ * series; int32 event counters.
+ */
+export function scientificCorpora(bytes = MiB): ScientificDataset[] {
+  const n8 = bytes / 8;
+  const n4 = bytes / 4;
+  const r = rng(5);
+  const ts = new BigInt64Array(n8);
+  let t = 1_700_000_000_000_000_000n;
+  for (let i = 0; i < n8; i++) {
+    t += 62_500n;
+    ts[i] = t + BigInt(Math.round(gauss(r) * 2000));
+  }
+  const adc = new Float64Array(n8);
+  const lsb = 2.5e-3 / 32768;
+  for (let i = 0; i < n8; i++) {
+    const strain = 1.2e-3 * Math.sin(i / 800) + 3e-4 * Math.sin(i / 57) + gauss(r) * 4e-6;
+    const code = Math.max(-32768, Math.min(32767, Math.round(strain / lsb)));
+    adc[i] = code * lsb;
+  }
+  const smooth = new Float32Array(n4);
+  for (let i = 0; i < n4; i++) {
+    smooth[i] = 21.5 + 3 * Math.sin(i / 5000) + 0.25 * Math.sin(i / 311 + 1) +
+      0.01 * Math.sin(i / 23);
+  }
+  const walk = new Float64Array(n8);
+  let v = 1000;
+  for (let i = 0; i < n8; i++) {
+    v = Math.round((v + gauss(r) * 0.5) * 100) / 100;
+    walk[i] = v;
+  }
+  const noisy = new Float64Array(n8);
+  for (let i = 0; i < n8; i++) noisy[i] = Math.sin(i / 300) * 10 + gauss(r) * 0.05;
+  const counters = new Int32Array(n4);
+  let c = 0;
+  for (let i = 0; i < n4; i++) {
+    c += r() < 0.3 ? 0 : Math.floor(r() * 12);
+    counters[i] = c;
+  }
+  const u8 = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return [
+    { name: "timestamps i64 16 kHz", elementType: "i64", data: u8(ts) },
+    { name: "ADC strain f64", elementType: "f64", data: u8(adc) },
+    { name: "smooth sensor f32", elementType: "f32", data: u8(smooth) },
+    { name: "2-decimal walk f64", elementType: "f64", data: u8(walk) },
+    { name: "noisy f64", elementType: "f64", data: u8(noisy) },
+    { name: "counters i32", elementType: "i32", data: u8(counters) },
+  ];
+}

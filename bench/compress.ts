@@ -2,7 +2,8 @@
  * Compression benchmark: our LZ4 and Snappy against pure-JS peers (lz4js, snappyjs), native
  * peers (lz4-napi, snappy) and node:zlib (gzip, zstd, brotli), on five corpora.
  *
- * Run: `deno run -A bench/compress.ts [--quick]`. Prints Markdown tables. Each cell is the
+ * Run: `deno run -A bench/compress.ts [--quick] [--scientific]`. Prints Markdown tables;
+ * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd). Each cell is the
  * median of repeated runs after warm-up; the whole run stays under about a minute.
  *
  * @module
@@ -20,7 +21,16 @@ import {
   decompressFrame,
 } from "../compress/lz4/mod.ts";
 import { compressRaw, decompressRaw } from "../compress/snappy/mod.ts";
-import { corpora, jsonRows, REAL_TEXT_SOURCE } from "./_corpus.ts";
+import { compressColumnar, decompressColumnar, encodeColumnar } from "../compress/columnar/mod.ts";
+import { compressAuto, decompressAutoFrame } from "../compress/auto/mod.ts";
+import { Level } from "../compress/types.ts";
+import {
+  corpora,
+  jsonRows,
+  REAL_TEXT_SOURCE,
+  scientificCorpora,
+  type ScientificDataset,
+} from "./_corpus.ts";
 
 const quick = Deno.args.includes("--quick");
 /** Interleaved rounds per corpus, and the time each codec's batch takes in a round (ms). */
@@ -148,6 +158,114 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+// Scientific corpus (issue #4): gzip-6, zstd-3, columnar and auto on typed arrays.
+// `--scientific` runs only this section.
+function scientificSection(): string[] {
+  const lines: string[] = [];
+  const sci = scientificCorpora();
+  interface SciCodec {
+    name: string;
+    compress(d: Uint8Array, t: ScientificDataset["elementType"]): Uint8Array;
+    decompress(c: Uint8Array): Uint8Array;
+  }
+  const sciCodecs: SciCodec[] = [
+    {
+      name: "gzip -6",
+      compress: (d) => zlib.gzipSync(d, { level: 6 }),
+      decompress: (c) => zlib.gunzipSync(c),
+    },
+    {
+      name: "zstd -3",
+      compress: (d) => zlib.zstdCompressSync(d),
+      decompress: (c) => zlib.zstdDecompressSync(c),
+    },
+    {
+      name: "columnar fast",
+      compress: (d, t) => compressColumnar(d, { elementType: t, level: Level.Fast }),
+      decompress: (c) => decompressColumnar(c),
+    },
+    {
+      name: "columnar",
+      compress: (d, t) => compressColumnar(d, { elementType: t }),
+      decompress: (c) => decompressColumnar(c),
+    },
+    {
+      name: "auto (no type given)",
+      compress: (d) => compressAuto(d).data,
+      decompress: (c) => decompressAutoFrame(c),
+    },
+  ];
+  lines.push("## Scientific corpus: columnar and auto (1 MiB each)\n");
+  lines.push(
+    "Targets (issue #4): columnar ratio ≥ 1.2× zstd -3's, compression ≥ 2× gzip -6's speed, " +
+      "decompression ≥ 0.5× zstd's speed; auto within 10% of the best ratio on each dataset " +
+      "(best of the codecs below and zstd -19).\n",
+  );
+  lines.push("| dataset | codec | ratio | compress MB/s | decompress MB/s | chain |");
+  lines.push("| --- | --- | ---: | ---: | ---: | --- |");
+  const verdicts: string[] = [];
+  for (const { name, elementType, data } of sci) {
+    const packed = sciCodecs.map((c) => {
+      const p = c.compress(data, elementType);
+      if (!equal(u8(c.decompress(p)), data)) throw new Error(`${c.name} failed on ${name}`);
+      return p;
+    });
+    const cMs = measureInterleaved(sciCodecs.map((c) => () => c.compress(data, elementType)));
+    const dMs = measureInterleaved(sciCodecs.map((c, i) => () => c.decompress(packed[i])));
+    const mb = data.length / 1e6;
+    const ratio = packed.map((p) => data.length / p.length);
+    const chain = encodeColumnar(data, { elementType });
+    const info = `${chain.info.transforms.join(" + ")}${
+      chain.info.inner === "none" ? "" : ` + ${chain.info.inner}`
+    }`;
+    const auto = compressAuto(data).choice;
+    sciCodecs.forEach((c, i) => {
+      const how = c.name === "columnar"
+        ? info
+        : c.name.startsWith("auto")
+        ? `${auto.algorithm}${auto.elementType ? " " + auto.elementType : ""} ${
+          (auto.transforms ?? []).join(" + ")
+        }`
+        : "";
+      lines.push(
+        `| ${name} | ${c.name} | ${ratio[i].toFixed(2)} | ${(mb / (cMs[i] / 1000)).toFixed(0)} | ${
+          (mb / (dMs[i] / 1000)).toFixed(0)
+        } | ${how} |`,
+      );
+    });
+    const z19 = data.length / zlib.zstdCompressSync(data, {
+      params: { [zlib.constants.ZSTD_c_compressionLevel]: 19 },
+    }).length;
+    const col = 3;
+    const best = Math.max(z19, ...ratio);
+    const ok = (b: boolean) => (b ? "yes" : "**no**");
+    verdicts.push(
+      `| ${name} | ${(ratio[col] / ratio[1]).toFixed(2)}× ${ok(ratio[col] >= 1.2 * ratio[1])} | ${
+        (cMs[0] / cMs[col]).toFixed(2)
+      }× ${ok(cMs[0] / cMs[col] >= 2)} | ${(dMs[1] / dMs[col]).toFixed(2)}× ${
+        ok(dMs[1] / dMs[col] >= 0.5)
+      } | ${(ratio[4] / best).toFixed(2)} ${ok(ratio[4] >= 0.9 * best)} (zstd -19 ${
+        z19.toFixed(2)
+      }) |`,
+    );
+  }
+  lines.push("");
+  lines.push("### Scientific targets\n");
+  lines.push(
+    "| dataset | columnar ratio ÷ zstd -3 (≥ 1.2) | compress speed ÷ gzip -6 (≥ 2) | " +
+      "decompress speed ÷ zstd (≥ 0.5) | auto ratio ÷ best (≥ 0.9) |",
+  );
+  lines.push("| --- | --- | --- | --- | --- |");
+  lines.push(...verdicts);
+  lines.push("");
+  return lines;
+}
+
+if (Deno.args.includes("--scientific")) {
+  console.log(scientificSection().join("\n"));
+  Deno.exit(0);
 }
 
 interface Row {
@@ -342,5 +460,6 @@ out.push(
   } |`,
 );
 out.push("");
+out.push(...scientificSection());
 out.push(`_Total benchmark time: ${((performance.now() - t0) / 1000).toFixed(1)} s._`);
 console.log(out.join("\n"));
