@@ -167,11 +167,15 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
     let bytesIn = 0;
     let countedIn: { n: number } | undefined;
     const raw = c.req.raw;
-    const declared = raw.headers.get("content-length");
+    const method = raw.method;
+    // GET/HEAD carry no body: skip the header read (on Deno it materialises the header list).
+    const declared = method === "GET" || method === "HEAD"
+      ? null
+      : raw.headers.get("content-length");
     if (declared !== null) {
       const n = Number(declared);
       if (Number.isSafeInteger(n) && n >= 0) bytesIn = n;
-    } else if (raw.body !== null) {
+    } else if (method !== "GET" && method !== "HEAD" && raw.body !== null) {
       // No declared length (chunked upload): count what the app reads.
       const counter = { n: 0 };
       countedIn = counter;
@@ -200,8 +204,12 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
     const text: Fn = cc.text;
     cc.json = (object: unknown, arg?: unknown, headers?: unknown) => {
       const json = JSON.stringify(object);
-      const res = body(json, arg, headers) as Response;
-      if (!res.headers.has("content-type")) res.headers.set("content-type", "application/json");
+      // As Hono's c.json: a default Content-Type the caller's headers may override. Passing it
+      // in (rather than setting it afterwards) keeps the response's headers unmaterialised.
+      const res = body(json, arg, {
+        "Content-Type": "application/json",
+        ...(headers as object),
+      }) as Response;
       captured = json;
       capturedRes = res;
       return res;
