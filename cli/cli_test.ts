@@ -158,3 +158,54 @@ Deno.test("cli: runCli in process with injected streams, --help, and a registere
   assert.equal(await runCli(["inspect-test"], helpIo), 3);
   assert.equal(err.length, 0);
 });
+
+Deno.test("cli: compress -a columnar --dtype f64 IN OUT, -a auto, and decompress both", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const v = Float64Array.from(
+      { length: 40_000 },
+      (_, i) => Math.round(Math.sin(i / 90) * 1e5) / 100,
+    );
+    v[7] = NaN;
+    v[8] = -0;
+    const raw = new Uint8Array(v.buffer);
+    const input = `${dir}/walk.f64`;
+    await Deno.writeFile(input, raw);
+    const c = await avx(["compress", "-a", "columnar", "--dtype", "f64", input, `${dir}/w.col`]);
+    assert.equal(c.code, 0, c.stderr);
+    const frame = await Deno.readFile(`${dir}/w.col`);
+    assert.ok(frame.length < raw.length / 3, `columnar ratio ${raw.length / frame.length}`);
+    for (const a of ["columnar", "auto"]) {
+      const d = await avx(["decompress", "-a", a, "-c", `${dir}/w.col`]);
+      assert.equal(d.code, 0, d.stderr);
+      assert.deepEqual(d.stdout, raw, a);
+    }
+    // auto from stdin to stdout, reporting its choice on stderr
+    const auto = await avx(["compress", "-a", "auto", "--speed", "fast"], raw);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.match(auto.stderr, /^auto: columnar .*fast budget/);
+    const back = await avx(["decompress", "-a", "auto"], auto.stdout);
+    assert.deepEqual(back.stdout, raw);
+    // text through auto picks zstd, which the real zstd tool reads
+    const text = await avx(["compress", "-a", "auto"], data);
+    assert.match(text.stderr, /^auto: zstd/);
+    assert.deepEqual(await runTool("zstd", ["-d", "-c", "-q"], text.stdout), data);
+    // bad usage
+    const bad = await avx(["compress", "-a", "columnar", "--dtype", "f128", input, `${dir}/x`]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad --dtype/);
+    const odd = await avx(
+      ["compress", "-a", "columnar", "--dtype", "f64", "-c"],
+      raw.subarray(0, 13),
+    );
+    assert.equal(odd.code, 1);
+    assert.match(odd.stderr, /corrupt/);
+    const corrupt = frame.slice();
+    corrupt[corrupt.length - 5] ^= 0xff;
+    const cd = await avx(["decompress", "-a", "columnar"], corrupt);
+    assert.equal(cd.code, 1);
+    assert.match(cd.stderr, /corrupt|checksum/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,6 +5,9 @@
  * @module
  */
 
+import { compressAuto } from "../compress/auto/mod.ts";
+import { compressSync, decompressSync } from "../compress/compress.ts";
+import { assertElementType, type ElementType } from "../compress/columnar/_format.ts";
 import { Compressor } from "../compress/compressor.ts";
 import { detect } from "../compress/detect.ts";
 import { CompressError } from "../compress/errors.ts";
@@ -24,6 +27,7 @@ const NAMES: Record<string, Algorithm> = {
   brotli: Algorithm.Brotli,
   deflate: Algorithm.Deflate,
   "deflate-raw": Algorithm.DeflateRaw,
+  columnar: Algorithm.Columnar,
 };
 
 const SUFFIX: Partial<Record<Algorithm, string>> = {
@@ -34,9 +38,12 @@ const SUFFIX: Partial<Record<Algorithm, string>> = {
   [Algorithm.Brotli]: ".br",
   [Algorithm.Deflate]: ".zz",
   [Algorithm.DeflateRaw]: ".deflate",
+  [Algorithm.Columnar]: ".col",
+  [Algorithm.Auto]: ".auto",
 };
 
-const ALGORITHMS_HELP = "lz4|snappy|zstd|gzip|br|deflate|deflate-raw";
+const ALGORITHMS_HELP = "lz4|snappy|zstd|gzip|br|deflate|deflate-raw|columnar";
+const DTYPES = "f64|f32|i64|u64|i32|u32|i16|u16|i8|u8";
 
 const SPEC = {
   algorithm: { short: "a", value: true },
@@ -44,6 +51,8 @@ const SPEC = {
   stdout: { short: "c", value: false },
   force: { short: "f", value: false },
   "max-output": { value: true },
+  dtype: { value: true },
+  speed: { value: true },
   help: { short: "h", value: false },
 } as const;
 
@@ -205,6 +214,93 @@ async function peek(
   return { head, rest };
 }
 
+async function readStream(source: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const p of source) {
+    parts.push(p);
+    size += p.length;
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+async function writeWhole(
+  bytes: Uint8Array,
+  output: string | null,
+  force: boolean,
+  io: CliIo,
+): Promise<void> {
+  const source = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+  await pump(source, new TransformStream(), output, force, io);
+}
+
+/** Columnar and Auto need the whole input (sampling, checksum): read it, compress, write. */
+async function compressWhole(
+  algorithm: Algorithm,
+  level: Level,
+  options: Map<string, string | true>,
+  positionals: string[],
+  io: CliIo,
+): Promise<number> {
+  const dtype = options.get("dtype");
+  let elementType: ElementType | undefined;
+  if (dtype !== undefined) {
+    if (dtype === true) throw new CliError(`--dtype needs a type (${DTYPES})`, 2);
+    try {
+      assertElementType(dtype);
+    } catch {
+      throw new CliError(`bad --dtype "${dtype}" (use ${DTYPES})`, 2);
+    }
+    elementType = dtype;
+  }
+  const speedArg = options.get("speed");
+  let speedBudget: "fast" | "balanced" | "max" | number | undefined;
+  if (speedArg !== undefined) {
+    if (algorithm !== Algorithm.Auto) throw new CliError("--speed applies to -a auto", 2);
+    if (speedArg === "fast" || speedArg === "balanced" || speedArg === "max") {
+      speedBudget = speedArg;
+    } else if (typeof speedArg === "string" && /^\d+(\.\d+)?$/.test(speedArg)) {
+      speedBudget = Number(speedArg);
+    } else throw new CliError(`bad --speed "${String(speedArg)}" (fast|balanced|max or MB/s)`, 2);
+  }
+  const { input, output } = endpoints(
+    positionals,
+    options.has("stdout"),
+    (p) => p + SUFFIX[algorithm],
+  );
+  try {
+    const data = await readStream(await openInput(input, io));
+    let packed: Uint8Array;
+    if (algorithm === Algorithm.Auto) {
+      const r = compressAuto(data, { elementType, speedBudget, level });
+      packed = r.data;
+      await writeText(
+        io.stderr,
+        `auto: ${r.choice.algorithm}${
+          r.choice.transforms?.length ? ` [${r.choice.transforms.join(" + ")}]` : ""
+        }: ${r.choice.reason}`,
+      );
+    } else {
+      packed = compressSync(data, algorithm, { elementType: elementType ?? "u8", level });
+    }
+    await writeWhole(packed, output, options.has("force"), io);
+  } catch (e) {
+    throw describe(e);
+  }
+  return 0;
+}
+
 function stripSuffix(path: string): string {
   for (const s of Object.values(SUFFIX)) {
     if (s && path.endsWith(s) && path.length > s.length) return path.slice(0, -s.length);
@@ -221,13 +317,18 @@ function describe(e: unknown): CliError {
   return new CliError(e instanceof Error ? e.message : String(e));
 }
 
-const COMPRESS_USAGE = `Usage: avx compress -a ALGORITHM [-l LEVEL] [-c] [-f] [IN [OUT]]
+const COMPRESS_USAGE =
+  `Usage: avx compress -a ALGORITHM|auto [-l LEVEL] [--dtype T] [--speed S] [-c] [-f] [IN [OUT]]
 
 Compresses IN (default: stdin) into OUT (default: IN plus the algorithm's suffix, or stdout
-when reading stdin). "-" means stdin or stdout.
+when reading stdin). "-" means stdin or stdout. "columnar" compresses an array of numbers
+(little-endian elements of --dtype); "auto" samples the input and picks the codec, then prints
+its choice and reason on stderr.
 
-  -a, --algorithm  ${ALGORITHMS_HELP}
+  -a, --algorithm  ${ALGORITHMS_HELP}|auto
   -l, --level      fast | balanced | max, or the codec's own number (default balanced)
+      --dtype      columnar (default u8) and auto (optional): ${DTYPES}
+      --speed      auto only: fast | balanced | max, or a floor in MB/s
   -c, --stdout     write to stdout
   -f, --force      overwrite OUT if it exists
   -h, --help       this help`;
@@ -274,8 +375,15 @@ export const compressCommand: Command = {
       return 0;
     }
     if (options.has("max-output")) throw new CliError("--max-output applies to decompress", 2);
-    const algorithm = parseAlgorithm(options.get("algorithm"), false) as Algorithm;
+    const chosen = parseAlgorithm(options.get("algorithm"), true);
+    const algorithm = chosen === "auto" ? Algorithm.Auto : chosen;
     const level = parseLevel(options.get("level"));
+    if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
+      return await compressWhole(algorithm, level, options, positionals, io);
+    }
+    if (options.has("dtype") || options.has("speed")) {
+      throw new CliError("--dtype and --speed apply to -a columnar and -a auto", 2);
+    }
     let compressor: Compressor;
     try {
       compressor = Compressor.new(algorithm).level(level).build();
@@ -338,6 +446,16 @@ export const decompressCommand: Command = {
         algorithm = found.algorithm;
       } else {
         algorithm = chosen;
+      }
+      if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
+        const whole = await readStream(source);
+        await writeWhole(
+          decompressSync(whole, algorithm, { maxOutputSize: max }),
+          output,
+          options.has("force"),
+          io,
+        );
+        return 0;
       }
       const c = Compressor.new(algorithm).maxOutputSize(max).build();
       await pump(source, c.decompressTransform(), output, options.has("force"), io);
