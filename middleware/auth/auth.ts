@@ -184,10 +184,6 @@ export function auth(options: AuthOptions): MiddlewareHandler {
   );
   const inFlight = new Map<string, Promise<KeyEntry>>();
 
-  const fail = (err: AuthError): never => {
-    throw authProblem(err, realm, schemes);
-  };
-
   async function lookup(key: string, at: number): Promise<KeyEntry> {
     const { mode } = parseApiKey(key);
     if (mode === "live" ? !acceptLive : !acceptTest) {
@@ -213,17 +209,7 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     return entry;
   }
 
-  async function authenticateKey(key: string): Promise<Principal> {
-    const at = now();
-    let entry = cache.get(key, at);
-    if (entry === undefined) {
-      let pending = inFlight.get(key);
-      if (pending === undefined) {
-        pending = lookup(key, at).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      entry = await pending;
-    }
+  function check(entry: KeyEntry, at: number): Principal {
     const r = entry.record;
     if (r.revokedAt !== null && r.revokedAt <= at) {
       throw new AuthError("api_key_revoked", "API key was revoked", "ApiKey");
@@ -234,11 +220,24 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     return entry.principal;
   }
 
+  // A cache hit is answered synchronously: no promise, no microtask on the hot path.
+  function authenticateKey(key: string): Principal | Promise<Principal> {
+    const at = now();
+    const entry = cache.get(key, at);
+    if (entry !== undefined) return check(entry, at);
+    let pending = inFlight.get(key);
+    if (pending === undefined) {
+      pending = lookup(key, at).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending.then((e) => check(e, at));
+  }
+
   function keyNotAccepted(): never {
     throw new AuthError("method_not_accepted", "API keys are not accepted here");
   }
 
-  async function authenticate(c: Context): Promise<Principal | undefined> {
+  function authenticate(c: Context): Principal | undefined | Promise<Principal> {
     const headers = c.req.raw.headers;
     const authorization = headers.get("authorization");
     const apiKey = headers.get("x-avl-api-key");
@@ -249,7 +248,7 @@ export function auth(options: AuthOptions): MiddlewareHandler {
       }
       if (!acceptKeys) keyNotAccepted();
       if (apiKey === "") throw new AuthError("malformed_header", `${API_KEY_HEADER} is empty`);
-      return await authenticateKey(apiKey);
+      return authenticateKey(apiKey);
     }
     if (apiKey !== null) {
       throw new AuthError(
@@ -278,23 +277,38 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     }
     if (!isBearer || credential.startsWith("avl_")) {
       if (!acceptKeys) keyNotAccepted();
-      return await authenticateKey(credential);
+      return authenticateKey(credential);
     }
     if (!acceptJwt) {
       throw new AuthError("method_not_accepted", "bearer tokens are not accepted here");
     }
-    return await verifier!.verify(credential, now());
+    return verifier!.verify(credential, now());
   }
 
-  return async function auth(c: Context, next: Next): Promise<void> {
-    let principal: Principal | undefined;
-    try {
-      principal = await authenticate(c);
-    } catch (e) {
-      if (e instanceof AuthError) fail(e);
-      fail(new AuthError("auth_unavailable", "authentication failed unexpectedly"));
-    }
+  const problemOf = (e: unknown) =>
+    authProblem(
+      e instanceof AuthError
+        ? e
+        : new AuthError("auth_unavailable", "authentication failed unexpectedly"),
+      realm,
+      schemes,
+    );
+
+  const proceed = (c: Context, next: Next, principal: Principal | undefined): Promise<void> => {
     if (principal !== undefined) c.set("principal", principal);
-    await next();
+    return next();
+  };
+
+  return function auth(c: Context, next: Next): Promise<void> {
+    let result: Principal | undefined | Promise<Principal>;
+    try {
+      result = authenticate(c);
+    } catch (e) {
+      return Promise.reject(problemOf(e));
+    }
+    if (result instanceof Promise) {
+      return result.then((p) => proceed(c, next, p), (e) => Promise.reject(problemOf(e)));
+    }
+    return proceed(c, next, result);
   };
 }

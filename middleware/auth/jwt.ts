@@ -14,6 +14,7 @@ import {
   jwtVerify,
   type JWTVerifyGetKey,
 } from "jose";
+import { ExpiringLru } from "./_lru.ts";
 import { type ClaimMapping, principalFromClaims } from "./claims.ts";
 import { AuthError } from "./errors.ts";
 import type { Principal } from "./principal.ts";
@@ -150,6 +151,13 @@ export interface JwtOptions {
   claims?: ClaimMapping;
   /** Longest token accepted, in characters; default 8192. */
   maxTokenLength?: number;
+  /**
+   * In-memory cache of verified tokens (exact token string -> principal), so a client reusing
+   * its token skips the signature check. `exp` and `nbf` are re-checked on every hit; a key
+   * removed from the JWKS stops accepting its cached tokens within `ttlMs`. Only tokens up to
+   * 4096 characters are cached. `false` disables it. Default `{ maxEntries: 5_000, ttlMs: 60_000 }`.
+   */
+  cache?: { maxEntries?: number; ttlMs?: number } | false;
 }
 
 /**
@@ -171,6 +179,12 @@ export interface JwtOptions {
 export interface JwtVerifier {
   /** Verifies `token` at time `nowMs` (default `Date.now()`); throws `AuthError`. */
   verify(token: string, nowMs?: number): Promise<Principal>;
+}
+
+interface CachedToken {
+  principal: Principal;
+  exp: number;
+  nbf: number | undefined;
 }
 
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -393,6 +407,10 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   if (!Number.isFinite(tolerance) || tolerance < 0) configError("clockToleranceSec must be >= 0");
   const maxLength = options.maxTokenLength ?? 8192;
   const mapping = options.claims ?? {};
+  const cacheTtl = options.cache === false ? 0 : options.cache?.ttlMs ?? 60_000;
+  const cache = new ExpiringLru<string, CachedToken>(
+    cacheTtl > 0 && options.cache !== false ? options.cache?.maxEntries ?? 5_000 : 0,
+  );
 
   let remote: JWTVerifyGetKey | undefined;
   if (options.jwksUrl !== undefined) {
@@ -446,6 +464,16 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
           "Bearer",
         );
       }
+      const hit = cache.get(token, nowMs);
+      if (hit !== undefined) {
+        // jose's rules (RFC 7519 §4.1.4, §4.1.5) on whole seconds, with the same tolerance.
+        const now = Math.floor(nowMs / 1000);
+        if (hit.exp <= now - tolerance) throw mapJoseError({ code: "ERR_JWT_EXPIRED" });
+        if (hit.nbf !== undefined && hit.nbf > now + tolerance) {
+          throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "nbf" });
+        }
+        return hit.principal;
+      }
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
@@ -455,7 +483,15 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
       } catch (e) {
         throw mapJoseError(e);
       }
-      return principalFromClaims(payload, mapping);
+      const principal = principalFromClaims(payload, mapping);
+      if (cacheTtl > 0 && token.length <= 4096) {
+        cache.set(token, {
+          principal,
+          exp: payload.exp as number,
+          nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
+        }, nowMs + cacheTtl);
+      }
+      return principal;
     },
   };
 }

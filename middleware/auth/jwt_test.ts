@@ -328,7 +328,12 @@ Deno.test("JWKS rotation: an unknown kid refetches only after the cooldown", asy
   // Past the cooldown (0 here), the unknown kid triggers one refetch and the new key works.
   jwks.setKeys([jwkA]);
   const before = jwks.fetches();
-  const rotating = verifier({ keys: undefined, jwksUrl: jwks.url, jwks: { cooldownMs: 0 } });
+  const rotating = verifier({
+    keys: undefined,
+    jwksUrl: jwks.url,
+    jwks: { cooldownMs: 0 },
+    cache: false,
+  });
   assert.ok(await rotating.verify(tokenA, NOW));
   assert.equal(jwks.fetches(), before + 1);
   jwks.setKeys([jwkB]);
@@ -377,4 +382,39 @@ Deno.test("JWKS failures are 503 auth_unavailable: error status, junk, oversize,
   await rejectsWith(down.verify(tokenA, NOW), "auth_unavailable", /unreachable/);
   const e = await down.verify(tokenA, NOW).catch((e) => e);
   assert.equal(e.status, 503);
+});
+
+Deno.test("verified-token cache: hits skip verification until the TTL; exp and nbf re-checked", async () => {
+  await using jwks = serveJwks([jwkA]);
+  const v = verifier({
+    keys: undefined,
+    jwksUrl: jwks.url,
+    // The JWKS itself is not cached here, so every real verification fetches it.
+    jwks: { cooldownMs: 0, cacheMaxAgeMs: 0 },
+    cache: { ttlMs: 10_000 },
+  });
+  const soon = await sign(claims({ exp: NOW_S + 20, nbf: NOW_S - 1 }), kA.privateKey, {
+    alg: "ES256",
+    kid: "A",
+  });
+  assert.ok(await v.verify(soon, NOW));
+  assert.ok(await v.verify(tokenA, NOW));
+  const fetches = jwks.fetches();
+  assert.equal(fetches, 2);
+  // Retire key A: cached tokens are still accepted within the TTL (documented), no fetch...
+  jwks.setKeys([jwkB]);
+  assert.equal((await v.verify(tokenA, NOW + 9_999)).subject, "user-1");
+  assert.equal(jwks.fetches(), fetches);
+  // ...and rejected once it has passed (the verifier goes back to the JWKS).
+  await rejectsWith(v.verify(tokenA, NOW + 10_000), "unknown_key_id");
+  assert.ok(jwks.fetches() > fetches);
+  // exp and nbf are checked on every hit, on the injected clock.
+  jwks.setKeys([jwkA]);
+  const w = verifier({ keys: kA.publicKey, cache: { ttlMs: 60_000 } });
+  assert.ok(await w.verify(soon, NOW));
+  assert.ok(await w.verify(soon, NOW + 19_000));
+  await rejectsWith(w.verify(soon, NOW + 20_000), "token_expired");
+  const later = await sign(claims({ nbf: NOW_S + 30 }), kA.privateKey, { alg: "ES256" });
+  assert.ok(await w.verify(later, NOW + 30_000));
+  await rejectsWith(w.verify(later, NOW + 29_000), "token_not_yet_valid");
 });
