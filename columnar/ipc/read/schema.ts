@@ -253,5 +253,5 @@ export function decodeSchema(t: Table, ctx: SchemaContext): Schema {
   const vec = t.tableVector(1, Math.max(0, ctx.budget.entries));
   const fields: Field[] = [];
   for (let i = 0; i < vec.length; i++) fields.push(decodeField(vec.at(i), ctx, 1));
-  return new Schema(fields, decodeMetadata(t, 2, ctx.budget));
+  return new Schema(fields, t.has(2) ? decodeMetadata(t, 2, ctx.budget) : undefined);
 }
