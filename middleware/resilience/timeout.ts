@@ -152,7 +152,7 @@ const METHOD_KEY = /^([A-Z]+)\s+(\/\S*)$/;
  * app.use(timeout({ ms: 5000, routes: { "/export/*": 60_000, "GET /events": 0 } }));
  * app.get("/slow", async (c) => {
  *   const res = await fetch("https://example.com/", { signal: deadlineOf(c)?.signal });
- *   return c.body(res.body);
+ *   return new Response(res.body, { status: res.status });
  * });
  * ```
  */

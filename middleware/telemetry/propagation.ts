@@ -38,7 +38,7 @@ const NO_END = (): void => {};
  *   const t = outgoingTrace(c, "GET inventory");
  *   const res = await fetch("https://inventory.example/", { headers: t?.headers });
  *   t?.end(res.status);
- *   return c.body(res.body, res.status as 200);
+ *   return new Response(res.body, { status: res.status });
  * });
  * ```
  */
