@@ -8,6 +8,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { authProblem, isQuotable } from "./_challenge.ts";
 import { timingSafeEqualString } from "./_compare.ts";
+import { countFailure } from "./_metrics.ts";
 import { ExpiringLru } from "./_lru.ts";
 import { type ApiKeyMode, hashApiKey, parseApiKey } from "./api_key.ts";
 import { AuthError, type AuthScheme } from "./errors.ts";
@@ -81,6 +82,11 @@ export interface AuthOptions {
    * `{ maxEntries: 10_000, ttlMs: 5_000 }`.
    */
   apiKeyCache?: { maxEntries?: number; ttlMs?: number } | false;
+  /**
+   * Requests for which authentication is not attempted at all (no principal, no 401), e.g.
+   * `(c) => c.req.path === "/healthz"`. Default: none.
+   */
+  skip?: (c: Context) => boolean;
   /** Clock in ms (token and key expiry, cache TTL); default `Date.now`. */
   now?: () => number;
 }
@@ -285,29 +291,31 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     return verifier!.verify(credential, now());
   }
 
-  const problemOf = (e: unknown) =>
-    authProblem(
-      e instanceof AuthError
-        ? e
-        : new AuthError("auth_unavailable", "authentication failed unexpectedly"),
-      realm,
-      schemes,
-    );
+  const problemOf = (c: Context, e: unknown) => {
+    const err = e instanceof AuthError
+      ? e
+      : new AuthError("auth_unavailable", "authentication failed unexpectedly");
+    countFailure(c, err.code);
+    return authProblem(err, realm, schemes);
+  };
 
   const proceed = (c: Context, next: Next, principal: Principal | undefined): Promise<void> => {
     if (principal !== undefined) c.set("principal", principal);
     return next();
   };
 
+  const skip = options.skip;
+
   return function auth(c: Context, next: Next): Promise<void> {
+    if (skip !== undefined && skip(c)) return next();
     let result: Principal | undefined | Promise<Principal>;
     try {
       result = authenticate(c);
     } catch (e) {
-      return Promise.reject(problemOf(e));
+      return Promise.reject(problemOf(c, e));
     }
     if (result instanceof Promise) {
-      return result.then((p) => proceed(c, next, p), (e) => Promise.reject(problemOf(e)));
+      return result.then((p) => proceed(c, next, p), (e) => Promise.reject(problemOf(c, e)));
     }
     return proceed(c, next, result);
   };

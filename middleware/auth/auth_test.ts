@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { Route, Server } from "../../server/mod.ts";
 import { listenLocal } from "../../server/_test_util.ts";
+import type { Counter } from "../../server/metrics/registry.ts";
 import { generateApiKey } from "./api_key.ts";
 import { auth, type AuthOptions } from "./auth.ts";
 import { type ApiKeyRecord, issueApiKey, type KeyStore } from "./key_store.ts";
@@ -368,7 +369,14 @@ Deno.test("over a real socket: the avx Server with auth at order 22 and a real f
     mode: "live",
   });
   const app = new Server()
-    .withMiddleware(22, auth({ keyStore: store, realm: "avx-test" }))
+    .withMiddleware(
+      22,
+      auth({
+        keyStore: store,
+        realm: "avx-test",
+        skip: (c) => c.req.path === "/metrics" || c.req.path === "/healthz",
+      }),
+    )
     .route("/me", Route.get((c) => c.json({ subject: principalOf(c)?.subject })))
     .build();
   await using srv = listenLocal(app);
@@ -385,4 +393,13 @@ Deno.test("over a real socket: the avx Server with auth at order 22 and a real f
   const anon = await fetch(`${srv.url}/me`);
   assert.equal(anon.status, 401);
   await anon.body?.cancel();
+  // Failures are counted on the app's metrics registry by code.
+  const failures = app.metrics.get("avx_auth_failures_total") as Counter;
+  assert.equal(failures.value(["malformed_header"]), 1);
+  assert.equal(failures.value(["missing_credentials"]), 1);
+  assert.match(app.metrics.render(), /avx_auth_failures_total\{code="missing_credentials"\} 1/);
+  // skip: probes and scrapes stay reachable without credentials.
+  const scrape = await fetch(`${srv.url}/metrics`);
+  assert.equal(scrape.status, 200);
+  assert.match(await scrape.text(), /avx_auth_failures_total\{code="malformed_header"\} 1/);
 });
