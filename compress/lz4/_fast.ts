@@ -172,3 +172,22 @@ export function compressFast(
   }
   return writeLastLiterals(src, anchor, end, dst, op);
 }
+
+/**
+ * Stores positions `[from, to)` of `src` (+ `base`) in `table` as the encoder would, later
+ * positions winning; every position needs 4 readable bytes. Used to index a dictionary.
+ */
+export function indexFast(
+  src: Uint8Array,
+  from: number,
+  to: number,
+  table: Int32Array,
+  base: number,
+  hashLog: number,
+): void {
+  const shift = 32 - hashLog;
+  for (let p = from; p < to; p++) {
+    const seq = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24);
+    table[Math.imul(seq, PRIME) >>> shift] = p + base;
+  }
+}

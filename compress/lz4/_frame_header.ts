@@ -59,6 +59,8 @@ export interface FrameSettings {
   blockChecksum: boolean;
   contentChecksum: boolean;
   contentSize: boolean;
+  /** Dict-ID written in the descriptor; 0 writes none. */
+  dictionaryId: number;
 }
 
 /**
@@ -73,7 +75,15 @@ export function frameSettings(options: Lz4CompressOptions): FrameSettings {
       "LZ4 block size must be 65536, 262144, 1048576 or 4194304",
     );
   }
+  const dictionaryId = options.dictionaryId ?? 0;
+  if (!Number.isInteger(dictionaryId) || dictionaryId < 0 || dictionaryId > 0xffffffff) {
+    throw new CompressError("unsupported", "LZ4 dictionaryId must be an unsigned 32-bit integer");
+  }
+  if (dictionaryId !== 0 && options.dictionary === undefined) {
+    throw new CompressError("unsupported", "LZ4 dictionaryId needs a dictionary");
+  }
   return {
+    dictionaryId,
     blockSize,
     blockLinked: options.blockLinked ?? false,
     blockChecksum: options.blockChecksum ?? false,
@@ -105,6 +115,7 @@ export function writeFrameHeader(
   if (s.blockChecksum) flg |= FLG_BLOCK_CHECKSUM;
   if (contentSize !== undefined) flg |= FLG_CONTENT_SIZE;
   if (s.contentChecksum) flg |= FLG_CONTENT_CHECKSUM;
+  if (s.dictionaryId !== 0) flg |= FLG_DICT_ID;
   dst[op++] = flg;
   const sizeCode = BLOCK_SIZES.indexOf(s.blockSize);
   dst[op++] = (4 + sizeCode) << 4;
@@ -112,8 +123,9 @@ export function writeFrameHeader(
     op = writeU32(dst, op, contentSize >>> 0);
     op = writeU32(dst, op, Math.floor(contentSize / 4294967296));
   }
+  if (s.dictionaryId !== 0) op = writeU32(dst, op, s.dictionaryId);
   let hc: number;
-  if (contentSize === undefined) {
+  if (contentSize === undefined && s.dictionaryId === 0) {
     // Without a content size the descriptor is FLG and BD only: few distinct values, so their
     // checksums are remembered (a small one-shot frame then costs no hashing of its header).
     const key = (((flg >>> 2) & 15) << 2) | sizeCode;
@@ -133,6 +145,8 @@ export interface FrameHeader {
   contentChecksum: boolean;
   /** Declared content size, or -1 when absent. */
   contentSize: number;
+  /** The Dict-ID, or -1 when the frame carries none. */
+  dictionaryId: number;
   /** Largest decoded size of one block. */
   blockMaxSize: number;
   /** Length of magic + descriptor. */
@@ -148,7 +162,7 @@ export function headerLength(flg: number): number {
  * Parses and validates the descriptor of a frame whose magic starts at `pos`; the caller
  * guarantees `headerLength(src[pos + 4])` bytes are available.
  * @throws {CompressError} `corrupt` for bad fields, `checksum` for a bad header checksum,
- *   `unsupported` for a dictionary id, `limit` for a content size above `maxOutputSize`
+ *   `limit` for a content size above `maxOutputSize`
  */
 export function parseFrameHeader(src: Uint8Array, pos: number, maxOutputSize: number): FrameHeader {
   const flg = src[pos + 4];
@@ -179,13 +193,8 @@ export function parseFrameHeader(src: Uint8Array, pos: number, maxOutputSize: nu
       );
     }
   }
-  if (flg & FLG_DICT_ID) {
-    throw new CompressError(
-      "unsupported",
-      `LZ4 frame needs dictionary ${readU32(src, pos + length - 5)}, which is not available`,
-    );
-  }
   return {
+    dictionaryId: flg & FLG_DICT_ID ? readU32(src, pos + length - 5) : -1,
     blockIndependent: (flg & FLG_BLOCK_INDEPENDENT) !== 0,
     blockChecksum: (flg & FLG_BLOCK_CHECKSUM) !== 0,
     contentChecksum: (flg & FLG_CONTENT_CHECKSUM) !== 0,

@@ -98,7 +98,7 @@ export function compressHc(
 }
 
 /** Inserts positions [from, to) into the chains; returns `to`. */
-function insert(
+export function insert(
   src: Uint8Array,
   from: number,
   to: number,

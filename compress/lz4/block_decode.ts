@@ -7,6 +7,7 @@
  */
 
 import { checkOutputSize, CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
+import { dictionaryTail } from "./_dictionary.ts";
 
 function truncated(): CompressError {
   return new CompressError("corrupt", "LZ4 block is truncated");
@@ -14,7 +15,8 @@ function truncated(): CompressError {
 
 /**
  * Decodes the block `src[sp, sEnd)` into `dst` at `op`, writing no further than `oEnd`.
- * Matches may copy from `dst[dstLow, op)` (earlier output or a dictionary).
+ * Matches may copy from `dst[dstLow, op)` (earlier output), and from `ext` (a dictionary's
+ * last 64 KiB, or null) as if it lay right before `dst[dstLow]`.
  *
  * @returns the output end position, or -1 when the block would write past `oEnd`
  * @throws {CompressError} `corrupt` for malformed input
@@ -27,6 +29,7 @@ export function decodeBlockInto(
   op: number,
   oEnd: number,
   dstLow: number,
+  ext: Uint8Array | null,
 ): number {
   if (sp >= sEnd) throw truncated();
   // 4-byte loads and stores through DataViews: V8 compiles them to single unaligned moves.
@@ -88,9 +91,6 @@ export function decodeBlockInto(
     sp += 2;
     if (offset === 0) throw new CompressError("corrupt", "LZ4 block has a zero match offset");
     let ref = op - offset;
-    if (ref < dstLow) {
-      throw new CompressError("corrupt", "LZ4 match offset reaches before the start of the data");
-    }
     let ml = token & 15;
     if (ml === 15) {
       let b: number;
@@ -102,7 +102,9 @@ export function decodeBlockInto(
     }
     ml += 4;
     if (ml > oEnd - op) return -1;
-    if (offset >= 4 && ml <= 16 && op + 16 <= oEnd) {
+    if (ref < dstLow) {
+      op = copyFromDictionary(ext, ref, dst, dstLow, op, ml);
+    } else if (offset >= 4 && ml <= 16 && op + 16 <= oEnd) {
       // Short match, the common case: 8 or 16 bytes in unrolled word moves. With offset >= 4
       // every word read is complete before it is needed, even when source and destination
       // overlap; the bytes past the match are overwritten later.
@@ -189,21 +191,45 @@ export function decompressBlock(
   }
   checkOutputSize(decompressedSize, options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE);
   const dict = options.dictionary;
-  const dictLen = dict ? Math.min(dict.length, 65536) : 0;
-  let out: Uint8Array;
-  if (dictLen > 0) {
-    out = new Uint8Array(dictLen + decompressedSize);
-    out.set(dict!.subarray(dict!.length - dictLen));
-  } else {
-    out = new Uint8Array(decompressedSize);
+  if (dict !== undefined && !(dict instanceof Uint8Array)) {
+    throw new TypeError("LZ4 dictionary must be a Uint8Array");
   }
-  const end = decodeBlockInto(src, 0, src.length, out, dictLen, out.length, 0);
+  const out = new Uint8Array(decompressedSize);
+  const ext = dict !== undefined && dict.length > 0 ? dictionaryTail(dict) : null;
+  const end = decodeBlockInto(src, 0, src.length, out, 0, out.length, 0, ext);
   if (end < 0) {
     throw new CompressError(
       "corrupt",
       `LZ4 block decompresses to more than the expected ${decompressedSize} bytes`,
     );
   }
-  if (dictLen > 0) return out.slice(dictLen, end);
   return end === out.length ? out : out.slice(0, end);
+}
+
+/**
+ * A match starting `dstLow - ref` bytes before the output window: it copies from the end of the
+ * dictionary `ext`, and may continue into the output from `dstLow` (lz4_Block_format.md,
+ * "Dictionary"). Returns the new output position.
+ */
+function copyFromDictionary(
+  ext: Uint8Array | null,
+  ref: number,
+  dst: Uint8Array,
+  dstLow: number,
+  op: number,
+  ml: number,
+): number {
+  const back = dstLow - ref;
+  if (ext === null || back > ext.length) {
+    throw new CompressError("corrupt", "LZ4 match offset reaches before the start of the data");
+  }
+  const from = ext.length - back;
+  const n = back < ml ? back : ml;
+  dst.set(ext.subarray(from, from + n), op);
+  op += n;
+  // The rest repeats the output from the window's start; it may overlap what it writes.
+  let r = dstLow;
+  const e = op + ml - n;
+  while (op < e) dst[op++] = dst[r++];
+  return op;
 }

@@ -1,21 +1,14 @@
 /**
- * LZ4 block encoding: the public one-shot `compressBlock`, `compressBound`, and the encoder
- * state the frame encoder shares (hash tables reused across calls, never cleared per call).
+ * LZ4 block encoding: the public one-shot `compressBlock` and `compressBound`.
  *
  * @module
  */
 
 import { CompressError } from "../errors.ts";
-import {
-  compressFast,
-  FAST_HASH_LOG,
-  FAST_HASH_LOG_LARGE,
-  fastHashLog,
-  newFastTable,
-} from "./_fast.ts";
-import { compressHc, type HcTables, newHcTables } from "./_hc.ts";
 import { MAX_INPUT_SIZE } from "./_sequence.ts";
-import { type LevelPlan, planLevel } from "./options.ts";
+import { encodeBlockInto, outputBuffer, sharedMatchState } from "./_encode_state.ts";
+import { planLevel } from "./options.ts";
+import { dictionaryWork, encoderDictionary } from "./_dictionary.ts";
 
 /**
  * Largest compressed size of `n` input bytes: incompressible data grows by 1 byte per 255 plus
@@ -42,113 +35,16 @@ export function compressBound(n: number): number {
   return n + Math.floor(n / 255) + 16;
 }
 
-/**
- * Match tables plus the `base` bookkeeping that lets them be reused without clearing: positions
- * are stored as `position + base`, and every call (or stream) takes a base above all stored
- * values, so older entries read back as negative positions.
- */
-export class MatchState {
-  #fast: Int32Array | null = null;
-  #hc: HcTables | null = null;
-  /** Next unused base. */
-  #nextBase = 1;
-  /** Largest fast hash table (log2 entries) this state may use. */
-  readonly #maxHashLog: number;
-  /** The fast table size (log2) of the current span, chosen by {@link reserve}. */
-  fastHashLog: number = FAST_HASH_LOG;
-
-  /**
-   * @param maxHashLog the largest fast table (log2 entries) to allocate: the shared one-shot
-   *   state allows large tables for large inputs; streaming encoders keep the default.
-   */
-  constructor(maxHashLog: number = FAST_HASH_LOG) {
-    this.#maxHashLog = maxHashLog;
-  }
-
-  /** The fast table, created on first use, sized for the largest span this state allows. */
-  get fast(): Int32Array {
-    return this.#fast ??= newFastTable(this.#maxHashLog);
-  }
-
-  /** The HC tables, created on first use. */
-  get hc(): HcTables {
-    return this.#hc ??= newHcTables();
-  }
-
-  /**
-   * Reserves a base for a call that will index positions `[0, span)`; older entries become
-   * invalid. Clears the tables when the 31-bit position space runs out.
-   */
-  reserve(span: number): number {
-    if (this.#nextBase + span + 1 >= 0x7fffffff) {
-      this.#fast?.fill(0);
-      this.#hc?.head.fill(0);
-      this.#nextBase = 1;
-    }
-    const base = this.#nextBase;
-    this.#nextBase += span + 1;
-    // One table size per span: entries of a span are looked up with the hash they were
-    // stored with. (Entries of older spans are invalid whatever their slot.)
-    this.fastHashLog = Math.min(fastHashLog(span), this.#maxHashLog);
-    return base;
-  }
-}
-
-/** The tables shared by all one-shot calls in this thread (JS is single-threaded per isolate). */
-export const sharedMatchState: MatchState = new MatchState(FAST_HASH_LOG_LARGE);
-
-/**
- * Compresses `src[start, end)` as one block into `dst` at `op`; returns the end position.
- * Matches may reach back to `windowLow`. `dst` needs `compressBound(end - start)` free bytes.
- */
-export function encodeBlockInto(
-  src: Uint8Array,
-  start: number,
-  end: number,
-  windowLow: number,
-  dst: Uint8Array,
-  op: number,
-  plan: LevelPlan,
-  state: MatchState,
-  base: number,
-): number {
-  if (plan.hc) {
-    return compressHc(src, start, end, windowLow, dst, op, state.hc, base, plan.depth);
-  }
-  return compressFast(
-    src,
-    start,
-    end,
-    windowLow,
-    dst,
-    op,
-    state.fast,
-    base,
-    plan.acceleration,
-    state.fastHashLog,
-  );
-}
-
-/** Output buffer reused by one-shot calls; results are copied out of it. */
-let scratch = new Uint8Array(0);
-/**
- * The scratch grows up to the worst case of one default-sized (4 MiB) frame block plus framing,
- * so common payloads (up to a few MiB) cost one exact-size allocation, the result, instead of
- * a zeroed worst-case buffer and a copy. Larger calls get a buffer of their own.
- */
-const SCRATCH_MAX = (1 << 22) + Math.floor((1 << 22) / 255) + 64;
-
-/** Returns a buffer of at least `n` bytes: the shared scratch when small enough. */
-export function outputBuffer(n: number): Uint8Array {
-  if (n > SCRATCH_MAX) return new Uint8Array(n);
-  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 4096));
-  return scratch;
-}
-
 /** Options of {@link compressBlock}. */
 export interface Lz4BlockCompressOptions {
   /** The `lz4` tool's level scale, see `Lz4CompressOptions.level`. Default 1. */
   level?: number;
+  /**
+   * Data the decoder already has: its last 64 KiB are history before `src`, so matches may
+   * reach into it (`lz4 -D`). Decode with the same `dictionary` option of
+   * {@link decompressBlock}. Default: none.
+   */
+  dictionary?: Uint8Array;
 }
 
 /**
@@ -156,7 +52,7 @@ export interface Lz4BlockCompressOptions {
  * length next to it: {@link decompressBlock} needs it.
  *
  * @param src the data (at most 0x7E000000 bytes)
- * @param options compression level
+ * @param options compression level, dictionary
  * @returns the block, sized exactly
  * @throws {CompressError} `limit` for too large input, `unsupported` for a non-finite level
  *
@@ -171,6 +67,13 @@ export interface Lz4BlockCompressOptions {
 export function compressBlock(src: Uint8Array, options: Lz4BlockCompressOptions = {}): Uint8Array {
   const plan = planLevel(options.level);
   const bound = compressBound(src.length);
+  const dict = encoderDictionary(options.dictionary);
+  if (dict !== null && dict.length > 0) {
+    const w = dictionaryWork(options.dictionary!, dict, src, 0, src.length, plan);
+    const d = outputBuffer(bound);
+    const end = dict.length + src.length;
+    return d.slice(0, encodeBlockInto(w.buf, dict.length, end, 0, d, 0, plan, w.state, w.base));
+  }
   const dst = outputBuffer(bound);
   const state = sharedMatchState;
   const base = state.reserve(src.length);

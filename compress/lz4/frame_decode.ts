@@ -18,6 +18,7 @@ import {
   readU32,
 } from "./_frame_header.ts";
 import type { Lz4DecompressOptions } from "./options.ts";
+import { checkDictionaryOption, frameDictionary } from "./_dictionary.ts";
 
 /** A compressed byte decodes to at most this many bytes (a run of 255-valued length bytes). */
 export const MAX_EXPANSION = 255;
@@ -38,11 +39,12 @@ export function outputLimit(options: Lz4DecompressOptions): number {
  * joined), with skippable frames (magic 0x184D2A50..0x184D2A5F) skipped.
  *
  * @param input one or more complete frames
- * @param options `maxOutputSize` (default 256 MiB)
+ * @param options `maxOutputSize` (default 256 MiB), `dictionary` (a dictionary, or a resolver
+ *   from a frame's Dict-ID to its dictionary)
  * @returns the decompressed content
  * @throws {CompressError} `corrupt` for malformed or truncated input, `checksum` for a header,
  *   block or content checksum mismatch, `limit` when the output would exceed `maxOutputSize`,
- *   `unsupported` for frames needing a dictionary or the legacy format
+ *   `unsupported` for a frame whose dictionary is not given, or the legacy format
  *
  * @example
  * ```ts
@@ -53,6 +55,7 @@ export function outputLimit(options: Lz4DecompressOptions): number {
  */
 export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions = {}): Uint8Array {
   const max = outputLimit(options);
+  checkDictionaryOption(options.dictionary);
   const n = input.length;
   // Output goes to a reused scratch buffer while it is small (no allocation, no zeroing),
   // and is copied out exactly sized at the end.
@@ -90,6 +93,7 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
     if (n - pos < 7 || n - pos < headerLength(input[pos + 4])) throw truncated();
     const h = parseFrameHeader(input, pos, max - op);
     pos += h.headerLength;
+    const dict = frameDictionary(options.dictionary, h.dictionaryId);
     const frameStart = op;
     // Output may not pass this point: the declared content size, else the limit.
     const frameLimit = h.contentSize >= 0 ? op + h.contentSize : max;
@@ -129,6 +133,7 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
           op,
           end,
           h.blockIndependent ? op : frameStart,
+          dict,
         );
         if (r < 0) {
           if (end === blockLimit) {

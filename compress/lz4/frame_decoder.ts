@@ -22,6 +22,7 @@ import {
 } from "./_frame_header.ts";
 import { MAX_EXPANSION, outputLimit } from "./frame_decode.ts";
 import type { Lz4DecompressOptions } from "./options.ts";
+import { checkDictionaryOption, frameDictionary } from "./_dictionary.ts";
 
 const WINDOW = 65536;
 
@@ -57,6 +58,9 @@ const enum Phase {
  */
 export class Lz4FrameDecoder implements StreamDecoder {
   #max: number;
+  #dictionary: Lz4DecompressOptions["dictionary"];
+  /** The current frame's dictionary tail, or null. */
+  #dict: Uint8Array | null = null;
   #phase = Phase.Magic;
   /** Pending bytes of an incomplete unit. */
   #in = new Uint8Array(0);
@@ -76,10 +80,12 @@ export class Lz4FrameDecoder implements StreamDecoder {
    * Creates a decoder expecting the start of a frame.
    *
    * @param options `maxOutputSize`: the most bytes the whole stream may decode to
-   *   (default 256 MiB)
+   *   (default 256 MiB); `dictionary`: a dictionary, or a resolver from Dict-ID to dictionary
    */
   constructor(options: Lz4DecompressOptions = {}) {
     this.#max = outputLimit(options);
+    checkDictionaryOption(options.dictionary);
+    this.#dictionary = options.dictionary;
   }
 
   /**
@@ -213,6 +219,7 @@ export class Lz4FrameDecoder implements StreamDecoder {
           return p + 8;
         }
         const h = parseFrameHeader(b, p, this.#max - this.#total);
+        this.#dict = frameDictionary(this.#dictionary, h.dictionaryId);
         this.#h = h;
         this.#hash.reset();
         this.#frameOut = 0;
@@ -284,7 +291,18 @@ export class Lz4FrameDecoder implements StreamDecoder {
       const blockCap = Math.min(h.blockMaxSize, size * MAX_EXPANSION);
       const cap = Math.min(blockCap, frameLeft, streamLeft);
       this.#reserveWindow(at + cap);
-      const r = decodeBlockInto(b, p, p + size, this.#win, at, at + cap, linked ? 0 : at);
+      // Linked blocks: once the history is trimmed (output > 128 KiB), `at` >= 64 KiB and no
+      // offset reaches the dictionary, which then no longer lies right before the window.
+      const r = decodeBlockInto(
+        b,
+        p,
+        p + size,
+        this.#win,
+        at,
+        at + cap,
+        linked ? 0 : at,
+        this.#dict,
+      );
       if (r < 0) {
         if (cap === blockCap) {
           throw new CompressError("corrupt", "LZ4 block decodes past the frame's block size");

@@ -6,7 +6,9 @@
  */
 
 import { xxhash32 } from "../checksum/xxhash32.ts";
-import { compressBound, encodeBlockInto, outputBuffer, sharedMatchState } from "./block_encode.ts";
+import { compressBound } from "./block_encode.ts";
+import { encodeBlockInto, outputBuffer, sharedMatchState } from "./_encode_state.ts";
+import { dictionaryWork, encoderDictionary } from "./_dictionary.ts";
 import { frameSettings, MAX_HEADER_LENGTH, writeFrameHeader, writeU32 } from "./_frame_header.ts";
 import { type Lz4BlockSize, type Lz4CompressOptions, planLevel } from "./options.ts";
 
@@ -18,7 +20,7 @@ export const UNCOMPRESSED_BLOCK = 0x80000000;
  * decoder.
  *
  * @param input the data
- * @param options level, block size and layout, checksums, content size (see
+ * @param options level, block size and layout, checksums, content size, dictionary (see
  *   {@link Lz4CompressOptions} for the defaults, which follow the `lz4` tool). Like the tool,
  *   a smaller block size is announced when the whole input fits in one.
  * @returns the frame, sized exactly
@@ -50,23 +52,55 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
   const bound = MAX_HEADER_LENGTH + len + blocks * 24 + 8 + compressBound(0);
   const dst = outputBuffer(Math.max(bound, MAX_HEADER_LENGTH + 8 + (len ? compressBound(len) : 0)));
   let op = writeFrameHeader(dst, 0, s, s.contentSize ? len : undefined);
-  const state = sharedMatchState;
-  const base = state.reserve(len);
+  const dict = encoderDictionary(options.dictionary);
+  const dictLen = dict === null ? 0 : dict.length;
+  // Blocks are encoded from `src` at `shift`: the input itself, or [dictionary | input].
+  let src = input;
+  let shift = 0;
+  let state = sharedMatchState;
+  let base = 0;
+  if (dictLen === 0) {
+    base = state.reserve(len);
+  } else if (s.blockLinked) {
+    // The dictionary precedes the first block, each block the previous ones.
+    const w = dictionaryWork(options.dictionary!, dict!, input, 0, len, plan);
+    src = w.buf;
+    shift = dictLen;
+    state = w.state;
+    base = w.base;
+  }
   for (let start = 0; start < len; start += bs) {
     const end = Math.min(start + bs, len);
     const sizePos = op;
     op += 4;
-    const cEnd = encodeBlockInto(
-      input,
-      start,
-      end,
-      s.blockLinked ? 0 : start,
-      dst,
-      op,
-      plan,
-      state,
-      base,
-    );
+    let cEnd: number;
+    if (dictLen > 0 && !s.blockLinked) {
+      // Independent blocks: the dictionary precedes each one (as liblz4).
+      const w = dictionaryWork(options.dictionary!, dict!, input, start, end, plan);
+      cEnd = encodeBlockInto(
+        w.buf,
+        dictLen,
+        dictLen + end - start,
+        0,
+        dst,
+        op,
+        plan,
+        w.state,
+        w.base,
+      );
+    } else {
+      cEnd = encodeBlockInto(
+        src,
+        shift + start,
+        shift + end,
+        s.blockLinked ? 0 : start,
+        dst,
+        op,
+        plan,
+        state,
+        base,
+      );
+    }
     let size = cEnd - op;
     if (size >= end - start) {
       size = end - start;

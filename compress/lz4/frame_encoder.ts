@@ -7,13 +7,9 @@
 
 import type { StreamEncoder } from "../types.ts";
 import { XxHash32, xxhash32 } from "../checksum/xxhash32.ts";
-import {
-  compressBound,
-  encodeBlockInto,
-  MatchState,
-  outputBuffer,
-  sharedMatchState,
-} from "./block_encode.ts";
+import { compressBound } from "./block_encode.ts";
+import { encodeBlockInto, MatchState, outputBuffer, sharedMatchState } from "./_encode_state.ts";
+import { dictionaryWork, encoderDictionary, primeWithDictionary } from "./_dictionary.ts";
 import {
   type FrameSettings,
   frameSettings,
@@ -65,21 +61,36 @@ export class Lz4FrameEncoder implements StreamEncoder {
   /** Linked only: the stream's own match tables and their base. */
   #state: MatchState | null = null;
   #base = 0;
+  /** The caller's dictionary and its last 64 KiB (null: none). */
+  #dictKey: Uint8Array | undefined;
+  #dict: Uint8Array | null;
 
   /**
    * Creates an encoder; nothing is written until the first call.
    *
-   * @param options level, block size and layout, checksums (`contentSize` is ignored: a stream
-   *   does not know its size in advance)
+   * @param options level, block size and layout, checksums, dictionary (`contentSize` is
+   *   ignored: a stream does not know its size in advance)
    * @throws {CompressError} `unsupported` for an invalid block size or level
    */
   constructor(options: Lz4CompressOptions = {}) {
     this.#s = frameSettings({ ...options, contentSize: false });
     this.#plan = planLevel(options.level);
     this.#hash = this.#s.contentChecksum ? new XxHash32() : null;
+    const dict = encoderDictionary(options.dictionary);
+    this.#dictKey = options.dictionary;
+    this.#dict = dict !== null && dict.length > 0 ? dict : null;
     if (this.#s.blockLinked) {
       this.#state = new MatchState();
-      this.#base = this.#state.reserve(0);
+      if (this.#dict !== null) {
+        // The dictionary is the history of the first block.
+        const n = this.#dict.length;
+        this.#ensure(n);
+        this.#buf.set(this.#dict, 0);
+        this.#start = this.#end = n;
+        this.#base = primeWithDictionary(this.#dictKey!, this.#dict, this.#plan, this.#state, n);
+      } else {
+        this.#base = this.#state.reserve(0);
+      }
     }
   }
 
@@ -235,9 +246,17 @@ export class Lz4FrameEncoder implements StreamEncoder {
     base: number,
   ): Uint8Array {
     const len = end - start;
-    const b = base < 0 ? state.reserve(end) : base;
     const dst = outputBuffer(4 + compressBound(len) + 4);
-    let size = encodeBlockInto(src, start, end, windowLow, dst, 4, this.#plan, state, b) - 4;
+    let size: number;
+    if (base < 0 && this.#dict !== null) {
+      // Independent block after the dictionary.
+      const d = this.#dict.length;
+      const w = dictionaryWork(this.#dictKey!, this.#dict, src, start, end, this.#plan);
+      size = encodeBlockInto(w.buf, d, d + len, 0, dst, 4, this.#plan, w.state, w.base) - 4;
+    } else {
+      const b = base < 0 ? state.reserve(end) : base;
+      size = encodeBlockInto(src, start, end, windowLow, dst, 4, this.#plan, state, b) - 4;
+    }
     if (size >= len) {
       size = len;
       dst.set(src.subarray(start, end), 4);

@@ -40,6 +40,19 @@ export interface Lz4CompressOptions {
    * `compressFrame` knows it; the streaming encoder ignores this. Default `false`.
    */
   contentSize?: boolean;
+  /**
+   * Data the receiver already has (lz4_Frame_format.md, "Dictionary ID"; `lz4 -D file`): its
+   * last 64 KiB are history before the first byte of every independent block (and before the
+   * first block of a linked frame), so matches may refer to it. Small payloads that resemble
+   * the dictionary compress far better. The decoder needs the same bytes. Default: none.
+   */
+  dictionary?: Uint8Array;
+  /**
+   * Written in the frame descriptor (FLG Dict-ID bit, 4 bytes little endian) so a decoder can
+   * pick the dictionary with a resolver. An unsigned 32-bit integer; 0 writes no ID (liblz4's
+   * convention, and what `lz4 -D` produces). Requires `dictionary`. Default 0.
+   */
+  dictionaryId?: number;
 }
 
 /** Options of {@link decompressFrame} and {@link Lz4FrameDecoder}. */
@@ -49,6 +62,15 @@ export interface Lz4DecompressOptions {
    * 256 MiB): a `limit` error is thrown before anything larger is allocated.
    */
   maxOutputSize?: number;
+  /**
+   * The dictionary the frames were compressed with, or a resolver from a frame's Dict-ID to
+   * its dictionary. A byte array applies to every frame (it is what frames of `lz4 -D`, which
+   * carry no ID, need). A resolver is called once per frame that carries an ID; frames without
+   * an ID are decoded without a dictionary. A frame with an ID and no dictionary (none given,
+   * or the resolver returns `undefined`) fails with a `CompressError` (`unsupported`); a wrong
+   * dictionary fails with `corrupt` or `checksum` when the data reaches into it.
+   */
+  dictionary?: Uint8Array | ((id: number) => Uint8Array | undefined);
 }
 
 /** Largest acceleration, as in the reference implementation. */
