@@ -78,6 +78,14 @@ const uploadRoute = createRoute({
   },
 });
 
+/** "Deno/2.x", "Cloudflare-Workers", "Node.js/v22.x", ... (what `/runtime` reports). */
+function runtimeName(): string {
+  if (typeof navigator !== "undefined" && navigator.userAgent) return navigator.userAgent;
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node;
+  return node ? `Node.js/v${node}` : "unknown";
+}
+
 /** Options of the example app. */
 export interface ExampleOptions {
   /** Samples per live block (default 1024: four blocks a second). */
@@ -145,7 +153,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
       "/runtime",
       Route.get((c) =>
         c.json({
-          userAgent: typeof navigator === "undefined" ? "unknown" : navigator.userAgent,
+          runtime: runtimeName(),
           // What this runtime can compress with (zstd, br and the deflate family come from its
           // node:zlib): the compression middleware offers only these.
           algorithms: supportedAlgorithms(),

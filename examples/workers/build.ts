@@ -11,6 +11,8 @@
  * @module
  */
 
+import { bundle } from "../_bundle.ts";
+
 /** What a build produced. */
 export interface WorkerBuild {
   /** Directory holding `worker.js`, `local_kv.js` and `workerd.capnp`. */
@@ -21,52 +23,12 @@ export interface WorkerBuild {
   config: string;
 }
 
-/** A bundling step failed; `stderr` is `deno bundle`'s output. */
-export class WorkerBuildError extends Error {
-  /** Machine-readable reason. */
-  readonly code = "bundle-failed";
-  /** What `deno bundle` printed. */
-  readonly stderr: string;
-
-  /**
-   * @param entry the module that failed to bundle
-   * @param stderr `deno bundle`'s error output
-   */
-  constructor(entry: string, stderr: string) {
-    super(`deno bundle ${entry} failed:\n${stderr}`);
-    this.name = "WorkerBuildError";
-    this.stderr = stderr;
-  }
-}
-
 const here = new URL(".", import.meta.url);
 const root = new URL("../../", import.meta.url);
 
-async function bundle(entry: URL, out: string): Promise<void> {
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--config",
-      new URL("deno.json", root).pathname,
-      "--platform",
-      "browser",
-      "--format",
-      "esm",
-      "--minify",
-      "--keep-names",
-      "-o",
-      out,
-      entry.pathname,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) throw new WorkerBuildError(entry.pathname, new TextDecoder().decode(stderr));
-}
-
 /**
  * Bundles the Worker and the local KV backend into `outDir` and copies `workerd.capnp` there.
+ * Throws `BundleError` (from `../_bundle.ts`) when bundling fails.
  *
  * @example
  * ```ts ignore
@@ -80,8 +42,8 @@ export async function buildWorker(outDir: string): Promise<WorkerBuild> {
   const worker = `${outDir}/worker.js`;
   const config = `${outDir}/workerd.capnp`;
   await Promise.all([
-    bundle(new URL("worker.ts", here), worker),
-    bundle(new URL("local_kv.ts", here), `${outDir}/local_kv.js`),
+    bundle(new URL("worker.ts", here), worker, "browser"),
+    bundle(new URL("local_kv.ts", here), `${outDir}/local_kv.js`, "browser"),
   ]);
   await Deno.copyFile(new URL("workerd.capnp", here), config);
   return { outDir, worker, config };

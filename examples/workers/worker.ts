@@ -7,6 +7,7 @@
 
 import type { AvxApp } from "../../server/mod.ts";
 import { createExampleApp } from "../app.ts";
+import { manualEncoding } from "../../middleware/cloudflare/encoding.ts";
 
 /** The Worker's bindings (see `workerd.capnp` and `wrangler.toml`). */
 export interface WorkerEnv {
@@ -33,7 +34,8 @@ const worker: {
 } = {
   async fetch(request, env, ctx) {
     app ??= createExampleApp({ webSocket: false });
-    return await app.fetch(request, env, ctx);
+    // Bodies the compression middleware encoded must not be encoded again by the runtime.
+    return manualEncoding(await app.fetch(request, env, ctx));
   },
 };
 export default worker;

@@ -1,0 +1,41 @@
+/**
+ * The example data API on Node.js through `@hono/node-server`: the same `createExampleApp()` as
+ * on Deno and Workers (without `/ws`, which upgrades with Deno's API). Bundle it into one ES
+ * module with `deno run -A examples/node/build.ts` and run it with `node`:
+ *
+ * ```sh
+ * deno run -A examples/node/build.ts .cache/node && PORT=3000 node .cache/node/server.mjs
+ * ```
+ *
+ * `HOST` (default `127.0.0.1`) and `PORT` (default 3000, `0` for a free one) choose the socket;
+ * it prints one JSON line `{"event":"listen","url":...}` once bound, and shuts down gracefully
+ * on SIGINT/SIGTERM.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { serve } from "@hono/node-server";
+import { createExampleApp } from "../app.ts";
+
+const app = createExampleApp({ webSocket: false, accessLog: process.env.AVX_ACCESS_LOG === "1" });
+const hostname = process.env.HOST ?? "127.0.0.1";
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`invalid PORT: ${process.env.PORT}`);
+  process.exit(2);
+}
+
+const server = serve({ fetch: app.fetch, hostname, port }, (info) => {
+  const host = info.address.includes(":") ? `[${info.address}]` : info.address;
+  console.log(JSON.stringify({ event: "listen", url: `http://${host}:${info.port}` }));
+});
+
+function shutdown(): void {
+  // Long-lived responses (SSE) end, /readyz turns 503, then the socket closes once idle.
+  app.beginShutdown();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
