@@ -23,6 +23,12 @@ import { Algorithm, type Level } from "./types.ts";
 import type { ElementType } from "./columnar/_format.ts";
 import { compressColumnar } from "./columnar/encode.ts";
 import { compressAuto, type SpeedBudget } from "./auto/mod.ts";
+import type { Dictionary } from "./dictionary/dictionary.ts";
+import {
+  compressWithDictionary,
+  decompressWithDictionary,
+  type DictionarySource,
+} from "./dictionary/_codec.ts";
 
 /** Options of {@link compress} and {@link compressSync}. */
 export interface CompressOptions {
@@ -35,6 +41,12 @@ export interface CompressOptions {
   elementType?: ElementType;
   /** `auto` only: MB/s floor or "fast" | "balanced" | "max" (default: from `level`). */
   speedBudget?: SpeedBudget;
+  /**
+   * `lz4` and `lz4-block` only: a prefix dictionary (see `Dictionary.train`); an `lz4` frame
+   * carries its id. Other algorithms refuse it with `unsupported` (zstd: the runtime's
+   * `node:zlib` ignores zstd dictionaries).
+   */
+  dictionary?: Dictionary;
 }
 
 /** Columnar and Auto take options beyond the level. */
@@ -63,6 +75,11 @@ export interface DecompressOptions {
   maxOutputSize?: number;
   /** `lz4-block` only (it stores no length): the original size, or an upper bound of it. */
   decompressedSize?: number;
+  /**
+   * `lz4` and `lz4-block`: the dictionary the data was compressed with, or (`lz4`) a
+   * `DictionarySet` that resolves the frame's dictionary id. An unknown id is `unsupported`.
+   */
+  dictionary?: DictionarySource;
 }
 
 /** Inputs above this size are processed in slices, yielding to the event loop in between. */
@@ -103,6 +120,9 @@ export function compressSync(
   assertAlgorithm(algorithm);
   assertBytes(data);
   const level = nativeLevel(algorithm, opts?.level);
+  if (opts?.dictionary !== undefined) {
+    return compressWithDictionary(data, algorithm, level, opts.dictionary);
+  }
   if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
     return compressWithOptions(data, algorithm, opts);
   }
@@ -134,6 +154,9 @@ export function decompressSync(
   assertAlgorithm(algorithm);
   assertBytes(data);
   const settings = decodeSettings(opts);
+  if (opts?.dictionary !== undefined) {
+    return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
+  }
   const codec = codecFor(algorithm);
   if (!codec.sync()) {
     throw new CompressError("unsupported", `${algorithm} cannot run synchronously here`);
@@ -207,6 +230,9 @@ export async function compress(
   assertBytes(data);
   const level = nativeLevel(algorithm, opts?.level);
   requireAvailable(algorithm);
+  if (opts?.dictionary !== undefined) {
+    return compressWithDictionary(data, algorithm, level, opts.dictionary);
+  }
   if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
     return compressWithOptions(data, algorithm, opts);
   }
@@ -244,6 +270,9 @@ export async function decompress(
   assertBytes(data);
   const settings = decodeSettings(opts);
   requireAvailable(algorithm);
+  if (opts?.dictionary !== undefined) {
+    return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
+  }
   const codec = codecFor(algorithm);
   if (!codec.sync() && codec.web) {
     return await codec.web.decompress(data, settings.maxOutputSize);

@@ -50,3 +50,5 @@ export * from "./snappy/mod.ts";
 export * from "./checksum/mod.ts";
 export * from "./columnar/mod.ts";
 export * from "./auto/mod.ts";
+export * from "./dictionary/mod.ts";
+export * from "./parallel/mod.ts";

@@ -1,0 +1,171 @@
+/**
+ * Compression with a {@link Dictionary}, behind the `dictionary` option of `compress` /
+ * `decompress` and of `Compressor`.
+ *
+ * - `lz4`: the dictionary is the frame's prefix dictionary and its id travels in the frame
+ *   descriptor (FLG Dict-ID bit, 4-byte DictID; lz4_Frame_format.md). Decoding resolves that id
+ *   against the given `Dictionary` or `DictionarySet`; a frame that carries no id (the `lz4`
+ *   tool's `-D` writes none) is decoded with a single given `Dictionary`.
+ * - `lz4-block`: raw blocks carry no id; decoding needs the `Dictionary` itself.
+ * - `zstd`: blocked. The runtime's `node:zlib` (Deno 2.9.6) accepts a `dictionary` option for
+ *   zstd but ignores it — output is identical to no dictionary, and frames made by
+ *   `zstd -D` fail with "Dictionary mismatch" — so zstd dictionaries are refused with
+ *   `unsupported` rather than silently not applied.
+ *
+ * @module
+ */
+
+import type { DecodeSettings } from "../_codecs.ts";
+import { CompressError } from "../errors.ts";
+import {
+  compressBlock,
+  compressFrame,
+  decompressBlock,
+  decompressFrame,
+  Lz4FrameDecoder,
+  Lz4FrameEncoder,
+} from "../lz4/mod.ts";
+import { Algorithm, type StreamDecoder, type StreamEncoder } from "../types.ts";
+import { Dictionary } from "./dictionary.ts";
+import { DictionarySet } from "./dictionary_set.ts";
+
+/** What `decompress` accepts: one dictionary, or a set resolved by the frame's id. */
+export type DictionarySource = Dictionary | DictionarySet;
+
+const LZ4_MAGIC = [0x04, 0x22, 0x4d, 0x18];
+
+function refuse(algorithm: Algorithm): never {
+  if (algorithm === Algorithm.Zstd) {
+    throw new CompressError(
+      "unsupported",
+      "zstd dictionaries are not available: this runtime's node:zlib ignores the zstd " +
+        "dictionary option; use lz4 with a dictionary",
+    );
+  }
+  throw new CompressError(
+    "unsupported",
+    `${algorithm} takes no dictionary; dictionaries work with lz4 and lz4-block`,
+  );
+}
+
+function asDictionary(d: unknown): Dictionary {
+  if (d instanceof Dictionary) return d;
+  if (d instanceof DictionarySet) {
+    throw new CompressError(
+      "unsupported",
+      "compress with one Dictionary; a DictionarySet only resolves ids when decompressing",
+    );
+  }
+  throw new CompressError("unsupported", "opts.dictionary must be a Dictionary");
+}
+
+function asSource(d: unknown): DictionarySource {
+  if (d instanceof Dictionary || d instanceof DictionarySet) return d;
+  throw new CompressError("unsupported", "opts.dictionary must be a Dictionary or a DictionarySet");
+}
+
+/** Resolves a frame's Dict-ID: only the matching dictionary, never a different one. */
+function resolverOf(src: DictionarySource): (id: number) => Uint8Array | undefined {
+  if (src instanceof Dictionary) return (id) => (id === src.id ? src.bytes : undefined);
+  return (id) => src.get(id)?.bytes;
+}
+
+/** True when `data` starts with an LZ4 frame whose descriptor carries a Dict-ID. */
+function firstFrameHasId(data: Uint8Array): boolean {
+  return data.length > 4 && LZ4_MAGIC.every((b, i) => data[i] === b) && (data[4] & 1) === 1;
+}
+
+/** The `dictionary` option of the LZ4 frame decoders for `src` and this input. */
+function lz4DecodeDictionary(
+  src: DictionarySource,
+  data: Uint8Array | undefined,
+): Uint8Array | ((id: number) => Uint8Array | undefined) {
+  // One dictionary and a frame without an id (lz4 -D): apply it, as the lz4 tool does.
+  if (src instanceof Dictionary && data !== undefined && !firstFrameHasId(data)) return src.bytes;
+  return resolverOf(src);
+}
+
+/**
+ * Compresses with a dictionary (the caller validated data, algorithm and native level).
+ * @throws {CompressError} `unsupported` for algorithms without dictionaries, a non-Dictionary
+ */
+export function compressWithDictionary(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  level: number,
+  dictionary: unknown,
+): Uint8Array {
+  const dict = asDictionary(dictionary);
+  if (algorithm === Algorithm.Lz4) {
+    return compressFrame(data, { level, dictionary: dict.bytes, dictionaryId: dict.id });
+  }
+  if (algorithm === Algorithm.Lz4Block) {
+    return compressBlock(data, { level, dictionary: dict.bytes });
+  }
+  return refuse(algorithm);
+}
+
+/**
+ * Decompresses with a dictionary or a set of them.
+ * @throws {CompressError} `unsupported` when the frame's dictionary id is not available (or for
+ *   algorithms without dictionaries), `corrupt`/`checksum`/`limit` from the decoder
+ */
+export function decompressWithDictionary(
+  data: Uint8Array,
+  algorithm: Algorithm,
+  settings: DecodeSettings,
+  dictionary: unknown,
+): Uint8Array {
+  const src = asSource(dictionary);
+  if (algorithm === Algorithm.Lz4) {
+    return decompressFrame(data, {
+      maxOutputSize: settings.maxOutputSize,
+      dictionary: lz4DecodeDictionary(src, data),
+    });
+  }
+  if (algorithm === Algorithm.Lz4Block) {
+    if (!(src instanceof Dictionary)) {
+      throw new CompressError(
+        "unsupported",
+        "lz4-block carries no dictionary id: pass the Dictionary itself, not a DictionarySet",
+      );
+    }
+    const size = settings.decompressedSize;
+    if (size === undefined || !Number.isSafeInteger(size) || size < 0) {
+      throw new CompressError(
+        "unsupported",
+        "lz4-block carries no length: pass opts.decompressedSize (a non-negative integer)",
+      );
+    }
+    return decompressBlock(data, size, {
+      maxOutputSize: settings.maxOutputSize,
+      dictionary: src.bytes,
+    });
+  }
+  return refuse(algorithm);
+}
+
+/** A streaming encoder with a dictionary (`lz4` only: each frame carries the id). */
+export function dictionaryEncoder(
+  algorithm: Algorithm,
+  level: number,
+  dictionary: unknown,
+): StreamEncoder {
+  const dict = asDictionary(dictionary);
+  if (algorithm !== Algorithm.Lz4) return refuse(algorithm);
+  return new Lz4FrameEncoder({ level, dictionary: dict.bytes, dictionaryId: dict.id });
+}
+
+/**
+ * A streaming decoder with a dictionary (`lz4` only). Frames must carry their dictionary id
+ * (as the encoders here write it): a stream does not reveal its first header up front.
+ */
+export function dictionaryDecoder(
+  algorithm: Algorithm,
+  maxOutputSize: number,
+  dictionary: unknown,
+): StreamDecoder {
+  const src = asSource(dictionary);
+  if (algorithm !== Algorithm.Lz4) return refuse(algorithm);
+  return new Lz4FrameDecoder({ maxOutputSize, dictionary: lz4DecodeDictionary(src, undefined) });
+}
