@@ -7,7 +7,8 @@
  *   deno run -A bench/_auth_quick.ts
  */
 import { Hono } from "hono";
-import { generateKeyPair, SignJWT } from "jose";
+import { SignJWT } from "jose";
+import { keyPair } from "../middleware/auth/_test_keys.ts";
 import { auth, type AuthOptions } from "../middleware/auth/auth.ts";
 import { issueApiKey } from "../middleware/auth/key_store.ts";
 import { MemoryKeyStore } from "../middleware/auth/stores/memory.ts";
@@ -19,7 +20,7 @@ const { key } = await issueApiKey(store, {
   plan: "pro",
   mode: "live",
 });
-const es = await generateKeyPair("ES256");
+const es = await keyPair("ES256");
 const secret = new TextEncoder().encode("bench-secret-bench-secret-bench-secret");
 const sign = (alg: string, k: CryptoKey | Uint8Array) =>
   new SignJWT({ tenant: "acme", scope: "data:read" }).setProtectedHeader({ alg })

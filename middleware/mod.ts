@@ -1,7 +1,8 @@
 /**
- * avx-http middleware: CORS, telemetry, and (from their own modules) compression, auth, rate
- * limits, cost tracking and region routing. Every middleware is a factory with defaulted
- * options returning a named Hono middleware.
+ * avx-http middleware: compression, AVL auth (JWT and API keys), rate limits, cost tracking,
+ * region routing, telemetry, resilience (timeouts, load shedding, circuit breakers), CORS and
+ * idempotency. Every middleware is a factory with defaulted options returning a named Hono
+ * middleware.
  *
  * @example
  * ```ts
@@ -25,17 +26,11 @@ export {
   negotiateEncoding,
   parseAcceptEncoding,
 } from "./compression/mod.ts";
+export * from "./auth/mod.ts";
+export * from "./cost/mod.ts";
 export { cors, type CorsOptions, DEFAULT_EXPOSED_HEADERS } from "./cors/mod.ts";
-export {
-  type AccessLogEntry,
-  formatTraceparent,
-  parseTraceparent,
-  startTrace,
-  telemetry,
-  type TelemetryOptions,
-  type TelemetryVariables,
-  timing,
-  type TraceContext,
-  traceHeaders,
-} from "./telemetry/mod.ts";
 export * from "./idempotency/mod.ts";
+export * from "./rate_limit/mod.ts";
+export * from "./region/mod.ts";
+export * from "./resilience/mod.ts";
+export * from "./telemetry/mod.ts";

@@ -14,7 +14,19 @@ import { swaggerUI } from "@hono/swagger-ui";
 import type { Handler, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { compression, type CompressionOptions } from "../middleware/compression/mod.ts";
+import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
+import { costTracking, type CostTrackingOptions, usageHandler } from "../middleware/cost/mod.ts";
+import type { UsageOptions } from "../middleware/cost/mod.ts";
+import { rateLimit, type RateLimitOptions } from "../middleware/rate_limit/mod.ts";
+import { regionRouting, type RegionRoutingOptions } from "../middleware/region/mod.ts";
+import {
+  breakerReadiness,
+  loadShedding,
+  type LoadSheddingOptions,
+  timeout,
+  type TimeoutOptions,
+} from "../middleware/resilience/mod.ts";
 import { idempotency, type IdempotencyOptions } from "../middleware/idempotency/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
 import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
@@ -62,7 +74,9 @@ type Step = (app: OpenAPIHono<AvxEnv>) => void;
 
 /**
  * Builds an avx-http app. Middleware is installed in a fixed, sensible order whatever order the
- * `with*` calls come in: core (limits, metrics; around Hono's fetch) → telemetry → CORS → compression → idempotency → yours → routes.
+ * `with*` calls come in: core (limits, metrics; around Hono's fetch) → telemetry → secure headers
+ * → CORS → load shedding → auth → region routing → rate limit → cost tracking → timeouts →
+ * compression → idempotency → yours → routes.
  *
  * @example
  * ```ts
@@ -83,6 +97,7 @@ export class Server {
   readonly #plugins: Plugin[] = [];
   readonly #steps: Step[] = [];
   readonly #checks: Array<[string, ReadinessCheck]> = [];
+  readonly #onBuild: Array<(runtime: AppRuntime) => void> = [];
 
   /**
    * Starts a builder.
@@ -162,6 +177,72 @@ export class Server {
   }
 
   /**
+   * AVL auth: JWT (`Authorization: Bearer`, verified with jose) and/or API keys
+   * (`X-AVL-API-Key`); the principal lands on `c.get("principal")`. Unless `options.skip` is
+   * given, the operational endpoints stay open: `/healthz`, `/readyz`, `/metrics`,
+   * `/openapi.json` and `/docs` (protect `/metrics` at the network edge, or pass your own `skip`).
+   */
+  withAuth(options: AuthOptions): this {
+    const open = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
+    const skip = options.skip ?? ((c) => open.has(c.req.path));
+    this.#plugins.push({ order: 22, middleware: auth({ ...options, skip }) });
+    return this;
+  }
+
+  /**
+   * Rate limits (GCRA or sliding window) per principal or client IP, per plan and route, with
+   * `RateLimit`/`RateLimit-Policy` headers and 429 problems. Runs after auth.
+   */
+  withRateLimit(options: RateLimitOptions): this {
+    this.#plugins.push({ order: 24, middleware: rateLimit(options) });
+    return this;
+  }
+
+  /**
+   * Cost tracking: wire bytes in and out (after compression), duration, tenant, route, region
+   * and status per request into `options.ledger`, priced by the price table. The ledger is
+   * flushed and closed when the server shuts down.
+   */
+  withCostTracking(options: CostTrackingOptions): this {
+    this.#plugins.push({ order: 26, middleware: costTracking(options) });
+    this.#onBuild.push((runtime) => {
+      runtime.shutdownSignal.addEventListener("abort", () => {
+        options.ledger.close().catch(() => {});
+      }, { once: true });
+    });
+    return this;
+  }
+
+  /** `GET /usage?tenant=&from=&to=`: usage and cost totals from a ledger (admin scope). */
+  withUsageRoute(options: UsageOptions): this {
+    this.#steps.push((app) => app.get("/usage", usageHandler(options)));
+    return this;
+  }
+
+  /**
+   * Region-aware routing: serve locally, redirect, answer with a replay header, or proxy to the
+   * client's preferred region, honouring data residency and sending writes to the primary.
+   * `/readyz` reports the regional circuit breakers when `options.breakers` is given.
+   */
+  withRegionRouting(options: RegionRoutingOptions): this {
+    this.#plugins.push({ order: 23, middleware: regionRouting(options) });
+    if (options.breakers) this.#checks.push(["regions", breakerReadiness(options.breakers)]);
+    return this;
+  }
+
+  /** Load shedding: above `maxInFlight` concurrent requests, 503 problems with `Retry-After`. */
+  withLoadShedding(options: LoadSheddingOptions): this {
+    this.#plugins.push({ order: 21, middleware: loadShedding(options) });
+    return this;
+  }
+
+  /** Per-route time budgets: 503 (504 while waiting on an upstream) problems past them. */
+  withTimeouts(options: number | TimeoutOptions): this {
+    this.#plugins.push({ order: 28, middleware: timeout(options) });
+    return this;
+  }
+
+  /**
    * Security response headers (Hono's `secureHeaders`: HSTS, nosniff, frame options, ...).
    * Options are Hono's.
    */
@@ -194,6 +275,7 @@ export class Server {
     const metrics = o.metrics ?? true;
     const runtime = new AppRuntime();
     for (const [name, check] of this.#checks) runtime.readiness.register(name, check);
+    for (const hook of this.#onBuild) hook(runtime);
 
     const app = new OpenAPIHono<AvxEnv>({
       defaultHook(result) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { type JWTPayload, SignJWT } from "jose";
+import { keyPair } from "./_test_keys.ts";
 import { Route, Server } from "../../server/mod.ts";
 import { listenLocal } from "../../server/_test_util.ts";
 import type { Counter } from "../../server/metrics/registry.ts";
@@ -13,7 +14,7 @@ import { MemoryKeyStore } from "./stores/memory.ts";
 const NOW = 1_700_000_000_000;
 const ISS = "https://id.example";
 const AUD = "avx-api";
-const es = await generateKeyPair("ES256");
+const es = await keyPair("ES256");
 
 function jwt(extra: JWTPayload = {}): Promise<string> {
   return new SignJWT({ tenant: "acme", scope: "data:read", ...extra })

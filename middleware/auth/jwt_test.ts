@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { exportJWK, exportSPKI, type JWK, type JWTPayload, SignJWT } from "jose";
+import { keyPair } from "./_test_keys.ts";
 import { AuthError } from "./errors.ts";
 import { createJwtVerifier, type JwtOptions } from "./jwt.ts";
 
@@ -9,8 +10,8 @@ const ISS = "https://id.example";
 const AUD = "avx-api";
 const SECRET = new TextEncoder().encode("0123456789abcdef0123456789abcdef-secret");
 
-const es = await generateKeyPair("ES256", { extractable: true });
-const rs = await generateKeyPair("RS256", { extractable: true });
+const es = await keyPair("ES256", { extractable: true });
+const rs = await keyPair("RS256", { extractable: true });
 
 const b64url = (v: unknown) =>
   btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
@@ -247,7 +248,7 @@ Deno.test("malformed tokens give typed errors, never crashes, and never echo the
 });
 
 Deno.test("several static keys are chosen by kid; an unknown kid is rejected", async () => {
-  const other = await generateKeyPair("ES256", { extractable: true });
+  const other = await keyPair("ES256", { extractable: true });
   const jwk: JWK = { ...(await exportJWK(other.publicKey)), kid: "k2" };
   const v = verifier({ keys: [{ kid: "k1", key: es.publicKey }, jwk] });
   assert.ok(await v.verify(await sign(claims(), es.privateKey, { alg: "ES256", kid: "k1" }), NOW));
@@ -298,8 +299,8 @@ function serveJwks(initial: JWK[]): JwksServer {
   };
 }
 
-const kA = await generateKeyPair("ES256", { extractable: true });
-const kB = await generateKeyPair("ES256", { extractable: true });
+const kA = await keyPair("ES256", { extractable: true });
+const kB = await keyPair("ES256", { extractable: true });
 const jwkA: JWK = { ...(await exportJWK(kA.publicKey)), kid: "A", alg: "ES256", use: "sig" };
 const jwkB: JWK = { ...(await exportJWK(kB.publicKey)), kid: "B", alg: "ES256", use: "sig" };
 const tokenA = await sign(claims(), kA.privateKey, { alg: "ES256", kid: "A" });
