@@ -1,13 +1,24 @@
 /**
  * A configured codec: `Compressor.new(Algorithm.Zstd).level(Level.Balanced).build()`, with
- * one-shot, streaming and web-stream entry points that all share its settings.
+ * one-shot, streaming and web-stream entry points that all share its settings, an optional
+ * dictionary, block-parallel compression on a worker pool, `Algorithm.Auto` with a speed
+ * budget, and running statistics (`stats()`).
  *
  * @module
  */
 
 import { codecFor } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
+import { type AutoChoice, compressAuto, type SpeedBudget } from "./auto/mod.ts";
 import { compress, compressSync, decompress, decompressSync } from "./compress.ts";
+import { dictionaryDecoder, dictionaryEncoder } from "./dictionary/_codec.ts";
+import { Dictionary } from "./dictionary/dictionary.ts";
+import { DictionarySet } from "./dictionary/dictionary_set.ts";
+import { assertBlockAlgorithm, assertBlockSize } from "./parallel/_block_codec.ts";
+import { compressBlocksSync } from "./parallel/blocks.ts";
+import { compressParallel } from "./parallel/compress_parallel.ts";
+import { DEFAULT_BLOCK_SIZE } from "./parallel/options.ts";
+import { CompressionPool, defaultWorkerCount, workersAvailable } from "./parallel/pool.ts";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
 import {
   decoderTransform,
@@ -15,7 +26,187 @@ import {
   type EncoderTransformOptions,
   pipeCoded,
 } from "./stream.ts";
-import { type Algorithm, Level, type StreamDecoder, type StreamEncoder } from "./types.ts";
+import { Algorithm, Level, type StreamDecoder, type StreamEncoder } from "./types.ts";
+
+/** Block-parallel settings of a {@link Compressor} (see {@link CompressorBuilder.parallel}). */
+export interface CompressorParallelOptions {
+  /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
+  workers?: number;
+  /** Uncompressed bytes per block (default 1 MiB; see `BlockCompressOptions.blockSize`). */
+  blockSize?: number;
+}
+
+/** Settings of {@link CompressorBuilder.autoDetectPattern}. */
+export interface AutoDetectOptions {
+  /** MB/s floor or "fast" | "balanced" | "max" (default: from the level, i.e. "balanced"). */
+  speedBudget?: SpeedBudget;
+}
+
+/** Optional features of a {@link Compressor}, validated by its builder. */
+export interface CompressorFeatures {
+  /** Dictionary for compressing (a `Dictionary`) and decoding (either). */
+  dictionary?: Dictionary | DictionarySet;
+  /** Block-parallel compression of inputs larger than one block. */
+  parallel?: { workers: number; blockSize: number };
+  /** Speed budget for `Algorithm.Auto`. */
+  speedBudget?: SpeedBudget;
+}
+
+/** Counters of one direction or one algorithm. */
+export interface CompressorCounters {
+  /** Successful calls (a stream counts once, when it ends). */
+  calls: number;
+  /** Bytes given to the codec. */
+  bytesIn: number;
+  /** Bytes the codec produced. */
+  bytesOut: number;
+  /** Time spent inside the codec, in milliseconds (wall clock, including worker waits). */
+  timeMs: number;
+}
+
+/** How often `Algorithm.Auto` made one kind of choice. */
+export interface CompressorChoiceCount {
+  /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
+  algorithm: Algorithm;
+  /** The codec-native level chosen. */
+  level: number;
+  /**
+   * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
+   * transforms joined with `+`, the element type, or `bytes`.
+   */
+  reason: string;
+  /** Number of inputs for which it was chosen. */
+  count: number;
+}
+
+/** A snapshot of a {@link Compressor}'s running statistics. */
+export interface CompressorStats extends CompressorCounters {
+  /** `bytesIn / bytesOut` of compression (0 before any output). */
+  ratio: number;
+  /** Calls that threw (compress or decompress). */
+  errors: number;
+  /** Decompression counters (`bytesIn` compressed, `bytesOut` restored). */
+  decompress: CompressorCounters;
+  /** Compression counters per algorithm actually used (Auto reports what it picked). */
+  byAlgorithm: Record<string, CompressorCounters>;
+  /** `Algorithm.Auto` decisions by algorithm, level and kind. */
+  choices: CompressorChoiceCount[];
+  /** The last `Algorithm.Auto` decision in full, with its one-sentence reason. */
+  lastChoice?: AutoChoice;
+}
+
+function counters(): CompressorCounters {
+  return { calls: 0, bytesIn: 0, bytesOut: 0, timeMs: 0 };
+}
+
+function add(
+  c: CompressorCounters,
+  bytesIn: number,
+  bytesOut: number,
+  ms: number,
+  calls = 1,
+): void {
+  c.calls += calls;
+  c.bytesIn += bytesIn;
+  c.bytesOut += bytesOut;
+  c.timeMs += ms;
+}
+
+/** Running totals; each record is a few additions and at most one Map lookup. */
+class StatsRecorder {
+  readonly compress = counters();
+  readonly decompress = counters();
+  readonly byAlgorithm = new Map<string, CompressorCounters>();
+  readonly choices = new Map<string, CompressorChoiceCount>();
+  errors = 0;
+  lastChoice: AutoChoice | undefined;
+
+  compressed(algorithm: string, bytesIn: number, bytesOut: number, ms: number, calls = 1): void {
+    add(this.compress, bytesIn, bytesOut, ms, calls);
+    let a = this.byAlgorithm.get(algorithm);
+    if (a === undefined) this.byAlgorithm.set(algorithm, a = counters());
+    add(a, bytesIn, bytesOut, ms, calls);
+  }
+
+  chose(choice: AutoChoice): void {
+    this.lastChoice = choice;
+    const reason = choice.stored
+      ? "stored"
+      : choice.transforms?.length
+      ? choice.transforms.join("+")
+      : choice.elementType ?? "bytes";
+    const key = `${choice.algorithm}\u0000${choice.level}\u0000${reason}`;
+    let c = this.choices.get(key);
+    if (c === undefined) {
+      this.choices.set(
+        key,
+        c = { algorithm: choice.algorithm, level: choice.level, reason, count: 0 },
+      );
+    }
+    c.count++;
+  }
+
+  snapshot(): CompressorStats {
+    const c = this.compress;
+    const byAlgorithm: Record<string, CompressorCounters> = {};
+    for (const [k, v] of this.byAlgorithm) byAlgorithm[k] = { ...v };
+    return {
+      ...c,
+      ratio: c.bytesOut > 0 ? c.bytesIn / c.bytesOut : 0,
+      errors: this.errors,
+      decompress: { ...this.decompress },
+      byAlgorithm,
+      choices: [...this.choices.values()].map((x) => ({ ...x })),
+      lastChoice: this.lastChoice === undefined ? undefined : { ...this.lastChoice },
+    };
+  }
+}
+
+/** Counts the bytes through a stream coder; a stream counts as one call, at its end. */
+class CountingCoder implements StreamEncoder {
+  readonly #inner: StreamEncoder | StreamDecoder;
+  readonly #record: (bytesIn: number, bytesOut: number, ms: number, calls: number) => void;
+  readonly #fail: () => void;
+
+  constructor(
+    inner: StreamEncoder | StreamDecoder,
+    record: (bytesIn: number, bytesOut: number, ms: number, calls: number) => void,
+    fail: () => void,
+  ) {
+    this.#inner = inner;
+    this.#record = record;
+    this.#fail = fail;
+  }
+
+  #run(bytesIn: number, fn: () => Uint8Array[], calls = 0): Uint8Array[] {
+    const t0 = performance.now();
+    let out: Uint8Array[];
+    try {
+      out = fn();
+    } catch (e) {
+      this.#fail();
+      throw e;
+    }
+    let n = 0;
+    for (const o of out) n += o.length;
+    this.#record(bytesIn, n, performance.now() - t0, calls);
+    return out;
+  }
+
+  write(chunk: Uint8Array): Uint8Array[] {
+    return this.#run(chunk.length, () => this.#inner.write(chunk));
+  }
+
+  flush(): Uint8Array[] {
+    const inner = this.#inner;
+    if (!("flush" in inner)) return [];
+    return this.#run(0, () => inner.flush());
+  }
+
+  end(): Uint8Array[] {
+    return this.#run(0, () => this.#inner.end(), 1);
+  }
+}
 
 /**
  * Builds a {@link Compressor}; obtained from {@link Compressor.new}.
@@ -31,6 +222,9 @@ export class CompressorBuilder {
   #algorithm: Algorithm;
   #level: Level = Level.Balanced;
   #max: number = DEFAULT_MAX_OUTPUT_SIZE;
+  #dictionary: Dictionary | DictionarySet | undefined;
+  #parallel: CompressorParallelOptions | undefined;
+  #speedBudget: SpeedBudget | undefined;
 
   /** Prefer {@link Compressor.new}. */
   constructor(algorithm: Algorithm) {
@@ -54,16 +248,103 @@ export class CompressorBuilder {
   }
 
   /**
+   * Compress with a prefix dictionary (`lz4`, `lz4-block`): a `Dictionary`, or for a
+   * decode-only compressor a `DictionarySet` resolving each frame's id.
+   *
+   * @example
+   * ```ts
+   * import { Algorithm, Compressor, Dictionary } from "@avila/avx-http/compress";
+   * const dict = new Dictionary(new TextEncoder().encode('{"status":"ok","region":"eu-west-1"}'));
+   * const c = Compressor.new(Algorithm.Lz4).dictionary(dict).build();
+   * const body = new TextEncoder().encode('{"status":"ok","region":"eu-west-1","id":7}');
+   * console.log((await c.decompress(await c.compress(body))).length); // 43
+   * ```
+   */
+  dictionary(dictionary: Dictionary | DictionarySet): this {
+    if (!(dictionary instanceof Dictionary) && !(dictionary instanceof DictionarySet)) {
+      throw new CompressError("unsupported", "dictionary must be a Dictionary or DictionarySet");
+    }
+    this.#dictionary = dictionary;
+    return this;
+  }
+
+  /**
+   * Compress inputs larger than one block as independent blocks on a pool of Web Workers
+   * (`lz4`, `zstd`, `gzip`, `snappy`); the output equals `compressBlocksSync` for the same
+   * settings. The pool starts on first use; call `close()` on the compressor when done.
+   *
+   * @example
+   * ```ts
+   * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+   * using c = Compressor.new(Algorithm.Zstd).parallel({ workers: 2, blockSize: 262144 }).build();
+   * const data = new TextEncoder().encode("ts,value\n".repeat(100000));
+   * console.log((await c.decompress(await c.compress(data))).length); // 900000
+   * ```
+   */
+  parallel(options: CompressorParallelOptions = {}): this {
+    this.#parallel = { ...options };
+    return this;
+  }
+
+  /**
+   * Let `Algorithm.Auto` sample each input and pick codec, level and transforms within an
+   * optional speed budget; `stats().choices` and `stats().lastChoice` say what was chosen and
+   * why. Replaces the algorithm given to {@link Compressor.new}.
+   *
+   * @example
+   * ```ts
+   * import { Compressor } from "@avila/avx-http/compress";
+   * const c = Compressor.forAvilaDB().autoDetectPattern({ speedBudget: "fast" }).build();
+   * await c.compress(new TextEncoder().encode("level=info msg=ok ".repeat(400)));
+   * console.log(c.stats().lastChoice?.algorithm); // "lz4"
+   * ```
+   */
+  autoDetectPattern(options: AutoDetectOptions = {}): this {
+    this.#algorithm = Algorithm.Auto;
+    this.#speedBudget = options.speedBudget;
+    return this;
+  }
+
+  /**
    * Validates the settings and returns the compressor.
    *
-   * @throws {CompressError} `unsupported` for a bad level or an algorithm this runtime lacks
+   * @throws {CompressError} `unsupported` for a bad level, an algorithm this runtime lacks, a
+   *   dictionary on an algorithm without dictionaries, or parallel settings the algorithm has
+   *   no block form for
    */
   build(): Compressor {
-    const native = nativeLevel(this.#algorithm, this.#level);
-    if (!codecFor(this.#algorithm).available()) {
-      throw new CompressError("unsupported", `${this.#algorithm} is not available in this runtime`);
+    const alg = this.#algorithm;
+    const native = nativeLevel(alg, this.#level);
+    if (!codecFor(alg).available() && alg !== Algorithm.Auto && alg !== Algorithm.Columnar) {
+      throw new CompressError("unsupported", `${alg} is not available in this runtime`);
     }
-    return new Compressor(this.#algorithm, this.#level, native, this.#max);
+    const features: CompressorFeatures = { speedBudget: this.#speedBudget };
+    if (this.#dictionary !== undefined) {
+      if (alg !== Algorithm.Lz4 && alg !== Algorithm.Lz4Block) {
+        throw new CompressError(
+          "unsupported",
+          `${alg} takes no dictionary; dictionaries work with lz4 and lz4-block`,
+        );
+      }
+      features.dictionary = this.#dictionary;
+    }
+    if (this.#parallel !== undefined) {
+      if (this.#dictionary !== undefined) {
+        throw new CompressError(
+          "unsupported",
+          "a compressor is either parallel or uses a dictionary",
+        );
+      }
+      assertBlockAlgorithm(alg);
+      const blockSize = this.#parallel.blockSize ?? DEFAULT_BLOCK_SIZE;
+      assertBlockSize(alg, blockSize);
+      const workers = this.#parallel.workers ?? defaultWorkerCount();
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+        throw new CompressError("unsupported", "workers must be an integer in 1..64");
+      }
+      features.parallel = { workers, blockSize };
+    }
+    return new Compressor(alg, this.#level, native, this.#max, features);
   }
 }
 
@@ -88,6 +369,11 @@ export class Compressor {
   readonly nativeLevel: number;
   /** Ceiling on decompressed bytes. */
   readonly maxOutputSize: number;
+  /** Dictionary, parallel and Auto settings. */
+  readonly features: Readonly<CompressorFeatures>;
+  readonly #stats = new StatsRecorder();
+  #pool: CompressionPool | undefined;
+  #closed = false;
 
   /**
    * Starts building a compressor for `algorithm`.
@@ -103,38 +389,178 @@ export class Compressor {
     return new CompressorBuilder(algorithm);
   }
 
-  /** Prefer {@link Compressor.new}; the arguments are assumed validated. */
-  constructor(algorithm: Algorithm, level: Level, nativeLevel: number, maxOutputSize: number) {
+  /**
+   * The preset for AvilaDB storage (pages, column chunks, WAL segments): zstd at the balanced
+   * level with a 256 MiB decode ceiling. Chain `.autoDetectPattern()` to let Auto choose per
+   * input (columnar transforms for numbers, LZ4 or zstd for text by speed budget).
+   *
+   * @example
+   * ```ts
+   * import { Compressor } from "@avila/avx-http/compress";
+   * const c = Compressor.forAvilaDB().build();
+   * console.log(c.algorithm, c.nativeLevel); // "zstd" 3
+   * ```
+   */
+  static forAvilaDB(): CompressorBuilder {
+    return new CompressorBuilder(Algorithm.Zstd).level(Level.Balanced).maxOutputSize(
+      DEFAULT_MAX_OUTPUT_SIZE,
+    );
+  }
+
+  /**
+   * Prefer {@link Compressor.new}; the arguments are assumed validated.
+   *
+   * @param features dictionary, parallel and Auto settings as the builder validated them
+   */
+  constructor(
+    algorithm: Algorithm,
+    level: Level,
+    nativeLevel: number,
+    maxOutputSize: number,
+    features: CompressorFeatures = {},
+  ) {
     this.algorithm = algorithm;
     this.level = level;
     this.nativeLevel = nativeLevel;
     this.maxOutputSize = maxOutputSize;
+    this.features = Object.freeze({ ...features });
   }
 
-  /** Compresses `data` (see `compress`). */
-  compress(data: Uint8Array): Promise<Uint8Array> {
-    return compress(data, this.algorithm, { level: this.level });
+  /**
+   * A snapshot of the running statistics: bytes in and out, ratio, time, errors, per-algorithm
+   * counters and Auto's choices. Costs nothing until called; two clock reads per call.
+   *
+   * @example
+   * ```ts
+   * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+   * const c = Compressor.new(Algorithm.Lz4).build();
+   * await c.compress(new TextEncoder().encode("abc".repeat(1000)));
+   * const s = c.stats();
+   * console.log(s.calls, s.bytesIn, s.ratio > 10); // 1 3000 true
+   * ```
+   */
+  stats(): CompressorStats {
+    return this.#stats.snapshot();
+  }
+
+  /**
+   * Terminates the worker pool of a parallel compressor (no-op otherwise); compressing again
+   * afterwards throws `unsupported`. Idempotent.
+   */
+  close(): void {
+    this.#closed = true;
+    this.#pool?.close();
+    this.#pool = undefined;
+  }
+
+  /** Same as {@link Compressor.close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #compressOpts(): { level: Level; dictionary?: Dictionary } {
+    const d = this.features.dictionary;
+    if (d instanceof DictionarySet) {
+      throw new CompressError(
+        "unsupported",
+        "this compressor holds a DictionarySet: it decodes only; build one with a Dictionary",
+      );
+    }
+    return d === undefined ? { level: this.level } : { level: this.level, dictionary: d };
+  }
+
+  #fail<T>(e: unknown): T {
+    this.#stats.errors++;
+    throw e;
+  }
+
+  #auto(data: Uint8Array, t0: number): Uint8Array {
+    const { data: out, choice } = compressAuto(data, {
+      speedBudget: this.features.speedBudget,
+      level: this.level,
+    });
+    this.#stats.chose(choice);
+    this.#stats.compressed(choice.algorithm, data.length, out.length, performance.now() - t0);
+    return out;
+  }
+
+  /** Compresses `data` (see `compress`), in parallel blocks when so configured. */
+  async compress(data: Uint8Array): Promise<Uint8Array> {
+    const t0 = performance.now();
+    try {
+      if (this.algorithm === Algorithm.Auto) return this.#auto(data, t0);
+      const par = this.features.parallel;
+      let out: Uint8Array;
+      if (par !== undefined) {
+        if (this.#closed) throw new CompressError("unsupported", "the compressor is closed");
+        const many = data instanceof Uint8Array && data.length > par.blockSize &&
+          par.workers > 1 && workersAvailable();
+        if (many) this.#pool ??= new CompressionPool({ workers: par.workers });
+        out = await compressParallel(data, this.algorithm, {
+          level: this.level,
+          blockSize: par.blockSize,
+          pool: many ? this.#pool : undefined,
+          workers: many ? undefined : 1,
+        });
+      } else {
+        out = await compress(data, this.algorithm, this.#compressOpts());
+      }
+      this.#stats.compressed(this.algorithm, data.length, out.length, performance.now() - t0);
+      return out;
+    } catch (e) {
+      return this.#fail(e);
+    }
   }
 
   /** Decompresses `data` within `maxOutputSize` (see `decompress`). */
-  decompress(data: Uint8Array, opts: { decompressedSize?: number } = {}): Promise<Uint8Array> {
-    return decompress(data, this.algorithm, {
-      maxOutputSize: this.maxOutputSize,
-      decompressedSize: opts.decompressedSize,
-    });
+  async decompress(
+    data: Uint8Array,
+    opts: { decompressedSize?: number } = {},
+  ): Promise<Uint8Array> {
+    const t0 = performance.now();
+    try {
+      const out = await decompress(data, this.algorithm, {
+        maxOutputSize: this.maxOutputSize,
+        decompressedSize: opts.decompressedSize,
+        dictionary: this.features.dictionary,
+      });
+      add(this.#stats.decompress, data.length, out.length, performance.now() - t0);
+      return out;
+    } catch (e) {
+      return this.#fail(e);
+    }
   }
 
-  /** Synchronous {@link Compressor.compress}. */
+  /** Synchronous {@link Compressor.compress} (always single-threaded; same bytes). */
   compressSync(data: Uint8Array): Uint8Array {
-    return compressSync(data, this.algorithm, { level: this.level });
+    const t0 = performance.now();
+    try {
+      if (this.algorithm === Algorithm.Auto) return this.#auto(data, t0);
+      const par = this.features.parallel;
+      const out = par !== undefined
+        ? compressBlocksSync(data, this.algorithm, { level: this.level, blockSize: par.blockSize })
+        : compressSync(data, this.algorithm, this.#compressOpts());
+      this.#stats.compressed(this.algorithm, data.length, out.length, performance.now() - t0);
+      return out;
+    } catch (e) {
+      return this.#fail(e);
+    }
   }
 
   /** Synchronous {@link Compressor.decompress}. */
   decompressSync(data: Uint8Array, opts: { decompressedSize?: number } = {}): Uint8Array {
-    return decompressSync(data, this.algorithm, {
-      maxOutputSize: this.maxOutputSize,
-      decompressedSize: opts.decompressedSize,
-    });
+    const t0 = performance.now();
+    try {
+      const out = decompressSync(data, this.algorithm, {
+        maxOutputSize: this.maxOutputSize,
+        decompressedSize: opts.decompressedSize,
+        dictionary: this.features.dictionary,
+      });
+      add(this.#stats.decompress, data.length, out.length, performance.now() - t0);
+      return out;
+    } catch (e) {
+      return this.#fail(e);
+    }
   }
 
   /**
@@ -145,12 +571,29 @@ export class Compressor {
    * @throws {CompressError} `unsupported` for `lz4-block` and `snappy-raw` (no stream form)
    */
   encoder(): StreamEncoder {
-    return codecFor(this.algorithm).encoder(this.nativeLevel);
+    const d = this.features.dictionary;
+    const inner = d === undefined
+      ? codecFor(this.algorithm).encoder(this.nativeLevel)
+      : dictionaryEncoder(this.algorithm, this.nativeLevel, d);
+    const alg = this.algorithm;
+    return new CountingCoder(
+      inner,
+      (i, o, ms, calls) => this.#stats.compressed(alg, i, o, ms, calls),
+      () => this.#stats.errors++,
+    );
   }
 
   /** A new incremental decoder bounded by `maxOutputSize`. */
   decoder(): StreamDecoder {
-    return codecFor(this.algorithm).decoder(this.maxOutputSize);
+    const d = this.features.dictionary;
+    const inner = d === undefined
+      ? codecFor(this.algorithm).decoder(this.maxOutputSize)
+      : dictionaryDecoder(this.algorithm, this.maxOutputSize, d);
+    return new CountingCoder(
+      inner,
+      (i, o, ms, calls) => add(this.#stats.decompress, i, o, ms, calls),
+      () => this.#stats.errors++,
+    );
   }
 
   /** A compressing `TransformStream` (see `encoderTransform` for `flushEachChunk`). */
