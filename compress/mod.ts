@@ -29,7 +29,16 @@ export {
   decompressSync,
   supportedAlgorithms,
 } from "./compress.ts";
-export { Compressor, CompressorBuilder } from "./compressor.ts";
+export {
+  type AutoDetectOptions,
+  Compressor,
+  CompressorBuilder,
+  type CompressorChoiceCount,
+  type CompressorCounters,
+  type CompressorFeatures,
+  type CompressorParallelOptions,
+  type CompressorStats,
+} from "./compressor.ts";
 export {
   decompressAuto,
   decompressAutoSync,
