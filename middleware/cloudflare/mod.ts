@@ -1,6 +1,12 @@
 /**
- * Cloudflare Workers adapters: content coding that the Workers runtime leaves alone, and
- * Workers-backed stores for avx-http's platform middleware.
+ * Cloudflare Workers adapters for avx-http:
+ *
+ * - {@link WorkersKvKeyStore}: API keys in Workers KV (reads dominate; eventually consistent:
+ *   a revoked key may keep working for ~60 s in other locations).
+ * - {@link DurableObjectRateLimitStore} + {@link RateLimitObject}: strongly consistent rate
+ *   limits (Workers KV is not suitable: ~1 write/s per key, eventual consistency).
+ * - {@link DurableObjectCostLedger} + {@link CostLedgerObject}: the cost ledger.
+ * - {@link manualEncoding}: keeps the Workers runtime from encoding a compressed body twice.
  *
  * @example
  * ```ts
@@ -13,3 +19,18 @@
  */
 
 export { manualEncoding } from "./encoding.ts";
+export { WorkersKvKeyStore, type WorkersKvKeyStoreOptions } from "./kv_key_store.ts";
+export { DurableObjectRateLimitStore, RateLimitObject } from "./rate_limit_object.ts";
+export {
+  CostLedgerObject,
+  DurableObjectCostLedger,
+  type DurableObjectCostLedgerOptions,
+} from "./cost_ledger_object.ts";
+export { DurableObjectCallError } from "./_rpc.ts";
+export type {
+  DurableObjectNamespaceLike,
+  DurableObjectStateLike,
+  DurableObjectStorageLike,
+  DurableObjectStubLike,
+  KvNamespaceLike,
+} from "./types.ts";
