@@ -10,6 +10,7 @@ import { arrow, type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "
 import { RecordBatch } from "../columnar/mod.ts";
 import { supportedAlgorithms } from "../compress/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
+import { type DashboardAssets, dashboardHtml, NODE_ZLIB_SHIM } from "./dashboard/page.ts";
 
 const Detector = z.enum(["H1", "L1", "V1"]).openapi({ description: "Detector id" });
 
@@ -99,6 +100,8 @@ export interface ExampleOptions {
    * so the Workers and Node entry points turn it off.
    */
   webSocket?: boolean;
+  /** Serve the browser dashboard at `/` (for `Accept: text/html`) and its script. */
+  dashboard?: DashboardAssets;
   /** Runs on the builder before `build()`: platform middleware, extra routes (dashboard). */
   configure?: (server: Server) => Server;
 }
@@ -124,6 +127,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
       signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
     });
 
+  const dashboard = options.dashboard;
   const server = new Server({
     openapi: {
       title: "avx-http gravitational-wave example",
@@ -134,19 +138,21 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
     .route(
       "/",
       Route.get((c) =>
-        c.json({
-          name: "avx-http gravitational-wave example",
-          detectors: Object.fromEntries(Object.entries(DETECTORS).map(([k, v]) => [k, v.name])),
-          endpoints: [
-            "/api/strain/{detector}",
-            "/api/strain/{detector}/live",
-            "/ws",
-            "/api/upload",
-            "/runtime",
-            "/docs",
-            "/metrics",
-          ],
-        })
+        dashboard && /\btext\/html\b/.test(c.req.header("accept") ?? "")
+          ? c.html(dashboardHtml(dashboard.devApiKey))
+          : c.json({
+            name: "avx-http gravitational-wave example",
+            detectors: Object.fromEntries(Object.entries(DETECTORS).map(([k, v]) => [k, v.name])),
+            endpoints: [
+              "/api/strain/{detector}",
+              "/api/strain/{detector}/live",
+              "/ws",
+              "/api/upload",
+              "/runtime",
+              "/docs",
+              "/metrics",
+            ],
+          })
       ),
     )
     .route(
@@ -217,6 +223,12 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
         }, { retryMs: 1000 });
       }),
     );
+  if (dashboard) {
+    const js = { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" };
+    server
+      .route("/dashboard/client.js", Route.get((c) => c.body(dashboard.script, 200, js)))
+      .route("/dashboard/node-zlib.js", Route.get((c) => c.body(NODE_ZLIB_SHIM, 200, js)));
+  }
   if (options.webSocket !== false) {
     server.route(
       "/ws",
