@@ -112,6 +112,8 @@ export function encodeFragment(
   const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   let nextEmit = start;
+  const srcLen = src.length;
+  const dstLen = dst.length;
   if (len >= INPUT_MARGIN) {
     // Table size: the smallest power of two >= the fragment, between 2^8 and 2^14 entries, so
     // small inputs only clear a small table.
@@ -143,7 +145,21 @@ export function encodeFragment(
         t[h] = ip - start;
       } while (sv.getUint32(ip, true) !== sv.getUint32(candidate, true));
 
-      op = emitLiteral(src, sv, nextEmit, ip - nextEmit, dst, dv, op);
+      // The calls below are too big for V8 to inline here; the common short forms are
+      // written inline (a call per element costs ~25% on data of short elements).
+      const litLen = ip - nextEmit;
+      if (litLen <= 16 && nextEmit + 16 <= srcLen && op + 17 <= dstLen) {
+        dst[op] = (litLen - 1) << 2;
+        dv.setInt32(op + 1, sv.getInt32(nextEmit, true), true);
+        dv.setInt32(op + 5, sv.getInt32(nextEmit + 4, true), true);
+        if (litLen > 8) {
+          dv.setInt32(op + 9, sv.getInt32(nextEmit + 8, true), true);
+          dv.setInt32(op + 13, sv.getInt32(nextEmit + 12, true), true);
+        }
+        op += 1 + litLen;
+      } else {
+        op = emitLiteral(src, sv, nextEmit, litLen, dst, dv, op);
+      }
 
       // Emit copies while the position right after a copy starts another match.
       let cur = 0;
@@ -161,7 +177,20 @@ export function encodeFragment(
           s2++;
         }
         ip = s1;
-        op = emitCopy(dst, op, base - candidate, s1 - base);
+        const offset = base - candidate;
+        const copyLen = s1 - base;
+        if (copyLen < 12 && offset < 2048) {
+          dst[op] = 1 | ((copyLen - 4) << 2) | ((offset >>> 8) << 5);
+          dst[op + 1] = offset;
+          op += 2;
+        } else if (copyLen <= 64) {
+          dst[op] = 2 | ((copyLen - 1) << 2);
+          dst[op + 1] = offset;
+          dst[op + 2] = offset >>> 8;
+          op += 3;
+        } else {
+          op = emitCopy(dst, op, offset, copyLen);
+        }
         nextEmit = ip;
         if (ip >= ipLimit) break outer;
         // Index the byte before `ip` too (cheap, improves the next matches), then probe `ip`.
