@@ -1,75 +1,111 @@
 /**
  * Quick LZ4 comparison (not part of `deno task bench`): our pure-TypeScript codec vs lz4js
- * (pure JS) and lz4-napi (native), on JSON rows and a 1 KiB payload. Cases run interleaved and
- * the best of 6 rounds is kept, so a busy machine skews all of them alike.
+ * (pure JS) and lz4-napi (native) on the corpora of bench/compress.ts, both ways, plus the
+ * 1 KiB payload and xxHash32. Cases of one corpus run interleaved, several rounds, and each
+ * keeps its best round: a busy machine slows every case alike, and the best round is the one
+ * least disturbed. Ratios ours/peer are what to compare between runs.
  *
- *   deno run -A bench/_lz4_quick.ts
+ *   deno run -A bench/_lz4_quick.ts [--rounds=N] [--ms=N] [corpus name filter]
+ *
+ * @module
  */
 import lz4js from "lz4js";
-import { compressSync, uncompressSync } from "lz4-napi";
-import { Buffer } from "node:buffer";
+import * as lz4napi from "lz4-napi";
 import {
   compressBlock,
   compressFrame,
   decompressBlock,
   decompressFrame,
 } from "../compress/lz4/mod.ts";
-import { jsonRows } from "../compress/lz4/_test_lz4_tool.ts";
+import { xxhash32 } from "../compress/checksum/mod.ts";
+import { corpora, jsonRows } from "./_corpus.ts";
 
-const big = jsonRows(5000);
-const small = jsonRows(8).subarray(0, 1024);
-const bigFrame = compressFrame(big);
-const bigBlock = compressBlock(big);
-const bigLz4js = lz4js.compress(big) as Uint8Array;
-const bigBuf = Buffer.from(big);
-const bigNapi = compressSync(bigBuf);
-const smallFrame = compressFrame(small);
-const smallBlock = compressBlock(small);
-const smallBuf = Buffer.from(small);
-const smallNapi = compressSync(smallBuf);
+const arg = (name: string, dflt: number) =>
+  Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
+const ROUNDS = arg("rounds", 7);
+const MS = arg("ms", 25);
+const filter = Deno.args.find((a) => !a.startsWith("--"));
 
-console.log(`JSON rows: ${big.length} bytes`);
-console.log(
-  `  sizes: ours frame ${bigFrame.length}, ours block ${bigBlock.length}, ` +
-    `lz4js ${bigLz4js.length}, lz4-napi ${bigNapi.length}, ` +
-    `ours L3 ${compressFrame(big, { level: 3 }).length}, L9 ${
-      compressFrame(big, { level: 9 }).length
-    }`,
-);
+type Case = [label: string, fn: () => unknown];
 
-const cases: [string, number, () => unknown][] = [
-  ["630K compress   ours frame", big.length, () => compressFrame(big)],
-  ["630K compress   ours block", big.length, () => compressBlock(big)],
-  ["630K compress   lz4js", big.length, () => lz4js.compress(big)],
-  ["630K compress   lz4-napi", big.length, () => compressSync(bigBuf)],
-  ["630K decompress ours frame", big.length, () => decompressFrame(bigFrame)],
-  ["630K decompress ours block", big.length, () => decompressBlock(bigBlock, big.length)],
-  ["630K decompress lz4js", big.length, () => lz4js.decompress(bigLz4js)],
-  ["630K decompress lz4-napi", big.length, () => uncompressSync(bigNapi)],
-  ["630K compress   ours frame L3", big.length, () => compressFrame(big, { level: 3 })],
-  ["1K   compress   ours frame", small.length, () => compressFrame(small)],
-  ["1K   compress   ours block", small.length, () => compressBlock(small)],
-  ["1K   compress   lz4-napi", small.length, () => compressSync(smallBuf)],
-  ["1K   decompress ours frame", small.length, () => decompressFrame(smallFrame)],
-  ["1K   decompress ours block", small.length, () => decompressBlock(smallBlock, small.length)],
-  ["1K   decompress lz4-napi", small.length, () => uncompressSync(smallNapi)],
-];
-
-const best = cases.map(() => Infinity);
-for (let round = 0; round < 6; round++) {
-  cases.forEach(([, , fn], i) => {
-    for (let k = 0; k < 3; k++) fn();
-    const start = performance.now();
-    let n = 0;
-    while (performance.now() - start < 60) {
-      fn();
-      n++;
-    }
-    best[i] = Math.min(best[i], (performance.now() - start) / n);
-  });
+/** Best MB/s of each case over interleaved rounds. */
+export function bestRates(bytes: number, cases: Case[]): number[] {
+  const best = cases.map(() => 0);
+  for (const [, fn] of cases) for (let i = 0; i < 3; i++) fn();
+  for (let r = 0; r < ROUNDS; r++) {
+    cases.forEach(([, fn], i) => {
+      let n = 0;
+      const t0 = performance.now();
+      let t1 = t0;
+      do {
+        fn();
+        n++;
+        t1 = performance.now();
+      } while (t1 - t0 < MS);
+      best[i] = Math.max(best[i], (bytes * n) / ((t1 - t0) * 1000));
+    });
+  }
+  return best;
 }
-cases.forEach(([label, bytes], i) => {
-  const us = (best[i] * 1000).toFixed(2).padStart(10);
-  const mbs = (bytes / best[i] / 1000).toFixed(0).padStart(6);
-  console.log(`${label.padEnd(32)} ${us} µs ${mbs} MB/s`);
-});
+
+const u8 = (b: ArrayLike<number>) => (b instanceof Uint8Array ? b : Uint8Array.from(b));
+const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+for (const { name, data } of corpora()) {
+  if (filter && !name.includes(filter)) continue;
+  const ours = compressFrame(data);
+  const oursBlock = compressBlock(data);
+  const js = u8(lz4js.compress(data));
+  const napi = lz4napi.compressFrameSync(data as never);
+  const napiBlock = lz4napi.compressSync(data as never);
+  if (!eq(decompressFrame(ours), data) || !eq(decompressBlock(oursBlock, data.length), data)) {
+    throw new Error(`round trip failed on ${name}`);
+  }
+  const c = bestRates(data.length, [
+    ["frame", () => compressFrame(data)],
+    ["block", () => compressBlock(data)],
+    ["lz4js", () => lz4js.compress(data)],
+    ["napi frame", () => lz4napi.compressFrameSync(data as never)],
+    ["napi block", () => lz4napi.compressSync(data as never)],
+  ]);
+  const d = bestRates(data.length, [
+    ["frame", () => decompressFrame(ours)],
+    ["block", () => decompressBlock(oursBlock, data.length)],
+    ["lz4js", () => lz4js.decompress(js)],
+    ["napi frame", () => lz4napi.decompressFrameSync(napi as never)],
+    ["napi block", () => lz4napi.uncompressSync(napiBlock as never)],
+  ]);
+  const f = (x: number) => x.toFixed(0).padStart(5);
+  const r = (a: number, b: number) => (a / b).toFixed(2).padStart(5);
+  console.log(
+    `${name.padEnd(17)} C frame ${f(c[0])} block ${f(c[1])} lz4js ${f(c[2])} napiF ${f(c[3])} ` +
+      `napiB ${f(c[4])} | ours/lz4js ${r(c[0], c[2])} ours/napiF ${r(c[0], c[3])} ` +
+      `blk/napiB ${r(c[1], c[4])}`,
+  );
+  console.log(
+    `${"".padEnd(17)} D frame ${f(d[0])} block ${f(d[1])} lz4js ${f(d[2])} napiF ${f(d[3])} ` +
+      `napiB ${f(d[4])} | ours/lz4js ${r(d[0], d[2])} ours/napiF ${r(d[0], d[3])} ` +
+      `blk/napiB ${r(d[1], d[4])}  size ${ours.length} vs napi ${napi.length}`,
+  );
+}
+
+if (!filter || filter === "1K") {
+  const small = jsonRows(1024);
+  const smallBuf = lz4napi.compressFrameSync(small as never);
+  const us = bestRates(1, [
+    ["frame", () => compressFrame(small)],
+    ["block", () => compressBlock(small)],
+    ["lz4js", () => lz4js.compress(small)],
+    ["napi", () => lz4napi.compressFrameSync(small as never)],
+    ["d frame", () => decompressFrame(compressFrame(small))],
+    ["d napi", () => lz4napi.decompressFrameSync(smallBuf as never)],
+  ]).map((rate) => (1 / rate).toFixed(2));
+  console.log(
+    `1 KiB µs: frame ${us[0]} block ${us[1]} lz4js ${us[2]} napi ${us[3]} | ` +
+      `compress+decompress frame ${us[4]}, napi decompress ${us[5]}`,
+  );
+  const big = corpora()[0].data;
+  console.log(
+    `xxhash32 MB/s: ${bestRates(big.length, [["xxh", () => xxhash32(big)]])[0].toFixed(0)}`,
+  );
+}
