@@ -1,28 +1,109 @@
 /**
- * `deno task dev`: the example data API on embedded defaults, with reload on change.
+ * `deno task dev`: the example data API on embedded defaults, with the browser dashboard at `/`,
+ * API keys on `/api/*` (a demo key is issued at start and printed), rate limits, cost tracking
+ * and reload on change (`--watch`).
+ *
+ * Environment: `AVX_ADDR` (default `0.0.0.0:8000`; `PORT` overrides its port),
+ * `AVX_ACCESS_LOG=1` for JSON access logs, `AVX_ADMIN_TOKEN` to enable `/admin/keys`.
+ * The dashboard is bundled at start, which needs `--allow-run` and `--allow-write`; without
+ * them the server starts without it and says so.
  *
  * @module
  */
 
+import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
+import { MemoryCostLedger } from "../middleware/cost/mod.ts";
+import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import { createExampleApp } from "./app.ts";
+import { buildDashboardScript } from "./dashboard/build.ts";
+import { withPlatform } from "./platform.ts";
 
-const app = createExampleApp({ accessLog: Deno.env.get("AVX_ACCESS_LOG") === "1" });
-app.listen(Deno.env.get("AVX_ADDR") ?? "0.0.0.0:8000", {
-  onListen({ url }) {
-    const ws = url.replace(/^http/, "ws");
-    const rows: Array<[string, string]> = [
-      [`${url}/`, "index"],
-      [`${url}/api/strain/H1?n=4096`, "strain samples (JSON)"],
-      [`${url}/api/strain/H1/arrow`, "Arrow IPC (Accept: application/vnd.apache.arrow.stream)"],
-      [`${url}/api/strain/H1/live`, "live stream (SSE)"],
-      [`${ws}/ws`, 'WebSocket: send {"subscribe":"H1"}'],
-      [`${url}/api/upload`, 'POST {"detector":"H1","samples":[...]}'],
-      [`${url}/docs`, "Swagger UI (OpenAPI 3.1 at /openapi.json)"],
-      [`${url}/metrics`, "Prometheus metrics"],
-      [`${url}/healthz`, "liveness (/readyz: readiness)"],
-    ];
-    const width = Math.max(...rows.map(([u]) => u.length));
-    console.log("avx-http example: gravitational-wave data API");
-    for (const [u, what] of rows) console.log(`  ${u.padEnd(width)}  ${what}`);
-  },
-});
+/** One line of the banner: where, and what is there. */
+export interface BannerRow {
+  /** The URL. */
+  url: string;
+  /** What it serves. */
+  what: string;
+}
+
+/**
+ * The start-up banner: the URLs (dashboard, docs, metrics, ...) and the demo API key.
+ *
+ * @example
+ * ```ts
+ * import { banner } from "./dev.ts";
+ * const text = banner("http://127.0.0.1:8000", "avl_test_x", "");
+ * console.log(text.includes("http://127.0.0.1:8000/docs")); // true
+ * ```
+ */
+export function banner(url: string, demoKey: string, note: string): string {
+  const ws = url.replace(/^http/, "ws");
+  const rows: BannerRow[] = [
+    { url: `${url}/`, what: "dashboard (browser) / JSON index" },
+    { url: `${url}/docs`, what: "Swagger UI (OpenAPI 3.1 at /openapi.json)" },
+    { url: `${url}/metrics`, what: "Prometheus metrics" },
+    { url: `${url}/api/strain/H1?n=4096`, what: "strain samples (JSON)" },
+    {
+      url: `${url}/api/strain/H1/arrow`,
+      what: "Arrow IPC (Accept: application/vnd.apache.arrow.stream)",
+    },
+    { url: `${url}/api/strain/H1/live`, what: "live stream (SSE)" },
+    { url: `${ws}/ws`, what: 'WebSocket: send {"subscribe":"H1"}' },
+    { url: `${url}/api/upload`, what: 'POST {"detector":"H1","samples":[...]}' },
+    { url: `${url}/healthz`, what: "liveness (/readyz: readiness)" },
+  ];
+  const width = Math.max(...rows.map((r) => r.url.length));
+  const lines = [
+    "avx-http example: gravitational-wave data API",
+    "",
+    ...rows.map((r) => `  ${r.url.padEnd(width)}  ${r.what}`),
+    "",
+    `  demo API key (tenant "dev", plan "free", in memory until restart):`,
+    `    ${demoKey}`,
+    `    curl -H 'X-AVL-API-Key: ${demoKey}' ${url}/api/strain/H1?n=8`,
+  ];
+  if (note) lines.push("", `  ${note}`);
+  return lines.join("\n");
+}
+
+async function dashboardScript(): Promise<{ script?: string; note: string }> {
+  const run = await Deno.permissions.query({ name: "run" });
+  const write = await Deno.permissions.query({ name: "write" });
+  if (run.state !== "granted" || write.state !== "granted") {
+    return { note: "dashboard disabled: run with --allow-run --allow-write to bundle it" };
+  }
+  try {
+    return { script: await buildDashboardScript(), note: "" };
+  } catch (e) {
+    return { note: `dashboard disabled: ${e instanceof Error ? e.message : e}` };
+  }
+}
+
+if (import.meta.main) {
+  const keys = new MemoryKeyStore();
+  const { key } = await issueApiKey(keys, {
+    tenant: "dev",
+    scopes: ["data:read"],
+    plan: "free",
+    mode: "test",
+    name: "deno task dev demo key",
+  });
+  const { script, note } = await dashboardScript();
+  const app = createExampleApp({
+    accessLog: Deno.env.get("AVX_ACCESS_LOG") === "1",
+    // The dev page carries the demo key so its fetches pass auth: local development only.
+    ...(script ? { dashboard: { script, devApiKey: key } } : {}),
+    configure: withPlatform({
+      keys,
+      rateLimits: new MemoryRateLimitStore(),
+      costs: new MemoryCostLedger(),
+      rateLimit: { limit: 600, windowSeconds: 60 },
+      adminToken: Deno.env.get("AVX_ADMIN_TOKEN"),
+    }),
+  });
+  app.listen(Deno.env.get("AVX_ADDR") ?? "0.0.0.0:8000", {
+    onListen({ url }) {
+      console.log(banner(url, key, note));
+    },
+  });
+}
