@@ -1,5 +1,7 @@
 // One HTTP server per process for bench/http.ts: `deno run -A bench/_http_servers.ts KIND PORT`.
-// Every kind serves the same two routes: GET / (13-byte text) and GET /json (~100 KiB JSON).
+// Every kind serves the same routes: GET / (13-byte text), GET /small (a 60-byte JSON object)
+// and GET /json (~100 KiB JSON). It prints READY (and, for the platform stack, the API key the
+// load generator must send) once it listens.
 
 import { Hono } from "hono";
 import { compress } from "hono/compress";
@@ -7,6 +9,13 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
+import {
+  issueApiKey,
+  MemoryCostLedger,
+  MemoryKeyStore,
+  MemoryRateLimitStore,
+  RegionRegistry,
+} from "../middleware/mod.ts";
 import { Route, Server } from "../server/mod.ts";
 
 const [kind, portText] = Deno.args;
@@ -21,6 +30,7 @@ const rows = Array.from({ length: 1000 }, (_, i) => ({
   tags: ["o4", "calibrated"],
 }));
 const JSON_BODY = JSON.stringify(rows); // ~100 KiB
+const SMALL = { id: 42, detector: "H1", strain: 1.5e-21, ok: true, tags: ["o4"] };
 
 function honoApp(stack: boolean | "compress"): Hono {
   const app = new Hono();
@@ -28,6 +38,7 @@ function honoApp(stack: boolean | "compress"): Hono {
   else if (stack) app.use(requestId(), cors(), secureHeaders(), timing(), compress());
   app.get("/", (c) => c.text(HELLO));
   app.get("/json", (c) => c.json(rows));
+  app.get("/small", (c) => c.json(SMALL));
   return app;
 }
 
@@ -51,17 +62,64 @@ function streamed(): Response {
   return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
-function avxApp(stack: "none" | "compression" | "full") {
-  const s = new Server({ openapi: false })
+function avxServer(): Server {
+  return new Server({ openapi: false })
     .route("/", Route.get((c) => c.text(HELLO)))
+    .route("/small", Route.get((c) => c.json(SMALL)))
     .route("/json", Route.get((c) => c.json(rows)))
     .route("/stream", Route.get(() => streamed()));
+}
+
+function avxApp(stack: "none" | "compression" | "full") {
+  const s = avxServer();
   if (stack === "compression") s.withCompression();
   if (stack === "full") s.withTelemetry().withCors().withSecureHeaders().withCompression();
   return s.build();
 }
 
+/** API-key auth + rate limit + cost tracking, memory stores; the key is printed after READY. */
+async function platformApp() {
+  const keyStore = new MemoryKeyStore();
+  const { key } = await issueApiKey(keyStore, {
+    tenant: "bench",
+    scopes: ["data:read"],
+    plan: "pro",
+    mode: "test",
+  });
+  const app = avxServer()
+    .withAuth({ keyStore })
+    // A limit the load never reaches: the limiter does its full work on every request.
+    .withRateLimit({
+      plans: { pro: { limit: 1e12, windowSeconds: 60 } },
+      store: new MemoryRateLimitStore(),
+    })
+    .withCostTracking({ ledger: new MemoryCostLedger() })
+    .build();
+  return { app, key };
+}
+
+/** Two regions on loopback: us-east-1 on `front`, br-saopaulo-1 on `back`. */
+function regions(front: number, back: number, current: string): RegionRegistry {
+  return new RegionRegistry([
+    { id: "us-east-1", origin: `http://127.0.0.1:${front}`, countries: ["US"], primary: true },
+    { id: "br-saopaulo-1", origin: `http://127.0.0.1:${back}`, countries: ["BR"] },
+  ], { current });
+}
+
+/** Telemetry + region routing; `geo` says where clients are (US: served locally by the front). */
+function edgeApp(front: number, back: number, current: string, country: string) {
+  return avxServer()
+    .withTelemetry()
+    .withRegionRouting({
+      registry: regions(front, back, current),
+      mode: "proxy",
+      geo: () => country,
+    })
+    .build();
+}
+
 let handler: (req: Request) => Response | Promise<Response>;
+let ready = "READY";
 switch (kind) {
   case "deno":
     handler = (req) =>
@@ -87,8 +145,23 @@ switch (kind) {
   case "avx-stack":
     handler = avxApp("full").fetch;
     break;
+  case "avx-platform": {
+    const { app, key } = await platformApp();
+    handler = app.fetch;
+    ready = `READY x-avl-api-key: ${key}`;
+    break;
+  }
+  case "avx-edge": // serves locally: the client is in the US, this is us-east-1
+    handler = edgeApp(port, port + 1, "us-east-1", "US").fetch;
+    break;
+  case "avx-proxy-back": // br-saopaulo-1 on PORT; its clients are in Brazil
+    handler = edgeApp(port - 1, port, "br-saopaulo-1", "BR").fetch;
+    break;
+  case "avx-proxy-front": // us-east-1 on PORT proxying Brazilian clients to PORT+1
+    handler = edgeApp(port, port + 1, "us-east-1", "BR").fetch;
+    break;
   default:
     console.error(`unknown server kind ${kind}`);
     Deno.exit(2);
 }
-Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log("READY") }, handler);
+Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log(ready) }, handler);

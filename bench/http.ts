@@ -1,8 +1,10 @@
 /**
  * HTTP benchmark: bare `Deno.serve`, bare Hono, Hono with requestId+cors+secureHeaders+timing+
- * compress, avx-http bare, and avx-http with the equivalent stack, each in its own process on
- * its own loopback port, loaded by `wrk` in alternating rounds. Prints req/s, p50 and p99
- * (medians over rounds) and the ratio to bare Hono, as a Markdown table.
+ * compress, avx-http bare, with compression, with the equivalent stack, with the platform stack
+ * (API-key auth + rate limit + cost tracking), with telemetry + region routing, and a region
+ * proxy pair, each in its own process on its own loopback port, loaded by `wrk` in alternating
+ * rounds. Prints req/s, p50 and p99 (medians over rounds), the server's CPU time per request
+ * (from /proc: steadier than req/s on a shared machine) and ratios, as Markdown tables.
  *
  * Usage: deno run -A bench/http.ts [--rounds 3] [--duration 4] [--connections 50]
  *
@@ -18,19 +20,26 @@ const DURATION = Number(args.get("duration") ?? 4);
 const CONNECTIONS = Number(args.get("connections") ?? 50);
 const ACCEPT_ENCODING = "gzip, deflate, br, zstd"; // what a current browser sends
 
-const KINDS = [
-  ["deno", "bare Deno.serve"],
-  ["hono", "bare Hono"],
-  ["hono-compress", "Hono + compress() only"],
-  ["hono-stack", "Hono + requestId, cors, secureHeaders, timing, compress"],
-  ["avx", "avx-http, no optional middleware"],
-  ["avx-compression", "avx-http + compression only"],
-  ["avx-stack", "avx-http + telemetry, cors, secure headers, compression"],
-] as const;
-const SCENARIOS = [
+type Path = "/" | "/small" | "/json";
+const KINDS: ReadonlyArray<readonly [kind: string, label: string, paths: readonly Path[]]> = [
+  ["deno", "bare Deno.serve", ["/", "/json"]],
+  ["hono", "bare Hono", ["/", "/small", "/json"]],
+  ["hono-compress", "Hono + compress() only", ["/", "/json"]],
+  ["hono-stack", "Hono + requestId, cors, secureHeaders, timing, compress", ["/", "/json"]],
+  ["avx", "avx-http, no optional middleware", ["/", "/small", "/json"]],
+  ["avx-compression", "avx-http + compression only", ["/", "/json"]],
+  ["avx-stack", "avx-http + telemetry, cors, secure headers, compression", ["/", "/json"]],
+  ["avx-platform", "avx-http + API-key auth, rate limit, cost tracking", ["/small"]],
+  ["avx-edge", "avx-http + telemetry + region routing (served locally)", ["/"]],
+  ["avx-proxy-back", "avx-http region proxy: back region (served there)", ["/"]],
+  ["avx-proxy-front", "avx-http region proxy: front region, one proxy hop", ["/"]],
+];
+const SCENARIOS: ReadonlyArray<readonly [Path, string]> = [
   ["/", "13-byte text"],
+  ["/small", "60-byte JSON"],
   ["/json", "100 KiB JSON"],
-] as const;
+];
+const ONLY = args.get("only")?.split(",");
 
 function has(cmd: string): boolean {
   try {
@@ -57,10 +66,11 @@ interface Running {
   kind: string;
   port: number;
   child: Deno.ChildProcess;
+  /** Extra request header the server asked for (the platform stack's API key). */
+  header?: string;
 }
 
-async function start(kind: string): Promise<Running> {
-  const port = freePort();
+async function start(kind: string, port = freePort()): Promise<Running> {
   const script = new URL("./_http_servers.ts", import.meta.url).pathname;
   const argv = ["run", "-A", script, kind, String(port)];
   const child = new Deno.Command(pin ? "taskset" : Deno.execPath(), {
@@ -70,13 +80,14 @@ async function start(kind: string): Promise<Running> {
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let out = "";
-  while (!out.includes("READY")) {
+  while (!/READY.*\n/.test(out)) {
     const { value, done } = await reader.read();
     if (done) throw new Error(`${kind} server exited before it was ready`);
     out += value;
   }
   reader.releaseLock();
-  return { kind, port, child };
+  const header = /READY (.+)\n/.exec(out)?.[1];
+  return { kind, port, child, header };
 }
 
 function toMs(v: string): number {
@@ -91,9 +102,19 @@ interface WrkResult {
   p50: number;
   p99: number;
   transferPerSec: string;
+  /** Server CPU seconds (user + system) per request, in µs. */
+  cpuUs: number;
 }
 
-async function wrk(port: number, path: string, seconds: number): Promise<WrkResult> {
+/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+async function wrk(s: Running, path: string, seconds: number): Promise<WrkResult> {
+  const port = s.port;
   const wrkArgs = [
     "-t1",
     `-c${CONNECTIONS}`,
@@ -101,8 +122,10 @@ async function wrk(port: number, path: string, seconds: number): Promise<WrkResu
     "--latency",
     "-H",
     `Accept-Encoding: ${ACCEPT_ENCODING}`,
+    ...(s.header ? ["-H", s.header] : []),
     `http://127.0.0.1:${port}${path}`,
   ];
+  const cpu0 = cpuSeconds(s.child.pid);
   const out = await new Deno.Command(pin ? "taskset" : "wrk", {
     args: pin ? ["-c", "1", "wrk", ...wrkArgs] : wrkArgs,
     stdout: "piped",
@@ -115,19 +138,26 @@ async function wrk(port: number, path: string, seconds: number): Promise<WrkResu
   const p50 = toMs(/\s50%\s+(\S+)/.exec(text)?.[1] ?? "");
   const p99 = toMs(/\s99%\s+(\S+)/.exec(text)?.[1] ?? "");
   const transferPerSec = /Transfer\/sec:\s+(\S+)/.exec(text)?.[1] ?? "?";
-  return { rps, p50, p99, transferPerSec };
+  const total = Number(/(\d+) requests in/.exec(text)?.[1]);
+  const cpuUs = (cpuSeconds(s.child.pid) - cpu0) / total * 1e6;
+  return { rps, p50, p99, transferPerSec, cpuUs };
 }
 
-async function wireBytes(port: number, path: string): Promise<{ bytes: number; encoding: string }> {
+async function wireBytes(s: Running, path: string): Promise<{ bytes: number; encoding: string }> {
+  const port = s.port;
+  const extra = s.header ? `${s.header}\r\n` : "";
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    headers: { "accept-encoding": ACCEPT_ENCODING },
+    headers: {
+      "accept-encoding": ACCEPT_ENCODING,
+      ...(s.header ? { [s.header.split(": ")[0]]: s.header.split(": ")[1] } : {}),
+    },
   });
   const encoding = res.headers.get("content-encoding") ?? "identity";
   // fetch decodes gzip/br/zstd transparently; count the encoded size with a raw socket instead.
   await res.body?.cancel();
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await conn.write(new TextEncoder().encode(
-    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: ${ACCEPT_ENCODING}\r\nConnection: close\r\n\r\n`,
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: ${ACCEPT_ENCODING}\r\n${extra}Connection: close\r\n\r\n`,
   ));
   const chunks: Uint8Array[] = [];
   const buf = new Uint8Array(65536);
@@ -176,9 +206,19 @@ async function timeToFirstByte(
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const servers: Running[] = [];
+const kinds = KINDS.filter(([k]) => !ONLY || ONLY.includes(k) || k === "hono");
+const pathsOf = (kind: string) => kinds.find(([k]) => k === kind)![2];
 try {
-  for (const [kind] of KINDS) servers.push(await start(kind));
-  for (const s of servers) for (const [path] of SCENARIOS) await wrk(s.port, path, 1); // warm-up
+  for (const [kind] of kinds) {
+    if (kind === "avx-proxy-back") continue; // started with its front, on the next port
+    if (kind === "avx-proxy-front") {
+      let front = freePort();
+      while (front >= 65535) front = freePort();
+      servers.push(await start("avx-proxy-back", front + 1));
+      servers.push(await start(kind, front));
+    } else servers.push(await start(kind));
+  }
+  for (const s of servers) for (const path of pathsOf(s.kind)) await wrk(s, path, 1); // warm-up
 
   const results = new Map<string, WrkResult[]>();
   for (let round = 0; round < ROUNDS; round++) {
@@ -186,8 +226,9 @@ try {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
     for (const [path] of SCENARIOS) {
       for (const s of order) {
+        if (!pathsOf(s.kind).includes(path)) continue;
         const key = `${s.kind} ${path}`;
-        const r = await wrk(s.port, path, DURATION);
+        const r = await wrk(s, path, DURATION);
         results.set(key, [...(results.get(key) ?? []), r]);
       }
     }
@@ -203,44 +244,94 @@ try {
   );
   console.log(
     `wrk -t1 -c${CONNECTIONS} -d${DURATION}s, ${ROUNDS} alternating rounds (medians), Accept-Encoding: ${ACCEPT_ENCODING}${
-      pin ? ", server on CPU 0, wrk on CPU 1" : ""
+      pin ? ", servers on CPU 0, wrk on CPU 1" : ""
     }\n`,
   );
   for (const [path, label] of SCENARIOS) {
+    const here = kinds.filter(([kind]) => results.has(`${kind} ${path}`));
+    if (here.length === 0) continue;
     console.log(`### GET ${path} (${label})\n`);
-    console.log("| server | req/s | p50 ms | p99 ms | vs bare Hono | body on the wire |");
-    console.log("|---|---:|---:|---:|---:|---|");
-    const base = median(results.get(`hono ${path}`)!.map((r) => r.rps));
-    for (const [kind, label2] of KINDS) {
+    console.log(
+      "| server | req/s | p50 ms | p99 ms | server CPU µs/req | req/s vs bare Hono | CPU vs bare Hono | body on the wire |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|---|");
+    const base = results.get(`hono ${path}`)!;
+    const baseRps = median(base.map((r) => r.rps));
+    const baseCpu = median(base.map((r) => r.cpuUs));
+    for (const [kind, label2] of here) {
       const rs = results.get(`${kind} ${path}`)!;
       const rps = median(rs.map((r) => r.rps));
-      const wire = await wireBytes(servers.find((s) => s.kind === kind)!.port, path);
+      const cpuUs = median(rs.map((r) => r.cpuUs));
+      const s = servers.find((x) => x.kind === kind)!;
+      const wire = await wireBytes(s, path);
       console.log(
         `| ${label2} | ${rps.toFixed(0)} | ${median(rs.map((r) => r.p50)).toFixed(3)} | ${
           median(rs.map((r) => r.p99)).toFixed(3)
-        } | ${(rps / base).toFixed(2)}x | ${wire.bytes} B ${wire.encoding} |`,
+        } | ${cpuUs.toFixed(1)} | ${(rps / baseRps).toFixed(2)}x | ${
+          (cpuUs / baseCpu).toFixed(2)
+        }x | ${wire.bytes} B ${wire.encoding} |`,
       );
     }
     console.log("");
   }
-  // Streamed 10 MiB body: time to first byte, compressed (zstd) vs not (identity).
-  const avx = servers.find((s) => s.kind === "avx")!;
-  const avxC = servers.find((s) => s.kind === "avx-compression")!;
-  const ttfb = async (port: number, ae: string) => {
-    const xs: number[] = [];
-    for (let i = 0; i < 15; i++) xs.push(await timeToFirstByte(port, "/stream", ae));
-    return median(xs);
+  const get = (kind: string, path: string) => results.get(`${kind} ${path}`);
+  const ratio = (a: string, b: string, path: string, f: (r: WrkResult) => number) => {
+    const x = get(a, path), y = get(b, path);
+    return x && y ? median(x.map(f)) / median(y.map(f)) : NaN;
   };
-  const plain = await ttfb(avx.port, "identity");
-  const zstd = await ttfb(avxC.port, "zstd");
-  const gzip = await ttfb(avxC.port, "gzip");
-  console.log("### GET /stream (10 MiB streamed text), time to first byte (median of 15)\n");
-  console.log("| server | coding | TTFB ms |");
-  console.log("|---|---|---:|");
-  console.log(`| avx-http, no optional middleware | identity | ${plain.toFixed(2)} |`);
-  console.log(`| avx-http + compression | zstd | ${zstd.toFixed(2)} |`);
-  console.log(`| avx-http + compression | gzip | ${gzip.toFixed(2)} |`);
+  console.log("### Middleware cost (same run)\n");
+  console.log("| comparison | req/s ratio | CPU µs/req ratio |");
+  console.log("|---|---:|---:|");
+  const line = (label: string, a: string, b: string, path: string) => {
+    const r = ratio(a, b, path, (w) => w.rps);
+    const c = ratio(a, b, path, (w) => w.cpuUs);
+    if (!Number.isNaN(r)) console.log(`| ${label} | ${r.toFixed(3)} | ${c.toFixed(3)} |`);
+  };
+  line("compression on a 13-byte body (avx + compression / avx)", "avx-compression", "avx", "/");
+  line("platform stack, small JSON (vs bare Hono)", "avx-platform", "hono", "/small");
+  line("platform stack, small JSON (vs avx bare)", "avx-platform", "avx", "/small");
+  line("telemetry + region routing, local (vs avx bare)", "avx-edge", "avx", "/");
+  line(
+    "avx zstd 100 KiB JSON vs Hono compress() gzip",
+    "avx-compression",
+    "hono-compress",
+    "/json",
+  );
+  const front = get("avx-proxy-front", "/"), back = get("avx-proxy-back", "/");
+  if (front && back) {
+    const hop = median(front.map((r) => r.p50)) - median(back.map((r) => r.p50));
+    console.log(
+      `| region proxy: one hop adds (p50, ms) / front CPU µs per proxied request | ${
+        hop.toFixed(3)
+      } | ${median(front.map((r) => r.cpuUs)).toFixed(1)} |`,
+    );
+  }
+  const p99Delta = median(get("avx-platform", "/small")?.map((r) => r.p99) ?? [NaN]) -
+    median(get("hono", "/small")?.map((r) => r.p99) ?? [NaN]);
+  if (!Number.isNaN(p99Delta)) {
+    console.log(`| platform stack p99 minus bare Hono p99 (ms) | ${p99Delta.toFixed(3)} | |`);
+  }
   console.log("");
+  // Streamed 10 MiB body: time to first byte, compressed (zstd) vs not (identity).
+  const avx = servers.find((s) => s.kind === "avx");
+  const avxC = servers.find((s) => s.kind === "avx-compression");
+  if (avx && avxC) {
+    const ttfb = async (port: number, ae: string) => {
+      const xs: number[] = [];
+      for (let i = 0; i < 15; i++) xs.push(await timeToFirstByte(port, "/stream", ae));
+      return median(xs);
+    };
+    const plain = await ttfb(avx.port, "identity");
+    const zstd = await ttfb(avxC.port, "zstd");
+    const gzip = await ttfb(avxC.port, "gzip");
+    console.log("### GET /stream (10 MiB streamed text), time to first byte (median of 15)\n");
+    console.log("| server | coding | TTFB ms |");
+    console.log("|---|---|---:|");
+    console.log(`| avx-http, no optional middleware | identity | ${plain.toFixed(2)} |`);
+    console.log(`| avx-http + compression | zstd | ${zstd.toFixed(2)} |`);
+    console.log(`| avx-http + compression | gzip | ${gzip.toFixed(2)} |`);
+    console.log("");
+  }
 } finally {
   for (const s of servers) {
     try {
