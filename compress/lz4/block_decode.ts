@@ -36,7 +36,51 @@ export function decodeBlockInto(
   const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   const srcLen = src.length;
+  // Inside these limits a sequence with short lengths (no length bytes) cannot run past
+  // either end: up to 14 literals, 2 offset bytes, and 16-byte wild copies of up to 18 bytes.
+  const srcSafe = sEnd - 32;
+  const dstSafe = oEnd - 48;
   for (;;) {
+    if (sp < srcSafe && op < dstSafe) {
+      // Fast path, the bulk of most blocks: both lengths in the token, offset >= 4 and inside
+      // the window. Checked once per sequence instead of once per field.
+      const t = src[sp];
+      const lit = t >>> 4;
+      const mlc = t & 15;
+      if (lit !== 15 && mlc !== 15) {
+        const lp = sp + 1;
+        const offset = src[lp + lit] | (src[lp + lit + 1] << 8);
+        const ref = op + lit - offset;
+        if (offset >= 4 && ref >= dstLow) {
+          if (lit <= 4) {
+            dst[op] = src[lp];
+            dst[op + 1] = src[lp + 1];
+            dst[op + 2] = src[lp + 2];
+            dst[op + 3] = src[lp + 3];
+          } else {
+            dv.setInt32(op, sv.getInt32(lp, true), true);
+            dv.setInt32(op + 4, sv.getInt32(lp + 4, true), true);
+            if (lit > 8) {
+              dv.setInt32(op + 8, sv.getInt32(lp + 8, true), true);
+              dv.setInt32(op + 12, sv.getInt32(lp + 12, true), true);
+            }
+          }
+          op += lit;
+          // Match of 4..18 bytes; with offset >= 4 each word read is complete before it is
+          // needed. Bytes past the match are overwritten later.
+          dv.setInt32(op, dv.getInt32(ref, true), true);
+          dv.setInt32(op + 4, dv.getInt32(ref + 4, true), true);
+          if (mlc > 4) {
+            dv.setInt32(op + 8, dv.getInt32(ref + 8, true), true);
+            dv.setInt32(op + 12, dv.getInt32(ref + 12, true), true);
+            if (mlc > 12) dv.setInt32(op + 16, dv.getInt32(ref + 16, true), true);
+          }
+          op += mlc + 4;
+          sp = lp + lit + 2;
+          continue;
+        }
+      }
+    }
     const token = src[sp++];
     // Literals.
     let lit = token >>> 4;
