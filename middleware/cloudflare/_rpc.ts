@@ -23,6 +23,8 @@ export class DurableObjectCallError extends Error {
   readonly status: number;
 
   /**
+   * Creates the error.
+   *
    * @param status the object's HTTP status
    * @param message what failed
    * @param options standard error options (`cause`)
