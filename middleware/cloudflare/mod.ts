@@ -43,4 +43,11 @@ export type {
   RateLimitStore,
   ResolvedPolicy,
 } from "../rate_limit/mod.ts";
-export type { CostGranularity, CostLedger, CostRecord, UsageQuery, UsageRow } from "../cost/mod.ts";
+export type {
+  CostGranularity,
+  CostLedger,
+  CostRecord,
+  UsageCounters,
+  UsageQuery,
+  UsageRow,
+} from "../cost/mod.ts";
