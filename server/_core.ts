@@ -4,6 +4,7 @@
 // while a bare app here keeps Hono's single-handler fast path and adds only a route lookup.
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { RouteCompression } from "../middleware/compression/compression.ts";
 import type { AvxEnv } from "./context.ts";
 import { HttpProblem } from "./problem.ts";
 import { type AppRuntime, AVX_RUNTIME } from "./runtime.ts";
@@ -11,6 +12,8 @@ import { type AppRuntime, AVX_RUNTIME } from "./runtime.ts";
 export interface CoreOptions {
   bodyLimit: number;
   metrics: boolean;
+  /** Content coding: request bodies decoded before routing, unwrapped responses coded after. */
+  coding?: RouteCompression;
 }
 
 type Fetch = (
@@ -98,6 +101,15 @@ export function instrumentedFetch(
     return res;
   };
 
+  const coding = options.coding;
+  const serveApp = (req: Request, e: unknown, ctx: unknown): Response | Promise<Response> => {
+    const out = hono.fetch(req, e, ctx as never);
+    if (coding === undefined) return out;
+    return out instanceof Promise
+      ? out.then((res) => coding.finish(req, res))
+      : coding.finish(req, out);
+  };
+
   return function avxFetch(request, env, ctx) {
     const e = env === undefined || env === null ? defaultEnv : env;
     if (e !== defaultEnv && typeof e === "object") {
@@ -131,14 +143,19 @@ export function instrumentedFetch(
         );
         req = new Request(request, { body: counted, duplex: "half" } as RequestInit);
       }
+      if (coding !== undefined) {
+        const decoded = coding.decodeRequest(req);
+        if (decoded instanceof Response) return decoded;
+        req = decoded;
+      }
     }
-    if (!record) return hono.fetch(req, e, ctx as never);
+    if (!record) return serveApp(req, e, ctx);
 
     const started = performance.now();
     inFlightValue.v++;
     let out: Response | Promise<Response>;
     try {
-      out = hono.fetch(req, e, ctx as never);
+      out = serveApp(req, e, ctx);
     } catch (err) {
       inFlightValue.v--;
       throw err;

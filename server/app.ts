@@ -12,6 +12,7 @@ import { type ListenOptions, type RunningServer, serve } from "./listen.ts";
 import type { AppRuntime } from "./runtime.ts";
 import type { MetricsRegistry } from "./metrics/registry.ts";
 import type { ReadinessChecks } from "./health.ts";
+import type { RouteCompression } from "../middleware/compression/compression.ts";
 
 /**
  * A built avx-http application.
@@ -45,12 +46,13 @@ export class AvxApp {
    *
    * @param hono the configured Hono app
    * @param runtime its runtime
-   * @param options body limit and whether to record HTTP metrics
+   * @param options body limit, whether to record HTTP metrics, and the content coding whose
+   * route handlers are wrapped (its request decoding and fallback run around Hono's fetch)
    */
   constructor(
     hono: OpenAPIHono<AvxEnv>,
     runtime: AppRuntime,
-    options: { bodyLimit: number; metrics: boolean } = {
+    options: { bodyLimit: number; metrics: boolean; coding?: RouteCompression } = {
       bodyLimit: 10 * 1024 * 1024,
       metrics: true,
     },

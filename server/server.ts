@@ -13,7 +13,11 @@ import {
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Handler, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { compression, type CompressionOptions } from "../middleware/compression/mod.ts";
+import {
+  type CompressionOptions,
+  type RouteCompression,
+  routeCompression,
+} from "../middleware/compression/mod.ts";
 import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
 import { costTracking, type CostTrackingOptions, usageHandler } from "../middleware/cost/mod.ts";
@@ -98,6 +102,9 @@ export class Server {
   readonly #steps: Step[] = [];
   readonly #checks: Array<[string, ReadinessCheck]> = [];
   readonly #onBuild: Array<(runtime: AppRuntime) => void> = [];
+  #compression: CompressionOptions | undefined;
+  // Set while build() runs: the content coding that route steps wrap their handlers with.
+  #coding: RouteCompression | undefined;
 
   /**
    * Starts a builder.
@@ -116,7 +123,7 @@ export class Server {
           (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
             b.method,
             path,
-            ...(b.handlers as Handler<AvxEnv>[]),
+            ...this.#coded(b.handlers as Handler<AvxEnv>[]),
           );
         }
       }
@@ -130,8 +137,15 @@ export class Server {
    */
   openapi<R extends RouteConfig>(config: R, handler: OpenApiHandler<R, AvxEnv>): this {
     // deno-lint-ignore no-explicit-any
-    this.#steps.push((app) => app.openapi(config, handler as any));
+    this.#steps.push((app) => app.openapi(config, this.#coded([handler as any])[0] as any));
     return this;
+  }
+
+  /** A route's handlers, the last one (the one that answers) wrapped for content coding. */
+  #coded(handlers: Handler<AvxEnv>[]): Handler<AvxEnv>[] {
+    const coding = this.#coding;
+    if (coding === undefined || handlers.length === 0) return handlers;
+    return [...handlers.slice(0, -1), coding.wrap(handlers[handlers.length - 1])];
   }
 
   /** Adds middleware for every route (or for `path` when given), after the built-in ones. */
@@ -162,7 +176,10 @@ export class Server {
    * on responses, and decoding of compressed request bodies with size and ratio limits.
    */
   withCompression(options: CompressionOptions = {}): this {
-    this.#plugins.push({ order: 30, middleware: compression(options) });
+    // Applied around each route's handler and around the fetch handler rather than as a Hono
+    // middleware, which keeps Hono's single-handler fast path (see routeCompression); it codes
+    // inside every other middleware, so cost tracking still counts the bytes on the wire.
+    this.#compression = options;
     return this;
   }
 
@@ -276,6 +293,10 @@ export class Server {
     const runtime = new AppRuntime();
     for (const [name, check] of this.#checks) runtime.readiness.register(name, check);
     for (const hook of this.#onBuild) hook(runtime);
+    const coding = this.#compression === undefined
+      ? undefined
+      : routeCompression(this.#compression);
+    this.#coding = coding;
 
     const app = new OpenAPIHono<AvxEnv>({
       defaultHook(result) {
@@ -314,10 +335,16 @@ export class Server {
     if (metrics) {
       app.get(
         "/metrics",
-        (c) => c.body(runtime.metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
+        this.#coded([
+          (c) => c.body(runtime.metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
+        ])[0],
       );
     }
-    for (const step of this.#steps) step(app);
+    try {
+      for (const step of this.#steps) step(app);
+    } finally {
+      this.#coding = undefined;
+    }
 
     if (o.openapi !== false) {
       const oa = o.openapi ?? {};
@@ -333,6 +360,10 @@ export class Server {
       const docs = oa.docsPath ?? "/docs";
       if (docs !== false) app.get(docs, swaggerUI({ url: docPath }));
     }
-    return new AvxApp(app, runtime, { bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT, metrics });
+    return new AvxApp(app, runtime, {
+      bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      metrics,
+      coding,
+    });
   }
 }

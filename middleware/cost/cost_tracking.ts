@@ -10,6 +10,7 @@ import { routePath } from "hono/route";
 import { principalOf } from "../auth/principal.ts";
 import { Counter, type MetricsRegistry } from "../../server/metrics/registry.ts";
 import { appRuntime } from "../../server/runtime.ts";
+import { captureBodies, capturedPayload, payloadLength } from "../../server/_capture.ts";
 import type { CostLedger, CostRecord } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
 
@@ -79,26 +80,6 @@ function familiesOf(registry: MetricsRegistry, tenant: boolean): Families {
     FAMILIES.set(registry, f);
   }
   return f;
-}
-
-/** UTF-8 length of a string without encoding it. */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const u = s.charCodeAt(i);
-    if (u < 0x80) continue;
-    if (u < 0x800) n += 1;
-    else if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n += 2; // a pair: 2 units, 4 bytes
-        i++;
-        continue;
-      }
-      n += 2; // lone surrogate: encoded as U+FFFD, 3 bytes
-    } else n += 2;
-  }
-  return n;
 }
 
 function wallClock(): number {
@@ -192,44 +173,9 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
       } as RequestInit);
     }
 
-    // Capture the payload of c.json/c.text/c.body: its length is known without reading a stream
-    // (Deno leaves such bodies unmaterialised until they are sent).
-    let captured: string | Uint8Array | undefined;
-    let capturedRes: Response | undefined;
-    // deno-lint-ignore no-explicit-any
-    type Fn = (...a: any[]) => Response | Promise<Response>;
-    // deno-lint-ignore no-explicit-any
-    const cc = c as any;
-    const body: Fn = cc.body;
-    const text: Fn = cc.text;
-    cc.json = (object: unknown, arg?: unknown, headers?: unknown) => {
-      const json = JSON.stringify(object);
-      // As Hono's c.json: a default Content-Type the caller's headers may override. Passing it
-      // in (rather than setting it afterwards) keeps the response's headers unmaterialised.
-      const res = body(json, arg, {
-        "Content-Type": "application/json",
-        ...(headers as object),
-      }) as Response;
-      captured = json;
-      capturedRes = res;
-      return res;
-    };
-    cc.text = (t: unknown, arg?: unknown, headers?: unknown) => {
-      const res = text(t, arg, headers) as Response;
-      if (typeof t === "string") {
-        captured = t;
-        capturedRes = res;
-      }
-      return res;
-    };
-    cc.body = (d: unknown, arg?: unknown, headers?: unknown) => {
-      const res = body(d, arg, headers);
-      if ((typeof d === "string" || d instanceof Uint8Array) && res instanceof Response) {
-        captured = d;
-        capturedRes = res;
-      }
-      return res;
-    };
+    // The payload of c.json/c.text/c.body: its length is known without reading a stream (Deno
+    // leaves such bodies unmaterialised until they are sent).
+    captureBodies(c);
 
     await next();
 
@@ -248,14 +194,15 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
       uncompressedBytesOut: null,
     };
     const noBody = c.req.method === "HEAD" || NO_BODY.has(res.status);
+    const captured = capturedPayload(c, res);
     let length: number;
     let identity: boolean;
     if (noBody) {
       length = 0;
       identity = true;
-    } else if (capturedRes === res && captured !== undefined) {
+    } else if (captured !== undefined) {
       // The handler's own payload reached the wire untouched (no coding replaced the response).
-      length = typeof captured === "string" ? utf8Length(captured) : captured.byteLength;
+      length = payloadLength(captured);
       identity = true;
     } else {
       identity = !res.headers.has("content-encoding");

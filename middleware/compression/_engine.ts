@@ -1,0 +1,392 @@
+// The content-coding engine behind `compression()` and `routeCompression()`: negotiation,
+// request decoding and response encoding on plain Request/Response values, so it runs inside a
+// Hono middleware, around a single route handler, or around a whole fetch handler alike.
+
+import {
+  Compressor,
+  compressSync,
+  type StreamEncoder,
+  supportedAlgorithms,
+} from "../../compress/mod.ts";
+import { HttpProblem, problemResponse } from "../../server/problem.ts";
+import { utf8Length } from "../../server/_capture.ts";
+import { negotiateEncoding } from "./negotiate.ts";
+import {
+  CODING_ALGORITHM,
+  type CompressionOptions,
+  type ContentCoding,
+  DEFAULT_LEVELS,
+  DEFAULT_ORDER,
+  isCompressible,
+  LARGE_LEVELS,
+  NO_BODY_STATUS,
+} from "./options.ts";
+
+const encoder = new TextEncoder();
+
+function weakenEtag(h: Headers): void {
+  const etag = h.get("etag");
+  if (etag && !etag.startsWith("W/")) h.set("etag", `W/${etag}`);
+}
+
+function appendVary(h: Headers): void {
+  const vary = h.get("vary");
+  if (!vary) h.set("vary", "Accept-Encoding");
+  else if (!/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(vary)) {
+    h.set("vary", `${vary}, Accept-Encoding`);
+  }
+}
+
+/** A TransformStream around a streaming encoder that flushes when the source pauses. */
+function compressingStream(
+  enc: StreamEncoder,
+  flushEachChunk: boolean,
+  delayMs: number,
+  onBytes: (n: number) => void,
+): TransformStream<Uint8Array, Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let ctl: TransformStreamDefaultController<Uint8Array> | undefined;
+  let done = false;
+  let first = true;
+  const emit = (chunks: Uint8Array[]) => {
+    for (const c of chunks) {
+      if (c.byteLength > 0) {
+        onBytes(c.byteLength);
+        ctl!.enqueue(c);
+      }
+    }
+  };
+  return new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      ctl = controller;
+    },
+    transform(chunk) {
+      clearTimeout(timer);
+      emit(enc.write(chunk));
+      // The first chunk is flushed at once so the client's time to first byte stays that of an
+      // uncompressed stream; afterwards the encoder fills its blocks, flushed on pauses.
+      if (flushEachChunk || first) {
+        first = false;
+        emit(enc.flush());
+      } else {
+        timer = setTimeout(() => {
+          if (!done) {
+            try {
+              emit(enc.flush());
+            } catch (e) {
+              ctl!.error(e);
+            }
+          }
+        }, delayMs);
+      }
+    },
+    flush() {
+      done = true;
+      clearTimeout(timer);
+      emit(enc.end());
+    },
+    cancel() {
+      done = true;
+      clearTimeout(timer);
+      (enc as { close?: () => void }).close?.();
+    },
+  });
+}
+
+/**
+ * The init of a coded response. `encodeBody: "manual"` tells the Workers runtime the body is
+ * already encoded as `Content-Encoding` says (without it, workerd compresses a gzip or br body
+ * again); other runtimes ignore the member.
+ */
+function codedInit(res: Response, headers: Headers): ResponseInit {
+  return {
+    status: res.status,
+    statusText: res.statusText,
+    headers,
+    encodeBody: "manual",
+  } as ResponseInit;
+}
+
+/** What the middleware forms share. */
+export interface Engine {
+  /** Decodes a request's `Content-Encoding`: a new request, a 415 problem, or undefined (as is). */
+  decodeRequest(req: Request): Request | Response | undefined;
+  /** Whether request decoding is on. */
+  readonly decodesRequests: boolean;
+  /** Whether a captured payload is under the threshold (never compressed). */
+  isSmall(payload: string | Uint8Array): boolean;
+  /**
+   * The response as it goes on the wire for this request: `res` itself when nothing applies.
+   * `captured` is the payload `res` was built from, when known.
+   */
+  encode(
+    req: Request,
+    res: Response,
+    captured: string | Uint8Array | undefined,
+  ): Response | Promise<Response>;
+}
+
+/** Builds the engine for one set of options. */
+export function createEngine(options: CompressionOptions = {}): Engine {
+  const runtime = new Set<string>(supportedAlgorithms());
+  const offered = (options.encodings ?? DEFAULT_ORDER).filter((e) =>
+    runtime.has(CODING_ALGORITHM[e])
+  );
+  const decodable = DEFAULT_ORDER.filter((e) => runtime.has(CODING_ALGORITHM[e]));
+  const optIn = options.optIn ?? ["lz4", "x-snappy-framed"];
+  const threshold = options.threshold ?? 1024;
+  const levels = { ...DEFAULT_LEVELS, ...options.levels };
+  const largeLevels = { ...LARGE_LEVELS, ...options.largeBodyLevels };
+  const largeBytes = options.largeBodyBytes ?? 4 * 1024 * 1024;
+  const compressible = options.compressible ?? isCompressible;
+  const flushDelay = options.flushDelayMs ?? 10;
+  const decodeRequests = options.decodeRequests ?? true;
+  const maxDecoded = options.maxDecodedBytes ?? 10 * 1024 * 1024;
+  const maxRatio = options.maxRatio ?? 100;
+  const acceptHeader = decodable.join(", ");
+  // Media types repeat: remember the compressibility verdicts (bounded).
+  const typeVerdicts = new Map<string, boolean>();
+  const isCompressibleCached = (type: string | null): boolean => {
+    if (type === null) return false;
+    let v = typeVerdicts.get(type);
+    if (v === undefined) {
+      v = compressible(type);
+      if (typeVerdicts.size >= 256) typeVerdicts.clear();
+      typeVerdicts.set(type, v);
+    }
+    return v;
+  };
+  // Clients send a handful of distinct Accept-Encoding values: remember the answers (bounded).
+  const negotiated = new Map<string, string | null>();
+  const negotiate = (header: string | undefined): string | null => {
+    if (header === undefined) return "identity";
+    let v = negotiated.get(header);
+    if (v === undefined && !negotiated.has(header)) {
+      v = negotiateEncoding(header, offered, optIn);
+      if (negotiated.size >= 256) negotiated.clear();
+      negotiated.set(header, v);
+    }
+    return v ?? null;
+  };
+
+  const isSmall = (captured: string | Uint8Array): boolean =>
+    typeof captured === "string"
+      ? captured.length < threshold && utf8Length(captured) < threshold
+      : captured.byteLength < threshold;
+
+  function decodeRequest(raw: Request): Request | Response | undefined {
+    const header = raw.headers.get("content-encoding");
+    if (!header) return;
+    const codings = header.split(",").map((s) => s.trim().toLowerCase()).filter((s) =>
+      s && s !== "identity"
+    );
+    if (codings.length === 0) return;
+    for (const coding of codings) {
+      if (!(decodable as readonly string[]).includes(coding)) {
+        return problemResponse(415, {
+          detail:
+            `request Content-Encoding "${coding}" is not supported; use one of: ${acceptHeader}`,
+        }, { "accept-encoding": acceptHeader });
+      }
+    }
+    if (raw.body === null) return;
+    let encodedBytes = 0;
+    let body: ReadableStream<Uint8Array> = raw.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, ctl) {
+          encodedBytes += chunk.byteLength;
+          ctl.enqueue(chunk);
+        },
+      }),
+    );
+    // Codings are listed in the order they were applied (RFC 9110 §8.4): undo the last first.
+    for (let i = codings.length - 1; i >= 0; i--) {
+      const coder = Compressor.new(CODING_ALGORITHM[codings[i] as ContentCoding]).maxOutputSize(
+        maxDecoded,
+      ).build();
+      body = body.pipeThrough(coder.decompressTransform());
+    }
+    let decodedBytes = 0;
+    body = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, ctl) {
+          decodedBytes += chunk.byteLength;
+          if (decodedBytes > 1024 * 1024 && decodedBytes > encodedBytes * maxRatio) {
+            ctl.error(
+              new HttpProblem(413, {
+                detail: `request body expands more than ${maxRatio}x when decoded`,
+              }),
+            );
+            return;
+          }
+          ctl.enqueue(chunk);
+        },
+      }),
+    );
+    const headers = new Headers(raw.headers);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    return new Request(raw.url, {
+      method: raw.method,
+      headers,
+      body,
+      duplex: "half",
+      signal: raw.signal,
+    } as RequestInit);
+  }
+
+  async function encode(
+    req: Request,
+    res: Response,
+    captured: string | Uint8Array | undefined,
+  ): Promise<Response> {
+    // Note: reading res.body turns Deno's fast string body into a stream; only the stream paths do.
+    if (req.method === "HEAD" || NO_BODY_STATUS.has(res.status)) return res;
+    // Tiny bodies built with c.json/c.text/c.body leave untouched, before any header is read:
+    // on Deno every header access of a Response costs on the serving path.
+    if (captured !== undefined && isSmall(captured)) return res;
+    // Reading a request header materialises Deno's header list: only now that it matters.
+    const coding = negotiate(req.headers.get("accept-encoding") ?? undefined) as
+      | ContentCoding
+      | "identity"
+      | null;
+    // An identity response is valid for every client, so it needs no Vary.
+    if (coding === "identity") return res;
+    const h = res.headers;
+    const type = h.get("content-type") ?? "";
+    const sseStream = type.startsWith("text/event-stream");
+    if (!sseStream && !isCompressibleCached(type)) return res;
+    if (h.has("content-encoding")) return res;
+    const cacheControl = h.get("cache-control");
+    if (cacheControl !== null && /(^|,)\s*no-transform\s*(,|$)/i.test(cacheControl)) return res;
+    appendVary(h);
+    if (coding === null) {
+      return (problemResponse(406, {
+        detail: `no acceptable content coding; this server sends: ${offered.join(", ")}, identity`,
+      }, { vary: "Accept-Encoding" }));
+    }
+    const algorithm = CODING_ALGORITHM[coding];
+
+    // One shot when the whole payload is at hand: exact Content-Length, no stream machinery.
+    let payload: Uint8Array | undefined;
+    if (captured !== undefined) {
+      payload = typeof captured === "string" ? encoder.encode(captured) : captured;
+    } else {
+      const declared = h.get("content-length");
+      if (declared !== null && Number(declared) < threshold) return res;
+    }
+
+    const headers = new Headers(h);
+    headers.set("content-encoding", coding);
+    weakenEtag(headers);
+
+    if (payload === undefined && res.body === null) return res;
+    if (payload === undefined && !type.startsWith("text/event-stream")) {
+      // Unknown payload: read until the threshold; if the body then ends at once, go one-shot.
+      const reader = res.body!.getReader();
+      const head: Uint8Array[] = [];
+      let size = 0;
+      let ended = false;
+      while (size < threshold) {
+        const r = await reader.read();
+        if (r.done) {
+          ended = true;
+          break;
+        }
+        head.push(r.value);
+        size += r.value.byteLength;
+      }
+      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+      if (!ended) {
+        pending = reader.read();
+        const tick = new Promise<"later">((r) => setTimeout(() => r("later"), 0));
+        const first = await Promise.race([pending, tick]);
+        if (first !== "later" && first.done) ended = true;
+        else if (first !== "later") {
+          head.push(first.value);
+          size += first.value.byteLength;
+          pending = undefined;
+        }
+      }
+      const joined = () => {
+        const all = new Uint8Array(size);
+        let o = 0;
+        for (const part of head) (all.set(part, o), (o += part.byteLength));
+        return all;
+      };
+      if (ended) {
+        reader.releaseLock();
+        const all = joined();
+        if (size < threshold) {
+          const plain = new Headers(h);
+          plain.set("content-length", String(size));
+          return (new Response(all as Uint8Array<ArrayBuffer>, {
+            status: res.status,
+            statusText: res.statusText,
+            headers: plain,
+          }));
+        }
+        payload = all;
+      } else {
+        // A real stream: replay what was read, then the rest, through the encoder.
+        const rest = new ReadableStream<Uint8Array>({
+          start(ctl) {
+            for (const part of head) ctl.enqueue(part);
+          },
+          async pull(ctl) {
+            const r = await (pending ?? reader.read());
+            pending = undefined;
+            if (r.done) ctl.close();
+            else ctl.enqueue(r.value);
+          },
+          cancel(reason) {
+            return reader.cancel(reason);
+          },
+        });
+        const level = levels[coding];
+        const enc = Compressor.new(algorithm).level(level).build().encoder();
+        headers.delete("content-length");
+        return new Response(
+          rest.pipeThrough(compressingStream(enc, false, flushDelay, () => {})),
+          codedInit(res, headers),
+        );
+      }
+    }
+
+    if (payload !== undefined) {
+      const level = payload.byteLength >= largeBytes ? largeLevels[coding] : levels[coding];
+      const out = compressSync(payload, algorithm, { level });
+      if (out.byteLength >= payload.byteLength) {
+        // Incompressible after all: send it as it is, still with an exact length.
+        const plain = new Headers(h);
+        plain.set("content-length", String(payload.byteLength));
+        return (new Response(payload as Uint8Array<ArrayBuffer>, {
+          status: res.status,
+          statusText: res.statusText,
+          headers: plain,
+        }));
+      }
+      headers.set("content-length", String(out.byteLength));
+      return new Response(out as Uint8Array<ArrayBuffer>, codedInit(res, headers));
+    }
+
+    // Server-sent events: compressed, flushed after every event so none is held back.
+    const enc = Compressor.new(algorithm).level(levels[coding]).build().encoder();
+    headers.delete("content-length");
+    return new Response(
+      res.body!.pipeThrough(compressingStream(enc, true, flushDelay, () => {})),
+      codedInit(res, headers),
+    );
+  }
+
+  return {
+    decodeRequest,
+    decodesRequests: decodeRequests,
+    isSmall,
+    encode(req, res, captured) {
+      // Tiny captured bodies return synchronously: no promise on the common small-response path.
+      if (captured !== undefined && isSmall(captured)) return res;
+      return encode(req, res, captured);
+    },
+  };
+}

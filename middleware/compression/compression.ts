@@ -1,0 +1,122 @@
+/**
+ * Content coding in two shapes over one engine: `compression()`, a Hono middleware, and
+ * `routeCompression()`, the same behaviour as a route-handler wrapper plus a fetch-level step,
+ * which is how avx-http's `Server` applies it: a middleware makes Hono run its general compose
+ * path on every request, while a wrapped handler keeps Hono's single-handler fast path, so small
+ * responses cost next to nothing.
+ *
+ * @module
+ */
+
+import type { Context, Handler, MiddlewareHandler } from "hono";
+import { captureBodies, capturedPayload } from "../../server/_capture.ts";
+import { createEngine } from "./_engine.ts";
+import type { CompressionOptions } from "./options.ts";
+
+/**
+ * The content-coding middleware.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { compression } from "@avila/avx-http/middleware";
+ * const app = new Hono();
+ * app.use(compression({ threshold: 512, levels: { zstd: 5 } }));
+ * app.get("/rows", (c) => c.json(Array.from({ length: 500 }, (_, i) => ({ i }))));
+ * const res = await app.request("/rows", { headers: { "accept-encoding": "zstd, gzip" } });
+ * console.log(res.headers.get("content-encoding")); // "zstd"
+ * ```
+ */
+export function compression(options: CompressionOptions = {}): MiddlewareHandler {
+  const engine = createEngine(options);
+  return async function compression(c, next) {
+    // GET and HEAD carry no body: skip the header read (on Deno it materialises the header list).
+    const method = c.req.method;
+    if (engine.decodesRequests && method !== "GET" && method !== "HEAD") {
+      const decoded = engine.decodeRequest(c.req.raw);
+      if (decoded instanceof Response) return decoded;
+      if (decoded !== undefined) c.req.raw = decoded;
+    }
+    captureBodies(c);
+    await next();
+    const res = c.res;
+    const out = await engine.encode(c.req.raw, res, capturedPayload(c, res));
+    if (out !== res) {
+      // Replace c.res without Hono copying the old headers back over the new ones.
+      c.res = undefined;
+      c.res = out;
+    }
+  };
+}
+
+/** Content coding split for a fetch handler that wraps its route handlers (see {@link routeCompression}). */
+export interface RouteCompression {
+  /** Wraps a route's final handler: its response is coded there, its payload captured. */
+  wrap<H extends Handler>(handler: H): H;
+  /**
+   * Before routing: decodes the request body's `Content-Encoding` (a new request), refuses an
+   * unknown coding (a 415 problem), or returns the request as it is.
+   */
+  decodeRequest(request: Request): Request | Response;
+  /**
+   * After the app answered: codes a response that no wrapped handler produced (404s, answers
+   * from middleware, routes added directly on the Hono app); others pass as they are.
+   */
+  finish(request: Request, response: Response): Response | Promise<Response>;
+}
+
+/**
+ * Content coding as a route-handler wrapper plus fetch-level steps, for apps that keep Hono's
+ * single-handler fast path. `Server.withCompression()` uses it; plain Hono apps use
+ * {@link compression}.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { routeCompression } from "@avila/avx-http/middleware";
+ * const coding = routeCompression();
+ * const app = new Hono();
+ * app.get("/rows", coding.wrap((c) => c.json(Array.from({ length: 500 }, (_, i) => ({ i })))));
+ * const fetch = async (req: Request) => {
+ *   const decoded = coding.decodeRequest(req);
+ *   if (decoded instanceof Response) return decoded;
+ *   return coding.finish(decoded, await app.fetch(decoded));
+ * };
+ * const res = await fetch(new Request("http://x/rows", { headers: { "accept-encoding": "gzip" } }));
+ * console.log(res.headers.get("content-encoding")); // "gzip"
+ * ```
+ */
+export function routeCompression(options: CompressionOptions = {}): RouteCompression {
+  const engine = createEngine(options);
+  // Responses already coded (or left alone on purpose) by a wrapped handler.
+  const handled = new WeakSet<Response>();
+  const mark = (res: Response): Response => {
+    handled.add(res);
+    return res;
+  };
+  const after = (c: Context, res: unknown): unknown => {
+    if (!(res instanceof Response)) return res;
+    const payload = capturedPayload(c, res);
+    if (payload !== undefined && engine.isSmall(payload)) return mark(res);
+    const out = engine.encode(c.req.raw, res, payload);
+    return out instanceof Promise ? out.then(mark) : mark(out);
+  };
+  return {
+    wrap<H extends Handler>(handler: H): H {
+      const wrapped = function compressedRoute(c: Context, next: () => Promise<void>) {
+        captureBodies(c);
+        const out = (handler as Handler)(c, next);
+        return out instanceof Promise ? out.then((res) => after(c, res)) : after(c, out);
+      };
+      return wrapped as unknown as H;
+    },
+    decodeRequest(request) {
+      const m = request.method;
+      if (!engine.decodesRequests || m === "GET" || m === "HEAD") return request;
+      return engine.decodeRequest(request) ?? request;
+    },
+    finish(request, response) {
+      return handled.has(response) ? response : engine.encode(request, response, undefined);
+    },
+  };
+}
