@@ -61,8 +61,8 @@ for (
   compressBlocksSync(data.subarray(0, 16 * BLOCK), alg, opts);
   const single: number[] = [];
   const parallel: number[] = [];
-  let a = new Uint8Array(0);
-  let b = new Uint8Array(0);
+  let a: Uint8Array = new Uint8Array(0);
+  let b: Uint8Array = new Uint8Array(0);
   for (let r = 0; r < ROUNDS; r++) {
     let t = performance.now();
     a = compressBlocksSync(data, alg, opts);
