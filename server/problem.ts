@@ -91,7 +91,10 @@ export function problemResponse(
   const h = new Headers(headers);
   h.set("content-type", PROBLEM_CONTENT_TYPE);
   h.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { status, headers: h });
+  // An exact length lets later steps (content coding, byte counts) size it without reading it.
+  const json = new TextEncoder().encode(JSON.stringify(body));
+  h.set("content-length", String(json.byteLength));
+  return new Response(json, { status, headers: h });
 }
 
 /**

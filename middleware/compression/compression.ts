@@ -88,18 +88,19 @@ export interface RouteCompression {
  */
 export function routeCompression(options: CompressionOptions = {}): RouteCompression {
   const engine = createEngine(options);
-  // Responses already coded (or left alone on purpose) by a wrapped handler.
-  const handled = new WeakSet<Response>();
-  const mark = (res: Response): Response => {
-    handled.add(res);
-    return res;
-  };
+  // Requests whose response a wrapped handler already coded (or left alone on purpose). The
+  // request is the mark, not the response: middleware around the handler may hand on a copy of
+  // the response (Hono's c.res setter copies when headers were prepared before the handler).
+  // A symbol-keyed flag on the request object: cheaper than a WeakSet insert per request.
+  const handled: unique symbol = Symbol("avx-http.coded");
+  type Marked = Request & { [handled]?: true };
   const after = (c: Context, res: unknown): unknown => {
     if (!(res instanceof Response)) return res;
+    const req = c.req.raw as Marked;
+    req[handled] = true;
     const payload = capturedPayload(c, res);
-    if (payload !== undefined && engine.isSmall(payload)) return mark(res);
-    const out = engine.encode(c.req.raw, res, payload);
-    return out instanceof Promise ? out.then(mark) : mark(out);
+    if (payload !== undefined && engine.isSmall(payload)) return res;
+    return engine.encode(req, res, payload);
   };
   return {
     wrap<H extends Handler>(handler: H): H {
@@ -116,7 +117,9 @@ export function routeCompression(options: CompressionOptions = {}): RouteCompres
       return engine.decodeRequest(request) ?? request;
     },
     finish(request, response) {
-      return handled.has(response) ? response : engine.encode(request, response, undefined);
+      return (request as Marked)[handled] === true
+        ? response
+        : engine.encode(request, response, undefined);
     },
   };
 }
