@@ -47,17 +47,26 @@ function corrupt(msg: string): CompressError {
   return new CompressError("corrupt", `columnar: ${msg}`);
 }
 
+/** The sections of a bit-packed payload, checked against its length (views, not copies). */
+export interface PackedTables extends PackedExtras {
+  /** One width (0..maxWidth bits) per block. */
+  widths: Uint8Array;
+  /** Block minima, interleaved lo, hi. */
+  mins: Int32Array;
+  /** The packed words of every block, exactly as many as the widths need. */
+  words: Int32Array;
+}
+
 /**
- * Parses a bit-packed payload of `n` residuals with `e` exceptions into `l`; checks every
+ * Parses the tables of a bit-packed payload of `n` residuals with `e` exceptions; checks every
  * size against the payload length and each block width against `maxWidth` bits.
  */
-export function readBitPacked(
+export function parseBitPacked(
   payload: Uint8Array,
   n: number,
   e: number,
   maxWidth: number,
-  l: Lanes,
-): PackedExtras {
+): PackedTables {
   const p8 = payload.byteOffset % 4 === 0 ? payload : payload.slice();
   const nb = Math.ceil(n / BLOCK);
   const mOff = pad4(e * 12 + 16 + nb);
@@ -81,7 +90,25 @@ export function readBitPacked(
   if (p8.length !== wOff + words * 4) {
     throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + words * 4}`);
   }
-  const mins = i32.subarray(mOff >> 2, wOff >> 2);
-  unpack(i32.subarray(wOff >> 2), n, widths, mins, l);
-  return { seeds, exPos, exBits };
+  return {
+    seeds,
+    exPos,
+    exBits,
+    widths,
+    mins: i32.subarray(mOff >> 2, wOff >> 2),
+    words: i32.subarray(wOff >> 2),
+  };
+}
+
+/** Parses a bit-packed payload (see {@link parseBitPacked}) and unpacks its residuals into `l`. */
+export function readBitPacked(
+  payload: Uint8Array,
+  n: number,
+  e: number,
+  maxWidth: number,
+  l: Lanes,
+): PackedExtras {
+  const t = parseBitPacked(payload, n, e, maxWidth);
+  unpack(t.words, n, t.widths, t.mins, l);
+  return { seeds: t.seeds, exPos: t.exPos, exBits: t.exBits };
 }

@@ -22,7 +22,8 @@ import {
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
 import { storeLanes } from "./_lanes.ts";
-import { readBitPacked } from "./_payload.ts";
+import { decodeNarrow } from "./_narrow.ts";
+import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
 import { unpredict } from "./_predict.ts";
 import { unshuffle } from "./_shuffle.ts";
@@ -63,9 +64,23 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     unshuffle(payload, w, n, out, h.predictor === Predictor.Xor);
     return out;
   }
+  const mapped = h.mapping === Mapping.Decimal || h.mapping === Mapping.Quantum;
+  if (!mapped && w <= 4) {
+    // Only the low 32 bits of each element are kept: decode them in 32-bit arithmetic.
+    const tables = parseBitPacked(payload, n, h.exceptions, maxResidualBits(h));
+    if (w === 4) {
+      decodeNarrow(tables, n, h.predictor, new Int32Array(out.buffer, 0, n));
+    } else {
+      const low = new Int32Array(n);
+      decodeNarrow(tables, n, h.predictor, low);
+      // Typed-array set converts modulo 2^8 / 2^16: the low bits, as storeLanes keeps them.
+      if (w === 2) new Uint16Array(out.buffer, 0, n).set(low);
+      else out.set(low);
+    }
+    return out;
+  }
   const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
   const x = readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
-  const mapped = h.mapping === Mapping.Decimal || h.mapping === Mapping.Quantum;
   unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
   if (!mapped) {
     storeLanes(l, t, n, out);

@@ -1,0 +1,151 @@
+/**
+ * Bit-packed decoding for elements of 32 bits or fewer (u32, i32, f32 bits, and narrower
+ * integers), in 32-bit arithmetic straight into the output.
+ *
+ * The wire format is the same as for 64-bit elements: residuals are 64-bit values (up to 64
+ * bits wide per block), zigzag-mapped and summed modulo 2^64 (`_predict.ts`). Only the low 32
+ * bits of the result are stored for these types, and addition modulo 2^64 gives the same low
+ * 32 bits as addition modulo 2^32. Undoing the zigzag (`(z >>> 1) ^ -(z & 1)`) pulls bit 32 of
+ * the residual into bit 31, so each residual contributes its low 33 bits: the low word of
+ * `minimum + packed value` and the carry into bit 32. Everything above is dropped without
+ * being summed, which is what the 64-bit path (`unpack` + `unpredict` + `storeLanes`) spends
+ * most of its time on. The result is bit-for-bit the same for every payload, valid or not.
+ *
+ * @module
+ */
+
+import { BLOCK, Predictor } from "./_format.ts";
+import type { PackedTables } from "./_payload.ts";
+
+/**
+ * Unpacks one block of `cnt` residuals starting at word `p`: the low 32 bits of each residual
+ * (minimum + packed value) into `zlo`, bit 32 moved to bit 31 into `ztop`. Returns the word
+ * after the block. `words` holds exactly the words the widths need (checked by the caller), so
+ * no read goes past it: a word is read only while bits of the block remain.
+ */
+function unpackBlock(
+  words: Int32Array,
+  p: number,
+  w: number,
+  mlo: number,
+  mhi: number,
+  cnt: number,
+  zlo: Int32Array,
+  ztop: Int32Array,
+): number {
+  if (w === 0) {
+    zlo.fill(mlo, 0, cnt);
+    ztop.fill((mhi & 1) << 31, 0, cnt);
+    return p;
+  }
+  const mloU = mlo >>> 0;
+  let bp = 0;
+  if (w <= 32) {
+    const mask = w === 32 ? -1 : (1 << w) - 1;
+    if (mloU + (mask >>> 0) <= 0xffffffff) {
+      // No value of this block carries into bit 32: one top bit for the whole block.
+      ztop.fill((mhi & 1) << 31, 0, cnt);
+      for (let i = 0; i < cnt; i++) {
+        let x = words[p] >>> bp;
+        const t = bp + w;
+        if (t >= 32) {
+          p++;
+          if (t > 32) x |= words[p] << (32 - bp);
+          bp = t - 32;
+        } else {
+          bp = t;
+        }
+        zlo[i] = (mlo + (x & mask)) | 0;
+      }
+    } else {
+      for (let i = 0; i < cnt; i++) {
+        let x = words[p] >>> bp;
+        const t = bp + w;
+        if (t >= 32) {
+          p++;
+          if (t > 32) x |= words[p] << (32 - bp);
+          bp = t - 32;
+        } else {
+          bp = t;
+        }
+        const sum = mloU + ((x & mask) >>> 0);
+        zlo[i] = sum | 0;
+        ztop[i] = ((mhi + (sum > 0xffffffff ? 1 : 0)) & 1) << 31;
+      }
+    }
+  } else {
+    // 33..64 bits: a whole low word, then only the first bit of the high part matters.
+    const wh = w - 32;
+    for (let i = 0; i < cnt; i++) {
+      let xlo = words[p++];
+      if (bp > 0) xlo = (xlo >>> bp) | (words[p] << (32 - bp));
+      const x32 = (words[p] >>> bp) & 1;
+      const t = bp + wh;
+      if (t >= 32) {
+        p++;
+        bp = t - 32;
+      } else {
+        bp = t;
+      }
+      const sum = mloU + (xlo >>> 0);
+      zlo[i] = sum | 0;
+      ztop[i] = ((mhi + x32 + (sum > 0xffffffff ? 1 : 0)) & 1) << 31;
+    }
+  }
+  return bp > 0 ? p + 1 : p;
+}
+
+/**
+ * Decodes the residuals of parsed tables `t` (n of them, under `predictor`) into the low 32
+ * bits of each element, `out[0, n)`. Narrower element types keep the low bits of these.
+ */
+export function decodeNarrow(
+  t: PackedTables,
+  n: number,
+  predictor: number,
+  out: Int32Array,
+): void {
+  const { widths, mins, words } = t;
+  const cap = Math.min(n, BLOCK);
+  const zlo = new Int32Array(cap);
+  const ztop = new Int32Array(cap);
+  let v = t.seeds.v0lo | 0;
+  let d = t.seeds.d0lo | 0;
+  let p = 0;
+  for (let b = 0; b < widths.length; b++) {
+    const s = b * BLOCK;
+    const cnt = Math.min(BLOCK, n - s);
+    p = unpackBlock(words, p, widths[b], mins[2 * b], mins[2 * b + 1], cnt, zlo, ztop);
+    if (predictor === Predictor.None) {
+      // `none` only flips the sign bit of the high word for signed types.
+      out.set(zlo.subarray(0, cnt), s);
+    } else if (predictor === Predictor.Delta) {
+      let i = 0;
+      if (s === 0) {
+        out[0] = v; // the first residual slot holds 0; the seed is the value
+        i = 1;
+      }
+      for (; i < cnt; i++) {
+        const z = zlo[i];
+        v = (v + (((z >>> 1) | ztop[i]) ^ -(z & 1))) | 0;
+        out[s + i] = v;
+      }
+    } else {
+      let i = 0;
+      if (s === 0) {
+        out[0] = v;
+        if (cnt > 1) {
+          v = (v + d) | 0;
+          out[1] = v;
+        }
+        i = 2;
+      }
+      for (; i < cnt; i++) {
+        const z = zlo[i];
+        d = (d + (((z >>> 1) | ztop[i]) ^ -(z & 1))) | 0;
+        v = (v + d) | 0;
+        out[s + i] = v;
+      }
+    }
+  }
+}
