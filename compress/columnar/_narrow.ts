@@ -39,60 +39,143 @@ function unpackBlock(
     return p;
   }
   const mloU = mlo >>> 0;
-  let bp = 0;
-  if (w <= 32) {
-    const mask = w === 32 ? -1 : (1 << w) - 1;
-    if (mloU + (mask >>> 0) <= 0xffffffff) {
+  if (w < 32) {
+    // -1 >>> (32 - w), not (1 << w) - 1: the latter is not an int32 at w = 31.
+    const mask = -1 >>> (32 - w);
+    // `buf` holds the `avail` unread bits of the current word, lowest first.
+    let buf = words[p++];
+    let avail = 32;
+    if (mloU + mask <= 0xffffffff) {
       // No value of this block carries into bit 32: one top bit for the whole block.
       ztop.fill((mhi & 1) << 31, 0, cnt);
       for (let i = 0; i < cnt; i++) {
-        let x = words[p] >>> bp;
-        const t = bp + w;
-        if (t >= 32) {
-          p++;
-          if (t > 32) x |= words[p] << (32 - bp);
-          bp = t - 32;
+        let x: number;
+        if (avail >= w) {
+          x = buf & mask;
+          buf >>>= w;
+          avail -= w;
         } else {
-          bp = t;
+          const nx = words[p++];
+          x = (buf | (nx << avail)) & mask;
+          buf = nx >>> (w - avail);
+          avail += 32 - w;
         }
-        zlo[i] = (mlo + (x & mask)) | 0;
+        zlo[i] = (mlo + x) | 0;
       }
     } else {
       for (let i = 0; i < cnt; i++) {
-        let x = words[p] >>> bp;
-        const t = bp + w;
-        if (t >= 32) {
-          p++;
-          if (t > 32) x |= words[p] << (32 - bp);
-          bp = t - 32;
+        let x: number;
+        if (avail >= w) {
+          x = buf & mask;
+          buf >>>= w;
+          avail -= w;
         } else {
-          bp = t;
+          const nx = words[p++];
+          x = (buf | (nx << avail)) & mask;
+          buf = nx >>> (w - avail);
+          avail += 32 - w;
         }
-        const sum = mloU + ((x & mask) >>> 0);
+        const sum = mloU + x;
         zlo[i] = sum | 0;
         ztop[i] = ((mhi + (sum > 0xffffffff ? 1 : 0)) & 1) << 31;
       }
     }
-  } else {
-    // 33..64 bits: a whole low word, then only the first bit of the high part matters.
-    const wh = w - 32;
+    return p;
+  }
+  if (w === 32) {
     for (let i = 0; i < cnt; i++) {
-      let xlo = words[p++];
-      if (bp > 0) xlo = (xlo >>> bp) | (words[p] << (32 - bp));
-      const x32 = (words[p] >>> bp) & 1;
-      const t = bp + wh;
-      if (t >= 32) {
-        p++;
-        bp = t - 32;
-      } else {
-        bp = t;
-      }
-      const sum = mloU + (xlo >>> 0);
+      const sum = mloU + (words[p++] >>> 0);
       zlo[i] = sum | 0;
-      ztop[i] = ((mhi + x32 + (sum > 0xffffffff ? 1 : 0)) & 1) << 31;
+      ztop[i] = ((mhi + (sum > 0xffffffff ? 1 : 0)) & 1) << 31;
     }
+    return p;
+  }
+  // 33..64 bits: a whole low word, then only the first bit of the high part matters.
+  const wh = w - 32;
+  let bp = 0;
+  for (let i = 0; i < cnt; i++) {
+    let xlo = words[p++];
+    if (bp > 0) xlo = (xlo >>> bp) | (words[p] << (32 - bp));
+    const x32 = (words[p] >>> bp) & 1;
+    const t = bp + wh;
+    if (t >= 32) {
+      p++;
+      bp = t - 32;
+    } else {
+      bp = t;
+    }
+    const sum = mloU + (xlo >>> 0);
+    zlo[i] = sum | 0;
+    ztop[i] = ((mhi + x32 + (sum > 0xffffffff ? 1 : 0)) & 1) << 31;
   }
   return bp > 0 ? p + 1 : p;
+}
+
+/** Running state of a predictor across blocks: [value, difference]. */
+type Run = Int32Array;
+
+/**
+ * The common block, fused: width 1..31, no carry into bit 32 (one `top` bit), delta or
+ * delta-of-delta, not the first block (no seed slots). Unpacks, undoes the zigzag and sums in
+ * one pass into `out[s, s + cnt)`; returns the word after the block.
+ */
+function fusedBlock(
+  words: Int32Array,
+  p: number,
+  w: number,
+  mlo: number,
+  top: number,
+  cnt: number,
+  dod: boolean,
+  out: Int32Array,
+  s: number,
+  run: Run,
+): number {
+  const mask = -1 >>> (32 - w);
+  let buf = words[p++];
+  let avail = 32;
+  let v = run[0];
+  let d = run[1];
+  const end = s + cnt;
+  if (dod) {
+    for (let i = s; i < end; i++) {
+      let x: number;
+      if (avail >= w) {
+        x = buf & mask;
+        buf >>>= w;
+        avail -= w;
+      } else {
+        const nx = words[p++];
+        x = (buf | (nx << avail)) & mask;
+        buf = nx >>> (w - avail);
+        avail += 32 - w;
+      }
+      const z = (mlo + x) | 0;
+      d = (d + (((z >>> 1) | top) ^ -(z & 1))) | 0;
+      v = (v + d) | 0;
+      out[i] = v;
+    }
+  } else {
+    for (let i = s; i < end; i++) {
+      let x: number;
+      if (avail >= w) {
+        x = buf & mask;
+        buf >>>= w;
+        avail -= w;
+      } else {
+        const nx = words[p++];
+        x = (buf | (nx << avail)) & mask;
+        buf = nx >>> (w - avail);
+        avail += 32 - w;
+      }
+      const z = (mlo + x) | 0;
+      v = (v + (((z >>> 1) | top) ^ -(z & 1))) | 0;
+      out[i] = v;
+    }
+  }
+  run[0] = v;
+  run[1] = d;
+  return p;
 }
 
 /**
@@ -109,43 +192,58 @@ export function decodeNarrow(
   const cap = Math.min(n, BLOCK);
   const zlo = new Int32Array(cap);
   const ztop = new Int32Array(cap);
-  let v = t.seeds.v0lo | 0;
-  let d = t.seeds.d0lo | 0;
+  const run: Run = Int32Array.of(t.seeds.v0lo, t.seeds.d0lo);
+  const dod = predictor === Predictor.DeltaOfDelta;
   let p = 0;
   for (let b = 0; b < widths.length; b++) {
     const s = b * BLOCK;
     const cnt = Math.min(BLOCK, n - s);
-    p = unpackBlock(words, p, widths[b], mins[2 * b], mins[2 * b + 1], cnt, zlo, ztop);
+    const w = widths[b];
+    const mlo = mins[2 * b];
+    const mhi = mins[2 * b + 1];
+    if (
+      s > 0 && predictor !== Predictor.None && w > 0 && w < 32 &&
+      (mlo >>> 0) + (-1 >>> (32 - w)) <= 0xffffffff
+    ) {
+      p = fusedBlock(words, p, w, mlo, (mhi & 1) << 31, cnt, dod, out, s, run);
+      continue;
+    }
+    p = unpackBlock(words, p, w, mlo, mhi, cnt, zlo, ztop);
     if (predictor === Predictor.None) {
       // `none` only flips the sign bit of the high word for signed types.
       out.set(zlo.subarray(0, cnt), s);
-    } else if (predictor === Predictor.Delta) {
-      let i = 0;
-      if (s === 0) {
-        out[0] = v; // the first residual slot holds 0; the seed is the value
-        i = 1;
-      }
-      for (; i < cnt; i++) {
-        const z = zlo[i];
-        v = (v + (((z >>> 1) | ztop[i]) ^ -(z & 1))) | 0;
-        out[s + i] = v;
-      }
-    } else {
-      let i = 0;
-      if (s === 0) {
-        out[0] = v;
+      continue;
+    }
+    let v = run[0];
+    let d = run[1];
+    let i = 0;
+    if (s === 0) {
+      // The first residual slots hold 0; the seeds are the first value and difference.
+      out[0] = v;
+      i = 1;
+      if (dod) {
         if (cnt > 1) {
           v = (v + d) | 0;
           out[1] = v;
         }
         i = 2;
       }
+    }
+    if (dod) {
       for (; i < cnt; i++) {
         const z = zlo[i];
         d = (d + (((z >>> 1) | ztop[i]) ^ -(z & 1))) | 0;
         v = (v + d) | 0;
         out[s + i] = v;
       }
+    } else {
+      for (; i < cnt; i++) {
+        const z = zlo[i];
+        v = (v + (((z >>> 1) | ztop[i]) ^ -(z & 1))) | 0;
+        out[s + i] = v;
+      }
     }
+    run[0] = v;
+    run[1] = d;
   }
 }
