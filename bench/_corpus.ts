@@ -5,16 +5,7 @@
  * @module
  */
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../compress/_test_rng.ts";
 
 const MiB = 1024 * 1024;
 const SENSORS = ["temp", "humidity", "pressure", "co2", "pm25", "noise", "lux", "wind"];

@@ -4,16 +4,8 @@ import { compress, compressSync, decompress, decompressSync } from "../compress.
 import { CompressError } from "../errors.ts";
 import { compressColumnar } from "../columnar/mod.ts";
 import { chooseAlgorithm, compressAuto, decompressAutoFrame } from "./mod.ts";
+import { rng } from "../_test_rng.ts";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(11);
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 

@@ -4,17 +4,7 @@ import { BLOCK, Predictor } from "./_format.ts";
 import { decodeNarrow } from "./_narrow.ts";
 import type { PackedTables } from "./_payload.ts";
 import { unpredict } from "./_predict.ts";
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../_test_rng.ts";
 
 const r = rng(32);
 const int32 = (): number => (r() * 4294967296) | 0;

@@ -13,17 +13,7 @@ import {
   encodeColumnar,
   inspectColumnar,
 } from "./mod.ts";
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../_test_rng.ts";
 
 function bytesOf(a: ColumnarArray): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

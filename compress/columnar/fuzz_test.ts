@@ -2,16 +2,7 @@ import assert from "node:assert/strict";
 import { CompressError } from "../errors.ts";
 import { decompressAutoFrame } from "../auto/mod.ts";
 import { compressColumnar, decompressColumnar, type ElementType } from "./mod.ts";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../_test_rng.ts";
 
 const r = rng(2024);
 const LIMIT = 1 << 20;
