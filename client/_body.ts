@@ -3,6 +3,7 @@
 
 import { Algorithm, compress, Compressor } from "../compress/mod.ts";
 import type { BodyInput, RequestCoding } from "./body.ts";
+import { readUpTo } from "../compress/_read_up_to.ts";
 
 /** A body ready to send, possibly more than once. */
 export type PreparedBody =
@@ -50,42 +51,10 @@ export async function bufferForReplay(
   stream: ReadableStream<Uint8Array>,
   limit: number,
 ): Promise<PreparedBody> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-    if (total > limit) {
-      // Too large to keep: hand out the buffered prefix, then the remainder, once.
-      let i = 0;
-      const rest = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (i < chunks.length) {
-            controller.enqueue(chunks[i]);
-            chunks[i++] = new Uint8Array(0);
-            return;
-          }
-          const r = await reader.read();
-          if (r.done) controller.close();
-          else controller.enqueue(r.value);
-        },
-        cancel(reason) {
-          return reader.cancel(reason);
-        },
-      });
-      return { kind: "stream", stream: rest };
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return { kind: "bytes", bytes, decodedLength: total };
+  const got = await readUpTo(stream, limit);
+  return got.bytes === null
+    ? { kind: "stream", stream: got.stream }
+    : { kind: "bytes", bytes: got.bytes, decodedLength: got.bytes.byteLength };
 }
 
 const ALGORITHM: Record<RequestCoding, Algorithm> = { zstd: Algorithm.Zstd, gzip: Algorithm.Gzip };

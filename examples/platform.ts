@@ -10,13 +10,12 @@
 import type { Context } from "hono";
 import {
   type ApiKeyMode,
-  auth,
   issueApiKey,
   type KeyStore,
   principalOf,
 } from "../middleware/auth/mod.ts";
-import { type CostLedger, costTracking } from "../middleware/cost/mod.ts";
-import { rateLimit, type RateLimitStore } from "../middleware/rate_limit/mod.ts";
+import type { CostLedger } from "../middleware/cost/mod.ts";
+import type { RateLimitStore } from "../middleware/rate_limit/mod.ts";
 import { HttpProblem, Route, type Server } from "../server/mod.ts";
 
 /** Stores and settings of the platform layer. */
@@ -114,27 +113,18 @@ export function withPlatform(platform: ExamplePlatform): (server: Server) => Ser
     : undefined;
   return (server) => {
     server
-      .withMiddleware(
-        22,
-        auth({ keyStore: platform.keys, methods: ["api-key"], skip: (c) => !isApi(c) }),
-      )
-      .withMiddleware(
-        24,
-        rateLimit({
-          store: platform.rateLimits,
-          policy: { name: "per-key", limit: limit.limit, windowSeconds: limit.windowSeconds },
-          // Per API key; routes outside /api/ (health, docs, dashboard) are not limited here.
-          key: (c) => {
-            const p = isApi(c) ? principalOf(c) : undefined;
-            return p ? `key:${p.subject}` : null;
-          },
-        }),
-      );
+      .withAuth({ keyStore: platform.keys, methods: ["api-key"], skip: (c) => !isApi(c) })
+      .withRateLimit({
+        store: platform.rateLimits,
+        policy: { name: "per-key", limit: limit.limit, windowSeconds: limit.windowSeconds },
+        // Per API key; routes outside /api/ (health, docs, dashboard) are not limited here.
+        key: (c) => {
+          const p = isApi(c) ? principalOf(c) : undefined;
+          return p ? `key:${p.subject}` : null;
+        },
+      });
     if (platform.costs) {
-      server.withMiddleware(
-        26,
-        costTracking({ ledger: platform.costs, region: platform.region ?? "default" }),
-      );
+      server.withCostTracking({ ledger: platform.costs, region: platform.region ?? "default" });
     }
     if (admin !== undefined) {
       server.route(

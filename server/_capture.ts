@@ -4,6 +4,7 @@
 // body into a stream. One capture per request, however many middleware ask for it.
 
 import type { Context } from "hono";
+import { utf8Length } from "../columnar/builders/utf8.ts";
 
 interface Capture {
   payload: string | Uint8Array | undefined;
@@ -59,26 +60,6 @@ export function captureBodies(c: Context): void {
 export function capturedPayload(c: Context, res: Response): string | Uint8Array | undefined {
   const cap = (c as unknown as Capturing)[CAPTURE];
   return cap !== undefined && cap.res === res ? cap.payload : undefined;
-}
-
-/** Exact UTF-8 length of a string without encoding it (lone surrogates count 3, as U+FFFD). */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2;
-        i++;
-        continue;
-      }
-      n += 2;
-    } else n += 2;
-  }
-  return n;
 }
 
 /** Byte length of a captured payload. */

@@ -13,11 +13,7 @@ import {
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Handler, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import {
-  type CompressionOptions,
-  type RouteCompression,
-  routeCompression,
-} from "../middleware/compression/mod.ts";
+import { type CompressionOptions, routeCompression } from "../middleware/compression/mod.ts";
 import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
 import { costTracking, type CostTrackingOptions, usageHandler } from "../middleware/cost/mod.ts";
@@ -74,7 +70,9 @@ export interface ServerOptions {
 }
 
 type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
-type Step = (app: OpenAPIHono<AvxEnv>) => void;
+/** The route handlers as they are bound: the answering one wrapped for content coding, if on. */
+type Coded = (handlers: Handler<AvxEnv>[]) => Handler<AvxEnv>[];
+type Step = (app: OpenAPIHono<AvxEnv>, coded: Coded) => void;
 
 /**
  * Builds an avx-http app. Middleware is installed in a fixed, sensible order whatever order the
@@ -103,8 +101,6 @@ export class Server {
   readonly #checks: Array<[string, ReadinessCheck]> = [];
   readonly #onBuild: Array<(runtime: AppRuntime) => void> = [];
   #compression: CompressionOptions | undefined;
-  // Set while build() runs: the content coding that route steps wrap their handlers with.
-  #coding: RouteCompression | undefined;
 
   /**
    * Starts a builder.
@@ -117,13 +113,13 @@ export class Server {
 
   /** Binds a path (Hono syntax: `/api/strain/:detector`) to one or more routes. */
   route(path: string, ...routes: Route[]): this {
-    this.#steps.push((app) => {
+    this.#steps.push((app, coded) => {
       for (const route of routes) {
         for (const b of route.bindings) {
           (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
             b.method,
             path,
-            ...this.#coded(b.handlers as Handler<AvxEnv>[]),
+            ...coded(b.handlers as Handler<AvxEnv>[]),
           );
         }
       }
@@ -137,15 +133,8 @@ export class Server {
    */
   openapi<R extends RouteConfig>(config: R, handler: OpenApiHandler<R, AvxEnv>): this {
     // deno-lint-ignore no-explicit-any
-    this.#steps.push((app) => app.openapi(config, this.#coded([handler as any])[0] as any));
+    this.#steps.push((app, coded) => app.openapi(config, coded([handler as any])[0] as any));
     return this;
-  }
-
-  /** A route's handlers, the last one (the one that answers) wrapped for content coding. */
-  #coded(handlers: Handler<AvxEnv>[]): Handler<AvxEnv>[] {
-    const coding = this.#coding;
-    if (coding === undefined || handlers.length === 0) return handlers;
-    return [...handlers.slice(0, -1), coding.wrap(handlers[handlers.length - 1])];
   }
 
   /** Adds middleware for every route (or for `path` when given), after the built-in ones. */
@@ -296,7 +285,11 @@ export class Server {
     const coding = this.#compression === undefined
       ? undefined
       : routeCompression(this.#compression);
-    this.#coding = coding;
+    // A route's handlers, the last one (the one that answers) wrapped for content coding.
+    const coded: Coded = (handlers) =>
+      coding === undefined || handlers.length === 0
+        ? handlers
+        : [...handlers.slice(0, -1), coding.wrap(handlers[handlers.length - 1])];
 
     const app = new OpenAPIHono<AvxEnv>({
       defaultHook(result) {
@@ -335,16 +328,12 @@ export class Server {
     if (metrics) {
       app.get(
         "/metrics",
-        this.#coded([
+        coded([
           (c) => c.body(runtime.metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
         ])[0],
       );
     }
-    try {
-      for (const step of this.#steps) step(app);
-    } finally {
-      this.#coding = undefined;
-    }
+    for (const step of this.#steps) step(app, coded);
 
     if (o.openapi !== false) {
       const oa = o.openapi ?? {};

@@ -9,7 +9,7 @@ import {
   supportedAlgorithms,
 } from "../../compress/mod.ts";
 import { HttpProblem, problemResponse } from "../../server/problem.ts";
-import { utf8Length } from "../../server/_capture.ts";
+import { utf8Length } from "../../columnar/builders/utf8.ts";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
   CODING_ALGORITHM,

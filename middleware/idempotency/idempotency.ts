@@ -15,6 +15,7 @@ import {
   MemoryIdempotencyStore,
   type StoredResponse,
 } from "./store.ts";
+import { readUpTo } from "../../compress/_read_up_to.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {
@@ -119,47 +120,6 @@ function replay(stored: StoredResponse): Response {
     status: stored.status,
     headers,
   });
-}
-
-/** Reads up to `limit` bytes of `body`; returns them, or `null` and a stream of everything. */
-async function capture(
-  body: ReadableStream<Uint8Array>,
-  limit: number,
-): Promise<{ bytes: Uint8Array } | { bytes: null; stream: ReadableStream<Uint8Array> }> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-    if (total > limit) {
-      let i = 0;
-      const stream = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (i < chunks.length) {
-            controller.enqueue(chunks[i++]);
-            return;
-          }
-          const r = await reader.read();
-          if (r.done) controller.close();
-          else controller.enqueue(r.value);
-        },
-        cancel(reason) {
-          return reader.cancel(reason);
-        },
-      });
-      return { bytes: null, stream };
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return { bytes };
 }
 
 /**
@@ -288,7 +248,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       if (res.body === null) {
         stored = { status: res.status, headers, body: null, bodyOmitted: false };
       } else {
-        const got = await capture(res.body, maxResponse);
+        const got = await readUpTo(res.body, maxResponse);
         if (got.bytes !== null) {
           stored = { status: res.status, headers, body: got.bytes, bodyOmitted: false };
           c.res = new Response(got.bytes as Uint8Array<ArrayBuffer>, res);

@@ -4,7 +4,7 @@
  * so the middleware cost is not hidden by network noise). Cases run interleaved and the best of
  * 5 rounds is kept, so a busy machine skews all of them alike.
  *
- *   deno run -A bench/platform_quick.ts
+ *   deno run -A bench/_platform_quick.ts
  */
 import { Hono } from "hono";
 import { auth, generateApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
