@@ -27,6 +27,8 @@ const MS = arg("ms", 25);
 const filter = Deno.args.find((a) => !a.startsWith("--"));
 
 type Case = [label: string, fn: () => unknown];
+/** Our frame without content checksum: like-for-like with lz4js and lz4-napi (none either). */
+const NC = { contentChecksum: false };
 
 /** Best MB/s of each case over interleaved rounds. */
 export function bestRates(bytes: number, cases: Case[]): number[] {
@@ -54,6 +56,7 @@ const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x
 for (const { name, data } of corpora()) {
   if (filter && !name.includes(filter)) continue;
   const ours = compressFrame(data);
+  const oursNc = compressFrame(data, NC);
   const oursBlock = compressBlock(data);
   const js = u8(lz4js.compress(data));
   const napi = lz4napi.compressFrameSync(data as never);
@@ -67,6 +70,7 @@ for (const { name, data } of corpora()) {
     ["lz4js", () => lz4js.compress(data)],
     ["napi frame", () => lz4napi.compressFrameSync(data as never)],
     ["napi block", () => lz4napi.compressSync(data as never)],
+    ["frame nc", () => compressFrame(data, NC)],
   ]);
   const d = bestRates(data.length, [
     ["frame", () => decompressFrame(ours)],
@@ -74,18 +78,21 @@ for (const { name, data } of corpora()) {
     ["lz4js", () => lz4js.decompress(js)],
     ["napi frame", () => lz4napi.decompressFrameSync(napi as never)],
     ["napi block", () => lz4napi.uncompressSync(napiBlock as never)],
+    ["frame nc", () => decompressFrame(oursNc)],
   ]);
   const f = (x: number) => x.toFixed(0).padStart(5);
   const r = (a: number, b: number) => (a / b).toFixed(2).padStart(5);
   console.log(
     `${name.padEnd(17)} C frame ${f(c[0])} block ${f(c[1])} lz4js ${f(c[2])} napiF ${f(c[3])} ` +
       `napiB ${f(c[4])} | ours/lz4js ${r(c[0], c[2])} ours/napiF ${r(c[0], c[3])} ` +
-      `blk/napiB ${r(c[1], c[4])}`,
+      `blk/napiB ${r(c[1], c[4])} | no checksum ${f(c[5])}: /lz4js ${r(c[5], c[2])} ` +
+      `/napiF ${r(c[5], c[3])}`,
   );
   console.log(
     `${"".padEnd(17)} D frame ${f(d[0])} block ${f(d[1])} lz4js ${f(d[2])} napiF ${f(d[3])} ` +
       `napiB ${f(d[4])} | ours/lz4js ${r(d[0], d[2])} ours/napiF ${r(d[0], d[3])} ` +
-      `blk/napiB ${r(d[1], d[4])}  size ${ours.length} vs napi ${napi.length}`,
+      `blk/napiB ${r(d[1], d[4])} | no checksum ${f(d[5])}: /lz4js ${r(d[5], d[2])} ` +
+      `/napiF ${r(d[5], d[3])}  size ${ours.length} vs napi ${napi.length}`,
   );
 }
 
@@ -99,9 +106,12 @@ if (!filter || filter === "1K") {
     ["napi", () => lz4napi.compressFrameSync(small as never)],
     ["d frame", () => decompressFrame(compressFrame(small))],
     ["d napi", () => lz4napi.decompressFrameSync(smallBuf as never)],
+    ["frame nc", () => compressFrame(small, NC)],
   ]).map((rate) => (1 / rate).toFixed(2));
   console.log(
-    `1 KiB µs: frame ${us[0]} block ${us[1]} lz4js ${us[2]} napi ${us[3]} | ` +
+    `1 KiB µs: frame ${us[0]} frame no checksum ${us[6]} block ${us[1]} lz4js ${us[2]} napi ${
+      us[3]
+    } | ` +
       `compress+decompress frame ${us[4]}, napi decompress ${us[5]}`,
   );
   const big = corpora()[0].data;

@@ -1,7 +1,12 @@
 /**
- * Quick local micro-benchmark: pure-TS Snappy (raw and framed) vs `snappyjs` (pure JS) and the
- * native `snappy` package, on JSON rows, text-like and random data. Short by design; run with
- * `deno run -A bench/_snappy_quick.ts`.
+ * Quick Snappy comparison (not part of `deno task bench`): our pure-TypeScript raw codec vs
+ * snappyjs (pure JS) and the native `snappy` package on the five corpora of bench/compress.ts,
+ * both ways, plus 64 KiB / 8 KiB JSON, random data and CRC-32C. Cases of one input run
+ * interleaved, several rounds, and each keeps its best round: a busy machine slows every case
+ * alike, and the best round is the one least disturbed. Ratios ours/peer are what to compare
+ * between runs.
+ *
+ *   deno run -A bench/_snappy_quick.ts [--rounds=N] [--ms=N] [input name filter]
  *
  * @module
  */
@@ -15,105 +20,86 @@ import {
   decompressRaw,
 } from "../compress/snappy/mod.ts";
 import { crc32c } from "../compress/checksum/mod.ts";
+import { corpora, jsonRows } from "./_corpus.ts";
+import { rng } from "../compress/_test_rng.ts";
 
-function jsonRows(n: number): Uint8Array {
-  const rows = [];
-  for (let i = 0; i < n; i++) {
-    rows.push({
-      id: i,
-      user: `user_${i % 977}`,
-      email: `user${i % 977}@example.com`,
-      region: ["eu-west-1", "us-east-1", "ap-south-1"][i % 3],
-      score: Math.round(Math.sin(i) * 10000) / 100,
-      active: i % 7 !== 0,
-      tags: ["alpha", "beta", "gamma"].slice(0, 1 + (i % 3)),
-      ts: new Date(1_700_000_000_000 + i * 1000).toISOString(),
-    });
-  }
-  return new TextEncoder().encode(JSON.stringify(rows));
-}
+const arg = (name: string, dflt: number) =>
+  Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
+const ROUNDS = arg("rounds", 7);
+const MS = arg("ms", 25);
+const filter = Deno.args.find((a) => !a.startsWith("--"));
 
-function random(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-/**
- * Median MB/s of each named function. Rounds interleave the functions (A B C A B C ...) so that
- * load from other processes on the machine affects all of them alike.
- */
-function measureAll(bytes: number, fns: Record<string, () => unknown>, minMs = 25, rounds = 9) {
-  const rates: Record<string, number[]> = {};
-  for (const fn of Object.values(fns)) for (let i = 0; i < 5; i++) fn(); // warm up
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(fns)) {
-      let iters = 0;
+/** Best MB/s of each function over interleaved rounds. */
+function bestRates(bytes: number, fns: (() => unknown)[]): number[] {
+  const best = fns.map(() => 0);
+  for (const fn of fns) for (let i = 0; i < 3; i++) fn();
+  for (let r = 0; r < ROUNDS; r++) {
+    fns.forEach((fn, i) => {
+      let n = 0;
       const t0 = performance.now();
       let t1 = t0;
       do {
         fn();
-        iters++;
+        n++;
         t1 = performance.now();
-      } while (t1 - t0 < minMs);
-      (rates[name] ??= []).push((bytes * iters) / ((t1 - t0) / 1000) / 1e6);
-    }
+      } while (t1 - t0 < MS);
+      best[i] = Math.max(best[i], (bytes * n) / ((t1 - t0) * 1000));
+    });
   }
-  const median: Record<string, number> = {};
-  for (const [name, list] of Object.entries(rates)) {
-    list.sort((x, y) => x - y);
-    median[name] = list[list.length >> 1];
-  }
-  return median;
+  return best;
 }
 
-const inputs: [string, Uint8Array][] = [
-  ["json 1 MiB", jsonRows(5600).slice(0, 1 << 20)],
-  ["json 64 KiB", jsonRows(400).slice(0, 65536)],
-  ["json 8 KiB", jsonRows(60).slice(0, 8192)],
-  ["random 1 MiB", random(1 << 20)],
-];
+function random(n: number): Uint8Array {
+  const r = rng(9);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(r() * 256);
+  return out;
+}
 
-const fmt = (x: number) => x.toFixed(0).padStart(6);
-const times = (x: number) => `${x.toFixed(2)}x`.padStart(6);
-console.log(
-  "input        | codec           | ratio | compress MB/s (vs snappyjs) | decompress MB/s (vs snappyjs)",
-);
-for (const [name, data] of inputs) {
+const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+const inputs = [
+  ...corpora(),
+  { name: "JSON 64 KiB", data: jsonRows(65536) },
+  { name: "JSON 8 KiB", data: jsonRows(8192) },
+  { name: "random 1 MiB", data: random(1 << 20) },
+];
+const f = (x: number) => x.toFixed(0).padStart(5);
+const r = (a: number, b: number) => (a / b).toFixed(2).padStart(5);
+for (const { name, data } of inputs) {
+  if (filter && !name.includes(filter)) continue;
   const raw = compressRaw(data);
   const framed = compressFramed(data);
-  const js = new Uint8Array(SnappyJS.compress(data.slice().buffer));
-  const native = snappy.compressSync(data);
-  const c = measureAll(data.length, {
-    "avx raw": () => compressRaw(data),
-    "avx framed": () => compressFramed(data),
-    "snappyjs": () => SnappyJS.compress(data),
-    "snappy (native)": () => snappy.compressSync(data),
-  });
-  const d = measureAll(data.length, {
-    "avx raw": () => decompressRaw(raw),
-    "avx framed": () => decompressFramed(framed),
-    "snappyjs": () => SnappyJS.uncompress(js),
-    "snappy (native)": () => snappy.uncompressSync(native),
-  });
-  const sizes: Record<string, number> = {
-    "avx raw": raw.length,
-    "avx framed": framed.length,
-    "snappyjs": js.length,
-    "snappy (native)": native.length,
-  };
-  for (const codec of Object.keys(sizes)) {
-    console.log(
-      `${name.padEnd(12)} | ${codec.padEnd(15)} | ${(sizes[codec] / data.length).toFixed(3)} | ` +
-        `${fmt(c[codec])} (${times(c[codec] / c.snappyjs)})          | ` +
-        `${fmt(d[codec])} (${times(d[codec] / d.snappyjs)})`,
-    );
+  const js = new Uint8Array(SnappyJS.compress(data));
+  const native = snappy.compressSync(data as never);
+  if (!eq(decompressRaw(raw), data) || !eq(decompressFramed(framed), data)) {
+    throw new Error(`round trip failed on ${name}`);
   }
+  const c = bestRates(data.length, [
+    () => compressRaw(data),
+    () => compressFramed(data),
+    () => SnappyJS.compress(data),
+    () => snappy.compressSync(data as never),
+  ]);
+  const d = bestRates(data.length, [
+    () => decompressRaw(raw),
+    () => decompressFramed(framed),
+    () => SnappyJS.uncompress(js),
+    () => snappy.uncompressSync(native as never),
+  ]);
+  console.log(
+    `${name.padEnd(17)} C raw ${f(c[0])} framed ${f(c[1])} snappyjs ${f(c[2])} native ${f(c[3])}` +
+      ` | raw/js ${r(c[0], c[2])} raw/native ${r(c[0], c[3])}`,
+  );
+  console.log(
+    `${"".padEnd(17)} D raw ${f(d[0])} framed ${f(d[1])} snappyjs ${f(d[2])} native ${f(d[3])}` +
+      ` | raw/js ${r(d[0], d[2])} raw/native ${
+        r(d[0], d[3])
+      }  size ${raw.length} vs js ${js.length}` +
+      ` native ${native.length}`,
+  );
 }
-const big = random(1 << 20);
-const crc = measureAll(big.length, { crc32c: () => crc32c(big) });
-console.log(`crc32c 1 MiB: ${fmt(crc.crc32c)} MB/s`);
+if (!filter) {
+  const big = random(1 << 20);
+  console.log(`crc32c 1 MiB: ${f(bestRates(big.length, [() => crc32c(big)])[0])} MB/s`);
+}
