@@ -52,6 +52,23 @@ function finish(acc: number, data: Uint8Array, i: number, end: number): number {
  * ```
  */
 export function xxhash32(data: Uint8Array, seed = 0): number {
+  return xxhash32WithView(data, null, seed);
+}
+
+/**
+ * {@link xxhash32} for a caller that already holds a DataView over exactly `data` (or null):
+ * creating a view costs about as much as hashing a few hundred bytes, so an encoder that made
+ * one for its own reads shares it. Not re-exported; for the codecs of this package.
+ *
+ * @example
+ * ```ts
+ * import { xxhash32, xxhash32WithView } from "./xxhash32.ts";
+ * const data = new TextEncoder().encode("a view shared with the checksum");
+ * const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+ * console.log(xxhash32WithView(data, view) === xxhash32(data)); // true
+ * ```
+ */
+export function xxhash32WithView(data: Uint8Array, view: DataView | null, seed = 0): number {
   const n = data.length;
   let i = 0;
   let acc: number;
@@ -61,7 +78,7 @@ export function xxhash32(data: Uint8Array, seed = 0): number {
     let v3 = seed | 0;
     let v4 = (seed - P1) | 0;
     const limit = n - 16;
-    const dv = new DataView(data.buffer, data.byteOffset, n);
+    const dv = view ?? new DataView(data.buffer, data.byteOffset, n);
     while (i <= limit) {
       let lane = dv.getInt32(i, true);
       v1 = (v1 + Math.imul(lane, P2)) | 0;

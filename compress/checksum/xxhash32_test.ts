@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { XxHash32, xxhash32 } from "./xxhash32.ts";
+import { XxHash32, xxhash32, xxhash32WithView } from "./xxhash32.ts";
 import { lz4Tool, Rng } from "../lz4/_test_lz4_tool.ts";
 
 const PRIME32 = 2654435761;
@@ -81,4 +81,19 @@ Deno.test("XxHash32 digest does not consume state; reset starts over", () => {
   assert.equal(h.digest(), xxhash32(a));
   h.reset();
   assert.equal(h.digest(), 0x02cc5d05);
+});
+
+Deno.test("xxhash32WithView equals xxhash32 for views at any offset and length", () => {
+  const rng = new Rng(77);
+  const backing = rng.bytes(4096);
+  for (const n of [0, 1, 15, 16, 17, 31, 32, 33, 100, 1000, 4000]) {
+    for (const offset of [0, 1, 3, 7]) {
+      if (offset + n > backing.length) continue;
+      const data = backing.subarray(offset, offset + n);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      assert.equal(xxhash32WithView(data, view), xxhash32(data), `${n} bytes at ${offset}`);
+      assert.equal(xxhash32WithView(data, view, 99), xxhash32(data, 99), `seeded, ${n} bytes`);
+      assert.equal(xxhash32WithView(data, null), xxhash32(data), `no view, ${n} bytes`);
+    }
+  }
 });

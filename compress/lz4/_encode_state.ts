@@ -101,6 +101,7 @@ export const sharedMatchState: MatchState = new MatchState(FAST_HASH_LOG_LARGE);
 /**
  * Compresses `src[start, end)` as one block into `dst` at `op`; returns the end position.
  * Matches may reach back to `windowLow`. `dst` needs `compressBound(end - start)` free bytes.
+ * `srcView`, when given, is a DataView over exactly `src` (shared with the caller's checksum).
  */
 export function encodeBlockInto(
   src: Uint8Array,
@@ -112,16 +113,19 @@ export function encodeBlockInto(
   plan: LevelPlan,
   state: MatchState,
   base: number,
+  srcView: DataView | null = null,
 ): number {
   if (plan.hc) {
     return compressHc(src, start, end, windowLow, dst, op, state.hc, base, plan.depth);
   }
   return compressFast(
     src,
+    srcView ?? new DataView(src.buffer, src.byteOffset, src.byteLength),
     start,
     end,
     windowLow,
     dst,
+    viewOf(dst),
     op,
     state.fast,
     base,
@@ -132,6 +136,8 @@ export function encodeBlockInto(
 
 /** Output buffer reused by one-shot calls; results are copied out of it. */
 let scratch = new Uint8Array(0);
+/** A DataView over `scratch`, made once per scratch (a view costs ~0.1 µs, a 1 KiB call ~2). */
+let scratchView = new DataView(scratch.buffer);
 /**
  * The scratch grows up to the worst case of one default-sized (4 MiB) frame block plus framing,
  * so common payloads (up to a few MiB) cost one exact-size allocation, the result, instead of
@@ -142,6 +148,14 @@ const SCRATCH_MAX = (1 << 22) + Math.floor((1 << 22) / 255) + 64;
 /** Returns a buffer of at least `n` bytes: the shared scratch when small enough. */
 export function outputBuffer(n: number): Uint8Array {
   if (n > SCRATCH_MAX) return new Uint8Array(n);
-  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 4096));
+  if (scratch.length < n) {
+    scratch = new Uint8Array(Math.max(n, 4096));
+    scratchView = new DataView(scratch.buffer);
+  }
   return scratch;
+}
+
+/** A DataView over all of `b`: the kept one when `b` is the shared output scratch. */
+export function viewOf(b: Uint8Array): DataView {
+  return b === scratch ? scratchView : new DataView(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -48,14 +48,18 @@ export function newFastTable(hashLog: number = FAST_HASH_LOG): Int32Array {
  * Compresses `src[start, end)` as one LZ4 block into `dst` at `op`; returns the end position.
  * Matches may reach back to `windowLow` (a prefix of earlier data in `src`, for linked blocks).
  * `dst` must have `compressBound(end - start)` bytes free from `op`. Every call sharing a
- * `base` span (the blocks of one stream) must use the same `hashLog`.
+ * `base` span (the blocks of one stream) must use the same `hashLog`. `sv` and `dv` are
+ * DataViews over exactly `src` and `dst` (their reads and writes compile to single unaligned
+ * moves in V8), made by the caller, which may reuse them across calls.
  */
 export function compressFast(
   src: Uint8Array,
+  sv: DataView,
   start: number,
   end: number,
   windowLow: number,
   dst: Uint8Array,
+  dv: DataView,
   op: number,
   table: Int32Array,
   base: number,
@@ -66,9 +70,6 @@ export function compressFast(
   const shift = 32 - hashLog;
   let anchor = start;
   if (end - start >= MIN_INPUT_LENGTH) {
-    // DataView reads compile to single unaligned loads in V8.
-    const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
     const dstLen = dst.length;
     const mfLimit = end - MF_LIMIT;
     const matchLimit = end - LAST_LITERALS;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { xxhash32 } from "../checksum/xxhash32.ts";
+import { xxhash32, xxhash32WithView } from "../checksum/xxhash32.ts";
 import { compressBound } from "./block_encode.ts";
 import { encodeBlockInto, outputBuffer, sharedMatchState } from "./_encode_state.ts";
 import { dictionaryWork, encoderDictionary } from "./_dictionary.ts";
@@ -57,6 +57,8 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
   // Blocks are encoded from `src` at `shift`: the input itself, or [dictionary | input].
   let src = input;
   let shift = 0;
+  // One view over the input for the match finder and the content checksum.
+  const inputView = new DataView(input.buffer, input.byteOffset, input.byteLength);
   let state = sharedMatchState;
   let base = 0;
   if (dictLen === 0) {
@@ -99,6 +101,7 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
         plan,
         state,
         base,
+        src === input ? inputView : null,
       );
     }
     let size = cEnd - op;
@@ -113,6 +116,6 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
     if (s.blockChecksum) op = writeU32(dst, op, xxhash32(dst.subarray(op - size, op)));
   }
   op = writeU32(dst, op, 0);
-  if (s.contentChecksum) op = writeU32(dst, op, xxhash32(input));
+  if (s.contentChecksum) op = writeU32(dst, op, xxhash32WithView(input, inputView));
   return dst.slice(0, op);
 }

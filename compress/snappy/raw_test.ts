@@ -177,3 +177,36 @@ Deno.test("raw: seeded round trips of random mixtures", () => {
     assert.equal(firstDifference(decompressRaw(c), data), -1, `case ${i}, ${n} bytes`);
   }
 });
+
+Deno.test("raw: a short literal then a 1-byte-offset copy, every offset class, as native snappy", () => {
+  // Long enough that the decoder's fused literal-then-copy path runs (16 bytes of slack on
+  // both sides), with overlapping offsets (1..3) that must take the byte-exact path.
+  const head = Array.from({ length: 32 }, (_, i) => 0x41 + (i % 26));
+  const tail = Array.from({ length: 24 }, (_, i) => 0x61 + (i % 26));
+  for (let lit = 1; lit <= 4; lit++) {
+    for (let len = 4; len <= 11; len++) {
+      for (const offset of [1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 32 + lit, 32 + lit + 1, 600]) {
+        const total = head.length + lit + len + tail.length;
+        const body = [
+          (head.length - 1) << 2,
+          ...head,
+          (lit - 1) << 2,
+          ...head.slice(0, lit).map((b) => b + 1),
+          0x01 | ((len - 4) << 2) | ((offset >>> 8) << 5),
+          offset & 0xff,
+          (tail.length - 1) << 2,
+          ...tail,
+        ];
+        const stream = Uint8Array.from([total, ...body]);
+        const what = `literal ${lit}, copy ${len} at ${offset}`;
+        if (offset > head.length + lit) {
+          expectError(() => decompressRaw(stream), "corrupt", what);
+          assert.throws(() => snappy.uncompressSync(stream as never), what);
+        } else {
+          const want = new Uint8Array(snappy.uncompressSync(stream as never) as Uint8Array);
+          assert.equal(firstDifference(decompressRaw(stream), want), -1, what);
+        }
+      }
+    }
+  }
+});
