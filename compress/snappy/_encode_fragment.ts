@@ -168,13 +168,22 @@ export function encodeFragment(
         let s1 = ip + 4;
         let s2 = candidate + 4;
         const wordEnd = end - 4;
-        while (s1 <= wordEnd && sv.getUint32(s1, true) === sv.getUint32(s2, true)) {
+        // A word at a time; the lowest set bit of the XOR of the first differing words gives
+        // the first differing byte.
+        let diff = 0;
+        while (s1 <= wordEnd) {
+          diff = sv.getInt32(s1, true) ^ sv.getInt32(s2, true);
+          if (diff !== 0) break;
           s1 += 4;
           s2 += 4;
         }
-        while (s1 < end && src[s1] === src[s2]) {
-          s1++;
-          s2++;
+        if (diff !== 0) {
+          s1 += (31 - Math.clz32(diff & -diff)) >> 3;
+        } else {
+          while (s1 < end && src[s1] === src[s2]) {
+            s1++;
+            s2++;
+          }
         }
         ip = s1;
         const offset = base - candidate;
