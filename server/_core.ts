@@ -43,6 +43,15 @@ function pathOf(url: string): string {
   }
 }
 
+/** The route label a builder-registered route puts on its request (saves a router lookup). */
+const ROUTE: unique symbol = Symbol("avx-http.route");
+type Labelled = Request & { [ROUTE]?: string };
+
+/** Labels `request` with the route (Hono path syntax) that answers it, for the HTTP metrics. */
+export function labelRoute(request: Request, route: string): void {
+  (request as Labelled)[ROUTE] = route;
+}
+
 interface SeriesHandles {
   count: { v: number };
   duration: (seconds: number) => void;
@@ -59,8 +68,10 @@ export function instrumentedFetch(
   const record = options.metrics;
   const inFlightValue = inFlight.handle([]);
   const defaultEnv = { [AVX_RUNTIME]: runtime };
-  // Route labels: the matched route of the last handler, as Hono's own matchedRoutes() reads it
-  // (the router stores [handler, route] pairs); "unmatched" when only middleware matched.
+  // Route labels, for requests no builder route labelled (added on the Hono app directly): the
+  // last matched route that is not middleware (`use` registers "/*"), read as Hono's own
+  // matchedRoutes() does (the router stores [handler, route] pairs); "unmatched" when only
+  // middleware matched.
   const routeOf = (method: string, url: string): string => {
     const [matched] = hono.router.match(
       method === "HEAD" ? "GET" : method,
@@ -68,18 +79,25 @@ export function instrumentedFetch(
     ) as unknown as [
       Array<[[unknown, { path: string }], unknown]>,
     ];
-    const last = matched[matched.length - 1];
-    const p = last?.[0]?.[1]?.path;
-    return p === undefined || p === "*" || p === "/*" ? "unmatched" : p;
+    for (let i = matched.length - 1; i >= 0; i--) {
+      const p = matched[i]?.[0]?.[1]?.path;
+      if (p !== undefined && p !== "*" && p !== "/*") return p;
+    }
+    return "unmatched";
   };
-  const handles = new Map<string, SeriesHandles>();
+  // route → method → status → handles: nested lookups on the (interned) label strings instead of
+  // building a key string per request.
+  const handles = new Map<string, Map<string, Map<number, SeriesHandles>>>();
   const handlesFor = (method: string, route: string, status: number): SeriesHandles => {
-    const key = `${method} ${status} ${route}`;
-    let h = handles.get(key);
+    let byMethod = handles.get(route);
+    if (byMethod === undefined) handles.set(route, byMethod = new Map());
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, byStatus = new Map());
+    let h = byStatus.get(status);
     if (h === undefined) {
       const d = duration.handle([method, route]);
       h = { count: requests.handle([method, route, String(status)]), duration: d, route };
-      handles.set(key, h);
+      byStatus.set(status, h);
     }
     return h;
   };
@@ -91,7 +109,7 @@ export function instrumentedFetch(
     declaredIn: number,
   ): Response => {
     inFlightValue.v--;
-    const route = routeOf(request.method, request.url);
+    const route = (request as Labelled)[ROUTE] ?? routeOf(request.method, request.url);
     const h = handlesFor(request.method, route, res.status);
     h.count.v++;
     h.duration((performance.now() - started) / 1000);

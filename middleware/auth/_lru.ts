@@ -1,9 +1,16 @@
 // A bounded least-recently-used map with per-entry expiry, for verified API key lookups.
 // A Map keeps insertion order: a hit moves the entry to the end, eviction takes the first.
+// Recency is kept to a second: a hit moves its entry at most once a second, so a hot key costs
+// one Map lookup instead of a delete and an insert per request.
+
+/** How stale an entry's position may get before a hit moves it to the end, in ms. */
+const RECENCY_MS = 1000;
 
 interface Slot<V> {
   value: V;
   until: number;
+  /** When the entry was last moved to the end. */
+  moved: number;
 }
 
 export class ExpiringLru<K, V> {
@@ -26,8 +33,11 @@ export class ExpiringLru<K, V> {
       this.#map.delete(key);
       return undefined;
     }
-    this.#map.delete(key);
-    this.#map.set(key, slot);
+    if (now - slot.moved >= RECENCY_MS || now < slot.moved) {
+      slot.moved = now;
+      this.#map.delete(key);
+      this.#map.set(key, slot);
+    }
     return slot.value;
   }
 
@@ -38,7 +48,7 @@ export class ExpiringLru<K, V> {
       const oldest = this.#map.keys().next();
       if (!oldest.done) this.#map.delete(oldest.value);
     }
-    this.#map.set(key, { value, until });
+    this.#map.set(key, { value, until, moved: -Infinity });
   }
 
   delete(key: K): void {

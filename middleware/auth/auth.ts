@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { stageMiddleware } from "../../server/_stage.ts";
 import { authProblem, isQuotable } from "./_challenge.ts";
 import { timingSafeEqualString } from "./_compare.ts";
 import { countFailure } from "./_metrics.ts";
@@ -299,24 +300,26 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     return authProblem(err, realm, schemes);
   };
 
-  const proceed = (c: Context, next: Next, principal: Principal | undefined): Promise<void> => {
-    if (principal !== undefined) c.set("principal", principal);
-    return next();
-  };
-
   const skip = options.skip;
-
-  return function auth(c: Context, next: Next): Promise<void> {
-    if (skip !== undefined && skip(c)) return next();
-    let result: Principal | undefined | Promise<Principal>;
-    try {
-      result = authenticate(c);
-    } catch (e) {
-      return Promise.reject(problemOf(c, e));
-    }
-    if (result instanceof Promise) {
-      return result.then((p) => proceed(c, next, p), (e) => Promise.reject(problemOf(c, e)));
-    }
-    return proceed(c, next, result);
+  const settled = (c: Context, principal: Principal | undefined): undefined => {
+    if (principal !== undefined) c.set("principal", principal);
+    return undefined;
   };
+
+  return stageMiddleware<undefined>({
+    name: "auth",
+    enter(c) {
+      if (skip !== undefined && skip(c)) return undefined;
+      let result: Principal | undefined | Promise<Principal>;
+      try {
+        result = authenticate(c);
+      } catch (e) {
+        throw problemOf(c, e);
+      }
+      if (result instanceof Promise) {
+        return result.then((p) => settled(c, p), (e) => Promise.reject(problemOf(c, e)));
+      }
+      return settled(c, result);
+    },
+  });
 }

@@ -12,16 +12,35 @@ export class Aggregates {
   readonly rows: Map<string, UsageRow> = new Map();
   /** Records added since creation. */
   records = 0;
+  // The same rows by tenant → route → region → bucket: a record's row is found without building
+  // its key string (the hot path; `rows` keeps the string keys for merging and iteration).
+  readonly #index = new Map<string, Map<string, Map<string, Map<number, UsageRow>>>>();
 
   constructor(readonly granularity: CostGranularity) {}
 
+  #slot(tenant: string, route: string, region: string): Map<number, UsageRow> {
+    let byRoute = this.#index.get(tenant);
+    if (byRoute === undefined) this.#index.set(tenant, byRoute = new Map());
+    let byRegion = byRoute.get(route);
+    if (byRegion === undefined) byRoute.set(route, byRegion = new Map());
+    let byBucket = byRegion.get(region);
+    if (byBucket === undefined) byRegion.set(region, byBucket = new Map());
+    return byBucket;
+  }
+
+  /** Whether `r` would add a row (rather than sum into an existing one). */
+  isNew(r: CostRecord): boolean {
+    const bucket = bucketStart(r.at, this.granularity);
+    return !this.rows.has(keyOf(r.tenant, bucket, r.region, r.route));
+  }
+
   add(r: CostRecord): void {
     const bucket = bucketStart(r.at, this.granularity);
-    const key = keyOf(r.tenant, bucket, r.region, r.route);
-    const row = this.rows.get(key);
+    const slot = this.#slot(r.tenant, r.route, r.region);
+    const row = slot.get(bucket);
     this.records++;
     if (row === undefined) {
-      this.rows.set(key, {
+      const fresh: UsageRow = {
         tenant: r.tenant,
         bucket,
         region: r.region,
@@ -30,7 +49,9 @@ export class Aggregates {
         bytesIn: r.bytesIn,
         bytesOut: r.bytesOut,
         durationMicros: r.durationMicros,
-      });
+      };
+      slot.set(bucket, fresh);
+      this.rows.set(keyOf(r.tenant, bucket, r.region, r.route), fresh);
       return;
     }
     row.requests += r.requests;
@@ -44,7 +65,9 @@ export class Aggregates {
     const key = keyOf(r.tenant, r.bucket, r.region, r.route);
     const row = this.rows.get(key);
     if (row === undefined) {
-      this.rows.set(key, { ...r });
+      const fresh = { ...r };
+      this.rows.set(key, fresh);
+      this.#slot(r.tenant, r.route, r.region).set(r.bucket, fresh);
       return;
     }
     row.requests += r.requests;

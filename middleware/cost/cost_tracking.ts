@@ -6,10 +6,11 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import { answeringRoute } from "../../server/_route.ts";
 import { principalOf } from "../auth/principal.ts";
 import { Counter, type MetricsRegistry } from "../../server/metrics/registry.ts";
 import { appRuntime } from "../../server/runtime.ts";
+import { stageMiddleware } from "../../server/_stage.ts";
 import { captureBodies, capturedPayload, payloadLength } from "../../server/_capture.ts";
 import type { CostLedger, CostRecord } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
@@ -122,138 +123,184 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
   const now = options.now ?? wallClock;
   const onRecord = options.onRecord;
 
+  // Series of the cost counters, resolved once per (registry, route, status, region[, tenant])
+  // instead of joining label values on every request. A byte or cost series is only created
+  // when something is added to it, as `inc` would, so /metrics shows no zero series.
+  interface Series {
+    requests: { v: number };
+    base: string[];
+    bytesIn?: { v: number };
+    bytesOut?: { v: number };
+    cost?: { v: number };
+  }
+  // registry → route → region → status → tenant ("" without the tenant label) → series: nested
+  // lookups on the label strings, no key string built per request.
+  type Level<V> = Map<string | number, V>;
+  const seriesCache = new WeakMap<MetricsRegistry, Level<Level<Level<Level<Series>>>>>();
+  const level = <V>(m: Level<V>, k: string | number): V => {
+    let v = m.get(k);
+    if (v === undefined) m.set(k, v = new Map() as V);
+    return v;
+  };
+  const seriesOf = (registry: MetricsRegistry, f: Families, rec: CostRecord): Series => {
+    let byRoute = seriesCache.get(registry);
+    if (byRoute === undefined) seriesCache.set(registry, byRoute = new Map());
+    const byTenant = level(level(level(byRoute, rec.route), rec.region), rec.status);
+    const tenant = tenantLabel ? rec.tenant : "";
+    let s = byTenant.get(tenant);
+    if (s === undefined) {
+      const status = String(rec.status);
+      s = {
+        requests: f.requests.handle(
+          tenantLabel
+            ? [rec.route, status, rec.region, rec.tenant]
+            : [rec.route, status, rec.region],
+        ),
+        base: tenantLabel ? [rec.route, rec.region, rec.tenant] : [rec.route, rec.region],
+      };
+      byTenant.set(tenant, s);
+    }
+    return s;
+  };
+
   const finish = (c: Context, rec: CostRecord): void => {
     ledger.record(rec);
     if (metrics) {
       const rt = appRuntime(c);
       if (rt !== undefined) {
         const f = familiesOf(rt.metrics, tenantLabel);
-        const base = tenantLabel ? [rec.route, rec.region, rec.tenant] : [rec.route, rec.region];
-        f.requests.inc(
-          tenantLabel
-            ? [rec.route, String(rec.status), rec.region, rec.tenant]
-            : [rec.route, String(rec.status), rec.region],
-        );
-        if (rec.bytesIn > 0) f.bytesIn.inc(base, rec.bytesIn);
-        if (rec.bytesOut > 0) f.bytesOut.inc(base, rec.bytesOut);
-        const atto = prices.cost(rec, rec.region);
-        if (atto > 0n) f.cost.inc(base, Number(atto) / 1e18);
+        const s = seriesOf(rt.metrics, f, rec);
+        s.requests.v++;
+        if (rec.bytesIn > 0) (s.bytesIn ??= f.bytesIn.handle(s.base)).v += rec.bytesIn;
+        if (rec.bytesOut > 0) (s.bytesOut ??= f.bytesOut.handle(s.base)).v += rec.bytesOut;
+        if (!prices.free) {
+          const atto = prices.cost(rec, rec.region);
+          if (atto > 0n) (s.cost ??= f.cost.handle(s.base)).v += Number(atto) / 1e18;
+        }
       }
     }
     onRecord?.(rec);
   };
 
-  return async function costTracking(c, next) {
-    const started = now();
-    let bytesIn = 0;
-    let countedIn: { n: number } | undefined;
-    const raw = c.req.raw;
-    const method = raw.method;
-    // GET/HEAD carry no body: skip the header read (on Deno it materialises the header list).
-    const declared = method === "GET" || method === "HEAD"
-      ? null
-      : raw.headers.get("content-length");
-    if (declared !== null) {
-      const n = Number(declared);
-      if (Number.isSafeInteger(n) && n >= 0) bytesIn = n;
-    } else if (method !== "GET" && method !== "HEAD" && raw.body !== null) {
-      // No declared length (chunked upload): count what the app reads.
-      const counter = { n: 0 };
-      countedIn = counter;
-      c.req.raw = new Request(raw, {
-        body: raw.body.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, ctl) {
-              counter.n += chunk.byteLength;
-              ctl.enqueue(chunk);
-            },
-          }),
-        ),
-        duplex: "half",
-      } as RequestInit);
-    }
+  /** What `leave` needs from `enter`. */
+  interface Started {
+    started: number;
+    bytesIn: number;
+    countedIn: { n: number } | undefined;
+  }
 
-    // The payload of c.json/c.text/c.body: its length is known without reading a stream (Deno
-    // leaves such bodies unmaterialised until they are sent).
-    captureBodies(c);
-
-    await next();
-
-    const res = c.res;
-    const route = routePath(c, -1);
-    const rec: CostRecord = {
-      tenant: principalOf(c)?.tenant ?? anonymous,
-      route: route === "" || route === "*" || route === "/*" ? "unmatched" : route,
-      region: regionOf(c),
-      status: res.status,
-      at: Math.floor(started),
-      requests: 1,
-      bytesIn,
-      bytesOut: 0,
-      durationMicros: 0,
-      uncompressedBytesOut: null,
-    };
-    const noBody = c.req.method === "HEAD" || NO_BODY.has(res.status);
-    const captured = capturedPayload(c, res);
-    let length: number;
-    let identity: boolean;
-    if (noBody) {
-      length = 0;
-      identity = true;
-    } else if (captured !== undefined) {
-      // The handler's own payload reached the wire untouched (no coding replaced the response).
-      length = payloadLength(captured);
-      identity = true;
-    } else {
-      identity = !res.headers.has("content-encoding");
-      const declared = res.headers.get("content-length");
-      length = declared === null ? NaN : Number(declared);
-      if (declared === null && res.body === null) length = 0;
-    }
-    if (Number.isSafeInteger(length) && length >= 0) {
-      rec.bytesOut = length;
-      rec.uncompressedBytesOut = identity ? length : null;
-      if (countedIn !== undefined) rec.bytesIn = countedIn.n;
-      rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
+  return stageMiddleware<Started>({
+    name: "costTracking",
+    enter(c) {
+      const started = now();
+      let bytesIn = 0;
+      let countedIn: { n: number } | undefined;
+      const raw = c.req.raw;
+      const method = raw.method;
+      // GET/HEAD carry no body: skip the header read (on Deno it materialises the header list).
+      const declared = method === "GET" || method === "HEAD"
+        ? null
+        : raw.headers.get("content-length");
+      if (declared !== null) {
+        const n = Number(declared);
+        if (Number.isSafeInteger(n) && n >= 0) bytesIn = n;
+      } else if (method !== "GET" && method !== "HEAD" && raw.body !== null) {
+        // No declared length (chunked upload): count what the app reads.
+        const counter = { n: 0 };
+        countedIn = counter;
+        c.req.raw = new Request(raw, {
+          body: raw.body.pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform(chunk, ctl) {
+                counter.n += chunk.byteLength;
+                ctl.enqueue(chunk);
+              },
+            }),
+          ),
+          duplex: "half",
+        } as RequestInit);
+      }
+      // The payload of c.json/c.text/c.body: its length is known without reading a stream (Deno
+      // leaves such bodies unmaterialised until they are sent).
+      captureBodies(c);
+      return { started, bytesIn, countedIn };
+    },
+    leave(c, res, { started, bytesIn, countedIn }) {
+      const route = answeringRoute(c);
+      const rec: CostRecord = {
+        tenant: principalOf(c)?.tenant ?? anonymous,
+        route,
+        region: regionOf(c),
+        status: res.status,
+        at: Math.floor(started),
+        requests: 1,
+        bytesIn,
+        bytesOut: 0,
+        durationMicros: 0,
+        uncompressedBytesOut: null,
+      };
+      const noBody = c.req.method === "HEAD" || NO_BODY.has(res.status);
+      const captured = capturedPayload(c, res);
+      let length: number;
+      let identity: boolean;
+      if (noBody) {
+        length = 0;
+        identity = true;
+      } else if (captured !== undefined) {
+        // The handler's own payload reached the wire untouched (no coding replaced the response).
+        length = payloadLength(captured);
+        identity = true;
+      } else {
+        identity = !res.headers.has("content-encoding");
+        const declared = res.headers.get("content-length");
+        length = declared === null ? NaN : Number(declared);
+        if (declared === null && res.body === null) length = 0;
+      }
+      if (Number.isSafeInteger(length) && length >= 0) {
+        rec.bytesOut = length;
+        rec.uncompressedBytesOut = identity ? length : null;
+        if (countedIn !== undefined) rec.bytesIn = countedIn.n;
+        rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
+        if (header) {
+          res.headers.set(
+            COST_HEADER,
+            `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=${length}`,
+          );
+        }
+        finish(c, rec);
+        return res;
+      }
       if (header) {
+        rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
         res.headers.set(
           COST_HEADER,
-          `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=${length}`,
+          `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=streamed`,
         );
       }
-      finish(c, rec);
-      return;
-    }
-    if (header) {
-      rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
-      res.headers.set(
-        COST_HEADER,
-        `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=streamed`,
+      let done = false;
+      const end = () => {
+        if (done) return;
+        done = true;
+        if (countedIn !== undefined) rec.bytesIn = countedIn.n;
+        if (identity) rec.uncompressedBytesOut = rec.bytesOut;
+        rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
+        finish(c, rec);
+      };
+      const counted = res.body!.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, ctl) {
+            rec.bytesOut += chunk.byteLength;
+            ctl.enqueue(chunk);
+          },
+          flush: end,
+          cancel: end,
+        }),
       );
-    }
-    let done = false;
-    const end = () => {
-      if (done) return;
-      done = true;
-      if (countedIn !== undefined) rec.bytesIn = countedIn.n;
-      if (identity) rec.uncompressedBytesOut = rec.bytesOut;
-      rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
-      finish(c, rec);
-    };
-    const counted = res.body!.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, ctl) {
-          rec.bytesOut += chunk.byteLength;
-          ctl.enqueue(chunk);
-        },
-        flush: end,
-        cancel: end,
-      }),
-    );
-    c.res = new Response(counted, {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
-  };
+      return new Response(counted, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    },
+  });
 }

@@ -67,10 +67,7 @@ export class MemoryCostLedger implements CostLedger {
     }
     const before = this.#sums.rows.size;
     if (before >= this.#maxRows) {
-      const probe = new Aggregates(this.granularity);
-      probe.add(record);
-      const [key] = probe.rows.keys();
-      if (!this.#sums.rows.has(key)) {
+      if (this.#sums.isNew(record)) {
         this.dropped++;
         return;
       }

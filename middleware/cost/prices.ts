@@ -81,6 +81,8 @@ export class Prices {
   readonly #ingress: Nano;
   readonly #requests: Nano;
   readonly #seconds: Nano;
+  /** Whether every price is zero (then every cost is 0 and need not be computed). */
+  readonly free: boolean;
 
   /**
    * Validates and compiles a table; throws `TypeError` on a negative or non-finite price.
@@ -92,6 +94,11 @@ export class Prices {
     this.#ingress = nanoOf(table.ingressPerGB, "ingressPerGB");
     this.#requests = nanoOf(table.perMillionRequests, "perMillionRequests");
     this.#seconds = nanoOf(table.perSecond, "perSecond");
+    const zero = (v: number | Record<string, number> | undefined): boolean =>
+      v === undefined || v === 0 ||
+      (typeof v === "object" && Object.values(v).every((x) => x === 0));
+    this.free = zero(table.egressPerGB) && zero(table.ingressPerGB) &&
+      zero(table.perMillionRequests) && zero(table.perSecond);
   }
 
   /** Cost of `usage` in `region`, in atto-dollars (10^-18 USD), exactly. */

@@ -41,7 +41,10 @@ export const MAX_RATE_LIMIT_KEY_LENGTH = 1024;
  * ```
  */
 export class MemoryRateLimitStore implements RateLimitStore {
-  readonly #entries = new Map<string, Entry>();
+  // policy id → key → entry: nested lookups on the (usually interned) key strings, with no
+  // combined key built per request. `#size` counts entries across policies.
+  readonly #entries = new Map<string, Map<string, Entry>>();
+  #size = 0;
   readonly #maxKeys: number;
   #lastSweep = -Infinity;
 
@@ -60,7 +63,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   /** Number of entries held (expired ones included until swept). */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /** Atomically checks and updates `key` (see {@link RateLimitStore.consume}). */
@@ -74,8 +77,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
       throw new RateLimitError("invalid_key", "rate-limit key is too long");
     }
-    const id = policy.id + "\u0000" + key;
-    const entry = this.#entries.get(id);
+    let byKey = this.#entries.get(policy.id);
+    if (byKey === undefined) this.#entries.set(policy.id, byKey = new Map());
+    const entry = byKey.get(key);
     const live = entry !== undefined && entry.e > nowMs ? entry : undefined;
     const step = applyPolicy(policy, live, nowMs, cost, need);
     const next = step.state;
@@ -86,8 +90,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
         entry.c = next.c;
         entry.e = step.expiresAt;
       } else {
-        if (this.#entries.size >= this.#maxKeys) this.#makeRoom(nowMs);
-        this.#entries.set(id, { t: next.t, p: next.p, c: next.c, e: step.expiresAt });
+        if (this.#size >= this.#maxKeys) this.#makeRoom(nowMs);
+        byKey.set(key, { t: next.t, p: next.p, c: next.c, e: step.expiresAt });
+        this.#size++;
       }
     }
     return step.decision;
@@ -96,12 +101,16 @@ export class MemoryRateLimitStore implements RateLimitStore {
   /** Drops entries that expired by `nowMs`; returns how many. */
   sweep(nowMs: number): number {
     let n = 0;
-    for (const [k, v] of this.#entries) {
-      if (v.e <= nowMs) {
-        this.#entries.delete(k);
-        n++;
+    for (const [id, byKey] of this.#entries) {
+      for (const [k, v] of byKey) {
+        if (v.e <= nowMs) {
+          byKey.delete(k);
+          n++;
+        }
       }
+      if (byKey.size === 0) this.#entries.delete(id);
     }
+    this.#size -= n;
     return n;
   }
 
@@ -111,7 +120,15 @@ export class MemoryRateLimitStore implements RateLimitStore {
       this.#lastSweep = nowMs;
       if (this.sweep(nowMs) > 0) return;
     }
-    const oldest = this.#entries.keys().next();
-    if (!oldest.done) this.#entries.delete(oldest.value);
+    // Evict the oldest entry of the policy holding the most (insertion order within a policy).
+    let largest: Map<string, Entry> | undefined;
+    for (const byKey of this.#entries.values()) {
+      if (largest === undefined || byKey.size > largest.size) largest = byKey;
+    }
+    const oldest = largest?.keys().next();
+    if (oldest !== undefined && !oldest.done) {
+      largest!.delete(oldest.value);
+      this.#size--;
+    }
   }
 }

@@ -7,9 +7,10 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import { answeringRoute } from "../../server/_route.ts";
 import { principalOf } from "../auth/principal.ts";
 import { HttpProblem } from "../../server/problem.ts";
+import { stageMiddleware } from "../../server/_stage.ts";
 import { type ClientIpOptions, clientIpResolver, formatIp } from "./client_ip.ts";
 import {
   formatRateLimitItem,
@@ -182,7 +183,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
 
   const select = (c: Context, plan: string | undefined): Policies | undefined => {
     if (routes.size > 0) {
-      const r = routes.get(routePath(c, -1));
+      const r = routes.get(answeringRoute(c));
       if (r !== undefined) {
         return (plan === undefined ? undefined : r.plans.get(plan)) ?? r.policy ??
           (plan === undefined ? undefined : plans.get(plan)) ?? fallback;
@@ -197,11 +198,29 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     return "ip:" + formatIp(maskIpv6(ip.address, v6Prefix));
   };
 
+  // Principal keys, one string per tenant (or subject) reused across requests: the store's map
+  // lookups then hash a string they have hashed before instead of a fresh concatenation.
+  const principalKeys = new Map<string, string>();
+  const principalKey = (tenant: string, subject: string | undefined): string => {
+    const id = subject === undefined ? tenant : `${tenant}/${subject}`;
+    let key = principalKeys.get(id);
+    if (key === undefined) {
+      if (principalKeys.size >= 10_000) principalKeys.clear();
+      key = subject === undefined ? "t:" + tenant : "s:" + id;
+      principalKeys.set(id, key);
+    }
+    return key;
+  };
+
   const keyOf = (c: Context): string | null => {
     if (customKey !== undefined) return customKey(c) ?? null;
     if (by !== "ip") {
       const p = principalOf(c);
-      if (p !== undefined) return by === "tenant" ? "t:" + p.tenant : `s:${p.tenant}/${p.subject}`;
+      if (p !== undefined) {
+        return by === "tenant"
+          ? principalKey(p.tenant, undefined)
+          : principalKey(p.tenant, p.subject);
+      }
     }
     return ipKey(c);
   };
@@ -225,92 +244,116 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     }
   };
 
-  return async function rateLimit(c, next) {
-    const policies = select(c, principalOf(c)?.plan);
-    if (policies === undefined) return next();
-    const key = keyOf(c);
-    if (key === null) return next();
-    const t = now();
-    const decisions: Array<RateLimitDecision | undefined> = new Array(policies.length);
-    let postHoc = false;
-    for (let i = 0; i < policies.length; i++) {
+  const storeFault = (c: Context, e: unknown): void => {
+    if (e instanceof RateLimitError && e.code === "invalid_key") {
+      throw new HttpProblem(400, { detail: "the rate-limit key of this request is invalid" });
+    }
+    storeFailed(e, c);
+    if (closed) {
+      throw new HttpProblem(503, {
+        detail: "the rate limiter is unavailable; try again shortly",
+      }, { "retry-after": "1" });
+    }
+    // fail open: this policy is not enforced for this request
+  };
+
+  const refuse = (key: string, p: ResolvedPolicy, d: RateLimitDecision): never => {
+    const headers: Record<string, string> = { "retry-after": String(d.retryAfterSeconds) };
+    if (sendHeaders) {
+      headers[RATELIMIT_POLICY_HEADER] = p.policyItem;
+      headers[RATELIMIT_HEADER] = formatRateLimitItem(
+        p.name,
+        d,
+        sendPk ? partitionKeyItem(key) : undefined,
+      );
+    }
+    throw new HttpProblem(429, {
+      type: QUOTA_EXCEEDED_TYPE,
+      title: "Request cannot be satisfied as assigned quota has been exceeded",
+      detail: `quota "${p.name}" (${p.limit} ${p.unit} per ${p.windowSeconds} s) is ` +
+        `exhausted; retry in ${d.retryAfterSeconds} s`,
+      "violated-policies": [p.name],
+      "retry-after": d.retryAfterSeconds,
+    }, headers);
+  };
+
+  /** What `leave` needs: the key, the policies and each one's decision (none: store failed). */
+  interface Admitted {
+    key: string;
+    policies: Policies;
+    decisions: Array<RateLimitDecision | undefined>;
+    postHoc: boolean;
+  }
+
+  // Consumes policies from `i` on; synchronous while the store answers synchronously.
+  const consumeFrom = (
+    c: Context,
+    a: Admitted,
+    t: number,
+    i: number,
+  ): Admitted | Promise<Admitted> => {
+    const { key, policies, decisions } = a;
+    for (; i < policies.length; i++) {
       const p = policies[i];
       const bytes = p.unit === "content-bytes";
-      if (bytes) postHoc = true;
-      let d: RateLimitDecision;
+      if (bytes) a.postHoc = true;
+      let r: RateLimitDecision | Promise<RateLimitDecision>;
       try {
-        const r = store.consume(key, p, t, bytes ? 0 : p.cost, bytes ? 1 : p.cost);
-        d = r instanceof Promise ? await r : r;
+        r = store.consume(key, p, t, bytes ? 0 : p.cost, bytes ? 1 : p.cost);
       } catch (e) {
-        if (e instanceof RateLimitError && e.code === "invalid_key") {
-          throw new HttpProblem(400, { detail: "the rate-limit key of this request is invalid" });
-        }
-        storeFailed(e, c);
-        if (closed) {
-          throw new HttpProblem(503, {
-            detail: "the rate limiter is unavailable; try again shortly",
-          }, { "retry-after": "1" });
-        }
-        continue; // fail open: this policy is not enforced for this request
+        storeFault(c, e);
+        continue;
       }
-      decisions[i] = d;
-      if (!d.allowed) {
-        const headers: Record<string, string> = { "retry-after": String(d.retryAfterSeconds) };
-        if (sendHeaders) {
-          headers[RATELIMIT_POLICY_HEADER] = p.policyItem;
-          headers[RATELIMIT_HEADER] = formatRateLimitItem(
-            p.name,
-            d,
-            sendPk ? partitionKeyItem(key) : undefined,
-          );
-        }
-        throw new HttpProblem(429, {
-          type: QUOTA_EXCEEDED_TYPE,
-          title: "Request cannot be satisfied as assigned quota has been exceeded",
-          detail: `quota "${p.name}" (${p.limit} ${p.unit} per ${p.windowSeconds} s) is ` +
-            `exhausted; retry in ${d.retryAfterSeconds} s`,
-          "violated-policies": [p.name],
-          "retry-after": d.retryAfterSeconds,
-        }, headers);
-      }
-    }
-
-    await next();
-
-    const res = c.res;
-    if (sendHeaders) {
-      let field = "";
-      let all = true;
-      const pk = sendPk ? partitionKeyItem(key) : undefined;
-      for (let i = 0; i < policies.length; i++) {
-        const d = decisions[i];
-        if (d === undefined) all = false;
-        else field += (field === "" ? "" : ", ") + formatRateLimitItem(policies[i].name, d, pk);
-      }
-      if (field !== "") {
-        // Policies a failed (fail-open) store could not check are not advertised this time.
-        res.headers.set(
-          RATELIMIT_POLICY_HEADER,
-          all
-            ? policyField(policies)
-            : formatRateLimitPolicy(policies.filter((_, i) => decisions[i])),
+      if (r instanceof Promise) {
+        const at = i;
+        return r.then(
+          (d) => {
+            decisions[at] = d;
+            if (!d.allowed) refuse(key, p, d);
+            return consumeFrom(c, a, t, at + 1);
+          },
+          (e) => {
+            storeFault(c, e);
+            return consumeFrom(c, a, t, at + 1);
+          },
         );
-        res.headers.set(RATELIMIT_HEADER, field);
       }
+      decisions[i] = r;
+      if (!r.allowed) refuse(key, p, r);
     }
-    if (!postHoc) return;
+    return a;
+  };
 
-    // content-bytes: charge what went on the wire, once it is known.
-    const byteps = policies.filter((p, i) => p.unit === "content-bytes" && decisions[i]);
-    if (byteps.length === 0) return;
-    if (c.req.method === "HEAD" || NO_BODY.has(res.status) || res.body === null) {
-      return;
+  const addHeaders = (res: Response, a: Admitted): void => {
+    const { policies, decisions } = a;
+    let field = "";
+    let all = true;
+    const pk = sendPk ? partitionKeyItem(a.key) : undefined;
+    for (let i = 0; i < policies.length; i++) {
+      const d = decisions[i];
+      if (d === undefined) all = false;
+      else field += (field === "" ? "" : ", ") + formatRateLimitItem(policies[i].name, d, pk);
     }
+    if (field === "") return;
+    // Policies a failed (fail-open) store could not check are not advertised this time.
+    res.headers.set(
+      RATELIMIT_POLICY_HEADER,
+      all ? policyField(policies) : formatRateLimitPolicy(policies.filter((_, i) => decisions[i])),
+    );
+    res.headers.set(RATELIMIT_HEADER, field);
+  };
+
+  // content-bytes: charge what went on the wire, once it is known.
+  const chargeBytes = (c: Context, res: Response, a: Admitted): Response => {
+    const { key, policies, decisions } = a;
+    const byteps = policies.filter((p, i) => p.unit === "content-bytes" && decisions[i]);
+    if (byteps.length === 0) return res;
+    if (c.req.method === "HEAD" || NO_BODY.has(res.status) || res.body === null) return res;
     const declared = res.headers.get("content-length");
     if (declared !== null && /^\d+$/.test(declared)) {
       const n = Number(declared);
       if (n > 0) { for (const p of byteps) charge(c, key, p, n); }
-      return;
+      return res;
     }
     let seen = 0;
     let done = false;
@@ -329,10 +372,27 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
         cancel: finish,
       }),
     );
-    c.res = new Response(counted, {
+    return new Response(counted, {
       status: res.status,
       statusText: res.statusText,
       headers: res.headers,
     });
   };
+
+  return stageMiddleware<Admitted | undefined>({
+    name: "rateLimit",
+    enter(c) {
+      const policies = select(c, principalOf(c)?.plan);
+      if (policies === undefined) return undefined;
+      const key = keyOf(c);
+      if (key === null) return undefined;
+      const a: Admitted = { key, policies, decisions: new Array(policies.length), postHoc: false };
+      return consumeFrom(c, a, now(), 0);
+    },
+    leave(c, res, a) {
+      if (a === undefined) return res;
+      if (sendHeaders) addHeaders(res, a);
+      return a.postHoc ? chargeBytes(c, res, a) : res;
+    },
+  });
 }
