@@ -4,6 +4,7 @@
 import { Algorithm, compress, Compressor } from "../compress/mod.ts";
 import type { BodyInput, RequestCoding } from "./body.ts";
 import { readUpTo } from "../compress/_read_up_to.ts";
+import type { HeaderRecord } from "./_headers.ts";
 
 /** A body ready to send, possibly more than once. */
 export type PreparedBody =
@@ -18,24 +19,24 @@ const encoder = new TextEncoder();
 /** Turns any accepted body into bytes, a FormData, or a stream; sets a default content type. */
 export async function normaliseBody(
   body: BodyInput | undefined,
-  headers: Headers,
+  headers: HeaderRecord,
 ): Promise<PreparedBody> {
   if (body === undefined || body === null) return { kind: "none" };
   let bytes: Uint8Array;
   if (typeof body === "string") {
-    if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+    if (!("content-type" in headers)) headers["content-type"] = "text/plain;charset=UTF-8";
     bytes = encoder.encode(body);
   } else if (body instanceof Uint8Array) bytes = body;
   else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
   else if (ArrayBuffer.isView(body)) {
     bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   } else if (body instanceof URLSearchParams) {
-    if (!headers.has("content-type")) {
-      headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+    if (!("content-type" in headers)) {
+      headers["content-type"] = "application/x-www-form-urlencoded;charset=UTF-8";
     }
     bytes = encoder.encode(body.toString());
   } else if (body instanceof Blob) {
-    if (!headers.has("content-type") && body.type) headers.set("content-type", body.type);
+    if (!("content-type" in headers) && body.type) headers["content-type"] = body.type;
     bytes = new Uint8Array(await body.arrayBuffer());
   } else if (body instanceof FormData) return { kind: "form", form: body };
   else if (body instanceof ReadableStream) return { kind: "stream", stream: body };
@@ -65,22 +66,22 @@ const ALGORITHM: Record<RequestCoding, Algorithm> = { zstd: Algorithm.Zstd, gzip
  */
 export async function compressBody(
   body: PreparedBody,
-  headers: Headers,
+  headers: HeaderRecord,
   coding: RequestCoding,
   threshold: number,
 ): Promise<PreparedBody> {
-  if (headers.has("content-encoding")) return body;
+  if ("content-encoding" in headers) return body;
   if (body.kind === "bytes" && body.bytes.byteLength >= threshold) {
     const packed = await compress(body.bytes, ALGORITHM[coding]);
     // Incompressible data is sent as it is: the coding would only cost the server time.
     if (packed.byteLength >= body.bytes.byteLength) return body;
-    headers.set("content-encoding", coding);
-    headers.delete("content-length");
+    headers["content-encoding"] = coding;
+    delete headers["content-length"];
     return { kind: "bytes", bytes: packed, decodedLength: body.decodedLength };
   }
   if (body.kind === "stream") {
-    headers.set("content-encoding", coding);
-    headers.delete("content-length");
+    headers["content-encoding"] = coding;
+    delete headers["content-length"];
     const c = Compressor.new(ALGORITHM[coding]).build();
     return { kind: "stream", stream: body.stream.pipeThrough(c.transform()) };
   }

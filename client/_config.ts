@@ -5,12 +5,15 @@ import type { BreakerOptions, CircuitBreaker } from "./breaker.ts";
 import type { ClientHooks } from "./hooks.ts";
 import type { ClientStats } from "./metrics.ts";
 import type { RegionRouter } from "./regions.ts";
+import type { HeaderRecord } from "./_headers.ts";
+import type { TimeoutQueue } from "./_timeouts.ts";
 
 export interface ClientConfig {
   router: RegionRouter | undefined;
   /** A region label used when there is no router. */
   region: string | undefined;
-  headers: Headers;
+  /** Headers of every request (lowercase names, checked). */
+  headers: HeaderRecord;
   attempts: number;
   baseMs: number;
   capMs: number;
@@ -38,6 +41,8 @@ export interface ClientState {
   stats: ClientStats;
   /** Breakers of origins outside the router's endpoints. */
   breakers: Map<string, CircuitBreaker>;
+  /** Attempt timeouts and body deadlines of this client's requests. */
+  timeouts: TimeoutQueue;
 }
 
 /** What one logical request asks for. */
@@ -45,7 +50,8 @@ export interface RequestSpec {
   method: string;
   target: string | URL;
   query: Array<[string, string]>;
-  headers: Headers;
+  /** Headers of this request (lowercase names, checked); `send` does not change them. */
+  headers: HeaderRecord;
   body: BodyInput | undefined;
   signal: AbortSignal | undefined;
   idempotent: boolean | undefined;

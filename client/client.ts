@@ -7,6 +7,8 @@
  */
 
 import { send } from "./_send.ts";
+import { copyHeaders, emptyHeaders, setHeader } from "./_headers.ts";
+import { TimeoutQueue } from "./_timeouts.ts";
 import { acceptEncodingValue } from "./_coding.ts";
 import { type ClientConfig, type ClientState, defaultSleep } from "./_config.ts";
 import type { BodyInput, RequestCoding } from "./body.ts";
@@ -59,7 +61,7 @@ export class ClientBuilder {
   #baseUrl: string | undefined;
   #endpoints: Endpoint[] | undefined;
   #region: string | undefined;
-  #headers = new Headers();
+  #headers = emptyHeaders();
   #retry: RetryOptions = {};
   #timeoutMs: number | null = 30_000;
   #deadlineMs: number | null = 120_000;
@@ -99,20 +101,20 @@ export class ClientBuilder {
     if (!API_KEY.test(key)) {
       throw new ClientError("invalid", "an avx API key looks like avl_live_... or avl_test_...");
     }
-    this.#headers.set("x-avl-api-key", key);
+    this.#headers["x-avl-api-key"] = key;
     return this;
   }
 
   /** Sends `Authorization: Bearer <token>` (a JWT or other token68). */
   bearer(token: string): this {
     if (!TOKEN68.test(token)) throw new ClientError("invalid", "a bearer token must be token68");
-    this.#headers.set("authorization", `Bearer ${token}`);
+    this.#headers["authorization"] = `Bearer ${token}`;
     return this;
   }
 
-  /** A header sent with every request. */
+  /** A header sent with every request (a name or value fetch would refuse: `invalid`). */
   header(name: string, value: string): this {
-    this.#headers.set(name, value);
+    setHeader(this.#headers, name, value);
     return this;
   }
 
@@ -245,7 +247,7 @@ export class ClientBuilder {
     const config: ClientConfig = {
       router,
       region: this.#region,
-      headers: new Headers(this.#headers),
+      headers: copyHeaders(this.#headers),
       attempts: r.attempts ?? 3,
       baseMs: r.baseMs ?? 100,
       capMs: r.capMs ?? 5000,
@@ -293,7 +295,11 @@ export class ClientBuilder {
  */
 export class Client {
   readonly #config: ClientConfig;
-  readonly #state: ClientState = { stats: emptyStats(), breakers: new Map() };
+  readonly #state: ClientState = {
+    stats: emptyStats(),
+    breakers: new Map(),
+    timeouts: new TimeoutQueue(),
+  };
   readonly #send = (spec: Parameters<typeof send>[2]) => send(this.#config, this.#state, spec);
 
   /**

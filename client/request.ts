@@ -5,6 +5,7 @@
  */
 
 import type { RequestSpec } from "./_config.ts";
+import { copyHeaders, emptyHeaders, mergeHeaders, setHeader } from "./_headers.ts";
 import type { BodyInput } from "./body.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientResponse } from "./response.ts";
@@ -44,7 +45,7 @@ export class RequestBuilder {
       method,
       target,
       query: [],
-      headers: new Headers(),
+      headers: emptyHeaders(),
       body: undefined,
       signal: undefined,
       idempotent: undefined,
@@ -68,15 +69,18 @@ export class RequestBuilder {
     return this;
   }
 
-  /** Sets a header (replacing the client's default of the same name). */
+  /**
+   * Sets a header (replacing the client's default of the same name); a name or value fetch
+   * would refuse is a `ClientError` `invalid`.
+   */
   header(name: string, value: string): this {
-    this.#spec.headers.set(name, value);
+    setHeader(this.#spec.headers, name, value);
     return this;
   }
 
-  /** Sets several headers. */
+  /** Sets several headers (names repeated within `init` are combined with ", "). */
   headers(init: HeadersInit): this {
-    new Headers(init).forEach((v, k) => this.#spec.headers.set(k, v));
+    mergeHeaders(this.#spec.headers, init);
     return this;
   }
 
@@ -87,7 +91,7 @@ export class RequestBuilder {
       throw new ClientError("invalid", "the value cannot be serialised as JSON");
     }
     this.#spec.body = text;
-    this.#spec.headers.set("content-type", "application/json");
+    this.#spec.headers["content-type"] = "application/json";
     return this;
   }
 
@@ -146,7 +150,12 @@ export class RequestBuilder {
   /** Sends the request. Non-2xx answers are returned, not thrown (see `throwIfError()`). */
   send(): Promise<ClientResponse> {
     const s = this.#spec;
-    return this.#send({ ...s, query: [...s.query], headers: new Headers(s.headers) });
+    // A snapshot: the builder may be changed and sent again while this request runs.
+    return this.#send({
+      ...s,
+      query: [...s.query],
+      headers: copyHeaders(s.headers),
+    });
   }
 }
 

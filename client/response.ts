@@ -49,20 +49,22 @@ export interface ResponseContext {
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
+/** A pass-through transform that reports each chunk's size, and the end of the stream. */
 function counter(
   onChunk: (n: number) => void,
-  onEnd: () => void,
+  onEnd?: () => void,
 ): TransformStream<Uint8Array, Uint8Array> {
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       onChunk(chunk.byteLength);
       controller.enqueue(chunk);
     },
-    flush() {
-      onEnd();
-    },
+    flush: onEnd,
   });
 }
+
+// Stateless between calls (no `stream` option), so one decoder serves every response.
+const utf8 = new TextDecoder();
 
 /**
  * A response of the avx-http client.
@@ -132,53 +134,54 @@ export class ClientResponse {
     return this.#bodyUsed;
   }
 
-  #finish(): void {
+  /** The body ended: reading it completely (`complete`) sets `totalMs`. */
+  #finish(complete: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.metrics.totalMs = this.#ctx.now() - this.#ctx.startedAt;
+    if (complete) this.metrics.totalMs = this.#ctx.now() - this.#ctx.startedAt;
     this.#ctx.onBody?.(0, 0, true);
   }
 
-  #countWire = (n: number): void => {
-    this.metrics.bytesReceivedWire += n;
-    this.#ctx.onBody?.(n, 0, false);
-  };
-  #countDecoded = (n: number): void => {
-    this.metrics.bytesReceived += n;
-    this.#ctx.onBody?.(0, n, false);
-  };
-  #countBoth = (n: number): void => {
-    this.metrics.bytesReceivedWire += n;
-    this.metrics.bytesReceived += n;
-    this.#ctx.onBody?.(n, n, false);
-  };
-  #end = (): void => {
+  #count(wire: number, decoded: number): void {
+    this.metrics.bytesReceivedWire += wire;
+    this.metrics.bytesReceived += decoded;
+    this.#ctx.onBody?.(wire, decoded, false);
+  }
+
+  /** At the end of a body the runtime decoded: its wire size is the declared length, if any. */
+  #end(): void {
     if (this.#coding.kind === "runtime") {
-      // fetch decoded the body; the wire size is the declared length when there is one.
-      const len = Number(this.raw.headers.get("content-length"));
+      const len = Number(this.raw.headers.get("content-length") ?? NaN);
       if (Number.isSafeInteger(len) && len >= 0) {
         const delta = len - this.metrics.bytesReceivedWire;
         this.metrics.bytesReceivedWire = len;
         this.#ctx.onBody?.(delta, 0, false);
       }
     }
-    this.#finish();
-  };
+    this.#finish(true);
+  }
 
-  #take(): ReadableStream<Uint8Array> | null {
+  /** Takes the raw body (once); `null` for a bodiless response. */
+  #takeRaw(): ReadableStream<Uint8Array> | null {
     if (this.#bodyUsed) throw new ClientError("invalid", "the response body was already used");
     this.#bodyUsed = true;
     const raw = this.raw.body;
-    if (raw === null) {
-      this.#finish();
-      return null;
-    }
+    if (raw === null) this.#finish(true);
+    return raw;
+  }
+
+  /** The decoded body as a stream whose bytes are counted as it is read. */
+  #take(): ReadableStream<Uint8Array> | null {
+    const raw = this.#takeRaw();
+    if (raw === null) return null;
+    const end = () => this.#end();
     if (this.#coding.kind === "ours") {
-      return raw.pipeThrough(counter(this.#countWire, () => {}))
+      return raw.pipeThrough(counter((n) => this.#count(n, 0)))
         .pipeThrough(decoderFor(this.#coding.algorithm, this.#ctx.maxBodyBytes))
-        .pipeThrough(counter(this.#countDecoded, this.#end));
+        .pipeThrough(counter((n) => this.#count(0, n), end));
     }
-    return raw.pipeThrough(counter(this.#countBoth, this.#end));
+    // Runtime-decoded bodies count decoded bytes as wire too until #end knows the real size.
+    return raw.pipeThrough(counter((n) => this.#count(n, n), end));
   }
 
   /**
@@ -190,6 +193,7 @@ export class ClientResponse {
   }
 
   #fail(error: unknown): ClientError {
+    this.#finish(false);
     if (error instanceof ClientError) return error;
     const info = { method: this.method, url: this.url, cause: error };
     if (this.#ctx.signal?.aborted) return new ClientError("aborted", "request aborted", info);
@@ -215,49 +219,58 @@ export class ClientResponse {
   }
 
   async #readAll(): Promise<Uint8Array> {
+    if (this.#bodyUsed) throw new ClientError("invalid", "the response body was already used");
     const max = this.#ctx.maxBodyBytes;
-    if (this.#coding.kind === "unsupported") {
+    const kind = this.#coding.kind;
+    if (kind === "unsupported") {
       this.#bodyUsed = true;
       await this.raw.body?.cancel().catch(() => {});
-      throw new ClientError("decode", `unsupported Content-Encoding: ${this.#coding.coding}`, {
-        method: this.method,
-        url: this.url,
-      });
+      throw this.#fail(
+        new ClientError("decode", `unsupported Content-Encoding: ${this.#coding.coding}`, {
+          method: this.method,
+          url: this.url,
+        }),
+      );
     }
-    const declared = Number(this.raw.headers.get("content-length") ?? NaN);
-    if (this.#coding.kind === "identity" && Number.isSafeInteger(declared) && declared > max) {
+    const declared = kind === "identity"
+      ? Number(this.raw.headers.get("content-length") ?? NaN)
+      : NaN;
+    if (Number.isSafeInteger(declared) && declared > max) {
       this.#bodyUsed = true;
       await this.raw.body?.cancel().catch(() => {});
-      throw new ClientError("body_too_large", `body of ${declared} bytes over the ${max} limit`, {
-        method: this.method,
-        url: this.url,
-        status: this.status,
-      });
+      throw this.#fail(
+        new ClientError("body_too_large", `body of ${declared} bytes over the ${max} limit`, {
+          method: this.method,
+          url: this.url,
+          status: this.status,
+        }),
+      );
     }
-    if (
-      this.#coding.kind === "identity" && Number.isSafeInteger(declared) && !this.#bodyUsed &&
-      this.raw.body !== null
-    ) {
+    const raw = this.#takeRaw();
+    if (raw === null) return new Uint8Array(0);
+    if (Number.isSafeInteger(declared)) {
       // Declared length within the limit: let the runtime read it in one go (much cheaper than
       // a JS reader loop); fetch itself fails a body that does not match its Content-Length.
-      this.#bodyUsed = true;
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(await this.raw.arrayBuffer());
       } catch (e) {
         throw this.#fail(e);
       }
-      this.#countBoth(bytes.byteLength);
-      this.#finish();
+      this.#count(bytes.byteLength, bytes.byteLength);
+      this.#finish(true);
       return bytes;
     }
-    let stream: ReadableStream<Uint8Array> | null;
-    try {
-      stream = this.#take();
-    } catch (e) {
-      throw this.#fail(e);
+    // Otherwise read chunk by chunk, counting here rather than through a counting stream (a
+    // TransformStream and its pipe cost more than the rest of a small request). Only our own
+    // codings need a pipe: wire bytes are counted before the decoder, decoded bytes here.
+    let stream = raw;
+    if (kind === "ours") {
+      stream = raw.pipeThrough(counter((n) => this.#count(n, 0)))
+        .pipeThrough(decoderFor(this.#coding.algorithm, max));
     }
-    if (stream === null) return new Uint8Array(0);
+    // Runtime-decoded bodies count decoded bytes as wire too until #end knows the real size.
+    const wireToo = kind !== "ours";
     const reader = stream.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -266,6 +279,7 @@ export class ClientResponse {
         const { done, value } = await reader.read();
         if (done) break;
         total += value.byteLength;
+        this.#count(wireToo ? value.byteLength : 0, value.byteLength);
         if (total > max) {
           await reader.cancel().catch(() => {});
           throw new ClientError("body_too_large", `body over the ${max} byte limit`, {
@@ -279,6 +293,7 @@ export class ClientResponse {
     } catch (e) {
       throw this.#fail(e);
     }
+    this.#end();
     if (chunks.length === 1) return chunks[0];
     const out = new Uint8Array(total);
     let at = 0;
@@ -296,7 +311,7 @@ export class ClientResponse {
 
   /** The body as UTF-8 text. */
   async text(): Promise<string> {
-    return new TextDecoder().decode(await this.bytes());
+    return utf8.decode(await this.bytes());
   }
 
   /** The body parsed as JSON; a `ClientError` `decode` when it is not JSON. */

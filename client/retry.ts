@@ -35,7 +35,20 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"])
  * ```
  */
 export function isReplayable(method: string, headers: Headers): boolean {
-  return IDEMPOTENT.has(method.toUpperCase()) || headers.has("idempotency-key");
+  return isIdempotentMethod(method) || headers.has("idempotency-key");
+}
+
+/**
+ * Whether RFC 9110 §9.2.2 defines the method as idempotent (any case).
+ *
+ * @example
+ * ```ts
+ * import { isIdempotentMethod } from "./retry.ts";
+ * console.log(isIdempotentMethod("put"), isIdempotentMethod("POST")); // true false
+ * ```
+ */
+export function isIdempotentMethod(method: string): boolean {
+  return IDEMPOTENT.has(method) || IDEMPOTENT.has(method.toUpperCase());
 }
 
 /**
