@@ -24,6 +24,15 @@ export interface Stage<S = unknown> {
   enter(c: Context): S | Response | Promise<S | Response>;
   /** After the handler. */
   leave?(c: Context, res: Response, state: S): Response;
+  /**
+   * Runs the rest of the request (inner stages, the handler and their leaves) inside a scope,
+   * such as an OpenTelemetry context; `rest` never throws (errors arrive as responses).
+   */
+  around?(
+    c: Context,
+    state: S,
+    rest: () => Response | Promise<Response>,
+  ): Response | Promise<Response>;
 }
 
 type Staged = MiddlewareHandler & { [STAGE]?: Stage };
@@ -46,12 +55,17 @@ function replaceRes(c: Context, res: Response): void {
  */
 export function stageMiddleware<S>(stage: Stage<S>): MiddlewareHandler {
   const leave = stage.leave;
+  const around = stage.around;
   const after = (c: Context, state: S): void => {
     if (leave !== undefined) replaceRes(c, leave(c, c.res, state));
   };
   const proceed = (c: Context, next: Next, state: S | Response): Promise<void | Response> => {
     if (state instanceof Response) return Promise.resolve(state);
-    return next().then(() => after(c, state));
+    if (around === undefined) return next().then(() => after(c, state));
+    return Promise.resolve(around(c, state, () => next().then(() => c.res))).then((res) => {
+      replaceRes(c, res);
+      after(c, state);
+    });
   };
   const mw = function (c: Context, next: Next): Promise<void | Response> {
     const state = stage.enter(c);
@@ -93,9 +107,15 @@ export function fuseStages(
     return onError(err, c);
   };
 
-  // Leaves stages entered-1 .. 0 with `res`; a throwing leave becomes an error response.
-  const leaveFrom = (c: Context, res: Response, states: unknown[], entered: number): Response => {
-    for (let i = entered - 1; i >= 0; i--) {
+  // Leaves stages entered-1 .. floor with `res`; a throwing leave becomes an error response.
+  const leaveFrom = (
+    c: Context,
+    res: Response,
+    states: unknown[],
+    entered: number,
+    floor: number,
+  ): Response => {
+    for (let i = entered - 1; i >= floor; i--) {
       const leave = stages[i].leave;
       if (leave === undefined) continue;
       try {
@@ -106,6 +126,19 @@ export function fuseStages(
     }
     return res;
   };
+  const leaveLater = (
+    c: Context,
+    res: Response | Promise<Response>,
+    states: unknown[],
+    entered: number,
+    floor: number,
+  ): Response | Promise<Response> =>
+    res instanceof Promise
+      ? res.then(
+        (x) => leaveFrom(c, x, states, entered, floor),
+        (e) => leaveFrom(c, fail(c, e), states, entered, floor),
+      )
+      : leaveFrom(c, res, states, entered, floor);
 
   const settle = (c: Context, out: Response | void): Response | Promise<Response> =>
     out instanceof Response ? out : c.finalized ? c.res : fallback(c);
@@ -114,60 +147,75 @@ export function fuseStages(
     c: Context,
     inner: Inner,
     states: unknown[],
+    floor: number,
   ): Response | Promise<Response> => {
     let out: Response | void | Promise<Response | void>;
     try {
       out = inner(c);
     } catch (e) {
-      return leaveFrom(c, fail(c, e), states, n);
+      return leaveFrom(c, fail(c, e), states, n, floor);
     }
     if (out instanceof Promise) {
       return out.then(
-        (r) => {
-          const res = settle(c, r);
-          return res instanceof Promise
-            ? res.then((x) => leaveFrom(c, x, states, n))
-            : leaveFrom(c, res, states, n);
-        },
-        (e) => leaveFrom(c, fail(c, e), states, n),
+        (r) => leaveLater(c, settle(c, r), states, n, floor),
+        (e) => leaveFrom(c, fail(c, e), states, n, floor),
       );
     }
-    const res = settle(c, out);
-    return res instanceof Promise
-      ? res.then((x) => leaveFrom(c, x, states, n))
-      : leaveFrom(c, res, states, n);
+    return leaveLater(c, settle(c, out), states, n, floor);
   };
 
-  // Enters stages from `i` on; switches to promises only when a stage returns one.
+  // Enters stages from `i` on (leaving down to `floor` when done); switches to promises only
+  // when a stage returns one; a stage with `around` runs the rest inside its scope.
   const enterFrom = (
     c: Context,
     inner: Inner,
     states: unknown[],
     i: number,
+    floor: number,
   ): Response | Promise<Response> => {
     for (; i < n; i++) {
       let state: unknown;
       try {
         state = stages[i].enter(c);
       } catch (e) {
-        return leaveFrom(c, fail(c, e), states, i);
+        return leaveFrom(c, fail(c, e), states, i, floor);
       }
       if (state instanceof Promise) {
         const at = i;
         return state.then(
           (s) => {
-            if (s instanceof Response) return leaveFrom(c, s, states, at);
+            if (s instanceof Response) return leaveFrom(c, s, states, at, floor);
             states[at] = s;
-            return enterFrom(c, inner, states, at + 1);
+            return entered(c, inner, states, at, floor);
           },
-          (e) => leaveFrom(c, fail(c, e), states, at),
+          (e) => leaveFrom(c, fail(c, e), states, at, floor),
         );
       }
-      if (state instanceof Response) return leaveFrom(c, state, states, i);
+      if (state instanceof Response) return leaveFrom(c, state, states, i, floor);
       states[i] = state;
+      if (stages[i].around !== undefined) return entered(c, inner, states, i, floor);
     }
-    return runInner(c, inner, states);
+    return runInner(c, inner, states, floor);
   };
 
-  return (c, inner) => enterFrom(c, inner, new Array(n), 0);
+  // Stage `at` has entered: run the rest, inside its scope when it has one.
+  const entered = (
+    c: Context,
+    inner: Inner,
+    states: unknown[],
+    at: number,
+    floor: number,
+  ): Response | Promise<Response> => {
+    const around = stages[at].around;
+    if (around === undefined) return enterFrom(c, inner, states, at + 1, floor);
+    let res: Response | Promise<Response>;
+    try {
+      res = around(c, states[at], () => enterFrom(c, inner, states, at + 1, at + 1));
+    } catch (e) {
+      res = fail(c, e);
+    }
+    return leaveLater(c, res, states, at + 1, floor);
+  };
+
+  return (c, inner) => enterFrom(c, inner, new Array(n), 0, 0);
 }

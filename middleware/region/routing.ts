@@ -7,6 +7,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { stageMiddleware } from "../../server/_stage.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import { principalOf } from "../auth/principal.ts";
 import { HttpProblem } from "../../server/problem.ts";
@@ -173,7 +174,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     return hops;
   };
 
-  return async function regionRouting(c, next) {
+  const decide = (c: Context): Local | Response | Promise<Local | Response> => {
     const cf = cfOf(c);
     const current = registry.currentRegion(cf);
     const hops = readHops(c);
@@ -204,9 +205,23 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
       }
     }
     if (first === undefined && country === undefined && options.geo !== undefined) {
-      const g = await options.geo(c);
-      if (typeof g === "string" && /^[A-Za-z]{2}$/.test(g)) country = g.toUpperCase();
+      const g = options.geo(c);
+      if (g instanceof Promise) {
+        return g.then((v) => choose(c, current, hops, first, geoCountry(v), reason));
+      }
+      country = geoCountry(g);
     }
+    return choose(c, current, hops, first, country, reason);
+  };
+
+  const choose = (
+    c: Context,
+    current: RegisteredRegion | undefined,
+    hops: string[],
+    first: RegisteredRegion | undefined,
+    country: string | undefined,
+    reason: RegionReason,
+  ): Local | Response | Promise<Local | Response> => {
     if (reason === "default" && country !== undefined) reason = "country";
     let order: readonly RegisteredRegion[] = registry.forCountry(country);
     if (first !== undefined && order[0] !== first) {
@@ -274,16 +289,15 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     if (country !== undefined) decision.country = country;
     c.set("region", decision);
 
-    const serveHere = async (): Promise<void> => {
+    const serveHere = (): Local => {
       decision.local = true;
-      await next();
-      setHeaders(c, current?.id, preferred.id);
+      return { served: current?.id, preferred: preferred.id };
     };
 
-    if (target === current) return await serveHere();
+    if (target === current) return serveHere();
     if (mode === "local") {
       if (prefixes !== undefined && !currentAllowed) throw misdirected(target, residency?.reason);
-      return await serveHere();
+      return serveHere();
     }
 
     // Forwarding: refuse loops and chains past maxHops.
@@ -293,7 +307,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
       // The platform already replayed this request here: never bounce it again.
       (mode === "replay" && c.req.header(replaySource) !== undefined);
     if (looping && mode !== "redirect") {
-      if (currentAllowed && (!write || current === preferred)) return await serveHere();
+      if (currentAllowed && (!write || current === preferred)) return serveHere();
       throw new HttpProblem(508, {
         title: "Loop Detected",
         detail: `request already passed through ${
@@ -316,14 +330,30 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
       return new Response(null, { status: 307, headers: h });
     }
 
-    // Proxy, with failover to the next healthy candidate for requests without a body.
+    return proxy(c, order, target, preferred, current, hops);
+  };
+
+  // Proxy, with failover to the next healthy candidate for requests without a body.
+  const proxy = async (
+    c: Context,
+    order: readonly RegisteredRegion[],
+    target: RegisteredRegion,
+    preferred: RegisteredRegion,
+    current: RegisteredRegion | undefined,
+    hops: string[],
+  ): Promise<Local | Response> => {
+    const decision = c.get("region") as RegionDecision;
     const candidates = order.slice(order.indexOf(target));
     const canRetry = SAFE.has(c.req.method) || c.req.raw.body === null;
     let lastFailure: "unreachable" | "timeout" = "unreachable";
     let tried = target;
     let attempted = false;
     for (const r of candidates) {
-      if (r === current) return await serveHere(); // in `order`, so allowed here
+      if (r === current) {
+        // in `order`, so allowed here
+        decision.local = true;
+        return { served: current.id, preferred: preferred.id };
+      }
       if (hops.includes(r.id)) continue;
       const breaker = breakers.get(r.id);
       if (!breaker.tryAcquire()) continue;
@@ -364,6 +394,16 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
       region: tried.id,
     }, { "retry-after": retryAfter });
   };
+
+  return stageMiddleware<Local | Response>({
+    name: "regionRouting",
+    enter: decide,
+    leave(_c, res, local) {
+      return local instanceof Response
+        ? res
+        : withRegionHeaders(res, local.served, local.preferred);
+    },
+  });
 }
 
 function badRequest(detail: string): HttpProblem {
@@ -386,16 +426,26 @@ function pathAndQuery(url: string): string {
   return start === -1 ? "/" : url.slice(start);
 }
 
-function setHeaders(c: Context, served: string | undefined, preferred: string): void {
-  let h = c.res.headers;
+/** What serving locally leaves for the response: the region headers' values. */
+interface Local {
+  served: string | undefined;
+  preferred: string;
+}
+
+function geoCountry(g: string | undefined): string | undefined {
+  return typeof g === "string" && /^[A-Za-z]{2}$/.test(g) ? g.toUpperCase() : undefined;
+}
+
+function withRegionHeaders(res: Response, served: string | undefined, preferred: string): Response {
   try {
-    if (served !== undefined) h.set("x-avl-region", served);
-    h.set("x-avl-preferred-region", preferred);
+    if (served !== undefined) res.headers.set("x-avl-region", served);
+    res.headers.set("x-avl-preferred-region", preferred);
+    return res;
   } catch {
     // Immutable headers (a Response from fetch returned as is): copy once.
-    c.res = new Response(c.res.body, c.res);
-    h = c.res.headers;
-    if (served !== undefined) h.set("x-avl-region", served);
-    h.set("x-avl-preferred-region", preferred);
+    const copy = new Response(res.body, res);
+    if (served !== undefined) copy.headers.set("x-avl-region", served);
+    copy.headers.set("x-avl-preferred-region", preferred);
+    return copy;
   }
 }

@@ -4,7 +4,16 @@
 
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  type Context as OtelContext,
+  context,
+  type ContextManager,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -116,3 +125,78 @@ Deno.test("otel: no provider registered means no spans and plain random span ids
   assert.notEqual(up.parentSpanId, own.parentSpanId, "the upstream gets a new span id as parent");
   assert.notEqual(own.parentSpanId, PARENT_SPAN);
 });
+
+// A context manager over AsyncLocalStorage (what Deno's OTEL_DENO and the Node SDK provide), so
+// the active span can be observed; the API's default manager keeps no context at all.
+class AlsContextManager implements ContextManager {
+  readonly #als = new AsyncLocalStorage<OtelContext>();
+  active(): OtelContext {
+    return this.#als.getStore() ?? ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: OtelContext,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return this.#als.run(ctx, () => fn.apply(thisArg, args));
+  }
+  bind<T>(ctx: OtelContext, target: T): T {
+    if (typeof target !== "function") return target;
+    const f = target as unknown as (...a: unknown[]) => unknown;
+    return ((...a: unknown[]) => this.with(ctx, f, undefined, ...a)) as T;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    return this;
+  }
+}
+
+Deno.test("otel: the SERVER span is the active span inside handlers, as middleware and fused in Server", async () => {
+  const { Route, Server } = await import("../../server/mod.ts");
+  assert.equal(context.setGlobalContextManager(new AlsContextManager()), true);
+  try {
+    await activeSpanChecks(Route, Server);
+  } finally {
+    context.disable();
+  }
+});
+
+async function activeSpanChecks(
+  Route: typeof import("../../server/mod.ts").Route,
+  Server: typeof import("../../server/mod.ts").Server,
+): Promise<void> {
+  await withProvider(async (exporter) => {
+    const active = (c: { json: (v: unknown) => Response }) =>
+      c.json({ active: trace.getActiveSpan()?.spanContext().spanId ?? null });
+    const hono = new Hono();
+    hono.use(telemetry());
+    hono.get("/a", async (c) => {
+      await Promise.resolve(); // still active after an await
+      return active(c);
+    });
+    const fused = new Server({ openapi: false })
+      .route(
+        "/a",
+        Route.get(async (c) => {
+          await Promise.resolve();
+          return active(c);
+        }),
+      )
+      .withTelemetry()
+      .build();
+    assert.equal(fused.hono.routes.filter((r) => r.method === "ALL").length, 0, "fused");
+    for (const fetcher of [hono, fused]) {
+      exporter.reset();
+      const res = await fetcher.request("/a");
+      const body = await res.json();
+      const [server] = exporter.getFinishedSpans();
+      assert.equal(server.kind, SpanKind.SERVER);
+      assert.equal(body.active, server.spanContext().spanId);
+      assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      assert.match(res.headers.get("server-timing") ?? "", /total;dur=/);
+    }
+  });
+}

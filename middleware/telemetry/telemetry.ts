@@ -7,7 +7,8 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import { stageMiddleware } from "../../server/_stage.ts";
+import { answeringRoute } from "../../server/_route.ts";
 import { context as otelContext } from "@opentelemetry/api";
 import { isSafeRequestId } from "../../server/context.ts";
 import { formatTraceparent, startTrace, type TraceContext } from "./traceparent.ts";
@@ -130,9 +131,8 @@ function serverAttributes(c: Context): Record<string, string | number> {
 
 /** The matched route pattern of the handler that answered, if any. */
 function routeOf(c: Context): string | undefined {
-  // After next() the route index points at the last handler that ran (Hono's compose).
-  const p = routePath(c);
-  return p === "" || p === "*" || p === "/*" ? undefined : p;
+  const p = answeringRoute(c);
+  return p === "unmatched" ? undefined : p;
 }
 
 /**
@@ -228,22 +228,35 @@ export function telemetry(options: TelemetryOptions = {}): MiddlewareHandler {
     : options.accessLog || undefined;
   const otel = options.openTelemetry ?? true;
 
-  return async function telemetry(c, next) {
-    const started = performance.now();
-    const incoming = trust ? c.req.header(header) : undefined;
-    const id = incoming !== undefined && isSafeRequestId(incoming) ? incoming : crypto.randomUUID();
-    c.set("requestId", id);
-    const trace = startTrace(c.req.header("traceparent"), c.req.header("tracestate"), sampleNew);
-    c.set("trace", trace);
-    const marks: string[] = [];
-    if (serverTiming) c.set("serverTiming", marks);
+  /** Per request, from enter to leave. */
+  interface Telemetry {
+    started: number;
+    id: string;
+    trace: TraceContext;
+    marks: string[] | undefined;
+    span: Span | undefined;
+    parent: ReturnType<typeof remoteParent> | undefined;
+  }
 
-    const tracer = otel ? activeTracer() : undefined;
-    let span: Span | undefined;
-    if (tracer === undefined) await next();
-    else {
+  return stageMiddleware<Telemetry>({
+    name: "telemetry",
+    enter(c) {
+      const started = performance.now();
+      const incoming = trust ? c.req.header(header) : undefined;
+      const id = incoming !== undefined && isSafeRequestId(incoming)
+        ? incoming
+        : crypto.randomUUID();
+      c.set("requestId", id);
+      const trace = startTrace(c.req.header("traceparent"), c.req.header("tracestate"), sampleNew);
+      c.set("trace", trace);
+      let marks: string[] | undefined;
+      if (serverTiming) c.set("serverTiming", marks = []);
+      const tracer = otel ? activeTracer() : undefined;
+      if (tracer === undefined) {
+        return { started, id, trace, marks, span: undefined, parent: undefined };
+      }
       const parent = remoteParent(trace);
-      span = tracer.startSpan(c.req.method, {
+      const span = tracer.startSpan(c.req.method, {
         kind: SpanKind.SERVER,
         attributes: serverAttributes(c),
       }, parent);
@@ -253,44 +266,51 @@ export function telemetry(options: TelemetryOptions = {}): MiddlewareHandler {
       trace.spanId = sc.spanId;
       trace.sampled = (sc.traceFlags & 1) === 1;
       c.set("otelSpan", span);
+      return { started, id, trace, marks, span, parent };
+    },
+    // The span is the active context while the request runs, so upstream calls are its children.
+    around(_c, t, rest) {
+      if (t.span === undefined) return rest();
+      return otelContext.with(otelTrace.setSpan(t.parent!, t.span), rest);
+    },
+    leave(c, res, { started, id, trace, marks, span }) {
+      const durationMs = performance.now() - started;
+      if (span !== undefined) {
+        const route = routeOf(c);
+        if (route !== undefined) {
+          span.setAttribute("http.route", route);
+          span.updateName(`${c.req.method} ${route}`);
+        }
+        endHttpSpan(span, res.status, true, c.error);
+      }
       try {
-        await otelContext.with(otelTrace.setSpan(parent, span), next);
-      } catch (e) {
-        endHttpSpan(span, 500, true, e);
-        throw e;
+        res.headers.set(header, id);
+      } catch {
+        // Immutable headers (a fetch response passed on as is): copy once.
+        res = new Response(res.body, res);
+        res.headers.set(header, id);
       }
-    }
-
-    const durationMs = performance.now() - started;
-    const res = c.res;
-    if (span !== undefined) {
-      const route = routeOf(c);
-      if (route !== undefined) {
-        span.setAttribute("http.route", route);
-        span.updateName(`${c.req.method} ${route}`);
+      if (marks !== undefined) {
+        marks.push(`total;dur=${durationMs.toFixed(2)}`);
+        res.headers.append("Server-Timing", marks.join(", "));
       }
-      endHttpSpan(span, res.status, true, c.error);
-    }
-    res.headers.set(header, id);
-    if (serverTiming) {
-      marks.push(`total;dur=${durationMs.toFixed(2)}`);
-      res.headers.append("Server-Timing", marks.join(", "));
-    }
-    if (log) {
-      const entry: AccessLogEntry = {
-        time: new Date(Date.now() - durationMs).toISOString(),
-        requestId: id,
-        traceId: trace.traceId,
-        method: c.req.method,
-        path: redactPath(c.req.url, redact),
-        status: res.status,
-        durationMs: Math.round(durationMs * 1000) / 1000,
-      };
-      const cl = res.headers.get("content-length");
-      if (cl !== null) entry.bytesOut = Number(cl);
-      const ua = c.req.header("user-agent");
-      if (ua) entry.userAgent = ua;
-      log(entry);
-    }
-  };
+      if (log) {
+        const entry: AccessLogEntry = {
+          time: new Date(Date.now() - durationMs).toISOString(),
+          requestId: id,
+          traceId: trace.traceId,
+          method: c.req.method,
+          path: redactPath(c.req.url, redact),
+          status: res.status,
+          durationMs: Math.round(durationMs * 1000) / 1000,
+        };
+        const cl = res.headers.get("content-length");
+        if (cl !== null) entry.bytesOut = Number(cl);
+        const ua = c.req.header("user-agent");
+        if (ua) entry.userAgent = ua;
+        log(entry);
+      }
+      return res;
+    },
+  });
 }
