@@ -4,7 +4,7 @@ import type { BodyInput, RequestCoding } from "./body.ts";
 import type { BreakerOptions, CircuitBreaker } from "./breaker.ts";
 import type { ClientHooks } from "./hooks.ts";
 import type { ClientStats } from "./metrics.ts";
-import type { RegionRouter } from "./regions.ts";
+import type { EndpointHealth, RegionRouter } from "./regions.ts";
 import type { HeaderRecord } from "./_headers.ts";
 import type { TimeoutQueue } from "./_timeouts.ts";
 
@@ -41,6 +41,8 @@ export interface ClientState {
   stats: ClientStats;
   /** Breakers of origins outside the router's endpoints. */
   breakers: Map<string, CircuitBreaker>;
+  /** Resolved hrefs of relative targets, per endpoint (bounded). */
+  hrefs: WeakMap<EndpointHealth, Map<string, string>>;
   /** Attempt timeouts and body deadlines of this client's requests. */
   timeouts: TimeoutQueue;
 }

@@ -47,38 +47,67 @@ function breakerFor(
   cfg: ClientConfig,
   state: ClientState,
   endpoint: EndpointHealth | undefined,
-  url: URL,
+  href: string,
+  url: URL | undefined,
 ): CircuitBreaker | undefined {
   if (cfg.breaker === false) return undefined;
   if (endpoint) return endpoint.breaker;
-  let b = state.breakers.get(url.origin);
+  const origin = (url ?? new URL(href)).origin;
+  let b = state.breakers.get(origin);
   if (!b) {
     if (state.breakers.size >= MAX_FOREIGN_BREAKERS) {
       state.breakers.delete(state.breakers.keys().next().value!);
     }
     b = new CircuitBreaker({ ...cfg.breaker, now: cfg.breaker.now ?? cfg.now });
-    state.breakers.set(url.origin, b);
+    state.breakers.set(origin, b);
   }
   return b;
 }
 
-function resolveUrl(
+const MAX_CACHED_TARGETS = 512;
+
+/**
+ * The href of a request target. Relative targets extend the endpoint's base path (`/v1/x`
+ * under `https://h/api/`); their hrefs are cached per endpoint (parsing a URL is a good part of
+ * a small request's cost), bounded so varying paths cannot grow the cache without limit.
+ */
+function resolveHref(
+  state: ClientState,
   target: string | URL,
   endpoint: EndpointHealth | undefined,
   query: Array<[string, string]>,
-): URL {
-  let url: URL;
+): { href: string; url: URL | undefined } {
+  let cache: Map<string, string> | undefined;
   if (endpoint && typeof target === "string") {
-    // Relative targets extend the endpoint's base path (`/v1/x` under `https://h/api/`).
+    if (query.length === 0) {
+      cache = state.hrefs.get(endpoint);
+      const href = cache?.get(target);
+      if (href !== undefined) return { href, url: undefined };
+    }
     let i = 0;
     while (i < target.length && target.charCodeAt(i) === 47) i++;
-    url = new URL(target.slice(i), endpoint.url);
-  } else if (target instanceof URL || ABSOLUTE.test(target)) url = new URL(target);
-  else throw new ClientError("invalid", `relative URL ${target} needs a baseUrl or endpoints`);
+    const url = checkScheme(new URL(target.slice(i), endpoint.url));
+    for (const [k, v] of query) url.searchParams.append(k, v);
+    const href = url.href;
+    if (query.length === 0) {
+      if (cache === undefined) state.hrefs.set(endpoint, cache = new Map());
+      else if (cache.size >= MAX_CACHED_TARGETS) cache.clear();
+      cache.set(target, href);
+    }
+    return { href, url };
+  }
+  if (!(target instanceof URL) && !ABSOLUTE.test(target)) {
+    throw new ClientError("invalid", `relative URL ${target} needs a baseUrl or endpoints`);
+  }
+  const url = checkScheme(new URL(target));
+  for (const [k, v] of query) url.searchParams.append(k, v);
+  return { href: url.href, url };
+}
+
+function checkScheme(url: URL): URL {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ClientError("invalid", `unsupported URL scheme ${url.protocol}`);
   }
-  for (const [k, v] of query) url.searchParams.append(k, v);
   return url;
 }
 
@@ -177,12 +206,11 @@ export async function send(
     hedge: boolean,
     cancel?: AbortSignal,
   ): Promise<Outcome> => {
-    const url = resolveUrl(spec.target, endpoint, spec.query);
-    const href = url.href;
+    const { href, url } = resolveHref(state, spec.target, endpoint, spec.query);
     const info: AttemptInfo = { attempt: n, method, url: href, requestId: requestId!, hedge };
     const region = endpoint?.region ?? cfg.region;
     if (region !== undefined) info.region = region;
-    const breaker = breakerFor(cfg, state, endpoint, url);
+    const breaker = breakerFor(cfg, state, endpoint, href, url);
     if (breaker && !breaker.tryAcquire()) return { kind: "circuit", info };
 
     metrics.attempts++;
@@ -235,7 +263,8 @@ export async function send(
       );
       signal = parts.length > 1 ? AbortSignal.any(parts) : parts[0];
     }
-    const init: RequestInit & { duplex?: "half" } = { method, headers: h };
+    const init: RequestInit & { duplex?: "half" } = { headers: h };
+    if (method !== "GET") init.method = method; // fetch's default; validating it costs
     if (signal !== undefined) init.signal = signal;
     if (sendBody !== undefined) init.body = sendBody;
     if (sendBody instanceof ReadableStream) init.duplex = "half";

@@ -298,6 +298,7 @@ export class Client {
   readonly #state: ClientState = {
     stats: emptyStats(),
     breakers: new Map(),
+    hrefs: new WeakMap(),
     timeouts: new TimeoutQueue(),
   };
   readonly #send = (spec: Parameters<typeof send>[2]) => send(this.#config, this.#state, spec);

@@ -178,3 +178,32 @@ Deno.test("every read path counts each body byte exactly once, per request and p
   assert.equal(s.requests, 5);
   assert.equal(s.failures, 0);
 });
+
+Deno.test("relative targets resolve under the base path, with or without query, many times over", async () => {
+  const urls: string[] = [];
+  const client = Client.builder().baseUrl("http://svc.invalid/api")
+    .fetch((input) => {
+      urls.push(String(input));
+      return Promise.resolve(new Response(null, { status: 204 }));
+    }).build();
+  await client.get("/a").send();
+  await client.get("/a").query({ q: "1 2" }).send();
+  await client.get("a").send();
+  await client.get("//a/../b?x=1").send();
+  assert.deepEqual(urls, [
+    "http://svc.invalid/api/a",
+    "http://svc.invalid/api/a?q=1+2",
+    "http://svc.invalid/api/a",
+    "http://svc.invalid/api/b?x=1",
+  ]);
+  // Far more distinct paths than any cache holds: every one still resolves to itself.
+  for (let i = 0; i < 1200; i++) {
+    urls.length = 0;
+    await client.get(`/p/${i % 700}`).send();
+    assert.deepEqual(urls, [`http://svc.invalid/api/p/${i % 700}`]);
+  }
+  urls.length = 0;
+  await client.get("/a").send();
+  await client.get("http://other.invalid/x").send();
+  assert.deepEqual(urls, ["http://svc.invalid/api/a", "http://other.invalid/x"]);
+});

@@ -112,17 +112,30 @@ export class RegionRouter {
    * usable.
    */
   pick(exclude?: ReadonlySet<EndpointHealth>): EndpointHealth | undefined {
-    const usable = this.endpoints.filter((e) => e.breaker.allows());
-    if (usable.length === 0) return undefined;
-    const fresh = exclude ? usable.filter((e) => !exclude.has(e)) : usable;
-    const pool = fresh.length > 0 ? fresh : usable;
-    if (this.#preferred !== undefined) {
-      const p = pool.find((e) => e.region === this.#preferred);
-      if (p) return p;
+    // One pass, no arrays (this runs on every attempt): the best endpoint not yet tried, else
+    // the best usable one.
+    let fresh: EndpointHealth | undefined;
+    let tried: EndpointHealth | undefined;
+    for (const e of this.endpoints) {
+      if (!e.breaker.allows()) continue;
+      if (exclude?.has(e)) {
+        if (tried === undefined || this.#better(e, tried)) tried = e;
+      } else if (fresh === undefined || this.#better(e, fresh)) fresh = e;
     }
-    let best = pool[0];
-    for (const e of pool) if (this.#latency(e) < this.#latency(best)) best = e;
-    return best;
+    return fresh ?? tried;
+  }
+
+  /**
+   * Whether `e` ranks before `current`, which comes earlier in endpoint order: the preferred
+   * region first, then strictly lower latency (ties keep the earlier endpoint).
+   */
+  #better(e: EndpointHealth, current: EndpointHealth): boolean {
+    const p = this.#preferred;
+    if (p !== undefined) {
+      if (current.region === p) return false;
+      if (e.region === p) return true;
+    }
+    return this.#latency(e) < this.#latency(current);
   }
 
   #latency(e: EndpointHealth): number {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Route, Server } from "../server/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
-import { CircuitBreaker, Client, ClientError, RegionRouter } from "./mod.ts";
-import { delay, recordingSleep, resettingServer } from "./_test_servers.ts";
+import { CircuitBreaker, Client, ClientError, type EndpointHealth, RegionRouter } from "./mod.ts";
+import { delay, recordingSleep, resettingServer, seeded } from "./_test_servers.ts";
 
 Deno.test("CircuitBreaker: closed → open after the threshold → half-open single probe → closed/open", () => {
   let t = 0;
@@ -185,4 +185,44 @@ Deno.test("hedged GET: a slow primary is raced by another region, the loser is a
   const quick = await client.get("/api/where").hedge(5000).send();
   await quick.bytes();
   assert.equal(quick.metrics.hedges, 0);
+});
+
+Deno.test("RegionRouter.pick matches the documented choice on random states", () => {
+  const rng = seeded(2024);
+  // The documented rule, written plainly: usable endpoints; untried ones if any; the preferred
+  // region among them, else the lowest EWMA (unmeasured as 0), earlier endpoint on ties.
+  const reference = (
+    r: RegionRouter,
+    preferred: string | undefined,
+    exclude: Set<EndpointHealth>,
+  ) => {
+    const usable = r.endpoints.filter((e) => e.breaker.allows());
+    if (usable.length === 0) return undefined;
+    const fresh = usable.filter((e) => !exclude.has(e));
+    const pool = fresh.length > 0 ? fresh : usable;
+    const p = pool.find((e) => e.region === preferred);
+    if (p) return p;
+    return pool.reduce((best, e) => ((e.ewmaMs ?? 0) < (best.ewmaMs ?? 0) ? e : best));
+  };
+  for (let round = 0; round < 500; round++) {
+    const n = 1 + Math.floor(rng() * 5);
+    const list = Array.from({ length: n }, (_, i) => ({
+      region: `r${Math.floor(rng() * 3)}-${i % 2}`,
+      url: `http://h${i}.example`,
+    }));
+    const preferred = rng() < 0.5 ? list[Math.floor(rng() * n)].region : undefined;
+    const r = new RegionRouter(list, {
+      ...(preferred !== undefined ? { preferred } : {}),
+      breaker: { failureThreshold: 1 },
+    });
+    const exclude = new Set<EndpointHealth>();
+    for (const e of r.endpoints) {
+      const x = rng();
+      if (x < 0.25) e.breaker.failure(); // open
+      else if (x < 0.8) r.observe(e, Math.floor(rng() * 4) * 10); // ties are likely
+      if (rng() < 0.4) exclude.add(e);
+    }
+    assert.equal(r.pick(exclude), reference(r, preferred, exclude), `round ${round}`);
+    assert.equal(r.pick(), reference(r, preferred, new Set()), `round ${round} (no exclusions)`);
+  }
 });
