@@ -28,6 +28,10 @@ export interface Timeout {
 
 type Handle = ReturnType<typeof setTimeout>;
 
+// Runtimes fire longer timers at once (a 32-bit signed delay, HTML "timer initialisation
+// steps" and Node alike); a longer wait is armed in steps of at most this.
+const MAX_DELAY = 2 ** 31 - 1;
+
 interface RefControl {
   ref?: () => unknown;
   unref?: () => unknown;
@@ -103,11 +107,7 @@ export class TimeoutQueue {
     const t: Timeout = { at: this.#clock() + delay, index: -1, fire, keepAlive };
     if (!this.#shared) {
       t.index = 0;
-      t.handle = setTimeout(() => {
-        t.index = -1;
-        fire();
-      }, delay);
-      if (!keepAlive) setRef(t.handle, false);
+      this.#armEntry(t, delay);
       return t;
     }
     t.index = this.#heap.length;
@@ -128,6 +128,16 @@ export class TimeoutQueue {
     }
     this.#remove(t);
     // The runtime timer stays armed: when it fires early it re-arms for the next entry.
+  }
+
+  #armEntry(t: Timeout, delay: number): void {
+    t.handle = setTimeout(() => {
+      const left = t.at - this.#clock();
+      if (left > 0 && delay >= MAX_DELAY) return this.#armEntry(t, left);
+      t.index = -1;
+      t.fire();
+    }, Math.min(MAX_DELAY, delay));
+    if (!t.keepAlive) setRef(t.handle, false);
   }
 
   #remove(t: Timeout): void {
@@ -153,7 +163,7 @@ export class TimeoutQueue {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedAt = at;
     const delay = at - this.#clock();
-    this.#timer = setTimeout(this.#onTimer, delay > 0 ? Math.ceil(delay) : 0);
+    this.#timer = setTimeout(this.#onTimer, delay > 0 ? Math.min(MAX_DELAY, Math.ceil(delay)) : 0);
     // A fresh runtime timer is referenced; unreference it when nothing asks to stay alive.
     if (!this.#referenced) setRef(this.#timer, false);
   }

@@ -85,3 +85,17 @@ Deno.test("TimeoutQueue: a long timeout armed first does not delay a shorter one
   q.delete(long);
   assert.equal(q.referenced, false);
 });
+
+Deno.test("TimeoutQueue: delays past the 32-bit timer limit wait instead of firing at once", async () => {
+  for (const shared of [true, false]) {
+    const q = new TimeoutQueue({ shared });
+    let fired = false;
+    const far = q.add(2 ** 33, () => fired = true, false);
+    let near = false;
+    q.add(20, () => near = true, true);
+    await until(() => near);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(fired, false);
+    q.delete(far);
+  }
+});
