@@ -39,7 +39,12 @@ export {
   parseRetryAfter,
 } from "./backoff.ts";
 export { isNetworkError, isReplayable, RETRYABLE_STATUSES, type RetryOptions } from "./retry.ts";
-export { type BreakerOptions, type BreakerState, CircuitBreaker } from "./breaker.ts";
+export {
+  type BreakerOptions,
+  type BreakerState,
+  type BreakerWindow,
+  CircuitBreaker,
+} from "./breaker.ts";
 export {
   type Endpoint,
   type EndpointHealth,
