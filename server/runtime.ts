@@ -39,8 +39,6 @@ export interface HttpMetrics {
   readonly duration: Histogram;
   /** `avx_http_request_bytes_total{route}` */
   readonly bytesIn: Counter;
-  /** `avx_http_response_bytes_total{route}` */
-  readonly bytesOut: Counter;
   /** `avx_http_requests_in_flight` */
   readonly inFlight: Gauge;
 }
@@ -89,13 +87,6 @@ export class AppRuntime {
       ),
       bytesIn: metrics.register(
         new Counter("avx_http_request_bytes_total", "Request body bytes received", ["route"]),
-      ),
-      bytesOut: metrics.register(
-        new Counter(
-          "avx_http_response_bytes_total",
-          "Response body bytes sent (declared Content-Length or counted while streaming)",
-          ["route"],
-        ),
       ),
       inFlight: metrics.register(
         new Gauge("avx_http_requests_in_flight", "Requests currently being handled"),
