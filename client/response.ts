@@ -43,7 +43,11 @@ export interface ResponseContext {
   now: () => number;
   /** When `send()` started, by `now`. */
   startedAt: number;
-  /** Called with body byte counts as they are read (wire, decoded) and once at the end. */
+  /**
+   * Called with body byte counts as they are read (wire, decoded), and once with `done` when
+   * the body ends: read completely, found bodiless, or failed (the client then releases the
+   * request's deadline timer).
+   */
   onBody?: (wire: number, decoded: number, done: boolean) => void;
 }
 
