@@ -189,7 +189,10 @@ export class Server {
     return this;
   }
 
-  /** CORS with preflight handling (Hono's `cors`, defaulting to any origin without credentials). */
+  /**
+   * CORS with preflight handling (Hono's `cors` options and answers, defaulting to any origin
+   * without credentials); a stage, so it does not stop the app's middleware from being fused.
+   */
   withCors(options: CorsOptions = {}): this {
     this.#plugins.push({ order: 20, middleware: cors(options) });
     return this;
