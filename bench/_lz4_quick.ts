@@ -19,6 +19,7 @@ import {
 } from "../compress/lz4/mod.ts";
 import { xxhash32 } from "../compress/checksum/mod.ts";
 import { corpora, jsonRows } from "./_corpus.ts";
+import { bestRates as bestOf } from "./_best_rates.ts";
 
 const arg = (name: string, dflt: number) =>
   Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
@@ -31,23 +32,8 @@ type Case = [label: string, fn: () => unknown];
 const NC = { contentChecksum: false };
 
 /** Best MB/s of each case over interleaved rounds. */
-export function bestRates(bytes: number, cases: Case[]): number[] {
-  const best = cases.map(() => 0);
-  for (const [, fn] of cases) for (let i = 0; i < 3; i++) fn();
-  for (let r = 0; r < ROUNDS; r++) {
-    cases.forEach(([, fn], i) => {
-      let n = 0;
-      const t0 = performance.now();
-      let t1 = t0;
-      do {
-        fn();
-        n++;
-        t1 = performance.now();
-      } while (t1 - t0 < MS);
-      best[i] = Math.max(best[i], (bytes * n) / ((t1 - t0) * 1000));
-    });
-  }
-  return best;
+function bestRates(bytes: number, cases: Case[]): number[] {
+  return bestOf(bytes, cases.map(([, fn]) => fn), ROUNDS, MS);
 }
 
 const u8 = (b: ArrayLike<number>) => (b instanceof Uint8Array ? b : Uint8Array.from(b));

@@ -21,6 +21,7 @@ import {
 } from "../compress/snappy/mod.ts";
 import { crc32c } from "../compress/checksum/mod.ts";
 import { corpora, jsonRows } from "./_corpus.ts";
+import { bestRates as bestOf } from "./_best_rates.ts";
 import { rng } from "../compress/_test_rng.ts";
 
 const arg = (name: string, dflt: number) =>
@@ -31,22 +32,7 @@ const filter = Deno.args.find((a) => !a.startsWith("--"));
 
 /** Best MB/s of each function over interleaved rounds. */
 function bestRates(bytes: number, fns: (() => unknown)[]): number[] {
-  const best = fns.map(() => 0);
-  for (const fn of fns) for (let i = 0; i < 3; i++) fn();
-  for (let r = 0; r < ROUNDS; r++) {
-    fns.forEach((fn, i) => {
-      let n = 0;
-      const t0 = performance.now();
-      let t1 = t0;
-      do {
-        fn();
-        n++;
-        t1 = performance.now();
-      } while (t1 - t0 < MS);
-      best[i] = Math.max(best[i], (bytes * n) / ((t1 - t0) * 1000));
-    });
-  }
-  return best;
+  return bestOf(bytes, fns, ROUNDS, MS);
 }
 
 function random(n: number): Uint8Array {
