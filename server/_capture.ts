@@ -53,7 +53,7 @@ export function captureBodies(c: Context): void {
 }
 
 /** The captured payload of `res`, when `res` is exactly the response c.json/c.text/c.body built. */
-export function capturedPayload(_c: Context, res: Response): string | Uint8Array | undefined {
+export function capturedPayload(res: Response): string | Uint8Array | undefined {
   return (res as Marked)[PAYLOAD];
 }
 

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RouteCompression } from "../middleware/compression/compression.ts";
 import type { AvxEnv } from "./context.ts";
 import { HttpProblem } from "./problem.ts";
+import { routeLabel } from "./_route.ts";
 import { type AppRuntime, AVX_RUNTIME } from "./runtime.ts";
 
 export interface CoreOptions {
@@ -41,15 +42,6 @@ function pathOf(url: string): string {
   } catch {
     return path;
   }
-}
-
-/** The route label a builder-registered route puts on its request (saves a router lookup). */
-const ROUTE: unique symbol = Symbol("avx-http.route");
-type Labelled = Request & { [ROUTE]?: string };
-
-/** Labels `request` with the route (Hono path syntax) that answers it, for the HTTP metrics. */
-export function labelRoute(request: Request, route: string): void {
-  (request as Labelled)[ROUTE] = route;
 }
 
 interface SeriesHandles {
@@ -113,7 +105,7 @@ export function instrumentedFetch(
     declaredIn: number,
   ): Response => {
     inFlightValue.v--;
-    const route = (request as Labelled)[ROUTE] ?? routeOf(request.method, request.url);
+    const route = routeLabel(request) ?? routeOf(request.method, request.url);
     const h = handlesFor(request.method, route, res.status);
     h.count.v++;
     h.duration((performance.now() - started) / 1000);

@@ -1,16 +1,25 @@
-// The route that answers a request, as middleware sees it: the last matched entry registered for
-// a method (`app.get`, `app.on`, `app.all` with a path), skipping middleware installed with
-// `app.use` (Hono registers those as method "ALL" on "/*"), wherever in the chain they sit.
+// Route labels. The builder's route entries label the context (for middleware) and the request
+// (for the core's metrics, which only sees the request) with the route they answer for; without
+// a label, the route that answers is the last matched entry registered for a method (`app.get`,
+// `app.on`, `app.all` with a path), skipping middleware installed with `app.use` (Hono registers
+// those as method "ALL" on "/*"), wherever in the chain they sit.
 
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 
 const LABEL: unique symbol = Symbol("avx-http.route-label");
 type Labelled = Context & { [LABEL]?: string };
+type LabelledRequest = Request & { [LABEL]?: string };
 
-/** Records the route a builder-registered handler chain answers for (saves the lookup below). */
-export function labelContext(c: Context, route: string): void {
+/** Records the route a builder-registered handler chain answers for (saves the lookups). */
+export function labelRoute(c: Context, route: string): void {
   (c as Labelled)[LABEL] = route;
+  (c.req.raw as LabelledRequest)[LABEL] = route;
+}
+
+/** The route label a builder route put on `request`, if any. */
+export function routeLabel(request: Request): string | undefined {
+  return (request as LabelledRequest)[LABEL];
 }
 
 /** The answering route's path (Hono syntax), or "unmatched" when only middleware matched. */

@@ -43,7 +43,7 @@ export function stageOf(mw: MiddlewareHandler): Stage | undefined {
 }
 
 /** Sets the response a middleware leaves behind, without Hono copying the old headers over. */
-function replaceRes(c: Context, res: Response): void {
+export function replaceRes(c: Context, res: Response): void {
   if (c.res === res) return;
   c.res = undefined;
   c.res = res;

@@ -36,9 +36,8 @@ import type { ReadinessCheck } from "./health.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.ts";
 import { HttpProblem, problemResponse } from "./problem.ts";
 import type { Route } from "./route.ts";
-import { labelRoute } from "./_core.ts";
-import { labelContext } from "./_route.ts";
-import { fuseStages, type OnError, type Stage, stageOf } from "./_stage.ts";
+import { labelRoute } from "./_route.ts";
+import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "./_stage.ts";
 import { AppRuntime } from "./runtime.ts";
 
 /** Default request body limit: 10 MiB. */
@@ -85,15 +84,23 @@ type Bind = (
 ) => Handler<AvxEnv>[];
 type Step = (app: OpenAPIHono<AvxEnv>, bind: Bind) => void;
 
+/** Registers a handler chain (Hono's `on` overloads take no spread of handlers). */
+function on(
+  app: OpenAPIHono<AvxEnv>,
+  method: string,
+  path: string,
+  handlers: Handler<AvxEnv>[],
+): void {
+  (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
+    method,
+    path,
+    ...handlers,
+  );
+}
+
 /** Marks a context whose stages already ran (so a not-found fallback does not run them again). */
 const ENTERED: unique symbol = Symbol("avx-http.entered");
 type Entered = Context & { [ENTERED]?: true };
-
-function setRes(c: Context, res: Response): void {
-  if (c.res === res) return;
-  c.res = undefined;
-  c.res = res;
-}
 
 /**
  * Builds an avx-http app. Middleware is installed in a fixed, sensible order whatever order the
@@ -139,11 +146,7 @@ export class Server {
     this.#steps.push((app, bind) => {
       for (const route of routes) {
         for (const b of route.bindings) {
-          (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
-            b.method,
-            path,
-            ...bind(path, b.handlers as Handler<AvxEnv>[]),
-          );
+          on(app, b.method, path, bind(path, b.handlers as Handler<AvxEnv>[]));
         }
       }
     });
@@ -260,11 +263,7 @@ export class Server {
   /** `GET /usage?tenant=&from=&to=`: usage and cost totals from a ledger (admin scope). */
   withUsageRoute(options: UsageOptions): this {
     this.#steps.push((app, bind) => {
-      (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
-        "GET",
-        "/usage",
-        ...bind("/usage", [usageHandler(options) as Handler<AvxEnv>]),
-      );
+      on(app, "GET", "/usage", bind("/usage", [usageHandler(options) as Handler<AvxEnv>]));
     });
     return this;
   }
@@ -385,28 +384,25 @@ export class Server {
         // Mark the route for the core's metrics on the first handler of the chain.
         const first = hs[0];
         hs[0] = function route(c: Context, next: Next) {
-          labelRoute(c.req.raw, path);
-          labelContext(c, path);
+          labelRoute(c, path);
           return first(c, next);
         } as Handler<AvxEnv>;
         out = hs;
       } else if (hs.length === 1 && !separateEntry) {
         const h = hs[0];
         out = [function fusedRoute(c: Context, next: Next) {
-          labelRoute(c.req.raw, path);
-          labelContext(c, path);
+          labelRoute(c, path);
           (c as Entered)[ENTERED] = true;
           return fused(c, () => h(c, next) as Response | Promise<Response>);
         } as Handler<AvxEnv>];
       } else {
         const entry = function fusedEntry(c: Context, next: Next) {
-          labelRoute(c.req.raw, path);
-          labelContext(c, path);
+          labelRoute(c, path);
           (c as Entered)[ENTERED] = true;
           const res = fused(c, () => next().then(() => c.res));
           return res instanceof Promise
-            ? res.then((r) => setRes(c, r))
-            : Promise.resolve(setRes(c, res));
+            ? res.then((r) => replaceRes(c, r))
+            : Promise.resolve(replaceRes(c, res));
         } as unknown as Handler<AvxEnv>;
         out = [entry, ...hs];
       }
@@ -414,13 +410,8 @@ export class Server {
       return out;
     };
 
-    const get = (path: string, handler: Handler<AvxEnv>): void => {
-      (app.on as (method: string, path: string, ...h: Handler<AvxEnv>[]) => unknown)(
-        "GET",
-        path,
-        ...bind(path, [handler]),
-      );
-    };
+    const get = (path: string, handler: Handler<AvxEnv>): void =>
+      on(app, "GET", path, bind(path, [handler]));
 
     if (fused === undefined) {
       for (const p of plugins) app.use(p.middleware);

@@ -40,7 +40,7 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     captureBodies(c);
     await next();
     const res = c.res;
-    const out = await engine.encode(c.req.raw, res, capturedPayload(c, res));
+    const out = await engine.encode(c.req.raw, res, capturedPayload(res));
     if (out !== res) {
       // Replace c.res without Hono copying the old headers back over the new ones.
       c.res = undefined;
@@ -98,7 +98,7 @@ export function routeCompression(options: CompressionOptions = {}): RouteCompres
     if (!(res instanceof Response)) return res;
     const req = c.req.raw as Marked;
     req[handled] = true;
-    const payload = capturedPayload(c, res);
+    const payload = capturedPayload(res);
     if (payload !== undefined && engine.isSmall(payload)) return res;
     return engine.encode(req, res, payload);
   };

@@ -10,6 +10,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { setHeader } from "../../server/_set_header.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 
 /**
@@ -68,20 +69,6 @@ export const DEFAULT_EXPOSED_HEADERS: readonly string[] = [
 const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "QUERY"];
 
 type Origin = string | undefined | null;
-
-/** Sets `name` on `res`, copying `res` once when its headers are immutable (a fetch response). */
-function put(res: Response, name: string, value: string, append = false): Response {
-  try {
-    if (append) res.headers.append(name, value);
-    else res.headers.set(name, value);
-    return res;
-  } catch {
-    const copy = new Response(res.body, res);
-    if (append) copy.headers.append(name, value);
-    else copy.headers.set(name, value);
-    return copy;
-  }
-}
 
 /**
  * The CORS middleware with avx-http defaults; any option given replaces its default. `OPTIONS`
@@ -155,10 +142,10 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler {
       return decide(c, allowed);
     },
     leave(_c, res, allowed) {
-      if (allowed) res = put(res, "Access-Control-Allow-Origin", allowed);
-      if (credentials) res = put(res, "Access-Control-Allow-Credentials", "true");
-      if (expose) res = put(res, "Access-Control-Expose-Headers", expose);
-      if (!anyOrigin) res = put(res, "Vary", "Origin", true);
+      if (allowed) res = setHeader(res, "Access-Control-Allow-Origin", allowed);
+      if (credentials) res = setHeader(res, "Access-Control-Allow-Credentials", "true");
+      if (expose) res = setHeader(res, "Access-Control-Expose-Headers", expose);
+      if (!anyOrigin) res = setHeader(res, "Vary", "Origin", true);
       return res;
     },
   });

@@ -127,6 +127,8 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
   // instead of joining label values on every request. A byte or cost series is only created
   // when something is added to it, as `inc` would, so /metrics shows no zero series.
   interface Series {
+    /** The counter families the series below belong to. */
+    f: Families;
     requests: { v: number };
     base: string[];
     bytesIn?: { v: number };
@@ -136,21 +138,30 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
   // registry → route → region → status → tenant ("" without the tenant label) → series: nested
   // lookups on the label strings, no key string built per request.
   type Level<V> = Map<string | number, V>;
-  const seriesCache = new WeakMap<MetricsRegistry, Level<Level<Level<Level<Series>>>>>();
+  // One lookup per request for the registry's families and series together.
+  const seriesCache = new WeakMap<
+    MetricsRegistry,
+    { f: Families; byRoute: Level<Level<Level<Level<Series>>>> }
+  >();
   const level = <V>(m: Level<V>, k: string | number): V => {
     let v = m.get(k);
     if (v === undefined) m.set(k, v = new Map() as V);
     return v;
   };
-  const seriesOf = (registry: MetricsRegistry, f: Families, rec: CostRecord): Series => {
-    let byRoute = seriesCache.get(registry);
-    if (byRoute === undefined) seriesCache.set(registry, byRoute = new Map());
-    const byTenant = level(level(level(byRoute, rec.route), rec.region), rec.status);
+  const seriesOf = (registry: MetricsRegistry, rec: CostRecord): Series => {
+    let cached = seriesCache.get(registry);
+    if (cached === undefined) {
+      cached = { f: familiesOf(registry, tenantLabel), byRoute: new Map() };
+      seriesCache.set(registry, cached);
+    }
+    const f = cached.f;
+    const byTenant = level(level(level(cached.byRoute, rec.route), rec.region), rec.status);
     const tenant = tenantLabel ? rec.tenant : "";
     let s = byTenant.get(tenant);
     if (s === undefined) {
       const status = String(rec.status);
       s = {
+        f,
         requests: f.requests.handle(
           tenantLabel
             ? [rec.route, status, rec.region, rec.tenant]
@@ -168,8 +179,8 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
     if (metrics) {
       const rt = appRuntime(c);
       if (rt !== undefined) {
-        const f = familiesOf(rt.metrics, tenantLabel);
-        const s = seriesOf(rt.metrics, f, rec);
+        const s = seriesOf(rt.metrics, rec);
+        const f = s.f;
         s.requests.v++;
         if (rec.bytesIn > 0) (s.bytesIn ??= f.bytesIn.handle(s.base)).v += rec.bytesIn;
         if (rec.bytesOut > 0) (s.bytesOut ??= f.bytesOut.handle(s.base)).v += rec.bytesOut;
@@ -240,7 +251,7 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
         uncompressedBytesOut: null,
       };
       const noBody = c.req.method === "HEAD" || NO_BODY.has(res.status);
-      const captured = capturedPayload(c, res);
+      const captured = capturedPayload(res);
       let length: number;
       let identity: boolean;
       if (noBody) {

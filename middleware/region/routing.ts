@@ -7,6 +7,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { setHeader } from "../../server/_set_header.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import { principalOf } from "../auth/principal.ts";
@@ -437,15 +438,6 @@ function geoCountry(g: string | undefined): string | undefined {
 }
 
 function withRegionHeaders(res: Response, served: string | undefined, preferred: string): Response {
-  try {
-    if (served !== undefined) res.headers.set("x-avl-region", served);
-    res.headers.set("x-avl-preferred-region", preferred);
-    return res;
-  } catch {
-    // Immutable headers (a Response from fetch returned as is): copy once.
-    const copy = new Response(res.body, res);
-    if (served !== undefined) copy.headers.set("x-avl-region", served);
-    copy.headers.set("x-avl-preferred-region", preferred);
-    return copy;
-  }
+  if (served !== undefined) res = setHeader(res, "x-avl-region", served);
+  return setHeader(res, "x-avl-preferred-region", preferred);
 }

@@ -7,6 +7,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { setHeader } from "../../server/_set_header.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { answeringRoute } from "../../server/_route.ts";
 import { context as otelContext } from "@opentelemetry/api";
@@ -283,13 +284,7 @@ export function telemetry(options: TelemetryOptions = {}): MiddlewareHandler {
         }
         endHttpSpan(span, res.status, true, c.error);
       }
-      try {
-        res.headers.set(header, id);
-      } catch {
-        // Immutable headers (a fetch response passed on as is): copy once.
-        res = new Response(res.body, res);
-        res.headers.set(header, id);
-      }
+      res = setHeader(res, header, id);
       if (marks !== undefined) {
         marks.push(`total;dur=${durationMs.toFixed(2)}`);
         res.headers.append("Server-Timing", marks.join(", "));
