@@ -16,7 +16,7 @@
  */
 
 import { CompressError } from "../errors.ts";
-import { FAST_HASH_LOG_LARGE, fastHashLog, indexFast, newFastTable } from "./_fast.ts";
+import { FAST_HASH_LOG_LARGE, FAST_HASH_LOG_SMALL, indexFast, newFastTable } from "./_fast.ts";
 import { type HcTables, insert, newHcTables } from "./_hc.ts";
 import { MatchState } from "./_encode_state.ts";
 import type { LevelPlan, Lz4DecompressOptions } from "./options.ts";
@@ -80,7 +80,7 @@ export function primeWithDictionary(
     }
     return state.restoreHc(idx.hc, span);
   }
-  const hashLog = Math.min(fastHashLog(span), state.maxHashLog);
+  const hashLog = state.hashLogFor(span);
   let snapshot = idx.fast.get(hashLog);
   if (snapshot === undefined) {
     snapshot = newFastTable(hashLog);
@@ -124,7 +124,7 @@ export function dictionaryWork(
   }
   buf.set(tail, 0);
   buf.set(src.subarray(from, to), tail.length);
-  const state = dictState ??= new MatchState(FAST_HASH_LOG_LARGE);
+  const state = dictState ??= new MatchState(FAST_HASH_LOG_LARGE, FAST_HASH_LOG_SMALL);
   const base = primeWithDictionary(key, tail, plan, state, n);
   return { buf, state, base };
 }

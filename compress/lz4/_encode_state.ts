@@ -10,6 +10,7 @@ import {
   compressFast,
   FAST_HASH_LOG,
   FAST_HASH_LOG_LARGE,
+  FAST_HASH_LOG_SMALL,
   fastHashLog,
   newFastTable,
 } from "./_fast.ts";
@@ -28,15 +29,20 @@ export class MatchState {
   #nextBase = 1;
   /** Largest fast hash table (log2 entries) this state may use. */
   readonly #maxHashLog: number;
+  /** Smallest fast hash table (log2 entries) this state may use. */
+  readonly #minHashLog: number;
   /** The fast table size (log2) of the current span, chosen by {@link reserve}. */
   fastHashLog: number = FAST_HASH_LOG;
 
   /**
    * @param maxHashLog the largest fast table (log2 entries) to allocate: the shared one-shot
    *   state allows large tables for large inputs; streaming encoders keep the default.
+   * @param minHashLog the smallest: one-shot states allow small tables for small inputs; a
+   *   stream reserves its span before it knows its length, so it keeps the default.
    */
-  constructor(maxHashLog: number = FAST_HASH_LOG) {
+  constructor(maxHashLog: number = FAST_HASH_LOG, minHashLog: number = FAST_HASH_LOG) {
     this.#maxHashLog = maxHashLog;
+    this.#minHashLog = minHashLog;
   }
 
   /** Largest fast hash table (log2 entries) this state may use. */
@@ -54,6 +60,11 @@ export class MatchState {
     return this.#hc ??= newHcTables();
   }
 
+  /** The fast table size (log2 entries) this state uses for a span of `span` positions. */
+  hashLogFor(span: number): number {
+    return Math.max(this.#minHashLog, Math.min(fastHashLog(span), this.#maxHashLog));
+  }
+
   /**
    * Reserves a base for a call that will index positions `[0, span)`; older entries become
    * invalid. Clears the tables when the 31-bit position space runs out.
@@ -68,7 +79,7 @@ export class MatchState {
     this.#nextBase += span + 1;
     // One table size per span: entries of a span are looked up with the hash they were
     // stored with. (Entries of older spans are invalid whatever their slot.)
-    this.fastHashLog = Math.min(fastHashLog(span), this.#maxHashLog);
+    this.fastHashLog = this.hashLogFor(span);
     return base;
   }
 
@@ -96,7 +107,10 @@ export class MatchState {
 }
 
 /** The tables shared by all one-shot calls in this thread (JS is single-threaded per isolate). */
-export const sharedMatchState: MatchState = new MatchState(FAST_HASH_LOG_LARGE);
+export const sharedMatchState: MatchState = new MatchState(
+  FAST_HASH_LOG_LARGE,
+  FAST_HASH_LOG_SMALL,
+);
 
 /**
  * Compresses `src[start, end)` as one block into `dst` at `op`; returns the end position.

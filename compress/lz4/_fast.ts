@@ -29,6 +29,14 @@ export const FAST_HASH_LOG = 14;
 export const FAST_HASH_LOG_LARGE = 16;
 /** Inputs of at least this many bytes use {@link FAST_HASH_LOG_LARGE}. */
 export const LARGE_INPUT = 1 << 18;
+/**
+ * log2 of the number of entries for small one-shot inputs (at most {@link SMALL_INPUT} bytes):
+ * a 4 KiB table stays in L1 cache, where the default 64 KiB one costs a cache miss per probe on
+ * a 1 KiB payload; so few positions see few collisions either way.
+ */
+export const FAST_HASH_LOG_SMALL = 10;
+/** One-shot inputs of at most this many bytes may use {@link FAST_HASH_LOG_SMALL}. */
+export const SMALL_INPUT = 1 << 11;
 /** After 2^SKIP_TRIGGER failed probes the step grows by one. */
 const SKIP_TRIGGER = 6;
 /** Knuth's multiplicative hash constant (2^32 / golden ratio). */
@@ -36,6 +44,7 @@ const PRIME = 0x9e3779b1;
 
 /** The hash table size (log2) for a call indexing `span` positions. */
 export function fastHashLog(span: number): number {
+  if (span <= SMALL_INPUT) return FAST_HASH_LOG_SMALL;
   return span >= LARGE_INPUT ? FAST_HASH_LOG_LARGE : FAST_HASH_LOG;
 }
 
