@@ -69,16 +69,40 @@ export function xxhash32(data: Uint8Array, seed = 0): number {
  * ```
  */
 export function xxhash32WithView(data: Uint8Array, view: DataView | null, seed = 0): number {
-  const n = data.length;
-  let i = 0;
+  const dv = view ?? new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return xxhash32Range(data, dv, 0, data.length, seed);
+}
+
+/**
+ * {@link xxhash32} of `data[start, end)`, read through `view`, a DataView over all of `data`:
+ * hashes part of a buffer without making a subarray or a view for it (each costs about as much
+ * as hashing 1 KiB). Not re-exported; for the codecs of this package.
+ *
+ * @example
+ * ```ts
+ * import { xxhash32, xxhash32Range } from "./xxhash32.ts";
+ * const data = new TextEncoder().encode("..a part of a buffer..");
+ * const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+ * console.log(xxhash32Range(data, view, 2, 20) === xxhash32(data.subarray(2, 20))); // true
+ * ```
+ */
+export function xxhash32Range(
+  data: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  seed = 0,
+): number {
+  const n = end - start;
+  let i = start;
   let acc: number;
   if (n >= 16) {
     let v1 = (seed + P1 + P2) | 0;
     let v2 = (seed + P2) | 0;
     let v3 = seed | 0;
     let v4 = (seed - P1) | 0;
-    const limit = n - 16;
-    const dv = view ?? new DataView(data.buffer, data.byteOffset, n);
+    const limit = end - 16;
+    const dv = view;
     while (i <= limit) {
       let lane = dv.getInt32(i, true);
       v1 = (v1 + Math.imul(lane, P2)) | 0;
@@ -101,7 +125,7 @@ export function xxhash32WithView(data: Uint8Array, view: DataView | null, seed =
   }
   // The input length is added modulo 2^32 (spec step 4).
   acc = (acc + n) | 0;
-  return finish(acc, data, i, n);
+  return finish(acc, data, i, end);
 }
 
 /**

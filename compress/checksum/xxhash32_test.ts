@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { XxHash32, xxhash32, xxhash32WithView } from "./xxhash32.ts";
+import { XxHash32, xxhash32, xxhash32Range, xxhash32WithView } from "./xxhash32.ts";
 import { lz4Tool, Rng } from "../lz4/_test_lz4_tool.ts";
 
 const PRIME32 = 2654435761;
@@ -39,6 +39,21 @@ Deno.test("xxhash32 matches the xxHash project's sanity vectors, one-shot and st
     const bytewise = new XxHash32(seed);
     for (let i = 0; i < len; i++) bytewise.update(data.subarray(i, i + 1));
     assert.equal(bytewise.digest(), expected, `byte by byte, len ${len}`);
+  }
+});
+
+Deno.test("xxhash32Range hashes a range of a buffer as xxhash32 hashes its subarray", () => {
+  const rng = new Rng(31);
+  const buf = rng.bytes(300);
+  // A view over a buffer that starts at an odd offset inside its ArrayBuffer.
+  const data = buf.subarray(3, 290);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let k = 0; k < 300; k++) {
+    const start = rng.int(data.length + 1);
+    const end = start + rng.int(data.length - start + 1);
+    const seed = rng.u32();
+    const want = xxhash32(data.slice(start, end), seed);
+    assert.equal(xxhash32Range(data, view, start, end, seed), want, `[${start}, ${end})`);
   }
 });
 

@@ -6,7 +6,14 @@
 
 import { CompressError } from "../errors.ts";
 import { MAX_INPUT_SIZE } from "./_sequence.ts";
-import { encodeBlockInto, outputBuffer, sharedMatchState } from "./_encode_state.ts";
+import {
+  encodeBlockInto,
+  outputBuffer,
+  sharedMatchState,
+  SMALL_INPUT_COPY,
+  smallInput,
+  smallInputView,
+} from "./_encode_state.ts";
 import { planLevel } from "./options.ts";
 import { dictionaryWork, encoderDictionary } from "./_dictionary.ts";
 
@@ -77,6 +84,13 @@ export function compressBlock(src: Uint8Array, options: Lz4BlockCompressOptions 
   const dst = outputBuffer(bound);
   const state = sharedMatchState;
   const base = state.reserve(src.length);
-  const n = encodeBlockInto(src, 0, src.length, 0, dst, 0, plan, state, base);
+  const len = src.length;
+  let n: number;
+  if (len <= SMALL_INPUT_COPY) {
+    smallInput.set(src);
+    n = encodeBlockInto(smallInput, 0, len, 0, dst, 0, plan, state, base, smallInputView);
+  } else {
+    n = encodeBlockInto(src, 0, len, 0, dst, 0, plan, state, base);
+  }
   return dst.slice(0, n);
 }

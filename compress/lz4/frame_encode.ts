@@ -5,9 +5,16 @@
  * @module
  */
 
-import { xxhash32, xxhash32WithView } from "../checksum/xxhash32.ts";
+import { xxhash32, xxhash32Range } from "../checksum/xxhash32.ts";
 import { compressBound } from "./block_encode.ts";
-import { encodeBlockInto, outputBuffer, sharedMatchState } from "./_encode_state.ts";
+import {
+  encodeBlockInto,
+  outputBuffer,
+  sharedMatchState,
+  SMALL_INPUT_COPY,
+  smallInput,
+  smallInputView,
+} from "./_encode_state.ts";
 import { dictionaryWork, encoderDictionary } from "./_dictionary.ts";
 import { frameSettings, MAX_HEADER_LENGTH, writeFrameHeader, writeU32 } from "./_frame_header.ts";
 import { type Lz4BlockSize, type Lz4CompressOptions, planLevel } from "./options.ts";
@@ -54,11 +61,20 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
   let op = writeFrameHeader(dst, 0, s, s.contentSize ? len : undefined);
   const dict = encoderDictionary(options.dictionary);
   const dictLen = dict === null ? 0 : dict.length;
-  // Blocks are encoded from `src` at `shift`: the input itself, or [dictionary | input].
-  let src = input;
+  // The input, or its copy in the small-input scratch: what the match finder and the content
+  // checksum read, through one view.
+  let data = input;
+  let dataView: DataView;
+  if (len <= SMALL_INPUT_COPY && dictLen === 0) {
+    smallInput.set(input);
+    data = smallInput;
+    dataView = smallInputView;
+  } else {
+    dataView = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  }
+  // Blocks are encoded from `src` at `shift`: the input (or its copy), or [dictionary | input].
+  let src = data;
   let shift = 0;
-  // One view over the input for the match finder and the content checksum.
-  const inputView = new DataView(input.buffer, input.byteOffset, input.byteLength);
   let state = sharedMatchState;
   let base = 0;
   if (dictLen === 0) {
@@ -101,7 +117,7 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
         plan,
         state,
         base,
-        src === input ? inputView : null,
+        src === data ? dataView : null,
       );
     }
     let size = cEnd - op;
@@ -116,6 +132,6 @@ export function compressFrame(input: Uint8Array, options: Lz4CompressOptions = {
     if (s.blockChecksum) op = writeU32(dst, op, xxhash32(dst.subarray(op - size, op)));
   }
   op = writeU32(dst, op, 0);
-  if (s.contentChecksum) op = writeU32(dst, op, xxhash32WithView(input, inputView));
+  if (s.contentChecksum) op = writeU32(dst, op, xxhash32Range(data, dataView, 0, len));
   return dst.slice(0, op);
 }
