@@ -125,7 +125,8 @@ export function encodeFragment(
 
     const ipLimit = end - INPUT_MARGIN;
     let ip = start + 1;
-    let nextHash = Math.imul(sv.getUint32(ip, true), HASH_MUL) >>> shift;
+    // The 4 bytes at the next probe position, loaded once for its hash and its comparison.
+    let nextSeq = sv.getInt32(ip, true);
 
     outer: for (;;) {
       // Look for a 4-byte match. Each miss in a row makes the step grow (every 32 misses adds 1
@@ -133,17 +134,19 @@ export function encodeFragment(
       let skip = 32;
       let nextIp = ip;
       let candidate = 0;
+      let seq = 0;
       do {
         ip = nextIp;
-        const h = nextHash;
+        seq = nextSeq;
+        const h = Math.imul(seq, HASH_MUL) >>> shift;
         const step = skip >>> 5;
         skip += step;
         nextIp = ip + step;
         if (nextIp > ipLimit) break outer;
-        nextHash = Math.imul(sv.getUint32(nextIp, true), HASH_MUL) >>> shift;
+        nextSeq = sv.getInt32(nextIp, true);
         candidate = start + t[h];
         t[h] = ip - start;
-      } while (sv.getUint32(ip, true) !== sv.getUint32(candidate, true));
+      } while (seq !== sv.getInt32(candidate, true));
 
       // The calls below are too big for V8 to inline here; the common short forms are
       // written inline (a call per element costs ~25% on data of short elements).
@@ -211,7 +214,7 @@ export function encodeFragment(
       } while (cur === sv.getUint32(candidate, true));
 
       ip++;
-      nextHash = Math.imul(sv.getUint32(ip, true), HASH_MUL) >>> shift;
+      nextSeq = sv.getInt32(ip, true);
     }
   }
   if (nextEmit < end) {
