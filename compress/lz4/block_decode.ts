@@ -16,7 +16,9 @@ function truncated(): CompressError {
 /**
  * Decodes the block `src[sp, sEnd)` into `dst` at `op`, writing no further than `oEnd`.
  * Matches may copy from `dst[dstLow, op)` (earlier output), and from `ext` (a dictionary's
- * last 64 KiB, or null) as if it lay right before `dst[dstLow]`.
+ * last 64 KiB, or null) as if it lay right before `dst[dstLow]`. `srcView` and `dstView`, when
+ * given, are DataViews over exactly `src` and `dst` that the caller keeps (a view costs ~0.15
+ * µs, a tenth of decoding a 1 KiB frame).
  *
  * @returns the output end position, or -1 when the block would write past `oEnd`
  * @throws {CompressError} `corrupt` for malformed input
@@ -30,11 +32,13 @@ export function decodeBlockInto(
   oEnd: number,
   dstLow: number,
   ext: Uint8Array | null,
+  srcView: DataView | null = null,
+  dstView: DataView | null = null,
 ): number {
   if (sp >= sEnd) throw truncated();
   // 4-byte loads and stores through DataViews: V8 compiles them to single unaligned moves.
-  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+  const sv = srcView ?? new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const dv = dstView ?? new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   const srcLen = src.length;
   // Inside these limits a sequence with short lengths (no length bytes) cannot run past
   // either end: up to 14 literals, 2 offset bytes, and 16-byte wild copies of up to 18 bytes.

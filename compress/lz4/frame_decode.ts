@@ -7,7 +7,7 @@
  */
 
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import { xxhash32 } from "../checksum/xxhash32.ts";
+import { xxhash32Range } from "../checksum/xxhash32.ts";
 import { decodeBlockInto } from "./block_decode.ts";
 import {
   headerLength,
@@ -60,6 +60,9 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
   // Output goes to a reused scratch buffer while it is small (no allocation, no zeroing),
   // and is copied out exactly sized at the end.
   let out = scratch;
+  let outView = scratchView;
+  // One view over the input for every block (made lazily: stored blocks need none).
+  let inView: DataView | null = null;
   let op = 0;
   let pos = 0;
   if (n === 0) throw new CompressError("corrupt", "LZ4 input is empty");
@@ -71,7 +74,11 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
     const next = new Uint8Array(size);
     next.set(out.subarray(0, op));
     out = next;
-    if (size <= SCRATCH_MAX) scratch = next;
+    outView = new DataView(next.buffer);
+    if (size <= SCRATCH_MAX) {
+      scratch = next;
+      scratchView = outView;
+    }
   };
 
   while (pos < n) {
@@ -111,7 +118,8 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
       if (size > n - pos) throw truncated();
       if (h.blockChecksum) {
         if (n - pos - size < 4) throw truncated();
-        if (xxhash32(input.subarray(pos, pos + size)) !== readU32(input, pos + size)) {
+        inView ??= new DataView(input.buffer, input.byteOffset, input.byteLength);
+        if (xxhash32Range(input, inView, pos, pos + size) !== readU32(input, pos + size)) {
           throw new CompressError("checksum", "LZ4 block checksum mismatch");
         }
       }
@@ -134,6 +142,8 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
           end,
           h.blockIndependent ? op : frameStart,
           dict,
+          inView ??= new DataView(input.buffer, input.byteOffset, input.byteLength),
+          outView,
         );
         if (r < 0) {
           if (end === blockLimit) {
@@ -147,7 +157,7 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
     }
     if (h.contentChecksum) {
       if (n - pos < 4) throw truncated();
-      if (xxhash32(out.subarray(frameStart, op)) !== readU32(input, pos)) {
+      if (xxhash32Range(out, outView, frameStart, op) !== readU32(input, pos)) {
         throw new CompressError("checksum", "LZ4 content checksum mismatch");
       }
       pos += 4;
@@ -161,6 +171,8 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
 
 /** Output buffer reused by small one-shot decodes. */
 let scratch = new Uint8Array(65536);
+/** A DataView over all of `scratch`. */
+let scratchView = new DataView(scratch.buffer);
 const SCRATCH_MAX = 1 << 20;
 
 /** The error for output beyond the frame's end: past its declared size, or past the limit. */
