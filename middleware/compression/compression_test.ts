@@ -291,6 +291,53 @@ Deno.test("streams: a paused stream is flushed so the client is not stalled; SSE
   }
 });
 
+Deno.test("streams: a source that is never idle still gets its first bytes out early", async () => {
+  // Every pull has the next chunk at once, so reads resolve in microtasks: the encoder must hand
+  // the event loop back after its first flush, or the whole body is compressed (and all other
+  // requests wait) before the client sees a byte.
+  const CHUNKS = 400; // 400 × 64 KiB = 25 MiB of text
+  let pulled = 0;
+  const server = new Server()
+    .route(
+      "/busy",
+      Route.get(() => {
+        const chunk = new TextEncoder().encode("level=info msg=ok n=1\n".repeat(2979));
+        const body = new ReadableStream<Uint8Array>({
+          pull(ctl) {
+            if (pulled === CHUNKS) return ctl.close();
+            pulled++;
+            ctl.enqueue(chunk.slice());
+          },
+        });
+        return new Response(body, { headers: { "content-type": "text/plain" } });
+      }),
+    )
+    .withCompression()
+    .build();
+  await using srv = listenLocal(server);
+  for (const coding of ["zstd", "gzip"]) {
+    pulled = 0;
+    const res = await fetch(srv.url + "/busy", { headers: { "accept-encoding": coding } });
+    assert.equal(res.headers.get("content-encoding"), coding);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    assert.ok(!first.done && first.value.byteLength > 0);
+    const pulledAtFirstByte = pulled;
+    assert.ok(
+      pulledAtFirstByte < CHUNKS / 2,
+      `${coding}: ${pulledAtFirstByte} of ${CHUNKS} chunks compressed before the first byte`,
+    );
+    let total = first.value.byteLength;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      total += r.value.byteLength;
+    }
+    assert.equal(pulled, CHUNKS);
+    assert.ok(total > 0);
+  }
+});
+
 Deno.test("real clients: curl --compressed and Deno fetch read zstd, br and gzip responses", async () => {
   const server = new Server().route("/rows", Route.get((c) => c.json(rows))).withCompression()
     .build();
