@@ -96,8 +96,8 @@ for (const fused of [true, false]) {
     const ok = await get("/data");
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { ok: true });
-    assert.match(ok.headers.get("ratelimit") ?? "", /^"default";r=999;t=\d+$/);
-    assert.equal(ok.headers.get("ratelimit-policy"), '"default";q=1000;w=60');
+    assert.match(ok.headers.get("ratelimit") ?? "", /^"pro";r=999;t=\d+$/);
+    assert.equal(ok.headers.get("ratelimit-policy"), '"pro";q=1000;w=60');
 
     // Auth runs before routing decisions: unknown paths and validation both come after it.
     const anon404 = await get("/nowhere", {});

@@ -25,7 +25,10 @@ export type QuotaUnit = "requests" | "content-bytes";
  * ```
  */
 export interface RateLimitPolicy {
-  /** Policy name shown in `RateLimit-Policy` / `RateLimit` and in 429 problems; default `"default"`. */
+  /**
+   * Policy name shown in `RateLimit-Policy` / `RateLimit` and in 429 problems; default: the plan's
+   * key for the single policy of a `plans` entry (`"pro"`), else `"default"`.
+   */
   name?: string;
   /** Quota per window, in quota units (`q`): a positive integer. */
   limit: number;

@@ -76,12 +76,17 @@ export interface RateLimitOptions {
 
 type Policies = readonly ResolvedPolicy[];
 
-function resolveSet(set: PolicySet, route?: string): Policies {
+// A plan's key names its unnamed policy (`RateLimit-Policy: "pro";q=600;w=60`), when it is a valid
+// policy name and the plan has just that one policy.
+const PLAN_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function resolveSet(set: PolicySet, route?: string, plan?: string): Policies {
   const list = (Array.isArray(set) ? set : [set]) as readonly RateLimitPolicy[];
   if (list.length === 0) throw new RateLimitError("invalid_policy", "a policy set is empty");
   const names = new Set<string>();
+  const named = plan !== undefined && list.length === 1 && PLAN_NAME.test(plan);
   return list.map((p) => {
-    const r = resolvePolicy(p);
+    const r = resolvePolicy(named && p.name === undefined ? { ...p, name: plan } : p);
     if (names.has(r.name)) {
       throw new RateLimitError("invalid_policy", `policy name "${r.name}" is used twice`);
     }
@@ -95,7 +100,9 @@ function resolvePlans(
   route?: string,
 ): Map<string, Policies> {
   const out = new Map<string, Policies>();
-  for (const [plan, set] of Object.entries(plans ?? {})) out.set(plan, resolveSet(set, route));
+  for (const [plan, set] of Object.entries(plans ?? {})) {
+    out.set(plan, resolveSet(set, route, plan));
+  }
   return out;
 }
 

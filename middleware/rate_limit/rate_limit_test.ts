@@ -133,7 +133,15 @@ Deno.test("per-plan limits and key by tenant (anonymous callers by IP)", async (
     { headers: { "x-tenant": "d", "x-plan": "pro" } },
     peer("1.1.1.1"),
   );
-  assert.equal(r.headers.get("ratelimit-policy"), '"default";q=5;w=60');
+  // An unnamed plan policy is named after its plan; a named one keeps its name.
+  assert.equal(r.headers.get("ratelimit-policy"), '"pro";q=5;w=60');
+  const named = app({ plans: { pro: { name: "gold", limit: 5, windowSeconds: 60 } } });
+  const g = await named.request(
+    "/",
+    { headers: { "x-tenant": "e", "x-plan": "pro" } },
+    peer("1.1.1.1"),
+  );
+  assert.equal(g.headers.get("ratelimit-policy"), '"gold";q=5;w=60');
 });
 
 Deno.test("per-route limits count separately from the global policy and from each other", async () => {
