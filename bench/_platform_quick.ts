@@ -33,7 +33,7 @@ const ledger = new MemoryCostLedger();
 const stack = new Hono();
 stack.use(auth({ keyStore, methods: ["api-key"] }));
 stack.use(rateLimit({
-  plans: { pro: { limit: 1_000_000_000, windowSeconds: 60 } },
+  plans: { pro: { limit: 36_000_000, windowSeconds: 3600 } },
   store: new MemoryRateLimitStore(),
 }));
 stack.use(costTracking({ ledger, prices: { perMillionRequests: 0.5, egressPerGB: 0.09 } }));

@@ -167,6 +167,15 @@ export function resolvePolicy(policy: RateLimitPolicy): ResolvedPolicy {
   if (unit === "requests" && cost > burst) {
     throw new RateLimitError("invalid_policy", `cost ${cost} can never fit in ${burst} units`);
   }
+  // GCRA keeps its state as an epoch-ms timestamp (~1.8e12), whose doubles step by ~0.24 µs: a
+  // request's emission interval must be long enough (>= 0.1 ms) for rounding not to skew counts.
+  if (algorithm === "gcra" && unit === "requests" && limit > windowSeconds * 10_000) {
+    throw new RateLimitError(
+      "invalid_policy",
+      `limit ${limit} per ${windowSeconds} s is over 10,000 requests per second per key, finer ` +
+        `than GCRA's clock counts exactly; use algorithm "sliding-window" for such limits`,
+    );
+  }
   const id = `${name}|${algorithm}|${limit}|${windowSeconds}|${burst}|${unit}`;
   const policyItem = `"${name}";q=${limit}` + (unit === "requests" ? "" : `;qu="${unit}"`) +
     `;w=${windowSeconds}`;
