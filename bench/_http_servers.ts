@@ -42,6 +42,46 @@ function honoApp(stack: boolean | "compress"): Hono {
   return app;
 }
 
+/**
+ * Bare Hono doing only what Deno charges for the headers issue #7 requires, with none of the work:
+ * it reads the API key header and sends `RateLimit-Policy` and `RateLimit` (the platform stack's
+ * answer, byte for byte in shape). On Deno 2.9 reading a request header and any response header
+ * beyond Content-Type leave the serving fast path; this kind measures that floor.
+ */
+function platformFloorApp(): Hono {
+  const app = new Hono();
+  let remaining = 36_000_000;
+  app.get("/small", (c) => {
+    if (!c.req.header("x-avl-api-key")) return c.text("no key", 401);
+    const res = c.json(SMALL);
+    res.headers.set("RateLimit-Policy", '"pro";q=36000000;w=3600');
+    res.headers.set("RateLimit", `"pro";r=${--remaining};t=1`);
+    return res;
+  });
+  return app;
+}
+
+/**
+ * Bare Hono doing only what issue #8 requires of telemetry + region routing on every request, with
+ * none of the work: reads `traceparent` and `X-AVL-Region`, sends `X-Request-Id` (a UUID),
+ * `Server-Timing` (two clock reads) and the two region headers.
+ */
+function edgeFloorApp(): Hono {
+  const app = new Hono();
+  app.get("/", (c) => {
+    const started = performance.now();
+    c.req.header("traceparent");
+    c.req.header("x-avl-region");
+    const res = c.text(HELLO);
+    res.headers.set("x-avl-region", "us-east-1");
+    res.headers.set("x-avl-preferred-region", "us-east-1");
+    res.headers.set("X-Request-Id", crypto.randomUUID());
+    res.headers.set("Server-Timing", `total;dur=${(performance.now() - started).toFixed(2)}`);
+    return res;
+  });
+  return app;
+}
+
 /** 10 MiB of log-like text in 64 KiB chunks, produced as the client reads. */
 function streamed(): Response {
   const line = new TextEncoder().encode(
@@ -135,6 +175,13 @@ switch (kind) {
     break;
   case "hono-stack":
     handler = honoApp(true).fetch;
+    break;
+  case "hono-platform-floor":
+    handler = platformFloorApp().fetch;
+    ready = "READY x-avl-api-key: avl_test_floor";
+    break;
+  case "hono-edge-floor":
+    handler = edgeFloorApp().fetch;
     break;
   case "avx":
     handler = avxApp("none").fetch;

@@ -1,9 +1,10 @@
 /**
  * HTTP benchmark: bare `Deno.serve`, bare Hono, Hono with requestId+cors+secureHeaders+timing+
  * compress, avx-http bare, with compression, with the equivalent stack, with the platform stack
- * (API-key auth + rate limit + cost tracking), with telemetry + region routing, and a region
- * proxy pair, each in its own process on its own loopback port, loaded by `wrk` in alternating
- * rounds. Prints req/s, p50 and p99 (medians over rounds), the server's CPU time per request
+ * (API-key auth + rate limit + cost tracking), with telemetry + region routing, a region
+ * proxy pair, and two "floor" servers: bare Hono sending only the headers issues #7 and #8
+ * require, with none of the work (what Deno's serving path charges for them); each in its own
+ * process on its own loopback port, loaded by `wrk` in alternating rounds. Prints req/s, p50 and p99 (medians over rounds), the server's CPU time per request
  * (from /proc: steadier than req/s on a shared machine) and ratios, as Markdown tables.
  *
  * Usage: deno run -A bench/http.ts [--rounds 3] [--duration 4] [--connections 50]
@@ -26,6 +27,8 @@ const KINDS: ReadonlyArray<readonly [kind: string, label: string, paths: readonl
   ["hono", "bare Hono", ["/", "/small", "/json"]],
   ["hono-compress", "Hono + compress() only", ["/", "/json"]],
   ["hono-stack", "Hono + requestId, cors, secureHeaders, timing, compress", ["/", "/json"]],
+  ["hono-platform-floor", "bare Hono + only the headers #7 requires (no work)", ["/small"]],
+  ["hono-edge-floor", "bare Hono + only the headers #8 requires (no work)", ["/"]],
   ["avx", "avx-http, no optional middleware", ["/", "/small", "/json"]],
   ["avx-compression", "avx-http + compression only", ["/", "/json"]],
   ["avx-stack", "avx-http + telemetry, cors, secure headers, compression", ["/", "/json"]],
@@ -290,7 +293,16 @@ try {
   line("compression on a 13-byte body (avx + compression / avx)", "avx-compression", "avx", "/");
   line("platform stack, small JSON (vs bare Hono)", "avx-platform", "hono", "/small");
   line("platform stack, small JSON (vs avx bare)", "avx-platform", "avx", "/small");
+  line(
+    "floor: bare Hono + the platform's headers only (vs bare Hono)",
+    "hono-platform-floor",
+    "hono",
+    "/small",
+  );
+  line("platform stack vs that floor", "avx-platform", "hono-platform-floor", "/small");
   line("telemetry + region routing, local (vs avx bare)", "avx-edge", "avx", "/");
+  line("floor: bare Hono + the edge headers only (vs bare Hono)", "hono-edge-floor", "hono", "/");
+  line("telemetry + region routing vs that floor", "avx-edge", "hono-edge-floor", "/");
   line(
     "avx zstd 100 KiB JSON vs Hono compress() gzip",
     "avx-compression",
