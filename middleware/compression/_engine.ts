@@ -63,6 +63,11 @@ function compressingStream(
   let done = false;
   let first = true;
   let busySince = 0;
+  // Yields, then starts the next stretch of work.
+  const pause = () =>
+    yieldToEventLoop().then(() => {
+      busySince = performance.now();
+    });
   const emit = (chunks: Uint8Array[]) => {
     for (const c of chunks) {
       if (c.byteLength > 0) {
@@ -85,8 +90,7 @@ function compressingStream(
         emit(enc.flush());
         if (first) {
           first = false;
-          busySince = performance.now();
-          return yieldToEventLoop();
+          return pause();
         }
       } else {
         timer = setTimeout(() => {
@@ -99,13 +103,7 @@ function compressingStream(
           }
         }, delayMs);
       }
-      const now = performance.now();
-      if (now - busySince >= YIELD_AFTER_MS) {
-        busySince = now;
-        return yieldToEventLoop().then(() => {
-          busySince = performance.now();
-        });
-      }
+      if (performance.now() - busySince >= YIELD_AFTER_MS) return pause();
     },
     flush() {
       done = true;

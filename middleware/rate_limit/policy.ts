@@ -121,6 +121,11 @@ export class RateLimitError extends Error {
 // sf-token-ish names keep the quoted policy identifier free of escapes and the counter ids short.
 const NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/** Whether `name` is a valid policy name (not re-exported: for the rate-limit middleware). */
+export function isPolicyName(name: string): boolean {
+  return NAME.test(name);
+}
+
 function positiveInt(v: unknown, what: string, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) {
     throw new RateLimitError("invalid_policy", `${what} must be an integer in 1..${max}`);
@@ -143,7 +148,7 @@ export function resolvePolicy(policy: RateLimitPolicy): ResolvedPolicy {
     throw new RateLimitError("invalid_policy", "a policy must be an object");
   }
   const name = policy.name ?? "default";
-  if (typeof name !== "string" || !NAME.test(name)) {
+  if (typeof name !== "string" || !isPolicyName(name)) {
     throw new RateLimitError(
       "invalid_policy",
       `policy name must be 1-64 characters of A-Z a-z 0-9 _ . : -`,

@@ -21,6 +21,7 @@ import {
 } from "./headers.ts";
 import { MemoryRateLimitStore } from "./memory_store.ts";
 import {
+  isPolicyName,
   RateLimitError,
   type RateLimitPolicy,
   type ResolvedPolicy,
@@ -78,13 +79,11 @@ type Policies = readonly ResolvedPolicy[];
 
 // A plan's key names its unnamed policy (`RateLimit-Policy: "pro";q=600;w=60`), when it is a valid
 // policy name and the plan has just that one policy.
-const PLAN_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-
 function resolveSet(set: PolicySet, route?: string, plan?: string): Policies {
   const list = (Array.isArray(set) ? set : [set]) as readonly RateLimitPolicy[];
   if (list.length === 0) throw new RateLimitError("invalid_policy", "a policy set is empty");
   const names = new Set<string>();
-  const named = plan !== undefined && list.length === 1 && PLAN_NAME.test(plan);
+  const named = plan !== undefined && list.length === 1 && isPolicyName(plan);
   return list.map((p) => {
     const r = resolvePolicy(named && p.name === undefined ? { ...p, name: plan } : p);
     if (names.has(r.name)) {
