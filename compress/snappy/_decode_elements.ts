@@ -27,54 +27,32 @@ export function decodeElements(
   // Word copies (4 bytes per DataView access) beat byte loops in V8; they may write up to 15
   // bytes past an element's end, so they are used only while that stays inside the caller's
   // range -- later elements overwrite the excess. Short elements (the common case: a few bytes
-  // each in binary data) take an unrolled path with one range check; tails fall back to bytes.
+  // each in binary data) go through decodeShortElements, with one range check each; the loop
+  // here takes the rest: long elements, elements near the ends, and every error.
+  //
+  // Integer locals: V8 types parameters as "any", and loop variables seeded from them stay
+  // tagged (spilled, untagged and re-checked on every element).
+  ip |= 0;
+  srcEnd |= 0;
+  dstStart |= 0;
+  dstEnd |= 0;
   const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   const srcSafe = srcEnd - 16;
   const dstSafe = dstEnd - 16;
   let op = dstStart;
   while (ip < srcEnd) {
+    if (ip < srcSafe - 1 && op < dstSafe) {
+      // The bulk of most inputs; returns at the first element it does not take.
+      op = decodeShortElements(sv, dv, ip, op, srcSafe - 1, dstSafe, dstStart);
+      ip = shortElementsEnd;
+      if (ip >= srcEnd) break;
+    }
     const tag = src[ip++];
     const kind = tag & 3;
     if (kind === 0) {
       // Literal (§2.1): lengths 1..60 in the tag, longer ones in 1..4 following bytes.
       let len = (tag >>> 2) + 1;
-      if (len <= 16 && ip <= srcSafe && op <= dstSafe) {
-        // 16 readable bytes from `ip`, 16 writable from `op`: copy by size class in whole
-        // words (one word store beats four byte stores even when the next copy reads the
-        // literal right back).
-        if (len <= 4) {
-          dv.setInt32(op, sv.getInt32(ip, true), true);
-        } else {
-          dv.setInt32(op, sv.getInt32(ip, true), true);
-          dv.setInt32(op + 4, sv.getInt32(ip + 4, true), true);
-          if (len > 8) {
-            dv.setInt32(op + 8, sv.getInt32(ip + 8, true), true);
-            dv.setInt32(op + 12, sv.getInt32(ip + 12, true), true);
-          }
-        }
-        ip += len;
-        op += len;
-        // A literal is nearly always followed by a copy: decode the common short form (tag 01:
-        // 4..11 bytes, 11-bit offset) right here, with the checks of the general path below;
-        // anything else goes round the loop. Saves a dispatch per pair on binary data.
-        if (ip < srcSafe) {
-          const t = src[ip];
-          if ((t & 3) === 1) {
-            const offset = ((t >>> 5) << 8) | src[ip + 1];
-            if (offset >= 4 && offset <= op - dstStart && op <= dstSafe) {
-              // 12 bytes cover every length of this form; the excess is overwritten later.
-              const from = op - offset;
-              dv.setInt32(op, dv.getInt32(from, true), true);
-              dv.setInt32(op + 4, dv.getInt32(from + 4, true), true);
-              dv.setInt32(op + 8, dv.getInt32(from + 8, true), true);
-              ip += 2;
-              op += ((t >>> 2) & 7) + 4;
-            }
-          }
-        }
-        continue;
-      }
       if (len > 60) {
         const extra = len - 60;
         if (ip + extra > srcEnd) throw corrupt("truncated literal length");
@@ -152,4 +130,82 @@ export function decodeElements(
     op += len;
   }
   if (op !== dstEnd) throw corrupt("decoded size differs from the declared length");
+}
+
+/** Where the last {@link decodeShortElements} call stopped reading (its second result). */
+let shortElementsEnd = 0;
+
+/**
+ * The fast path, the bulk of most inputs: decodes elements from `ip` while they are literals of
+ * up to 16 bytes (length in the tag) or copies of up to 16 bytes with 1- or 2-byte offsets of at
+ * least 4 inside the output, with one bounds check per element (`ip < srcSafe`,
+ * `op < dstSafe`) instead of one per field. Inside those margins no element reads or writes past
+ * either end: a tag, up to 16 literal bytes, and 16-byte wild copies. Returns the output
+ * position and leaves the input position in `shortElementsEnd`; anything else (long or far
+ * elements, elements near the ends, and all errors) goes to the general loop.
+ *
+ * A function of its own, not a branch of the general loop: with only these few variables live,
+ * V8 keeps them in registers (float64 series +30%, licence text +75%, int64 +15%). No inner
+ * loops either: one (for 17-64 byte copies) cost the binary corpora 20-25%.
+ */
+function decodeShortElements(
+  sv: DataView,
+  dv: DataView,
+  ip: number,
+  op: number,
+  srcSafe: number,
+  dstSafe: number,
+  dstStart: number,
+): number {
+  while (ip < srcSafe && op < dstSafe) {
+    const tag = sv.getUint8(ip);
+    const kind = tag & 3;
+    if (kind === 0) {
+      // Literal (§2.1) of 1..16 bytes, by size class in whole words (one word store beats four
+      // byte stores even when the next copy reads the literal right back); the bytes past it
+      // are overwritten later.
+      const len = (tag >>> 2) + 1;
+      if (len > 16) break;
+      if (len <= 4) {
+        dv.setInt32(op, sv.getInt32(ip + 1, true), true);
+      } else {
+        dv.setInt32(op, sv.getInt32(ip + 1, true), true);
+        dv.setInt32(op + 4, sv.getInt32(ip + 5, true), true);
+        if (len > 8) {
+          dv.setInt32(op + 8, sv.getInt32(ip + 9, true), true);
+          dv.setInt32(op + 12, sv.getInt32(ip + 13, true), true);
+        }
+      }
+      ip += len + 1;
+      op += len;
+    } else if (kind === 1) {
+      // Copy with a 1-byte offset (§2.2.1), 4..11 bytes: three words cover every length (a
+      // branch at 8 mispredicts on binary data's mix of 5-7 and 9-11 byte copies). With offset
+      // >= 4 each word read is complete before it is needed.
+      const offset = ((tag >>> 5) << 8) | sv.getUint8(ip + 1);
+      const from = op - offset;
+      if (offset < 4 || from < dstStart) break;
+      dv.setInt32(op, dv.getInt32(from, true), true);
+      dv.setInt32(op + 4, dv.getInt32(from + 4, true), true);
+      dv.setInt32(op + 8, dv.getInt32(from + 8, true), true);
+      ip += 2;
+      op += ((tag >>> 2) & 7) + 4;
+    } else if (kind === 2) {
+      // Copy with a 2-byte offset (§2.2.2) of up to 16 bytes.
+      const len = (tag >>> 2) + 1;
+      const offset = sv.getUint16(ip + 1, true);
+      const from = op - offset;
+      if (len > 16 || offset < 4 || from < dstStart) break;
+      dv.setInt32(op, dv.getInt32(from, true), true);
+      dv.setInt32(op + 4, dv.getInt32(from + 4, true), true);
+      dv.setInt32(op + 8, dv.getInt32(from + 8, true), true);
+      if (len > 12) dv.setInt32(op + 12, dv.getInt32(from + 12, true), true);
+      ip += 3;
+      op += len;
+    } else {
+      break;
+    }
+  }
+  shortElementsEnd = ip;
+  return op;
 }
