@@ -75,6 +75,16 @@ export function compressFast(
   acceleration: number,
   hashLog: number,
 ): number {
+  // Integer locals: V8 types parameters as "any", and loop variables seeded from them stay
+  // tagged (spilled, untagged and re-checked on every probe).
+  start |= 0;
+  end |= 0;
+  windowLow |= 0;
+  op |= 0;
+  base |= 0;
+  acceleration |= 0;
+  // Imported bindings are live: V8 reloads and hole-checks them at every use.
+  const maxDistance = MAX_DISTANCE;
   // Hash to `hashLog` bits; the table must have at least 2^hashLog entries.
   const shift = 32 - hashLog;
   let anchor = start;
@@ -106,7 +116,7 @@ export function compressFast(
         ref = table[h] - base;
         forwardSeq = sv.getInt32(forwardIp, true);
         table[h] = ip + base;
-      } while (ref < windowLow || ip - ref > MAX_DISTANCE || sv.getInt32(ref, true) !== seq);
+      } while (ref < windowLow || ip - ref > maxDistance || sv.getInt32(ref, true) !== seq);
       // 2. Extend backwards over bytes the search skipped.
       while (ip > anchor && ref > windowLow && src[ip - 1] === src[ref - 1]) {
         ip--;
@@ -169,7 +179,7 @@ export function compressFast(
         const h = Math.imul(seq, PRIME) >>> shift;
         ref = table[h] - base;
         table[h] = ip + base;
-        if (ref >= windowLow && ip - ref <= MAX_DISTANCE && sv.getInt32(ref, true) === seq) {
+        if (ref >= windowLow && ip - ref <= maxDistance && sv.getInt32(ref, true) === seq) {
           tokenPos = op++;
           token = 0;
           continue;
