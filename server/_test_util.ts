@@ -1,5 +1,6 @@
 // Test helpers: serve an app on an ephemeral loopback port and stop it afterwards.
 
+import assert from "node:assert/strict";
 import type { AvxApp } from "./app.ts";
 import type { RunningServer } from "./listen.ts";
 
@@ -149,4 +150,19 @@ export async function scavengesUnderLoad(
     } catch { /* already gone */ }
     await child.status;
   }
+}
+
+/**
+ * Runs {@link scavengesUnderLoad} on `fixture` and fails unless the load was real (> 2 000
+ * requests) and under 3% of the young generation survived a scavenge on average: finished
+ * requests must not stay reachable.
+ */
+export async function assertNoRequestKeptAcrossScavenges(fixture: string): Promise<void> {
+  const s = await scavengesUnderLoad(fixture);
+  assert.ok(s.requests > 2_000, `load too light: ${s.requests} requests`);
+  assert.ok(
+    s.survivePercent < 3,
+    `${s.survivePercent.toFixed(2)}% of the young generation survived each scavenge ` +
+      `(${(s.keptBytes / 1024).toFixed(0)} KiB on average over ${s.scavenges} scavenges)`,
+  );
 }
