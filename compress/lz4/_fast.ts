@@ -83,6 +83,10 @@ export function compressFast(
   op |= 0;
   base |= 0;
   acceleration |= 0;
+  // Sums and differences of positions are truncated with `| 0`: V8 then computes them as plain
+  // 32-bit integers instead of checking each for overflow (positions, plus `base`, stay below
+  // 2^31; a difference with a stale, negative table entry is only taken after `ref >= windowLow`).
+  // 1 KiB inputs -9%, large ones -1-3%.
   // Imported bindings are live: V8 reloads and hole-checks them at every use.
   const maxDistance = MAX_DISTANCE;
   // Hash to `hashLog` bits; the table must have at least 2^hashLog entries.
@@ -110,21 +114,23 @@ export function compressFast(
         seq = forwardSeq;
         const h = Math.imul(seq, PRIME) >>> shift;
         ip = forwardIp;
-        forwardIp += step;
-        step = probes++ >> SKIP_TRIGGER;
+        forwardIp = (forwardIp + step) | 0;
+        step = probes >> SKIP_TRIGGER;
+        probes = (probes + 1) | 0;
         if (forwardIp > mfLimit) break outer;
-        ref = table[h] - base;
+        ref = (table[h] - base) | 0;
         forwardSeq = sv.getInt32(forwardIp, true);
-        table[h] = ip + base;
-      } while (ref < windowLow || ip - ref > maxDistance || sv.getInt32(ref, true) !== seq);
+        table[h] = (ip + base) | 0;
+      } while (ref < windowLow || ((ip - ref) | 0) > maxDistance || sv.getInt32(ref, true) !== seq);
       // 2. Extend backwards over bytes the search skipped.
-      while (ip > anchor && ref > windowLow && src[ip - 1] === src[ref - 1]) {
-        ip--;
-        ref--;
+      while (ip > anchor && ref > windowLow && src[(ip - 1) | 0] === src[(ref - 1) | 0]) {
+        ip = (ip - 1) | 0;
+        ref = (ref - 1) | 0;
       }
       // 3. Literal run; the token's low half is filled in once the match length is known.
-      const lit = ip - anchor;
-      let tokenPos = op++;
+      const lit = (ip - anchor) | 0;
+      let tokenPos = op;
+      op = (op + 1) | 0;
       let token: number;
       if (lit >= 15) {
         token = 0xf0;
@@ -134,35 +140,37 @@ export function compressFast(
       }
       if (lit <= 32 && op + 36 <= dstLen) {
         // Word copy; up to 3 bytes past the run are written and later overwritten.
-        for (let i = 0; i < lit; i += 4) dv.setInt32(op + i, sv.getInt32(anchor + i, true), true);
+        for (let i = 0; i < lit; i = (i + 4) | 0) {
+          dv.setInt32((op + i) | 0, sv.getInt32((anchor + i) | 0, true), true);
+        }
       } else {
         dst.set(src.subarray(anchor, ip), op);
       }
-      op += lit;
+      op = (op + lit) | 0;
       // 4. Matches, possibly several in a row with no literals between them.
       for (;;) {
         dv.setUint16(op, ip - ref, true);
-        op += 2;
+        op = (op + 2) | 0;
         // The first 4 bytes are known to match. Compare a word at a time; the lowest differing
         // bit of the XOR locates the first differing byte.
-        let mp = ip + 4;
-        let rp = ref + 4;
+        let mp = (ip + 4) | 0;
+        let rp = (ref + 4) | 0;
         let diff = 0;
         while (mp < wordLimit) {
           diff = sv.getInt32(mp, true) ^ sv.getInt32(rp, true);
           if (diff !== 0) break;
-          mp += 4;
-          rp += 4;
+          mp = (mp + 4) | 0;
+          rp = (rp + 4) | 0;
         }
         if (diff !== 0) {
-          mp += (31 - Math.clz32(diff & -diff)) >> 3;
+          mp = (mp + ((31 - Math.clz32(diff & -diff)) >> 3)) | 0;
         } else {
           while (mp < matchLimit && src[mp] === src[rp]) {
-            mp++;
-            rp++;
+            mp = (mp + 1) | 0;
+            rp = (rp + 1) | 0;
           }
         }
-        const ml = mp - ip - 4;
+        const ml = (mp - ip - 4) | 0;
         if (ml >= 15) {
           dst[tokenPos] = token | 15;
           op = writeLengthTail(dst, op, ml - 15);
@@ -174,19 +182,20 @@ export function compressFast(
         if (ip > mfLimit) break outer;
         // As the reference: index a position inside the match, then try the next position
         // right away (repetitive data often continues with another match).
-        table[Math.imul(sv.getInt32(ip - 2, true), PRIME) >>> shift] = ip - 2 + base;
+        table[Math.imul(sv.getInt32((ip - 2) | 0, true), PRIME) >>> shift] = (ip - 2 + base) | 0;
         seq = sv.getInt32(ip, true);
         const h = Math.imul(seq, PRIME) >>> shift;
-        ref = table[h] - base;
-        table[h] = ip + base;
-        if (ref >= windowLow && ip - ref <= maxDistance && sv.getInt32(ref, true) === seq) {
-          tokenPos = op++;
+        ref = (table[h] - base) | 0;
+        table[h] = (ip + base) | 0;
+        if (ref >= windowLow && ((ip - ref) | 0) <= maxDistance && sv.getInt32(ref, true) === seq) {
+          tokenPos = op;
+          op = (op + 1) | 0;
           token = 0;
           continue;
         }
         break;
       }
-      ip++;
+      ip = (ip + 1) | 0;
       forwardSeq = sv.getInt32(ip, true);
     }
   }
