@@ -149,3 +149,26 @@ Deno.test("raw decoder: a copy reaching before the output is corrupt, also in th
     assert.throws(() => snappy.uncompressSync(stream as never));
   }
 });
+
+Deno.test("raw decoder: every 1-byte-offset copy of 4..11 bytes at offsets 4..11, after literals of 0..4 bytes", () => {
+  // Near copies are copied to their exact length, in word, 2-byte and 1-byte pieces chosen by
+  // the length's bits; each (offset, length) pair is repeated so the pieces land at every
+  // alignment and later near copies read them back.
+  const random = rng(45);
+  for (let offset = 4; offset <= 11; offset++) {
+    for (let copy = 4; copy <= 11; copy++) {
+      for (let literal = 0; literal <= 4; literal++) {
+        const es: Element[] = [{ literal: 16 }];
+        for (let i = 0; i < 24; i++) {
+          if (literal > 0) es.push({ literal });
+          es.push({ copy, offset, form: 1 });
+          // A differently sized near copy in between, so pieces of both shapes are read back.
+          if (i % 3 === 2) es.push({ copy: 4 + ((copy + i) & 7), offset: 4 + (i & 7), form: 1 });
+        }
+        es.push({ literal: 20 });
+        const { stream } = encode(es, random);
+        check(stream, `offset ${offset}, copy ${copy}, literal ${literal}`);
+      }
+    }
+  }
+});
