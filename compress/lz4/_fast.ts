@@ -138,8 +138,9 @@ export function compressFast(
       } else {
         token = lit << 4;
       }
-      if (lit <= 32 && op + 36 <= dstLen) {
-        // Word copy; up to 3 bytes past the run are written and later overwritten.
+      if (lit <= 256 && op + 260 <= dstLen) {
+        // Word copy; up to 3 bytes past the run are written and later overwritten. Up to 256
+        // bytes: a subarray and a set() cost about as much as copying that many in words.
         for (let i = 0; i < lit; i = (i + 4) | 0) {
           dv.setInt32((op + i) | 0, sv.getInt32((anchor + i) | 0, true), true);
         }
@@ -198,6 +199,16 @@ export function compressFast(
       ip = (ip + 1) | 0;
       forwardSeq = sv.getInt32(ip, true);
     }
+  }
+  const last = end - anchor;
+  if (last < 15 && op + 20 <= dst.length && end + 4 <= sv.byteLength) {
+    // The usual tail: a token and up to 14 literals, in words (while `src` has room to read
+    // whole words past its end: the small-input copy has).
+    dst[op] = last << 4;
+    for (let i = 0; i < last; i = (i + 4) | 0) {
+      dv.setInt32((op + 1 + i) | 0, sv.getInt32((anchor + i) | 0, true), true);
+    }
+    return op + 1 + last;
   }
   return writeLastLiterals(src, anchor, end, dst, op);
 }
