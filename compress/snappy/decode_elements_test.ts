@@ -172,3 +172,31 @@ Deno.test("raw decoder: every 1-byte-offset copy of 4..11 bytes at offsets 4..11
     }
   }
 });
+
+Deno.test("raw decoder: 2-byte-offset copies of 17..33 bytes at offsets 4..40 and at every distance from the output end", () => {
+  // Copies of 17..32 bytes stay in the fast path as eight words (32 bytes written) while 32
+  // bytes of output room remain; 33 and longer, and those near the end, take the general loop.
+  const random = rng(46);
+  for (let offset = 4; offset <= 40; offset++) {
+    for (let copy = 17; copy <= 33; copy++) {
+      const es: Element[] = [{ literal: 40 }];
+      for (let i = 0; i < 6; i++) {
+        es.push({ literal: 1 + (i % 4) }, { copy, offset, form: 2 });
+        es.push({ copy: 4 + (i % 8), offset: 4 + i, form: 1 });
+      }
+      es.push({ literal: 1 });
+      const { stream } = encode(es, random);
+      check(stream, `offset ${offset}, copy ${copy}`);
+    }
+  }
+  // The last long copy ends 0..40 bytes before the output end.
+  for (let tail = 0; tail <= 40; tail++) {
+    for (const copy of [17, 20, 24, 31, 32]) {
+      const es: Element[] = [{ literal: 48 }, { copy, offset: 40, form: 2 }];
+      if (tail > 0) es.push({ literal: tail });
+      const { stream, size } = encode(es, random);
+      check(stream, `tail ${tail}, copy ${copy}`);
+      assert.equal(decompressRaw(stream).length, size);
+    }
+  }
+});
