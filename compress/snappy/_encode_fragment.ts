@@ -123,6 +123,9 @@ export function encodeFragment(
     const t = table;
     t.fill(0, 0, 1 << bits);
 
+    // Position sums and differences are truncated with `| 0` (V8 then adds them as plain int32,
+    // without an overflow check each): +1-3% on JSON, log text, float64 and int64, -2% on
+    // licence text; positions stay far below 2^31.
     const ipLimit = end - INPUT_MARGIN;
     let ip = start + 1;
     // The 4 bytes at the next probe position, loaded once for its hash and its comparison.
@@ -140,17 +143,17 @@ export function encodeFragment(
         seq = nextSeq;
         const h = Math.imul(seq, HASH_MUL) >>> shift;
         const step = skip >>> 5;
-        skip += step;
-        nextIp = ip + step;
+        skip = (skip + step) | 0;
+        nextIp = (ip + step) | 0;
         if (nextIp > ipLimit) break outer;
         nextSeq = sv.getInt32(nextIp, true);
-        candidate = start + t[h];
+        candidate = (start + t[h]) | 0;
         t[h] = ip - start;
       } while (seq !== sv.getInt32(candidate, true));
 
       // The calls below are too big for V8 to inline here; the common short forms are
       // written inline (a call per element costs ~25% on data of short elements).
-      const litLen = ip - nextEmit;
+      const litLen = (ip - nextEmit) | 0;
       if (litLen <= 16 && nextEmit + 16 <= srcLen && op + 17 <= dstLen) {
         dst[op] = (litLen - 1) << 2;
         dv.setInt32(op + 1, sv.getInt32(nextEmit, true), true);
@@ -159,7 +162,7 @@ export function encodeFragment(
           dv.setInt32(op + 9, sv.getInt32(nextEmit + 8, true), true);
           dv.setInt32(op + 13, sv.getInt32(nextEmit + 12, true), true);
         }
-        op += 1 + litLen;
+        op = (op + 1 + litLen) | 0;
       } else {
         op = emitLiteral(src, sv, nextEmit, litLen, dst, dv, op);
       }
@@ -168,8 +171,8 @@ export function encodeFragment(
       let cur = 0;
       do {
         const base = ip;
-        let s1 = ip + 4;
-        let s2 = candidate + 4;
+        let s1 = (ip + 4) | 0;
+        let s2 = (candidate + 4) | 0;
         const wordEnd = end - 4;
         // A word at a time; the lowest set bit of the XOR of the first differing words gives
         // the first differing byte.
@@ -177,11 +180,11 @@ export function encodeFragment(
         while (s1 <= wordEnd) {
           diff = sv.getInt32(s1, true) ^ sv.getInt32(s2, true);
           if (diff !== 0) break;
-          s1 += 4;
-          s2 += 4;
+          s1 = (s1 + 4) | 0;
+          s2 = (s2 + 4) | 0;
         }
         if (diff !== 0) {
-          s1 += (31 - Math.clz32(diff & -diff)) >> 3;
+          s1 = (s1 + ((31 - Math.clz32(diff & -diff)) >> 3)) | 0;
         } else {
           while (s1 < end && src[s1] === src[s2]) {
             s1++;
@@ -189,17 +192,17 @@ export function encodeFragment(
           }
         }
         ip = s1;
-        const offset = base - candidate;
-        const copyLen = s1 - base;
+        const offset = (base - candidate) | 0;
+        const copyLen = (s1 - base) | 0;
         if (copyLen < 12 && offset < 2048) {
           dst[op] = 1 | ((copyLen - 4) << 2) | ((offset >>> 8) << 5);
           dst[op + 1] = offset;
-          op += 2;
+          op = (op + 2) | 0;
         } else if (copyLen <= 64) {
           dst[op] = 2 | ((copyLen - 1) << 2);
           dst[op + 1] = offset;
           dst[op + 2] = offset >>> 8;
-          op += 3;
+          op = (op + 3) | 0;
         } else {
           op = emitCopy(dst, op, offset, copyLen);
         }
@@ -209,11 +212,11 @@ export function encodeFragment(
         t[Math.imul(sv.getUint32(ip - 1, true), HASH_MUL) >>> shift] = ip - 1 - start;
         cur = sv.getUint32(ip, true);
         const h = Math.imul(cur, HASH_MUL) >>> shift;
-        candidate = start + t[h];
+        candidate = (start + t[h]) | 0;
         t[h] = ip - start;
       } while (cur === sv.getUint32(candidate, true));
 
-      ip++;
+      ip = (ip + 1) | 0;
       nextSeq = sv.getInt32(ip, true);
     }
   }
