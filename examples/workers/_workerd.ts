@@ -5,7 +5,7 @@ import { type ServerProcess, spawnServer } from "../_process.ts";
 
 const root = new URL("../../", import.meta.url);
 
-/** Where `.ci/run` installs workerd (npm package `workerd`); `WORKERD` overrides it. */
+/** Where `deno task test` (tools/test_deps.ts) installs workerd (npm package `workerd`); `WORKERD` overrides it. */
 export function workerdPath(): string {
   const fromEnv = Deno.env.get("WORKERD");
   if (fromEnv) return fromEnv;
@@ -21,7 +21,7 @@ export async function startWorkerd(
     await Deno.stat(bin);
   } catch {
     throw new Error(
-      `workerd is not installed at ${bin}: run .ci/run (npm install --prefix .cache/workerd ` +
+      `workerd is not installed at ${bin}: run deno task test (tools/test_deps.ts; npm install --prefix .cache/workerd ` +
         `workerd), or set WORKERD to a workerd binary`,
     );
   }

@@ -1,5 +1,5 @@
 // The example Worker on REAL workerd: bundled with `deno bundle --platform browser`, served by
-// the npm `workerd` binary (installed by .ci/run; the test fails loudly without it), and checked
+// the npm `workerd` binary (installed by tools/test_deps.ts; the test fails loudly without it), and checked
 // over HTTP: health, every content coding the Worker's runtime offers (decoded by the reference
 // tools), an Arrow stream read back with our reader.
 

@@ -405,7 +405,7 @@ Deno.test("real browser: headless Chromium fetches zstd, br and gzip responses a
     });
   } catch (e) {
     throw new Error(
-      `headless Chromium is required (apt-get install chromium; .ci/run installs it): ${e}`,
+      `headless Chromium is required (apt-get install chromium; deno task test installs it): ${e}`,
     );
   }
   try {
