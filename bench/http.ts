@@ -53,7 +53,9 @@ function has(cmd: string): boolean {
   }
 }
 if (!has("wrk")) {
-  console.error("bench/http.ts needs wrk: apt-get install -y wrk (deno task test installs it: tools/test_deps.ts)");
+  console.error(
+    "bench/http.ts needs wrk: apt-get install -y wrk (deno task test installs it: tools/test_deps.ts)",
+  );
   Deno.exit(1);
 }
 const pin = has("taskset");

@@ -45,7 +45,9 @@ export async function spawnServer(
     }).spawn();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new Error(`required tool "${cmd}" is not installed (deno task test installs it: tools/test_deps.ts)`);
+      throw new Error(
+        `required tool "${cmd}" is not installed (deno task test installs it: tools/test_deps.ts)`,
+      );
     }
     throw e;
   }

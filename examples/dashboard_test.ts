@@ -20,7 +20,9 @@ Deno.test("dashboard: Chromium draws the zstd-coded Arrow strain with our reader
   try {
     await Deno.stat(CHROMIUM);
   } catch {
-    throw new Error(`${CHROMIUM} is missing: deno task test installs chromium (tools/test_deps.ts)`);
+    throw new Error(
+      `${CHROMIUM} is missing: deno task test installs chromium (tools/test_deps.ts)`,
+    );
   }
   const keys = new MemoryKeyStore();
   const { key } = await issueApiKey(keys, {
