@@ -34,6 +34,55 @@ Deno.test("composition: the full stack serves an authenticated read and write", 
 
 // --- idempotency, timeouts ---
 
+/** POSTs until the answer is not 409 "in progress", waiting the server's Retry-After between. */
+async function postUntilDone(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const r = await fetch(url, init);
+    if (r.status !== 409) return r;
+    const wait = Number(r.headers.get("retry-after") ?? "1");
+    await r.body?.cancel();
+    await new Promise((ok) => setTimeout(ok, Math.min(1_000, Math.max(50, wait * 1000))));
+  }
+  throw new Error("still in progress after 20 attempts");
+}
+
+Deno.test("composition: a write that outlives its timeout runs once; retries replay its 201", async () => {
+  // Timeout 100 ms, handler 400 ms: every first attempt gets the timeout's 503 while the handler
+  // keeps running. The key stays held (409 + Retry-After) until the handler's own outcome is
+  // known, and that outcome (201), not the 503, is what the retry replays.
+  const stack = await startStack({ timeoutMs: 100 });
+  try {
+    const keys = Array.from({ length: 20 }, (_, i) => `w-${i}`);
+    const init = (key: string): RequestInit => ({
+      method: "POST",
+      headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": key },
+      body: `{"write":"${key}"}`,
+    });
+    const url = `${stack.url}/api/slow?ms=400`;
+    const first = await Promise.all(keys.map(async (k) => {
+      const r = await fetch(url, init(k));
+      await r.body?.cancel();
+      return r.status;
+    }));
+    assert.deepEqual(first, keys.map(() => 503));
+    const retried = await Promise.all(keys.map(async (k) => {
+      const r = await postUntilDone(url, init(k));
+      return {
+        status: r.status,
+        replayed: r.headers.get("idempotent-replayed"),
+        body: await r.json(),
+      };
+    }));
+    for (const r of retried) {
+      assert.deepEqual(r, { status: 201, replayed: "true", body: { done: true } });
+    }
+    assert.deepEqual(keys.map((k) => stack.runs.get(k)), keys.map(() => 1));
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 // --- request bodies, load shedding ---
 
 // --- responses, runtimes ---

@@ -16,6 +16,7 @@ import {
   type StoredResponse,
 } from "./store.ts";
 import { readUpTo } from "../../compress/_read_up_to.ts";
+import { type HandlerOutcome, outcomeOf } from "../../server/_outcome.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {
@@ -120,6 +121,29 @@ function replay(stored: StoredResponse): Response {
     status: stored.status,
     headers,
   });
+}
+
+/**
+ * Renews an in-flight key's lock every third of `lockMs` while its request runs (when the store
+ * can: `refresh`), so that only a holder that died lets its lock lapse. Returns the stop.
+ */
+function keepLocked(
+  store: IdempotencyStore,
+  key: string,
+  fingerprint: string,
+  lockMs: number,
+  now: () => number,
+): () => void {
+  if (store.refresh === undefined || !(lockMs > 0 && lockMs < Infinity)) return () => {};
+  const timer = setInterval(() => {
+    try {
+      const done = store.refresh!(key, fingerprint, now(), lockMs);
+      if (done instanceof Promise) done.catch(() => {});
+    } catch {
+      // The next renewal tries again; two failing in a row let the lock lapse, as if we died.
+    }
+  }, Math.max(1, Math.floor(lockMs / 3)));
+  return () => clearInterval(timer);
 }
 
 /**
@@ -233,34 +257,87 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       return replay(record.response);
     }
 
-    let completed = false;
+    // Hold the key for as long as the handler runs, however long that is: a lock that expired
+    // under a slow handler would let a retry run it a second time.
+    const stopRefresh = keepLocked(store, storeKey, fingerprint, lockMs, now);
+    // Whether a layer outside this one watches the handler's outcome (a timeout that may answer
+    // first): our own `next()` still ends only when the handler has.
+    const watchedOutside = outcomeOf(c) !== undefined;
+    let handedOff = false;
     try {
       await next();
+      const o = outcomeOf(c);
+      if (o?.answeredEarly) {
+        // The client got another layer's answer (a timeout's 503) and `c.res` is that answer,
+        // not the handler's. The key stays held until the handler's own outcome is known; that
+        // outcome is what a retry then gets.
+        if (!watchedOutside && !o.settled) {
+          handedOff = true;
+          void o.finished.then(() => conclude(o, storeKey, fingerprint)).finally(stopRefresh);
+          return;
+        }
+        await conclude(o, storeKey, fingerprint);
+        return;
+      }
       const res = c.res;
       // A 5xx means the effect most likely did not happen: release so a retry runs again.
-      if (res.status >= 500 && (!storeServerErrors || c.error !== undefined)) return;
-      const headers: Array<[string, string]> = [];
-      res.headers.forEach((v, k) => {
-        if (k !== "set-cookie" && k !== "date") headers.push([k, v]);
-      });
-      for (const cookie of res.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
-      let stored: StoredResponse;
-      if (res.body === null) {
-        stored = { status: res.status, headers, body: null, bodyOmitted: false };
-      } else {
-        const got = await readUpTo(res.body, maxResponse);
-        if (got.bytes !== null) {
-          stored = { status: res.status, headers, body: got.bytes, bodyOmitted: false };
-          c.res = new Response(got.bytes as Uint8Array<ArrayBuffer>, res);
-        } else {
-          stored = { status: res.status, headers, body: null, bodyOmitted: true };
-          c.res = new Response(got.stream, res);
-        }
+      if (res.status >= 500 && (!storeServerErrors || c.error !== undefined)) {
+        await store.release(storeKey);
+        return;
       }
-      await store.complete(storeKey, fingerprint, stored, now(), ttlMs);
-      completed = true;
+      const kept = await keep(res);
+      if (kept.body !== undefined) c.res = kept.body;
+      await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+    } catch (e) {
+      await store.release(storeKey);
+      throw e;
     } finally {
-      if (!completed) await store.release(storeKey);
+      if (!handedOff) stopRefresh();
     }
   };
+
+  /** The response as stored for replay, and the response to send on when its body was read. */
+  async function keep(res: Response): Promise<{ stored: StoredResponse; body?: Response }> {
+    const headers: Array<[string, string]> = [];
+    res.headers.forEach((v, k) => {
+      if (k !== "set-cookie" && k !== "date") headers.push([k, v]);
+    });
+    for (const cookie of res.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+    if (res.body === null) {
+      return { stored: { status: res.status, headers, body: null, bodyOmitted: false } };
+    }
+    const got = await readUpTo(res.body, maxResponse);
+    if (got.bytes !== null) {
+      return {
+        stored: { status: res.status, headers, body: got.bytes, bodyOmitted: false },
+        body: new Response(got.bytes as Uint8Array<ArrayBuffer>, res),
+      };
+    }
+    return {
+      stored: { status: res.status, headers, body: null, bodyOmitted: true },
+      body: new Response(got.stream, res),
+    };
+  }
+
+  /**
+   * Records the handler's own outcome of a request another layer answered: its response (a 5xx
+   * or a throw releases the key, as when it answers itself); when it is unknown (a plain Hono
+   * app, where nothing records the handler's response), the key stays held until `lockMs`.
+   */
+  async function conclude(o: HandlerOutcome, storeKey: string, fingerprint: string): Promise<void> {
+    const res = o.response;
+    try {
+      if (o.failed || (res !== undefined && res.status >= 500 && !storeServerErrors)) {
+        await store.release(storeKey);
+        return;
+      }
+      if (res === undefined) return;
+      const kept = await keep(res);
+      // Nobody else reads this response: drop what was not kept.
+      await kept.body?.body?.cancel().catch(() => {});
+      await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+    } catch {
+      await Promise.resolve(store.release(storeKey)).catch(() => {});
+    }
+  }
 }
