@@ -3,6 +3,7 @@
 // owned by the area it exercises.
 
 import assert from "node:assert/strict";
+import { issueApiKey } from "../middleware/auth/mod.ts";
 import { startStack } from "./_test_stack.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
@@ -77,6 +78,51 @@ Deno.test("composition: a write that outlives its timeout runs once; retries rep
       assert.deepEqual(r, { status: 201, replayed: "true", body: { done: true } });
     }
     assert.deepEqual(keys.map((k) => stack.runs.get(k)), keys.map(() => 1));
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("composition: one caller's key is one key whichever header carries its credential", async () => {
+  const stack = await startStack();
+  try {
+    const { key: otherKey } = await issueApiKey(stack.keys, {
+      tenant: "other",
+      scopes: ["data:write"],
+      plan: "pro",
+      mode: "test",
+    });
+    const send = (credential: Record<string, string>) =>
+      fetch(`${stack.url}/api/items`, {
+        method: "POST",
+        headers: { ...credential, "idempotency-key": "same-key" },
+        body: '{"qty":1}',
+      });
+    const styles: Record<string, string>[] = [
+      { "x-avl-api-key": stack.apiKey },
+      { authorization: `ApiKey ${stack.apiKey}` },
+      { authorization: `Bearer ${stack.apiKey}` },
+      { authorization: `apikey ${stack.apiKey}` },
+    ];
+    const seen = [];
+    for (const h of styles) {
+      const r = await send(h);
+      seen.push([r.status, r.headers.get("idempotent-replayed"), await r.json()]);
+    }
+    assert.deepEqual(seen, [
+      [201, null, { bytes: 9 }],
+      [201, "true", { bytes: 9 }],
+      [201, "true", { bytes: 9 }],
+      [201, "true", { bytes: 9 }],
+    ]);
+    assert.equal(stack.runs.get("same-key"), 1);
+    // Another caller's same key is its own.
+    const other = await send({ "x-avl-api-key": otherKey });
+    assert.equal(other.status, 201);
+    assert.equal(other.headers.get("idempotent-replayed"), null);
+    await other.body?.cancel();
+    assert.equal(stack.runs.get("same-key"), 2);
   } finally {
     await stack.close();
   }

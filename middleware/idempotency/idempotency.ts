@@ -37,8 +37,10 @@ export interface IdempotencyOptions {
   /** Store 5xx responses too (default false: a 5xx releases the key so a retry runs again). */
   storeServerErrors?: boolean;
   /**
-   * Who owns the key: keys of different callers never collide. Default: the `Authorization` or
-   * `X-AVL-API-Key` header (hashed, never stored in clear), else anonymous.
+   * Who owns the key: keys of different callers never collide. Default: the authenticated
+   * principal's tenant and subject (`c.get("principal")`, set by `auth()`), so the same caller
+   * is one owner whichever header carried its credential; with no principal, the `Authorization`
+   * or `X-AVL-API-Key` header (hashed, never stored in clear), else anonymous.
    */
   scope?: (c: Context) => string;
   /** Clock in ms; default `Date.now`. */
@@ -103,8 +105,19 @@ async function sha256Hex(parts: Uint8Array[]): Promise<string> {
   return s;
 }
 
+/**
+ * The caller who owns a key: the authenticated principal (tenant and subject, from the `principal`
+ * context variable auth sets), so one caller's key means the same whichever way it sent its
+ * credential; without auth, the raw credential header; else anonymous. The prefixes keep the
+ * three apart (header values never contain NUL).
+ */
 function defaultScope(c: Context): string {
-  return c.req.header("authorization") ?? c.req.header("x-avl-api-key") ?? "";
+  const p = c.get("principal") as { tenant?: unknown; subject?: unknown } | undefined;
+  if (p !== undefined && typeof p.tenant === "string" && typeof p.subject === "string") {
+    return `principal\0${p.tenant}\0${p.subject}`;
+  }
+  const raw = c.req.header("authorization") ?? c.req.header("x-avl-api-key");
+  return raw === undefined ? "anonymous" : `credential\0${raw}`;
 }
 
 function replay(stored: StoredResponse): Response {

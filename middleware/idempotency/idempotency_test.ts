@@ -373,3 +373,35 @@ Deno.test("a handler running longer than lockMs keeps its key (the lock is renew
   assert.equal((await first).status, 201);
   assert.equal(effects.length, 1);
 });
+
+Deno.test("keys are scoped by the authenticated principal, not the credential's header text", async () => {
+  let runs = 0;
+  const h = new Hono();
+  h.onError(errorHandler(() => {}));
+  // Stands in for auth: any credential of "alice" is principal acme/alice.
+  h.use(async (c, next) => {
+    const who = (c.req.header("x-avl-api-key") ?? c.req.header("authorization") ?? "")
+      .includes("alice");
+    if (who) c.set("principal" as never, { tenant: "acme", subject: "alice" } as never);
+    await next();
+  });
+  h.use(idempotency());
+  h.post("/w", (c) => c.text(`run ${++runs}`, 201));
+  const send = (headers: Record<string, string>) =>
+    h.request("/w", { method: "POST", headers: { ...headers, "idempotency-key": "k" } });
+  const styles: Record<string, string>[] = [
+    { "x-avl-api-key": "avl_alice" },
+    { authorization: "ApiKey avl_alice" },
+    { authorization: "Bearer avl_alice" },
+    { authorization: "apikey avl_alice" },
+  ];
+  for (const headers of styles) {
+    assert.equal(await (await send(headers)).text(), "run 1");
+  }
+  // No principal: the raw credential scopes the key.
+  assert.equal(await (await send({ "x-avl-api-key": "avl_bob" })).text(), "run 2");
+  assert.equal(await (await send({ authorization: "ApiKey avl_bob" })).text(), "run 3");
+  assert.equal(await (await send({ authorization: "ApiKey avl_bob" })).text(), "run 3");
+  assert.equal(await (await send({})).text(), "run 4");
+  assert.equal(runs, 4);
+});
