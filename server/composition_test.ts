@@ -4,6 +4,16 @@
 
 import assert from "node:assert/strict";
 import { issueApiKey } from "../middleware/auth/mod.ts";
+import {
+  type CostGranularity,
+  type CostLedger,
+  type CostRecord,
+  KvCostLedger,
+  MemoryCostLedger,
+  type UsageQuery,
+  type UsageRow,
+} from "../middleware/cost/mod.ts";
+import { Route } from "./route.ts";
 import { startStack } from "./_test_stack.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
@@ -127,6 +137,90 @@ Deno.test("composition: one caller's key is one key whichever header carries its
     await stack.close();
   }
   assert.deepEqual(stack.errors, []);
+});
+
+/** A ledger that counts the records it gets after `close()`: those a durable ledger loses. */
+class ClosingLedgerSpy implements CostLedger {
+  readonly granularity: CostGranularity;
+  closedAt = -1;
+  recorded = 0;
+  afterClose = 0;
+  constructor(readonly inner: CostLedger) {
+    this.granularity = inner.granularity;
+  }
+  record(r: CostRecord): void {
+    this.recorded++;
+    if (this.closedAt >= 0) this.afterClose++;
+    this.inner.record(r);
+  }
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+  query(q: UsageQuery): Promise<UsageRow[]> {
+    return this.inner.query(q);
+  }
+  close(): Promise<void> {
+    if (this.closedAt < 0) this.closedAt = this.recorded;
+    return this.inner.close();
+  }
+}
+
+Deno.test("composition: requests that finish during the shutdown drain are all billed", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    for (const kind of ["kv", "memory"]) {
+      const inner = kind === "kv"
+        ? new KvCostLedger(kv, { prefix: ["drain"], flushIntervalMs: 60_000 })
+        : new MemoryCostLedger();
+      const ledger = new ClosingLedgerSpy(inner);
+      let entered = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const stack = await startStack({
+        costLedger: ledger,
+        routes: (s) =>
+          s.route(
+            "/api/gated",
+            Route.post(async (c) => {
+              await c.req.arrayBuffer();
+              entered++;
+              await gate;
+              return c.json({ ok: true }, 201);
+            }),
+          ),
+      });
+      const h = { "x-avl-api-key": stack.apiKey };
+      // Usage before the shutdown, then 50 requests still running when it starts.
+      for (let i = 0; i < 5; i++) {
+        await (await fetch(`${stack.url}/api/data`, { headers: h })).body?.cancel();
+      }
+      const inflight = Array.from(
+        { length: 50 },
+        () =>
+          fetch(`${stack.url}/api/gated`, { method: "POST", headers: h, body: "x" }).then(
+            async (r) => {
+              await r.body?.cancel();
+              return r.status;
+            },
+          ),
+      );
+      for (let i = 0; i < 500 && entered < 50; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(entered, 50, kind);
+      const closing = stack.close();
+      release();
+      assert.deepEqual(await Promise.all(inflight), inflight.map(() => 201), kind);
+      await closing;
+      assert.equal(ledger.recorded, 55, kind);
+      assert.equal(ledger.afterClose, 0, `${kind}: records that came after the ledger closed`);
+      // What is durable: a fresh view of the store (the KV ledger's own query adds pending ones).
+      const durable = kind === "kv" ? new KvCostLedger(kv, { prefix: ["drain"] }) : inner;
+      const rows = await durable.query({ tenant: "acme", from: 0, to: Date.now() + 86_400_000 });
+      assert.equal(rows.reduce((n, r) => n + r.requests, 0), 55, kind);
+      assert.deepEqual(stack.errors, [], kind);
+    }
+  } finally {
+    kv.close();
+  }
 });
 
 // --- request bodies, load shedding ---

@@ -249,15 +249,12 @@ export class Server {
   /**
    * Cost tracking: wire bytes in and out (after compression), duration, tenant, route, region
    * and status per request into `options.ledger`, priced by the price table. The ledger is
-   * flushed and closed when the server shuts down.
+   * flushed and closed when the app stops: after a shutdown's drain, so the requests that finish
+   * during it are billed too.
    */
   withCostTracking(options: CostTrackingOptions): this {
     this.#plugins.push({ order: 26, middleware: costTracking(options) });
-    this.#onBuild.push((runtime) => {
-      runtime.shutdownSignal.addEventListener("abort", () => {
-        options.ledger.close().catch(() => {});
-      }, { once: true });
-    });
+    this.#onBuild.push((runtime) => runtime.onStop(() => options.ledger.close()));
     return this;
   }
 
