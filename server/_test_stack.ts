@@ -5,7 +5,7 @@
 
 import type { Context } from "hono";
 import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
-import { MemoryCostLedger } from "../middleware/cost/mod.ts";
+import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
 import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
@@ -24,6 +24,8 @@ export interface StackOptions {
   bodyLimit?: number;
   /** Extra routes, added before the middleware. */
   routes?: (server: Server) => Server;
+  /** A usage ledger used instead of the stack's `ledger` (e.g. a `KvCostLedger`). */
+  costLedger?: CostLedger;
 }
 
 /** A running full stack and what a test needs to drive and inspect it. */
@@ -107,7 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       store: new MemoryRateLimitStore(),
       policy: { limit: options.rateLimit ?? 10_000, windowSeconds: 60 },
     })
-    .withCostTracking({ ledger, region: "test" })
+    .withCostTracking({ ledger: options.costLedger ?? ledger, region: "test" })
     .withTimeouts(options.timeoutMs ?? 30_000)
     .withCompression()
     .withIdempotency({ store: new MemoryIdempotencyStore() })

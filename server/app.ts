@@ -87,6 +87,15 @@ export class AvxApp {
   }
 
   /**
+   * Ends the app once it serves no more requests: runs the runtime's `onStop` hooks (flushes and
+   * closes the cost ledger). `listen()` calls it after the shutdown drain; call it yourself when
+   * serving `app.fetch` another way.
+   */
+  stop(): Promise<void> {
+    return this.runtime.stop();
+  }
+
+  /**
    * Serves the app with `Deno.serve` on `address` (`"0.0.0.0:3000"`, `":8080"`, or options).
    * `PORT` in the environment overrides the address string's port.
    */

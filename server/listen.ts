@@ -44,7 +44,10 @@ export interface RunningServer {
   readonly address: ServerAddress;
   /** Resolves when the server has stopped. */
   readonly finished: Promise<void>;
-  /** Stops accepting, ends long-lived streams, waits for in-flight requests up to the deadline. */
+  /**
+   * Stops accepting, ends long-lived streams, waits for in-flight requests up to the deadline,
+   * then stops the app (flushes its ledger) before resolving.
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<ShutdownResult>;
 }
 
@@ -54,6 +57,11 @@ export interface Servable {
   fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
   /** Called when a shutdown starts, before draining. */
   beginShutdown?(): void;
+  /**
+   * Called once the app serves no more requests (after the drain, or at its deadline), before
+   * `shutdown()` resolves and before a signal makes the process exit: flush what requests wrote.
+   */
+  stop?(): Promise<void>;
 }
 
 /**
@@ -158,6 +166,13 @@ export function serve(
   (opts.onListen ?? ((a: ServerAddress) => console.log(`avx-http listening on ${a.url}`)))(bound);
 
   let shuttingDown: Promise<ShutdownResult> | undefined;
+  // Once, after the last request that will be served: records written during the drain
+  // (usage) are flushed, never lost to a ledger closed when the shutdown began.
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    stopped ??= Promise.resolve().then(() => app.stop?.()).catch((e) => {
+      console.error("[avx-http] stopping the app failed", e);
+    });
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   const onSignal = () => {
     void shutdown().then(() => Deno.exit(0));
@@ -172,11 +187,14 @@ export function serve(
     shuttingDown = Promise.race([
       server.shutdown().then((): ShutdownResult => "drained"),
       new Promise<ShutdownResult>((r) => (timer = setTimeout(() => r("deadline"), deadline))),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => clearTimeout(timer)).then(async (result) => {
+      await stop();
+      return result;
+    });
     return shuttingDown;
   }
 
   if (handleSignals) { for (const s of signals) Deno.addSignalListener(s, onSignal); }
 
-  return { address: bound, finished: server.finished, shutdown };
+  return { address: bound, finished: server.finished.then(stop), shutdown };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseAddress, Route, Server, sse } from "./mod.ts";
 import { listenLocal, run } from "./_test_util.ts";
+import { KvCostLedger } from "../middleware/cost/mod.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -129,6 +130,62 @@ Deno.test("SIGTERM drains the in-flight request, then the process exits 0", asyn
   reader.releaseLock();
   await child.stdout.cancel().catch(() => {});
   await child.stderr.cancel();
+});
+
+Deno.test("SIGTERM: usage of the requests that finish during the drain is written before exit", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/usage.kv`;
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--unstable-kv",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-write",
+        new URL("./testdata/ledger_drain_server.ts", import.meta.url).pathname,
+        path,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    const readUntil = async (done: () => boolean) => {
+      while (!done()) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        out += chunk.value;
+      }
+    };
+    await readUntil(() => /PORT=(\d+)/.test(out));
+    const port = Number(/PORT=(\d+)/.exec(out)![1]);
+    const inflight = Array.from(
+      { length: 20 },
+      () =>
+        fetch(`http://127.0.0.1:${port}/work`, { method: "POST", body: "x" }).then(async (r) => {
+          await r.body?.cancel();
+          return r.status;
+        }),
+    );
+    await readUntil(() => (out.match(/IN/g) ?? []).length >= 20);
+    child.kill("SIGTERM");
+    assert.deepEqual(await Promise.all(inflight), inflight.map(() => 201));
+    assert.equal((await child.status).code, 0);
+    reader.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel();
+    const kv = await Deno.openKv(path);
+    try {
+      const rows = await new KvCostLedger(kv).query({ from: 0, to: Date.now() + 86_400_000 });
+      assert.equal(rows.reduce((n, r) => n + r.requests, 0), 20);
+    } finally {
+      kv.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("with a TLS cert and key the server speaks HTTP/2 (curl --http2)", async () => {

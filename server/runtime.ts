@@ -63,6 +63,8 @@ export class AppRuntime {
   /** Checks behind `/readyz`. */
   readonly readiness: ReadinessChecks;
   readonly #closing = new AbortController();
+  readonly #onStop: Array<() => void | Promise<void>> = [];
+  #stopped: Promise<void> | undefined;
 
   /**
    * Creates the runtime and registers the HTTP metric families.
@@ -103,5 +105,48 @@ export class AppRuntime {
   /** Marks the app as shutting down: `/readyz` turns 503 and long-lived streams end. */
   beginShutdown(): void {
     if (!this.#closing.signal.aborted) this.#closing.abort(new Error("server is shutting down"));
+  }
+
+  /**
+   * Registers work to run once the app has stopped serving: after a shutdown's drain (or its
+   * deadline), before the process exits. For what requests write to until their very end, such
+   * as a usage ledger to flush and close.
+   *
+   * @example
+   * ```ts
+   * import { AppRuntime } from "@avila/avx-http/server";
+   * const rt = new AppRuntime();
+   * rt.onStop(() => console.log("flushed"));
+   * await rt.stop(); // "flushed"
+   * ```
+   */
+  onStop(hook: () => void | Promise<void>): void {
+    this.#onStop.push(hook);
+  }
+
+  /**
+   * Runs the `onStop` hooks, once (later calls return the same promise), after marking the app as
+   * shutting down. Resolves when all have settled; rejects with an `AggregateError` of the
+   * failures, if any, after every hook ran.
+   *
+   * @example
+   * ```ts
+   * import { AppRuntime } from "@avila/avx-http/server";
+   * const rt = new AppRuntime();
+   * await rt.stop();
+   * console.log(rt.shutdownSignal.aborted); // true
+   * ```
+   */
+  stop(): Promise<void> {
+    if (this.#stopped !== undefined) return this.#stopped;
+    this.beginShutdown();
+    const hooks = [...this.#onStop];
+    this.#stopped = Promise.allSettled(hooks.map((h) => Promise.resolve().then(h))).then(
+      (results) => {
+        const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+        if (failed.length > 0) throw new AggregateError(failed, "stopping the app failed");
+      },
+    );
+    return this.#stopped;
   }
 }

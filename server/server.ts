@@ -37,6 +37,7 @@ import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.ts";
 import { HttpProblem, problemResponse } from "./problem.ts";
 import type { Route } from "./route.ts";
 import { labelRoute } from "./_route.ts";
+import { recordingOutcome } from "./_outcome.ts";
 import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "./_stage.ts";
 import { AppRuntime } from "./runtime.ts";
 
@@ -248,15 +249,12 @@ export class Server {
   /**
    * Cost tracking: wire bytes in and out (after compression), duration, tenant, route, region
    * and status per request into `options.ledger`, priced by the price table. The ledger is
-   * flushed and closed when the server shuts down.
+   * flushed and closed when the app stops: after a shutdown's drain, so the requests that finish
+   * during it are billed too.
    */
   withCostTracking(options: CostTrackingOptions): this {
     this.#plugins.push({ order: 26, middleware: costTracking(options) });
-    this.#onBuild.push((runtime) => {
-      runtime.shutdownSignal.addEventListener("abort", () => {
-        options.ledger.close().catch(() => {});
-      }, { once: true });
-    });
+    this.#onBuild.push((runtime) => runtime.onStop(() => options.ledger.close()));
     return this;
   }
 
@@ -376,9 +374,12 @@ export class Server {
     const bind: Bind = (path, handlers, separateEntry = false) => {
       if (handlers.length === 0) return handlers;
       const last = handlers[handlers.length - 1];
-      const hs = coding === undefined
-        ? [...handlers]
-        : [...handlers.slice(0, -1), coding.wrap(last)];
+      // The answering handler records its own outcome for the layers that need it after a
+      // timeout answered first (idempotency); a property read when no layer watches.
+      const hs = [
+        ...handlers.slice(0, -1),
+        recordingOutcome(coding === undefined ? last : coding.wrap(last)),
+      ];
       let out: Handler<AvxEnv>[];
       if (fused === undefined) {
         // Mark the route for the core's metrics on the first handler of the chain.

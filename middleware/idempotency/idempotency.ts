@@ -16,6 +16,7 @@ import {
   type StoredResponse,
 } from "./store.ts";
 import { readUpTo } from "../../compress/_read_up_to.ts";
+import { type HandlerOutcome, outcomeOf } from "../../server/_outcome.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {
@@ -36,8 +37,10 @@ export interface IdempotencyOptions {
   /** Store 5xx responses too (default false: a 5xx releases the key so a retry runs again). */
   storeServerErrors?: boolean;
   /**
-   * Who owns the key: keys of different callers never collide. Default: the `Authorization` or
-   * `X-AVL-API-Key` header (hashed, never stored in clear), else anonymous.
+   * Who owns the key: keys of different callers never collide. Default: the authenticated
+   * principal's tenant and subject (`c.get("principal")`, set by `auth()`), so the same caller
+   * is one owner whichever header carried its credential; with no principal, the `Authorization`
+   * or `X-AVL-API-Key` header (hashed, never stored in clear), else anonymous.
    */
   scope?: (c: Context) => string;
   /** Clock in ms; default `Date.now`. */
@@ -102,8 +105,19 @@ async function sha256Hex(parts: Uint8Array[]): Promise<string> {
   return s;
 }
 
+/**
+ * The caller who owns a key: the authenticated principal (tenant and subject, from the `principal`
+ * context variable auth sets), so one caller's key means the same whichever way it sent its
+ * credential; without auth, the raw credential header; else anonymous. The prefixes keep the
+ * three apart (header values never contain NUL).
+ */
 function defaultScope(c: Context): string {
-  return c.req.header("authorization") ?? c.req.header("x-avl-api-key") ?? "";
+  const p = c.get("principal") as { tenant?: unknown; subject?: unknown } | undefined;
+  if (p !== undefined && typeof p.tenant === "string" && typeof p.subject === "string") {
+    return `principal\0${p.tenant}\0${p.subject}`;
+  }
+  const raw = c.req.header("authorization") ?? c.req.header("x-avl-api-key");
+  return raw === undefined ? "anonymous" : `credential\0${raw}`;
 }
 
 function replay(stored: StoredResponse): Response {
@@ -120,6 +134,29 @@ function replay(stored: StoredResponse): Response {
     status: stored.status,
     headers,
   });
+}
+
+/**
+ * Renews an in-flight key's lock every third of `lockMs` while its request runs (when the store
+ * can: `refresh`), so that only a holder that died lets its lock lapse. Returns the stop.
+ */
+function keepLocked(
+  store: IdempotencyStore,
+  key: string,
+  fingerprint: string,
+  lockMs: number,
+  now: () => number,
+): () => void {
+  if (store.refresh === undefined || !(lockMs > 0 && lockMs < Infinity)) return () => {};
+  const timer = setInterval(() => {
+    try {
+      const done = store.refresh!(key, fingerprint, now(), lockMs);
+      if (done instanceof Promise) done.catch(() => {});
+    } catch {
+      // The next renewal tries again; two failing in a row let the lock lapse, as if we died.
+    }
+  }, Math.max(1, Math.floor(lockMs / 3)));
+  return () => clearInterval(timer);
 }
 
 /**
@@ -233,34 +270,87 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       return replay(record.response);
     }
 
-    let completed = false;
+    // Hold the key for as long as the handler runs, however long that is: a lock that expired
+    // under a slow handler would let a retry run it a second time.
+    const stopRefresh = keepLocked(store, storeKey, fingerprint, lockMs, now);
+    // Whether a layer outside this one watches the handler's outcome (a timeout that may answer
+    // first): our own `next()` still ends only when the handler has.
+    const watchedOutside = outcomeOf(c) !== undefined;
+    let handedOff = false;
     try {
       await next();
+      const o = outcomeOf(c);
+      if (o?.answeredEarly) {
+        // The client got another layer's answer (a timeout's 503) and `c.res` is that answer,
+        // not the handler's. The key stays held until the handler's own outcome is known; that
+        // outcome is what a retry then gets.
+        if (!watchedOutside && !o.settled) {
+          handedOff = true;
+          void o.finished.then(() => conclude(o, storeKey, fingerprint)).finally(stopRefresh);
+          return;
+        }
+        await conclude(o, storeKey, fingerprint);
+        return;
+      }
       const res = c.res;
       // A 5xx means the effect most likely did not happen: release so a retry runs again.
-      if (res.status >= 500 && (!storeServerErrors || c.error !== undefined)) return;
-      const headers: Array<[string, string]> = [];
-      res.headers.forEach((v, k) => {
-        if (k !== "set-cookie" && k !== "date") headers.push([k, v]);
-      });
-      for (const cookie of res.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
-      let stored: StoredResponse;
-      if (res.body === null) {
-        stored = { status: res.status, headers, body: null, bodyOmitted: false };
-      } else {
-        const got = await readUpTo(res.body, maxResponse);
-        if (got.bytes !== null) {
-          stored = { status: res.status, headers, body: got.bytes, bodyOmitted: false };
-          c.res = new Response(got.bytes as Uint8Array<ArrayBuffer>, res);
-        } else {
-          stored = { status: res.status, headers, body: null, bodyOmitted: true };
-          c.res = new Response(got.stream, res);
-        }
+      if (res.status >= 500 && (!storeServerErrors || c.error !== undefined)) {
+        await store.release(storeKey);
+        return;
       }
-      await store.complete(storeKey, fingerprint, stored, now(), ttlMs);
-      completed = true;
+      const kept = await keep(res);
+      if (kept.body !== undefined) c.res = kept.body;
+      await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+    } catch (e) {
+      await store.release(storeKey);
+      throw e;
     } finally {
-      if (!completed) await store.release(storeKey);
+      if (!handedOff) stopRefresh();
     }
   };
+
+  /** The response as stored for replay, and the response to send on when its body was read. */
+  async function keep(res: Response): Promise<{ stored: StoredResponse; body?: Response }> {
+    const headers: Array<[string, string]> = [];
+    res.headers.forEach((v, k) => {
+      if (k !== "set-cookie" && k !== "date") headers.push([k, v]);
+    });
+    for (const cookie of res.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+    if (res.body === null) {
+      return { stored: { status: res.status, headers, body: null, bodyOmitted: false } };
+    }
+    const got = await readUpTo(res.body, maxResponse);
+    if (got.bytes !== null) {
+      return {
+        stored: { status: res.status, headers, body: got.bytes, bodyOmitted: false },
+        body: new Response(got.bytes as Uint8Array<ArrayBuffer>, res),
+      };
+    }
+    return {
+      stored: { status: res.status, headers, body: null, bodyOmitted: true },
+      body: new Response(got.stream, res),
+    };
+  }
+
+  /**
+   * Records the handler's own outcome of a request another layer answered: its response (a 5xx
+   * or a throw releases the key, as when it answers itself); when it is unknown (a plain Hono
+   * app, where nothing records the handler's response), the key stays held until `lockMs`.
+   */
+  async function conclude(o: HandlerOutcome, storeKey: string, fingerprint: string): Promise<void> {
+    const res = o.response;
+    try {
+      if (o.failed || (res !== undefined && res.status >= 500 && !storeServerErrors)) {
+        await store.release(storeKey);
+        return;
+      }
+      if (res === undefined) return;
+      const kept = await keep(res);
+      // Nobody else reads this response: drop what was not kept.
+      await kept.body?.body?.cancel().catch(() => {});
+      await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+    } catch {
+      await Promise.resolve(store.release(storeKey)).catch(() => {});
+    }
+  }
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { errorHandler } from "../../server/_errors.ts";
+import { timeout } from "../resilience/mod.ts";
+import { Route } from "../../server/route.ts";
+import { Server } from "../../server/server.ts";
 import { idempotency, MemoryIdempotencyStore, parseIdempotencyKey } from "./mod.ts";
 
 function app(opts: Parameters<typeof idempotency>[0] = {}) {
@@ -228,4 +231,177 @@ Deno.test("parseIdempotencyKey never throws and only returns printable keys of 1
       assert.ok(k.length >= 1 && k.length <= 255 && /^[\x20-\x7e]+$/.test(k), JSON.stringify(v));
     }
   }
+});
+
+// --- with a timeout that answers before the handler finishes ---
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Repeats `send` while it answers 409 "in progress" (bounded). */
+async function untilDone(send: () => Response | Promise<Response>): Promise<Response> {
+  for (let i = 0; i < 400; i++) {
+    const r = await send();
+    if (r.status !== 409) return r;
+    await r.body?.cancel();
+    await sleep(5);
+  }
+  throw new Error("still in progress");
+}
+
+Deno.test("after a timeout's 503 the key stays held until the handler's own outcome: a 201 is replayed, a failure releases", async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  let runs = 0;
+  const server = new Server({ logError: () => {} })
+    .route(
+      "/w",
+      Route.post(async (c) => {
+        await c.req.text();
+        await gate;
+        runs++;
+        return c.json({ run: runs }, 201, { "x-run": String(runs) });
+      }),
+    )
+    .withTimeouts(20)
+    .withIdempotency();
+  const app = server.build();
+  const send = () =>
+    app.request("/w", { method: "POST", headers: { "idempotency-key": '"t1"' }, body: "x" });
+  const first = await send();
+  assert.equal(first.status, 503);
+  await first.body?.cancel();
+  const during = await send();
+  assert.equal(during.status, 409);
+  assert.equal(during.headers.get("retry-after"), "1");
+  await during.body?.cancel();
+  open();
+  const replay = await untilDone(send);
+  assert.equal(replay.status, 201);
+  assert.equal(replay.headers.get("idempotent-replayed"), "true");
+  assert.equal(replay.headers.get("x-run"), "1");
+  assert.deepEqual(await replay.json(), { run: 1 });
+  assert.equal(runs, 1);
+  {
+    // A handler that fails after the 503 releases the key: the retry runs.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let runs = 0;
+    const app = new Server({ logError: () => {} })
+      .route(
+        "/w",
+        Route.post(async () => {
+          runs++;
+          if (runs === 1) {
+            await gate;
+            throw new Error("the write failed");
+          }
+          return new Response("ok", { status: 201 });
+        }),
+      )
+      .withTimeouts(20)
+      .withIdempotency()
+      .build();
+    const send = () =>
+      app.request("/w", { method: "POST", headers: { "idempotency-key": '"t2"' }, body: "x" });
+    assert.equal((await send()).status, 503);
+    open();
+    const retry = await untilDone(send);
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get("idempotent-replayed"), null);
+    assert.equal(runs, 2);
+  }
+});
+
+Deno.test("plain Hono: an outcome nothing recorded keeps the key held, in either order", async () => {
+  for (const order of ["timeout outside", "timeout inside"]) {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let finished!: () => void;
+    const done = new Promise<void>((r) => (finished = r));
+    let runs = 0;
+    const h = new Hono();
+    h.onError(errorHandler(() => {}));
+    if (order === "timeout outside") h.use(timeout(20), idempotency());
+    else h.use(idempotency(), timeout(20));
+    h.post("/w", async (c) => {
+      await gate;
+      runs++;
+      finished();
+      return c.text("made", 201);
+    });
+    const send = () =>
+      h.request("/w", { method: "POST", headers: { "idempotency-key": '"t3"' }, body: "x" });
+    assert.equal((await send()).status, 503, order);
+    open();
+    await done;
+    await sleep(20);
+    const retry = await send();
+    assert.equal(retry.status, 409, order);
+    await retry.body?.cancel();
+    assert.equal(runs, 1, order);
+  }
+});
+
+Deno.test("a handler running longer than lockMs keeps its key (the lock is renewed)", async () => {
+  let t = 1_000;
+  const inner = new MemoryIdempotencyStore();
+  let renewed!: () => void;
+  let renewal = new Promise<void>((r) => (renewed = r));
+  const store = {
+    begin: inner.begin.bind(inner),
+    complete: inner.complete.bind(inner),
+    release: inner.release.bind(inner),
+    refresh(key: string, fp: string, nowMs: number, lockMs: number) {
+      inner.refresh(key, fp, nowMs, lockMs);
+      renewed();
+    },
+  };
+  const { h, effects, setGate } = app({ store, lockMs: 300, now: () => t });
+  let open!: () => void;
+  setGate(new Promise<void>((r) => (open = r)));
+  const first = h.request("/orders", post('"long"', { qty: 1 }));
+  // The clock moves 200 ms per renewal: five renewals take it past 3 lock lengths.
+  for (let i = 0; i < 5; i++) {
+    const next = await Promise.race([renewal.then(() => true), sleep(5_000).then(() => false)]);
+    assert.ok(next, "the lock was renewed");
+    renewal = new Promise<void>((r) => (renewed = r));
+    t += 200;
+  }
+  const dup = await h.request("/orders", post('"long"', { qty: 1 }));
+  assert.equal(dup.status, 409);
+  open();
+  assert.equal((await first).status, 201);
+  assert.equal(effects.length, 1);
+});
+
+Deno.test("keys are scoped by the authenticated principal, not the credential's header text", async () => {
+  let runs = 0;
+  const h = new Hono();
+  h.onError(errorHandler(() => {}));
+  // Stands in for auth: any credential of "alice" is principal acme/alice.
+  h.use(async (c, next) => {
+    const who = (c.req.header("x-avl-api-key") ?? c.req.header("authorization") ?? "")
+      .includes("alice");
+    if (who) c.set("principal" as never, { tenant: "acme", subject: "alice" } as never);
+    await next();
+  });
+  h.use(idempotency());
+  h.post("/w", (c) => c.text(`run ${++runs}`, 201));
+  const send = (headers: Record<string, string>) =>
+    h.request("/w", { method: "POST", headers: { ...headers, "idempotency-key": "k" } });
+  const styles: Record<string, string>[] = [
+    { "x-avl-api-key": "avl_alice" },
+    { authorization: "ApiKey avl_alice" },
+    { authorization: "Bearer avl_alice" },
+    { authorization: "apikey avl_alice" },
+  ];
+  for (const headers of styles) {
+    assert.equal(await (await send(headers)).text(), "run 1");
+  }
+  // No principal: the raw credential scopes the key.
+  assert.equal(await (await send({ "x-avl-api-key": "avl_bob" })).text(), "run 2");
+  assert.equal(await (await send({ authorization: "ApiKey avl_bob" })).text(), "run 3");
+  assert.equal(await (await send({ authorization: "ApiKey avl_bob" })).text(), "run 3");
+  assert.equal(await (await send({})).text(), "run 4");
+  assert.equal(runs, 4);
 });

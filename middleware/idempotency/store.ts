@@ -59,6 +59,12 @@ export interface IdempotencyStore {
   ): void | Promise<void>;
   /** Forgets an in-flight key (the request failed and may be tried again). */
   release(key: string): void | Promise<void>;
+  /**
+   * Extends the lock of `key` while it is still in flight for `fingerprint`, to `nowMs + lockMs`.
+   * The middleware calls it every third of `lockMs` while the request runs, so a handler that
+   * takes longer than `lockMs` keeps its key; a store without it caps that at `lockMs`.
+   */
+  refresh?(key: string, fingerprint: string, nowMs: number, lockMs: number): void | Promise<void>;
 }
 
 /** Error codes of {@link IdempotencyStoreError}. */
@@ -209,5 +215,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   release(key: string): void {
     const r = this.#records.get(key);
     if (r?.state === "in_flight") this.#records.delete(key);
+  }
+
+  refresh(key: string, fingerprint: string, nowMs: number, lockMs: number): void {
+    const r = this.#records.get(key);
+    if (r?.state === "in_flight" && r.fingerprint === fingerprint) r.expiresAt = nowMs + lockMs;
   }
 }

@@ -9,6 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
 import { HttpProblem } from "../../server/problem.ts";
+import { answeredEarly, settleOutcome, watchOutcome } from "../../server/_outcome.ts";
 
 /**
  * The deadline of one request, as {@link timeout} hands it to handlers through
@@ -144,6 +145,10 @@ const METHOD_KEY = /^([A-Z]+)\s+(\/\S*)$/;
  * (`c.get("deadline").signal`) is aborted and the client gets a 503 problem — 504 when the
  * handler was waiting on an upstream. Its timer is cleared as soon as the handler finishes.
  *
+ * The handler is not stopped (it should watch the signal): its own outcome, when it finishes
+ * after the answer, is still known to the layers that need it, such as `idempotency()`, which
+ * keeps the key held until then and replays that outcome, not the 503, to a retry.
+ *
  * @example
  * ```ts
  * import { Hono } from "hono";
@@ -185,15 +190,20 @@ export function timeout(options: number | TimeoutOptions = {}): MiddlewareHandle
     const expired = new Promise<typeof EXPIRED>((resolve) => {
       timer = setTimeout(resolve, ms, EXPIRED);
     });
+    // The handler may outlive the answer given here: layers that need its own outcome (an
+    // idempotency key stays held until it is known) read it from the watched record, not from
+    // `c.res`, which the timeout's answer takes over.
+    watchOutcome(c);
     const work = next();
     // A handler that keeps running after the timeout must not become an unhandled rejection.
-    work.catch(() => {});
+    work.then(() => settleOutcome(c), () => settleOutcome(c));
     try {
       if ((await Promise.race([work, expired])) !== EXPIRED) return;
     } finally {
       clearTimeout(timer);
     }
     const upstream = deadline.waitingOnUpstream;
+    answeredEarly(c);
     deadline.expire();
     if (upstream) {
       throw new HttpProblem(504, {
