@@ -153,7 +153,7 @@ export interface JwtOptions {
   maxTokenLength?: number;
   /**
    * In-memory cache of verified tokens (exact token string -> principal), so a client reusing
-   * its token skips the signature check. `exp` and `nbf` are re-checked on every hit; a key
+   * its token skips the signature check. `exp`, `nbf` and `iat` are re-checked on every hit; a key
    * removed from the JWKS stops accepting its cached tokens within `ttlMs`. Only tokens up to
    * 4096 characters are cached. `false` disables it. Default `{ maxEntries: 5_000, ttlMs: 60_000 }`.
    */
@@ -185,6 +185,7 @@ interface CachedToken {
   principal: Principal;
   exp: number;
   nbf: number | undefined;
+  iat: number | undefined;
 }
 
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -472,6 +473,9 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
         if (hit.nbf !== undefined && hit.nbf > now + tolerance) {
           throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "nbf" });
         }
+        if (hit.iat !== undefined && hit.iat > now + tolerance) {
+          throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "iat" });
+        }
         return hit.principal;
       }
       let payload: Record<string, unknown>;
@@ -483,12 +487,18 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
       } catch (e) {
         throw mapJoseError(e);
       }
+      // jose checks `iat` against the clock only with maxTokenAge; a token issued in the future
+      // (beyond the tolerance) is not valid yet, like one whose `nbf` is in the future.
+      if (typeof payload.iat === "number" && payload.iat > Math.floor(nowMs / 1000) + tolerance) {
+        throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "iat" });
+      }
       const principal = principalFromClaims(payload, mapping);
       if (cacheTtl > 0 && token.length <= 4096) {
         cache.set(token, {
           principal,
           exp: payload.exp as number,
           nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
+          iat: typeof payload.iat === "number" ? payload.iat : undefined,
         }, nowMs + cacheTtl);
       }
       return principal;

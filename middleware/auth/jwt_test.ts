@@ -419,3 +419,15 @@ Deno.test("verified-token cache: hits skip verification until the TTL; exp and n
   assert.ok(await w.verify(later, NOW + 30_000));
   await rejectsWith(w.verify(later, NOW + 29_000), "token_not_yet_valid");
 });
+
+Deno.test("iat in the future beyond the clock tolerance is rejected as token_not_yet_valid", async () => {
+  const v = verifier({ clockToleranceSec: 5 });
+  const ahead = await sign(claims({ iat: NOW_S + 3600, exp: NOW_S + 7200 }));
+  await rejectsWith(v.verify(ahead, NOW), "token_not_yet_valid", /iat/);
+  // Within the tolerance it is accepted; and once the clock has caught up.
+  assert.ok(await v.verify(await sign(claims({ iat: NOW_S + 5 })), NOW));
+  await rejectsWith(v.verify(await sign(claims({ iat: NOW_S + 6 })), NOW), "token_not_yet_valid");
+  assert.ok(await v.verify(ahead, NOW + 3600_000));
+  // The rejected token was not cached: still rejected at the same time.
+  await rejectsWith(v.verify(ahead, NOW), "token_not_yet_valid");
+});
