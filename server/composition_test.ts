@@ -3,6 +3,7 @@
 // owned by the area it exercises.
 
 import assert from "node:assert/strict";
+import { generateApiKey } from "../middleware/auth/mod.ts";
 import { startStack } from "./_test_stack.ts";
 import { Route } from "./route.ts";
 
@@ -77,6 +78,61 @@ Deno.test("auth: withAuth opens custom OpenAPI and docs paths, not the defaults"
     assert.equal(await statusOf(`${stack.url}/docs`), 401);
     assert.equal(await statusOf(`${stack.url}/healthz`), 401);
     assert.equal(await statusOf(`${stack.url}/metrics`), 200);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+/** GET `url` with `headers` from source address `from` (a Python stdlib client); the status. */
+async function statusFrom(from: string, url: string, headers: Record<string, string>) {
+  const u = new URL(url);
+  const script = `
+import http.client, json, sys
+c = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]), timeout=10,
+                               source_address=(sys.argv[3], 0))
+c.request("GET", sys.argv[4], headers=json.loads(sys.argv[5]))
+r = c.getresponse()
+r.read()
+print(r.status)
+`;
+  const out = await new Deno.Command("python3", {
+    args: ["-c", script, u.hostname, u.port, from, u.pathname, JSON.stringify(headers)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
+Deno.test("auth: 300 bad keys from one IP get 429s after 20 failures; another IP still gets in", async () => {
+  let t = Date.now();
+  const stack = await startStack({ auth: { now: () => t } });
+  try {
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      // Well-formed keys nobody issued, and malformed ones.
+      const bad = i % 3 === 0 ? `avl_test_${"x".repeat(i % 40)}` : (await generateApiKey()).key;
+      const res = await fetch(`${stack.url}/api/data`, { headers: { "x-avl-api-key": bad } });
+      const p = await res.json();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status === 429) {
+        assert.equal(p.code, "too_many_failed_attempts");
+        assert.equal(res.headers.get("retry-after"), "3");
+      } else assert.equal(res.status, 401);
+    }
+    assert.deepEqual(Object.fromEntries(statuses), { 401: 20, 429: 280 });
+    const good = { "x-avl-api-key": stack.apiKey };
+    // The throttled IP is throttled whatever it sends; a client at another address is not.
+    assert.equal(await statusOf(`${stack.url}/api/data`, { headers: good }), 429);
+    assert.equal(await statusFrom("127.0.0.2", `${stack.url}/api/data`, good), 200);
+    assert.equal(
+      await statusFrom("127.0.0.2", `${stack.url}/api/data`, { "x-avl-api-key": "x" }),
+      401,
+    );
+    // Once the budget refills, the first IP gets in again.
+    t += 60_000;
+    assert.equal(await statusOf(`${stack.url}/api/data`, { headers: good }), 200);
   } finally {
     await stack.close();
   }
