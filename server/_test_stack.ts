@@ -4,13 +4,13 @@
 // it from an independent client over loopback.
 
 import type { Context } from "hono";
-import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
+import { type AuthOptions, issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
 import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
 import { Route } from "./route.ts";
-import { Server } from "./server.ts";
+import { Server, type ServerOptions } from "./server.ts";
 
 /** What a scenario can tune; everything else is the recommended default. */
 export interface StackOptions {
@@ -26,6 +26,10 @@ export interface StackOptions {
   routes?: (server: Server) => Server;
   /** A usage ledger used instead of the stack's `ledger` (e.g. a `KvCostLedger`). */
   costLedger?: CostLedger;
+  /** More server options (merged over the stack's). */
+  server?: ServerOptions;
+  /** More auth options (merged over the stack's API key auth), e.g. `jwt`, `now`. */
+  auth?: Partial<AuthOptions>;
 }
 
 /** A running full stack and what a test needs to drive and inspect it. */
@@ -72,6 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let server = new Server({
     bodyLimit: options.bodyLimit,
     logError: (e) => errors.push(e),
+    ...options.server,
   })
     .route(
       "/api/data",
@@ -103,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.routes) server = options.routes(server);
   const app = server
     .withTelemetry()
-    .withAuth({ keyStore: keys, methods: ["api-key"] })
+    .withAuth({ keyStore: keys, methods: ["api-key"], ...options.auth })
     .withLoadShedding({ maxInFlight: options.maxInFlight ?? 64 })
     .withRateLimit({
       store: new MemoryRateLimitStore(),

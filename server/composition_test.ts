@@ -3,7 +3,6 @@
 // owned by the area it exercises.
 
 import assert from "node:assert/strict";
-import { issueApiKey } from "../middleware/auth/mod.ts";
 import {
   type CostGranularity,
   type CostLedger,
@@ -14,6 +13,9 @@ import {
   type UsageRow,
 } from "../middleware/cost/mod.ts";
 import { Route } from "./route.ts";
+import { CompactSign, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { FAILING_MODES, hostileJwks } from "../middleware/auth/_test_jwks_server.ts";
+import { generateApiKey, issueApiKey } from "../middleware/auth/mod.ts";
 import { startStack } from "./_test_stack.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
@@ -42,6 +44,221 @@ Deno.test("composition: the full stack serves an authenticated read and write", 
 });
 
 // --- auth ---
+
+/** GET `path` with no credentials (or with `headers`); the status, body consumed. */
+async function statusOf(url: string, init: RequestInit = {}): Promise<number> {
+  const res = await fetch(url, init);
+  await res.body?.cancel();
+  return res.status;
+}
+
+Deno.test("auth: withAuth leaves open only the endpoints the server serves (openapi: false)", async () => {
+  const stack = await startStack({
+    server: { openapi: false, metrics: false },
+    routes: (s) =>
+      s.route("/docs", Route.get((c) => c.text("user docs")))
+        .route("/metrics", Route.get((c) => c.text("user metrics"))),
+  });
+  try {
+    // The server serves no Swagger UI and no metrics: the user's routes there need credentials.
+    assert.equal(await statusOf(`${stack.url}/docs`), 401);
+    assert.equal(await statusOf(`${stack.url}/metrics`), 401);
+    assert.equal(await statusOf(`${stack.url}/openapi.json`), 401);
+    const h = { "x-avl-api-key": stack.apiKey };
+    const docs = await fetch(`${stack.url}/docs`, { headers: h });
+    assert.equal(await docs.text(), "user docs");
+    // Health stays open, to GET only.
+    assert.equal(await statusOf(`${stack.url}/healthz`), 200);
+    assert.equal(await statusOf(`${stack.url}/healthz`, { method: "POST" }), 401);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("auth: withAuth opens custom OpenAPI and docs paths, not the defaults", async () => {
+  const stack = await startStack({
+    server: { openapi: { path: "/spec/v1.json", docsPath: "/reference" }, health: false },
+  });
+  try {
+    const spec = await fetch(`${stack.url}/spec/v1.json`);
+    assert.equal(spec.status, 200);
+    assert.equal((await spec.json()).openapi, "3.1.0");
+    assert.equal(await statusOf(`${stack.url}/reference`), 200);
+    assert.equal(await statusOf(`${stack.url}/openapi.json`), 401);
+    assert.equal(await statusOf(`${stack.url}/docs`), 401);
+    assert.equal(await statusOf(`${stack.url}/healthz`), 401);
+    assert.equal(await statusOf(`${stack.url}/metrics`), 200);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+/** GET `url` with `headers` from source address `from` (a Python stdlib client); the status. */
+async function statusFrom(from: string, url: string, headers: Record<string, string>) {
+  const u = new URL(url);
+  const script = `
+import http.client, json, sys
+c = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]), timeout=10,
+                               source_address=(sys.argv[3], 0))
+c.request("GET", sys.argv[4], headers=json.loads(sys.argv[5]))
+r = c.getresponse()
+r.read()
+print(r.status)
+`;
+  const out = await new Deno.Command("python3", {
+    args: ["-c", script, u.hostname, u.port, from, u.pathname, JSON.stringify(headers)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
+Deno.test("auth: 300 bad keys from one IP get 429s after 20 failures; another IP still gets in", async () => {
+  let t = Date.now();
+  const stack = await startStack({ auth: { now: () => t } });
+  try {
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      // Well-formed keys nobody issued, and malformed ones.
+      const bad = i % 3 === 0 ? `avl_test_${"x".repeat(i % 40)}` : (await generateApiKey()).key;
+      const res = await fetch(`${stack.url}/api/data`, { headers: { "x-avl-api-key": bad } });
+      const p = await res.json();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status === 429) {
+        assert.equal(p.code, "too_many_failed_attempts");
+        assert.equal(res.headers.get("retry-after"), "3");
+      } else assert.equal(res.status, 401);
+    }
+    assert.deepEqual(Object.fromEntries(statuses), { 401: 20, 429: 280 });
+    const good = { "x-avl-api-key": stack.apiKey };
+    // The throttled IP is throttled whatever it sends; a client at another address is not.
+    assert.equal(await statusOf(`${stack.url}/api/data`, { headers: good }), 429);
+    assert.equal(await statusFrom("127.0.0.2", `${stack.url}/api/data`, good), 200);
+    assert.equal(
+      await statusFrom("127.0.0.2", `${stack.url}/api/data`, { "x-avl-api-key": "x" }),
+      401,
+    );
+    // Once the budget refills, the first IP gets in again.
+    t += 60_000;
+    assert.equal(await statusOf(`${stack.url}/api/data`, { headers: good }), 200);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+const ISSUER = "https://issuer.test";
+const issuerKeys = await generateKeyPair("ES256", { extractable: true });
+const issuerJwk: JWK = {
+  ...(await exportJWK(issuerKeys.publicKey)),
+  kid: "issuer-1",
+  alg: "ES256",
+};
+const attacker = await generateKeyPair("ES256");
+
+/** A token of the issuer, signed with its key (`iat` at `atMs` unless given). */
+function issued(sub: string, atMs: number, iat = Math.floor(atMs / 1000)): Promise<string> {
+  return new SignJWT({ tenant: "acme", scope: "data:read" })
+    .setProtectedHeader({ alg: "ES256", kid: "issuer-1" })
+    .setIssuer(ISSUER).setAudience("avx-api").setSubject(sub).setJti(crypto.randomUUID())
+    .setIssuedAt(iat).setExpirationTime(Math.floor(atMs / 1000) + 300)
+    .sign(issuerKeys.privateKey);
+}
+
+/** A forged token: the attacker's own key under a kid the issuer never had, built by hand. */
+function forgedToken(i: number, atMs: number): Promise<string> {
+  const s = Math.floor(atMs / 1000);
+  const claims = {
+    iss: ISSUER,
+    aud: "avx-api",
+    sub: `mallory-${i}`,
+    tenant: "acme",
+    iat: s,
+    exp: s + 300,
+  };
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader({ alg: "ES256", kid: `rotated-${i}` })
+    .sign(attacker.privateKey);
+}
+
+/** Sends every token to `/api/data`, 40 at a time; the status and problem code of each. */
+async function sendTokens(url: string, tokens: string[]): Promise<Array<[number, string]>> {
+  const out: Array<[number, string]> = [];
+  for (let i = 0; i < tokens.length; i += 40) {
+    out.push(
+      ...await Promise.all(
+        tokens.slice(i, i + 40).map(async (t): Promise<[number, string]> => {
+          const res = await fetch(`${url}/api/data`, { headers: { authorization: `Bearer ${t}` } });
+          const body = await res.json();
+          return [res.status, res.status === 200 ? "ok" : body.code];
+        }),
+      ),
+    );
+  }
+  return out;
+}
+
+Deno.test("auth: JWKS failing every way costs one fetch per cooldown; issuer tokens keep working", async () => {
+  await using jwks = hostileJwks([issuerJwk], "500");
+  let t = Date.now();
+  const stack = await startStack({
+    auth: {
+      methods: ["api-key", "jwt"],
+      jwt: {
+        algorithms: ["ES256"],
+        issuer: ISSUER,
+        audience: "avx-api",
+        jwksUrl: jwks.url,
+        jwks: {
+          cooldownMs: 1_000,
+          maxBackoffMs: 8_000,
+          cacheMaxAgeMs: 10_000,
+          staleIfErrorMs: 3_600_000,
+        },
+      },
+      // This test proves the JWKS bound alone; the failed-login limit has its own test.
+      failedLogins: false,
+      now: () => t,
+    },
+  });
+  try {
+    // The issuer is down before any key is known: a flood is one fetch and 503s, never a crash.
+    const cold = await sendTokens(stack.url, [
+      ...await Promise.all(Array.from({ length: 200 }, (_, i) => forgedToken(i, t))),
+      ...await Promise.all(Array.from({ length: 10 }, (_, i) => issued(`cold-${i}`, t))),
+    ]);
+    assert.ok(cold.every(([s, code]) => s === 503 && code === "auth_unavailable"));
+    assert.equal(jwks.fetches(), 1);
+    // It recovers; the next fetch (past the backoff) brings the keys.
+    jwks.setMode("ok");
+    t += 60_000;
+    assert.deepEqual(await sendTokens(stack.url, [await issued("alice", t)]), [[200, "ok"]]);
+    assert.equal(jwks.fetches(), 2);
+    // A token issued an hour ahead is not valid yet.
+    assert.deepEqual(
+      await sendTokens(stack.url, [await issued("early", t, Math.floor(t / 1000) + 3600)]),
+      [[401, "token_not_yet_valid"]],
+    );
+    for (const [n, mode] of FAILING_MODES.entries()) {
+      jwks.setMode(mode);
+      t += 20_000; // keys due for a refetch, past any backoff
+      const results = await sendTokens(stack.url, [
+        ...await Promise.all(Array.from({ length: 200 }, (_, i) => forgedToken(i, t))),
+        ...await Promise.all(Array.from({ length: 10 }, (_, i) => issued(`${mode}-${i}`, t))),
+      ]);
+      assert.equal(jwks.fetches(), 3 + n, `one fetch for the ${mode} flood`);
+      const forgedCodes = new Set(results.slice(0, 200).map(([s, c]) => `${s} ${c}`));
+      assert.deepEqual([...forgedCodes], ["401 unknown_key_id"], mode);
+      assert.ok(results.slice(200).every(([s]) => s === 200), `issuer tokens during ${mode}`);
+    }
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
 
 // --- idempotency, timeouts ---
 

@@ -72,6 +72,30 @@ export interface ServerOptions {
   logError?: ErrorLogger;
 }
 
+/** The GET endpoints a server serves itself, from its options (`undefined`: not served). */
+interface OperationalPaths {
+  health: { live: string; ready: string } | undefined;
+  metrics: string | undefined;
+  openapi: string | undefined;
+  docs: string | undefined;
+  /** Every one of the above that is served. */
+  all: string[];
+}
+
+/** One source for what `build` serves and what `withAuth` leaves open. */
+function operationalPaths(o: ServerOptions): OperationalPaths {
+  const health = (o.health ?? true) ? { live: "/healthz", ready: "/readyz" } : undefined;
+  const metrics = (o.metrics ?? true) ? "/metrics" : undefined;
+  const oa = o.openapi === false ? undefined : o.openapi ?? {};
+  const openapi = oa === undefined ? undefined : oa.path ?? "/openapi.json";
+  const docsPath = oa === undefined ? false : oa.docsPath ?? "/docs";
+  const docs = docsPath === false ? undefined : docsPath;
+  const all = [health?.live, health?.ready, metrics, openapi, docs].filter(
+    (p): p is string => p !== undefined,
+  );
+  return { health, metrics, openapi, docs, all };
+}
+
 type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
 /**
  * The handlers a route binds, as they are registered: the answering one wrapped for content
@@ -227,12 +251,18 @@ export class Server {
   /**
    * AVL auth: JWT (`Authorization: Bearer`, verified with jose) and/or API keys
    * (`X-AVL-API-Key`); the principal lands on `c.get("principal")`. Unless `options.skip` is
-   * given, the operational endpoints stay open: `/healthz`, `/readyz`, `/metrics`,
-   * `/openapi.json` and `/docs` (protect `/metrics` at the network edge, or pass your own `skip`).
+   * given, the operational endpoints this server serves stay open to `GET`/`HEAD`, as configured
+   * in its options: `/healthz` and `/readyz` (unless `health: false`), `/metrics` (unless
+   * `metrics: false`), the OpenAPI document and Swagger UI at their configured paths (unless
+   * `openapi: false` or `docsPath: false`); nothing else, so a route of yours at one of those
+   * paths needs credentials when the server does not serve it (protect `/metrics` at the
+   * network edge, or pass your own `skip`).
    */
   withAuth(options: AuthOptions): this {
-    const open = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
-    const skip = options.skip ?? ((c) => open.has(c.req.path));
+    // Exactly the GET endpoints this server serves itself (Hono answers HEAD with GET routes).
+    const open = new Set(operationalPaths(this.#options).all);
+    const skip = options.skip ??
+      ((c) => (c.req.method === "GET" || c.req.method === "HEAD") && open.has(c.req.path));
     this.#plugins.push({ order: 22, middleware: auth({ ...options, skip }) });
     return this;
   }
@@ -427,9 +457,10 @@ export class Server {
       });
     }
 
-    if (o.health ?? true) {
-      get("/healthz", (c) => c.json({ status: "ok" }));
-      get("/readyz", async (c) => {
+    const ops = operationalPaths(o);
+    if (ops.health !== undefined) {
+      get(ops.health.live, (c) => c.json({ status: "ok" }));
+      get(ops.health.ready, async (c) => {
         const report = await runtime.readiness.run();
         if (report.status === "ready") return c.json(report);
         return problemResponse(503, {
@@ -440,25 +471,25 @@ export class Server {
         }, { "retry-after": "5" });
       });
     }
-    if (metrics) {
+    if (ops.metrics !== undefined) {
       get(
-        "/metrics",
+        ops.metrics,
         (c) => c.body(runtime.metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
       );
     }
     for (const step of this.#steps) step(app, bind);
 
-    if (o.openapi !== false) {
+    if (o.openapi !== false && ops.openapi !== undefined) {
       const oa = o.openapi ?? {};
-      const docPath = oa.path ?? "/openapi.json";
+      const docPath = ops.openapi;
       const info = {
         title: oa.title ?? "avx-http API",
         version: oa.version ?? "1.0.0",
         ...(oa.description ? { description: oa.description } : {}),
       };
       get(docPath, (c) => c.json(app.getOpenAPI31Document({ openapi: "3.1.0", info })));
-      const docs = oa.docsPath ?? "/docs";
-      if (docs !== false) {
+      const docs = ops.docs;
+      if (docs !== undefined) {
         get(docs, swaggerUI({ url: docPath }) as Handler<AvxEnv>);
       }
     }

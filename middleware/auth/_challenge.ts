@@ -29,6 +29,7 @@ export function authProblem(
   err: AuthError,
   realm: string | undefined,
   accepted: readonly AuthScheme[],
+  retryAfterSeconds?: number,
 ): HttpProblem {
   const headers = new Headers();
   if (err.status === 401) {
@@ -56,6 +57,8 @@ export function authProblem(
     headers.set("www-authenticate", challenge(err.scheme ?? "Bearer", realm, params));
   } else if (err.status === 503) {
     headers.set("retry-after", "1");
+  } else if (err.status === 429) {
+    headers.set("retry-after", String(Math.max(1, Math.ceil(retryAfterSeconds ?? 1))));
   }
   const details: Record<string, unknown> = { detail: err.message, code: err.code };
   if (err.missingScopes.length > 0) details.missing_scopes = [...err.missingScopes];

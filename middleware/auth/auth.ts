@@ -6,7 +6,17 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import type { HttpProblem } from "../../server/problem.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
+import {
+  clientIp,
+  type ClientIpOptions,
+  formatIp,
+  TrustedProxies,
+} from "../rate_limit/client_ip.ts";
+import { MemoryRateLimitStore } from "../rate_limit/memory_store.ts";
+import { type ResolvedPolicy, resolvePolicy } from "../rate_limit/policy.ts";
+import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";
 import { authProblem, isQuotable } from "./_challenge.ts";
 import { timingSafeEqualString } from "./_compare.ts";
 import { countFailure } from "./_metrics.ts";
@@ -42,6 +52,37 @@ export type AuthMethod = "jwt" | "api-key";
  * ```
  */
 export const API_KEY_HEADER = "X-AVL-API-Key";
+
+/**
+ * The limit on failed authentications per client IP (see {@link AuthOptions.failedLogins}).
+ * A GCRA budget: `limit` failures at once, refilled at `limit` per `windowSeconds`.
+ *
+ * @example
+ * ```ts
+ * import { auth, type FailedLoginOptions, MemoryKeyStore, MemoryRateLimitStore } from "@avila/avx-http/middleware";
+ * const failedLogins: FailedLoginOptions = {
+ *   limit: 10,
+ *   windowSeconds: 60,
+ *   store: new MemoryRateLimitStore(),
+ *   clientIp: { trustedProxies: ["10.0.0.0/8"] },
+ * };
+ * const mw = auth({ keyStore: new MemoryKeyStore(), failedLogins });
+ * console.log(mw.name); // "auth"
+ * ```
+ */
+export interface FailedLoginOptions {
+  /** Failures one client IP may make at once (and per window); default 20. */
+  limit?: number;
+  /** Window over which `limit` failures are refilled, in whole seconds; default 60. */
+  windowSeconds?: number;
+  /**
+   * Where failure counts live; default a new `MemoryRateLimitStore` (per instance). A shared
+   * store (`KvRateLimitStore`) limits across instances.
+   */
+  store?: RateLimitStore;
+  /** How the client IP is found (trusted proxies, forwarding header); default the socket peer. */
+  clientIp?: ClientIpOptions;
+}
 
 /**
  * Options of {@link auth}. At least one of `jwt` and `keyStore` is required.
@@ -88,7 +129,19 @@ export interface AuthOptions {
    * `(c) => c.req.path === "/healthz"`. Default: none.
    */
   skip?: (c: Context) => boolean;
-  /** Clock in ms (token and key expiry, cache TTL); default `Date.now`. */
+  /**
+   * Failed logins are rate-limited per client IP: a request that presents a credential is
+   * checked against its IP's failure budget before the credential is checked (so a throttled
+   * client costs no key store lookup, signature check or JWKS fetch), and gets a 429 problem
+   * (`code: "too_many_failed_attempts"`, `Retry-After`) once the budget is spent. Only presented
+   * credentials that fail with a 401 spend it (not missing credentials, not 503s). A client
+   * sharing an IP with an attacker is throttled with it; IPv6 clients are counted per /64.
+   * Requests whose IP cannot be found (no socket peer) are not limited. Concurrent failures of
+   * one IP may overshoot the limit by the number in flight. `false` disables it. Default
+   * `{ limit: 20, windowSeconds: 60 }`.
+   */
+  failedLogins?: FailedLoginOptions | false;
+  /** Clock in ms (token and key expiry, cache TTL, failed-login budget); default `Date.now`. */
   now?: () => number;
 }
 
@@ -292,12 +345,50 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     return verifier!.verify(credential, now());
   }
 
-  const problemOf = (c: Context, e: unknown) => {
+  const problemOf = (c: Context, e: unknown, retryAfterSeconds?: number) => {
     const err = e instanceof AuthError
       ? e
       : new AuthError("auth_unavailable", "authentication failed unexpectedly");
     countFailure(c, err.code);
-    return authProblem(err, realm, schemes);
+    return authProblem(err, realm, schemes, retryAfterSeconds);
+  };
+
+  const failures = failedLoginLimiter(options.failedLogins);
+  const presentsCredential = (c: Context): boolean => {
+    const h = c.req.raw.headers;
+    return h.get("authorization") !== null || h.get("x-avl-api-key") !== null;
+  };
+  const admit = (c: Context, d: RateLimitDecision): void => {
+    if (d.allowed) return;
+    throw problemOf(
+      c,
+      new AuthError("too_many_failed_attempts", "too many failed authentication attempts"),
+      d.retryAfterSeconds,
+    );
+  };
+  const storeDown = (c: Context): HttpProblem =>
+    problemOf(c, new AuthError("auth_unavailable", "failed-login limiter store is unavailable"));
+  /** The problem of a failed attempt, spending the IP's budget when the client is to blame. */
+  const failed = (c: Context, e: unknown, limited: boolean): HttpProblem => {
+    if (
+      limited && e instanceof AuthError && e.status === 401 && e.code !== "missing_credentials"
+    ) {
+      const key = failures!.keyOf(c);
+      if (key !== null) failures!.record(key, now());
+    }
+    return problemOf(c, e);
+  };
+  const attempt = (c: Context, limited: boolean): undefined | Promise<undefined> => {
+    let result: Principal | undefined | Promise<Principal>;
+    try {
+      result = authenticate(c);
+    } catch (e) {
+      throw failed(c, e, limited);
+    }
+    if (result instanceof Promise) {
+      return result.then((p) => settled(c, p), (e) => Promise.reject(failed(c, e, limited)));
+    }
+    return settled(c, result);
   };
 
   const skip = options.skip;
@@ -310,16 +401,90 @@ export function auth(options: AuthOptions): MiddlewareHandler {
     name: "auth",
     enter(c) {
       if (skip !== undefined && skip(c)) return undefined;
-      let result: Principal | undefined | Promise<Principal>;
+      if (failures === undefined || !presentsCredential(c)) return attempt(c, false);
+      const at = now();
+      if (failures.quiet(at)) return attempt(c, true);
+      const key = failures.keyOf(c);
+      if (key === null) return attempt(c, false);
+      // Before the credential is looked at: a throttled client costs nothing more.
+      let d: RateLimitDecision | Promise<RateLimitDecision>;
       try {
-        result = authenticate(c);
-      } catch (e) {
-        throw problemOf(c, e);
+        d = failures.check(key, at);
+      } catch {
+        throw storeDown(c);
       }
-      if (result instanceof Promise) {
-        return result.then((p) => settled(c, p), (e) => Promise.reject(problemOf(c, e)));
+      if (d instanceof Promise) {
+        return d.then((decision) => {
+          admit(c, decision);
+          return attempt(c, true);
+        }, () => Promise.reject(storeDown(c)));
       }
-      return settled(c, result);
+      admit(c, d);
+      return attempt(c, true);
     },
   });
+}
+
+interface FailedLoginLimiter {
+  /** The budget key of a request, or null when its client IP is unknown. */
+  keyOf(c: Context): string | null;
+  /** Whether `key` may still fail once (spends nothing). */
+  check(key: string, at: number): RateLimitDecision | Promise<RateLimitDecision>;
+  /** Spends one failure of `key`; store errors are ignored (the 401 is sent anyway). */
+  record(key: string, at: number): void;
+  /** True when no IP can be over budget at `at` (so the check can be skipped). */
+  quiet(at: number): boolean;
+}
+
+function failedLoginLimiter(
+  options: FailedLoginOptions | false | undefined,
+): FailedLoginLimiter | undefined {
+  if (options === false) return undefined;
+  const o = options ?? {};
+  let policy: ResolvedPolicy;
+  try {
+    policy = resolvePolicy({
+      name: "auth-failures",
+      limit: o.limit ?? 20,
+      windowSeconds: o.windowSeconds ?? 60,
+    });
+  } catch (e) {
+    throw new AuthError("invalid_argument", `auth options: failedLogins: ${(e as Error).message}`);
+  }
+  const store = o.store ?? new MemoryRateLimitStore();
+  // With our own memory store every failure is recorded here: once a window and two emission
+  // intervals have passed since the last one, every IP's GCRA state is back to a full budget,
+  // and the hot path (a good credential) skips the address lookup and the store.
+  const own = o.store === undefined;
+  const quietMs = policy.windowMs + 2 * policy.windowMs / policy.limit;
+  let lastFailureAt = -Infinity;
+  const ipOptions: ClientIpOptions = {
+    ...o.clientIp,
+    // Parsed once here, not per request.
+    trustedProxies: o.clientIp?.trustedProxies instanceof TrustedProxies
+      ? o.clientIp.trustedProxies
+      : new TrustedProxies(o.clientIp?.trustedProxies ?? []),
+  };
+  return {
+    keyOf(c) {
+      const ip = clientIp(c, ipOptions);
+      if (ip === null) return null;
+      // One IPv6 subscriber usually holds a whole /64: count it as one client.
+      const bytes = ip.address.length === 16
+        ? new Uint8Array([...ip.address.subarray(0, 8), 0, 0, 0, 0, 0, 0, 0, 0])
+        : ip.address;
+      return `auth-fail:${formatIp(bytes)}`;
+    },
+    check: (key, at) => store.consume(key, policy, at, 0, 1),
+    quiet: (at) => own && at - lastFailureAt > quietMs,
+    record(key, at) {
+      lastFailureAt = at;
+      try {
+        const r = store.consume(key, policy, at, 1, 0);
+        if (r instanceof Promise) r.catch(() => {});
+      } catch {
+        // A store failure must not turn the 401 into something else.
+      }
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { listenLocal } from "../../server/_test_util.ts";
 import type { Counter } from "../../server/metrics/registry.ts";
 import { generateApiKey } from "./api_key.ts";
 import { auth, type AuthOptions } from "./auth.ts";
+import { AuthError } from "./errors.ts";
 import { type ApiKeyRecord, issueApiKey, type KeyStore } from "./key_store.ts";
 import { principalOf } from "./principal.ts";
 import { MemoryKeyStore } from "./stores/memory.ts";
@@ -403,4 +404,103 @@ Deno.test("over a real socket: the avx Server with auth at order 22 and a real f
   const scrape = await fetch(`${srv.url}/metrics`);
   assert.equal(scrape.status, 200);
   assert.match(await scrape.text(), /avx_auth_failures_total\{code="malformed_header"\} 1/);
+});
+
+/** A key store that counts its lookups. */
+function countingStore(inner: KeyStore): KeyStore & { lookups: number } {
+  const s = {
+    lookups: 0,
+    findByHash(hash: string) {
+      s.lookups++;
+      return inner.findByHash(hash);
+    },
+    put: (r: ApiKeyRecord) => inner.put(r),
+  };
+  return s as unknown as KeyStore & { lookups: number };
+}
+
+Deno.test("failed logins: per client IP, checked before the credential, 429 with Retry-After", async () => {
+  const store = new MemoryKeyStore();
+  const { key } = await issueApiKey(store, {
+    tenant: "acme",
+    scopes: [],
+    plan: "pro",
+    mode: "test",
+  });
+  const counting = countingStore(store);
+  let verifications = 0;
+  const clock = { now: NOW };
+  const app = new Hono();
+  app.use(
+    "/v1/*",
+    auth({
+      keyStore: counting,
+      jwt: {
+        verify: () => {
+          verifications++;
+          return Promise.reject(new AuthError("invalid_token", "bad", "Bearer"));
+        },
+      },
+      now: () => clock.now,
+    }),
+  );
+  app.get("/v1/me", (c) => c.json({ tenant: principalOf(c)?.tenant }));
+  const from = (ip: string, headers: Record<string, string> = {}) =>
+    app.request("/v1/me", { headers }, { remoteAddr: { hostname: ip, port: 1, transport: "tcp" } });
+  const bad = async () => (await generateApiKey({ mode: "test" })).key;
+
+  // Default budget: 20 failures at once; no credentials at all never count.
+  for (let i = 0; i < 30; i++) assert.equal((await from("192.0.2.1")).status, 401);
+  for (let i = 0; i < 20; i++) {
+    const headers: Record<string, string> = i % 2
+      ? { "x-avl-api-key": await bad() }
+      : { authorization: "Bearer a.b.c" };
+    assert.equal((await from("192.0.2.1", headers)).status, 401);
+  }
+  const lookups = counting.lookups;
+  assert.equal(verifications, 10);
+  const limited = await from("192.0.2.1", { "x-avl-api-key": await bad() });
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers.get("retry-after"), "3");
+  const p = await limited.json();
+  assert.equal(p.code, "too_many_failed_attempts");
+  assert.equal(p.status, 429);
+  // Throttled requests cost no store lookup and no token verification, good key or not.
+  assert.equal((await from("192.0.2.1", { authorization: "Bearer a.b.c" })).status, 429);
+  assert.equal((await from("192.0.2.1", { "x-avl-api-key": key })).status, 429);
+  assert.equal(counting.lookups, lookups);
+  assert.equal(verifications, 10);
+  // Another client is not affected; successes spend nothing.
+  for (let i = 0; i < 30; i++) {
+    assert.equal((await from("192.0.2.2", { "x-avl-api-key": key })).status, 200);
+  }
+  // The budget refills at limit / window: one more attempt 3 s later.
+  clock.now += 3_000;
+  assert.equal((await from("192.0.2.1", { "x-avl-api-key": await bad() })).status, 401);
+  assert.equal((await from("192.0.2.1", { "x-avl-api-key": await bad() })).status, 429);
+  clock.now += 60_000;
+  assert.equal((await from("192.0.2.1", { "x-avl-api-key": key })).status, 200);
+});
+
+Deno.test("failed logins: IPv6 counted per /64, configurable, can be turned off", async () => {
+  const store = new MemoryKeyStore();
+  const app = (failedLogins: AuthOptions["failedLogins"]) => {
+    const a = new Hono();
+    a.use("/v1/*", auth({ keyStore: store, failedLogins, now: () => NOW }));
+    a.get("/v1/me", (c) => c.text("ok"));
+    return (ip: string) =>
+      a.request("/v1/me", { headers: { "x-avl-api-key": "avl_test_nope" } }, {
+        remoteAddr: { hostname: ip, port: 1, transport: "tcp" },
+      });
+  };
+  const strict = app({ limit: 2, windowSeconds: 600 });
+  assert.equal((await strict("2001:db8:1:2::1")).status, 401);
+  assert.equal((await strict("2001:db8:1:2:ffff::9")).status, 401);
+  const r = await strict("2001:db8:1:2::77");
+  assert.equal(r.status, 429);
+  assert.equal(r.headers.get("retry-after"), "300");
+  assert.equal((await strict("2001:db8:1:3::1")).status, 401, "another /64");
+  const off = app(false);
+  for (let i = 0; i < 50; i++) assert.equal((await off("192.0.2.9")).status, 401);
+  assert.throws(() => auth({ keyStore: store, failedLogins: { limit: 0 } }), AuthError);
 });

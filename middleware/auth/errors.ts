@@ -50,6 +50,8 @@ export type AuthErrorCode =
   | "api_key_expired"
   /** The principal lacks a scope the route requires (403). */
   | "insufficient_scope"
+  /** Too many failed authentications from this client IP; retry after `Retry-After` (429). */
+  | "too_many_failed_attempts"
   /** The key store or the JWKS endpoint failed; not the client's fault (503). */
   | "auth_unavailable"
   /** The middleware or a helper was given invalid options or arguments (a programming error). */
@@ -85,6 +87,7 @@ const STATUS: Record<AuthErrorCode, number> = {
   api_key_revoked: 401,
   api_key_expired: 401,
   insufficient_scope: 403,
+  too_many_failed_attempts: 429,
   auth_unavailable: 503,
   invalid_argument: 500,
 };
@@ -103,7 +106,7 @@ const STATUS: Record<AuthErrorCode, number> = {
 export class AuthError extends Error {
   /** Machine-readable reason. */
   readonly code: AuthErrorCode;
-  /** HTTP status this failure maps to (401, 403, 503; 500 for `invalid_argument`). */
+  /** HTTP status this failure maps to (401, 403, 429, 503; 500 for `invalid_argument`). */
   readonly status: number;
   /** The scheme the client should retry with, when the failure concerns one. */
   readonly scheme: AuthScheme | undefined;

@@ -1,19 +1,14 @@
 /**
  * JWT bearer token verification with `jose`: a required algorithm allowlist (never `none`, no
  * HMAC/public-key confusion), required `iss`, `aud` and `exp`, static keys or a remote JWKS
- * (cached, refetched on an unknown `kid` at most once per cooldown), and an injected clock.
+ * (fetched by one request at a time and at most once per cooldown whatever the traffic, with
+ * backoff on failures and the last good keys kept through an outage), and an injected clock.
  *
  * @module
  */
 
-import {
-  createRemoteJWKSet,
-  customFetch,
-  type JWK,
-  type JWTHeaderParameters,
-  jwtVerify,
-  type JWTVerifyGetKey,
-} from "jose";
+import { type JWK, type JWTHeaderParameters, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { RemoteJwks } from "./_jwks.ts";
 import { ExpiringLru } from "./_lru.ts";
 import { type ClaimMapping, principalFromClaims } from "./claims.ts";
 import { AuthError } from "./errors.ts";
@@ -92,21 +87,43 @@ export interface JwtKeyEntry {
 }
 
 /**
- * Remote JWKS cache settings.
+ * Remote JWKS cache settings. Times are on the verifier's clock (the `nowMs` of `verify`, i.e.
+ * `auth()`'s `now`). Whatever the traffic, the JWKS URL is fetched by one request at a time and
+ * at most once per `cooldownMs`, successes and failures alike; after consecutive failures the
+ * wait doubles up to `maxBackoffMs`. While fetches fail, the last good key set keeps verifying
+ * tokens until `cacheMaxAgeMs + staleIfErrorMs` after it was fetched; tokens with a `kid` it
+ * does not hold get 401 `unknown_key_id`, and with no usable keys at all requests get 503
+ * `auth_unavailable`. Redirects are not followed (a 3xx is a failure).
  *
  * @example
  * ```ts
  * import type { JwksOptions } from "@avila/avx-http/middleware";
- * const jwks: JwksOptions = { cooldownMs: 30_000, cacheMaxAgeMs: 600_000, timeoutMs: 2_000 };
+ * const jwks: JwksOptions = {
+ *   cooldownMs: 30_000,
+ *   maxBackoffMs: 300_000,
+ *   cacheMaxAgeMs: 600_000,
+ *   staleIfErrorMs: 3_600_000,
+ *   timeoutMs: 2_000,
+ * };
  * console.log(jwks.cooldownMs);
  * ```
  */
 export interface JwksOptions {
-  /** Least time between two refetches triggered by an unknown `kid`, in ms; default 30 s. */
+  /**
+   * Least time between two fetches of the JWKS (for an unknown `kid`, expired keys or a retry
+   * after a failure), in ms; default 30 s.
+   */
   cooldownMs?: number;
+  /** Longest wait between fetches after consecutive failures, in ms; default 5 min. */
+  maxBackoffMs?: number;
   /** How long a fetched key set is used before it is refetched, in ms; default 10 min. */
   cacheMaxAgeMs?: number;
-  /** Fetch timeout, in ms; default 5 s. */
+  /**
+   * How long past `cacheMaxAgeMs` the last good key set is still used while fetches fail, in
+   * ms; default 1 h. `0` stops using keys as soon as they are due for a refetch that fails.
+   */
+  staleIfErrorMs?: number;
+  /** Time allowed for one fetch, body included, in ms; default 5 s. */
   timeoutMs?: number;
   /** Largest JWKS response accepted, in bytes; default 256 KiB. */
   maxBytes?: number;
@@ -141,7 +158,7 @@ export interface JwtOptions {
    * `{ kid, key }` entries.
    */
   keys?: JwtKey | JwtKeyEntry | readonly (JwtKey | JwtKeyEntry)[];
-  /** A JWKS URL (`https://issuer/.well-known/jwks.json`), fetched with `createRemoteJWKSet`. */
+  /** A JWKS URL (`https://issuer/.well-known/jwks.json`); see {@link JwksOptions}. */
   jwksUrl?: string | URL;
   /** JWKS cache settings. */
   jwks?: JwksOptions;
@@ -153,7 +170,7 @@ export interface JwtOptions {
   maxTokenLength?: number;
   /**
    * In-memory cache of verified tokens (exact token string -> principal), so a client reusing
-   * its token skips the signature check. `exp` and `nbf` are re-checked on every hit; a key
+   * its token skips the signature check. `exp`, `nbf` and `iat` are re-checked on every hit; a key
    * removed from the JWKS stops accepting its cached tokens within `ttlMs`. Only tokens up to
    * 4096 characters are cached. `false` disables it. Default `{ maxEntries: 5_000, ttlMs: 60_000 }`.
    */
@@ -185,6 +202,7 @@ interface CachedToken {
   principal: Principal;
   exp: number;
   nbf: number | undefined;
+  iat: number | undefined;
 }
 
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -234,49 +252,6 @@ function normaliseKeys(keys: JwtOptions["keys"]): ResolvedKey[] {
     if (jwk.d !== undefined) configError("a JWK holds a private key; give its public part");
     return { kid: typeof jwk.kid === "string" ? jwk.kid : undefined, key: jwk };
   });
-}
-
-/** Reads a JWKS response, refusing bodies above `maxBytes`; network failures become 503. */
-function limitedFetch(maxBytes: number) {
-  return async function fetchJwks(url: string, init: RequestInit): Promise<Response> {
-    let res: Response;
-    try {
-      res = await fetch(url, init);
-    } catch {
-      throw new AuthError("auth_unavailable", "JWKS endpoint is unreachable");
-    }
-    const declared = Number(res.headers.get("content-length") ?? "0");
-    if (declared > maxBytes) {
-      await res.body?.cancel();
-      throw new AuthError("auth_unavailable", "JWKS response is too large");
-    }
-    if (res.status !== 200 || res.body === null) return res;
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-          await reader.cancel();
-          throw new AuthError("auth_unavailable", "JWKS response is too large");
-        }
-        chunks.push(value);
-      }
-    } catch (e) {
-      if (e instanceof AuthError) throw e;
-      throw new AuthError("auth_unavailable", "JWKS endpoint is unreachable");
-    }
-    const body = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      body.set(c, at);
-      at += c.byteLength;
-    }
-    return new Response(body, { status: 200, headers: res.headers });
-  };
 }
 
 /** Maps a jose failure to an `AuthError` whose detail says why, never echoing the token. */
@@ -412,7 +387,7 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     cacheTtl > 0 && options.cache !== false ? options.cache?.maxEntries ?? 5_000 : 0,
   );
 
-  let remote: JWTVerifyGetKey | undefined;
+  let remote: RemoteJwks | undefined;
   if (options.jwksUrl !== undefined) {
     let url: URL;
     try {
@@ -420,29 +395,47 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     } catch {
       configError("jwksUrl is not a URL");
     }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      configError("jwksUrl must be an http(s) URL");
+    }
     const j = options.jwks ?? {};
-    remote = createRemoteJWKSet(url, {
-      cooldownDuration: j.cooldownMs ?? 30_000,
-      cacheMaxAge: j.cacheMaxAgeMs ?? 600_000,
-      timeoutDuration: j.timeoutMs ?? 5_000,
-      [customFetch]: limitedFetch(j.maxBytes ?? 256 * 1024),
+    const setting = (name: keyof JwksOptions, fallback: number): number => {
+      const v = j[name] ?? fallback;
+      if (typeof v !== "number" || !(v >= 0)) configError(`jwks.${name} must be a number >= 0`);
+      return v;
+    };
+    remote = new RemoteJwks(url, {
+      cooldownMs: setting("cooldownMs", 30_000),
+      maxBackoffMs: setting("maxBackoffMs", 300_000),
+      cacheMaxAgeMs: setting("cacheMaxAgeMs", 600_000),
+      staleIfErrorMs: setting("staleIfErrorMs", 3_600_000),
+      timeoutMs: setting("timeoutMs", 5_000),
+      maxBytes: setting("maxBytes", 256 * 1024),
     });
   }
   const byKid = new Map<string, JwtKey>();
   for (const k of keys) if (k.kid !== undefined) byKid.set(k.kid, k.key);
   const single = keys.length === 1 ? keys[0].key : undefined;
 
-  const getKey = (header: JWTHeaderParameters, token: Parameters<JWTVerifyGetKey>[1]) => {
+  const getKey = (
+    header: JWTHeaderParameters,
+    token: Parameters<JWTVerifyGetKey>[1],
+    nowMs: number,
+  ) => {
     if (header.kid !== undefined) {
       const k = byKid.get(header.kid);
       if (k !== undefined) return k;
     }
-    if (remote) return remote(header, token);
+    if (remote) return remote.getKey(header, token, nowMs);
     if (single !== undefined && (header.kid === undefined || keys[0].kid === undefined)) {
       return single;
     }
     throw new AuthError("unknown_key_id", "no verification key matches the token's kid", "Bearer");
   };
+
+  /** The key resolver of one verification, at its time (the JWKS runs on the same clock). */
+  const keysAt = (nowMs: number): JWTVerifyGetKey => (header, token) =>
+    getKey(header, token, nowMs);
 
   const verifyOptions = {
     algorithms: [...algorithms],
@@ -472,16 +465,24 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
         if (hit.nbf !== undefined && hit.nbf > now + tolerance) {
           throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "nbf" });
         }
+        if (hit.iat !== undefined && hit.iat > now + tolerance) {
+          throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "iat" });
+        }
         return hit.principal;
       }
       let payload: Record<string, unknown>;
       try {
-        ({ payload } = await jwtVerify(token, getKey, {
+        ({ payload } = await jwtVerify(token, keysAt(nowMs), {
           ...verifyOptions,
           currentDate: new Date(nowMs),
         }));
       } catch (e) {
         throw mapJoseError(e);
+      }
+      // jose checks `iat` against the clock only with maxTokenAge; a token issued in the future
+      // (beyond the tolerance) is not valid yet, like one whose `nbf` is in the future.
+      if (typeof payload.iat === "number" && payload.iat > Math.floor(nowMs / 1000) + tolerance) {
+        throw mapJoseError({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "iat" });
       }
       const principal = principalFromClaims(payload, mapping);
       if (cacheTtl > 0 && token.length <= 4096) {
@@ -489,6 +490,7 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
           principal,
           exp: payload.exp as number,
           nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
+          iat: typeof payload.iat === "number" ? payload.iat : undefined,
         }, nowMs + cacheTtl);
       }
       return principal;

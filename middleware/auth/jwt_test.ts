@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { exportJWK, exportSPKI, type JWK, type JWTPayload, SignJWT } from "jose";
 import { keyPair } from "./_test_keys.ts";
+import { FAILING_MODES, hostileJwks } from "./_test_jwks_server.ts";
 import { AuthError } from "./errors.ts";
 import { createJwtVerifier, type JwtOptions } from "./jwt.ts";
 
@@ -418,4 +419,105 @@ Deno.test("verified-token cache: hits skip verification until the TTL; exp and n
   const later = await sign(claims({ nbf: NOW_S + 30 }), kA.privateKey, { alg: "ES256" });
   assert.ok(await w.verify(later, NOW + 30_000));
   await rejectsWith(w.verify(later, NOW + 29_000), "token_not_yet_valid");
+});
+
+Deno.test("iat in the future beyond the clock tolerance is rejected as token_not_yet_valid", async () => {
+  const v = verifier({ clockToleranceSec: 5 });
+  const ahead = await sign(claims({ iat: NOW_S + 3600, exp: NOW_S + 7200 }));
+  await rejectsWith(v.verify(ahead, NOW), "token_not_yet_valid", /iat/);
+  // Within the tolerance it is accepted; and once the clock has caught up.
+  assert.ok(await v.verify(await sign(claims({ iat: NOW_S + 5 })), NOW));
+  await rejectsWith(v.verify(await sign(claims({ iat: NOW_S + 6 })), NOW), "token_not_yet_valid");
+  assert.ok(await v.verify(ahead, NOW + 3600_000));
+  // The rejected token was not cached: still rejected at the same time.
+  await rejectsWith(v.verify(ahead, NOW), "token_not_yet_valid");
+});
+
+/** A token with a kid the issuer never had, signed with a key of the attacker's own. */
+async function forged(i: number, at = NOW_S): Promise<string> {
+  return await sign(claims({ sub: `attacker-${i}`, iat: at, exp: at + 300 }), es.privateKey, {
+    alg: "ES256",
+    kid: `forged-${i}`,
+  });
+}
+
+/** A token of the issuer (key A), issued at `at` (seconds). */
+function valid(i: number, at: number): Promise<string> {
+  return sign(claims({ sub: `user-${i}`, iat: at, exp: at + 300 }), kA.privateKey, {
+    alg: "ES256",
+    kid: "A",
+  });
+}
+
+Deno.test("JWKS outage: one fetch per cooldown whatever the traffic and failure; stale keys serve", async () => {
+  await using jwks = hostileJwks([jwkA]);
+  const v = verifier({
+    keys: undefined,
+    jwksUrl: jwks.url,
+    cache: false,
+    jwks: {
+      cooldownMs: 1_000,
+      maxBackoffMs: 8_000,
+      cacheMaxAgeMs: 10_000,
+      staleIfErrorMs: 300_000,
+    },
+  });
+  assert.equal((await v.verify(await valid(0, NOW_S), NOW)).subject, "user-0");
+  assert.equal(jwks.fetches(), 1);
+  let t = NOW;
+  for (const mode of FAILING_MODES) {
+    jwks.setMode(mode);
+    // Keys are due for a refetch (past cacheMaxAgeMs and any backoff): one flood, one fetch.
+    t += 20_000;
+    const s = Math.floor(t / 1000);
+    const flood = await Promise.allSettled([
+      ...Array.from({ length: 150 }, async (_, i) => v.verify(await forged(i, s), t)),
+      ...Array.from({ length: 10 }, async (_, i) => v.verify(await valid(i, s), t)),
+    ]);
+    assert.equal(jwks.fetches(), 2 + FAILING_MODES.indexOf(mode), mode);
+    for (const r of flood.slice(0, 150)) {
+      assert.equal(r.status, "rejected");
+      assert.equal((r as PromiseRejectedResult).reason.code, "unknown_key_id", mode);
+    }
+    // The issuer's tokens keep verifying with the last good keys.
+    for (const r of flood.slice(150)) assert.equal(r.status, "fulfilled", mode);
+    // Within the backoff, more traffic fetches nothing.
+    await rejectsWith(v.verify(await forged(999, s), t + 999), "unknown_key_id");
+    assert.equal(jwks.fetches(), 2 + FAILING_MODES.indexOf(mode), mode);
+  }
+  // Five failures in a row: the wait has doubled up to maxBackoffMs (8 s).
+  const before = jwks.fetches();
+  await rejectsWith(v.verify(await forged(1), t + 7_999), "unknown_key_id");
+  assert.equal(jwks.fetches(), before);
+  await rejectsWith(v.verify(await forged(1), t + 8_000), "unknown_key_id");
+  assert.equal(jwks.fetches(), before + 1);
+  // Stale keys are bounded: past cacheMaxAgeMs + staleIfErrorMs they are no longer used.
+  const end = NOW + 10_000 + 300_000;
+  await rejectsWith(v.verify(await valid(1, end / 1000), end), "auth_unavailable");
+  // The issuer recovers: the next allowed fetch brings fresh keys and clears the backoff.
+  jwks.setMode("ok");
+  const back = end + 8_000;
+  assert.equal((await v.verify(await valid(2, back / 1000), back)).subject, "user-2");
+  assert.equal(jwks.fetches(), before + 3);
+  await rejectsWith(v.verify(await forged(2, back / 1000), back + 1_000), "unknown_key_id");
+  assert.equal(jwks.fetches(), before + 4, "after a success the wait is the cooldown again");
+});
+
+Deno.test("JWKS outage before any key was known: a flood is one fetch and 503s", async () => {
+  for (const mode of FAILING_MODES) {
+    await using jwks = hostileJwks([jwkA], mode);
+    const v = verifier({ keys: undefined, jwksUrl: jwks.url, jwks: { cooldownMs: 30_000 } });
+    const flood = await Promise.allSettled(
+      Array.from({ length: 100 }, async (_, i) => v.verify(i % 2 ? tokenA : await forged(i), NOW)),
+    );
+    for (const r of flood) {
+      assert.equal(r.status, "rejected", mode);
+      assert.equal((r as PromiseRejectedResult).reason.code, "auth_unavailable", mode);
+      assert.equal((r as PromiseRejectedResult).reason.status, 503, mode);
+    }
+    assert.equal(jwks.fetches(), 1, mode);
+    // Still cooling down a second later: no fetch.
+    await rejectsWith(v.verify(tokenA, NOW + 1_000), "auth_unavailable");
+    assert.equal(jwks.fetches(), 1, mode);
+  }
 });

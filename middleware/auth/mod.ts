@@ -14,7 +14,13 @@
  * @module
  */
 
-export { API_KEY_HEADER, auth, type AuthMethod, type AuthOptions } from "./auth.ts";
+export {
+  API_KEY_HEADER,
+  auth,
+  type AuthMethod,
+  type AuthOptions,
+  type FailedLoginOptions,
+} from "./auth.ts";
 export {
   API_KEY_LENGTH,
   API_KEY_PATTERN,
