@@ -33,4 +33,5 @@ export * from "./idempotency/mod.ts";
 export * from "./rate_limit/mod.ts";
 export * from "./region/mod.ts";
 export * from "./resilience/mod.ts";
+export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
 export * from "./telemetry/mod.ts";

@@ -10,7 +10,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../server/_set_header.ts";
+import { setHeader } from "../_headers.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 
 /**

@@ -10,6 +10,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { answeringRoute } from "../../server/_route.ts";
 import { principalOf } from "../auth/principal.ts";
 import { HttpProblem } from "../../server/problem.ts";
+import { setHeader } from "../_headers.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { type ClientIpOptions, clientIpResolver, formatIp } from "./client_ip.ts";
 import {
@@ -330,7 +331,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     return a;
   };
 
-  const addHeaders = (res: Response, a: Admitted): void => {
+  const addHeaders = (res: Response, a: Admitted): Response => {
     const { policies, decisions } = a;
     let field = "";
     let all = true;
@@ -340,13 +341,14 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       if (d === undefined) all = false;
       else field += (field === "" ? "" : ", ") + formatRateLimitItem(policies[i].name, d, pk);
     }
-    if (field === "") return;
+    if (field === "") return res;
     // Policies a failed (fail-open) store could not check are not advertised this time.
-    res.headers.set(
+    res = setHeader(
+      res,
       RATELIMIT_POLICY_HEADER,
       all ? policyField(policies) : formatRateLimitPolicy(policies.filter((_, i) => decisions[i])),
     );
-    res.headers.set(RATELIMIT_HEADER, field);
+    return setHeader(res, RATELIMIT_HEADER, field);
   };
 
   // content-bytes: charge what went on the wire, once it is known.
@@ -397,7 +399,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     },
     leave(c, res, a) {
       if (a === undefined) return res;
-      if (sendHeaders) addHeaders(res, a);
+      if (sendHeaders) res = addHeaders(res, a);
       return a.postHoc ? chargeBytes(c, res, a) : res;
     },
   });

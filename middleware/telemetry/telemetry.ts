@@ -7,7 +7,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../server/_set_header.ts";
+import { setHeader } from "../_headers.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { answeringRoute } from "../../server/_route.ts";
 import { context as otelContext } from "@opentelemetry/api";
@@ -287,7 +287,7 @@ export function telemetry(options: TelemetryOptions = {}): MiddlewareHandler {
       res = setHeader(res, header, id);
       if (marks !== undefined) {
         marks.push(`total;dur=${durationMs.toFixed(2)}`);
-        res.headers.append("Server-Timing", marks.join(", "));
+        res = setHeader(res, "Server-Timing", marks.join(", "), true);
       }
       if (log) {
         const entry: AccessLogEntry = {
