@@ -6,11 +6,12 @@
 import type { Context } from "hono";
 import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { MemoryCostLedger } from "../middleware/cost/mod.ts";
+import type { CorsOptions } from "../middleware/cors/mod.ts";
 import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
 import { Route } from "./route.ts";
-import { Server } from "./server.ts";
+import { Server, type ServerOptions } from "./server.ts";
 
 /** What a scenario can tune; everything else is the recommended default. */
 export interface StackOptions {
@@ -24,6 +25,10 @@ export interface StackOptions {
   bodyLimit?: number;
   /** Extra routes, added before the middleware. */
   routes?: (server: Server) => Server;
+  /** CORS (`withCors`) with these options; default none. */
+  cors?: CorsOptions;
+  /** Server options merged over the stack's (`secureHeaders`, ...). */
+  server?: ServerOptions;
 }
 
 /** A running full stack and what a test needs to drive and inspect it. */
@@ -70,6 +75,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let server = new Server({
     bodyLimit: options.bodyLimit,
     logError: (e) => errors.push(e),
+    ...options.server,
   })
     .route(
       "/api/data",
@@ -99,6 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })),
     );
   if (options.routes) server = options.routes(server);
+  if (options.cors) server = server.withCors(options.cors);
   const app = server
     .withTelemetry()
     .withAuth({ keyStore: keys, methods: ["api-key"] })
