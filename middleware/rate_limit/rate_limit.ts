@@ -12,7 +12,12 @@ import { principalOf } from "../auth/principal.ts";
 import { HttpProblem } from "../../server/problem.ts";
 import { setHeader } from "../_headers.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
-import { type ClientIpOptions, clientIpResolver, formatIp } from "./client_ip.ts";
+import {
+  assertClientIpAvailable,
+  type ClientIpOptions,
+  clientIpResolver,
+  formatIp,
+} from "./client_ip.ts";
 import {
   formatRateLimitItem,
   formatRateLimitPolicy,
@@ -172,6 +177,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const by = options.by ?? "tenant";
   const customKey = options.key;
   const resolveIp = clientIpResolver(options.clientIp);
+  // Keys fall back to the client IP (for anonymous requests at least) unless `key` is given:
+  // refuse to build where no IP can ever be found rather than share one counter at run time.
+  if (customKey === undefined) assertClientIpAvailable(options.clientIp);
   const v6Prefix = options.ipv6Prefix ?? 64;
   if (!Number.isInteger(v6Prefix) || v6Prefix < 1 || v6Prefix > 128) {
     throw new RateLimitError("invalid_policy", "ipv6Prefix must be an integer in 1..128");

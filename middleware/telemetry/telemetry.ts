@@ -8,6 +8,7 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { setHeader } from "../_headers.ts";
+import { socketPeer } from "../_peer.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { answeringRoute } from "../../server/_route.ts";
 import { context as otelContext } from "@opentelemetry/api";
@@ -125,8 +126,8 @@ function serverAttributes(c: Context): Record<string, string | number> {
   if (colon > host.lastIndexOf("]")) attrs["server.port"] = Number(host.slice(colon + 1));
   const ua = c.req.header("user-agent");
   if (ua) attrs["user_agent.original"] = ua;
-  const remote = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
-  if (remote?.hostname) attrs["client.address"] = remote.hostname;
+  const peer = socketPeer(c.env, c.req.raw);
+  if (peer) attrs["client.address"] = peer;
   return attrs;
 }
 
