@@ -6,11 +6,26 @@
  */
 
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { arrow, type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "../server/mod.ts";
 import { RecordBatch } from "../columnar/mod.ts";
 import { supportedAlgorithms } from "../compress/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
 import { type DashboardAssets, dashboardHtml, NODE_ZLIB_SHIM } from "./dashboard/page.ts";
+import { clientIp, TrustedProxies } from "../middleware/rate_limit/mod.ts";
+
+const LOOPBACK = new TrustedProxies(["loopback"]);
+
+/**
+ * The dashboard page; with the dev key in it only for a client on this machine (its socket peer
+ * is loopback; forwarding headers are not believed), and then never stored by a cache.
+ */
+function dashboardPage(c: Context, dashboard: DashboardAssets): Response {
+  const peer = clientIp(c);
+  const local = peer !== null && peer.source === "peer" && LOOPBACK.has(peer.address);
+  if (!local || dashboard.devApiKey === undefined) return c.html(dashboardHtml());
+  return c.html(dashboardHtml(dashboard.devApiKey), 200, { "cache-control": "no-store" });
+}
 
 const Detector = z.enum(["H1", "L1", "V1"]).openapi({ description: "Detector id" });
 
@@ -139,7 +154,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
       "/",
       Route.get((c) =>
         dashboard && /\btext\/html\b/.test(c.req.header("accept") ?? "")
-          ? c.html(dashboardHtml(dashboard.devApiKey))
+          ? dashboardPage(c, dashboard)
           : c.json({
             name: "avx-http gravitational-wave example",
             detectors: Object.fromEntries(Object.entries(DETECTORS).map(([k, v]) => [k, v.name])),

@@ -3,10 +3,12 @@
  * API keys on `/api/*` (a demo key is issued at start and printed), rate limits, cost tracking
  * and reload on change (`--watch`).
  *
- * Environment: `AVX_ADDR` (default `0.0.0.0:8000`; `PORT` overrides its port),
+ * Environment: `AVX_ADDR` (default `127.0.0.1:8000`, this machine only: set `0.0.0.0:8000` to
+ * serve the network; `PORT` overrides its port),
  * `AVX_ACCESS_LOG=1` for JSON access logs, `AVX_ADMIN_TOKEN` to enable `/admin/keys`.
  * The dashboard is bundled at start, which needs `--allow-run` and `--allow-write`; without
- * them the server starts without it and says so.
+ * them the server starts without it and says so. The page carries the demo key only when the
+ * client is on this machine (a loopback peer); others get the page without it.
  *
  * @module
  */
@@ -66,6 +68,20 @@ export function banner(url: string, demoKey: string, note: string): string {
   return lines.join("\n");
 }
 
+/**
+ * Where the dev server listens: `AVX_ADDR`, else `127.0.0.1:8000` (loopback only; the dev server
+ * hands out a demo key, so it is not on the network unless asked to be).
+ *
+ * @example
+ * ```ts
+ * import { devAddress } from "./dev.ts";
+ * console.log(devAddress(() => undefined)); // "127.0.0.1:8000"
+ * ```
+ */
+export function devAddress(env: (name: string) => string | undefined): string {
+  return env("AVX_ADDR") || "127.0.0.1:8000";
+}
+
 async function dashboardScript(): Promise<{ script?: string; note: string }> {
   const run = await Deno.permissions.query({ name: "run" });
   const write = await Deno.permissions.query({ name: "write" });
@@ -91,7 +107,7 @@ if (import.meta.main) {
   const { script, note } = await dashboardScript();
   const app = createExampleApp({
     accessLog: Deno.env.get("AVX_ACCESS_LOG") === "1",
-    // The dev page carries the demo key so its fetches pass auth: local development only.
+    // The dev page carries the demo key so its fetches pass auth: for loopback clients only.
     ...(script ? { dashboard: { script, devApiKey: key } } : {}),
     configure: withPlatform({
       keys,
@@ -101,7 +117,7 @@ if (import.meta.main) {
       adminToken: Deno.env.get("AVX_ADMIN_TOKEN"),
     }),
   });
-  app.listen(Deno.env.get("AVX_ADDR") ?? "0.0.0.0:8000", {
+  app.listen(devAddress((name) => Deno.env.get(name)), {
     onListen({ url }) {
       console.log(banner(url, key, note));
     },

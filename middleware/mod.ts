@@ -29,8 +29,10 @@ export {
 export * from "./auth/mod.ts";
 export * from "./cost/mod.ts";
 export { cors, type CorsOptions, DEFAULT_EXPOSED_HEADERS } from "./cors/mod.ts";
+export { ConfigurationError, type ConfigurationErrorCode } from "./config_error.ts";
 export * from "./idempotency/mod.ts";
 export * from "./rate_limit/mod.ts";
 export * from "./region/mod.ts";
 export * from "./resilience/mod.ts";
+export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
 export * from "./telemetry/mod.ts";

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { type AuthOptions, issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
+import type { CorsOptions } from "../middleware/cors/mod.ts";
 import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
@@ -26,10 +27,12 @@ export interface StackOptions {
   routes?: (server: Server) => Server;
   /** A usage ledger used instead of the stack's `ledger` (e.g. a `KvCostLedger`). */
   costLedger?: CostLedger;
-  /** More server options (merged over the stack's). */
+  /** Server options merged over the stack's (`secureHeaders`, ...). */
   server?: ServerOptions;
   /** More auth options (merged over the stack's API key auth), e.g. `jwt`, `now`. */
   auth?: Partial<AuthOptions>;
+  /** CORS (`withCors`) with these options; default none. */
+  cors?: CorsOptions;
 }
 
 /** A running full stack and what a test needs to drive and inspect it. */
@@ -106,6 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })),
     );
   if (options.routes) server = options.routes(server);
+  if (options.cors) server = server.withCors(options.cors);
   const app = server
     .withTelemetry()
     .withAuth({ keyStore: keys, methods: ["api-key"], ...options.auth })

@@ -91,6 +91,8 @@ export function problemResponse(
   const h = new Headers(headers);
   h.set("content-type", PROBLEM_CONTENT_TYPE);
   h.set("cache-control", "no-store");
+  // A JSON document must never be sniffed into something a browser would render or run.
+  h.set("x-content-type-options", "nosniff");
   // An exact length lets later steps (content coding, byte counts) size it without reading it.
   const json = new TextEncoder().encode(JSON.stringify(body));
   h.set("content-length", String(json.byteLength));

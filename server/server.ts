@@ -12,7 +12,6 @@ import {
 } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Context, Handler, MiddlewareHandler, Next } from "hono";
-import { secureHeaders } from "hono/secure-headers";
 import { type CompressionOptions, routeCompression } from "../middleware/compression/mod.ts";
 import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
@@ -28,6 +27,7 @@ import {
   type TimeoutOptions,
 } from "../middleware/resilience/mod.ts";
 import { idempotency, type IdempotencyOptions } from "../middleware/idempotency/mod.ts";
+import { secureHeaders, type SecureHeadersOptions } from "../middleware/secure_headers/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
 import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
@@ -70,6 +70,11 @@ export interface ServerOptions {
   openapi?: OpenApiOptions | false;
   /** Where unexpected errors are logged (never sent to clients); default `console.error`. */
   logError?: ErrorLogger;
+  /**
+   * Security response headers (`secureHeaders` options: HSTS, `nosniff`, frame, referrer and
+   * cross-origin policies); default on with its defaults, `false` to send none.
+   */
+  secureHeaders?: SecureHeadersOptions | false;
 }
 
 /** The GET endpoints a server serves itself, from its options (`undefined`: not served). */
@@ -154,6 +159,7 @@ export class Server {
   readonly #checks: Array<[string, ReadinessCheck]> = [];
   readonly #onBuild: Array<(runtime: AppRuntime) => void> = [];
   #compression: CompressionOptions | undefined;
+  #secureHeaders: SecureHeadersOptions | false;
   /** Steps (use, configure) may add middleware or routes the builder cannot see into. */
   #opaque = false;
 
@@ -164,6 +170,7 @@ export class Server {
    */
   constructor(options: ServerOptions = {}) {
     this.#options = options;
+    this.#secureHeaders = options.secureHeaders ?? {};
   }
 
   /** Binds a path (Hono syntax: `/api/strain/:detector`) to one or more routes. */
@@ -320,11 +327,12 @@ export class Server {
   }
 
   /**
-   * Security response headers (Hono's `secureHeaders`: HSTS, nosniff, frame options, ...).
-   * Options are Hono's.
+   * Security response headers with these options (Hono's `secureHeaders` options and defaults:
+   * HSTS, nosniff, frame options, ...). They are on by default; this replaces their options
+   * (`new Server({ secureHeaders: false })` turns them off).
    */
-  withSecureHeaders(options: Record<string, unknown> = {}): this {
-    this.#plugins.push({ order: 15, middleware: secureHeaders(options as never) });
+  withSecureHeaders(options: SecureHeadersOptions = {}): this {
+    this.#secureHeaders = options;
     return this;
   }
 
@@ -357,7 +365,11 @@ export class Server {
    * per-request cost (no compose, no promise per layer).
    */
   build(): AvxApp {
-    const plugins = [...this.#plugins].sort((a, b) => a.order - b.order);
+    const plugins = [...this.#plugins];
+    if (this.#secureHeaders !== false) {
+      plugins.push({ order: 15, middleware: secureHeaders(this.#secureHeaders) });
+    }
+    plugins.sort((a, b) => a.order - b.order);
     const stages = plugins.map((p) => stageOf(p.middleware as MiddlewareHandler));
     const fuse = !this.#opaque && plugins.length > 0 && stages.every((s) => s !== undefined);
     const built = this.#assemble(plugins, fuse ? (stages as Stage[]) : undefined);

@@ -9,6 +9,7 @@ import {
   supportedAlgorithms,
 } from "../../compress/mod.ts";
 import { HttpProblem, problemResponse } from "../../server/problem.ts";
+import { writableResponse } from "../_headers.ts";
 import { utf8Length } from "../../columnar/builders/utf8.ts";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
@@ -277,13 +278,16 @@ export function createEngine(options: CompressionOptions = {}): Engine {
       | null;
     // An identity response is valid for every client, so it needs no Vary.
     if (coding === "identity") return res;
-    const h = res.headers;
+    let h = res.headers;
     const type = h.get("content-type") ?? "";
     const sseStream = type.startsWith("text/event-stream");
     if (!sseStream && !isCompressibleCached(type)) return res;
     if (h.has("content-encoding")) return res;
     const cacheControl = h.get("cache-control");
     if (cacheControl !== null && /(^|,)\s*no-transform\s*(,|$)/i.test(cacheControl)) return res;
+    // Vary goes on whatever leaves: a proxied response (immutable headers) is copied once here.
+    res = writableResponse(res);
+    h = res.headers;
     appendVary(h);
     if (coding === null) {
       return (problemResponse(406, {

@@ -10,7 +10,8 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../server/_set_header.ts";
+import { setHeader } from "../_headers.ts";
+import { ConfigurationError } from "../config_error.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 
 /**
@@ -38,7 +39,10 @@ export interface CorsOptions {
   allowHeaders?: string[];
   /** Preflight cache lifetime in seconds; default 600. */
   maxAge?: number;
-  /** Allow credentials (cookies); never with origin `*`. */
+  /**
+   * Allow credentials (cookies, `Authorization`); needs an explicit `origin` (a list or a
+   * function): with any origin (`*`, the default) the middleware refuses to build.
+   */
   credentials?: boolean;
   /** Response headers browser code may read; default {@link DEFAULT_EXPOSED_HEADERS}. */
   exposeHeaders?: string[];
@@ -74,7 +78,8 @@ type Origin = string | undefined | null;
  * The CORS middleware with avx-http defaults; any option given replaces its default. `OPTIONS`
  * requests are answered as preflights (204 with the allowed methods and headers); other
  * responses get `Access-Control-Allow-Origin` (and credentials, exposed headers, `Vary: Origin`
- * for origin lists) once the handler has answered.
+ * for origin lists) once the handler has answered. `credentials: true` with any origin throws a
+ * {@link ConfigurationError} (`cors_credentials_any_origin`) when the middleware is built.
  *
  * @example
  * ```ts
@@ -91,6 +96,16 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler {
   const origin = options.origin ?? "*";
   const anyOrigin = origin === "*";
   const credentials = options.credentials ?? false;
+  if (credentials && (anyOrigin || (Array.isArray(origin) && origin.includes("*")))) {
+    // Browsers refuse `*` with credentials (Fetch §3.2.5), and reflecting every origin instead
+    // would let any site read responses with the user's cookies.
+    throw new ConfigurationError(
+      "cors_credentials_any_origin",
+      "cors: `credentials: true` cannot be combined with any origin (`*`); list the origins " +
+        'allowed to send credentials, e.g. cors({ origin: ["https://app.example"], ' +
+        "credentials: true }), or drop `credentials`",
+    );
+  }
   const maxAge = options.maxAge ?? 600;
   const expose = (options.exposeHeaders ?? DEFAULT_EXPOSED_HEADERS).join(",");
   const allowHeaders = options.allowHeaders?.length ? options.allowHeaders.join(",") : undefined;

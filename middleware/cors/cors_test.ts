@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { Route, Server } from "../../server/mod.ts";
 import { cors, type CorsOptions } from "./mod.ts";
+import { ConfigurationError } from "../config_error.ts";
 
 function hono(options?: CorsOptions): Hono {
   const app = new Hono();
@@ -78,4 +79,28 @@ Deno.test("cors: responses with immutable headers are copied, not failed", async
 
 Deno.test("cors in Server: the app stays fused (no Hono middleware)", () => {
   assert.equal(fused().hono.routes.filter((r) => r.method === "ALL").length, 0);
+});
+
+Deno.test("cors: credentials with any origin is refused when built, with what to do", () => {
+  for (
+    const options of [{ credentials: true }, { origin: "*", credentials: true }, {
+      origin: ["https://a.example", "*"],
+      credentials: true,
+    }]
+  ) {
+    assert.throws(() => cors(options), (e: unknown) => {
+      assert.ok(e instanceof ConfigurationError);
+      assert.equal(e.code, "cors_credentials_any_origin");
+      assert.match(e.message, /origin: \["https:\/\/app\.example"\]/);
+      return true;
+    });
+    assert.throws(
+      () => new Server().withCors(options).build(),
+      (e: unknown) => e instanceof ConfigurationError,
+    );
+  }
+  // Explicit origins (or a function) with credentials, and any origin without, still build.
+  cors({ origin: ["https://a.example"], credentials: true });
+  cors({ origin: (o) => o, credentials: true });
+  cors({ origin: "*" });
 });

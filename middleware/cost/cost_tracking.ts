@@ -11,6 +11,7 @@ import { principalOf } from "../auth/principal.ts";
 import { Counter, type MetricsRegistry } from "../../server/metrics/registry.ts";
 import { appRuntime } from "../../server/runtime.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
+import { setHeader } from "../_headers.ts";
 import { captureBodies, capturedPayload, payloadLength } from "../../server/_capture.ts";
 import type { CostLedger, CostRecord } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
@@ -273,7 +274,8 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
         if (countedIn !== undefined) rec.bytesIn = countedIn.n;
         rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
         if (header) {
-          res.headers.set(
+          res = setHeader(
+            res,
             COST_HEADER,
             `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=${length}`,
           );
@@ -283,7 +285,8 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
       }
       if (header) {
         rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
-        res.headers.set(
+        res = setHeader(
+          res,
           COST_HEADER,
           `usd=${Prices.usd(prices.cost(rec, rec.region))}; bytes=streamed`,
         );

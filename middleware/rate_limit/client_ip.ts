@@ -7,6 +7,8 @@
  */
 
 import type { Context } from "hono";
+import { currentRuntime, runtimeHasSocketPeer, socketPeer } from "../_peer.ts";
+import { ConfigurationError } from "../config_error.ts";
 
 /**
  * Parses an IPv4 or IPv6 address (no brackets, no port) to 4 or 16 bytes; IPv4-mapped IPv6
@@ -347,12 +349,40 @@ export interface ClientAddress {
   source: ClientIpSource;
 }
 
-/** The socket peer from Hono's `c.env` on Deno (`Deno.ServeHandlerInfo.remoteAddr`). */
-function peerOf(env: unknown): string | undefined {
-  if (env === null || typeof env !== "object") return undefined;
-  const remote = (env as { remoteAddr?: { hostname?: unknown } }).remoteAddr;
-  const host = remote?.hostname;
-  return typeof host === "string" ? host : undefined;
+/**
+ * Throws a {@link ConfigurationError} (`client_ip_unavailable`) when, with `options`, no client
+ * address can ever be found on `runtime` (default: the current one): on Workers and other edge
+ * runtimes the app sees no socket peer, so unless `trustCfConnectingIp` is set every anonymous
+ * client would share one address. Deno, Node (`@hono/node-server`) and Bun pass the peer. Call
+ * it when building anything that needs the client address (`rateLimit` does, for IP keys).
+ *
+ * @example
+ * ```ts
+ * import { assertClientIpAvailable } from "@avila/avx-http/middleware";
+ * assertClientIpAvailable({}, "deno"); // fine: Deno.serve gives the peer
+ * assertClientIpAvailable({ trustCfConnectingIp: true }, "workerd"); // fine
+ * try {
+ *   assertClientIpAvailable({}, "workerd");
+ * } catch (e) {
+ *   console.log((e as { code?: string }).code); // "client_ip_unavailable"
+ * }
+ * ```
+ */
+export function assertClientIpAvailable(
+  options: ClientIpOptions = {},
+  runtime: string = currentRuntime(),
+): void {
+  if (runtimeHasSocketPeer(runtime) || options.trustCfConnectingIp === true) return;
+  const fix = runtime === "workerd"
+    ? "on Cloudflare Workers set `clientIp: { trustCfConnectingIp: true }` (Cloudflare sets " +
+      "CF-Connecting-IP)"
+    : "pass a `key` you can trust (e.g. a platform header your edge sets), or limit " +
+      "authenticated principals only";
+  throw new ConfigurationError(
+    "client_ip_unavailable",
+    `no client IP can be found on this runtime (${runtime}): apps here see no socket peer, so ` +
+      `every anonymous client would share one counter; ${fix}`,
+  );
 }
 
 /** Resolves {@link ClientIpOptions} once; the returned function runs per request. */
@@ -368,7 +398,7 @@ export function clientIpResolver(
   }
   const cf = options.trustCfConnectingIp ?? false;
   return function resolveClientIp(c: Context): ClientAddress | null {
-    const peerText = peerOf(c.env);
+    const peerText = socketPeer(c.env, c.req.raw);
     if (peerText === undefined) {
       if (!cf) return null;
       const v = c.req.raw.headers.get("cf-connecting-ip");
@@ -399,8 +429,10 @@ export function clientIpResolver(
 
 /**
  * The client address of a request (see {@link ClientIpOptions}); `null` when no address is
- * known (no socket peer and no trusted `CF-Connecting-IP`). Build it once with
- * {@link clientIpResolver} on hot paths.
+ * known (no socket peer and no trusted `CF-Connecting-IP`). The peer comes from the runtime's
+ * server: Deno (`Deno.serve`), Node (`@hono/node-server`) and Bun pass it; on Workers only a
+ * trusted `CF-Connecting-IP` names the client. Build it once with {@link clientIpResolver} on
+ * hot paths, and check the configuration at start-up with {@link assertClientIpAvailable}.
  *
  * @example
  * ```ts

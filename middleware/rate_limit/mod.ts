@@ -22,6 +22,7 @@
  */
 
 export {
+  assertClientIpAvailable,
   type ClientAddress,
   clientIp,
   type ClientIpOptions,

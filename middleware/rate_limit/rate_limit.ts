@@ -10,8 +10,14 @@ import type { Context, MiddlewareHandler } from "hono";
 import { answeringRoute } from "../../server/_route.ts";
 import { principalOf } from "../auth/principal.ts";
 import { HttpProblem } from "../../server/problem.ts";
+import { setHeader } from "../_headers.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
-import { type ClientIpOptions, clientIpResolver, formatIp } from "./client_ip.ts";
+import {
+  assertClientIpAvailable,
+  type ClientIpOptions,
+  clientIpResolver,
+  formatIp,
+} from "./client_ip.ts";
 import {
   formatRateLimitItem,
   formatRateLimitPolicy,
@@ -171,6 +177,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const by = options.by ?? "tenant";
   const customKey = options.key;
   const resolveIp = clientIpResolver(options.clientIp);
+  // Keys fall back to the client IP (for anonymous requests at least) unless `key` is given:
+  // refuse to build where no IP can ever be found rather than share one counter at run time.
+  if (customKey === undefined) assertClientIpAvailable(options.clientIp);
   const v6Prefix = options.ipv6Prefix ?? 64;
   if (!Number.isInteger(v6Prefix) || v6Prefix < 1 || v6Prefix > 128) {
     throw new RateLimitError("invalid_policy", "ipv6Prefix must be an integer in 1..128");
@@ -330,7 +339,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     return a;
   };
 
-  const addHeaders = (res: Response, a: Admitted): void => {
+  const addHeaders = (res: Response, a: Admitted): Response => {
     const { policies, decisions } = a;
     let field = "";
     let all = true;
@@ -340,13 +349,14 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       if (d === undefined) all = false;
       else field += (field === "" ? "" : ", ") + formatRateLimitItem(policies[i].name, d, pk);
     }
-    if (field === "") return;
+    if (field === "") return res;
     // Policies a failed (fail-open) store could not check are not advertised this time.
-    res.headers.set(
+    res = setHeader(
+      res,
       RATELIMIT_POLICY_HEADER,
       all ? policyField(policies) : formatRateLimitPolicy(policies.filter((_, i) => decisions[i])),
     );
-    res.headers.set(RATELIMIT_HEADER, field);
+    return setHeader(res, RATELIMIT_HEADER, field);
   };
 
   // content-bytes: charge what went on the wire, once it is known.
@@ -397,7 +407,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     },
     leave(c, res, a) {
       if (a === undefined) return res;
-      if (sendHeaders) addHeaders(res, a);
+      if (sendHeaders) res = addHeaders(res, a);
       return a.postHoc ? chargeBytes(c, res, a) : res;
     },
   });

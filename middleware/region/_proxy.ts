@@ -4,6 +4,7 @@
 
 import type { Context } from "hono";
 import type { CircuitBreaker } from "../../client/breaker.ts";
+import { socketPeer } from "../_peer.ts";
 import { deadlineOf } from "../resilience/timeout.ts";
 import { outgoingTrace } from "../telemetry/propagation.ts";
 import type { RegisteredRegion } from "./registry.ts";
@@ -67,8 +68,7 @@ export async function forward(
   headers.set(s.hopHeader, [...s.hops, s.self].join(", "));
   headers.set("x-forwarded-host", host);
   headers.set("x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http");
-  const remote = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr
-    ?.hostname;
+  const remote = socketPeer(c.env, req);
   if (remote) {
     const prior = headers.get("x-forwarded-for");
     headers.set("x-forwarded-for", prior ? `${prior}, ${remote}` : remote);

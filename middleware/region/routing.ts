@@ -7,7 +7,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../server/_set_header.ts";
+import { setHeader } from "../_headers.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import { principalOf } from "../auth/principal.ts";
@@ -367,10 +367,9 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
         self: current?.id ?? EDGE,
       });
       if (out.kind === "response") {
-        const res = out.response;
-        if (!res.headers.has("x-avl-region")) res.headers.set("x-avl-region", r.id);
-        res.headers.set("x-avl-preferred-region", preferred.id);
-        return res;
+        let res = out.response;
+        if (!res.headers.has("x-avl-region")) res = setHeader(res, "x-avl-region", r.id);
+        return setHeader(res, "x-avl-preferred-region", preferred.id);
       }
       lastFailure = out.kind;
       if (!canRetry) break;

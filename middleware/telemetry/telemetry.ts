@@ -7,7 +7,8 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../server/_set_header.ts";
+import { setHeader } from "../_headers.ts";
+import { socketPeer } from "../_peer.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { answeringRoute } from "../../server/_route.ts";
 import { context as otelContext } from "@opentelemetry/api";
@@ -125,8 +126,8 @@ function serverAttributes(c: Context): Record<string, string | number> {
   if (colon > host.lastIndexOf("]")) attrs["server.port"] = Number(host.slice(colon + 1));
   const ua = c.req.header("user-agent");
   if (ua) attrs["user_agent.original"] = ua;
-  const remote = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
-  if (remote?.hostname) attrs["client.address"] = remote.hostname;
+  const peer = socketPeer(c.env, c.req.raw);
+  if (peer) attrs["client.address"] = peer;
   return attrs;
 }
 
@@ -287,7 +288,7 @@ export function telemetry(options: TelemetryOptions = {}): MiddlewareHandler {
       res = setHeader(res, header, id);
       if (marks !== undefined) {
         marks.push(`total;dur=${durationMs.toFixed(2)}`);
-        res.headers.append("Server-Timing", marks.join(", "));
+        res = setHeader(res, "Server-Timing", marks.join(", "), true);
       }
       if (log) {
         const entry: AccessLogEntry = {
