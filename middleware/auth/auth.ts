@@ -9,11 +9,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { HttpProblem } from "../../server/problem.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import {
-  clientIp,
+  assertClientIpAvailable,
   type ClientIpOptions,
+  clientIpResolver,
   formatIp,
   TrustedProxies,
 } from "../rate_limit/client_ip.ts";
+import { currentRuntime, runtimeHasSocketPeer } from "../_peer.ts";
 import { MemoryRateLimitStore } from "../rate_limit/memory_store.ts";
 import { type ResolvedPolicy, resolvePolicy } from "../rate_limit/policy.ts";
 import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";
@@ -136,9 +138,11 @@ export interface AuthOptions {
    * (`code: "too_many_failed_attempts"`, `Retry-After`) once the budget is spent. Only presented
    * credentials that fail with a 401 spend it (not missing credentials, not 503s). A client
    * sharing an IP with an attacker is throttled with it; IPv6 clients are counted per /64.
-   * Requests whose IP cannot be found (no socket peer) are not limited. Concurrent failures of
-   * one IP may overshoot the limit by the number in flight. `false` disables it. Default
-   * `{ limit: 20, windowSeconds: 60 }`.
+   * Concurrent failures of one IP may overshoot the limit by the number in flight. `false`
+   * disables it. Default `{ limit: 20, windowSeconds: 60 }`. The client IP must be knowable: on
+   * a runtime that gives apps no socket peer (Cloudflare Workers) the default limit is off unless
+   * `clientIp.trustCfConnectingIp` is set, and an explicit `failedLogins` without it is a
+   * `ConfigurationError` when the middleware is built.
    */
   failedLogins?: FailedLoginOptions | false;
   /** Clock in ms (token and key expiry, cache TTL, failed-login budget); default `Date.now`. */
@@ -441,6 +445,11 @@ function failedLoginLimiter(
 ): FailedLoginLimiter | undefined {
   if (options === false) return undefined;
   const o = options ?? {};
+  // Without a client address every anonymous caller would share one failure budget, and one
+  // attacker would lock everyone out: refuse an explicit configuration, leave the default off.
+  if (options === undefined) {
+    if (!runtimeHasSocketPeer(currentRuntime())) return undefined;
+  } else assertClientIpAvailable(o.clientIp);
   let policy: ResolvedPolicy;
   try {
     policy = resolvePolicy({
@@ -465,9 +474,10 @@ function failedLoginLimiter(
       ? o.clientIp.trustedProxies
       : new TrustedProxies(o.clientIp?.trustedProxies ?? []),
   };
+  const clientIp = clientIpResolver(ipOptions);
   return {
     keyOf(c) {
-      const ip = clientIp(c, ipOptions);
+      const ip = clientIp(c);
       if (ip === null) return null;
       // One IPv6 subscriber usually holds a whole /64: count it as one client.
       const bytes = ip.address.length === 16

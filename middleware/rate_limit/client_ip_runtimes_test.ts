@@ -69,6 +69,12 @@ Deno.test("client IP under real workerd: refused without trusted CF-Connecting-I
     // builds it on its first request) instead of counting every client as one.
     const untrusted = await startWorkerd(`${dir}/worker_ip.capnp`, { env: { TRUST_CF: "0" } });
     try {
+      // auth's failed-login limit: off by default here, refused when asked for explicitly.
+      const config = await fetch(`${untrusted.url}/auth-config`);
+      assert.deepEqual(await config.json(), {
+        default: "built",
+        explicit: "client_ip_unavailable",
+      });
       const res = await fetch(`${untrusted.url}/ip`, {
         headers: { "cf-connecting-ip": "198.51.100.1" },
       });
