@@ -23,6 +23,37 @@ export interface SpawnOptions {
 }
 
 /** Spawns `cmd` and resolves once it printed its listen line; fails loudly if `cmd` is missing. */
+/** The pids of a process's children, grandchildren, ... (Linux `/proc`; none elsewhere). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  try {
+    for (const entry of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      try {
+        const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        const list = children.get(ppid) ?? [];
+        list.push(Number(entry.name));
+        children.set(ppid, list);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
 export async function spawnServer(
   cmd: string,
   args: string[],
@@ -89,6 +120,15 @@ export async function spawnServer(
         // already exited
       }
       const killer = setTimeout(() => {
+        // A process that ignored SIGTERM may have children of its own (`deno task` runs the
+        // watcher): end them too, or they keep the pipes open and the test waits forever.
+        for (const pid of descendants(child.pid)) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch {
+            // already exited
+          }
+        }
         try {
           child.kill("SIGKILL");
         } catch {

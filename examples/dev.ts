@@ -117,9 +117,20 @@ if (import.meta.main) {
       adminToken: Deno.env.get("AVX_ADMIN_TOKEN"),
     }),
   });
-  app.listen(devAddress((name) => Deno.env.get(name)), {
+  const running = app.listen(devAddress((name) => Deno.env.get(name)), {
+    handleSignals: false,
     onListen({ url }) {
       console.log(banner(url, key, note));
     },
   });
+  // Under `deno run --watch` (the dev task) `Deno.exit()` ends only this run and the watcher waits
+  // for a file change, so `kill` would never stop the task. Drain, then raise the signal again
+  // with its default action, which ends the whole process (exit status 128 + signal number).
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const stopOn = (signal: Deno.Signal) => () => {
+    for (const s of signals) Deno.removeSignalListener(s, handlers[s]);
+    void running.shutdown().then(() => Deno.kill(Deno.pid, signal));
+  };
+  const handlers = { SIGINT: stopOn("SIGINT"), SIGTERM: stopOn("SIGTERM") };
+  for (const s of signals) Deno.addSignalListener(s, handlers[s]);
 }
