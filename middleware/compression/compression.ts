@@ -10,6 +10,7 @@
 
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import { captureBodies, capturedPayload } from "../../server/_capture.ts";
+import { bodyFailure } from "../../server/_body.ts";
 import { createEngine } from "./_engine.ts";
 import type { CompressionOptions } from "./options.ts";
 
@@ -39,6 +40,13 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     }
     captureBodies(c);
     await next();
+    // A body that failed to decode explains the error answer that followed, whatever caught the
+    // read error on the way (a validator's "Malformed JSON", the app's error handler).
+    const failure = bodyFailure(c.req.raw);
+    if (failure !== undefined && c.res.status >= 400 && c.res.status !== failure.status) {
+      c.res = undefined;
+      c.res = failure.toResponse();
+    }
     const res = c.res;
     const out = await engine.encode(c.req.raw, res, capturedPayload(res));
     if (out !== res) {
