@@ -127,7 +127,7 @@ export function trackBody(request: Request, options: TrackBodyOptions = {}): Req
     watchers: new Set(),
     settle() {
       // A body the app never started reading is dropped with the response. One it is reading
-      // (a streamed echo) keeps its deadline: the timer is unref'd and cancels the read.
+      // (a streamed echo) keeps its deadline, which ends the read at the latest.
       if (state.wireBytes === 0 && !state.waiting) clearTimeout(timer);
     },
   };
@@ -137,10 +137,6 @@ export function trackBody(request: Request, options: TrackBodyOptions = {}): Req
         timeoutMs,
       }));
     }, timeoutMs);
-    // A slow client must not keep the process alive (Deno; elsewhere the timer is cleared).
-    (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(
-      timer as unknown as number,
-    );
   }
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
