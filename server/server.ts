@@ -43,7 +43,16 @@ import { AppRuntime } from "./runtime.ts";
 /** Default request body limit: 10 MiB. */
 export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;
 
-/** Default time for a request body to arrive: 60 s. */
+/**
+ * Default time for a request body to arrive: 60 s (`ServerOptions.bodyTimeoutMs`).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BODY_TIMEOUT_MS, Server } from "@avila/avx-http/server";
+ * // Large uploads over slow links: allow five times the default.
+ * const server = new Server({ bodyTimeoutMs: 5 * DEFAULT_BODY_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_BODY_TIMEOUT_MS: number = 60_000;
 
 /** OpenAPI document settings. */
