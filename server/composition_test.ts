@@ -231,12 +231,14 @@ Deno.test("composition: compressed bodies on a zod-openapi route get typed probl
   try {
     // A bomb: 64 MiB of spaces inside a JSON array, 64 KiB gzipped.
     const bomb = gzipSync(enc.encode(`[${" ".repeat(64 * 1024 * 1024)}]`));
+    // A valid body cut inside its 8-byte trailer (CRC-32, size): the stream ends too early.
+    const whole = gzipSync(bigJson(64 * 1024));
     const cases: Array<[string, Uint8Array, string, number, string]> = [
       ["bomb", bomb, "gzip", 413, "body_too_large"],
       ["oversized", gzipSync(bigJson(3 * 1024 * 1024)), "gzip", 413, "body_too_large"],
       [
         "truncated",
-        gzipSync(bigJson(64 * 1024)).subarray(0, 2000),
+        whole.subarray(0, whole.length - 6),
         "gzip",
         400,
         "body_coding_invalid",
