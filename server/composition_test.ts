@@ -155,6 +155,49 @@ Deno.test("composition: slow uploads are not counted by load shedding and end in
   assert.deepEqual(stack.errors, []);
 });
 
+Deno.test("composition: an upload cut off mid-body ends its read in a typed 400; serving goes on", async () => {
+  let entered!: () => void;
+  const inHandler = new Promise<void>((r) => (entered = r));
+  let outcome: Promise<number> | undefined;
+  const stack = await startStack({
+    routes: (s) =>
+      s.route(
+        "/api/cut",
+        Route.post((c) => {
+          entered();
+          // What the handler's read ends in, as seen by the app (the client is gone).
+          outcome = c.req.arrayBuffer().then(() => 200, (e) => e?.status ?? 500);
+          return outcome.then((status) => c.json({ status }));
+        }),
+      ),
+  });
+  try {
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: Number(new URL(stack.url).port),
+    });
+    await conn.write(enc.encode(
+      `POST /api/cut HTTP/1.1\r\nHost: 127.0.0.1\r\nX-AVL-API-Key: ${stack.apiKey}\r\n` +
+        `Content-Length: 1000\r\n\r\n` + "x".repeat(100),
+    ));
+    await inHandler;
+    conn.close();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const status = await Promise.race([
+      outcome!,
+      new Promise<string>((r) => (timer = setTimeout(() => r("still reading after 5 s"), 5_000))),
+    ]);
+    clearTimeout(timer);
+    assert.equal(status, 400, "the read fails with a 400 problem (body_incomplete)");
+    const r = await fetch(`${stack.url}/api/data`, { headers: { "x-avl-api-key": stack.apiKey } });
+    assert.equal(r.status, 200);
+    await r.body?.cancel();
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 /** 9 MiB of JSON-ish text that gzip shrinks about 20-fold (like the reported 435 KiB body). */
 function bigJson(bytes: number): Uint8Array {
   const rows: string[] = [];
