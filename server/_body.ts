@@ -84,7 +84,7 @@ export function bodyFailure(request: Request): HttpProblem | undefined {
 export interface TrackBodyOptions {
   /** Largest body in wire bytes (413 `body_too_large` past it); default none. */
   limit?: number;
-  /** Time for the whole body to arrive, from now (408 `body_timeout` past it); default none. */
+  /** Time for the whole body to arrive, from now (408 `body_timeout` past it); 0 or none: no bound. */
   timeoutMs?: number;
   /** Called once with the wire byte count when the body was read to its end. */
   onEnd?: (wireBytes: number) => void;
@@ -131,7 +131,7 @@ export function trackBody(request: Request, options: TrackBodyOptions = {}): Req
       if (state.wireBytes === 0 && !state.waiting) clearTimeout(timer);
     },
   };
-  if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+  if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
     timer = setTimeout(() => {
       fail(bodyProblem(408, "body_timeout", `request body not received within ${timeoutMs} ms`, {
         timeoutMs,

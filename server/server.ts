@@ -79,8 +79,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /**
    * Time for a request body to arrive, from the request's arrival to the body's last byte (408
-   * problem, code `body_timeout`, past it); default 60 000 ms. Bounds slow uploads; raise it
-   * for large uploads over slow links.
+   * problem, code `body_timeout`, past it); default 60 000 ms, `0` for none. Bounds slow
+   * uploads; raise it for large uploads over slow links.
    */
   bodyTimeoutMs?: number;
   /** Record HTTP metrics and serve `/metrics`; default true. */
