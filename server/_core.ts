@@ -6,12 +6,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RouteCompression } from "../middleware/compression/compression.ts";
 import type { AvxEnv } from "./context.ts";
-import { HttpProblem } from "./problem.ts";
+import { type BodyState, bodyState, bodyTooLarge, trackBody } from "./_body.ts";
 import { routeLabel } from "./_route.ts";
 import { type AppRuntime, AVX_RUNTIME } from "./runtime.ts";
 
 export interface CoreOptions {
   bodyLimit: number;
+  /** Time for a request body to arrive (408 past it); default none. */
+  bodyTimeoutMs?: number;
   metrics: boolean;
   /** Content coding: request bodies decoded before routing, unwrapped responses coded after. */
   coding?: RouteCompression;
@@ -22,13 +24,6 @@ type Fetch = (
   env?: unknown,
   ctx?: { waitUntil(p: Promise<unknown>): void; passThroughOnException(): void },
 ) => Response | Promise<Response>;
-
-function tooLarge(limit: number): HttpProblem {
-  return new HttpProblem(413, {
-    detail: `request body exceeds the limit of ${limit} bytes`,
-    limit,
-  });
-}
 
 /** The request path as Hono routes it: no query, percent-decoded when it can be. */
 function pathOf(url: string): string {
@@ -61,6 +56,7 @@ export function instrumentedFetch(
   // bytes on the wire, per route and tenant (`avx_cost_bytes_out_total`).
   const { requests, duration, bytesIn, inFlight } = runtime.http;
   const limit = options.bodyLimit;
+  const bodyTimeoutMs = options.bodyTimeoutMs;
   const record = options.metrics;
   const inFlightValue = inFlight.handle([]);
   const defaultEnv = { [AVX_RUNTIME]: runtime };
@@ -122,47 +118,12 @@ export function instrumentedFetch(
       : coding.finish(req, out);
   };
 
-  return function avxFetch(request, env, ctx) {
-    const e = env === undefined || env === null ? defaultEnv : env;
-    if (e !== defaultEnv && typeof e === "object") {
-      (e as Record<symbol, unknown>)[AVX_RUNTIME] = runtime;
-    }
-
-    let req = request;
-    let declaredIn = 0;
-    const method = request.method;
-    if (method !== "GET" && method !== "HEAD" && request.body !== null) {
-      const cl = request.headers.get("content-length");
-      if (cl !== null && !request.headers.has("transfer-encoding")) {
-        declaredIn = Number(cl);
-        if (declaredIn > limit) {
-          return tooLarge(limit).toResponse(crypto.randomUUID());
-        }
-      } else {
-        // No declared length: count while the handler reads, and fail the read past the limit.
-        let seen = 0;
-        const counted = request.body.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              seen += chunk.byteLength;
-              if (seen > limit) controller.error(tooLarge(limit));
-              else controller.enqueue(chunk);
-            },
-            flush() {
-              if (record) bytesIn.inc([routeOf(method, request.url)], seen);
-            },
-          }),
-        );
-        req = new Request(request, { body: counted, duplex: "half" } as RequestInit);
-      }
-      if (coding !== undefined) {
-        const decoded = coding.decodeRequest(req);
-        if (decoded instanceof Response) return decoded;
-        req = decoded;
-      }
-    }
-    if (!record) return serveApp(req, e, ctx);
-
+  const recorded = (
+    req: Request,
+    e: unknown,
+    ctx: unknown,
+    declaredIn: number,
+  ): Response | Promise<Response> => {
     const started = performance.now();
     inFlightValue.v++;
     let out: Response | Promise<Response>;
@@ -182,5 +143,58 @@ export function instrumentedFetch(
       );
     }
     return finish(req, out, started, declaredIn);
+  };
+
+  return function avxFetch(request, env, ctx) {
+    const e = env === undefined || env === null ? defaultEnv : env;
+    if (e !== defaultEnv && typeof e === "object") {
+      (e as Record<symbol, unknown>)[AVX_RUNTIME] = runtime;
+    }
+
+    let req = request;
+    let declaredIn = 0;
+    let body: BodyState | undefined;
+    const method = request.method;
+    if (method !== "GET" && method !== "HEAD" && request.body !== null) {
+      const cl = request.headers.get("content-length");
+      if (cl !== null && !request.headers.has("transfer-encoding")) {
+        declaredIn = Number(cl);
+        if (declaredIn > limit) {
+          return bodyTooLarge(limit).toResponse(crypto.randomUUID());
+        }
+      }
+      // Counted (the limit holds whatever the declared length), bounded in time (408 for a
+      // body that trickles in), and watched (load shedding does not count a handler waiting on
+      // its client). Without a declared length the metric counts what was read.
+      req = trackBody(request, {
+        limit,
+        timeoutMs: bodyTimeoutMs,
+        onEnd: declaredIn > 0 || !record
+          ? undefined
+          : (n) => bytesIn.inc([routeOf(method, request.url)], n),
+      });
+      body = bodyState(req);
+      if (coding !== undefined) {
+        const decoded = coding.decodeRequest(req);
+        if (decoded instanceof Response) {
+          body?.settle();
+          return decoded;
+        }
+        req = decoded;
+      }
+    }
+    if (body !== undefined) {
+      const settle = body.settle;
+      const out = record ? recorded(req, e, ctx, declaredIn) : serveApp(req, e, ctx);
+      if (out instanceof Promise) {
+        return out.then((res) => (settle(), res), (err) => {
+          settle();
+          throw err;
+        });
+      }
+      settle();
+      return out;
+    }
+    return record ? recorded(req, e, ctx, declaredIn) : serveApp(req, e, ctx);
   };
 }

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
 import { requestId } from "./context.ts";
 import { HttpProblem, problemResponse } from "./problem.ts";
+import { bodyFailure } from "./_body.ts";
 
 /** Something that logs an unexpected error; avx-http never sends it to the client. */
 export type ErrorLogger = (
@@ -36,6 +37,11 @@ function isBodyParseError(e: unknown, c: Context): boolean {
 export function errorHandler(log: ErrorLogger): ErrorHandler {
   return function avxOnError(err, c) {
     const instance = requestId(c);
+    // A request body that failed (too large, too slow, a broken coding) explains whatever error
+    // followed, also when code on the way swallowed the read error (a validator's "Malformed
+    // JSON").
+    const failure = bodyFailure(c.req.raw);
+    if (failure !== undefined) return failure.toResponse(instance);
     if (err instanceof HttpProblem) return err.toResponse(instance);
     if (err instanceof HTTPException) {
       // Hono's own exceptions (validator, body limit, ...) carry deliberate, client-safe messages.

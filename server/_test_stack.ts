@@ -23,6 +23,8 @@ export interface StackOptions {
   maxInFlight?: number;
   /** Largest request body in bytes; default the server's. */
   bodyLimit?: number;
+  /** Time for a request body to arrive in ms; default the server's. */
+  bodyTimeoutMs?: number;
   /** Extra routes, added before the middleware. */
   routes?: (server: Server) => Server;
   /** A usage ledger used instead of the stack's `ledger` (e.g. a `KvCostLedger`). */
@@ -78,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   let server = new Server({
     bodyLimit: options.bodyLimit,
+    bodyTimeoutMs: options.bodyTimeoutMs,
     logError: (e) => errors.push(e),
     ...options.server,
   })

@@ -46,13 +46,18 @@ export class AvxApp {
    *
    * @param hono the configured Hono app
    * @param runtime its runtime
-   * @param options body limit, whether to record HTTP metrics, and the content coding whose
+   * @param options body limit and timeout, whether to record HTTP metrics, and the content coding whose
    * route handlers are wrapped (its request decoding and fallback run around Hono's fetch)
    */
   constructor(
     hono: OpenAPIHono<AvxEnv>,
     runtime: AppRuntime,
-    options: { bodyLimit: number; metrics: boolean; coding?: RouteCompression } = {
+    options: {
+      bodyLimit: number;
+      bodyTimeoutMs?: number;
+      metrics: boolean;
+      coding?: RouteCompression;
+    } = {
       bodyLimit: 10 * 1024 * 1024,
       metrics: true,
     },

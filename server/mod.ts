@@ -79,4 +79,10 @@ export {
 export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
 export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
 export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "./runtime.ts";
-export { DEFAULT_BODY_LIMIT, type OpenApiOptions, Server, type ServerOptions } from "./server.ts";
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_BODY_TIMEOUT_MS,
+  type OpenApiOptions,
+  Server,
+  type ServerOptions,
+} from "./server.ts";

@@ -44,6 +44,18 @@ import { AppRuntime } from "./runtime.ts";
 /** Default request body limit: 10 MiB. */
 export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;
 
+/**
+ * Default time for a request body to arrive: 60 s (`ServerOptions.bodyTimeoutMs`).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BODY_TIMEOUT_MS, Server } from "@avila/avx-http/server";
+ * // Large uploads over slow links: allow five times the default.
+ * const server = new Server({ bodyTimeoutMs: 5 * DEFAULT_BODY_TIMEOUT_MS });
+ * ```
+ */
+export const DEFAULT_BODY_TIMEOUT_MS: number = 60_000;
+
 /** OpenAPI document settings. */
 export interface OpenApiOptions {
   /** API title; default "avx-http API". */
@@ -60,8 +72,18 @@ export interface OpenApiOptions {
 
 /** Options of a `Server`. Every field has a safe default. */
 export interface ServerOptions {
-  /** Largest accepted request body in bytes (413 problem past it); default 10 MiB. */
+  /**
+   * Largest accepted request body in bytes, on the wire and once decoded from its
+   * `Content-Encoding` (413 problem, code `body_too_large`, past it); default 10 MiB. With
+   * `withCompression`, the decoded limit is the smaller of this and its `maxDecodedBytes`.
+   */
   bodyLimit?: number;
+  /**
+   * Time for a request body to arrive, from the request's arrival to the body's last byte (408
+   * problem, code `body_timeout`, past it); default 60 000 ms, `0` for none. Bounds slow
+   * uploads; raise it for large uploads over slow links.
+   */
+  bodyTimeoutMs?: number;
   /** Record HTTP metrics and serve `/metrics`; default true. */
   metrics?: boolean;
   /** Serve `/healthz` and `/readyz`; default true. */
@@ -384,9 +406,12 @@ export class Server {
     const runtime = new AppRuntime();
     for (const [name, check] of this.#checks) runtime.readiness.register(name, check);
     for (const hook of this.#onBuild) hook(runtime);
-    const coding = this.#compression === undefined
-      ? undefined
-      : routeCompression(this.#compression);
+    const bodyLimit = o.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    // The body limit holds for the decoded body too (a small gzip body can decode to gigabytes).
+    const coding = this.#compression === undefined ? undefined : routeCompression({
+      ...this.#compression,
+      maxDecodedBytes: Math.min(bodyLimit, this.#compression.maxDecodedBytes ?? bodyLimit),
+    });
 
     const app = new OpenAPIHono<AvxEnv>({
       defaultHook(result) {
@@ -517,7 +542,8 @@ export class Server {
       }
     }
     return new AvxApp(app, runtime, {
-      bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      bodyLimit,
+      bodyTimeoutMs: o.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       metrics,
       coding,
     });

@@ -40,7 +40,7 @@ function assertClose(actual: number[], expected: number[]): void {
 Deno.test("node: the example app under real node via @hono/node-server", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "avx_node_" });
   const server = await spawnServer("node", [await buildNodeServer(dir)], {
-    env: { PORT: "0", HOST: "127.0.0.1" },
+    env: { PORT: "0", HOST: "127.0.0.1", HEADERS_TIMEOUT_MS: "1000" },
     listenLine: jsonListenLine,
   });
   try {
@@ -89,6 +89,33 @@ Deno.test("node: the example app under real node via @hono/node-server", async (
         batches.flatMap((b) => [...(b.column("strain").toArray() as Float64Array)]),
         [...strain("V1", 5, 100)],
       );
+    });
+
+    await t.step("a client that never finishes its headers is cut off", async () => {
+      const { hostname, port } = new URL(server.url);
+      const conn = await Deno.connect({ hostname, port: Number(port) });
+      try {
+        await conn.write(new TextEncoder().encode("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+        // Node answers 408 and closes after headersTimeout (1 s here); bounded wait of 10 s.
+        let text = "";
+        const buf = new Uint8Array(1024);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const expired = new Promise<"expired">((
+          r,
+        ) => (timer = setTimeout(() => r("expired"), 10_000)));
+        for (let i = 0; i < 16; i++) {
+          const n = await Promise.race([conn.read(buf).catch(() => null), expired]);
+          if (n === "expired") throw new Error("the connection is still open after 10 s");
+          if (n === null) break;
+          text += new TextDecoder().decode(buf.subarray(0, n));
+        }
+        clearTimeout(timer);
+        assert.match(text, /^HTTP\/1\.1 408/);
+      } finally {
+        try {
+          conn.close();
+        } catch { /* closed by the server */ }
+      }
     });
 
     await t.step("SIGTERM shuts down cleanly", async () => {

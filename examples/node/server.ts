@@ -7,7 +7,8 @@
  * deno run -A examples/node/build.ts .cache/node && PORT=3000 node .cache/node/server.mjs
  * ```
  *
- * `HOST` (default `127.0.0.1`) and `PORT` (default 3000, `0` for a free one) choose the socket;
+ * `HOST` (default `127.0.0.1`) and `PORT` (default 3000, `0` for a free one) choose the socket,
+ * `HEADERS_TIMEOUT_MS` (default 10 000) how long a client may take to send its headers;
  * it prints one JSON line `{"event":"listen","url":...}` once bound, and shuts down gracefully
  * on SIGINT/SIGTERM.
  *
@@ -26,7 +27,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const server = serve({ fetch: app.fetch, hostname, port }, (info) => {
+// Bound the time a client may take to send its request headers (Node's default is 60 s, checked
+// every 30 s); the app itself bounds bodies (ServerOptions.bodyTimeoutMs). HEADERS_TIMEOUT_MS
+// overrides the 10 s default.
+const headersTimeout = Number(process.env.HEADERS_TIMEOUT_MS ?? 10_000);
+const serverOptions = {
+  headersTimeout,
+  connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+};
+
+const server = serve({ fetch: app.fetch, hostname, port, serverOptions }, (info) => {
   const host = info.address.includes(":") ? `[${info.address}]` : info.address;
   console.log(JSON.stringify({ event: "listen", url: `http://${host}:${info.port}` }));
 });

@@ -3,6 +3,7 @@
 // Hono middleware, around a single route handler, or around a whole fetch handler alike.
 
 import {
+  CompressError,
   Compressor,
   compressSync,
   type StreamEncoder,
@@ -10,6 +11,7 @@ import {
 } from "../../compress/mod.ts";
 import { HttpProblem, problemResponse } from "../../server/problem.ts";
 import { writableResponse } from "../_headers.ts";
+import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../server/_body.ts";
 import { utf8Length } from "../../columnar/builders/utf8.ts";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
@@ -133,6 +135,25 @@ function codedInit(res: Response, headers: Headers): ResponseInit {
   } as ResponseInit;
 }
 
+/** The typed problem for a failure while decoding a request body. */
+function decodeProblem(e: unknown, maxDecoded: number): HttpProblem {
+  if (e instanceof HttpProblem) return e; // the wire body's own (limit, timeout, cut short)
+  if (e instanceof CompressError) {
+    if (e.code === "limit") return bodyTooLarge(maxDecoded, "decoded request body");
+    if (e.code === "unsupported") {
+      return bodyProblem(415, "body_coding_unsupported", `request body coding: ${e.message}`);
+    }
+  }
+  // Corrupt, truncated or failing its checksum (CompressError), or refused by a platform
+  // decoder (a TypeError from DecompressionStream): the client sent a broken coding.
+  return bodyProblem(
+    400,
+    "body_coding_invalid",
+    "request body could not be decoded: " +
+      (e instanceof CompressError ? e.message : "corrupt or truncated content coding"),
+  );
+}
+
 /** What the middleware forms share. */
 export interface Engine {
   /** Decodes a request's `Content-Encoding`: a new request, a 415 problem, or undefined (as is). */
@@ -209,22 +230,21 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     if (codings.length === 0) return;
     for (const coding of codings) {
       if (!(decodable as readonly string[]).includes(coding)) {
-        return problemResponse(415, {
-          detail:
-            `request Content-Encoding "${coding}" is not supported; use one of: ${acceptHeader}`,
-        }, { "accept-encoding": acceptHeader });
+        return bodyProblem(
+          415,
+          "body_coding_unsupported",
+          `request Content-Encoding "${coding}" is not supported; use one of: ${acceptHeader}`,
+          {},
+          { "accept-encoding": acceptHeader },
+        ).toResponse();
       }
     }
     if (raw.body === null) return;
-    let encodedBytes = 0;
-    let body: ReadableStream<Uint8Array> = raw.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, ctl) {
-          encodedBytes += chunk.byteLength;
-          ctl.enqueue(chunk);
-        },
-      }),
-    );
+    // The wire body, counted and shared with the layers around (a no-op when the server core
+    // tracks it already): its failures and byte count stay visible after decoding.
+    const wire = trackBody(raw);
+    const state = bodyState(wire)!;
+    let body: ReadableStream<Uint8Array> = wire.body!;
     // Codings are listed in the order they were applied (RFC 9110 §8.4): undo the last first.
     for (let i = codings.length - 1; i >= 0; i--) {
       const coder = Compressor.new(CODING_ALGORITHM[codings[i] as ContentCoding]).maxOutputSize(
@@ -232,33 +252,55 @@ export function createEngine(options: CompressionOptions = {}): Engine {
       ).build();
       body = body.pipeThrough(coder.decompressTransform());
     }
+    // Every failure of the decoded body becomes a typed problem recorded on the body, so code
+    // that swallows the read error (a validator's "Malformed JSON") cannot hide it.
+    const decoded = body.getReader();
     let decodedBytes = 0;
-    body = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, ctl) {
-          decodedBytes += chunk.byteLength;
-          if (decodedBytes > 1024 * 1024 && decodedBytes > encodedBytes * maxRatio) {
-            ctl.error(
-              new HttpProblem(413, {
-                detail: `request body expands more than ${maxRatio}x when decoded`,
-              }),
-            );
-            return;
-          }
-          ctl.enqueue(chunk);
-        },
-      }),
-    );
+    const fail = (ctl: ReadableStreamDefaultController<Uint8Array>, p: HttpProblem): void => {
+      state.failure ??= p;
+      ctl.error(state.failure);
+      decoded.cancel(p).catch(() => {});
+    };
+    body = new ReadableStream<Uint8Array>({
+      async pull(ctl) {
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          r = await decoded.read();
+        } catch (e) {
+          return fail(ctl, decodeProblem(e, maxDecoded));
+        }
+        if (r.done) return ctl.close();
+        decodedBytes += r.value.byteLength;
+        if (decodedBytes > maxDecoded) {
+          return fail(ctl, bodyTooLarge(maxDecoded, "decoded request body"));
+        }
+        if (decodedBytes > 1024 * 1024 && decodedBytes > state.wireBytes * maxRatio) {
+          return fail(
+            ctl,
+            bodyProblem(413, "body_too_large", `request body expands more than ${maxRatio}x`, {
+              maxRatio,
+            }),
+          );
+        }
+        ctl.enqueue(r.value);
+      },
+      cancel(reason) {
+        return decoded.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
     const headers = new Headers(raw.headers);
     headers.delete("content-encoding");
     headers.delete("content-length");
-    return new Request(raw.url, {
-      method: raw.method,
-      headers,
-      body,
-      duplex: "half",
-      signal: raw.signal,
-    } as RequestInit);
+    return carryBody(
+      wire,
+      new Request(raw.url, {
+        method: raw.method,
+        headers,
+        body,
+        duplex: "half",
+        signal: raw.signal,
+      } as RequestInit),
+    );
   }
 
   async function encode(

@@ -10,8 +10,16 @@
 
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import { captureBodies, capturedPayload } from "../../server/_capture.ts";
+import { bodyFailure } from "../../server/_body.ts";
+import { type HttpProblem, PROBLEM_CONTENT_TYPE } from "../../server/problem.ts";
 import { createEngine } from "./_engine.ts";
 import type { CompressionOptions } from "./options.ts";
+
+/** Whether `res` is already the problem response of `failure` (from the app's error handler). */
+function answers(res: Response, failure: HttpProblem): boolean {
+  return res.status === failure.status &&
+    res.headers.get("content-type") === PROBLEM_CONTENT_TYPE;
+}
 
 /**
  * The content-coding middleware.
@@ -39,6 +47,13 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     }
     captureBodies(c);
     await next();
+    // A body that failed to decode explains the error answer that followed, whatever caught the
+    // read error on the way (a validator's "Malformed JSON", the app's error handler).
+    const failure = bodyFailure(c.req.raw);
+    if (failure !== undefined && c.res.status >= 400 && !answers(c.res, failure)) {
+      c.res = undefined;
+      c.res = failure.toResponse();
+    }
     const res = c.res;
     const out = await engine.encode(c.req.raw, res, capturedPayload(res));
     if (out !== res) {

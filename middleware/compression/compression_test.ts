@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
+import { validator } from "hono/validator";
 import { chromium } from "playwright-core";
 import { Algorithm, compressSync, decompressSync } from "../../compress/mod.ts";
 import { Route, Server, sse } from "../../server/mod.ts";
@@ -236,6 +237,87 @@ Deno.test("over a real socket: a decompression bomb is refused quickly and the s
   const ok = await fetch(srv.url + "/rows", { headers: { "accept-encoding": "gzip" } });
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), rows); // Deno's fetch decodes gzip
+});
+
+Deno.test("compression() on plain Hono: broken request bodies are typed problems, none logged", async () => {
+  // No app.onError: Hono's default handler, which logs and answers a bare 500 for any error
+  // that is not an HTTPException. Two readers: the handler itself, and a validator that
+  // swallows the read error ("Malformed JSON").
+  const a = new Hono();
+  a.use(compression({ maxDecodedBytes: 1024 * 1024 }));
+  a.post("/len", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  a.post(
+    "/json",
+    validator("json", (v) => v as number[]),
+    (c) => c.json({ n: c.req.valid("json").length }),
+  );
+  const logged: unknown[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const bomb = compressSync(new Uint8Array(64 * 1024 * 1024).fill(0x20), Algorithm.Gzip);
+    const json = new TextEncoder().encode(
+      JSON.stringify(Array.from({ length: 4096 }, (_, i) => i)),
+    );
+    const gzipped = compressSync(json, Algorithm.Gzip);
+    const cases: Array<[string, Uint8Array, string, number, string]> = [
+      ["bomb", bomb, "gzip", 413, "body_too_large"],
+      // Incompressible-ish numbers (ratio under 100x), over the decoded limit.
+      [
+        "oversized",
+        compressSync(
+          new TextEncoder().encode(
+            JSON.stringify(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 100_003)),
+          ),
+          Algorithm.Zstd,
+        ),
+        "zstd",
+        413,
+        "body_too_large",
+      ],
+      [
+        "truncated",
+        gzipped.subarray(0, gzipped.length - 6), // cut inside the trailer
+        "gzip",
+        400,
+        "body_coding_invalid",
+      ],
+      [
+        "corrupt",
+        new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5]),
+        "zstd",
+        400,
+        "body_coding_invalid",
+      ],
+    ];
+    for (const path of ["/len", "/json"]) {
+      for (const [name, body, coding, status, code] of cases) {
+        const res = await a.request(path, {
+          method: "POST",
+          body: buf(body),
+          headers: { "content-encoding": coding, "content-type": "application/json" },
+        });
+        const text = await res.text();
+        assert.equal(res.status, status, `${path} ${name}: ${text}`);
+        assert.equal(
+          res.headers.get("content-type"),
+          "application/problem+json",
+          `${path} ${name}`,
+        );
+        assert.equal(JSON.parse(text).code, code, `${path} ${name}`);
+      }
+      const ok = await a.request(path, {
+        method: "POST",
+        body: buf(compressSync(json, Algorithm.Gzip)),
+        headers: { "content-encoding": "gzip", "content-type": "application/json" },
+      });
+      assert.equal(ok.status, 200, path);
+      await ok.body?.cancel();
+    }
+  } finally {
+    console.error = consoleError;
+  }
+  assert.deepEqual(logged, []);
 });
 
 Deno.test("streams: a paused stream is flushed so the client is not stalled; SSE flushes per event", async () => {

@@ -46,9 +46,15 @@ export interface CompressionOptions {
   flushDelayMs?: number;
   /** Decode request bodies (`Content-Encoding`); default true. */
   decodeRequests?: boolean;
-  /** Largest decoded request body in bytes (413 past it); default 10 MiB. */
+  /**
+   * Largest decoded request body in bytes (413 problem, code `body_too_large`, past it);
+   * default 10 MiB. Under `Server.withCompression`, the server's `bodyLimit` caps it.
+   */
   maxDecodedBytes?: number;
-  /** Largest decoded/encoded ratio once past 1 MiB decoded (413 past it); default 100. */
+  /**
+   * Largest decoded/encoded ratio once past 1 MiB decoded (413 problem, code
+   * `body_too_large`, past it); default 100.
+   */
   maxRatio?: number;
 }
 

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { Principal } from "../auth/principal.ts";
 import { compression } from "../compression/mod.ts";
+import { Algorithm, compressSync } from "../../compress/mod.ts";
+import { Route, Server } from "../../server/mod.ts";
 import { errorHandler } from "../../server/_errors.ts";
 import { AppRuntime, AVX_RUNTIME } from "../../server/runtime.ts";
 import { costTracking, type CostTrackingOptions } from "./cost_tracking.ts";
@@ -348,4 +350,52 @@ Deno.test("/usage: admin scope, ranges, totals and exact costs", async () => {
     "ops",
   ]);
   assert.ok(recent.tenants[3].totals.requests >= 8);
+});
+
+Deno.test("compressed uploads count the wire bytes, also when the server decodes them first", async () => {
+  // Server.withCompression decodes request bodies before the middleware runs (no
+  // Content-Length left on the decoded request): bytesIn must still be the wire size.
+  const seen: CostRecord[] = [];
+  const ledger = new MemoryCostLedger();
+  const built = new Server()
+    .route(
+      "/up",
+      Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })),
+    )
+    .withCostTracking({ ledger, now: () => T0, onRecord: (r) => seen.push(r) })
+    .withCompression()
+    .build();
+  const plain = new TextEncoder().encode(JSON.stringify(rows).repeat(20));
+  const wire = compressSync(plain, Algorithm.Zstd);
+  // Chunked (no Content-Length), as a streaming client sends it.
+  const body = new ReadableStream<Uint8Array>({
+    start(ctl) {
+      ctl.enqueue(wire.subarray(0, 100));
+      ctl.enqueue(wire.subarray(100));
+      ctl.close();
+    },
+  });
+  const res = await built.fetch(
+    new Request("http://x/up", {
+      method: "POST",
+      headers: { "content-encoding": "zstd" },
+      body,
+      duplex: "half",
+    } as RequestInit),
+  );
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { bytes: plain.byteLength });
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].bytesIn, wire.byteLength);
+  // With a declared length, that length.
+  const res2 = await built.fetch(
+    new Request("http://x/up", {
+      method: "POST",
+      headers: { "content-encoding": "zstd", "content-length": String(wire.byteLength) },
+      body: wire as Uint8Array<ArrayBuffer>,
+    }),
+  );
+  assert.equal(res2.status, 200);
+  await res2.body?.cancel();
+  assert.equal(seen[1].bytesIn, wire.byteLength);
 });

@@ -12,6 +12,7 @@ import { Counter, type MetricsRegistry } from "../../server/metrics/registry.ts"
 import { appRuntime } from "../../server/runtime.ts";
 import { stageMiddleware } from "../../server/_stage.ts";
 import { setHeader } from "../_headers.ts";
+import { type BodyState, bodyState, trackBody } from "../../server/_body.ts";
 import { captureBodies, capturedPayload, payloadLength } from "../../server/_capture.ts";
 import type { CostLedger, CostRecord } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
@@ -92,8 +93,9 @@ function wallClock(): number {
  * Cost tracking. Sits outside compression (order 26 < 30), so `bytesOut` is what went on the
  * wire: the `Content-Length` of the final response, or, for streamed bodies, the bytes counted
  * through a `TransformStream` — the record is written when the stream ends or is cancelled, and
- * its duration then covers the streaming too. `bytesIn` is the request's `Content-Length`, or
- * the bytes the app actually read of a body without one. `uncompressedBytesOut` is only known
+ * its duration then covers the streaming too. `bytesIn` is the request's wire size: its
+ * `Content-Length`, or the bytes the app actually read of a body without one, counted before
+ * any `Content-Encoding` is decoded. `uncompressedBytesOut` is only known
  * for responses sent without `Content-Encoding` (then equal to `bytesOut`).
  *
  * `AVL-Cost` (when enabled): `usd=<cost>; bytes=<n>` with the full cost when the length is known
@@ -194,11 +196,14 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
     onRecord?.(rec);
   };
 
+  /** The body's declared length, else what was received of it so far. */
+  const wireBytesIn = (body: BodyState): number => body.declaredBytes ?? body.wireBytes;
+
   /** What `leave` needs from `enter`. */
   interface Started {
     started: number;
     bytesIn: number;
-    countedIn: { n: number } | undefined;
+    countedIn: BodyState | undefined;
   }
 
   return stageMiddleware<Started>({
@@ -206,7 +211,7 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
     enter(c) {
       const started = now();
       let bytesIn = 0;
-      let countedIn: { n: number } | undefined;
+      let countedIn: BodyState | undefined;
       const raw = c.req.raw;
       const method = raw.method;
       // GET/HEAD carry no body: skip the header read (on Deno it materialises the header list).
@@ -217,20 +222,12 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
         const n = Number(declared);
         if (Number.isSafeInteger(n) && n >= 0) bytesIn = n;
       } else if (method !== "GET" && method !== "HEAD" && raw.body !== null) {
-        // No declared length (chunked upload): count what the app reads.
-        const counter = { n: 0 };
-        countedIn = counter;
-        c.req.raw = new Request(raw, {
-          body: raw.body.pipeThrough(
-            new TransformStream<Uint8Array, Uint8Array>({
-              transform(chunk, ctl) {
-                counter.n += chunk.byteLength;
-                ctl.enqueue(chunk);
-              },
-            }),
-          ),
-          duplex: "half",
-        } as RequestInit);
+        // No declared length (a chunked upload, or a body the server decoded from its
+        // Content-Encoding): count the wire bytes the app reads. The server core tracks them
+        // already; on a plain Hono app this starts tracking (a no-op otherwise).
+        const tracked = trackBody(raw);
+        if (tracked !== raw) c.req.raw = tracked;
+        countedIn = bodyState(tracked);
       }
       // The payload of c.json/c.text/c.body: its length is known without reading a stream (Deno
       // leaves such bodies unmaterialised until they are sent).
@@ -271,7 +268,7 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
       if (Number.isSafeInteger(length) && length >= 0) {
         rec.bytesOut = length;
         rec.uncompressedBytesOut = identity ? length : null;
-        if (countedIn !== undefined) rec.bytesIn = countedIn.n;
+        if (countedIn !== undefined) rec.bytesIn = wireBytesIn(countedIn);
         rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
         if (header) {
           res = setHeader(
@@ -295,7 +292,7 @@ export function costTracking(options: CostTrackingOptions): MiddlewareHandler {
       const end = () => {
         if (done) return;
         done = true;
-        if (countedIn !== undefined) rec.bytesIn = countedIn.n;
+        if (countedIn !== undefined) rec.bytesIn = wireBytesIn(countedIn);
         if (identity) rec.uncompressedBytesOut = rec.bytesOut;
         rec.durationMicros = Math.max(0, Math.round((now() - started) * 1000));
         finish(c, rec);

@@ -8,6 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpProblem } from "../../server/problem.ts";
 import { type AppRuntime, appRuntime } from "../../server/runtime.ts";
+import { type BodyState, bodyState, trackBody } from "../../server/_body.ts";
 
 /** Options of {@link loadShedding}. */
 export interface LoadSheddingOptions {
@@ -25,8 +26,10 @@ export interface LoadSheddingOptions {
 export interface LoadShedder {
   /** The middleware. */
   readonly middleware: MiddlewareHandler;
-  /** Requests admitted and not finished yet. */
+  /** Requests admitted, not finished, and not waiting on their client for body bytes. */
   readonly inFlight: number;
+  /** Requests admitted and waiting on their client for body bytes (not counted in flight). */
+  readonly receiving: number;
   /** Requests shed since start. */
   readonly shed: number;
 }
@@ -35,8 +38,12 @@ const DEFAULT_EXEMPT = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /**
  * Admits at most `maxInFlight` requests at once; others get a 503 problem with `Retry-After`.
+ * It counts handlers at work: a request whose handler waits on its client for body bytes (a
+ * slow upload) is not counted while it waits, so slow clients cannot shed everyone else; bound
+ * them with the server's body-read timeout (`ServerOptions.bodyTimeoutMs`, 408).
  * The in-flight count and shed total appear on `/metrics` of the app serving the request
- * (`avx_load_shedding_in_flight`, `avx_load_shedding_shed_total`).
+ * (`avx_load_shedding_in_flight`, `avx_load_shedding_receiving`,
+ * `avx_load_shedding_shed_total`).
  *
  * @example
  * ```ts
@@ -68,6 +75,8 @@ export function loadShedder(options: LoadSheddingOptions): LoadShedder {
   const exempt = options.exempt ?? ((c: Context) => DEFAULT_EXEMPT.has(c.req.path));
   const prefix = options.metricPrefix ?? "avx_load_shedding";
   let inFlight = 0;
+  /** Admitted requests whose handler is waiting on its client for body bytes. */
+  let receiving = 0;
   let shed = 0;
   const exported = new WeakSet<AppRuntime>();
   let lastRuntime: AppRuntime | undefined;
@@ -79,7 +88,12 @@ export function loadShedder(options: LoadSheddingOptions): LoadShedder {
     rt.metrics.collect((out) => {
       out.push(`# HELP ${prefix}_in_flight Requests admitted by load shedding and in progress`);
       out.push(`# TYPE ${prefix}_in_flight gauge`);
-      out.push(`${prefix}_in_flight ${inFlight}`);
+      out.push(`${prefix}_in_flight ${inFlight - receiving}`);
+      out.push(
+        `# HELP ${prefix}_receiving Requests admitted and waiting on their client for body bytes`,
+      );
+      out.push(`# TYPE ${prefix}_receiving gauge`);
+      out.push(`${prefix}_receiving ${receiving}`);
       out.push(`# HELP ${prefix}_limit Concurrent requests admitted`);
       out.push(`# TYPE ${prefix}_limit gauge`);
       out.push(`${prefix}_limit ${max}`);
@@ -89,28 +103,52 @@ export function loadShedder(options: LoadSheddingOptions): LoadShedder {
     });
   };
 
+  const watch = (waiting: boolean): void => {
+    receiving += waiting ? 1 : -1;
+  };
   const middleware: MiddlewareHandler = async function loadShedding(c, next) {
     const rt = appRuntime(c);
     if (rt !== undefined && rt !== lastRuntime) exportTo(rt);
     if (exempt(c)) return await next();
-    if (inFlight >= max) {
+    if (inFlight - receiving >= max) {
       shed++;
       throw new HttpProblem(503, {
         title: "Overloaded",
         detail: `server is at its limit of ${max} concurrent requests; retry later`,
       }, { "retry-after": retryAfter });
     }
+    // A handler waiting on its client for body bytes costs no work here: it is not counted
+    // while it waits (slow uploads cannot fill the server; a body-read timeout bounds them).
+    // The server core tracks the body already; on a plain Hono app this starts tracking.
+    const raw = c.req.raw;
+    let body: BodyState | undefined;
+    if (raw.body !== null && raw.method !== "GET" && raw.method !== "HEAD") {
+      const tracked = trackBody(raw);
+      if (tracked !== raw) c.req.raw = tracked;
+      body = bodyState(tracked);
+    }
     inFlight++;
+    if (body !== undefined) {
+      body.watchers.add(watch);
+      if (body.waiting) receiving++;
+    }
     try {
       await next();
     } finally {
       inFlight--;
+      if (body !== undefined) {
+        body.watchers.delete(watch);
+        if (body.waiting) receiving--;
+      }
     }
   };
   return {
     middleware,
     get inFlight() {
-      return inFlight;
+      return inFlight - receiving;
+    },
+    get receiving() {
+      return receiving;
     },
     get shed() {
       return shed;

@@ -119,6 +119,57 @@ Deno.test("loadShedding: sheds above maxInFlight with 503 + Retry-After, exempts
   assert.throws(() => loadShedding({ maxInFlight: 0 }), TypeError);
 });
 
+Deno.test("loadShedding: a handler waiting on a slow request body is not counted", async () => {
+  const shedder = loadShedder({ maxInFlight: 1 });
+  const app = honoWithProblems();
+  app.use(shedder.middleware);
+  const entered = deferred();
+  app.post("/up", async (c) => {
+    entered.resolve();
+    return c.json({ bytes: (await c.req.arrayBuffer()).byteLength });
+  });
+  app.post("/work", (c) => c.text("done"));
+  app.get("/", (c) => c.text("ok"));
+  const hold = deferred();
+  const working = deferred();
+  app.post("/busy", async (c) => {
+    working.resolve();
+    await hold.promise;
+    return c.text("busy");
+  });
+  // A client that sends its body only when told to.
+  let send!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (ctl) => void (send = ctl) });
+  const upload = app.request("/up", { method: "POST", body, duplex: "half" } as RequestInit);
+  await entered.promise;
+  // The handler is now waiting on the client: let its read start (bounded).
+  for (let i = 0; i < 50 && shedder.receiving !== 1; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.equal(shedder.receiving, 1);
+  assert.equal(shedder.inFlight, 0);
+  for (const init of [{}, { method: "POST", body: "x" }]) {
+    const res = await app.request(Object.keys(init).length ? "/work" : "/", init);
+    assert.equal(res.status, 200, "served while the upload waits on its client");
+    await res.body?.cancel();
+  }
+  assert.equal(shedder.shed, 0);
+  send.enqueue(new Uint8Array(10));
+  send.close();
+  const res = await upload;
+  assert.deepEqual(await res.json(), { bytes: 10 });
+  assert.equal(shedder.inFlight, 0);
+  assert.equal(shedder.receiving, 0);
+  // A handler at work (not waiting on its body) still counts.
+  const busy = app.request("/busy", { method: "POST", body: "x" });
+  await working.promise;
+  const shed = await app.request("/");
+  assert.equal(shed.status, 503);
+  await shed.body?.cancel();
+  hold.resolve();
+  await (await busy).body?.cancel();
+});
+
 Deno.test("breakerReadiness: /readyz fails when every breaker is open; `any` fails on one", async () => {
   let t = 0;
   const breakers = new BreakerRegistry({ failureThreshold: 1, openMs: 1000, now: () => t });
