@@ -29,7 +29,7 @@
 import process from "node:process";
 import ky from "ky";
 import { Client, ClientError } from "../client/mod.ts";
-import { flakyProxy } from "../client/_flaky_proxy.ts";
+import { flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "../server/_test_stack.ts";
 
 const args = new Map<string, string>();

@@ -8,7 +8,7 @@ import { Route, Server } from "../server/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
 import { idempotency } from "../middleware/idempotency/mod.ts";
 import { Client, ClientError } from "./mod.ts";
-import { flakyProxy } from "./_flaky_proxy.ts";
+import { flakyProxy } from "./_test_flaky_proxy.ts";
 
 /** A write endpoint behind `idempotency()` that counts runs per key. */
 function ordersApp(options: { gate?: () => Promise<void>; started?: () => void } = {}) {

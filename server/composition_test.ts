@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { Client, ClientError } from "../client/mod.ts";
-import { flakyProxy } from "../client/_flaky_proxy.ts";
+import { flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "./_test_stack.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
