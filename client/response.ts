@@ -246,20 +246,6 @@ export class ClientResponse {
   }
 
   /**
-   * The whole body. When reading it fails on the network, nothing of it was handed out yet, so
-   * the client may send the request again (replayable requests, within attempts and deadline).
-   */
-  async #readAll(): Promise<Uint8Array> {
-    for (;;) {
-      try {
-        return await this.#readOnce();
-      } catch (e) {
-        if (!(await this.#resend(e))) throw e;
-      }
-    }
-  }
-
-  /**
    * Asks the client for a new attempt after a network failure of the body; true when its
    * response took this one's place (same status and content coding, so it answers alike).
    */
@@ -285,7 +271,12 @@ export class ClientResponse {
     return true;
   }
 
-  async #readOnce(): Promise<Uint8Array> {
+  /**
+   * The whole body. When reading it fails on the network, nothing of it was handed out yet, so
+   * the client may send the request again (replayable requests, within attempts and deadline)
+   * and this reads the new body.
+   */
+  async #readAll(): Promise<Uint8Array> {
     if (this.#bodyUsed) throw new ClientError("invalid", "the response body was already used");
     const max = this.#ctx.maxBodyBytes;
     const kind = this.#coding.kind;
@@ -322,7 +313,9 @@ export class ClientResponse {
       try {
         bytes = new Uint8Array(await this.#raw.arrayBuffer());
       } catch (e) {
-        throw this.#fail(e);
+        const error = this.#fail(e);
+        if (await this.#resend(error)) return this.#readAll();
+        throw error;
       }
       this.#count(bytes.byteLength, bytes.byteLength);
       this.#finish(true);
@@ -358,7 +351,9 @@ export class ClientResponse {
         chunks.push(value);
       }
     } catch (e) {
-      throw this.#fail(e);
+      const error = this.#fail(e);
+      if (await this.#resend(error)) return this.#readAll();
+      throw error;
     }
     this.#end();
     if (chunks.length === 1) return chunks[0];
