@@ -46,7 +46,7 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
  * replay buffer for streamed bodies.
  *
  * Six attempts ride out a lossy network (a third of connections failing leaves about 1 write
- * in 800 failed); the breaker and backoff keep retries from piling onto a server that is down.
+ * in 700 failed); the breaker and backoff keep retries from piling onto a server that is down.
  *
  * @example
  * ```ts
