@@ -29,7 +29,8 @@ type Outcome =
   | { kind: "response"; res: Response; info: AttemptInfo; ctrl: AbortController | undefined }
   | { kind: "network" | "timeout"; error: unknown; info: AttemptInfo }
   | { kind: "aborted" | "deadline" | "cancelled"; error: unknown; info: AttemptInfo }
-  | { kind: "circuit"; info: AttemptInfo };
+  /** The breaker refused: nothing was sent. */
+  | { kind: "circuit"; info: AttemptInfo; breaker: CircuitBreaker };
 
 function timeoutError(): DOMException {
   return new DOMException("attempt timed out", "TimeoutError");
@@ -211,7 +212,7 @@ export async function send(
     const region = endpoint?.region ?? cfg.region;
     if (region !== undefined) info.region = region;
     const breaker = breakerFor(cfg, state, endpoint, href, url);
-    if (breaker && !breaker.tryAcquire()) return { kind: "circuit", info };
+    if (breaker && !breaker.tryAcquire()) return { kind: "circuit", info, breaker };
 
     metrics.attempts++;
     stats.attempts++;
@@ -380,62 +381,143 @@ export async function send(
     }
   };
 
-  let last: Outcome | undefined;
-  for (let n = 0; n < allowedAttempts; n++) {
-    const endpoint = pickEndpoint();
-    if (endpoint === null) {
-      // Nothing left to fail over to: report the last attempt's outcome if there was one.
-      if (last !== undefined) break;
-      stats.failures++;
-      throw new ClientError("circuit_open", "every endpoint's circuit breaker is open", {
-        method,
-        attempts: metrics.attempts,
-      });
+  /**
+   * Waits until one of `breakers` would let a request through: the rest of an open circuit's
+   * time, or the outcome of a half-open probe that is out. `"ready"` to ask again; `"deadline"`
+   * at once when the circuit cannot let anything through before the deadline.
+   */
+  const waitForCircuit = async (
+    breakers: readonly CircuitBreaker[],
+  ): Promise<"ready" | "aborted" | "deadline"> => {
+    let soonest = Infinity;
+    for (const b of breakers) soonest = Math.min(soonest, b.waitMs);
+    if (soonest <= 0) return "ready";
+    const left = remaining();
+    if (soonest !== Infinity && soonest >= left) return "deadline";
+    if (left <= 0) return "deadline";
+    if (callerSignal?.aborted) return "aborted";
+    const ctrl = new AbortController();
+    const timer = left !== Infinity
+      ? timeouts.add(left, () => ctrl.abort(deadlineError()), false)
+      : undefined;
+    const signal = callerSignal ? AbortSignal.any([ctrl.signal, callerSignal]) : ctrl.signal;
+    const waits: Promise<unknown>[] = breakers.map((b) => b.changed());
+    waits.push(
+      new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true })),
+    );
+    if (soonest !== Infinity) waits.push(cfg.sleep(soonest, signal).catch(() => {}));
+    try {
+      await Promise.race(waits);
+    } finally {
+      if (timer) timeouts.delete(timer);
+      ctrl.abort();
     }
-    const o = hedging ? await hedgedAttempt(n, endpoint) : await attemptOnce(n, endpoint, false);
-    last = o;
-    if (o.kind === "circuit") {
-      stats.failures++;
-      throw new ClientError("circuit_open", `circuit open for ${new URL(o.info.url).origin}`, {
-        method,
-        url: o.info.url,
-        attempts: metrics.attempts,
-      });
-    }
-    if (o.kind === "aborted" || o.kind === "deadline" || o.kind === "cancelled") break;
-    const retryable = o.kind !== "response" || cfg.statuses.has(o.res.status);
-    if (!retryable || n === allowedAttempts - 1) break;
+    if (callerSignal?.aborted) return "aborted";
+    return remaining() <= 0 ? "deadline" : "ready";
+  };
 
-    let delay = fullJitterDelay(n, { baseMs: cfg.baseMs, capMs: cfg.capMs }, cfg.random);
+  /** Whether a failed attempt's outcome may be retried (attempts left aside). */
+  const retryable = (o: Outcome): boolean => {
+    if (o.kind === "network" || o.kind === "timeout") return true;
+    if (o.kind !== "response") return false;
+    const status = o.res.status;
+    // 409 with Retry-After to a keyed request: the idempotency layer still runs the first one
+    // (draft-ietf-httpapi-idempotency-key-header §2.6); the retry gets its stored answer.
+    return cfg.statuses.has(status) ||
+      (status === 409 && idemHeader !== undefined && o.res.headers.has("retry-after"));
+  };
+
+  // Attempts sent so far: the number of the next one. Refusals by an open circuit send nothing
+  // and do not count.
+  let n = 0;
+  let last: Outcome | undefined;
+
+  /**
+   * Before the next attempt after `o` failed: the backoff (or the server's delay), within the
+   * deadline. False when no attempt may follow; `last` then says why when the wait ended early.
+   */
+  const waitToRetry = async (o: Outcome): Promise<boolean> => {
+    let delay = fullJitterDelay(n - 1, { baseMs: cfg.baseMs, capMs: cfg.capMs }, cfg.random);
     if (o.kind === "response") {
       const server = Math.max(
         parseRetryAfter(o.res.headers.get("retry-after"), Date.now()) ?? -1,
         parseRateLimitReset(o.res.headers) ?? -1,
       );
-      if (server > cfg.maxServerDelayMs) break;
+      if (server > cfg.maxServerDelayMs) return false;
       if (server >= 0) delay = server;
     }
-    if (delay >= remaining()) break;
+    if (delay >= remaining()) return false;
     if (cfg.hooks.beforeRetry) {
       await cfg.hooks.beforeRetry({
         ...o.info,
         delayMs: delay,
-        ...(o.kind === "response" ? { response: o.res } : { error: o.error }),
+        ...(o.kind === "response"
+          ? { response: o.res }
+          : { error: "error" in o ? o.error : undefined }),
       });
     }
     discard(o);
     metrics.retries++;
     stats.retries++;
     const waited = await backoff(delay);
-    if (waited !== "slept") {
-      last = {
-        kind: waited,
-        error: waited === "aborted" ? callerSignal!.reason : deadlineError(),
-        info: o.info,
-      };
-      break;
+    if (waited === "slept") return true;
+    last = {
+      kind: waited,
+      error: waited === "aborted" ? callerSignal!.reason : deadlineError(),
+      info: o.info,
+    };
+    return false;
+  };
+
+  /** Attempts until one settles the request or none may follow; the outcome is in `last`. */
+  const run = async (): Promise<void> => {
+    while (n < allowedAttempts) {
+      const endpoint = pickEndpoint();
+      const o = endpoint === null
+        ? undefined
+        : hedging
+        ? await hedgedAttempt(n, endpoint)
+        : await attemptOnce(n, endpoint, false);
+      if (o === undefined || o.kind === "circuit") {
+        // An open circuit fails nothing by itself: wait for it (or another endpoint's) to let
+        // a request through, within the deadline.
+        const breakers = viaRouter || o === undefined
+          ? cfg.router!.endpoints.map((e) => e.breaker)
+          : [o.breaker];
+        const waited = await waitForCircuit(breakers);
+        if (waited === "ready") continue;
+        const info = last?.info ?? o?.info;
+        if (waited === "aborted" && info !== undefined) {
+          last = { kind: "aborted", error: callerSignal!.reason, info };
+          return;
+        }
+        if (waited === "aborted") {
+          stats.failures++;
+          throw new ClientError("aborted", "request aborted", {
+            method,
+            cause: callerSignal!.reason,
+          });
+        }
+        // Nothing can be sent before the deadline: report the last attempt's outcome if any.
+        if (last !== undefined) return;
+        stats.failures++;
+        throw new ClientError(
+          "circuit_open",
+          o
+            ? `circuit open for ${new URL(o.info.url).origin}`
+            : "every endpoint's circuit breaker is open",
+          { method, ...(o ? { url: o.info.url } : {}), attempts: metrics.attempts },
+        );
+      }
+      n++;
+      last = o;
+      if (o.kind === "aborted" || o.kind === "deadline" || o.kind === "cancelled") return;
+      if (!retryable(o) || n >= allowedAttempts) return;
+      if (!(await waitToRetry(o))) return;
     }
-  }
+  };
+
+  await run();
 
   const o = last!;
   metrics.headersMs = now() - startedAt;
@@ -445,11 +527,13 @@ export async function send(
     if (o.info.region !== undefined) metrics.region = o.info.region;
     // The deadline keeps bounding the body: it aborts the final attempt's fetch signal. The
     // timer does not hold the process up, and goes as soon as the body is read.
-    const ctrl = o.ctrl;
     let bodyTimer: Timeout | undefined;
-    if (ctrl !== undefined && deadlineMs !== null && o.res.body !== null) {
+    const bodyDeadline = (r: Response, ctrl: AbortController | undefined) => {
+      if (ctrl === undefined || deadlineMs === null || r.body === null) return undefined;
       bodyTimer = timeouts.add(remaining(), () => ctrl.abort(deadlineError()), false);
-    }
+      return ctrl.signal;
+    };
+    const deadline = bodyDeadline(o.res, o.ctrl);
     const ctx: ResponseContext = {
       method,
       url: o.info.url,
@@ -466,8 +550,26 @@ export async function send(
     };
     if (idemHeader !== undefined) ctx.idempotencyKey = idemHeader;
     // After the headers only the deadline aborts this controller.
-    if (bodyTimer) ctx.deadline = ctrl!.signal;
+    if (deadline) ctx.deadline = deadline;
     if (callerSignal) ctx.signal = callerSignal;
+    if (allowedAttempts > 1) {
+      // A body that fails on the network before it was handed out is fetched again by the
+      // next attempt (the request is replayable: an idempotent method or a keyed write).
+      ctx.resend = async (error) => {
+        if (n >= allowedAttempts) return null;
+        try {
+          if (!(await waitToRetry({ kind: "network", error, info: last!.info }))) return null;
+          await run();
+        } catch {
+          return null;
+        }
+        const r = last!;
+        if (r.kind !== "response") return null;
+        if (r.info.region !== undefined) metrics.region = r.info.region;
+        const signal = bodyDeadline(r.res, r.ctrl);
+        return signal ? { raw: r.res, deadline: signal } : { raw: r.res };
+      };
+    }
     return new ClientResponse(o.res, ctx, metrics);
   }
   stats.failures++;

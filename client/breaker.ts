@@ -93,6 +93,8 @@ export class CircuitBreaker {
   #openedAt = 0;
   #probing = 0;
   #probeSuccesses = 0;
+  /** Settles at the next state change or freed probe slot; made when someone waits. */
+  #change: PromiseWithResolvers<void> | undefined;
 
   /**
    * Creates a closed breaker.
@@ -151,6 +153,63 @@ export class CircuitBreaker {
   }
 
   /**
+   * How long, in ms, until a request would be let through: 0 when one would be now, the rest
+   * of the open time while open, and `Infinity` while every half-open probe is out (their
+   * outcome decides: wait for {@link changed}).
+   *
+   * @example
+   * ```ts
+   * import { CircuitBreaker } from "@avila/avx-http/client";
+   * let t = 0;
+   * const b = new CircuitBreaker({ failureThreshold: 1, openMs: 1000, now: () => t });
+   * b.failure();
+   * t = 400;
+   * console.log(b.waitMs); // 600
+   * t = 1000;
+   * b.tryAcquire();
+   * console.log(b.waitMs); // Infinity
+   * ```
+   */
+  get waitMs(): number {
+    if (this.#state === "closed") return 0;
+    if (this.#state === "open") {
+      const left = this.#openedAt + this.#openMs - this.#now();
+      if (left > 0) return left;
+    }
+    return this.#probing + this.#probeSuccesses < this.#probes ? 0 : Infinity;
+  }
+
+  /**
+   * A promise that settles at the next state change, or when a half-open probe slot frees up:
+   * the moment a request refused by this breaker should ask again. Never rejects.
+   *
+   * @example
+   * ```ts
+   * import { CircuitBreaker } from "@avila/avx-http/client";
+   * let t = 0;
+   * const b = new CircuitBreaker({ failureThreshold: 1, openMs: 10, now: () => t });
+   * b.failure();
+   * t = 10;
+   * b.tryAcquire(); // the probe
+   * const next = b.changed();
+   * b.success();
+   * await next;
+   * console.log(b.state); // "closed"
+   * ```
+   */
+  changed(): Promise<void> {
+    return (this.#change ??= Promise.withResolvers<void>()).promise;
+  }
+
+  #notify(): void {
+    const c = this.#change;
+    if (c !== undefined) {
+      this.#change = undefined;
+      c.resolve();
+    }
+  }
+
+  /**
    * Asks to send a request. Closed: yes. Open: no. Half-open: yes for up to `halfOpenProbes`
    * probes until their outcomes are reported.
    */
@@ -192,7 +251,10 @@ export class CircuitBreaker {
 
   /** Releases a half-open probe whose outcome says nothing (caller aborted, 4xx). */
   release(): void {
-    if (this.#probing > 0) this.#probing--;
+    if (this.#probing > 0) {
+      this.#probing--;
+      this.#notify();
+    }
   }
 
   /** Forces the circuit closed and clears its counts (an operator's reset). */
@@ -238,6 +300,9 @@ export class CircuitBreaker {
   #move(to: BreakerState): void {
     const from = this.#state;
     this.#state = to;
-    if (from !== to) this.#onChange?.(from, to);
+    if (from !== to) {
+      this.#notify();
+      this.#onChange?.(from, to);
+    }
   }
 }

@@ -101,3 +101,39 @@ Deno.test("breaker: bad options are clamped to safe values", () => {
   b.reset();
   assert.equal(b.failures, 0);
 });
+
+Deno.test("breaker: waitMs says when to ask again; changed() settles on the probe's outcome", async () => {
+  let t = 0;
+  const b = new CircuitBreaker({ failureThreshold: 1, openMs: 100, now: () => t });
+  assert.equal(b.waitMs, 0);
+  b.failure();
+  assert.equal(b.waitMs, 100);
+  t = 60;
+  assert.equal(b.waitMs, 40);
+  t = 100;
+  assert.equal(b.waitMs, 0, "half-open with a free probe slot");
+  assert.equal(b.tryAcquire(), true);
+  assert.equal(b.waitMs, Infinity, "the probe is out: its outcome decides");
+  let settled = 0;
+  const first = b.changed().then(() => settled++);
+  assert.equal(b.changed(), b.changed(), "one promise per change, whoever waits");
+  await Promise.resolve();
+  assert.equal(settled, 0);
+  b.release(); // the probe said nothing (aborted): the slot is free again
+  await first;
+  assert.equal(settled, 1);
+  assert.equal(b.waitMs, 0);
+  assert.equal(b.tryAcquire(), true);
+  const second = b.changed();
+  b.failure(); // a failed probe reopens
+  await second;
+  assert.equal(b.state, "open");
+  assert.equal(b.waitMs, 100);
+  t = 200;
+  b.tryAcquire();
+  const third = b.changed();
+  b.success();
+  await third;
+  assert.equal(b.state, "closed");
+  assert.equal(b.waitMs, 0);
+});

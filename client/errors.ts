@@ -17,7 +17,7 @@ export type ClientErrorCode =
   | "deadline"
   /** The caller's `AbortSignal` fired. */
   | "aborted"
-  /** Every endpoint's circuit breaker is open. */
+  /** No circuit breaker of the request's endpoints lets it through before its deadline. */
   | "circuit_open"
   /** A response body was larger than the configured limit. */
   | "body_too_large"

@@ -25,7 +25,12 @@ export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
 export { typedClient } from "./typed.ts";
 export type { BodyInput, RequestCoding } from "./body.ts";
-export { ClientResponse, DEFAULT_MAX_BODY_BYTES, type ResponseContext } from "./response.ts";
+export {
+  ClientResponse,
+  DEFAULT_MAX_BODY_BYTES,
+  type ResentResponse,
+  type ResponseContext,
+} from "./response.ts";
 export {
   ClientError,
   type ClientErrorCode,

@@ -120,25 +120,31 @@ Deno.test("fails over to the next region on network errors and 5xx; open breaker
   assert.equal(sick.hits(), 1);
 });
 
-Deno.test("every breaker open: circuit_open without sending", async () => {
+Deno.test("an open breaker fails at once only when its probe comes after the deadline", async () => {
   await using dead = resettingServer();
   let t = 0;
+  const rec = recordingSleep(2);
   const client = Client.builder().baseUrl(dead.url).retry({ attempts: 2, baseMs: 1 })
-    .breaker({ failureThreshold: 2, openMs: 1000 }).clock(() => t).build();
+    .breaker({ failureThreshold: 2, openMs: 1000 }).clock(() => t).sleep(rec.sleep).build();
   await assert.rejects(
     client.get("/x").send(),
     (e) => e instanceof ClientError && e.code === "network",
   );
+  // Open for 1000 ms more: a request whose deadline ends sooner fails at once, sending nothing.
   await assert.rejects(
-    client.get("/x").send(),
+    client.get("/x").deadline(500).send(),
     (e) => e instanceof ClientError && e.code === "circuit_open",
   );
   assert.equal(dead.accepted(), 2);
-  t = 1000; // half-open: one probe goes out
-  await assert.rejects(
-    client.get("/x").send(),
-    (e) => e instanceof ClientError && e.code === "network",
-  );
+  // Within the deadline the request waits for the half-open probe, and is the probe.
+  const before = rec.delays.length;
+  const waiting = client.get("/x").attempts(1).send();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(dead.accepted(), 2);
+  const waits = rec.delays.slice(before);
+  assert.ok(waits.length > 0 && waits.every((d) => d === 1000), `${waits}`);
+  t = 1000;
+  await assert.rejects(waiting, (e) => e instanceof ClientError && e.code === "network");
   assert.equal(dead.accepted(), 3);
 });
 

@@ -112,11 +112,42 @@ export class RequestBuilder {
   }
 
   /**
-   * Sends an `Idempotency-Key` (one per `send()`, the same on every attempt) so a POST or
-   * PATCH may be retried; `false` turns the client's default off for this request.
+   * Sends an `Idempotency-Key`, the same on every attempt, so a POST or PATCH may be retried:
+   * a new random key per `send()` (`true`, the default), or `key`, the caller's own key. Pass
+   * your key when your application may send the write again after a failure (a restart, a
+   * user's retry): the server then answers the repeat from its record instead of running the
+   * write twice. `false` turns the client's default off for this request. A key is 1 to 255
+   * printable ASCII characters (`ClientError` `invalid` otherwise).
+   *
+   * @example
+   * ```ts
+   * import { Client } from "@avila/avx-http/client";
+   * const client = Client.builder()
+   *   .baseUrl("https://api.example.com")
+   *   .fetch((_url, init) =>
+   *     Promise.resolve(Response.json({ key: new Headers(init?.headers).get("idempotency-key") }))
+   *   )
+   *   .build();
+   * const res = await client.post("/v1/orders").json({ sku: "A-1" }).idempotent("order-7f3a")
+   *   .send();
+   * console.log(await res.json()); // { key: '"order-7f3a"' }
+   * ```
    */
-  idempotent(enabled = true): this {
-    this.#spec.idempotent = enabled;
+  idempotent(key: string | boolean = true): this {
+    if (typeof key === "string") {
+      // An sf-string Item (draft-ietf-httpapi-idempotency-key-header §2, RFC 9651 §3.3.3).
+      if (!/^[\x20-\x7e]{1,255}$/.test(key)) {
+        throw new ClientError(
+          "invalid",
+          "an idempotency key is 1 to 255 printable ASCII characters",
+        );
+      }
+      this.#spec.headers["idempotency-key"] = `"${key.replace(/[\\"]/g, "\\$&")}"`;
+      this.#spec.idempotent = true;
+      return this;
+    }
+    if (key === false) delete this.#spec.headers["idempotency-key"];
+    this.#spec.idempotent = key;
     return this;
   }
 

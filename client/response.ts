@@ -49,6 +49,20 @@ export interface ResponseContext {
    * request's deadline timer).
    */
   onBody?: (wire: number, decoded: number, done: boolean) => void;
+  /**
+   * Sends the request again after its body failed on the network before any of it was handed
+   * out (the client sets it for requests it may replay): the next attempt's response and its
+   * deadline signal, or `null` when no attempt may follow.
+   */
+  resend?: (error: unknown) => Promise<ResentResponse | null>;
+}
+
+/** A later attempt's answer to a request whose body failed (see `ResponseContext.resend`). */
+export interface ResentResponse {
+  /** The fetch response of the new attempt. */
+  raw: Response;
+  /** Aborts when the request's total deadline passes. */
+  deadline?: AbortSignal;
 }
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -85,8 +99,7 @@ const utf8 = new TextDecoder();
  * ```
  */
 export class ClientResponse {
-  /** The underlying fetch `Response` (its body may be content-coded; prefer `body`). */
-  readonly raw: Response;
+  #raw: Response;
   /** HTTP status. */
   readonly status: number;
   /** Response headers (as received; `Content-Encoding` still names the wire coding). */
@@ -110,6 +123,7 @@ export class ClientResponse {
   #bodyUsed = false;
   #bytes: Promise<Uint8Array> | undefined;
   #finished = false;
+  #deadline: AbortSignal | undefined;
 
   /**
    * Wraps the final attempt's response (the client does this).
@@ -119,7 +133,8 @@ export class ClientResponse {
    * @param metrics cost so far
    */
   constructor(raw: Response, ctx: ResponseContext, metrics: RequestMetrics) {
-    this.raw = raw;
+    this.#raw = raw;
+    if (ctx.deadline) this.#deadline = ctx.deadline;
     this.status = raw.status;
     this.headers = raw.headers;
     this.ok = raw.ok;
@@ -131,6 +146,14 @@ export class ClientResponse {
     this.metrics = metrics;
     this.#ctx = ctx;
     this.#coding = classifyCoding(raw.headers.get("content-encoding"));
+  }
+
+  /**
+   * The underlying fetch `Response` (its body may be content-coded; prefer `body`): the final
+   * attempt's, which is a later one when a body that failed on the network was fetched again.
+   */
+  get raw(): Response {
+    return this.#raw;
   }
 
   /** Whether the body was taken (by `body`, a reader, or `toResponse()`). */
@@ -155,7 +178,7 @@ export class ClientResponse {
   /** At the end of a body the runtime decoded: its wire size is the declared length, if any. */
   #end(): void {
     if (this.#coding.kind === "runtime") {
-      const len = Number(this.raw.headers.get("content-length") ?? NaN);
+      const len = Number(this.#raw.headers.get("content-length") ?? NaN);
       if (Number.isSafeInteger(len) && len >= 0) {
         const delta = len - this.metrics.bytesReceivedWire;
         this.metrics.bytesReceivedWire = len;
@@ -169,7 +192,7 @@ export class ClientResponse {
   #takeRaw(): ReadableStream<Uint8Array> | null {
     if (this.#bodyUsed) throw new ClientError("invalid", "the response body was already used");
     this.#bodyUsed = true;
-    const raw = this.raw.body;
+    const raw = this.#raw.body;
     if (raw === null) this.#finish(true);
     return raw;
   }
@@ -201,7 +224,7 @@ export class ClientResponse {
     if (error instanceof ClientError) return error;
     const info = { method: this.method, url: this.url, cause: error };
     if (this.#ctx.signal?.aborted) return new ClientError("aborted", "request aborted", info);
-    if (this.#ctx.deadline?.aborted) {
+    if (this.#deadline?.aborted) {
       return new ClientError("deadline", "deadline passed while reading the body", info);
     }
     if (error instanceof CompressError) {
@@ -222,13 +245,44 @@ export class ClientResponse {
     return new ClientError("network", `reading the body failed: ${String(error)}`, info);
   }
 
+  /**
+   * Asks the client for a new attempt after a network failure of the body; true when its
+   * response took this one's place (same status and content coding, so it answers alike).
+   */
+  async #resend(error: unknown): Promise<boolean> {
+    const resend = this.#ctx.resend;
+    if (resend === undefined || !(error instanceof ClientError) || error.code !== "network") {
+      return false;
+    }
+    const next = await resend(error.cause);
+    if (next === null) return false;
+    if (
+      next.raw.status !== this.status ||
+      next.raw.headers.get("content-encoding") !== this.#raw.headers.get("content-encoding")
+    ) {
+      await next.raw.body?.cancel().catch(() => {});
+      this.#ctx.onBody?.(0, 0, true);
+      return false;
+    }
+    this.#raw = next.raw;
+    this.#deadline = next.deadline;
+    this.#bodyUsed = false;
+    this.#finished = false;
+    return true;
+  }
+
+  /**
+   * The whole body. When reading it fails on the network, nothing of it was handed out yet, so
+   * the client may send the request again (replayable requests, within attempts and deadline)
+   * and this reads the new body.
+   */
   async #readAll(): Promise<Uint8Array> {
     if (this.#bodyUsed) throw new ClientError("invalid", "the response body was already used");
     const max = this.#ctx.maxBodyBytes;
     const kind = this.#coding.kind;
     if (kind === "unsupported") {
       this.#bodyUsed = true;
-      await this.raw.body?.cancel().catch(() => {});
+      await this.#raw.body?.cancel().catch(() => {});
       throw this.#fail(
         new ClientError("decode", `unsupported Content-Encoding: ${this.#coding.coding}`, {
           method: this.method,
@@ -237,11 +291,11 @@ export class ClientResponse {
       );
     }
     const declared = kind === "identity"
-      ? Number(this.raw.headers.get("content-length") ?? NaN)
+      ? Number(this.#raw.headers.get("content-length") ?? NaN)
       : NaN;
     if (Number.isSafeInteger(declared) && declared > max) {
       this.#bodyUsed = true;
-      await this.raw.body?.cancel().catch(() => {});
+      await this.#raw.body?.cancel().catch(() => {});
       throw this.#fail(
         new ClientError("body_too_large", `body of ${declared} bytes over the ${max} limit`, {
           method: this.method,
@@ -257,9 +311,11 @@ export class ClientResponse {
       // a JS reader loop); fetch itself fails a body that does not match its Content-Length.
       let bytes: Uint8Array;
       try {
-        bytes = new Uint8Array(await this.raw.arrayBuffer());
+        bytes = new Uint8Array(await this.#raw.arrayBuffer());
       } catch (e) {
-        throw this.#fail(e);
+        const error = this.#fail(e);
+        if (await this.#resend(error)) return this.#readAll();
+        throw error;
       }
       this.#count(bytes.byteLength, bytes.byteLength);
       this.#finish(true);
@@ -295,7 +351,9 @@ export class ClientResponse {
         chunks.push(value);
       }
     } catch (e) {
-      throw this.#fail(e);
+      const error = this.#fail(e);
+      if (await this.#resend(error)) return this.#readAll();
+      throw error;
     }
     this.#end();
     if (chunks.length === 1) return chunks[0];
@@ -374,7 +432,7 @@ export class ClientResponse {
         // a body that is not a problem document still yields an http error
       }
     }
-    const title = typeof problem?.title === "string" ? problem.title : this.raw.statusText;
+    const title = typeof problem?.title === "string" ? problem.title : this.#raw.statusText;
     const detail = typeof problem?.detail === "string" ? `: ${problem.detail}` : "";
     return new ClientError(
       "http",
@@ -407,6 +465,6 @@ export class ClientResponse {
       headers.delete("content-length");
     }
     const body = NULL_BODY_STATUS.has(this.status) ? null : this.#take();
-    return new Response(body, { status: this.status, statusText: this.raw.statusText, headers });
+    return new Response(body, { status: this.status, statusText: this.#raw.statusText, headers });
   }
 }

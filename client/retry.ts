@@ -8,7 +8,7 @@ import type { BackoffOptions } from "./backoff.ts";
 
 /** Retry settings of a client. */
 export interface RetryOptions extends BackoffOptions {
-  /** Total attempts per logical request, the first included; default 3. `1` disables retries. */
+  /** Total attempts per logical request, the first included; default 6. `1` disables retries. */
   attempts?: number;
   /** Statuses worth retrying; default 408, 425, 429, 500, 502, 503, 504. */
   statuses?: readonly number[];
