@@ -195,6 +195,7 @@ export function planColumn(column: Column, plan: BodyPlan): void {
       return;
     case Type.Decimal: {
       const w = t.bitWidth >> 5;
+      plan.alwaysCompressed.add(plan.buffers.length);
       plan.buffers.push(bytes(d.values!, offset * w, (offset + length) * w));
       return;
     }
@@ -308,7 +309,7 @@ function layoutBody(
       const prefix = new Uint8Array(8);
       const view = new DataView(prefix.buffer);
       const packed = compressBuffer(opts.codec, buf, opts.level);
-      if (packed.length < len) {
+      if (packed.length < len || plan.alwaysCompressed.has(i)) {
         view.setBigInt64(0, BigInt(len), true);
         chunks.push(prefix, packed);
         len = 8 + packed.length;
