@@ -1,6 +1,7 @@
 /**
  * The IPC stream writer: a schema message, dictionary batches when a dictionary first appears
- * or changes, record batches, and the end-of-stream marker. The chunk generators yield message
+ * or changes (only the new values, as a delta, when it grew), record batches, and the
+ * end-of-stream marker. The chunk generators yield message
  * headers and the column buffers themselves (views, never concatenated) plus padding;
  * `writeIpcStream` copies them once into a single `Uint8Array`. Mirrors `read/stream.ts`.
  *
@@ -17,7 +18,7 @@ import { codecId, type IpcCompression } from "../_codecs.ts";
 import { MessageHeader } from "../_format.ts";
 import { type EncodedMessage, endOfStream, frameMessage } from "./message.ts";
 import { encodeDictionaryBatch, type EncodeOptions, encodeRecordBatch } from "./record_batch.ts";
-import { DictionaryIds, encodeSchema } from "./schema.ts";
+import { childrenOf, DictionaryIds, encodeSchema } from "./schema.ts";
 
 /**
  * Options of the IPC writers.
@@ -36,6 +37,12 @@ export interface IpcWriteOptions {
   compressionLevel?: number;
   /** Schema to write when there are no batches (otherwise the first batch's schema). */
   schema?: Schema;
+  /**
+   * When a batch's dictionary starts with every value of the one last written for its field,
+   * send only the new values as a delta dictionary batch (`isDelta`) instead of the whole
+   * dictionary again. Default true; set false for readers without delta support.
+   */
+  dictionaryDeltas?: boolean;
 }
 
 /** A written message's place in the output, for the file footer. */
@@ -62,15 +69,41 @@ function collectDictionaries(fields: readonly Field[], columns: readonly Column[
       data = data.dictionary.data;
       type = type.dictionary;
     }
-    if (
-      type.typeId === Type.List || type.typeId === Type.LargeList ||
-      type.typeId === Type.FixedSizeList
-    ) {
-      collectDictionaries([type.child], data.children, out);
-    } else if (type.typeId === Type.Struct) {
-      collectDictionaries(type.children, data.children, out);
+    const children = childrenOf(type);
+    if (children.length > 0) collectDictionaries(children, data.children, out);
+  }
+}
+
+/** Same JS value as read by `get` (NaN equals NaN; bytes, arrays and objects by content). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (ArrayBuffer.isView(a) || Array.isArray(a)) {
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    if (!(ArrayBuffer.isView(b) || Array.isArray(b)) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      return false;
     }
   }
+  return true;
+}
+
+/** Whether `next` holds every element of `prev` (value and validity) at the same index. */
+function startsWith(next: Column, prev: Column): boolean {
+  if (next.length < prev.length) return false;
+  for (let i = 0; i < prev.length; i++) {
+    if (next.isValid(i) !== prev.isValid(i) || !sameValue(next.get(i), prev.get(i))) return false;
+  }
+  return true;
 }
 
 /**
@@ -82,6 +115,7 @@ export class IpcEncoder {
   #ids = new DictionaryIds();
   #written: (Column | null)[] = [];
   #file: boolean;
+  #deltas: boolean;
   /** Bytes emitted so far. */
   position = 0;
   /** Blocks of dictionary batches (file footer). */
@@ -96,6 +130,7 @@ export class IpcEncoder {
       level: options.compressionLevel,
     };
     this.#file = file;
+    this.#deltas = options.dictionaryDeltas ?? true;
   }
 
   /** The schema written (after {@link IpcEncoder.begin}). */
@@ -145,6 +180,14 @@ export class IpcEncoder {
         const prev = this.#written[id];
         const d = dicts[id];
         if (prev === d) continue;
+        if (prev !== null && this.#deltas && startsWith(d, prev)) {
+          // the reader keeps the dictionary it has: send only what is new, if anything
+          this.#written[id] = d;
+          if (d.length === prev.length) continue;
+          const delta = encodeDictionaryBatch(id, d.slice(prev.length), true, this.#opts);
+          yield* this.#emit(delta, this.dictionaryBlocks);
+          continue;
+        }
         if (prev !== null && this.#file) {
           throw new ArrowError(
             "unsupported",
