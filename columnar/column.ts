@@ -1059,12 +1059,13 @@ export class RunEndEncodedColumn<T = unknown> extends Column<T> {
 
   /** Index of the run holding logical element `j` (with the column's offset applied). */
   runIndex(j: number): number {
-    const ends = this.runEnds.data.values!;
+    const e = this.runEnds.data;
+    const ends = e.values!;
     let lo = 0;
-    let hi = this.runEnds.length;
+    let hi = e.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (Number(ends[mid]) <= j) lo = mid + 1;
+      if (Number(ends[e.offset + mid]) <= j) lo = mid + 1;
       else hi = mid;
     }
     return lo;
