@@ -35,7 +35,8 @@ export interface BodyPlan {
   variadic: number[];
   /**
    * Indices of buffers stored compressed even when compression does not shrink them: polars
-   * panics on decimal buffers stored uncompressed (length -1) inside a compressed batch.
+   * reads an uncompressed (length -1) buffer in place, 8 bytes after an aligned offset, and
+   * panics when its values need 16-byte alignment (128- and 256-bit decimals).
    */
   alwaysCompressed: Set<number>;
 }
