@@ -1,7 +1,8 @@
 """pyarrow side of columnar/ipc/interop_pyarrow_test.ts.
 
     python pyarrow_roundtrip.py make DIR   write py.*.arrow(s) (every codec, a slice, an empty and
-                                           a zero-column table) and py.json (expected values)
+                                           a zero-column table, unions in metadata V4) and
+                                           py.json (expected values)
     python pyarrow_roundtrip.py check DIR  read every ours.*.arrow(s) with pyarrow, validate it
                                            fully, dump its values to <file>.json and write it
                                            again with pyarrow to <file>.py.arrows
@@ -117,8 +118,8 @@ def make_table():
     return pa.table(cols)
 
 
-def write(path, table, codec, stream):
-    opts = ipc.IpcWriteOptions(compression=codec)
+def write(path, table, codec, stream, version=ipc.MetadataVersion.V5):
+    opts = ipc.IpcWriteOptions(compression=codec, metadata_version=version)
     sink = pa.OSFile(path, "wb")
     w = (ipc.new_stream if stream else ipc.new_file)(sink, table.schema, options=opts)
     w.write_table(table)
@@ -136,12 +137,15 @@ def make(out):
     table = make_table()
     cases = {"full": table, "slice": table.slice(2, 4), "empty": table.slice(0, 0),
              "nocols": pa.table({}).append_column("x", pa.array([], pa.int8())).drop_columns(["x"])}
+    # metadata V4 (pre-1.0 writers) still gave unions a validity buffer slot
+    cases["v4"] = table.select(["sparse_union", "dense_union", "dec128", "map"])
     expected = {}
     for name, t in cases.items():
         expected[name] = dump(t)
+        version = ipc.MetadataVersion.V4 if name == "v4" else ipc.MetadataVersion.V5
         for label, codec in CODECS.items():
-            write(os.path.join(out, f"py.{name}.{label}.arrows"), t, codec, True)
-            write(os.path.join(out, f"py.{name}.{label}.arrow"), t, codec, False)
+            write(os.path.join(out, f"py.{name}.{label}.arrows"), t, codec, True, version)
+            write(os.path.join(out, f"py.{name}.{label}.arrow"), t, codec, False, version)
     with open(os.path.join(out, "py.json"), "w") as f:
         json.dump(expected, f)
 

@@ -23,6 +23,7 @@ import { type DataType, Precision, Type, UnionMode } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { decompressBuffer } from "../_codecs.ts";
 import type { IpcLimits } from "../limits.ts";
+import { METADATA_V4, METADATA_V5 } from "../_format.ts";
 
 function corrupt(msg: string): never {
   throw new ArrowError("corrupt", msg);
@@ -76,8 +77,11 @@ class BodyCursor {
   /** Length and null count of the node last read by `node()`. */
   length = 0;
   nullCount = 0;
+  /** `MetadataVersion` of the message (V4 unions have a validity buffer slot). */
+  readonly version: number;
 
-  constructor(rb: Table, body: Uint8Array, limits: IpcLimits) {
+  constructor(rb: Table, body: Uint8Array, limits: IpcLimits, version: number) {
+    this.version = version;
     this.#view = rb.view;
     this.#body = body;
     this.#limits = limits;
@@ -509,6 +513,8 @@ function decodeUnion(
   limits: IpcLimits,
 ): Column {
   const length = cur.length;
+  // metadata V4 (before format 1.0) still had an (unused) validity buffer for unions
+  if (cur.version <= METADATA_V4) cur.skip();
   const codes = cur.typed(Int8Array as unknown as Ctor, length, "union type codes") as Int8Array;
   const dense = type.mode === UnionMode.Dense;
   const offsets = dense
@@ -559,18 +565,22 @@ function decodeRunEnds(
   return makeColumn(columnData(type, cur, null, null, null, [ends, values], null));
 }
 
-/** Decodes the columns of a RecordBatch table (`length` rows) against `fields`. */
+/**
+ * Decodes the columns of a RecordBatch table (`length` rows) against `fields`; `version` is the
+ * message's `MetadataVersion`.
+ */
 export function decodeRecordBatch(
   rb: Table,
   body: Uint8Array,
   fields: readonly Field[],
   dicts: DictionaryMap,
   limits: IpcLimits,
+  version: number = METADATA_V5,
 ): { length: number; columns: Column[] } {
   const length = rb.long(0, 0);
   if (length < 0) corrupt("negative batch length");
   if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
-  const cur = new BodyCursor(rb, body, limits);
+  const cur = new BodyCursor(rb, body, limits, version);
   const columns: Column[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
@@ -589,8 +599,9 @@ export function decodeDictionaryValues(
   field: Field,
   dicts: DictionaryMap,
   limits: IpcLimits,
+  version: number = METADATA_V5,
 ): Column {
-  const cur = new BodyCursor(rb, body, limits);
+  const cur = new BodyCursor(rb, body, limits, version);
   const c = decodeColumn(field, field.type, cur, dicts, 1, limits);
   cur.finish();
   return c;
