@@ -9,7 +9,13 @@
  */
 
 import type { RecordBatch } from "../../batch.ts";
-import type { Column } from "../../column.ts";
+import {
+  type Column,
+  type ColumnData,
+  countNulls,
+  INTERVAL_WORDS,
+  type TypedArray,
+} from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
 import type { Field, Schema } from "../../schema.ts";
 import { Type } from "../../types.ts";
@@ -97,10 +103,85 @@ function sameValue(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Bytes [start, end) of a typed array's elements. */
+function byteRange(a: TypedArray, start: number, end: number): Uint8Array {
+  const w = a.BYTES_PER_ELEMENT;
+  return new Uint8Array(a.buffer, a.byteOffset + start * w, (end - start) * w);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether the first `n` elements of two null-free flat columns hold the same bytes, or null
+ * when their layout has no byte-level comparison here. Elements per value: decimals and
+ * intervals span several words, fixed-size binary `byteWidth` bytes.
+ */
+function samePrefixBytes(a: ColumnData, b: ColumnData, n: number): boolean | null {
+  const t = a.type;
+  switch (t.typeId) {
+    case Type.Int:
+    case Type.Float:
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+    case Type.Decimal:
+    case Type.Interval:
+    case Type.FixedSizeBinary: {
+      const per = t.typeId === Type.Decimal
+        ? t.bitWidth >> 5
+        : t.typeId === Type.Interval
+        ? INTERVAL_WORDS[t.unit]
+        : t.typeId === Type.FixedSizeBinary
+        ? t.byteWidth
+        : 1;
+      return sameBytes(
+        byteRange(a.values!, a.offset * per, (a.offset + n) * per),
+        byteRange(b.values!, b.offset * per, (b.offset + n) * per),
+      );
+    }
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Utf8View:
+    case Type.Binary:
+    case Type.LargeBinary:
+    case Type.BinaryView: {
+      const oa = a.offsets!;
+      const ob = b.offsets!;
+      const sa = Number(oa[a.offset]);
+      const sb = Number(ob[b.offset]);
+      for (let i = 1; i <= n; i++) {
+        if (Number(oa[a.offset + i]) - sa !== Number(ob[b.offset + i]) - sb) return false;
+      }
+      const len = Number(oa[a.offset + n]) - sa;
+      return sameBytes(
+        (a.values as Uint8Array).subarray(sa, sa + len),
+        (b.values as Uint8Array).subarray(sb, sb + len),
+      );
+    }
+    default:
+      return null;
+  }
+}
+
 /** Whether `next` holds every element of `prev` (value and validity) at the same index. */
 function startsWith(next: Column, prev: Column): boolean {
-  if (next.length < prev.length) return false;
-  for (let i = 0; i < prev.length; i++) {
+  const n = prev.length;
+  if (next.length < n) return false;
+  const a = next.data;
+  // no nulls in either prefix (null slots may hold anything): compare the buffers
+  if (
+    prev.nullCount === 0 &&
+    (a.validity === null || countNulls(a.validity, a.offset, a.offset + n) === 0)
+  ) {
+    const same = samePrefixBytes(a, prev.data, n);
+    if (same !== null) return same;
+  }
+  for (let i = 0; i < n; i++) {
     if (next.isValid(i) !== prev.isValid(i) || !sameValue(next.get(i), prev.get(i))) return false;
   }
   return true;
