@@ -80,10 +80,13 @@ function collectDictionaries(fields: readonly Field[], columns: readonly Column[
   }
 }
 
-/** Same JS value as read by `get` (NaN equals NaN; bytes, arrays and objects by content). */
+/**
+ * Same JS value as read by `get` (numbers by `Object.is`: NaN equals NaN, -0 differs from 0;
+ * bytes, arrays and objects by content).
+ */
 function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
   if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
   if (ArrayBuffer.isView(a) || Array.isArray(a)) {
     const x = a as ArrayLike<unknown>;

@@ -57,6 +57,12 @@ Deno.test("dictionary deltas: a changed prefix is a replacement (stream) or refu
     () => writeIpcFile(batches),
     (e: unknown) => e instanceof ArrowError && e.code === "unsupported",
   );
+  // -0 is not 0 (a null in the prefix makes the check compare values, not bytes)
+  const zeros = [batchOf(float64(), [null, 0], [1]), batchOf(float64(), [null, -0, 1], [1, 2])];
+  assert.deepEqual(
+    valuesOf(readIpcStream(writeIpcStream(zeros)).batches).map((v) => Object.is(v, -0)),
+    [false, true, false],
+  );
   // same values in a new column: nothing is resent
   const same = [batchOf(utf8(), ["a", "b"], [0]), batchOf(utf8(), ["a", "b"], [1])];
   const resent = writeIpcStream(same, { dictionaryDeltas: false }).length;
