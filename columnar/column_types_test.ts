@@ -123,6 +123,9 @@ Deno.test("run-end encoded: runs from equal neighbours, slices over sliced child
   assert.deepEqual(values(c.runEnds), [2, 4, 5]);
   assert.deepEqual(values(c.slice(1, 3)), ["a", null, null]);
   assert.deepEqual(values(takeColumn(c, [4, 0, 1])), ["b", "a", "a"]);
+  const z = columnFromValues([0, -0, NaN, NaN], runEndEncoded(int32(), float64()));
+  assert.deepEqual(values((z as RunEndEncodedColumn).runEnds), [1, 2, 4]);
+  assert.ok(Object.is(z.get(1), -0));
   // children that are themselves slices (offset 1): run ends are read from their offset
   const ends = columnFromValues([9, 2, 3, 5], int32()).slice(1);
   const vals = columnFromValues(["x", "a", "b", "c"], utf8()).slice(1);

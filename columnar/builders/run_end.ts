@@ -10,10 +10,11 @@ import type { IntType, RunEndEncodedType } from "../types.ts";
 import type { Builder } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
-/** Same run: equal primitives (NaN with NaN), both null, or equal bytes. */
+/** Same run: numbers by `Object.is` (NaN with NaN, not -0 with 0), equal primitives, both
+ * null, or equal bytes. */
 function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
   if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
   if (a instanceof Uint8Array && b instanceof Uint8Array) {
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
