@@ -660,7 +660,15 @@ export interface MonthDayNano {
   nanoseconds: bigint;
 }
 
-/** Int32 words per interval value, by {@link IntervalUnit}. */
+/**
+ * Int32 words per interval value, by {@link IntervalUnit}.
+ *
+ * @example
+ * ```ts
+ * import { INTERVAL_WORDS, IntervalUnit } from "@avila/avx-http/columnar";
+ * console.log(INTERVAL_WORDS[IntervalUnit.MONTH_DAY_NANO]); // 4
+ * ```
+ */
 export const INTERVAL_WORDS: readonly number[] = [1, 2, 4];
 
 /**
