@@ -16,9 +16,12 @@ import {
   type DecimalType,
   type FixedSizeBinaryType,
   type FixedSizeListType,
+  type IntervalType,
+  IntervalUnit,
   Precision,
   type StructType,
   Type,
+  type UnionType,
 } from "./types.ts";
 
 /**
@@ -66,12 +69,21 @@ export interface ExtensionInfo {
  * element `offset + i` of the buffers.
  *
  * - fixed width (ints, floats, temporal): `values` is the typed array of the storage width;
- *   float16 is a `Uint16Array`, decimal128 a `Uint32Array` with 4 words per value;
+ *   float16 is a `Uint16Array`; decimals a `Uint32Array` of `bitWidth / 32` words per value;
+ *   intervals an `Int32Array` of 1 (year-month), 2 (day-time) or 4 (month-day-nano: months,
+ *   days, then the int64 nanoseconds as two words) words per value;
  * - bool: `values` is the bit-packed `Uint8Array`;
  * - utf8/binary: `offsets` (`Int32Array`, or `BigInt64Array` for the large variants) and
- *   `values` (the bytes); fixed-size binary: `values` bytes, `byteWidth` per value;
- * - list: `offsets` (`Int32Array`) and `children[0]`; fixed-size list: `children[0]`;
+ *   `values` (the bytes); the view variants are held the same way (int32 offsets) and only
+ *   written as views; fixed-size binary: `values` bytes, `byteWidth` per value;
+ * - list and map: `offsets` (`Int32Array`, `BigInt64Array` for large lists) and `children[0]`;
+ *   list view: `offsets` and the sizes in `values` (same array type), `children[0]`;
+ *   fixed-size list: `children[0]`;
  * - struct: `children`; dictionary: `values` are the indices, `dictionary` the values column;
+ * - union: `values` the `Int8Array` type codes, `offsets` (`Int32Array`, dense only),
+ *   `children`; no validity (nulls live in the children);
+ * - run-end encoded: `children` `[runEnds, values]`; no validity; element `i` is in the first
+ *   run whose end is greater than `offset + i`;
  * - null: nothing.
  *
  * @example
@@ -575,7 +587,7 @@ export class Float16Column extends Column<number> {
 }
 
 /**
- * 128-bit decimals read as the unscaled `bigint` (value = unscaled / 10^scale).
+ * Decimals (32 to 256 bits) read as the unscaled `bigint` (value = unscaled / 10^scale).
  *
  * @example
  * ```ts
@@ -588,10 +600,13 @@ export class DecimalColumn extends Column<bigint> {
   /** Element `i` (in range and valid) as a JS value. */
   protected override value(i: number): bigint {
     const w = this.data.values as Uint32Array;
-    const k = (this.data.offset + i) * 4;
-    const lo = BigInt(w[k]) | (BigInt(w[k + 1]) << 32n);
-    const hi = BigInt(w[k + 2]) | (BigInt(w[k + 3]) << 32n);
-    return BigInt.asIntN(128, lo | (hi << 64n));
+    const bits = (this.type as DecimalType).bitWidth;
+    const n = bits >> 5;
+    const k = (this.data.offset + i) * n;
+    if (n === 1) return BigInt(w[k] | 0);
+    let v = 0n;
+    for (let q = n - 1; q >= 0; q--) v = (v << 32n) | BigInt(w[k + q]);
+    return BigInt.asIntN(bits, v);
   }
 
   /** Element `i` as a decimal string using the type's scale, or null. */
@@ -606,6 +621,77 @@ export class DecimalColumn extends Column<bigint> {
       s = `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
     } else if (scale < 0) s += "0".repeat(-scale);
     return neg ? `-${s}` : s;
+  }
+}
+
+/**
+ * A day-time interval value.
+ *
+ * @example
+ * ```ts
+ * import { type DayTime } from "@avila/avx-http/columnar";
+ * const v: DayTime = { days: 1, milliseconds: 500 };
+ * console.log(v.days); // 1
+ * ```
+ */
+export interface DayTime {
+  /** Days. */
+  days: number;
+  /** Milliseconds. */
+  milliseconds: number;
+}
+
+/**
+ * A month-day-nano interval value.
+ *
+ * @example
+ * ```ts
+ * import { type MonthDayNano } from "@avila/avx-http/columnar";
+ * const v: MonthDayNano = { months: 1, days: 2, nanoseconds: 3n };
+ * console.log(v.nanoseconds); // 3n
+ * ```
+ */
+export interface MonthDayNano {
+  /** Months. */
+  months: number;
+  /** Days. */
+  days: number;
+  /** Nanoseconds. */
+  nanoseconds: bigint;
+}
+
+/**
+ * Int32 words per interval value, by {@link IntervalUnit}.
+ *
+ * @example
+ * ```ts
+ * import { INTERVAL_WORDS, IntervalUnit } from "@avila/avx-http/columnar";
+ * console.log(INTERVAL_WORDS[IntervalUnit.MONTH_DAY_NANO]); // 4
+ * ```
+ */
+export const INTERVAL_WORDS: readonly number[] = [1, 2, 4];
+
+/**
+ * Calendar intervals: `get` returns months (year-month), a {@link DayTime} or a
+ * {@link MonthDayNano}.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, interval, IntervalUnit } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([{ months: 1, days: 2, nanoseconds: 3n }], interval(IntervalUnit.MONTH_DAY_NANO));
+ * console.log(c.get(0)); // { months: 1, days: 2, nanoseconds: 3n }
+ * ```
+ */
+export class IntervalColumn extends Column<number | DayTime | MonthDayNano> {
+  /** Element `i` (in range and valid) as a JS value. */
+  protected override value(i: number): number | DayTime | MonthDayNano {
+    const w = this.data.values as Int32Array;
+    const unit = (this.type as IntervalType).unit;
+    const k = (this.data.offset + i) * INTERVAL_WORDS[unit];
+    if (unit === IntervalUnit.YEAR_MONTH) return w[k];
+    if (unit === IntervalUnit.DAY_TIME) return { days: w[k], milliseconds: w[k + 1] };
+    const nanoseconds = (BigInt(w[k + 3]) << 32n) | BigInt(w[k + 2] >>> 0);
+    return { months: w[k], days: w[k + 1], nanoseconds };
   }
 }
 
@@ -842,6 +928,164 @@ export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
 }
 
 /**
+ * List views (list view and large list view): an offset and a size per list into the child;
+ * `get` returns a plain array, {@link ListViewColumn.valuesAt} a column.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, listView, int32 } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([[1, 2], null, [3]], listView(int32()));
+ * console.log(c.get(0), c.get(2)); // [ 1, 2 ] [ 3 ]
+ * ```
+ */
+export class ListViewColumn<T = unknown> extends Column<(T | null)[]> {
+  /** The child column holding every list's elements. */
+  get child(): Column<T> {
+    return this.data.children[0] as Column<T>;
+  }
+
+  /** Elements of list `i` as a zero-copy child slice. */
+  valuesAt(i: number): Column<T> {
+    if (!(i >= 0 && i < this.length)) return this.child.slice(0, 0);
+    const j = this.data.offset + i;
+    const start = Number(this.data.offsets![j]);
+    const size = Number(this.data.values![j]);
+    if (!(start >= 0 && size >= 0 && start + size <= this.child.length)) badOffsets(j);
+    return this.child.slice(start, size);
+  }
+
+  /** Element `i` (in range and valid) as a JS value. */
+  protected override value(i: number): (T | null)[] {
+    return Array.from(this.valuesAt(i));
+  }
+}
+
+/**
+ * Maps; `get` returns the entries as `[key, value]` pairs (keys may repeat and need not be
+ * strings, so not a JS `Map`).
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, map, utf8, int32 } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([{ a: 1, b: 2 }], map(utf8(), int32()));
+ * console.log(c.get(0)); // [ [ "a", 1 ], [ "b", 2 ] ]
+ * ```
+ */
+export class MapColumn<K = unknown, V = unknown> extends Column<[K, V | null][]> {
+  readonly #list: ListColumn<Record<string, unknown>>;
+
+  /** Wraps map column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    this.#list = new ListColumn(data);
+  }
+
+  /** The entries column (`struct<key, value>`) of every map. */
+  get entries(): StructColumn {
+    return this.data.children[0] as StructColumn;
+  }
+
+  /** Element `i` (in range and valid) as a JS value. */
+  protected override value(i: number): [K, V | null][] {
+    const e = this.#list.valuesAt(i);
+    const keys = e.data.children[0];
+    const values = e.data.children[1];
+    const out: [K, V | null][] = new Array(e.length);
+    for (let k = 0; k < e.length; k++) {
+      const j = e.data.offset + k;
+      out[k] = [keys.get(j) as K, values.get(j) as V | null];
+    }
+    return out;
+  }
+}
+
+/**
+ * Unions; `get` returns the value of the child chosen by the type code (null when that child's
+ * value is null). {@link UnionColumn.childIndex} tells which child.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, denseUnion, int32, utf8 } from "@avila/avx-http/columnar";
+ * const c = columnFromValues([1, "a", null], denseUnion({ i: int32(), s: utf8() }));
+ * console.log(c.toArray()); // [ 1, "a", null ]
+ * ```
+ */
+export class UnionColumn extends Column<unknown> {
+  readonly #childOf: Int8Array;
+
+  /** Wraps union column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    const ids = (data.type as UnionType).typeIds;
+    this.#childOf = new Int8Array(128).fill(-1);
+    ids.forEach((id, k) => (this.#childOf[id] = k));
+  }
+
+  /** The type codes as a zero-copy `Int8Array`. */
+  get typeCodes(): Int8Array {
+    const d = this.data;
+    return (d.values as Int8Array).subarray(d.offset, d.offset + d.length);
+  }
+
+  /** Index (in `type.children`) of the child holding element `i`. */
+  childIndex(i: number): number {
+    const code = (this.data.values as Int8Array)[this.data.offset + i];
+    const k = code >= 0 ? this.#childOf[code] : -1;
+    if (k < 0) throw new ArrowError("corrupt", `union type code ${code} is not declared`);
+    return k;
+  }
+
+  /** Element `i` (in range and valid) as a JS value. */
+  protected override value(i: number): unknown {
+    const k = this.childIndex(i);
+    const j = this.data.offset + i;
+    const at = this.data.offsets === null ? j : (this.data.offsets as Int32Array)[j];
+    return this.data.children[k].get(at);
+  }
+}
+
+/**
+ * Run-end encoded values; `get(i)` finds the run holding element `i` by binary search.
+ *
+ * @example
+ * ```ts
+ * import { columnFromValues, runEndEncoded, int32, utf8, type RunEndEncodedColumn } from "@avila/avx-http/columnar";
+ * const c = columnFromValues(["a", "a", "b"], runEndEncoded(int32(), utf8())) as RunEndEncodedColumn;
+ * console.log(c.runEnds.toArray(), c.get(2)); // Int32Array(2) [ 2, 3 ] "b"
+ * ```
+ */
+export class RunEndEncodedColumn<T = unknown> extends Column<T> {
+  /** The run ends (strictly increasing int16/32/64). */
+  get runEnds(): Column<number | bigint> {
+    return this.data.children[0] as Column<number | bigint>;
+  }
+
+  /** One value per run. */
+  get values(): Column<T> {
+    return this.data.children[1] as Column<T>;
+  }
+
+  /** Index of the run holding logical element `j` (with the column's offset applied). */
+  runIndex(j: number): number {
+    const e = this.runEnds.data;
+    const ends = e.values!;
+    let lo = 0;
+    let hi = e.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Number(ends[e.offset + mid]) <= j) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Element `i` (in range and valid) as a JS value. */
+  protected override value(i: number): T {
+    return this.values.get(this.runIndex(this.data.offset + i)) as T;
+  }
+}
+
+/**
  * Structs; `get` returns a plain object, {@link StructColumn.child} a child column.
  *
  * @example
@@ -922,6 +1166,8 @@ export function makeColumn(data: ColumnData): Column {
       return t.precision === Precision.HALF ? new Float16Column(data) : new NumberColumn(data);
     case Type.Decimal:
       return new DecimalColumn(data);
+    case Type.Interval:
+      return new IntervalColumn(data);
     case Type.Date:
     case Type.Time:
     case Type.Timestamp:
@@ -929,9 +1175,11 @@ export function makeColumn(data: ColumnData): Column {
       return new TemporalColumn(data);
     case Type.Utf8:
     case Type.LargeUtf8:
+    case Type.Utf8View:
       return new Utf8Column(data);
     case Type.Binary:
     case Type.LargeBinary:
+    case Type.BinaryView:
       return new BinaryColumn(data);
     case Type.FixedSizeBinary:
       return new FixedSizeBinaryColumn(data);
@@ -944,5 +1192,14 @@ export function makeColumn(data: ColumnData): Column {
       return new StructColumn(data);
     case Type.Dictionary:
       return new DictionaryColumn(data);
+    case Type.ListView:
+    case Type.LargeListView:
+      return new ListViewColumn(data);
+    case Type.Map:
+      return new MapColumn(data);
+    case Type.Union:
+      return new UnionColumn(data);
+    case Type.RunEndEncoded:
+      return new RunEndEncodedColumn(data);
   }
 }

@@ -5,9 +5,10 @@
  * @module
  */
 
-import type { Column, ColumnData, TypedArray } from "./column.ts";
+import { makeBuilder } from "./builders/make.ts";
+import { type Column, type ColumnData, INTERVAL_WORDS, type TypedArray } from "./column.ts";
 import { ArrowError } from "./errors.ts";
-import { Type } from "./types.ts";
+import { Type, UnionMode } from "./types.ts";
 
 /**
  * Row indices: any integer typed array or number array.
@@ -128,13 +129,20 @@ function takeUnchecked(c: Column, idx: Indices): Column {
     case Type.Dictionary:
       return rebuild(c, { ...base, values: gather(d.values!, d.offset, 1, idx) });
     case Type.Decimal:
-      return rebuild(c, { ...base, values: gather(d.values!, d.offset, 4, idx) });
+      return rebuild(c, { ...base, values: gather(d.values!, d.offset, t.bitWidth >> 5, idx) });
+    case Type.Interval:
+      return rebuild(c, {
+        ...base,
+        values: gather(d.values!, d.offset, INTERVAL_WORDS[t.unit], idx),
+      });
     case Type.FixedSizeBinary:
       return rebuild(c, { ...base, values: gather(d.values!, d.offset, t.byteWidth, idx) });
     case Type.Utf8:
     case Type.LargeUtf8:
+    case Type.Utf8View:
     case Type.Binary:
-    case Type.LargeBinary: {
+    case Type.LargeBinary:
+    case Type.BinaryView: {
       const o = d.offsets!;
       const { offsets, childIdx } = ranges(c, idx, (j) => Number(o[j]), (j) => Number(o[j + 1]));
       const src = d.values as Uint8Array;
@@ -154,7 +162,8 @@ function takeUnchecked(c: Column, idx: Indices): Column {
       });
     }
     case Type.List:
-    case Type.LargeList: {
+    case Type.LargeList:
+    case Type.Map: {
       const o = d.offsets!;
       const { offsets, childIdx } = ranges(c, idx, (j) => Number(o[j]), (j) => Number(o[j + 1]));
       return rebuild(c, {
@@ -172,6 +181,51 @@ function takeUnchecked(c: Column, idx: Indices): Column {
       const shifted = new Int32Array(idx.length);
       for (let i = 0; i < idx.length; i++) shifted[i] = d.offset + idx[i];
       return rebuild(c, { ...base, children: d.children.map((ch) => takeUnchecked(ch, shifted)) });
+    }
+    case Type.ListView:
+    case Type.LargeListView: {
+      const o = d.offsets!;
+      const s = d.values!;
+      const { offsets, childIdx } = ranges(
+        c,
+        idx,
+        (j) => Number(o[j]),
+        (j) => Number(o[j]) + Number(s[j]),
+      );
+      const starts = offsets.subarray(0, idx.length);
+      const sizes = new Int32Array(idx.length);
+      for (let i = 0; i < idx.length; i++) sizes[i] = offsets[i + 1] - offsets[i];
+      const large = t.typeId === Type.LargeListView;
+      return rebuild(c, {
+        ...base,
+        offsets: large ? BigInt64Array.from(starts, BigInt) : starts,
+        values: large ? BigInt64Array.from(sizes, BigInt) : sizes,
+        children: [takeUnchecked(d.children[0], childIdx)],
+      });
+    }
+    case Type.Union: {
+      const codes = gather(d.values!, d.offset, 1, idx);
+      if (t.mode === UnionMode.Dense) {
+        // children stay as they are: the gathered offsets still point into them
+        return rebuild(c, {
+          ...base,
+          values: codes,
+          offsets: gather(d.offsets!, d.offset, 1, idx) as Int32Array,
+        });
+      }
+      const shifted = new Int32Array(idx.length);
+      for (let i = 0; i < idx.length; i++) shifted[i] = d.offset + idx[i];
+      return rebuild(c, {
+        ...base,
+        values: codes,
+        children: d.children.map((ch) => takeUnchecked(ch, shifted)),
+      });
+    }
+    case Type.RunEndEncoded: {
+      // runs are rebuilt from the taken values: their boundaries move anyway
+      const b = makeBuilder(t);
+      for (let i = 0; i < idx.length; i++) b.append(c.get(idx[i]));
+      return rebuild(c, b.finish().data);
     }
   }
 }

@@ -39,16 +39,22 @@ export const Type = {
   Date: 8,
   /** Time of day. */
   Time: 9,
+  /** Calendar intervals: months, days and milliseconds, or months, days and nanoseconds. */
+  Interval: 11,
   /** 64-bit instant since the epoch in a time unit, with an optional time zone. */
   Timestamp: 10,
   /** Variable-size list, int32 offsets. */
   List: 12,
   /** Named child columns. */
   Struct: 13,
+  /** Each value from one of several child columns (sparse or dense). */
+  Union: 14,
   /** Fixed-size bytes. */
   FixedSizeBinary: 15,
   /** Fixed-size list. */
   FixedSizeList: 16,
+  /** Key-value entries: a list of `struct<key, value>`. */
+  Map: 17,
   /** 64-bit elapsed time in a time unit. */
   Duration: 18,
   /** Variable-size bytes, int64 offsets. */
@@ -57,7 +63,62 @@ export const Type = {
   LargeUtf8: 20,
   /** Variable-size list, int64 offsets. */
   LargeList: 21,
+  /** Runs of equal values: run ends and values child columns. */
+  RunEndEncoded: 22,
+  /** Variable-size bytes in the view layout (16-byte views). */
+  BinaryView: 23,
+  /** UTF-8 strings in the view layout (16-byte views). */
+  Utf8View: 24,
+  /** Variable-size list with int32 offsets and sizes. */
+  ListView: 25,
+  /** Variable-size list with int64 offsets and sizes. */
+  LargeListView: 26,
 } as const;
+
+/**
+ * The `Schema.fbs` name of a `Type` union tag, for messages about types (`"run-end encoded"`
+ * rather than 22).
+ *
+ * @example
+ * ```ts
+ * import { typeName } from "@avila/avx-http/columnar";
+ * console.log(typeName(22)); // "run-end encoded"
+ * ```
+ */
+export function typeName(typeId: number): string {
+  return TYPE_NAMES[typeId] ?? `unknown type ${typeId}`;
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  [-1]: "dictionary",
+  0: "none",
+  1: "null",
+  2: "int",
+  3: "floating point",
+  4: "binary",
+  5: "utf8",
+  6: "bool",
+  7: "decimal",
+  8: "date",
+  9: "time",
+  10: "timestamp",
+  11: "interval",
+  12: "list",
+  13: "struct",
+  14: "union",
+  15: "fixed-size binary",
+  16: "fixed-size list",
+  17: "map",
+  18: "duration",
+  19: "large binary",
+  20: "large utf8",
+  21: "large list",
+  22: "run-end encoded",
+  23: "binary view",
+  24: "utf8 view",
+  25: "list view",
+  26: "large list view",
+};
 
 /**
  * One of the {@link Type} ids.
@@ -162,6 +223,64 @@ export const DateUnit = {
 export type DateUnit = typeof DateUnit[keyof typeof DateUnit];
 
 /**
+ * Interval units (`Schema.fbs` `IntervalUnit`).
+ *
+ * @example
+ * ```ts
+ * import { IntervalUnit, interval } from "@avila/avx-http/columnar";
+ * console.log(interval(IntervalUnit.MONTH_DAY_NANO).unit); // 2
+ * ```
+ */
+export const IntervalUnit = {
+  /** int32 months. */
+  YEAR_MONTH: 0,
+  /** int32 days, int32 milliseconds. */
+  DAY_TIME: 1,
+  /** int32 months, int32 days, int64 nanoseconds. */
+  MONTH_DAY_NANO: 2,
+} as const;
+
+/**
+ * One of the {@link IntervalUnit} values.
+ *
+ * @example
+ * ```ts
+ * import { IntervalUnit } from "@avila/avx-http/columnar";
+ * const u: IntervalUnit = IntervalUnit.DAY_TIME;
+ * console.log(u); // 1
+ * ```
+ */
+export type IntervalUnit = typeof IntervalUnit[keyof typeof IntervalUnit];
+
+/**
+ * Union modes (`Schema.fbs` `UnionMode`).
+ *
+ * @example
+ * ```ts
+ * import { UnionMode, denseUnion, int32 } from "@avila/avx-http/columnar";
+ * console.log(denseUnion({ i: int32() }).mode === UnionMode.Dense); // true
+ * ```
+ */
+export const UnionMode = {
+  /** Every child has the union's length; no offsets. */
+  Sparse: 0,
+  /** Children hold only their own values; int32 offsets point into them. */
+  Dense: 1,
+} as const;
+
+/**
+ * One of the {@link UnionMode} values.
+ *
+ * @example
+ * ```ts
+ * import { UnionMode } from "@avila/avx-http/columnar";
+ * const m: UnionMode = UnionMode.Sparse;
+ * console.log(m); // 0
+ * ```
+ */
+export type UnionMode = typeof UnionMode[keyof typeof UnionMode];
+
+/**
  * The null type: every value is null, no buffers.
  *
  * @example
@@ -224,7 +343,8 @@ export interface BoolType {
   readonly typeId: typeof Type.Bool;
 }
 /**
- * A 128-bit decimal: unscaled two's complement integer, value = unscaled / 10^scale.
+ * A decimal of 32, 64, 128 or 256 bits: unscaled two's complement integer,
+ * value = unscaled / 10^scale.
  *
  * @example
  * ```ts
@@ -236,12 +356,12 @@ export interface BoolType {
 export interface DecimalType {
   /** {@link Type.Decimal} */
   readonly typeId: typeof Type.Decimal;
-  /** Total significant digits (1..38). */
+  /** Total significant digits (1..9, 18, 38 or 76 for 32, 64, 128, 256 bits). */
   readonly precision: number;
   /** Digits after the decimal point. */
   readonly scale: number;
-  /** Storage width in bits, 128. */
-  readonly bitWidth: 128;
+  /** Storage width in bits. */
+  readonly bitWidth: 32 | 64 | 128 | 256;
 }
 /**
  * Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets).
@@ -254,8 +374,8 @@ export interface DecimalType {
  * ```
  */
 export interface Utf8Type {
-  /** {@link Type.Utf8} or {@link Type.LargeUtf8} */
-  readonly typeId: typeof Type.Utf8 | typeof Type.LargeUtf8;
+  /** {@link Type.Utf8}, {@link Type.LargeUtf8} or {@link Type.Utf8View} */
+  readonly typeId: typeof Type.Utf8 | typeof Type.LargeUtf8 | typeof Type.Utf8View;
 }
 /**
  * Variable-size bytes (int32 offsets) or large binary (int64 offsets).
@@ -268,8 +388,8 @@ export interface Utf8Type {
  * ```
  */
 export interface BinaryType {
-  /** {@link Type.Binary} or {@link Type.LargeBinary} */
-  readonly typeId: typeof Type.Binary | typeof Type.LargeBinary;
+  /** {@link Type.Binary}, {@link Type.LargeBinary} or {@link Type.BinaryView} */
+  readonly typeId: typeof Type.Binary | typeof Type.LargeBinary | typeof Type.BinaryView;
 }
 /**
  * Fixed-size bytes.
@@ -390,6 +510,93 @@ export interface FixedSizeListType {
   readonly listSize: number;
 }
 /**
+ * A variable-size list in the view layout: an offset and a size per list, so lists may share
+ * or reorder child elements.
+ *
+ * @example
+ * ```ts
+ * import { type ListViewType, listView, int32 } from "@avila/avx-http/columnar";
+ * const t: ListViewType = listView(int32());
+ * console.log(t.typeId); // 25
+ * ```
+ */
+export interface ListViewType {
+  /** {@link Type.ListView} or {@link Type.LargeListView} */
+  readonly typeId: typeof Type.ListView | typeof Type.LargeListView;
+  /** The element field. */
+  readonly child: Field;
+}
+/**
+ * A map: a list of non-null `struct<key, value>` entries (keys non-null).
+ *
+ * @example
+ * ```ts
+ * import { type MapType, map, utf8, int32 } from "@avila/avx-http/columnar";
+ * const t: MapType = map(utf8(), int32());
+ * console.log(t.child.name); // "entries"
+ * ```
+ */
+export interface MapType {
+  /** {@link Type.Map} */
+  readonly typeId: typeof Type.Map;
+  /** The entries field: a non-null struct of `key` and `value`. */
+  readonly child: Field;
+  /** Whether keys are sorted within each map. */
+  readonly keysSorted: boolean;
+}
+/**
+ * A union: each value comes from one child, chosen by an 8-bit type code.
+ *
+ * @example
+ * ```ts
+ * import { type UnionType, sparseUnion, int32, utf8 } from "@avila/avx-http/columnar";
+ * const t: UnionType = sparseUnion({ i: int32(), s: utf8() });
+ * console.log(t.typeIds); // [ 0, 1 ]
+ * ```
+ */
+export interface UnionType {
+  /** {@link Type.Union} */
+  readonly typeId: typeof Type.Union;
+  /** Sparse or dense. */
+  readonly mode: UnionMode;
+  /** Type code of each child, in child order. */
+  readonly typeIds: readonly number[];
+  /** Child fields. */
+  readonly children: readonly Field[];
+}
+/**
+ * Run-end encoding: `runEnds` (int16/32/64, strictly increasing) ends each run of `values`.
+ *
+ * @example
+ * ```ts
+ * import { type RunEndEncodedType, runEndEncoded, int32, utf8 } from "@avila/avx-http/columnar";
+ * const t: RunEndEncodedType = runEndEncoded(int32(), utf8());
+ * console.log(t.children[0].name, t.children[1].name); // "run_ends" "values"
+ * ```
+ */
+export interface RunEndEncodedType {
+  /** {@link Type.RunEndEncoded} */
+  readonly typeId: typeof Type.RunEndEncoded;
+  /** `[run_ends, values]` fields. */
+  readonly children: readonly [Field, Field];
+}
+/**
+ * A calendar interval.
+ *
+ * @example
+ * ```ts
+ * import { type IntervalType, interval, IntervalUnit } from "@avila/avx-http/columnar";
+ * const t: IntervalType = interval(IntervalUnit.YEAR_MONTH);
+ * console.log(t.unit); // 0
+ * ```
+ */
+export interface IntervalType {
+  /** {@link Type.Interval} */
+  readonly typeId: typeof Type.Interval;
+  /** Year-month, day-time or month-day-nano. */
+  readonly unit: IntervalUnit;
+}
+/**
  * Named child columns of equal length.
  *
  * @example
@@ -454,7 +661,12 @@ export type DataType =
   | ListType
   | FixedSizeListType
   | StructType
-  | DictionaryType;
+  | DictionaryType
+  | IntervalType
+  | ListViewType
+  | MapType
+  | UnionType
+  | RunEndEncodedType;
 
 /**
  * The null type.
@@ -638,6 +850,78 @@ export function decimal128(precision: number, scale = 0): DecimalType {
   return { typeId: Type.Decimal, precision, scale, bitWidth: 128 };
 }
 /**
+ * 32-bit decimals (precision 1..9).
+ *
+ * @example
+ * ```ts
+ * import { decimal32 } from "@avila/avx-http/columnar";
+ * console.log(decimal32(7, 2).bitWidth); // 32
+ * ```
+ */
+export function decimal32(precision: number, scale = 0): DecimalType {
+  return { typeId: Type.Decimal, precision, scale, bitWidth: 32 };
+}
+/**
+ * 64-bit decimals (precision 1..18).
+ *
+ * @example
+ * ```ts
+ * import { decimal64 } from "@avila/avx-http/columnar";
+ * console.log(decimal64(15, 2).bitWidth); // 64
+ * ```
+ */
+export function decimal64(precision: number, scale = 0): DecimalType {
+  return { typeId: Type.Decimal, precision, scale, bitWidth: 64 };
+}
+/**
+ * 256-bit decimals (precision 1..76).
+ *
+ * @example
+ * ```ts
+ * import { decimal256 } from "@avila/avx-http/columnar";
+ * console.log(decimal256(60, 10).bitWidth); // 256
+ * ```
+ */
+export function decimal256(precision: number, scale = 0): DecimalType {
+  return { typeId: Type.Decimal, precision, scale, bitWidth: 256 };
+}
+/**
+ * Calendar intervals in `unit`.
+ *
+ * @example
+ * ```ts
+ * import { interval, IntervalUnit, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(interval(IntervalUnit.DAY_TIME))); // "day_time_interval"
+ * ```
+ */
+export function interval(unit: IntervalUnit = IntervalUnit.MONTH_DAY_NANO): IntervalType {
+  return { typeId: Type.Interval, unit };
+}
+/**
+ * UTF-8 strings in the view layout (held in memory like {@link utf8}; written as views).
+ *
+ * @example
+ * ```ts
+ * import { utf8View } from "@avila/avx-http/columnar";
+ * console.log(utf8View().typeId); // 24
+ * ```
+ */
+export function utf8View(): Utf8Type {
+  return { typeId: Type.Utf8View };
+}
+/**
+ * Bytes in the view layout (held in memory like {@link binary}; written as views).
+ *
+ * @example
+ * ```ts
+ * import { binaryView } from "@avila/avx-http/columnar";
+ * console.log(binaryView().typeId); // 23
+ * ```
+ */
+export function binaryView(): BinaryType {
+  return { typeId: Type.BinaryView };
+}
+/**
  * UTF-8 strings with int32 offsets.
  *
  * @example
@@ -782,11 +1066,36 @@ export function typeToString(type: DataType): string {
     case Type.Bool:
       return "bool";
     case Type.Decimal:
-      return `decimal128(${type.precision}, ${type.scale})`;
+      return `decimal${type.bitWidth}(${type.precision}, ${type.scale})`;
     case Type.Utf8:
       return "utf8";
     case Type.LargeUtf8:
       return "large_utf8";
+    case Type.Utf8View:
+      return "utf8_view";
+    case Type.BinaryView:
+      return "binary_view";
+    case Type.Interval:
+      return ["month_interval", "day_time_interval", "month_day_nano_interval"][type.unit];
+    case Type.ListView:
+      return `list_view<${type.child.name}: ${typeToString(type.child.type)}>`;
+    case Type.LargeListView:
+      return `large_list_view<${type.child.name}: ${typeToString(type.child.type)}>`;
+    case Type.Map: {
+      const [k, v] = (type.child.type as StructType).children;
+      return `map<${typeToString(k.type)}, ${typeToString(v.type)}${
+        type.keysSorted ? ", keys_sorted" : ""
+      }>`;
+    }
+    case Type.Union:
+      return `${type.mode === UnionMode.Dense ? "dense" : "sparse"}_union<${
+        type.children.map((f, i) => `${f.name}: ${typeToString(f.type)}=${type.typeIds[i]}`)
+          .join(", ")
+      }>`;
+    case Type.RunEndEncoded:
+      return `run_end_encoded<run_ends: ${typeToString(type.children[0].type)}, values: ${
+        typeToString(type.children[1].type)
+      }>`;
     case Type.Binary:
       return "binary";
     case Type.LargeBinary:
@@ -840,7 +1149,24 @@ export function typesEqual(a: DataType, b: DataType): boolean {
       return a.precision === (b as FloatType).precision;
     case Type.Decimal: {
       const t = b as DecimalType;
-      return a.precision === t.precision && a.scale === t.scale;
+      return a.precision === t.precision && a.scale === t.scale && a.bitWidth === t.bitWidth;
+    }
+    case Type.Interval:
+      return a.unit === (b as IntervalType).unit;
+    case Type.ListView:
+    case Type.LargeListView:
+      return a.child.equals((b as ListViewType).child);
+    case Type.Map:
+      return a.keysSorted === (b as MapType).keysSorted && a.child.equals((b as MapType).child);
+    case Type.Union: {
+      const t = b as UnionType;
+      return a.mode === t.mode && a.children.length === t.children.length &&
+        a.typeIds.every((id, i) => id === t.typeIds[i]) &&
+        a.children.every((f, i) => f.equals(t.children[i]));
+    }
+    case Type.RunEndEncoded: {
+      const t = b as RunEndEncodedType;
+      return a.children[0].equals(t.children[0]) && a.children[1].equals(t.children[1]);
     }
     case Type.FixedSizeBinary:
       return a.byteWidth === (b as FixedSizeBinaryType).byteWidth;
@@ -954,4 +1280,119 @@ export function dictionary(
   ordered = false,
 ): DictionaryType {
   return { typeId: Type.Dictionary, id, dictionary: valueType, indices: indexType, ordered };
+}
+
+/**
+ * A variable-size list view of `child` with int32 offsets and sizes.
+ *
+ * @example
+ * ```ts
+ * import { listView, utf8, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(listView(utf8()))); // list_view<item: utf8>
+ * ```
+ */
+export function listView(child: DataType | Field): ListViewType {
+  return { typeId: Type.ListView, child: asField(child, "item") };
+}
+
+/**
+ * A variable-size list view of `child` with int64 offsets and sizes.
+ *
+ * @example
+ * ```ts
+ * import { largeListView, int8, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(largeListView(int8()))); // large_list_view<item: int8>
+ * ```
+ */
+export function largeListView(child: DataType | Field): ListViewType {
+  return { typeId: Type.LargeListView, child: asField(child, "item") };
+}
+
+/**
+ * A map from `keyType` (non-null) to `valueType`, as a list of `entries: struct<key, value>`.
+ *
+ * @example
+ * ```ts
+ * import { map, utf8, float64, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(map(utf8(), float64()))); // map<utf8, float64>
+ * ```
+ */
+export function map(keyType: DataType, valueType: DataType, keysSorted = false): MapType {
+  const entries = new Field(
+    "entries",
+    struct([new Field("key", keyType, false), new Field("value", valueType, true)]),
+    false,
+  );
+  return { typeId: Type.Map, child: entries, keysSorted };
+}
+
+function unionOf(
+  mode: UnionMode,
+  children: readonly Field[] | Record<string, DataType>,
+  typeIds?: readonly number[],
+): UnionType {
+  const fields = struct(children).children;
+  const ids = typeIds ?? fields.map((_, i) => i);
+  if (
+    ids.length !== fields.length || fields.length > 128 ||
+    ids.some((id) => !Number.isInteger(id) || id < 0 || id > 127) ||
+    new Set(ids).size !== ids.length
+  ) {
+    throw new ArrowError(
+      "invalid",
+      "union type codes must be distinct integers 0..127, one per child",
+    );
+  }
+  return { typeId: Type.Union, mode, typeIds: ids, children: fields };
+}
+
+/**
+ * A sparse union of `children` (fields, or names mapped to types); `typeIds` default to 0..n-1.
+ *
+ * @example
+ * ```ts
+ * import { sparseUnion, int32, utf8, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(sparseUnion({ i: int32(), s: utf8() }))); // sparse_union<i: int32=0, s: utf8=1>
+ * ```
+ */
+export function sparseUnion(
+  children: readonly Field[] | Record<string, DataType>,
+  typeIds?: readonly number[],
+): UnionType {
+  return unionOf(UnionMode.Sparse, children, typeIds);
+}
+
+/**
+ * A dense union of `children` (fields, or names mapped to types); `typeIds` default to 0..n-1.
+ *
+ * @example
+ * ```ts
+ * import { denseUnion, int32, utf8, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(denseUnion({ i: int32(), s: utf8() }))); // dense_union<i: int32=0, s: utf8=1>
+ * ```
+ */
+export function denseUnion(
+  children: readonly Field[] | Record<string, DataType>,
+  typeIds?: readonly number[],
+): UnionType {
+  return unionOf(UnionMode.Dense, children, typeIds);
+}
+
+/**
+ * Run-end encoding of `valueType` values with `runEndType` (int16, int32 or int64) run ends.
+ *
+ * @example
+ * ```ts
+ * import { runEndEncoded, int32, float64, typeToString } from "@avila/avx-http/columnar";
+ * console.log(typeToString(runEndEncoded(int32(), float64()))); // run_end_encoded<run_ends: int32, values: float64>
+ * ```
+ */
+export function runEndEncoded(runEndType: IntType, valueType: DataType): RunEndEncodedType {
+  if (!runEndType.signed || runEndType.bitWidth === 8) {
+    throw new ArrowError("invalid", "run ends must be int16, int32 or int64");
+  }
+  return {
+    typeId: Type.RunEndEncoded,
+    children: [new Field("run_ends", runEndType, false), new Field("values", valueType, true)],
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Builder for 128-bit decimals.
+ * Builder for decimals (32, 64, 128 and 256 bits).
  *
  * @module
  */
@@ -29,15 +29,18 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
   /** Values appended. */
   length = 0;
   #words = new Uint32Array(256);
+  /** Words of 32 bits per value. */
+  #n: number;
   #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
    *
-   * @param type a decimal128 type
+   * @param type a decimal type of any width
    */
   constructor(type: DecimalType) {
     this.type = type;
+    this.#n = type.bitWidth >> 5;
   }
 
   #parse(value: string): bigint {
@@ -61,8 +64,9 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
   /** Appends a bigint (unscaled), a decimal string or number, or null. */
   append(value: bigint | string | number | null | undefined): void {
     const i = this.length++;
-    if (i * 4 + 4 > this.#words.length) {
-      const n = new Uint32Array(grow(this.#words.length, i * 4 + 4));
+    const words = this.#n;
+    if ((i + 1) * words > this.#words.length) {
+      const n = new Uint32Array(grow(this.#words.length, (i + 1) * words));
       n.set(this.#words);
       this.#words = n;
     }
@@ -76,13 +80,17 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
     else if (typeof value === "number" && Number.isFinite(value)) {
       v = this.#parse(value.toFixed(Math.min(Math.max(this.type.scale, 0), 100)));
     } else throw new ArrowError("invalid", `decimal column cannot hold a ${describe(value)}`);
-    if (v >= 1n << 127n || v < -(1n << 127n)) {
-      throw new ArrowError("invalid", "decimal value does not fit in 128 bits");
+    const bits = this.type.bitWidth;
+    const top = 1n << BigInt(bits - 1);
+    if (v >= top || v < -top) {
+      throw new ArrowError("invalid", `decimal value does not fit in ${bits} bits`);
     }
     this.#validity.set(i, true);
-    const u = BigInt.asUintN(128, v);
-    const k = i * 4;
-    for (let w = 0; w < 4; w++) this.#words[k + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+    const u = BigInt.asUintN(bits, v);
+    const k = i * words;
+    for (let w = 0; w < words; w++) {
+      this.#words[k + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+    }
   }
 
   /** The decimal column. */
@@ -94,7 +102,7 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
       offset: 0,
       nullCount: this.#validity.nullCount,
       validity: this.#validity.finish(n),
-      values: this.#words.subarray(0, n * 4),
+      values: this.#words.subarray(0, n * this.#n),
       offsets: null,
       children: [],
       dictionary: null,

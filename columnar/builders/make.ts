@@ -11,11 +11,16 @@ import { BoolBuilder } from "./bool.ts";
 import type { Builder } from "./builder.ts";
 import { DecimalBuilder } from "./decimal.ts";
 import { DictionaryBuilder } from "./dictionary.ts";
+import { IntervalBuilder } from "./interval.ts";
 import { FixedSizeListBuilder, ListBuilder } from "./list.ts";
+import { ListViewBuilder } from "./list_view.ts";
+import { MapBuilder } from "./map.ts";
 import { NullBuilder } from "./null.ts";
 import { NumberBuilder } from "./number.ts";
+import { RunEndEncodedBuilder } from "./run_end.ts";
 import { StructBuilder } from "./struct.ts";
 import { TemporalBuilder } from "./temporal.ts";
+import { UnionBuilder } from "./union.ts";
 import { Utf8Builder } from "./utf8.ts";
 
 /**
@@ -48,10 +53,23 @@ export function makeBuilder(type: DataType): Builder {
       return new TemporalBuilder(type) as Builder;
     case Type.Utf8:
     case Type.LargeUtf8:
+    case Type.Utf8View:
       return new Utf8Builder(type) as Builder;
     case Type.Binary:
     case Type.LargeBinary:
+    case Type.BinaryView:
       return new BinaryBuilder(type) as Builder;
+    case Type.Interval:
+      return new IntervalBuilder(type) as Builder;
+    case Type.ListView:
+    case Type.LargeListView:
+      return new ListViewBuilder(type) as Builder;
+    case Type.Map:
+      return new MapBuilder(type);
+    case Type.Union:
+      return new UnionBuilder(type);
+    case Type.RunEndEncoded:
+      return new RunEndEncodedBuilder(type);
     case Type.FixedSizeBinary:
       return new FixedSizeBinaryBuilder(type) as Builder;
     case Type.List:

@@ -17,3 +17,8 @@ export * from "./binary.ts";
 export * from "./list.ts";
 export * from "./struct.ts";
 export * from "./dictionary.ts";
+export * from "./interval.ts";
+export * from "./list_view.ts";
+export * from "./map.ts";
+export * from "./union.ts";
+export * from "./run_end.ts";

@@ -141,6 +141,7 @@ export function loadColumn(column: Column, name: string): Vec {
     }
     case Type.Utf8:
     case Type.LargeUtf8:
+    case Type.Utf8View: // held in the offsets layout, like utf8
       return {
         kind: "str",
         bytes: d.values as Uint8Array,

@@ -5,10 +5,24 @@ import * as zlib from "node:zlib";
 import * as fl from "@uwdata/flechette";
 import lz4js from "lz4js";
 import {
+  binaryView,
+  columnFromValues,
+  type DataType,
+  denseUnion,
+  Field,
+  int32,
   type IpcCompression,
+  largeListView,
+  listView,
+  map,
   readIpcFile,
   readIpcStream,
   RecordBatch,
+  runEndEncoded,
+  Schema,
+  sparseUnion,
+  utf8,
+  utf8View,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
@@ -103,4 +117,40 @@ Deno.test("compression really shrinks repetitive buffers and falls back to raw (
   assert.ok(packed.length <= writeIpcStream(random).length + 48);
   assert.deepEqual(readIpcStream(packed).batches[0].column("x").toArray(), noise);
   assert.deepEqual(fl.tableFromIPC(packed).getChild("x").toArray(), noise);
+});
+
+Deno.test("flechette reads our views, list views, unions, maps and run-end encoded columns", () => {
+  const cols: Record<string, [DataType, unknown[]]> = {
+    sv: [utf8View(), ["a", null, "a string longer than twelve bytes", ""]],
+    bv: [binaryView(), [new Uint8Array([1]), null, new Uint8Array(20).fill(9), new Uint8Array(0)]],
+    lv: [listView(int32()), [[1, 2], null, [], [3]]],
+    llv: [largeListView(utf8()), [["x"], [], null, ["y", null]]],
+    su: [sparseUnion({ i: int32(), s: utf8() }), [1, "a", null, "b"]],
+    du: [denseUnion({ i: int32(), s: utf8() }), ["a", 2, null, 3]],
+    m: [map(utf8(), int32()), [{ a: 1 }, null, {}, [["b", null], ["b", 2]]]],
+    ree: [runEndEncoded(int32(), utf8()), ["x", "x", null, "y"]],
+  };
+  const batch = RecordBatch.tryNew(
+    new Schema(Object.entries(cols).map(([name, [t]]) => new Field(name, t, true))),
+    Object.values(cols).map(([t, values]) => columnFromValues(values, t)),
+    4,
+  );
+  for (const b of [batch, batch.slice(1, 3)]) {
+    for (const compression of [undefined, "lz4", "zstd"] as const) {
+      for (const bytes of [writeIpcStream(b, { compression }), writeIpcFile(b, { compression })]) {
+        const t = fl.tableFromIPC(bytes);
+        for (const name of Object.keys(cols)) {
+          const got = Array.from(
+            t.getChild(name).toArray() as ArrayLike<unknown>,
+            (v) => ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v,
+          );
+          const want = Array.from(
+            b.column(name),
+            (v) => (v instanceof Uint8Array ? Array.from(v) : v),
+          );
+          assert.deepEqual(got, want, `${name} ${compression}`);
+        }
+      }
+    }
+  }
 });

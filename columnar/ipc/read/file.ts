@@ -101,7 +101,7 @@ export function readIpcFile(
       );
     }
     state.end = m.next;
-    return dec.message(m.headerType, m.header as Table, m.body);
+    return dec.message(m.headerType, m.header as Table, m.body, m.message.int16(0, 0));
   };
 
   const dictState = { end: 0 };

@@ -12,17 +12,18 @@ import {
   type ColumnData,
   countNulls,
   deferOffsetsCheck,
+  INTERVAL_WORDS,
   makeColumn,
   type TypedArray,
 } from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
 import { applyExtension } from "../../extension.ts";
 import type { Field } from "../../schema.ts";
-import { type DataType, Precision, Type } from "../../types.ts";
+import { type DataType, Precision, Type, UnionMode } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { decompressBuffer } from "../_codecs.ts";
 import type { IpcLimits } from "../limits.ts";
-import { VIEW_TYPES } from "./schema.ts";
+import { METADATA_V4, METADATA_V5 } from "../_format.ts";
 
 function corrupt(msg: string): never {
   throw new ArrowError("corrupt", msg);
@@ -76,8 +77,11 @@ class BodyCursor {
   /** Length and null count of the node last read by `node()`. */
   length = 0;
   nullCount = 0;
+  /** `MetadataVersion` of the message (V4 unions have a validity buffer slot). */
+  readonly version: number;
 
-  constructor(rb: Table, body: Uint8Array, limits: IpcLimits) {
+  constructor(rb: Table, body: Uint8Array, limits: IpcLimits, version: number) {
+    this.version = version;
     this.#view = rb.view;
     this.#body = body;
     this.#limits = limits;
@@ -345,6 +349,13 @@ function decodeColumn(
     const data = columnData(type, cur, null, null, null, NO_CHILDREN, null);
     return applyExtension(makeColumn({ ...data, nullCount: length }), field);
   }
+  // unions (metadata V5) and run-end encoded columns have no validity buffer
+  if (type.typeId === Type.Union) {
+    return applyExtension(decodeUnion(type, cur, dicts, depth, limits), field);
+  }
+  if (type.typeId === Type.RunEndEncoded) {
+    return applyExtension(decodeRunEnds(type, cur, dicts, depth, limits), field);
+  }
   let validity: Uint8Array | null = null;
   if (nullCount > 0) {
     const vbuf = cur.buffer();
@@ -374,8 +385,46 @@ function decodeColumn(
       break;
     }
     case Type.Decimal: {
-      const values = cur.typed(Uint32Array as unknown as Ctor, length * 4, "decimal");
+      const words = length * (type.bitWidth >> 5);
+      const values = cur.typed(Uint32Array as unknown as Ctor, words, "decimal");
       data = columnData(type, cur, validity, values, null, NO_CHILDREN, null);
+      break;
+    }
+    case Type.Interval: {
+      const words = length * INTERVAL_WORDS[type.unit];
+      const values = cur.typed(Int32Array as unknown as Ctor, words, "interval");
+      data = columnData(type, cur, validity, values, null, NO_CHILDREN, null);
+      break;
+    }
+    case Type.Utf8View:
+    case Type.BinaryView: {
+      // held in the offsets layout: views may point anywhere (and at the same bytes many times)
+      const views = cur.buffer();
+      const count = cur.variadicCount();
+      const buffers: Uint8Array[] = [];
+      for (let k = 0; k < count; k++) buffers.push(cur.buffer());
+      const { offsets, bytes } = decodeViews(views, buffers, length, validity, limits);
+      data = columnData(type, cur, validity, bytes, offsets, NO_CHILDREN, null);
+      break;
+    }
+    case Type.ListView:
+    case Type.LargeListView: {
+      const large = type.typeId === Type.LargeListView;
+      const ctor = (large ? BigInt64Array : Int32Array) as unknown as Ctor;
+      const offsets = cur.typed(ctor, length, "offsets") as Int32Array | BigInt64Array;
+      const sizes = cur.typed(ctor, length, "sizes") as Int32Array | BigInt64Array;
+      const nulls = cur.nullCount;
+      const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
+      const n = child.length;
+      for (let i = 0; i < length; i++) {
+        if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
+        const o = Number(offsets[i]);
+        const z = Number(sizes[i]);
+        if (!(o >= 0 && z >= 0 && o + z <= n)) corrupt(`list view ${i} points outside its child`);
+      }
+      cur.length = length;
+      cur.nullCount = nulls;
+      data = columnData(type, cur, validity, sizes, offsets, [child], null);
       break;
     }
     case Type.FixedSizeBinary: {
@@ -388,15 +437,6 @@ function decodeColumn(
     case Type.LargeUtf8:
     case Type.Binary:
     case Type.LargeBinary: {
-      if (VIEW_TYPES.has(type)) {
-        const views = cur.buffer();
-        const count = cur.variadicCount();
-        const buffers: Uint8Array[] = [];
-        for (let k = 0; k < count; k++) buffers.push(cur.buffer());
-        const { offsets, bytes } = decodeViews(views, buffers, length, validity, limits);
-        data = columnData(type, cur, validity, bytes, offsets, NO_CHILDREN, null);
-        break;
-      }
       const large = type.typeId === Type.LargeUtf8 || type.typeId === Type.LargeBinary;
       const offsets = readOffsets(cur, large, length);
       const bytes = cur.buffer();
@@ -409,7 +449,8 @@ function decodeColumn(
       break;
     }
     case Type.List:
-    case Type.LargeList: {
+    case Type.LargeList:
+    case Type.Map: {
       const offsets = readOffsets(cur, type.typeId === Type.LargeList, length);
       const nulls = cur.nullCount;
       const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
@@ -463,18 +504,83 @@ function decodeColumn(
   return applyExtension(makeColumn(data), field);
 }
 
-/** Decodes the columns of a RecordBatch table (`length` rows) against `fields`. */
+/** A union: type codes, offsets (dense), children; no validity buffer (format 1.0+). */
+function decodeUnion(
+  type: DataType & { typeId: typeof Type.Union },
+  cur: BodyCursor,
+  dicts: DictionaryMap,
+  depth: number,
+  limits: IpcLimits,
+): Column {
+  const length = cur.length;
+  // metadata V4 (before format 1.0) still had an (unused) validity buffer for unions
+  if (cur.version <= METADATA_V4) cur.skip();
+  const codes = cur.typed(Int8Array as unknown as Ctor, length, "union type codes") as Int8Array;
+  const dense = type.mode === UnionMode.Dense;
+  const offsets = dense
+    ? cur.typed(Int32Array as unknown as Ctor, length, "union offsets") as Int32Array
+    : null;
+  const children: Column[] = [];
+  for (const f of type.children) {
+    children.push(decodeColumn(f, f.type, cur, dicts, depth + 1, limits));
+  }
+  const childOf = new Int8Array(128).fill(-1);
+  type.typeIds.forEach((id, k) => (childOf[id] = k));
+  for (let i = 0; i < length; i++) {
+    const code = codes[i];
+    const k = code >= 0 ? childOf[code] : -1;
+    if (k < 0) corrupt(`union type code ${code} is not declared`);
+    const at = offsets === null ? i : offsets[i];
+    if (!(at >= 0 && at < children[k].length)) corrupt(`union element ${i} outside its child`);
+  }
+  cur.length = length;
+  cur.nullCount = 0;
+  return makeColumn(columnData(type, cur, null, codes, offsets, children, null));
+}
+
+/** A run-end encoded column: no buffers, children `[run_ends, values]`. */
+function decodeRunEnds(
+  type: DataType & { typeId: typeof Type.RunEndEncoded },
+  cur: BodyCursor,
+  dicts: DictionaryMap,
+  depth: number,
+  limits: IpcLimits,
+): Column {
+  const length = cur.length;
+  const [endsField, valuesField] = type.children;
+  const ends = decodeColumn(endsField, endsField.type, cur, dicts, depth + 1, limits);
+  const values = decodeColumn(valuesField, valuesField.type, cur, dicts, depth + 1, limits);
+  if (ends.nullCount !== 0) corrupt("run ends contain nulls");
+  if (values.length < ends.length) corrupt("fewer run values than run ends");
+  const e = ends.data.values!;
+  let prev = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const v = Number(e[i]);
+    if (!(v > prev)) corrupt("run ends must be positive and strictly increasing");
+    prev = v;
+  }
+  if (prev < length) corrupt(`runs end at ${prev}, before the column's ${length} elements`);
+  cur.length = length;
+  cur.nullCount = 0;
+  return makeColumn(columnData(type, cur, null, null, null, [ends, values], null));
+}
+
+/**
+ * Decodes the columns of a RecordBatch table (`length` rows) against `fields`; `version` is the
+ * message's `MetadataVersion`.
+ */
 export function decodeRecordBatch(
   rb: Table,
   body: Uint8Array,
   fields: readonly Field[],
   dicts: DictionaryMap,
   limits: IpcLimits,
+  version: number = METADATA_V5,
 ): { length: number; columns: Column[] } {
   const length = rb.long(0, 0);
   if (length < 0) corrupt("negative batch length");
   if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
-  const cur = new BodyCursor(rb, body, limits);
+  const cur = new BodyCursor(rb, body, limits, version);
   const columns: Column[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
@@ -493,8 +599,9 @@ export function decodeDictionaryValues(
   field: Field,
   dicts: DictionaryMap,
   limits: IpcLimits,
+  version: number = METADATA_V5,
 ): Column {
-  const cur = new BodyCursor(rb, body, limits);
+  const cur = new BodyCursor(rb, body, limits, version);
   const c = decodeColumn(field, field.type, cur, dicts, 1, limits);
   cur.finish();
   return c;

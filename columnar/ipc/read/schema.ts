@@ -13,20 +13,15 @@ import {
   type IntType,
   type TimeUnit,
   Type,
+  typeName,
+  UnionMode,
 } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { FieldSlot } from "../_format.ts";
 import type { IpcLimits } from "../limits.ts";
 
-/** `Type` union tags of the view layouts (columnar format 1.4), read but not written. */
-const BINARY_VIEW = 23;
-const UTF8_VIEW = 24;
-
-/**
- * Decoded types whose IPC layout is a view layout (BinaryView/Utf8View): the record batch
- * reader converts those columns to the offsets layout of binary/utf8.
- */
-export const VIEW_TYPES: WeakSet<DataType> = new WeakSet();
+/** Largest precision of each decimal width (Schema.fbs `Decimal`). */
+const DECIMAL_PRECISION: Record<number, number> = { 32: 9, 64: 18, 128: 38, 256: 76 };
 
 function corrupt(msg: string): never {
   throw new ArrowError("corrupt", msg);
@@ -103,11 +98,11 @@ export interface SchemaContext {
 }
 
 function needChildren(children: Field[], n: number, typeType: number): void {
-  if (children.length !== n) corrupt(`type ${typeType} needs ${n} children`);
+  if (children.length !== n) corrupt(`${typeName(typeType)} type needs ${n} children`);
 }
 
 function typeTable(tt: Table | null, typeType: number): Table {
-  return tt ?? corrupt(`type table ${typeType} missing`);
+  return tt ?? corrupt(`${typeName(typeType)} type table missing`);
 }
 
 function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
@@ -154,13 +149,72 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       needChildren(children, 0, typeType);
       const d = typeTable(tt, typeType);
       const bitWidth = d.int32(2, 128);
-      if (bitWidth !== 128) {
-        throw new ArrowError("unsupported", `decimal${bitWidth} (only decimal128 is supported)`);
-      }
+      const max = DECIMAL_PRECISION[bitWidth];
+      if (max === undefined) corrupt(`bad decimal width ${bitWidth}`);
       const precision = d.int32(0, 0);
       const scale = d.int32(1, 0);
-      if (precision < 1 || precision > 38 || Math.abs(scale) > 76) corrupt("bad decimal precision");
-      type = { typeId: Type.Decimal, precision, scale, bitWidth: 128 };
+      if (precision < 1 || precision > max || Math.abs(scale) > 76) {
+        corrupt(`bad decimal${bitWidth} precision ${precision}`);
+      }
+      type = { typeId: Type.Decimal, precision, scale, bitWidth: bitWidth as 32 | 64 | 128 | 256 };
+      break;
+    }
+    case Type.Interval: {
+      needChildren(children, 0, typeType);
+      const unit = typeTable(tt, typeType).int16(0, 0);
+      if (unit !== 0 && unit !== 1 && unit !== 2) corrupt(`bad interval unit ${unit}`);
+      type = { typeId: Type.Interval, unit };
+      break;
+    }
+    case Type.BinaryView:
+    case Type.Utf8View:
+      needChildren(children, 0, typeType);
+      type = { typeId: typeType };
+      break;
+    case Type.ListView:
+    case Type.LargeListView:
+      needChildren(children, 1, typeType);
+      type = { typeId: typeType, child: children[0] };
+      break;
+    case Type.Map: {
+      needChildren(children, 1, typeType);
+      const entries = children[0];
+      if (entries.type.typeId !== Type.Struct || entries.type.children.length !== 2) {
+        corrupt("map entries must be a struct of key and value");
+      }
+      type = {
+        typeId: Type.Map,
+        child: entries,
+        keysSorted: typeTable(tt, typeType).bool(0, false),
+      };
+      break;
+    }
+    case Type.Union: {
+      const u = typeTable(tt, typeType);
+      const mode = u.int16(0, 0);
+      if (mode !== UnionMode.Sparse && mode !== UnionMode.Dense) corrupt(`bad union mode ${mode}`);
+      if (children.length > 128) corrupt("union with more than 128 children");
+      const ids = u.vector(1, 4);
+      let typeIds: number[];
+      if (ids === null) typeIds = children.map((_, i) => i);
+      else {
+        if (ids.length !== children.length) corrupt("union type ids do not match its children");
+        typeIds = [];
+        for (let i = 0; i < ids.length; i++) typeIds.push(u.view.getInt32(ids.pos + 4 * i, true));
+      }
+      if (typeIds.some((id) => id < 0 || id > 127) || new Set(typeIds).size !== typeIds.length) {
+        corrupt("union type ids must be distinct and within 0..127");
+      }
+      type = { typeId: Type.Union, mode, typeIds, children };
+      break;
+    }
+    case Type.RunEndEncoded: {
+      needChildren(children, 2, typeType);
+      const ends = children[0].type;
+      if (ends.typeId !== Type.Int || !ends.signed || ends.bitWidth === 8) {
+        corrupt("run ends must be int16, int32 or int64");
+      }
+      type = { typeId: Type.RunEndEncoded, children: [children[0], children[1]] };
       break;
     }
     case Type.Date: {
@@ -202,13 +256,6 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       needChildren(children, 1, typeType);
       type = { typeId: typeType, child: children[0] };
       break;
-    case BINARY_VIEW:
-    case UTF8_VIEW:
-      // Read into the offsets layout (see read/record_batch.ts); the type is marked as a view.
-      needChildren(children, 0, typeType);
-      type = { typeId: typeType === UTF8_VIEW ? Type.Utf8 : Type.Binary };
-      VIEW_TYPES.add(type);
-      break;
     case Type.FixedSizeList: {
       needChildren(children, 1, typeType);
       const listSize = typeTable(tt, typeType).int32(0, 0);
@@ -223,7 +270,7 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       corrupt("field without a type");
       break;
     default:
-      throw new ArrowError("unsupported", `Arrow type ${typeType} is not supported`);
+      throw new ArrowError("unsupported", `Arrow ${typeName(typeType)} is not supported`);
   }
   const de = t.table(FieldSlot.dictionary);
   if (de) {

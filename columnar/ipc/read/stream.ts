@@ -12,7 +12,7 @@ import { makeBuilder } from "../../builders/make.ts";
 import { Field, type Schema } from "../../schema.ts";
 import type { DictionaryType } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
-import { MessageHeader } from "../_format.ts";
+import { MessageHeader, METADATA_V5 } from "../_format.ts";
 import { type IpcLimits, type IpcReadOptions, resolveLimits } from "../limits.ts";
 import { parseMessage, readMessageAt, readPrefix } from "./message.ts";
 import { decodeDictionaryValues, decodeRecordBatch, type DictionaryMap } from "./record_batch.ts";
@@ -76,8 +76,16 @@ export class IpcDecoder {
     return this.schema;
   }
 
-  /** Handles one message; returns a batch for record batch messages, else null. */
-  message(headerType: number, header: Table, body: Uint8Array): RecordBatch | null {
+  /**
+   * Handles one message (of metadata `version`, `MetadataVersion`); returns a batch for record
+   * batch messages, else null.
+   */
+  message(
+    headerType: number,
+    header: Table,
+    body: Uint8Array,
+    version: number = METADATA_V5,
+  ): RecordBatch | null {
     if (++this.#count > this.limits.maxBatches) {
       throw new ArrowError("limit", `more than ${this.limits.maxBatches} messages`);
     }
@@ -102,6 +110,7 @@ export class IpcDecoder {
         new Field("", type.dictionary, true),
         this.#dicts,
         this.limits,
+        version,
       );
       const prev = this.#dicts.get(type.id);
       if (header.bool(2, false)) {
@@ -122,6 +131,7 @@ export class IpcDecoder {
         schema.fields,
         this.#dicts,
         this.limits,
+        version,
       );
       return RecordBatch.tryNew(schema, columns, length);
     }
@@ -159,7 +169,7 @@ export function readIpcStream(
   for (;;) {
     const m = readMessageAt(input, view, pos, input.length, dec.limits);
     if (m === null) break;
-    const b = dec.message(m.headerType, m.header, m.body);
+    const b = dec.message(m.headerType, m.header, m.body, m.message.int16(0, 0));
     if (b) batches.push(b);
     pos = m.next;
   }
@@ -327,7 +337,8 @@ export class IpcStreamReader implements AsyncIterable<RecordBatch> {
           throw new ArrowError("corrupt", "truncated message body");
         }
         const body = q.take(info.bodyLength);
-        const batch = this.#dec.message(info.headerType, info.header, body);
+        const version = info.message.int16(0, 0);
+        const batch = this.#dec.message(info.headerType, info.header, body, version);
         if (this.#dec.schema) this.#resolve(this.#dec.schema);
         if (batch) yield batch;
       }

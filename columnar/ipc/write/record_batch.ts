@@ -8,9 +8,15 @@
  * @module
  */
 
-import type { Column, TypedArray } from "../../column.ts";
+import {
+  type Column,
+  INTERVAL_WORDS,
+  makeColumn,
+  type RunEndEncodedColumn,
+  type TypedArray,
+} from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
-import { Type } from "../../types.ts";
+import { Type, UnionMode } from "../../types.ts";
 import { FlatBufferBuilder } from "../flatbuffers/builder.ts";
 import { compressBuffer } from "../_codecs.ts";
 import { MessageHeader, pad8 } from "../_format.ts";
@@ -25,6 +31,19 @@ export interface BodyPlan {
   nodes: { length: number; nullCount: number }[];
   /** Body buffers (possibly empty). */
   buffers: Uint8Array[];
+  /** Data buffer count of each view column, in field order (`variadicBufferCounts`). */
+  variadic: number[];
+  /**
+   * Indices of buffers stored compressed even when compression does not shrink them: polars
+   * reads an uncompressed (length -1) buffer in place, 8 bytes after an aligned offset, and
+   * panics when its values need 16-byte alignment (128- and 256-bit decimals).
+   */
+  alwaysCompressed: Set<number>;
+}
+
+/** An empty plan. */
+export function newPlan(): BodyPlan {
+  return { nodes: [], buffers: [], variadic: [], alwaysCompressed: new Set() };
 }
 
 function bytes(a: TypedArray, start: number, end: number): Uint8Array {
@@ -62,11 +81,100 @@ function offsetsSlice(
   return { buf: bytes(r, 0, length + 1), start, end };
 }
 
+/**
+ * Views (BinaryView/Utf8View, columnar format 1.4) over one data buffer for elements
+ * [offset, offset + length) of an offsets-layout column: strings of up to 12 bytes are inlined,
+ * longer ones keep a 4-byte prefix and point at the data buffer (index 0), which is left out
+ * when nothing points at it.
+ */
+function planViews(
+  o: Int32Array | BigInt64Array,
+  bytesIn: Uint8Array,
+  validity: Uint8Array | null,
+  offset: number,
+  length: number,
+  plan: BodyPlan,
+): void {
+  const views = new Uint8Array(16 * length);
+  const dv = new DataView(views.buffer);
+  const base = Number(o[offset]);
+  let long = false;
+  for (let i = 0; i < length; i++) {
+    const j = offset + i;
+    if (validity !== null && ((validity[j >> 3] >> (j & 7)) & 1) === 0) continue;
+    const start = Number(o[j]);
+    const n = Number(o[j + 1]) - start;
+    dv.setInt32(16 * i, n, true);
+    if (n <= 12) views.set(bytesIn.subarray(start, start + n), 16 * i + 4);
+    else {
+      long = true;
+      views.set(bytesIn.subarray(start, start + 4), 16 * i + 4);
+      dv.setInt32(16 * i + 8, 0, true);
+      dv.setInt32(16 * i + 12, start - base, true);
+    }
+  }
+  plan.buffers.push(views);
+  if (long) {
+    plan.buffers.push(bytesIn.subarray(base, Number(o[offset + length])));
+    plan.variadic.push(1);
+  } else plan.variadic.push(0);
+}
+
+/**
+ * A run-end encoded slice: run ends rebased to the slice (the last one clamped to its length)
+ * and the values of the runs it touches.
+ */
+function planRunEnds(column: RunEndEncodedColumn, plan: BodyPlan): void {
+  const d = column.data;
+  const { offset, length } = d;
+  const ends = column.runEnds;
+  const src = ends.data.values!;
+  const first = length === 0 ? 0 : column.runIndex(offset);
+  const last = length === 0 ? -1 : column.runIndex(offset + length - 1);
+  const n = last - first + 1;
+  const ctor = src.constructor as new (n: number) => TypedArray;
+  const out = new ctor(n);
+  const big = out instanceof BigInt64Array;
+  for (let r = 0; r < n; r++) {
+    const e = Math.min(Number(src[ends.data.offset + first + r]) - offset, length);
+    out[r] = big ? BigInt(e) : e;
+  }
+  const rebased = makeColumn({
+    type: ends.type,
+    length: n,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: out,
+    offsets: null,
+    children: [],
+    dictionary: null,
+  });
+  planColumn(rebased, plan);
+  planColumn(column.values.slice(first, n), plan);
+}
+
 /** Appends the nodes and buffers of `column` (and its children) to `plan`. */
 export function planColumn(column: Column, plan: BodyPlan): void {
   const d = column.data;
   const t = d.type;
   const { offset, length } = d;
+  // unions and run-end encoded columns have no validity buffer and a null count of 0
+  if (t.typeId === Type.Union) {
+    plan.nodes.push({ length, nullCount: 0 });
+    plan.buffers.push(bytes(d.values!, offset, offset + length));
+    if (t.mode === UnionMode.Dense) {
+      // the offsets keep pointing into the whole children
+      plan.buffers.push(bytes(d.offsets!, offset, offset + length));
+      for (const c of d.children) planColumn(c, plan);
+    } else for (const c of d.children) planColumn(c.slice(offset, length), plan);
+    return;
+  }
+  if (t.typeId === Type.RunEndEncoded) {
+    plan.nodes.push({ length, nullCount: 0 });
+    planRunEnds(column as RunEndEncodedColumn, plan);
+    return;
+  }
   const nullCount = t.typeId === Type.Null ? length : column.nullCount;
   plan.nodes.push({ length, nullCount });
   if (t.typeId === Type.Null) return;
@@ -86,9 +194,17 @@ export function planColumn(column: Column, plan: BodyPlan): void {
     case Type.Dictionary:
       plan.buffers.push(bytes(d.values!, offset, offset + length));
       return;
-    case Type.Decimal:
-      plan.buffers.push(bytes(d.values!, offset * 4, (offset + length) * 4));
+    case Type.Decimal: {
+      const w = t.bitWidth >> 5;
+      plan.alwaysCompressed.add(plan.buffers.length);
+      plan.buffers.push(bytes(d.values!, offset * w, (offset + length) * w));
       return;
+    }
+    case Type.Interval: {
+      const w = INTERVAL_WORDS[t.unit];
+      plan.buffers.push(bytes(d.values!, offset * w, (offset + length) * w));
+      return;
+    }
     case Type.FixedSizeBinary:
       plan.buffers.push(bytes(d.values!, offset * t.byteWidth, (offset + length) * t.byteWidth));
       return;
@@ -100,13 +216,27 @@ export function planColumn(column: Column, plan: BodyPlan): void {
       plan.buffers.push(o.buf, (d.values as Uint8Array).subarray(o.start, o.end));
       return;
     }
+    case Type.Utf8View:
+    case Type.BinaryView:
+      planViews(d.offsets!, d.values as Uint8Array, d.validity, offset, length, plan);
+      return;
     case Type.List:
-    case Type.LargeList: {
+    case Type.LargeList:
+    case Type.Map: {
       const o = offsetsSlice(d.offsets!, offset, length);
       plan.buffers.push(o.buf);
       planColumn(d.children[0].slice(o.start, o.end - o.start), plan);
       return;
     }
+    case Type.ListView:
+    case Type.LargeListView:
+      // views point into the whole child, so a slice only slices the offsets and sizes
+      plan.buffers.push(
+        bytes(d.offsets!, offset, offset + length),
+        bytes(d.values!, offset, offset + length),
+      );
+      planColumn(d.children[0], plan);
+      return;
     case Type.FixedSizeList:
       planColumn(d.children[0].slice(offset * t.listSize, length * t.listSize), plan);
       return;
@@ -138,6 +268,12 @@ function writeRecordBatchTable(
     b.addInt8(1, 0, null); // BodyCompressionMethod.BUFFER
     compression = b.endTable();
   }
+  let variadic = 0;
+  if (plan.variadic.length > 0) {
+    b.startVector(8, plan.variadic.length, 8);
+    for (let i = plan.variadic.length - 1; i >= 0; i--) b.putInt64(BigInt(plan.variadic[i]));
+    variadic = b.endVector(plan.variadic.length);
+  }
   b.startVector(16, layout.length, 8);
   for (let i = layout.length - 1; i >= 0; i--) {
     b.putInt64(BigInt(layout[i].length));
@@ -150,11 +286,12 @@ function writeRecordBatchTable(
     b.putInt64(BigInt(plan.nodes[i].length));
   }
   const nodes = b.endVector(plan.nodes.length);
-  b.startTable(4);
+  b.startTable(5);
   b.addInt64(0, BigInt(length), null);
   b.addOffset(1, nodes);
   b.addOffset(2, buffers);
   b.addOffset(3, compression);
+  b.addOffset(4, variadic);
   return b.endTable();
 }
 
@@ -166,13 +303,14 @@ function layoutBody(
   const chunks: Uint8Array[] = [];
   const layout: { offset: number; length: number }[] = [];
   let pos = 0;
-  for (const buf of plan.buffers) {
+  for (let i = 0; i < plan.buffers.length; i++) {
+    const buf = plan.buffers[i];
     let len = buf.length;
     if (opts.codec !== null && len > 0) {
       const prefix = new Uint8Array(8);
       const view = new DataView(prefix.buffer);
       const packed = compressBuffer(opts.codec, buf, opts.level);
-      if (packed.length < len) {
+      if (packed.length < len || plan.alwaysCompressed.has(i)) {
         view.setBigInt64(0, BigInt(len), true);
         chunks.push(prefix, packed);
         len = 8 + packed.length;
@@ -197,7 +335,7 @@ export function encodeRecordBatch(
   length: number,
   opts: EncodeOptions,
 ): EncodedMessage {
-  const plan: BodyPlan = { nodes: [], buffers: [] };
+  const plan = newPlan();
   for (const c of columns) planColumn(c, plan);
   const { chunks, layout, bodyLength } = layoutBody(plan, opts);
   const b = new FlatBufferBuilder(256 + 32 * (plan.nodes.length + layout.length));
@@ -216,7 +354,7 @@ export function encodeDictionaryBatch(
   isDelta: boolean,
   opts: EncodeOptions,
 ): EncodedMessage {
-  const plan: BodyPlan = { nodes: [], buffers: [] };
+  const plan = newPlan();
   planColumn(values, plan);
   const { chunks, layout, bodyLength } = layoutBody(plan, opts);
   const b = new FlatBufferBuilder(256 + 32 * (plan.nodes.length + layout.length));

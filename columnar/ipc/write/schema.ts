@@ -46,8 +46,25 @@ function encodeType(b: FlatBufferBuilder, type: DataType): number {
       b.startTable(3);
       b.addInt32(0, type.precision, null);
       b.addInt32(1, type.scale, null);
-      b.addInt32(2, 128, null);
+      b.addInt32(2, type.bitWidth, null);
       return b.endTable();
+    case Type.Interval:
+      b.startTable(1);
+      b.addInt16(0, type.unit, null);
+      return b.endTable();
+    case Type.Map:
+      b.startTable(1);
+      b.addInt8(0, type.keysSorted ? 1 : 0, null);
+      return b.endTable();
+    case Type.Union: {
+      b.startVector(4, type.typeIds.length, 4);
+      for (let i = type.typeIds.length - 1; i >= 0; i--) b.putInt32(type.typeIds[i]);
+      const ids = b.endVector(type.typeIds.length);
+      b.startTable(2);
+      b.addInt16(0, type.mode, null);
+      b.addOffset(1, ids);
+      return b.endTable();
+    }
     case Type.Date:
       b.startTable(1);
       b.addInt16(0, type.unit, null);
@@ -79,19 +96,25 @@ function encodeType(b: FlatBufferBuilder, type: DataType): number {
     case Type.Dictionary:
       throw new ArrowError("unsupported", "dictionary of dictionaries");
     default:
-      // Null, Bool, Utf8, LargeUtf8, Binary, LargeBinary, List, Struct: empty tables
+      // Null, Bool, the binary and utf8 variants, List(View)s, Struct, RunEndEncoded: empty
       b.startTable(0);
       return b.endTable();
   }
 }
 
-function childrenOf(type: DataType): readonly Field[] {
+/** The child fields of a nested type, in the order of its child columns. */
+export function childrenOf(type: DataType): readonly Field[] {
   switch (type.typeId) {
     case Type.List:
     case Type.LargeList:
     case Type.FixedSizeList:
+    case Type.ListView:
+    case Type.LargeListView:
+    case Type.Map:
       return [type.child];
     case Type.Struct:
+    case Type.Union:
+    case Type.RunEndEncoded:
       return type.children;
     default:
       return [];

@@ -1,6 +1,7 @@
 /**
  * The IPC stream writer: a schema message, dictionary batches when a dictionary first appears
- * or changes, record batches, and the end-of-stream marker. The chunk generators yield message
+ * or changes (only the new values, as a delta, when it grew), record batches, and the
+ * end-of-stream marker. The chunk generators yield message
  * headers and the column buffers themselves (views, never concatenated) plus padding;
  * `writeIpcStream` copies them once into a single `Uint8Array`. Mirrors `read/stream.ts`.
  *
@@ -8,7 +9,13 @@
  */
 
 import type { RecordBatch } from "../../batch.ts";
-import type { Column } from "../../column.ts";
+import {
+  type Column,
+  type ColumnData,
+  countNulls,
+  INTERVAL_WORDS,
+  type TypedArray,
+} from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
 import type { Field, Schema } from "../../schema.ts";
 import { Type } from "../../types.ts";
@@ -17,7 +24,7 @@ import { codecId, type IpcCompression } from "../_codecs.ts";
 import { MessageHeader } from "../_format.ts";
 import { type EncodedMessage, endOfStream, frameMessage } from "./message.ts";
 import { encodeDictionaryBatch, type EncodeOptions, encodeRecordBatch } from "./record_batch.ts";
-import { DictionaryIds, encodeSchema } from "./schema.ts";
+import { childrenOf, DictionaryIds, encodeSchema } from "./schema.ts";
 
 /**
  * Options of the IPC writers.
@@ -36,6 +43,12 @@ export interface IpcWriteOptions {
   compressionLevel?: number;
   /** Schema to write when there are no batches (otherwise the first batch's schema). */
   schema?: Schema;
+  /**
+   * When a batch's dictionary starts with every value of the one last written for its field,
+   * send only the new values as a delta dictionary batch (`isDelta`) instead of the whole
+   * dictionary again. Default true; set false for readers without delta support.
+   */
+  dictionaryDeltas?: boolean;
 }
 
 /** A written message's place in the output, for the file footer. */
@@ -62,15 +75,119 @@ function collectDictionaries(fields: readonly Field[], columns: readonly Column[
       data = data.dictionary.data;
       type = type.dictionary;
     }
-    if (
-      type.typeId === Type.List || type.typeId === Type.LargeList ||
-      type.typeId === Type.FixedSizeList
-    ) {
-      collectDictionaries([type.child], data.children, out);
-    } else if (type.typeId === Type.Struct) {
-      collectDictionaries(type.children, data.children, out);
+    const children = childrenOf(type);
+    if (children.length > 0) collectDictionaries(children, data.children, out);
+  }
+}
+
+/**
+ * Same JS value as read by `get` (numbers by `Object.is`: NaN equals NaN, -0 differs from 0;
+ * bytes, arrays and objects by content).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (ArrayBuffer.isView(a) || Array.isArray(a)) {
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    if (!(ArrayBuffer.isView(b) || Array.isArray(b)) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      return false;
     }
   }
+  return true;
+}
+
+/** Bytes [start, end) of a typed array's elements. */
+function byteRange(a: TypedArray, start: number, end: number): Uint8Array {
+  const w = a.BYTES_PER_ELEMENT;
+  return new Uint8Array(a.buffer, a.byteOffset + start * w, (end - start) * w);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether the first `n` elements of two null-free flat columns hold the same bytes, or null
+ * when their layout has no byte-level comparison here. Elements per value: decimals and
+ * intervals span several words, fixed-size binary `byteWidth` bytes.
+ */
+function samePrefixBytes(a: ColumnData, b: ColumnData, n: number): boolean | null {
+  const t = a.type;
+  switch (t.typeId) {
+    case Type.Int:
+    case Type.Float:
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+    case Type.Decimal:
+    case Type.Interval:
+    case Type.FixedSizeBinary: {
+      const per = t.typeId === Type.Decimal
+        ? t.bitWidth >> 5
+        : t.typeId === Type.Interval
+        ? INTERVAL_WORDS[t.unit]
+        : t.typeId === Type.FixedSizeBinary
+        ? t.byteWidth
+        : 1;
+      return sameBytes(
+        byteRange(a.values!, a.offset * per, (a.offset + n) * per),
+        byteRange(b.values!, b.offset * per, (b.offset + n) * per),
+      );
+    }
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Utf8View:
+    case Type.Binary:
+    case Type.LargeBinary:
+    case Type.BinaryView: {
+      const oa = a.offsets!;
+      const ob = b.offsets!;
+      const sa = Number(oa[a.offset]);
+      const sb = Number(ob[b.offset]);
+      for (let i = 1; i <= n; i++) {
+        if (Number(oa[a.offset + i]) - sa !== Number(ob[b.offset + i]) - sb) return false;
+      }
+      const len = Number(oa[a.offset + n]) - sa;
+      return sameBytes(
+        (a.values as Uint8Array).subarray(sa, sa + len),
+        (b.values as Uint8Array).subarray(sb, sb + len),
+      );
+    }
+    default:
+      return null;
+  }
+}
+
+/** Whether `next` holds every element of `prev` (value and validity) at the same index. */
+function startsWith(next: Column, prev: Column): boolean {
+  const n = prev.length;
+  if (next.length < n) return false;
+  const a = next.data;
+  // no nulls in either prefix (null slots may hold anything): compare the buffers
+  if (
+    prev.nullCount === 0 &&
+    (a.validity === null || countNulls(a.validity, a.offset, a.offset + n) === 0)
+  ) {
+    const same = samePrefixBytes(a, prev.data, n);
+    if (same !== null) return same;
+  }
+  for (let i = 0; i < n; i++) {
+    if (next.isValid(i) !== prev.isValid(i) || !sameValue(next.get(i), prev.get(i))) return false;
+  }
+  return true;
 }
 
 /**
@@ -82,6 +199,7 @@ export class IpcEncoder {
   #ids = new DictionaryIds();
   #written: (Column | null)[] = [];
   #file: boolean;
+  #deltas: boolean;
   /** Bytes emitted so far. */
   position = 0;
   /** Blocks of dictionary batches (file footer). */
@@ -96,6 +214,7 @@ export class IpcEncoder {
       level: options.compressionLevel,
     };
     this.#file = file;
+    this.#deltas = options.dictionaryDeltas ?? true;
   }
 
   /** The schema written (after {@link IpcEncoder.begin}). */
@@ -145,6 +264,14 @@ export class IpcEncoder {
         const prev = this.#written[id];
         const d = dicts[id];
         if (prev === d) continue;
+        if (prev !== null && this.#deltas && startsWith(d, prev)) {
+          // the reader keeps the dictionary it has: send only what is new, if anything
+          this.#written[id] = d;
+          if (d.length === prev.length) continue;
+          const delta = encodeDictionaryBatch(id, d.slice(prev.length), true, this.#opts);
+          yield* this.#emit(delta, this.dictionaryBlocks);
+          continue;
+        }
         if (prev !== null && this.#file) {
           throw new ArrowError(
             "unsupported",
