@@ -21,35 +21,9 @@ import {
   uint64,
 } from "../types.ts";
 import { seeded } from "../extensions/_test_random.ts";
+import { python } from "../_test_python.ts";
 import { col, type Expr, lit } from "./expr.ts";
 import { computeColumn, predicateMask } from "./evaluate.ts";
-
-const PYTHON = new URL("../../.cache/py/bin/python", import.meta.url).pathname;
-
-/** Runs `script` with the reference venv; fails loudly when the venv is missing. */
-async function python(script: string, stdin: Uint8Array): Promise<string> {
-  try {
-    await Deno.stat(PYTHON);
-  } catch {
-    throw new Error(
-      `${PYTHON} is missing: these tests need a venv there with pyarrow and duckdb ` +
-        `(python3 -m venv .cache/py && .cache/py/bin/pip install pyarrow duckdb numpy)`,
-    );
-  }
-  const child = new Deno.Command(PYTHON, {
-    args: ["-c", script],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(stdin);
-  await w.close();
-  const out = await child.output();
-  const err = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, `reference python failed: ${err}`);
-  return new TextDecoder().decode(out.stdout);
-}
 
 // ---- data -----------------------------------------------------------------------------
 
@@ -191,7 +165,7 @@ async function reference(batch: RecordBatch, cases: Case[]): Promise<
   new DataView(input.buffer).setUint32(0, spec.length, true);
   input.set(spec, 4);
   input.set(ipc, 4 + spec.length);
-  return JSON.parse(await python(RUNNER, input));
+  return JSON.parse(new TextDecoder().decode(await python(RUNNER, input)));
 }
 
 const PER_UNIT = [1_000_000_000n, 1_000_000n, 1_000n, 1n];
