@@ -171,6 +171,22 @@ export function compareExactScalar(
     }
     return;
   }
+  if (v.width === 4) {
+    // decimal128: the same, over four words
+    const s3 = (Number(u >> 96n) ^ flip) >>> 0, s2 = Number((u >> 64n) & 0xffffffffn);
+    const s1 = Number((u >> 32n) & 0xffffffffn), s0 = Number(u & 0xffffffffn);
+    for (let i = 0; i < n; i++) {
+      const k = 4 * i;
+      const h = (w[k + 3] ^ flip) >>> 0;
+      let c: number;
+      if (h !== s3) c = h < s3 ? 0 : 2;
+      else if (w[k + 2] !== s2) c = w[k + 2] < s2 ? 0 : 2;
+      else if (w[k + 1] !== s1) c = w[k + 1] < s1 ? 0 : 2;
+      else c = w[k] < s0 ? 0 : w[k] > s0 ? 2 : 1;
+      out[i] = tbl[c];
+    }
+    return;
+  }
   const width = v.width, sw = new Uint32Array(width);
   for (let j = 0; j < width; j++) sw[j] = Number((u >> BigInt(32 * j)) & 0xffffffffn);
   sw[width - 1] = (sw[width - 1] ^ flip) >>> 0;

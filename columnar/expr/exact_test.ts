@@ -4,7 +4,7 @@
 // timestamps one nanosecond apart.
 import assert from "node:assert/strict";
 import { RecordBatch } from "../batch.ts";
-import type { Column } from "../column.ts";
+import { type Column, makeColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { columnFromValues } from "../infer.ts";
 import { writeIpcStream } from "../ipc/mod.ts";
@@ -334,4 +334,32 @@ Deno.test("exact: overflow is an error, as in duckdb; mixing domains is refused"
   assert.deepEqual(Array.from(predicateMask(t, col("t").eq(col("u")))), [0, 1]);
   assert.deepEqual(Array.from(predicateMask(t, col("x").add(1).gt(col("x")))), [1, 1]);
   assert.deepEqual(Array.from(predicateMask(t, col("x").eq(lit(P53 + 1n)))), [1, 0]);
+});
+
+Deno.test("exact: wider decimals (256-bit words) compare exactly", () => {
+  const unscaled = [-(10n ** 50n), 0n, 10n ** 50n + 1n, 10n ** 50n]; // scale 2
+  const words = new Uint32Array(8 * unscaled.length);
+  unscaled.forEach((v, i) => {
+    const u = BigInt.asUintN(256, v);
+    for (let j = 0; j < 8; j++) words[8 * i + j] = Number((u >> BigInt(32 * j)) & 0xffffffffn);
+  });
+  const type = { typeId: Type.Decimal, precision: 60, scale: 2, bitWidth: 256 };
+  const column = makeColumn({
+    type: type as unknown as ReturnType<typeof decimal128>,
+    length: unscaled.length,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: words,
+    offsets: null,
+    children: [],
+    dictionary: null,
+  });
+  const batch = RecordBatch.fromColumns({ d: column });
+  const mask = (e: Expr) => Array.from(predicateMask(batch, e));
+  assert.deepEqual(mask(col("d").gt(10n ** 48n)), [0, 0, 1, 0]);
+  assert.deepEqual(mask(col("d").ge(10n ** 48n)), [0, 0, 1, 1]);
+  assert.deepEqual(mask(col("d").eq(0)), [0, 1, 0, 0]);
+  assert.deepEqual(mask(col("d").lt(-(10n ** 47n))), [1, 0, 0, 0]);
+  assert.deepEqual(mask(col("d").gt(col("d"))), [0, 0, 0, 0]);
 });
