@@ -515,8 +515,8 @@ export class BigIntColumn extends Column<bigint> {
   }
 }
 
-const f16 = new Float32Array(1);
-const f16bits = new Uint32Array(f16.buffer);
+const f64 = new Float64Array(1);
+const f64hi = new Uint32Array(f64.buffer, 4, 1);
 
 /**
  * Converts IEEE half-precision bits to a number.
@@ -537,7 +537,8 @@ export function float16ToNumber(h: number): number {
 }
 
 /**
- * Converts a number to IEEE half-precision bits (round to nearest even).
+ * Converts a number to IEEE half-precision bits, rounded once from float64 to nearest even
+ * (as numpy), overflowing to ±Infinity; NaN becomes the quiet NaN 0x7e00.
  *
  * @example
  * ```ts
@@ -546,28 +547,28 @@ export function float16ToNumber(h: number): number {
  * ```
  */
 export function numberToFloat16(v: number): number {
-  f16[0] = v;
-  const x = f16bits[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1))) half++;
-    return sign | half;
+  f64[0] = v;
+  const sign = (f64hi[0] >>> 16) & 0x8000;
+  if (v !== v) return sign | 0x7e00; // quiet NaN, as numpy
+  const a = Math.abs(v);
+  // 65520 is halfway between the largest half (65504) and 2^16: ties to even go up, to inf
+  if (a >= 65520) return sign | 0x7c00;
+  // Round once, from float64: scaling by a power of two is exact, so `u` holds every bit
+  // of `a` in units of the half's last place (2^-24 for subnormals).
+  let e = 0, u: number;
+  if (a < 2 ** -14) u = a * 2 ** 24;
+  else {
+    e = ((f64hi[0] >>> 20) & 0x7ff) - 1023;
+    u = a * 2 ** (10 - e);
   }
-  let half = (e << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
-  return sign | half;
+  const f = Math.floor(u), d = u - f;
+  let r = d > 0.5 || (d === 0.5 && (f & 1) === 1) ? f + 1 : f;
+  if (a < 2 ** -14) return sign | r; // r = 1024 rounds up into the smallest normal, as it should
+  if (r === 2048) {
+    r = 1024;
+    e++;
+  }
+  return sign | ((e + 15) << 10) | (r - 1024);
 }
 
 /**

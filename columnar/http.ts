@@ -412,7 +412,10 @@ export class ArrowHttpError extends ArrowError {
   }
 }
 
-/** Options of {@linkcode readArrowBody}. */
+/**
+ * Options of {@linkcode readArrowBody}. Unlike the plain readers, `validateUtf8` defaults to
+ * true and `limits.maxOutputSize` to {@linkcode defaultArrowBodyOutput} of the body received.
+ */
 export interface ReadArrowBodyOptions extends IpcReadOptions {
   /** Largest body accepted, in bytes. Default 64 MiB. */
   maxBytes?: number;
@@ -432,9 +435,27 @@ export interface ArrowBodyContent {
 export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
 
 /**
+ * The default total decoding budget (`limits.maxOutputSize`) of a request body of
+ * `bodyBytes` bytes: 16 MiB plus 16 times the body. It follows what the client actually sent
+ * (so it is at most 16 times the server's body limit, plus 16 MiB): compressed Arrow from
+ * honest writers expands 2-10 times, while a decompression bomb expands thousands of times
+ * and is refused (413) before its memory is taken.
+ *
+ * @example
+ * ```ts
+ * import { defaultArrowBodyOutput } from "@avila/avx-http/columnar";
+ * console.log(defaultArrowBodyOutput(1024 * 1024) / 2 ** 20); // 32
+ * ```
+ */
+export function defaultArrowBodyOutput(bodyBytes: number): number {
+  return 16 * 1024 * 1024 + 16 * bodyBytes;
+}
+
+/**
  * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
  * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
- * reading) and malformed IPC (400). Errors are {@linkcode ArrowHttpError}s.
+ * reading), bodies that decode past their budget (413, see {@linkcode defaultArrowBodyOutput}),
+ * invalid UTF-8 strings and other malformed IPC (400). Errors are {@linkcode ArrowHttpError}s.
  *
  * @example
  * ```ts
@@ -472,8 +493,15 @@ export async function readArrowBody(
     throw new ArrowHttpError(413, "limit", `body of ${declared} bytes exceeds ${max}`);
   }
   const bytes = await readLimited(request, max);
+  const readOptions: IpcReadOptions = {
+    ...options,
+    validateUtf8: options.validateUtf8 ?? true,
+    limits: { maxOutputSize: defaultArrowBodyOutput(bytes.length), ...options.limits },
+  };
   try {
-    const read = format === "stream" ? readIpcStream(bytes, options) : readIpcFile(bytes, options);
+    const read = format === "stream"
+      ? readIpcStream(bytes, readOptions)
+      : readIpcFile(bytes, readOptions);
     return { format, schema: read.schema, batches: [...read.batches] };
   } catch (e) {
     if (e instanceof ArrowError) {

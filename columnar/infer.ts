@@ -14,6 +14,7 @@
  */
 
 import { utf8Column } from "./builders/utf8.ts";
+import type { BuilderOptions } from "./builders/builder.ts";
 import { makeBuilder } from "./builders/make.ts";
 import { Column, type ColumnData, makeColumn, type TypedArray } from "./column.ts";
 import { ArrowError } from "./errors.ts";
@@ -46,7 +47,7 @@ import {
  * console.log(typeToString(inferType(["a", "a", "a"], opts))); // "dictionary<values=utf8, indices=int32>"
  * ```
  */
-export interface InferOptions {
+export interface InferOptions extends BuilderOptions {
   /**
    * Dictionary-encode string columns whose distinct count is at most this fraction of their
    * non-null values (e.g. 0.5). Default: never.
@@ -274,7 +275,7 @@ export function columnFromValues(
       dictionary: null,
     });
   }
-  const b = makeBuilder(t);
+  const b = makeBuilder(t, options);
   for (let i = 0; i < values.length; i++) b.append(values[i]);
   return b.finish();
 }

@@ -838,7 +838,8 @@ export function bool(): BoolType {
   return { typeId: Type.Bool };
 }
 /**
- * 128-bit decimals with `precision` digits, `scale` of them after the point.
+ * 128-bit decimals with `precision` digits (1..38; otherwise an `invalid` error, as pyarrow),
+ * `scale` of them after the point.
  *
  * @example
  * ```ts
@@ -847,6 +848,9 @@ export function bool(): BoolType {
  * ```
  */
 export function decimal128(precision: number, scale = 0): DecimalType {
+  if (!Number.isInteger(precision) || precision < 1 || precision > 38 || !Number.isInteger(scale)) {
+    throw new ArrowError("invalid", `decimal128 precision must be 1..38, not ${precision}`);
+  }
   return { typeId: Type.Decimal, precision, scale, bitWidth: 128 };
 }
 /**

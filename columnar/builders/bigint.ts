@@ -6,8 +6,15 @@
 
 import { BigIntColumn, type Column } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import type { IntType } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type IntType, typeToString } from "../types.ts";
+import {
+  type Builder,
+  type BuilderOptions,
+  cannotHold,
+  describe,
+  grow,
+  ValidityBuilder,
+} from "./builder.ts";
 
 /**
  * Appends `bigint`s (or integral numbers) into a growing `BigInt64Array`/`BigUint64Array`.
@@ -27,21 +34,36 @@ export class BigIntBuilder implements Builder<bigint | number> {
   /** Values appended. */
   length = 0;
   #values: BigInt64Array | BigUint64Array;
+  #wrap: boolean;
   #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
    *
    * @param type int64 or uint64
+   * @param options `overflow`: `"error"` (default) or `"wrap"` (modulo 2^64)
    */
-  constructor(type: IntType) {
+  constructor(type: IntType, options: BuilderOptions = {}) {
     if (type.bitWidth !== 64) throw new ArrowError("invalid", "BigIntBuilder needs a 64-bit type");
     this.type = type;
     this.#values = type.signed ? new BigInt64Array(64) : new BigUint64Array(64);
+    this.#wrap = options.overflow === "wrap";
   }
 
-  /** Appends a bigint, an integral number, or null. */
+  /** Appends a bigint, an integral number, or null; out of range is an error by default. */
   append(value: bigint | number | null | undefined): void {
+    let v = 0n;
+    if (value !== null && value !== undefined) {
+      if (typeof value === "bigint") v = value;
+      else if (typeof value === "number" && Number.isInteger(value)) v = BigInt(value);
+      else {
+        throw new ArrowError("invalid", `64-bit integer column cannot hold a ${describe(value)}`);
+      }
+      const fits = this.type.signed ? BigInt.asIntN(64, v) === v : BigInt.asUintN(64, v) === v;
+      if (!fits && !this.#wrap) {
+        throw cannotHold(v, typeToString(this.type), "out of range");
+      }
+    }
     const i = this.length++;
     if (i >= this.#values.length) {
       const size = grow(this.#values.length, i + 1);
@@ -53,12 +75,8 @@ export class BigIntBuilder implements Builder<bigint | number> {
       this.#validity.set(i, false);
       return;
     }
-    let v: bigint;
-    if (typeof value === "bigint") v = value;
-    else if (typeof value === "number" && Number.isInteger(value)) v = BigInt(value);
-    else throw new ArrowError("invalid", `64-bit integer column cannot hold a ${describe(value)}`);
     this.#validity.set(i, true);
-    this.#values[i] = v;
+    this.#values[i] = v; // wraps modulo 2^64 (only reachable with overflow: "wrap")
   }
 
   /** The 64-bit integer column. */

@@ -98,3 +98,33 @@ export function describe(value: unknown): string {
   if (ArrayBuffer.isView(value)) return value.constructor.name;
   return typeof value;
 }
+
+/**
+ * Options of the builders of integer, temporal and decimal types.
+ *
+ * @example
+ * ```ts
+ * import { type BuilderOptions, int8, makeBuilder } from "@avila/avx-http/columnar";
+ * const options: BuilderOptions = { overflow: "wrap" };
+ * const b = makeBuilder(int8(), options);
+ * b.append(200);
+ * console.log(b.finish().get(0)); // -56
+ * ```
+ */
+export interface BuilderOptions {
+  /**
+   * What an integer or temporal builder does with a value its type cannot hold exactly:
+   * `"error"` (default) throws `ArrowError("invalid")` for out-of-range and non-integral
+   * values, leaving the builder as it was; `"wrap"` stores them as a typed array would
+   * (truncated toward zero, then wrapped modulo 2^bits). Decimals are always checked.
+   */
+  overflow?: "error" | "wrap";
+}
+
+/** The `invalid` error for a value a type cannot hold. */
+export function cannotHold(value: unknown, what: string, why: string): ArrowError {
+  const shown = typeof value === "number" || typeof value === "bigint"
+    ? String(value).slice(0, 40)
+    : describe(value);
+  return new ArrowError("invalid", `${what} cannot hold ${shown}: ${why}`);
+}

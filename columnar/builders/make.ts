@@ -8,7 +8,7 @@ import { type DataType, Type } from "../types.ts";
 import { BigIntBuilder } from "./bigint.ts";
 import { BinaryBuilder, FixedSizeBinaryBuilder } from "./binary.ts";
 import { BoolBuilder } from "./bool.ts";
-import type { Builder } from "./builder.ts";
+import type { Builder, BuilderOptions } from "./builder.ts";
 import { DecimalBuilder } from "./decimal.ts";
 import { DictionaryBuilder } from "./dictionary.ts";
 import { IntervalBuilder } from "./interval.ts";
@@ -24,7 +24,7 @@ import { UnionBuilder } from "./union.ts";
 import { Utf8Builder } from "./utf8.ts";
 
 /**
- * A new, empty builder for `type`.
+ * A new, empty builder for `type`; `options.overflow` applies to integer and temporal types.
  *
  * @example
  * ```ts
@@ -34,14 +34,16 @@ import { Utf8Builder } from "./utf8.ts";
  * console.log(b.finish().get(0)); // [ "a", "b" ]
  * ```
  */
-export function makeBuilder(type: DataType): Builder {
+export function makeBuilder(type: DataType, options?: BuilderOptions): Builder {
   switch (type.typeId) {
     case Type.Null:
       return new NullBuilder() as Builder;
     case Type.Bool:
       return new BoolBuilder() as Builder;
     case Type.Int:
-      return (type.bitWidth === 64 ? new BigIntBuilder(type) : new NumberBuilder(type)) as Builder;
+      return (type.bitWidth === 64
+        ? new BigIntBuilder(type, options)
+        : new NumberBuilder(type, options)) as Builder;
     case Type.Float:
       return new NumberBuilder(type) as Builder;
     case Type.Decimal:
@@ -50,7 +52,7 @@ export function makeBuilder(type: DataType): Builder {
     case Type.Time:
     case Type.Timestamp:
     case Type.Duration:
-      return new TemporalBuilder(type) as Builder;
+      return new TemporalBuilder(type, options) as Builder;
     case Type.Utf8:
     case Type.LargeUtf8:
     case Type.Utf8View:

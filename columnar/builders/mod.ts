@@ -4,7 +4,7 @@
  * @module
  */
 
-export type { Builder } from "./builder.ts";
+export type { Builder, BuilderOptions } from "./builder.ts";
 export * from "./make.ts";
 export * from "./null.ts";
 export * from "./bool.ts";

@@ -6,8 +6,15 @@
 
 import { type Column, makeColumn, numberToFloat16, type TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import { type FloatType, type IntType, Precision, Type } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type FloatType, type IntType, Precision, Type, typeToString } from "../types.ts";
+import {
+  type Builder,
+  type BuilderOptions,
+  cannotHold,
+  describe,
+  grow,
+  ValidityBuilder,
+} from "./builder.ts";
 
 type NumberArray =
   | Int8Array
@@ -42,8 +49,9 @@ function numberArrayFor(type: IntType | FloatType): NumberArrayCtor {
 }
 
 /**
- * Appends numbers into a growing typed array (values are coerced like typed array stores:
- * integers truncate and wrap). Float16 values are rounded to half precision.
+ * Appends numbers into a growing typed array. Integer types take only integers in their
+ * range (anything else is an `invalid` error, unless `{ overflow: "wrap" }` asks for typed
+ * array coercion); float32 and float16 values are rounded to nearest even.
  *
  * @example
  * ```ts
@@ -61,22 +69,43 @@ export class NumberBuilder implements Builder<number> {
   #ctor: NumberArrayCtor;
   #values: NumberArray;
   #half: boolean;
+  #checked: boolean;
+  #min = 0;
+  #max = 0;
   #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
    *
    * @param type int8–32, uint8–32 or float16/32/64
+   * @param options `overflow`: `"error"` (default) or `"wrap"`
    */
-  constructor(type: IntType | FloatType) {
+  constructor(type: IntType | FloatType, options: BuilderOptions = {}) {
     this.type = type;
     this.#ctor = numberArrayFor(type);
     this.#values = new this.#ctor(64);
     this.#half = type.typeId === Type.Float && type.precision === Precision.HALF;
+    this.#checked = type.typeId === Type.Int && options.overflow !== "wrap";
+    if (type.typeId === Type.Int) {
+      this.#min = type.signed ? -(2 ** (type.bitWidth - 1)) : 0;
+      this.#max = type.signed ? 2 ** (type.bitWidth - 1) - 1 : 2 ** type.bitWidth - 1;
+    }
   }
 
   /** Appends a number or null. */
   append(value: number | null | undefined): void {
+    if (value !== null && value !== undefined) {
+      if (typeof value !== "number") {
+        throw new ArrowError("invalid", `numeric column cannot hold a ${describe(value)}`);
+      }
+      if (this.#checked) {
+        const what = typeToString(this.type);
+        if (!Number.isInteger(value)) throw cannotHold(value, what, "not an integer");
+        if (value < this.#min || value > this.#max) {
+          throw cannotHold(value, what, `outside ${this.#min}..${this.#max}`);
+        }
+      }
+    }
     const i = this.length++;
     if (i >= this.#values.length) {
       const n = new this.#ctor(grow(this.#values.length, i + 1));
@@ -86,9 +115,6 @@ export class NumberBuilder implements Builder<number> {
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
-    }
-    if (typeof value !== "number") {
-      throw new ArrowError("invalid", `numeric column cannot hold a ${describe(value)}`);
     }
     this.#validity.set(i, true);
     this.#values[i] = this.#half ? numberToFloat16(value) : value;

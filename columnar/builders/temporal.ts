@@ -13,11 +13,30 @@ import {
   type TimestampType,
   type TimeType,
   Type,
+  typeToString,
 } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  type BuilderOptions,
+  cannotHold,
+  describe,
+  grow,
+  ValidityBuilder,
+} from "./builder.ts";
 
-const MS_PER_DAY = 86_400_000;
-const MS_PER_UNIT = [1000, 1, 1e-3, 1e-6];
+const MS_PER_DAY = 86_400_000n;
+/** Stored units per millisecond of a timestamp, as multiplier / divisor, by `TimeUnit`. */
+const PER_MS: ReadonlyArray<readonly [bigint, bigint]> = [
+  [1n, 1000n],
+  [1n, 1n],
+  [1000n, 1n],
+  [1_000_000n, 1n],
+];
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
+}
 
 /**
  * A temporal type.
@@ -33,8 +52,11 @@ export type TemporalType = DateType | TimeType | TimestampType | DurationType;
 
 /**
  * Appends temporal values, accepting what `TemporalColumn.get` returns: for dates and
- * timestamps a `Date` or milliseconds since the epoch (number); for times and durations a count
- * in the type's unit. A `bigint` is always stored as the raw integer.
+ * timestamps a `Date` or milliseconds since the epoch (number), converted exactly and floored
+ * to coarser units (12:00:01.9 is second 12:00:01, never 12:00:02); for times and durations an
+ * integer count in the type's unit. A `bigint` is always stored as the raw integer. Values
+ * outside the storage (date32 is 32-bit days) are `invalid` errors unless
+ * `{ overflow: "wrap" }`.
  *
  * @example
  * ```ts
@@ -51,38 +73,83 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   length = 0;
   #wide: boolean;
   #values: Int32Array | BigInt64Array;
-  #perMs: number; // stored units per millisecond (0: count in own unit)
+  /** Instants (timestamps, dates) take Dates and epoch-ms numbers: units per ms, exactly. */
+  #perMs: readonly [bigint, bigint] | null;
+  #wrap: boolean;
   #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
    *
    * @param type date32/64, time32/64, timestamp or duration
+   * @param options `overflow`: `"error"` (default) or `"wrap"`
    */
-  constructor(type: TemporalType) {
+  constructor(type: TemporalType, options: BuilderOptions = {}) {
     this.type = type;
     switch (type.typeId) {
       case Type.Date:
         this.#wide = type.unit === DateUnit.MILLISECOND;
-        this.#perMs = type.unit === DateUnit.DAY ? 1 / MS_PER_DAY : 1;
+        this.#perMs = type.unit === DateUnit.DAY ? [1n, MS_PER_DAY] : [1n, 1n];
         break;
       case Type.Time:
         this.#wide = type.bitWidth === 64;
-        this.#perMs = 0;
+        this.#perMs = null;
         break;
       case Type.Timestamp:
         this.#wide = true;
-        this.#perMs = 1 / MS_PER_UNIT[type.unit];
+        this.#perMs = PER_MS[type.unit];
         break;
       default:
         this.#wide = true;
-        this.#perMs = 0;
+        this.#perMs = null;
     }
     this.#values = this.#wide ? new BigInt64Array(64) : new Int32Array(64);
+    this.#wrap = options.overflow === "wrap";
   }
 
-  /** Appends a Date, a number, a bigint (raw), or null. */
+  /** The raw stored value of a non-null `value`, checked (or wrapped) to fit. */
+  #raw(value: Date | number | bigint): bigint {
+    let raw: bigint;
+    const what = typeToString(this.type);
+    if (typeof value === "bigint") raw = value;
+    else if (value instanceof Date || typeof value === "number") {
+      let n: number;
+      if (value instanceof Date) {
+        if (this.#perMs === null) {
+          throw new ArrowError("invalid", "times and durations do not take Date values");
+        }
+        n = value.getTime();
+      } else n = value;
+      if (!Number.isFinite(n)) throw new ArrowError("invalid", "temporal value is not finite");
+      const per = this.#perMs;
+      if (per !== null && !Number.isInteger(n)) {
+        // fractional epoch ms (what get() returns for us/ns): to the nearest finer unit, or
+        // the coarser unit that contains the instant
+        n = per[0] > 1n ? Math.round(n * Number(per[0])) : Math.floor(n / Number(per[1]));
+        raw = BigInt(n);
+      } else {
+        if (!Number.isInteger(n)) {
+          if (!this.#wrap) throw cannotHold(n, what, "not an integer");
+          n = Math.trunc(n);
+        }
+        // an instant lands in the unit that contains it: floor, never rounding up a second
+        raw = per !== null ? floorDiv(BigInt(n) * per[0], per[1]) : BigInt(n);
+      }
+    } else throw new ArrowError("invalid", `temporal column cannot hold a ${describe(value)}`);
+    const bits = this.#wide ? 64 : 32;
+    if (BigInt.asIntN(bits, raw) !== raw) {
+      if (!this.#wrap) throw cannotHold(raw, what, `outside ${bits}-bit storage`);
+      raw = BigInt.asIntN(bits, raw);
+    }
+    return raw;
+  }
+
+  /**
+   * Appends a Date or an epoch-ms integer (timestamps and dates), an integer in the column's
+   * own unit (times, durations), a bigint (raw, in the column's unit), or null.
+   */
   append(value: Date | number | bigint | null | undefined): void {
+    const raw = value === null || value === undefined ? 0n : this.#raw(value);
     const i = this.length++;
     if (i >= this.#values.length) {
       const size = grow(this.#values.length, i + 1);
@@ -94,27 +161,8 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
       this.#validity.set(i, false);
       return;
     }
-    let raw: number | bigint;
-    if (typeof value === "bigint") raw = value;
-    else {
-      let n: number;
-      if (value instanceof Date) {
-        if (this.#perMs === 0) {
-          throw new ArrowError("invalid", "times and durations do not take Date values");
-        }
-        n = value.getTime();
-      } else if (typeof value === "number") n = value;
-      else throw new ArrowError("invalid", `temporal column cannot hold a ${describe(value)}`);
-      if (!Number.isFinite(n)) throw new ArrowError("invalid", "temporal value is not finite");
-      if (this.#perMs !== 0) {
-        n = this.type.typeId === Type.Date && this.#perMs < 1
-          ? Math.floor(n * this.#perMs)
-          : Math.round(n * this.#perMs);
-      } else n = Math.round(n);
-      raw = this.#wide ? BigInt(n) : n;
-    }
     this.#validity.set(i, true);
-    if (this.#wide) (this.#values as BigInt64Array)[i] = BigInt(raw);
+    if (this.#wide) (this.#values as BigInt64Array)[i] = raw;
     else (this.#values as Int32Array)[i] = Number(raw);
   }
 

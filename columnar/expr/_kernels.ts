@@ -1,11 +1,23 @@
 // Vectorised kernels: one tight loop per (operator, operand shape), over Float64Array,
-// BigInt64Array, byte-per-row booleans and UTF-8 bytes. Nothing here allocates per row.
+// byte-per-row booleans and UTF-8 bytes; exact values (64-bit ints, decimals, temporal) go to
+// _exact.ts. Nothing here allocates per row.
 import { ArrowError } from "../errors.ts";
 import type { BinaryOp } from "./expr.ts";
 import {
-  type BigVec,
+  arithExact,
+  type ArithOp,
+  type CmpOp,
+  compareExact,
+  compareExactScalar,
+  type ExactScalar,
+  exactScalar,
+  exactToNum,
+  negOrAbsExact,
+} from "./_exact.ts";
+import {
   type BoolVec,
   decodeDict,
+  type ExactVec,
   mergeValid,
   type NumVec,
   type ScalarVec,
@@ -13,8 +25,7 @@ import {
   type Vec,
 } from "./_vector.ts";
 
-export type CmpOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
-export type ArithOp = "add" | "sub" | "mul" | "div";
+export type { ArithOp, CmpOp };
 
 const FLIP: Record<CmpOp, CmpOp> = { eq: "eq", ne: "ne", lt: "gt", le: "ge", gt: "lt", ge: "le" };
 const encoder = new TextEncoder();
@@ -27,13 +38,13 @@ function kindName(v: Vec): string {
   if (v.kind !== "scalar") {
     return {
       num: "number",
-      big: "int64",
+      exact: "exact",
       bool: "boolean",
       str: "string",
       dict: "dictionary",
     }[v.kind];
   }
-  return v.value === null ? "null" : typeof v.value;
+  return v.value === null ? "null" : v.value instanceof Date ? "Date" : typeof v.value;
 }
 
 function mismatch(op: string, a: Vec, b: Vec): never {
@@ -42,13 +53,9 @@ function mismatch(op: string, a: Vec, b: Vec): never {
 
 // ---- numbers ---------------------------------------------------------------------------
 
-/** A number or int64 vector as float64 (exact up to 2^53 for int64). */
-export function asNum(v: NumVec | BigVec): NumVec {
-  if (v.kind === "num") return v;
-  const src = v.values, n = src.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Number(src[i]);
-  return { kind: "num", values: out, valid: v.valid };
+/** A number or exact vector as float64 (rounded once, as duckdb casts to DOUBLE). */
+export function asNum(v: NumVec | ExactVec, op: string): NumVec {
+  return v.kind === "num" ? v : exactToNum(v, op);
 }
 
 function scalarNumber(s: ScalarVec): number | null {
@@ -56,7 +63,17 @@ function scalarNumber(s: ScalarVec): number | null {
   if (v === null) return null;
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
+  if (v instanceof Date) return v.getTime();
   return NaN; // callers reject other kinds before
+}
+
+/** A literal as an exact constant next to `v`, or null when it has no exact form. */
+function exactLiteral(v: ExactVec, value: ScalarVec["value"], op: string): ExactScalar | null {
+  if (typeof value !== "number" && typeof value !== "bigint" && !(value instanceof Date)) {
+    return null;
+  }
+  const s = exactScalar(v, value, op);
+  return typeof s === "number" || s.d !== 1n ? null : s;
 }
 
 function cmpScalar(op: CmpOp, a: number | bigint | string, b: number | bigint | string): boolean {
@@ -124,49 +141,33 @@ function cmpNumAS(op: CmpOp, a: Float64Array, s: number, out: Uint8Array): void 
   }
 }
 
-function cmpBigAA(
-  op: CmpOp,
-  a: BigInt64Array | BigUint64Array,
-  b: BigInt64Array | BigUint64Array,
-  out: Uint8Array,
-): void {
-  for (let i = 0; i < out.length; i++) out[i] = cmpScalar(op, a[i], b[i]) ? 1 : 0;
-}
-
-function cmpBigAS(op: CmpOp, a: BigInt64Array | BigUint64Array, s: bigint, out: Uint8Array): void {
-  const n = out.length;
-  switch (op) {
-    case "eq":
-      for (let i = 0; i < n; i++) out[i] = a[i] === s ? 1 : 0;
-      break;
-    case "ne":
-      for (let i = 0; i < n; i++) out[i] = a[i] !== s ? 1 : 0;
-      break;
-    case "lt":
-      for (let i = 0; i < n; i++) out[i] = a[i] < s ? 1 : 0;
-      break;
-    case "le":
-      for (let i = 0; i < n; i++) out[i] = a[i] <= s ? 1 : 0;
-      break;
-    case "gt":
-      for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : 0;
-      break;
-    case "ge":
-      for (let i = 0; i < n; i++) out[i] = a[i] >= s ? 1 : 0;
-      break;
-  }
+function numeric(v: Vec): boolean {
+  return v.kind === "num" || v.kind === "exact" ||
+    (v.kind === "scalar" &&
+      (v.value === null || typeof v.value === "number" || typeof v.value === "bigint" ||
+        v.value instanceof Date));
 }
 
 export function arith(op: ArithOp, a: Vec, b: Vec): Vec {
   if (a.kind === "dict") return arith(op, decodeDict(a), b);
   if (b.kind === "dict") return arith(op, a, decodeDict(b));
-  const aNum = a.kind === "num" || a.kind === "big" ||
-    (a.kind === "scalar" &&
-      (a.value === null || typeof a.value === "number" || typeof a.value === "bigint"));
-  const bNum = b.kind === "num" || b.kind === "big" ||
-    (b.kind === "scalar" &&
-      (b.value === null || typeof b.value === "number" || typeof b.value === "bigint"));
-  if (!aNum || !bNum) mismatch(op, a, b);
+  if (!numeric(a) || !numeric(b)) mismatch(op, a, b);
+  // exact operands stay exact for + - * (division is float64, as duckdb's `/`)
+  if (op !== "div" && (a.kind === "exact" || b.kind === "exact")) {
+    if (a.kind === "scalar" && a.value === null) return a;
+    if (b.kind === "scalar" && b.value === null) return b;
+    if (a.kind === "exact" && b.kind === "exact") return arithExact(op, a, b, a.length);
+    if (a.kind === "exact" && b.kind === "scalar") {
+      const s = exactLiteral(a, b.value, op);
+      if (s !== null) return arithExact(op, a, s, a.length);
+    }
+    if (b.kind === "exact" && a.kind === "scalar") {
+      const s = exactLiteral(b, a.value, op);
+      if (s !== null) return arithExact(op, s, b, b.length);
+    }
+  }
+  if (a.kind === "exact") return arith(op, exactToNum(a, op), b);
+  if (b.kind === "exact") return arith(op, a, exactToNum(b, op));
   if (a.kind === "scalar" && b.kind === "scalar") {
     const x = scalarNumber(a), y = scalarNumber(b);
     if (x === null || y === null) return { kind: "scalar", value: null };
@@ -178,16 +179,16 @@ export function arith(op: ArithOp, a: Vec, b: Vec): Vec {
   if (a.kind === "scalar") {
     const s = scalarNumber(a);
     if (s === null) return a;
-    const v = asNum(b as NumVec | BigVec);
+    const v = b as NumVec;
     return { kind: "num", values: arithSA(op, s, v.values), valid: v.valid };
   }
   if (b.kind === "scalar") {
     const s = scalarNumber(b);
     if (s === null) return b;
-    const v = asNum(a as NumVec | BigVec);
+    const v = a as NumVec;
     return { kind: "num", values: arithAS(op, v.values, s), valid: v.valid };
   }
-  const x = asNum(a as NumVec | BigVec), y = asNum(b as NumVec | BigVec);
+  const x = a as NumVec, y = b as NumVec;
   return {
     kind: "num",
     values: arithAA(op, x.values, y.values),
@@ -264,10 +265,11 @@ export function absOrNeg(op: "abs" | "neg", v: Vec): Vec {
     }
     throw new ArrowError("invalid", `cannot apply ${op} to ${typeof v.value}`);
   }
-  if (v.kind !== "num" && v.kind !== "big") {
+  if (v.kind === "exact") return negOrAbsExact(op, v);
+  if (v.kind !== "num") {
     throw new ArrowError("invalid", `cannot apply ${op} to ${kindName(v)}`);
   }
-  const a = asNum(v).values, n = a.length, r = new Float64Array(n);
+  const a = v.values, n = a.length, r = new Float64Array(n);
   if (op === "abs") { for (let i = 0; i < n; i++) r[i] = Math.abs(a[i]); }
   else for (let i = 0; i < n; i++) r[i] = -a[i];
   return { kind: "num", values: r, valid: v.valid };
@@ -366,6 +368,8 @@ function vecLength(v: Exclude<Vec, ScalarVec>): number {
       return v.length;
     case "dict":
       return v.indices.length;
+    case "exact":
+      return v.length;
     default:
       return v.values.length;
   }
@@ -397,14 +401,12 @@ export function compare(op: CmpOp, a: Vec, b: Vec): Vec {
     }
     const out = new Uint8Array(vecLength(a));
     const s = b.value;
-    if (a.kind === "num" && (typeof s === "number" || typeof s === "bigint")) {
-      cmpNumAS(op, a.values, Number(s), out);
+    if (a.kind === "num" && (typeof s === "number" || typeof s === "bigint" || s instanceof Date)) {
+      cmpNumAS(op, a.values, scalarNumber(b)!, out);
     } else if (
-      a.kind === "big" && (typeof s === "bigint" || (typeof s === "number" && Number.isInteger(s)))
+      a.kind === "exact" && (typeof s === "number" || typeof s === "bigint" || s instanceof Date)
     ) {
-      cmpBigAS(op, a.values, BigInt(s), out);
-    } else if (a.kind === "big" && typeof s === "number") {
-      cmpNumAS(op, asNum(a).values, s, out);
+      compareExactScalar(op, a, exactScalar(a, s, op), out);
     } else if (a.kind === "str" && typeof s === "string") {
       cmpStrAS(op, a, s, out);
     } else if (a.kind === "bool" && typeof s === "boolean") {
@@ -416,9 +418,9 @@ export function compare(op: CmpOp, a: Vec, b: Vec): Vec {
   if (a.kind === "dict") return compare(op, decodeDict(a), b);
   if (b.kind === "dict") return compare(op, a, decodeDict(b));
   const out = new Uint8Array(vecLength(a));
-  if (a.kind === "big" && b.kind === "big") cmpBigAA(op, a.values, b.values, out);
-  else if ((a.kind === "num" || a.kind === "big") && (b.kind === "num" || b.kind === "big")) {
-    cmpNumAA(op, asNum(a).values, asNum(b).values, out);
+  if (a.kind === "exact" && b.kind === "exact") compareExact(op, a, b, out);
+  else if ((a.kind === "num" || a.kind === "exact") && (b.kind === "num" || b.kind === "exact")) {
+    cmpNumAA(op, asNum(a, op).values, asNum(b, op).values, out);
   } else if (a.kind === "str" && b.kind === "str") cmpStrAA(op, a, b, out);
   else if (a.kind === "bool" && b.kind === "bool") {
     cmpNumAA(op, Float64Array.from(a.values), Float64Array.from(b.values), out);
@@ -432,10 +434,10 @@ function compareScalars(op: CmpOp, a: ScalarVec, b: ScalarVec): boolean {
     return test(op, byteCompareStrings(x, y)) === 1;
   }
   if (typeof x === "boolean" && typeof y === "boolean") return cmpScalar(op, +x, +y);
-  const numeric = (v: unknown) => typeof v === "number" || typeof v === "bigint";
-  if (numeric(x) && numeric(y)) {
+  const isNum = (v: unknown) => typeof v === "number" || typeof v === "bigint" || v instanceof Date;
+  if (isNum(x) && isNum(y)) {
     if (typeof x === "bigint" && typeof y === "bigint") return cmpScalar(op, x, y);
-    return cmpScalar(op, Number(x), Number(y));
+    return cmpScalar(op, scalarNumber(a)!, scalarNumber(b)!);
   }
   return mismatch(op, a, b);
 }

@@ -15,10 +15,34 @@ export interface NumVec {
   readonly values: Float64Array;
   readonly valid: Valid;
 }
-/** 64-bit integers kept exact for comparisons. */
-export interface BigVec {
-  readonly kind: "big";
-  readonly values: BigInt64Array | BigUint64Array;
+/**
+ * What the integers of an exact vector count. Values of one domain compare and combine
+ * exactly whatever their unit; values of different domains never mix.
+ */
+export type Domain = "num" | "instant" | "duration" | "time";
+
+/** Base units per integer unit: the num domain counts 10^-76 (decimal256's finest scale). */
+export const INT_PER: bigint = 10n ** 76n;
+/** Base units (ns) per time unit, by `TimeUnit`. */
+export const TIME_PER: readonly bigint[] = [1_000_000_000n, 1_000_000n, 1_000n, 1n];
+/** Base units (ns) per day. */
+export const DAY_PER: bigint = 86_400n * 1_000_000_000n;
+
+/**
+ * Exact integers: 64-bit ints, decimals and temporal values, read in place as little-endian
+ * 32-bit words (`width` per row, the top one two's complement when `signed`). Row i is the
+ * integer `words[i * width ..]` times `per` base units of `domain`; `type` is the Arrow type
+ * a result materialises as.
+ */
+export interface ExactVec {
+  readonly kind: "exact";
+  readonly words: Uint32Array;
+  readonly width: number;
+  readonly signed: boolean;
+  readonly domain: Domain;
+  readonly per: bigint;
+  readonly type: DataType;
+  readonly length: number;
   readonly valid: Valid;
 }
 /** Booleans, one byte (0/1) per row. */
@@ -47,14 +71,14 @@ export interface DictVec {
   readonly inner: Vec;
   readonly valid: Valid;
 }
-/** A constant. */
+/** A constant (a `Date` stays a `Date`: an instant, not a number). */
 export interface ScalarVec {
   readonly kind: "scalar";
-  readonly value: number | bigint | string | boolean | null;
+  readonly value: number | bigint | string | boolean | Date | null;
 }
 
 /** Any evaluated value. */
-export type Vec = NumVec | BigVec | BoolVec | StrVec | DictVec | ScalarVec;
+export type Vec = NumVec | ExactVec | BoolVec | StrVec | DictVec | ScalarVec;
 
 /** Expands an Arrow validity bitmap (at element `offset`) into bytes; null when all valid. */
 export function expandValidity(d: ColumnData): Valid {
@@ -72,12 +96,37 @@ export function expandValidity(d: ColumnData): Valid {
   return nulls === 0 ? null : out;
 }
 
-const TIMESTAMP_TO_MS = [1000, 1, 1e-3, 1e-6];
+/** 32-bit words over the rows [off, off + n) of a 32- or 64-bit integer array, in place. */
+function wordsOf(src: TypedArray, off: number, n: number): { words: Uint32Array; width: number } {
+  const width = src.BYTES_PER_ELEMENT >> 2;
+  if (width !== 1 && width !== 2) {
+    throw new ArrowError("unsupported", `${src.constructor.name} values in an exact column`);
+  }
+  return {
+    words: new Uint32Array(src.buffer, src.byteOffset + off * 4 * width, n * width),
+    width,
+  };
+}
 
-function temporalFactor(t: DataType): number {
-  if (t.typeId === Type.Date) return t.unit === DateUnit.DAY ? 86_400_000 : 1;
-  if (t.typeId === Type.Timestamp) return TIMESTAMP_TO_MS[t.unit];
-  return 1;
+function exact(
+  d: ColumnData,
+  domain: Domain,
+  per: bigint,
+  signed: boolean,
+  valid: Valid,
+): ExactVec {
+  const { words, width } = wordsOf(d.values!, d.offset, d.length);
+  return {
+    kind: "exact",
+    words,
+    width,
+    signed,
+    domain,
+    per,
+    type: d.type,
+    length: d.length,
+    valid,
+  };
 }
 
 /** Loads a column as a vector (zero copy for float64, 64-bit ints and strings). */
@@ -99,10 +148,7 @@ export function loadColumn(column: Column, name: string): Vec {
       return { kind: "bool", values, valid };
     }
     case Type.Int:
-      if (t.bitWidth === 64) {
-        const src = d.values as BigInt64Array | BigUint64Array;
-        return { kind: "big", values: src.subarray(off, off + n), valid };
-      }
+      if (t.bitWidth === 64) return exact(d, "num", INT_PER, t.signed, valid);
       return { kind: "num", values: toFloat64(d.values!, off, n), valid };
     case Type.Float: {
       if (t.precision === 0) {
@@ -114,31 +160,30 @@ export function loadColumn(column: Column, name: string): Vec {
       return { kind: "num", values: toFloat64(d.values!, off, n), valid };
     }
     case Type.Decimal: {
-      const w = d.values as Uint32Array;
-      const scale = 10 ** (t as DecimalType).scale;
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const k = (off + i) * 4;
-        const lo = BigInt(w[k]) | (BigInt(w[k + 1]) << 32n);
-        const hi = BigInt(w[k + 2]) | (BigInt(w[k + 3]) << 32n);
-        values[i] = Number(BigInt.asIntN(128, lo | (hi << 64n))) / scale;
-      }
-      return { kind: "num", values, valid };
+      const dt = t as DecimalType;
+      const width = (dt.bitWidth as number) / 32;
+      const words = (d.values as Uint32Array).subarray(off * width, (off + n) * width);
+      const per = 10n ** BigInt(76 - dt.scale);
+      return {
+        kind: "exact",
+        words,
+        width,
+        signed: true,
+        domain: "num",
+        per,
+        type: t,
+        length: n,
+        valid,
+      };
     }
     case Type.Date:
-    case Type.Time:
+      return exact(d, "instant", t.unit === DateUnit.DAY ? DAY_PER : TIME_PER[1], true, valid);
     case Type.Timestamp:
-    case Type.Duration: {
-      const f = temporalFactor(t);
-      const src = d.values!;
-      const values = new Float64Array(n);
-      if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
-        for (let i = 0; i < n; i++) values[i] = Number(src[off + i]) * f;
-      } else {
-        for (let i = 0; i < n; i++) values[i] = (src[off + i] as number) * f;
-      }
-      return { kind: "num", values, valid };
-    }
+      return exact(d, "instant", TIME_PER[t.unit], true, valid);
+    case Type.Duration:
+      return exact(d, "duration", TIME_PER[t.unit], true, valid);
+    case Type.Time:
+      return exact(d, "time", TIME_PER[t.unit], true, valid);
     case Type.Utf8:
     case Type.LargeUtf8:
     case Type.Utf8View: // held in the offsets layout, like utf8
@@ -195,10 +240,12 @@ export function decodeDict(v: DictVec): Vec {
       for (let i = 0; i < n; i++) out[i] = inner.values[idx[i]];
       return { kind: "num", values: out, valid };
     }
-    case "big": {
-      const out = new (inner.values.constructor as BigInt64ArrayConstructor)(n);
-      for (let i = 0; i < n; i++) out[i] = inner.values[idx[i]];
-      return { kind: "big", values: out, valid };
+    case "exact": {
+      const w = inner.width, src = inner.words, out = new Uint32Array(n * w);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < w; k++) out[i * w + k] = src[idx[i] * w + k];
+      }
+      return { ...inner, words: out, length: n, valid };
     }
     case "bool": {
       const out = new Uint8Array(n);

@@ -27,10 +27,8 @@ function run(expr: Expr, batch: RecordBatch, cache: Map<string, Vec>): Vec {
       }
       return v;
     }
-    case "literal": {
-      const value = node.value instanceof Date ? node.value.getTime() : node.value;
-      return { kind: "scalar", value };
-    }
+    case "literal":
+      return { kind: "scalar", value: node.value };
     case "unary": {
       const a = run(node.arg, batch, cache);
       switch (node.op) {
@@ -91,8 +89,10 @@ export function predicateMask(batch: RecordBatch, predicate: Expr): Uint8Array {
 }
 
 /**
- * Evaluates `expr` over `batch` into a new column: float64 for arithmetic, bool for
- * predicates, the column itself for a bare column reference, a constant column for literals.
+ * Evaluates `expr` over `batch` into a new column: bool for predicates, the column itself for
+ * a bare column reference, a constant column for literals; arithmetic gives float64, except
+ * that +, - and * on exact operands stay exact: int64 (uint64 when both are), decimal128(38, s)
+ * and timestamp/duration results (see {@linkcode Expr}).
  *
  * @example
  * ```ts
@@ -133,8 +133,30 @@ export function computeColumn(batch: RecordBatch, expr: Expr): Column {
         children: [],
         dictionary: null,
       });
+    case "exact": {
+      // results own their words; their type says how to read them
+      const w = v.words;
+      const values = v.width === 1
+        ? new Int32Array(w.buffer, w.byteOffset, n)
+        : v.width === 2
+        ? (v.signed
+          ? new BigInt64Array(w.buffer, w.byteOffset, n)
+          : new BigUint64Array(w.buffer, w.byteOffset, n))
+        : w;
+      return makeColumn({
+        type: v.type,
+        length: n,
+        offset: 0,
+        nullCount: -1,
+        validity: v.valid === null ? null : packBits(v.valid),
+        values,
+        offsets: null,
+        children: [],
+        dictionary: null,
+      });
+    }
     default:
-      // strings and int64 only come from bare column references, handled above
+      // strings only come from bare column references, handled above
       throw new ArrowError("unsupported", `cannot materialise a ${v.kind} result`);
   }
 }
@@ -163,9 +185,9 @@ function constantColumn(v: ScalarVec, n: number): Column {
       children: [],
       dictionary: null,
     });
-  } else if (typeof value === "number" || typeof value === "bigint") {
+  } else if (typeof value === "number" || typeof value === "bigint" || value instanceof Date) {
     type = float64();
-    values = new Float64Array(n).fill(Number(value));
+    values = new Float64Array(n).fill(Number(value instanceof Date ? value.getTime() : value));
   } else if (typeof value === "boolean") {
     type = bool();
     values = new Uint8Array((n + 7) >> 3).fill(value ? 0xff : 0);

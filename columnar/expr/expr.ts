@@ -10,7 +10,10 @@ import type { RecordBatch } from "../batch.ts";
 import { ArrowError } from "../errors.ts";
 import { predicateMask } from "./evaluate.ts";
 
-/** A literal value: numbers, bigints, strings, booleans, dates (as epoch ms) or null. */
+/**
+ * A literal value: numbers, bigints, strings, booleans, `Date`s (instants, compared with
+ * timestamp and date columns) or null.
+ */
 export type LiteralValue = number | bigint | string | boolean | Date | null;
 
 /** Unary operators. */
@@ -63,6 +66,17 @@ const SYMBOLS: Record<BinaryOp, string> = {
  * Semantics follow SQL: arithmetic and comparisons with a null operand give null, `and`/`or`
  * use three-valued logic (`false AND null` is false, `true OR null` is true), a filter keeps
  * only rows where the predicate is true (not false, not null).
+ *
+ * int64/uint64, decimal, timestamp, date, time and duration columns are exact, in their own
+ * units, as in duckdb and Arrow compute: comparisons between them (2^53 + 1 > 2^53, t + 1 ns >
+ * t, decimals of different scales, timestamp[s] against timestamp[ns]) are exact, and so are
+ * number and bigint literals next to them (`2.5` is the decimal 2.5). `+ - *` on exact
+ * operands give int64 (uint64 when the columns are), decimal128(38, s), timestamp or duration
+ * results, and a result that does not fit its type is an `invalid` error (duckdb's overflow
+ * error), never a wrapped or rounded value. Division, and anything mixed with a float column,
+ * is float64. Instants (timestamps, dates) compare with instants and `Date`s only, durations
+ * with durations and numbers in their own unit; other mixes are `invalid` errors. NaN
+ * compares false with everything except `ne` (IEEE 754, as Arrow compute).
  *
  * @example
  * ```ts
@@ -235,8 +249,7 @@ export function col(name: string): Expr {
 }
 
 /**
- * A literal value (numbers, bigints, strings, booleans, `Date`s compared as epoch
- * milliseconds, null).
+ * A literal value (numbers, bigints, strings, booleans, `Date`s as instants, null).
  *
  * @example
  * ```ts

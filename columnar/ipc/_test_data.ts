@@ -73,8 +73,9 @@ export function randomValue(type: DataType, r: () => number, pNull: number, dept
       if (type.precision === 0) return int(-2048, 2048) / 4; // exact in half precision
       if (type.precision === 1) return Math.fround((r() - 0.5) * 1e6);
       return (r() - 0.5) * 10 ** int(-30, 30);
-    case Type.Decimal:
-      return BigInt(int(-1e9, 1e9)) * 1000n + BigInt(int(0, 1000));
+    case Type.Decimal: // within the precision, which builders check
+      return (BigInt(int(-1e9, 1e9)) * 1000n + BigInt(int(0, 1000))) %
+        10n ** BigInt(type.precision);
     case Type.Utf8:
     case Type.LargeUtf8:
       return WORDS[int(0, WORDS.length)] + (r() < 0.3 ? String(int(0, 1000)) : "");

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { ArrowError } from "../errors.ts";
+
 /**
  * Reader limits; every count and size read from input is checked against them before use.
  *
@@ -22,6 +24,14 @@ export interface IpcLimits {
   maxRows: number;
   /** Most bytes decompressed for one message (all its buffers together). Default 256 MiB. */
   maxDecompressedSize: number;
+  /**
+   * Most bytes one read may allocate for column data, all messages together (record batches
+   * and dictionaries): decompressed buffers, expanded view columns, realigned copies and
+   * concatenated dictionary deltas. Buffers used in place (uncompressed, aligned) cost nothing:
+   * they are the input. The same name as the decoded-size limit of `compress/`. Default 1 GiB
+   * (`Infinity` for an endless stream whose batches are dropped as they are read).
+   */
+  maxOutputSize: number;
   /** Deepest type nesting. Default 64. */
   maxDepth: number;
   /** Most fields plus metadata entries in a schema, nested ones included. Default 100 000. */
@@ -46,6 +56,7 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
   maxBodySize: 2 * 1024 * 1024 * 1024,
   maxRows: 0x7fffffff,
   maxDecompressedSize: 256 * 1024 * 1024,
+  maxOutputSize: 1024 * 1024 * 1024,
   maxDepth: 64,
   maxFields: 100_000,
   maxBuffers: 1_000_000,
@@ -66,9 +77,44 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
 export interface IpcReadOptions {
   /** Overrides of {@link DEFAULT_IPC_LIMITS}. */
   limits?: Partial<IpcLimits>;
+  /**
+   * Check that every non-null string (utf8, large utf8, utf8 view, in dictionaries and nested
+   * columns too) is valid UTF-8, failing the read with a `corrupt` error otherwise. Default
+   * false, as in pyarrow, apache-arrow and flechette (which check when a value is read, or
+   * never); `c.req.arrow()` turns it on.
+   */
+  validateUtf8?: boolean;
 }
 
 /** Limits with defaults filled in. */
 export function resolveLimits(options?: IpcReadOptions): IpcLimits {
   return { ...DEFAULT_IPC_LIMITS, ...options?.limits };
+}
+
+/**
+ * What is left of `maxOutputSize` during one read: charged before each allocation, so a small
+ * input that expands (many compressed messages, repeated views) fails before the memory is
+ * taken rather than after.
+ */
+export class OutputBudget {
+  /** The limit this budget started from. */
+  readonly max: number;
+  #left: number;
+
+  /** @param max bytes the read may allocate */
+  constructor(max: number) {
+    this.max = max;
+    this.#left = max;
+  }
+
+  /** Takes `bytes` from the budget; a `limit` error when they are not left. */
+  charge(bytes: number, what: string): void {
+    this.#left -= bytes;
+    if (!(this.#left >= 0)) {
+      throw new ArrowError(
+        "limit",
+        `${what} takes the read past maxOutputSize (${this.max} bytes)`,
+      );
+    }
+  }
 }

@@ -68,7 +68,7 @@ export function readIpcFile(
   const footer = rootTable(input.subarray(footerStart, footerEnd));
   const schemaTable = footer.table(1);
   if (!schemaTable) throw new ArrowError("corrupt", "file footer without a schema");
-  const dec = new IpcDecoder(limits);
+  const dec = new IpcDecoder(limits, options);
   const schema = dec.setSchema(schemaTable);
 
   const blocks = (slot: number): number[] => {

@@ -22,7 +22,7 @@ import type { Field } from "../../schema.ts";
 import { type DataType, Precision, Type, UnionMode } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { decompressBuffer } from "../_codecs.ts";
-import type { IpcLimits } from "../limits.ts";
+import type { IpcLimits, OutputBudget } from "../limits.ts";
 import { METADATA_V4, METADATA_V5 } from "../_format.ts";
 
 function corrupt(msg: string): never {
@@ -39,12 +39,19 @@ const EMPTY = new Uint8Array(0);
 const TWO_32 = 2 ** 32;
 
 /** A typed view of `count` elements at the start of `buf` (zero-copy when aligned). */
-function typed(buf: Uint8Array, ctor: Ctor, count: number, what: string): TypedArray {
+function typed(
+  buf: Uint8Array,
+  ctor: Ctor,
+  count: number,
+  what: string,
+  budget: OutputBudget | null,
+): TypedArray {
   const w = ctor.BYTES_PER_ELEMENT;
   if (buf.length < count * w) {
     corrupt(`${what} buffer holds ${buf.length} bytes, needs ${count * w}`);
   }
   if ((buf.byteOffset % w) === 0) return new ctor(buf.buffer, buf.byteOffset, count);
+  budget?.charge(count * w, `realigned ${what} buffer`);
   const copy = new Uint8Array(count * w);
   copy.set(buf.subarray(0, count * w));
   return new ctor(copy.buffer, 0, count);
@@ -67,6 +74,8 @@ class BodyCursor {
   #body: Uint8Array;
   #codec: number | null;
   #limits: IpcLimits;
+  /** The whole read's allocation budget (null: unbounded but per-message limits). */
+  readonly budget: OutputBudget | null;
   #variadicPos: number;
   #variadicLen: number;
   #decompressed = 0;
@@ -80,11 +89,18 @@ class BodyCursor {
   /** `MetadataVersion` of the message (V4 unions have a validity buffer slot). */
   readonly version: number;
 
-  constructor(rb: Table, body: Uint8Array, limits: IpcLimits, version: number) {
+  constructor(
+    rb: Table,
+    body: Uint8Array,
+    limits: IpcLimits,
+    version: number,
+    budget: OutputBudget | null,
+  ) {
     this.version = version;
     this.#view = rb.view;
     this.#body = body;
     this.#limits = limits;
+    this.budget = budget;
     const nodes = rb.vector(1, 16);
     const buffers = rb.vector(2, 16);
     const variadic = rb.vector(4, 8);
@@ -174,6 +190,8 @@ class BodyCursor {
       );
     }
     if (size === 0n) return EMPTY;
+    // ...and the read's budget covers all its messages, so many bombs cannot either
+    this.budget?.charge(Number(size), "decompressed buffer");
     return decompressBuffer(this.#codec, raw.subarray(8), Number(size));
   }
 
@@ -182,7 +200,7 @@ class BodyCursor {
    * uncompressed and aligned, without an intermediate byte view.
    */
   typed(ctor: Ctor, count: number, what: string): TypedArray {
-    if (this.#codec !== null) return typed(this.buffer(), ctor, count, what);
+    if (this.#codec !== null) return typed(this.buffer(), ctor, count, what, this.budget);
     this.#next();
     const w = ctor.BYTES_PER_ELEMENT;
     const bytes = count * w;
@@ -191,7 +209,7 @@ class BodyCursor {
     const body = this.#body;
     const at = body.byteOffset + this.#at;
     if (at % w === 0) return new ctor(body.buffer, at, count);
-    return typed(body.subarray(this.#at, this.#at + bytes), ctor, count, what);
+    return typed(body.subarray(this.#at, this.#at + bytes), ctor, count, what, this.budget);
   }
 
   /** The number of data buffers of the next view column (`variadicBufferCounts`). */
@@ -268,6 +286,7 @@ function decodeViews(
   length: number,
   validity: Uint8Array | null,
   limits: IpcLimits,
+  budget: OutputBudget | null,
 ): { offsets: Int32Array; bytes: Uint8Array } {
   if (views.length < length * 16) corrupt("view buffer too short");
   const dv = new DataView(views.buffer, views.byteOffset, views.byteLength);
@@ -291,6 +310,7 @@ function decodeViews(
     }
     offsets[i + 1] = total;
   }
+  budget?.charge(total + 4 * (length + 1), "expanded view column");
   const bytes = new Uint8Array(total);
   for (let i = 0; i < length; i++) {
     const start = offsets[i];
@@ -403,7 +423,7 @@ function decodeColumn(
       const count = cur.variadicCount();
       const buffers: Uint8Array[] = [];
       for (let k = 0; k < count; k++) buffers.push(cur.buffer());
-      const { offsets, bytes } = decodeViews(views, buffers, length, validity, limits);
+      const { offsets, bytes } = decodeViews(views, buffers, length, validity, limits, cur.budget);
       data = columnData(type, cur, validity, bytes, offsets, NO_CHILDREN, null);
       break;
     }
@@ -567,7 +587,8 @@ function decodeRunEnds(
 
 /**
  * Decodes the columns of a RecordBatch table (`length` rows) against `fields`; `version` is the
- * message's `MetadataVersion`.
+ * message's `MetadataVersion`; allocations are charged to `budget` (shared by every message of
+ * one read).
  */
 export function decodeRecordBatch(
   rb: Table,
@@ -576,11 +597,12 @@ export function decodeRecordBatch(
   dicts: DictionaryMap,
   limits: IpcLimits,
   version: number = METADATA_V5,
+  budget: OutputBudget | null = null,
 ): { length: number; columns: Column[] } {
   const length = rb.long(0, 0);
   if (length < 0) corrupt("negative batch length");
   if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
-  const cur = new BodyCursor(rb, body, limits, version);
+  const cur = new BodyCursor(rb, body, limits, version, budget);
   const columns: Column[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
@@ -600,8 +622,9 @@ export function decodeDictionaryValues(
   dicts: DictionaryMap,
   limits: IpcLimits,
   version: number = METADATA_V5,
+  budget: OutputBudget | null = null,
 ): Column {
-  const cur = new BodyCursor(rb, body, limits, version);
+  const cur = new BodyCursor(rb, body, limits, version, budget);
   const c = decodeColumn(field, field.type, cur, dicts, 1, limits);
   cur.finish();
   return c;

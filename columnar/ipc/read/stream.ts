@@ -13,10 +13,11 @@ import { Field, type Schema } from "../../schema.ts";
 import type { DictionaryType } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { MessageHeader, METADATA_V5 } from "../_format.ts";
-import { type IpcLimits, type IpcReadOptions, resolveLimits } from "../limits.ts";
+import { type IpcLimits, type IpcReadOptions, OutputBudget, resolveLimits } from "../limits.ts";
 import { parseMessage, readMessageAt, readPrefix } from "./message.ts";
 import { decodeDictionaryValues, decodeRecordBatch, type DictionaryMap } from "./record_batch.ts";
 import { decodeSchema, newBudget } from "./schema.ts";
+import { checkUtf8Columns, columnBytes } from "./_utf8.ts";
 
 /**
  * What the one-shot readers return: the schema and every batch.
@@ -58,10 +59,17 @@ export class IpcDecoder {
   #dicts: DictionaryMap = new Map();
   #count = 0;
   #deltaWork = 0;
+  #budget: OutputBudget;
+  #validateUtf8: boolean;
 
-  /** @param limits reader limits */
-  constructor(limits: IpcLimits) {
+  /**
+   * @param limits reader limits (`maxOutputSize` bounds everything this decoder allocates)
+   * @param options `validateUtf8`: check every string of every batch and dictionary
+   */
+  constructor(limits: IpcLimits, options?: { validateUtf8?: boolean }) {
     this.limits = limits;
+    this.#budget = new OutputBudget(limits.maxOutputSize);
+    this.#validateUtf8 = options?.validateUtf8 === true;
   }
 
   /** Sets the schema from a `Schema` table. */
@@ -111,7 +119,9 @@ export class IpcDecoder {
         this.#dicts,
         this.limits,
         version,
+        this.#budget,
       );
+      if (this.#validateUtf8) checkUtf8Columns([values], [`dictionary ${id}`]);
       const prev = this.#dicts.get(type.id);
       if (header.bool(2, false)) {
         if (!prev) throw new ArrowError("corrupt", "dictionary delta without a dictionary");
@@ -119,6 +129,7 @@ export class IpcDecoder {
         if (prev.length + values.length > this.limits.maxRows || this.#deltaWork > MAX_DELTA_WORK) {
           throw new ArrowError("limit", "dictionary deltas too large");
         }
+        this.#budget.charge(columnBytes(prev) + columnBytes(values), "dictionary delta");
         values = concatDictionary(prev, values);
       }
       this.#dicts.set(type.id, values);
@@ -132,7 +143,9 @@ export class IpcDecoder {
         this.#dicts,
         this.limits,
         version,
+        this.#budget,
       );
+      if (this.#validateUtf8) checkUtf8Columns(columns, schema.names);
       return RecordBatch.tryNew(schema, columns, length);
     }
     throw new ArrowError("unsupported", `IPC message type ${headerType}`);
@@ -162,7 +175,7 @@ export function readIpcStream(
   options?: IpcReadOptions,
 ): IpcReadResult {
   const input = asBytes(bytes);
-  const dec = new IpcDecoder(resolveLimits(options));
+  const dec = new IpcDecoder(resolveLimits(options), options);
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const batches: RecordBatch[] = [];
   let pos = 0;
@@ -306,7 +319,7 @@ export class IpcStreamReader implements AsyncIterable<RecordBatch> {
     });
     this.schema.catch(() => {}); // reported through iteration as well
     this.#queue = new ByteQueue(chunksOf(stream));
-    this.#dec = new IpcDecoder(resolveLimits(options));
+    this.#dec = new IpcDecoder(resolveLimits(options), options);
   }
 
   async *#run(): AsyncGenerator<RecordBatch> {

@@ -1,0 +1,365 @@
+// Filter expressions on 64-bit integers, decimals and temporal values checked against duckdb
+// (SQL literals and arithmetic) and pyarrow.compute (mixed temporal units), on the same data:
+// nulls, NaN, infinities, int64/uint64 extremes, 2^53 + 1, decimals past float64 precision,
+// timestamps one nanosecond apart.
+import assert from "node:assert/strict";
+import { RecordBatch } from "../batch.ts";
+import { type Column, makeColumn } from "../column.ts";
+import { ArrowError } from "../errors.ts";
+import { columnFromValues } from "../infer.ts";
+import { writeIpcStream } from "../ipc/mod.ts";
+import {
+  date32,
+  decimal128,
+  duration,
+  float64,
+  int32,
+  int64,
+  timestamp,
+  TimeUnit,
+  Type,
+  uint64,
+} from "../types.ts";
+import { seeded } from "../extensions/_test_random.ts";
+import { python } from "../_test_python.ts";
+import { col, type Expr, lit } from "./expr.ts";
+import { computeColumn, predicateMask } from "./evaluate.ts";
+
+// ---- data -----------------------------------------------------------------------------
+
+const N = 600;
+const P53 = 2n ** 53n;
+const I64_MAX = 2n ** 63n - 1n, I64_MIN = -(2n ** 63n);
+const T0 = 1_700_000_000_123_456_789n; // ns
+
+function data(): RecordBatch {
+  const r = seeded(19);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const maybe = <T>(v: T): T | null => (r() < 0.1 ? null : v);
+  const bigRand = (bits: number) => {
+    let v = 0n;
+    for (let k = 0; k < bits; k += 30) v = (v << 30n) | BigInt(Math.floor(r() * 2 ** 30));
+    return BigInt.asIntN(bits, v);
+  };
+  const a64Pool = [0n, 1n, -1n, P53, P53 + 1n, P53 + 2n, -(P53 + 1n), 2n ** 61n, -(2n ** 61n)];
+  const e64Pool = [I64_MAX, I64_MIN, I64_MAX - 1n, I64_MIN + 1n, 0n, P53 + 1n];
+  const u64Pool = [0n, 1n, P53 + 1n, 2n ** 63n, 2n ** 64n - 1n];
+  const fPool = [NaN, Infinity, -Infinity, 0, -0, 2 ** 53, 2 ** 53 + 2, 1.5, -2.5, 2 ** 63];
+  const decPool = [0n, 1n, 105n, 10n, -1n, 10n ** 33n + 1n, 10n ** 33n, -(10n ** 33n + 3n)];
+  const cols: Record<string, unknown[]> = {
+    a: [],
+    b: [],
+    e: [],
+    u: [],
+    f: [],
+    da: [],
+    db: [],
+    tn: [],
+    tn2: [],
+    tm: [],
+    ts: [],
+    dn: [],
+    dm: [],
+    d32: [],
+    rid: [],
+  };
+  for (let i = 0; i < N; i++) {
+    cols.rid.push(i);
+    cols.a.push(maybe(r() < 0.6 ? pick(a64Pool) : bigRand(60)));
+    cols.b.push(maybe(r() < 0.6 ? pick(a64Pool) : bigRand(60)));
+    cols.e.push(maybe(r() < 0.6 ? pick(e64Pool) : bigRand(64)));
+    cols.u.push(maybe(r() < 0.6 ? pick(u64Pool) : BigInt.asUintN(64, bigRand(64))));
+    cols.f.push(maybe(r() < 0.6 ? pick(fPool) : (r() - 0.5) * 2 ** 64));
+    // da: decimal(38, 2); db: decimal(38, 5) with values that often equal da's
+    const da = r() < 0.6 ? pick(decPool) : bigRand(100) % 10n ** 30n;
+    cols.da.push(maybe(da));
+    cols.db.push(
+      maybe(r() < 0.4 ? da * 1000n : r() < 0.5 ? da * 1000n + 1n : bigRand(90) % 10n ** 30n),
+    );
+    const tn = T0 + BigInt(Math.floor(r() * 5)) - 2n;
+    cols.tn.push(maybe(tn));
+    cols.tn2.push(maybe(r() < 0.5 ? tn : tn + 2n));
+    cols.tm.push(maybe(T0 / 1_000_000n + BigInt(Math.floor(r() * 3)) - 1n));
+    cols.ts.push(maybe(T0 / 1_000_000_000n + BigInt(Math.floor(r() * 3)) - 1n));
+    cols.dn.push(maybe(BigInt(Math.floor(r() * 5_000_000)) - 2_500_000n));
+    cols.dm.push(maybe(BigInt(Math.floor(r() * 5)) - 2n));
+    cols.d32.push(maybe(19_675 + Math.floor(r() * 3)));
+  }
+  const c = (name: string, type: Parameters<typeof columnFromValues>[1]): Column =>
+    columnFromValues(cols[name], type);
+  return RecordBatch.fromColumns({
+    rid: c("rid", int32()),
+    a: c("a", int64()),
+    b: c("b", int64()),
+    e: c("e", int64()),
+    u: c("u", uint64()),
+    f: c("f", float64()),
+    da: c("da", decimal128(38, 2)),
+    db: c("db", decimal128(38, 5)),
+    tn: c("tn", timestamp(TimeUnit.NANOSECOND)),
+    tn2: c("tn2", timestamp(TimeUnit.NANOSECOND)),
+    tm: c("tm", timestamp(TimeUnit.MILLISECOND)),
+    ts: c("ts", timestamp(TimeUnit.SECOND)),
+    dn: c("dn", duration(TimeUnit.NANOSECOND)),
+    dm: c("dm", duration(TimeUnit.MILLISECOND)),
+    d32: c("d32", date32()),
+  });
+}
+
+// ---- the reference side ---------------------------------------------------------------
+
+/** One check: our expression, and the same thing in duckdb SQL or pyarrow.compute. */
+interface Case {
+  expr: Expr;
+  sql?: string;
+  pc?: string;
+  /** compare computed values instead of the filter mask */
+  values?: boolean;
+}
+
+const RUNNER = `
+import sys, json, decimal
+import pyarrow as pa, pyarrow.compute as pc, duckdb
+data = sys.stdin.buffer.read()
+n = int.from_bytes(data[:4], "little")
+cases = json.loads(data[4:4 + n])
+t = pa.ipc.open_stream(data[4 + n:]).read_all()
+con = duckdb.connect()
+con.register("t", t)
+def norm(v):
+    if v is None: return None
+    if isinstance(v, bool): return "1" if v else "0"
+    if isinstance(v, decimal.Decimal):
+        s = format(v, "f")
+        if "." in s: s = s.rstrip("0").rstrip(".")
+        return "0" if s in ("-0", "") else s
+    return str(v)
+out = []
+for c in cases:
+    try:
+        if "sql" in c:
+            q = f"SELECT ({c['sql']}) AS v FROM t ORDER BY rid"
+            res = con.execute(q).fetch_arrow_table().column(0)
+        else:
+            res = eval(c["pc"], {"pc": pc, "pa": pa, "t": t})
+            if isinstance(res, pa.ChunkedArray): res = res.combine_chunks()
+        if pa.types.is_timestamp(res.type) or pa.types.is_duration(res.type):
+            unit = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[res.type.unit]
+            vals = [None if x is None else str(x * unit) for x in res.cast(pa.int64()).to_pylist()]
+        else:
+            vals = [norm(x) for x in res.to_pylist()]
+        out.append({"values": vals})
+    except Exception as e:
+        out.append({"error": type(e).__name__ + ": " + str(e)[:200]})
+print(json.dumps(out))
+`;
+
+async function reference(batch: RecordBatch, cases: Case[]): Promise<
+  Array<{ values?: (string | null)[]; error?: string }>
+> {
+  const spec = new TextEncoder().encode(
+    JSON.stringify(cases.map((c) => (c.sql !== undefined ? { sql: c.sql } : { pc: c.pc }))),
+  );
+  const ipc = writeIpcStream(batch);
+  const input = new Uint8Array(4 + spec.length + ipc.length);
+  new DataView(input.buffer).setUint32(0, spec.length, true);
+  input.set(spec, 4);
+  input.set(ipc, 4 + spec.length);
+  return JSON.parse(new TextDecoder().decode(await python(RUNNER, input)));
+}
+
+const PER_UNIT = [1_000_000_000n, 1_000_000n, 1_000n, 1n];
+
+/** Our result for a case, as the reference prints it. */
+function ours(batch: RecordBatch, c: Case): (string | null)[] {
+  if (!c.values) {
+    const mask = predicateMask(batch, c.expr);
+    // the reference gives null for unknown; the mask has 0 there: compare definite trues
+    return Array.from(mask, (m) => (m ? "1" : "0"));
+  }
+  const column = computeColumn(batch, c.expr);
+  const t = column.type;
+  const out: (string | null)[] = [];
+  for (let i = 0; i < column.length; i++) {
+    const v = column.get(i);
+    if (v === null) out.push(null);
+    else if (t.typeId === Type.Decimal) out.push(decimalString(v as bigint, t.scale));
+    else if (t.typeId === Type.Timestamp || t.typeId === Type.Duration) {
+      out.push(
+        String(BigInt(column.data.values![column.data.offset + i] as bigint) * PER_UNIT[t.unit]),
+      );
+    } else out.push(String(v));
+  }
+  return out;
+}
+
+function decimalString(unscaled: bigint, scale: number): string {
+  const neg = unscaled < 0n;
+  let s = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, "0");
+  if (scale > 0) s = `${s.slice(0, -scale)}.${s.slice(-scale)}`.replace(/\.?0+$/, "");
+  return s === "0" ? "0" : (neg ? "-" : "") + s;
+}
+
+async function check(cases: Case[]): Promise<void> {
+  const batch = data();
+  const ref = await reference(batch, cases);
+  let trues = 0, rows = 0;
+  for (let k = 0; k < cases.length; k++) {
+    const c = cases[k], want = ref[k];
+    const what = `${c.expr} vs ${c.sql ?? c.pc}`;
+    assert.ok(want.values !== undefined, `${what}: the reference failed: ${want.error}`);
+    const got = ours(batch, c);
+    const expected = c.values ? want.values! : want.values!.map((v) => (v === "1" ? "1" : "0"));
+    for (let i = 0; i < got.length; i++) {
+      assert.equal(got[i], expected[i], `${what}, row ${i}`);
+    }
+    if (!c.values) {
+      trues += got.filter((g) => g === "1").length;
+      rows += got.length;
+    }
+  }
+  assert.ok(trues > rows * 0.1 && trues < rows * 0.9, `${trues} of ${rows} rows true`);
+}
+
+Deno.test("exact: int64 and uint64 comparisons match duckdb (2^53 + 1, extremes, literals)", async () => {
+  const cases: Case[] = [];
+  for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as const) {
+    const sym = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" }[op];
+    cases.push({ expr: col("a")[op](col("b")), sql: `a ${sym} b` });
+    cases.push({ expr: col("e")[op](col("a")), sql: `e ${sym} a` });
+    cases.push({ expr: col("u")[op](col("e")), sql: `u ${sym} e` });
+    cases.push({ expr: col("a")[op](P53 + 1n), sql: `a ${sym} ${P53 + 1n}` });
+    cases.push({ expr: col("a")[op](2.5), sql: `a ${sym} 2.5` });
+    cases.push({ expr: col("a")[op](-0.5), sql: `a ${sym} -0.5` });
+    cases.push({ expr: col("e")[op](1e30), sql: `e ${sym} 1e30::DECIMAL(38,0)` });
+    cases.push({ expr: col("u")[op](-1), sql: `u ${sym} -1` });
+    cases.push({ expr: col("u")[op](2n ** 64n - 1n), sql: `u ${sym} ${2n ** 64n - 1n}::UBIGINT` });
+  }
+  // int64 against float64 is a float comparison in Arrow compute (and duckdb, which orders
+  // NaN last where Arrow and IEEE 754 make every comparison with NaN false)
+  cases.push({
+    expr: col("a").lt(col("f")),
+    pc: `pc.less(t["a"].cast(pa.float64(), safe=False), t["f"])`,
+  });
+  cases.push({
+    expr: col("e").eq(col("f")),
+    pc: `pc.equal(t["e"].cast(pa.float64(), safe=False), t["f"])`,
+  });
+  // the issue's arithmetic: x + 1 > x for x = 2^53 + 1
+  cases.push({ expr: col("a").add(1).gt(col("a")), sql: "a + 1 > a" });
+  cases.push({ expr: col("a").sub(col("b")).lt(0), sql: "a - b < 0" });
+  cases.push({ expr: col("a").add(col("b")), sql: "a + b", values: true });
+  cases.push({ expr: col("a").sub(P53), sql: `a - ${P53}`, values: true });
+  cases.push({ expr: col("a").neg(), sql: "-a", values: true });
+  cases.push({ expr: col("a").abs(), sql: "abs(a)", values: true });
+  await check(cases);
+});
+
+Deno.test("exact: decimal128 comparisons and arithmetic match duckdb", async () => {
+  const cases: Case[] = [];
+  for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as const) {
+    const sym = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" }[op];
+    cases.push({ expr: col("da")[op](col("db")), sql: `da ${sym} db` });
+    cases.push({ expr: col("da")[op](1.05), sql: `da ${sym} 1.05` });
+    cases.push({ expr: col("da")[op](0.001), sql: `da ${sym} 0.001` });
+    cases.push({ expr: col("db")[op](col("a")), sql: `db ${sym} a` });
+    cases.push({ expr: col("da")[op](10n ** 34n), sql: `da ${sym} ${10n ** 34n}` });
+  }
+  cases.push({ expr: col("da").add(col("db")), sql: "da + db", values: true });
+  cases.push({ expr: col("da").sub(col("db")), sql: "da - db", values: true });
+  cases.push({ expr: col("da").sub(col("a")), sql: "da - a", values: true });
+  cases.push({ expr: col("da").add(0.5), sql: "da + 0.5", values: true });
+  cases.push({ expr: col("da").add(col("db")).gt(col("da")), sql: "da + db > da" });
+  await check(cases);
+});
+
+Deno.test("exact: timestamps, durations and dates compare exactly across units (pyarrow)", async () => {
+  const cases: Case[] = [];
+  const fns = {
+    eq: "equal",
+    ne: "not_equal",
+    lt: "less",
+    le: "less_equal",
+    gt: "greater",
+    ge: "greater_equal",
+  };
+  for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as const) {
+    const f = fns[op];
+    cases.push({ expr: col("tn")[op](col("tn2")), pc: `pc.${f}(t["tn"], t["tn2"])` });
+    cases.push({ expr: col("tn")[op](col("tm")), pc: `pc.${f}(t["tn"], t["tm"])` });
+    cases.push({ expr: col("ts")[op](col("tm")), pc: `pc.${f}(t["ts"], t["tm"])` });
+    cases.push({ expr: col("dn")[op](col("dm")), pc: `pc.${f}(t["dn"], t["dm"])` });
+    cases.push({
+      expr: col("d32")[op](col("ts")),
+      pc: `pc.${f}(t["d32"].cast(pa.timestamp("s")), t["ts"])`,
+    });
+    const ms = Number(T0 / 1_000_000n);
+    cases.push({
+      expr: col("tn")[op](new Date(ms)),
+      pc: `pc.${f}(t["tn"], pa.scalar(${ms}, pa.timestamp("ms")))`,
+    });
+    cases.push({ expr: col("dm")[op](1), pc: `pc.${f}(t["dm"], pa.scalar(1, pa.duration("ms")))` });
+  }
+  cases.push({ expr: col("tn").sub(col("tm")), pc: `pc.subtract(t["tn"], t["tm"])`, values: true });
+  cases.push({ expr: col("tn").add(col("dm")), pc: `pc.add(t["tn"], t["dm"])`, values: true });
+  cases.push({ expr: col("dn").sub(col("dm")), pc: `pc.subtract(t["dn"], t["dm"])`, values: true });
+  await check(cases);
+});
+
+Deno.test("exact: overflow is an error, as in duckdb; mixing domains is refused", async () => {
+  const batch = data();
+  const ref = await reference(batch, [
+    { expr: col("e").add(col("e")), sql: "e + e" },
+    { expr: col("u").sub(col("u")).sub(1), sql: "u - u - 1" },
+  ]);
+  for (const r of ref) assert.match(r.error ?? "", /Overflow|Out of Range|OutOfRange/i);
+  const invalid = (e: unknown) => e instanceof ArrowError && e.code === "invalid";
+  assert.throws(() => computeColumn(batch, col("e").add(col("e"))), invalid);
+  assert.throws(() => computeColumn(batch, col("e").mul(col("e"))), invalid);
+  assert.throws(() => computeColumn(batch, col("e").neg().neg()), invalid);
+  assert.throws(() => computeColumn(batch, col("u").sub(col("u")).sub(1)), invalid);
+  // instants compare with instants and Dates only, durations with durations
+  assert.throws(() => predicateMask(batch, col("tn").gt(col("dn"))), invalid);
+  assert.throws(() => predicateMask(batch, col("tn").gt(5)), invalid);
+  assert.throws(() => predicateMask(batch, col("dn").gt(new Date(0))), invalid);
+  assert.throws(() => predicateMask(batch, col("da").gt(col("tn"))), invalid);
+  assert.throws(() => computeColumn(batch, col("tn").add(col("tm"))), invalid);
+  // the issue's cases, literally: t and t + 2 ns differ; x + 1 > x for x = 2^53 + 1
+  const ns = timestamp(TimeUnit.NANOSECOND);
+  const t = RecordBatch.fromColumns({
+    t: columnFromValues([T0, T0 + 2n], ns),
+    u: columnFromValues([T0 + 2n, T0 + 2n], ns),
+    x: columnFromValues([P53 + 1n, -P53 - 1n], int64()),
+  });
+  assert.deepEqual(Array.from(predicateMask(t, col("t").eq(col("u")))), [0, 1]);
+  assert.deepEqual(Array.from(predicateMask(t, col("x").add(1).gt(col("x")))), [1, 1]);
+  assert.deepEqual(Array.from(predicateMask(t, col("x").eq(lit(P53 + 1n)))), [1, 0]);
+});
+
+Deno.test("exact: wider decimals (256-bit words) compare exactly", () => {
+  const unscaled = [-(10n ** 50n), 0n, 10n ** 50n + 1n, 10n ** 50n]; // scale 2
+  const words = new Uint32Array(8 * unscaled.length);
+  unscaled.forEach((v, i) => {
+    const u = BigInt.asUintN(256, v);
+    for (let j = 0; j < 8; j++) words[8 * i + j] = Number((u >> BigInt(32 * j)) & 0xffffffffn);
+  });
+  const type = { typeId: Type.Decimal, precision: 60, scale: 2, bitWidth: 256 };
+  const column = makeColumn({
+    type: type as unknown as ReturnType<typeof decimal128>,
+    length: unscaled.length,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: words,
+    offsets: null,
+    children: [],
+    dictionary: null,
+  });
+  const batch = RecordBatch.fromColumns({ d: column });
+  const mask = (e: Expr) => Array.from(predicateMask(batch, e));
+  assert.deepEqual(mask(col("d").gt(10n ** 48n)), [0, 0, 1, 0]);
+  assert.deepEqual(mask(col("d").ge(10n ** 48n)), [0, 0, 1, 1]);
+  assert.deepEqual(mask(col("d").eq(0)), [0, 1, 0, 0]);
+  assert.deepEqual(mask(col("d").lt(-(10n ** 47n))), [1, 0, 0, 0]);
+  assert.deepEqual(mask(col("d").gt(col("d"))), [0, 0, 0, 0]);
+});
