@@ -138,19 +138,24 @@ function missingDictionary(id: number): CompressError {
 
 /**
  * The dictionary for a frame whose Dict-ID is `id` (-1: none), per the decoder's `dictionary`
- * option; returns its tail, or null for none.
+ * option; returns its tail, or null for none. A resolver is asked for id 0 when the frame
+ * carries no Dict-ID (liblz4's `dictID` 0, "none": what `lz4 -D` writes), and may answer with
+ * the dictionary such frames were made with, or `undefined` for none.
  * @throws {CompressError} `unsupported` when the frame names a dictionary that is not given
  */
 export function frameDictionary(
   option: Lz4DecompressOptions["dictionary"],
   id: number,
 ): Uint8Array | null {
-  if (option === undefined || (typeof option === "function" && id < 0)) {
-    if (id < 0) return null;
+  if (option === undefined) {
+    if (id <= 0) return null;
     throw missingDictionary(id);
   }
-  const dict = typeof option === "function" ? option(id) : option;
-  if (dict === undefined || dict === null) throw missingDictionary(id);
+  const dict = typeof option === "function" ? option(id < 0 ? 0 : id) : option;
+  if (dict === undefined || dict === null) {
+    if (id <= 0) return null;
+    throw missingDictionary(id);
+  }
   if (!(dict instanceof Uint8Array)) {
     throw new TypeError("LZ4 dictionary must be a Uint8Array");
   }
