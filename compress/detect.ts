@@ -2,7 +2,7 @@
  * Recognises compressed data by its magic bytes, and reads back data that may or may not be
  * compressed.
  *
- * Recognised: LZ4 frames (`04 22 4D 18`), Zstandard frames (`28 B5 2F FD`), skippable frames
+ * Recognised: LZ4 frames (`04 22 4D 18`), legacy LZ4 frames (`02 21 4C 18`, `lz4 -l`), Zstandard frames (`28 B5 2F FD`), skippable frames
  * (`5? 2A 4D 18`, shared by LZ4 and zstd; the frame after them decides), gzip (`1F 8B 08`),
  * Snappy framing (`FF 06 00 00 73 4E 61 50 70 59`), columnar frames (`AC 43 4F 4C`), and zlib-wrapped deflate (a 2-byte
  * CMF/FLG header, RFC 1950 §2.2, a weak signature). Brotli, raw deflate, raw LZ4 blocks and raw
@@ -20,7 +20,7 @@ import { hasMagic as hasColumnarMagic } from "./columnar/_format.ts";
 /** What {@link detect} found. */
 export interface DetectedFormat {
   /**
-   * Format name: "lz4", "zstd", "gzip", "snappy", "zlib", "skippable", "columnar", or a
+   * Format name: "lz4", "lz4-legacy", "zstd", "gzip", "snappy", "zlib", "skippable", "columnar", or a
    * registered name.
    */
   name: string;
@@ -76,6 +76,8 @@ function u32le(b: Uint8Array, i: number): number {
 }
 
 const LZ4_MAGIC = 0x184d2204;
+/** The legacy LZ4 frame (`lz4 -l`, lz4_Frame_format.md "Legacy frame"). */
+const LZ4_LEGACY_MAGIC = 0x184c2102;
 const ZSTD_MAGIC = 0xfd2fb528;
 const SNAPPY_ID = [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59];
 /** At most this many skippable frames are hopped over looking for the real frame. */
@@ -92,6 +94,9 @@ function detectBuiltin(b: Uint8Array): DetectedFormat | null {
   if (b.length >= 4) {
     let magic = u32le(b, 0);
     if (magic === LZ4_MAGIC) return { name: "lz4", algorithm: Algorithm.Lz4, certain: true };
+    if (magic === LZ4_LEGACY_MAGIC) {
+      return { name: "lz4-legacy", algorithm: Algorithm.Lz4, certain: true };
+    }
     if (magic === ZSTD_MAGIC) return { name: "zstd", algorithm: Algorithm.Zstd, certain: true };
     if (isSkippable(magic)) {
       // LZ4 (lz4_Frame_format.md, "Skippable Frames") and zstd (RFC 8878 §3.1.2) share these
