@@ -114,6 +114,11 @@ function openHandle(
   return { handle, state };
 }
 
+function allZero(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -277,8 +282,10 @@ export class ZlibEngine {
             ),
           );
         }
-        if (produced > OUT_CHUNK >> 2) {
-          outputs.push(out.subarray(0, produced));
+        // Results are exact-size: a full buffer is handed over, anything less is copied out,
+        // so no result pins a 64 KiB buffer for fewer bytes.
+        if (produced === out.length) {
+          outputs.push(out);
           out = this.#out = new Uint8Array(OUT_CHUNK);
         } else {
           outputs.push(out.slice(0, produced));
@@ -292,6 +299,9 @@ export class ZlibEngine {
       if (this.decompress && this.format !== "zstd") {
         this.#ended = true;
         if (probe) break;
+        // Trailing zero bytes after a gzip member are padding (tape blocks, fixed-size
+        // records), which `gzip -d` ignores; anything else after the end is refused.
+        if (this.format === "gzip" && allZero(input, inOff, inOff + inLen)) break;
         this.#fail(
           new CompressError("corrupt", `${this.format}: unexpected bytes after the end of stream`),
         );
