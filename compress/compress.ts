@@ -239,7 +239,7 @@ export async function compress(
   const codec = codecFor(algorithm);
   if (!codec.sync() && codec.web) return await codec.web.compress(data);
   if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
-    return await sliced(codec.encoder(level), data);
+    return await sliced(codec.encoder(level, data.length), data);
   }
   return codec.compress(data, level);
 }

@@ -26,7 +26,7 @@ function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
   const e = new ZlibEngine(
     "zstd",
     decompress,
-    decompress ? { maxOutputSize: opt } : { level: opt },
+    decompress ? { maxOutputSize: opt } : { level: opt, pledgedSize: data.length },
   );
   try {
     const out: Uint8Array[] = [];
