@@ -217,7 +217,7 @@ export function decodeSettings(
 ): DecodeSettings {
   const max = opts?.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
   if (typeof max !== "number" || !(max >= 0) || !Number.isFinite(max)) {
-    throw new CompressError("limit", "maxOutputSize must be a non-negative finite number");
+    throw new CompressError("unsupported", "maxOutputSize must be a non-negative finite number");
   }
   return { maxOutputSize: Math.floor(max), decompressedSize: opts?.decompressedSize };
 }

@@ -62,7 +62,7 @@ Deno.test("registerFormat: registered formats win, can be removed, and are left 
     unregister();
   }
   assert.equal(detect(concat([magic, text])), null);
-  assert.throws(() => registerFormat({ name: 1 } as never), TypeError);
+  assert.throws(() => registerFormat({ name: 1 } as never), CompressError);
 });
 
 Deno.test("decompressAuto: compressed data is decoded, anything else is returned unchanged", async () => {

@@ -33,7 +33,7 @@ export function dictionaryTail(dict: Uint8Array): Uint8Array {
 export function encoderDictionary(dict: Uint8Array | undefined): Uint8Array | null {
   if (dict === undefined) return null;
   if (!(dict instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array");
   }
   return dictionaryTail(dict);
 }
@@ -157,7 +157,7 @@ export function frameDictionary(
     throw missingDictionary(id);
   }
   if (!(dict instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array");
   }
   return dictionaryTail(dict);
 }
@@ -165,6 +165,6 @@ export function frameDictionary(
 /** Checks a decoder's `dictionary` option at construction. */
 export function checkDictionaryOption(option: Lz4DecompressOptions["dictionary"]): void {
   if (option !== undefined && typeof option !== "function" && !(option instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array or a function");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array or a function");
   }
 }

@@ -32,7 +32,9 @@ function truncated(): CompressError {
 /** Validates `maxOutputSize`. */
 export function outputLimit(options: Lz4DecompressOptions): number {
   const max = options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
-  if (!(max >= 0)) throw new RangeError("maxOutputSize must be a non-negative number");
+  if (!(max >= 0)) {
+    throw new CompressError("unsupported", "maxOutputSize must be a non-negative number");
+  }
   return max;
 }
 

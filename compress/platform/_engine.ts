@@ -199,7 +199,7 @@ export class ZlibEngine {
     this.#state = state;
     this.#flags = flagsFor(format);
     this.#max = opts.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
-    if (!(this.#max >= 0)) throw new CompressError("limit", "maxOutputSize must be >= 0");
+    if (!(this.#max >= 0)) throw new CompressError("unsupported", "maxOutputSize must be >= 0");
     this.#out = new Uint8Array(OUT_CHUNK);
     this.#walker = decompress && format === "zstd" ? new ZstdFrameWalker() : null;
     handle.onerror = (msg: string) => {
