@@ -12,10 +12,13 @@
  * walking the frame structure, and truncation of brotli by checking that the decoder stops
  * consuming input at the end of the stream.
  *
+ * `node:zlib` is loaded lazily, on first use, through `process.getBuiltinModule` (Node >= 20.16,
+ * Deno, Bun, workerd with `nodejs_compat`), never by a static import: a static import makes the
+ * whole library fail to load in a browser, where the `CompressionStream` fallback should run.
+ *
  * @module
  */
 
-import * as zlib from "node:zlib";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
 import type { StreamDecoder, StreamEncoder } from "../types.ts";
 import { ZstdFrameWalker } from "./_zstd_frames.ts";
@@ -49,10 +52,31 @@ interface Flags {
   finish: number;
 }
 
-const z = zlib as unknown as AnyRecord;
-const C: AnyRecord = (z.constants ?? {}) as AnyRecord;
+type BuiltinLoader = (id: string) => unknown;
+
+/** The runtime's `node:zlib`, loaded on first use; null where there is none (browsers). */
+let zlibModule: AnyRecord | null | undefined;
+
+function nodeZlib(): AnyRecord | null {
+  if (zlibModule !== undefined) return zlibModule;
+  zlibModule = null;
+  const proc = (globalThis as { process?: { getBuiltinModule?: BuiltinLoader } }).process;
+  try {
+    const m = proc?.getBuiltinModule?.("node:zlib");
+    if (m && typeof m === "object") zlibModule = m as AnyRecord;
+  } catch {
+    // No node:zlib in this runtime: the platform codecs report themselves unavailable.
+  }
+  return zlibModule;
+}
+
+/** `node:zlib`'s constants (empty without node:zlib). */
+function constants(): AnyRecord {
+  return (nodeZlib()?.constants ?? {}) as AnyRecord;
+}
 
 function flagsFor(format: EngineFormat): Flags {
+  const C = constants();
   if (format === "zstd") {
     return { none: C.ZSTD_e_continue, flush: C.ZSTD_e_flush, finish: C.ZSTD_e_end };
   }
@@ -80,6 +104,7 @@ function nativeOptions(
   level: number | undefined,
   pledgedSize: number | undefined,
 ): AnyRecord {
+  const C = constants();
   if (format === "zstd") {
     // Content checksum on, as the zstd tool does by default: a damaged frame is reported
     // instead of decoding to wrong bytes.
@@ -109,7 +134,7 @@ function openHandle(
   level: number | undefined,
   pledgedSize: number | undefined,
 ): { handle: NativeHandle; state: Uint32Array } {
-  const factory = z[FACTORIES[format][decompress ? 1 : 0]];
+  const factory = nodeZlib()?.[FACTORIES[format][decompress ? 1 : 0]];
   if (typeof factory !== "function") {
     throw new CompressError("unsupported", `${format} is not available in this runtime`);
   }
