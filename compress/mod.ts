@@ -45,6 +45,7 @@ export {
   type CompressorParallelOptions,
   type CompressorStats,
 } from "./compressor.ts";
+export { type CompressedDescription, describeCompressed } from "./describe.ts";
 export {
   decompressAuto,
   decompressAutoSync,
