@@ -25,6 +25,7 @@ import { detect } from "./_formats.ts";
 import type { ElementType } from "./columnar/_format.ts";
 import { compressColumnar } from "./columnar/encode.ts";
 import { compressAuto, type SpeedBudget } from "./auto/mod.ts";
+import { compressAutoAsync } from "./auto/compress_auto.ts";
 import type { Dictionary } from "./dictionary/dictionary.ts";
 import {
   compressWithDictionary,
@@ -268,6 +269,15 @@ export async function compress(
   requireAvailable(algorithm);
   if (opts?.dictionary !== undefined) {
     return compressWithDictionary(data, algorithm, level, opts.dictionary);
+  }
+  if (algorithm === Algorithm.Auto && data.length > ASYNC_SLICE) {
+    // A zstd or LZ4 choice runs sliced, with event-loop turns, as those algorithms do here.
+    const auto = await compressAutoAsync(
+      data,
+      { elementType: opts?.elementType, speedBudget: opts?.speedBudget, level: opts?.level },
+      (d, a, l) => sliced(codecFor(a).encoder(l, d.length), d, ASYNC_SLICE),
+    );
+    return auto.data;
   }
   if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
     return compressWithOptions(data, algorithm, opts);

@@ -235,6 +235,16 @@ Deno.test("async LZ4/Snappy/Auto on 16 MiB let other work run (the event loop tu
     const auto = await ticksDuring(() => decompress(packed, Algorithm.Auto));
     assert.ok(auto > 0, `${a} through Auto: no timer ran during the call`);
   }
+  // Auto compression choosing LZ4 ("fast") or zstd (balanced) for text.
+  for (const speedBudget of ["fast", "balanced"] as const) {
+    let packed: Uint8Array = new Uint8Array(0);
+    const up = await ticksDuring(async () =>
+      packed = await compress(big, Algorithm.Auto, { speedBudget })
+    );
+    assert.ok(up > 0, `auto ${speedBudget} compress: no timer ran during the call`);
+    const sync = compressSync(big, Algorithm.Auto, { speedBudget });
+    assert.ok(sameBytes(packed, sync), `auto ${speedBudget}: same bytes as compressSync`);
+  }
 });
 
 Deno.test("API: ArrayBuffer, DataView and other views are accepted wherever bytes are", async () => {
