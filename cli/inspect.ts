@@ -2,7 +2,9 @@
  * `avx inspect FILE`: describes an Arrow IPC file (`.arrow`, `.avila`) or stream
  * (`.arrows`, `.ipc`): the schema with types, nullability, extension types and metadata, the
  * schema metadata (the scientific provenance of `.avila` files), each record batch's row count
- * and body compression, and totals. `--json` prints the same as JSON.
+ * and body compression, and totals. Compressed files (`.lz4`, `.zst`, `.sz`, `.gz`, columnar
+ * frames) are described like `zstd -l`: format, frames, sizes, ratio, check and header fields.
+ * `--json` prints the same as JSON.
  *
  * Importing this module registers the command.
  *
@@ -17,6 +19,9 @@ import { resolveLimits } from "../columnar/ipc/limits.ts";
 import { EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, type Field } from "../columnar/schema.ts";
 import { Type, typeToString } from "../columnar/types.ts";
 import "../columnar/extensions/columns.ts";
+import { type CompressedDescription, describeCompressed } from "../compress/describe.ts";
+import { detect } from "../compress/_formats.ts";
+import { CompressError } from "../compress/errors.ts";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
@@ -192,12 +197,35 @@ export function formatInspectReport(r: InspectReport, name = ""): string {
   return lines.join("\n");
 }
 
+/**
+ * The human-readable text of a compressed file's description (one line per field).
+ *
+ * @example
+ * ```ts
+ * import { formatCompressedReport } from "@avila/avx-http/cli";
+ * import { Algorithm, compressSync, describeCompressed } from "@avila/avx-http/compress";
+ * console.log(formatCompressedReport(describeCompressed(compressSync(new Uint8Array(99), Algorithm.Lz4))));
+ * ```
+ */
+export function formatCompressedReport(d: CompressedDescription, name = ""): string {
+  const unit = d.format === "snappy" ? "data chunk" : "frame";
+  const lines = [
+    `${name ? name + ": " : ""}${d.format}, ${d.frames} ${unit}${d.frames === 1 ? "" : "s"}, ` +
+    `${d.compressedBytes} bytes -> ${d.decompressedBytes} bytes (ratio ${d.ratio.toFixed(3)}), ` +
+    `check ${d.check}`,
+  ];
+  for (const [k, v] of Object.entries(d.details)) lines.push(`  ${k}: ${v}`);
+  return lines.join("\n");
+}
+
 const SPEC = { json: { value: false }, help: { short: "h", value: false } } as const;
 
 const USAGE = `Usage: avx inspect [--json] FILE...
 
 Describes Arrow IPC files (.arrow, .avila) and streams (.arrows): schema with types,
 extension types and metadata, schema metadata (provenance), rows and compression per batch.
+Compressed files (.lz4, .zst, .sz, .gz, columnar frames) are described like zstd -l: format,
+frames, compressed and decompressed size, ratio, check, header fields (the file is decoded).
 
 Options:
   --json      print a JSON report per file
@@ -214,7 +242,7 @@ Options:
  */
 export const inspectCommand: Command = {
   name: "inspect",
-  summary: "describe an Arrow IPC file or stream (.arrow, .avila, .arrows)",
+  summary: "describe an Arrow IPC file or stream, or a compressed file (.lz4, .zst, .sz, ...)",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { options, positionals } = parseArgs(args, SPEC);
@@ -233,6 +261,20 @@ export const inspectCommand: Command = {
           bytes = await Deno.readFile(path);
         } catch (e) {
           throw new CliError(`cannot read ${path}: ${e instanceof Error ? e.message : e}`);
+        }
+        const isArrowFile = bytes.length >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
+        if (!isArrowFile && detect(bytes) !== null) {
+          let d: CompressedDescription;
+          try {
+            d = describeCompressed(bytes);
+          } catch (e) {
+            if (e instanceof CompressError) throw new CliError(`${path}: ${e.code}: ${e.message}`);
+            throw e;
+          }
+          reports.push(
+            options.has("json") ? JSON.stringify({ path, ...d }) : formatCompressedReport(d, path),
+          );
+          continue;
         }
         let report: InspectReport;
         try {

@@ -8,6 +8,7 @@ import { dictionary, int32, utf8 } from "../columnar/types.ts";
 import { columnFromValues } from "../columnar/infer.ts";
 import { ArrowError } from "../columnar/errors.ts";
 import { formatInspectReport, inspectArrow } from "./inspect.ts";
+import { Algorithm, compressSync } from "../compress/mod.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -105,6 +106,83 @@ Deno.test("inspect: `avx inspect` as a subprocess on .avila and stream files", a
     r = await runInspect(`${dir}/missing.arrow`);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot read/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function tool(cmd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  assert.ok(out.success, `${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+}
+
+Deno.test("avx inspect describes .zst/.lz4/.sz/columnar files as zstd -l and lz4 --list do", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const text = new TextEncoder().encode("2024-05-01 sensor=17 temp=21.5\n".repeat(400));
+    await Deno.writeFile(`${dir}/t.txt`, text);
+    await tool("zstd", ["-q", "-19", `${dir}/t.txt`, "-o", `${dir}/t.zst`]);
+    await tool("lz4", ["-q", `${dir}/t.txt`, `${dir}/t.lz4`]);
+    await tool("lz4", ["-q", "-l", `${dir}/t.txt`, `${dir}/t.legacy.lz4`]);
+    const lz4Bytes = await Deno.readFile(`${dir}/t.lz4`);
+    await Deno.writeFile(`${dir}/two.lz4`, new Uint8Array([...lz4Bytes, ...lz4Bytes]));
+    await Deno.writeFile(`${dir}/t.sz`, compressSync(text, Algorithm.Snappy));
+    const numbers = new Float64Array(3000).map((_, i) => i / 8);
+    await Deno.writeFile(
+      `${dir}/t.col`,
+      compressSync(new Uint8Array(numbers.buffer), Algorithm.Columnar, { elementType: "f64" }),
+    );
+
+    const r = await runInspect(
+      "--json",
+      ...["t.zst", "t.lz4", "two.lz4", "t.legacy.lz4", "t.sz", "t.col"].map((f) => `${dir}/${f}`),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const [zst, lz4, two, legacy, sz, col] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+
+    // zstd -lv: frames, sizes, window, check.
+    const zl = await tool("zstd", ["-lv", `${dir}/t.zst`]);
+    assert.equal(zst.format, "zstd");
+    assert.equal(zst.frames, Number(/Zstandard Frames: (\d+)/.exec(zl)![1]));
+    assert.equal(zst.decompressedBytes, Number(/Decompressed Size: .*\((\d+) B\)/.exec(zl)![1]));
+    assert.equal(zst.compressedBytes, Number(/Compressed Size: .*\((\d+) B\)/.exec(zl)![1]));
+    assert.equal(zst.details["window size"], Number(/Window Size: .*\((\d+) B\)/.exec(zl)![1]));
+    assert.equal(zst.details["content size"], text.length);
+    assert.equal(zst.check, /Check: XXH64/.test(zl) ? "xxh64" : "none");
+
+    // lz4 --list -v: one row per frame with its block size code, independence and check.
+    const ll = await tool("lz4", ["--list", "-v", `${dir}/two.lz4`]);
+    const rows = [...ll.matchAll(/\n\s+(\d+)\s+LZ4Frame\s+B(\d)([ID])\s+(\S+)/g)];
+    assert.equal(two.frames, rows.length);
+    assert.equal(lz4.frames, 1);
+    const row = rows[0];
+    assert.equal(two.details["block size"], 1 << (8 + 2 * Number(row[2])));
+    assert.equal(two.details["blocks independent"], row[3] === "I");
+    assert.equal(two.check, row[4] === "XXH32" ? "xxh32" : "none");
+    assert.equal(two.decompressedBytes, 2 * text.length);
+    assert.equal(legacy.format, "lz4-legacy");
+    assert.equal(legacy.decompressedBytes, text.length);
+
+    assert.equal(sz.format, "snappy");
+    assert.equal(sz.decompressedBytes, text.length);
+    assert.equal(sz.check, "crc32c");
+    assert.equal(col.format, "columnar");
+    assert.equal(col.details["element type"], "f64");
+    assert.equal(col.details.count, 3000);
+    assert.equal(col.decompressedBytes, numbers.byteLength);
+
+    const human = await runInspect(`${dir}/t.zst`);
+    assert.match(
+      human.stdout,
+      /zstd, 1 frame, \d+ bytes -> 12400 bytes \(ratio [\d.]+\), check xxh64/,
+    );
+    // Bytes that are neither Arrow nor compressed stay an error, not a crash.
+    await Deno.writeFile(`${dir}/junk.lz4`, new Uint8Array([0x04, 0x22, 0x4d, 0x18, 1, 2, 3]));
+    const bad = await runInspect(`${dir}/junk.lz4`);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /corrupt|unsupported/);
+    assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -23,6 +23,7 @@ export {
 } from "./registry.ts";
 export { compressCommand, decompressCommand } from "./codec_commands.ts";
 export {
+  formatCompressedReport,
   formatInspectReport,
   inspectArrow,
   inspectCommand,

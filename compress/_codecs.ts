@@ -54,7 +54,8 @@ export interface Codec {
   sync(): boolean;
   compress(data: Uint8Array, level: number): Uint8Array;
   decompress(data: Uint8Array, s: DecodeSettings): Uint8Array;
-  encoder(level: number): StreamEncoder;
+  /** `pledgedSize`: the exact total input, when known (sizes zstd/brotli to it). */
+  encoder(level: number, pledgedSize?: number): StreamEncoder;
   decoder(maxOutputSize: number): StreamDecoder;
   /** Async-only fallback (web streams) used when `sync()` is false. */
   web?: {
@@ -126,10 +127,11 @@ function platform(format: EngineFormat): Codec {
     available: () =>
       engineAvailable(format) || (webFormat !== null && webCodecAvailable(webFormat)),
     sync: () => engineAvailable(format),
-    compress: (data, level) => engineOneShot(new ZlibEngine(format, false, { level }), data),
+    compress: (data, level) =>
+      engineOneShot(new ZlibEngine(format, false, { level, pledgedSize: data.length }), data),
     decompress: (data, s) =>
       engineOneShot(new ZlibEngine(format, true, { maxOutputSize: s.maxOutputSize }), data),
-    encoder: (level) => new ZlibEngine(format, false, { level }),
+    encoder: (level, pledgedSize) => new ZlibEngine(format, false, { level, pledgedSize }),
     decoder: (maxOutputSize) => new ZlibEngine(format, true, { maxOutputSize }),
   };
 }
@@ -215,7 +217,7 @@ export function decodeSettings(
 ): DecodeSettings {
   const max = opts?.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
   if (typeof max !== "number" || !(max >= 0) || !Number.isFinite(max)) {
-    throw new CompressError("limit", "maxOutputSize must be a non-negative finite number");
+    throw new CompressError("unsupported", "maxOutputSize must be a non-negative finite number");
   }
   return { maxOutputSize: Math.floor(max), decompressedSize: opts?.decompressedSize };
 }

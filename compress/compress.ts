@@ -19,10 +19,13 @@
 import { codecFor, decodeSettings, PLATFORM_SLICE } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { CompressError } from "./errors.ts";
-import { Algorithm, type Level } from "./types.ts";
+import { Algorithm, type BytesLike, type Level } from "./types.ts";
+import { toBytes } from "./_bytes.ts";
+import { detect } from "./_formats.ts";
 import type { ElementType } from "./columnar/_format.ts";
 import { compressColumnar } from "./columnar/encode.ts";
 import { compressAuto, type SpeedBudget } from "./auto/mod.ts";
+import { compressAutoAsync } from "./auto/compress_auto.ts";
 import type { Dictionary } from "./dictionary/dictionary.ts";
 import {
   compressWithDictionary,
@@ -82,14 +85,18 @@ export interface DecompressOptions {
   dictionary?: DictionarySource;
 }
 
-/** Inputs above this size are processed in slices, yielding to the event loop in between. */
+/**
+ * Async compression feeds inputs above this size to the streaming encoder in slices of it (the
+ * size the sync path's native slicing uses, so both give the same bytes).
+ */
 const ASYNC_SLICE = PLATFORM_SLICE;
-
-function assertBytes(data: unknown): asserts data is Uint8Array {
-  if (!(data instanceof Uint8Array)) {
-    throw new CompressError("unsupported", "input must be a Uint8Array");
-  }
-}
+/**
+ * Async decompression feeds inputs above this size in slices of it: compressed input can
+ * expand 255-fold, so decoding is sliced finer than encoding.
+ */
+const ASYNC_DECODE_SLICE = 64 * 1024;
+/** The async paths give the event loop a turn after about this much work (ms). */
+const YIELD_AFTER_MS = 4;
 
 function requireAvailable(algorithm: Algorithm): void {
   if (!codecFor(algorithm).available()) {
@@ -113,12 +120,12 @@ function requireAvailable(algorithm: Algorithm): void {
  * ```
  */
 export function compressSync(
-  data: Uint8Array,
+  input: BytesLike,
   algorithm: Algorithm,
   opts?: CompressOptions,
 ): Uint8Array {
   assertAlgorithm(algorithm);
-  assertBytes(data);
+  const data = toBytes(input);
   const level = nativeLevel(algorithm, opts?.level);
   if (opts?.dictionary !== undefined) {
     return compressWithDictionary(data, algorithm, level, opts.dictionary);
@@ -147,13 +154,23 @@ export function compressSync(
  * ```
  */
 export function decompressSync(
-  data: Uint8Array,
+  input: BytesLike,
   algorithm: Algorithm,
   opts?: DecompressOptions,
 ): Uint8Array {
   assertAlgorithm(algorithm);
-  assertBytes(data);
+  const data = toBytes(input);
   const settings = decodeSettings(opts);
+  if (algorithm === Algorithm.Auto) {
+    const found = detect(data);
+    if (found === null || found.algorithm === null) return data;
+    try {
+      return decompressSync(data, found.algorithm, opts);
+    } catch (e) {
+      if (!found.certain && e instanceof CompressError && e.code !== "limit") return data;
+      throw e;
+    }
+  }
   if (opts?.dictionary !== undefined) {
     return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
   }
@@ -164,23 +181,35 @@ export function decompressSync(
   return codec.decompress(data, settings);
 }
 
+/** Legacy LZ4 frames (`lz4 -l`) are read by the one-shot decoder only. */
+function legacyLz4(algorithm: Algorithm, data: Uint8Array): boolean {
+  return algorithm === Algorithm.Lz4 && data[0] === 0x02 && data[1] === 0x21 &&
+    data[2] === 0x4c && data[3] === 0x18;
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**
- * Runs `data` through a streaming coder in slices, yielding to the event loop between slices
- * so that a large body does not stall other requests.
+ * Runs `data` through a streaming coder in slices, giving the event loop a turn whenever about
+ * {@link YIELD_AFTER_MS} of work has passed, so that a large body does not stall other
+ * requests (a turn costs a timer; taking one per slice would cost more than the work).
  */
 async function sliced(
   coder: { write(c: Uint8Array): Uint8Array[]; end(): Uint8Array[] },
   data: Uint8Array,
+  slice: number,
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
-  for (let off = 0; off < data.length; off += ASYNC_SLICE) {
-    if (off > 0) await yieldToEventLoop();
-    for (const p of coder.write(data.subarray(off, off + ASYNC_SLICE))) {
+  let since = performance.now();
+  for (let off = 0; off < data.length; off += slice) {
+    if (off > 0 && performance.now() - since >= YIELD_AFTER_MS) {
+      await yieldToEventLoop();
+      since = performance.now();
+    }
+    for (const p of coder.write(data.subarray(off, off + slice))) {
       parts.push(p);
       size += p.length;
     }
@@ -198,7 +227,14 @@ async function sliced(
   return out;
 }
 
+/**
+ * Algorithms whose async one-shot calls run through their streaming coders in slices, with
+ * event-loop turns in between (same bytes as the sync call: for LZ4 and Snappy above one
+ * slice, the frame encoders write the blocks the one-shot encoders write).
+ */
 const STREAMED = new Set<Algorithm>([
+  Algorithm.Lz4,
+  Algorithm.Snappy,
   Algorithm.Zstd,
   Algorithm.Brotli,
   Algorithm.Gzip,
@@ -208,7 +244,8 @@ const STREAMED = new Set<Algorithm>([
 
 /**
  * Compresses `data` with `algorithm`. Output is byte-identical to {@link compressSync}; large
- * inputs to the `node:zlib` codecs are fed in 1 MiB slices with event-loop turns in between.
+ * inputs to LZ4, Snappy and the `node:zlib` codecs are fed in 1 MiB slices, with an event-loop
+ * turn after every ~4 ms of work (decompression likewise, in 64 KiB slices of input).
  *
  * @throws {CompressError} `unsupported` for an unknown algorithm, an out-of-range level or an
  *   algorithm this runtime lacks (see {@link supportedAlgorithms})
@@ -222,16 +259,25 @@ const STREAMED = new Set<Algorithm>([
  * ```
  */
 export async function compress(
-  data: Uint8Array,
+  input: BytesLike,
   algorithm: Algorithm,
   opts?: CompressOptions,
 ): Promise<Uint8Array> {
   assertAlgorithm(algorithm);
-  assertBytes(data);
+  const data = toBytes(input);
   const level = nativeLevel(algorithm, opts?.level);
   requireAvailable(algorithm);
   if (opts?.dictionary !== undefined) {
     return compressWithDictionary(data, algorithm, level, opts.dictionary);
+  }
+  if (algorithm === Algorithm.Auto && data.length > ASYNC_SLICE) {
+    // A zstd or LZ4 choice runs sliced, with event-loop turns, as those algorithms do here.
+    const auto = await compressAutoAsync(
+      data,
+      { elementType: opts?.elementType, speedBudget: opts?.speedBudget, level: opts?.level },
+      (d, a, l) => sliced(codecFor(a).encoder(l, d.length), d, ASYNC_SLICE),
+    );
+    return auto.data;
   }
   if (algorithm === Algorithm.Columnar || algorithm === Algorithm.Auto) {
     return compressWithOptions(data, algorithm, opts);
@@ -239,7 +285,7 @@ export async function compress(
   const codec = codecFor(algorithm);
   if (!codec.sync() && codec.web) return await codec.web.compress(data);
   if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
-    return await sliced(codec.encoder(level), data);
+    return await sliced(codec.encoder(level, data.length), data, ASYNC_SLICE);
   }
   return codec.compress(data, level);
 }
@@ -262,13 +308,25 @@ export async function compress(
  * ```
  */
 export async function decompress(
-  data: Uint8Array,
+  input: BytesLike,
   algorithm: Algorithm,
   opts?: DecompressOptions,
 ): Promise<Uint8Array> {
   assertAlgorithm(algorithm);
-  assertBytes(data);
+  const data = toBytes(input);
   const settings = decodeSettings(opts);
+  if (algorithm === Algorithm.Auto) {
+    // Any recognised format, Auto's own frames included; unrecognised bytes come back as they
+    // are (the same as decompressAuto).
+    const found = detect(data);
+    if (found === null || found.algorithm === null) return data;
+    try {
+      return await decompress(data, found.algorithm, opts);
+    } catch (e) {
+      if (!found.certain && e instanceof CompressError && e.code !== "limit") return data;
+      throw e;
+    }
+  }
   requireAvailable(algorithm);
   if (opts?.dictionary !== undefined) {
     return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
@@ -277,8 +335,8 @@ export async function decompress(
   if (!codec.sync() && codec.web) {
     return await codec.web.decompress(data, settings.maxOutputSize);
   }
-  if (STREAMED.has(algorithm) && data.length > ASYNC_SLICE) {
-    return await sliced(codec.decoder(settings.maxOutputSize), data);
+  if (STREAMED.has(algorithm) && data.length > ASYNC_DECODE_SLICE && !legacyLz4(algorithm, data)) {
+    return await sliced(codec.decoder(settings.maxOutputSize), data, ASYNC_DECODE_SLICE);
   }
   return codec.decompress(data, settings);
 }

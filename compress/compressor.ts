@@ -26,7 +26,14 @@ import {
   type EncoderTransformOptions,
   pipeCoded,
 } from "./stream.ts";
-import { Algorithm, Level, type StreamDecoder, type StreamEncoder } from "./types.ts";
+import {
+  Algorithm,
+  type BytesLike,
+  Level,
+  type StreamDecoder,
+  type StreamEncoder,
+} from "./types.ts";
+import { toBytes } from "./_bytes.ts";
 
 /** Block-parallel settings of a {@link Compressor} (see {@link CompressorBuilder.parallel}). */
 export interface CompressorParallelOptions {
@@ -241,7 +248,7 @@ export class CompressorBuilder {
   /** Ceiling on decompressed bytes (default 256 MiB). */
   maxOutputSize(bytes: number): this {
     if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0) {
-      throw new CompressError("limit", "maxOutputSize must be a non-negative finite number");
+      throw new CompressError("unsupported", "maxOutputSize must be a non-negative finite number");
     }
     this.#max = Math.floor(bytes);
     return this;
@@ -485,9 +492,10 @@ export class Compressor {
   }
 
   /** Compresses `data` (see `compress`), in parallel blocks when so configured. */
-  async compress(data: Uint8Array): Promise<Uint8Array> {
+  async compress(input: BytesLike): Promise<Uint8Array> {
     const t0 = performance.now();
     try {
+      const data = toBytes(input);
       if (this.algorithm === Algorithm.Auto) return this.#auto(data, t0);
       const par = this.features.parallel;
       let out: Uint8Array;
@@ -514,11 +522,12 @@ export class Compressor {
 
   /** Decompresses `data` within `maxOutputSize` (see `decompress`). */
   async decompress(
-    data: Uint8Array,
+    input: BytesLike,
     opts: { decompressedSize?: number } = {},
   ): Promise<Uint8Array> {
     const t0 = performance.now();
     try {
+      const data = toBytes(input);
       const out = await decompress(data, this.algorithm, {
         maxOutputSize: this.maxOutputSize,
         decompressedSize: opts.decompressedSize,
@@ -532,9 +541,10 @@ export class Compressor {
   }
 
   /** Synchronous {@link Compressor.compress} (always single-threaded; same bytes). */
-  compressSync(data: Uint8Array): Uint8Array {
+  compressSync(input: BytesLike): Uint8Array {
     const t0 = performance.now();
     try {
+      const data = toBytes(input);
       if (this.algorithm === Algorithm.Auto) return this.#auto(data, t0);
       const par = this.features.parallel;
       const out = par !== undefined
@@ -548,9 +558,10 @@ export class Compressor {
   }
 
   /** Synchronous {@link Compressor.decompress}. */
-  decompressSync(data: Uint8Array, opts: { decompressedSize?: number } = {}): Uint8Array {
+  decompressSync(input: BytesLike, opts: { decompressedSize?: number } = {}): Uint8Array {
     const t0 = performance.now();
     try {
+      const data = toBytes(input);
       const out = decompressSync(data, this.algorithm, {
         maxOutputSize: this.maxOutputSize,
         decompressedSize: opts.decompressedSize,

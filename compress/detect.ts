@@ -2,7 +2,7 @@
  * Recognises compressed data by its magic bytes, and reads back data that may or may not be
  * compressed.
  *
- * Recognised: LZ4 frames (`04 22 4D 18`), Zstandard frames (`28 B5 2F FD`), skippable frames
+ * Recognised: LZ4 frames (`04 22 4D 18`), legacy LZ4 frames (`02 21 4C 18`, `lz4 -l`), Zstandard frames (`28 B5 2F FD`), skippable frames
  * (`5? 2A 4D 18`, shared by LZ4 and zstd; the frame after them decides), gzip (`1F 8B 08`),
  * Snappy framing (`FF 06 00 00 73 4E 61 50 70 59`), columnar frames (`AC 43 4F 4C`), and zlib-wrapped deflate (a 2-byte
  * CMF/FLG header, RFC 1950 §2.2, a weak signature). Brotli, raw deflate, raw LZ4 blocks and raw
@@ -13,156 +13,16 @@
  */
 
 import { decompress, type DecompressOptions, decompressSync } from "./compress.ts";
-import { CompressError } from "./errors.ts";
-import { Algorithm } from "./types.ts";
-import { hasMagic as hasColumnarMagic } from "./columnar/_format.ts";
+import { Algorithm, type BytesLike } from "./types.ts";
 
-/** What {@link detect} found. */
-export interface DetectedFormat {
-  /**
-   * Format name: "lz4", "zstd", "gzip", "snappy", "zlib", "skippable", "columnar", or a
-   * registered name.
-   */
-  name: string;
-  /** The algorithm that decodes it, or null for a format that is not compressed data. */
-  algorithm: Algorithm | null;
-  /**
-   * True for multi-byte magic numbers; false for weak signatures (zlib's 2-byte header), which
-   * plain data can match by chance.
-   */
-  certain: boolean;
-}
-
-/** A format another module teaches {@link detect}, via {@link registerFormat}. */
-export interface FormatSignature {
-  /** Name reported by {@link detect}. */
-  name: string;
-  /** Algorithm that decodes it, or null/absent when the bytes are not compressed data. */
-  algorithm?: Algorithm | null;
-  /** True when `bytes` (possibly only a prefix of the data) starts with this format. */
-  test(bytes: Uint8Array): boolean;
-}
-
-const registry: FormatSignature[] = [];
-
-/**
- * Teaches {@link detect} a format. Registered formats are tested before the built-in ones,
- * most recent first. Returns a function that removes the registration.
- *
- * @example
- * ```ts
- * import { detect, registerFormat } from "@avila/avx-http/compress";
- * const unregister = registerFormat({
- *   name: "demo",
- *   test: (b) => b.length >= 4 && b[0] === 0x44 && b[1] === 0x45 && b[2] === 0x4d && b[3] === 0x4f,
- * });
- * console.log(detect(new TextEncoder().encode("DEMO data"))?.name); // "demo"
- * unregister();
- * ```
- */
-export function registerFormat(format: FormatSignature): () => void {
-  if (!format || typeof format.name !== "string" || typeof format.test !== "function") {
-    throw new TypeError("registerFormat needs { name: string, test(bytes): boolean }");
-  }
-  registry.unshift(format);
-  return () => {
-    const i = registry.indexOf(format);
-    if (i >= 0) registry.splice(i, 1);
-  };
-}
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
-}
-
-const LZ4_MAGIC = 0x184d2204;
-const ZSTD_MAGIC = 0xfd2fb528;
-const SNAPPY_ID = [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59];
-/** At most this many skippable frames are hopped over looking for the real frame. */
-const MAX_SKIPPABLE_HOPS = 16;
-
-function isSkippable(magic: number): boolean {
-  return (magic & 0xfffffff0) === 0x184d2a50;
-}
-
-function detectBuiltin(b: Uint8Array): DetectedFormat | null {
-  if (hasColumnarMagic(b)) {
-    return { name: "columnar", algorithm: Algorithm.Columnar, certain: true };
-  }
-  if (b.length >= 4) {
-    let magic = u32le(b, 0);
-    if (magic === LZ4_MAGIC) return { name: "lz4", algorithm: Algorithm.Lz4, certain: true };
-    if (magic === ZSTD_MAGIC) return { name: "zstd", algorithm: Algorithm.Zstd, certain: true };
-    if (isSkippable(magic)) {
-      // LZ4 (lz4_Frame_format.md, "Skippable Frames") and zstd (RFC 8878 §3.1.2) share these
-      // magics; the first regular frame after them names the format.
-      let off = 0;
-      for (let hop = 0; hop < MAX_SKIPPABLE_HOPS && off + 8 <= b.length; hop++) {
-        magic = u32le(b, off);
-        if (!isSkippable(magic)) break;
-        off += 8 + u32le(b, off + 4);
-      }
-      if (off + 4 <= b.length) {
-        magic = u32le(b, off);
-        if (magic === LZ4_MAGIC) return { name: "lz4", algorithm: Algorithm.Lz4, certain: true };
-        if (magic === ZSTD_MAGIC) {
-          return { name: "zstd", algorithm: Algorithm.Zstd, certain: true };
-        }
-      }
-      // Only skippable frames in view: both tools decode them to nothing; zstd's does here.
-      return { name: "skippable", algorithm: Algorithm.Zstd, certain: true };
-    }
-  }
-  if (b.length >= SNAPPY_ID.length && SNAPPY_ID.every((v, i) => b[i] === v)) {
-    return { name: "snappy", algorithm: Algorithm.Snappy, certain: true };
-  }
-  // gzip: ID1 ID2 CM=8 and FLG's reserved bits clear (RFC 1952 §2.3.1).
-  if (b.length >= 4 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 8 && (b[3] & 0xe0) === 0) {
-    return { name: "gzip", algorithm: Algorithm.Gzip, certain: true };
-  }
-  // zlib: CM=8, CINFO<=7, FCHECK makes CMF*256+FLG a multiple of 31, no preset dictionary
-  // (RFC 1950 §2.2).
-  if (b.length >= 2) {
-    const cmf = b[0];
-    const flg = b[1];
-    if ((cmf & 0x0f) === 8 && cmf >> 4 <= 7 && ((cmf << 8) | flg) % 31 === 0 && !(flg & 0x20)) {
-      return { name: "zlib", algorithm: Algorithm.Deflate, certain: false };
-    }
-  }
-  return null;
-}
-
-/**
- * Names the compression format of `bytes` from its first bytes, or null when no known magic
- * matches (plain data, brotli, raw deflate, raw LZ4/Snappy blocks).
- *
- * @example
- * ```ts
- * import { Algorithm, compressSync, detect } from "@avila/avx-http/compress";
- * const packed = compressSync(new TextEncoder().encode("hello"), Algorithm.Zstd);
- * console.log(detect(packed)?.name); // "zstd"
- * console.log(detect(new TextEncoder().encode("plain text"))); // null
- * ```
- */
-export function detect(bytes: Uint8Array): DetectedFormat | null {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError("detect needs a Uint8Array");
-  for (const f of registry) {
-    if (f.test(bytes)) return { name: f.name, algorithm: f.algorithm ?? null, certain: true };
-  }
-  return detectBuiltin(bytes);
-}
-
-function autoPlan(bytes: Uint8Array): DetectedFormat | null {
-  const found = detect(bytes);
-  if (!found || found.algorithm === null) return null;
-  return found;
-}
+export { detect, type DetectedFormat, type FormatSignature, registerFormat } from "./_formats.ts";
 
 /**
  * Decompresses `bytes` when {@link detect} recognises a compressed format, and returns them
  * unchanged otherwise, so stored data that may or may not be compressed reads back correctly.
  * For a weak signature (zlib) that then fails to decode, the bytes are returned unchanged;
- * for a certain magic number, decoding errors are thrown.
+ * for a certain magic number, decoding errors are thrown. The same as
+ * `decompress(bytes, Algorithm.Auto, opts)`.
  *
  * @example
  * ```ts
@@ -173,18 +33,8 @@ function autoPlan(bytes: Uint8Array): DetectedFormat | null {
  * console.log(new TextDecoder().decode(a), new TextDecoder().decode(b));
  * ```
  */
-export async function decompressAuto(
-  bytes: Uint8Array,
-  opts?: DecompressOptions,
-): Promise<Uint8Array> {
-  const plan = autoPlan(bytes);
-  if (!plan) return bytes;
-  try {
-    return await decompress(bytes, plan.algorithm!, opts);
-  } catch (e) {
-    if (!plan.certain && e instanceof CompressError && e.code !== "limit") return bytes;
-    throw e;
-  }
+export function decompressAuto(bytes: BytesLike, opts?: DecompressOptions): Promise<Uint8Array> {
+  return decompress(bytes, Algorithm.Auto, opts);
 }
 
 /**
@@ -197,13 +47,6 @@ export async function decompressAuto(
  * console.log(new TextDecoder().decode(decompressAutoSync(packed))); // "abc"
  * ```
  */
-export function decompressAutoSync(bytes: Uint8Array, opts?: DecompressOptions): Uint8Array {
-  const plan = autoPlan(bytes);
-  if (!plan) return bytes;
-  try {
-    return decompressSync(bytes, plan.algorithm!, opts);
-  } catch (e) {
-    if (!plan.certain && e instanceof CompressError && e.code !== "limit") return bytes;
-    throw e;
-  }
+export function decompressAutoSync(bytes: BytesLike, opts?: DecompressOptions): Uint8Array {
+  return decompressSync(bytes, Algorithm.Auto, opts);
 }

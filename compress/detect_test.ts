@@ -62,7 +62,7 @@ Deno.test("registerFormat: registered formats win, can be removed, and are left 
     unregister();
   }
   assert.equal(detect(concat([magic, text])), null);
-  assert.throws(() => registerFormat({ name: 1 } as never), TypeError);
+  assert.throws(() => registerFormat({ name: 1 } as never), CompressError);
 });
 
 Deno.test("decompressAuto: compressed data is decoded, anything else is returned unchanged", async () => {
@@ -87,4 +87,51 @@ Deno.test("decompressAuto: compressed data is decoded, anything else is returned
     decompressAuto(bomb, { maxOutputSize: 1000 }),
     (e) => e instanceof CompressError && e.code === "limit",
   );
+});
+
+Deno.test("detect: legacy LZ4 (lz4 -l) is detected and decompressAuto decodes it", async () => {
+  // An 8 MiB legacy block and a bit: the block boundary of the legacy format is crossed.
+  const big = new Uint8Array((8 << 20) + 1000);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 27;
+  for (const data of [text, new Uint8Array(0), big]) {
+    const legacy = await runTool("lz4", ["-l", "-c"], data);
+    const found = detect(legacy);
+    assert.equal(found?.name, "lz4-legacy");
+    assert.equal(found?.algorithm, Algorithm.Lz4);
+    assert.deepEqual(await decompressAuto(legacy), data);
+    assert.deepEqual(decompressAutoSync(legacy), data);
+  }
+  // Two legacy frames back to back, then a modern one: the lz4 tool reads them in order.
+  const a = await runTool("lz4", ["-l", "-c"], text);
+  const b = await runTool("lz4", ["-c"], text);
+  assert.deepEqual(decompressAutoSync(concat([a, a, b])), concat([text, text, text]));
+  // A legacy block cut short, and one over the limit, are typed errors.
+  assert.throws(() => decompressAutoSync(a.subarray(0, a.length - 1)), isCorrupt);
+  assert.throws(
+    () => decompressAutoSync(a, { maxOutputSize: 100 }),
+    (e: unknown) => e instanceof CompressError && e.code === "limit",
+  );
+});
+
+const isCorrupt = (e: unknown) => e instanceof CompressError && e.code === "corrupt";
+
+Deno.test("gzip: trailing zero padding (which gzip -d accepts) is ignored; other bytes are not", async () => {
+  const gz = await runTool("gzip", ["-c"], text);
+  const padded = concat([gz, new Uint8Array(512)]);
+  assert.deepEqual(await runTool("gzip", ["-d", "-c", "-q"], padded), text);
+  assert.deepEqual(await decompressAuto(padded), text);
+  assert.deepEqual(decompressAutoSync(padded), text);
+  // Streaming, with the padding in separate pieces.
+  const { Compressor } = await import("./compressor.ts");
+  const dec = Compressor.new(Algorithm.Gzip).build().decoder();
+  const parts = [
+    ...dec.write(gz),
+    ...dec.write(new Uint8Array(7)),
+    ...dec.write(new Uint8Array(9)),
+  ];
+  parts.push(...dec.end());
+  assert.deepEqual(concat(parts), text);
+  // Non-zero bytes after the member (or after the padding) stay an error.
+  assert.throws(() => decompressAutoSync(concat([gz, new Uint8Array([0, 0, 7])])), isCorrupt);
+  assert.throws(() => decompressAutoSync(concat([gz, Uint8Array.of(1)])), isCorrupt);
 });

@@ -19,7 +19,13 @@
 
 export { CompressError, type CompressErrorCode } from "./errors.ts";
 export { checkOutputSize, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
-export { Algorithm, Level, type StreamDecoder, type StreamEncoder } from "./types.ts";
+export {
+  Algorithm,
+  type BytesLike,
+  Level,
+  type StreamDecoder,
+  type StreamEncoder,
+} from "./types.ts";
 export {
   compress,
   type CompressOptions,
@@ -39,6 +45,7 @@ export {
   type CompressorParallelOptions,
   type CompressorStats,
 } from "./compressor.ts";
+export { type CompressedDescription, describeCompressed } from "./describe.ts";
 export {
   decompressAuto,
   decompressAutoSync,

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { CompressError } from "./errors.ts";
-import type { StreamDecoder, StreamEncoder } from "./types.ts";
+import { toBytes } from "./_bytes.ts";
+import type { BytesLike, StreamDecoder, StreamEncoder } from "./types.ts";
 
 /** Input chunks are handed to the codec in pieces of at most this size. */
 const SLICE = 64 * 1024;
@@ -31,11 +31,9 @@ function release(coder: unknown): void {
   if (typeof close === "function") close.call(coder);
 }
 
+/** Chunks may be any `BufferSource`, as `CompressionStream` takes them. */
 function checkChunk(chunk: unknown): Uint8Array {
-  if (!(chunk instanceof Uint8Array)) {
-    throw new CompressError("unsupported", "stream chunks must be Uint8Array");
-  }
-  return chunk;
+  return toBytes(chunk, "stream chunks");
 }
 
 function feed(
@@ -65,9 +63,9 @@ function feed(
 export function encoderTransform(
   encoder: StreamEncoder,
   opts: EncoderTransformOptions = {},
-): TransformStream<Uint8Array, Uint8Array> {
+): TransformStream<BytesLike, Uint8Array> {
   const flushEach = opts.flushEachChunk === true;
-  return new TransformStream<Uint8Array, Uint8Array>({
+  return new TransformStream<BytesLike, Uint8Array>({
     transform(chunk, controller) {
       feed(encoder, checkChunk(chunk), controller);
       if (flushEach) { for (const o of encoder.flush()) if (o.length > 0) controller.enqueue(o); }
@@ -93,8 +91,8 @@ export function encoderTransform(
  * console.log(await new Response(out).text()); // "hi there"
  * ```
  */
-export function decoderTransform(decoder: StreamDecoder): TransformStream<Uint8Array, Uint8Array> {
-  return new TransformStream<Uint8Array, Uint8Array>({
+export function decoderTransform(decoder: StreamDecoder): TransformStream<BytesLike, Uint8Array> {
+  return new TransformStream<BytesLike, Uint8Array>({
     transform(chunk, controller) {
       feed(decoder, checkChunk(chunk), controller);
     },

@@ -109,3 +109,17 @@ export interface StreamDecoder {
   /** Signals the end of input; throws `corrupt` when the stream stopped mid-frame. */
   end(): Uint8Array[];
 }
+
+/**
+ * What the one-shot functions and the streams accept as input: any `BufferSource`, as
+ * `CompressionStream` and `node:zlib` do (a `Uint8Array`, another typed array, a `DataView`, an
+ * `ArrayBuffer`). It is read in place, never copied.
+ *
+ * @example
+ * ```ts
+ * import { Algorithm, compressSync, type BytesLike } from "@avila/avx-http/compress";
+ * const input: BytesLike = new Float64Array([1, 2, 3]).buffer;
+ * console.log(compressSync(input, Algorithm.Lz4).length > 0); // true
+ * ```
+ */
+export type BytesLike = ArrayBufferLike | ArrayBufferView;

@@ -69,10 +69,9 @@ Deno.test("auto through the API, and bad options", async () => {
   const a = await compress(v, Algorithm.Auto, { elementType: "f32", speedBudget: "max" });
   assert.deepEqual(a, compressSync(v, Algorithm.Auto, { elementType: "f32", speedBudget: "max" }));
   assert.deepEqual(await decompress(a, Algorithm.Auto), v);
-  assert.throws(
-    () => decompressSync(new TextEncoder().encode("plain"), Algorithm.Auto),
-    (e) => e instanceof CompressError && e.code === "corrupt",
-  );
+  // Unrecognised bytes come back as they are, as from decompressAuto.
+  const plain = new TextEncoder().encode("plain");
+  assert.deepEqual(decompressSync(plain, Algorithm.Auto), plain);
   assert.throws(
     () => chooseAlgorithm(v, { speedBudget: -1 }),
     (e) => e instanceof CompressError && e.code === "unsupported",
@@ -81,4 +80,52 @@ Deno.test("auto through the API, and bad options", async () => {
     () => decompressSync(a, Algorithm.Auto, { maxOutputSize: 100 }),
     (e) => e instanceof CompressError && e.code === "limit",
   );
+});
+
+/** `zstd`/`lz4` CLI output size for `data` (the reference the ratios are held to). */
+async function toolSize(cmd: string, args: string[], data: Uint8Array): Promise<number> {
+  const child = new Deno.Command(cmd, { args, stdin: "piped", stdout: "piped" }).spawn();
+  const w = child.stdin.getWriter();
+  const writing = w.write(data).then(() => w.close());
+  const out = await child.output();
+  await writing;
+  assert.ok(out.success, `${cmd} ${args.join(" ")}`);
+  return out.stdout.length;
+}
+
+/** float64 noise over 40 binary orders of magnitude: only exponent bytes are compressible. */
+function wideNoise(n: number): Uint8Array {
+  const next = rng(5);
+  const f = new Float64Array(n);
+  for (let i = 0; i < n; i++) f[i] = (next() - 0.5) * 2 ** (next() * 40 - 20);
+  return bytes(f);
+}
+
+Deno.test("columnar/auto: a losing plan falls back to the next plan, not to stored", async () => {
+  const data = wideNoise(100_000);
+  const zstd3 = data.length / await toolSize("zstd", ["-3", "-c", "-q"], data);
+  assert.ok(zstd3 > 1, `zstd -3 compresses it (${zstd3})`);
+  const col = compressSync(data, Algorithm.Columnar, { elementType: "f64" });
+  const auto = compressAuto(data, { elementType: "f64" });
+  for (const [name, frame] of [["columnar", col], ["auto", auto.data]] as const) {
+    const ratio = data.length / frame.length;
+    assert.ok(ratio >= zstd3, `${name} ${ratio.toFixed(3)}x vs zstd -3 ${zstd3.toFixed(3)}x`);
+    assert.deepEqual(
+      decompressSync(frame, name === "auto" ? Algorithm.Auto : Algorithm.Columnar),
+      data,
+    );
+  }
+  assert.equal(auto.choice.stored, undefined, auto.choice.reason);
+});
+
+Deno.test("auto fast: an ELF binary gets at least what lz4 gives, not a worse columnar guess", async () => {
+  // Shared libraries read as i32/i64 on a 64 KiB sample, where LZ4 has little history.
+  const path = await Deno.realPath("/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
+  const elf = await Deno.readFile(path);
+  assert.deepEqual([...elf.subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46], "ELF magic");
+  const lz4 = elf.length / await toolSize("lz4", ["-1", "-c", "-q"], elf);
+  const fast = compressAuto(elf, { speedBudget: "fast" });
+  const ratio = elf.length / fast.data.length;
+  assert.ok(ratio >= lz4 * 0.97, `auto fast ${ratio.toFixed(3)}x vs lz4 -1 ${lz4.toFixed(3)}x`);
+  assert.deepEqual(decompressAutoFrame(fast.data), elf);
 });

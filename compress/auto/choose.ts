@@ -144,6 +144,24 @@ function generalSize(sample: Uint8Array, tier: Tier): { algorithm: Algorithm; by
  * ```
  */
 export function chooseAlgorithm(sample: Uint8Array, opts: AutoOptions = {}): AutoChoice {
+  return planAuto(sample, opts).choice;
+}
+
+/**
+ * What Auto decided, with the general codec it measured against: the plan to fall back to
+ * when a columnar choice does worse on the whole input than the general codec did on the
+ * sample. Private to `auto/` (not re-exported).
+ */
+export interface AutoPlan {
+  choice: AutoChoice;
+  /** The chosen plan's estimated ratio on the sample. */
+  ratio: number;
+  /** The general codec (zstd, or LZ4 for "fast") and its ratio on the sample; null if empty. */
+  general: { algorithm: Algorithm; level: number; ratio: number } | null;
+}
+
+/** {@link chooseAlgorithm} with the general codec's estimate (see {@link AutoPlan}). */
+export function planAuto(sample: Uint8Array, opts: AutoOptions = {}): AutoPlan {
   if (!(sample instanceof Uint8Array)) {
     throw new CompressError("unsupported", "input must be a Uint8Array");
   }
@@ -153,14 +171,23 @@ export function chooseAlgorithm(sample: Uint8Array, opts: AutoOptions = {}): Aut
   const s = sampleOf(sample);
   if (s.length === 0) {
     return {
-      algorithm: Algorithm.Columnar,
-      level,
-      stored: true,
-      transforms: [],
-      reason: "empty input: stored",
+      choice: {
+        algorithm: Algorithm.Columnar,
+        level,
+        stored: true,
+        transforms: [],
+        reason: "empty input: stored",
+      },
+      ratio: 1,
+      general: null,
     };
   }
   const general = generalSize(s, tier);
+  const next = {
+    algorithm: general.algorithm,
+    level: general.algorithm === Algorithm.Lz4 ? 1 : level,
+    ratio: s.length / general.bytes,
+  };
   const entropy = byteEntropy(s);
   const text = textShare(s);
   const declared = opts.elementType;
@@ -220,11 +247,17 @@ export function chooseAlgorithm(sample: Uint8Array, opts: AutoOptions = {}): Aut
   const ratio = s.length / best.bytes;
   if (ratio < 1.02 && declared === undefined) {
     return {
-      algorithm: Algorithm.Columnar,
-      level,
-      stored: true,
-      transforms: [],
-      reason: `incompressible: ${entropy.toFixed(2)} bits/byte, best estimate ${ratio.toFixed(3)}x`,
+      choice: {
+        algorithm: Algorithm.Columnar,
+        level,
+        stored: true,
+        transforms: [],
+        reason: `incompressible: ${entropy.toFixed(2)} bits/byte, best estimate ${
+          ratio.toFixed(3)
+        }x`,
+      },
+      ratio,
+      general: next,
     };
   }
   const c = best.choice;
@@ -236,5 +269,5 @@ export function chooseAlgorithm(sample: Uint8Array, opts: AutoOptions = {}): Aut
   } bits/byte, ${tier} budget: ${what} estimated ${ratio.toFixed(2)}x vs ${general.algorithm} ${
     (s.length / general.bytes).toFixed(2)
   }x${numericNote}`;
-  return c;
+  return { choice: c, ratio, general: next };
 }

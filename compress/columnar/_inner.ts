@@ -19,7 +19,7 @@ export function innerCompress(data: Uint8Array, inner: number, level: number): U
   if (inner === Inner.Lz4) {
     return compressBlock(data, { level: level <= 1 ? 1 : Math.min(level, 12) });
   }
-  const e = new ZlibEngine("zstd", false, { level });
+  const e = new ZlibEngine("zstd", false, { level, pledgedSize: data.length });
   try {
     return concatChunks([...e.write(data), ...e.end()]);
   } finally {

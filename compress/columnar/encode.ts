@@ -86,6 +86,8 @@ export interface ColumnarEncoding {
 }
 
 const TRY_INNER_SAMPLE = 128 * 1024;
+/** Plans tried on the whole input, best estimate first, before storing the elements. */
+const MAX_PLANS_TRIED = 3;
 /** From this native level on, the smallest estimate wins regardless of speed. */
 const SPEED_OVER_SIZE_BELOW = 10;
 
@@ -119,6 +121,35 @@ function encodeChain(
     payload: writeBitPacked(l, n, { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) }),
     exceptions: 0,
   };
+}
+
+/** Transforms `data` with `chain`, then the inner codec when it pays. */
+function encodePlan(
+  data: Uint8Array,
+  t: ElementType,
+  n: number,
+  chain: Chain,
+  inner: number,
+  level: number,
+): { payload: Uint8Array; exceptions: number; body: Uint8Array; innerUsed: number } {
+  const { payload, exceptions } = encodeChain(data, t, n, chain);
+  let body = payload;
+  let innerUsed: number = Inner.None;
+  if (payload.length > 0) {
+    let worth = true;
+    if (chain.layout === Layout.BitPack && payload.length > TRY_INNER_SAMPLE) {
+      const probe = payload.subarray(0, TRY_INNER_SAMPLE);
+      worth = innerCompress(probe, inner, level).length < probe.length * 0.95;
+    }
+    if (worth) {
+      const packed = innerCompress(payload, inner, level);
+      if (packed.length < payload.length * (chain.layout === Layout.BitPack ? 0.97 : 1)) {
+        body = packed;
+        innerUsed = inner;
+      }
+    }
+  }
+  return { payload, exceptions, body, innerUsed };
 }
 
 function nameIndex<T extends string>(
@@ -192,28 +223,28 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
   let pick = candidates[0];
   if (level < SPEED_OVER_SIZE_BELOW && pick.chain.layout !== Layout.BitPack) {
     // Bit packing needs no inner codec and decodes several times faster: below the high
-    // levels, take it when it is within 10% of the smallest estimate.
+    // levels, take it when it is within 10% of the smallest estimate and still wins.
     const bp = candidates.find((c) => c.chain.layout === Layout.BitPack);
-    if (bp && bp.bytes <= pick.bytes * 1.1) pick = bp;
+    if (bp && bp.bytes <= pick.bytes * 1.1 && bp.bytes < data.length) pick = bp;
   }
-  const chain = pick.chain;
-  const { payload, exceptions } = encodeChain(data, t, n, chain);
-  let body = payload;
-  let innerUsed: number = Inner.None;
-  if (payload.length > 0) {
-    let worth = true;
-    if (chain.layout === Layout.BitPack && payload.length > TRY_INNER_SAMPLE) {
-      const probe = payload.subarray(0, TRY_INNER_SAMPLE);
-      worth = innerCompress(probe, inner, level).length < probe.length * 0.95;
-    }
-    if (worth) {
-      const packed = innerCompress(payload, inner, level);
-      if (packed.length < payload.length * (chain.layout === Layout.BitPack ? 0.97 : 1)) {
-        body = packed;
-        innerUsed = inner;
-      }
+  // A plan that loses on the whole input falls back to the next plan by estimate, and only
+  // when none of the first few wins are the elements stored as they are. Near-incompressible
+  // estimates (the sample could not tell the plans apart) try all of those few and keep the
+  // smallest. With `only`, the caller's plan is kept whatever it gives.
+  const order = [pick, ...candidates.filter((c) => c !== pick)];
+  const tries = filtered ? 1 : Math.min(order.length, MAX_PLANS_TRIED);
+  const undecided = order[0].bytes >= data.length * 0.97;
+  let chain = order[0].chain;
+  let r = encodePlan(data, t, n, chain, inner, level);
+  for (let i = 1; i < tries && (undecided || r.body.length >= data.length); i++) {
+    const next = encodePlan(data, t, n, order[i].chain, inner, level);
+    if (next.body.length < r.body.length) {
+      r = next;
+      chain = order[i].chain;
     }
   }
+  const { payload, exceptions } = r;
+  let { body, innerUsed } = r;
   let final = chain;
   if (
     !filtered && body.length >= data.length &&

@@ -32,8 +32,6 @@ import { DictionarySet } from "./dictionary_set.ts";
 /** What `decompress` accepts: one dictionary, or a set resolved by the frame's id. */
 export type DictionarySource = Dictionary | DictionarySet;
 
-const LZ4_MAGIC = [0x04, 0x22, 0x4d, 0x18];
-
 function refuse(algorithm: Algorithm): never {
   if (algorithm === Algorithm.Zstd) {
     throw new CompressError(
@@ -64,25 +62,15 @@ function asSource(d: unknown): DictionarySource {
   throw new CompressError("unsupported", "opts.dictionary must be a Dictionary or a DictionarySet");
 }
 
-/** Resolves a frame's Dict-ID: only the matching dictionary, never a different one. */
-function resolverOf(src: DictionarySource): (id: number) => Uint8Array | undefined {
-  if (src instanceof Dictionary) return (id) => (id === src.id ? src.bytes : undefined);
-  return (id) => src.get(id)?.bytes;
-}
-
-/** True when `data` starts with an LZ4 frame whose descriptor carries a Dict-ID. */
-function firstFrameHasId(data: Uint8Array): boolean {
-  return data.length > 4 && LZ4_MAGIC.every((b, i) => data[i] === b) && (data[4] & 1) === 1;
-}
-
-/** The `dictionary` option of the LZ4 frame decoders for `src` and this input. */
-function lz4DecodeDictionary(
-  src: DictionarySource,
-  data: Uint8Array | undefined,
-): Uint8Array | ((id: number) => Uint8Array | undefined) {
-  // One dictionary and a frame without an id (lz4 -D): apply it, as the lz4 tool does.
-  if (src instanceof Dictionary && data !== undefined && !firstFrameHasId(data)) return src.bytes;
-  return resolverOf(src);
+/**
+ * The `dictionary` option of the LZ4 frame decoders for `src`, decided frame by frame: a frame's
+ * Dict-ID resolves only to the matching dictionary, never a different one; a frame without an
+ * ID (asked as id 0; `lz4 -D` writes none) gets a single given `Dictionary`, as the lz4 tool
+ * applies it, and no dictionary from a `DictionarySet` (nothing says which).
+ */
+function lz4DecodeDictionary(src: DictionarySource): (id: number) => Uint8Array | undefined {
+  if (src instanceof Dictionary) return (id) => (id === src.id || id === 0 ? src.bytes : undefined);
+  return (id) => (id === 0 ? undefined : src.get(id)?.bytes);
 }
 
 /**
@@ -120,7 +108,7 @@ export function decompressWithDictionary(
   if (algorithm === Algorithm.Lz4) {
     return decompressFrame(data, {
       maxOutputSize: settings.maxOutputSize,
-      dictionary: lz4DecodeDictionary(src, data),
+      dictionary: lz4DecodeDictionary(src),
     });
   }
   if (algorithm === Algorithm.Lz4Block) {
@@ -157,8 +145,8 @@ export function dictionaryEncoder(
 }
 
 /**
- * A streaming decoder with a dictionary (`lz4` only). Frames must carry their dictionary id
- * (as the encoders here write it): a stream does not reveal its first header up front.
+ * A streaming decoder with a dictionary (`lz4` only). Frames with a dictionary id resolve it;
+ * frames without one (`lz4 -D`) use a single given `Dictionary`.
  */
 export function dictionaryDecoder(
   algorithm: Algorithm,
@@ -167,5 +155,5 @@ export function dictionaryDecoder(
 ): StreamDecoder {
   const src = asSource(dictionary);
   if (algorithm !== Algorithm.Lz4) return refuse(algorithm);
-  return new Lz4FrameDecoder({ maxOutputSize, dictionary: lz4DecodeDictionary(src, undefined) });
+  return new Lz4FrameDecoder({ maxOutputSize, dictionary: lz4DecodeDictionary(src) });
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { compress, compressSync, decompress, decompressSync } from "../compress.ts";
+import { Compressor } from "../compressor.ts";
 import { CompressError } from "../errors.ts";
 import { Algorithm, Level } from "../types.ts";
 import {
@@ -224,6 +225,10 @@ async function lz4Tool(args: string[], input: Uint8Array): Promise<Uint8Array> {
   return stdout;
 }
 
+function bodyTwice(body: Uint8Array): Uint8Array {
+  return new Uint8Array([...body, ...body]);
+}
+
 Deno.test("dictionary: interop with the lz4 tool's -D in both directions", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -238,6 +243,22 @@ Deno.test("dictionary: interop with the lz4 tool's -D in both directions", async
     assert.equal(theirs[4] & 1, 0, "lz4 writes no Dict-ID");
     assert.deepEqual(decompressSync(theirs, Algorithm.Lz4, { dictionary: DICT }), body);
     assert.ok(theirs.length < compressSync(body, Algorithm.Lz4).length);
+    // ... and on the streaming paths, split anywhere, with two lz4 -D frames back to back.
+    const c = Compressor.new(Algorithm.Lz4).dictionary(DICT).build();
+    const two = new Uint8Array([...theirs, ...theirs]);
+    const dec = c.decoder();
+    const parts: Uint8Array[] = [];
+    for (let p = 0; p < two.length; p += 100) parts.push(...dec.write(two.subarray(p, p + 100)));
+    parts.push(...dec.end());
+    assert.deepEqual(new Uint8Array(parts.flatMap((p) => [...p])), bodyTwice(body));
+    const streamed = ReadableStream.from([two]).pipeThrough(c.decompressTransform());
+    assert.deepEqual(new Uint8Array(await new Response(streamed).arrayBuffer()), bodyTwice(body));
+    // A DictionarySet cannot tell which dictionary a frame without an id wants: none is applied.
+    const set = new DictionarySet([DICT]);
+    assert.throws(
+      () => decompressSync(theirs, Algorithm.Lz4, { dictionary: set }),
+      isCode("corrupt"),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -33,7 +33,7 @@ export function dictionaryTail(dict: Uint8Array): Uint8Array {
 export function encoderDictionary(dict: Uint8Array | undefined): Uint8Array | null {
   if (dict === undefined) return null;
   if (!(dict instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array");
   }
   return dictionaryTail(dict);
 }
@@ -138,21 +138,26 @@ function missingDictionary(id: number): CompressError {
 
 /**
  * The dictionary for a frame whose Dict-ID is `id` (-1: none), per the decoder's `dictionary`
- * option; returns its tail, or null for none.
+ * option; returns its tail, or null for none. A resolver is asked for id 0 when the frame
+ * carries no Dict-ID (liblz4's `dictID` 0, "none": what `lz4 -D` writes), and may answer with
+ * the dictionary such frames were made with, or `undefined` for none.
  * @throws {CompressError} `unsupported` when the frame names a dictionary that is not given
  */
 export function frameDictionary(
   option: Lz4DecompressOptions["dictionary"],
   id: number,
 ): Uint8Array | null {
-  if (option === undefined || (typeof option === "function" && id < 0)) {
-    if (id < 0) return null;
+  if (option === undefined) {
+    if (id <= 0) return null;
     throw missingDictionary(id);
   }
-  const dict = typeof option === "function" ? option(id) : option;
-  if (dict === undefined || dict === null) throw missingDictionary(id);
+  const dict = typeof option === "function" ? option(id < 0 ? 0 : id) : option;
+  if (dict === undefined || dict === null) {
+    if (id <= 0) return null;
+    throw missingDictionary(id);
+  }
   if (!(dict instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array");
   }
   return dictionaryTail(dict);
 }
@@ -160,6 +165,6 @@ export function frameDictionary(
 /** Checks a decoder's `dictionary` option at construction. */
 export function checkDictionaryOption(option: Lz4DecompressOptions["dictionary"]): void {
   if (option !== undefined && typeof option !== "function" && !(option instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array or a function");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array or a function");
   }
 }

@@ -13,8 +13,12 @@ import type { Lz4BlockSize, Lz4CompressOptions } from "./options.ts";
 export const LZ4_FRAME_MAGIC = 0x184d2204;
 /** Skippable frames use magic numbers 0x184D2A50 .. 0x184D2A5F. */
 export const SKIPPABLE_MAGIC_BASE = 0x184d2a50;
-/** The legacy frame format (`lz4 -l`), which this implementation does not read. */
+/** The legacy frame format (`lz4 -l`): read by the one-shot decoder only. */
 export const LEGACY_MAGIC = 0x184c2102;
+/** A legacy frame's blocks decode to at most 8 MiB each (lz4_Frame_format.md, "Legacy frame"). */
+export const LEGACY_BLOCK_SIZE = 8 << 20;
+/** LZ4_compressBound(8 MiB): no valid legacy block is larger. */
+export const LEGACY_MAX_COMPRESSED = LEGACY_BLOCK_SIZE + LEGACY_BLOCK_SIZE / 255 + 16;
 
 /** Bytes of magic plus the smallest descriptor (FLG, BD, HC). */
 export const MIN_HEADER_LENGTH = 7;

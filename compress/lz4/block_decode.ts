@@ -212,12 +212,12 @@ export function decompressBlock(
   options: Lz4BlockDecompressOptions = {},
 ): Uint8Array {
   if (!Number.isSafeInteger(decompressedSize) || decompressedSize < 0) {
-    throw new RangeError("decompressedSize must be a non-negative integer");
+    throw new CompressError("unsupported", "decompressedSize must be a non-negative integer");
   }
   checkOutputSize(decompressedSize, options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE);
   const dict = options.dictionary;
   if (dict !== undefined && !(dict instanceof Uint8Array)) {
-    throw new TypeError("LZ4 dictionary must be a Uint8Array");
+    throw new CompressError("unsupported", "LZ4 dictionary must be a Uint8Array");
   }
   const out = new Uint8Array(decompressedSize);
   const ext = dict !== undefined && dict.length > 0 ? dictionaryTail(dict) : null;

@@ -173,10 +173,17 @@ Deno.test("missing or wrong dictionaries give CompressErrors", () => {
     isCode("unsupported"),
   );
   assert.throws(() => new Lz4FrameDecoder().write(frame), isCode("unsupported"));
-  // A frame without an ID (as `lz4 -D` writes) needs the dictionary given as bytes.
+  // A frame without an ID (as `lz4 -D` writes) needs the dictionary given as bytes, or from a
+  // resolver asked for id 0.
   const noId = compressFrame(PAYLOAD, { dictionary: DICT });
   assert.throws(() => decompressFrame(noId), isCode("corrupt"));
-  assert.throws(() => decompressFrame(noId, { dictionary: () => DICT }), isCode("corrupt"));
+  assert.throws(() => decompressFrame(noId, { dictionary: () => undefined }), isCode("corrupt"));
+  const asked: number[] = [];
+  const zero = (id: number) => (asked.push(id), id === 0 ? DICT : undefined);
+  assert.deepEqual(decompressFrame(noId, { dictionary: zero }), PAYLOAD);
+  const dec = new Lz4FrameDecoder({ dictionary: zero });
+  assert.deepEqual(concat([...dec.write(noId), ...dec.end()]), PAYLOAD);
+  assert.deepEqual(asked, [0, 0]);
   // The wrong dictionary: the content checksum (or an offset check) catches it.
   const wrong = jsonRows(900, 10);
   assert.throws(() => decompressFrame(frame, { dictionary: wrong }), isCode("checksum", "corrupt"));
@@ -195,7 +202,7 @@ Deno.test("missing or wrong dictionaries give CompressErrors", () => {
   }
   assert.throws(
     () => decompressFrame(frame, { dictionary: "x" as unknown as Uint8Array }),
-    TypeError,
+    isCode("unsupported"),
   );
 });
 

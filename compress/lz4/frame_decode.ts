@@ -12,7 +12,9 @@ import { decodeBlockInto } from "./block_decode.ts";
 import {
   headerLength,
   isSkippableMagic,
+  LEGACY_BLOCK_SIZE,
   LEGACY_MAGIC,
+  LEGACY_MAX_COMPRESSED,
   LZ4_FRAME_MAGIC,
   parseFrameHeader,
   readU32,
@@ -30,13 +32,16 @@ function truncated(): CompressError {
 /** Validates `maxOutputSize`. */
 export function outputLimit(options: Lz4DecompressOptions): number {
   const max = options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
-  if (!(max >= 0)) throw new RangeError("maxOutputSize must be a non-negative number");
+  if (!(max >= 0)) {
+    throw new CompressError("unsupported", "maxOutputSize must be a non-negative number");
+  }
   return max;
 }
 
 /**
  * Decompresses LZ4 frame data: one frame, or several concatenated (decoded in order and
- * joined), with skippable frames (magic 0x184D2A50..0x184D2A5F) skipped.
+ * joined), with skippable frames (magic 0x184D2A50..0x184D2A5F) skipped. Legacy frames
+ * (`lz4 -l`, magic 0x184C2102) are read too.
  *
  * @param input one or more complete frames
  * @param options `maxOutputSize` (default 256 MiB), `dictionary` (a dictionary, or a resolver
@@ -44,7 +49,7 @@ export function outputLimit(options: Lz4DecompressOptions): number {
  * @returns the decompressed content
  * @throws {CompressError} `corrupt` for malformed or truncated input, `checksum` for a header,
  *   block or content checksum mismatch, `limit` when the output would exceed `maxOutputSize`,
- *   `unsupported` for a frame whose dictionary is not given, or the legacy format
+ *   `unsupported` for a frame whose dictionary is not given
  *
  * @example
  * ```ts
@@ -91,10 +96,37 @@ export function decompressFrame(input: Uint8Array, options: Lz4DecompressOptions
       pos += 8 + size;
       continue;
     }
-    if (magic !== LZ4_FRAME_MAGIC) {
-      if (magic === LEGACY_MAGIC) {
-        throw new CompressError("unsupported", "the legacy LZ4 frame format is not supported");
+    if (magic === LEGACY_MAGIC) {
+      // Legacy frame (`lz4 -l`; lz4_Frame_format.md, "Legacy frame"): independent blocks of at
+      // most 8 MiB, each after its 4-byte compressed size, until the input ends or a size
+      // field is a magic number (the next frame), as the lz4 tool reads it.
+      pos += 4;
+      while (n - pos >= 4) {
+        const size = readU32(input, pos);
+        if (size === LZ4_FRAME_MAGIC || size === LEGACY_MAGIC || isSkippableMagic(size)) break;
+        pos += 4;
+        if (size > LEGACY_MAX_COMPRESSED) {
+          throw new CompressError("corrupt", "LZ4 legacy block is larger than any valid block");
+        }
+        if (size > n - pos) throw truncated();
+        const blockLimit = op + Math.min(LEGACY_BLOCK_SIZE, size * MAX_EXPANSION);
+        const end = Math.min(blockLimit, max);
+        grow(end);
+        inView ??= new DataView(input.buffer, input.byteOffset, input.byteLength);
+        const r = decodeBlockInto(input, pos, pos + size, out, op, end, op, null, inView, outView);
+        if (r < 0) {
+          if (end === blockLimit) {
+            throw new CompressError("corrupt", "LZ4 legacy block decodes past 8 MiB");
+          }
+          throw overflow(-1, max);
+        }
+        op = r;
+        pos += size;
       }
+      if (pos < n && n - pos < 4) throw truncated();
+      continue;
+    }
+    if (magic !== LZ4_FRAME_MAGIC) {
       throw new CompressError("corrupt", "not an LZ4 frame (bad magic number)");
     }
     if (n - pos < 7 || n - pos < headerLength(input[pos + 4])) throw truncated();

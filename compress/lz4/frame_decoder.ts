@@ -187,7 +187,10 @@ export class Lz4FrameDecoder implements StreamDecoder {
         if (isSkippableMagic(magic)) return 8;
         if (magic !== LZ4_FRAME_MAGIC) {
           if (magic === LEGACY_MAGIC) {
-            throw new CompressError("unsupported", "the legacy LZ4 frame format is not supported");
+            throw new CompressError(
+              "unsupported",
+              "the legacy LZ4 frame format (lz4 -l) is read one-shot only (decompressFrame)",
+            );
           }
           throw new CompressError("corrupt", "not an LZ4 frame (bad magic number)");
         }

@@ -153,7 +153,10 @@ Deno.test("malformed frames are rejected with the right error code", () => {
   const good = compressFrame(jsonRows(50), { blockChecksum: true, contentSize: true });
   rejectBoth(new Uint8Array(0), "corrupt", "empty");
   rejectBoth(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), "corrupt", "bad magic");
-  rejectBoth(new Uint8Array([0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0]), "unsupported", "legacy");
+  // A legacy frame with an empty block: corrupt one-shot; the streaming decoder reads no legacy.
+  const legacy = new Uint8Array([0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0]);
+  expectCode(() => decompressFrame(legacy), "corrupt", "legacy");
+  expectCode(() => streamDecode(legacy, new Rng(8), 3), "unsupported", "legacy (stream)");
   rejectBoth(good.subarray(0, good.length - 1), "corrupt", "truncated");
   rejectBoth(good.subarray(0, 10), "corrupt", "truncated header");
   const badHc = good.slice();

@@ -13,7 +13,7 @@ import {
   type Lz4CompressOptions,
   Lz4FrameDecoder,
 } from "./mod.ts";
-import { jsonRows, Rng, shapedData } from "./_test_lz4_tool.ts";
+import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
 
 const MAX = 1 << 20;
 
@@ -156,4 +156,29 @@ Deno.test("fuzz: decompressFrame and Lz4FrameDecoder on random and mutated frame
     }
   }
   expectVariety(["ok", "corrupt", "checksum", "limit", "unsupported"]);
+});
+
+Deno.test("fuzz: decompressFrame on random and mutated legacy frames (lz4 -l)", async () => {
+  const rng = new Rng(0x1e6a);
+  const seeds: Uint8Array[] = [];
+  for (let i = 0; i < 6; i++) {
+    const data = i % 2 === 0
+      ? jsonRows(10 + rng.int(900), i)
+      : shapedData(rng, i, rng.int(100_000));
+    seeds.push(await lz4Tool(["-l", "-c"], data));
+  }
+  // Legacy frames back to back, and one before a modern frame.
+  seeds.push(new Uint8Array([...seeds[0], ...seeds[1], ...compressFrame(jsonRows(30, 9))]));
+  for (let round = 0; round < 1500; round++) {
+    const input = round % 5 === 0
+      ? new Uint8Array([0x02, 0x21, 0x4c, 0x18, ...rng.bytes(rng.int(80))])
+      : mutate(seeds[rng.int(seeds.length)], rng);
+    const limit = round % 3 === 0 ? 50_000 : MAX;
+    onlyCompressErrors(
+      () => decompressFrame(input, { maxOutputSize: limit }),
+      limit,
+      `legacy round ${round}`,
+    );
+  }
+  expectVariety(["ok", "corrupt", "limit"]);
 });

@@ -65,8 +65,9 @@ export interface Lz4DecompressOptions {
   /**
    * The dictionary the frames were compressed with, or a resolver from a frame's Dict-ID to
    * its dictionary. A byte array applies to every frame (it is what frames of `lz4 -D`, which
-   * carry no ID, need). A resolver is called once per frame that carries an ID; frames without
-   * an ID are decoded without a dictionary. A frame with an ID and no dictionary (none given,
+   * carry no ID, need). A resolver is called once per frame with the frame's ID, or with 0 for
+   * a frame without one (liblz4's "no ID"; answer `undefined` to decode such frames without a
+   * dictionary, or the dictionary `lz4 -D` used). A frame with an ID and no dictionary (none given,
    * or the resolver returns `undefined`) fails with a `CompressError` (`unsupported`); a wrong
    * dictionary fails with `corrupt` or `checksum` when the data reaches into it.
    */

@@ -220,9 +220,14 @@ export async function webDecompress(
   maxOutputSize: number = DEFAULT_MAX_OUTPUT_SIZE,
 ): Promise<Uint8Array> {
   if (data.length === 0) throw new CompressError("corrupt", `${format}: input is empty`);
-  const out = ReadableStream.from([data]).pipeThrough(
-    webDecompressTransform(format, maxOutputSize),
-  );
+  // Not ReadableStream.from: Chromium does not have it.
+  const input = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(data);
+      controller.close();
+    },
+  });
+  const out = input.pipeThrough(webDecompressTransform(format, maxOutputSize));
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const p of out) {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { compress, compressSync } from "../compress.ts";
 import { CompressError } from "../errors.ts";
+import { Algorithm } from "../types.ts";
 import { ZstdFrameWalker } from "./_zstd_frames.ts";
 import { platformCodecSuite } from "./_test_suite.ts";
 import { concat, runTool } from "./_test_tools.ts";
@@ -75,4 +77,33 @@ Deno.test("zstd frame walker: structure checks", () => {
   }
   ok.finish();
   assert.equal(ok.frames, 1);
+});
+
+Deno.test("zstd one-shot: frames carry the content size and a window no larger than the input", async () => {
+  // 1 KiB at level 19 took ~50 ms (422 ms at 22) with the level's 8 MiB window and tables; the
+  // zstd tool sizes both to the input. `zstd -lv` reads what the frame header declares.
+  const data = new TextEncoder().encode("sensor=17,temp=21.5;".repeat(52)).subarray(0, 1024);
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const level of [3, 19, 22]) {
+      for (
+        const packed of [
+          compressSync(data, Algorithm.Zstd, { level }),
+          await compress(data, Algorithm.Zstd, { level }),
+        ]
+      ) {
+        const path = `${dir}/l${level}.zst`;
+        await Deno.writeFile(path, packed);
+        const out = await new Deno.Command("zstd", { args: ["-lv", path], stdout: "piped" })
+          .output();
+        const text = new TextDecoder().decode(out.stdout);
+        assert.match(text, /Decompressed Size: 1\.000 KiB \(1024 B\)/, `level ${level}:\n${text}`);
+        const window = /Window Size: .*\((\d+) B\)/.exec(text);
+        assert.ok(window && Number(window[1]) <= 1024, `level ${level} window: ${window?.[1]}`);
+        assert.deepEqual(await runTool("zstd", ["-d", "-c", "-q"], packed), data);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -126,7 +126,7 @@ export class SnappyFrameDecoder implements StreamDecoder {
    * Ends the stream.
    *
    * @returns nothing more (every chunk was returned by `write`), as an empty array
-   * @throws {CompressError} `corrupt` when the stream stopped inside a chunk or never began
+   * @throws {CompressError} `corrupt` when the stream stopped inside a chunk
    */
   end(): Uint8Array[] {
     if (this.#ended) return [];
@@ -134,9 +134,8 @@ export class SnappyFrameDecoder implements StreamDecoder {
     if (this.#type >= 0 || this.#headerLength > 0) {
       throw new CompressError("corrupt", "snappy framing: stream ends inside a chunk");
     }
-    if (!this.#seenIdentifier) {
-      throw new CompressError("corrupt", "snappy framing: empty stream has no stream identifier");
-    }
+    // A stream of no bytes at all is the empty stream (python-snappy, cramjam and Go write
+    // nothing for empty input); any other byte before the identifier failed in write().
     return [];
   }
 

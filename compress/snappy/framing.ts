@@ -68,12 +68,12 @@ export function compressFramed(input: Uint8Array): Uint8Array {
  * adds up the declared sizes (checked against `maxOutputSize` before anything is allocated);
  * the second decodes straight into one output buffer and verifies each chunk's CRC-32C.
  * Repeated stream identifiers (concatenated streams), padding and reserved skippable chunks
- * are accepted.
+ * are accepted, and so is a 0-byte input (the empty stream other implementations write).
  *
  * @param input a framed Snappy stream
  * @param options `maxOutputSize` (default 256 MiB)
  * @returns the concatenated data of every chunk
- * @throws {CompressError} `corrupt` (bad or truncated chunk, missing identifier), `checksum`
+ * @throws {CompressError} `corrupt` (bad or truncated chunk, data before the identifier), `checksum`
  * (CRC-32C mismatch), `unsupported` (reserved unskippable chunk), `limit` (too much output)
  *
  * @example
@@ -109,9 +109,9 @@ export function decompressFramed(input: Uint8Array, options?: SnappyDecompressOp
     }
     pos += length;
   }
-  if (!seenIdentifier) {
-    throw new CompressError("corrupt", "snappy framing: empty input has no stream identifier");
-  }
+  // No bytes at all is the empty stream: python-snappy's stream_compress, cramjam and Go's
+  // snappy.Writer write nothing for empty input. Any non-empty input failed above without an
+  // identifier first, so `seenIdentifier` needs no check here.
 
   // Pass 2: decode; pass 1 guarantees every header and length is sound.
   const out = new Uint8Array(total);

@@ -8,6 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { compressFramed, decompressFramed, SnappyFrameDecoder, SnappyFrameEncoder } from "./mod.ts";
+import { decompress } from "../compress.ts";
+import { decoderTransform } from "../stream.ts";
+import { Algorithm } from "../types.ts";
 import {
   concat,
   firstDifference,
@@ -126,4 +129,29 @@ Deno.test("framing interop: python-snappy rejects a stream whose CRC we corrupte
   const framed = compressFramed(data);
   framed[14] ^= 0xff; // first byte of the first chunk's masked CRC-32C
   await assert.rejects(() => python("decompress", framed), /crc|checksum/i);
+});
+
+Deno.test("framing interop: python-snappy's empty stream (0 bytes) decodes to nothing", async () => {
+  // snappy.stream_compress (like cramjam and Go's snappy.Writer) writes no bytes at all for
+  // empty input, not even the stream identifier.
+  const child = new Deno.Command(PYTHON, {
+    args: [
+      "-c",
+      "import io, sys, snappy\no = io.BytesIO()\nsnappy.stream_compress(io.BytesIO(b''), o)\n" +
+      "sys.stdout.buffer.write(o.getvalue())",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stdout } = await child.output();
+  assert.equal(code, 0, "python-snappy stream_compress");
+  assert.equal(stdout.length, 0);
+  assert.equal(decompressFramed(stdout).length, 0);
+  const dec = new SnappyFrameDecoder();
+  assert.equal(concat([...dec.write(stdout), ...dec.end()]).length, 0);
+  assert.equal((await decompress(stdout, Algorithm.Snappy)).length, 0);
+  const out = ReadableStream.from<Uint8Array>([]).pipeThrough(
+    decoderTransform(new SnappyFrameDecoder()),
+  );
+  assert.equal((await new Response(out).arrayBuffer()).byteLength, 0);
 });

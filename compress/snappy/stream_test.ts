@@ -167,6 +167,6 @@ Deno.test("stream: truncation anywhere is reported by end()", () => {
   // A cut at a chunk boundary is undetectable (the format has no end marker, §1): the bare
   // identifier is a valid empty stream.
   assert.equal(decodeInPieces([framed.subarray(0, 10)]).length, 0);
-  const dec = new SnappyFrameDecoder();
-  assert.throws(() => dec.end(), CompressError, "an empty stream has no identifier");
+  // So is a stream of no bytes at all (what python-snappy, cramjam and Go write).
+  assert.equal(decodeInPieces([]).length, 0);
 });
