@@ -280,10 +280,12 @@ async function postUntilDone(url: string, init: RequestInit): Promise<Response> 
 }
 
 Deno.test("composition: a write that outlives its timeout runs once; retries replay its 201", async () => {
-  // Timeout 100 ms, handler 400 ms: every first attempt gets the timeout's 503 while the handler
+  // Timeout 300 ms, handler 900 ms: every first attempt gets the timeout's 503 while the handler
   // keeps running. The key stays held (409 + Retry-After) until the handler's own outcome is
   // known, and that outcome (201), not the 503, is what the retry replays.
-  const stack = await startStack({ timeoutMs: 100 });
+  // (The handler reads its small body first: the margin between the two must hold on a loaded
+  // machine, or the first attempt's body is gone when the timeout answers and it never runs.)
+  const stack = await startStack({ timeoutMs: 300 });
   try {
     const keys = Array.from({ length: 20 }, (_, i) => `w-${i}`);
     const init = (key: string): RequestInit => ({
@@ -291,7 +293,7 @@ Deno.test("composition: a write that outlives its timeout runs once; retries rep
       headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": key },
       body: `{"write":"${key}"}`,
     });
-    const url = `${stack.url}/api/slow?ms=400`;
+    const url = `${stack.url}/api/slow?ms=900`;
     const first = await Promise.all(keys.map(async (k) => {
       const r = await fetch(url, init(k));
       await r.body?.cancel();
@@ -512,6 +514,9 @@ Deno.test("composition: slow uploads are not counted by load shedding and end in
           `Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n` +
           "x".repeat(16),
       ));
+      // The next upload comes once this one waits on its body inside the handler (a loaded
+      // machine may otherwise still have it in the middleware, counted, when the next arrives).
+      for (let t = 0; t < 500 && entered <= i; t++) await new Promise((r) => setTimeout(r, 10));
       // 16 more bytes now and then, until the server answers or closes.
       trickles.push((async () => {
         for (let k = 0; k < 20 && !stop; k++) {

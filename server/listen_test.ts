@@ -121,7 +121,12 @@ Deno.test("SIGTERM drains the in-flight request, then the process exits 0", asyn
   }
   const port = Number(/PORT=(\d+)/.exec(out)![1]);
   const inflight = fetch(`http://127.0.0.1:${port}/slow`);
-  await sleep(100);
+  // Signal once the request is inside the handler (a fixed sleep raced it on a loaded machine).
+  while (!out.includes("STARTED")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += value;
+  }
   child.kill("SIGTERM");
   const res = await inflight;
   assert.equal(await res.text(), "finished");

@@ -1,10 +1,12 @@
-// Fixture for the signal test: serves /slow (answers after 400 ms) and prints its port.
+// Fixture for the signal test: serves /slow (answers after 400 ms; prints STARTED when a request
+// is inside the handler) and prints its port.
 import { Route, Server } from "../mod.ts";
 
 const app = new Server()
   .route(
     "/slow",
     Route.get(async (c) => {
+      console.log("STARTED");
       await new Promise((r) => setTimeout(r, 400));
       return c.text("finished");
     }),
