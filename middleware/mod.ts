@@ -25,6 +25,8 @@ export {
   isCompressible,
   negotiateEncoding,
   parseAcceptEncoding,
+  type RouteCompression,
+  routeCompression,
 } from "./compression/mod.ts";
 export * from "./auth/mod.ts";
 export * from "./cost/mod.ts";

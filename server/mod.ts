@@ -62,6 +62,7 @@ export {
   MetricsRegistry,
   PROMETHEUS_CONTENT_TYPE,
 } from "./metrics/registry.ts";
+export { type CompressorSource, exportCompressorStats } from "./metrics/compressor.ts";
 export {
   HttpProblem,
   PROBLEM_CONTENT_TYPE,

@@ -87,11 +87,11 @@ export interface RouteCompression {
  *
  * @example
  * ```ts
- * import { Hono } from "hono";
+ * import { type Context, Hono } from "hono";
  * import { routeCompression } from "@avila/avx-http/middleware";
  * const coding = routeCompression();
  * const app = new Hono();
- * app.get("/rows", coding.wrap((c) => c.json(Array.from({ length: 500 }, (_, i) => ({ i })))));
+ * app.get("/rows", coding.wrap((c: Context) => c.json(Array.from({ length: 500 }, (_, i) => ({ i })))));
  * const fetch = async (req: Request) => {
  *   const decoded = coding.decodeRequest(req);
  *   if (decoded instanceof Response) return decoded;

@@ -43,7 +43,7 @@ const ROWS_PER_COMMIT = 100;
  * @example
  * ```ts
  * import { KvCostLedger } from "@avila/avx-http/middleware";
- * const kv = await Deno.openKv(":memory:");
+ * const kv = await Deno.openKv(":memory:"); // Deno KV: --unstable-kv locally
  * const ledger = new KvCostLedger(kv, { granularity: "day" });
  * ledger.record({
  *   tenant: "acme", route: "/", region: "default", status: 200, at: 0,

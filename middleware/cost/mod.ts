@@ -6,7 +6,7 @@
  * ```ts
  * import { Hono } from "hono";
  * import { costTracking, KvCostLedger, usageRoute } from "@avila/avx-http/middleware";
- * const kv = await Deno.openKv(":memory:");
+ * const kv = await Deno.openKv(":memory:"); // Deno KV: --unstable-kv locally
  * const ledger = new KvCostLedger(kv, { granularity: "day" });
  * const prices = { egressPerGB: { default: 0.09, "br-saopaulo-1": 0.15 }, perMillionRequests: 0.5 };
  * const app = new Hono();

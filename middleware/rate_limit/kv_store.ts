@@ -49,7 +49,7 @@ function asState(v: unknown): RateLimitState | undefined {
  * @example
  * ```ts
  * import { KvRateLimitStore, resolvePolicy } from "@avila/avx-http/middleware";
- * const kv = await Deno.openKv(":memory:");
+ * const kv = await Deno.openKv(":memory:"); // Deno KV: --unstable-kv locally
  * const store = new KvRateLimitStore(kv);
  * const d = await store.consume("tenant:acme", resolvePolicy({ limit: 3, windowSeconds: 60 }), Date.now(), 1, 1);
  * console.log(d.remaining); // 2

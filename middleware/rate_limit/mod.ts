@@ -7,7 +7,7 @@
  * ```ts
  * import { Hono } from "hono";
  * import { KvRateLimitStore, rateLimit } from "@avila/avx-http/middleware";
- * const kv = await Deno.openKv(":memory:");
+ * const kv = await Deno.openKv(":memory:"); // Deno KV: --unstable-kv locally
  * const app = new Hono();
  * app.use(rateLimit({
  *   policy: { limit: 100, windowSeconds: 60 },

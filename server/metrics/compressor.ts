@@ -70,8 +70,7 @@ function num(v: number): string {
  * @example
  * ```ts
  * import { Algorithm, Compressor } from "@avila/avx-http/compress";
- * import { MetricsRegistry } from "@avila/avx-http/server";
- * import { exportCompressorStats } from "./compressor.ts";
+ * import { exportCompressorStats, MetricsRegistry } from "@avila/avx-http/server";
  * const registry = new MetricsRegistry();
  * const api = Compressor.new(Algorithm.Zstd).build();
  * exportCompressorStats(registry, { api });

@@ -33,7 +33,7 @@ async function commit(op: Deno.AtomicOperation, attempt: number): Promise<boolea
  * @example
  * ```ts
  * import { issueApiKey, KvKeyStore } from "@avila/avx-http/middleware";
- * const kv = await Deno.openKv(":memory:");
+ * const kv = await Deno.openKv(":memory:"); // Deno KV: --unstable-kv locally
  * const store = new KvKeyStore(kv);
  * const { record } = await issueApiKey(store, { tenant: "acme", scopes: [], plan: "free", mode: "test" });
  * console.log((await store.findById(record.id))?.plan); // "free"
