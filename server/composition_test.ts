@@ -844,6 +844,102 @@ Deno.test("composition: secure headers by default, and nosniff on problems over 
   }
 });
 
+// --- bad input: one typed problem, with a stable code, per case ---
+
+/** Sends `init` to `url`; the status and the problem's `code` (the body must be a problem). */
+async function problemOf(url: string, init: RequestInit = {}): Promise<[number, unknown]> {
+  const r = await fetch(url, init);
+  assert.equal(r.headers.get("content-type"), "application/problem+json", `${r.status} ${url}`);
+  const body = await r.json();
+  assert.equal(body.status, r.status);
+  return [r.status, body.code];
+}
+
+Deno.test("composition: every bad input ends in a problem with a stable code; serving goes on", async () => {
+  const stack = await startStack({
+    timeoutMs: 150,
+    routes: (s) => s.route("/api/json", Route.post(async (c) => c.json(await c.req.json()))),
+  });
+  const key = { "x-avl-api-key": stack.apiKey };
+  const post = (path: string, headers: Record<string, string>, body: BodyInit): RequestInit => ({
+    method: "POST",
+    headers: { ...key, ...headers },
+    body,
+  });
+  const at = (path: string) => `${stack.url}${path}`;
+  try {
+    const got: Record<string, [number, unknown]> = {};
+    got.anonymous = await problemOf(at("/api/data"));
+    got.unknownKey = await problemOf(at("/api/data"), { headers: { "x-avl-api-key": "avl_x" } });
+    got.noRoute = await problemOf(at("/api/nothing"), { headers: key });
+    got.wrongMethod = await problemOf(at("/api/data"), { method: "DELETE", headers: key });
+    got.badJson = await problemOf(at("/api/json"), post("", {}, "{not json"));
+    got.badKey = await problemOf(at("/api/items"), post("", { "idempotency-key": '"open' }, "a"));
+    const first = await fetch(at("/api/items"), post("", { "idempotency-key": "r1" }, "a"));
+    assert.equal(first.status, 201);
+    await first.body?.cancel();
+    got.keyReused = await problemOf(at("/api/items"), post("", { "idempotency-key": "r1" }, "b"));
+    got.bomb = await problemOf(
+      at("/api/upload"),
+      post("", { "content-encoding": "gzip" }, gzipSync(new Uint8Array(64 << 20))),
+    );
+    got.badCoding = await problemOf(
+      at("/api/upload"),
+      post("", { "content-encoding": "gzip" }, enc.encode("not gzip at all")),
+    );
+    got.unknownCoding = await problemOf(
+      at("/api/upload"),
+      post("", { "content-encoding": "x-unknown" }, "abc"),
+    );
+    // A write past its timeout: 503 to the caller, then 409 while its handler still runs.
+    const slow = post("", { "idempotency-key": "t1" }, "a");
+    got.timeout = await problemOf(at("/api/slow?ms=600"), slow);
+    got.inProgress = await problemOf(at("/api/slow?ms=600"), slow);
+    assert.deepEqual(got, {
+      anonymous: [401, "missing_credentials"],
+      unknownKey: [401, "malformed_api_key"],
+      noRoute: [404, "not_found"],
+      wrongMethod: [405, "method_not_allowed"],
+      badJson: [400, "body_json_invalid"],
+      badKey: [400, "idempotency_key_invalid"],
+      keyReused: [422, "idempotency_key_reused"],
+      bomb: [413, "body_too_large"],
+      badCoding: [400, "body_coding_invalid"],
+      unknownCoding: [415, "body_coding_unsupported"],
+      timeout: [503, "request_timeout"],
+      inProgress: [409, "idempotency_in_progress"],
+    });
+    // Serving goes on, and no write ran twice.
+    assert.equal(await statusOf(at("/api/data"), { headers: key }), 200);
+    assert.deepEqual([stack.runs.get("r1"), stack.runs.get("t1") ?? 0].map((n) => n! <= 1), [
+      true,
+      true,
+    ]);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("composition: load shedding's 503 and the rate limit's 429 carry their codes", async () => {
+  const stack = await startStack({ rateLimit: 60, maxInFlight: 1 });
+  try {
+    const h = { headers: { "x-avl-api-key": stack.apiKey } };
+    const url = `${stack.url}/api/data`;
+    const busy = fetch(`${stack.url}/api/slow?ms=1500`, { ...h, method: "POST", body: "a" });
+    // Once the one admitted handler is at work, the next request is shed (bounded wait).
+    let i = 0;
+    while (i++ < 40 && await statusOf(url, h) !== 503) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await problemOf(url, h), [503, "overloaded"]);
+    await (await busy).body?.cancel();
+    while (i++ < 100 && await statusOf(url, h) !== 429);
+    assert.deepEqual(await problemOf(url, h), [429, "rate_limited"]);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 // --- client over a bad network ---
 
 Deno.test("composition: 500 keyed writes through a flaky proxy all land once, none twice", async () => {

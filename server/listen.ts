@@ -151,7 +151,10 @@ export function serve(
     onListen() {}, // reported below, once, in our own words
     onError() {
       // The app has its own error handler; this only runs if that handler itself failed.
-      return problemResponse(500, { detail: "an unexpected error occurred" });
+      return problemResponse(500, {
+        detail: "an unexpected error occurred",
+        code: "internal_error",
+      });
     },
   }, (req, info) => app.fetch(req, info));
 

@@ -207,6 +207,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         type: KEY_DOC,
         title: "Idempotency-Key required",
         detail: `${method} ${c.req.path} needs an Idempotency-Key header`,
+        code: "idempotency_key_required",
       });
     }
     const key = parseIdempotencyKey(header);
@@ -215,18 +216,21 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         type: KEY_DOC,
         title: "Invalid Idempotency-Key",
         detail: "the key must be a quoted string of 1 to 255 printable ASCII characters",
+        code: "idempotency_key_invalid",
       });
     }
     const declared = Number(c.req.header("content-length"));
     if (Number.isFinite(declared) && declared > maxRequest) {
       throw new HttpProblem(413, {
         detail: `idempotent requests are limited to ${maxRequest} bytes`,
+        code: "body_too_large",
       });
     }
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > maxRequest) {
       throw new HttpProblem(413, {
         detail: `idempotent requests are limited to ${maxRequest} bytes`,
+        code: "body_too_large",
       });
     }
     const url = new URL(c.req.url);
@@ -245,7 +249,10 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       begun = await store.begin(storeKey, fingerprint, now(), lockMs);
     } catch (e) {
       if (e instanceof IdempotencyStoreError) {
-        throw new HttpProblem(503, { detail: "too many idempotent requests in flight" }, {
+        throw new HttpProblem(503, {
+          detail: "too many idempotent requests in flight",
+          code: "idempotency_unavailable",
+        }, {
           "retry-after": "1",
         });
       }
@@ -258,6 +265,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
           type: KEY_DOC,
           title: "Idempotency-Key reused",
           detail: "this key was already used with a different request",
+          code: "idempotency_key_reused",
         });
       }
       if (record.state === "in_flight") {
@@ -265,6 +273,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
           type: KEY_DOC,
           title: "Request in progress",
           detail: "a request with this Idempotency-Key is still being processed",
+          code: "idempotency_in_progress",
         }, { "retry-after": "1" });
       }
       return replay(record.response);

@@ -115,6 +115,7 @@ export function loadShedder(options: LoadSheddingOptions): LoadShedder {
       throw new HttpProblem(503, {
         title: "Overloaded",
         detail: `server is at its limit of ${max} concurrent requests; retry later`,
+        code: "overloaded",
       }, { "retry-after": retryAfter });
     }
     // A handler waiting on its client for body bytes costs no work here: it is not counted

@@ -209,12 +209,18 @@ export function timeout(options: number | TimeoutOptions = {}): MiddlewareHandle
       throw new HttpProblem(504, {
         title: "Gateway Timeout",
         detail: `no upstream response within the request's ${ms} ms deadline`,
+        code: "upstream_timeout",
         timeoutMs: ms,
       });
     }
     throw new HttpProblem(
       503,
-      { title: "Request Timeout", detail: `request not handled within ${ms} ms`, timeoutMs: ms },
+      {
+        title: "Request Timeout",
+        detail: `request not handled within ${ms} ms`,
+        code: "request_timeout",
+        timeoutMs: ms,
+      },
       retryAfter > 0 ? { "retry-after": String(retryAfter) } : undefined,
     );
   };
