@@ -22,6 +22,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Client, ClientError } from "../client/mod.ts";
 import { flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "./_test_stack.ts";
+import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
   const stack = await startStack();
@@ -443,6 +444,57 @@ Deno.test("composition: requests that finish during the shutdown drain are all b
   } finally {
     kv.close();
   }
+});
+
+Deno.test("composition: shutdown waits for a write its timeout answered for, and its record", async () => {
+  // The handler outlives its 100 ms timeout (the client got 503) and is still writing when the
+  // shutdown starts. The drain must wait for it and for the idempotency record of its outcome:
+  // exiting before would cut the write and leave its key locked until it lapses, after which a
+  // retry runs the write again.
+  const events: string[] = [];
+  const inner = new MemoryIdempotencyStore();
+  const store: IdempotencyStore = {
+    begin: (...a) => inner.begin(...a),
+    complete: (...a) => {
+      events.push("recorded");
+      return inner.complete(...a);
+    },
+    release: (k) => inner.release(k),
+  };
+  let entered!: () => void;
+  const running = new Promise<void>((r) => (entered = r));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const stack = await startStack({
+    timeoutMs: 100,
+    idempotencyStore: store,
+    routes: (s) =>
+      s.route(
+        "/api/gated",
+        Route.post(async (c) => {
+          await c.req.arrayBuffer();
+          entered();
+          await gate;
+          events.push("written");
+          return c.json({ ok: true }, 201);
+        }),
+      ),
+  });
+  const r = await fetch(`${stack.url}/api/gated`, {
+    method: "POST",
+    headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": "late-1" },
+    body: "x",
+  });
+  assert.equal(r.status, 503);
+  await r.body?.cancel();
+  await running;
+  const closing = stack.close().then(() => events.push("closed"));
+  // Let the shutdown run as far as it will before the handler may finish.
+  await new Promise((r) => setTimeout(r, 100));
+  release();
+  await closing;
+  assert.deepEqual(events, ["written", "recorded", "closed"]);
+  assert.deepEqual(stack.errors, []);
 });
 
 // --- request bodies, load shedding ---

@@ -17,6 +17,7 @@ import {
 } from "./store.ts";
 import { readUpTo } from "../../compress/_read_up_to.ts";
 import { type HandlerOutcome, outcomeOf } from "../../server/_outcome.ts";
+import { appRuntime } from "../../server/runtime.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {
@@ -295,7 +296,10 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         // outcome is what a retry then gets.
         if (!watchedOutside && !o.settled) {
           handedOff = true;
-          void o.finished.then(() => conclude(o, storeKey, fingerprint)).finally(stopRefresh);
+          const concluded = o.finished.then(() => conclude(o, storeKey, fingerprint));
+          // A graceful shutdown waits until the handler's outcome is recorded.
+          appRuntime(c)?.holdDrain(concluded);
+          void concluded.finally(stopRefresh);
           return;
         }
         await conclude(o, storeKey, fingerprint);

@@ -10,6 +10,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
 import { HttpProblem } from "../../server/problem.ts";
 import { answeredEarly, settleOutcome, watchOutcome } from "../../server/_outcome.ts";
+import { appRuntime } from "../../server/runtime.ts";
 
 /**
  * The deadline of one request, as {@link timeout} hands it to handlers through
@@ -204,6 +205,8 @@ export function timeout(options: number | TimeoutOptions = {}): MiddlewareHandle
     }
     const upstream = deadline.waitingOnUpstream;
     answeredEarly(c);
+    // The handler runs on after this answer: a graceful shutdown waits for it.
+    appRuntime(c)?.holdDrain(work);
     deadline.expire();
     if (upstream) {
       throw new HttpProblem(504, {
