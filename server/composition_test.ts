@@ -530,6 +530,51 @@ async function readRawResponse(
   return { status, body: text.slice(text.indexOf("\r\n\r\n") + 4) };
 }
 
+Deno.test("composition: load shedding counts handlers still running after their timeout", async () => {
+  // Two writes time out (the clients got 503) but their handlers still work: with
+  // maxInFlight 2 the server is full until they end, not free for two more, then two more...
+  let entered = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const stack = await startStack({
+    timeoutMs: 100,
+    maxInFlight: 2,
+    routes: (s) =>
+      s.route(
+        "/api/gated",
+        Route.post(async (c) => {
+          await c.req.arrayBuffer();
+          entered++;
+          await gate;
+          return c.json({ ok: true }, 201);
+        }),
+      ),
+  });
+  const h = { "x-avl-api-key": stack.apiKey };
+  const url = `${stack.url}/api/data`;
+  try {
+    const timedOut = await Promise.all([1, 2].map(async () => {
+      const r = await fetch(`${stack.url}/api/gated`, { method: "POST", headers: h, body: "x" });
+      return [r.status, (await r.json()).code];
+    }));
+    assert.deepEqual(timedOut, [[503, "request_timeout"], [503, "request_timeout"]]);
+    assert.equal(entered, 2);
+    assert.deepEqual(await problemOf(url, { headers: h }), [503, "overloaded"]);
+    release();
+    // Once the two handlers ended, requests are admitted again (bounded wait).
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = await statusOf(url, { headers: h });
+    }
+    assert.equal(status, 200);
+  } finally {
+    release();
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("composition: slow uploads are not counted by load shedding and end in 408", async () => {
   // The attack: clients that send headers and then trickle a body held a load-shedding slot
   // each, so a few of them made the server refuse everyone else with 503. Here 6 trickling
