@@ -446,6 +446,41 @@ Deno.test("composition: requests that finish during the shutdown drain are all b
   }
 });
 
+Deno.test("composition: one caller flooding new keys does not evict another's records", async () => {
+  // A full store evicts finished records to make room. If it evicted the oldest of anyone's, one
+  // authenticated caller sending many new keys would erase every other caller's records, and
+  // their retries would run again. The caller holding the most records gives one up first.
+  const stack = await startStack({
+    idempotencyStore: new MemoryIdempotencyStore({ maxEntries: 20 }),
+  });
+  try {
+    const { key: otherKey } = await issueApiKey(stack.keys, {
+      tenant: "other",
+      scopes: ["data:write"],
+      plan: "pro",
+      mode: "test",
+    });
+    const write = async (apiKey: string, key: string) => {
+      const r = await fetch(`${stack.url}/api/items`, {
+        method: "POST",
+        headers: { "x-avl-api-key": apiKey, "idempotency-key": key },
+        body: `{"write":"${key}"}`,
+      });
+      await r.body?.cancel();
+      return r.status;
+    };
+    const mine = ["mine-1", "mine-2", "mine-3"];
+    for (const k of mine) assert.equal(await write(stack.apiKey, k), 201);
+    for (let i = 0; i < 60; i++) assert.equal(await write(otherKey, `flood-${i}`), 201);
+    // The retries replay (201 again), and the writes ran once each.
+    for (const k of mine) assert.equal(await write(stack.apiKey, k), 201);
+    assert.deepEqual(mine.map((k) => stack.runs.get(k)), [1, 1, 1]);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("composition: shutdown waits for a write its timeout answered for, and its record", async () => {
   // The handler outlives its 100 ms timeout (the client got 503) and is still writing when the
   // shutdown starts. The drain must wait for it and for the idempotency record of its outcome:

@@ -239,15 +239,13 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       encoder.encode(`${method} ${url.pathname}${url.search}\n`),
       body,
     ]);
-    const storeKey = await sha256Hex([
-      encoder.encode(scope(c)),
-      new Uint8Array(1),
-      encoder.encode(key),
-    ]);
+    const owner = encoder.encode(scope(c));
+    const storeKey = await sha256Hex([owner, new Uint8Array(1), encoder.encode(key)]);
 
     let begun;
     try {
-      begun = await store.begin(storeKey, fingerprint, now(), lockMs);
+      // The owner as a hash too: a store never holds a credential in clear.
+      begun = await store.begin(storeKey, fingerprint, now(), lockMs, await sha256Hex([owner]));
     } catch (e) {
       if (e instanceof IdempotencyStoreError) {
         throw new HttpProblem(503, {
