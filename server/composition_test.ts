@@ -22,6 +22,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Client, ClientError } from "../client/mod.ts";
 import { flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "./_test_stack.ts";
+import { proxy } from "hono/proxy";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
@@ -922,6 +923,42 @@ Deno.test("composition: a proxied response (fetch upstream) passes every header-
   assert.deepEqual(stack.errors, []);
   const usage = await stack.ledger.query({ tenant: "acme", from: 0, to: Date.now() + 86_400_000 });
   assert.ok(usage.some((u) => u.route === "/api/proxy"), "the proxied requests were recorded");
+});
+
+Deno.test("composition: an upstream answering gzip, passed on with hono/proxy, reaches every client intact", async () => {
+  // `fetch` decodes the upstream's gzip but keeps its Content-Encoding and Content-Length, so no
+  // layer can tell a decoded body from a coded one; `proxy()` asks in the runtime's name and
+  // drops both headers. Through the full stack, each client then gets the exact body.
+  const body = JSON.stringify({ rows: Array.from({ length: 300 }, (_, i) => ({ i, s: "x" })) });
+  const gz = gzipSync(enc.encode(body));
+  const up = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) =>
+      /gzip/.test(req.headers.get("accept-encoding") ?? "")
+        ? new Response(gz, {
+          headers: { "content-encoding": "gzip", "content-type": "text/plain" },
+        })
+        : new Response(body, { headers: { "content-type": "text/plain" } }),
+  );
+  const stack = await startStack({
+    routes: (s) =>
+      s.route("/api/proxy", Route.get(() => proxy(`http://127.0.0.1:${up.addr.port}/`))),
+  });
+  try {
+    for (const encoding of ["gzip", "br", "identity"]) {
+      const r = await fetch(`${stack.url}/api/proxy`, {
+        headers: { "x-avl-api-key": stack.apiKey, "accept-encoding": encoding },
+      });
+      assert.equal(r.status, 200);
+      assert.equal(await r.text(), body, encoding);
+      assert.equal(r.headers.get("content-encoding"), encoding === "identity" ? null : encoding);
+      assert.ok(r.headers.has("ratelimit"), "rate limit headers");
+    }
+  } finally {
+    await stack.close();
+    await up.shutdown();
+  }
+  assert.deepEqual(stack.errors, []);
 });
 
 Deno.test("composition: CORS credentials with any origin does not start; a list echoes only itself", async () => {
