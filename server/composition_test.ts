@@ -611,6 +611,47 @@ Deno.test("composition: load shedding counts handlers still running after their 
   assert.deepEqual(stack.errors, []);
 });
 
+Deno.test("composition: a write whose timeout answered 503 first does not run when its body arrives", async () => {
+  // The client sends 3 of 10 body bytes, gets the timeout's 503 ("not handled"), then sends the
+  // rest. The handler (or the idempotency layer reading the body first) must not go on to the
+  // write the client was told did not happen: a client retrying that 503 would write twice.
+  const stack = await startStack({ timeoutMs: 150, bodyTimeoutMs: 10_000 });
+  const port = Number(new URL(stack.url).port);
+  // The connections stay open (as a client still uploading keeps them) until the server stopped.
+  const conns: Deno.Conn[] = [];
+  try {
+    for (const key of ["slow-1", undefined]) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conns.push(conn);
+      {
+        const head = `POST /api/items HTTP/1.1\r\nhost: x\r\nx-avl-api-key: ${stack.apiKey}\r\n` +
+          (key === undefined ? "" : `idempotency-key: ${key}\r\n`) +
+          "content-length: 10\r\n\r\nabc";
+        await conn.write(enc.encode(head));
+        const res = await readRawResponse(conn, 5_000);
+        assert.equal(res.status, 503);
+        assert.equal(JSON.parse(res.body).code, "request_timeout");
+        await conn.write(enc.encode("defghij")).catch(() => 0);
+      }
+    }
+    // The keyed write was never begun: its retry runs it (once), it is not a replay.
+    const retry = await postUntilDone(`${stack.url}/api/items`, {
+      method: "POST",
+      headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": "slow-1" },
+      body: "abcdefghij",
+    });
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get("idempotent-replayed"), null);
+    await retry.body?.cancel();
+  } finally {
+    // The drain waits for whatever the timed-out requests still do.
+    await stack.close();
+    for (const conn of conns) conn.close();
+  }
+  assert.deepEqual(Object.fromEntries(stack.runs), { "slow-1": 1 });
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("composition: slow uploads are not counted by load shedding and end in 408", async () => {
   // The attack: clients that send headers and then trickle a body held a load-shedding slot
   // each, so a few of them made the server refuse everyone else with 503. Here 6 trickling
