@@ -1024,6 +1024,35 @@ Deno.test("composition: CORS credentials with any origin does not start; a list 
   }
 });
 
+Deno.test("composition: browser code can see that a cross-origin write was replayed", async () => {
+  // A page retrying a write must be able to read Idempotent-Replayed, or it cannot tell a replay
+  // of its earlier write from a fresh one.
+  const stack = await startStack({ cors: { origin: ["https://app.example"] } });
+  try {
+    const send = () =>
+      fetch(`${stack.url}/api/items`, {
+        method: "POST",
+        headers: {
+          origin: "https://app.example",
+          "x-avl-api-key": stack.apiKey,
+          "idempotency-key": "page-1",
+        },
+        body: "x",
+      });
+    await (await send()).body?.cancel();
+    const again = await send();
+    await again.body?.cancel();
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    const exposed = (again.headers.get("access-control-expose-headers") ?? "").toLowerCase()
+      .split(",").map((h) => h.trim());
+    assert.ok(exposed.includes("idempotent-replayed"), exposed.join(","));
+    assert.ok(exposed.includes("idempotent-body-omitted"), exposed.join(","));
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("composition: secure headers by default, and nosniff on problems over the wire", async () => {
   const stack = await startStack();
   try {
