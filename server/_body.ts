@@ -58,6 +58,12 @@ export interface BodyState {
   readonly watchers: Set<(waiting: boolean) => void>;
   /** The response is done: stops the deadline of a body the app never started reading. */
   settle(): void;
+  /**
+   * Ends a body not yet read to its end with `problem`: reads of it fail from now on. For a layer
+   * that answered the client before the handler finished (a timeout): bytes that arrive after
+   * that answer must not let the handler go on to a write the client was told did not happen.
+   */
+  fail(problem: HttpProblem): void;
 }
 
 const BODY: unique symbol = Symbol("avx-http.body");
@@ -130,6 +136,7 @@ export function trackBody(request: Request, options: TrackBodyOptions = {}): Req
       // (a streamed echo) keeps its deadline, which ends the read at the latest.
       if (state.wireBytes === 0 && !state.waiting) clearTimeout(timer);
     },
+    fail: (problem) => fail(problem),
   };
   if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
     timer = setTimeout(() => {

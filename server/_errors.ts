@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
 import { requestId } from "./context.ts";
 import { HttpProblem, problemResponse } from "./problem.ts";
-import { bodyFailure } from "./_body.ts";
+import { bodyFailure, type BodyProblemCode } from "./_body.ts";
 
 /** Something that logs an unexpected error; avx-http never sends it to the client. */
 export type ErrorLogger = (
@@ -28,6 +28,21 @@ const CODEC_STATUS: Record<string, number> = {
   checksum: 400,
   unsupported: 415,
 };
+
+/** The request-body problem `code` of each of those `CompressError` codes. */
+const CODEC_PROBLEM: Record<string, BodyProblemCode> = {
+  limit: "body_too_large",
+  corrupt: "body_coding_invalid",
+  checksum: "body_coding_invalid",
+  unsupported: "body_coding_unsupported",
+};
+
+/** A stable `code` for a Hono `HTTPException` (a validator's 400, a body limit's 413, ...). */
+function httpExceptionCode(status: number): string {
+  if (status === 413) return "body_too_large";
+  if (status === 401) return "missing_credentials";
+  return status >= 500 ? "internal_error" : "request_invalid";
+}
 
 function isBodyParseError(e: unknown, c: Context): boolean {
   return e instanceof SyntaxError && c.req.raw.body !== null &&
@@ -51,20 +66,33 @@ export function errorHandler(log: ErrorLogger): ErrorHandler {
       if (allow) h.set("allow", allow);
       const www = headers?.get("www-authenticate");
       if (www) h.set("www-authenticate", www);
-      return problemResponse(err.status, { detail: err.message || undefined, instance }, h);
+      return problemResponse(err.status, {
+        detail: err.message || undefined,
+        code: httpExceptionCode(err.status),
+        instance,
+      }, h);
     }
     if (isBodyParseError(err, c)) {
-      return problemResponse(400, { detail: "request body is not valid JSON", instance });
+      return problemResponse(400, {
+        detail: "request body is not valid JSON",
+        code: "body_json_invalid",
+        instance,
+      });
     }
     const named = err as { name?: string; code?: string; message?: string };
     if (named?.name === "CompressError" && named.code && CODEC_STATUS[named.code]) {
       return problemResponse(CODEC_STATUS[named.code], {
         detail: `request body could not be decoded: ${named.message}`,
+        code: CODEC_PROBLEM[named.code],
         instance,
       });
     }
     log(err, { requestId: instance, method: c.req.method, path: c.req.path });
-    return problemResponse(500, { detail: "an unexpected error occurred", instance });
+    return problemResponse(500, {
+      detail: "an unexpected error occurred",
+      code: "internal_error",
+      instance,
+    });
   };
 }
 
@@ -92,9 +120,14 @@ export function notFoundHandler(app: Hono<never>): NotFoundHandler {
       const allow = [...allowed].sort().join(", ");
       return problemResponse(405, {
         detail: `${c.req.method} is not allowed here; use ${allow}`,
+        code: "method_not_allowed",
         instance,
       }, { allow });
     }
-    return problemResponse(404, { detail: `no route for ${c.req.method} ${c.req.path}`, instance });
+    return problemResponse(404, {
+      detail: `no route for ${c.req.method} ${c.req.path}`,
+      code: "not_found",
+      instance,
+    });
   };
 }

@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { type AuthOptions, issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
 import type { CorsOptions } from "../middleware/cors/mod.ts";
-import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
+import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
 import { Route } from "./route.ts";
@@ -29,6 +29,8 @@ export interface StackOptions {
   routes?: (server: Server) => Server;
   /** A usage ledger used instead of the stack's `ledger` (e.g. a `KvCostLedger`). */
   costLedger?: CostLedger;
+  /** The idempotency store; default a new `MemoryIdempotencyStore`. */
+  idempotencyStore?: IdempotencyStore;
   /** Server options merged over the stack's (`secureHeaders`, ...). */
   server?: ServerOptions;
   /** More auth options (merged over the stack's API key auth), e.g. `jwt`, `now`. */
@@ -124,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     .withCostTracking({ ledger: options.costLedger ?? ledger, region: "test" })
     .withTimeouts(options.timeoutMs ?? 30_000)
     .withCompression()
-    .withIdempotency({ store: new MemoryIdempotencyStore() })
+    .withIdempotency({ store: options.idempotencyStore ?? new MemoryIdempotencyStore() })
     .build();
   const running = app.listen({
     hostname: "127.0.0.1",

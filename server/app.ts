@@ -92,6 +92,14 @@ export class AvxApp {
   }
 
   /**
+   * Resolves once nothing a request does after its response was sent is still running (a handler
+   * a timeout answered for): `listen()` waits for it after the drain, within the deadline.
+   */
+  drained(): Promise<void> {
+    return this.runtime.drained();
+  }
+
+  /**
    * Ends the app once it serves no more requests: runs the runtime's `onStop` hooks (flushes and
    * closes the cost ledger). `listen()` calls it after the shutdown drain; call it yourself when
    * serving `app.fetch` another way.

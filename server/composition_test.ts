@@ -22,6 +22,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Client, ClientError } from "../client/mod.ts";
 import { flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "./_test_stack.ts";
+import { proxy } from "hono/proxy";
+import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
   const stack = await startStack();
@@ -267,11 +269,14 @@ Deno.test("auth: JWKS failing every way costs one fetch per cooldown; issuer tok
 
 // --- idempotency, timeouts ---
 
-/** POSTs until the answer is not 409 "in progress", waiting the server's Retry-After between. */
+/**
+ * POSTs until the answer is neither 409 "in progress" nor 503, waiting the server's Retry-After
+ * between, as a client retrying a keyed write does.
+ */
 async function postUntilDone(url: string, init: RequestInit): Promise<Response> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const r = await fetch(url, init);
-    if (r.status !== 409) return r;
+    if (r.status !== 409 && r.status !== 503) return r;
     const wait = Number(r.headers.get("retry-after") ?? "1");
     await r.body?.cancel();
     await new Promise((ok) => setTimeout(ok, Math.min(1_000, Math.max(50, wait * 1000))));
@@ -308,9 +313,17 @@ Deno.test("composition: a write that outlives its timeout runs once; retries rep
         body: await r.json(),
       };
     }));
+    // Each client ends with the handler's own 201: a replay of the first attempt's run (or, on a
+    // machine so loaded that the timeout ended a first attempt's body before it was read, the
+    // retry's own run). Either way each write ran once.
     for (const r of retried) {
-      assert.deepEqual(r, { status: 201, replayed: "true", body: { done: true } });
+      assert.deepEqual({ ...r, replayed: null }, {
+        status: 201,
+        replayed: null,
+        body: { done: true },
+      });
     }
+    assert.ok(retried.some((r) => r.replayed === "true"), "the retries replay the handler's 201");
     assert.deepEqual(keys.map((k) => stack.runs.get(k)), keys.map(() => 1));
   } finally {
     await stack.close();
@@ -447,6 +460,91 @@ Deno.test("composition: requests that finish during the shutdown drain are all b
   }
 });
 
+Deno.test("composition: one caller flooding new keys does not evict another's records", async () => {
+  // A full store evicts finished records to make room. If it evicted the oldest of anyone's, one
+  // authenticated caller sending many new keys would erase every other caller's records, and
+  // their retries would run again. The caller holding the most records gives one up first.
+  const stack = await startStack({
+    idempotencyStore: new MemoryIdempotencyStore({ maxEntries: 20 }),
+  });
+  try {
+    const { key: otherKey } = await issueApiKey(stack.keys, {
+      tenant: "other",
+      scopes: ["data:write"],
+      plan: "pro",
+      mode: "test",
+    });
+    const write = async (apiKey: string, key: string) => {
+      const r = await fetch(`${stack.url}/api/items`, {
+        method: "POST",
+        headers: { "x-avl-api-key": apiKey, "idempotency-key": key },
+        body: `{"write":"${key}"}`,
+      });
+      await r.body?.cancel();
+      return r.status;
+    };
+    const mine = ["mine-1", "mine-2", "mine-3"];
+    for (const k of mine) assert.equal(await write(stack.apiKey, k), 201);
+    for (let i = 0; i < 60; i++) assert.equal(await write(otherKey, `flood-${i}`), 201);
+    // The retries replay (201 again), and the writes ran once each.
+    for (const k of mine) assert.equal(await write(stack.apiKey, k), 201);
+    assert.deepEqual(mine.map((k) => stack.runs.get(k)), [1, 1, 1]);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("composition: shutdown waits for a write its timeout answered for, and its record", async () => {
+  // The handler outlives its 100 ms timeout (the client got 503) and is still writing when the
+  // shutdown starts. The drain must wait for it and for the idempotency record of its outcome:
+  // exiting before would cut the write and leave its key locked until it lapses, after which a
+  // retry runs the write again.
+  const events: string[] = [];
+  const inner = new MemoryIdempotencyStore();
+  const store: IdempotencyStore = {
+    begin: (...a) => inner.begin(...a),
+    complete: (...a) => {
+      events.push("recorded");
+      return inner.complete(...a);
+    },
+    release: (k) => inner.release(k),
+  };
+  let entered!: () => void;
+  const running = new Promise<void>((r) => (entered = r));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const stack = await startStack({
+    timeoutMs: 100,
+    idempotencyStore: store,
+    routes: (s) =>
+      s.route(
+        "/api/gated",
+        // No body: the timeout ends a body still unread, whatever a loaded machine's timing.
+        Route.post(async (c) => {
+          entered();
+          await gate;
+          events.push("written");
+          return c.json({ ok: true }, 201);
+        }),
+      ),
+  });
+  const r = await fetch(`${stack.url}/api/gated`, {
+    method: "POST",
+    headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": "late-1" },
+  });
+  assert.equal(r.status, 503);
+  await r.body?.cancel();
+  await running;
+  const closing = stack.close().then(() => events.push("closed"));
+  // Let the shutdown run as far as it will before the handler may finish.
+  await new Promise((r) => setTimeout(r, 100));
+  release();
+  await closing;
+  assert.deepEqual(events, ["written", "recorded", "closed"]);
+  assert.deepEqual(stack.errors, []);
+});
+
 // --- request bodies, load shedding ---
 
 const enc = new TextEncoder();
@@ -479,6 +577,93 @@ async function readRawResponse(
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
   return { status, body: text.slice(text.indexOf("\r\n\r\n") + 4) };
 }
+
+Deno.test("composition: load shedding counts handlers still running after their timeout", async () => {
+  // Two writes time out (the clients got 503) but their handlers still work: with
+  // maxInFlight 2 the server is full until they end, not free for two more, then two more...
+  let entered = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const stack = await startStack({
+    timeoutMs: 100,
+    maxInFlight: 2,
+    routes: (s) =>
+      s.route(
+        "/api/gated",
+        Route.post(async (c) => {
+          entered++;
+          await gate;
+          return c.json({ ok: true }, 201);
+        }),
+      ),
+  });
+  const h = { "x-avl-api-key": stack.apiKey };
+  const url = `${stack.url}/api/data`;
+  try {
+    const timedOut = await Promise.all([1, 2].map(async () => {
+      const r = await fetch(`${stack.url}/api/gated`, { method: "POST", headers: h });
+      return [r.status, (await r.json()).code];
+    }));
+    assert.deepEqual(timedOut, [[503, "request_timeout"], [503, "request_timeout"]]);
+    // Both handlers are at work (bounded wait: on a loaded machine one may start after its 503).
+    for (let i = 0; i < 100 && entered < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(entered, 2);
+    assert.deepEqual(await problemOf(url, { headers: h }), [503, "overloaded"]);
+    release();
+    // Once the two handlers ended, requests are admitted again (bounded wait).
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = await statusOf(url, { headers: h });
+    }
+    assert.equal(status, 200);
+  } finally {
+    release();
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("composition: a write whose timeout answered 503 first does not run when its body arrives", async () => {
+  // The client sends 3 of 10 body bytes, gets the timeout's 503 ("not handled"), then sends the
+  // rest. The handler (or the idempotency layer reading the body first) must not go on to the
+  // write the client was told did not happen: a client retrying that 503 would write twice.
+  const stack = await startStack({ timeoutMs: 150, bodyTimeoutMs: 10_000 });
+  const port = Number(new URL(stack.url).port);
+  // The connections stay open (as a client still uploading keeps them) until the server stopped.
+  const conns: Deno.Conn[] = [];
+  try {
+    for (const key of ["slow-1", undefined]) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conns.push(conn);
+      {
+        const head = `POST /api/items HTTP/1.1\r\nhost: x\r\nx-avl-api-key: ${stack.apiKey}\r\n` +
+          (key === undefined ? "" : `idempotency-key: ${key}\r\n`) +
+          "content-length: 10\r\n\r\nabc";
+        await conn.write(enc.encode(head));
+        const res = await readRawResponse(conn, 5_000);
+        assert.equal(res.status, 503);
+        assert.equal(JSON.parse(res.body).code, "request_timeout");
+        await conn.write(enc.encode("defghij")).catch(() => 0);
+      }
+    }
+    // The keyed write was never begun: its retry runs it (once), it is not a replay.
+    const retry = await postUntilDone(`${stack.url}/api/items`, {
+      method: "POST",
+      headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": "slow-1" },
+      body: "abcdefghij",
+    });
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get("idempotent-replayed"), null);
+    await retry.body?.cancel();
+  } finally {
+    // The drain waits for whatever the timed-out requests still do.
+    await stack.close();
+    for (const conn of conns) conn.close();
+  }
+  assert.deepEqual(Object.fromEntries(stack.runs), { "slow-1": 1 });
+  assert.deepEqual(stack.errors, []);
+});
 
 Deno.test("composition: slow uploads are not counted by load shedding and end in 408", async () => {
   // The attack: clients that send headers and then trickle a body held a load-shedding slot
@@ -797,6 +982,42 @@ Deno.test("composition: a proxied response (fetch upstream) passes every header-
   assert.ok(usage.some((u) => u.route === "/api/proxy"), "the proxied requests were recorded");
 });
 
+Deno.test("composition: an upstream answering gzip, passed on with hono/proxy, reaches every client intact", async () => {
+  // `fetch` decodes the upstream's gzip but keeps its Content-Encoding and Content-Length, so no
+  // layer can tell a decoded body from a coded one; `proxy()` asks in the runtime's name and
+  // drops both headers. Through the full stack, each client then gets the exact body.
+  const body = JSON.stringify({ rows: Array.from({ length: 300 }, (_, i) => ({ i, s: "x" })) });
+  const gz = gzipSync(enc.encode(body));
+  const up = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) =>
+      /gzip/.test(req.headers.get("accept-encoding") ?? "")
+        ? new Response(gz, {
+          headers: { "content-encoding": "gzip", "content-type": "text/plain" },
+        })
+        : new Response(body, { headers: { "content-type": "text/plain" } }),
+  );
+  const stack = await startStack({
+    routes: (s) =>
+      s.route("/api/proxy", Route.get(() => proxy(`http://127.0.0.1:${up.addr.port}/`))),
+  });
+  try {
+    for (const encoding of ["gzip", "br", "identity"]) {
+      const r = await fetch(`${stack.url}/api/proxy`, {
+        headers: { "x-avl-api-key": stack.apiKey, "accept-encoding": encoding },
+      });
+      assert.equal(r.status, 200);
+      assert.equal(await r.text(), body, encoding);
+      assert.equal(r.headers.get("content-encoding"), encoding === "identity" ? null : encoding);
+      assert.ok(r.headers.has("ratelimit"), "rate limit headers");
+    }
+  } finally {
+    await stack.close();
+    await up.shutdown();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("composition: CORS credentials with any origin does not start; a list echoes only itself", async () => {
   await assert.rejects(
     () => startStack({ cors: { credentials: true } }),
@@ -817,6 +1038,35 @@ Deno.test("composition: CORS credentials with any origin does not start; a list 
   } finally {
     await stack.close();
   }
+});
+
+Deno.test("composition: browser code can see that a cross-origin write was replayed", async () => {
+  // A page retrying a write must be able to read Idempotent-Replayed, or it cannot tell a replay
+  // of its earlier write from a fresh one.
+  const stack = await startStack({ cors: { origin: ["https://app.example"] } });
+  try {
+    const send = () =>
+      fetch(`${stack.url}/api/items`, {
+        method: "POST",
+        headers: {
+          origin: "https://app.example",
+          "x-avl-api-key": stack.apiKey,
+          "idempotency-key": "page-1",
+        },
+        body: "x",
+      });
+    await (await send()).body?.cancel();
+    const again = await send();
+    await again.body?.cancel();
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    const exposed = (again.headers.get("access-control-expose-headers") ?? "").toLowerCase()
+      .split(",").map((h) => h.trim());
+    assert.ok(exposed.includes("idempotent-replayed"), exposed.join(","));
+    assert.ok(exposed.includes("idempotent-body-omitted"), exposed.join(","));
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
 });
 
 Deno.test("composition: secure headers by default, and nosniff on problems over the wire", async () => {
@@ -847,6 +1097,103 @@ Deno.test("composition: secure headers by default, and nosniff on problems over 
   } finally {
     await bare.close();
   }
+});
+
+// --- bad input: one typed problem, with a stable code, per case ---
+
+/** Sends `init` to `url`; the status and the problem's `code` (the body must be a problem). */
+async function problemOf(url: string, init: RequestInit = {}): Promise<[number, unknown]> {
+  const r = await fetch(url, init);
+  assert.equal(r.headers.get("content-type"), "application/problem+json", `${r.status} ${url}`);
+  const body = await r.json();
+  assert.equal(body.status, r.status);
+  return [r.status, body.code];
+}
+
+Deno.test("composition: every bad input ends in a problem with a stable code; serving goes on", async () => {
+  const stack = await startStack({
+    timeoutMs: 150,
+    routes: (s) => s.route("/api/json", Route.post(async (c) => c.json(await c.req.json()))),
+  });
+  const key = { "x-avl-api-key": stack.apiKey };
+  const post = (headers: Record<string, string>, body: BodyInit): RequestInit => ({
+    method: "POST",
+    headers: { ...key, ...headers },
+    body,
+  });
+  const at = (path: string) => `${stack.url}${path}`;
+  try {
+    const got: Record<string, [number, unknown]> = {};
+    got.anonymous = await problemOf(at("/api/data"));
+    got.unknownKey = await problemOf(at("/api/data"), { headers: { "x-avl-api-key": "avl_x" } });
+    got.noRoute = await problemOf(at("/api/nothing"), { headers: key });
+    got.wrongMethod = await problemOf(at("/api/data"), { method: "DELETE", headers: key });
+    got.badJson = await problemOf(at("/api/json"), post({}, "{not json"));
+    got.badKey = await problemOf(at("/api/items"), post({ "idempotency-key": '"open' }, "a"));
+    const first = await fetch(at("/api/items"), post({ "idempotency-key": "r1" }, "a"));
+    assert.equal(first.status, 201);
+    await first.body?.cancel();
+    got.keyReused = await problemOf(at("/api/items"), post({ "idempotency-key": "r1" }, "b"));
+    got.bomb = await problemOf(
+      at("/api/upload"),
+      post({ "content-encoding": "gzip" }, gzipSync(new Uint8Array(64 << 20))),
+    );
+    got.badCoding = await problemOf(
+      at("/api/upload"),
+      post({ "content-encoding": "gzip" }, enc.encode("not gzip at all")),
+    );
+    got.unknownCoding = await problemOf(
+      at("/api/upload"),
+      post({ "content-encoding": "x-unknown" }, "abc"),
+    );
+    // A write past its timeout: 503 to the caller, then 409 while its handler still runs.
+    // (No body: the timeout ends a body still unread, whatever a loaded machine's timing.)
+    const slow: RequestInit = { method: "POST", headers: { ...key, "idempotency-key": "t1" } };
+    got.timeout = await problemOf(at("/api/slow?ms=600"), slow);
+    got.inProgress = await problemOf(at("/api/slow?ms=600"), slow);
+    assert.deepEqual(got, {
+      anonymous: [401, "missing_credentials"],
+      unknownKey: [401, "malformed_api_key"],
+      noRoute: [404, "not_found"],
+      wrongMethod: [405, "method_not_allowed"],
+      badJson: [400, "body_json_invalid"],
+      badKey: [400, "idempotency_key_invalid"],
+      keyReused: [422, "idempotency_key_reused"],
+      bomb: [413, "body_too_large"],
+      badCoding: [400, "body_coding_invalid"],
+      unknownCoding: [415, "body_coding_unsupported"],
+      timeout: [503, "request_timeout"],
+      inProgress: [409, "idempotency_in_progress"],
+    });
+    // Serving goes on, and no write ran twice.
+    assert.equal(await statusOf(at("/api/data"), { headers: key }), 200);
+    assert.deepEqual([stack.runs.get("r1"), stack.runs.get("t1") ?? 0].map((n) => n! <= 1), [
+      true,
+      true,
+    ]);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("composition: load shedding's 503 and the rate limit's 429 carry their codes", async () => {
+  const stack = await startStack({ rateLimit: 60, maxInFlight: 1 });
+  try {
+    const h = { headers: { "x-avl-api-key": stack.apiKey } };
+    const url = `${stack.url}/api/data`;
+    const busy = fetch(`${stack.url}/api/slow?ms=1500`, { ...h, method: "POST", body: "a" });
+    // Once the one admitted handler is at work, the next request is shed (bounded wait).
+    let i = 0;
+    while (i++ < 40 && await statusOf(url, h) !== 503) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await problemOf(url, h), [503, "overloaded"]);
+    await (await busy).body?.cancel();
+    while (i++ < 100 && await statusOf(url, h) !== 429);
+    assert.deepEqual(await problemOf(url, h), [429, "rate_limited"]);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
 });
 
 // --- client over a bad network ---

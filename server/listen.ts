@@ -58,6 +58,11 @@ export interface Servable {
   /** Called when a shutdown starts, before draining. */
   beginShutdown?(): void;
   /**
+   * Resolves once the work requests still do after their responses were sent has finished (a
+   * handler a timeout answered for); the drain waits for it, within its deadline.
+   */
+  drained?(): Promise<void>;
+  /**
    * Called once the app serves no more requests (after the drain, or at its deadline), before
    * `shutdown()` resolves and before a signal makes the process exit: flush what requests wrote.
    */
@@ -151,7 +156,10 @@ export function serve(
     onListen() {}, // reported below, once, in our own words
     onError() {
       // The app has its own error handler; this only runs if that handler itself failed.
-      return problemResponse(500, { detail: "an unexpected error occurred" });
+      return problemResponse(500, {
+        detail: "an unexpected error occurred",
+        code: "internal_error",
+      });
     },
   }, (req, info) => app.fetch(req, info));
 
@@ -185,7 +193,9 @@ export function serve(
     const deadline = options.timeoutMs ?? timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     shuttingDown = Promise.race([
-      server.shutdown().then((): ShutdownResult => "drained"),
+      // Responses first, then what handlers still do after theirs went out (a write a timeout
+      // answered for): exiting in the middle of it would cut the write and strand its key.
+      server.shutdown().then(() => app.drained?.()).then((): ShutdownResult => "drained"),
       new Promise<ShutdownResult>((r) => (timer = setTimeout(() => r("deadline"), deadline))),
     ]).finally(() => clearTimeout(timer)).then(async (result) => {
       await stop();

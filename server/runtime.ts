@@ -65,6 +65,7 @@ export class AppRuntime {
   readonly #closing = new AbortController();
   readonly #onStop: Array<() => void | Promise<void>> = [];
   #stopped: Promise<void> | undefined;
+  readonly #late = new Set<Promise<unknown>>();
 
   /**
    * Creates the runtime and registers the HTTP metric families.
@@ -105,6 +106,47 @@ export class AppRuntime {
   /** Marks the app as shutting down: `/readyz` turns 503 and long-lived streams end. */
   beginShutdown(): void {
     if (!this.#closing.signal.aborted) this.#closing.abort(new Error("server is shutting down"));
+  }
+
+  /**
+   * Holds the shutdown drain until `work` settles: for what a request still does after its client
+   * was answered, such as a handler a timeout answered for (and the idempotency record of its own
+   * outcome). A drain that waited only for responses would let the process exit in the middle of
+   * that write. `work` never rejects the drain.
+   *
+   * @example
+   * ```ts
+   * import { AppRuntime } from "@avila/avx-http/server";
+   * const rt = new AppRuntime();
+   * rt.holdDrain(new Promise((r) => setTimeout(r, 10)));
+   * console.log(rt.lateWork); // 1
+   * await rt.drained();
+   * console.log(rt.lateWork); // 0
+   * ```
+   */
+  holdDrain(work: Promise<unknown>): void {
+    const held = work.then(() => {}, () => {}).finally(() => this.#late.delete(held));
+    this.#late.add(held);
+  }
+
+  /** How many pieces of work registered with {@link holdDrain} are still running. */
+  get lateWork(): number {
+    return this.#late.size;
+  }
+
+  /**
+   * Resolves once no work registered with {@link holdDrain} is running (work registered while
+   * waiting is waited for too). `listen()` waits for it after the server's own drain, within the
+   * shutdown deadline, before the `onStop` hooks run.
+   *
+   * @example
+   * ```ts
+   * import { AppRuntime } from "@avila/avx-http/server";
+   * await new AppRuntime().drained(); // nothing held: resolves at once
+   * ```
+   */
+  async drained(): Promise<void> {
+    while (this.#late.size > 0) await Promise.all(this.#late);
   }
 
   /**

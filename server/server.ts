@@ -418,6 +418,7 @@ export class Server {
         if (!result.success) {
           throw new HttpProblem(400, {
             title: "Request validation failed",
+            code: "request_invalid",
             detail: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
               .join("; "),
             errors: result.error.issues.map((i) => ({
@@ -502,6 +503,7 @@ export class Server {
         if (report.status === "ready") return c.json(report);
         return problemResponse(503, {
           title: "Not Ready",
+          code: "not_ready",
           detail: Object.entries(report.checks).filter(([, r]) => !r.ok)
             .map(([n, r]) => (r.detail ? `${n}: ${r.detail}` : n)).join("; "),
           checks: report.checks,

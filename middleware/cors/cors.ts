@@ -68,6 +68,8 @@ export const DEFAULT_EXPOSED_HEADERS: readonly string[] = [
   "X-AVL-Region",
   "X-AVL-Preferred-Region",
   "Content-Encoding",
+  "Idempotent-Replayed",
+  "Idempotent-Body-Omitted",
 ];
 
 const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "QUERY"];

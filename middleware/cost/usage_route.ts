@@ -65,12 +65,16 @@ function parseInstant(name: string, v: string): number {
   if (!DATE.test(v) && !DATETIME.test(v)) {
     throw new HttpProblem(400, {
       detail: `"${name}" must be an ISO 8601 date (2025-01-31) or date-time with offset`,
+      code: "usage_query_invalid",
     });
   }
   const ms = Date.parse(DATE.test(v) ? `${v}T00:00:00Z` : v);
   const back = DATE.test(v) ? new Date(ms).toISOString().slice(0, 10) : "";
   if (!Number.isFinite(ms) || (DATE.test(v) && back !== v)) {
-    throw new HttpProblem(400, { detail: `"${name}" is not a valid date: ${v}` });
+    throw new HttpProblem(400, {
+      detail: `"${name}" is not a valid date: ${v}`,
+      code: "usage_query_invalid",
+    });
   }
   return ms;
 }
@@ -129,23 +133,38 @@ export function usageHandler(options: UsageOptions): Handler {
   return async function usage(c: Context): Promise<Response> {
     const p = principalOf(c);
     if (p === undefined) {
-      throw new HttpProblem(401, { detail: "usage reports need an authenticated caller" });
+      throw new HttpProblem(401, {
+        detail: "usage reports need an authenticated caller",
+        code: "missing_credentials",
+      });
     }
     if (!p.scopes.includes(scope)) {
-      throw new HttpProblem(403, { detail: `usage reports need the "${scope}" scope` });
+      throw new HttpProblem(403, {
+        detail: `usage reports need the "${scope}" scope`,
+        code: "insufficient_scope",
+      });
     }
     const q = c.req.query();
     const to = q.to === undefined ? now() : parseInstant("to", q.to);
     const from = q.from === undefined ? to - DAY : parseInstant("from", q.from);
-    if (from >= to) throw new HttpProblem(400, { detail: `"from" must be before "to"` });
+    if (from >= to) {
+      throw new HttpProblem(400, {
+        detail: `"from" must be before "to"`,
+        code: "usage_query_invalid",
+      });
+    }
     if (to - from > maxRange) {
       throw new HttpProblem(400, {
         detail: `the range may span at most ${maxRange / DAY} days`,
+        code: "usage_query_invalid",
       });
     }
     const tenant = q.tenant;
     if (tenant !== undefined && (tenant === "" || tenant.length > 256)) {
-      throw new HttpProblem(400, { detail: `"tenant" must be 1-256 characters` });
+      throw new HttpProblem(400, {
+        detail: `"tenant" must be 1-256 characters`,
+        code: "usage_query_invalid",
+      });
     }
     // Buckets that start before `from` but overlap it are included (a day bucket for a range
     // starting at noon), so align the query down to the bucket size.
@@ -156,7 +175,10 @@ export function usageHandler(options: UsageOptions): Handler {
       rows = await ledger.query({ tenant, from: start, to, limit: maxRows });
     } catch (e) {
       if (e instanceof CostLedgerError && e.code === "too_many_rows") {
-        throw new HttpProblem(400, { detail: "the range holds too much data; narrow it" });
+        throw new HttpProblem(400, {
+          detail: "the range holds too much data; narrow it",
+          code: "usage_query_invalid",
+        });
       }
       throw e;
     }

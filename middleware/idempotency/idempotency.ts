@@ -17,6 +17,7 @@ import {
 } from "./store.ts";
 import { readUpTo } from "../../compress/_read_up_to.ts";
 import { type HandlerOutcome, outcomeOf } from "../../server/_outcome.ts";
+import { appRuntime } from "../../server/runtime.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {
@@ -207,6 +208,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         type: KEY_DOC,
         title: "Idempotency-Key required",
         detail: `${method} ${c.req.path} needs an Idempotency-Key header`,
+        code: "idempotency_key_required",
       });
     }
     const key = parseIdempotencyKey(header);
@@ -215,18 +217,21 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         type: KEY_DOC,
         title: "Invalid Idempotency-Key",
         detail: "the key must be a quoted string of 1 to 255 printable ASCII characters",
+        code: "idempotency_key_invalid",
       });
     }
     const declared = Number(c.req.header("content-length"));
     if (Number.isFinite(declared) && declared > maxRequest) {
       throw new HttpProblem(413, {
         detail: `idempotent requests are limited to ${maxRequest} bytes`,
+        code: "body_too_large",
       });
     }
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > maxRequest) {
       throw new HttpProblem(413, {
         detail: `idempotent requests are limited to ${maxRequest} bytes`,
+        code: "body_too_large",
       });
     }
     const url = new URL(c.req.url);
@@ -234,18 +239,19 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       encoder.encode(`${method} ${url.pathname}${url.search}\n`),
       body,
     ]);
-    const storeKey = await sha256Hex([
-      encoder.encode(scope(c)),
-      new Uint8Array(1),
-      encoder.encode(key),
-    ]);
+    const owner = encoder.encode(scope(c));
+    const storeKey = await sha256Hex([owner, new Uint8Array(1), encoder.encode(key)]);
 
     let begun;
     try {
-      begun = await store.begin(storeKey, fingerprint, now(), lockMs);
+      // The owner as a hash too: a store never holds a credential in clear.
+      begun = await store.begin(storeKey, fingerprint, now(), lockMs, await sha256Hex([owner]));
     } catch (e) {
       if (e instanceof IdempotencyStoreError) {
-        throw new HttpProblem(503, { detail: "too many idempotent requests in flight" }, {
+        throw new HttpProblem(503, {
+          detail: "too many idempotent requests in flight",
+          code: "idempotency_unavailable",
+        }, {
           "retry-after": "1",
         });
       }
@@ -258,6 +264,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
           type: KEY_DOC,
           title: "Idempotency-Key reused",
           detail: "this key was already used with a different request",
+          code: "idempotency_key_reused",
         });
       }
       if (record.state === "in_flight") {
@@ -265,6 +272,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
           type: KEY_DOC,
           title: "Request in progress",
           detail: "a request with this Idempotency-Key is still being processed",
+          code: "idempotency_in_progress",
         }, { "retry-after": "1" });
       }
       return replay(record.response);
@@ -286,7 +294,10 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         // outcome is what a retry then gets.
         if (!watchedOutside && !o.settled) {
           handedOff = true;
-          void o.finished.then(() => conclude(o, storeKey, fingerprint)).finally(stopRefresh);
+          const concluded = o.finished.then(() => conclude(o, storeKey, fingerprint));
+          // A graceful shutdown waits until the handler's outcome is recorded.
+          appRuntime(c)?.holdDrain(concluded);
+          void concluded.finally(stopRefresh);
           return;
         }
         await conclude(o, storeKey, fingerprint);

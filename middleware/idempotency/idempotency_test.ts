@@ -205,6 +205,31 @@ Deno.test("MemoryIdempotencyStore is bounded: evicts oldest finished, refuses wh
   assert.equal(full.size, 1);
 });
 
+Deno.test("memory store: the owner holding the most records gives one up first", () => {
+  const s = new MemoryIdempotencyStore({ maxEntries: 4 });
+  const done = { status: 201, headers: [], body: null, bodyOmitted: false };
+  const put = (k: string, owner: string, at: number) => {
+    assert.equal(s.begin(k, "f", at, 1000, owner).outcome, "started");
+    s.complete(k, "f", done, at, 100_000);
+  };
+  put("alice-1", "alice", 0);
+  put("bob-1", "bob", 1);
+  for (let i = 0; i < 10; i++) put(`mallory-${i}`, "mallory", 2 + i);
+  // Mallory's flood evicted Mallory's own oldest records, never Alice's or Bob's.
+  for (const k of ["alice-1", "bob-1", "mallory-8", "mallory-9"]) {
+    assert.equal(s.begin(k, "f", 20, 1000).outcome, "existing", k);
+  }
+  // When the largest owner holds only in-flight keys, the next largest gives one up.
+  const t = new MemoryIdempotencyStore({ maxEntries: 3 });
+  t.begin("a", "f", 0, 1000, "a");
+  t.complete("a", "f", done, 0, 100_000);
+  t.begin("m1", "f", 0, 1000, "m");
+  t.begin("m2", "f", 0, 1000, "m");
+  assert.equal(t.begin("m3", "f", 1, 1000, "m").outcome, "started");
+  t.release("m1");
+  assert.equal(t.begin("a", "f", 2, 1000, "a").outcome, "started"); // "a" was evicted
+});
+
 Deno.test("a full store answers 503 problem", async () => {
   const { h, setGate } = app({ store: new MemoryIdempotencyStore({ maxEntries: 1 }) });
   let open!: () => void;

@@ -42,12 +42,18 @@ export type BeginResult =
  * ```
  */
 export interface IdempotencyStore {
-  /** Takes `key` for a request with `fingerprint`, or returns the record already there. */
+  /**
+   * Takes `key` for a request with `fingerprint`, or returns the record already there. `owner`
+   * names the caller the key belongs to (a hash, never a credential): a bounded store that must
+   * evict shares its room between owners, so one caller's flood of new keys cannot evict the
+   * records of others (whose retries would then run again).
+   */
   begin(
     key: string,
     fingerprint: string,
     nowMs: number,
     lockMs: number,
+    owner?: string,
   ): BeginResult | Promise<BeginResult>;
   /** Stores the finished response under `key` until `nowMs + ttlMs`. */
   complete(
@@ -109,9 +115,10 @@ function sizeOf(r: IdempotencyRecord): number {
 }
 
 /**
- * A bounded in-process store. Records expire after their TTL; when full, the oldest finished
- * records are evicted (in-flight ones never are: a store full of in-flight keys refuses new
- * ones with `store_full`).
+ * A bounded in-process store. Records expire after their TTL; when full, finished records are
+ * evicted, oldest first, from the owner holding the most records (in-flight ones never are: a
+ * store full of in-flight keys refuses new ones with `store_full`). So a caller sending many new
+ * keys evicts its own records, not those of the callers it shares the store with.
  *
  * @example
  * ```ts
@@ -125,6 +132,9 @@ function sizeOf(r: IdempotencyRecord): number {
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<string, IdempotencyRecord>();
+  /** Each owner's keys, oldest first; and each key's owner. */
+  readonly #owned = new Map<string, Set<string>>();
+  readonly #ownerOf = new Map<string, string>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   #bytes = 0;
@@ -154,6 +164,42 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (r === undefined) return;
     this.#bytes -= sizeOf(r);
     this.#records.delete(key);
+    const owner = this.#ownerOf.get(key);
+    if (owner === undefined) return;
+    this.#ownerOf.delete(key);
+    const keys = this.#owned.get(owner)!;
+    keys.delete(key);
+    if (keys.size === 0) this.#owned.delete(owner);
+  }
+
+  #own(key: string, owner: string): void {
+    this.#ownerOf.set(key, owner);
+    const keys = this.#owned.get(owner);
+    if (keys === undefined) this.#owned.set(owner, new Set([key]));
+    else keys.add(key);
+  }
+
+  /** Evicts one finished record: the oldest of the owner holding the most records that has one. */
+  #evictOne(): boolean {
+    let most: Set<string> | undefined;
+    for (const keys of this.#owned.values()) {
+      if (most === undefined || keys.size > most.size) most = keys;
+    }
+    if (most !== undefined && this.#evictOldestDone(most)) return true;
+    // That owner's records are all in flight: the next largest owner gives one up.
+    const owners = [...this.#owned.values()].sort((a, b) => b.size - a.size);
+    for (const keys of owners) if (keys !== most && this.#evictOldestDone(keys)) return true;
+    return false;
+  }
+
+  #evictOldestDone(keys: Iterable<string>): boolean {
+    for (const k of keys) {
+      if (this.#records.get(k)?.state === "done") {
+        this.#delete(k);
+        return true;
+      }
+    }
+    return false;
   }
 
   #fits(entries: number, bytes: number): boolean {
@@ -166,15 +212,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     for (const [k, r] of this.#records) {
       if (r.expiresAt <= nowMs) this.#delete(k);
     }
-    if (this.#fits(entries, bytes)) return true;
-    for (const [k, r] of this.#records) {
-      if (this.#fits(entries, bytes)) break;
-      if (r.state === "done") this.#delete(k);
+    while (!this.#fits(entries, bytes)) {
+      if (!this.#evictOne()) return false;
     }
-    return this.#fits(entries, bytes);
+    return true;
   }
 
-  begin(key: string, fingerprint: string, nowMs: number, lockMs: number): BeginResult {
+  begin(
+    key: string,
+    fingerprint: string,
+    nowMs: number,
+    lockMs: number,
+    owner = "",
+  ): BeginResult {
     const existing = this.#records.get(key);
     if (existing !== undefined && existing.expiresAt > nowMs) {
       return { outcome: "existing", record: existing };
@@ -184,6 +234,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       throw new IdempotencyStoreError("store_full", "too many idempotency keys in flight");
     }
     this.#records.set(key, { state: "in_flight", fingerprint, expiresAt: nowMs + lockMs });
+    this.#own(key, owner);
     return { outcome: "started" };
   }
 
@@ -194,6 +245,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     nowMs: number,
     ttlMs: number,
   ): void {
+    const owner = this.#ownerOf.get(key) ?? "";
     this.#delete(key);
     let stored = response;
     const size = response.body?.byteLength ?? 0;
@@ -209,12 +261,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       response: stored,
     };
     this.#records.set(key, record);
+    this.#own(key, owner);
     this.#bytes += sizeOf(record);
   }
 
   release(key: string): void {
     const r = this.#records.get(key);
-    if (r?.state === "in_flight") this.#records.delete(key);
+    if (r?.state === "in_flight") this.#delete(key);
   }
 
   refresh(key: string, fingerprint: string, nowMs: number, lockMs: number): void {

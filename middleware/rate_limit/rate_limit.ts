@@ -261,12 +261,16 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
 
   const storeFault = (c: Context, e: unknown): void => {
     if (e instanceof RateLimitError && e.code === "invalid_key") {
-      throw new HttpProblem(400, { detail: "the rate-limit key of this request is invalid" });
+      throw new HttpProblem(400, {
+        detail: "the rate-limit key of this request is invalid",
+        code: "rate_limit_key_invalid",
+      });
     }
     storeFailed(e, c);
     if (closed) {
       throw new HttpProblem(503, {
         detail: "the rate limiter is unavailable; try again shortly",
+        code: "rate_limit_unavailable",
       }, { "retry-after": "1" });
     }
     // fail open: this policy is not enforced for this request
@@ -287,6 +291,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       title: "Request cannot be satisfied as assigned quota has been exceeded",
       detail: `quota "${p.name}" (${p.limit} ${p.unit} per ${p.windowSeconds} s) is ` +
         `exhausted; retry in ${d.retryAfterSeconds} s`,
+      code: "rate_limited",
       "violated-policies": [p.name],
       "retry-after": d.retryAfterSeconds,
     }, headers);

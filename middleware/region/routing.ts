@@ -240,6 +240,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
       if (order.length === 0) {
         throw new HttpProblem(403, {
           title: "Data residency",
+          code: "residency_refused",
           detail: `no configured region may serve this tenant${
             residency?.reason ? ` (${residency.reason})` : ""
           }`,
@@ -272,6 +273,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     if (target === undefined) {
       throw new HttpProblem(503, {
         title: "Region unavailable",
+        code: "region_unavailable",
         detail: write
           ? `the write region ${preferred.id} is unavailable`
           : "every region allowed to serve this request is unavailable",
@@ -311,6 +313,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
       if (currentAllowed && (!write || current === preferred)) return serveHere();
       throw new HttpProblem(508, {
         title: "Loop Detected",
+        code: "region_loop",
         detail: `request already passed through ${
           hops.join(", ")
         }; region ${target.id} cannot be reached without a loop`,
@@ -377,6 +380,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     if (!attempted) {
       throw new HttpProblem(503, {
         title: "Region unavailable",
+        code: "region_unavailable",
         detail: "every region allowed to serve this request is unavailable",
         region: target.id,
       }, { "retry-after": retryAfter });
@@ -384,12 +388,14 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     if (lastFailure === "timeout") {
       throw new HttpProblem(504, {
         title: "Gateway Timeout",
+        code: "region_timeout",
         detail: `region ${tried.id} did not answer within ${settings.timeoutMs} ms`,
         region: tried.id,
       });
     }
     throw new HttpProblem(502, {
       title: "Region unreachable",
+      code: "region_unreachable",
       detail: `region ${tried.id} could not be reached`,
       region: tried.id,
     }, { "retry-after": retryAfter });
@@ -407,12 +413,17 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
 }
 
 function badRequest(detail: string): HttpProblem {
-  return new HttpProblem(400, { title: "Invalid region routing header", detail });
+  return new HttpProblem(400, {
+    title: "Invalid region routing header",
+    detail,
+    code: "region_header_invalid",
+  });
 }
 
 function misdirected(target: RegisteredRegion, reason?: string): HttpProblem {
   return new HttpProblem(421, {
     title: "Misdirected Request",
+    code: "region_misdirected",
     detail: `this region may not serve this tenant${
       reason ? ` (${reason})` : ""
     }; use ${target.id}`,

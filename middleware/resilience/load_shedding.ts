@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HttpProblem } from "../../server/problem.ts";
 import { type AppRuntime, appRuntime } from "../../server/runtime.ts";
 import { type BodyState, bodyState, trackBody } from "../../server/_body.ts";
+import { outcomeOf } from "../../server/_outcome.ts";
 
 /** Options of {@link loadShedding}. */
 export interface LoadSheddingOptions {
@@ -40,7 +41,8 @@ const DEFAULT_EXEMPT = new Set(["/healthz", "/readyz", "/metrics"]);
  * Admits at most `maxInFlight` requests at once; others get a 503 problem with `Retry-After`.
  * It counts handlers at work: a request whose handler waits on its client for body bytes (a
  * slow upload) is not counted while it waits, so slow clients cannot shed everyone else; bound
- * them with the server's body-read timeout (`ServerOptions.bodyTimeoutMs`, 408).
+ * them with the server's body-read timeout (`ServerOptions.bodyTimeoutMs`, 408). A handler that
+ * `timeout()` answered for (503) keeps running, and keeps being counted until it ends.
  * The in-flight count and shed total appear on `/metrics` of the app serving the request
  * (`avx_load_shedding_in_flight`, `avx_load_shedding_receiving`,
  * `avx_load_shedding_shed_total`).
@@ -115,6 +117,7 @@ export function loadShedder(options: LoadSheddingOptions): LoadShedder {
       throw new HttpProblem(503, {
         title: "Overloaded",
         detail: `server is at its limit of ${max} concurrent requests; retry later`,
+        code: "overloaded",
       }, { "retry-after": retryAfter });
     }
     // A handler waiting on its client for body bytes costs no work here: it is not counted
@@ -132,14 +135,21 @@ export function loadShedder(options: LoadSheddingOptions): LoadShedder {
       body.watchers.add(watch);
       if (body.waiting) receiving++;
     }
-    try {
-      await next();
-    } finally {
+    const done = (): void => {
       inFlight--;
       if (body !== undefined) {
         body.watchers.delete(watch);
         if (body.waiting) receiving--;
       }
+    };
+    try {
+      await next();
+    } finally {
+      // A handler another layer answered for (a timeout's 503) is still at work: it counts until
+      // it ends, or a pile of timed-out handlers would let every new request in.
+      const o = outcomeOf(c);
+      if (o !== undefined && o.answeredEarly && !o.settled) void o.finished.then(done);
+      else done();
     }
   };
   return {

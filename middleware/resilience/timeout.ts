@@ -10,6 +10,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
 import { HttpProblem } from "../../server/problem.ts";
 import { answeredEarly, settleOutcome, watchOutcome } from "../../server/_outcome.ts";
+import { appRuntime } from "../../server/runtime.ts";
+import { bodyState } from "../../server/_body.ts";
 
 /**
  * The deadline of one request, as {@link timeout} hands it to handlers through
@@ -204,19 +206,31 @@ export function timeout(options: number | TimeoutOptions = {}): MiddlewareHandle
     }
     const upstream = deadline.waitingOnUpstream;
     answeredEarly(c);
+    // The handler runs on after this answer: a graceful shutdown waits for it.
+    appRuntime(c)?.holdDrain(work);
     deadline.expire();
-    if (upstream) {
-      throw new HttpProblem(504, {
+    const problem = upstream
+      ? new HttpProblem(504, {
         title: "Gateway Timeout",
         detail: `no upstream response within the request's ${ms} ms deadline`,
+        code: "upstream_timeout",
         timeoutMs: ms,
-      });
-    }
-    throw new HttpProblem(
-      503,
-      { title: "Request Timeout", detail: `request not handled within ${ms} ms`, timeoutMs: ms },
-      retryAfter > 0 ? { "retry-after": String(retryAfter) } : undefined,
-    );
+      })
+      : new HttpProblem(
+        503,
+        {
+          title: "Request Timeout",
+          detail: `request not handled within ${ms} ms`,
+          code: "request_timeout",
+          timeoutMs: ms,
+        },
+        retryAfter > 0 ? { "retry-after": String(retryAfter) } : undefined,
+      );
+    // The client is told the request was not handled: a body still on its way is no longer
+    // read, so a handler waiting on it (or a layer reading it first) cannot go on to a write
+    // after this answer. A handler that has its body runs on, and its deadline signal aborts.
+    bodyState(c.req.raw)?.fail(problem);
+    throw problem;
   };
 }
 
