@@ -24,3 +24,4 @@ export {
   type ZstdDecompressOptions,
 } from "./frame.ts";
 export { parseZstdDictionary, ZSTD_DICTIONARY_MAGIC, type ZstdDictionary } from "./dictionary.ts";
+export { ZstdFrameDecoder } from "./decoder.ts";
