@@ -19,6 +19,8 @@ Deno.test("zstd CLI: every level 1..19 and --ultra 20..22 decodes, one-shot and 
   const data = DATA.subarray(0, 140_000);
   for (let level = 1; level <= 22; level++) {
     const args = level > 19 ? ["--ultra", `-${level}`] : [`-${level}`];
+    // Half the frames declare their content size (the CLI writes it for files, not stdin).
+    if (level % 2 === 0) args.push(`--stream-size=${data.length}`);
     const frame = await zstdCli(args, data);
     same(decompressZstd(frame), data, `level ${level}`);
     if (level % 4 === 1) same(streamDecode(frame, 4093 + level), data, `level ${level} streamed`);
@@ -36,6 +38,8 @@ Deno.test("zstd CLI: --long, --fast, small windows and blocks, no checksum, no c
     ["--no-check", "-3"],
     ["--no-content-size", "-12"],
     ["--single-thread", "-1"],
+    [`--stream-size=${DATA.length}`, "-7"],
+    [`--stream-size=${DATA.length}`, "--long=25", "-19"],
   ];
   for (const args of cases) {
     const frame = await zstdCli(args, DATA);
