@@ -158,7 +158,7 @@ export function decompressSync(
     return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
   }
   const codec = codecFor(algorithm);
-  if (!codec.sync()) {
+  if (!codec.sync() && !codec.decodeAnywhere) {
     throw new CompressError("unsupported", `${algorithm} cannot run synchronously here`);
   }
   return codec.decompress(data, settings);
@@ -269,7 +269,7 @@ export async function decompress(
   assertAlgorithm(algorithm);
   assertBytes(data);
   const settings = decodeSettings(opts);
-  requireAvailable(algorithm);
+  if (!codecFor(algorithm).decodeAnywhere) requireAvailable(algorithm);
   if (opts?.dictionary !== undefined) {
     return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
   }
