@@ -18,14 +18,17 @@ export function corrupt(what: string): never {
  * negative `pos`).
  */
 export function readBack(src: Uint8Array, start: number, pos: number, n: number): number {
-  const lo = pos - n;
+  let lo = pos - n;
+  let shortBy = 0;
   if (lo < 0) {
+    // Past the stream's start: the missing low bits are zeros.
+    shortBy = -lo;
+    lo = 0;
     if (pos <= 0) return 0;
-    return readBack(src, start, pos, pos) << -lo;
   }
   const i = start + (lo >> 3);
   const w = src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (src[i + 3] << 24);
-  return (w >>> (lo & 7)) & ((1 << n) - 1);
+  return ((w >>> (lo & 7)) & ((1 << (n - shortBy)) - 1)) << shortBy;
 }
 
 /**

@@ -60,6 +60,10 @@ export class FrameState {
   ll: SequenceTable | null = null;
   of: SequenceTable | null = null;
   ml: SequenceTable | null = null;
+  /** Where the current block's literals are: `lit[litPos : litPos + litLen]`. */
+  lit: Uint8Array = new Uint8Array(0);
+  litPos = 0;
+  litLen = 0;
   /** Scratch for decoded literals. */
   readonly literals: Uint8Array = new Uint8Array(BLOCK_MAX + 32);
 

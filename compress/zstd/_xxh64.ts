@@ -13,32 +13,33 @@ const P3H = 0x165667b1, P3L = 0x9e3779f9;
 const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
 const P5H = 0x27d4eb2f, P5L = 0x165667c5;
 
-// Results of the 64-bit helpers (avoids allocating a pair per operation).
-let rh = 0, rl = 0;
+// Results of the 64-bit helpers, in a typed array so that storing them never allocates.
+const R = new Uint32Array(2);
 
-/** (ah:al) * (bh:bl) mod 2^64 into rh:rl. */
+/** (ah:al) * (bh:bl) mod 2^64 into R[0]:R[1], with 16-bit partial products (no float `%`). */
 function mul(ah: number, al: number, bh: number, bl: number): void {
   const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const mid = a1 * b0 + a0 * b1; // < 2^33, exact in a double
-  const low = a0 * b0 + (mid % 65536) * 65536; // < 2^49
-  const carry = Math.floor(low / 4294967296);
-  const hiLL = a1 * b1 + Math.floor(mid / 65536) + carry;
-  rl = low >>> 0;
-  rh = (hiLL + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+  const lo0 = a0 * b0;
+  const m1 = a1 * b0;
+  const m2 = a0 * b1;
+  const mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+  R[1] = (mid << 16) | (lo0 & 0xffff);
+  R[0] = a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(ah, bl) +
+    Math.imul(al, bh);
 }
 
-/** (ah:al) + (bh:bl) mod 2^64 into rh:rl. */
+/** (ah:al) + (bh:bl) mod 2^64 into R[0]:R[1]. */
 function add(ah: number, al: number, bh: number, bl: number): void {
   const lo = al + bl;
-  rl = lo >>> 0;
-  rh = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  R[1] = lo;
+  R[0] = ah + bh + (lo > 0xffffffff ? 1 : 0);
 }
 
-/** Rotate (h:l) left by r (0 < r < 64) into rh:rl. */
+/** Rotate (h:l) left by r (0 < r < 64) into R[0]:R[1]. */
 function rotl(h: number, l: number, r: number): void {
   if (r === 32) {
-    rh = l;
-    rl = h;
+    R[0] = l;
+    R[1] = h;
     return;
   }
   if (r > 32) {
@@ -47,16 +48,41 @@ function rotl(h: number, l: number, r: number): void {
     l = t;
     r -= 32;
   }
-  rh = ((h << r) | (l >>> (32 - r))) >>> 0;
-  rl = ((l << r) | (h >>> (32 - r))) >>> 0;
+  R[0] = ((h << r) | (l >>> (32 - r))) >>> 0;
+  R[1] = ((l << r) | (h >>> (32 - r))) >>> 0;
 }
 
-/** acc = rotl(acc + input * P2, 31) * P1 into rh:rl. */
+/** acc = rotl(acc + input * P2, 31) * P1 into R[0]:R[1]. */
 function round(acch: number, accl: number, ih: number, il: number): void {
   mul(ih, il, P2H, P2L);
-  add(acch, accl, rh, rl);
-  rotl(rh, rl, 31);
-  mul(rh, rl, P1H, P1L);
+  add(acch, accl, R[0], R[1]);
+  rotl(R[0], R[1], 31);
+  mul(R[0], R[1], P1H, P1L);
+}
+
+/** One accumulator round on lane `v[k]:v[k+1]` with input `ih:il`, all in locals (hot loop). */
+function lane(v: Uint32Array, k: number, ih: number, il: number): void {
+  // t = input * P2
+  let a0 = il & 0xffff, a1 = il >>> 16;
+  let lo0 = a0 * (P2L & 0xffff), m1 = a1 * (P2L & 0xffff), m2 = a0 * (P2L >>> 16);
+  let mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+  const tl = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+  const th = (a1 * (P2L >>> 16) + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) +
+    Math.imul(ih, P2L) + Math.imul(il, P2H)) >>> 0;
+  // acc += t
+  const sl = v[k + 1] + tl;
+  const xl = sl >>> 0;
+  const xh = (v[k] + th + (sl > 0xffffffff ? 1 : 0)) >>> 0;
+  // rotl 31
+  const yh = ((xh << 31) | (xl >>> 1)) >>> 0;
+  const yl = ((xl << 31) | (xh >>> 1)) >>> 0;
+  // acc = y * P1
+  a0 = yl & 0xffff, a1 = yl >>> 16;
+  lo0 = a0 * (P1L & 0xffff), m1 = a1 * (P1L & 0xffff), m2 = a0 * (P1L >>> 16);
+  mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+  v[k + 1] = (mid << 16) | (lo0 & 0xffff);
+  v[k] = a1 * (P1L >>> 16) + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(yh, P1L) +
+    Math.imul(yl, P1H);
 }
 
 function le32(b: Uint8Array, i: number): number {
@@ -79,24 +105,22 @@ export class Xxh64 {
   reset(): void {
     const v = this.#v;
     add(P1H, P1L, P2H, P2L);
-    v[0] = rh, v[1] = rl;
+    v[0] = R[0], v[1] = R[1];
     v[2] = P2H, v[3] = P2L;
     v[4] = 0, v[5] = 0;
     // 0 - P1
     add(~P1H >>> 0, ~P1L >>> 0, 0, 1);
-    v[6] = rh, v[7] = rl;
+    v[6] = R[0], v[7] = R[1];
     this.#bufLen = 0;
     this.#total = 0;
   }
 
   #stripe(b: Uint8Array, i: number): void {
     const v = this.#v;
-    for (let k = 0; k < 4; k++) {
-      const o = i + k * 8;
-      round(v[2 * k], v[2 * k + 1], le32(b, o + 4), le32(b, o));
-      v[2 * k] = rh;
-      v[2 * k + 1] = rl;
-    }
+    lane(v, 0, le32(b, i + 4), le32(b, i));
+    lane(v, 2, le32(b, i + 12), le32(b, i + 8));
+    lane(v, 4, le32(b, i + 20), le32(b, i + 16));
+    lane(v, 6, le32(b, i + 28), le32(b, i + 24));
   }
 
   /** Adds `data[start:end]` to the digest. */
@@ -125,19 +149,19 @@ export class Xxh64 {
     let hh: number, hl: number;
     if (this.#total >= 32) {
       rotl(v[0], v[1], 1);
-      let ah = rh, al = rl;
+      let ah = R[0], al = R[1];
       rotl(v[2], v[3], 7);
-      add(ah, al, rh, rl), ah = rh, al = rl;
+      add(ah, al, R[0], R[1]), ah = R[0], al = R[1];
       rotl(v[4], v[5], 12);
-      add(ah, al, rh, rl), ah = rh, al = rl;
+      add(ah, al, R[0], R[1]), ah = R[0], al = R[1];
       rotl(v[6], v[7], 18);
-      add(ah, al, rh, rl), ah = rh, al = rl;
+      add(ah, al, R[0], R[1]), ah = R[0], al = R[1];
       for (let k = 0; k < 4; k++) {
         round(0, 0, v[2 * k], v[2 * k + 1]);
-        ah = (ah ^ rh) >>> 0, al = (al ^ rl) >>> 0;
+        ah = (ah ^ R[0]) >>> 0, al = (al ^ R[1]) >>> 0;
         mul(ah, al, P1H, P1L);
-        add(rh, rl, P4H, P4L);
-        ah = rh, al = rl;
+        add(R[0], R[1], P4H, P4L);
+        ah = R[0], al = R[1];
       }
       hh = ah, hl = al;
     } else {
@@ -145,41 +169,41 @@ export class Xxh64 {
     }
     const total = this.#total;
     add(hh, hl, Math.floor(total / 4294967296) >>> 0, total >>> 0);
-    hh = rh, hl = rl;
+    hh = R[0], hl = R[1];
     const b = this.#buf;
     const n = this.#bufLen;
     let i = 0;
     for (; i + 8 <= n; i += 8) {
       round(0, 0, le32(b, i + 4), le32(b, i));
-      hh = (hh ^ rh) >>> 0, hl = (hl ^ rl) >>> 0;
+      hh = (hh ^ R[0]) >>> 0, hl = (hl ^ R[1]) >>> 0;
       rotl(hh, hl, 27);
-      mul(rh, rl, P1H, P1L);
-      add(rh, rl, P4H, P4L);
-      hh = rh, hl = rl;
+      mul(R[0], R[1], P1H, P1L);
+      add(R[0], R[1], P4H, P4L);
+      hh = R[0], hl = R[1];
     }
     if (i + 4 <= n) {
       mul(0, le32(b, i), P1H, P1L);
-      hh = (hh ^ rh) >>> 0, hl = (hl ^ rl) >>> 0;
+      hh = (hh ^ R[0]) >>> 0, hl = (hl ^ R[1]) >>> 0;
       rotl(hh, hl, 23);
-      mul(rh, rl, P2H, P2L);
-      add(rh, rl, P3H, P3L);
-      hh = rh, hl = rl;
+      mul(R[0], R[1], P2H, P2L);
+      add(R[0], R[1], P3H, P3L);
+      hh = R[0], hl = R[1];
       i += 4;
     }
     for (; i < n; i++) {
       mul(0, b[i], P5H, P5L);
-      hh = (hh ^ rh) >>> 0, hl = (hl ^ rl) >>> 0;
+      hh = (hh ^ R[0]) >>> 0, hl = (hl ^ R[1]) >>> 0;
       rotl(hh, hl, 11);
-      mul(rh, rl, P1H, P1L);
-      hh = rh, hl = rl;
+      mul(R[0], R[1], P1H, P1L);
+      hh = R[0], hl = R[1];
     }
     // Avalanche.
     hl = (hl ^ (hh >>> 1)) >>> 0; // >> 33
     mul(hh, hl, P2H, P2L);
-    hh = rh, hl = rl;
+    hh = R[0], hl = R[1];
     hl = (hl ^ ((hl >>> 29) | (hh << 3))) >>> 0, hh = (hh ^ (hh >>> 29)) >>> 0;
     mul(hh, hl, P3H, P3L);
-    hh = rh, hl = rl;
+    hh = R[0], hl = R[1];
     hl = (hl ^ hh) >>> 0; // >> 32
     return hl;
   }

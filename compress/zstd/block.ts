@@ -20,6 +20,238 @@ export function decodeCompressedBlock(
   start: number,
   end: number,
 ): void {
+  let p = decodeLiterals(st, src, start, end);
+  const lit = st.lit;
+  const litPos = st.litPos;
+  const regen = st.litLen;
+  const litStop = litPos + regen;
+
+  // --- Sequences section header (§3.1.1.3.2.1)
+  if (p >= end) corrupt("sequences section is missing");
+  let nseq = src[p++];
+  if (nseq >= 128) {
+    if (nseq === 255) {
+      if (p + 2 > end) corrupt("sequences header is truncated");
+      nseq = src[p] + (src[p + 1] << 8) + 0x7f00;
+      p += 2;
+    } else {
+      if (p >= end) corrupt("sequences header is truncated");
+      nseq = ((nseq - 128) << 8) + src[p++];
+    }
+  }
+  const out = st.out;
+  let op = st.pos;
+  const limit = st.limit;
+  if (nseq === 0) {
+    if (p !== end) corrupt("bytes after an empty sequences section");
+    if (op + regen > limit) st.overflow();
+    out.set(lit.subarray(litPos, litStop), op);
+    st.pos = op + regen;
+    return;
+  }
+  if (p >= end) corrupt("sequences header is truncated");
+  const modes = src[p++];
+  if (modes & 3) corrupt("reserved bits set in the compression modes");
+  let r = readModeTable(src, p, end, modes >> 6, LL, st.ll);
+  const llT: SequenceTable = st.ll = r.table;
+  p += r.size;
+  r = readModeTable(src, p, end, (modes >> 4) & 3, OF, st.of);
+  const ofT: SequenceTable = st.of = r.table;
+  p += r.size;
+  r = readModeTable(src, p, end, (modes >> 2) & 3, ML, st.ml);
+  const mlT: SequenceTable = st.ml = r.table;
+  p += r.size;
+
+  // --- Sequences bitstream (§3.1.1.3.2.2) decoded and executed together.
+  // Bits are read backwards through a 32-bit container `c` holding stream bits [cLo, cLo + 32)
+  // (cLo a multiple of 8), refilled when a read reaches below cLo; reads are at most 25 bits.
+  const bs = p;
+  let bit = backStart(src, bs, end);
+  let cLo = bit;
+  let c = 0;
+  let q = 0;
+  let llS = readBack(src, bs, bit, llT.log);
+  bit -= llT.log;
+  let ofS = readBack(src, bs, bit, ofT.log);
+  bit -= ofT.log;
+  let mlS = readBack(src, bs, bit, mlT.log);
+  bit -= mlT.log;
+  const llNb = llT.nbBits, llBase = llT.base, llVal = llT.value, llEx = llT.extra;
+  const ofNb = ofT.nbBits, ofBase = ofT.base, ofVal = ofT.value, ofEx = ofT.extra;
+  const mlNb = mlT.nbBits, mlBase = mlT.base, mlVal = mlT.value, mlEx = mlT.extra;
+  let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
+  const base = st.base;
+  const dict = st.dict;
+  let lp = litPos;
+  for (let i = 0; i < nseq; i++) {
+    // Values: offset bits first, then match length, then literals length.
+    const ofCode = ofEx[ofS];
+    let ofv: number;
+    if (ofCode <= 25) {
+      if (bit - ofCode < cLo) {
+        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+        q = bs + (cLo >> 3);
+        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      }
+      const ofBits = bit >= ofCode
+        ? (c >>> (bit - ofCode - cLo)) & ((1 << ofCode) - 1)
+        : readBack(src, bs, bit, ofCode);
+      bit -= ofCode;
+      ofv = ofVal[ofS] + ofBits;
+    } else {
+      if (ofCode > 30) corrupt("offset code out of range");
+      const hiBits = ofCode - 16;
+      ofv = ofVal[ofS] + readBack(src, bs, bit, hiBits) * 65536;
+      bit -= hiBits;
+      ofv += readBack(src, bs, bit, 16);
+      bit -= 16;
+      cLo = bit + 1; // force a refill
+    }
+    const mlx = mlEx[mlS];
+    if (bit - mlx < cLo) {
+      cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+      q = bs + (cLo >> 3);
+      c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+    }
+    const mlBits = bit >= mlx
+      ? (c >>> (bit - mlx - cLo)) & ((1 << mlx) - 1)
+      : readBack(src, bs, bit, mlx);
+    bit -= mlx;
+    const ml = mlVal[mlS] + mlBits;
+    const llx = llEx[llS];
+    if (bit - llx < cLo) {
+      cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+      q = bs + (cLo >> 3);
+      c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+    }
+    const llBits = bit >= llx
+      ? (c >>> (bit - llx - cLo)) & ((1 << llx) - 1)
+      : readBack(src, bs, bit, llx);
+    bit -= llx;
+    const ll = llVal[llS] + llBits;
+    if (bit < 0) corrupt("sequences bitstream is too short");
+    // Repeat offsets (§3.1.1.5).
+    let offset: number;
+    if (ofv > 3) {
+      offset = ofv - 3;
+      rep3 = rep2;
+      rep2 = rep1;
+      rep1 = offset;
+    } else {
+      const idx = ll === 0 ? ofv : ofv - 1;
+      if (idx === 0) {
+        offset = rep1;
+      } else if (idx === 1) {
+        offset = rep2;
+        rep2 = rep1;
+        rep1 = offset;
+      } else {
+        offset = idx === 2 ? rep3 : rep1 - 1;
+        if (offset === 0) corrupt("repeat offset of zero");
+        rep3 = rep2;
+        rep2 = rep1;
+        rep1 = offset;
+      }
+    }
+    // State updates (not after the last sequence): literals length, match length, offset.
+    if (i + 1 < nseq) {
+      const nl = llNb[llS];
+      if (bit - nl < cLo) {
+        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+        q = bs + (cLo >> 3);
+        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      }
+      const ln = bit >= nl
+        ? (c >>> (bit - nl - cLo)) & ((1 << nl) - 1)
+        : readBack(src, bs, bit, nl);
+      bit -= nl;
+      llS = llBase[llS] + ln;
+      const nm = mlNb[mlS];
+      if (bit - nm < cLo) {
+        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+        q = bs + (cLo >> 3);
+        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      }
+      const mn = bit >= nm
+        ? (c >>> (bit - nm - cLo)) & ((1 << nm) - 1)
+        : readBack(src, bs, bit, nm);
+      bit -= nm;
+      mlS = mlBase[mlS] + mn;
+      const no = ofNb[ofS];
+      if (bit - no < cLo) {
+        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+        q = bs + (cLo >> 3);
+        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      }
+      const on = bit >= no
+        ? (c >>> (bit - no - cLo)) & ((1 << no) - 1)
+        : readBack(src, bs, bit, no);
+      bit -= no;
+      ofS = ofBase[ofS] + on;
+    }
+    // Execute: copy literals, then the match.
+    if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
+    if (op + ll + ml > limit) st.overflow();
+    if (ll < 64) {
+      for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
+    } else {
+      out.set(lit.subarray(lp, lp + ll), op);
+    }
+    op += ll;
+    lp += ll;
+    let from = op - offset;
+    let n = ml;
+    if (from < base) {
+      // Before the frame's first byte: the dictionary's content (§5).
+      const back = base - from;
+      if (base < 0 || back > dict.length) corrupt("match offset reaches before the window");
+      const take = back < n ? back : n;
+      const ds = dict.length - back;
+      for (let k = 0; k < take; k++) out[op + k] = dict[ds + k];
+      op += take;
+      n -= take;
+      from = base;
+    }
+    if (offset >= n) {
+      if (n < 32) {
+        for (let k = 0; k < n; k++) out[op + k] = out[from + k];
+      } else {
+        out.copyWithin(op, from, from + n);
+      }
+    } else if (n < 64) {
+      // Overlapping copy: repeats the last `offset` bytes.
+      for (let k = 0; k < n; k++) out[op + k] = out[from + k];
+    } else {
+      // Long overlapping copy: each copy doubles the repeated span.
+      let o = op;
+      const stop = op + n;
+      while (o < stop) {
+        const span = Math.min(o - from, stop - o);
+        out.copyWithin(o, from, from + span);
+        o += span;
+      }
+    }
+    op += n;
+  }
+  if (bit !== 0) corrupt("sequences bitstream has leftover bits");
+  const rest = litStop - lp;
+  if (op + rest > limit) st.overflow();
+  if (rest < 16) {
+    for (let k = 0; k < rest; k++) out[op + k] = lit[lp + k];
+  } else {
+    out.set(lit.subarray(lp, litStop), op);
+  }
+  st.pos = op + rest;
+  st.rep1 = rep1;
+  st.rep2 = rep2;
+  st.rep3 = rep3;
+}
+
+/**
+ * Decodes the literals section (§3.1.1.3.1) at `src[start:end]` into `st.lit[st.litPos:]`
+ * (`st.litLen` bytes); returns where the sequences section starts.
+ */
+function decodeLiterals(st: FrameState, src: Uint8Array, start: number, end: number): number {
   // --- Literals section header (§3.1.1.3.1.1)
   if (start >= end) corrupt("empty compressed block");
   const b0 = src[start];
@@ -112,161 +344,8 @@ export function decodeCompressedBlock(
     }
     p = litEnd;
   }
-  const litStop = litPos + regen;
-
-  // --- Sequences section header (§3.1.1.3.2.1)
-  if (p >= end) corrupt("sequences section is missing");
-  let nseq = src[p++];
-  if (nseq >= 128) {
-    if (nseq === 255) {
-      if (p + 2 > end) corrupt("sequences header is truncated");
-      nseq = src[p] + (src[p + 1] << 8) + 0x7f00;
-      p += 2;
-    } else {
-      if (p >= end) corrupt("sequences header is truncated");
-      nseq = ((nseq - 128) << 8) + src[p++];
-    }
-  }
-  const out = st.out;
-  let op = st.pos;
-  const limit = st.limit;
-  if (nseq === 0) {
-    if (p !== end) corrupt("bytes after an empty sequences section");
-    if (op + regen > limit) st.overflow();
-    out.set(lit.subarray(litPos, litStop), op);
-    st.pos = op + regen;
-    return;
-  }
-  if (p >= end) corrupt("sequences header is truncated");
-  const modes = src[p++];
-  if (modes & 3) corrupt("reserved bits set in the compression modes");
-  let r = readModeTable(src, p, end, modes >> 6, LL, st.ll);
-  const llT: SequenceTable = st.ll = r.table;
-  p += r.size;
-  r = readModeTable(src, p, end, (modes >> 4) & 3, OF, st.of);
-  const ofT: SequenceTable = st.of = r.table;
-  p += r.size;
-  r = readModeTable(src, p, end, (modes >> 2) & 3, ML, st.ml);
-  const mlT: SequenceTable = st.ml = r.table;
-  p += r.size;
-
-  // --- Sequences bitstream (§3.1.1.3.2.2) decoded and executed together.
-  const bs = p;
-  let bit = backStart(src, bs, end);
-  let llS = readBack(src, bs, bit, llT.log);
-  bit -= llT.log;
-  let ofS = readBack(src, bs, bit, ofT.log);
-  bit -= ofT.log;
-  let mlS = readBack(src, bs, bit, mlT.log);
-  bit -= mlT.log;
-  const llNb = llT.nbBits, llBase = llT.base, llVal = llT.value, llEx = llT.extra;
-  const ofNb = ofT.nbBits, ofBase = ofT.base, ofVal = ofT.value, ofEx = ofT.extra;
-  const mlNb = mlT.nbBits, mlBase = mlT.base, mlVal = mlT.value, mlEx = mlT.extra;
-  let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
-  const base = st.base;
-  const dict = st.dict;
-  let lp = litPos;
-  for (let i = 0; i < nseq; i++) {
-    // Values: offset bits first, then match length, then literals length.
-    const ofCode = ofEx[ofS];
-    let ofv: number;
-    if (ofCode <= 25) {
-      ofv = ofVal[ofS] + readBack(src, bs, bit, ofCode);
-      bit -= ofCode;
-    } else {
-      const hiBits = ofCode - 16;
-      ofv = ofVal[ofS] + readBack(src, bs, bit, hiBits) * 65536;
-      bit -= hiBits;
-      ofv += readBack(src, bs, bit, 16);
-      bit -= 16;
-    }
-    const mlx = mlEx[mlS];
-    const ml = mlVal[mlS] + readBack(src, bs, bit, mlx);
-    bit -= mlx;
-    const llx = llEx[llS];
-    const ll = llVal[llS] + readBack(src, bs, bit, llx);
-    bit -= llx;
-    if (bit < 0) corrupt("sequences bitstream is too short");
-    // Repeat offsets (§3.1.1.5).
-    let offset: number;
-    if (ofv > 3) {
-      offset = ofv - 3;
-      rep3 = rep2;
-      rep2 = rep1;
-      rep1 = offset;
-    } else {
-      const idx = ll === 0 ? ofv : ofv - 1;
-      if (idx === 0) {
-        offset = rep1;
-      } else if (idx === 1) {
-        offset = rep2;
-        rep2 = rep1;
-        rep1 = offset;
-      } else {
-        offset = idx === 2 ? rep3 : rep1 - 1;
-        if (offset === 0) corrupt("repeat offset of zero");
-        rep3 = rep2;
-        rep2 = rep1;
-        rep1 = offset;
-      }
-    }
-    // State updates (not after the last sequence): literals length, match length, offset.
-    if (i + 1 < nseq) {
-      let nb = llNb[llS];
-      llS = llBase[llS] + readBack(src, bs, bit, nb);
-      bit -= nb;
-      nb = mlNb[mlS];
-      mlS = mlBase[mlS] + readBack(src, bs, bit, nb);
-      bit -= nb;
-      nb = ofNb[ofS];
-      ofS = ofBase[ofS] + readBack(src, bs, bit, nb);
-      bit -= nb;
-    }
-    // Execute: copy literals, then the match.
-    if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
-    if (op + ll + ml > limit) st.overflow();
-    if (ll < 16) {
-      for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
-    } else {
-      out.set(lit.subarray(lp, lp + ll), op);
-    }
-    op += ll;
-    lp += ll;
-    let from = op - offset;
-    let n = ml;
-    if (from < base) {
-      // Before the frame's first byte: the dictionary's content (§5).
-      const back = base - from;
-      if (base < 0 || back > dict.length) corrupt("match offset reaches before the window");
-      const take = back < n ? back : n;
-      const ds = dict.length - back;
-      for (let k = 0; k < take; k++) out[op + k] = dict[ds + k];
-      op += take;
-      n -= take;
-      from = base;
-    }
-    if (offset >= n) {
-      if (n < 32) {
-        for (let k = 0; k < n; k++) out[op + k] = out[from + k];
-      } else {
-        out.copyWithin(op, from, from + n);
-      }
-    } else {
-      // Overlapping copy: repeats the last `offset` bytes.
-      for (let k = 0; k < n; k++) out[op + k] = out[from + k];
-    }
-    op += n;
-  }
-  if (bit !== 0) corrupt("sequences bitstream has leftover bits");
-  const rest = litStop - lp;
-  if (op + rest > limit) st.overflow();
-  if (rest < 16) {
-    for (let k = 0; k < rest; k++) out[op + k] = lit[lp + k];
-  } else {
-    out.set(lit.subarray(lp, litStop), op);
-  }
-  st.pos = op + rest;
-  st.rep1 = rep1;
-  st.rep2 = rep2;
-  st.rep3 = rep3;
+  st.lit = lit;
+  st.litPos = litPos;
+  st.litLen = regen;
+  return p;
 }

@@ -24,12 +24,12 @@ export interface SequenceTable {
   /** Next state before adding the read bits. */
   base: Uint16Array;
   /** Value of the state's code before its extra bits. */
-  value: Uint32Array;
+  value: Int32Array;
   /** Extra bits of the state's code. */
   extra: Uint8Array;
 }
 
-const LL_VALUE = Uint32Array.of(
+const LL_VALUE = Int32Array.of(
   0,
   1,
   2,
@@ -105,7 +105,7 @@ const LL_EXTRA = Uint8Array.of(
   15,
   16,
 );
-const ML_VALUE = Uint32Array.of(
+const ML_VALUE = Int32Array.of(
   3,
   4,
   5,
@@ -215,7 +215,9 @@ const ML_EXTRA = Uint8Array.of(
   15,
   16,
 );
-const OF_VALUE = new Uint32Array(32).map((_, i) => 2 ** i);
+// Int32 values keep the hot loop in integer arithmetic; code 31 (2 GiB offsets, beyond any
+// window an array can hold) gets no value and is refused when a sequence uses it.
+const OF_VALUE = new Int32Array(32).map((_, i) => (i < 31 ? 2 ** i : 0));
 const OF_EXTRA = new Uint8Array(32).map((_, i) => i);
 
 /** Which code a table decodes: literals length, offset or match length. */
@@ -235,7 +237,7 @@ const EXTRAS = [LL_EXTRA, OF_EXTRA, ML_EXTRA];
 /** Attaches code values to an FSE table; a symbol outside the code's range is `corrupt`. */
 export function toSequenceTable(t: FseTable, kind: Kind): SequenceTable {
   const n = t.symbol.length;
-  const value = new Uint32Array(n);
+  const value = new Int32Array(n);
   const extra = new Uint8Array(n);
   const max = MAX_SYMBOL[kind];
   const values = VALUES[kind];
