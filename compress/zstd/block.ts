@@ -155,39 +155,52 @@ export function decodeCompressedBlock(
     }
     // State updates (not after the last sequence): literals length, match length, offset.
     if (i + 1 < nseq) {
-      const nl = llNb[llS];
-      if (bit - nl < cLo) {
-        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-        q = bs + (cLo >> 3);
-        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      const nl = llNb[llS], nm = mlNb[mlS], no = ofNb[ofS];
+      const nt = nl + nm + no;
+      if (nt <= 25 && bit >= nt) {
+        // All three in one read: literals length bits on top, then match length, then offset.
+        if (bit - nt < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const v = c >>> (bit - nt - cLo);
+        bit -= nt;
+        llS = llBase[llS] + ((v >>> (nm + no)) & ((1 << nl) - 1));
+        mlS = mlBase[mlS] + ((v >>> no) & ((1 << nm) - 1));
+        ofS = ofBase[ofS] + (v & ((1 << no) - 1));
+      } else {
+        if (bit - nl < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const ln = bit >= nl
+          ? (c >>> (bit - nl - cLo)) & ((1 << nl) - 1)
+          : readBack(src, bs, bit, nl);
+        bit -= nl;
+        llS = llBase[llS] + ln;
+        if (bit - nm < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const mn = bit >= nm
+          ? (c >>> (bit - nm - cLo)) & ((1 << nm) - 1)
+          : readBack(src, bs, bit, nm);
+        bit -= nm;
+        mlS = mlBase[mlS] + mn;
+        if (bit - no < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const on = bit >= no
+          ? (c >>> (bit - no - cLo)) & ((1 << no) - 1)
+          : readBack(src, bs, bit, no);
+        bit -= no;
+        ofS = ofBase[ofS] + on;
       }
-      const ln = bit >= nl
-        ? (c >>> (bit - nl - cLo)) & ((1 << nl) - 1)
-        : readBack(src, bs, bit, nl);
-      bit -= nl;
-      llS = llBase[llS] + ln;
-      const nm = mlNb[mlS];
-      if (bit - nm < cLo) {
-        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-        q = bs + (cLo >> 3);
-        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-      }
-      const mn = bit >= nm
-        ? (c >>> (bit - nm - cLo)) & ((1 << nm) - 1)
-        : readBack(src, bs, bit, nm);
-      bit -= nm;
-      mlS = mlBase[mlS] + mn;
-      const no = ofNb[ofS];
-      if (bit - no < cLo) {
-        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-        q = bs + (cLo >> 3);
-        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-      }
-      const on = bit >= no
-        ? (c >>> (bit - no - cLo)) & ((1 << no) - 1)
-        : readBack(src, bs, bit, no);
-      bit -= no;
-      ofS = ofBase[ofS] + on;
     }
     // Execute: copy literals, then the match.
     if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
