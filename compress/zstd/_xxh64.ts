@@ -85,6 +85,109 @@ function lane(v: Uint32Array, k: number, ih: number, il: number): void {
     Math.imul(yl, P1H);
 }
 
+/**
+ * Runs the four accumulator lanes over the 32-byte stripes of `b[i:end]`, everything in locals
+ * (the hot loop); returns the index after the last whole stripe.
+ */
+function stripes(v: Uint32Array, b: Uint8Array, i: number, end: number): number {
+  const P1L0 = P1L & 0xffff, P1L1 = P1L >>> 16, P2L0 = P2L & 0xffff, P2L1 = P2L >>> 16;
+  let v0h = v[0],
+    v0l = v[1],
+    v1h = v[2],
+    v1l = v[3],
+    v2h = v[4],
+    v2l = v[5],
+    v3h = v[6],
+    v3l = v[7];
+  let il: number, ih: number, a0: number, a1: number, lo0: number, m1: number, m2: number;
+  let mid: number, tl: number, th: number, sl: number, xl: number, xh: number, yh: number;
+  let yl: number;
+  for (; i + 32 <= end; i += 32) {
+    // lane 1
+    il = b[i + 0] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+    ih = b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24);
+    a0 = il & 0xffff, a1 = il >>> 16;
+    lo0 = a0 * P2L0, m1 = a1 * P2L0, m2 = a0 * P2L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    tl = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    th = (a1 * P2L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(ih, P2L) +
+      Math.imul(il, P2H)) >>> 0;
+    sl = v0l + tl;
+    xl = sl >>> 0;
+    xh = (v0h + th + (sl > 0xffffffff ? 1 : 0)) >>> 0;
+    yh = ((xh << 31) | (xl >>> 1)) >>> 0;
+    yl = ((xl << 31) | (xh >>> 1)) >>> 0;
+    a0 = yl & 0xffff, a1 = yl >>> 16;
+    lo0 = a0 * P1L0, m1 = a1 * P1L0, m2 = a0 * P1L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    v0l = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    v0h = (a1 * P1L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(yh, P1L) +
+      Math.imul(yl, P1H)) >>> 0;
+    // lane 2
+    il = b[i + 8] | (b[i + 9] << 8) | (b[i + 10] << 16) | (b[i + 11] << 24);
+    ih = b[i + 12] | (b[i + 13] << 8) | (b[i + 14] << 16) | (b[i + 15] << 24);
+    a0 = il & 0xffff, a1 = il >>> 16;
+    lo0 = a0 * P2L0, m1 = a1 * P2L0, m2 = a0 * P2L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    tl = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    th = (a1 * P2L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(ih, P2L) +
+      Math.imul(il, P2H)) >>> 0;
+    sl = v1l + tl;
+    xl = sl >>> 0;
+    xh = (v1h + th + (sl > 0xffffffff ? 1 : 0)) >>> 0;
+    yh = ((xh << 31) | (xl >>> 1)) >>> 0;
+    yl = ((xl << 31) | (xh >>> 1)) >>> 0;
+    a0 = yl & 0xffff, a1 = yl >>> 16;
+    lo0 = a0 * P1L0, m1 = a1 * P1L0, m2 = a0 * P1L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    v1l = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    v1h = (a1 * P1L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(yh, P1L) +
+      Math.imul(yl, P1H)) >>> 0;
+    // lane 3
+    il = b[i + 16] | (b[i + 17] << 8) | (b[i + 18] << 16) | (b[i + 19] << 24);
+    ih = b[i + 20] | (b[i + 21] << 8) | (b[i + 22] << 16) | (b[i + 23] << 24);
+    a0 = il & 0xffff, a1 = il >>> 16;
+    lo0 = a0 * P2L0, m1 = a1 * P2L0, m2 = a0 * P2L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    tl = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    th = (a1 * P2L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(ih, P2L) +
+      Math.imul(il, P2H)) >>> 0;
+    sl = v2l + tl;
+    xl = sl >>> 0;
+    xh = (v2h + th + (sl > 0xffffffff ? 1 : 0)) >>> 0;
+    yh = ((xh << 31) | (xl >>> 1)) >>> 0;
+    yl = ((xl << 31) | (xh >>> 1)) >>> 0;
+    a0 = yl & 0xffff, a1 = yl >>> 16;
+    lo0 = a0 * P1L0, m1 = a1 * P1L0, m2 = a0 * P1L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    v2l = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    v2h = (a1 * P1L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(yh, P1L) +
+      Math.imul(yl, P1H)) >>> 0;
+    // lane 4
+    il = b[i + 24] | (b[i + 25] << 8) | (b[i + 26] << 16) | (b[i + 27] << 24);
+    ih = b[i + 28] | (b[i + 29] << 8) | (b[i + 30] << 16) | (b[i + 31] << 24);
+    a0 = il & 0xffff, a1 = il >>> 16;
+    lo0 = a0 * P2L0, m1 = a1 * P2L0, m2 = a0 * P2L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    tl = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    th = (a1 * P2L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(ih, P2L) +
+      Math.imul(il, P2H)) >>> 0;
+    sl = v3l + tl;
+    xl = sl >>> 0;
+    xh = (v3h + th + (sl > 0xffffffff ? 1 : 0)) >>> 0;
+    yh = ((xh << 31) | (xl >>> 1)) >>> 0;
+    yl = ((xl << 31) | (xh >>> 1)) >>> 0;
+    a0 = yl & 0xffff, a1 = yl >>> 16;
+    lo0 = a0 * P1L0, m1 = a1 * P1L0, m2 = a0 * P1L1;
+    mid = (lo0 >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+    v3l = ((mid << 16) | (lo0 & 0xffff)) >>> 0;
+    v3h = (a1 * P1L1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16) + Math.imul(yh, P1L) +
+      Math.imul(yl, P1H)) >>> 0;
+  }
+  v[0] = v0h, v[1] = v0l, v[2] = v1h, v[3] = v1l, v[4] = v2h, v[5] = v2l, v[6] = v3h, v[7] = v3l;
+  return i;
+}
+
 function le32(b: Uint8Array, i: number): number {
   return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 }
@@ -136,7 +239,7 @@ export class Xxh64 {
       this.#stripe(this.#buf, 0);
       this.#bufLen = 0;
     }
-    for (; i + 32 <= end; i += 32) this.#stripe(data, i);
+    i = stripes(this.#v, data, i, end);
     if (i < end) {
       this.#buf.set(data.subarray(i, end), 0);
       this.#bufLen = end - i;
