@@ -225,15 +225,11 @@ export function decodeCompressedBlock(
       n -= take;
       from = base;
     }
-    if (offset >= n) {
-      if (n < 32) {
-        for (let k = 0; k < n; k++) out[op + k] = out[from + k];
-      } else {
-        out.copyWithin(op, from, from + n);
-      }
-    } else if (n < 64) {
-      // Overlapping copy: repeats the last `offset` bytes.
+    if (n < 64) {
+      // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
       for (let k = 0; k < n; k++) out[op + k] = out[from + k];
+    } else if (offset >= n) {
+      out.copyWithin(op, from, from + n);
     } else {
       // Long overlapping copy: each copy doubles the repeated span.
       let o = op;
