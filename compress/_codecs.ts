@@ -32,6 +32,7 @@ import {
 import { compressColumnar } from "./columnar/encode.ts";
 import { decompressColumnar } from "./columnar/decode.ts";
 import { compressAuto, decompressAutoFrame } from "./auto/compress_auto.ts";
+import { decompressZstd, ZstdFrameDecoder } from "./zstd/mod.ts";
 import {
   webCodecAvailable,
   webCompress,
@@ -52,6 +53,8 @@ export interface Codec {
   available(): boolean;
   /** Can it run synchronously here? */
   sync(): boolean;
+  /** Can it decompress (synchronously) even where `sync()` is false? Default: no. */
+  decodeAnywhere?: boolean;
   compress(data: Uint8Array, level: number): Uint8Array;
   decompress(data: Uint8Array, s: DecodeSettings): Uint8Array;
   /** `pledgedSize`: the exact total input, when known (sizes zstd/brotli to it). */
@@ -136,6 +139,26 @@ function platform(format: EngineFormat): Codec {
   };
 }
 
+/**
+ * zstd through `node:zlib` where the runtime has it; without it (browsers, Workers without
+ * `nodejs_compat`) decoding runs on the pure-TypeScript decoder of `compress/zstd/`.
+ */
+function zstdCodec(): Codec {
+  const native = platform("zstd");
+  return {
+    ...native,
+    decodeAnywhere: true,
+    decompress: (data, s) =>
+      engineAvailable("zstd")
+        ? native.decompress(data, s)
+        : decompressZstd(data, { maxOutputSize: s.maxOutputSize }),
+    decoder: (maxOutputSize) =>
+      engineAvailable("zstd")
+        ? native.decoder(maxOutputSize)
+        : new ZstdFrameDecoder({ maxOutputSize }),
+  };
+}
+
 const CODECS: Record<Algorithm, Codec> = {
   [Algorithm.Lz4]: {
     available: always,
@@ -181,7 +204,7 @@ const CODECS: Record<Algorithm, Codec> = {
     encoder: noStreaming(Algorithm.SnappyRaw),
     decoder: noStreaming(Algorithm.SnappyRaw),
   },
-  [Algorithm.Zstd]: platform("zstd"),
+  [Algorithm.Zstd]: zstdCodec(),
   [Algorithm.Brotli]: platform("br"),
   [Algorithm.Gzip]: platform("gzip"),
   [Algorithm.Deflate]: platform("deflate"),

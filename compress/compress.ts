@@ -175,7 +175,7 @@ export function decompressSync(
     return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
   }
   const codec = codecFor(algorithm);
-  if (!codec.sync()) {
+  if (!codec.sync() && !codec.decodeAnywhere) {
     throw new CompressError("unsupported", `${algorithm} cannot run synchronously here`);
   }
   return codec.decompress(data, settings);
@@ -327,7 +327,7 @@ export async function decompress(
       throw e;
     }
   }
-  requireAvailable(algorithm);
+  if (!codecFor(algorithm).decodeAnywhere) requireAvailable(algorithm);
   if (opts?.dictionary !== undefined) {
     return decompressWithDictionary(data, algorithm, settings, opts.dictionary);
   }

@@ -68,3 +68,4 @@ export * from "./columnar/mod.ts";
 export * from "./auto/mod.ts";
 export * from "./dictionary/mod.ts";
 export * from "./parallel/mod.ts";
+export * from "./zstd/mod.ts";

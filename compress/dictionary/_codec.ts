@@ -7,10 +7,10 @@
  *   against the given `Dictionary` or `DictionarySet`; a frame that carries no id (the `lz4`
  *   tool's `-D` writes none) is decoded with a single given `Dictionary`.
  * - `lz4-block`: raw blocks carry no id; decoding needs the `Dictionary` itself.
- * - `zstd`: blocked. The runtime's `node:zlib` (Deno 2.9.6) accepts a `dictionary` option for
- *   zstd but ignores it — output is identical to no dictionary, and frames made by
- *   `zstd -D` fail with "Dictionary mismatch" — so zstd dictionaries are refused with
- *   `unsupported` rather than silently not applied.
+ * - `zstd`: decoding only, in pure TypeScript (`compress/zstd/`): frames made by `zstd -D` with a
+ *   `zstd --train` dictionary (resolved by its Dictionary_ID) or raw content. Compressing is
+ *   refused with `unsupported`: the runtime's `node:zlib` (Deno 2.9.6) accepts a `dictionary`
+ *   option for zstd but ignores it, so it would silently not be applied.
  *
  * @module
  */
@@ -26,6 +26,7 @@ import {
   Lz4FrameEncoder,
 } from "../lz4/mod.ts";
 import { Algorithm, type StreamDecoder, type StreamEncoder } from "../types.ts";
+import { decompressZstd, ZstdFrameDecoder } from "../zstd/mod.ts";
 import { Dictionary } from "./dictionary.ts";
 import { DictionarySet } from "./dictionary_set.ts";
 
@@ -36,8 +37,8 @@ function refuse(algorithm: Algorithm): never {
   if (algorithm === Algorithm.Zstd) {
     throw new CompressError(
       "unsupported",
-      "zstd dictionaries are not available: this runtime's node:zlib ignores the zstd " +
-        "dictionary option; use lz4 with a dictionary",
+      "zstd compression with a dictionary is not available: this runtime's node:zlib ignores " +
+        "the zstd dictionary option (decompression works); use lz4 with a dictionary",
     );
   }
   throw new CompressError(
@@ -71,6 +72,13 @@ function asSource(d: unknown): DictionarySource {
 function lz4DecodeDictionary(src: DictionarySource): (id: number) => Uint8Array | undefined {
   if (src instanceof Dictionary) return (id) => (id === src.id || id === 0 ? src.bytes : undefined);
   return (id) => (id === 0 ? undefined : src.get(id)?.bytes);
+}
+
+/** A zstd frame's dictionary: one applies to frames without an id or with its own. */
+function zstdDictionary(
+  src: DictionarySource,
+): Uint8Array | ((id: number) => Uint8Array | undefined) {
+  return src instanceof Dictionary ? src.bytes : (id) => src.get(id)?.bytes;
 }
 
 /**
@@ -130,6 +138,12 @@ export function decompressWithDictionary(
       dictionary: src.bytes,
     });
   }
+  if (algorithm === Algorithm.Zstd) {
+    return decompressZstd(data, {
+      maxOutputSize: settings.maxOutputSize,
+      dictionary: zstdDictionary(src),
+    });
+  }
   return refuse(algorithm);
 }
 
@@ -145,8 +159,9 @@ export function dictionaryEncoder(
 }
 
 /**
- * A streaming decoder with a dictionary (`lz4` only). Frames with a dictionary id resolve it;
- * frames without one (`lz4 -D`) use a single given `Dictionary`.
+ * A streaming decoder with a dictionary (`lz4`, and `zstd` in pure TypeScript). Frames with a
+ * dictionary id resolve it; frames without one (`lz4 -D`, `zstd --no-dictID`) use a single given
+ * `Dictionary`.
  */
 export function dictionaryDecoder(
   algorithm: Algorithm,
@@ -154,6 +169,9 @@ export function dictionaryDecoder(
   dictionary: unknown,
 ): StreamDecoder {
   const src = asSource(dictionary);
+  if (algorithm === Algorithm.Zstd) {
+    return new ZstdFrameDecoder({ maxOutputSize, dictionary: zstdDictionary(src) });
+  }
   if (algorithm !== Algorithm.Lz4) return refuse(algorithm);
   return new Lz4FrameDecoder({ maxOutputSize, dictionary: lz4DecodeDictionary(src) });
 }

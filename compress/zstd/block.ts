@@ -1,0 +1,360 @@
+/**
+ * Decoding one compressed block (RFC 8878 §3.1.1.3): the literals section, the sequences
+ * section, and sequence execution, fused into one pass over the sequences bitstream.
+ *
+ * @module
+ */
+
+import { backStart, corrupt, readBack } from "./_bits.ts";
+import type { FrameState } from "./_state.ts";
+import { decodeHuffmanStream, readHuffmanTable } from "./huffman.ts";
+import { LL, ML, OF, readModeTable, type SequenceTable } from "./sequences.ts";
+
+/**
+ * Decodes the compressed block `src[start:end]` into `st.out` at `st.pos` (advancing it).
+ * Throws `corrupt` for malformed data and `st.overflow()` past `st.limit`.
+ */
+export function decodeCompressedBlock(
+  st: FrameState,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  let p = decodeLiterals(st, src, start, end);
+  const lit = st.lit;
+  const litPos = st.litPos;
+  const regen = st.litLen;
+  const litStop = litPos + regen;
+
+  // --- Sequences section header (§3.1.1.3.2.1)
+  if (p >= end) corrupt("sequences section is missing");
+  let nseq = src[p++];
+  if (nseq >= 128) {
+    if (nseq === 255) {
+      if (p + 2 > end) corrupt("sequences header is truncated");
+      nseq = src[p] + (src[p + 1] << 8) + 0x7f00;
+      p += 2;
+    } else {
+      if (p >= end) corrupt("sequences header is truncated");
+      nseq = ((nseq - 128) << 8) + src[p++];
+    }
+  }
+  const out = st.out;
+  let op = st.pos;
+  const limit = st.limit;
+  if (nseq === 0) {
+    if (p !== end) corrupt("bytes after an empty sequences section");
+    if (op + regen > limit) st.overflow();
+    out.set(lit.subarray(litPos, litStop), op);
+    st.pos = op + regen;
+    return;
+  }
+  if (p >= end) corrupt("sequences header is truncated");
+  const modes = src[p++];
+  if (modes & 3) corrupt("reserved bits set in the compression modes");
+  let r = readModeTable(src, p, end, modes >> 6, LL, st.ll);
+  const llT: SequenceTable = st.ll = r.table;
+  p += r.size;
+  r = readModeTable(src, p, end, (modes >> 4) & 3, OF, st.of);
+  const ofT: SequenceTable = st.of = r.table;
+  p += r.size;
+  r = readModeTable(src, p, end, (modes >> 2) & 3, ML, st.ml);
+  const mlT: SequenceTable = st.ml = r.table;
+  p += r.size;
+
+  // --- Sequences bitstream (§3.1.1.3.2.2) decoded and executed together.
+  // Bits are read backwards through a 32-bit container `c` holding stream bits [cLo, cLo + 32)
+  // (cLo a multiple of 8), refilled when a read reaches below cLo; reads are at most 25 bits.
+  const bs = p;
+  let bit = backStart(src, bs, end);
+  let cLo = bit;
+  let c = 0;
+  let q = 0;
+  let llS = readBack(src, bs, bit, llT.log);
+  bit -= llT.log;
+  let ofS = readBack(src, bs, bit, ofT.log);
+  bit -= ofT.log;
+  let mlS = readBack(src, bs, bit, mlT.log);
+  bit -= mlT.log;
+  const llNb = llT.nbBits, llBase = llT.base, llVal = llT.value, llEx = llT.extra;
+  const ofNb = ofT.nbBits, ofBase = ofT.base, ofVal = ofT.value, ofEx = ofT.extra;
+  const mlNb = mlT.nbBits, mlBase = mlT.base, mlVal = mlT.value, mlEx = mlT.extra;
+  let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
+  const base = st.base;
+  const dict = st.dict;
+  let lp = litPos;
+  for (let i = 0; i < nseq; i++) {
+    // Values: offset bits first, then match length, then literals length.
+    const ofCode = ofEx[ofS];
+    let ofv: number;
+    if (ofCode <= 25) {
+      if (bit - ofCode < cLo) {
+        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+        q = bs + (cLo >> 3);
+        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      }
+      const ofBits = bit >= ofCode
+        ? (c >>> (bit - ofCode - cLo)) & ((1 << ofCode) - 1)
+        : readBack(src, bs, bit, ofCode);
+      bit -= ofCode;
+      ofv = ofVal[ofS] + ofBits;
+    } else {
+      if (ofCode > 30) corrupt("offset code out of range");
+      const hiBits = ofCode - 16;
+      ofv = ofVal[ofS] + readBack(src, bs, bit, hiBits) * 65536;
+      bit -= hiBits;
+      ofv += readBack(src, bs, bit, 16);
+      bit -= 16;
+      cLo = bit + 1; // force a refill
+    }
+    const mlx = mlEx[mlS];
+    if (bit - mlx < cLo) {
+      cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+      q = bs + (cLo >> 3);
+      c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+    }
+    const mlBits = bit >= mlx
+      ? (c >>> (bit - mlx - cLo)) & ((1 << mlx) - 1)
+      : readBack(src, bs, bit, mlx);
+    bit -= mlx;
+    const ml = mlVal[mlS] + mlBits;
+    const llx = llEx[llS];
+    if (bit - llx < cLo) {
+      cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+      q = bs + (cLo >> 3);
+      c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+    }
+    const llBits = bit >= llx
+      ? (c >>> (bit - llx - cLo)) & ((1 << llx) - 1)
+      : readBack(src, bs, bit, llx);
+    bit -= llx;
+    const ll = llVal[llS] + llBits;
+    if (bit < 0) corrupt("sequences bitstream is too short");
+    // Repeat offsets (§3.1.1.5).
+    let offset: number;
+    if (ofv > 3) {
+      offset = ofv - 3;
+      rep3 = rep2;
+      rep2 = rep1;
+      rep1 = offset;
+    } else {
+      const idx = ll === 0 ? ofv : ofv - 1;
+      if (idx === 0) {
+        offset = rep1;
+      } else if (idx === 1) {
+        offset = rep2;
+        rep2 = rep1;
+        rep1 = offset;
+      } else {
+        offset = idx === 2 ? rep3 : rep1 - 1;
+        if (offset === 0) corrupt("repeat offset of zero");
+        rep3 = rep2;
+        rep2 = rep1;
+        rep1 = offset;
+      }
+    }
+    // State updates (not after the last sequence): literals length, match length, offset.
+    if (i + 1 < nseq) {
+      const nl = llNb[llS], nm = mlNb[mlS], no = ofNb[ofS];
+      const nt = nl + nm + no;
+      if (nt <= 25 && bit >= nt) {
+        // All three in one read: literals length bits on top, then match length, then offset.
+        if (bit - nt < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const v = c >>> (bit - nt - cLo);
+        bit -= nt;
+        llS = llBase[llS] + ((v >>> (nm + no)) & ((1 << nl) - 1));
+        mlS = mlBase[mlS] + ((v >>> no) & ((1 << nm) - 1));
+        ofS = ofBase[ofS] + (v & ((1 << no) - 1));
+      } else {
+        if (bit - nl < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const ln = bit >= nl
+          ? (c >>> (bit - nl - cLo)) & ((1 << nl) - 1)
+          : readBack(src, bs, bit, nl);
+        bit -= nl;
+        llS = llBase[llS] + ln;
+        if (bit - nm < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const mn = bit >= nm
+          ? (c >>> (bit - nm - cLo)) & ((1 << nm) - 1)
+          : readBack(src, bs, bit, nm);
+        bit -= nm;
+        mlS = mlBase[mlS] + mn;
+        if (bit - no < cLo) {
+          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+          q = bs + (cLo >> 3);
+          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+        }
+        const on = bit >= no
+          ? (c >>> (bit - no - cLo)) & ((1 << no) - 1)
+          : readBack(src, bs, bit, no);
+        bit -= no;
+        ofS = ofBase[ofS] + on;
+      }
+    }
+    // Execute: copy literals, then the match.
+    if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
+    if (op + ll + ml > limit) st.overflow();
+    if (ll < 64) {
+      for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
+    } else {
+      out.set(lit.subarray(lp, lp + ll), op);
+    }
+    op += ll;
+    lp += ll;
+    let from = op - offset;
+    let n = ml;
+    if (from < base) {
+      // Before the frame's first byte: the dictionary's content (§5).
+      const back = base - from;
+      if (base < 0 || back > dict.length) corrupt("match offset reaches before the window");
+      const take = back < n ? back : n;
+      const ds = dict.length - back;
+      for (let k = 0; k < take; k++) out[op + k] = dict[ds + k];
+      op += take;
+      n -= take;
+      from = base;
+    }
+    if (n < 64) {
+      // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
+      for (let k = 0; k < n; k++) out[op + k] = out[from + k];
+    } else if (offset >= n) {
+      out.copyWithin(op, from, from + n);
+    } else {
+      // Long overlapping copy: each copy doubles the repeated span.
+      let o = op;
+      const stop = op + n;
+      while (o < stop) {
+        const span = Math.min(o - from, stop - o);
+        out.copyWithin(o, from, from + span);
+        o += span;
+      }
+    }
+    op += n;
+  }
+  if (bit !== 0) corrupt("sequences bitstream has leftover bits");
+  const rest = litStop - lp;
+  if (op + rest > limit) st.overflow();
+  if (rest < 16) {
+    for (let k = 0; k < rest; k++) out[op + k] = lit[lp + k];
+  } else {
+    out.set(lit.subarray(lp, litStop), op);
+  }
+  st.pos = op + rest;
+  st.rep1 = rep1;
+  st.rep2 = rep2;
+  st.rep3 = rep3;
+}
+
+/**
+ * Decodes the literals section (§3.1.1.3.1) at `src[start:end]` into `st.lit[st.litPos:]`
+ * (`st.litLen` bytes); returns where the sequences section starts.
+ */
+function decodeLiterals(st: FrameState, src: Uint8Array, start: number, end: number): number {
+  // --- Literals section header (§3.1.1.3.1.1)
+  if (start >= end) corrupt("empty compressed block");
+  const b0 = src[start];
+  const litType = b0 & 3;
+  const sizeFormat = (b0 >> 2) & 3;
+  let p = start;
+  let regen: number;
+  let lit: Uint8Array;
+  let litPos: number;
+  if (litType < 2) {
+    let hsize: number;
+    if ((sizeFormat & 1) === 0) {
+      hsize = 1;
+      regen = b0 >> 3;
+    } else if (sizeFormat === 1) {
+      hsize = 2;
+      regen = (b0 >> 4) + (src[start + 1] << 4);
+    } else {
+      hsize = 3;
+      regen = (b0 >> 4) + (src[start + 1] << 4) + (src[start + 2] << 12);
+    }
+    if (start + hsize > end) corrupt("literals header is truncated");
+    p = start + hsize;
+    if (regen > st.literals.length - 32) corrupt("too many literals");
+    if (litType === 0) {
+      if (p + regen > end) corrupt("raw literals are truncated");
+      lit = src;
+      litPos = p;
+      p += regen;
+    } else {
+      if (p >= end) corrupt("RLE literals are truncated");
+      lit = st.literals;
+      litPos = 0;
+      lit.fill(src[p], 0, regen);
+      p += 1;
+    }
+  } else {
+    let hsize: number;
+    let csize: number;
+    let streams = 4;
+    if (start + 5 > end) corrupt("literals header is truncated");
+    const b1 = src[start + 1], b2 = src[start + 2];
+    if (sizeFormat < 2) {
+      hsize = 3;
+      if (sizeFormat === 0) streams = 1;
+      const v = b0 | (b1 << 8) | (b2 << 16);
+      regen = (v >> 4) & 0x3ff;
+      csize = (v >> 14) & 0x3ff;
+    } else if (sizeFormat === 2) {
+      hsize = 4;
+      const v = (b0 | (b1 << 8) | (b2 << 16) | (src[start + 3] << 24)) >>> 0;
+      regen = (v >>> 4) & 0x3fff;
+      csize = v >>> 18;
+    } else {
+      hsize = 5;
+      const b3 = src[start + 3], b4 = src[start + 4];
+      regen = ((b0 >> 4) | (b1 << 4) | (b2 << 12)) & 0x3ffff;
+      csize = (b2 >> 6) | (b3 << 2) | (b4 << 10);
+    }
+    p = start + hsize;
+    if (regen > st.literals.length - 32) corrupt("too many literals");
+    const litEnd = p + csize;
+    if (litEnd > end) corrupt("compressed literals are truncated");
+    if (litType === 2) {
+      const { table, size } = readHuffmanTable(src, p, litEnd);
+      st.huffman = table;
+      p += size;
+    } else if (st.huffman === null) {
+      corrupt("treeless literals without a previous Huffman table");
+    }
+    const huf = st.huffman!;
+    lit = st.literals;
+    litPos = 0;
+    if (streams === 1) {
+      decodeHuffmanStream(src, p, litEnd, huf, lit, 0, regen);
+    } else {
+      // Jump table (§3.1.1.3.1.6): three little-endian stream sizes, the fourth is the rest.
+      if (p + 6 > litEnd) corrupt("literals jump table is truncated");
+      const s1 = src[p] | (src[p + 1] << 8);
+      const s2 = src[p + 2] | (src[p + 3] << 8);
+      const s3 = src[p + 4] | (src[p + 5] << 8);
+      const q1 = p + 6, q2 = q1 + s1, q3 = q2 + s2, q4 = q3 + s3;
+      if (q4 > litEnd) corrupt("literals jump table overruns its section");
+      const seg = (regen + 3) >> 2;
+      if (seg * 3 > regen) corrupt("too few literals for four streams");
+      decodeHuffmanStream(src, q1, q2, huf, lit, 0, seg);
+      decodeHuffmanStream(src, q2, q3, huf, lit, seg, seg);
+      decodeHuffmanStream(src, q3, q4, huf, lit, 2 * seg, seg);
+      decodeHuffmanStream(src, q4, litEnd, huf, lit, 3 * seg, regen - 3 * seg);
+    }
+    p = litEnd;
+  }
+  st.lit = lit;
+  st.litPos = litPos;
+  st.litLen = regen;
+  return p;
+}

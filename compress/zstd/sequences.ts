@@ -1,0 +1,299 @@
+/**
+ * The sequences section of a compressed block (RFC 8878 §3.1.1.3.2): its header, the three
+ * code tables with their modes, and the code-to-value tables of §3.1.1.3.2.1.1.
+ *
+ * @module
+ */
+
+import { corrupt } from "./_bits.ts";
+import {
+  type FseTable,
+  LL_PREDEFINED,
+  ML_PREDEFINED,
+  OF_PREDEFINED,
+  readFseTable,
+  rleFseTable,
+} from "./fse.ts";
+
+/** An FSE table whose states carry the decoded code's baseline value and extra-bit count. */
+export interface SequenceTable {
+  /** Accuracy log. */
+  log: number;
+  /** Bits to read for the next state. */
+  nbBits: Uint8Array;
+  /** Next state before adding the read bits. */
+  base: Uint16Array;
+  /** Value of the state's code before its extra bits. */
+  value: Int32Array;
+  /** Extra bits of the state's code. */
+  extra: Uint8Array;
+}
+
+const LL_VALUE = Int32Array.of(
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  18,
+  20,
+  22,
+  24,
+  28,
+  32,
+  40,
+  48,
+  64,
+  128,
+  256,
+  512,
+  1024,
+  2048,
+  4096,
+  8192,
+  16384,
+  32768,
+  65536,
+);
+const LL_EXTRA = Uint8Array.of(
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+);
+const ML_VALUE = Int32Array.of(
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+  33,
+  34,
+  35,
+  37,
+  39,
+  41,
+  43,
+  47,
+  51,
+  59,
+  67,
+  83,
+  99,
+  131,
+  259,
+  515,
+  1027,
+  2051,
+  4099,
+  8195,
+  16387,
+  32771,
+  65539,
+);
+const ML_EXTRA = Uint8Array.of(
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+);
+// Int32 values keep the hot loop in integer arithmetic; code 31 (2 GiB offsets, beyond any
+// window an array can hold) gets no value and is refused when a sequence uses it.
+const OF_VALUE = new Int32Array(32).map((_, i) => (i < 31 ? 2 ** i : 0));
+const OF_EXTRA = new Uint8Array(32).map((_, i) => i);
+
+/** Which code a table decodes: literals length, offset or match length. */
+export type Kind = 0 | 1 | 2;
+/** Literals-length codes. */
+export const LL: Kind = 0;
+/** Offset codes. */
+export const OF: Kind = 1;
+/** Match-length codes. */
+export const ML: Kind = 2;
+
+const MAX_SYMBOL = [35, 31, 52];
+const MAX_LOG = [9, 8, 9];
+const VALUES = [LL_VALUE, OF_VALUE, ML_VALUE];
+const EXTRAS = [LL_EXTRA, OF_EXTRA, ML_EXTRA];
+
+/** Attaches code values to an FSE table; a symbol outside the code's range is `corrupt`. */
+export function toSequenceTable(t: FseTable, kind: Kind): SequenceTable {
+  const n = t.symbol.length;
+  const value = new Int32Array(n);
+  const extra = new Uint8Array(n);
+  const max = MAX_SYMBOL[kind];
+  const values = VALUES[kind];
+  const extras = EXTRAS[kind];
+  for (let i = 0; i < n; i++) {
+    const s = t.symbol[i];
+    if (s > max) corrupt("sequence code out of range");
+    value[i] = values[s];
+    extra[i] = extras[s];
+  }
+  return { log: t.log, nbBits: t.nbBits, base: t.base, value, extra };
+}
+
+const PREDEFINED: SequenceTable[] = [
+  toSequenceTable(LL_PREDEFINED, LL),
+  toSequenceTable(OF_PREDEFINED, OF),
+  toSequenceTable(ML_PREDEFINED, ML),
+];
+
+/**
+ * Reads an FSE table description for `kind` (used by blocks and by dictionaries).
+ * Returns the table and the bytes used.
+ */
+export function readSequenceTable(
+  src: Uint8Array,
+  pos: number,
+  end: number,
+  kind: Kind,
+): { table: SequenceTable; size: number } {
+  const { table, size } = readFseTable(src, pos, end, MAX_SYMBOL[kind], MAX_LOG[kind]);
+  return { table: toSequenceTable(table, kind), size };
+}
+
+/**
+ * Reads one table of the sequences header in `mode` (§3.1.1.3.2.1): 0 predefined, 1 RLE,
+ * 2 FSE-compressed, 3 repeat `previous`. Returns the table and the bytes used.
+ */
+export function readModeTable(
+  src: Uint8Array,
+  pos: number,
+  end: number,
+  mode: number,
+  kind: Kind,
+  previous: SequenceTable | null,
+): { table: SequenceTable; size: number } {
+  switch (mode) {
+    case 0:
+      return { table: PREDEFINED[kind], size: 0 };
+    case 1:
+      if (pos >= end) corrupt("sequences header is truncated");
+      if (src[pos] > MAX_SYMBOL[kind]) corrupt("sequence code out of range");
+      return { table: toSequenceTable(rleFseTable(src[pos]), kind), size: 1 };
+    case 2:
+      return readSequenceTable(src, pos, end, kind);
+    default:
+      if (previous === null) corrupt("repeat mode without a previous table");
+      return { table: previous, size: 0 };
+  }
+}

@@ -1,0 +1,75 @@
+// Limits, structure errors and checksums of the pure-TypeScript zstd decoder.
+import assert from "node:assert/strict";
+import { CompressError } from "../errors.ts";
+import { decompressZstd, ZstdFrameDecoder } from "./mod.ts";
+import { xxh64Low32 } from "./_xxh64.ts";
+import { concat, sample, streamDecode, zstdCli } from "./_test_tools.ts";
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CompressError) return e.code;
+    throw e;
+  }
+  return "ok";
+}
+
+/** A frame of `blocks` RLE blocks of 128 KiB each, without a content size (a decompression bomb). */
+function rleBomb(blocks: number): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38)]; // 8 MiB window
+  for (let i = 0; i < blocks; i++) {
+    const v = ((128 * 1024) << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+    parts.push(Uint8Array.of(v & 255, (v >> 8) & 255, v >> 16, 0x61));
+  }
+  return concat(parts);
+}
+
+Deno.test("zstd: xxh64 matches the reference digests", () => {
+  assert.equal(xxh64Low32(new Uint8Array(0)), 0x51d8e999); // XXH64("") = EF46DB3751D8E999
+  assert.equal(xxh64Low32(new TextEncoder().encode("a")), 0xa98c6e5b); // D24EC4F1A98C6E5B
+});
+
+Deno.test("zstd: a bomb without a content size stops at maxOutputSize", () => {
+  const bomb = rleBomb(64); // 256 bytes -> 8 MiB
+  assert.equal(code(() => decompressZstd(bomb, { maxOutputSize: 1 << 20 })), "limit");
+  assert.equal(code(() => streamDecode(bomb, 7, { maxOutputSize: 1 << 20 })), "limit");
+  assert.equal(decompressZstd(bomb, { maxOutputSize: 8 << 20 }).length, 8 << 20);
+});
+
+Deno.test("zstd: a declared content size over maxOutputSize fails before decoding", async () => {
+  const frame = await zstdCli(["-3", `--stream-size=${3 << 20}`], new Uint8Array(3 << 20));
+  assert.equal(frame[4] >> 6, 2, "the frame declares its content size");
+  assert.equal(code(() => decompressZstd(frame, { maxOutputSize: 1 << 20 })), "limit");
+  const dec = new ZstdFrameDecoder({ maxOutputSize: 1 << 20 });
+  assert.equal(code(() => dec.write(frame.subarray(0, 16))), "limit");
+  assert.equal(code(() => dec.write(frame.subarray(16))), "limit", "the error is sticky");
+});
+
+Deno.test("zstd: a window over maxWindowSize is refused", async () => {
+  const frame = await zstdCli(["--long=24", "--no-content-size", "-3"], sample(300_000));
+  assert.equal(code(() => decompressZstd(frame, { maxWindowSize: 1 << 20 })), "limit");
+  assert.equal(code(() => streamDecode(frame, 100, { maxWindowSize: 1 << 20 })), "limit");
+  assert.equal(decompressZstd(frame).length, 300_000);
+});
+
+Deno.test("zstd: truncation, trailing bytes, empty input and bad magic are corrupt", async () => {
+  const frame = await zstdCli(["-3"], sample(20_000));
+  for (const cut of [0, 3, 5, 9, frame.length - 5, frame.length - 1]) {
+    const part = frame.subarray(0, cut);
+    assert.equal(code(() => decompressZstd(part)), "corrupt", `one-shot cut at ${cut}`);
+    assert.equal(code(() => streamDecode(part, 3)), "corrupt", `streamed cut at ${cut}`);
+  }
+  const trailing = concat([frame, Uint8Array.of(1, 2)]);
+  assert.equal(code(() => decompressZstd(trailing)), "corrupt");
+  assert.equal(code(() => streamDecode(trailing, 64)), "corrupt");
+  assert.equal(code(() => decompressZstd(Uint8Array.of(1, 2, 3, 4, 5, 6))), "corrupt");
+});
+
+Deno.test("zstd: results are exact-size arrays", async () => {
+  const data = sample(70_000);
+  const frame = await zstdCli(["-3", "--no-content-size"], data);
+  const out = decompressZstd(frame);
+  assert.equal(out.length, data.length);
+  assert.equal(out.buffer.byteLength, data.length);
+});
