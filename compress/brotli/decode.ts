@@ -224,6 +224,26 @@ class BitReader {
     return e >>> 5;
   }
 
+  /**
+   * Decodes one symbol, or returns -1 when the input so far does not hold all of its code (more
+   * may come). Unlike `need(15)` + `sym`, a short final code decodes without waiting for bits
+   * that only the next chunk brings: a flushed stream's last symbol is decoded at once.
+   */
+  readSym(t: Int32Array): number {
+    if (this.need(15)) return this.sym(t);
+    let e = t[this.val & 255];
+    let used = 0;
+    if ((e & 16) !== 0) {
+      used = 8;
+      e = t[(e >>> 5) + ((this.val >>> 8) & ((1 << (e & 15)) - 1))];
+    }
+    used += e & 31;
+    if (used > this.bc) return -1;
+    this.val >>>= used;
+    this.bc -= used;
+    return e >>> 5;
+  }
+
   /** Throws when decoding has read past the end of the input. */
   checkNotPastEnd(): void {
     if (this.bc < this.padBits) throw corrupt("truncated stream");
@@ -620,8 +640,8 @@ function* decodeStream(s: State): Pause {
       br.checkNotPastEnd();
       if (bi.left === 0) yield* switchBlock(br, bi);
       bi.left--;
-      while (!br.need(15)) yield;
-      const cmd = br.sym(cmdTrees[bi.current]);
+      let cmd: number;
+      while ((cmd = br.readSym(cmdTrees[bi.current])) < 0) yield;
       const cell = cmd >> 6;
       const insCode = CELL_INSERT[cell] + ((cmd >> 3) & 7);
       const copyCode = CELL_COPY[cell] + (cmd & 7);
@@ -638,12 +658,14 @@ function* decodeStream(s: State): Pause {
           cmapOff = bl.current << 6;
         }
         bl.left--;
-        while (!br.need(15)) yield;
         const win = s.win;
         const mask = s.cap - 1;
         const p = s.wpos;
-        const ctx = lutP1[win[(p - 1) & mask]] | lutP2[win[(p - 2) & mask]];
-        win[p] = br.sym(litTrees[cmapL[cmapOff + ctx]]);
+        const tree =
+          litTrees[cmapL[cmapOff + (lutP1[win[(p - 1) & mask]] | lutP2[win[(p - 2) & mask]])]];
+        let lit: number;
+        while ((lit = br.readSym(tree)) < 0) yield;
+        win[p] = lit;
         if ((s.wpos = p + 1) === s.cap) s.wrap();
       }
       remaining -= insLen;
@@ -655,9 +677,10 @@ function* decodeStream(s: State): Pause {
       else {
         if (bd.left === 0) yield* switchBlock(br, bd);
         bd.left--;
-        while (!br.need(15)) yield;
         const dctx = copyLen > 4 ? 3 : copyLen - 2;
-        const dcode = br.sym(distTrees[cmapD[(bd.current << 2) + dctx]]);
+        const tree = distTrees[cmapD[(bd.current << 2) + dctx]];
+        let dcode: number;
+        while ((dcode = br.readSym(tree)) < 0) yield;
         if (dcode < 16) {
           distance = dist[(di - SHORT_DIST_INDEX[dcode]) & 3] + SHORT_DIST_DELTA[dcode];
           if (distance <= 0) throw corrupt("invalid distance");
