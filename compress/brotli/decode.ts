@@ -484,9 +484,20 @@ class State {
   copy(dist: number, len: number): void {
     let src = this.wpos - dist;
     if (src < 0) src += this.cap;
-    if (dist >= len && src + len <= this.cap && this.wpos + len < this.cap) {
-      this.win.copyWithin(this.wpos, src, src + len);
-      this.wpos += len;
+    if (src + len <= this.cap && this.wpos + len < this.cap) {
+      const w = this.wpos;
+      if (dist >= len) this.win.copyWithin(w, src, src + len);
+      else {
+        // Overlapping (a run): copy one period, then double what is written; each copy's
+        // length is a multiple of the period, so the pattern continues.
+        this.win.copyWithin(w, src, src + dist);
+        for (let done = dist; done < len;) {
+          const n = done < len - done ? done : len - done;
+          this.win.copyWithin(w + done, w, w + n);
+          done += n;
+        }
+      }
+      this.wpos = w + len;
       return;
     }
     for (let i = 0; i < len; i++) {
