@@ -2,7 +2,8 @@
  * Compression benchmark: our LZ4 and Snappy against pure-JS peers (lz4js, snappyjs), native
  * peers (lz4-napi, snappy) and node:zlib (gzip, zstd, brotli), on five corpora.
  *
- * Run: `deno run -A bench/compress.ts [--quick] [--scientific]`. Prints Markdown tables;
+ * Run: `deno run -A bench/compress.ts [--quick] [--scientific] [--brotli]`. Prints Markdown tables;
+ * `--brotli` runs only the brotli decode section (our TypeScript decoder vs the native ones);
  * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd). Each cell is the
  * median of repeated runs after warm-up; the whole run stays under about a minute.
  *
@@ -31,6 +32,7 @@ import {
   scientificCorpora,
   type ScientificDataset,
 } from "./_corpus.ts";
+import { brotliDecodeSection } from "./_brotli_decode.ts";
 
 const quick = Deno.args.includes("--quick");
 /** Interleaved rounds per corpus, and the time each codec's batch takes in a round (ms). */
@@ -275,6 +277,11 @@ function scientificSection(): string[] {
   return lines;
 }
 
+if (Deno.args.includes("--brotli")) {
+  console.log((await brotliDecodeSection(corpora(), ROUNDS, BATCH_MS)).join("\n"));
+  Deno.exit(0);
+}
+
 if (Deno.args.includes("--scientific")) {
   console.log(scientificSection().join("\n"));
   Deno.exit(0);
@@ -494,5 +501,6 @@ for (const [label, us] of oneKiB) {
 }
 out.push("");
 out.push(...scientificSection());
+out.push(...await brotliDecodeSection(sets, ROUNDS, BATCH_MS));
 out.push(`_Total benchmark time: ${((performance.now() - t0) / 1000).toFixed(1)} s._`);
 console.log(out.join("\n"));
