@@ -801,6 +801,9 @@ export class BrotliStreamDecoder {
       if (this.#done && s.br.pos < s.br.chunk.length) {
         throw corrupt("trailing bytes after the end of the stream");
       }
+      // The chunk is consumed (the decoder paused for more or finished): do not keep it.
+      s.br.chunk = EMPTY;
+      s.br.pos = 0;
       s.flush();
       const out = s.out;
       s.out = [];
