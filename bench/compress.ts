@@ -2,8 +2,9 @@
  * Compression benchmark: our LZ4 and Snappy against pure-JS peers (lz4js, snappyjs), native
  * peers (lz4-napi, snappy) and node:zlib (gzip, zstd, brotli), on five corpora.
  *
- * Run: `deno run -A bench/compress.ts [--quick] [--scientific] [--zstd]`. Prints Markdown tables;
- * `--zstd` runs only the zstd decoder section (ours vs fzstd vs node:zlib);
+ * Run: `deno run -A bench/compress.ts [--quick] [--scientific] [--zstd] [--brotli]`. Prints
+ * Markdown tables; `--zstd` runs only the zstd decoder section (ours vs fzstd vs node:zlib);
+ * `--brotli` runs only the brotli decode section (our TypeScript decoder vs the native ones);
  * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd). Each cell is the
  * median of repeated runs after warm-up; the whole run stays under about a minute.
  *
@@ -33,6 +34,7 @@ import {
   type ScientificDataset,
 } from "./_corpus.ts";
 import { zstdDecodeSection } from "./_zstd_decode.ts";
+import { brotliDecodeSection } from "./_brotli_decode.ts";
 
 const quick = Deno.args.includes("--quick");
 /** Interleaved rounds per corpus, and the time each codec's batch takes in a round (ms). */
@@ -281,6 +283,10 @@ if (Deno.args.includes("--zstd")) {
   console.log(zstdDecodeSection(ROUNDS, BATCH_MS).join("\n"));
   Deno.exit(0);
 }
+if (Deno.args.includes("--brotli")) {
+  console.log((await brotliDecodeSection(corpora(), ROUNDS, BATCH_MS)).join("\n"));
+  Deno.exit(0);
+}
 
 if (Deno.args.includes("--scientific")) {
   console.log(scientificSection().join("\n"));
@@ -502,5 +508,6 @@ for (const [label, us] of oneKiB) {
 out.push("");
 out.push(...scientificSection());
 out.push(...zstdDecodeSection(ROUNDS, BATCH_MS));
+out.push(...await brotliDecodeSection(sets, ROUNDS, BATCH_MS));
 out.push(`_Total benchmark time: ${((performance.now() - t0) / 1000).toFixed(1)} s._`);
 console.log(out.join("\n"));

@@ -29,6 +29,7 @@ import {
   type EngineFormat,
   ZlibEngine,
 } from "./platform/_engine.ts";
+import { BrotliStreamDecoder, decompressBrotli } from "./brotli/mod.ts";
 import { compressColumnar } from "./columnar/encode.ts";
 import { decompressColumnar } from "./columnar/decode.ts";
 import { compressAuto, decompressAutoFrame } from "./auto/compress_auto.ts";
@@ -205,7 +206,14 @@ const CODECS: Record<Algorithm, Codec> = {
     decoder: noStreaming(Algorithm.SnappyRaw),
   },
   [Algorithm.Zstd]: zstdCodec(),
-  [Algorithm.Brotli]: platform("br"),
+  // Brotli decodes through the TypeScript decoder: Deno's node:zlib one leaks native memory on
+  // hostile input, and DecompressionStream cannot bound a chunk's output. Encoding stays native.
+  [Algorithm.Brotli]: {
+    ...platform("br"),
+    decodeAnywhere: true,
+    decompress: (data, s) => decompressBrotli(data, { maxOutputSize: s.maxOutputSize }),
+    decoder: (maxOutputSize) => new BrotliStreamDecoder({ maxOutputSize }),
+  },
   [Algorithm.Gzip]: platform("gzip"),
   [Algorithm.Deflate]: platform("deflate"),
   [Algorithm.DeflateRaw]: platform("deflate-raw"),

@@ -26,7 +26,7 @@ const DEBIAN: Record<string, string> = {
 const DEBIAN_PYTHON: Record<string, string> = { snappy: "python3-snappy", venv: "python3-venv" };
 
 /** Python packages of the venv `.cache/py` (the local package index serves them). */
-const PYTHON_PACKAGES = ["pyarrow", "duckdb", "numpy", "zstandard", "cramjam"];
+const PYTHON_PACKAGES = ["pyarrow", "duckdb", "numpy", "zstandard", "cramjam", "brotli"];
 
 /** npm packages run by Node or workerd, each in a folder of its own under `.cache/`. */
 const NPM_FOLDERS: Record<string, { packages: string[]; probe: string }> = {
