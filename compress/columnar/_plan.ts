@@ -21,6 +21,7 @@ import { innerCompress } from "./_inner.ts";
 import { aligned, type Lanes, loadLanes } from "./_lanes.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
+import { writeSplit } from "./_split.ts";
 
 /** A transform chain before the inner codec. */
 export interface Chain {
@@ -36,7 +37,7 @@ export const MAPPING_NAMES = ["identity", "bits", "decimal", "quantum"] as const
 /** Names of the predictors. */
 export const PREDICTOR_NAMES = ["none", "delta", "delta-of-delta", "xor"] as const;
 /** Names of the layouts. */
-export const LAYOUT_NAMES = ["bitpack", "shuffle", "plain"] as const;
+export const LAYOUT_NAMES = ["bitpack", "shuffle", "plain", "split"] as const;
 /** Names of the inner codecs. */
 export const INNER_NAMES = ["none", "lz4", "zstd"] as const;
 
@@ -48,6 +49,7 @@ export function chainSteps(c: Chain): string[] {
   else if (c.mapping === Mapping.Bits) steps.push("bits");
   if (c.predictor !== Predictor.None) steps.push(PREDICTOR_NAMES[c.predictor]);
   if (c.layout === Layout.BitPack) steps.push(steps.length === 0 ? "for-bitpack" : "bitpack");
+  else if (c.layout === Layout.Split) steps.push("split");
   else if (c.layout === Layout.Shuffle) steps.push("shuffle");
   return steps;
 }
@@ -180,9 +182,11 @@ export function planChains(
   for (const { mapping, m } of w > 1 ? intMappings : []) {
     for (const predictor of [Predictor.None, Predictor.Delta, Predictor.DeltaOfDelta]) {
       if (mapping === Mapping.Bits && predictor === Predictor.None) continue;
-      const c = { mapping, param: m?.param ?? 0, predictor, layout: Layout.BitPack };
-      mappingOf.set(c, m);
-      chains.push(c);
+      for (const layout of [Layout.BitPack, Layout.Split]) {
+        const c = { mapping, param: m?.param ?? 0, predictor, layout };
+        mappingOf.set(c, m);
+        chains.push(c);
+      }
     }
   }
   chains.push({
@@ -216,7 +220,31 @@ export function planChains(
   const out: Candidate[] = [];
   for (const c of wanted) {
     let bytes = 0;
-    if (c.layout === Layout.BitPack) {
+    if (c.layout === Layout.Split) {
+      // Exact: the split payload of each slice through the inner codec. Exception positions
+      // are written as zeros (which the inner codec would squeeze): their bytes count apart.
+      let exBytes = 0;
+      const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
+      const parts = ranges.map(([s, e], i) => {
+        const k = e - s;
+        const { lanes, exceptions } = slicedLanes(
+          slices[i],
+          t,
+          k,
+          c.mapping,
+          mappingOf.get(c) ?? null,
+        );
+        const seeds = predict(lanes, k, c.predictor, signed);
+        exBytes += exceptions * 12;
+        const ex = { seeds, exPos: new Uint32Array(exceptions), exBits: new Int32Array(0) };
+        return writeSplit(lanes, k, ex, c.predictor !== Predictor.None, c.predictor);
+      });
+      const joined = concat(parts);
+      bytes = exBytes + (joined.length === 0 ? 0 : Math.min(
+        joined.length,
+        innerCompress(joined, inner, Math.min(level, ESTIMATE_LEVEL_MAX)).length,
+      ));
+    } else if (c.layout === Layout.BitPack) {
       const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
       ranges.forEach(([s, e], i) => {
         const k = e - s;

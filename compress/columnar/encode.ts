@@ -38,6 +38,7 @@ import {
 } from "./_plan.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
+import { writeSplit } from "./_split.ts";
 
 /** Options of {@link compressColumnar}. */
 export interface ColumnarOptions {
@@ -108,15 +109,21 @@ function encodeChain(
       f32,
     );
     const seeds = predict(m.lanes, n, c.predictor, true);
+    const x = { seeds, exPos: m.exPos, exBits: m.exBits };
     return {
-      payload: writeBitPacked(m.lanes, n, { seeds, exPos: m.exPos, exBits: m.exBits }),
+      payload: c.layout === Layout.Split
+        ? writeSplit(m.lanes, n, x, c.predictor !== Predictor.None, c.predictor)
+        : writeBitPacked(m.lanes, n, x),
       exceptions: m.exPos.length,
     };
   }
   const l = loadLanes(data, t, n);
   const seeds = predict(l, n, c.predictor, isSigned(t));
+  const x = { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) };
   return {
-    payload: writeBitPacked(l, n, { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) }),
+    payload: c.layout === Layout.Split
+      ? writeSplit(l, n, x, c.predictor !== Predictor.None, c.predictor)
+      : writeBitPacked(l, n, x),
     exceptions: 0,
   };
 }
@@ -192,9 +199,9 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
   let pick = candidates[0];
   if (level < SPEED_OVER_SIZE_BELOW && pick.chain.layout !== Layout.BitPack) {
     // Bit packing needs no inner codec and decodes several times faster: below the high
-    // levels, take it when it is within 10% of the smallest estimate.
+    // levels, take it when it is within 2% of the smallest estimate.
     const bp = candidates.find((c) => c.chain.layout === Layout.BitPack);
-    if (bp && bp.bytes <= pick.bytes * 1.1) pick = bp;
+    if (bp && bp.bytes <= pick.bytes * 1.02) pick = bp;
   }
   const chain = pick.chain;
   const { payload, exceptions } = encodeChain(data, t, n, chain);

@@ -23,7 +23,7 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
   const mk = (
     t: ElementType,
     a: ArrayBufferView,
-    only?: { layout?: "bitpack" | "shuffle" | "plain" },
+    only?: { layout?: "bitpack" | "shuffle" | "plain" | "split" },
   ) => {
     const data = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     out.push({ frame: compressColumnar(data, { elementType: t, only }), data });
@@ -36,6 +36,17 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
   mk("i64", BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt(i % 7)));
   mk("i32", Int32Array.from({ length: n }, (_, i) => i * 3), { layout: "plain" });
   mk("u16", Uint16Array.from({ length: n }, (_, i) => (i * 13) % 4000));
+  // Split payloads: decimal mapping with an exception, escapes (a gap), a wide K.
+  mk("f64", walk, { layout: "split" });
+  mk(
+    "i64",
+    BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt((i * 7919) % 97)),
+    { layout: "split" },
+  );
+  const gaps = BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt(i % 5));
+  for (let i = 700; i < n; i++) gaps[i] += 10n ** 12n;
+  mk("i64", gaps, { layout: "split" });
+  mk("f32", Float32Array.from({ length: n }, (_, i) => Math.cos(i / 9)), { layout: "split" });
   return out;
 }
 

@@ -1,0 +1,292 @@
+/**
+ * The split payload (layout 3): each residual, less its block's reference, is cut into a high
+ * byte and K low bits. The high bytes (one per element) go to the inner codec, whose Huffman
+ * stage codes them close to their entropy; the low bits, nearly uniform, are bit-packed. This
+ * is pcodec's "bin + offset" idea with zstd as the entropy coder: bit packing alone pays the
+ * full width of every block, the split pays about the entropy of the residuals. High byte 255
+ * escapes a residual that does not fit (rare gaps, outliers): it is stored whole.
+ *
+ * Residuals of delta and delta-of-delta are zigzag-mapped by `_predict.ts`; here they are
+ * turned back into signed numbers with the sign bit flipped (order-preserving), so that a
+ * block's reference is its smallest residual and the low bit is not wasted on a constant sign.
+ *
+ * ```text
+ * exception positions (u32 each), exception bits (u64 each)   as in the bit-packed payload
+ * seeds (4 x i32), K (u8), reference mode (u8), 2 zero bytes, escape count (u32)
+ * escapes (u64 each), one u64 reference per block of BLOCK elements
+ * high bytes (n, padded to 4), packed low words (K bits per element, blocks of BLOCK)
+ * ```
+ *
+ * @module
+ */
+
+import { CompressError } from "../errors.ts";
+import { pack, packedWords, unpack } from "./_bitpack.ts";
+import { BLOCK } from "./_format.ts";
+import type { Lanes } from "./_lanes.ts";
+import type { PackedExtras } from "./_payload.ts";
+import type { Seeds } from "./_predict.ts";
+
+const ESCAPE = 255;
+const TWO32 = 4294967296;
+const pad4 = (x: number): number => (x + 3) & ~3;
+/** Values sampled to choose K. */
+const CHOOSE_SAMPLE = 4096;
+
+function corrupt(msg: string): CompressError {
+  return new CompressError("corrupt", `columnar: ${msg}`);
+}
+
+/** Zigzag residuals into sign-flipped signed residuals, in place. */
+function unzigzag(l: Lanes, n: number): void {
+  const { lo, hi } = l;
+  for (let i = 0; i < n; i++) {
+    const zlo = lo[i];
+    const zhi = hi[i];
+    const m = -(zlo & 1);
+    lo[i] = ((zlo >>> 1) | (zhi << 31)) ^ m;
+    hi[i] = ((zhi >>> 1) ^ m) ^ 0x80000000;
+  }
+}
+
+/** Inverse of {@link unzigzag}, in place. */
+function rezigzag(l: Lanes, n: number): void {
+  const { lo, hi } = l;
+  for (let i = 0; i < n; i++) {
+    const dlo = lo[i];
+    const dhi = hi[i] ^ 0x80000000;
+    const s = dhi >> 31;
+    lo[i] = (dlo << 1) ^ s;
+    hi[i] = ((dhi << 1) | (dlo >>> 31)) ^ s;
+  }
+}
+
+/** Unsigned 64-bit minimum of `l[s, e)` as [lo, hi]. */
+function minOf(l: Lanes, s: number, e: number): [number, number] {
+  let mh = l.hi[s] >>> 0;
+  let ml = l.lo[s] >>> 0;
+  for (let i = s + 1; i < e; i++) {
+    const h = l.hi[i] >>> 0;
+    const x = l.lo[i] >>> 0;
+    if (h < mh || (h === mh && x < ml)) {
+      mh = h;
+      ml = x;
+    }
+  }
+  return [ml | 0, mh | 0];
+}
+
+/**
+ * Estimated payload bytes for each K (0..63) from residual distances `d` (doubles, exact up to
+ * 2^53): K low bits each, the entropy of the high bytes, 8 bytes per escape.
+ */
+function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
+  const hist = new Float64Array(256);
+  let best = { k: 63, bytes: Infinity };
+  for (let k = 0; k < 64; k++) {
+    hist.fill(0);
+    const div = 2 ** k;
+    let esc = 0;
+    for (let i = 0; i < d.length; i++) {
+      const h = Math.floor(d[i] / div);
+      if (h >= ESCAPE) {
+        esc++;
+        hist[ESCAPE]++;
+      } else hist[h]++;
+    }
+    let bits = 0;
+    const m = d.length;
+    for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / m);
+    const bytes = ((bits + m * k) / 8 + esc * 8) * (n / m);
+    if (bytes < best.bytes) best = { k, bytes };
+    if (esc === 0 && hist[0] === m) break;
+  }
+  return best;
+}
+
+/** Distances of sampled residuals from their references, as doubles. */
+function distances(l: Lanes, n: number, refs: Int32Array, step: number): Float64Array {
+  const out = new Float64Array(Math.ceil(n / step));
+  for (let i = 0, j = 0; i < n; i += step, j++) {
+    const b = (i / BLOCK) | 0;
+    const mlo = refs[2 * b];
+    const mhi = refs[2 * b + 1];
+    const xlo = (l.lo[i] >>> 0) - (mlo >>> 0);
+    const xhi = (l.hi[i] >>> 0) - (mhi >>> 0);
+    out[j] = xhi * TWO32 + xlo;
+  }
+  return out;
+}
+
+/**
+ * Serialises residuals `l[0, n)` (as left by `predict`, consumed) with their extras. `zigzag`
+ * says the residuals are zigzag-mapped (delta, delta-of-delta); `skip` residual slots at the
+ * start hold seeds (their value is ignored by the decoder).
+ */
+export function writeSplit(
+  l: Lanes,
+  n: number,
+  x: PackedExtras,
+  zigzag: boolean,
+  skip: number,
+): Uint8Array {
+  if (zigzag) unzigzag(l, n);
+  if (skip < n) {
+    for (let i = 0; i < skip; i++) {
+      l.lo[i] = l.lo[skip];
+      l.hi[i] = l.hi[skip];
+    }
+  }
+  const nb = Math.ceil(n / BLOCK);
+  const blockRefs = new Int32Array(2 * nb);
+  let glo = 0, ghi = 0;
+  for (let b = 0; b < nb; b++) {
+    const [ml, mh] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+    blockRefs[2 * b] = ml;
+    blockRefs[2 * b + 1] = mh;
+    if (b === 0 || (mh >>> 0) < (ghi >>> 0) || (mh === ghi && (ml >>> 0) < (glo >>> 0))) {
+      glo = ml;
+      ghi = mh;
+    }
+  }
+  const globalRefs = new Int32Array(2 * nb);
+  for (let b = 0; b < nb; b++) {
+    globalRefs[2 * b] = glo;
+    globalRefs[2 * b + 1] = ghi;
+  }
+  // One reference for all blocks keeps the high bytes' distribution the same across blocks
+  // (stationary data); a reference per block follows drifting data.
+  const step = Math.max(1, Math.floor(n / CHOOSE_SAMPLE));
+  const byBlock = bestK(distances(l, n, blockRefs, step), n);
+  const byGlobal = bestK(distances(l, n, globalRefs, step), n);
+  const global = byGlobal.bytes <= byBlock.bytes;
+  const k = global ? byGlobal.k : byBlock.k;
+  const refs = global ? globalRefs : blockRefs;
+
+  const highs = new Uint8Array(n);
+  const escapes: number[] = [];
+  const { lo, hi } = l;
+  const kl = k >= 32 ? -1 : k === 0 ? 0 : -1 >>> (32 - k);
+  const kh = k <= 32 ? 0 : -1 >>> (64 - k);
+  for (let i = 0; i < n; i++) {
+    const b = (i / BLOCK) | 0;
+    const mlo = refs[2 * b];
+    const mhi = refs[2 * b + 1];
+    const vlo = lo[i];
+    const vhi = hi[i];
+    const xlo = (vlo - mlo) | 0;
+    const xhi = (vhi - mhi - ((vlo >>> 0) < (mlo >>> 0) ? 1 : 0)) | 0;
+    let h: number;
+    if (k === 0) h = xhi === 0 ? xlo >>> 0 : ESCAPE;
+    else if (k < 32) h = xhi >>> k === 0 ? ((xlo >>> k) | (xhi << (32 - k))) >>> 0 : ESCAPE;
+    else h = xhi >>> (k - 32);
+    if (h >= ESCAPE) {
+      h = ESCAPE;
+      escapes.push(vlo, vhi);
+    }
+    highs[i] = h;
+    lo[i] = xlo & kl;
+    hi[i] = xhi & kh;
+  }
+  const widths = new Uint8Array(nb).fill(k);
+  const words = packedWords(widths, n);
+  const e = x.exPos.length;
+  const ne = escapes.length >> 1;
+  const head = e * 12 + 16 + 8;
+  const hOff = head + ne * 8 + nb * 8;
+  const wOff = hOff + pad4(n);
+  const out = new Uint8Array(wOff + words * 4);
+  const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
+  new Uint32Array(out.buffer, 0, e).set(x.exPos);
+  i32.set(x.exBits, e);
+  let p = e * 3;
+  i32[p++] = x.seeds.v0lo;
+  i32[p++] = x.seeds.v0hi;
+  i32[p++] = x.seeds.d0lo;
+  i32[p++] = x.seeds.d0hi;
+  out[p * 4] = k;
+  out[p * 4 + 1] = global ? 1 : 0;
+  p++;
+  i32[p++] = ne;
+  i32.set(escapes, p);
+  p += 2 * ne;
+  i32.set(refs, p);
+  out.set(highs, hOff);
+  pack(l, n, { widths, mins: new Int32Array(2 * nb) }, i32.subarray(wOff >> 2));
+  return out;
+}
+
+/**
+ * Parses a split payload of `n` residuals with `e` exceptions into `l` (residuals as `predict`
+ * left them); checks every size against the payload length and K against `maxWidth`.
+ */
+export function readSplit(
+  payload: Uint8Array,
+  n: number,
+  e: number,
+  maxWidth: number,
+  zigzag: boolean,
+  l: Lanes,
+): PackedExtras {
+  const p8 = payload.byteOffset % 4 === 0 ? payload : payload.slice();
+  const nb = Math.ceil(n / BLOCK);
+  const head = e * 12 + 16 + 8;
+  if (p8.length < head) throw corrupt("payload shorter than its tables");
+  const i32 = new Int32Array(p8.buffer, p8.byteOffset, p8.length >> 2);
+  const exPos = new Uint32Array(p8.buffer, p8.byteOffset, e).slice();
+  for (let j = 0; j < e; j++) {
+    if (exPos[j] >= n || (j > 0 && exPos[j] <= exPos[j - 1])) {
+      throw corrupt("exception positions out of order or range");
+    }
+  }
+  const exBits = i32.slice(e, 3 * e);
+  let p = 3 * e;
+  const seeds: Seeds = { v0lo: i32[p], v0hi: i32[p + 1], d0lo: i32[p + 2], d0hi: i32[p + 3] };
+  p += 4;
+  const k = p8[p * 4];
+  if (k > 63 || k > maxWidth) throw corrupt(`split width ${k} exceeds ${Math.min(63, maxWidth)}`);
+  if (p8[p * 4 + 1] > 1 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
+    throw corrupt("split reserved bits set");
+  }
+  p++;
+  const ne = i32[p++] >>> 0;
+  if (ne > n) throw corrupt("more escapes than elements");
+  const hOff = head + ne * 8 + nb * 8;
+  const widths = new Uint8Array(nb).fill(k);
+  const wOff = hOff + pad4(n);
+  const words = packedWords(widths, n);
+  if (p8.length !== wOff + words * 4) {
+    throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + words * 4}`);
+  }
+  const esc = i32.subarray(p, p + 2 * ne);
+  const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nb);
+  const highs = p8.subarray(hOff, hOff + n);
+  unpack(i32.subarray(wOff >> 2), n, widths, new Int32Array(2 * nb), l);
+  const { lo, hi } = l;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const h = highs[i];
+    if (h === ESCAPE) {
+      if (j >= ne) throw corrupt("more escape marks than escapes");
+      lo[i] = esc[2 * j];
+      hi[i] = esc[2 * j + 1];
+      j++;
+      continue;
+    }
+    const b = (i / BLOCK) | 0;
+    let xlo = lo[i];
+    let xhi = hi[i];
+    if (k === 0) xlo = h;
+    else if (k < 32) {
+      xlo |= h << k;
+      xhi |= h >>> (32 - k);
+    } else xhi |= h << (k - 32);
+    const mlo = refs[2 * b];
+    const sum = (mlo >>> 0) + (xlo >>> 0);
+    lo[i] = sum | 0;
+    hi[i] = (refs[2 * b + 1] + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+  }
+  if (j !== ne) throw corrupt("fewer escape marks than escapes");
+  if (zigzag) rezigzag(l, n);
+  return { seeds, exPos, exBits };
+}
