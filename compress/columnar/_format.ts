@@ -215,6 +215,9 @@ export function readHeader(b: Uint8Array): Header {
   if (h.predictor === Predictor.Xor && h.layout !== Layout.Shuffle) {
     throw corrupt("XOR needs the shuffle layout");
   }
+  if (h.layout === Layout.Split && h.inner !== Inner.None) {
+    throw corrupt("split layout takes no inner codec");
+  }
   if (h.layout === Layout.Plain && h.predictor !== Predictor.None) {
     throw corrupt("plain layout takes no predictor");
   }
@@ -237,8 +240,10 @@ export function payloadBound(
   layout: number,
 ): number {
   if (layout === Layout.Split) {
-    // exceptions, seeds and split head, escapes, references, high bytes, low words
-    return exceptions * 12 + 24 + count * 8 + blocksOf(count) * 8 + count + 4 + count * 8;
+    // exceptions, seeds and split head, escapes, references, rANS block (table, at most 2
+    // bytes a symbol, state), padding, low words
+    return exceptions * 12 + 24 + count * 8 + blocksOf(count) * 8 + 390 + 2 * count + 8 + 3 +
+      count * 8;
   }
   if (layout !== Layout.BitPack) return count * width;
   const blocks = Math.ceil(count / BLOCK);

@@ -221,29 +221,33 @@ export function planChains(
   for (const c of wanted) {
     let bytes = 0;
     if (c.layout === Layout.Split) {
-      // Exact: the split payload of each slice through the inner codec. Exception positions
-      // are written as zeros (which the inner codec would squeeze): their bytes count apart.
-      let exBytes = 0;
+      // The split payload of the slices, predicted one by one (seed slots take their
+      // neighbour's residual), written as one: its fixed costs (the rANS table) count once.
       const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
-      const parts = ranges.map(([s, e], i) => {
+      const all = { lo: new Int32Array(sampled), hi: new Int32Array(sampled) };
+      let at = 0;
+      let exceptions = 0;
+      ranges.forEach(([s, e], i) => {
         const k = e - s;
-        const { lanes, exceptions } = slicedLanes(
-          slices[i],
-          t,
-          k,
-          c.mapping,
-          mappingOf.get(c) ?? null,
-        );
-        const seeds = predict(lanes, k, c.predictor, signed);
-        exBytes += exceptions * 12;
-        const ex = { seeds, exPos: new Uint32Array(exceptions), exBits: new Int32Array(0) };
-        return writeSplit(lanes, k, ex, c.predictor !== Predictor.None, c.predictor);
+        const r = slicedLanes(slices[i], t, k, c.mapping, mappingOf.get(c) ?? null);
+        predict(r.lanes, k, c.predictor, signed);
+        for (let j = 0; j < c.predictor && j + c.predictor < k; j++) {
+          r.lanes.lo[j] = r.lanes.lo[c.predictor];
+          r.lanes.hi[j] = r.lanes.hi[c.predictor];
+        }
+        all.lo.set(r.lanes.lo, at);
+        all.hi.set(r.lanes.hi, at);
+        at += k;
+        exceptions += r.exceptions;
       });
-      const joined = concat(parts);
-      bytes = exBytes + (joined.length === 0 ? 0 : Math.min(
-        joined.length,
-        innerCompress(joined, inner, Math.min(level, ESTIMATE_LEVEL_MAX)).length,
-      ));
+      const seeds = { v0lo: 0, v0hi: 0, d0lo: 0, d0hi: 0 };
+      const ex = { seeds, exPos: new Uint32Array(exceptions), exBits: new Int32Array(0) };
+      const r = writeSplit(all, sampled, ex, c.predictor !== Predictor.None, 0);
+      out.push({
+        chain: c,
+        bytes: Math.ceil((r.payload.length - r.fixedBytes) * scale + r.fixedBytes),
+      });
+      continue;
     } else if (c.layout === Layout.BitPack) {
       const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
       ranges.forEach(([s, e], i) => {

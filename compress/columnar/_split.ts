@@ -1,10 +1,10 @@
 /**
  * The split payload (layout 3): each residual, less its block's reference, is cut into a high
- * byte and K low bits. The high bytes (one per element) go to the inner codec, whose Huffman
- * stage codes them close to their entropy; the low bits, nearly uniform, are bit-packed. This
- * is pcodec's "bin + offset" idea with zstd as the entropy coder: bit packing alone pays the
- * full width of every block, the split pays about the entropy of the residuals. High byte 255
- * escapes a residual that does not fit (rare gaps, outliers): it is stored whole.
+ * byte and K low bits. The high bytes (one per element) are entropy-coded with rANS
+ * (`_rans.ts`); the low bits, nearly uniform, are bit-packed. This is pcodec's "bin + offset"
+ * idea with 255 equal bins: bit packing alone pays the full width of every block, the split
+ * pays about the entropy of the residuals. High byte 255 escapes a residual that does not fit
+ * (rare gaps, outliers): it is stored whole. No inner codec runs on this payload.
  *
  * Residuals of delta and delta-of-delta are zigzag-mapped by `_predict.ts`; here they are
  * turned back into signed numbers with the sign bit flipped (order-preserving), so that a
@@ -13,8 +13,10 @@
  * ```text
  * exception positions (u32 each), exception bits (u64 each)   as in the bit-packed payload
  * seeds (4 x i32), K (u8), reference mode (u8), 2 zero bytes, escape count (u32)
- * escapes (u64 each), one u64 reference per block of BLOCK elements
- * high bytes (n, padded to 4), packed low words (K bits per element, blocks of BLOCK)
+ * escapes (u64 each), references: one u64 per block of BLOCK elements (mode 0) or one for
+ * all (mode 1)
+ * high bytes as one rANS block, padding to 4 bytes, packed low words (K bits per element,
+ * blocks of BLOCK)
  * ```
  *
  * @module
@@ -26,6 +28,7 @@ import { BLOCK } from "./_format.ts";
 import type { Lanes } from "./_lanes.ts";
 import type { PackedExtras } from "./_payload.ts";
 import type { Seeds } from "./_predict.ts";
+import { ransDecode, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
 const TWO32 = 4294967296;
@@ -121,7 +124,8 @@ function distances(l: Lanes, n: number, refs: Int32Array, step: number): Float64
 /**
  * Serialises residuals `l[0, n)` (as left by `predict`, consumed) with their extras. `zigzag`
  * says the residuals are zigzag-mapped (delta, delta-of-delta); `skip` residual slots at the
- * start hold seeds (their value is ignored by the decoder).
+ * start hold seeds (their value is ignored by the decoder). `fixedBytes` is the part of the
+ * payload that does not grow with `n` (head, rANS table), for estimates made on samples.
  */
 export function writeSplit(
   l: Lanes,
@@ -129,7 +133,7 @@ export function writeSplit(
   x: PackedExtras,
   zigzag: boolean,
   skip: number,
-): Uint8Array {
+): { payload: Uint8Array; fixedBytes: number } {
   if (zigzag) unzigzag(l, n);
   if (skip < n) {
     for (let i = 0; i < skip; i++) {
@@ -193,8 +197,10 @@ export function writeSplit(
   const e = x.exPos.length;
   const ne = escapes.length >> 1;
   const head = e * 12 + 16 + 8;
-  const hOff = head + ne * 8 + nb * 8;
-  const wOff = hOff + pad4(n);
+  const nr = global ? 1 : nb;
+  const hOff = head + ne * 8 + nr * 8;
+  const coded = ransEncode(highs);
+  const wOff = pad4(hOff + coded.length);
   const out = new Uint8Array(wOff + words * 4);
   const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
   new Uint32Array(out.buffer, 0, e).set(x.exPos);
@@ -210,10 +216,10 @@ export function writeSplit(
   i32[p++] = ne;
   i32.set(escapes, p);
   p += 2 * ne;
-  i32.set(refs, p);
-  out.set(highs, hOff);
+  i32.set(refs.subarray(0, 2 * nr), p);
+  out.set(coded, hOff);
   pack(l, n, { widths, mins: new Int32Array(2 * nb) }, i32.subarray(wOff >> 2));
-  return out;
+  return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
 }
 
 /**
@@ -248,19 +254,23 @@ export function readSplit(
   if (p8[p * 4 + 1] > 1 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
     throw corrupt("split reserved bits set");
   }
+  const global = p8[p * 4 + 1] === 1;
   p++;
   const ne = i32[p++] >>> 0;
   if (ne > n) throw corrupt("more escapes than elements");
-  const hOff = head + ne * 8 + nb * 8;
+  const nr = global ? 1 : nb;
+  const hOff = head + ne * 8 + nr * 8;
+  if (p8.length < hOff) throw corrupt("payload shorter than its tables");
   const widths = new Uint8Array(nb).fill(k);
-  const wOff = hOff + pad4(n);
+  const highs = new Uint8Array(n);
+  const wOff = pad4(ransDecode(p8, hOff, p8.length, highs));
   const words = packedWords(widths, n);
   if (p8.length !== wOff + words * 4) {
     throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + words * 4}`);
   }
   const esc = i32.subarray(p, p + 2 * ne);
-  const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nb);
-  const highs = p8.subarray(hOff, hOff + n);
+  const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nr);
+  const rb = global ? 0 : 1;
   unpack(i32.subarray(wOff >> 2), n, widths, new Int32Array(2 * nb), l);
   const { lo, hi } = l;
   let j = 0;
@@ -273,7 +283,7 @@ export function readSplit(
       j++;
       continue;
     }
-    const b = (i / BLOCK) | 0;
+    const b = rb * ((i / BLOCK) | 0);
     let xlo = lo[i];
     let xhi = hi[i];
     if (k === 0) xlo = h;

@@ -112,7 +112,7 @@ function encodeChain(
     const x = { seeds, exPos: m.exPos, exBits: m.exBits };
     return {
       payload: c.layout === Layout.Split
-        ? writeSplit(m.lanes, n, x, c.predictor !== Predictor.None, c.predictor)
+        ? writeSplit(m.lanes, n, x, c.predictor !== Predictor.None, c.predictor).payload
         : writeBitPacked(m.lanes, n, x),
       exceptions: m.exPos.length,
     };
@@ -122,10 +122,40 @@ function encodeChain(
   const x = { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) };
   return {
     payload: c.layout === Layout.Split
-      ? writeSplit(l, n, x, c.predictor !== Predictor.None, c.predictor)
+      ? writeSplit(l, n, x, c.predictor !== Predictor.None, c.predictor).payload
       : writeBitPacked(l, n, x),
     exceptions: 0,
   };
+}
+
+/** Encodes `c` and runs the inner codec over the payload when it pays. */
+function encodeWithInner(
+  data: Uint8Array,
+  t: ElementType,
+  n: number,
+  chain: Chain,
+  inner: number,
+  level: number,
+): { chain: Chain; payload: Uint8Array; exceptions: number; body: Uint8Array; innerUsed: number } {
+  const { payload, exceptions } = encodeChain(data, t, n, chain);
+  let body = payload;
+  let innerUsed: number = Inner.None;
+  // The split payload is entropy-coded already: no inner codec.
+  if (payload.length > 0 && chain.layout !== Layout.Split) {
+    let worth = true;
+    if (chain.layout === Layout.BitPack && payload.length > TRY_INNER_SAMPLE) {
+      const probe = payload.subarray(0, TRY_INNER_SAMPLE);
+      worth = innerCompress(probe, inner, level).length < probe.length * 0.95;
+    }
+    if (worth) {
+      const packed = innerCompress(payload, inner, level);
+      if (packed.length < payload.length * (chain.layout === Layout.BitPack ? 0.97 : 1)) {
+        body = packed;
+        innerUsed = inner;
+      }
+    }
+  }
+  return { chain, payload, exceptions, body, innerUsed };
 }
 
 function nameIndex<T extends string>(
@@ -203,21 +233,22 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
     const bp = candidates.find((c) => c.chain.layout === Layout.BitPack);
     if (bp && bp.bytes <= pick.bytes * 1.02) pick = bp;
   }
-  const chain = pick.chain;
-  const { payload, exceptions } = encodeChain(data, t, n, chain);
-  let body = payload;
-  let innerUsed: number = Inner.None;
-  if (payload.length > 0) {
-    let worth = true;
-    if (chain.layout === Layout.BitPack && payload.length > TRY_INNER_SAMPLE) {
-      const probe = payload.subarray(0, TRY_INNER_SAMPLE);
-      worth = innerCompress(probe, inner, level).length < probe.length * 0.95;
-    }
-    if (worth) {
-      const packed = innerCompress(payload, inner, level);
-      if (packed.length < payload.length * (chain.layout === Layout.BitPack ? 0.97 : 1)) {
-        body = packed;
-        innerUsed = inner;
+  let { chain, payload, exceptions, body, innerUsed } = encodeWithInner(
+    data,
+    t,
+    n,
+    pick.chain,
+    inner,
+    level,
+  );
+  if (chain.layout === Layout.Split && body.length > pick.bytes * 1.05) {
+    // The split's bins were fitted on the sample; data that drifts away from it (changing
+    // scale) can miss by far. Then the next plan may do better: keep the smaller.
+    const next = candidates.find((c) => c !== pick);
+    if (next) {
+      const other = encodeWithInner(data, t, n, next.chain, inner, level);
+      if (other.body.length < body.length) {
+        ({ chain, payload, exceptions, body, innerUsed } = other);
       }
     }
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { rng } from "../compress/_test_rng.ts";
+import { rng } from "./_test_rng.ts";
 
 /** One numeric dataset: little-endian elements of `elementType`. */
 export interface NumericDataset {
