@@ -12,9 +12,9 @@
  *
  * ```text
  * exception positions (u32 each), exception bits (u64 each)   as in the bit-packed payload
- * seeds (4 x i32), K (u8), reference mode (u8), 2 zero bytes, escape count (u32)
- * escapes (u64 each), references: one u64 per block of BLOCK elements (mode 0) or one for
- * all (mode 1)
+ * seeds (4 x i32), K (u8), mode (u8), 2 zero bytes, escape count (u32)
+ * escapes (u64 each), references: one u64 per block of BLOCK elements (modes 0, 2) or one
+ * for all (mode 1); mode 2 only: one K per block (u8 each), padding to 4 bytes
  * high bytes as one rANS block, padding to 4 bytes, packed low words (K bits per element,
  * blocks of BLOCK)
  * ```
@@ -64,10 +64,12 @@ function rezigzag(l: Lanes, n: number): void {
   }
 }
 
-/** Unsigned 64-bit minimum of `l[s, e)` as [lo, hi]. */
-function minOf(l: Lanes, s: number, e: number): [number, number] {
+/** Unsigned 64-bit minimum of `l[s, e)` as [lo, hi], and the bits its range needs. */
+function minOf(l: Lanes, s: number, e: number): [number, number, number] {
   let mh = l.hi[s] >>> 0;
   let ml = l.lo[s] >>> 0;
+  let xh = mh;
+  let xl = ml;
   for (let i = s + 1; i < e; i++) {
     const h = l.hi[i] >>> 0;
     const x = l.lo[i] >>> 0;
@@ -75,8 +77,38 @@ function minOf(l: Lanes, s: number, e: number): [number, number] {
       mh = h;
       ml = x;
     }
+    if (h > xh || (h === xh && x > xl)) {
+      xh = h;
+      xl = x;
+    }
   }
-  return [ml | 0, mh | 0];
+  const rlo = (xl - ml) | 0;
+  const rhi = (xh - mh - (xl < ml ? 1 : 0)) | 0;
+  const width = rhi !== 0 ? 64 - Math.clz32(rhi) : 32 - Math.clz32(rlo);
+  return [ml | 0, mh | 0, width];
+}
+
+/**
+ * Estimated payload bytes when each block takes K = its range's width - 8 (every block's
+ * residuals spread over the 256 high values: data whose scale drifts, such as float bits).
+ */
+function perBlockCost(d: Float64Array, n: number, ks: Uint8Array, step: number): number {
+  const hist = new Float64Array(256);
+  let lowBits = 0;
+  let esc = 0;
+  for (let j = 0; j < d.length; j++) {
+    const k = ks[((j * step) / BLOCK) | 0];
+    const h = Math.floor(d[j] / 2 ** k);
+    if (h >= ESCAPE) {
+      esc++;
+      hist[ESCAPE]++;
+    } else hist[h]++;
+    lowBits += k;
+  }
+  let bits = lowBits;
+  const m = d.length;
+  for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / m);
+  return (bits / 8 + esc * 8) * (n / m) + ks.length;
 }
 
 /**
@@ -143,9 +175,11 @@ export function writeSplit(
   }
   const nb = Math.ceil(n / BLOCK);
   const blockRefs = new Int32Array(2 * nb);
+  const blockKs = new Uint8Array(nb);
   let glo = 0, ghi = 0;
   for (let b = 0; b < nb; b++) {
-    const [ml, mh] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+    const [ml, mh, width] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+    blockKs[b] = Math.max(0, width - 8);
     blockRefs[2 * b] = ml;
     blockRefs[2 * b + 1] = mh;
     if (b === 0 || (mh >>> 0) < (ghi >>> 0) || (mh === ghi && (ml >>> 0) < (glo >>> 0))) {
@@ -161,44 +195,55 @@ export function writeSplit(
   // One reference for all blocks keeps the high bytes' distribution the same across blocks
   // (stationary data); a reference per block follows drifting data.
   const step = Math.max(1, Math.floor(n / CHOOSE_SAMPLE));
-  const byBlock = bestK(distances(l, n, blockRefs, step), n);
+  const blockD = distances(l, n, blockRefs, step);
+  const byBlock = bestK(blockD, n);
   const byGlobal = bestK(distances(l, n, globalRefs, step), n);
-  const global = byGlobal.bytes <= byBlock.bytes;
-  const k = global ? byGlobal.k : byBlock.k;
-  const refs = global ? globalRefs : blockRefs;
+  const adaptive = perBlockCost(blockD, n, blockKs, step);
+  // Mode 0: one K, a reference per block; 1: one K, one reference; 2: K and reference per block.
+  const mode = adaptive < Math.min(byBlock.bytes, byGlobal.bytes)
+    ? 2
+    : byGlobal.bytes <= byBlock.bytes
+    ? 1
+    : 0;
+  const k = mode === 2 ? 0 : mode === 1 ? byGlobal.k : byBlock.k;
+  const refs = mode === 1 ? globalRefs : blockRefs;
+  const widths = mode === 2 ? blockKs : new Uint8Array(nb).fill(k);
 
   const highs = new Uint8Array(n);
   const escapes: number[] = [];
   const { lo, hi } = l;
-  const kl = k >= 32 ? -1 : k === 0 ? 0 : -1 >>> (32 - k);
-  const kh = k <= 32 ? 0 : -1 >>> (64 - k);
-  for (let i = 0; i < n; i++) {
-    const b = (i / BLOCK) | 0;
+  for (let b = 0; b < nb; b++) {
     const mlo = refs[2 * b];
     const mhi = refs[2 * b + 1];
-    const vlo = lo[i];
-    const vhi = hi[i];
-    const xlo = (vlo - mlo) | 0;
-    const xhi = (vhi - mhi - ((vlo >>> 0) < (mlo >>> 0) ? 1 : 0)) | 0;
-    let h: number;
-    if (k === 0) h = xhi === 0 ? xlo >>> 0 : ESCAPE;
-    else if (k < 32) h = xhi >>> k === 0 ? ((xlo >>> k) | (xhi << (32 - k))) >>> 0 : ESCAPE;
-    else h = xhi >>> (k - 32);
-    if (h >= ESCAPE) {
-      h = ESCAPE;
-      escapes.push(vlo, vhi);
+    const k = widths[b];
+    const kl = k >= 32 ? -1 : k === 0 ? 0 : -1 >>> (32 - k);
+    const kh = k <= 32 ? 0 : -1 >>> (64 - k);
+    const end = Math.min(n, (b + 1) * BLOCK);
+    for (let i = b * BLOCK; i < end; i++) {
+      const vlo = lo[i];
+      const vhi = hi[i];
+      const xlo = (vlo - mlo) | 0;
+      const xhi = (vhi - mhi - ((vlo >>> 0) < (mlo >>> 0) ? 1 : 0)) | 0;
+      let h: number;
+      if (k === 0) h = xhi === 0 ? xlo >>> 0 : ESCAPE;
+      else if (k < 32) h = xhi >>> k === 0 ? ((xlo >>> k) | (xhi << (32 - k))) >>> 0 : ESCAPE;
+      else h = xhi >>> (k - 32);
+      if (h >= ESCAPE) {
+        h = ESCAPE;
+        escapes.push(vlo, vhi);
+      }
+      highs[i] = h;
+      lo[i] = xlo & kl;
+      hi[i] = xhi & kh;
     }
-    highs[i] = h;
-    lo[i] = xlo & kl;
-    hi[i] = xhi & kh;
   }
-  const widths = new Uint8Array(nb).fill(k);
   const words = packedWords(widths, n);
   const e = x.exPos.length;
   const ne = escapes.length >> 1;
   const head = e * 12 + 16 + 8;
-  const nr = global ? 1 : nb;
-  const hOff = head + ne * 8 + nr * 8;
+  const nr = mode === 1 ? 1 : nb;
+  const kOff = head + ne * 8 + nr * 8;
+  const hOff = mode === 2 ? pad4(kOff + nb) : kOff;
   const coded = ransEncode(highs);
   const wOff = pad4(hOff + coded.length);
   const out = new Uint8Array(wOff + words * 4);
@@ -211,12 +256,13 @@ export function writeSplit(
   i32[p++] = x.seeds.d0lo;
   i32[p++] = x.seeds.d0hi;
   out[p * 4] = k;
-  out[p * 4 + 1] = global ? 1 : 0;
+  out[p * 4 + 1] = mode;
   p++;
   i32[p++] = ne;
   i32.set(escapes, p);
   p += 2 * ne;
   i32.set(refs.subarray(0, 2 * nr), p);
+  if (mode === 2) out.set(blockKs, kOff);
   out.set(coded, hOff);
   pack(l, n, { widths, mins: new Int32Array(2 * nb) }, i32.subarray(wOff >> 2));
   return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
@@ -251,17 +297,21 @@ export function readSplit(
   p += 4;
   const k = p8[p * 4];
   if (k > 63 || k > maxWidth) throw corrupt(`split width ${k} exceeds ${Math.min(63, maxWidth)}`);
-  if (p8[p * 4 + 1] > 1 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
+  const mode = p8[p * 4 + 1];
+  if (mode > 2 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
     throw corrupt("split reserved bits set");
   }
-  const global = p8[p * 4 + 1] === 1;
   p++;
   const ne = i32[p++] >>> 0;
   if (ne > n) throw corrupt("more escapes than elements");
-  const nr = global ? 1 : nb;
-  const hOff = head + ne * 8 + nr * 8;
+  const nr = mode === 1 ? 1 : nb;
+  const kOff = head + ne * 8 + nr * 8;
+  const hOff = mode === 2 ? pad4(kOff + nb) : kOff;
   if (p8.length < hOff) throw corrupt("payload shorter than its tables");
-  const widths = new Uint8Array(nb).fill(k);
+  const widths = mode === 2 ? p8.slice(kOff, kOff + nb) : new Uint8Array(nb).fill(k);
+  for (let b = 0; b < nb; b++) {
+    if (widths[b] > 63 || widths[b] > maxWidth) throw corrupt(`split width ${widths[b]}`);
+  }
   const highs = new Uint8Array(n);
   const wOff = pad4(ransDecode(p8, hOff, p8.length, highs));
   const words = packedWords(widths, n);
@@ -270,7 +320,7 @@ export function readSplit(
   }
   const esc = i32.subarray(p, p + 2 * ne);
   const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nr);
-  const rb = global ? 0 : 1;
+  const rb = mode === 1 ? 0 : 1;
   unpack(i32.subarray(wOff >> 2), n, widths, new Int32Array(2 * nb), l);
   const { lo, hi } = l;
   let j = 0;
@@ -283,7 +333,9 @@ export function readSplit(
       j++;
       continue;
     }
-    const b = rb * ((i / BLOCK) | 0);
+    const bk = (i / BLOCK) | 0;
+    const b = rb * bk;
+    const k = widths[bk];
     let xlo = lo[i];
     let xhi = hi[i];
     if (k === 0) xlo = h;

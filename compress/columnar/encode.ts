@@ -241,11 +241,15 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
     inner,
     level,
   );
-  if (chain.layout === Layout.Split && body.length > pick.bytes * 1.05) {
-    // The split's bins were fitted on the sample; data that drifts away from it (changing
-    // scale) can miss by far. Then the next plan may do better: keep the smaller.
-    const next = candidates.find((c) => c !== pick);
-    if (next) {
+  const next = candidates.find((c) => c !== pick && c.chain.layout !== chain.layout);
+  if (
+    next && chain.layout === Layout.Split &&
+    (body.length > pick.bytes * 1.05 || next.bytes <= pick.bytes * 1.06)
+  ) {
+    // Estimates come from a sample: the split's bins can miss data that drifts away from it
+    // (changing scale), and zstd does better on the whole input than on slices. When the
+    // estimate missed, or a byte layout came close, encode that one too and keep the smaller.
+    {
       const other = encodeWithInner(data, t, n, next.chain, inner, level);
       if (other.body.length < body.length) {
         ({ chain, payload, exceptions, body, innerUsed } = other);

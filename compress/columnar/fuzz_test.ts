@@ -23,7 +23,7 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
   const mk = (
     t: ElementType,
     a: ArrayBufferView,
-    only?: { layout?: "bitpack" | "shuffle" | "plain" | "split" },
+    only?: { layout?: "bitpack" | "shuffle" | "plain" | "split"; predictor?: "none" },
   ) => {
     const data = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     out.push({ frame: compressColumnar(data, { elementType: t, only }), data });
@@ -47,10 +47,19 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
   for (let i = 700; i < n; i++) gaps[i] += 10n ** 12n;
   mk("i64", gaps, { layout: "split" });
   mk("f32", Float32Array.from({ length: n }, (_, i) => Math.cos(i / 9)), { layout: "split" });
+  // Integers whose scale drifts: a K per block (split mode 2).
+  const drift = BigInt64Array.from(
+    { length: 3000 },
+    (_, i) => BigInt(Math.floor(Math.sin(i * 7.1) * 2 ** (4 + (i >> 7)))),
+  );
+  mk("i64", drift, { layout: "split", predictor: "none" });
   return out;
 }
 
 Deno.test("fuzz: mutated columnar frames give only CompressError (or the original data)", () => {
+  // Split modes 1 and 2 are among the seeds (byte 57 of a split frame without exceptions).
+  const modes = new Set(seeds().filter((s) => s.frame[8] === 3).map((s) => s.frame[57]));
+  assert.ok(modes.has(2) && modes.has(1), [...modes].join());
   for (const { frame, data } of seeds()) {
     for (let k = 0; k < 700; k++) {
       const m = frame.slice();

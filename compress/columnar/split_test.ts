@@ -70,6 +70,7 @@ Deno.test("split layout: every type and predictor round-trips, with escapes and 
     (i) => (r() < 0.01 ? 2 ** 40 : 0) + i, // gaps: escapes
     () => Math.floor((r() - 0.5) * 2 ** 40), // wide: K >= 32 for 64-bit types
     () => 5, // constant
+    (i) => Math.floor((r() - 0.5) * 2 ** (4 + (i >> 7))), // drifting scale: a K per block
   ];
   let made = 0;
   for (const [t, make] of types) {
@@ -114,6 +115,7 @@ const PCODEC_BYTES: Record<string, number> = {
   "counts i32": 63005,
   "random walk i64": 169236,
   "latitude f64": 455904,
+  "uniform noise f64": 541916,
 };
 
 Deno.test("numeric corpus: at most pcodec's size on every array where it was reached", () => {
@@ -127,4 +129,17 @@ Deno.test("numeric corpus: at most pcodec's size on every array where it was rea
       `${d.name}: ${e.frame.length} bytes, pcodec ${pco} (${e.info.transforms.join(" + ")})`,
     );
   }
+});
+
+Deno.test("float quant: values on a power-of-two grid map to integers", () => {
+  const r = rng(12);
+  const v = Float64Array.from({ length: 20000 }, () => r() * 2 - 1); // 32 random bits each
+  const e = encodeColumnar(bytesOf(v), { elementType: "f64" });
+  assert.equal(e.info.transforms[0], `quantum(q=${2 ** -31})`);
+  assert.ok(e.frame.length < v.byteLength / 1.9, `${e.frame.length} bytes`);
+  assert.deepEqual(decompressColumnar(e.frame), bytesOf(v));
+  const f = Float32Array.from({ length: 20000 }, () => Math.floor(r() * 4096) / 256 - 8);
+  const e32 = encodeColumnar(bytesOf(f), { elementType: "f32" });
+  assert.ok(e32.frame.length < f.byteLength / 2.5, `${e32.frame.length} bytes f32`);
+  assert.deepEqual(decompressColumnar(e32.frame), bytesOf(f));
 });
