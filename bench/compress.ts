@@ -3,8 +3,9 @@
  * peers (lz4-napi, snappy) and node:zlib (gzip, zstd, brotli), on five corpora.
  *
  * Run: `deno run -A bench/compress.ts [--quick] [--scientific]`. Prints Markdown tables;
- * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd). Each cell is the
- * median of repeated runs after warm-up; the whole run stays under about a minute.
+ * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd);
+ * `--numeric` only the numeric table (`bench/numeric.ts`: columnar against pcodec, zstd and
+ * blosc2). Each cell is the median of repeated runs after warm-up; the whole run stays under about a minute.
  *
  * @module
  */
@@ -31,6 +32,7 @@ import {
   scientificCorpora,
   type ScientificDataset,
 } from "./_corpus.ts";
+import { numericSection } from "./numeric.ts";
 
 const quick = Deno.args.includes("--quick");
 /** Interleaved rounds per corpus, and the time each codec's batch takes in a round (ms). */
@@ -273,6 +275,11 @@ function scientificSection(): string[] {
   lines.push(...verdicts);
   lines.push("");
   return lines;
+}
+
+if (Deno.args.includes("--numeric")) {
+  console.log(numericSection().join("\n"));
+  Deno.exit(0);
 }
 
 if (Deno.args.includes("--scientific")) {
