@@ -34,7 +34,7 @@ const ESCAPE = 255;
 const TWO32 = 4294967296;
 const pad4 = (x: number): number => (x + 3) & ~3;
 /** Values sampled to choose K. */
-const CHOOSE_SAMPLE = 4096;
+const CHOOSE_SAMPLE = 2048;
 
 function corrupt(msg: string): CompressError {
   return new CompressError("corrupt", `columnar: ${msg}`);
@@ -118,7 +118,13 @@ function perBlockCost(d: Float64Array, n: number, ks: Uint8Array, step: number):
 function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
   const hist = new Float64Array(256);
   let best = { k: 63, bytes: Infinity };
-  for (let k = 0; k < 64; k++) {
+  // Below the median's width - 8 half the values escape, past the largest's width every
+  // symbol is 0: only the K between can win.
+  const sorted = d.slice().sort();
+  const bitsOf = (v: number) => (v < 1 ? 0 : Math.floor(Math.log2(v)) + 1);
+  const kMin = Math.max(0, bitsOf(sorted[sorted.length >> 1]) - 8);
+  const kMax = Math.min(63, bitsOf(sorted[sorted.length - 1]));
+  for (let k = kMin; k <= kMax; k++) {
     hist.fill(0);
     const div = 2 ** k;
     let esc = 0;
