@@ -5,7 +5,8 @@
  * Run: `deno run -A bench/compress.ts [--quick] [--scientific]`. Prints Markdown tables;
  * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd);
  * `--numeric` only the numeric table (`bench/numeric.ts`: columnar against pcodec, zstd and
- * blosc2). Each cell is the median of repeated runs after warm-up; the whole run stays under about a minute.
+ * blosc2). Each cell is the median of repeated runs after warm-up; the whole run stays under
+ * about a minute.
  *
  * @module
  */

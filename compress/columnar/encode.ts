@@ -229,9 +229,9 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
   let pick = candidates[0];
   if (level < SPEED_OVER_SIZE_BELOW && pick.chain.layout !== Layout.BitPack) {
     // Bit packing needs no inner codec and decodes several times faster: below the high
-    // levels, take it when it is within 2% of the smallest estimate.
+    // levels, take it when it is within 2% (or 64 bytes) of the smallest estimate.
     const bp = candidates.find((c) => c.chain.layout === Layout.BitPack);
-    if (bp && bp.bytes <= pick.bytes * 1.02) pick = bp;
+    if (bp && bp.bytes <= pick.bytes * 1.02 + 64) pick = bp;
   }
   let { chain, payload, exceptions, body, innerUsed } = encodeWithInner(
     data,
