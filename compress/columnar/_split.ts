@@ -14,7 +14,9 @@
  * exception positions (u32 each), exception bits (u64 each)   as in the bit-packed payload
  * seeds (4 x i32), K (u8), mode (u8), 2 zero bytes, escape count (u32)
  * escapes (u64 each), references: one u64 per block of BLOCK elements (modes 0, 2) or one
- * for all (mode 1); mode 2 only: one K per block (u8 each), padding to 4 bytes
+ * for all (modes 1, 3); mode 2 only: one K per block (u8 each), padding to 4 bytes
+ * (mode 3: K is m of the log bins, and the low bits that follow are a single bit stream of
+ * the widths the symbols say, in 32-bit words)
  * high bytes as one rANS block, padding to 4 bytes, packed low words (K bits per element,
  * blocks of BLOCK)
  * ```
@@ -145,6 +147,49 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
   return best;
 }
 
+/**
+ * Log bins (mode 3): distances below 2^m are their own symbol; above, a symbol says the
+ * octave and the m - 1 bits after the leading one, and the e bits below follow raw. Bins
+ * grow with the value, as pcodec's adapt to skewed data (counts, sizes, prices).
+ */
+function logSymbol(x: number, m: number): number {
+  if (x < 1 << m) return x;
+  const e = 32 - Math.clz32(x) - m;
+  return (1 << m) + ((e - 1) << (m - 1)) + ((x >>> e) - (1 << (m - 1)));
+}
+
+/** Low bits that follow log-bin symbol `s` (0 below 2^m). */
+function logLowBits(s: number, m: number): number {
+  return s < 1 << m ? 0 : ((s - (1 << m)) >> (m - 1)) + 1;
+}
+
+/** Estimated payload bytes of log bins for each m (1..7); distances past 2^32 escape. */
+function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
+  const hist = new Float64Array(256);
+  let best = { k: 1, bytes: Infinity };
+  for (let m = 1; m <= 7; m++) {
+    hist.fill(0);
+    let esc = 0;
+    let low = 0;
+    for (let i = 0; i < d.length; i++) {
+      const s = d[i] >= TWO32 ? ESCAPE : logSymbol(d[i], m);
+      if (s >= ESCAPE) {
+        esc++;
+        hist[ESCAPE]++;
+      } else {
+        hist[s]++;
+        low += logLowBits(s, m);
+      }
+    }
+    let bits = low;
+    const c = d.length;
+    for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / c);
+    const bytes = (bits / 8 + esc * 8) * (n / c);
+    if (bytes < best.bytes) best = { k: m, bytes };
+  }
+  return best;
+}
+
 /** Distances of sampled residuals from their references, as doubles. */
 function distances(l: Lanes, n: number, refs: Int32Array, step: number): Float64Array {
   const out = new Float64Array(Math.ceil(n / step));
@@ -203,14 +248,19 @@ export function writeSplit(
   const step = Math.max(1, Math.floor(n / CHOOSE_SAMPLE));
   const blockD = distances(l, n, blockRefs, step);
   const byBlock = bestK(blockD, n);
-  const byGlobal = bestK(distances(l, n, globalRefs, step), n);
+  const globalD = distances(l, n, globalRefs, step);
+  const byGlobal = bestK(globalD, n);
   const adaptive = perBlockCost(blockD, n, blockKs, step);
-  // Mode 0: one K, a reference per block; 1: one K, one reference; 2: K and reference per block.
-  const mode = adaptive < Math.min(byBlock.bytes, byGlobal.bytes)
-    ? 2
-    : byGlobal.bytes <= byBlock.bytes
-    ? 1
-    : 0;
+  const byLog = bestLogBins(globalD, n);
+  // Mode 0: one K, a reference per block; 1: one K, one reference; 2: K and reference per
+  // block; 3: log bins (K is their m), one reference.
+  // Per-block modes also pay their references (8 bytes a block); ties go to one reference.
+  const costs = [byBlock.bytes + nb * 8, byGlobal.bytes, adaptive + nb * 8, byLog.bytes];
+  let mode = 1;
+  for (const i of [0, 2, 3]) if (costs[i] < costs[mode]) mode = i;
+  if (mode === 3) {
+    return writeLogBins(l, n, x, byLog.k, glo, ghi);
+  }
   const k = mode === 2 ? 0 : mode === 1 ? byGlobal.k : byBlock.k;
   const refs = mode === 1 ? globalRefs : blockRefs;
   const widths = mode === 2 ? blockKs : new Uint8Array(nb).fill(k);
@@ -274,6 +324,139 @@ export function writeSplit(
   return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
 }
 
+/** The split payload in mode 3 (log bins of m = `m`, one reference `rlo`, `rhi`). */
+function writeLogBins(
+  l: Lanes,
+  n: number,
+  x: PackedExtras,
+  m: number,
+  rlo: number,
+  rhi: number,
+): { payload: Uint8Array; fixedBytes: number } {
+  const { lo, hi } = l;
+  const highs = new Uint8Array(n);
+  const escapes: number[] = [];
+  const words = new Int32Array(Math.ceil((n * 31) / 32) + 1);
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < n; i++) {
+    const vlo = lo[i];
+    const vhi = hi[i];
+    const xlo = (vlo - rlo) | 0;
+    const xhi = (vhi - rhi - ((vlo >>> 0) < (rlo >>> 0) ? 1 : 0)) | 0;
+    const s = xhi !== 0 ? ESCAPE : logSymbol(xlo >>> 0, m);
+    if (s >= ESCAPE) {
+      highs[i] = ESCAPE;
+      escapes.push(vlo, vhi);
+      continue;
+    }
+    highs[i] = s;
+    const e = logLowBits(s, m);
+    if (e === 0) continue;
+    const v = xlo & (-1 >>> (32 - e));
+    acc |= v << bits;
+    bits += e;
+    if (bits >= 32) {
+      words[o++] = acc;
+      bits -= 32;
+      acc = bits > 0 ? v >>> (e - bits) : 0;
+    }
+  }
+  if (bits > 0) words[o++] = acc;
+  const e = x.exPos.length;
+  const ne = escapes.length >> 1;
+  const hOff = e * 12 + 16 + 8 + ne * 8 + 8;
+  const coded = ransEncode(highs);
+  const wOff = pad4(hOff + coded.length);
+  const out = new Uint8Array(wOff + o * 4);
+  const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
+  new Uint32Array(out.buffer, 0, e).set(x.exPos);
+  i32.set(x.exBits, e);
+  let p = e * 3;
+  i32[p++] = x.seeds.v0lo;
+  i32[p++] = x.seeds.v0hi;
+  i32[p++] = x.seeds.d0lo;
+  i32[p++] = x.seeds.d0hi;
+  out[p * 4] = m;
+  out[p * 4 + 1] = 3;
+  p++;
+  i32[p++] = ne;
+  i32.set(escapes, p);
+  p += 2 * ne;
+  i32[p++] = rlo;
+  i32[p++] = rhi;
+  out.set(coded, hOff);
+  i32.set(words.subarray(0, o), wOff >> 2);
+  return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
+}
+
+/** Reads mode 3 (see {@link writeLogBins}) from the rANS block on; fills `l`. */
+function readLogBins(
+  p8: Uint8Array,
+  n: number,
+  m: number,
+  at: number,
+  esc: Int32Array,
+  rlo: number,
+  rhi: number,
+  l: Lanes,
+): void {
+  const highs = new Uint8Array(n);
+  const wOff = pad4(ransDecode(p8, at, p8.length, highs));
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const s = highs[i];
+    if (s === ESCAPE) continue;
+    const e = logLowBits(s, m);
+    if (e + m > 32) throw corrupt(`log bin ${s} past 32 bits`);
+    total += e;
+  }
+  const nw = Math.ceil(total / 32);
+  if (p8.length !== wOff + nw * 4) {
+    throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + nw * 4}`);
+  }
+  const words = new Int32Array(p8.buffer, p8.byteOffset + wOff, nw);
+  const { lo, hi } = l;
+  let p = 0;
+  let buf = nw > 0 ? words[p++] : 0;
+  let avail = 32;
+  let j = 0;
+  const ne = esc.length >> 1;
+  for (let i = 0; i < n; i++) {
+    const s = highs[i];
+    if (s === ESCAPE) {
+      if (j >= ne) throw corrupt("more escape marks than escapes");
+      lo[i] = esc[2 * j];
+      hi[i] = esc[2 * j + 1];
+      j++;
+      continue;
+    }
+    let xlo = s;
+    const e = logLowBits(s, m);
+    if (e > 0) {
+      const mask = -1 >>> (32 - e);
+      let v: number;
+      if (avail >= e) {
+        v = buf & mask;
+        buf >>>= e;
+        avail -= e;
+      } else {
+        const nx = words[p++];
+        v = (buf | (nx << avail)) & mask;
+        buf = nx >>> (e - avail);
+        avail += 32 - e;
+      }
+      const top = (1 << (m - 1)) + ((s - (1 << m)) & ((1 << (m - 1)) - 1));
+      xlo = (top << e) | v;
+    }
+    const sum = (rlo >>> 0) + (xlo >>> 0);
+    lo[i] = sum | 0;
+    hi[i] = (rhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+  }
+  if (j !== ne) throw corrupt("fewer escape marks than escapes");
+}
+
 /**
  * Parses a split payload of `n` residuals with `e` exceptions into `l` (residuals as `predict`
  * left them); checks every size against the payload length and K against `maxWidth`.
@@ -304,12 +487,21 @@ export function readSplit(
   const k = p8[p * 4];
   if (k > 63 || k > maxWidth) throw corrupt(`split width ${k} exceeds ${Math.min(63, maxWidth)}`);
   const mode = p8[p * 4 + 1];
-  if (mode > 2 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
+  if (mode > 3 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
     throw corrupt("split reserved bits set");
   }
   p++;
   const ne = i32[p++] >>> 0;
   if (ne > n) throw corrupt("more escapes than elements");
+  if (mode === 3) {
+    if (k < 1 || k > 7) throw corrupt(`log bins of ${k} bits`);
+    const at = head + ne * 8 + 8;
+    if (p8.length < at) throw corrupt("payload shorter than its tables");
+    const esc = i32.subarray(p, p + 2 * ne);
+    readLogBins(p8, n, k, at, esc, i32[p + 2 * ne], i32[p + 2 * ne + 1], l);
+    if (zigzag) rezigzag(l, n);
+    return { seeds, exPos, exBits };
+  }
   const nr = mode === 1 ? 1 : nb;
   const kOff = head + ne * 8 + nr * 8;
   const hOff = mode === 2 ? pad4(kOff + nb) : kOff;

@@ -53,13 +53,19 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
     (_, i) => BigInt(Math.floor(Math.sin(i * 7.1) * 2 ** (4 + (i >> 7)))),
   );
   mk("i64", drift, { layout: "split", predictor: "none" });
+  // Skewed integers: log bins (split mode 3).
+  const skewed = Int32Array.from(
+    { length: n },
+    (_, i) => Math.floor(Math.exp((i * 7919) % 97 / 7)),
+  );
+  mk("i32", skewed, { layout: "split", predictor: "none" });
   return out;
 }
 
 Deno.test("fuzz: mutated columnar frames give only CompressError (or the original data)", () => {
-  // Split modes 1 and 2 are among the seeds (byte 57 of a split frame without exceptions).
+  // Split modes 1 to 3 are among the seeds (byte 57 of a split frame without exceptions).
   const modes = new Set(seeds().filter((s) => s.frame[8] === 3).map((s) => s.frame[57]));
-  assert.ok(modes.has(2) && modes.has(1), [...modes].join());
+  assert.ok(modes.has(1) && modes.has(2) && modes.has(3), [...modes].join());
   for (const { frame, data } of seeds()) {
     for (let k = 0; k < 700; k++) {
       const m = frame.slice();
