@@ -218,7 +218,26 @@ export function planChains(
   );
 
   const out: Candidate[] = [];
-  for (const c of wanted) {
+  // Splits cost the most to estimate: try them only on the two mapping + predictor pairs
+  // whose bit packing came out smallest (the same residuals, coded closer to their entropy).
+  const order = wanted.filter((c) => c.layout !== Layout.Split);
+  const splits = wanted.filter((c) => c.layout === Layout.Split);
+  for (let ci = 0; ci < order.length || splits.length > 0; ci++) {
+    if (ci === order.length) {
+      const packed = out.filter((o) => o.chain.layout === Layout.BitPack)
+        .sort((a, b) => a.bytes - b.bytes).slice(0, 2).map((o) => o.chain);
+      order.push(
+        ...splits.filter((s) =>
+          packed.length === 0 ||
+          packed.some((b) =>
+            b.mapping === s.mapping && b.param === s.param && b.predictor === s.predictor
+          )
+        ),
+      );
+      splits.length = 0;
+      if (ci === order.length) break;
+    }
+    const c = order[ci];
     let bytes = 0;
     if (c.layout === Layout.Split) {
       // The split payload of the slices, predicted one by one (seed slots take their
