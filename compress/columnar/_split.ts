@@ -522,29 +522,32 @@ export function readSplit(
   unpack(i32.subarray(wOff >> 2), n, widths, new Int32Array(2 * nb), l);
   const { lo, hi } = l;
   let j = 0;
-  for (let i = 0; i < n; i++) {
-    const h = highs[i];
-    if (h === ESCAPE) {
-      if (j >= ne) throw corrupt("more escape marks than escapes");
-      lo[i] = esc[2 * j];
-      hi[i] = esc[2 * j + 1];
-      j++;
-      continue;
-    }
-    const bk = (i / BLOCK) | 0;
+  for (let bk = 0; bk < nb; bk++) {
     const b = rb * bk;
     const k = widths[bk];
-    let xlo = lo[i];
-    let xhi = hi[i];
-    if (k === 0) xlo = h;
-    else if (k < 32) {
-      xlo |= h << k;
-      xhi |= h >>> (32 - k);
-    } else xhi |= h << (k - 32);
-    const mlo = refs[2 * b];
-    const sum = (mlo >>> 0) + (xlo >>> 0);
-    lo[i] = sum | 0;
-    hi[i] = (refs[2 * b + 1] + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    const mlo = refs[2 * b] >>> 0;
+    const mhi = refs[2 * b + 1];
+    const end = Math.min(n, (bk + 1) * BLOCK);
+    for (let i = bk * BLOCK; i < end; i++) {
+      const h = highs[i];
+      if (h === ESCAPE) {
+        if (j >= ne) throw corrupt("more escape marks than escapes");
+        lo[i] = esc[2 * j];
+        hi[i] = esc[2 * j + 1];
+        j++;
+        continue;
+      }
+      let xlo = lo[i];
+      let xhi = hi[i];
+      if (k === 0) xlo = h;
+      else if (k < 32) {
+        xlo |= h << k;
+        xhi |= h >>> (32 - k);
+      } else xhi |= h << (k - 32);
+      const sum = mlo + (xlo >>> 0);
+      lo[i] = sum | 0;
+      hi[i] = (mhi + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    }
   }
   if (j !== ne) throw corrupt("fewer escape marks than escapes");
   if (zigzag) rezigzag(l, n);
