@@ -14,9 +14,10 @@
  * exception positions (u32 each), exception bits (u64 each)   as in the bit-packed payload
  * seeds (4 x i32), K (u8), mode (u8), 2 zero bytes, escape count (u32)
  * escapes (u64 each), references: one u64 per block of BLOCK elements (modes 0, 2) or one
- * for all (modes 1, 3); mode 2 only: one K per block (u8 each), padding to 4 bytes
+ * for all (modes 1, 3, 4); mode 2 only: one K per block (u8 each), padding to 4 bytes
  * (mode 3: K is m of the log bins, and the low bits that follow are a single bit stream of
- * the widths the symbols say, in 32-bit words)
+ * the widths the symbols say, in 32-bit words; mode 4 is mode 3 on the zigzag residuals, with
+ * reference 0)
  * high bytes as one rANS block, padding to 4 bytes, packed low words (K bits per element,
  * blocks of BLOCK)
  * ```
@@ -152,10 +153,18 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
  * octave and the m - 1 bits after the leading one, and the e bits below follow raw. Bins
  * grow with the value, as pcodec's adapt to skewed data (counts, sizes, prices).
  */
-function logSymbol(x: number, m: number): number {
-  if (x < 1 << m) return x;
-  const e = 32 - Math.clz32(x) - m;
-  return (1 << m) + ((e - 1) << (m - 1)) + ((x >>> e) - (1 << (m - 1)));
+function logSymbol(xlo: number, xhi: number, m: number): number {
+  if (xhi === 0 && xlo >>> 0 < 1 << m) return xlo >>> 0;
+  const len = xhi !== 0 ? 64 - Math.clz32(xhi) : 32 - Math.clz32(xlo);
+  const e = len - m;
+  const top = e >= 32 ? xhi >>> (e - 32) : ((xlo >>> e) | (e > 0 ? xhi << (32 - e) : 0)) >>> 0;
+  const s = (1 << m) + ((e - 1) << (m - 1)) + ((top & ((1 << m) - 1)) - (1 << (m - 1)));
+  return s < ESCAPE ? s : ESCAPE;
+}
+
+/** {@link logSymbol} of a distance held in a double (estimates). */
+function logSymbolOf(d: number, m: number): number {
+  return logSymbol(d % TWO32, Math.floor(d / TWO32), m);
 }
 
 /** Low bits that follow log-bin symbol `s` (0 below 2^m). */
@@ -163,7 +172,7 @@ function logLowBits(s: number, m: number): number {
   return s < 1 << m ? 0 : ((s - (1 << m)) >> (m - 1)) + 1;
 }
 
-/** Estimated payload bytes of log bins for each m (1..7); distances past 2^32 escape. */
+/** Estimated payload bytes of log bins for each m (1..7). */
 function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
   const hist = new Float64Array(256);
   let best = { k: 1, bytes: Infinity };
@@ -172,7 +181,7 @@ function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
     let esc = 0;
     let low = 0;
     for (let i = 0; i < d.length; i++) {
-      const s = d[i] >= TWO32 ? ESCAPE : logSymbol(d[i], m);
+      const s = logSymbolOf(d[i], m);
       if (s >= ESCAPE) {
         esc++;
         hist[ESCAPE]++;
@@ -217,12 +226,21 @@ export function writeSplit(
   zigzag: boolean,
   skip: number,
 ): { payload: Uint8Array; fixedBytes: number } {
-  if (zigzag) unzigzag(l, n);
   if (skip < n) {
     for (let i = 0; i < skip; i++) {
       l.lo[i] = l.lo[skip];
       l.hi[i] = l.hi[skip];
     }
+  }
+  const step = Math.max(1, Math.floor(n / CHOOSE_SAMPLE));
+  // Mode 4: log bins straight on the zigzag residuals (magnitude and sign, reference 0), for
+  // residuals that are a mixture of scales (float bits whose exponent changes).
+  let byZigzag = { k: 1, bytes: Infinity };
+  if (zigzag) {
+    const dz = new Float64Array(Math.ceil(n / step));
+    for (let i = 0, j = 0; i < n; i += step, j++) dz[j] = (l.hi[i] >>> 0) * TWO32 + (l.lo[i] >>> 0);
+    byZigzag = bestLogBins(dz, n);
+    unzigzag(l, n);
   }
   const nb = Math.ceil(n / BLOCK);
   const blockRefs = new Int32Array(2 * nb);
@@ -245,7 +263,6 @@ export function writeSplit(
   }
   // One reference for all blocks keeps the high bytes' distribution the same across blocks
   // (stationary data); a reference per block follows drifting data.
-  const step = Math.max(1, Math.floor(n / CHOOSE_SAMPLE));
   const blockD = distances(l, n, blockRefs, step);
   const byBlock = bestK(blockD, n);
   const globalD = distances(l, n, globalRefs, step);
@@ -255,11 +272,19 @@ export function writeSplit(
   // Mode 0: one K, a reference per block; 1: one K, one reference; 2: K and reference per
   // block; 3: log bins (K is their m), one reference.
   // Per-block modes also pay their references (8 bytes a block); ties go to one reference.
-  const costs = [byBlock.bytes + nb * 8, byGlobal.bytes, adaptive + nb * 8, byLog.bytes];
+  const costs = [
+    byBlock.bytes + nb * 8,
+    byGlobal.bytes,
+    adaptive + nb * 8,
+    byLog.bytes,
+    byZigzag.bytes,
+  ];
   let mode = 1;
-  for (const i of [0, 2, 3]) if (costs[i] < costs[mode]) mode = i;
-  if (mode === 3) {
-    return writeLogBins(l, n, x, byLog.k, glo, ghi);
+  for (const i of [0, 2, 3, 4]) if (costs[i] < costs[mode]) mode = i;
+  if (mode === 3) return writeLogBins(l, n, x, byLog.k, glo, ghi, 3);
+  if (mode === 4) {
+    rezigzag(l, n);
+    return writeLogBins(l, n, x, byZigzag.k, 0, 0, 4);
   }
   const k = mode === 2 ? 0 : mode === 1 ? byGlobal.k : byBlock.k;
   const refs = mode === 1 ? globalRefs : blockRefs;
@@ -332,11 +357,12 @@ function writeLogBins(
   m: number,
   rlo: number,
   rhi: number,
+  mode: 3 | 4,
 ): { payload: Uint8Array; fixedBytes: number } {
   const { lo, hi } = l;
   const highs = new Uint8Array(n);
   const escapes: number[] = [];
-  const words = new Int32Array(Math.ceil((n * 31) / 32) + 1);
+  const words = new Int32Array(2 * n + 1);
   let o = 0;
   let acc = 0;
   let bits = 0;
@@ -345,7 +371,7 @@ function writeLogBins(
     const vhi = hi[i];
     const xlo = (vlo - rlo) | 0;
     const xhi = (vhi - rhi - ((vlo >>> 0) < (rlo >>> 0) ? 1 : 0)) | 0;
-    const s = xhi !== 0 ? ESCAPE : logSymbol(xlo >>> 0, m);
+    const s = logSymbol(xlo, xhi, m);
     if (s >= ESCAPE) {
       highs[i] = ESCAPE;
       escapes.push(vlo, vhi);
@@ -354,13 +380,20 @@ function writeLogBins(
     highs[i] = s;
     const e = logLowBits(s, m);
     if (e === 0) continue;
-    const v = xlo & (-1 >>> (32 - e));
-    acc |= v << bits;
-    bits += e;
-    if (bits >= 32) {
-      words[o++] = acc;
-      bits -= 32;
-      acc = bits > 0 ? v >>> (e - bits) : 0;
+    // The e low bits in at most two pieces of up to 31 bits.
+    const e1 = Math.min(e, 31);
+    for (let piece = 0; piece < 2; piece++) {
+      const w = piece === 0 ? e1 : e - e1;
+      if (w === 0) break;
+      const raw = piece === 0 ? xlo : (xlo >>> 31) | (xhi << 1);
+      const v = raw & (-1 >>> (32 - w));
+      acc |= v << bits;
+      bits += w;
+      if (bits >= 32) {
+        words[o++] = acc;
+        bits -= 32;
+        acc = bits > 0 ? v >>> (w - bits) : 0;
+      }
     }
   }
   if (bits > 0) words[o++] = acc;
@@ -379,7 +412,7 @@ function writeLogBins(
   i32[p++] = x.seeds.d0lo;
   i32[p++] = x.seeds.d0hi;
   out[p * 4] = m;
-  out[p * 4 + 1] = 3;
+  out[p * 4 + 1] = mode;
   p++;
   i32[p++] = ne;
   i32.set(escapes, p);
@@ -409,7 +442,7 @@ function readLogBins(
     const s = highs[i];
     if (s === ESCAPE) continue;
     const e = logLowBits(s, m);
-    if (e + m > 32) throw corrupt(`log bin ${s} past 32 bits`);
+    if (e + m > 64) throw corrupt(`log bin ${s} past 64 bits`);
     total += e;
   }
   const nw = Math.ceil(total / 32);
@@ -433,26 +466,42 @@ function readLogBins(
       continue;
     }
     let xlo = s;
+    let xhi = 0;
     const e = logLowBits(s, m);
     if (e > 0) {
-      const mask = -1 >>> (32 - e);
-      let v: number;
-      if (avail >= e) {
-        v = buf & mask;
-        buf >>>= e;
-        avail -= e;
-      } else {
-        const nx = words[p++];
-        v = (buf | (nx << avail)) & mask;
-        buf = nx >>> (e - avail);
-        avail += 32 - e;
+      const e1 = Math.min(e, 31);
+      let v1 = 0;
+      let v2 = 0;
+      for (let piece = 0; piece < 2; piece++) {
+        const w = piece === 0 ? e1 : e - e1;
+        if (w === 0) break;
+        const mask = -1 >>> (32 - w);
+        let v: number;
+        if (avail >= w) {
+          v = buf & mask;
+          buf >>>= w;
+          avail -= w;
+        } else {
+          const nx = words[p++];
+          v = (buf | (nx << avail)) & mask;
+          buf = nx >>> (w - avail);
+          avail += 32 - w;
+        }
+        if (piece === 0) v1 = v;
+        else v2 = v;
       }
       const top = (1 << (m - 1)) + ((s - (1 << m)) & ((1 << (m - 1)) - 1));
-      xlo = (top << e) | v;
+      xlo = v1 | (v2 << 31);
+      xhi = v2 >>> 1;
+      if (e >= 32) xhi |= top << (e - 32);
+      else {
+        xlo |= top << e;
+        xhi |= top >>> (32 - e);
+      }
     }
     const sum = (rlo >>> 0) + (xlo >>> 0);
     lo[i] = sum | 0;
-    hi[i] = (rhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    hi[i] = (rhi + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
   }
   if (j !== ne) throw corrupt("fewer escape marks than escapes");
 }
@@ -487,19 +536,20 @@ export function readSplit(
   const k = p8[p * 4];
   if (k > 63 || k > maxWidth) throw corrupt(`split width ${k} exceeds ${Math.min(63, maxWidth)}`);
   const mode = p8[p * 4 + 1];
-  if (mode > 3 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
+  if (mode > 4 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
     throw corrupt("split reserved bits set");
   }
   p++;
   const ne = i32[p++] >>> 0;
   if (ne > n) throw corrupt("more escapes than elements");
-  if (mode === 3) {
+  if (mode >= 3) {
     if (k < 1 || k > 7) throw corrupt(`log bins of ${k} bits`);
     const at = head + ne * 8 + 8;
     if (p8.length < at) throw corrupt("payload shorter than its tables");
     const esc = i32.subarray(p, p + 2 * ne);
     readLogBins(p8, n, k, at, esc, i32[p + 2 * ne], i32[p + 2 * ne + 1], l);
-    if (zigzag) rezigzag(l, n);
+    // Mode 4 codes the zigzag residuals themselves.
+    if (zigzag && mode === 3) rezigzag(l, n);
     return { seeds, exPos, exBits };
   }
   const nr = mode === 1 ? 1 : nb;

@@ -59,13 +59,17 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
     (_, i) => Math.floor(Math.exp((i * 7919) % 97 / 7)),
   );
   mk("i32", skewed, { layout: "split", predictor: "none" });
+  // Full-precision floats of a random walk: log bins on zigzag residuals (split mode 4).
+  const fwalk = new Float64Array(n);
+  for (let i = 1; i < n; i++) fwalk[i] = fwalk[i - 1] + Math.sin(i * 7.1) + Math.cos(i * 3.3);
+  mk("f64", fwalk, { layout: "split" });
   return out;
 }
 
 Deno.test("fuzz: mutated columnar frames give only CompressError (or the original data)", () => {
-  // Split modes 1 to 3 are among the seeds (byte 57 of a split frame without exceptions).
+  // Split modes 1 to 4 are among the seeds (byte 57 of a split frame without exceptions).
   const modes = new Set(seeds().filter((s) => s.frame[8] === 3).map((s) => s.frame[57]));
-  assert.ok(modes.has(1) && modes.has(2) && modes.has(3), [...modes].join());
+  assert.ok([1, 2, 3, 4].every((m) => modes.has(m)), [...modes].join());
   for (const { frame, data } of seeds()) {
     for (let k = 0; k < 700; k++) {
       const m = frame.slice();
