@@ -2,11 +2,12 @@
  * Compression benchmark: our LZ4 and Snappy against pure-JS peers (lz4js, snappyjs), native
  * peers (lz4-napi, snappy) and node:zlib (gzip, zstd, brotli), on five corpora.
  *
- * Run: `deno run -A bench/compress.ts [--quick] [--scientific] [--zstd] [--brotli]`. Prints
- * Markdown tables; `--zstd` runs only the zstd decoder section (ours vs fzstd vs node:zlib);
- * `--brotli` runs only the brotli decode section (our TypeScript decoder vs the native ones);
- * `--scientific` runs only the scientific corpus (columnar and auto against gzip and zstd). Each cell is the
- * median of repeated runs after warm-up; the whole run stays under about a minute.
+ * Run: `deno run -A bench/compress.ts [--quick] [--scientific] [--zstd] [--brotli] [--numeric]`.
+ * Prints Markdown tables; `--zstd` runs only the zstd decoder section (ours vs fzstd vs
+ * node:zlib); `--brotli` runs only the brotli decode section (our TypeScript decoder vs the
+ * native ones); `--scientific` runs only the scientific corpus (columnar and auto against gzip and
+ * zstd); `--numeric` only the numeric table (`bench/numeric.ts`: columnar against pcodec, zstd and
+ * blosc2). Each cell is the median of repeated runs after warm-up.
  *
  * @module
  */
@@ -35,6 +36,7 @@ import {
 } from "./_corpus.ts";
 import { zstdDecodeSection } from "./_zstd_decode.ts";
 import { brotliDecodeSection } from "./_brotli_decode.ts";
+import { numericSection } from "./numeric.ts";
 
 const quick = Deno.args.includes("--quick");
 /** Interleaved rounds per corpus, and the time each codec's batch takes in a round (ms). */
@@ -285,6 +287,10 @@ if (Deno.args.includes("--zstd")) {
 }
 if (Deno.args.includes("--brotli")) {
   console.log((await brotliDecodeSection(corpora(), ROUNDS, BATCH_MS)).join("\n"));
+  Deno.exit(0);
+}
+if (Deno.args.includes("--numeric")) {
+  console.log(numericSection().join("\n"));
   Deno.exit(0);
 }
 

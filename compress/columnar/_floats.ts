@@ -95,7 +95,47 @@ export function findMappings(values: Float32Array | Float64Array, f32: boolean):
   if (bestE >= 0 && best >= 0.5) found.push({ mapping: Mapping.Decimal, param: bestE });
   const q = findQuantum(s, f32);
   if (q !== null) found.push(q);
+  const p2 = powerOfTwoQuantum(s, f32);
+  if (p2 !== null && p2.param !== q?.param) found.push(p2);
   return found;
+}
+
+const BITS = new DataView(new ArrayBuffer(8));
+
+/**
+ * The largest power of two that every probed value is a multiple of, from the trailing zero
+ * bits of their significands (pcodec's "float quant" idea): values made from fewer random bits
+ * than the format holds (`random() * 2 - 1` has 32) map to integers of that many bits.
+ */
+function powerOfTwoQuantum(s: number[], f32: boolean): FloatMapping | null {
+  let minExp = Infinity;
+  let maxAbs = 0;
+  for (const v of s) {
+    if (!Number.isFinite(v) || v === 0) continue;
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    let e: number;
+    if (f32) {
+      BITS.setFloat32(0, v, true);
+      const b = BITS.getUint32(0, true);
+      const be = (b >>> 23) & 0xff;
+      const m = (b & 0x7fffff) | (be === 0 ? 0 : 0x800000);
+      e = Math.max(be, 1) - 150 + (31 - Math.clz32(m & -m));
+    } else {
+      BITS.setFloat64(0, v, true);
+      const lo = BITS.getUint32(0, true);
+      const hi = BITS.getUint32(4, true);
+      const be = (hi >>> 20) & 0x7ff;
+      const mh = (hi & 0xfffff) | (be === 0 ? 0 : 0x100000);
+      const tz = lo !== 0 ? 31 - Math.clz32(lo & -lo) : 32 + (31 - Math.clz32(mh & -mh));
+      e = Math.max(be, 1) - 1075 + tz;
+    }
+    if (e < minExp) minExp = e;
+  }
+  if (!Number.isFinite(minExp)) return null;
+  const q = 2 ** minExp;
+  if (!(q > 0) || !Number.isFinite(q) || maxAbs / q > N_MAX / 4) return null;
+  const m: FloatMapping = { mapping: Mapping.Quantum, param: q };
+  return hitRate(s, m, f32) >= 0.5 ? m : null;
 }
 
 function findQuantum(s: number[], f32: boolean): FloatMapping | null {

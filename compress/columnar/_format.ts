@@ -8,7 +8,8 @@
  *  5     1   element type (ELEMENT_CODES)
  *  6     1   mapping: 0 identity, 1 float bits as integers, 2 decimal, 3 quantum
  *  7     1   predictor: 0 none, 1 delta, 2 delta-of-delta, 3 XOR with the previous value
- *  8     1   layout: 0 frame-of-reference bit packing, 1 byte shuffle, 2 plain bytes
+ *  8     1   layout: 0 frame-of-reference bit packing, 1 byte shuffle, 2 plain bytes,
+ *                3 split (high bytes for the inner codec, low bits packed; `_split.ts`)
  *  9     1   inner codec: 0 none, 1 LZ4 block, 2 zstd
  * 10     2   reserved, zero
  * 12     4   element count
@@ -110,7 +111,7 @@ export const Mapping = { Identity: 0, Bits: 1, Decimal: 2, Quantum: 3 } as const
 /** How integers become residuals. */
 export const Predictor = { None: 0, Delta: 1, DeltaOfDelta: 2, Xor: 3 } as const;
 /** How residuals are laid out. */
-export const Layout = { BitPack: 0, Shuffle: 1, Plain: 2 } as const;
+export const Layout = { BitPack: 0, Shuffle: 1, Plain: 2, Split: 3 } as const;
 /** The general-purpose codec applied to the payload. */
 export const Inner = { None: 0, Lz4: 1, Zstd: 2 } as const;
 
@@ -184,19 +185,20 @@ export function readHeader(b: Uint8Array): Header {
     param: v.getFloat64(32, true),
   };
   if (v.getUint16(10, true) !== 0) throw corrupt("reserved bits set");
-  if (h.mapping > 3 || h.predictor > 3 || h.layout > 2 || h.inner > 2) {
+  if (h.mapping > 3 || h.predictor > 3 || h.layout > 3 || h.inner > 2) {
     throw corrupt("unknown transform or codec");
   }
   const float = isFloat(et);
   // Identity keeps integers as integers (any layout) and floats as bytes (no bit packing);
   // the other mappings turn floats into integers.
-  if (h.mapping === Mapping.Identity ? float && h.layout === Layout.BitPack : !float) {
+  const packed = h.layout === Layout.BitPack || h.layout === Layout.Split;
+  if (h.mapping === Mapping.Identity ? float && packed : !float) {
     throw corrupt("mapping does not fit the element type");
   }
   if (
-    (h.mapping === Mapping.Decimal || h.mapping === Mapping.Quantum) && h.layout !== Layout.BitPack
+    (h.mapping === Mapping.Decimal || h.mapping === Mapping.Quantum) && !packed
   ) {
-    throw corrupt("decimal and quantum mappings need bit packing");
+    throw corrupt("decimal and quantum mappings need bit packing or split");
   }
   if (
     h.mapping === Mapping.Decimal && !(Number.isInteger(h.param) && h.param >= 0 && h.param <= 22)
@@ -212,6 +214,9 @@ export function readHeader(b: Uint8Array): Header {
   if (h.exceptions > h.count) throw corrupt("more exceptions than elements");
   if (h.predictor === Predictor.Xor && h.layout !== Layout.Shuffle) {
     throw corrupt("XOR needs the shuffle layout");
+  }
+  if (h.layout === Layout.Split && h.inner !== Inner.None) {
+    throw corrupt("split layout takes no inner codec");
   }
   if (h.layout === Layout.Plain && h.predictor !== Predictor.None) {
     throw corrupt("plain layout takes no predictor");
@@ -234,7 +239,17 @@ export function payloadBound(
   exceptions: number,
   layout: number,
 ): number {
+  if (layout === Layout.Split) {
+    // exceptions, seeds and split head, escapes, references, rANS block (table, at most 2
+    // bytes a symbol, state), padding, low words
+    return exceptions * 12 + 24 + count * 8 + blocksOf(count) * 8 + 390 + 2 * count + 8 + 3 +
+      count * 8;
+  }
   if (layout !== Layout.BitPack) return count * width;
   const blocks = Math.ceil(count / BLOCK);
   return exceptions * 12 + 16 + blocks + 8 + blocks * 8 + count * 8 + 4;
+}
+
+function blocksOf(count: number): number {
+  return Math.ceil(count / BLOCK);
 }

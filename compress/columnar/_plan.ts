@@ -21,6 +21,7 @@ import { innerCompress } from "./_inner.ts";
 import { aligned, type Lanes, loadLanes } from "./_lanes.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
+import { writeSplit } from "./_split.ts";
 
 /** A transform chain before the inner codec. */
 export interface Chain {
@@ -36,7 +37,7 @@ export const MAPPING_NAMES = ["identity", "bits", "decimal", "quantum"] as const
 /** Names of the predictors. */
 export const PREDICTOR_NAMES = ["none", "delta", "delta-of-delta", "xor"] as const;
 /** Names of the layouts. */
-export const LAYOUT_NAMES = ["bitpack", "shuffle", "plain"] as const;
+export const LAYOUT_NAMES = ["bitpack", "shuffle", "plain", "split"] as const;
 /** Names of the inner codecs. */
 export const INNER_NAMES = ["none", "lz4", "zstd"] as const;
 
@@ -48,6 +49,7 @@ export function chainSteps(c: Chain): string[] {
   else if (c.mapping === Mapping.Bits) steps.push("bits");
   if (c.predictor !== Predictor.None) steps.push(PREDICTOR_NAMES[c.predictor]);
   if (c.layout === Layout.BitPack) steps.push(steps.length === 0 ? "for-bitpack" : "bitpack");
+  else if (c.layout === Layout.Split) steps.push("split");
   else if (c.layout === Layout.Shuffle) steps.push("shuffle");
   return steps;
 }
@@ -180,9 +182,11 @@ export function planChains(
   for (const { mapping, m } of w > 1 ? intMappings : []) {
     for (const predictor of [Predictor.None, Predictor.Delta, Predictor.DeltaOfDelta]) {
       if (mapping === Mapping.Bits && predictor === Predictor.None) continue;
-      const c = { mapping, param: m?.param ?? 0, predictor, layout: Layout.BitPack };
-      mappingOf.set(c, m);
-      chains.push(c);
+      for (const layout of [Layout.BitPack, Layout.Split]) {
+        const c = { mapping, param: m?.param ?? 0, predictor, layout };
+        mappingOf.set(c, m);
+        chains.push(c);
+      }
     }
   }
   chains.push({
@@ -214,9 +218,56 @@ export function planChains(
   );
 
   const out: Candidate[] = [];
-  for (const c of wanted) {
+  // Splits cost the most to estimate: try them only on the two mapping + predictor pairs
+  // whose bit packing came out smallest (the same residuals, coded closer to their entropy).
+  const order = wanted.filter((c) => c.layout !== Layout.Split);
+  const splits = wanted.filter((c) => c.layout === Layout.Split);
+  for (let ci = 0; ci < order.length || splits.length > 0; ci++) {
+    if (ci === order.length) {
+      const packed = out.filter((o) => o.chain.layout === Layout.BitPack)
+        .sort((a, b) => a.bytes - b.bytes).slice(0, 2).map((o) => o.chain);
+      order.push(
+        ...splits.filter((s) =>
+          packed.length === 0 ||
+          packed.some((b) =>
+            b.mapping === s.mapping && b.param === s.param && b.predictor === s.predictor
+          )
+        ),
+      );
+      splits.length = 0;
+      if (ci === order.length) break;
+    }
+    const c = order[ci];
     let bytes = 0;
-    if (c.layout === Layout.BitPack) {
+    if (c.layout === Layout.Split) {
+      // The split payload of the slices, predicted one by one (seed slots take their
+      // neighbour's residual), written as one: its fixed costs (the rANS table) count once.
+      const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
+      const all = { lo: new Int32Array(sampled), hi: new Int32Array(sampled) };
+      let at = 0;
+      let exceptions = 0;
+      ranges.forEach(([s, e], i) => {
+        const k = e - s;
+        const r = slicedLanes(slices[i], t, k, c.mapping, mappingOf.get(c) ?? null);
+        predict(r.lanes, k, c.predictor, signed);
+        for (let j = 0; j < c.predictor && j + c.predictor < k; j++) {
+          r.lanes.lo[j] = r.lanes.lo[c.predictor];
+          r.lanes.hi[j] = r.lanes.hi[c.predictor];
+        }
+        all.lo.set(r.lanes.lo, at);
+        all.hi.set(r.lanes.hi, at);
+        at += k;
+        exceptions += r.exceptions;
+      });
+      const seeds = { v0lo: 0, v0hi: 0, d0lo: 0, d0hi: 0 };
+      const ex = { seeds, exPos: new Uint32Array(exceptions), exBits: new Int32Array(0) };
+      const r = writeSplit(all, sampled, ex, c.predictor !== Predictor.None, 0);
+      out.push({
+        chain: c,
+        bytes: Math.ceil((r.payload.length - r.fixedBytes) * scale + r.fixedBytes),
+      });
+      continue;
+    } else if (c.layout === Layout.BitPack) {
       const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
       ranges.forEach(([s, e], i) => {
         const k = e - s;

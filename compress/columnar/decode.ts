@@ -27,6 +27,7 @@ import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
 import { unpredict } from "./_predict.ts";
 import { unshuffle } from "./_shuffle.ts";
+import { readSplit } from "./_split.ts";
 import type { ColumnarInfo } from "./encode.ts";
 
 /** Options of {@link decompressColumnar}. */
@@ -65,7 +66,7 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     return out;
   }
   const mapped = h.mapping === Mapping.Decimal || h.mapping === Mapping.Quantum;
-  if (!mapped && w <= 4) {
+  if (!mapped && w <= 4 && h.layout === Layout.BitPack) {
     // Only the low 32 bits of each element are kept: decode them in 32-bit arithmetic.
     const tables = parseBitPacked(payload, n, h.exceptions, maxResidualBits(h));
     if (w === 4) {
@@ -80,7 +81,9 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     return out;
   }
   const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
-  const x = readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
+  const x = h.layout === Layout.Split
+    ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
+    : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
   unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
   if (!mapped) {
     storeLanes(l, t, n, out);

@@ -38,6 +38,7 @@ import {
 } from "./_plan.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
+import { writeSplit } from "./_split.ts";
 
 /** Options of {@link compressColumnar}. */
 export interface ColumnarOptions {
@@ -110,15 +111,21 @@ function encodeChain(
       f32,
     );
     const seeds = predict(m.lanes, n, c.predictor, true);
+    const x = { seeds, exPos: m.exPos, exBits: m.exBits };
     return {
-      payload: writeBitPacked(m.lanes, n, { seeds, exPos: m.exPos, exBits: m.exBits }),
+      payload: c.layout === Layout.Split
+        ? writeSplit(m.lanes, n, x, c.predictor !== Predictor.None, c.predictor).payload
+        : writeBitPacked(m.lanes, n, x),
       exceptions: m.exPos.length,
     };
   }
   const l = loadLanes(data, t, n);
   const seeds = predict(l, n, c.predictor, isSigned(t));
+  const x = { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) };
   return {
-    payload: writeBitPacked(l, n, { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) }),
+    payload: c.layout === Layout.Split
+      ? writeSplit(l, n, x, c.predictor !== Predictor.None, c.predictor).payload
+      : writeBitPacked(l, n, x),
     exceptions: 0,
   };
 }
@@ -131,11 +138,12 @@ function encodePlan(
   chain: Chain,
   inner: number,
   level: number,
-): { payload: Uint8Array; exceptions: number; body: Uint8Array; innerUsed: number } {
+): { chain: Chain; payload: Uint8Array; exceptions: number; body: Uint8Array; innerUsed: number } {
   const { payload, exceptions } = encodeChain(data, t, n, chain);
   let body = payload;
   let innerUsed: number = Inner.None;
-  if (payload.length > 0) {
+  // The split payload is entropy-coded already: no inner codec.
+  if (payload.length > 0 && chain.layout !== Layout.Split) {
     let worth = true;
     if (chain.layout === Layout.BitPack && payload.length > TRY_INNER_SAMPLE) {
       const probe = payload.subarray(0, TRY_INNER_SAMPLE);
@@ -149,7 +157,7 @@ function encodePlan(
       }
     }
   }
-  return { payload, exceptions, body, innerUsed };
+  return { chain, payload, exceptions, body, innerUsed };
 }
 
 function nameIndex<T extends string>(
@@ -223,9 +231,10 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
   let pick = candidates[0];
   if (level < SPEED_OVER_SIZE_BELOW && pick.chain.layout !== Layout.BitPack) {
     // Bit packing needs no inner codec and decodes several times faster: below the high
-    // levels, take it when it is within 10% of the smallest estimate and still wins.
+    // levels, take it when it is within 2% (or 64 bytes) of the smallest estimate and still
+    // wins.
     const bp = candidates.find((c) => c.chain.layout === Layout.BitPack);
-    if (bp && bp.bytes <= pick.bytes * 1.1 && bp.bytes < data.length) pick = bp;
+    if (bp && bp.bytes <= pick.bytes * 1.02 + 64 && bp.bytes < data.length) pick = bp;
   }
   // A plan that loses on the whole input falls back to the next plan by estimate, and only
   // when none of the first few wins are the elements stored as they are. Near-incompressible
@@ -234,16 +243,23 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
   const order = [pick, ...candidates.filter((c) => c !== pick)];
   const tries = filtered ? 1 : Math.min(order.length, MAX_PLANS_TRIED);
   const undecided = order[0].bytes >= data.length * 0.97;
-  let chain = order[0].chain;
-  let r = encodePlan(data, t, n, chain, inner, level);
+  let r = encodePlan(data, t, n, order[0].chain, inner, level);
   for (let i = 1; i < tries && (undecided || r.body.length >= data.length); i++) {
     const next = encodePlan(data, t, n, order[i].chain, inner, level);
-    if (next.body.length < r.body.length) {
-      r = next;
-      chain = order[i].chain;
-    }
+    if (next.body.length < r.body.length) r = next;
   }
-  const { payload, exceptions } = r;
+  const close = candidates.find((c) => c !== pick && c.chain.layout !== r.chain.layout);
+  if (
+    !filtered && close && r.chain.layout === Layout.Split &&
+    (r.body.length > pick.bytes * 1.05 || close.bytes <= pick.bytes * 1.06)
+  ) {
+    // Estimates come from a sample: the split's bins can miss data that drifts away from it
+    // (changing scale), and zstd does better on the whole input than on slices. When the
+    // estimate missed, or a byte layout came close, encode that one too and keep the smaller.
+    const other = encodePlan(data, t, n, close.chain, inner, level);
+    if (other.body.length < r.body.length) r = other;
+  }
+  const { chain, payload, exceptions } = r;
   let { body, innerUsed } = r;
   let final = chain;
   if (

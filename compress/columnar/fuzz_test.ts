@@ -23,7 +23,7 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
   const mk = (
     t: ElementType,
     a: ArrayBufferView,
-    only?: { layout?: "bitpack" | "shuffle" | "plain" },
+    only?: { layout?: "bitpack" | "shuffle" | "plain" | "split"; predictor?: "none" },
   ) => {
     const data = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     out.push({ frame: compressColumnar(data, { elementType: t, only }), data });
@@ -36,10 +36,40 @@ function seeds(): { frame: Uint8Array; data: Uint8Array }[] {
   mk("i64", BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt(i % 7)));
   mk("i32", Int32Array.from({ length: n }, (_, i) => i * 3), { layout: "plain" });
   mk("u16", Uint16Array.from({ length: n }, (_, i) => (i * 13) % 4000));
+  // Split payloads: decimal mapping with an exception, escapes (a gap), a wide K.
+  mk("f64", walk, { layout: "split" });
+  mk(
+    "i64",
+    BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt((i * 7919) % 97)),
+    { layout: "split" },
+  );
+  const gaps = BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 1000n + BigInt(i % 5));
+  for (let i = 700; i < n; i++) gaps[i] += 10n ** 12n;
+  mk("i64", gaps, { layout: "split" });
+  mk("f32", Float32Array.from({ length: n }, (_, i) => Math.cos(i / 9)), { layout: "split" });
+  // Integers whose scale drifts: a K per block (split mode 2).
+  const drift = BigInt64Array.from(
+    { length: 3000 },
+    (_, i) => BigInt(Math.floor(Math.sin(i * 7.1) * 2 ** (4 + (i >> 7)))),
+  );
+  mk("i64", drift, { layout: "split", predictor: "none" });
+  // Skewed integers: log bins (split mode 3).
+  const skewed = Int32Array.from(
+    { length: n },
+    (_, i) => Math.floor(Math.exp((i * 7919) % 97 / 7)),
+  );
+  mk("i32", skewed, { layout: "split", predictor: "none" });
+  // Full-precision floats of a random walk: log bins on zigzag residuals (split mode 4).
+  const fwalk = new Float64Array(n);
+  for (let i = 1; i < n; i++) fwalk[i] = fwalk[i - 1] + Math.sin(i * 7.1) + Math.cos(i * 3.3);
+  mk("f64", fwalk, { layout: "split" });
   return out;
 }
 
 Deno.test("fuzz: mutated columnar frames give only CompressError (or the original data)", () => {
+  // Split modes 1 to 4 are among the seeds (byte 57 of a split frame without exceptions).
+  const modes = new Set(seeds().filter((s) => s.frame[8] === 3).map((s) => s.frame[57]));
+  assert.ok([1, 2, 3, 4].every((m) => modes.has(m)), [...modes].join());
   for (const { frame, data } of seeds()) {
     for (let k = 0; k < 700; k++) {
       const m = frame.slice();

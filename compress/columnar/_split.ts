@@ -1,0 +1,605 @@
+/**
+ * The split payload (layout 3): each residual, less its block's reference, is cut into a high
+ * byte and K low bits. The high bytes (one per element) are entropy-coded with rANS
+ * (`_rans.ts`); the low bits, nearly uniform, are bit-packed. This is pcodec's "bin + offset"
+ * idea with 255 equal bins: bit packing alone pays the full width of every block, the split
+ * pays about the entropy of the residuals. High byte 255 escapes a residual that does not fit
+ * (rare gaps, outliers): it is stored whole. No inner codec runs on this payload.
+ *
+ * Residuals of delta and delta-of-delta are zigzag-mapped by `_predict.ts`; here they are
+ * turned back into signed numbers with the sign bit flipped (order-preserving), so that a
+ * block's reference is its smallest residual and the low bit is not wasted on a constant sign.
+ *
+ * ```text
+ * exception positions (u32 each), exception bits (u64 each)   as in the bit-packed payload
+ * seeds (4 x i32), K (u8), mode (u8), 2 zero bytes, escape count (u32)
+ * escapes (u64 each), references: one u64 per block of BLOCK elements (modes 0, 2) or one
+ * for all (modes 1, 3, 4); mode 2 only: one K per block (u8 each), padding to 4 bytes
+ * (mode 3: K is m of the log bins, and the low bits that follow are a single bit stream of
+ * the widths the symbols say, in 32-bit words; mode 4 is mode 3 on the zigzag residuals, with
+ * reference 0)
+ * high bytes as one rANS block, padding to 4 bytes, packed low words (K bits per element,
+ * blocks of BLOCK)
+ * ```
+ *
+ * @module
+ */
+
+import { CompressError } from "../errors.ts";
+import { pack, packedWords, unpack } from "./_bitpack.ts";
+import { BLOCK } from "./_format.ts";
+import type { Lanes } from "./_lanes.ts";
+import type { PackedExtras } from "./_payload.ts";
+import type { Seeds } from "./_predict.ts";
+import { ransDecode, ransEncode, ransStreamBytes } from "./_rans.ts";
+
+const ESCAPE = 255;
+const TWO32 = 4294967296;
+const pad4 = (x: number): number => (x + 3) & ~3;
+/** Values sampled to choose K. */
+const CHOOSE_SAMPLE = 2048;
+
+function corrupt(msg: string): CompressError {
+  return new CompressError("corrupt", `columnar: ${msg}`);
+}
+
+/** Zigzag residuals into sign-flipped signed residuals, in place. */
+function unzigzag(l: Lanes, n: number): void {
+  const { lo, hi } = l;
+  for (let i = 0; i < n; i++) {
+    const zlo = lo[i];
+    const zhi = hi[i];
+    const m = -(zlo & 1);
+    lo[i] = ((zlo >>> 1) | (zhi << 31)) ^ m;
+    hi[i] = ((zhi >>> 1) ^ m) ^ 0x80000000;
+  }
+}
+
+/** Inverse of {@link unzigzag}, in place. */
+function rezigzag(l: Lanes, n: number): void {
+  const { lo, hi } = l;
+  for (let i = 0; i < n; i++) {
+    const dlo = lo[i];
+    const dhi = hi[i] ^ 0x80000000;
+    const s = dhi >> 31;
+    lo[i] = (dlo << 1) ^ s;
+    hi[i] = ((dhi << 1) | (dlo >>> 31)) ^ s;
+  }
+}
+
+/** Unsigned 64-bit minimum of `l[s, e)` as [lo, hi], and the bits its range needs. */
+function minOf(l: Lanes, s: number, e: number): [number, number, number] {
+  let mh = l.hi[s] >>> 0;
+  let ml = l.lo[s] >>> 0;
+  let xh = mh;
+  let xl = ml;
+  for (let i = s + 1; i < e; i++) {
+    const h = l.hi[i] >>> 0;
+    const x = l.lo[i] >>> 0;
+    if (h < mh || (h === mh && x < ml)) {
+      mh = h;
+      ml = x;
+    }
+    if (h > xh || (h === xh && x > xl)) {
+      xh = h;
+      xl = x;
+    }
+  }
+  const rlo = (xl - ml) | 0;
+  const rhi = (xh - mh - (xl < ml ? 1 : 0)) | 0;
+  const width = rhi !== 0 ? 64 - Math.clz32(rhi) : 32 - Math.clz32(rlo);
+  return [ml | 0, mh | 0, width];
+}
+
+/**
+ * Estimated payload bytes when each block takes K = its range's width - 8 (every block's
+ * residuals spread over the 256 high values: data whose scale drifts, such as float bits).
+ */
+function perBlockCost(d: Float64Array, n: number, ks: Uint8Array, step: number): number {
+  const hist = new Float64Array(256);
+  let lowBits = 0;
+  let esc = 0;
+  for (let j = 0; j < d.length; j++) {
+    const k = ks[((j * step) / BLOCK) | 0];
+    const h = Math.floor(d[j] / 2 ** k);
+    if (h >= ESCAPE) {
+      esc++;
+      hist[ESCAPE]++;
+    } else hist[h]++;
+    lowBits += k;
+  }
+  let bits = lowBits;
+  const m = d.length;
+  for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / m);
+  return (bits / 8 + esc * 8) * (n / m) + ks.length;
+}
+
+/**
+ * Estimated payload bytes for each K (0..63) from residual distances `d` (doubles, exact up to
+ * 2^53): K low bits each, the entropy of the high bytes, 8 bytes per escape.
+ */
+function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
+  const hist = new Float64Array(256);
+  let best = { k: 63, bytes: Infinity };
+  // Below the median's width - 8 half the values escape, past the largest's width every
+  // symbol is 0: only the K between can win.
+  const sorted = d.slice().sort();
+  const bitsOf = (v: number) => (v < 1 ? 0 : Math.floor(Math.log2(v)) + 1);
+  const kMin = Math.max(0, bitsOf(sorted[sorted.length >> 1]) - 8);
+  const kMax = Math.min(63, bitsOf(sorted[sorted.length - 1]));
+  for (let k = kMin; k <= kMax; k++) {
+    hist.fill(0);
+    const div = 2 ** k;
+    let esc = 0;
+    for (let i = 0; i < d.length; i++) {
+      const h = Math.floor(d[i] / div);
+      if (h >= ESCAPE) {
+        esc++;
+        hist[ESCAPE]++;
+      } else hist[h]++;
+    }
+    let bits = 0;
+    const m = d.length;
+    for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / m);
+    const bytes = ((bits + m * k) / 8 + esc * 8) * (n / m);
+    if (bytes < best.bytes) best = { k, bytes };
+    if (esc === 0 && hist[0] === m) break;
+  }
+  return best;
+}
+
+/**
+ * Log bins (mode 3): distances below 2^m are their own symbol; above, a symbol says the
+ * octave and the m - 1 bits after the leading one, and the e bits below follow raw. Bins
+ * grow with the value, as pcodec's adapt to skewed data (counts, sizes, prices).
+ */
+function logSymbol(xlo: number, xhi: number, m: number): number {
+  if (xhi === 0 && xlo >>> 0 < 1 << m) return xlo >>> 0;
+  const len = xhi !== 0 ? 64 - Math.clz32(xhi) : 32 - Math.clz32(xlo);
+  const e = len - m;
+  const top = e >= 32 ? xhi >>> (e - 32) : ((xlo >>> e) | (e > 0 ? xhi << (32 - e) : 0)) >>> 0;
+  const s = (1 << m) + ((e - 1) << (m - 1)) + ((top & ((1 << m) - 1)) - (1 << (m - 1)));
+  return s < ESCAPE ? s : ESCAPE;
+}
+
+/** {@link logSymbol} of a distance held in a double (estimates). */
+function logSymbolOf(d: number, m: number): number {
+  return logSymbol(d % TWO32, Math.floor(d / TWO32), m);
+}
+
+/** Low bits that follow log-bin symbol `s` (0 below 2^m). */
+function logLowBits(s: number, m: number): number {
+  return s < 1 << m ? 0 : ((s - (1 << m)) >> (m - 1)) + 1;
+}
+
+/** Estimated payload bytes of log bins for each m (1..7). */
+function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
+  const hist = new Float64Array(256);
+  let best = { k: 1, bytes: Infinity };
+  for (let m = 1; m <= 7; m++) {
+    hist.fill(0);
+    let esc = 0;
+    let low = 0;
+    for (let i = 0; i < d.length; i++) {
+      const s = logSymbolOf(d[i], m);
+      if (s >= ESCAPE) {
+        esc++;
+        hist[ESCAPE]++;
+      } else {
+        hist[s]++;
+        low += logLowBits(s, m);
+      }
+    }
+    let bits = low;
+    const c = d.length;
+    for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / c);
+    const bytes = (bits / 8 + esc * 8) * (n / c);
+    if (bytes < best.bytes) best = { k: m, bytes };
+  }
+  return best;
+}
+
+/** Distances of sampled residuals from their references, as doubles. */
+function distances(l: Lanes, n: number, refs: Int32Array, step: number): Float64Array {
+  const out = new Float64Array(Math.ceil(n / step));
+  for (let i = 0, j = 0; i < n; i += step, j++) {
+    const b = (i / BLOCK) | 0;
+    const mlo = refs[2 * b];
+    const mhi = refs[2 * b + 1];
+    const xlo = (l.lo[i] >>> 0) - (mlo >>> 0);
+    const xhi = (l.hi[i] >>> 0) - (mhi >>> 0);
+    out[j] = xhi * TWO32 + xlo;
+  }
+  return out;
+}
+
+/**
+ * Serialises residuals `l[0, n)` (as left by `predict`, consumed) with their extras. `zigzag`
+ * says the residuals are zigzag-mapped (delta, delta-of-delta); `skip` residual slots at the
+ * start hold seeds (their value is ignored by the decoder). `fixedBytes` is the part of the
+ * payload that does not grow with `n` (head, rANS table), for estimates made on samples.
+ */
+export function writeSplit(
+  l: Lanes,
+  n: number,
+  x: PackedExtras,
+  zigzag: boolean,
+  skip: number,
+): { payload: Uint8Array; fixedBytes: number } {
+  if (skip < n) {
+    for (let i = 0; i < skip; i++) {
+      l.lo[i] = l.lo[skip];
+      l.hi[i] = l.hi[skip];
+    }
+  }
+  const step = Math.max(1, Math.floor(n / CHOOSE_SAMPLE));
+  // Mode 4: log bins straight on the zigzag residuals (magnitude and sign, reference 0), for
+  // residuals that are a mixture of scales (float bits whose exponent changes).
+  let byZigzag = { k: 1, bytes: Infinity };
+  if (zigzag) {
+    const dz = new Float64Array(Math.ceil(n / step));
+    for (let i = 0, j = 0; i < n; i += step, j++) dz[j] = (l.hi[i] >>> 0) * TWO32 + (l.lo[i] >>> 0);
+    byZigzag = bestLogBins(dz, n);
+    unzigzag(l, n);
+  }
+  const nb = Math.ceil(n / BLOCK);
+  const blockRefs = new Int32Array(2 * nb);
+  const blockKs = new Uint8Array(nb);
+  let glo = 0, ghi = 0;
+  for (let b = 0; b < nb; b++) {
+    const [ml, mh, width] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+    blockKs[b] = Math.max(0, width - 8);
+    blockRefs[2 * b] = ml;
+    blockRefs[2 * b + 1] = mh;
+    if (b === 0 || (mh >>> 0) < (ghi >>> 0) || (mh === ghi && (ml >>> 0) < (glo >>> 0))) {
+      glo = ml;
+      ghi = mh;
+    }
+  }
+  const globalRefs = new Int32Array(2 * nb);
+  for (let b = 0; b < nb; b++) {
+    globalRefs[2 * b] = glo;
+    globalRefs[2 * b + 1] = ghi;
+  }
+  // One reference for all blocks keeps the high bytes' distribution the same across blocks
+  // (stationary data); a reference per block follows drifting data.
+  const blockD = distances(l, n, blockRefs, step);
+  const byBlock = bestK(blockD, n);
+  const globalD = distances(l, n, globalRefs, step);
+  const byGlobal = bestK(globalD, n);
+  const adaptive = perBlockCost(blockD, n, blockKs, step);
+  const byLog = bestLogBins(globalD, n);
+  // Mode 0: one K, a reference per block; 1: one K, one reference; 2: K and reference per
+  // block; 3: log bins (K is their m), one reference.
+  // Per-block modes also pay their references (8 bytes a block); ties go to one reference.
+  const costs = [
+    byBlock.bytes + nb * 8,
+    byGlobal.bytes,
+    adaptive + nb * 8,
+    byLog.bytes,
+    byZigzag.bytes,
+  ];
+  let mode = 1;
+  for (const i of [0, 2, 3, 4]) if (costs[i] < costs[mode]) mode = i;
+  if (mode === 3) return writeLogBins(l, n, x, byLog.k, glo, ghi, 3);
+  if (mode === 4) {
+    rezigzag(l, n);
+    return writeLogBins(l, n, x, byZigzag.k, 0, 0, 4);
+  }
+  const k = mode === 2 ? 0 : mode === 1 ? byGlobal.k : byBlock.k;
+  const refs = mode === 1 ? globalRefs : blockRefs;
+  const widths = mode === 2 ? blockKs : new Uint8Array(nb).fill(k);
+
+  const highs = new Uint8Array(n);
+  const escapes: number[] = [];
+  const { lo, hi } = l;
+  for (let b = 0; b < nb; b++) {
+    const mlo = refs[2 * b];
+    const mhi = refs[2 * b + 1];
+    const k = widths[b];
+    const kl = k >= 32 ? -1 : k === 0 ? 0 : -1 >>> (32 - k);
+    const kh = k <= 32 ? 0 : -1 >>> (64 - k);
+    const end = Math.min(n, (b + 1) * BLOCK);
+    for (let i = b * BLOCK; i < end; i++) {
+      const vlo = lo[i];
+      const vhi = hi[i];
+      const xlo = (vlo - mlo) | 0;
+      const xhi = (vhi - mhi - ((vlo >>> 0) < (mlo >>> 0) ? 1 : 0)) | 0;
+      let h: number;
+      if (k === 0) h = xhi === 0 ? xlo >>> 0 : ESCAPE;
+      else if (k < 32) h = xhi >>> k === 0 ? ((xlo >>> k) | (xhi << (32 - k))) >>> 0 : ESCAPE;
+      else h = xhi >>> (k - 32);
+      if (h >= ESCAPE) {
+        h = ESCAPE;
+        escapes.push(vlo, vhi);
+      }
+      highs[i] = h;
+      lo[i] = xlo & kl;
+      hi[i] = xhi & kh;
+    }
+  }
+  const words = packedWords(widths, n);
+  const e = x.exPos.length;
+  const ne = escapes.length >> 1;
+  const head = e * 12 + 16 + 8;
+  const nr = mode === 1 ? 1 : nb;
+  const kOff = head + ne * 8 + nr * 8;
+  const hOff = mode === 2 ? pad4(kOff + nb) : kOff;
+  const coded = ransEncode(highs);
+  const wOff = pad4(hOff + coded.length);
+  const out = new Uint8Array(wOff + words * 4);
+  const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
+  new Uint32Array(out.buffer, 0, e).set(x.exPos);
+  i32.set(x.exBits, e);
+  let p = e * 3;
+  i32[p++] = x.seeds.v0lo;
+  i32[p++] = x.seeds.v0hi;
+  i32[p++] = x.seeds.d0lo;
+  i32[p++] = x.seeds.d0hi;
+  out[p * 4] = k;
+  out[p * 4 + 1] = mode;
+  p++;
+  i32[p++] = ne;
+  i32.set(escapes, p);
+  p += 2 * ne;
+  i32.set(refs.subarray(0, 2 * nr), p);
+  if (mode === 2) out.set(blockKs, kOff);
+  out.set(coded, hOff);
+  pack(l, n, { widths, mins: new Int32Array(2 * nb) }, i32.subarray(wOff >> 2));
+  return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
+}
+
+/** The split payload in mode 3 (log bins of m = `m`, one reference `rlo`, `rhi`). */
+function writeLogBins(
+  l: Lanes,
+  n: number,
+  x: PackedExtras,
+  m: number,
+  rlo: number,
+  rhi: number,
+  mode: 3 | 4,
+): { payload: Uint8Array; fixedBytes: number } {
+  const { lo, hi } = l;
+  const highs = new Uint8Array(n);
+  const escapes: number[] = [];
+  const words = new Int32Array(2 * n + 1);
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < n; i++) {
+    const vlo = lo[i];
+    const vhi = hi[i];
+    const xlo = (vlo - rlo) | 0;
+    const xhi = (vhi - rhi - ((vlo >>> 0) < (rlo >>> 0) ? 1 : 0)) | 0;
+    const s = logSymbol(xlo, xhi, m);
+    if (s >= ESCAPE) {
+      highs[i] = ESCAPE;
+      escapes.push(vlo, vhi);
+      continue;
+    }
+    highs[i] = s;
+    const e = logLowBits(s, m);
+    if (e === 0) continue;
+    // The e low bits in at most two pieces of up to 31 bits.
+    const e1 = Math.min(e, 31);
+    for (let piece = 0; piece < 2; piece++) {
+      const w = piece === 0 ? e1 : e - e1;
+      if (w === 0) break;
+      const raw = piece === 0 ? xlo : (xlo >>> 31) | (xhi << 1);
+      const v = raw & (-1 >>> (32 - w));
+      acc |= v << bits;
+      bits += w;
+      if (bits >= 32) {
+        words[o++] = acc;
+        bits -= 32;
+        acc = bits > 0 ? v >>> (w - bits) : 0;
+      }
+    }
+  }
+  if (bits > 0) words[o++] = acc;
+  const e = x.exPos.length;
+  const ne = escapes.length >> 1;
+  const hOff = e * 12 + 16 + 8 + ne * 8 + 8;
+  const coded = ransEncode(highs);
+  const wOff = pad4(hOff + coded.length);
+  const out = new Uint8Array(wOff + o * 4);
+  const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
+  new Uint32Array(out.buffer, 0, e).set(x.exPos);
+  i32.set(x.exBits, e);
+  let p = e * 3;
+  i32[p++] = x.seeds.v0lo;
+  i32[p++] = x.seeds.v0hi;
+  i32[p++] = x.seeds.d0lo;
+  i32[p++] = x.seeds.d0hi;
+  out[p * 4] = m;
+  out[p * 4 + 1] = mode;
+  p++;
+  i32[p++] = ne;
+  i32.set(escapes, p);
+  p += 2 * ne;
+  i32[p++] = rlo;
+  i32[p++] = rhi;
+  out.set(coded, hOff);
+  i32.set(words.subarray(0, o), wOff >> 2);
+  return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
+}
+
+/** Reads mode 3 (see {@link writeLogBins}) from the rANS block on; fills `l`. */
+function readLogBins(
+  p8: Uint8Array,
+  n: number,
+  m: number,
+  at: number,
+  esc: Int32Array,
+  rlo: number,
+  rhi: number,
+  l: Lanes,
+): void {
+  const highs = new Uint8Array(n);
+  const wOff = pad4(ransDecode(p8, at, p8.length, highs));
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const s = highs[i];
+    if (s === ESCAPE) continue;
+    const e = logLowBits(s, m);
+    if (e + m > 64) throw corrupt(`log bin ${s} past 64 bits`);
+    total += e;
+  }
+  const nw = Math.ceil(total / 32);
+  if (p8.length !== wOff + nw * 4) {
+    throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + nw * 4}`);
+  }
+  const words = new Int32Array(p8.buffer, p8.byteOffset + wOff, nw);
+  const { lo, hi } = l;
+  let p = 0;
+  let buf = nw > 0 ? words[p++] : 0;
+  let avail = 32;
+  let j = 0;
+  const ne = esc.length >> 1;
+  for (let i = 0; i < n; i++) {
+    const s = highs[i];
+    if (s === ESCAPE) {
+      if (j >= ne) throw corrupt("more escape marks than escapes");
+      lo[i] = esc[2 * j];
+      hi[i] = esc[2 * j + 1];
+      j++;
+      continue;
+    }
+    let xlo = s;
+    let xhi = 0;
+    const e = logLowBits(s, m);
+    if (e > 0) {
+      const e1 = Math.min(e, 31);
+      let v1 = 0;
+      let v2 = 0;
+      for (let piece = 0; piece < 2; piece++) {
+        const w = piece === 0 ? e1 : e - e1;
+        if (w === 0) break;
+        const mask = -1 >>> (32 - w);
+        let v: number;
+        if (avail >= w) {
+          v = buf & mask;
+          buf >>>= w;
+          avail -= w;
+        } else {
+          const nx = words[p++];
+          v = (buf | (nx << avail)) & mask;
+          buf = nx >>> (w - avail);
+          avail += 32 - w;
+        }
+        if (piece === 0) v1 = v;
+        else v2 = v;
+      }
+      const top = (1 << (m - 1)) + ((s - (1 << m)) & ((1 << (m - 1)) - 1));
+      xlo = v1 | (v2 << 31);
+      xhi = v2 >>> 1;
+      if (e >= 32) xhi |= top << (e - 32);
+      else {
+        xlo |= top << e;
+        xhi |= top >>> (32 - e);
+      }
+    }
+    const sum = (rlo >>> 0) + (xlo >>> 0);
+    lo[i] = sum | 0;
+    hi[i] = (rhi + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+  }
+  if (j !== ne) throw corrupt("fewer escape marks than escapes");
+}
+
+/**
+ * Parses a split payload of `n` residuals with `e` exceptions into `l` (residuals as `predict`
+ * left them); checks every size against the payload length and K against `maxWidth`.
+ */
+export function readSplit(
+  payload: Uint8Array,
+  n: number,
+  e: number,
+  maxWidth: number,
+  zigzag: boolean,
+  l: Lanes,
+): PackedExtras {
+  const p8 = payload.byteOffset % 4 === 0 ? payload : payload.slice();
+  const nb = Math.ceil(n / BLOCK);
+  const head = e * 12 + 16 + 8;
+  if (p8.length < head) throw corrupt("payload shorter than its tables");
+  const i32 = new Int32Array(p8.buffer, p8.byteOffset, p8.length >> 2);
+  const exPos = new Uint32Array(p8.buffer, p8.byteOffset, e).slice();
+  for (let j = 0; j < e; j++) {
+    if (exPos[j] >= n || (j > 0 && exPos[j] <= exPos[j - 1])) {
+      throw corrupt("exception positions out of order or range");
+    }
+  }
+  const exBits = i32.slice(e, 3 * e);
+  let p = 3 * e;
+  const seeds: Seeds = { v0lo: i32[p], v0hi: i32[p + 1], d0lo: i32[p + 2], d0hi: i32[p + 3] };
+  p += 4;
+  const k = p8[p * 4];
+  if (k > 63 || k > maxWidth) throw corrupt(`split width ${k} exceeds ${Math.min(63, maxWidth)}`);
+  const mode = p8[p * 4 + 1];
+  if (mode > 4 || p8[p * 4 + 2] !== 0 || p8[p * 4 + 3] !== 0) {
+    throw corrupt("split reserved bits set");
+  }
+  p++;
+  const ne = i32[p++] >>> 0;
+  if (ne > n) throw corrupt("more escapes than elements");
+  if (mode >= 3) {
+    if (k < 1 || k > 7) throw corrupt(`log bins of ${k} bits`);
+    const at = head + ne * 8 + 8;
+    if (p8.length < at) throw corrupt("payload shorter than its tables");
+    const esc = i32.subarray(p, p + 2 * ne);
+    readLogBins(p8, n, k, at, esc, i32[p + 2 * ne], i32[p + 2 * ne + 1], l);
+    // Mode 4 codes the zigzag residuals themselves.
+    if (zigzag && mode === 3) rezigzag(l, n);
+    return { seeds, exPos, exBits };
+  }
+  const nr = mode === 1 ? 1 : nb;
+  const kOff = head + ne * 8 + nr * 8;
+  const hOff = mode === 2 ? pad4(kOff + nb) : kOff;
+  if (p8.length < hOff) throw corrupt("payload shorter than its tables");
+  const widths = mode === 2 ? p8.slice(kOff, kOff + nb) : new Uint8Array(nb).fill(k);
+  for (let b = 0; b < nb; b++) {
+    if (widths[b] > 63 || widths[b] > maxWidth) throw corrupt(`split width ${widths[b]}`);
+  }
+  const highs = new Uint8Array(n);
+  const wOff = pad4(ransDecode(p8, hOff, p8.length, highs));
+  const words = packedWords(widths, n);
+  if (p8.length !== wOff + words * 4) {
+    throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + words * 4}`);
+  }
+  const esc = i32.subarray(p, p + 2 * ne);
+  const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nr);
+  const rb = mode === 1 ? 0 : 1;
+  unpack(i32.subarray(wOff >> 2), n, widths, new Int32Array(2 * nb), l);
+  const { lo, hi } = l;
+  let j = 0;
+  for (let bk = 0; bk < nb; bk++) {
+    const b = rb * bk;
+    const k = widths[bk];
+    const mlo = refs[2 * b] >>> 0;
+    const mhi = refs[2 * b + 1];
+    const end = Math.min(n, (bk + 1) * BLOCK);
+    for (let i = bk * BLOCK; i < end; i++) {
+      const h = highs[i];
+      if (h === ESCAPE) {
+        if (j >= ne) throw corrupt("more escape marks than escapes");
+        lo[i] = esc[2 * j];
+        hi[i] = esc[2 * j + 1];
+        j++;
+        continue;
+      }
+      let xlo = lo[i];
+      let xhi = hi[i];
+      if (k === 0) xlo = h;
+      else if (k < 32) {
+        xlo |= h << k;
+        xhi |= h >>> (32 - k);
+      } else xhi |= h << (k - 32);
+      const sum = mlo + (xlo >>> 0);
+      lo[i] = sum | 0;
+      hi[i] = (mhi + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    }
+  }
+  if (j !== ne) throw corrupt("fewer escape marks than escapes");
+  if (zigzag) rezigzag(l, n);
+  return { seeds, exPos, exBits };
+}
