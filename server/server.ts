@@ -10,7 +10,6 @@ import {
   type RouteConfig,
   type RouteHandler as OpenApiHandler,
 } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import type { Context, Handler, MiddlewareHandler, Next } from "hono";
 import { type CompressionOptions, routeCompression } from "../middleware/compression/mod.ts";
 import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
@@ -37,6 +36,12 @@ import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.ts";
 import { HttpProblem, problemResponse } from "./problem.ts";
 import type { Route } from "./route.ts";
 import { labelRoute } from "./_route.ts";
+import {
+  completeDocument,
+  type DocumentFacts,
+  swaggerAssetPaths,
+  swaggerRoutes,
+} from "./_openapi.ts";
 import { recordingOutcome } from "./_outcome.ts";
 import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "./_stage.ts";
 import { AppRuntime } from "./runtime.ts";
@@ -105,7 +110,7 @@ interface OperationalPaths {
   metrics: string | undefined;
   openapi: string | undefined;
   docs: string | undefined;
-  /** Every one of the above that is served. */
+  /** Every one of the above that is served (with Swagger UI's files). */
   all: string[];
 }
 
@@ -117,7 +122,9 @@ function operationalPaths(o: ServerOptions): OperationalPaths {
   const openapi = oa === undefined ? undefined : oa.path ?? "/openapi.json";
   const docsPath = oa === undefined ? false : oa.docsPath ?? "/docs";
   const docs = docsPath === false ? undefined : docsPath;
-  const all = [health?.live, health?.ready, metrics, openapi, docs].filter(
+  // Swagger UI's own files are served beside its page, and open like it.
+  const assets = docs === undefined ? [] : swaggerAssetPaths(docs);
+  const all = [health?.live, health?.ready, metrics, openapi, docs, ...assets].filter(
     (p): p is string => p !== undefined,
   );
   return { health, metrics, openapi, docs, all };
@@ -181,6 +188,8 @@ export class Server {
   readonly #checks: Array<[string, ReadinessCheck]> = [];
   readonly #onBuild: Array<(runtime: AppRuntime) => void> = [];
   #compression: CompressionOptions | undefined;
+  /** What the OpenAPI document says about security and limits (set by withAuth, ...). */
+  #facts: Omit<DocumentFacts, "decodesRequests"> = { rateLimited: false };
   #secureHeaders: SecureHeadersOptions | false;
   /** Steps (use, configure) may add middleware or routes the builder cannot see into. */
   #opaque = false;
@@ -293,6 +302,13 @@ export class Server {
     const skip = options.skip ??
       ((c) => (c.req.method === "GET" || c.req.method === "HEAD") && open.has(c.req.path));
     this.#plugins.push({ order: 22, middleware: auth({ ...options, skip }) });
+    const accepts = (m: "jwt" | "api-key") => options.methods?.includes(m) ?? true;
+    this.#facts.auth = {
+      apiKey: options.keyStore !== undefined && accepts("api-key"),
+      jwt: options.jwt !== undefined && accepts("jwt"),
+      optional: options.optional ?? false,
+      skip,
+    };
     return this;
   }
 
@@ -302,6 +318,7 @@ export class Server {
    */
   withRateLimit(options: RateLimitOptions): this {
     this.#plugins.push({ order: 24, middleware: rateLimit(options) });
+    this.#facts.rateLimited = true;
     return this;
   }
 
@@ -524,10 +541,23 @@ export class Server {
         version: oa.version ?? "1.0.0",
         ...(oa.description ? { description: oa.description } : {}),
       };
-      get(docPath, (c) => c.json(app.getOpenAPI31Document({ openapi: "3.1.0", info })));
-      const docs = ops.docs;
-      if (docs !== undefined) {
-        get(docs, swaggerUI({ url: docPath }) as Handler<AvxEnv>);
+      const facts: DocumentFacts = {
+        ...this.#facts,
+        decodesRequests: this.#compression !== undefined &&
+          (this.#compression.decodeRequests ?? true),
+      };
+      get(docPath, (c) =>
+        c.json(completeDocument(
+          app.getOpenAPI31Document({ openapi: "3.1.0", info }) as unknown as Record<
+            string,
+            unknown
+          >,
+          facts,
+        )));
+      if (ops.docs !== undefined) {
+        for (const [path, handler] of swaggerRoutes(ops.docs, docPath)) {
+          get(path, handler as Handler<AvxEnv>);
+        }
       }
     }
     if (fused !== undefined) {
