@@ -7,7 +7,15 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { arrow, type AvxApp, Route, Server, sse, webSocket } from "../server/mod.ts";
+import {
+  arrow,
+  type AvxApp,
+  Route,
+  Server,
+  sse,
+  webSocket,
+  type WebSocketOptions,
+} from "../server/mod.ts";
 import { RecordBatch } from "../columnar/mod.ts";
 import { supportedAlgorithms } from "../compress/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
@@ -211,10 +219,15 @@ export interface ExampleOptions {
   /** JSON access log lines on stdout (default false). */
   accessLog?: boolean;
   /**
-   * Serve the WebSocket route `/ws` (default true). It upgrades with `Deno.upgradeWebSocket`,
-   * so the Workers and Node entry points turn it off.
+   * Serve the WebSocket route `/ws` (default true). It upgrades with `Deno.upgradeWebSocket` on
+   * Deno and `WebSocketPair` on Workers; Node needs `upgradeWebSocket`.
    */
   webSocket?: boolean;
+  /**
+   * Hono's upgrade helper for `/ws` where a handler cannot upgrade by itself: on Node,
+   * `createNodeWebSocket({ app }).upgradeWebSocket` from `@hono/node-ws`.
+   */
+  upgradeWebSocket?: WebSocketOptions["upgrade"];
   /** Serve the browser dashboard at `/` (for `Accept: text/html`) and its script. */
   dashboard?: DashboardAssets;
   /** Runs on the builder before `build()`: platform middleware, extra routes (dashboard). */
@@ -344,7 +357,8 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
             clearInterval(timer);
             let next = Math.floor(((Date.now() / 1000) * SAMPLE_RATE) / block);
             const push = () => {
-              if (ws.readyState !== WebSocket.OPEN) return clearInterval(timer);
+              // 1: OPEN (no global WebSocket to name it on Node 20).
+              if (ws.readyState !== 1) return clearInterval(timer);
               ws.send(
                 JSON.stringify({
                   detector,
@@ -361,7 +375,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
             clearInterval(timer);
           },
         };
-      }) as never,
+      }, options.upgradeWebSocket ? { upgrade: options.upgradeWebSocket } : {}) as never,
     );
   }
   server
