@@ -8,9 +8,11 @@
 import {
   OpenAPIHono,
   type RouteConfig,
+  type RouteConfigToTypedResponse,
   type RouteHandler as OpenApiHandler,
 } from "@hono/zod-openapi";
-import type { Context, Handler, MiddlewareHandler, Next } from "hono";
+import type { ToSchema } from "hono/types";
+import type { Context, Handler, MiddlewareHandler, Next, Schema } from "hono";
 import { type CompressionOptions, routeCompression } from "../middleware/compression/mod.ts";
 import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
@@ -131,6 +133,32 @@ function operationalPaths(o: ServerOptions): OperationalPaths {
 }
 
 type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
+
+/** A zod-openapi path (`/items/{id}`) in Hono's syntax (`/items/:id`). */
+type HonoPath<P extends string> = P extends `${infer A}/{${infer N}}${infer B}`
+  ? `${A}/:${N}${HonoPath<B>}`
+  : P;
+/** The validated input (param, query, json, ...) of route config `R`, as its handler sees it. */
+type RouteInput<R extends RouteConfig> = OpenApiHandler<R, AvxEnv> extends
+  Handler<AvxEnv, string, infer I> ? I
+  : never;
+/**
+ * The Hono route schema one `openapi(config)` route adds (path, input, output per status).
+ *
+ * @example
+ * ```ts
+ * import { createRoute } from "@hono/zod-openapi";
+ * import type { OpenApiRouteSchema } from "@avila/avx-http/server";
+ * const ping = createRoute({ method: "get", path: "/ping", responses: { 204: { description: "" } } });
+ * type Ping = OpenApiRouteSchema<typeof ping>; // { "/ping": { $get: ... } }
+ * ```
+ */
+export type OpenApiRouteSchema<R extends RouteConfig> = ToSchema<
+  R["method"],
+  HonoPath<R["path"]>,
+  RouteInput<R>,
+  RouteConfigToTypedResponse<R>
+>;
 /**
  * The handlers a route binds, as they are registered: the answering one wrapped for content
  * coding (if on), and the chain entered through the fused stages (when the app's middleware is
@@ -180,8 +208,30 @@ type Entered = Context & { [ENTERED]?: true };
  * console.log(res.status); // 200
  * // app.listen("0.0.0.0:3000");
  * ```
+ *
+ * Routes added with `openapi(createRoute(...), handler)` keep Hono's route types on the built
+ * app, so a typed client checks paths, parameters and bodies at compile time:
+ *
+ * ```ts
+ * import { createRoute, z } from "@hono/zod-openapi";
+ * import { hc } from "hono/client";
+ * import { Server } from "@avila/avx-http/server";
+ * const app = new Server().openapi(
+ *   createRoute({
+ *     method: "get",
+ *     path: "/items/{id}",
+ *     request: { params: z.object({ id: z.string() }) },
+ *     responses: { 200: { description: "An item" } },
+ *   }),
+ *   (c) => c.json({ id: c.req.valid("param").id }, 200),
+ * ).build();
+ * const api = hc<typeof app.hono>("http://localhost", { fetch: app.request.bind(app) });
+ * const res = await api.items[":id"].$get({ param: { id: "7" } });
+ * console.log(res.status); // 200
+ * ```
  */
-export class Server {
+// deno-lint-ignore ban-types
+export class Server<S extends Schema = {}> {
   readonly #options: ServerOptions;
   readonly #plugins: Plugin[] = [];
   readonly #steps: Step[] = [];
@@ -220,7 +270,10 @@ export class Server {
    * Adds a route declared with `createRoute` from `@hono/zod-openapi`: its zod schemas validate
    * the request (400 problem on failure) and appear in `/openapi.json`.
    */
-  openapi<R extends RouteConfig>(config: R, handler: OpenApiHandler<R, AvxEnv>): this {
+  openapi<R extends RouteConfig>(
+    config: R,
+    handler: OpenApiHandler<R, AvxEnv>,
+  ): Server<S & OpenApiRouteSchema<R>> {
     this.#steps.push((app, bind) => {
       // The route's own middleware runs after the entry (stages), before zod's validators.
       const own = config.middleware === undefined
@@ -234,7 +287,7 @@ export class Server {
       // deno-lint-ignore no-explicit-any
       app.openapi({ ...config, middleware: hs.slice(0, -1) } as any, hs[hs.length - 1] as any);
     });
-    return this;
+    return this as unknown as Server<S & OpenApiRouteSchema<R>>;
   }
 
   /** Adds middleware for every route (or for `path` when given), after the built-in ones. */
@@ -403,7 +456,7 @@ export class Server {
    * instead of being installed as Hono middleware: same order, same semantics, about half the
    * per-request cost (no compose, no promise per layer).
    */
-  build(): AvxApp {
+  build(): AvxApp<S> {
     const plugins = [...this.#plugins];
     if (this.#secureHeaders !== false) {
       plugins.push({ order: 15, middleware: secureHeaders(this.#secureHeaders) });
@@ -411,10 +464,11 @@ export class Server {
     plugins.sort((a, b) => a.order - b.order);
     const stages = plugins.map((p) => stageOf(p.middleware as MiddlewareHandler));
     const fuse = !this.#opaque && plugins.length > 0 && stages.every((s) => s !== undefined);
-    const built = this.#assemble(plugins, fuse ? (stages as Stage[]) : undefined);
-    if (built !== undefined) return built;
-    // A route got past the fused entries: install the stages as middleware instead.
-    return this.#assemble(plugins, undefined)!;
+    const built = this.#assemble(plugins, fuse ? (stages as Stage[]) : undefined) ??
+      // A route got past the fused entries: install the stages as middleware instead.
+      this.#assemble(plugins, undefined)!;
+    // The routes are typed by the openapi() calls that registered them.
+    return built as unknown as AvxApp<S>;
   }
 
   #assemble(plugins: Plugin[], fusedStages: Stage[] | undefined): AvxApp | undefined {
