@@ -23,7 +23,7 @@
 
 export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
-export { typedClient } from "./typed.ts";
+export { type HonoAppOf, typedClient } from "./typed.ts";
 export type { BodyInput, RequestCoding } from "./body.ts";
 export {
   ClientResponse,

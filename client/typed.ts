@@ -9,13 +9,28 @@ import type { Hono } from "hono";
 import { hc } from "hono/client";
 import type { Client } from "./client.ts";
 
+// deno-lint-ignore no-explicit-any
+type AnyHono = Hono<any, any, any>;
 /**
- * A typed RPC client for `App` (the type of a Hono app with chained routes) at `baseUrl`,
- * whose requests go through `client.fetch`.
+ * The Hono app type behind `App`: `App` itself, or the `hono` of an app that has one (what
+ * avx's `Server.build()` returns).
  *
- * Route types come from Hono's chained builder (`new Hono().get(...).post(...)`); routes added
- * through avx's `Server.route()` are not in the type, so use this with Hono apps (or sub-apps
- * mounted with `configure`).
+ * @example
+ * ```ts
+ * import type { Hono } from "hono";
+ * import type { HonoAppOf } from "@avila/avx-http/client";
+ * type Same = HonoAppOf<{ hono: Hono }>; // Hono
+ * ```
+ */
+export type HonoAppOf<App> = App extends { readonly hono: infer H extends AnyHono } ? H
+  : App extends AnyHono ? App
+  : never;
+
+/**
+ * A typed RPC client for `App` at `baseUrl`, whose requests go through `client.fetch`. `App` is
+ * the type of a Hono app with chained routes, or of an avx-http app built by `Server`, whose
+ * routes declared with `Server.openapi(createRoute(...), handler)` are in its type (routes added
+ * with `Server.route()` are not).
  *
  * @example
  * ```ts
@@ -28,10 +43,9 @@ import type { Client } from "./client.ts";
  * console.log(await res.json()); // { id: "7" }
  * ```
  */
-// deno-lint-ignore no-explicit-any
-export function typedClient<App extends Hono<any, any, any>>(
+export function typedClient<App extends AnyHono | { readonly hono: AnyHono }>(
   client: Client,
   baseUrl: string,
-): ReturnType<typeof hc<App>> {
-  return hc<App>(baseUrl, { fetch: client.fetch });
+): ReturnType<typeof hc<HonoAppOf<App>>> {
+  return hc<HonoAppOf<App>>(baseUrl, { fetch: client.fetch });
 }

@@ -7,7 +7,15 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { arrow, type AvxApp, HttpProblem, Route, Server, sse, webSocket } from "../server/mod.ts";
+import {
+  arrow,
+  type AvxApp,
+  Route,
+  Server,
+  sse,
+  webSocket,
+  type WebSocketOptions,
+} from "../server/mod.ts";
 import { RecordBatch } from "../columnar/mod.ts";
 import { supportedAlgorithms } from "../compress/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
@@ -94,6 +102,106 @@ const uploadRoute = createRoute({
   },
 });
 
+const DetectorParam = z.object({ detector: Detector });
+const Window = z.object({
+  start: z.coerce.number().int().min(0).default(16 * SAMPLE_RATE - 2048)
+    .openapi({ description: "First sample index (4096 per second)" }),
+  n: z.coerce.number().int().min(1).max(1 << 20).default(4096)
+    .openapi({ description: "Number of samples (up to 1048576)" }),
+});
+const binary = { type: "string", format: "binary" } as const;
+
+const indexRoute = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Index: the endpoints (JSON), or the dashboard page for Accept: text/html",
+  responses: {
+    200: {
+      description: "The index, or the dashboard",
+      content: {
+        "application/json": {
+          schema: z.object({
+            name: z.string(),
+            detectors: z.record(z.string(), z.string()),
+            endpoints: z.array(z.string()),
+          }),
+        },
+        "text/html": { schema: { type: "string" } },
+      },
+    },
+  },
+});
+
+const runtimeRoute = createRoute({
+  method: "get",
+  path: "/runtime",
+  summary: "The runtime serving this app and the compression algorithms it has",
+  responses: {
+    200: {
+      description: "Runtime and algorithms",
+      content: {
+        "application/json": {
+          schema: z.object({ runtime: z.string(), algorithms: z.array(z.string()) }),
+        },
+      },
+    },
+  },
+});
+
+const arrowRoute = createRoute({
+  method: "get",
+  path: "/api/strain/{detector}/arrow",
+  summary: "Strain samples as an Arrow table (columns t and strain, float64)",
+  description: "By the Accept header: an Arrow IPC stream (add `;codec=zstd` or `;codec=lz4` " +
+    "for IPC body compression), an Arrow IPC file, or JSON rows.",
+  request: { params: DetectorParam, query: Window },
+  responses: {
+    200: {
+      description: "The samples",
+      content: {
+        "application/vnd.apache.arrow.stream": { schema: binary },
+        "application/vnd.apache.arrow.file": { schema: binary },
+        "application/json": {
+          schema: z.array(z.object({ t: z.number(), strain: z.number() })),
+        },
+      },
+    },
+  },
+});
+
+const liveRoute = createRoute({
+  method: "get",
+  path: "/api/strain/{detector}/live",
+  summary: "Live strain blocks as Server-Sent Events (resumes after Last-Event-ID)",
+  request: {
+    params: DetectorParam,
+    headers: z.object({
+      "last-event-id": z.string().optional()
+        .openapi({ description: "Block number of the last event seen; resume after it" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Events named "strain", with the block number as id and JSON ' +
+        "{detector, start, samples} as data",
+      content: { "text/event-stream": { schema: { type: "string" } } },
+    },
+  },
+});
+
+const wsRoute = createRoute({
+  method: "get",
+  path: "/ws",
+  summary: 'WebSocket: send {"subscribe":"H1"}, receive {detector, start, samples} blocks',
+  responses: {
+    101: { description: "Switching to the WebSocket protocol" },
+    426: {
+      description: "Not a WebSocket upgrade",
+      content: { "application/problem+json": { schema: { type: "object" } } },
+    },
+  },
+});
+
 /** "Deno/2.x", "Cloudflare-Workers", "Node.js/v22.x", ... (what `/runtime` reports). */
 function runtimeName(): string {
   if (typeof navigator !== "undefined" && navigator.userAgent) return navigator.userAgent;
@@ -111,10 +219,15 @@ export interface ExampleOptions {
   /** JSON access log lines on stdout (default false). */
   accessLog?: boolean;
   /**
-   * Serve the WebSocket route `/ws` (default true). It upgrades with `Deno.upgradeWebSocket`,
-   * so the Workers and Node entry points turn it off.
+   * Serve the WebSocket route `/ws` (default true). It upgrades with `Deno.upgradeWebSocket` on
+   * Deno and `WebSocketPair` on Workers; Node needs `upgradeWebSocket`.
    */
   webSocket?: boolean;
+  /**
+   * Hono's upgrade helper for `/ws` where a handler cannot upgrade by itself: on Node,
+   * `createNodeWebSocket({ app }).upgradeWebSocket` from `@hono/node-ws`.
+   */
+  upgradeWebSocket?: WebSocketOptions["upgrade"];
   /** Serve the browser dashboard at `/` (for `Accept: text/html`) and its script. */
   dashboard?: DashboardAssets;
   /** Runs on the builder before `build()`: platform middleware, extra routes (dashboard). */
@@ -150,9 +263,9 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
       description: "Synthetic strain from H1, L1 and V1: JSON, live SSE, WebSocket and uploads.",
     },
   })
-    .route(
-      "/",
-      Route.get((c) =>
+    .openapi(
+      indexRoute,
+      (c) =>
         dashboard && /\btext\/html\b/.test(c.req.header("accept") ?? "")
           ? dashboardPage(c, dashboard)
           : c.json({
@@ -160,6 +273,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
             detectors: Object.fromEntries(Object.entries(DETECTORS).map(([k, v]) => [k, v.name])),
             endpoints: [
               "/api/strain/{detector}",
+              "/api/strain/{detector}/arrow",
               "/api/strain/{detector}/live",
               "/ws",
               "/api/upload",
@@ -167,20 +281,15 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
               "/docs",
               "/metrics",
             ],
-          })
-      ),
+          }, 200),
     )
-    .route(
-      "/runtime",
-      Route.get((c) =>
-        c.json({
-          runtime: runtimeName(),
-          // What this runtime can compress with (zstd, br and the deflate family come from its
-          // node:zlib): the compression middleware offers only these.
-          algorithms: supportedAlgorithms(),
-        })
-      ),
-    )
+    .openapi(runtimeRoute, (c) =>
+      c.json({
+        runtime: runtimeName(),
+        // What this runtime can compress with (zstd, br and the deflate family come from its
+        // node:zlib): the compression middleware offers only these.
+        algorithms: supportedAlgorithms(),
+      }, 200))
     .openapi(strainRoute, (c) => {
       const { detector } = c.req.valid("param");
       const { start, n } = c.req.valid("query");
@@ -191,53 +300,35 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
         samples: Array.from(strain(detector, start, n)),
       }, 200);
     })
-    .route(
-      "/api/strain/:detector/arrow",
-      Route.get((c) => {
-        // Columnar: zero-copy Float64Array columns, as an Arrow IPC stream (zstd/lz4 IPC body
-        // compression on request), an Arrow file, or JSON rows, by the Accept header.
-        const detector = c.req.param("detector") ?? "";
-        if (!DETECTORS[detector]) {
-          throw new HttpProblem(404, { detail: `no detector named ${detector}` });
-        }
-        const start = Number(c.req.query("start") ?? 16 * SAMPLE_RATE - 2048);
-        const n = Number(c.req.query("n") ?? 4096);
-        if (!Number.isInteger(start) || start < 0 || !Number.isInteger(n) || n < 1 || n > 1 << 20) {
-          throw new HttpProblem(400, {
-            detail: "start must be a sample index and n in 1..1048576",
+    .openapi(arrowRoute, (c) => {
+      // Columnar: zero-copy Float64Array columns, as an Arrow IPC stream (zstd/lz4 IPC body
+      // compression on request), an Arrow file, or JSON rows, by the Accept header.
+      const { detector } = c.req.valid("param");
+      const { start, n } = c.req.valid("query");
+      const t = new Float64Array(n);
+      for (let i = 0; i < n; i++) t[i] = (start + i) / SAMPLE_RATE;
+      return arrow(c, RecordBatch.fromColumns({ t, strain: strain(detector, start, n) }));
+    })
+    .openapi(liveRoute, (c) => {
+      const { detector } = c.req.valid("param");
+      return sse(c, async (stream) => {
+        // Event ids are block numbers, so a reconnecting client resumes after the last one it saw.
+        let next = stream.lastEventId !== undefined && /^\d+$/.test(stream.lastEventId)
+          ? Number(stream.lastEventId) + 1
+          : Math.floor(((Date.now() / 1000) * SAMPLE_RATE) / block);
+        while (!stream.signal.aborted) {
+          const samples = Array.from(strain(detector, next * block, block));
+          const ok = await stream.send({
+            id: next,
+            event: "strain",
+            data: { detector, start: next * block, samples },
           });
+          if (!ok) break;
+          next++;
+          await sleep(interval, stream.signal);
         }
-        const t = new Float64Array(n);
-        for (let i = 0; i < n; i++) t[i] = (start + i) / SAMPLE_RATE;
-        return arrow(c, RecordBatch.fromColumns({ t, strain: strain(detector, start, n) }));
-      }),
-    )
-    .route(
-      "/api/strain/:detector/live",
-      Route.get((c) => {
-        const detector = c.req.param("detector") ?? "";
-        if (!DETECTORS[detector]) {
-          throw new HttpProblem(404, { detail: `no detector named ${detector}` });
-        }
-        return sse(c, async (stream) => {
-          // Event ids are block numbers, so a reconnecting client resumes after the last one it saw.
-          let next = stream.lastEventId !== undefined && /^\d+$/.test(stream.lastEventId)
-            ? Number(stream.lastEventId) + 1
-            : Math.floor(((Date.now() / 1000) * SAMPLE_RATE) / block);
-          while (!stream.signal.aborted) {
-            const samples = Array.from(strain(detector, next * block, block));
-            const ok = await stream.send({
-              id: next,
-              event: "strain",
-              data: { detector, start: next * block, samples },
-            });
-            if (!ok) break;
-            next++;
-            await sleep(interval, stream.signal);
-          }
-        }, { retryMs: 1000 });
-      }),
-    );
+      }, { retryMs: 1000 });
+    });
   if (dashboard) {
     const js = { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" };
     server
@@ -245,9 +336,9 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
       .route("/dashboard/node-zlib.js", Route.get((c) => c.body(NODE_ZLIB_SHIM, 200, js)));
   }
   if (options.webSocket !== false) {
-    server.route(
-      "/ws",
-      Route.get(webSocket(() => {
+    server.openapi(
+      wsRoute,
+      webSocket(() => {
         let timer: ReturnType<typeof setInterval> | undefined;
         return {
           onMessage(data, ws) {
@@ -266,7 +357,8 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
             clearInterval(timer);
             let next = Math.floor(((Date.now() / 1000) * SAMPLE_RATE) / block);
             const push = () => {
-              if (ws.readyState !== WebSocket.OPEN) return clearInterval(timer);
+              // 1: OPEN (no global WebSocket to name it on Node 20).
+              if (ws.readyState !== 1) return clearInterval(timer);
               ws.send(
                 JSON.stringify({
                   detector,
@@ -283,7 +375,7 @@ export function createExampleApp(options: ExampleOptions = {}): AvxApp {
             clearInterval(timer);
           },
         };
-      })),
+      }, options.upgradeWebSocket ? { upgrade: options.upgradeWebSocket } : {}) as never,
     );
   }
   server

@@ -77,3 +77,34 @@ Deno.test("example over a real socket: upload, live SSE with resume, WebSocket s
   ws.close();
   await closed;
 });
+
+Deno.test("example: the OpenAPI document lists every route with its media types", async () => {
+  const doc = await (await createExampleApp().request("/openapi.json")).json();
+  const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort();
+  assert.deepEqual(ops, [
+    "GET /",
+    "GET /api/strain/{detector}",
+    "GET /api/strain/{detector}/arrow",
+    "GET /api/strain/{detector}/live",
+    "GET /runtime",
+    "GET /ws",
+    "POST /api/upload",
+  ]);
+  const media = (path: string, method: string, status: string) =>
+    Object.keys(doc.paths[path][method].responses[status].content).sort();
+  assert.deepEqual(media("/api/strain/{detector}/arrow", "get", "200"), [
+    "application/json",
+    "application/vnd.apache.arrow.file",
+    "application/vnd.apache.arrow.stream",
+  ]);
+  assert.deepEqual(media("/api/strain/{detector}/live", "get", "200"), ["text/event-stream"]);
+  const upload = doc.paths["/api/upload"].post;
+  assert.deepEqual(Object.keys(upload.requestBody.content), ["application/json"]);
+  assert.ok(
+    upload.parameters.some((p: { name: string }) => p.name === "Content-Encoding"),
+    "the upload's codings",
+  );
+  assert.deepEqual(Object.keys(upload.responses).sort(), ["201", "413", "415"]);
+});

@@ -81,6 +81,33 @@ export function carryBody<R extends Request>(from: Request, to: R): R {
   return to;
 }
 
+/**
+ * `request` with another body (and optionally other headers). Not `new Request(request, init)`:
+ * copying a request reads its `signal` (the copy follows it, Fetch standard), and reading the
+ * signal of a `Deno.serve` request makes Deno print, once per process, that the signal aborts
+ * after successful responses too (legacy abort). That warning then showed after every first
+ * upload whether or not anyone listened. The copy's `signal` is still the original's, read only
+ * when someone asks for it (then the warning is theirs, and true).
+ */
+export function withBody(
+  request: Request,
+  body: ReadableStream<Uint8Array> | null,
+  headers: Headers = request.headers,
+): Request {
+  const copy = new Request(request.url, {
+    method: request.method,
+    headers,
+    body,
+    duplex: "half",
+  } as RequestInit);
+  Object.defineProperty(copy, "signal", {
+    get: () => request.signal,
+    configurable: true,
+    enumerable: true,
+  });
+  return copy;
+}
+
 /** The failure recorded on a request's body, if it ended in one. */
 export function bodyFailure(request: Request): HttpProblem | undefined {
   return (request as Marked)[BODY]?.failure;
@@ -183,7 +210,7 @@ export function trackBody(request: Request, options: TrackBodyOptions = {}): Req
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  const tracked = new Request(request, { body, duplex: "half" } as RequestInit) as Marked;
+  const tracked = withBody(request, body) as Marked;
   tracked[BODY] = state;
   return tracked;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bodyFailure, bodyState, carryBody, trackBody } from "./_body.ts";
+import { bodyFailure, bodyState, carryBody, trackBody, withBody } from "./_body.ts";
 import { HttpProblem } from "./problem.ts";
 import { Route } from "./route.ts";
 import { Server } from "./server.ts";
@@ -79,4 +79,36 @@ Deno.test("Server: bodyTimeoutMs answers a slow body with a 408 problem; unread 
   const ignored = await app.fetch(new Request("http://x/ignore", other.req));
   assert.equal(await ignored.text(), "not read");
   other.ctl.close();
+});
+
+Deno.test("uploads (plain and gzip) over Deno.serve print no request.signal warning", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./testdata/upload_server.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  assert.equal(stdout.match(/^200 \{"bytes":19\}$/gm)?.length, 2, stdout);
+  assert.doesNotMatch(stderr, /request\.signal/);
+});
+
+Deno.test("withBody: the copy has the new body and the original's signal", async () => {
+  const ctl = new AbortController();
+  const req = new Request("http://x/u?q=1", {
+    method: "PUT",
+    headers: { "x-a": "1" },
+    body: "old",
+    signal: ctl.signal,
+  });
+  const copy = withBody(req, new Blob(["new"]).stream(), new Headers({ "x-b": "2" }));
+  assert.equal(copy.url, "http://x/u?q=1");
+  assert.equal(copy.method, "PUT");
+  assert.equal(copy.headers.get("x-b"), "2");
+  assert.equal(await copy.text(), "new");
+  assert.equal(copy.signal, req.signal);
+  ctl.abort();
+  assert.equal(copy.signal.aborted, true);
 });

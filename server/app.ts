@@ -6,6 +6,7 @@
  */
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Schema } from "hono";
 import { instrumentedFetch } from "./_core.ts";
 import type { AvxEnv } from "./context.ts";
 import { type ListenOptions, type RunningServer, serve } from "./listen.ts";
@@ -15,7 +16,8 @@ import type { ReadinessChecks } from "./health.ts";
 import type { RouteCompression } from "../middleware/compression/compression.ts";
 
 /**
- * A built avx-http application.
+ * A built avx-http application. `S` is the Hono route schema of the routes declared with
+ * `Server.openapi(...)`, so `hc<typeof app.hono>` and `typedClient<typeof app>` know them.
  *
  * @example
  * ```ts
@@ -26,9 +28,13 @@ import type { RouteCompression } from "../middleware/compression/compression.ts"
  * // On Workers / Deno Deploy: `export default app;`
  * ```
  */
-export class AvxApp {
-  /** The underlying Hono app (an `OpenAPIHono`): full access for anything the builder lacks. */
-  readonly hono: OpenAPIHono<AvxEnv>;
+// deno-lint-ignore ban-types
+export class AvxApp<S extends Schema = {}> {
+  /**
+   * The underlying Hono app (an `OpenAPIHono`): full access for anything the builder lacks. Its
+   * type carries the schema of the builder's `openapi` routes (for Hono's RPC client `hc`).
+   */
+  readonly hono: OpenAPIHono<AvxEnv, S>;
   /** Shared runtime: metrics, readiness, shutdown signal. */
   readonly runtime: AppRuntime;
   /**
@@ -50,7 +56,7 @@ export class AvxApp {
    * route handlers are wrapped (its request decoding and fallback run around Hono's fetch)
    */
   constructor(
-    hono: OpenAPIHono<AvxEnv>,
+    hono: OpenAPIHono<AvxEnv, S>,
     runtime: AppRuntime,
     options: {
       bodyLimit: number;

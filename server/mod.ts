@@ -84,6 +84,7 @@ export {
   DEFAULT_BODY_LIMIT,
   DEFAULT_BODY_TIMEOUT_MS,
   type OpenApiOptions,
+  type OpenApiRouteSchema,
   Server,
   type ServerOptions,
 } from "./server.ts";

@@ -8,10 +8,11 @@
 import {
   OpenAPIHono,
   type RouteConfig,
+  type RouteConfigToTypedResponse,
   type RouteHandler as OpenApiHandler,
 } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
-import type { Context, Handler, MiddlewareHandler, Next } from "hono";
+import type { ToSchema } from "hono/types";
+import type { Context, Handler, MiddlewareHandler, Next, Schema } from "hono";
 import { type CompressionOptions, routeCompression } from "../middleware/compression/mod.ts";
 import { auth, type AuthOptions } from "../middleware/auth/mod.ts";
 import { cors, type CorsOptions } from "../middleware/cors/mod.ts";
@@ -37,6 +38,12 @@ import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.ts";
 import { HttpProblem, problemResponse } from "./problem.ts";
 import type { Route } from "./route.ts";
 import { labelRoute } from "./_route.ts";
+import {
+  completeDocument,
+  type DocumentFacts,
+  swaggerAssetPaths,
+  swaggerRoutes,
+} from "./_openapi.ts";
 import { recordingOutcome } from "./_outcome.ts";
 import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "./_stage.ts";
 import { AppRuntime } from "./runtime.ts";
@@ -105,7 +112,7 @@ interface OperationalPaths {
   metrics: string | undefined;
   openapi: string | undefined;
   docs: string | undefined;
-  /** Every one of the above that is served. */
+  /** Every one of the above that is served (with Swagger UI's files). */
   all: string[];
 }
 
@@ -117,13 +124,41 @@ function operationalPaths(o: ServerOptions): OperationalPaths {
   const openapi = oa === undefined ? undefined : oa.path ?? "/openapi.json";
   const docsPath = oa === undefined ? false : oa.docsPath ?? "/docs";
   const docs = docsPath === false ? undefined : docsPath;
-  const all = [health?.live, health?.ready, metrics, openapi, docs].filter(
+  // Swagger UI's own files are served beside its page, and open like it.
+  const assets = docs === undefined ? [] : swaggerAssetPaths(docs);
+  const all = [health?.live, health?.ready, metrics, openapi, docs, ...assets].filter(
     (p): p is string => p !== undefined,
   );
   return { health, metrics, openapi, docs, all };
 }
 
 type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
+
+/** A zod-openapi path (`/items/{id}`) in Hono's syntax (`/items/:id`). */
+type HonoPath<P extends string> = P extends `${infer A}/{${infer N}}${infer B}`
+  ? `${A}/:${N}${HonoPath<B>}`
+  : P;
+/** The validated input (param, query, json, ...) of route config `R`, as its handler sees it. */
+type RouteInput<R extends RouteConfig> = OpenApiHandler<R, AvxEnv> extends
+  Handler<AvxEnv, string, infer I> ? I
+  : never;
+/**
+ * The Hono route schema one `openapi(config)` route adds (path, input, output per status).
+ *
+ * @example
+ * ```ts
+ * import { createRoute } from "@hono/zod-openapi";
+ * import type { OpenApiRouteSchema } from "@avila/avx-http/server";
+ * const ping = createRoute({ method: "get", path: "/ping", responses: { 204: { description: "" } } });
+ * type Ping = OpenApiRouteSchema<typeof ping>; // { "/ping": { $get: ... } }
+ * ```
+ */
+export type OpenApiRouteSchema<R extends RouteConfig> = ToSchema<
+  R["method"],
+  HonoPath<R["path"]>,
+  RouteInput<R>,
+  RouteConfigToTypedResponse<R>
+>;
 /**
  * The handlers a route binds, as they are registered: the answering one wrapped for content
  * coding (if on), and the chain entered through the fused stages (when the app's middleware is
@@ -173,14 +208,38 @@ type Entered = Context & { [ENTERED]?: true };
  * console.log(res.status); // 200
  * // app.listen("0.0.0.0:3000");
  * ```
+ *
+ * Routes added with `openapi(createRoute(...), handler)` keep Hono's route types on the built
+ * app, so a typed client checks paths, parameters and bodies at compile time:
+ *
+ * ```ts
+ * import { createRoute, z } from "@hono/zod-openapi";
+ * import { hc } from "hono/client";
+ * import { Server } from "@avila/avx-http/server";
+ * const app = new Server().openapi(
+ *   createRoute({
+ *     method: "get",
+ *     path: "/items/{id}",
+ *     request: { params: z.object({ id: z.string() }) },
+ *     responses: { 200: { description: "An item" } },
+ *   }),
+ *   (c) => c.json({ id: c.req.valid("param").id }, 200),
+ * ).build();
+ * const api = hc<typeof app.hono>("http://localhost", { fetch: app.request.bind(app) });
+ * const res = await api.items[":id"].$get({ param: { id: "7" } });
+ * console.log(res.status); // 200
+ * ```
  */
-export class Server {
+// deno-lint-ignore ban-types
+export class Server<S extends Schema = {}> {
   readonly #options: ServerOptions;
   readonly #plugins: Plugin[] = [];
   readonly #steps: Step[] = [];
   readonly #checks: Array<[string, ReadinessCheck]> = [];
   readonly #onBuild: Array<(runtime: AppRuntime) => void> = [];
   #compression: CompressionOptions | undefined;
+  /** What the OpenAPI document says about security and limits (set by withAuth, ...). */
+  #facts: Omit<DocumentFacts, "decodesRequests"> = { rateLimited: false };
   #secureHeaders: SecureHeadersOptions | false;
   /** Steps (use, configure) may add middleware or routes the builder cannot see into. */
   #opaque = false;
@@ -211,7 +270,10 @@ export class Server {
    * Adds a route declared with `createRoute` from `@hono/zod-openapi`: its zod schemas validate
    * the request (400 problem on failure) and appear in `/openapi.json`.
    */
-  openapi<R extends RouteConfig>(config: R, handler: OpenApiHandler<R, AvxEnv>): this {
+  openapi<R extends RouteConfig>(
+    config: R,
+    handler: OpenApiHandler<R, AvxEnv>,
+  ): Server<S & OpenApiRouteSchema<R>> {
     this.#steps.push((app, bind) => {
       // The route's own middleware runs after the entry (stages), before zod's validators.
       const own = config.middleware === undefined
@@ -225,7 +287,7 @@ export class Server {
       // deno-lint-ignore no-explicit-any
       app.openapi({ ...config, middleware: hs.slice(0, -1) } as any, hs[hs.length - 1] as any);
     });
-    return this;
+    return this as unknown as Server<S & OpenApiRouteSchema<R>>;
   }
 
   /** Adds middleware for every route (or for `path` when given), after the built-in ones. */
@@ -293,6 +355,13 @@ export class Server {
     const skip = options.skip ??
       ((c) => (c.req.method === "GET" || c.req.method === "HEAD") && open.has(c.req.path));
     this.#plugins.push({ order: 22, middleware: auth({ ...options, skip }) });
+    const accepts = (m: "jwt" | "api-key") => options.methods?.includes(m) ?? true;
+    this.#facts.auth = {
+      apiKey: options.keyStore !== undefined && accepts("api-key"),
+      jwt: options.jwt !== undefined && accepts("jwt"),
+      optional: options.optional ?? false,
+      skip,
+    };
     return this;
   }
 
@@ -302,6 +371,7 @@ export class Server {
    */
   withRateLimit(options: RateLimitOptions): this {
     this.#plugins.push({ order: 24, middleware: rateLimit(options) });
+    this.#facts.rateLimited = true;
     return this;
   }
 
@@ -386,7 +456,7 @@ export class Server {
    * instead of being installed as Hono middleware: same order, same semantics, about half the
    * per-request cost (no compose, no promise per layer).
    */
-  build(): AvxApp {
+  build(): AvxApp<S> {
     const plugins = [...this.#plugins];
     if (this.#secureHeaders !== false) {
       plugins.push({ order: 15, middleware: secureHeaders(this.#secureHeaders) });
@@ -394,10 +464,11 @@ export class Server {
     plugins.sort((a, b) => a.order - b.order);
     const stages = plugins.map((p) => stageOf(p.middleware as MiddlewareHandler));
     const fuse = !this.#opaque && plugins.length > 0 && stages.every((s) => s !== undefined);
-    const built = this.#assemble(plugins, fuse ? (stages as Stage[]) : undefined);
-    if (built !== undefined) return built;
-    // A route got past the fused entries: install the stages as middleware instead.
-    return this.#assemble(plugins, undefined)!;
+    const built = this.#assemble(plugins, fuse ? (stages as Stage[]) : undefined) ??
+      // A route got past the fused entries: install the stages as middleware instead.
+      this.#assemble(plugins, undefined)!;
+    // The routes are typed by the openapi() calls that registered them.
+    return built as unknown as AvxApp<S>;
   }
 
   #assemble(plugins: Plugin[], fusedStages: Stage[] | undefined): AvxApp | undefined {
@@ -526,10 +597,23 @@ export class Server {
         version: oa.version ?? "1.0.0",
         ...(oa.description ? { description: oa.description } : {}),
       };
-      get(docPath, (c) => c.json(app.getOpenAPI31Document({ openapi: "3.1.0", info })));
-      const docs = ops.docs;
-      if (docs !== undefined) {
-        get(docs, swaggerUI({ url: docPath }) as Handler<AvxEnv>);
+      const facts: DocumentFacts = {
+        ...this.#facts,
+        decodesRequests: this.#compression !== undefined &&
+          (this.#compression.decodeRequests ?? true),
+      };
+      get(docPath, (c) =>
+        c.json(completeDocument(
+          app.getOpenAPI31Document({ openapi: "3.1.0", info }) as unknown as Record<
+            string,
+            unknown
+          >,
+          facts,
+        )));
+      if (ops.docs !== undefined) {
+        for (const [path, handler] of swaggerRoutes(ops.docs, docPath)) {
+          get(path, handler as Handler<AvxEnv>);
+        }
       }
     }
     if (fused !== undefined) {

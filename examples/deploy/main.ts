@@ -1,18 +1,25 @@
 /**
- * The example data API on Deno Deploy, with its platform state in Deno KV: API keys
- * (`KvKeyStore`), rate-limit counters (`KvRateLimitStore`, strongly consistent atomic
- * operations) and the cost ledger (`KvCostLedger`), all in the one database `Deno.openKv()`
- * gives the deployment.
+ * The example data API on Deno Deploy (console.deno.com), with its platform state in Deno KV:
+ * API keys (`KvKeyStore`), rate-limit counters (`KvRateLimitStore`, strongly consistent atomic
+ * operations) and the cost ledger (`KvCostLedger`), all in the KV database assigned to the app
+ * (Databases), which `Deno.openKv()` opens with no URL: one database per timeline.
+ *
+ * ```sh
+ * deno deploy create --source local --runtime-mode dynamic --entrypoint examples/deploy/main.ts
+ * ```
  *
  * Environment: `ADMIN_TOKEN` (enables `POST /admin/keys` and `GET /admin/usage`; at least 16
  * characters), `RATE_LIMIT` (`"<requests>/<seconds>"` per API key, default `60/60`),
- * `AVX_REGION` (recorded with usage; default Deploy's `DENO_REGION`). Locally also
- * `AVX_KV_PATH` (a file for `Deno.openKv`; default Deno's per-project database) and `AVX_ADDR`
- * (default `0.0.0.0:8000`; `PORT` overrides its port).
+ * `AVX_REGION` (recorded with usage; default `"default"`). Locally also `AVX_KV_PATH` (a file
+ * for `Deno.openKv`; default Deno's per-project database) and `AVX_ADDR` (default
+ * `0.0.0.0:8000`; `PORT` overrides its port). Locally Deno KV needs `--unstable-kv` (or
+ * `"unstable": ["kv"]` in deno.json, as this repository has); Deploy enables it.
  *
  * ```sh
  * deno run --unstable-kv --allow-net --allow-env --allow-read --allow-write examples/deploy/main.ts
  * ```
+ *
+ * See docs/deploy.md.
  *
  * @module
  */
@@ -37,11 +44,15 @@ const app = createExampleApp({
     costs: ledger,
     rateLimit: parseRateLimit(env("RATE_LIMIT")),
     adminToken: env("ADMIN_TOKEN"),
-    region: env("AVX_REGION") ?? env("DENO_REGION") ?? "default",
+    // The current Deploy sets no region variable (DENO_REGION was Deploy Classic's).
+    region: env("AVX_REGION") ?? "default",
   }),
 });
 
 const server = app.listen(env("AVX_ADDR") ?? "0.0.0.0:8000", {
+  // Deploy stops an instance with SIGINT and kills it 5 s later: drain for at most 4 s, leaving
+  // time to write the pending usage sums.
+  shutdownTimeoutMs: 4_000,
   onListen({ url }) {
     // One JSON line, so scripts (and the smoke test) can find the port.
     console.log(JSON.stringify({ event: "listen", url }));

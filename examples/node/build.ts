@@ -25,6 +25,14 @@ export async function buildNodeServer(outDir: string): Promise<string> {
   await Deno.mkdir(outDir, { recursive: true });
   const out = `${outDir}/server.mjs`;
   await bundle(new URL("server.ts", import.meta.url), out, "deno");
+  // CommonJS packages in the bundle (`ws`, under @hono/node-ws) call require() for Node's
+  // builtins, which an ES module does not have: give the bundle one.
+  const code = await Deno.readTextFile(out);
+  await Deno.writeTextFile(
+    out,
+    'import { createRequire as __avxCreateRequire } from "node:module";\n' +
+      "const require = __avxCreateRequire(import.meta.url);\n" + code,
+  );
   return out;
 }
 

@@ -7,6 +7,7 @@ import { readIpcStream } from "../../columnar/mod.ts";
 import { run } from "../../server/_test_util.ts";
 import { jsonListenLine, spawnServer } from "../_process.ts";
 import { rawGet } from "../_raw_http.ts";
+import { subscribeStrain } from "../_test_ws.ts";
 import { strain } from "../strain.ts";
 import { buildNodeServer } from "./build.ts";
 
@@ -116,6 +117,17 @@ Deno.test("node: the example app under real node via @hono/node-server", async (
           conn.close();
         } catch { /* closed by the server */ }
       }
+    });
+
+    await t.step("WebSocket /ws through @hono/node-ws pushes strain blocks", async () => {
+      const blocks = await subscribeStrain(server.url, "L1", 2);
+      assert.equal(blocks[0].detector, "L1");
+      assert.equal(blocks[1].start - blocks[0].start, blocks[0].samples.length);
+      assertClose(blocks[0].samples, Array.from(strain("L1", blocks[0].start, 1024)));
+      // A plain GET is refused with the 426 problem, not upgraded.
+      const plain = await fetch(`${server.url}/ws`);
+      assert.equal(plain.status, 426);
+      await plain.body?.cancel();
     });
 
     await t.step("SIGTERM shuts down cleanly", async () => {

@@ -51,7 +51,6 @@ let built: { app: AvxApp; ledger: DurableObjectCostLedger } | undefined;
 function build(env: WorkerEnv): { app: AvxApp; ledger: DurableObjectCostLedger } {
   const ledger = new DurableObjectCostLedger(env.COSTS);
   const app = createExampleApp({
-    webSocket: false,
     configure: withPlatform({
       keys: new WorkersKvKeyStore(env.KEYS),
       rateLimits: new DurableObjectRateLimitStore(env.RATE_LIMITS),

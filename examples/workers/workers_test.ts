@@ -10,6 +10,7 @@ import { strain } from "../strain.ts";
 import { buildWorker } from "./build.ts";
 import type { ServerProcess } from "../_process.ts";
 import { rawGet } from "../_raw_http.ts";
+import { subscribeStrain } from "../_test_ws.ts";
 import { startWorkerd } from "./_workerd.ts";
 
 const ADMIN_TOKEN = crypto.randomUUID();
@@ -266,6 +267,16 @@ Deno.test("workers: the example Worker on real workerd", async (t) => {
         assert.equal(statuses.filter((s) => s === 429).length, 14, statuses.join(","));
       },
     );
+
+    await t.step("WebSocket /ws (WebSocketPair) pushes strain blocks", async () => {
+      const blocks = await subscribeStrain(w.url, "V1", 2);
+      assert.equal(blocks[0].detector, "V1");
+      assert.equal(blocks[1].start - blocks[0].start, blocks[0].samples.length);
+      assert.deepEqual(blocks[0].samples, Array.from(strain("V1", blocks[0].start, 1024)));
+      const plain = await fetch(`${w.url}/ws`);
+      assert.equal(plain.status, 426);
+      await plain.body?.cancel();
+    });
 
     await t.step("cost ledger (Durable Object) summed the tenant's requests", async () => {
       const res = await fetch(`${w.url}/admin/usage?tenant=acme`, {

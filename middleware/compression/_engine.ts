@@ -11,7 +11,14 @@ import {
 } from "../../compress/mod.ts";
 import { HttpProblem, problemResponse } from "../../server/problem.ts";
 import { writableResponse } from "../_headers.ts";
-import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../server/_body.ts";
+import {
+  bodyProblem,
+  bodyState,
+  bodyTooLarge,
+  carryBody,
+  trackBody,
+  withBody,
+} from "../../server/_body.ts";
 import { utf8Length } from "../../columnar/builders/utf8.ts";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
@@ -291,16 +298,8 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     const headers = new Headers(raw.headers);
     headers.delete("content-encoding");
     headers.delete("content-length");
-    return carryBody(
-      wire,
-      new Request(raw.url, {
-        method: raw.method,
-        headers,
-        body,
-        duplex: "half",
-        signal: raw.signal,
-      } as RequestInit),
-    );
+    // The copy keeps the client's signal without reading it (see withBody).
+    return carryBody(wire, withBody(raw, body, headers));
   }
 
   async function encode(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { formatSSE, Route, Server, sse, webSocket } from "../mod.ts";
 import { listenLocal } from "../_test_util.ts";
+import type { Context, Next } from "hono";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,4 +135,50 @@ Deno.test("WebSockets are closed with 1001 on graceful shutdown", async () => {
   const shutdown = srv.server.shutdown({ timeoutMs: 3000 });
   assert.equal((await closed).code, 1001);
   await shutdown;
+});
+
+Deno.test("WebSocket through a Hono upgrade helper (hono/deno): echo, size limit, 1001 on shutdown", async () => {
+  const { upgradeWebSocket } = await import("hono/deno");
+  let upgrades = 0;
+  type Mw = (c: Context, next: Next) => Promise<Response | void>;
+  const helper = ((create: Parameters<typeof upgradeWebSocket>[0]) => {
+    const mw = (upgradeWebSocket as unknown as (f: typeof create) => Mw)(create);
+    return (c: Context, next: Next) => (upgrades++, mw(c, next));
+  }) as unknown as typeof upgradeWebSocket;
+  const app = new Server().route(
+    "/ws",
+    Route.get(webSocket(() => ({
+      onMessage(data, ws) {
+        ws.send(typeof data === "string" ? `echo:${data}` : new Uint8Array(data).reverse());
+      },
+    }), { maxMessageBytes: 1024, upgrade: helper })),
+  ).build();
+  const srv = listenLocal(app);
+  const wsUrl = srv.url.replace("http", "ws") + "/ws";
+  const open = async () => {
+    const ws = new WebSocket(wsUrl);
+    ws.binaryType = "arraybuffer";
+    const messages: Array<string | ArrayBuffer> = [];
+    ws.onmessage = (e) => messages.push(e.data);
+    await new Promise((r) => (ws.onopen = r));
+    return { ws, messages, closed: new Promise<CloseEvent>((r) => (ws.onclose = r)) };
+  };
+  const a = await open();
+  a.ws.send("hello");
+  a.ws.send(new Uint8Array([1, 2, 3]));
+  for (let i = 0; i < 200 && a.messages.length < 2; i++) await sleep(5);
+  assert.equal(a.messages[0], "echo:hello");
+  assert.deepEqual([...new Uint8Array(a.messages[1] as ArrayBuffer)], [3, 2, 1]);
+  a.ws.send("x".repeat(2000));
+  assert.equal((await a.closed).code, 1009, "oversized message closes with 1009");
+
+  const plain = await fetch(srv.url + "/ws");
+  assert.equal(plain.status, 426);
+  await plain.body?.cancel();
+
+  const b = await open();
+  const shutdown = srv.server.shutdown({ timeoutMs: 3000 });
+  assert.equal((await b.closed).code, 1001);
+  await shutdown;
+  assert.equal(upgrades, 2, "both upgrades went through the helper");
 });

@@ -1,11 +1,13 @@
 /**
- * WebSockets on Deno (`Deno.upgradeWebSocket`) and on Workers (`WebSocketPair`), with one set of
- * event handlers, a message size limit, and a clean close (1001) when the server shuts down.
+ * WebSockets on Deno (`Deno.upgradeWebSocket`), on Workers (`WebSocketPair`) and, through Hono's
+ * upgrade helper of the runtime, on Node (`@hono/node-ws`), with one set of event handlers, a
+ * message size limit, and a clean close (1001) when the server shuts down.
  *
  * @module
  */
 
-import type { Context, Handler } from "hono";
+import type { Context, Handler, Next } from "hono";
+import type { UpgradeWebSocket, WSContext, WSMessageReceive } from "hono/ws";
 import { problemResponse } from "../problem.ts";
 import { appRuntime } from "../runtime.ts";
 
@@ -29,6 +31,15 @@ export interface WebSocketOptions {
   maxMessageBytes?: number;
   /** Seconds without a pong before the connection is considered dead (Deno); default 30. */
   idleTimeout?: number;
+  /**
+   * Hono's upgrade helper, for a runtime that cannot upgrade from inside a request handler:
+   * on Node, `createNodeWebSocket({ app }).upgradeWebSocket` from `@hono/node-ws` (serve with
+   * `@hono/node-server` and call its `injectWebSocket(server)`). Used instead of the built-in
+   * Deno and Workers upgrades; the handlers get its socket (`WSContext.raw`, a `WebSocket`-like
+   * object such as a `ws` socket).
+   */
+  // deno-lint-ignore no-explicit-any
+  upgrade?: UpgradeWebSocket<any>;
 }
 
 interface WorkersPair {
@@ -45,6 +56,44 @@ function pickProtocol(
   return ours.find((p) => set.has(p));
 }
 
+// readyState values (WHATWG WebSockets); Node 20 has no global WebSocket to read them from.
+const CONNECTING = 0;
+const OPEN = 1;
+
+/** Closes `ws` with 1001 when the server shuts down; returns the listener's remover. */
+function closeOnShutdown(ws: WebSocket, shutdown: AbortSignal | undefined): () => void {
+  const onShutdown = () => {
+    if (ws.readyState === OPEN || ws.readyState === CONNECTING) {
+      ws.close(1001, "server shutting down");
+    }
+  };
+  shutdown?.addEventListener("abort", onShutdown, { once: true });
+  return () => shutdown?.removeEventListener("abort", onShutdown);
+}
+
+/** Hands one message to `onMessage`, or closes with 1009 past the size limit. */
+function deliver(
+  data: string | ArrayBuffer,
+  ws: WebSocket,
+  handlers: WebSocketHandlers,
+  maxBytes: number,
+): void {
+  const size = typeof data === "string" ? data.length * 3 : data.byteLength;
+  if (
+    size > maxBytes &&
+    (typeof data !== "string" || new TextEncoder().encode(data).byteLength > maxBytes)
+  ) {
+    ws.close(1009, "message too big");
+    return;
+  }
+  Promise.resolve()
+    .then(() => handlers.onMessage?.(data, ws))
+    .catch((err) => {
+      console.error("[avx-http] WebSocket message handler failed", err);
+      ws.close(1011, "internal error");
+    });
+}
+
 function attach(
   ws: WebSocket,
   handlers: WebSocketHandlers,
@@ -52,35 +101,57 @@ function attach(
   shutdown: AbortSignal | undefined,
 ): void {
   ws.binaryType = "arraybuffer";
-  const onShutdown = () => {
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
-      ws.close(1001, "server shutting down");
-    }
-  };
-  shutdown?.addEventListener("abort", onShutdown, { once: true });
+  const stopWatching = closeOnShutdown(ws, shutdown);
   ws.addEventListener("open", () => handlers.onOpen?.(ws));
   ws.addEventListener("message", (e: MessageEvent) => {
-    const data = e.data as string | ArrayBuffer;
-    const size = typeof data === "string" ? data.length * 3 : data.byteLength;
-    if (
-      size > maxBytes &&
-      (typeof data !== "string" || new TextEncoder().encode(data).byteLength > maxBytes)
-    ) {
-      ws.close(1009, "message too big");
-      return;
-    }
-    Promise.resolve()
-      .then(() => handlers.onMessage?.(data, ws))
-      .catch((err) => {
-        console.error("[avx-http] WebSocket message handler failed", err);
-        ws.close(1011, "internal error");
-      });
+    deliver(e.data as string | ArrayBuffer, ws, handlers, maxBytes);
   });
   ws.addEventListener("close", (e: CloseEvent) => {
-    shutdown?.removeEventListener("abort", onShutdown);
+    stopWatching();
     handlers.onClose?.(e.code, e.reason, ws);
   });
   ws.addEventListener("error", () => handlers.onError?.(ws));
+}
+
+/** The same handlers through a Hono upgrade helper's events (its `WSContext.raw` socket). */
+function throughHelper(
+  upgrade: UpgradeWebSocket<unknown>,
+  create: (c: Context) => WebSocketHandlers | Promise<WebSocketHandlers>,
+  maxBytes: number,
+) {
+  const socketOf = (wsc: WSContext<unknown>) => (wsc.raw ?? wsc) as WebSocket;
+  return upgrade(async (c) => {
+    const handlers = await create(c);
+    const shutdown = appRuntime(c)?.shutdownSignal;
+    let stopWatching = () => {};
+    return {
+      onOpen(_e, wsc) {
+        const ws = socketOf(wsc);
+        stopWatching = closeOnShutdown(ws, shutdown);
+        handlers.onOpen?.(ws);
+      },
+      onMessage(e, wsc) {
+        const data: WSMessageReceive = e.data;
+        const ws = socketOf(wsc);
+        if (typeof data === "string" || data instanceof ArrayBuffer) {
+          return deliver(data, ws, handlers, maxBytes);
+        }
+        if (data instanceof Blob) {
+          if (data.size > maxBytes) return ws.close(1009, "message too big");
+          void data.arrayBuffer().then((b) => deliver(b, ws, handlers, maxBytes));
+          return;
+        }
+        deliver(new Uint8Array(data).slice().buffer, ws, handlers, maxBytes);
+      },
+      onClose(e, wsc) {
+        stopWatching();
+        handlers.onClose?.(e.code, e.reason, socketOf(wsc));
+      },
+      onError(_e, wsc) {
+        handlers.onError?.(socketOf(wsc));
+      },
+    };
+  });
 }
 
 /**
@@ -101,12 +172,17 @@ export function webSocket(
   options: WebSocketOptions = {},
 ): Handler {
   const maxBytes = options.maxMessageBytes ?? 1024 * 1024;
-  return async function webSocketUpgrade(c) {
+  const helper = options.upgrade && throughHelper(options.upgrade, create, maxBytes);
+  return async function webSocketUpgrade(c: Context, next: Next) {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return problemResponse(426, {
         title: "Upgrade Required",
         detail: "this endpoint speaks WebSocket only",
       }, { upgrade: "websocket", connection: "Upgrade" });
+    }
+    if (helper) {
+      const res = await helper(c, next);
+      return res ?? c.res;
     }
     const handlers = await create(c);
     const protocol = pickProtocol(c.req.header("sec-websocket-protocol"), options.protocols);
