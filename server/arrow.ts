@@ -22,7 +22,7 @@ import {
   readArrowBody,
   type ReadArrowBodyOptions,
 } from "../columnar/http.ts";
-import { HttpProblem } from "./problem.ts";
+import { HttpProblem } from "../http/problem.ts";
 
 /**
  * `c.arrow(...)` as a function, for code that prefers not to rely on the prototype methods.

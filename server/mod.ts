@@ -33,7 +33,7 @@ export type {
 } from "../columnar/http.ts";
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
-export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "./context.ts";
+export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "../http/context.ts";
 export type { ErrorLogger } from "./_errors.ts";
 export {
   type CheckReport,
@@ -41,7 +41,7 @@ export {
   ReadinessChecks,
   type ReadinessReport,
   type ReadinessResult,
-} from "./health.ts";
+} from "../http/health.ts";
 export {
   type ListenOptions,
   parseAddress,
@@ -61,14 +61,14 @@ export {
   type Metric,
   MetricsRegistry,
   PROMETHEUS_CONTENT_TYPE,
-} from "./metrics/registry.ts";
+} from "../http/metrics.ts";
 export {
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
   problemResponse,
   statusTitle,
-} from "./problem.ts";
+} from "../http/problem.ts";
 export {
   formatSSE,
   sse,
@@ -78,7 +78,7 @@ export {
 } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
 export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
-export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "./runtime.ts";
+export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "../http/runtime.ts";
 export {
   DEFAULT_BODY_LIMIT,
   DEFAULT_BODY_TIMEOUT_MS,

@@ -9,9 +9,9 @@ import {
   type StreamEncoder,
   supportedAlgorithms,
 } from "../../compress/mod.ts";
-import { HttpProblem, problemResponse } from "../../server/problem.ts";
-import { writableResponse } from "../_headers.ts";
-import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../server/_body.ts";
+import { HttpProblem, problemResponse } from "../../http/problem.ts";
+import { writableResponse } from "../../http/_headers.ts";
+import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../http/_body.ts";
 import { utf8Length } from "../../columnar/builders/utf8.ts";
 import { negotiateEncoding } from "./negotiate.ts";
 import {

@@ -8,15 +8,15 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { HttpProblem } from "../../server/problem.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import {
   type IdempotencyStore,
   IdempotencyStoreError,
   MemoryIdempotencyStore,
   type StoredResponse,
 } from "./store.ts";
-import { readUpTo } from "../../compress/_read_up_to.ts";
-import { type HandlerOutcome, outcomeOf } from "../../server/_outcome.ts";
+import { readUpTo } from "../../http/_read_up_to.ts";
+import { type HandlerOutcome, outcomeOf } from "../../http/_outcome.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {

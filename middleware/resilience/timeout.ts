@@ -8,8 +8,8 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
-import { HttpProblem } from "../../server/problem.ts";
-import { answeredEarly, settleOutcome, watchOutcome } from "../../server/_outcome.ts";
+import { HttpProblem } from "../../http/problem.ts";
+import { answeredEarly, settleOutcome, watchOutcome } from "../../http/_outcome.ts";
 
 /**
  * The deadline of one request, as {@link timeout} hands it to handlers through

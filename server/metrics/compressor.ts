@@ -23,7 +23,7 @@
  */
 
 import type { Compressor, CompressorStats } from "../../compress/mod.ts";
-import type { MetricsRegistry } from "./registry.ts";
+import type { MetricsRegistry } from "../../http/metrics.ts";
 
 /** Compressors by name: a record, a Map, or a function read at every scrape. */
 export type CompressorSource =
