@@ -7,7 +7,7 @@
 
 import { compressAuto } from "../compress/auto/mod.ts";
 import { compressSync, decompressSync } from "../compress/compress.ts";
-import { assertElementType, type ElementType } from "../compress/columnar/_format.ts";
+import type { ElementType } from "../compress/columnar/mod.ts";
 import { Compressor } from "../compress/compressor.ts";
 import { detect } from "../compress/detect.ts";
 import { CompressError } from "../compress/errors.ts";
@@ -257,12 +257,10 @@ async function compressWhole(
   let elementType: ElementType | undefined;
   if (dtype !== undefined) {
     if (dtype === true) throw new CliError(`--dtype needs a type (${DTYPES})`, 2);
-    try {
-      assertElementType(dtype);
-    } catch {
+    if (!DTYPES.split("|").includes(dtype)) {
       throw new CliError(`bad --dtype "${dtype}" (use ${DTYPES})`, 2);
     }
-    elementType = dtype;
+    elementType = dtype as ElementType;
   }
   const speedArg = options.get("speed");
   let speedBudget: "fast" | "balanced" | "max" | number | undefined;

@@ -12,13 +12,16 @@ import { ArrowError } from "../columnar/errors.ts";
 import { readIpcFile } from "../columnar/ipc/read/file.ts";
 import { readMessageAt } from "../columnar/ipc/read/message.ts";
 import { readIpcStream } from "../columnar/ipc/read/stream.ts";
-import { FILE_MAGIC, MessageHeader } from "../columnar/ipc/_format.ts";
 import { resolveLimits } from "../columnar/ipc/limits.ts";
 import { EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, type Field } from "../columnar/schema.ts";
 import { Type, typeToString } from "../columnar/types.ts";
 import "../columnar/extensions/columns.ts";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
+
+// Arrow columnar format constants (Message.fbs `MessageHeader` union tags; the file magic).
+const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
+const MessageHeader = { DictionaryBatch: 2, RecordBatch: 3 } as const;
 
 /** One field of an inspected schema. */
 export interface InspectedField {

@@ -3,7 +3,7 @@
 
 import { Algorithm, compress, Compressor } from "../compress/mod.ts";
 import type { BodyInput, RequestCoding } from "./body.ts";
-import { readUpTo } from "../http/_read_up_to.ts";
+import { readUpTo } from "../http/mod.ts";
 import type { HeaderRecord } from "./_headers.ts";
 
 /** A body ready to send, possibly more than once. */

@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
 import { requestId } from "../http/context.ts";
 import { HttpProblem, problemResponse } from "../http/problem.ts";
-import { bodyFailure } from "../http/_body.ts";
+import { bodyFailure } from "../http/mod.ts";
 
 /** Something that logs an unexpected error; avx-http never sends it to the client. */
 export type ErrorLogger = (

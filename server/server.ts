@@ -36,9 +36,9 @@ import type { ReadinessCheck } from "../http/health.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../http/metrics.ts";
 import { HttpProblem, problemResponse } from "../http/problem.ts";
 import type { Route } from "./route.ts";
-import { labelRoute } from "../http/_route.ts";
-import { recordingOutcome } from "../http/_outcome.ts";
-import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "../http/_stage.ts";
+import { labelRoute } from "../http/mod.ts";
+import { recordingOutcome } from "../http/mod.ts";
+import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "../http/mod.ts";
 import { AppRuntime } from "../http/runtime.ts";
 
 /** Default request body limit: 10 MiB. */

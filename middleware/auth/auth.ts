@@ -7,7 +7,7 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import type { HttpProblem } from "../../http/problem.ts";
-import { stageMiddleware } from "../../http/_stage.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 import {
   assertClientIpAvailable,
   type ClientIpOptions,
@@ -15,7 +15,7 @@ import {
   formatIp,
   TrustedProxies,
 } from "../../http/client_ip.ts";
-import { currentRuntime, runtimeHasSocketPeer } from "../../http/_peer.ts";
+import { currentRuntime, runtimeHasSocketPeer } from "../../http/mod.ts";
 import { MemoryRateLimitStore } from "../rate_limit/memory_store.ts";
 import { type ResolvedPolicy, resolvePolicy } from "../rate_limit/policy.ts";
 import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";

@@ -10,8 +10,8 @@ import {
   supportedAlgorithms,
 } from "../../compress/mod.ts";
 import { HttpProblem, problemResponse } from "../../http/problem.ts";
-import { writableResponse } from "../../http/_headers.ts";
-import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../http/_body.ts";
+import { writableResponse } from "../../http/mod.ts";
+import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../http/mod.ts";
 import { utf8Length } from "../../columnar/builders/utf8.ts";
 import { negotiateEncoding } from "./negotiate.ts";
 import {

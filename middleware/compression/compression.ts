@@ -9,8 +9,8 @@
  */
 
 import type { Context, Handler, MiddlewareHandler } from "hono";
-import { captureBodies, capturedPayload } from "../../http/_capture.ts";
-import { bodyFailure } from "../../http/_body.ts";
+import { captureBodies, capturedPayload } from "../../http/mod.ts";
+import { bodyFailure } from "../../http/mod.ts";
 import { type HttpProblem, PROBLEM_CONTENT_TYPE } from "../../http/problem.ts";
 import { createEngine } from "./_engine.ts";
 import type { CompressionOptions } from "./options.ts";

@@ -6,14 +6,14 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { answeringRoute } from "../../http/_route.ts";
+import { answeringRoute } from "../../http/mod.ts";
 import { principalOf } from "../../http/principal.ts";
 import { Counter, type MetricsRegistry } from "../../http/metrics.ts";
 import { appRuntime } from "../../http/runtime.ts";
-import { stageMiddleware } from "../../http/_stage.ts";
-import { setHeader } from "../../http/_headers.ts";
-import { type BodyState, bodyState, trackBody } from "../../http/_body.ts";
-import { captureBodies, capturedPayload, payloadLength } from "../../http/_capture.ts";
+import { stageMiddleware } from "../../http/mod.ts";
+import { setHeader } from "../../http/mod.ts";
+import { type BodyState, bodyState, trackBody } from "../../http/mod.ts";
+import { captureBodies, capturedPayload, payloadLength } from "../../http/mod.ts";
 import type { CostLedger, CostRecord } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
 

@@ -15,8 +15,8 @@ import {
   MemoryIdempotencyStore,
   type StoredResponse,
 } from "./store.ts";
-import { readUpTo } from "../../http/_read_up_to.ts";
-import { type HandlerOutcome, outcomeOf } from "../../http/_outcome.ts";
+import { readUpTo } from "../../http/mod.ts";
+import { type HandlerOutcome, outcomeOf } from "../../http/mod.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {

@@ -7,11 +7,11 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { answeringRoute } from "../../http/_route.ts";
+import { answeringRoute } from "../../http/mod.ts";
 import { principalOf } from "../../http/principal.ts";
 import { HttpProblem } from "../../http/problem.ts";
-import { setHeader } from "../../http/_headers.ts";
-import { stageMiddleware } from "../../http/_stage.ts";
+import { setHeader } from "../../http/mod.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 import {
   assertClientIpAvailable,
   type ClientIpOptions,

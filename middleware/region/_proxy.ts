@@ -4,7 +4,7 @@
 
 import type { Context } from "hono";
 import type { CircuitBreaker } from "../../http/breaker.ts";
-import { socketPeer } from "../../http/_peer.ts";
+import { socketPeer } from "../../http/mod.ts";
 import { deadlineOf } from "../resilience/timeout.ts";
 import { outgoingTrace } from "../telemetry/propagation.ts";
 import type { RegisteredRegion } from "./registry.ts";

@@ -7,8 +7,8 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../http/_headers.ts";
-import { stageMiddleware } from "../../http/_stage.ts";
+import { setHeader } from "../../http/mod.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import { principalOf } from "../../http/principal.ts";
 import { HttpProblem } from "../../http/problem.ts";

@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpProblem } from "../../http/problem.ts";
 import { type AppRuntime, appRuntime } from "../../http/runtime.ts";
-import { type BodyState, bodyState, trackBody } from "../../http/_body.ts";
+import { type BodyState, bodyState, trackBody } from "../../http/mod.ts";
 
 /** Options of {@link loadShedding}. */
 export interface LoadSheddingOptions {

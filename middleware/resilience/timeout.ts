@@ -9,7 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
 import { HttpProblem } from "../../http/problem.ts";
-import { answeredEarly, settleOutcome, watchOutcome } from "../../http/_outcome.ts";
+import { answeredEarly, settleOutcome, watchOutcome } from "../../http/mod.ts";
 
 /**
  * The deadline of one request, as {@link timeout} hands it to handlers through

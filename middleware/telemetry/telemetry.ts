@@ -7,10 +7,10 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../../http/_headers.ts";
-import { socketPeer } from "../../http/_peer.ts";
-import { stageMiddleware } from "../../http/_stage.ts";
-import { answeringRoute } from "../../http/_route.ts";
+import { setHeader } from "../../http/mod.ts";
+import { socketPeer } from "../../http/mod.ts";
+import { stageMiddleware } from "../../http/mod.ts";
+import { answeringRoute } from "../../http/mod.ts";
 import { context as otelContext } from "@opentelemetry/api";
 import { isSafeRequestId } from "../../http/context.ts";
 import { formatTraceparent, startTrace, type TraceContext } from "../../http/traceparent.ts";
