@@ -1,6 +1,6 @@
 /**
  * Arrow over HTTP with web-standard `Request`/`Response` only (no framework import; the server
- * wires `c.arrow(...)` and `c.req.arrow()` on top of these):
+ * wires `arrow(c, ...)` and `readArrow(req)` on top of these):
  *
  * - {@linkcode negotiateArrow} picks a representation from an `Accept` header (RFC 9110
  *   §12.5.1): the IPC stream `application/vnd.apache.arrow.stream` (its `codecs="zstd, lz4"`

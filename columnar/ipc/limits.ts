@@ -81,7 +81,7 @@ export interface IpcReadOptions {
    * Check that every non-null string (utf8, large utf8, utf8 view, in dictionaries and nested
    * columns too) is valid UTF-8, failing the read with a `corrupt` error otherwise. Default
    * false, as in pyarrow, apache-arrow and flechette (which check when a value is read, or
-   * never); `c.req.arrow()` turns it on.
+   * never); `readArrow()` turns it on.
    */
   validateUtf8?: boolean;
 }
