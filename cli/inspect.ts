@@ -15,7 +15,6 @@ import { readIpcStream } from "../columnar/ipc/read/stream.ts";
 import { resolveLimits } from "../columnar/ipc/limits.ts";
 import { EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, type Field } from "../columnar/schema.ts";
 import { Type, typeToString } from "../columnar/types.ts";
-import "../columnar/extensions/columns.ts";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 

@@ -1,7 +1,9 @@
 /**
  * Extension types: plain Arrow storage plus the field metadata keys `ARROW:extension:name` and
  * `ARROW:extension:metadata`. Readers that do not know an extension see the storage column;
- * this registry lets code that does know it wrap the column in its own class on read.
+ * this registry lets code that does know it wrap the column in its own class on read. The
+ * built-in types ({@link scientificExtensionTypes}) are known without registration; nothing is
+ * registered on import.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import { type Column, type ColumnData, makeColumn } from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import { EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, Field } from "./schema.ts";
 import type { DataType } from "./types.ts";
+import { scientificExtensionTypes } from "./extensions/columns.ts";
 
 /**
  * How an extension type is recognised and wrapped.
@@ -36,7 +39,17 @@ export interface ExtensionType<C extends Column = Column> {
   wrap(data: ColumnData, field: Field): C;
 }
 
+/** Types given to `registerExtensionType`; consulted before the built-in ones. */
 const registry = new Map<string, ExtensionType>();
+/** The built-in types by name, built on first lookup (not on import). */
+let builtins: Map<string, ExtensionType> | undefined;
+
+function lookup(name: string): ExtensionType | undefined {
+  const registered = registry.get(name);
+  if (registered !== undefined) return registered;
+  builtins ??= new Map(scientificExtensionTypes().map((t) => [t.name, t]));
+  return builtins.get(name);
+}
 
 /**
  * Registers (or replaces) an extension type, consulted by the IPC readers.
@@ -56,7 +69,9 @@ export function registerExtensionType<C extends Column>(type: ExtensionType<C>):
 }
 
 /**
- * Removes a registered extension type; returns whether it was registered.
+ * Removes a type given to `registerExtensionType`; returns whether it was registered. (A
+ * built-in type stays known: register a replacement with `accepts: () => false` to read its
+ * fields as plain storage.)
  *
  * @example
  * ```ts
@@ -69,7 +84,7 @@ export function unregisterExtensionType(name: string): boolean {
 }
 
 /**
- * The registered extension type called `name`, or undefined.
+ * The extension type called `name` (registered, else built in), or undefined.
  *
  * @example
  * ```ts
@@ -78,7 +93,7 @@ export function unregisterExtensionType(name: string): boolean {
  * ```
  */
 export function getExtensionType(name: string): ExtensionType | undefined {
-  return registry.get(name);
+  return lookup(name);
 }
 
 /**
@@ -98,7 +113,7 @@ export function applyExtension(column: Column, field: Field): Column {
   if (name === undefined) return column;
   const metadata = field.metadata.get(EXTENSION_METADATA_KEY) ?? "";
   const data: ColumnData = { ...column.data, extension: { name, metadata } };
-  const def = registry.get(name);
+  const def = lookup(name);
   if (def && (def.accepts?.(column.type, metadata) ?? true)) return def.wrap(data, field);
   return makeColumn(data);
 }

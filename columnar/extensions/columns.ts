@@ -5,14 +5,14 @@
  * without copying. Constructors (`quaternionColumn(arr)`, ...) go the other way, so a
  * `QuaternionArray` can be put in a `RecordBatch` and written to IPC as is.
  *
- * Importing this module registers the types with the core registry, so the IPC readers
- * return these classes for fields carrying the `ARROW:extension:name`.
+ * The IPC readers return these classes for fields carrying their `ARROW:extension:name`
+ * (see {@link scientificExtensionTypes}); importing this module registers nothing.
  *
  * @module
  */
 import { Column, type ColumnData, makeColumn, type TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import { registerExtensionType } from "../extension.ts";
+import type { ExtensionType } from "../extension.ts";
 import { type DataType, fixedSizeList, float32, float64, Precision, Type } from "../types.ts";
 import { type Complex, Complex128Array, Complex64Array } from "./complex.ts";
 import {
@@ -441,69 +441,72 @@ export function fixedShapeTensorColumn<T extends TensorValues>(
 // ---- registry ---------------------------------------------------------------------------
 
 /**
- * Registers every scientific extension type with the core registry (done once when this
- * module loads; call again after `unregisterExtensionType` to restore them). Fields whose
- * storage does not match (e.g. an `avila.quaternion` that is not `fixed_size_list<float64>[4]`)
- * are left as plain storage columns.
+ * The extension types the IPC readers know without registration: the scientific columns
+ * (`avila.quaternion`, `avila.complex64`, `avila.complex128`, `avila.spinor`, `avila.tensor4d`,
+ * `avila.geodesic`) and `arrow.fixed_shape_tensor`. They are consulted after the types given
+ * to `registerExtensionType`, which can override one by name. Fields whose storage does not
+ * match (e.g. an `avila.quaternion` that is not `fixed_size_list<float64>[4]`) are left as
+ * plain storage columns.
  *
  * @example
  * ```ts
- * import { getExtensionType, registerScientificExtensions } from "@avila/avx-http/columnar";
- * registerScientificExtensions();
- * console.log(getExtensionType("avila.spinor")?.name); // "avila.spinor"
+ * import { scientificExtensionTypes } from "@avila/avx-http/columnar";
+ * console.log(scientificExtensionTypes().some((t) => t.name === "avila.spinor")); // true
  * ```
  */
-export function registerScientificExtensions(): void {
+export function scientificExtensionTypes(): ExtensionType[] {
   const D = Precision.DOUBLE, S = Precision.SINGLE;
-  registerExtensionType({
-    name: "avila.quaternion",
-    accepts: (s) => isFloatList(s, 4, D),
-    wrap: (d) => new QuaternionColumn(d),
-  });
-  registerExtensionType({
-    name: "avila.complex64",
-    accepts: (s) => isFloatList(s, 2, S),
-    wrap: (d) => new Complex64Column(d),
-  });
-  registerExtensionType({
-    name: "avila.complex128",
-    accepts: (s) => isFloatList(s, 2, D),
-    wrap: (d) => new Complex128Column(d),
-  });
-  registerExtensionType({
-    name: "avila.spinor",
-    accepts: (s) => isFloatList(s, 4, D),
-    wrap: (d) => new SpinorColumn(d),
-  });
-  registerExtensionType({
-    name: "avila.tensor4d",
-    accepts: (s) => isFloatList(s, 4, D),
-    wrap: (d) => new Tensor4dColumn(d),
-  });
-  registerExtensionType({
-    name: "avila.geodesic",
-    accepts: (s, md) => isFloatList(s, 4, D) && parses(() => parseGeodesicMetadata(md)),
-    wrap: (d) => new GeodesicColumn(d),
-  });
-  registerExtensionType({
-    name: FIXED_SHAPE_TENSOR_EXTENSION_NAME,
-    accepts: (s, md) => {
-      if (s.typeId !== Type.FixedSizeList) return false;
-      const c = s.child.type;
-      const numeric = c.typeId === Type.Float
-        ? c.precision !== Precision.HALF
-        : c.typeId === Type.Int && c.bitWidth !== 64;
-      if (!numeric) return false;
-      let size = -1;
-      if (
-        !parses(() => size = parseFixedShapeTensorMetadata(md).shape.reduce((a, b) => a * b, 1))
-      ) {
-        return false;
-      }
-      return size === s.listSize;
+  return [
+    {
+      name: "avila.quaternion",
+      accepts: (s) => isFloatList(s, 4, D),
+      wrap: (d) => new QuaternionColumn(d),
     },
-    wrap: (d) => new FixedShapeTensorColumn(d),
-  });
+    {
+      name: "avila.complex64",
+      accepts: (s) => isFloatList(s, 2, S),
+      wrap: (d) => new Complex64Column(d),
+    },
+    {
+      name: "avila.complex128",
+      accepts: (s) => isFloatList(s, 2, D),
+      wrap: (d) => new Complex128Column(d),
+    },
+    {
+      name: "avila.spinor",
+      accepts: (s) => isFloatList(s, 4, D),
+      wrap: (d) => new SpinorColumn(d),
+    },
+    {
+      name: "avila.tensor4d",
+      accepts: (s) => isFloatList(s, 4, D),
+      wrap: (d) => new Tensor4dColumn(d),
+    },
+    {
+      name: "avila.geodesic",
+      accepts: (s, md) => isFloatList(s, 4, D) && parses(() => parseGeodesicMetadata(md)),
+      wrap: (d) => new GeodesicColumn(d),
+    },
+    {
+      name: FIXED_SHAPE_TENSOR_EXTENSION_NAME,
+      accepts: (s, md) => {
+        if (s.typeId !== Type.FixedSizeList) return false;
+        const c = s.child.type;
+        const numeric = c.typeId === Type.Float
+          ? c.precision !== Precision.HALF
+          : c.typeId === Type.Int && c.bitWidth !== 64;
+        if (!numeric) return false;
+        let size = -1;
+        if (
+          !parses(() => size = parseFixedShapeTensorMetadata(md).shape.reduce((a, b) => a * b, 1))
+        ) {
+          return false;
+        }
+        return size === s.listSize;
+      },
+      wrap: (d) => new FixedShapeTensorColumn(d),
+    },
+  ];
 }
 
 function parses(f: () => unknown): boolean {
@@ -515,5 +518,3 @@ function parses(f: () => unknown): boolean {
     throw e;
   }
 }
-
-registerScientificExtensions();
