@@ -5,13 +5,13 @@
  * @module
  */
 
-import { compressAuto } from "../compress/auto/mod.ts";
-import { compressSync, decompressSync } from "../compress/compress.ts";
-import type { ElementType } from "../compress/columnar/mod.ts";
-import { Compressor } from "../compress/compressor.ts";
-import { detect } from "../compress/detect.ts";
-import { CompressError } from "../compress/errors.ts";
-import { Algorithm, Level } from "../compress/types.ts";
+import { compressAuto } from "@avila/compress";
+import { compressSync, decompressSync } from "@avila/compress";
+import type { ElementType } from "@avila/compress";
+import { Compressor } from "@avila/compress";
+import { detect } from "@avila/compress";
+import { CompressError } from "@avila/compress";
+import { Algorithm, Level } from "@avila/compress";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command } from "./registry.ts";
 

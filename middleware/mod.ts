@@ -15,7 +15,7 @@
  * @module
  */
 
-export { Algorithm } from "../compress/types.ts";
+export { Algorithm } from "@avila/compress";
 export {
   type AcceptedCoding,
   CODING_ALGORITHM,

@@ -19,7 +19,7 @@ import {
   type ArrowResponseInit,
   readArrowBody,
   type ReadArrowBodyOptions,
-} from "../columnar/http.ts";
+} from "@avila/arrow";
 import { HttpProblem } from "../http/problem.ts";
 
 /**

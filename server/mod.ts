@@ -30,7 +30,7 @@ export type {
   ArrowBodyContent,
   ArrowResponseInit,
   ReadArrowBodyOptions,
-} from "../columnar/http.ts";
+} from "@avila/arrow";
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "../http/context.ts";

@@ -5,6 +5,8 @@
 // - an import of a folder above (or beside, on the same level) the importer's folder,
 // - a cycle between sibling folders at any depth (e.g. middleware/auth <-> middleware/rate_limit;
 //   a folder's own files importing its subfolders and back is how mod.ts and errors.ts work),
+// - a relative import across a workspace package (compress/ is @avila/compress, columnar/ is
+//   @avila/arrow: other folders import them by package name),
 // - an import of another top-level folder's private file (`_name.ts`, or anything under a
 //   `_folder/`): each top-level folder is one library or layer, its `_` files are its own.
 import assert from "node:assert/strict";
@@ -24,6 +26,9 @@ const LEVEL: Record<string, number> = {
   cli: 5,
   ".": 6, // mod.ts and other files at the root
 };
+/** Workspace packages by folder: imported by name from outside the folder. */
+const PACKAGES: Record<string, string> = { compress: "@avila/compress", columnar: "@avila/arrow" };
+const PACKAGE_DIRS = new Map(Object.entries(PACKAGES).map(([dir, name]) => [name, dir]));
 const CONSUMERS = new Set(["bench", "examples", "tools", "docs", ".cache", ".git", ".ci"]);
 
 /** A repo-relative path with `/` separators. */
@@ -32,6 +37,8 @@ type Path = string;
 export interface Edge {
   from: Path;
   to: Path;
+  /** Imported by package name (`@avila/arrow`), not by a relative path. */
+  byName?: boolean;
 }
 
 function isShipped(path: Path): boolean {
@@ -58,13 +65,20 @@ const STATIC = /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm;
 const SIDE_EFFECT = /^\s*import\s*["']([^"']+)["']/gm;
 const DYNAMIC = /^(?!\s*(?:\*|\/\/)).*?\bimport\(\s*["']([^"']+)["']\s*\)/gm;
 
-/** The relative specifiers `source` imports, in order of appearance. */
+/** The relative and workspace-package specifiers `source` imports, in order of appearance. */
 export function importSpecifiers(source: string): string[] {
   const out: string[] = [];
   for (const re of [STATIC, SIDE_EFFECT, DYNAMIC]) {
-    for (const m of source.matchAll(re)) if (m[1].startsWith(".")) out.push(m[1]);
+    for (const m of source.matchAll(re)) {
+      if (m[1].startsWith(".") || PACKAGE_DIRS.has(packageName(m[1]))) out.push(m[1]);
+    }
   }
   return out;
+}
+
+/** `@scope/name` of a bare specifier such as `@scope/name/sub`. */
+function packageName(specifier: string): string {
+  return specifier.split("/").slice(0, 2).join("/");
 }
 
 /** Every import edge between shipped files under `root`. */
@@ -74,8 +88,9 @@ export function shippedEdges(root: string): Edge[] {
     const from = relative(root, full).split(sep).join("/");
     if (!isShipped(from)) continue;
     for (const spec of importSpecifiers(Deno.readTextFileSync(full))) {
-      const to = normalize(join(dirname(from), spec)).split(sep).join("/");
-      edges.push({ from, to });
+      const pkg = PACKAGE_DIRS.get(packageName(spec));
+      if (pkg !== undefined) edges.push({ from, to: `${pkg}/mod.ts`, byName: true });
+      else edges.push({ from, to: normalize(join(dirname(from), spec)).split(sep).join("/") });
     }
   }
   return edges;
@@ -121,6 +136,10 @@ export function violations(edges: readonly Edge[]): string[] {
       } else if (lb === undefined || lb >= la) {
         problems.push(`${e.from} imports ${e.to}: ${tb}/ is not below ${ta}/`);
       }
+    }
+    if (ta !== tb && !e.byName && (PACKAGES[ta] ?? PACKAGES[tb]) !== undefined) {
+      const name = PACKAGES[tb] ?? "(a folder outside the package)";
+      problems.push(`${e.from} imports ${e.to} by a relative path: import ${name}`);
     }
     if (ta !== tb && e.to.split("/").some((part) => part.startsWith("_"))) {
       problems.push(`${e.from} imports ${e.to}: private to ${tb}/`);
@@ -220,9 +239,10 @@ Deno.test("import graph: the check sees cycles, upward and private imports", () 
         '// await import("./commented.ts");',
         'import "./side_effect.ts";',
         'import { z } from "npm:zod";',
+        'import { lz4 } from "@avila/compress";',
       ].join("\n"),
     ),
-    ["./a.ts", "../b/mod.ts", "./side_effect.ts", "./lazy.ts"],
+    ["./a.ts", "../b/mod.ts", "@avila/compress", "./side_effect.ts", "./lazy.ts"],
   );
   const found = violations([
     { from: "middleware/cors/cors.ts", to: "server/_stage.ts" },
@@ -231,10 +251,13 @@ Deno.test("import graph: the check sees cycles, upward and private imports", () 
     { from: "middleware/rate_limit/rate_limit.ts", to: "middleware/auth/principal.ts" },
     { from: "middleware/auth/jwt.ts", to: "middleware/_headers.ts" }, // own folder's tree: fine
     { from: "client/_send.ts", to: "http/mod.ts" }, // downward through mod.ts: fine
+    { from: "client/response.ts", to: "columnar/mod.ts", byName: true }, // a package: fine
+    { from: "client/response.ts", to: "columnar/batch.ts" }, // a package by path
   ]);
   assert.deepEqual(found, [
     "middleware/cors/cors.ts imports server/_stage.ts: server/ is not below middleware/",
     "middleware/cors/cors.ts imports server/_stage.ts: private to server/",
+    "client/response.ts imports columnar/batch.ts by a relative path: import @avila/arrow",
     "cycle in ./ between middleware, server: middleware/cors/cors.ts -> server/_stage.ts; " +
     "server/server.ts -> middleware/cors/mod.ts",
     "cycle in middleware/ between auth, rate_limit: middleware/auth/auth.ts -> " +

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { Algorithm, CompressError, compressSync, decompressSync } from "../../compress/mod.ts";
-import { compressFrame, decompressFrame } from "../../compress/lz4/mod.ts";
+import { Algorithm, CompressError, compressSync, decompressSync } from "@avila/compress";
+import { compressFrame, decompressFrame } from "@avila/compress";
 import { ArrowError } from "../errors.ts";
 
 /**

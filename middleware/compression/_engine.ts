@@ -8,11 +8,11 @@ import {
   compressSync,
   type StreamEncoder,
   supportedAlgorithms,
-} from "../../compress/mod.ts";
+} from "@avila/compress";
 import { HttpProblem, problemResponse } from "../../http/problem.ts";
 import { writableResponse } from "../../http/mod.ts";
 import { bodyProblem, bodyState, bodyTooLarge, carryBody, trackBody } from "../../http/mod.ts";
-import { utf8Length } from "../../columnar/builders/utf8.ts";
+import { utf8Length } from "@avila/arrow";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
   CODING_ALGORITHM,

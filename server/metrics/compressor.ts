@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { Compressor, CompressorStats } from "../../compress/mod.ts";
+import type { Compressor, CompressorStats } from "@avila/compress";
 import type { MetricsRegistry } from "../../http/metrics.ts";
 
 /** Compressors by name: a record, a Map, or a function read at every scrape. */
