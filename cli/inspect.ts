@@ -102,7 +102,7 @@ function describeField(f: Field): InspectedField {
  * @example
  * ```ts
  * import { inspectArrow } from "@avila/avx-http/cli";
- * import { RecordBatch, writeIpcStream } from "@avila/avx-http/columnar";
+ * import { RecordBatch, writeIpcStream } from "@avila/arrow";
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }, { a: 2 }]), { compression: "zstd" });
  * const r = inspectArrow(bytes);
  * console.log(r.format, r.totalRows, r.batches[0].compression); // stream 2 zstd
@@ -153,7 +153,7 @@ function fieldLines(f: InspectedField, indent: string): string[] {
  * @example
  * ```ts
  * import { formatInspectReport, inspectArrow } from "@avila/avx-http/cli";
- * import { RecordBatch, writeIpcFile } from "@avila/avx-http/columnar";
+ * import { RecordBatch, writeIpcFile } from "@avila/arrow";
  * console.log(formatInspectReport(inspectArrow(writeIpcFile(RecordBatch.fromRows([{ a: "x" }])))));
  * ```
  */

@@ -19,7 +19,7 @@ import { scientificExtensionTypes } from "./extensions/columns.ts";
  *
  * @example
  * ```ts
- * import { type ExtensionType, FixedSizeListColumn } from "@avila/avx-http/columnar";
+ * import { type ExtensionType, FixedSizeListColumn } from "@avila/arrow";
  * const pair: ExtensionType = {
  *   name: "example.pair",
  *   wrap: (data) => new FixedSizeListColumn(data),
@@ -56,7 +56,7 @@ function lookup(name: string): ExtensionType | undefined {
  *
  * @example
  * ```ts
- * import { registerExtensionType, unregisterExtensionType, FixedSizeListColumn } from "@avila/avx-http/columnar";
+ * import { registerExtensionType, unregisterExtensionType, FixedSizeListColumn } from "@avila/arrow";
  * registerExtensionType({ name: "example.vec2", wrap: (d) => new FixedSizeListColumn(d) });
  * unregisterExtensionType("example.vec2");
  * ```
@@ -75,7 +75,7 @@ export function registerExtensionType<C extends Column>(type: ExtensionType<C>):
  *
  * @example
  * ```ts
- * import { unregisterExtensionType } from "@avila/avx-http/columnar";
+ * import { unregisterExtensionType } from "@avila/arrow";
  * console.log(unregisterExtensionType("nobody.here")); // false
  * ```
  */
@@ -88,7 +88,7 @@ export function unregisterExtensionType(name: string): boolean {
  *
  * @example
  * ```ts
- * import { getExtensionType } from "@avila/avx-http/columnar";
+ * import { getExtensionType } from "@avila/arrow";
  * console.log(getExtensionType("nobody.here")); // undefined
  * ```
  */
@@ -102,7 +102,7 @@ export function getExtensionType(name: string): ExtensionType | undefined {
  *
  * @example
  * ```ts
- * import { applyExtension, columnFromValues, Field, float64 } from "@avila/avx-http/columnar";
+ * import { applyExtension, columnFromValues, Field, float64 } from "@avila/arrow";
  * const f = new Field("x", float64(), true, { "ARROW:extension:name": "example.unknown" });
  * console.log(applyExtension(columnFromValues(new Float64Array(1)), f).extension?.name);
  * // "example.unknown"
@@ -123,7 +123,7 @@ export function applyExtension(column: Column, field: Field): Column {
  *
  * @example
  * ```ts
- * import { fieldFor, columnFromValues } from "@avila/avx-http/columnar";
+ * import { fieldFor, columnFromValues } from "@avila/arrow";
  * console.log(fieldFor("x", columnFromValues(new Int32Array(2))).type.typeId); // 2
  * ```
  */

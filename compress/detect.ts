@@ -51,7 +51,7 @@ const registry: FormatSignature[] = [];
  *
  * @example
  * ```ts
- * import { detect, registerFormat } from "@avila/avx-http/compress";
+ * import { detect, registerFormat } from "@avila/compress";
  * const unregister = registerFormat({
  *   name: "demo",
  *   test: (b) => b.length >= 4 && b[0] === 0x44 && b[1] === 0x45 && b[2] === 0x4d && b[3] === 0x4f,
@@ -138,7 +138,7 @@ function detectBuiltin(b: Uint8Array): DetectedFormat | null {
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, detect } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, detect } from "@avila/compress";
  * const packed = compressSync(new TextEncoder().encode("hello"), Algorithm.Zstd);
  * console.log(detect(packed)?.name); // "zstd"
  * console.log(detect(new TextEncoder().encode("plain text"))); // null
@@ -166,7 +166,7 @@ function autoPlan(bytes: Uint8Array): DetectedFormat | null {
  *
  * @example
  * ```ts
- * import { Algorithm, compress, decompressAuto } from "@avila/avx-http/compress";
+ * import { Algorithm, compress, decompressAuto } from "@avila/compress";
  * const text = new TextEncoder().encode("maybe compressed");
  * const a = await decompressAuto(await compress(text, Algorithm.Gzip));
  * const b = await decompressAuto(text);
@@ -192,7 +192,7 @@ export async function decompressAuto(
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, decompressAutoSync } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, decompressAutoSync } from "@avila/compress";
  * const packed = compressSync(new TextEncoder().encode("abc"), Algorithm.Lz4);
  * console.log(new TextDecoder().decode(decompressAutoSync(packed))); // "abc"
  * ```

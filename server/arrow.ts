@@ -30,7 +30,7 @@ import { HttpProblem } from "../http/problem.ts";
  * ```ts
  * import { Hono } from "hono";
  * import { arrow } from "@avila/avx-http/server";
- * import { RecordBatch } from "@avila/avx-http/columnar";
+ * import { RecordBatch } from "@avila/arrow";
  * const app = new Hono();
  * app.get("/t", (c) => arrow(c, RecordBatch.fromColumns({ t: new Float64Array([1]) })));
  * ```

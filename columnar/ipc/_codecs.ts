@@ -16,7 +16,7 @@ import { ArrowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { type IpcCompression, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcCompression, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const compression: IpcCompression = "lz4";
  * console.log(writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), { compression }).length > 0); // true
  * ```

@@ -11,7 +11,7 @@ import { ArrowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/avx-http/columnar";
+ * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -47,7 +47,7 @@ export interface IpcLimits {
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/avx-http/columnar";
+ * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -68,7 +68,7 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
  *
  * @example
  * ```ts
- * import { type IpcReadOptions, readIpcStream, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcReadOptions, readIpcStream, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const opts: IpcReadOptions = { limits: { maxRows: 1_000_000 } };
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]));
  * console.log(readIpcStream(bytes, opts).batches.length); // 1

@@ -69,7 +69,7 @@ function num(v: number): string {
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor } from "@avila/compress";
  * import { MetricsRegistry } from "@avila/avx-http/server";
  * import { exportCompressorStats } from "./compressor.ts";
  * const registry = new MetricsRegistry();
@@ -93,7 +93,7 @@ export function exportCompressorStats(
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor } from "@avila/compress";
  * import { renderCompressorStats } from "./compressor.ts";
  * const c = Compressor.new(Algorithm.Lz4).build();
  * c.compressSync(new Uint8Array(1000));
