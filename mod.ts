@@ -1,8 +1,8 @@
 /**
  * avx-http: a Deno-first edge HTTP framework for data-heavy APIs, built on Hono.
  *
- * The root module exports the server and middleware. Compression (`@avila/avx-http/compress`),
- * Arrow columnar data (`@avila/avx-http/columnar`) and the CLI (`@avila/avx-http/cli`) have
+ * The root module exports the server and middleware. Compression (`@avila/compress`),
+ * Arrow columnar data (`@avila/arrow`) and the CLI (`@avila/avx-http/cli`) have
  * their own entry points so an app only loads what it uses.
  *
  * @example

@@ -7,7 +7,7 @@
  *
  *   deno run -A bench/_body_quick.ts
  */
-import { trackBody } from "../server/_body.ts";
+import { trackBody } from "../http/mod.ts";
 
 const body = new TextEncoder().encode(
   JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ i, v: "x" }))),

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { compressAuto } from "../compress/auto/mod.ts";
-import { compressSync, decompressSync } from "../compress/compress.ts";
-import { assertElementType, type ElementType } from "../compress/columnar/_format.ts";
-import { Compressor } from "../compress/compressor.ts";
-import { detect } from "../compress/detect.ts";
-import { CompressError } from "../compress/errors.ts";
-import { Algorithm, Level } from "../compress/types.ts";
+import { compressAuto } from "@avila/compress";
+import { compressSync, decompressSync } from "@avila/compress";
+import type { ElementType } from "@avila/compress";
+import { Compressor } from "@avila/compress";
+import { detect } from "@avila/compress";
+import { CompressError } from "@avila/compress";
+import { Algorithm, Level } from "@avila/compress";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command } from "./registry.ts";
 
@@ -257,12 +257,10 @@ async function compressWhole(
   let elementType: ElementType | undefined;
   if (dtype !== undefined) {
     if (dtype === true) throw new CliError(`--dtype needs a type (${DTYPES})`, 2);
-    try {
-      assertElementType(dtype);
-    } catch {
+    if (!DTYPES.split("|").includes(dtype)) {
       throw new CliError(`bad --dtype "${dtype}" (use ${DTYPES})`, 2);
     }
-    elementType = dtype;
+    elementType = dtype as ElementType;
   }
   const speedArg = options.get("speed");
   let speedBudget: "fast" | "balanced" | "max" | number | undefined;

@@ -10,20 +10,27 @@
  *
  * @module
  */
-import { ArrowError } from "../columnar/errors.ts";
-import { readIpcFile } from "../columnar/ipc/read/file.ts";
-import { readMessageAt } from "../columnar/ipc/read/message.ts";
-import { readIpcStream } from "../columnar/ipc/read/stream.ts";
-import { FILE_MAGIC, MessageHeader } from "../columnar/ipc/_format.ts";
-import { resolveLimits } from "../columnar/ipc/limits.ts";
-import { EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, type Field } from "../columnar/schema.ts";
-import { Type, typeToString } from "../columnar/types.ts";
-import "../columnar/extensions/columns.ts";
-import { type CompressedDescription, describeCompressed } from "../compress/describe.ts";
-import { detect } from "../compress/_formats.ts";
-import { CompressError } from "../compress/errors.ts";
+import {
+  ArrowError,
+  EXTENSION_METADATA_KEY,
+  EXTENSION_NAME_KEY,
+  type Field,
+  ipcMessages,
+  readIpcFile,
+  readIpcStream,
+  Type,
+  typeToString,
+} from "@avila/arrow";
+import {
+  type CompressedDescription,
+  CompressError,
+  describeCompressed,
+  detect,
+} from "@avila/compress";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
+
+const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1" starts an IPC file
 
 /** One field of an inspected schema. */
 export interface InspectedField {
@@ -95,8 +102,6 @@ function describeField(f: Field): InspectedField {
   };
 }
 
-const CODECS = ["lz4", "zstd"] as const;
-
 /**
  * Describes Arrow IPC bytes (file or stream, detected by the `ARROW1` magic). Decodes every
  * batch, so a corrupt file fails here with the reader's typed error.
@@ -105,7 +110,7 @@ const CODECS = ["lz4", "zstd"] as const;
  * @example
  * ```ts
  * import { inspectArrow } from "@avila/avx-http/cli";
- * import { RecordBatch, writeIpcStream } from "@avila/avx-http/columnar";
+ * import { RecordBatch, writeIpcStream } from "@avila/arrow";
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }, { a: 2 }]), { compression: "zstd" });
  * const r = inspectArrow(bytes);
  * console.log(r.format, r.totalRows, r.batches[0].compression); // stream 2 zstd
@@ -114,29 +119,14 @@ const CODECS = ["lz4", "zstd"] as const;
 export function inspectArrow(bytes: Uint8Array): InspectReport {
   const isFile = bytes.length >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
   const read = isFile ? readIpcFile(bytes) : readIpcStream(bytes);
-  // Walk the encapsulated messages for what the decoded batches do not say: compression and
-  // stored body sizes. In a file they follow the 8-byte magic, as in a stream.
-  const limits = resolveLimits();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = isFile ? Math.max(8, bytes.length - 10) : bytes.length;
-  const batches: InspectedBatch[] = [];
-  let dictionaryBatches = 0;
-  let pos = isFile ? 8 : 0;
-  for (;;) {
-    const m = readMessageAt(bytes, view, pos, end, limits);
-    if (m === null) break;
-    pos = m.next;
-    if (m.headerType === MessageHeader.DictionaryBatch) dictionaryBatches++;
-    if (m.headerType !== MessageHeader.RecordBatch) continue;
-    const compression = m.header.table(3);
-    const codec = compression === null ? -1 : compression.int8(0, 0);
-    batches.push({
-      rows: Number(m.header.int64(0, 0n)),
-      compression: codec < 0 ? "none" : CODECS[codec] ?? "none",
-      bodyBytes: m.bodyLength,
-    });
-    if (isFile && batches.length >= read.batches.length) break; // footer follows
-  }
+  // The stored messages say what the decoded batches do not: compression and body sizes.
+  const messages = ipcMessages(bytes);
+  const batches: InspectedBatch[] = messages.filter((m) => m.kind === "record").map((m) => ({
+    rows: m.rows,
+    compression: m.compression,
+    bodyBytes: m.bodyBytes,
+  }));
+  const dictionaryBatches = messages.filter((m) => m.kind === "dictionary").length;
   if (batches.length !== read.batches.length) {
     throw new ArrowError(
       "corrupt",
@@ -171,7 +161,7 @@ function fieldLines(f: InspectedField, indent: string): string[] {
  * @example
  * ```ts
  * import { formatInspectReport, inspectArrow } from "@avila/avx-http/cli";
- * import { RecordBatch, writeIpcFile } from "@avila/avx-http/columnar";
+ * import { RecordBatch, writeIpcFile } from "@avila/arrow";
  * console.log(formatInspectReport(inspectArrow(writeIpcFile(RecordBatch.fromRows([{ a: "x" }])))));
  * ```
  */
@@ -203,7 +193,7 @@ export function formatInspectReport(r: InspectReport, name = ""): string {
  * @example
  * ```ts
  * import { formatCompressedReport } from "@avila/avx-http/cli";
- * import { Algorithm, compressSync, describeCompressed } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, describeCompressed } from "@avila/compress";
  * console.log(formatCompressedReport(describeCompressed(compressSync(new Uint8Array(99), Algorithm.Lz4))));
  * ```
  */

@@ -1,9 +1,9 @@
 // Request bodies: normalised to bytes where possible (so retries can replay them), streams
 // buffered up to a limit when retries are on, and compression above a threshold.
 
-import { Algorithm, compress, Compressor } from "../compress/mod.ts";
+import { Algorithm, compress, Compressor } from "@avila/compress";
 import type { BodyInput, RequestCoding } from "./body.ts";
-import { readUpTo } from "../compress/_read_up_to.ts";
+import { readUpTo } from "../http/mod.ts";
 import type { HeaderRecord } from "./_headers.ts";
 
 /** A body ready to send, possibly more than once. */

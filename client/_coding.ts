@@ -1,7 +1,7 @@
 // Content coding on the client side: what to advertise in Accept-Encoding, which codings the
 // runtime's fetch already decoded, and streaming decoders (compress/) for the ones it did not.
 
-import { Algorithm, Compressor, supportedAlgorithms } from "../compress/mod.ts";
+import { Algorithm, Compressor, supportedAlgorithms } from "@avila/compress";
 
 /** Codings fetch decodes itself (Fetch standard "handle content codings"; Deno, browsers, workerd). */
 const RUNTIME_DECODED = new Set(["gzip", "x-gzip", "br", "deflate"]);

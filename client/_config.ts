@@ -1,7 +1,7 @@
 // The resolved settings a built Client runs with, and the per-request spec the builder fills.
 
 import type { BodyInput, RequestCoding } from "./body.ts";
-import type { BreakerOptions, CircuitBreaker } from "./breaker.ts";
+import type { BreakerOptions, CircuitBreaker } from "../http/breaker.ts";
 import type { ClientHooks } from "./hooks.ts";
 import type { ClientStats } from "./metrics.ts";
 import type { EndpointHealth, RegionRouter } from "./regions.ts";

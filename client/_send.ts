@@ -6,13 +6,13 @@
 // the client's shared timer (_timeouts.ts) instead of a runtime timer per request, the fetch
 // signal is one AbortController, and a body-less request awaits nothing before fetch.
 
-import { formatTraceparent, startTrace } from "../middleware/telemetry/traceparent.ts";
+import { formatTraceparent, startTrace } from "../http/traceparent.ts";
 import { bufferForReplay, compressBody, normaliseBody, type PreparedBody } from "./_body.ts";
 import type { ClientConfig, ClientState, RequestSpec } from "./_config.ts";
 import { copyHeaders, type HeaderRecord } from "./_headers.ts";
 import type { Timeout } from "./_timeouts.ts";
 import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from "./backoff.ts";
-import { CircuitBreaker } from "./breaker.ts";
+import { CircuitBreaker } from "../http/breaker.ts";
 import { ClientError } from "./errors.ts";
 import type { AttemptInfo } from "./hooks.ts";
 import type { RequestMetrics } from "./metrics.ts";

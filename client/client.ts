@@ -12,7 +12,7 @@ import { TimeoutQueue } from "./_timeouts.ts";
 import { acceptEncodingValue } from "./_coding.ts";
 import { type ClientConfig, type ClientState, defaultSleep } from "./_config.ts";
 import type { BodyInput, RequestCoding } from "./body.ts";
-import type { BreakerOptions } from "./breaker.ts";
+import type { BreakerOptions } from "../http/breaker.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientHooks } from "./hooks.ts";
 import { type ClientStats, emptyStats } from "./metrics.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Context } from "hono";
 import { Route, Server } from "../server/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
-import { parseTraceparent } from "../middleware/telemetry/traceparent.ts";
+import { parseTraceparent } from "../http/traceparent.ts";
 import { Client, ClientError } from "./mod.ts";
 import { delay, recordingSleep, resettingServer, seeded } from "./_test_servers.ts";
 

@@ -49,7 +49,7 @@ export {
   type BreakerState,
   type BreakerWindow,
   CircuitBreaker,
-} from "./breaker.ts";
+} from "../http/breaker.ts";
 export {
   type Endpoint,
   type EndpointHealth,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
+import { type BreakerOptions, CircuitBreaker } from "../http/breaker.ts";
 
 /** One endpoint of a service. */
 export interface Endpoint {

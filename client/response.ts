@@ -6,14 +6,14 @@
  * @module
  */
 
-import { CompressError } from "../compress/mod.ts";
+import { CompressError } from "@avila/compress";
 import {
   ArrowError,
   type IpcReadOptions,
   type IpcReadResult,
   readIpcFile,
   readIpcStream,
-} from "../columnar/mod.ts";
+} from "@avila/arrow";
 import { type BodyCoding, classifyCoding, decoderFor } from "./_coding.ts";
 import { ClientError, type ReceivedProblem } from "./errors.ts";
 import type { RequestMetrics } from "./metrics.ts";

@@ -18,7 +18,7 @@ import type { IpcReadOptions } from "./ipc/limits.ts";
  *
  * @example
  * ```ts
- * import { AVILA_PREFIX } from "@avila/avx-http/columnar";
+ * import { AVILA_PREFIX } from "@avila/arrow";
  * console.log(AVILA_PREFIX + "instrument"); // "avila:instrument"
  * ```
  */
@@ -28,7 +28,7 @@ export const AVILA_PREFIX = "avila:";
  *
  * @example
  * ```ts
- * import { AVILA_VERSION_KEY } from "@avila/avx-http/columnar";
+ * import { AVILA_VERSION_KEY } from "@avila/arrow";
  * console.log(AVILA_VERSION_KEY); // "avila:version"
  * ```
  */
@@ -38,7 +38,7 @@ export const AVILA_VERSION_KEY = "avila:version";
  *
  * @example
  * ```ts
- * import { AVILA_VERSION } from "@avila/avx-http/columnar";
+ * import { AVILA_VERSION } from "@avila/arrow";
  * console.log(AVILA_VERSION); // "1"
  * ```
  */
@@ -50,7 +50,7 @@ export const AVILA_VERSION = "1";
  *
  * @example
  * ```ts
- * import { type AvilaProvenance, writeAvilaFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type AvilaProvenance, writeAvilaFile, RecordBatch } from "@avila/arrow";
  * const p: AvilaProvenance = { instrument: "H1", sampleRate: 4096, run: "O3" };
  * console.log(writeAvilaFile(RecordBatch.fromRows([{ h: 0 }]), p).length > 0); // true
  * ```
@@ -73,7 +73,7 @@ export interface AvilaProvenance {
  *
  * @example
  * ```ts
- * import { type AvilaFile, readAvilaFile, writeAvilaFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type AvilaFile, readAvilaFile, writeAvilaFile, RecordBatch } from "@avila/arrow";
  * const f: AvilaFile = readAvilaFile(writeAvilaFile(RecordBatch.fromRows([{ h: 0 }]), { observatory: "LHO" }));
  * console.log(f.provenance.observatory); // "LHO"
  * ```
@@ -136,7 +136,7 @@ function withProvenance(
  *
  * @example
  * ```ts
- * import { writeAvilaFile, readAvilaFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { writeAvilaFile, readAvilaFile, RecordBatch } from "@avila/arrow";
  * const strain = RecordBatch.fromColumns({ h: new Float64Array([1e-21, -2e-21]) });
  * const bytes = writeAvilaFile(strain, { instrument: "H1", sampleRate: 16384 });
  * console.log(readAvilaFile(bytes).provenance); // { version: "1", instrument: "H1", sampleRate: 16384 }
@@ -156,7 +156,7 @@ export function writeAvilaFile(
  *
  * @example
  * ```ts
- * import { avilaFileChunks, RecordBatch } from "@avila/avx-http/columnar";
+ * import { avilaFileChunks, RecordBatch } from "@avila/arrow";
  * const chunks = [...avilaFileChunks(RecordBatch.fromRows([{ t: 0 }]), { observatory: "LHO" })];
  * console.log(chunks.length > 3); // true
  * ```
@@ -175,7 +175,7 @@ export function avilaFileChunks(
  *
  * @example
  * ```ts
- * import { readAvilaFile, writeAvilaFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { readAvilaFile, writeAvilaFile, RecordBatch } from "@avila/arrow";
  * const start = new Date("2015-09-14T09:50:45Z");
  * const file = writeAvilaFile(RecordBatch.fromRows([{ h: 0 }]), { startTime: start });
  * console.log(readAvilaFile(file).provenance.startTime); // "2015-09-14T09:50:45.000Z"

@@ -18,7 +18,7 @@ import { typesEqual, typeToString } from "./types.ts";
  *
  * @example
  * ```ts
- * import { type ColumnInput, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type ColumnInput, RecordBatch } from "@avila/arrow";
  * const input: ColumnInput = new Float64Array([1, 2]);
  * console.log(RecordBatch.fromColumns({ x: input }).numRows); // 2
  * ```
@@ -30,7 +30,7 @@ export type ColumnInput = Column | TypedArray | ArrayLike<unknown>;
  *
  * @example
  * ```ts
- * import { type RowPredicate, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type RowPredicate, RecordBatch } from "@avila/arrow";
  * const positive: RowPredicate = {
  *   evaluate: (b) => Uint8Array.from(b.column<number>("x"), (v) => (v! > 0 ? 1 : 0)),
  * };
@@ -47,7 +47,7 @@ export interface RowPredicate {
  *
  * @example
  * ```ts
- * import { type FromOptions, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type FromOptions, RecordBatch } from "@avila/arrow";
  * const opts: FromOptions = { metadata: { source: "test" } };
  * console.log(RecordBatch.fromRows([{ a: 1 }], opts).schema.metadata.get("source")); // "test"
  * ```
@@ -62,7 +62,7 @@ export interface FromOptions extends InferOptions {
  *
  * @example
  * ```ts
- * import { RecordBatch } from "@avila/avx-http/columnar";
+ * import { RecordBatch } from "@avila/arrow";
  * const batch = RecordBatch.fromColumns({
  *   t: new Float64Array([0, 0.5, 1]),
  *   detector: ["H1", "L1", "H1"],

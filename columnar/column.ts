@@ -29,7 +29,7 @@ import {
  *
  * @example
  * ```ts
- * import { type TypedArray } from "@avila/avx-http/columnar";
+ * import { type TypedArray } from "@avila/arrow";
  * const values: TypedArray = new Float32Array(4);
  * console.log(values.length); // 4
  * ```
@@ -52,7 +52,7 @@ export type TypedArray =
  *
  * @example
  * ```ts
- * import { type ExtensionInfo } from "@avila/avx-http/columnar";
+ * import { type ExtensionInfo } from "@avila/arrow";
  * const ext: ExtensionInfo = { name: "avila.quaternion", metadata: "" };
  * console.log(ext.name); // "avila.quaternion"
  * ```
@@ -88,7 +88,7 @@ export interface ExtensionInfo {
  *
  * @example
  * ```ts
- * import { type ColumnData, makeColumn, utf8 } from "@avila/avx-http/columnar";
+ * import { type ColumnData, makeColumn, utf8 } from "@avila/arrow";
  * const data: ColumnData = {
  *   type: utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 4]),
@@ -125,7 +125,7 @@ export interface ColumnData {
  *
  * @example
  * ```ts
- * import { countNulls } from "@avila/avx-http/columnar";
+ * import { countNulls } from "@avila/arrow";
  * console.log(countNulls(new Uint8Array([0b1011]), 0, 4)); // 1
  * ```
  */
@@ -155,7 +155,7 @@ export function countNulls(bitmap: Uint8Array, start: number, end: number): numb
  *
  * @example
  * ```ts
- * import { columnFromValues } from "@avila/avx-http/columnar";
+ * import { columnFromValues } from "@avila/arrow";
  * const c = columnFromValues(new Float64Array([1, 2, 3]));
  * console.log(c.get(1), c.slice(1, 2).toArray()); // 2 Float64Array(2) [ 2, 3 ]
  * ```
@@ -253,7 +253,7 @@ export class Column<T = unknown> {
  *
  * @example
  * ```ts
- * import { checkOffsets } from "@avila/avx-http/columnar";
+ * import { checkOffsets } from "@avila/arrow";
  * checkOffsets(new Int32Array([0, 2, 5]), 2, 5); // fine
  * try {
  *   checkOffsets(new Int32Array([0, 4, 3]), 2, 5);
@@ -363,7 +363,7 @@ const deferred = new WeakMap<ColumnData, PendingOffsets>();
  *
  * @example
  * ```ts
- * import { ArrowError, deferOffsetsCheck, makeColumn, utf8 } from "@avila/avx-http/columnar";
+ * import { ArrowError, deferOffsetsCheck, makeColumn, utf8 } from "@avila/arrow";
  * const data = deferOffsetsCheck({
  *   type: utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 9]),
@@ -403,7 +403,7 @@ function badOffsets(j: number): never {
  *
  * @example
  * ```ts
- * import { NullBuilder } from "@avila/avx-http/columnar";
+ * import { NullBuilder } from "@avila/arrow";
  * const b = new NullBuilder();
  * b.append(null);
  * console.log(b.finish().nullCount); // 1
@@ -429,7 +429,7 @@ export class NullColumn extends Column<null> {
  *
  * @example
  * ```ts
- * import { columnFromValues } from "@avila/avx-http/columnar";
+ * import { columnFromValues } from "@avila/arrow";
  * console.log(columnFromValues([true, null]).get(0)); // true
  * ```
  */
@@ -447,7 +447,7 @@ export class BoolColumn extends Column<boolean> {
  *
  * @example
  * ```ts
- * import { columnFromValues, type NumberColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, type NumberColumn } from "@avila/arrow";
  * const c = columnFromValues(new Int16Array([3, 4])) as NumberColumn;
  * console.log(c.values); // Int16Array(2) [ 3, 4 ]
  * ```
@@ -493,7 +493,7 @@ export class NumberColumn extends Column<number> {
  *
  * @example
  * ```ts
- * import { columnFromValues } from "@avila/avx-http/columnar";
+ * import { columnFromValues } from "@avila/arrow";
  * console.log(columnFromValues(new BigInt64Array([5n])).get(0)); // 5n
  * ```
  */
@@ -523,7 +523,7 @@ const f64hi = new Uint32Array(f64.buffer, 4, 1);
  *
  * @example
  * ```ts
- * import { float16ToNumber } from "@avila/avx-http/columnar";
+ * import { float16ToNumber } from "@avila/arrow";
  * console.log(float16ToNumber(0x3c00)); // 1
  * ```
  */
@@ -542,7 +542,7 @@ export function float16ToNumber(h: number): number {
  *
  * @example
  * ```ts
- * import { numberToFloat16 } from "@avila/avx-http/columnar";
+ * import { numberToFloat16 } from "@avila/arrow";
  * console.log(numberToFloat16(-2).toString(16)); // "c000"
  * ```
  */
@@ -576,7 +576,7 @@ export function numberToFloat16(v: number): number {
  *
  * @example
  * ```ts
- * import { columnFromValues, float16 } from "@avila/avx-http/columnar";
+ * import { columnFromValues, float16 } from "@avila/arrow";
  * console.log(columnFromValues([0.5], float16()).get(0)); // 0.5
  * ```
  */
@@ -592,7 +592,7 @@ export class Float16Column extends Column<number> {
  *
  * @example
  * ```ts
- * import { columnFromValues, decimal128, type DecimalColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, decimal128, type DecimalColumn } from "@avila/arrow";
  * const c = columnFromValues(["3.14"], decimal128(5, 2)) as DecimalColumn;
  * console.log(c.get(0), c.getString(0)); // 314n "3.14"
  * ```
@@ -630,7 +630,7 @@ export class DecimalColumn extends Column<bigint> {
  *
  * @example
  * ```ts
- * import { type DayTime } from "@avila/avx-http/columnar";
+ * import { type DayTime } from "@avila/arrow";
  * const v: DayTime = { days: 1, milliseconds: 500 };
  * console.log(v.days); // 1
  * ```
@@ -647,7 +647,7 @@ export interface DayTime {
  *
  * @example
  * ```ts
- * import { type MonthDayNano } from "@avila/avx-http/columnar";
+ * import { type MonthDayNano } from "@avila/arrow";
  * const v: MonthDayNano = { months: 1, days: 2, nanoseconds: 3n };
  * console.log(v.nanoseconds); // 3n
  * ```
@@ -666,7 +666,7 @@ export interface MonthDayNano {
  *
  * @example
  * ```ts
- * import { INTERVAL_WORDS, IntervalUnit } from "@avila/avx-http/columnar";
+ * import { INTERVAL_WORDS, IntervalUnit } from "@avila/arrow";
  * console.log(INTERVAL_WORDS[IntervalUnit.MONTH_DAY_NANO]); // 4
  * ```
  */
@@ -678,7 +678,7 @@ export const INTERVAL_WORDS: readonly number[] = [1, 2, 4];
  *
  * @example
  * ```ts
- * import { columnFromValues, interval, IntervalUnit } from "@avila/avx-http/columnar";
+ * import { columnFromValues, interval, IntervalUnit } from "@avila/arrow";
  * const c = columnFromValues([{ months: 1, days: 2, nanoseconds: 3n }], interval(IntervalUnit.MONTH_DAY_NANO));
  * console.log(c.get(0)); // { months: 1, days: 2, nanoseconds: 3n }
  * ```
@@ -706,7 +706,7 @@ const TIMESTAMP_TO_MS = [1000, 1, 1e-3, 1e-6];
  *
  * @example
  * ```ts
- * import { columnFromValues, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * import { columnFromValues, timestamp, TimeUnit } from "@avila/arrow";
  * const c = columnFromValues(new BigInt64Array([1_500_000n]), timestamp(TimeUnit.MICROSECOND));
  * console.log(c.get(0)); // 1500
  * ```
@@ -754,7 +754,7 @@ const SHORT_ASCII = 64;
  *
  * @example
  * ```ts
- * import { decodeUtf8 } from "@avila/avx-http/columnar";
+ * import { decodeUtf8 } from "@avila/arrow";
  * console.log(decodeUtf8(new TextEncoder().encode("xyz"), 1, 3)); // "yz"
  * ```
  */
@@ -778,7 +778,7 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
  *
  * @example
  * ```ts
- * import { columnFromValues } from "@avila/avx-http/columnar";
+ * import { columnFromValues } from "@avila/arrow";
  * console.log(columnFromValues(["ψ", "ω"]).get(1)); // "ω"
  * ```
  */
@@ -810,7 +810,7 @@ export class Utf8Column extends Column<string> {
  *
  * @example
  * ```ts
- * import { columnFromValues } from "@avila/avx-http/columnar";
+ * import { columnFromValues } from "@avila/arrow";
  * console.log(columnFromValues([new Uint8Array([7])]).get(0)); // Uint8Array(1) [ 7 ]
  * ```
  */
@@ -841,7 +841,7 @@ export class BinaryColumn extends Column<Uint8Array> {
  *
  * @example
  * ```ts
- * import { columnFromValues, fixedSizeBinary } from "@avila/avx-http/columnar";
+ * import { columnFromValues, fixedSizeBinary } from "@avila/arrow";
  * console.log(columnFromValues([new Uint8Array([1, 2])], fixedSizeBinary(2)).get(0)); // Uint8Array(2) [ 1, 2 ]
  * ```
  */
@@ -859,7 +859,7 @@ export class FixedSizeBinaryColumn extends Column<Uint8Array> {
  *
  * @example
  * ```ts
- * import { columnFromValues, type ListColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, type ListColumn } from "@avila/arrow";
  * const c = columnFromValues([[1, 2], [3]]) as ListColumn<number>;
  * console.log(c.get(0), c.valuesAt(1).get(0)); // [ 1, 2 ] 3
  * ```
@@ -900,7 +900,7 @@ export class ListColumn<T = unknown> extends Column<(T | null)[]> {
  *
  * @example
  * ```ts
- * import { columnFromValues, fixedSizeList, float64, type FixedSizeListColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, fixedSizeList, float64, type FixedSizeListColumn } from "@avila/arrow";
  * const c = columnFromValues([[1, 2]], fixedSizeList(float64(), 2)) as FixedSizeListColumn<number>;
  * console.log(c.listSize, c.get(0)); // 2 [ 1, 2 ]
  * ```
@@ -934,7 +934,7 @@ export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
  *
  * @example
  * ```ts
- * import { columnFromValues, listView, int32 } from "@avila/avx-http/columnar";
+ * import { columnFromValues, listView, int32 } from "@avila/arrow";
  * const c = columnFromValues([[1, 2], null, [3]], listView(int32()));
  * console.log(c.get(0), c.get(2)); // [ 1, 2 ] [ 3 ]
  * ```
@@ -967,7 +967,7 @@ export class ListViewColumn<T = unknown> extends Column<(T | null)[]> {
  *
  * @example
  * ```ts
- * import { columnFromValues, map, utf8, int32 } from "@avila/avx-http/columnar";
+ * import { columnFromValues, map, utf8, int32 } from "@avila/arrow";
  * const c = columnFromValues([{ a: 1, b: 2 }], map(utf8(), int32()));
  * console.log(c.get(0)); // [ [ "a", 1 ], [ "b", 2 ] ]
  * ```
@@ -1006,7 +1006,7 @@ export class MapColumn<K = unknown, V = unknown> extends Column<[K, V | null][]>
  *
  * @example
  * ```ts
- * import { columnFromValues, denseUnion, int32, utf8 } from "@avila/avx-http/columnar";
+ * import { columnFromValues, denseUnion, int32, utf8 } from "@avila/arrow";
  * const c = columnFromValues([1, "a", null], denseUnion({ i: int32(), s: utf8() }));
  * console.log(c.toArray()); // [ 1, "a", null ]
  * ```
@@ -1050,7 +1050,7 @@ export class UnionColumn extends Column<unknown> {
  *
  * @example
  * ```ts
- * import { columnFromValues, runEndEncoded, int32, utf8, type RunEndEncodedColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, runEndEncoded, int32, utf8, type RunEndEncodedColumn } from "@avila/arrow";
  * const c = columnFromValues(["a", "a", "b"], runEndEncoded(int32(), utf8())) as RunEndEncodedColumn;
  * console.log(c.runEnds.toArray(), c.get(2)); // Int32Array(2) [ 2, 3 ] "b"
  * ```
@@ -1091,7 +1091,7 @@ export class RunEndEncodedColumn<T = unknown> extends Column<T> {
  *
  * @example
  * ```ts
- * import { columnFromValues, type StructColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, type StructColumn } from "@avila/arrow";
  * const c = columnFromValues([{ x: 1, y: "a" }]) as StructColumn;
  * console.log(c.get(0), c.child("y")?.get(0)); // { x: 1, y: "a" } "a"
  * ```
@@ -1118,7 +1118,7 @@ export class StructColumn extends Column<Record<string, unknown>> {
  *
  * @example
  * ```ts
- * import { columnFromValues, dictionary, type DictionaryColumn } from "@avila/avx-http/columnar";
+ * import { columnFromValues, dictionary, type DictionaryColumn } from "@avila/arrow";
  * const c = columnFromValues(["H1", "L1", "H1"], dictionary()) as DictionaryColumn<string>;
  * console.log(c.indices, c.get(2)); // Int32Array(3) [ 0, 1, 0 ] "H1"
  * ```
@@ -1146,7 +1146,7 @@ export class DictionaryColumn<T = unknown> extends Column<T> {
  *
  * @example
  * ```ts
- * import { makeColumn, int32 } from "@avila/avx-http/columnar";
+ * import { makeColumn, int32 } from "@avila/arrow";
  * const c = makeColumn({
  *   type: int32(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new Int32Array([7, 8]), offsets: null, children: [], dictionary: null,

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { type ArrowErrorCode } from "@avila/avx-http/columnar";
+ * import { type ArrowErrorCode } from "@avila/arrow";
  * const code: ArrowErrorCode = "corrupt";
  * console.log(code); // "corrupt"
  * ```
@@ -29,7 +29,7 @@ export type ArrowErrorCode =
  *
  * @example
  * ```ts
- * import { ArrowError, readIpcStream } from "@avila/avx-http/columnar";
+ * import { ArrowError, readIpcStream } from "@avila/arrow";
  * try {
  *   readIpcStream(new Uint8Array([1, 2, 3]));
  * } catch (e) {

@@ -1,7 +1,9 @@
 /**
  * Extension types: plain Arrow storage plus the field metadata keys `ARROW:extension:name` and
  * `ARROW:extension:metadata`. Readers that do not know an extension see the storage column;
- * this registry lets code that does know it wrap the column in its own class on read.
+ * this registry lets code that does know it wrap the column in its own class on read. The
+ * built-in types ({@link scientificExtensionTypes}) are known without registration; nothing is
+ * registered on import.
  *
  * @module
  */
@@ -10,13 +12,14 @@ import { type Column, type ColumnData, makeColumn } from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import { EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, Field } from "./schema.ts";
 import type { DataType } from "./types.ts";
+import { scientificExtensionTypes } from "./extensions/columns.ts";
 
 /**
  * How an extension type is recognised and wrapped.
  *
  * @example
  * ```ts
- * import { type ExtensionType, FixedSizeListColumn } from "@avila/avx-http/columnar";
+ * import { type ExtensionType, FixedSizeListColumn } from "@avila/arrow";
  * const pair: ExtensionType = {
  *   name: "example.pair",
  *   wrap: (data) => new FixedSizeListColumn(data),
@@ -36,14 +39,24 @@ export interface ExtensionType<C extends Column = Column> {
   wrap(data: ColumnData, field: Field): C;
 }
 
+/** Types given to `registerExtensionType`; consulted before the built-in ones. */
 const registry = new Map<string, ExtensionType>();
+/** The built-in types by name, built on first lookup (not on import). */
+let builtins: Map<string, ExtensionType> | undefined;
+
+function lookup(name: string): ExtensionType | undefined {
+  const registered = registry.get(name);
+  if (registered !== undefined) return registered;
+  builtins ??= new Map(scientificExtensionTypes().map((t) => [t.name, t]));
+  return builtins.get(name);
+}
 
 /**
  * Registers (or replaces) an extension type, consulted by the IPC readers.
  *
  * @example
  * ```ts
- * import { registerExtensionType, unregisterExtensionType, FixedSizeListColumn } from "@avila/avx-http/columnar";
+ * import { registerExtensionType, unregisterExtensionType, FixedSizeListColumn } from "@avila/arrow";
  * registerExtensionType({ name: "example.vec2", wrap: (d) => new FixedSizeListColumn(d) });
  * unregisterExtensionType("example.vec2");
  * ```
@@ -56,11 +69,13 @@ export function registerExtensionType<C extends Column>(type: ExtensionType<C>):
 }
 
 /**
- * Removes a registered extension type; returns whether it was registered.
+ * Removes a type given to `registerExtensionType`; returns whether it was registered. (A
+ * built-in type stays known: register a replacement with `accepts: () => false` to read its
+ * fields as plain storage.)
  *
  * @example
  * ```ts
- * import { unregisterExtensionType } from "@avila/avx-http/columnar";
+ * import { unregisterExtensionType } from "@avila/arrow";
  * console.log(unregisterExtensionType("nobody.here")); // false
  * ```
  */
@@ -69,16 +84,16 @@ export function unregisterExtensionType(name: string): boolean {
 }
 
 /**
- * The registered extension type called `name`, or undefined.
+ * The extension type called `name` (registered, else built in), or undefined.
  *
  * @example
  * ```ts
- * import { getExtensionType } from "@avila/avx-http/columnar";
+ * import { getExtensionType } from "@avila/arrow";
  * console.log(getExtensionType("nobody.here")); // undefined
  * ```
  */
 export function getExtensionType(name: string): ExtensionType | undefined {
-  return registry.get(name);
+  return lookup(name);
 }
 
 /**
@@ -87,7 +102,7 @@ export function getExtensionType(name: string): ExtensionType | undefined {
  *
  * @example
  * ```ts
- * import { applyExtension, columnFromValues, Field, float64 } from "@avila/avx-http/columnar";
+ * import { applyExtension, columnFromValues, Field, float64 } from "@avila/arrow";
  * const f = new Field("x", float64(), true, { "ARROW:extension:name": "example.unknown" });
  * console.log(applyExtension(columnFromValues(new Float64Array(1)), f).extension?.name);
  * // "example.unknown"
@@ -98,7 +113,7 @@ export function applyExtension(column: Column, field: Field): Column {
   if (name === undefined) return column;
   const metadata = field.metadata.get(EXTENSION_METADATA_KEY) ?? "";
   const data: ColumnData = { ...column.data, extension: { name, metadata } };
-  const def = registry.get(name);
+  const def = lookup(name);
   if (def && (def.accepts?.(column.type, metadata) ?? true)) return def.wrap(data, field);
   return makeColumn(data);
 }
@@ -108,7 +123,7 @@ export function applyExtension(column: Column, field: Field): Column {
  *
  * @example
  * ```ts
- * import { fieldFor, columnFromValues } from "@avila/avx-http/columnar";
+ * import { fieldFor, columnFromValues } from "@avila/arrow";
  * console.log(fieldFor("x", columnFromValues(new Int32Array(2))).type.typeId); // 2
  * ```
  */

@@ -1,6 +1,6 @@
 /**
  * Arrow over HTTP with web-standard `Request`/`Response` only (no framework import; the server
- * wires `c.arrow(...)` and `c.req.arrow()` on top of these):
+ * wires `arrow(c, ...)` and `readArrow(req)` on top of these):
  *
  * - {@linkcode negotiateArrow} picks a representation from an `Accept` header (RFC 9110
  *   §12.5.1): the IPC stream `application/vnd.apache.arrow.stream` (its `codecs="zstd, lz4"`
@@ -165,7 +165,7 @@ const CODEC_NAMES: Record<string, IpcCompression> = {
  *
  * @example
  * ```ts
- * import { negotiateArrow } from "@avila/avx-http/columnar";
+ * import { negotiateArrow } from "@avila/arrow";
  * console.log(negotiateArrow('application/vnd.apache.arrow.stream; codecs="lz4, zstd"')?.contentType);
  * // application/vnd.apache.arrow.stream; codecs="lz4"
  * console.log(negotiateArrow("application/json")?.format); // "json"
@@ -320,7 +320,7 @@ function iteratorStream(
  *
  * @example
  * ```ts
- * import { arrowResponse, RecordBatch } from "@avila/avx-http/columnar";
+ * import { arrowResponse, RecordBatch } from "@avila/arrow";
  * const batch = RecordBatch.fromColumns({ t: new Float64Array([0, 1]) });
  * const req = new Request("http://x/", { headers: { accept: "application/json" } });
  * const res = await arrowResponse(req, batch);
@@ -388,7 +388,7 @@ export async function arrowResponse(
  *
  * @example
  * ```ts
- * import { ArrowHttpError, readArrowBody } from "@avila/avx-http/columnar";
+ * import { ArrowHttpError, readArrowBody } from "@avila/arrow";
  * try {
  *   await readArrowBody(new Request("http://x/", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }));
  * } catch (e) {
@@ -443,7 +443,7 @@ export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { defaultArrowBodyOutput } from "@avila/avx-http/columnar";
+ * import { defaultArrowBodyOutput } from "@avila/arrow";
  * console.log(defaultArrowBodyOutput(1024 * 1024) / 2 ** 20); // 32
  * ```
  */
@@ -459,7 +459,7 @@ export function defaultArrowBodyOutput(bodyBytes: number): number {
  *
  * @example
  * ```ts
- * import { readArrowBody, RecordBatch, writeIpcStream } from "@avila/avx-http/columnar";
+ * import { readArrowBody, RecordBatch, writeIpcStream } from "@avila/arrow";
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]));
  * const req = new Request("http://x/", {
  *   method: "POST",

@@ -42,7 +42,7 @@ import {
  *
  * @example
  * ```ts
- * import { type InferOptions, inferType, typeToString } from "@avila/avx-http/columnar";
+ * import { type InferOptions, inferType, typeToString } from "@avila/arrow";
  * const opts: InferOptions = { dictionary: 0.5 };
  * console.log(typeToString(inferType(["a", "a", "a"], opts))); // "dictionary<values=utf8, indices=int32>"
  * ```
@@ -62,7 +62,7 @@ const MAX_DEPTH = 64;
  *
  * @example
  * ```ts
- * import { typedArrayType, typeToString } from "@avila/avx-http/columnar";
+ * import { typedArrayType, typeToString } from "@avila/arrow";
  * console.log(typeToString(typedArrayType(new Uint32Array(1)))); // "uint32"
  * ```
  */
@@ -170,7 +170,7 @@ function inferInner(values: ArrayLike<unknown>, opts: InferOptions, depth: numbe
  *
  * @example
  * ```ts
- * import { inferType, typeToString } from "@avila/avx-http/columnar";
+ * import { inferType, typeToString } from "@avila/arrow";
  * console.log(typeToString(inferType([{ a: 1 }, { a: 2, b: "x" }])));
  * // struct<a: float64, b: utf8>
  * ```
@@ -211,7 +211,7 @@ function storageMatches(values: TypedArray, type: DataType): boolean {
  *
  * @example
  * ```ts
- * import { columnFromValues, date32 } from "@avila/avx-http/columnar";
+ * import { columnFromValues, date32 } from "@avila/arrow";
  * console.log(columnFromValues(new Int32Array([0, 1]), date32()).get(1)); // 86400000
  * console.log(columnFromValues(["a", null]).nullCount); // 1
  * ```

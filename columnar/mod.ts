@@ -38,7 +38,7 @@
  *
  * @example
  * ```ts
- * import { RecordBatch } from "@avila/avx-http/columnar";
+ * import { RecordBatch } from "@avila/arrow";
  * const batch = RecordBatch.fromRows([{ t: 0, v: 1.5 }, { t: 1, v: null }]);
  * console.log(batch.schema.names, batch.toRows()[1]); // [ "t", "v" ] { t: 1, v: null }
  * ```

@@ -12,7 +12,7 @@ import { type DataType, typesEqual } from "./types.ts";
  *
  * @example
  * ```ts
- * import { type MetadataInit, Schema } from "@avila/avx-http/columnar";
+ * import { type MetadataInit, Schema } from "@avila/arrow";
  * const md: MetadataInit = { source: "LIGO" };
  * console.log(new Schema([], md).metadata.get("source")); // "LIGO"
  * ```
@@ -24,7 +24,7 @@ export type MetadataInit = ReadonlyMap<string, string> | Record<string, string>;
  *
  * @example
  * ```ts
- * import { EXTENSION_NAME_KEY } from "@avila/avx-http/columnar";
+ * import { EXTENSION_NAME_KEY } from "@avila/arrow";
  * console.log(EXTENSION_NAME_KEY); // "ARROW:extension:name"
  * ```
  */
@@ -34,7 +34,7 @@ export const EXTENSION_NAME_KEY = "ARROW:extension:name";
  *
  * @example
  * ```ts
- * import { EXTENSION_METADATA_KEY } from "@avila/avx-http/columnar";
+ * import { EXTENSION_METADATA_KEY } from "@avila/arrow";
  * console.log(EXTENSION_METADATA_KEY); // "ARROW:extension:metadata"
  * ```
  */
@@ -64,7 +64,7 @@ function mapsEqual(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
  *
  * @example
  * ```ts
- * import { Field, float64 } from "@avila/avx-http/columnar";
+ * import { Field, float64 } from "@avila/arrow";
  * const f = new Field("strain", float64(), false, { unit: "1" });
  * console.log(f.metadata.get("unit")); // "1"
  * ```
@@ -123,7 +123,7 @@ export class Field {
  *
  * @example
  * ```ts
- * import { Field, Schema, float64, utf8 } from "@avila/avx-http/columnar";
+ * import { Field, Schema, float64, utf8 } from "@avila/arrow";
  * const s = new Schema([new Field("t", float64()), new Field("id", utf8())], { source: "ligo" });
  * console.log(s.indexOf("id"), s.metadata.get("source")); // 1 "ligo"
  * ```

@@ -15,7 +15,7 @@ import { Type, UnionMode } from "./types.ts";
  *
  * @example
  * ```ts
- * import { type Indices, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type Indices, RecordBatch } from "@avila/arrow";
  * const rows: Indices = [2, 0];
  * console.log(RecordBatch.fromRows([{ a: 1 }, { a: 2 }, { a: 3 }]).take(rows).toRows()); // [ { a: 3 }, { a: 1 } ]
  * ```
@@ -82,7 +82,7 @@ function ranges(
  *
  * @example
  * ```ts
- * import { takeColumn, columnFromValues } from "@avila/avx-http/columnar";
+ * import { takeColumn, columnFromValues } from "@avila/arrow";
  * console.log(takeColumn(columnFromValues(["a", "b", "c"]), [2, 0]).toArray()); // [ "c", "a" ]
  * ```
  */
@@ -235,7 +235,7 @@ function takeUnchecked(c: Column, idx: Indices): Column {
  *
  * @example
  * ```ts
- * import { maskToIndices } from "@avila/avx-http/columnar";
+ * import { maskToIndices } from "@avila/arrow";
  * console.log(maskToIndices(new Uint8Array([1, 0, 1]))); // Int32Array(2) [ 0, 2 ]
  * ```
  */

@@ -14,7 +14,7 @@ import { Field } from "./schema.ts";
  *
  * @example
  * ```ts
- * import { Type, float64 } from "@avila/avx-http/columnar";
+ * import { Type, float64 } from "@avila/arrow";
  * console.log(float64().typeId === Type.Float); // true
  * ```
  */
@@ -81,7 +81,7 @@ export const Type = {
  *
  * @example
  * ```ts
- * import { typeName } from "@avila/avx-http/columnar";
+ * import { typeName } from "@avila/arrow";
  * console.log(typeName(22)); // "run-end encoded"
  * ```
  */
@@ -125,7 +125,7 @@ const TYPE_NAMES: Record<number, string> = {
  *
  * @example
  * ```ts
- * import { Type } from "@avila/avx-http/columnar";
+ * import { Type } from "@avila/arrow";
  * const t: Type = Type.Utf8;
  * console.log(t); // 5
  * ```
@@ -137,7 +137,7 @@ export type Type = typeof Type[keyof typeof Type];
  *
  * @example
  * ```ts
- * import { TimeUnit, timestamp } from "@avila/avx-http/columnar";
+ * import { TimeUnit, timestamp } from "@avila/arrow";
  * console.log(timestamp(TimeUnit.NANOSECOND, "UTC").unit); // 3
  * ```
  */
@@ -157,7 +157,7 @@ export const TimeUnit = {
  *
  * @example
  * ```ts
- * import { TimeUnit } from "@avila/avx-http/columnar";
+ * import { TimeUnit } from "@avila/arrow";
  * const u: TimeUnit = TimeUnit.MICROSECOND;
  * console.log(u); // 2
  * ```
@@ -169,7 +169,7 @@ export type TimeUnit = typeof TimeUnit[keyof typeof TimeUnit];
  *
  * @example
  * ```ts
- * import { Precision, float32 } from "@avila/avx-http/columnar";
+ * import { Precision, float32 } from "@avila/arrow";
  * console.log(float32().precision === Precision.SINGLE); // true
  * ```
  */
@@ -187,7 +187,7 @@ export const Precision = {
  *
  * @example
  * ```ts
- * import { Precision } from "@avila/avx-http/columnar";
+ * import { Precision } from "@avila/arrow";
  * const p: Precision = Precision.DOUBLE;
  * console.log(p); // 2
  * ```
@@ -199,7 +199,7 @@ export type Precision = typeof Precision[keyof typeof Precision];
  *
  * @example
  * ```ts
- * import { DateUnit, date32 } from "@avila/avx-http/columnar";
+ * import { DateUnit, date32 } from "@avila/arrow";
  * console.log(date32().unit === DateUnit.DAY); // true
  * ```
  */
@@ -215,7 +215,7 @@ export const DateUnit = {
  *
  * @example
  * ```ts
- * import { DateUnit } from "@avila/avx-http/columnar";
+ * import { DateUnit } from "@avila/arrow";
  * const u: DateUnit = DateUnit.DAY;
  * console.log(u); // 0
  * ```
@@ -227,7 +227,7 @@ export type DateUnit = typeof DateUnit[keyof typeof DateUnit];
  *
  * @example
  * ```ts
- * import { IntervalUnit, interval } from "@avila/avx-http/columnar";
+ * import { IntervalUnit, interval } from "@avila/arrow";
  * console.log(interval(IntervalUnit.MONTH_DAY_NANO).unit); // 2
  * ```
  */
@@ -245,7 +245,7 @@ export const IntervalUnit = {
  *
  * @example
  * ```ts
- * import { IntervalUnit } from "@avila/avx-http/columnar";
+ * import { IntervalUnit } from "@avila/arrow";
  * const u: IntervalUnit = IntervalUnit.DAY_TIME;
  * console.log(u); // 1
  * ```
@@ -257,7 +257,7 @@ export type IntervalUnit = typeof IntervalUnit[keyof typeof IntervalUnit];
  *
  * @example
  * ```ts
- * import { UnionMode, denseUnion, int32 } from "@avila/avx-http/columnar";
+ * import { UnionMode, denseUnion, int32 } from "@avila/arrow";
  * console.log(denseUnion({ i: int32() }).mode === UnionMode.Dense); // true
  * ```
  */
@@ -273,7 +273,7 @@ export const UnionMode = {
  *
  * @example
  * ```ts
- * import { UnionMode } from "@avila/avx-http/columnar";
+ * import { UnionMode } from "@avila/arrow";
  * const m: UnionMode = UnionMode.Sparse;
  * console.log(m); // 0
  * ```
@@ -285,7 +285,7 @@ export type UnionMode = typeof UnionMode[keyof typeof UnionMode];
  *
  * @example
  * ```ts
- * import { type NullType, nullType } from "@avila/avx-http/columnar";
+ * import { type NullType, nullType } from "@avila/arrow";
  * const t: NullType = nullType();
  * console.log(t.typeId); // 1
  * ```
@@ -299,7 +299,7 @@ export interface NullType {
  *
  * @example
  * ```ts
- * import { type IntType, int16 } from "@avila/avx-http/columnar";
+ * import { type IntType, int16 } from "@avila/arrow";
  * const t: IntType = int16();
  * console.log(t.bitWidth, t.signed); // 16 true
  * ```
@@ -317,7 +317,7 @@ export interface IntType {
  *
  * @example
  * ```ts
- * import { type FloatType, float32 } from "@avila/avx-http/columnar";
+ * import { type FloatType, float32 } from "@avila/arrow";
  * const t: FloatType = float32();
  * console.log(t.precision); // 1
  * ```
@@ -333,7 +333,7 @@ export interface FloatType {
  *
  * @example
  * ```ts
- * import { type BoolType, bool } from "@avila/avx-http/columnar";
+ * import { type BoolType, bool } from "@avila/arrow";
  * const t: BoolType = bool();
  * console.log(t.typeId); // 6
  * ```
@@ -348,7 +348,7 @@ export interface BoolType {
  *
  * @example
  * ```ts
- * import { type DecimalType, decimal128 } from "@avila/avx-http/columnar";
+ * import { type DecimalType, decimal128 } from "@avila/arrow";
  * const t: DecimalType = decimal128(12, 3);
  * console.log(t.scale); // 3
  * ```
@@ -368,7 +368,7 @@ export interface DecimalType {
  *
  * @example
  * ```ts
- * import { type Utf8Type, utf8 } from "@avila/avx-http/columnar";
+ * import { type Utf8Type, utf8 } from "@avila/arrow";
  * const t: Utf8Type = utf8();
  * console.log(t.typeId); // 5
  * ```
@@ -382,7 +382,7 @@ export interface Utf8Type {
  *
  * @example
  * ```ts
- * import { type BinaryType, binary } from "@avila/avx-http/columnar";
+ * import { type BinaryType, binary } from "@avila/arrow";
  * const t: BinaryType = binary();
  * console.log(t.typeId); // 4
  * ```
@@ -396,7 +396,7 @@ export interface BinaryType {
  *
  * @example
  * ```ts
- * import { type FixedSizeBinaryType, fixedSizeBinary } from "@avila/avx-http/columnar";
+ * import { type FixedSizeBinaryType, fixedSizeBinary } from "@avila/arrow";
  * const t: FixedSizeBinaryType = fixedSizeBinary(16);
  * console.log(t.byteWidth); // 16
  * ```
@@ -412,7 +412,7 @@ export interface FixedSizeBinaryType {
  *
  * @example
  * ```ts
- * import { type DateType, date64 } from "@avila/avx-http/columnar";
+ * import { type DateType, date64 } from "@avila/arrow";
  * const t: DateType = date64();
  * console.log(t.unit); // 1
  * ```
@@ -428,7 +428,7 @@ export interface DateType {
  *
  * @example
  * ```ts
- * import { type TimeType, time, TimeUnit } from "@avila/avx-http/columnar";
+ * import { type TimeType, time, TimeUnit } from "@avila/arrow";
  * const t: TimeType = time(TimeUnit.NANOSECOND);
  * console.log(t.bitWidth); // 64
  * ```
@@ -446,7 +446,7 @@ export interface TimeType {
  *
  * @example
  * ```ts
- * import { type TimestampType, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * import { type TimestampType, timestamp, TimeUnit } from "@avila/arrow";
  * const t: TimestampType = timestamp(TimeUnit.SECOND, "UTC");
  * console.log(t.timezone); // "UTC"
  * ```
@@ -464,7 +464,7 @@ export interface TimestampType {
  *
  * @example
  * ```ts
- * import { type DurationType, duration } from "@avila/avx-http/columnar";
+ * import { type DurationType, duration } from "@avila/arrow";
  * const t: DurationType = duration();
  * console.log(t.unit); // 1
  * ```
@@ -480,7 +480,7 @@ export interface DurationType {
  *
  * @example
  * ```ts
- * import { type ListType, list, float64 } from "@avila/avx-http/columnar";
+ * import { type ListType, list, float64 } from "@avila/arrow";
  * const t: ListType = list(float64());
  * console.log(t.child.name); // "item"
  * ```
@@ -496,7 +496,7 @@ export interface ListType {
  *
  * @example
  * ```ts
- * import { type FixedSizeListType, fixedSizeList, float64 } from "@avila/avx-http/columnar";
+ * import { type FixedSizeListType, fixedSizeList, float64 } from "@avila/arrow";
  * const t: FixedSizeListType = fixedSizeList(float64(), 4);
  * console.log(t.listSize); // 4
  * ```
@@ -515,7 +515,7 @@ export interface FixedSizeListType {
  *
  * @example
  * ```ts
- * import { type ListViewType, listView, int32 } from "@avila/avx-http/columnar";
+ * import { type ListViewType, listView, int32 } from "@avila/arrow";
  * const t: ListViewType = listView(int32());
  * console.log(t.typeId); // 25
  * ```
@@ -531,7 +531,7 @@ export interface ListViewType {
  *
  * @example
  * ```ts
- * import { type MapType, map, utf8, int32 } from "@avila/avx-http/columnar";
+ * import { type MapType, map, utf8, int32 } from "@avila/arrow";
  * const t: MapType = map(utf8(), int32());
  * console.log(t.child.name); // "entries"
  * ```
@@ -549,7 +549,7 @@ export interface MapType {
  *
  * @example
  * ```ts
- * import { type UnionType, sparseUnion, int32, utf8 } from "@avila/avx-http/columnar";
+ * import { type UnionType, sparseUnion, int32, utf8 } from "@avila/arrow";
  * const t: UnionType = sparseUnion({ i: int32(), s: utf8() });
  * console.log(t.typeIds); // [ 0, 1 ]
  * ```
@@ -569,7 +569,7 @@ export interface UnionType {
  *
  * @example
  * ```ts
- * import { type RunEndEncodedType, runEndEncoded, int32, utf8 } from "@avila/avx-http/columnar";
+ * import { type RunEndEncodedType, runEndEncoded, int32, utf8 } from "@avila/arrow";
  * const t: RunEndEncodedType = runEndEncoded(int32(), utf8());
  * console.log(t.children[0].name, t.children[1].name); // "run_ends" "values"
  * ```
@@ -585,7 +585,7 @@ export interface RunEndEncodedType {
  *
  * @example
  * ```ts
- * import { type IntervalType, interval, IntervalUnit } from "@avila/avx-http/columnar";
+ * import { type IntervalType, interval, IntervalUnit } from "@avila/arrow";
  * const t: IntervalType = interval(IntervalUnit.YEAR_MONTH);
  * console.log(t.unit); // 0
  * ```
@@ -601,7 +601,7 @@ export interface IntervalType {
  *
  * @example
  * ```ts
- * import { type StructType, struct, int32 } from "@avila/avx-http/columnar";
+ * import { type StructType, struct, int32 } from "@avila/arrow";
  * const t: StructType = struct({ a: int32() });
  * console.log(t.children[0].name); // "a"
  * ```
@@ -617,7 +617,7 @@ export interface StructType {
  *
  * @example
  * ```ts
- * import { type DictionaryType, dictionary } from "@avila/avx-http/columnar";
+ * import { type DictionaryType, dictionary } from "@avila/arrow";
  * const t: DictionaryType = dictionary();
  * console.log(t.dictionary.typeId); // 5
  * ```
@@ -640,7 +640,7 @@ export interface DictionaryType {
  *
  * @example
  * ```ts
- * import { type DataType, float64, typeToString } from "@avila/avx-http/columnar";
+ * import { type DataType, float64, typeToString } from "@avila/arrow";
  * const t: DataType = float64();
  * console.log(typeToString(t)); // "float64"
  * ```
@@ -673,7 +673,7 @@ export type DataType =
  *
  * @example
  * ```ts
- * import { nullType } from "@avila/avx-http/columnar";
+ * import { nullType } from "@avila/arrow";
  * console.log(nullType().typeId); // 1
  * ```
  */
@@ -686,7 +686,7 @@ export function nullType(): NullType {
  *
  * @example
  * ```ts
- * import { int } from "@avila/avx-http/columnar";
+ * import { int } from "@avila/arrow";
  * console.log(int(16, false).bitWidth); // 16
  * ```
  */
@@ -698,7 +698,7 @@ export function int(bitWidth: 8 | 16 | 32 | 64 = 32, signed = true): IntType {
  *
  * @example
  * ```ts
- * import { int8 } from "@avila/avx-http/columnar";
+ * import { int8 } from "@avila/arrow";
  * console.log(int8().signed); // true
  * ```
  */
@@ -710,7 +710,7 @@ export function int8(): IntType {
  *
  * @example
  * ```ts
- * import { int16 } from "@avila/avx-http/columnar";
+ * import { int16 } from "@avila/arrow";
  * console.log(int16().bitWidth); // 16
  * ```
  */
@@ -722,7 +722,7 @@ export function int16(): IntType {
  *
  * @example
  * ```ts
- * import { int32 } from "@avila/avx-http/columnar";
+ * import { int32 } from "@avila/arrow";
  * console.log(int32().bitWidth); // 32
  * ```
  */
@@ -734,7 +734,7 @@ export function int32(): IntType {
  *
  * @example
  * ```ts
- * import { int64 } from "@avila/avx-http/columnar";
+ * import { int64 } from "@avila/arrow";
  * console.log(int64().bitWidth); // 64
  * ```
  */
@@ -746,7 +746,7 @@ export function int64(): IntType {
  *
  * @example
  * ```ts
- * import { uint8 } from "@avila/avx-http/columnar";
+ * import { uint8 } from "@avila/arrow";
  * console.log(uint8().signed); // false
  * ```
  */
@@ -758,7 +758,7 @@ export function uint8(): IntType {
  *
  * @example
  * ```ts
- * import { uint16 } from "@avila/avx-http/columnar";
+ * import { uint16 } from "@avila/arrow";
  * console.log(uint16().signed); // false
  * ```
  */
@@ -770,7 +770,7 @@ export function uint16(): IntType {
  *
  * @example
  * ```ts
- * import { uint32 } from "@avila/avx-http/columnar";
+ * import { uint32 } from "@avila/arrow";
  * console.log(uint32().signed); // false
  * ```
  */
@@ -782,7 +782,7 @@ export function uint32(): IntType {
  *
  * @example
  * ```ts
- * import { uint64 } from "@avila/avx-http/columnar";
+ * import { uint64 } from "@avila/arrow";
  * console.log(uint64().bitWidth); // 64
  * ```
  */
@@ -794,7 +794,7 @@ export function uint64(): IntType {
  *
  * @example
  * ```ts
- * import { float16 } from "@avila/avx-http/columnar";
+ * import { float16 } from "@avila/arrow";
  * console.log(float16().precision); // 0
  * ```
  */
@@ -806,7 +806,7 @@ export function float16(): FloatType {
  *
  * @example
  * ```ts
- * import { float32 } from "@avila/avx-http/columnar";
+ * import { float32 } from "@avila/arrow";
  * console.log(float32().precision); // 1
  * ```
  */
@@ -818,7 +818,7 @@ export function float32(): FloatType {
  *
  * @example
  * ```ts
- * import { float64 } from "@avila/avx-http/columnar";
+ * import { float64 } from "@avila/arrow";
  * console.log(float64().precision); // 2
  * ```
  */
@@ -830,7 +830,7 @@ export function float64(): FloatType {
  *
  * @example
  * ```ts
- * import { bool } from "@avila/avx-http/columnar";
+ * import { bool } from "@avila/arrow";
  * console.log(bool().typeId); // 6
  * ```
  */
@@ -843,7 +843,7 @@ export function bool(): BoolType {
  *
  * @example
  * ```ts
- * import { decimal128 } from "@avila/avx-http/columnar";
+ * import { decimal128 } from "@avila/arrow";
  * console.log(decimal128(10, 2).scale); // 2
  * ```
  */
@@ -858,7 +858,7 @@ export function decimal128(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { decimal32 } from "@avila/avx-http/columnar";
+ * import { decimal32 } from "@avila/arrow";
  * console.log(decimal32(7, 2).bitWidth); // 32
  * ```
  */
@@ -870,7 +870,7 @@ export function decimal32(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { decimal64 } from "@avila/avx-http/columnar";
+ * import { decimal64 } from "@avila/arrow";
  * console.log(decimal64(15, 2).bitWidth); // 64
  * ```
  */
@@ -882,7 +882,7 @@ export function decimal64(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { decimal256 } from "@avila/avx-http/columnar";
+ * import { decimal256 } from "@avila/arrow";
  * console.log(decimal256(60, 10).bitWidth); // 256
  * ```
  */
@@ -894,7 +894,7 @@ export function decimal256(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { interval, IntervalUnit, typeToString } from "@avila/avx-http/columnar";
+ * import { interval, IntervalUnit, typeToString } from "@avila/arrow";
  * console.log(typeToString(interval(IntervalUnit.DAY_TIME))); // "day_time_interval"
  * ```
  */
@@ -906,7 +906,7 @@ export function interval(unit: IntervalUnit = IntervalUnit.MONTH_DAY_NANO): Inte
  *
  * @example
  * ```ts
- * import { utf8View } from "@avila/avx-http/columnar";
+ * import { utf8View } from "@avila/arrow";
  * console.log(utf8View().typeId); // 24
  * ```
  */
@@ -918,7 +918,7 @@ export function utf8View(): Utf8Type {
  *
  * @example
  * ```ts
- * import { binaryView } from "@avila/avx-http/columnar";
+ * import { binaryView } from "@avila/arrow";
  * console.log(binaryView().typeId); // 23
  * ```
  */
@@ -930,7 +930,7 @@ export function binaryView(): BinaryType {
  *
  * @example
  * ```ts
- * import { utf8 } from "@avila/avx-http/columnar";
+ * import { utf8 } from "@avila/arrow";
  * console.log(utf8().typeId); // 5
  * ```
  */
@@ -942,7 +942,7 @@ export function utf8(): Utf8Type {
  *
  * @example
  * ```ts
- * import { largeUtf8 } from "@avila/avx-http/columnar";
+ * import { largeUtf8 } from "@avila/arrow";
  * console.log(largeUtf8().typeId); // 20
  * ```
  */
@@ -954,7 +954,7 @@ export function largeUtf8(): Utf8Type {
  *
  * @example
  * ```ts
- * import { binary } from "@avila/avx-http/columnar";
+ * import { binary } from "@avila/arrow";
  * console.log(binary().typeId); // 4
  * ```
  */
@@ -966,7 +966,7 @@ export function binary(): BinaryType {
  *
  * @example
  * ```ts
- * import { largeBinary } from "@avila/avx-http/columnar";
+ * import { largeBinary } from "@avila/arrow";
  * console.log(largeBinary().typeId); // 19
  * ```
  */
@@ -978,7 +978,7 @@ export function largeBinary(): BinaryType {
  *
  * @example
  * ```ts
- * import { fixedSizeBinary } from "@avila/avx-http/columnar";
+ * import { fixedSizeBinary } from "@avila/arrow";
  * console.log(fixedSizeBinary(16).byteWidth); // 16
  * ```
  */
@@ -990,7 +990,7 @@ export function fixedSizeBinary(byteWidth: number): FixedSizeBinaryType {
  *
  * @example
  * ```ts
- * import { date32 } from "@avila/avx-http/columnar";
+ * import { date32 } from "@avila/arrow";
  * console.log(date32().unit); // 0
  * ```
  */
@@ -1002,7 +1002,7 @@ export function date32(): DateType {
  *
  * @example
  * ```ts
- * import { date64 } from "@avila/avx-http/columnar";
+ * import { date64 } from "@avila/arrow";
  * console.log(date64().unit); // 1
  * ```
  */
@@ -1014,7 +1014,7 @@ export function date64(): DateType {
  *
  * @example
  * ```ts
- * import { time, TimeUnit } from "@avila/avx-http/columnar";
+ * import { time, TimeUnit } from "@avila/arrow";
  * console.log(time(TimeUnit.MICROSECOND).bitWidth); // 64
  * ```
  */
@@ -1026,7 +1026,7 @@ export function time(unit: TimeUnit = TimeUnit.MILLISECOND): TimeType {
  *
  * @example
  * ```ts
- * import { timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * import { timestamp, TimeUnit } from "@avila/arrow";
  * console.log(timestamp(TimeUnit.MICROSECOND, "UTC").timezone); // "UTC"
  * ```
  */
@@ -1041,7 +1041,7 @@ export function timestamp(
  *
  * @example
  * ```ts
- * import { duration, TimeUnit } from "@avila/avx-http/columnar";
+ * import { duration, TimeUnit } from "@avila/arrow";
  * console.log(duration(TimeUnit.SECOND).unit); // 0
  * ```
  */
@@ -1054,7 +1054,7 @@ export function duration(unit: TimeUnit = TimeUnit.MILLISECOND): DurationType {
  *
  * @example
  * ```ts
- * import { typeToString, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * import { typeToString, timestamp, TimeUnit } from "@avila/arrow";
  * console.log(typeToString(timestamp(TimeUnit.NANOSECOND, "UTC"))); // timestamp[ns, UTC]
  * ```
  */
@@ -1137,7 +1137,7 @@ export function typeToString(type: DataType): string {
  *
  * @example
  * ```ts
- * import { typesEqual, int32 } from "@avila/avx-http/columnar";
+ * import { typesEqual, int32 } from "@avila/arrow";
  * console.log(typesEqual(int32(), int32())); // true
  * ```
  */
@@ -1215,7 +1215,7 @@ function asField(child: DataType | Field, name: string): Field {
  *
  * @example
  * ```ts
- * import { list, float64, typeToString } from "@avila/avx-http/columnar";
+ * import { list, float64, typeToString } from "@avila/arrow";
  * console.log(typeToString(list(float64()))); // list<item: float64>
  * ```
  */
@@ -1228,7 +1228,7 @@ export function list(child: DataType | Field): ListType {
  *
  * @example
  * ```ts
- * import { largeList, utf8, typeToString } from "@avila/avx-http/columnar";
+ * import { largeList, utf8, typeToString } from "@avila/arrow";
  * console.log(typeToString(largeList(utf8()))); // large_list<item: utf8>
  * ```
  */
@@ -1241,7 +1241,7 @@ export function largeList(child: DataType | Field): ListType {
  *
  * @example
  * ```ts
- * import { fixedSizeList, float32 } from "@avila/avx-http/columnar";
+ * import { fixedSizeList, float32 } from "@avila/arrow";
  * console.log(fixedSizeList(float32(), 4).listSize); // 4
  * ```
  */
@@ -1257,7 +1257,7 @@ export function fixedSizeList(child: DataType | Field, listSize: number): FixedS
  *
  * @example
  * ```ts
- * import { struct, float64, utf8 } from "@avila/avx-http/columnar";
+ * import { struct, float64, utf8 } from "@avila/arrow";
  * console.log(struct({ x: float64(), label: utf8() }).children.length); // 2
  * ```
  */
@@ -1273,7 +1273,7 @@ export function struct(children: readonly Field[] | Record<string, DataType>): S
  *
  * @example
  * ```ts
- * import { dictionary, utf8, int32 } from "@avila/avx-http/columnar";
+ * import { dictionary, utf8, int32 } from "@avila/arrow";
  * console.log(dictionary(utf8(), int32()).indices.bitWidth); // 32
  * ```
  */
@@ -1291,7 +1291,7 @@ export function dictionary(
  *
  * @example
  * ```ts
- * import { listView, utf8, typeToString } from "@avila/avx-http/columnar";
+ * import { listView, utf8, typeToString } from "@avila/arrow";
  * console.log(typeToString(listView(utf8()))); // list_view<item: utf8>
  * ```
  */
@@ -1304,7 +1304,7 @@ export function listView(child: DataType | Field): ListViewType {
  *
  * @example
  * ```ts
- * import { largeListView, int8, typeToString } from "@avila/avx-http/columnar";
+ * import { largeListView, int8, typeToString } from "@avila/arrow";
  * console.log(typeToString(largeListView(int8()))); // large_list_view<item: int8>
  * ```
  */
@@ -1317,7 +1317,7 @@ export function largeListView(child: DataType | Field): ListViewType {
  *
  * @example
  * ```ts
- * import { map, utf8, float64, typeToString } from "@avila/avx-http/columnar";
+ * import { map, utf8, float64, typeToString } from "@avila/arrow";
  * console.log(typeToString(map(utf8(), float64()))); // map<utf8, float64>
  * ```
  */
@@ -1355,7 +1355,7 @@ function unionOf(
  *
  * @example
  * ```ts
- * import { sparseUnion, int32, utf8, typeToString } from "@avila/avx-http/columnar";
+ * import { sparseUnion, int32, utf8, typeToString } from "@avila/arrow";
  * console.log(typeToString(sparseUnion({ i: int32(), s: utf8() }))); // sparse_union<i: int32=0, s: utf8=1>
  * ```
  */
@@ -1371,7 +1371,7 @@ export function sparseUnion(
  *
  * @example
  * ```ts
- * import { denseUnion, int32, utf8, typeToString } from "@avila/avx-http/columnar";
+ * import { denseUnion, int32, utf8, typeToString } from "@avila/arrow";
  * console.log(typeToString(denseUnion({ i: int32(), s: utf8() }))); // dense_union<i: int32=0, s: utf8=1>
  * ```
  */
@@ -1387,7 +1387,7 @@ export function denseUnion(
  *
  * @example
  * ```ts
- * import { runEndEncoded, int32, float64, typeToString } from "@avila/avx-http/columnar";
+ * import { runEndEncoded, int32, float64, typeToString } from "@avila/arrow";
  * console.log(typeToString(runEndEncoded(int32(), float64()))); // run_end_encoded<run_ends: int32, values: float64>
  * ```
  */

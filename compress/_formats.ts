@@ -44,7 +44,7 @@ const registry: FormatSignature[] = [];
  *
  * @example
  * ```ts
- * import { detect, registerFormat } from "@avila/avx-http/compress";
+ * import { detect, registerFormat } from "@avila/compress";
  * const unregister = registerFormat({
  *   name: "demo",
  *   test: (b) => b.length >= 4 && b[0] === 0x44 && b[1] === 0x45 && b[2] === 0x4d && b[3] === 0x4f,
@@ -139,7 +139,7 @@ function detectBuiltin(b: Uint8Array): DetectedFormat | null {
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, detect } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, detect } from "@avila/compress";
  * const packed = compressSync(new TextEncoder().encode("hello"), Algorithm.Zstd);
  * console.log(detect(packed)?.name); // "zstd"
  * console.log(detect(new TextEncoder().encode("plain text"))); // null

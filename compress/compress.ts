@@ -113,7 +113,7 @@ function requireAvailable(algorithm: Algorithm): void {
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, decompressSync, Level } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, decompressSync, Level } from "@avila/compress";
  * const text = new TextEncoder().encode("to be or not to be, to be or not to be");
  * const packed = compressSync(text, Algorithm.Zstd, { level: Level.Max });
  * console.log(decompressSync(packed, Algorithm.Zstd).length === text.length); // true
@@ -148,7 +148,7 @@ export function compressSync(
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, decompressSync } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, decompressSync } from "@avila/compress";
  * const packed = compressSync(new Uint8Array(1000), Algorithm.Gzip);
  * console.log(decompressSync(packed, Algorithm.Gzip, { maxOutputSize: 4096 }).length); // 1000
  * ```
@@ -252,7 +252,7 @@ const STREAMED = new Set<Algorithm>([
  *
  * @example
  * ```ts
- * import { Algorithm, compress, decompress } from "@avila/avx-http/compress";
+ * import { Algorithm, compress, decompress } from "@avila/compress";
  * const rows = new TextEncoder().encode(JSON.stringify([{ id: 1 }, { id: 2 }, { id: 3 }]));
  * const packed = await compress(rows, Algorithm.Lz4);
  * console.log((await decompress(packed, Algorithm.Lz4)).length === rows.length); // true
@@ -298,7 +298,7 @@ export async function compress(
  *
  * @example
  * ```ts
- * import { Algorithm, compress, CompressError, decompress } from "@avila/avx-http/compress";
+ * import { Algorithm, compress, CompressError, decompress } from "@avila/compress";
  * const bomb = await compress(new Uint8Array(10 * 1024 * 1024), Algorithm.Zstd);
  * try {
  *   await decompress(bomb, Algorithm.Zstd, { maxOutputSize: 1024 * 1024 });
@@ -348,7 +348,7 @@ export async function decompress(
  *
  * @example
  * ```ts
- * import { Algorithm, supportedAlgorithms } from "@avila/avx-http/compress";
+ * import { Algorithm, supportedAlgorithms } from "@avila/compress";
  * console.log(supportedAlgorithms().includes(Algorithm.Lz4)); // true
  * ```
  */

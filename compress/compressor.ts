@@ -220,7 +220,7 @@ class CountingCoder implements StreamEncoder {
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor, Level } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor, Level } from "@avila/compress";
  * const c = Compressor.new(Algorithm.Brotli).level(Level.Fast).maxOutputSize(1 << 20).build();
  * console.log(c.algorithm); // "br"
  * ```
@@ -260,7 +260,7 @@ export class CompressorBuilder {
    *
    * @example
    * ```ts
-   * import { Algorithm, Compressor, Dictionary } from "@avila/avx-http/compress";
+   * import { Algorithm, Compressor, Dictionary } from "@avila/compress";
    * const dict = new Dictionary(new TextEncoder().encode('{"status":"ok","region":"eu-west-1"}'));
    * const c = Compressor.new(Algorithm.Lz4).dictionary(dict).build();
    * const body = new TextEncoder().encode('{"status":"ok","region":"eu-west-1","id":7}');
@@ -282,7 +282,7 @@ export class CompressorBuilder {
    *
    * @example
    * ```ts
-   * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+   * import { Algorithm, Compressor } from "@avila/compress";
    * using c = Compressor.new(Algorithm.Zstd).parallel({ workers: 2, blockSize: 262144 }).build();
    * const data = new TextEncoder().encode("ts,value\n".repeat(100000));
    * console.log((await c.decompress(await c.compress(data))).length); // 900000
@@ -300,7 +300,7 @@ export class CompressorBuilder {
    *
    * @example
    * ```ts
-   * import { Compressor } from "@avila/avx-http/compress";
+   * import { Compressor } from "@avila/compress";
    * const c = Compressor.forAvilaDB().autoDetectPattern({ speedBudget: "fast" }).build();
    * await c.compress(new TextEncoder().encode("level=info msg=ok ".repeat(400)));
    * console.log(c.stats().lastChoice?.algorithm); // "lz4"
@@ -361,7 +361,7 @@ export class CompressorBuilder {
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor, Level } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor, Level } from "@avila/compress";
  * const zstd = Compressor.new(Algorithm.Zstd).level(Level.Balanced).maxOutputSize(1 << 20).build();
  * const packed = await zstd.compress(new TextEncoder().encode("row,row,row,row"));
  * console.log(new TextDecoder().decode(await zstd.decompress(packed))); // "row,row,row,row"
@@ -387,7 +387,7 @@ export class Compressor {
    *
    * @example
    * ```ts
-   * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+   * import { Algorithm, Compressor } from "@avila/compress";
    * const lz4 = Compressor.new(Algorithm.Lz4).build();
    * console.log(lz4.nativeLevel); // 1
    * ```
@@ -403,7 +403,7 @@ export class Compressor {
    *
    * @example
    * ```ts
-   * import { Compressor } from "@avila/avx-http/compress";
+   * import { Compressor } from "@avila/compress";
    * const c = Compressor.forAvilaDB().build();
    * console.log(c.algorithm, c.nativeLevel); // "zstd" 3
    * ```
@@ -439,7 +439,7 @@ export class Compressor {
    *
    * @example
    * ```ts
-   * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+   * import { Algorithm, Compressor } from "@avila/compress";
    * const c = Compressor.new(Algorithm.Lz4).build();
    * await c.compress(new TextEncoder().encode("abc".repeat(1000)));
    * const s = c.stats();

@@ -151,7 +151,7 @@ function snappyChunks(b: Uint8Array): number {
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, describeCompressed } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, describeCompressed } from "@avila/compress";
  * const d = describeCompressed(compressSync(new Uint8Array(10_000), Algorithm.Zstd));
  * console.log(d.format, d.decompressedBytes, d.details["content size"]); // zstd 10000 10000
  * ```

@@ -26,7 +26,7 @@ export { detect, type DetectedFormat, type FormatSignature, registerFormat } fro
  *
  * @example
  * ```ts
- * import { Algorithm, compress, decompressAuto } from "@avila/avx-http/compress";
+ * import { Algorithm, compress, decompressAuto } from "@avila/compress";
  * const text = new TextEncoder().encode("maybe compressed");
  * const a = await decompressAuto(await compress(text, Algorithm.Gzip));
  * const b = await decompressAuto(text);
@@ -42,7 +42,7 @@ export function decompressAuto(bytes: BytesLike, opts?: DecompressOptions): Prom
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, decompressAutoSync } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, decompressAutoSync } from "@avila/compress";
  * const packed = compressSync(new TextEncoder().encode("abc"), Algorithm.Lz4);
  * console.log(new TextDecoder().decode(decompressAutoSync(packed))); // "abc"
  * ```

@@ -20,7 +20,7 @@ export type CompressErrorCode =
  *
  * @example
  * ```ts
- * import { CompressError, decompress, Algorithm } from "@avila/avx-http/compress";
+ * import { CompressError, decompress, Algorithm } from "@avila/compress";
  * try {
  *   await decompress(new Uint8Array([1, 2, 3]), Algorithm.Lz4);
  * } catch (e) {
@@ -51,7 +51,7 @@ export const DEFAULT_MAX_OUTPUT_SIZE: number = 256 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { checkOutputSize } from "@avila/avx-http/compress";
+ * import { checkOutputSize } from "@avila/compress";
  * checkOutputSize(10, 100); // fine
  * ```
  */

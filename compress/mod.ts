@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { Algorithm, compress, Compressor, decompress, detect, Level } from "@avila/avx-http/compress";
+ * import { Algorithm, compress, Compressor, decompress, detect, Level } from "@avila/compress";
  * const body = new TextEncoder().encode(JSON.stringify({ rows: [1, 2, 3] }));
  * const packed = await compress(body, Algorithm.Zstd, { level: Level.Fast });
  * console.log(detect(packed)?.name); // "zstd"

@@ -54,7 +54,7 @@ function feed(
  *
  * @example
  * ```ts
- * import { encoderTransform, Lz4FrameEncoder } from "@avila/avx-http/compress";
+ * import { encoderTransform, Lz4FrameEncoder } from "@avila/compress";
  * const body = ReadableStream.from([new TextEncoder().encode("hello ".repeat(100))]);
  * const packed = body.pipeThrough(encoderTransform(new Lz4FrameEncoder()));
  * console.log((await new Response(packed).arrayBuffer()).byteLength > 0); // true
@@ -85,7 +85,7 @@ export function encoderTransform(
  *
  * @example
  * ```ts
- * import { compressSync, decoderTransform, Algorithm, SnappyFrameDecoder } from "@avila/avx-http/compress";
+ * import { compressSync, decoderTransform, Algorithm, SnappyFrameDecoder } from "@avila/compress";
  * const packed = compressSync(new TextEncoder().encode("hi there"), Algorithm.Snappy);
  * const out = ReadableStream.from([packed]).pipeThrough(decoderTransform(new SnappyFrameDecoder()));
  * console.log(await new Response(out).text()); // "hi there"
@@ -111,7 +111,7 @@ export function decoderTransform(decoder: StreamDecoder): TransformStream<BytesL
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor, pipeCoded } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor, pipeCoded } from "@avila/compress";
  * const chunks: Uint8Array[] = [];
  * const sink = new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c) });
  * const c = Compressor.new(Algorithm.Gzip).build();

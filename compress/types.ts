@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { Algorithm } from "@avila/avx-http/compress";
+ * import { Algorithm } from "@avila/compress";
  * console.log(Algorithm.Zstd); // "zstd"
  * ```
  */
@@ -55,7 +55,7 @@ export type Algorithm = typeof Algorithm[keyof typeof Algorithm];
  *
  * @example
  * ```ts
- * import { Level } from "@avila/avx-http/compress";
+ * import { Level } from "@avila/compress";
  * console.log(Level.Max); // "max"
  * ```
  */
@@ -77,7 +77,7 @@ export type Level = typeof Level[keyof typeof Level] | number;
  *
  * @example
  * ```ts
- * import type { StreamEncoder } from "@avila/avx-http/compress";
+ * import type { StreamEncoder } from "@avila/compress";
  * function drain(enc: StreamEncoder, input: Uint8Array): Uint8Array[] {
  *   return [...enc.write(input), ...enc.end()];
  * }
@@ -97,7 +97,7 @@ export interface StreamEncoder {
  *
  * @example
  * ```ts
- * import type { StreamDecoder } from "@avila/avx-http/compress";
+ * import type { StreamDecoder } from "@avila/compress";
  * function drain(dec: StreamDecoder, input: Uint8Array): Uint8Array[] {
  *   return [...dec.write(input), ...dec.end()];
  * }
@@ -117,7 +117,7 @@ export interface StreamDecoder {
  *
  * @example
  * ```ts
- * import { Algorithm, compressSync, type BytesLike } from "@avila/avx-http/compress";
+ * import { Algorithm, compressSync, type BytesLike } from "@avila/compress";
  * const input: BytesLike = new Float64Array([1, 2, 3]).buffer;
  * console.log(compressSync(input, Algorithm.Lz4).length > 0); // true
  * ```

@@ -15,7 +15,7 @@
  * @module
  */
 
-export { Algorithm } from "../compress/types.ts";
+export { Algorithm } from "@avila/compress";
 export {
   type AcceptedCoding,
   CODING_ALGORITHM,
@@ -31,7 +31,7 @@ export {
 export * from "./auth/mod.ts";
 export * from "./cost/mod.ts";
 export { cors, type CorsOptions, DEFAULT_EXPOSED_HEADERS } from "./cors/mod.ts";
-export { ConfigurationError, type ConfigurationErrorCode } from "./config_error.ts";
+export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
 export * from "./idempotency/mod.ts";
 export * from "./rate_limit/mod.ts";
 export * from "./region/mod.ts";

@@ -5,10 +5,10 @@
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RouteCompression } from "../middleware/compression/compression.ts";
-import type { AvxEnv } from "./context.ts";
-import { type BodyState, bodyState, bodyTooLarge, trackBody } from "./_body.ts";
-import { routeLabel } from "./_route.ts";
-import { type AppRuntime, AVX_RUNTIME } from "./runtime.ts";
+import type { AvxEnv } from "../http/context.ts";
+import { type BodyState, bodyState, bodyTooLarge, trackBody } from "../http/mod.ts";
+import { routeLabel } from "../http/mod.ts";
+import { type AppRuntime, AVX_RUNTIME } from "../http/runtime.ts";
 
 export interface CoreOptions {
   bodyLimit: number;

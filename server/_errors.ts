@@ -4,9 +4,9 @@
 import type { Context, ErrorHandler, Hono, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
-import { requestId } from "./context.ts";
-import { HttpProblem, problemResponse } from "./problem.ts";
-import { bodyFailure, type BodyProblemCode } from "./_body.ts";
+import { requestId } from "../http/context.ts";
+import { HttpProblem, problemResponse } from "../http/problem.ts";
+import { bodyFailure, type BodyProblemCode } from "../http/mod.ts";
 
 /** Something that logs an unexpected error; avx-http never sends it to the client. */
 export type ErrorLogger = (

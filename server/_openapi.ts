@@ -3,7 +3,7 @@
 // without a network: no CDN, no inline script.
 
 import { Context, type Handler } from "hono";
-import { PROBLEM_CONTENT_TYPE, statusTitle } from "./problem.ts";
+import { PROBLEM_CONTENT_TYPE, statusTitle } from "../http/problem.ts";
 
 /** The Swagger UI files a docs page at `docs` loads (beside it, under `docs/`). */
 export function swaggerAssetPaths(docs: string): string[] {

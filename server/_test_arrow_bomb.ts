@@ -1,8 +1,7 @@
-// Child process of arrow_limits_test.ts: serves a `c.req.arrow()` route on a loopback port,
+// Child process of arrow_limits_test.ts: serves a `readArrow(c.req.raw)` route on a loopback port,
 // POSTs the IPC stream at Deno.args[0] to it with fetch, and prints the response and this
 // process's peak resident memory (VmHWM) before and after, as one JSON line.
-import { Route, Server } from "./mod.ts";
-import "../examples/arrow_types.ts";
+import { readArrow, Route, Server } from "./mod.ts";
 
 function peakKiB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
@@ -14,7 +13,7 @@ const app = new Server()
   .route(
     "/upload",
     Route.post(async (c) => {
-      const read = await c.req.arrow();
+      const read = await readArrow(c.req.raw);
       return c.json({ rows: read.batches.reduce((n, b) => n + b.numRows, 0) });
     }),
   )

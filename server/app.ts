@@ -8,11 +8,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Schema } from "hono";
 import { instrumentedFetch } from "./_core.ts";
-import type { AvxEnv } from "./context.ts";
+import type { AvxEnv } from "../http/context.ts";
 import { type ListenOptions, type RunningServer, serve } from "./listen.ts";
-import type { AppRuntime } from "./runtime.ts";
-import type { MetricsRegistry } from "./metrics/registry.ts";
-import type { ReadinessChecks } from "./health.ts";
+import type { AppRuntime } from "../http/runtime.ts";
+import type { MetricsRegistry } from "../http/metrics.ts";
+import type { ReadinessChecks } from "../http/health.ts";
 import type { RouteCompression } from "../middleware/compression/compression.ts";
 
 /**

@@ -1,18 +1,16 @@
 /**
- * Arrow responses and request bodies on Hono's context: `c.arrow(batches)` answers with Arrow IPC
+ * Arrow responses and request bodies for Hono handlers: `arrow(c, batches)` answers with Arrow IPC
  * (stream or file, with IPC body compression when the client's `Accept` asks for it) or JSON rows,
- * chosen by `Accept` (406 problem when nothing fits); `await c.req.arrow()` reads an Arrow body.
+ * chosen by `Accept` (406 problem when nothing fits); `await readArrow(c.req.raw)` reads an Arrow body.
  *
- * Importing this module adds the two methods to Hono's `Context` and `HonoRequest` prototypes
- * (additive: Hono has no methods of these names), so no per-request middleware is needed. JSR
- * packages may not augment other modules' types, so TypeScript apps declare them once (see
- * `examples/arrow_types.ts`), or call the typed functions {@link arrow} and {@link readArrow}.
+ * Plain typed functions: `arrow(c, batches)` and `await readArrow(c.req.raw)`. Importing this
+ * module changes nothing in Hono (no prototype methods: no side effects on import, and nothing a
+ * JSR package would have to declare on another package's types).
  *
  * @module
  */
 
-import { Context } from "hono";
-import { HonoRequest } from "hono/request";
+import type { Context } from "hono";
 import {
   type ArrowBody,
   type ArrowBodyContent,
@@ -21,17 +19,18 @@ import {
   type ArrowResponseInit,
   readArrowBody,
   type ReadArrowBodyOptions,
-} from "../columnar/http.ts";
-import { HttpProblem } from "./problem.ts";
+} from "@avila/arrow";
+import { HttpProblem } from "../http/problem.ts";
 
 /**
- * `c.arrow(...)` as a function, for code that prefers not to rely on the prototype methods.
+ * Answers with `body` as Arrow IPC (stream or file, IPC-compressed when `Accept` asks) or JSON
+ * rows, chosen by the request's `Accept` (a 406 problem when nothing fits).
  *
  * @example
  * ```ts
  * import { Hono } from "hono";
  * import { arrow } from "@avila/avx-http/server";
- * import { RecordBatch } from "@avila/avx-http/columnar";
+ * import { RecordBatch } from "@avila/arrow";
  * const app = new Hono();
  * app.get("/t", (c) => arrow(c, RecordBatch.fromColumns({ t: new Float64Array([1]) })));
  * ```
@@ -41,7 +40,8 @@ export function arrow(c: Context, body: ArrowBody, init?: ArrowResponseInit): Pr
 }
 
 /**
- * `c.req.arrow()` as a function: reads an Arrow IPC request body, throwing `HttpProblem`s.
+ * Reads an Arrow IPC request body (stream or file); bad bodies throw `HttpProblem`s (400, 413,
+ * 415).
  *
  * @example
  * ```ts
@@ -66,25 +66,4 @@ export async function readArrow(
     }
     throw e;
   }
-}
-
-const ctxProto = Context.prototype as unknown as Record<string, unknown>;
-if (!("arrow" in ctxProto)) {
-  Object.defineProperty(ctxProto, "arrow", {
-    configurable: true,
-    writable: true,
-    value: function (this: Context, body: ArrowBody, init?: ArrowResponseInit) {
-      return arrowResponse(this.req.raw, body, init);
-    },
-  });
-}
-const reqProto = HonoRequest.prototype as unknown as Record<string, unknown>;
-if (!("arrow" in reqProto)) {
-  Object.defineProperty(reqProto, "arrow", {
-    configurable: true,
-    writable: true,
-    value: function (this: HonoRequest, options?: ReadArrowBodyOptions) {
-      return readArrow(this.raw, options);
-    },
-  });
 }

@@ -8,7 +8,7 @@ function bombStream(): Uint8Array {
   return writeIpcStream(Array.from({ length: 16 }, () => batch), { compression: "zstd" });
 }
 
-Deno.test("c.req.arrow refuses a decompression bomb with a 413 and bounded memory", async () => {
+Deno.test("readArrow refuses a decompression bomb with a 413 and bounded memory", async () => {
   const bomb = bombStream();
   assert.ok(bomb.length < 64 * 1024, `bomb is ${bomb.length} bytes`);
   const path = await Deno.makeTempFile({ suffix: ".arrows" });

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { tableFromIPC } from "apache-arrow";
+import { Context } from "hono";
+import { HonoRequest } from "hono/request";
 import { RecordBatch, writeIpcStream } from "../columnar/mod.ts";
-import { Route, Server } from "./mod.ts";
+import { arrow, readArrow, Route, Server } from "./mod.ts";
 import { listenLocal } from "./_test_util.ts";
-import "../examples/arrow_types.ts";
 
 const batch = RecordBatch.fromColumns({
   t: new Float64Array([0, 0.25, 0.5, 0.75]),
@@ -12,11 +13,11 @@ const batch = RecordBatch.fromColumns({
 
 function app() {
   return new Server()
-    .route("/strain", Route.get((c) => c.arrow(batch)))
+    .route("/strain", Route.get((c) => arrow(c, batch)))
     .route(
       "/upload",
       Route.post(async (c) => {
-        const body = await c.req.arrow();
+        const body = await readArrow(c.req.raw);
         return c.json({
           format: body.format,
           rows: body.batches.reduce((n, b) => n + b.numRows, 0),
@@ -27,7 +28,7 @@ function app() {
     .build();
 }
 
-Deno.test("c.arrow negotiates Arrow stream (with IPC compression), file, JSON, and 406", async () => {
+Deno.test("arrow(c) negotiates Arrow stream (with IPC compression), file, JSON, and 406", async () => {
   await using srv = listenLocal(app());
   const stream = await fetch(srv.url + "/strain", {
     headers: { accept: "application/vnd.apache.arrow.stream" },
@@ -63,7 +64,7 @@ Deno.test("c.arrow negotiates Arrow stream (with IPC compression), file, JSON, a
   await none.body?.cancel();
 });
 
-Deno.test("c.req.arrow reads Arrow bodies; wrong types and malformed IPC are problems", async () => {
+Deno.test("readArrow reads Arrow bodies; wrong types and malformed IPC are problems", async () => {
   await using srv = listenLocal(app());
   const bytes = writeIpcStream(batch).slice();
   const ok = await fetch(srv.url + "/upload", {
@@ -87,4 +88,10 @@ Deno.test("c.req.arrow reads Arrow bodies; wrong types and malformed IPC are pro
   });
   assert.equal(garbage.status, 400);
   await garbage.body?.cancel();
+});
+
+Deno.test("importing the server adds nothing to Hono's Context or HonoRequest", () => {
+  // ./mod.ts is imported above: the Arrow helpers are functions, not prototype methods.
+  assert.equal(Object.hasOwn(Context.prototype, "arrow"), false);
+  assert.equal(Object.hasOwn(HonoRequest.prototype, "arrow"), false);
 });

@@ -16,7 +16,7 @@ import { Route } from "./route.ts";
 import { CompactSign, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { FAILING_MODES, hostileJwks } from "../middleware/auth/_test_jwks_server.ts";
 import { generateApiKey, issueApiKey } from "../middleware/auth/mod.ts";
-import { ConfigurationError } from "../middleware/config_error.ts";
+import { ConfigurationError } from "../http/config_error.ts";
 import { gzipSync as nodeGzip } from "node:zlib";
 import { createRoute, z } from "@hono/zod-openapi";
 import { Client, ClientError } from "../client/mod.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { problemResponse } from "./problem.ts";
+import { problemResponse } from "../http/problem.ts";
 
 /** Where and how to listen. */
 export interface ListenOptions {

@@ -30,10 +30,10 @@ export type {
   ArrowBodyContent,
   ArrowResponseInit,
   ReadArrowBodyOptions,
-} from "../columnar/http.ts";
+} from "@avila/arrow";
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
-export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "./context.ts";
+export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "../http/context.ts";
 export type { ErrorLogger } from "./_errors.ts";
 export {
   type CheckReport,
@@ -41,7 +41,7 @@ export {
   ReadinessChecks,
   type ReadinessReport,
   type ReadinessResult,
-} from "./health.ts";
+} from "../http/health.ts";
 export {
   type ListenOptions,
   parseAddress,
@@ -61,7 +61,7 @@ export {
   type Metric,
   MetricsRegistry,
   PROMETHEUS_CONTENT_TYPE,
-} from "./metrics/registry.ts";
+} from "../http/metrics.ts";
 export { type CompressorSource, exportCompressorStats } from "./metrics/compressor.ts";
 export {
   HttpProblem,
@@ -69,7 +69,7 @@ export {
   type ProblemDetails,
   problemResponse,
   statusTitle,
-} from "./problem.ts";
+} from "../http/problem.ts";
 export {
   formatSSE,
   sse,
@@ -79,7 +79,7 @@ export {
 } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
 export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
-export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "./runtime.ts";
+export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "../http/runtime.ts";
 export {
   DEFAULT_BODY_LIMIT,
   DEFAULT_BODY_TIMEOUT_MS,

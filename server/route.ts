@@ -6,7 +6,7 @@
  */
 
 import type { Handler, MiddlewareHandler } from "hono";
-import type { AvxEnv } from "./context.ts";
+import type { AvxEnv } from "../http/context.ts";
 
 /** An HTTP method a `Route` can bind. */
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD";

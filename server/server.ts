@@ -32,21 +32,27 @@ import { secureHeaders, type SecureHeadersOptions } from "../middleware/secure_h
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
 import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
-import type { AvxEnv } from "./context.ts";
-import type { ReadinessCheck } from "./health.ts";
-import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.ts";
-import { HttpProblem, problemResponse } from "./problem.ts";
+import type { AvxEnv } from "../http/context.ts";
+import type { ReadinessCheck } from "../http/health.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../http/metrics.ts";
+import { HttpProblem, problemResponse } from "../http/problem.ts";
 import type { Route } from "./route.ts";
-import { labelRoute } from "./_route.ts";
+import {
+  fuseStages,
+  labelRoute,
+  type OnError,
+  recordingOutcome,
+  replaceRes,
+  type Stage,
+  stageOf,
+} from "../http/mod.ts";
 import {
   completeDocument,
   type DocumentFacts,
   swaggerAssetPaths,
   swaggerRoutes,
 } from "./_openapi.ts";
-import { recordingOutcome } from "./_outcome.ts";
-import { fuseStages, type OnError, replaceRes, type Stage, stageOf } from "./_stage.ts";
-import { AppRuntime } from "./runtime.ts";
+import { AppRuntime } from "../http/runtime.ts";
 
 /** Default request body limit: 10 MiB. */
 export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;

@@ -22,7 +22,7 @@ import {
  *
  * @example
  * ```ts
- * import { BigIntBuilder, int64 } from "@avila/avx-http/columnar";
+ * import { BigIntBuilder, int64 } from "@avila/arrow";
  * const b = new BigIntBuilder(int64());
  * b.append(2n ** 40n);
  * console.log(b.finish().get(0)); // 1099511627776n

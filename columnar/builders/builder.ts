@@ -14,7 +14,7 @@ import type { DataType } from "../types.ts";
  *
  * @example
  * ```ts
- * import { makeBuilder, float64 } from "@avila/avx-http/columnar";
+ * import { makeBuilder, float64 } from "@avila/arrow";
  * const b = makeBuilder(float64());
  * b.append(1.5);
  * b.append(null);
@@ -104,7 +104,7 @@ export function describe(value: unknown): string {
  *
  * @example
  * ```ts
- * import { type BuilderOptions, int8, makeBuilder } from "@avila/avx-http/columnar";
+ * import { type BuilderOptions, int8, makeBuilder } from "@avila/arrow";
  * const options: BuilderOptions = { overflow: "wrap" };
  * const b = makeBuilder(int8(), options);
  * b.append(200);

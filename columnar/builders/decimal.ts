@@ -31,7 +31,7 @@ function plainDecimal(x: number): string {
  *
  * @example
  * ```ts
- * import { DecimalBuilder, decimal128, DecimalColumn } from "@avila/avx-http/columnar";
+ * import { DecimalBuilder, decimal128, DecimalColumn } from "@avila/arrow";
  * const b = new DecimalBuilder(decimal128(10, 2));
  * b.append("12.5");
  * console.log((b.finish() as DecimalColumn).getString(0)); // "12.50"

@@ -32,7 +32,7 @@ function indexArray(type: DictionaryType, n: number): IndexArray {
  *
  * @example
  * ```ts
- * import { DictionaryBuilder, dictionary, utf8, int32 } from "@avila/avx-http/columnar";
+ * import { DictionaryBuilder, dictionary, utf8, int32 } from "@avila/arrow";
  * const b = new DictionaryBuilder(dictionary(utf8(), int32()));
  * for (const s of ["H1", "L1", "H1"]) b.append(s);
  * const c = b.finish();

@@ -20,7 +20,7 @@ function isListValue(v: unknown): v is ArrayLike<unknown> & Iterable<unknown> {
  *
  * @example
  * ```ts
- * import { ListBuilder, list, int32 } from "@avila/avx-http/columnar";
+ * import { ListBuilder, list, int32 } from "@avila/arrow";
  * const b = new ListBuilder(list(int32()));
  * b.append([1, 2]);
  * b.append([]);
@@ -91,7 +91,7 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
  *
  * @example
  * ```ts
- * import { FixedSizeListBuilder, fixedSizeList, float64 } from "@avila/avx-http/columnar";
+ * import { FixedSizeListBuilder, fixedSizeList, float64 } from "@avila/arrow";
  * const b = new FixedSizeListBuilder(fixedSizeList(float64(), 2));
  * b.append([1, 2]);
  * console.log(b.finish().get(0)); // [ 1, 2 ]

@@ -16,7 +16,7 @@ import { makeBuilder } from "./make.ts";
  *
  * @example
  * ```ts
- * import { ListViewBuilder, listView, utf8 } from "@avila/avx-http/columnar";
+ * import { ListViewBuilder, listView, utf8 } from "@avila/arrow";
  * const b = new ListViewBuilder(listView(utf8()));
  * b.append(["a", "b"]);
  * b.append(null);

@@ -28,7 +28,7 @@ import { Utf8Builder } from "./utf8.ts";
  *
  * @example
  * ```ts
- * import { makeBuilder, list, utf8 } from "@avila/avx-http/columnar";
+ * import { makeBuilder, list, utf8 } from "@avila/arrow";
  * const b = makeBuilder(list(utf8()));
  * b.append(["a", "b"]);
  * console.log(b.finish().get(0)); // [ "a", "b" ]

@@ -16,7 +16,7 @@ import { ListBuilder } from "./list.ts";
  *
  * @example
  * ```ts
- * import { MapBuilder, map, utf8, int32 } from "@avila/avx-http/columnar";
+ * import { MapBuilder, map, utf8, int32 } from "@avila/arrow";
  * const b = new MapBuilder(map(utf8(), int32()));
  * b.append(new Map([["x", 1]]));
  * b.append([["y", null]]);

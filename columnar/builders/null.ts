@@ -14,7 +14,7 @@ import { type Builder, describe } from "./builder.ts";
  *
  * @example
  * ```ts
- * import { NullBuilder } from "@avila/avx-http/columnar";
+ * import { NullBuilder } from "@avila/arrow";
  * const b = new NullBuilder();
  * b.append(null);
  * console.log(b.finish().length); // 1

@@ -55,7 +55,7 @@ function numberArrayFor(type: IntType | FloatType): NumberArrayCtor {
  *
  * @example
  * ```ts
- * import { NumberBuilder, int16 } from "@avila/avx-http/columnar";
+ * import { NumberBuilder, int16 } from "@avila/arrow";
  * const b = new NumberBuilder(int16());
  * b.append(7);
  * console.log(b.finish().get(0)); // 7

@@ -27,7 +27,7 @@ function sameValue(a: unknown, b: unknown): boolean {
  *
  * @example
  * ```ts
- * import { RunEndEncodedBuilder, runEndEncoded, int32, float64 } from "@avila/avx-http/columnar";
+ * import { RunEndEncodedBuilder, runEndEncoded, int32, float64 } from "@avila/arrow";
  * const b = new RunEndEncodedBuilder(runEndEncoded(int32(), float64()));
  * for (const v of [1, 1, 1, 2]) b.append(v);
  * console.log(b.finish().toArray()); // [ 1, 1, 1, 2 ]

@@ -15,7 +15,7 @@ import { makeBuilder } from "./make.ts";
  *
  * @example
  * ```ts
- * import { StructBuilder, struct, float64, utf8 } from "@avila/avx-http/columnar";
+ * import { StructBuilder, struct, float64, utf8 } from "@avila/arrow";
  * const b = new StructBuilder(struct({ x: float64(), tag: utf8() }));
  * b.append({ x: 1, tag: "a" });
  * console.log(b.finish().get(0)); // { x: 1, tag: "a" }

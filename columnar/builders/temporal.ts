@@ -43,7 +43,7 @@ function floorDiv(a: bigint, b: bigint): bigint {
  *
  * @example
  * ```ts
- * import { type TemporalType, date32 } from "@avila/avx-http/columnar";
+ * import { type TemporalType, date32 } from "@avila/arrow";
  * const t: TemporalType = date32();
  * console.log(t.typeId); // 8
  * ```
@@ -60,7 +60,7 @@ export type TemporalType = DateType | TimeType | TimestampType | DurationType;
  *
  * @example
  * ```ts
- * import { TemporalBuilder, timestamp, TimeUnit } from "@avila/avx-http/columnar";
+ * import { TemporalBuilder, timestamp, TimeUnit } from "@avila/arrow";
  * const b = new TemporalBuilder(timestamp(TimeUnit.MICROSECOND, "UTC"));
  * b.append(new Date(1500));
  * console.log(b.finish().data.values); // BigInt64Array(1) [ 1500000n ]

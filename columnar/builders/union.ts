@@ -60,7 +60,7 @@ function accepts(type: DataType, v: unknown): boolean {
  *
  * @example
  * ```ts
- * import { UnionBuilder, sparseUnion, int32, utf8 } from "@avila/avx-http/columnar";
+ * import { UnionBuilder, sparseUnion, int32, utf8 } from "@avila/arrow";
  * const b = new UnionBuilder(sparseUnion({ i: int32(), s: utf8() }));
  * b.append(7);
  * b.appendChild(1, "seven");

@@ -16,7 +16,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { utf8Length } from "@avila/avx-http/columnar";
+ * import { utf8Length } from "@avila/arrow";
  * console.log(utf8Length("é𝄞")); // 6
  * ```
  */
@@ -43,7 +43,7 @@ export function utf8Length(s: string): number {
  *
  * @example
  * ```ts
- * import { Utf8Builder } from "@avila/avx-http/columnar";
+ * import { Utf8Builder } from "@avila/arrow";
  * const b = new Utf8Builder();
  * b.append("héllo");
  * b.append(null);
@@ -194,7 +194,7 @@ function shortStrings(
  *
  * @example
  * ```ts
- * import { utf8Column } from "@avila/avx-http/columnar";
+ * import { utf8Column } from "@avila/arrow";
  * console.log(utf8Column(["a", null, "ç"]).get(2)); // "ç"
  * ```
  */

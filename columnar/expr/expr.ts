@@ -80,7 +80,7 @@ const SYMBOLS: Record<BinaryOp, string> = {
  *
  * @example
  * ```ts
- * import { col } from "@avila/avx-http/columnar";
+ * import { col } from "@avila/arrow";
  * const e = col("strain").abs().gt(1e-21).and(col("detector").eq("H1"));
  * console.log(e.toString()); // ((abs(strain) > 1e-21) AND (detector = "H1"))
  * ```
@@ -239,7 +239,7 @@ function toExpr(v: ExprLike): Expr {
  *
  * @example
  * ```ts
- * import { col } from "@avila/avx-http/columnar";
+ * import { col } from "@avila/arrow";
  * console.log(col("t").lt(10).toString()); // (t < 10)
  * ```
  */
@@ -253,7 +253,7 @@ export function col(name: string): Expr {
  *
  * @example
  * ```ts
- * import { col, lit } from "@avila/avx-http/columnar";
+ * import { col, lit } from "@avila/arrow";
  * console.log(lit(2).mul(col("x")).toString()); // (2 * x)
  * ```
  */
@@ -270,7 +270,7 @@ export function lit(value: LiteralValue): Expr {
  *
  * @example
  * ```ts
- * import { and, col } from "@avila/avx-http/columnar";
+ * import { and, col } from "@avila/arrow";
  * console.log(and(col("a").gt(0), col("b").gt(0)).toString()); // ((a > 0) AND (b > 0))
  * ```
  */
@@ -284,7 +284,7 @@ export function and(...predicates: ExprLike[]): Expr {
  *
  * @example
  * ```ts
- * import { col, or } from "@avila/avx-http/columnar";
+ * import { col, or } from "@avila/arrow";
  * console.log(or(col("a").isNull(), col("a").eq(0)).toString()); // ((a IS NULL) OR (a = 0))
  * ```
  */
@@ -298,7 +298,7 @@ export function or(...predicates: ExprLike[]): Expr {
  *
  * @example
  * ```ts
- * import { col, not } from "@avila/avx-http/columnar";
+ * import { col, not } from "@avila/arrow";
  * console.log(not(col("ok")).toString()); // (NOT ok)
  * ```
  */

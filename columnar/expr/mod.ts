@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { col, RecordBatch } from "@avila/avx-http/columnar";
+ * import { col, RecordBatch } from "@avila/arrow";
  * const batch = RecordBatch.fromColumns({
  *   strain: new Float64Array([1e-22, -3e-21, 2e-21]),
  *   detector: ["H1", "L1", "V1"],

@@ -5,14 +5,14 @@
  * without copying. Constructors (`quaternionColumn(arr)`, ...) go the other way, so a
  * `QuaternionArray` can be put in a `RecordBatch` and written to IPC as is.
  *
- * Importing this module registers the types with the core registry, so the IPC readers
- * return these classes for fields carrying the `ARROW:extension:name`.
+ * The IPC readers return these classes for fields carrying their `ARROW:extension:name`
+ * (see {@link scientificExtensionTypes}); importing this module registers nothing.
  *
  * @module
  */
 import { Column, type ColumnData, makeColumn, type TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import { registerExtensionType } from "../extension.ts";
+import type { ExtensionType } from "../extension.ts";
 import { type DataType, fixedSizeList, float32, float64, Precision, Type } from "../types.ts";
 import { type Complex, Complex128Array, Complex64Array } from "./complex.ts";
 import {
@@ -116,7 +116,7 @@ function isFloatList(storage: DataType, width: number, precision: Precision): bo
  *
  * @example
  * ```ts
- * import { QuaternionArray, quaternionColumn, RecordBatch } from "@avila/avx-http/columnar";
+ * import { QuaternionArray, quaternionColumn, RecordBatch } from "@avila/arrow";
  * const c = quaternionColumn(new QuaternionArray(new Float64Array([1, 0, 0, 0])));
  * const batch = RecordBatch.fromColumns({ attitude: c });
  * console.log(batch.schema.fields[0].extensionName, c.get(0)); // "avila.quaternion" { w: 1, x: 0, y: 0, z: 0 }
@@ -142,7 +142,7 @@ export class QuaternionColumn extends Column<Quaternion> {
  *
  * @example
  * ```ts
- * import { QuaternionArray, quaternionColumn } from "@avila/avx-http/columnar";
+ * import { QuaternionArray, quaternionColumn } from "@avila/arrow";
  * console.log(quaternionColumn(QuaternionArray.allocate(2)).length); // 2
  * ```
  */
@@ -159,7 +159,7 @@ export function quaternionColumn(array: QuaternionArray): QuaternionColumn {
  *
  * @example
  * ```ts
- * import { Complex64Array, complex64Column } from "@avila/avx-http/columnar";
+ * import { Complex64Array, complex64Column } from "@avila/arrow";
  * const c = complex64Column(new Complex64Array(new Float32Array([3, 4])));
  * console.log(c.complex.abs()[0]); // 5
  * ```
@@ -184,7 +184,7 @@ export class Complex64Column extends Column<Complex> {
  *
  * @example
  * ```ts
- * import { Complex64Array, complex64Column } from "@avila/avx-http/columnar";
+ * import { Complex64Array, complex64Column } from "@avila/arrow";
  * console.log(complex64Column(new Complex64Array(new Float32Array(4))).length); // 2
  * ```
  */
@@ -199,7 +199,7 @@ export function complex64Column(array: Complex64Array): Complex64Column {
  *
  * @example
  * ```ts
- * import { Complex128Array, complex128Column } from "@avila/avx-http/columnar";
+ * import { Complex128Array, complex128Column } from "@avila/arrow";
  * const c = complex128Column(new Complex128Array(new Float64Array([0, 1])));
  * console.log(c.complex.phase()[0] === Math.PI / 2); // true
  * ```
@@ -224,7 +224,7 @@ export class Complex128Column extends Column<Complex> {
  *
  * @example
  * ```ts
- * import { Complex128Array, complex128Column } from "@avila/avx-http/columnar";
+ * import { Complex128Array, complex128Column } from "@avila/arrow";
  * console.log(complex128Column(new Complex128Array(new Float64Array(2))).get(0)); // { re: 0, im: 0 }
  * ```
  */
@@ -241,7 +241,7 @@ export function complex128Column(array: Complex128Array): Complex128Column {
  *
  * @example
  * ```ts
- * import { SpinorArray, spinorColumn } from "@avila/avx-http/columnar";
+ * import { SpinorArray, spinorColumn } from "@avila/arrow";
  * const c = spinorColumn(new SpinorArray(new Float64Array([1, 0, 0, 0])));
  * console.log(c.spinors.norm()[0]); // 1
  * ```
@@ -266,7 +266,7 @@ export class SpinorColumn extends Column<Spinor> {
  *
  * @example
  * ```ts
- * import { SpinorArray, spinorColumn } from "@avila/avx-http/columnar";
+ * import { SpinorArray, spinorColumn } from "@avila/arrow";
  * console.log(spinorColumn(new SpinorArray(new Float64Array(8))).length); // 2
  * ```
  */
@@ -283,7 +283,7 @@ export function spinorColumn(array: SpinorArray): SpinorColumn {
  *
  * @example
  * ```ts
- * import { Tensor4dArray, tensor4dColumn } from "@avila/avx-http/columnar";
+ * import { Tensor4dArray, tensor4dColumn } from "@avila/arrow";
  * const c = tensor4dColumn(new Tensor4dArray(new Float64Array([1, 0, 0, 1])));
  * console.log(c.tensors.minkowskiInterval()[0]); // 0
  * ```
@@ -308,7 +308,7 @@ export class Tensor4dColumn extends Column<Tensor4d> {
  *
  * @example
  * ```ts
- * import { Tensor4dArray, tensor4dColumn } from "@avila/avx-http/columnar";
+ * import { Tensor4dArray, tensor4dColumn } from "@avila/arrow";
  * console.log(tensor4dColumn(new Tensor4dArray(new Float64Array(4))).length); // 1
  * ```
  */
@@ -326,7 +326,7 @@ export function tensor4dColumn(array: Tensor4dArray): Tensor4dColumn {
  *
  * @example
  * ```ts
- * import { GeodesicArray, geodesicColumn } from "@avila/avx-http/columnar";
+ * import { GeodesicArray, geodesicColumn } from "@avila/arrow";
  * const g = new GeodesicArray(new Float64Array([1, 0, 0, 0]), { metric: "schwarzschild", M: 1 });
  * console.log(geodesicColumn(g).extension?.metadata); // {"metric":"schwarzschild","M":1}
  * ```
@@ -352,7 +352,7 @@ export class GeodesicColumn extends Column<GeodesicPoint> {
  *
  * @example
  * ```ts
- * import { GeodesicArray, geodesicColumn } from "@avila/avx-http/columnar";
+ * import { GeodesicArray, geodesicColumn } from "@avila/arrow";
  * const g = new GeodesicArray(new Float64Array(8), { metric: "minkowski" });
  * console.log(geodesicColumn(g).length); // 2
  * ```
@@ -371,7 +371,7 @@ export function geodesicColumn(array: GeodesicArray): GeodesicColumn {
  *
  * @example
  * ```ts
- * import { FixedShapeTensorArray, fixedShapeTensorColumn } from "@avila/avx-http/columnar";
+ * import { FixedShapeTensorArray, fixedShapeTensorColumn } from "@avila/arrow";
  * const t = new FixedShapeTensorArray(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] });
  * console.log(fixedShapeTensorColumn(t).tensors.value(0, 1, 0)); // 3
  * ```
@@ -413,7 +413,7 @@ function tensorChildType(values: TensorValues): DataType {
  *
  * @example
  * ```ts
- * import { FixedShapeTensorArray, fixedShapeTensorColumn } from "@avila/avx-http/columnar";
+ * import { FixedShapeTensorArray, fixedShapeTensorColumn } from "@avila/arrow";
  * const t = new FixedShapeTensorArray(new Int32Array(12), { shape: [3, 2] });
  * console.log(fixedShapeTensorColumn(t).length); // 2
  * ```
@@ -441,69 +441,72 @@ export function fixedShapeTensorColumn<T extends TensorValues>(
 // ---- registry ---------------------------------------------------------------------------
 
 /**
- * Registers every scientific extension type with the core registry (done once when this
- * module loads; call again after `unregisterExtensionType` to restore them). Fields whose
- * storage does not match (e.g. an `avila.quaternion` that is not `fixed_size_list<float64>[4]`)
- * are left as plain storage columns.
+ * The extension types the IPC readers know without registration: the scientific columns
+ * (`avila.quaternion`, `avila.complex64`, `avila.complex128`, `avila.spinor`, `avila.tensor4d`,
+ * `avila.geodesic`) and `arrow.fixed_shape_tensor`. They are consulted after the types given
+ * to `registerExtensionType`, which can override one by name. Fields whose storage does not
+ * match (e.g. an `avila.quaternion` that is not `fixed_size_list<float64>[4]`) are left as
+ * plain storage columns.
  *
  * @example
  * ```ts
- * import { getExtensionType, registerScientificExtensions } from "@avila/avx-http/columnar";
- * registerScientificExtensions();
- * console.log(getExtensionType("avila.spinor")?.name); // "avila.spinor"
+ * import { scientificExtensionTypes } from "@avila/arrow";
+ * console.log(scientificExtensionTypes().some((t) => t.name === "avila.spinor")); // true
  * ```
  */
-export function registerScientificExtensions(): void {
+export function scientificExtensionTypes(): ExtensionType[] {
   const D = Precision.DOUBLE, S = Precision.SINGLE;
-  registerExtensionType({
-    name: "avila.quaternion",
-    accepts: (s) => isFloatList(s, 4, D),
-    wrap: (d) => new QuaternionColumn(d),
-  });
-  registerExtensionType({
-    name: "avila.complex64",
-    accepts: (s) => isFloatList(s, 2, S),
-    wrap: (d) => new Complex64Column(d),
-  });
-  registerExtensionType({
-    name: "avila.complex128",
-    accepts: (s) => isFloatList(s, 2, D),
-    wrap: (d) => new Complex128Column(d),
-  });
-  registerExtensionType({
-    name: "avila.spinor",
-    accepts: (s) => isFloatList(s, 4, D),
-    wrap: (d) => new SpinorColumn(d),
-  });
-  registerExtensionType({
-    name: "avila.tensor4d",
-    accepts: (s) => isFloatList(s, 4, D),
-    wrap: (d) => new Tensor4dColumn(d),
-  });
-  registerExtensionType({
-    name: "avila.geodesic",
-    accepts: (s, md) => isFloatList(s, 4, D) && parses(() => parseGeodesicMetadata(md)),
-    wrap: (d) => new GeodesicColumn(d),
-  });
-  registerExtensionType({
-    name: FIXED_SHAPE_TENSOR_EXTENSION_NAME,
-    accepts: (s, md) => {
-      if (s.typeId !== Type.FixedSizeList) return false;
-      const c = s.child.type;
-      const numeric = c.typeId === Type.Float
-        ? c.precision !== Precision.HALF
-        : c.typeId === Type.Int && c.bitWidth !== 64;
-      if (!numeric) return false;
-      let size = -1;
-      if (
-        !parses(() => size = parseFixedShapeTensorMetadata(md).shape.reduce((a, b) => a * b, 1))
-      ) {
-        return false;
-      }
-      return size === s.listSize;
+  return [
+    {
+      name: "avila.quaternion",
+      accepts: (s) => isFloatList(s, 4, D),
+      wrap: (d) => new QuaternionColumn(d),
     },
-    wrap: (d) => new FixedShapeTensorColumn(d),
-  });
+    {
+      name: "avila.complex64",
+      accepts: (s) => isFloatList(s, 2, S),
+      wrap: (d) => new Complex64Column(d),
+    },
+    {
+      name: "avila.complex128",
+      accepts: (s) => isFloatList(s, 2, D),
+      wrap: (d) => new Complex128Column(d),
+    },
+    {
+      name: "avila.spinor",
+      accepts: (s) => isFloatList(s, 4, D),
+      wrap: (d) => new SpinorColumn(d),
+    },
+    {
+      name: "avila.tensor4d",
+      accepts: (s) => isFloatList(s, 4, D),
+      wrap: (d) => new Tensor4dColumn(d),
+    },
+    {
+      name: "avila.geodesic",
+      accepts: (s, md) => isFloatList(s, 4, D) && parses(() => parseGeodesicMetadata(md)),
+      wrap: (d) => new GeodesicColumn(d),
+    },
+    {
+      name: FIXED_SHAPE_TENSOR_EXTENSION_NAME,
+      accepts: (s, md) => {
+        if (s.typeId !== Type.FixedSizeList) return false;
+        const c = s.child.type;
+        const numeric = c.typeId === Type.Float
+          ? c.precision !== Precision.HALF
+          : c.typeId === Type.Int && c.bitWidth !== 64;
+        if (!numeric) return false;
+        let size = -1;
+        if (
+          !parses(() => size = parseFixedShapeTensorMetadata(md).shape.reduce((a, b) => a * b, 1))
+        ) {
+          return false;
+        }
+        return size === s.listSize;
+      },
+      wrap: (d) => new FixedShapeTensorColumn(d),
+    },
+  ];
 }
 
 function parses(f: () => unknown): boolean {
@@ -515,5 +518,3 @@ function parses(f: () => unknown): boolean {
     throw e;
   }
 }
-
-registerScientificExtensions();

@@ -80,7 +80,7 @@ function fromItems(list: (Complex | null | undefined)[], values: FloatArray): Ui
  *
  * @example
  * ```ts
- * import { Complex64Array } from "@avila/avx-http/columnar";
+ * import { Complex64Array } from "@avila/arrow";
  * const z = new Complex64Array(new Float32Array([3, 4, 0, 1]));
  * console.log(Array.from(z.abs())); // [5, 1]
  * ```
@@ -111,7 +111,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log(Complex64Array.from([{ re: 1, im: 2 }, null]).get(0)); // { re: 1, im: 2 }
    * ```
    */
@@ -126,7 +126,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log(new Complex64Array(new Float32Array(2)).isValid(0)); // true
    * ```
    */
@@ -140,7 +140,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log(new Complex64Array(new Float32Array([1, -1])).get(0)); // { re: 1, im: -1 }
    * ```
    */
@@ -155,7 +155,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * const z = new Complex64Array(new Float32Array(2));
    * z.set(0, { re: 0.5, im: 2 });
    * console.log(z.get(0)); // { re: 0.5, im: 2 }
@@ -172,7 +172,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log(new Complex64Array(new Float32Array([0, -2])).abs()[0]); // 2
    * ```
    */
@@ -187,7 +187,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log(new Complex64Array(new Float32Array([0, 1])).phase()[0].toFixed(4)); // "1.5708"
    * ```
    */
@@ -202,7 +202,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * const z = new Complex64Array(new Float32Array([1, 1]));
    * console.log(z.multiply({ re: 0, im: 1 }).get(0)); // { re: -1, im: 1 }
    * ```
@@ -224,7 +224,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log(new Complex64Array(new Float32Array([1, 2])).conjugate().get(0)); // { re: 1, im: -2 }
    * ```
    */
@@ -240,7 +240,7 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/avx-http/columnar";
+   * import { Complex64Array } from "@avila/arrow";
    * console.log([...new Complex64Array(new Float32Array([1, 2]))]); // [{ re: 1, im: 2 }]
    * ```
    */
@@ -255,7 +255,7 @@ export class Complex64Array {
  *
  * @example
  * ```ts
- * import { Complex128Array } from "@avila/avx-http/columnar";
+ * import { Complex128Array } from "@avila/arrow";
  * const z = new Complex128Array(new Float64Array([3, 4, 0, 1]));
  * console.log(Array.from(z.multiply(z.conjugate()).values)); // |z|²: [25, 0, 1, 0]
  * ```
@@ -286,7 +286,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log(Complex128Array.from([null, { re: 1, im: 2 }]).get(0)); // null
    * ```
    */
@@ -301,7 +301,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log(new Complex128Array(new Float64Array(2)).isValid(0)); // true
    * ```
    */
@@ -315,7 +315,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log(new Complex128Array(new Float64Array([1, -1])).get(0)); // { re: 1, im: -1 }
    * ```
    */
@@ -330,7 +330,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * const z = new Complex128Array(new Float64Array(2));
    * z.set(0, { re: 0.1, im: 2 });
    * console.log(z.get(0)); // { re: 0.1, im: 2 }
@@ -347,7 +347,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log(new Complex128Array(new Float64Array([1e200, 1e200])).abs()[0]); // 1.4142135623730952e+200
    * ```
    */
@@ -362,7 +362,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log(new Complex128Array(new Float64Array([-1, 0])).phase()[0]); // 3.141592653589793
    * ```
    */
@@ -377,7 +377,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * const z = new Complex128Array(new Float64Array([0, 1]));
    * console.log(z.multiply(z).get(0)); // i² = { re: -1, im: 0 }
    * ```
@@ -399,7 +399,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log(new Complex128Array(new Float64Array([1, 2])).conjugate().get(0)); // { re: 1, im: -2 }
    * ```
    */
@@ -415,7 +415,7 @@ export class Complex128Array {
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/avx-http/columnar";
+   * import { Complex128Array } from "@avila/arrow";
    * console.log([...new Complex128Array(new Float64Array([1, 2]))]); // [{ re: 1, im: 2 }]
    * ```
    */

@@ -79,7 +79,7 @@ function checkParams(p: FixedShapeTensorParams, code: "invalid" | "corrupt"): nu
  * @throws {ArrowError} `corrupt` for invalid JSON, shapes, names or permutations
  * @example
  * ```ts
- * import { parseFixedShapeTensorMetadata } from "@avila/avx-http/columnar";
+ * import { parseFixedShapeTensorMetadata } from "@avila/arrow";
  * console.log(parseFixedShapeTensorMetadata('{"shape":[2,3]}').shape); // [2, 3]
  * ```
  */
@@ -113,7 +113,7 @@ export function parseFixedShapeTensorMetadata(metadata: string): FixedShapeTenso
  *
  * @example
  * ```ts
- * import { fixedShapeTensorMetadata } from "@avila/avx-http/columnar";
+ * import { fixedShapeTensorMetadata } from "@avila/arrow";
  * console.log(fixedShapeTensorMetadata({ shape: [2, 2], dimNames: ["r", "c"] }));
  * // {"shape":[2,2],"dim_names":["r","c"]}
  * ```
@@ -131,7 +131,7 @@ export function fixedShapeTensorMetadata(params: FixedShapeTensorParams): string
  *
  * @example
  * ```ts
- * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+ * import { FixedShapeTensorArray } from "@avila/arrow";
  * // two 2×2 matrices
  * const m = new FixedShapeTensorArray(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), { shape: [2, 2] });
  * console.log(m.value(1, 1, 0)); // 7
@@ -187,7 +187,7 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+   * import { FixedShapeTensorArray } from "@avila/arrow";
    * console.log(new FixedShapeTensorArray(new Float32Array(6), { shape: [2, 3] }).metadata()); // {"shape":[2,3]}
    * ```
    */
@@ -200,7 +200,7 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+   * import { FixedShapeTensorArray } from "@avila/arrow";
    * console.log(new FixedShapeTensorArray(new Float64Array(4), { shape: [4] }).isValid(0)); // true
    * ```
    */
@@ -214,7 +214,7 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+   * import { FixedShapeTensorArray } from "@avila/arrow";
    * const t = new FixedShapeTensorArray(new Int32Array([1, 2, 3, 4]), { shape: [2] });
    * console.log(Array.from(t.get(1)!)); // [3, 4]
    * ```
@@ -230,7 +230,7 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+   * import { FixedShapeTensorArray } from "@avila/arrow";
    * const t = new FixedShapeTensorArray(new Float64Array(4), { shape: [2] });
    * t.set(0, [5, 6]);
    * console.log(t.values[1]); // 6
@@ -253,7 +253,7 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    * @throws {ArrowError} `invalid` for a wrong number of indices or one out of range
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+   * import { FixedShapeTensorArray } from "@avila/arrow";
    * // a 2×3 logical tensor stored transposed (physical 3×2)
    * const t = new FixedShapeTensorArray(new Float64Array([0, 3, 1, 4, 2, 5]), {
    *   shape: [2, 3],
@@ -280,7 +280,7 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/avx-http/columnar";
+   * import { FixedShapeTensorArray } from "@avila/arrow";
    * const t = new FixedShapeTensorArray(new Float64Array([3, 4, 0, 0]), { shape: [2, 2] });
    * console.log(t.frobeniusNorm()[0]); // 5
    * ```

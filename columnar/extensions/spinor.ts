@@ -43,7 +43,7 @@ const SPINOR_CODEC: Record4Codec<Spinor> = {
  *
  * @example
  * ```ts
- * import { SpinorArray } from "@avila/avx-http/columnar";
+ * import { SpinorArray } from "@avila/arrow";
  * // spin up along z, and spin up along x: (1, 1)/√2
  * const h = Math.SQRT1_2;
  * const psi = new SpinorArray(new Float64Array([1, 0, 0, 0, h, 0, h, 0]));
@@ -65,7 +65,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * import { SpinorArray } from "@avila/arrow";
    * const s = SpinorArray.from([{ up: { re: 1, im: 0 }, down: { re: 0, im: 0 } }]);
    * console.log(s.norm()[0]); // 1
    * ```
@@ -80,7 +80,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * import { SpinorArray } from "@avila/arrow";
    * const up = new SpinorArray(new Float64Array([1, 0, 0, 0]));
    * const down = new SpinorArray(new Float64Array([0, 0, 1, 0]));
    * console.log(up.inner(down).get(0)); // orthogonal: { re: 0, im: 0 }
@@ -105,7 +105,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * import { SpinorArray } from "@avila/arrow";
    * console.log(new SpinorArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
    * ```
    */
@@ -124,7 +124,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * import { SpinorArray } from "@avila/arrow";
    * const s = new SpinorArray(new Float64Array([3, 0, 0, 4])).normalize();
    * console.log(Array.from(s.values)); // [0.6, 0, 0, 0.8]
    * ```
@@ -149,7 +149,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/avx-http/columnar";
+   * import { SpinorArray } from "@avila/arrow";
    * const down = new SpinorArray(new Float64Array([0, 0, 2, 0]));
    * console.log(Array.from(down.blochVector())); // [0, 0, -1]
    * ```

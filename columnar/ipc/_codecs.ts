@@ -7,8 +7,8 @@
  * @module
  */
 
-import { Algorithm, CompressError, compressSync, decompressSync } from "../../compress/mod.ts";
-import { compressFrame, decompressFrame } from "../../compress/lz4/mod.ts";
+import { Algorithm, CompressError, compressSync, decompressSync } from "@avila/compress";
+import { compressFrame, decompressFrame } from "@avila/compress";
 import { ArrowError } from "../errors.ts";
 
 /**
@@ -16,7 +16,7 @@ import { ArrowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { type IpcCompression, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcCompression, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const compression: IpcCompression = "lz4";
  * console.log(writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), { compression }).length > 0); // true
  * ```

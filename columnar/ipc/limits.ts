@@ -11,7 +11,7 @@ import { ArrowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/avx-http/columnar";
+ * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -47,7 +47,7 @@ export interface IpcLimits {
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/avx-http/columnar";
+ * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -68,7 +68,7 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
  *
  * @example
  * ```ts
- * import { type IpcReadOptions, readIpcStream, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcReadOptions, readIpcStream, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const opts: IpcReadOptions = { limits: { maxRows: 1_000_000 } };
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]));
  * console.log(readIpcStream(bytes, opts).batches.length); // 1
@@ -81,7 +81,7 @@ export interface IpcReadOptions {
    * Check that every non-null string (utf8, large utf8, utf8 view, in dictionaries and nested
    * columns too) is valid UTF-8, failing the read with a `corrupt` error otherwise. Default
    * false, as in pyarrow, apache-arrow and flechette (which check when a value is read, or
-   * never); `c.req.arrow()` turns it on.
+   * never); `readArrow()` turns it on.
    */
   validateUtf8?: boolean;
 }

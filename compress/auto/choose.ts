@@ -137,7 +137,7 @@ function generalSize(sample: Uint8Array, tier: Tier): { algorithm: Algorithm; by
  *
  * @example
  * ```ts
- * import { chooseAlgorithm } from "@avila/avx-http/compress";
+ * import { chooseAlgorithm } from "@avila/compress";
  * const ts = BigInt64Array.from({ length: 4096 }, (_, i) => 1_700_000_000_000n + BigInt(i * 1000));
  * const c = chooseAlgorithm(new Uint8Array(ts.buffer), { elementType: "i64" });
  * console.log(c.algorithm, c.transforms); // columnar [ "delta-of-delta", "bitpack" ]

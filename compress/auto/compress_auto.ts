@@ -49,7 +49,7 @@ function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
  *
  * @example
  * ```ts
- * import { compressAuto, decompress, Algorithm } from "@avila/avx-http/compress";
+ * import { compressAuto, decompress, Algorithm } from "@avila/compress";
  * const text = new TextEncoder().encode("status=ok ".repeat(500));
  * const { data, choice } = compressAuto(text);
  * console.log(choice.algorithm); // "zstd"
@@ -150,7 +150,7 @@ function generalCompress(data: Uint8Array, algorithm: Algorithm, level: number):
  *
  * @example
  * ```ts
- * import { compressAuto, decompressAutoFrame } from "@avila/avx-http/compress";
+ * import { compressAuto, decompressAutoFrame } from "@avila/compress";
  * const v = new Float64Array([1.5, -0, NaN, Infinity]);
  * const back = decompressAutoFrame(compressAuto(new Uint8Array(v.buffer)).data);
  * console.log(back.length); // 32

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { chooseAlgorithm } from "@avila/avx-http/compress";
+ * import { chooseAlgorithm } from "@avila/compress";
  * const c = chooseAlgorithm(crypto.getRandomValues(new Uint8Array(4096)));
  * console.log(c.stored); // true
  * ```

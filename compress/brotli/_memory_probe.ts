@@ -61,7 +61,7 @@ async function settle(): Promise<number> {
     gc();
     await new Promise((r) => setTimeout(r, 20));
   }
-  libc.symbols.malloc_trim(0);
+  libc.symbols.malloc_trim(0n);
   return Deno.memoryUsage().rss;
 }
 for (let i = 0; i < 2000; i++) decodeOne(hostile(i), i); // warm up: JIT, heap sizing

@@ -34,7 +34,7 @@ export interface CompressArrayOptions {
  *
  * @example
  * ```ts
- * import { elementTypeOf } from "@avila/avx-http/compress";
+ * import { elementTypeOf } from "@avila/compress";
  * console.log(elementTypeOf(new BigInt64Array(1))); // "i64"
  * ```
  */
@@ -57,7 +57,7 @@ export function elementTypeOf(a: ColumnarArray): ElementType {
  *
  * @example
  * ```ts
- * import { compressArray, decompressArray } from "@avila/avx-http/compress";
+ * import { compressArray, decompressArray } from "@avila/compress";
  * const c = Int32Array.from({ length: 5000 }, (_, i) => i);
  * console.log((decompressArray(compressArray(c)) as Int32Array)[4999]); // 4999
  * ```
@@ -73,7 +73,7 @@ export function compressArray(a: ColumnarArray, opts: CompressArrayOptions = {})
  *
  * @example
  * ```ts
- * import { compressArray, decompressArray } from "@avila/avx-http/compress";
+ * import { compressArray, decompressArray } from "@avila/compress";
  * const back = decompressArray(compressArray(new Float32Array([1, -0, NaN])));
  * console.log(back instanceof Float32Array, back.length); // true 3
  * ```

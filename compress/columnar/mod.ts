@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { compressArray, decompressArray } from "@avila/avx-http/compress";
+ * import { compressArray, decompressArray } from "@avila/compress";
  * const v = Float64Array.from({ length: 1000 }, (_, i) => i * 0.25);
  * const back = decompressArray(compressArray(v)) as Float64Array;
  * console.log(back[999]); // 249.75

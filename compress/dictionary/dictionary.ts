@@ -51,7 +51,7 @@ function putU32(b: Uint8Array, i: number, v: number): void {
  *
  * @example
  * ```ts
- * import { dictionaryIdOf } from "@avila/avx-http/compress";
+ * import { dictionaryIdOf } from "@avila/compress";
  * const id = dictionaryIdOf(new TextEncoder().encode('{"id":,"name":""}'));
  * console.log(id > 0 && id <= 0xffffffff); // true
  * ```
@@ -72,7 +72,7 @@ function checkId(id: unknown): number {
  *
  * @example
  * ```ts
- * import { Dictionary } from "@avila/avx-http/compress";
+ * import { Dictionary } from "@avila/compress";
  * const d = new Dictionary(new TextEncoder().encode('{"status":"ok","region":"eu-west"}'));
  * const again = Dictionary.from(d.serialize());
  * console.log(again.id === d.id, again.bytes.length); // true 34
@@ -110,7 +110,7 @@ export class Dictionary {
    *
    * @example
    * ```ts
-   * import { Dictionary } from "@avila/avx-http/compress";
+   * import { Dictionary } from "@avila/compress";
    * const samples = Array.from({ length: 200 }, (_, i) =>
    *   new TextEncoder().encode(JSON.stringify({ id: i, status: "active", region: "eu-west" })));
    * const dict = Dictionary.train(samples, { size: 4096 });
@@ -129,7 +129,7 @@ export class Dictionary {
    *
    * @example
    * ```ts
-   * import { CompressError, Dictionary } from "@avila/avx-http/compress";
+   * import { CompressError, Dictionary } from "@avila/compress";
    * try {
    *   Dictionary.from(new Uint8Array(8));
    * } catch (e) {
@@ -171,7 +171,7 @@ export class Dictionary {
    *
    * @example
    * ```ts
-   * import { Dictionary } from "@avila/avx-http/compress";
+   * import { Dictionary } from "@avila/compress";
    * const d = new Dictionary(new TextEncoder().encode("common words"), 42);
    * console.log(d.serialize().length); // 32
    * ```

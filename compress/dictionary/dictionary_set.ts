@@ -17,7 +17,7 @@ const MAX_ENTRIES = 4096;
  *
  * @example
  * ```ts
- * import { Dictionary, DictionarySet } from "@avila/avx-http/compress";
+ * import { Dictionary, DictionarySet } from "@avila/compress";
  * const v1 = new Dictionary(new TextEncoder().encode('{"status":"ok"}'), 1);
  * const v2 = new Dictionary(new TextEncoder().encode('{"status":"ok","v":2}'), 2);
  * const set = new DictionarySet([v1, v2]);
@@ -43,7 +43,7 @@ export class DictionarySet {
    *
    * @example
    * ```ts
-   * import { Dictionary, DictionarySet } from "@avila/avx-http/compress";
+   * import { Dictionary, DictionarySet } from "@avila/compress";
    * const set = new DictionarySet().add(new Dictionary(new Uint8Array([1, 2, 3]), 7));
    * console.log(set.size); // 1
    * ```
@@ -74,7 +74,7 @@ export class DictionarySet {
    *
    * @example
    * ```ts
-   * import { Dictionary, DictionarySet } from "@avila/avx-http/compress";
+   * import { Dictionary, DictionarySet } from "@avila/compress";
    * const d = new Dictionary(new Uint8Array([9, 9, 9]));
    * console.log(new DictionarySet([d]).get(d.id) === d); // true
    * ```
@@ -93,7 +93,7 @@ export class DictionarySet {
    *
    * @example
    * ```ts
-   * import { Dictionary, DictionarySet } from "@avila/avx-http/compress";
+   * import { Dictionary, DictionarySet } from "@avila/compress";
    * const set = new DictionarySet([new Dictionary(new Uint8Array([1]), 5)]);
    * console.log([...set].map((d) => d.id)); // [ 5 ]
    * ```

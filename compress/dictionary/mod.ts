@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { Algorithm, compress, decompress, Dictionary } from "@avila/avx-http/compress";
+ * import { Algorithm, compress, decompress, Dictionary } from "@avila/compress";
  * const enc = new TextEncoder();
  * const samples = Array.from({ length: 300 }, (_, i) =>
  *   enc.encode(JSON.stringify({ id: i, status: "active", region: "eu-west", plan: "pro" })));

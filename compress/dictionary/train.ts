@@ -94,7 +94,7 @@ interface Segment {
  *
  * @example
  * ```ts
- * import { trainDictionary } from "@avila/avx-http/compress";
+ * import { trainDictionary } from "@avila/compress";
  * const samples = Array.from({ length: 300 }, (_, i) =>
  *   new TextEncoder().encode(JSON.stringify({ id: i, kind: "sensor", unit: "celsius", ok: true })));
  * const dict = trainDictionary(samples, { size: 2048 });

@@ -60,7 +60,7 @@ export function planBlocks(
  *
  * @example
  * ```ts
- * import { Algorithm, compressBlocksSync, decompressSync } from "@avila/avx-http/compress";
+ * import { Algorithm, compressBlocksSync, decompressSync } from "@avila/compress";
  * const data = new TextEncoder().encode("columnar rows ".repeat(20000));
  * const packed = compressBlocksSync(data, Algorithm.Zstd, { blockSize: 65536 });
  * console.log(decompressSync(packed, Algorithm.Zstd).length === data.length); // true

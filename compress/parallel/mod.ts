@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { Algorithm, compressParallel, decompress } from "@avila/avx-http/compress";
+ * import { Algorithm, compressParallel, decompress } from "@avila/compress";
  * const data = new TextEncoder().encode("id,name,value\n".repeat(100000));
  * const packed = await compressParallel(data, Algorithm.Lz4, { workers: 2, blockSize: 262144 });
  * console.log((await decompress(packed, Algorithm.Lz4)).length === data.length); // true

@@ -26,7 +26,7 @@ export interface GzipDecoderOptions {
  *
  * @example
  * ```ts
- * import { GzipEncoder, GzipDecoder } from "@avila/avx-http/compress";
+ * import { GzipEncoder, GzipDecoder } from "@avila/compress";
  * const enc = new GzipEncoder({ level: 6 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new GzipDecoder();
@@ -47,7 +47,7 @@ export class GzipEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { GzipDecoder, GzipEncoder } from "@avila/avx-http/compress";
+ * import { GzipDecoder, GzipEncoder } from "@avila/compress";
  * const enc = new GzipEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new GzipDecoder({ maxOutputSize: 4096 });
@@ -82,7 +82,7 @@ export interface DeflateDecoderOptions {
  *
  * @example
  * ```ts
- * import { DeflateEncoder, DeflateDecoder } from "@avila/avx-http/compress";
+ * import { DeflateEncoder, DeflateDecoder } from "@avila/compress";
  * const enc = new DeflateEncoder({ level: 6 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new DeflateDecoder();
@@ -103,7 +103,7 @@ export class DeflateEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { DeflateDecoder, DeflateEncoder } from "@avila/avx-http/compress";
+ * import { DeflateDecoder, DeflateEncoder } from "@avila/compress";
  * const enc = new DeflateEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new DeflateDecoder({ maxOutputSize: 4096 });
@@ -138,7 +138,7 @@ export interface DeflateRawDecoderOptions {
  *
  * @example
  * ```ts
- * import { DeflateRawEncoder, DeflateRawDecoder } from "@avila/avx-http/compress";
+ * import { DeflateRawEncoder, DeflateRawDecoder } from "@avila/compress";
  * const enc = new DeflateRawEncoder({ level: 6 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new DeflateRawDecoder();
@@ -159,7 +159,7 @@ export class DeflateRawEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { DeflateRawDecoder, DeflateRawEncoder } from "@avila/avx-http/compress";
+ * import { DeflateRawDecoder, DeflateRawEncoder } from "@avila/compress";
  * const enc = new DeflateRawEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new DeflateRawDecoder({ maxOutputSize: 4096 });

@@ -1,7 +1,7 @@
 // Turns an AuthError into the RFC 9457 problem the client sees, with the RFC 6750 §3
 // `WWW-Authenticate` challenge (the same attribute vocabulary is used for the ApiKey scheme).
 
-import { HttpProblem } from "../../server/problem.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import type { AuthError, AuthScheme } from "./errors.ts";
 
 // RFC 6750 §3: error_description and scope use %x20-21 / %x23-5B / %x5D-7E (no `"` or `\`).

@@ -2,8 +2,8 @@
 // avx-http app (nothing otherwise). Only failures are counted, so the success path pays nothing.
 
 import type { Context } from "hono";
-import { Counter } from "../../server/metrics/registry.ts";
-import { appRuntime } from "../../server/runtime.ts";
+import { Counter } from "../../http/metrics.ts";
+import { appRuntime } from "../../http/runtime.ts";
 
 const NAME = "avx_auth_failures_total";
 const byRegistry = new WeakMap<object, Counter>();

@@ -6,16 +6,16 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import type { HttpProblem } from "../../server/problem.ts";
-import { stageMiddleware } from "../../server/_stage.ts";
+import type { HttpProblem } from "../../http/problem.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 import {
   assertClientIpAvailable,
   type ClientIpOptions,
   clientIpResolver,
   formatIp,
   TrustedProxies,
-} from "../rate_limit/client_ip.ts";
-import { currentRuntime, runtimeHasSocketPeer } from "../_peer.ts";
+} from "../../http/client_ip.ts";
+import { currentRuntime, runtimeHasSocketPeer } from "../../http/mod.ts";
 import { MemoryRateLimitStore } from "../rate_limit/memory_store.ts";
 import { type ResolvedPolicy, resolvePolicy } from "../rate_limit/policy.ts";
 import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";
@@ -27,7 +27,7 @@ import { type ApiKeyMode, hashApiKey, parseApiKey } from "./api_key.ts";
 import { AuthError, type AuthScheme } from "./errors.ts";
 import { createJwtVerifier, type JwtOptions, type JwtVerifier } from "./jwt.ts";
 import type { ApiKeyRecord, KeyStore } from "./key_store.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "../../http/principal.ts";
 
 /**
  * A way of authenticating.

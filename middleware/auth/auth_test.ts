@@ -4,12 +4,12 @@ import { type JWTPayload, SignJWT } from "jose";
 import { keyPair } from "./_test_keys.ts";
 import { Route, Server } from "../../server/mod.ts";
 import { listenLocal } from "../../server/_test_util.ts";
-import type { Counter } from "../../server/metrics/registry.ts";
+import type { Counter } from "../../http/metrics.ts";
 import { generateApiKey } from "./api_key.ts";
 import { auth, type AuthOptions } from "./auth.ts";
 import { AuthError } from "./errors.ts";
 import { type ApiKeyRecord, issueApiKey, type KeyStore } from "./key_store.ts";
-import { principalOf } from "./principal.ts";
+import { principalOf } from "../../http/principal.ts";
 import { MemoryKeyStore } from "./stores/memory.ts";
 
 const NOW = 1_700_000_000_000;

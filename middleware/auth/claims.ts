@@ -6,7 +6,7 @@
  */
 
 import { AuthError } from "./errors.ts";
-import type { Principal, Residency } from "./principal.ts";
+import type { Principal, Residency } from "../../http/principal.ts";
 
 /**
  * Claim names used to build the principal; every field has a default.

@@ -12,7 +12,7 @@ import { RemoteJwks } from "./_jwks.ts";
 import { ExpiringLru } from "./_lru.ts";
 import { type ClaimMapping, principalFromClaims } from "./claims.ts";
 import { AuthError } from "./errors.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "../../http/principal.ts";
 
 /**
  * JWS algorithms `auth()` can verify (RFC 7518 §3.1, RFC 8037). `none` is not one of them.

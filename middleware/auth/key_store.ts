@@ -7,7 +7,7 @@
 
 import { type ApiKeyMode, generateApiKey } from "./api_key.ts";
 import { AuthError } from "./errors.ts";
-import type { Residency } from "./principal.ts";
+import type { Residency } from "../../http/principal.ts";
 
 /**
  * What a store keeps for one API key. Times are Unix milliseconds.

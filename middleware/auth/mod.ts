@@ -50,7 +50,12 @@ export {
   type KeyStore,
   validateApiKeyRecord,
 } from "./key_store.ts";
-export { type AuthVariables, type Principal, principalOf, type Residency } from "./principal.ts";
+export {
+  type AuthVariables,
+  type Principal,
+  principalOf,
+  type Residency,
+} from "../../http/principal.ts";
 export { missingScopes, requireScopes } from "./scopes.ts";
 export { KvKeyStore } from "./stores/kv.ts";
 export { MemoryKeyStore } from "./stores/memory.ts";

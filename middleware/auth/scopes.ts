@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { authProblem } from "./_challenge.ts";
 import { AuthError } from "./errors.ts";
-import { type Principal, principalOf } from "./principal.ts";
+import { type Principal, principalOf } from "../../http/principal.ts";
 
 /**
  * The scopes of `scopes` the principal does not hold (exact match), in the order given.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { auth } from "./auth.ts";
 import { issueApiKey } from "./key_store.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "../../http/principal.ts";
 import { missingScopes, requireScopes } from "./scopes.ts";
 import { MemoryKeyStore } from "./stores/memory.ts";
 

@@ -8,9 +8,8 @@ import {
   compressSync,
   type StreamEncoder,
   supportedAlgorithms,
-} from "../../compress/mod.ts";
-import { HttpProblem, problemResponse } from "../../server/problem.ts";
-import { writableResponse } from "../_headers.ts";
+} from "@avila/compress";
+import { HttpProblem, problemResponse } from "../../http/problem.ts";
 import {
   bodyProblem,
   bodyState,
@@ -18,8 +17,9 @@ import {
   carryBody,
   trackBody,
   withBody,
-} from "../../server/_body.ts";
-import { utf8Length } from "../../columnar/builders/utf8.ts";
+  writableResponse,
+} from "../../http/mod.ts";
+import { utf8Length } from "@avila/arrow";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
   CODING_ALGORITHM,

@@ -9,9 +9,9 @@
  */
 
 import type { Context, Handler, MiddlewareHandler } from "hono";
-import { captureBodies, capturedPayload } from "../../server/_capture.ts";
-import { bodyFailure } from "../../server/_body.ts";
-import { type HttpProblem, PROBLEM_CONTENT_TYPE } from "../../server/problem.ts";
+import { captureBodies, capturedPayload } from "../../http/mod.ts";
+import { bodyFailure } from "../../http/mod.ts";
+import { type HttpProblem, PROBLEM_CONTENT_TYPE } from "../../http/problem.ts";
 import { createEngine } from "./_engine.ts";
 import type { CompressionOptions } from "./options.ts";
 

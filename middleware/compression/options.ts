@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Algorithm } from "../../compress/types.ts";
+import { Algorithm } from "@avila/compress";
 
 /** A content coding this middleware speaks. */
 export type ContentCoding = "zstd" | "br" | "gzip" | "deflate" | "lz4" | "x-snappy-framed";

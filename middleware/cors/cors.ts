@@ -10,9 +10,9 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../_headers.ts";
-import { ConfigurationError } from "../config_error.ts";
-import { stageMiddleware } from "../../server/_stage.ts";
+import { setHeader } from "../../http/mod.ts";
+import { ConfigurationError } from "../../http/config_error.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 
 /**
  * CORS options (the same as Hono's `cors`).

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { Route, Server } from "../../server/mod.ts";
 import { cors, type CorsOptions } from "./mod.ts";
-import { ConfigurationError } from "../config_error.ts";
+import { ConfigurationError } from "../../http/config_error.ts";
 
 function hono(options?: CorsOptions): Hono {
   const app = new Hono();

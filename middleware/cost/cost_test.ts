@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import type { Principal } from "../auth/principal.ts";
+import type { Principal } from "../../http/principal.ts";
 import { compression } from "../compression/mod.ts";
 import { Algorithm, compressSync } from "../../compress/mod.ts";
 import { Route, Server } from "../../server/mod.ts";
 import { errorHandler } from "../../server/_errors.ts";
-import { AppRuntime, AVX_RUNTIME } from "../../server/runtime.ts";
+import { AppRuntime, AVX_RUNTIME } from "../../http/runtime.ts";
 import { costTracking, type CostTrackingOptions } from "./cost_tracking.ts";
 import { KvCostLedger } from "./kv_ledger.ts";
 import { type CostLedger, CostLedgerError, type CostRecord } from "./ledger.ts";

@@ -6,14 +6,14 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { answeringRoute } from "../../server/_route.ts";
-import { principalOf } from "../auth/principal.ts";
-import { Counter, type MetricsRegistry } from "../../server/metrics/registry.ts";
-import { appRuntime } from "../../server/runtime.ts";
-import { stageMiddleware } from "../../server/_stage.ts";
-import { setHeader } from "../_headers.ts";
-import { type BodyState, bodyState, trackBody } from "../../server/_body.ts";
-import { captureBodies, capturedPayload, payloadLength } from "../../server/_capture.ts";
+import { answeringRoute } from "../../http/mod.ts";
+import { principalOf } from "../../http/principal.ts";
+import { Counter, type MetricsRegistry } from "../../http/metrics.ts";
+import { appRuntime } from "../../http/runtime.ts";
+import { stageMiddleware } from "../../http/mod.ts";
+import { setHeader } from "../../http/mod.ts";
+import { type BodyState, bodyState, trackBody } from "../../http/mod.ts";
+import { captureBodies, capturedPayload, payloadLength } from "../../http/mod.ts";
 import type { CostLedger, CostRecord } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
 

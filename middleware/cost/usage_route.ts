@@ -6,8 +6,8 @@
 
 import { Hono } from "hono";
 import type { Context, Handler } from "hono";
-import { principalOf } from "../auth/principal.ts";
-import { HttpProblem } from "../../server/problem.ts";
+import { principalOf } from "../../http/principal.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import { type CostLedger, CostLedgerError, type UsageRow } from "./ledger.ts";
 import { Prices, type PriceTable } from "./prices.ts";
 

@@ -8,16 +8,15 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { HttpProblem } from "../../server/problem.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import {
   type IdempotencyStore,
   IdempotencyStoreError,
   MemoryIdempotencyStore,
   type StoredResponse,
 } from "./store.ts";
-import { readUpTo } from "../../compress/_read_up_to.ts";
-import { type HandlerOutcome, outcomeOf } from "../../server/_outcome.ts";
-import { appRuntime } from "../../server/runtime.ts";
+import { type HandlerOutcome, outcomeOf, readUpTo } from "../../http/mod.ts";
+import { appRuntime } from "../../http/runtime.ts";
 
 /** Options; every field has a default. */
 export interface IdempotencyOptions {

@@ -9,8 +9,8 @@ import { bundle } from "../../examples/_bundle.ts";
 import { jsonListenLine, type ServerProcess, spawnServer } from "../../examples/_process.ts";
 import { startWorkerd } from "../../examples/workers/_workerd.ts";
 import { run } from "../../server/_test_util.ts";
-import { assertClientIpAvailable } from "./client_ip.ts";
-import { ConfigurationError } from "../config_error.ts";
+import { assertClientIpAvailable } from "../../http/client_ip.ts";
+import { ConfigurationError } from "../../http/config_error.ts";
 import { clientIpResolver } from "./mod.ts";
 import { Hono } from "hono";
 

@@ -33,7 +33,7 @@ export {
   parseIp,
   parseNode,
   TrustedProxies,
-} from "./client_ip.ts";
+} from "../../http/client_ip.ts";
 export { gcraStep } from "./gcra.ts";
 export {
   formatRateLimitItem,

@@ -7,17 +7,17 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { answeringRoute } from "../../server/_route.ts";
-import { principalOf } from "../auth/principal.ts";
-import { HttpProblem } from "../../server/problem.ts";
-import { setHeader } from "../_headers.ts";
-import { stageMiddleware } from "../../server/_stage.ts";
+import { answeringRoute } from "../../http/mod.ts";
+import { principalOf } from "../../http/principal.ts";
+import { HttpProblem } from "../../http/problem.ts";
+import { setHeader } from "../../http/mod.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 import {
   assertClientIpAvailable,
   type ClientIpOptions,
   clientIpResolver,
   formatIp,
-} from "./client_ip.ts";
+} from "../../http/client_ip.ts";
 import {
   formatRateLimitItem,
   formatRateLimitPolicy,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import type { Principal } from "../auth/principal.ts";
+import type { Principal } from "../../http/principal.ts";
 import { errorHandler } from "../../server/_errors.ts";
 import { KvRateLimitStore } from "./kv_store.ts";
 import { MemoryRateLimitStore } from "./memory_store.ts";

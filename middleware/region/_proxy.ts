@@ -3,8 +3,8 @@
 // limit on the upstream's response headers, and the outcome reported to the region's breaker.
 
 import type { Context } from "hono";
-import type { CircuitBreaker } from "../../client/breaker.ts";
-import { socketPeer } from "../_peer.ts";
+import type { CircuitBreaker } from "../../http/breaker.ts";
+import { socketPeer } from "../../http/mod.ts";
 import { deadlineOf } from "../resilience/timeout.ts";
 import { outgoingTrace } from "../telemetry/propagation.ts";
 import type { RegisteredRegion } from "./registry.ts";

@@ -3,10 +3,10 @@
 // country map (a rollout where instances disagree) to build chains and loops.
 
 import type { Context, MiddlewareHandler } from "hono";
-import type { Principal } from "../auth/principal.ts";
+import type { Principal } from "../../http/principal.ts";
 import { Route, Server } from "../../server/mod.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
-import type { BreakerOptions } from "../../client/breaker.ts";
+import type { BreakerOptions } from "../../http/breaker.ts";
 import { type Region, RegionRegistry } from "./registry.ts";
 import { regionRouting, type RegionRoutingMode } from "./routing.ts";
 

@@ -7,11 +7,11 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../_headers.ts";
-import { stageMiddleware } from "../../server/_stage.ts";
+import { setHeader } from "../../http/mod.ts";
+import { stageMiddleware } from "../../http/mod.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
-import { principalOf } from "../auth/principal.ts";
-import { HttpProblem } from "../../server/problem.ts";
+import { principalOf } from "../../http/principal.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import { forward } from "./_proxy.ts";
 import {
   type CfProperties,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Context, Hono } from "hono";
-import { HttpProblem } from "../../server/problem.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import {
   type RegionDecision,

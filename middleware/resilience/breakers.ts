@@ -5,9 +5,9 @@
  * @module
  */
 
-import { type BreakerOptions, type BreakerState, CircuitBreaker } from "../../client/breaker.ts";
-import type { ReadinessCheck } from "../../server/health.ts";
-import type { MetricsRegistry } from "../../server/metrics/registry.ts";
+import { type BreakerOptions, type BreakerState, CircuitBreaker } from "../../http/breaker.ts";
+import type { ReadinessCheck } from "../../http/health.ts";
+import type { MetricsRegistry } from "../../http/metrics.ts";
 
 /** Settings of a {@link BreakerRegistry} itself. */
 export interface BreakerRegistryOptions {

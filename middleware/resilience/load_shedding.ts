@@ -6,10 +6,9 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { HttpProblem } from "../../server/problem.ts";
-import { type AppRuntime, appRuntime } from "../../server/runtime.ts";
-import { type BodyState, bodyState, trackBody } from "../../server/_body.ts";
-import { outcomeOf } from "../../server/_outcome.ts";
+import { HttpProblem } from "../../http/problem.ts";
+import { type AppRuntime, appRuntime } from "../../http/runtime.ts";
+import { type BodyState, bodyState, outcomeOf, trackBody } from "../../http/mod.ts";
 
 /** Options of {@link loadShedding}. */
 export interface LoadSheddingOptions {

@@ -19,7 +19,7 @@ export {
   type BreakerState,
   type BreakerWindow,
   CircuitBreaker,
-} from "../../client/breaker.ts";
+} from "../../http/breaker.ts";
 export {
   breakerReadiness,
   type BreakerReadinessOptions,

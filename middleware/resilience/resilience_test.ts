@@ -11,7 +11,7 @@ import {
   timeout,
   waitingOnUpstream,
 } from "./mod.ts";
-import { HttpProblem } from "../../server/problem.ts";
+import { HttpProblem } from "../../http/problem.ts";
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;

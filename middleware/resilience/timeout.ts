@@ -8,10 +8,9 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
-import { HttpProblem } from "../../server/problem.ts";
-import { answeredEarly, settleOutcome, watchOutcome } from "../../server/_outcome.ts";
-import { appRuntime } from "../../server/runtime.ts";
-import { bodyState } from "../../server/_body.ts";
+import { HttpProblem } from "../../http/problem.ts";
+import { answeredEarly, bodyState, settleOutcome, watchOutcome } from "../../http/mod.ts";
+import { appRuntime } from "../../http/runtime.ts";
 
 /**
  * The deadline of one request, as {@link timeout} hands it to handlers through

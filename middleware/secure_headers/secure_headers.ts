@@ -9,8 +9,8 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import type { secureHeaders as honoSecureHeaders } from "hono/secure-headers";
-import { stageMiddleware } from "../../server/_stage.ts";
-import { setHeader, writableResponse } from "../_headers.ts";
+import { stageMiddleware } from "../../http/mod.ts";
+import { setHeader, writableResponse } from "../../http/mod.ts";
 
 /**
  * Options of {@link secureHeaders}: exactly Hono's `secureHeaders` options. Every header is on by

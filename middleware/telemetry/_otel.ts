@@ -14,7 +14,7 @@ import {
   type TracerProvider,
 } from "@opentelemetry/api";
 import { createTraceState } from "@opentelemetry/api";
-import type { TraceContext } from "./traceparent.ts";
+import type { TraceContext } from "../../http/traceparent.ts";
 
 const NOOP_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate();
 const TRACER_NAME = "@avila/avx-http";

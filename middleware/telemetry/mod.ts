@@ -30,11 +30,11 @@ export {
   parseTraceparent,
   startTrace,
   type TraceContext,
-} from "./traceparent.ts";
+} from "../../http/traceparent.ts";
 export {
   normalizeTracestate,
   parseTracestate,
   TRACESTATE_MAX_MEMBERS,
   type TracestateMember,
-} from "./tracestate.ts";
+} from "../../http/tracestate.ts";
 export { type OutgoingTrace, outgoingTrace } from "./propagation.ts";

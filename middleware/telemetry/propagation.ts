@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { activeTracer, endHttpSpan, otelTrace, type Span, SpanKind } from "./_otel.ts";
-import { newSpanId, type TraceContext } from "./traceparent.ts";
+import { newSpanId, type TraceContext } from "../../http/traceparent.ts";
 
 /** An outgoing call's place in the trace. */
 export interface OutgoingTrace {

@@ -7,13 +7,13 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { setHeader } from "../_headers.ts";
-import { socketPeer } from "../_peer.ts";
-import { stageMiddleware } from "../../server/_stage.ts";
-import { answeringRoute } from "../../server/_route.ts";
+import { setHeader } from "../../http/mod.ts";
+import { socketPeer } from "../../http/mod.ts";
+import { stageMiddleware } from "../../http/mod.ts";
+import { answeringRoute } from "../../http/mod.ts";
 import { context as otelContext } from "@opentelemetry/api";
-import { isSafeRequestId } from "../../server/context.ts";
-import { formatTraceparent, startTrace, type TraceContext } from "./traceparent.ts";
+import { isSafeRequestId } from "../../http/context.ts";
+import { formatTraceparent, startTrace, type TraceContext } from "../../http/traceparent.ts";
 import {
   activeTracer,
   endHttpSpan,

@@ -22,8 +22,8 @@
  * @module
  */
 
-import type { Compressor, CompressorStats } from "../../compress/mod.ts";
-import type { MetricsRegistry } from "./registry.ts";
+import type { Compressor, CompressorStats } from "@avila/compress";
+import type { MetricsRegistry } from "../../http/metrics.ts";
 
 /** Compressors by name: a record, a Map, or a function read at every scrape. */
 export type CompressorSource =
@@ -69,7 +69,7 @@ function num(v: number): string {
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor } from "@avila/compress";
  * import { exportCompressorStats, MetricsRegistry } from "@avila/avx-http/server";
  * const registry = new MetricsRegistry();
  * const api = Compressor.new(Algorithm.Zstd).build();
@@ -92,7 +92,7 @@ export function exportCompressorStats(
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor } from "@avila/avx-http/compress";
+ * import { Algorithm, Compressor } from "@avila/compress";
  * import { renderCompressorStats } from "./compressor.ts";
  * const c = Compressor.new(Algorithm.Lz4).build();
  * c.compressSync(new Uint8Array(1000));

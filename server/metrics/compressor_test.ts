@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Algorithm, Compressor } from "../../compress/mod.ts";
 import { Route, Server } from "../mod.ts";
 import { listenLocal } from "../_test_util.ts";
-import { MetricsRegistry } from "./registry.ts";
+import { MetricsRegistry } from "../../http/metrics.ts";
 import { exportCompressorStats, renderCompressorStats } from "./compressor.ts";
 
 const body = new TextEncoder().encode(JSON.stringify(

@@ -6,7 +6,7 @@
  */
 
 import type { Context } from "hono";
-import { appRuntime } from "../runtime.ts";
+import { appRuntime } from "../../http/runtime.ts";
 
 /** One event. `data` that is not a string is sent as JSON. */
 export interface SSEMessage {

@@ -8,8 +8,8 @@
 
 import type { Context, Handler, Next } from "hono";
 import type { UpgradeWebSocket, WSContext, WSMessageReceive } from "hono/ws";
-import { problemResponse } from "../problem.ts";
-import { appRuntime } from "../runtime.ts";
+import { problemResponse } from "../../http/problem.ts";
+import { appRuntime } from "../../http/runtime.ts";
 
 /** Event handlers of one connection; `ws` is the standard `WebSocket`. */
 export interface WebSocketHandlers {

@@ -20,7 +20,7 @@ import { IpcDecoder, type IpcReadResult } from "./stream.ts";
  *
  * @example
  * ```ts
- * import { type IpcFileReadResult, readIpcFile, writeIpcFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcFileReadResult, readIpcFile, writeIpcFile, RecordBatch } from "@avila/arrow";
  * const r: IpcFileReadResult = readIpcFile(writeIpcFile(RecordBatch.fromRows([{ a: 1 }])));
  * console.log(r.footerMetadata.size); // 0
  * ```
@@ -40,7 +40,7 @@ function hasMagic(bytes: Uint8Array, at: number): boolean {
  *
  * @example
  * ```ts
- * import { readIpcFile, writeIpcFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { readIpcFile, writeIpcFile, RecordBatch } from "@avila/arrow";
  * const file = writeIpcFile(RecordBatch.fromColumns({ x: new Float32Array([1.5]) }));
  * console.log(readIpcFile(file).batches[0].column("x").get(0)); // 1.5
  * ```

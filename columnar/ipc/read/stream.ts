@@ -24,7 +24,7 @@ import { checkUtf8Columns, columnBytes } from "./_utf8.ts";
  *
  * @example
  * ```ts
- * import { type IpcReadResult, readIpcStream, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcReadResult, readIpcStream, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const r: IpcReadResult = readIpcStream(writeIpcStream(RecordBatch.fromRows([{ a: 1 }])));
  * console.log(r.schema.names, r.batches.length); // [ "a" ] 1
  * ```
@@ -164,7 +164,7 @@ function asBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
  *
  * @example
  * ```ts
- * import { readIpcStream, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { readIpcStream, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const bytes = writeIpcStream(RecordBatch.fromColumns({ x: new Int32Array([4, 5]) }));
  * const { schema, batches } = readIpcStream(bytes);
  * console.log(schema.names, batches[0].column("x").get(1)); // [ "x" ] 5
@@ -289,7 +289,7 @@ async function* chunksOf(
  *
  * @example
  * ```ts
- * import { IpcStreamReader, ipcReadableStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { IpcStreamReader, ipcReadableStream, RecordBatch } from "@avila/arrow";
  * const reader = new IpcStreamReader(ipcReadableStream(RecordBatch.fromRows([{ a: 1 }])));
  * for await (const batch of reader) console.log(batch.numRows); // 1
  * ```
@@ -377,7 +377,7 @@ export class IpcStreamReader implements AsyncIterable<RecordBatch> {
  *
  * @example
  * ```ts
- * import { readIpcStreamAsync, ipcReadableStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { readIpcStreamAsync, ipcReadableStream, RecordBatch } from "@avila/arrow";
  * const stream = ipcReadableStream(RecordBatch.fromRows([{ a: 1 }, { a: 2 }]));
  * const reader = readIpcStreamAsync(stream);
  * for await (const batch of reader) console.log(batch.numRows); // 2

@@ -25,7 +25,7 @@ import { DictionaryIds, encodeMetadata, encodeSchema } from "./schema.ts";
  *
  * @example
  * ```ts
- * import { type IpcFileWriteOptions, writeIpcFile, readIpcFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcFileWriteOptions, writeIpcFile, readIpcFile, RecordBatch } from "@avila/arrow";
  * const opts: IpcFileWriteOptions = { footerMetadata: new Map([["k", "v"]]) };
  * const file = writeIpcFile(RecordBatch.fromRows([{ a: 1 }]), opts);
  * console.log(readIpcFile(file).footerMetadata.get("k")); // "v"
@@ -71,7 +71,7 @@ function encodeFooter(
  *
  * @example
  * ```ts
- * import { ipcFileChunks, RecordBatch } from "@avila/avx-http/columnar";
+ * import { ipcFileChunks, RecordBatch } from "@avila/arrow";
  * const chunks = [...ipcFileChunks(RecordBatch.fromColumns({ x: new Int8Array([1]) }))];
  * console.log(new TextDecoder().decode(chunks[0].subarray(0, 6))); // "ARROW1"
  * ```
@@ -102,7 +102,7 @@ export function* ipcFileChunks(
  *
  * @example
  * ```ts
- * import { writeIpcFile, readIpcFile, RecordBatch } from "@avila/avx-http/columnar";
+ * import { writeIpcFile, readIpcFile, RecordBatch } from "@avila/arrow";
  * const bytes = writeIpcFile(RecordBatch.fromRows([{ a: "x" }]));
  * console.log(readIpcFile(bytes).batches[0].toRows()); // [ { a: "x" } ]
  * ```

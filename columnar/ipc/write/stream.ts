@@ -31,7 +31,7 @@ import { childrenOf, DictionaryIds, encodeSchema } from "./schema.ts";
  *
  * @example
  * ```ts
- * import { type IpcWriteOptions, writeIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { type IpcWriteOptions, writeIpcStream, RecordBatch } from "@avila/arrow";
  * const opts: IpcWriteOptions = { compression: "zstd", compressionLevel: 3 };
  * console.log(writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), opts).length > 0); // true
  * ```
@@ -313,7 +313,7 @@ export function toIterable(batches: RecordBatch | Iterable<RecordBatch>): Iterab
  *
  * @example
  * ```ts
- * import { ipcStreamChunks, RecordBatch } from "@avila/avx-http/columnar";
+ * import { ipcStreamChunks, RecordBatch } from "@avila/arrow";
  * const batch = RecordBatch.fromColumns({ x: new Float64Array([1, 2, 3]) });
  * let n = 0;
  * for (const chunk of ipcStreamChunks(batch)) n += chunk.length;
@@ -336,7 +336,7 @@ export function* ipcStreamChunks(
  *
  * @example
  * ```ts
- * import { ipcStreamChunksAsync, RecordBatch } from "@avila/avx-http/columnar";
+ * import { ipcStreamChunksAsync, RecordBatch } from "@avila/arrow";
  * async function* produce() {
  *   yield RecordBatch.fromColumns({ x: new Int32Array([1]) });
  * }
@@ -360,7 +360,7 @@ export async function* ipcStreamChunksAsync(
  *
  * @example
  * ```ts
- * import { ipcReadableStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { ipcReadableStream, RecordBatch } from "@avila/arrow";
  * const body = ipcReadableStream(RecordBatch.fromColumns({ x: new Int32Array([1]) }));
  * const bytes = new Uint8Array(await new Response(body).arrayBuffer());
  * console.log(bytes.length > 0); // true
@@ -409,7 +409,7 @@ export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
  *
  * @example
  * ```ts
- * import { writeIpcStream, readIpcStream, RecordBatch } from "@avila/avx-http/columnar";
+ * import { writeIpcStream, readIpcStream, RecordBatch } from "@avila/arrow";
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }]), { compression: "zstd" });
  * console.log(readIpcStream(bytes).batches[0].toRows()); // [ { a: 1 } ]
  * ```

@@ -1,7 +1,7 @@
 // The app of the client-IP runtime tests: `GET /ip` answers the client address it resolved, and a
 // rate limit by client IP (2 requests per 10 minutes) guards it.
 
-import type { ClientIpOptions } from "../client_ip.ts";
+import type { ClientIpOptions } from "../../../http/client_ip.ts";
 import { Route, Server } from "../../../server/mod.ts";
 import type { AvxApp } from "../../../server/mod.ts";
 import { clientIp, formatIp, MemoryRateLimitStore } from "../mod.ts";

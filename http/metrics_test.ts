@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Counter, Gauge, Histogram, MetricsRegistry } from "../mod.ts";
+import { Counter, Gauge, Histogram, MetricsRegistry } from "../server/mod.ts";
 
 Deno.test("exposition format: help, type, escaped labels, cumulative buckets", () => {
   const r = new MetricsRegistry();

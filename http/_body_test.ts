@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { bodyFailure, bodyState, carryBody, trackBody, withBody } from "./_body.ts";
 import { HttpProblem } from "./problem.ts";
-import { Route } from "./route.ts";
-import { Server } from "./server.ts";
+import { Route } from "../server/route.ts";
+import { Server } from "../server/server.ts";
 
 /** A request whose body the test feeds by hand. */
 function manualRequest(): { req: Request; ctl: ReadableStreamDefaultController<Uint8Array> } {

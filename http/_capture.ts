@@ -4,7 +4,7 @@
 // body into a stream. One capture per request, however many middleware ask for it.
 
 import type { Context } from "hono";
-import { utf8Length } from "../columnar/builders/utf8.ts";
+import { utf8Length } from "@avila/arrow";
 
 // The payload travels on the Response itself (a symbol-keyed property), not in a per-request
 // record pointing at the Response: on Deno's serving path, keeping a reference to a response

@@ -1,4 +1,4 @@
-import { assertNoRequestKeptAcrossScavenges } from "./_test_util.ts";
+import { assertNoRequestKeptAcrossScavenges } from "../server/_test_util.ts";
 
 const FIXTURE = new URL("./testdata/capture_server.ts", import.meta.url).pathname;
 

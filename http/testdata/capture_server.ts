@@ -1,7 +1,7 @@
 // Fixture for the capture GC guard: the shape of the platform stack without its middleware.
 // A stage reads a request header (as auth does) and another captures the handler's payload (as
 // cost tracking and compression do); /small answers a small JSON object.
-import { Route, Server } from "../mod.ts";
+import { Route, Server } from "../../server/mod.ts";
 import { stageMiddleware } from "../_stage.ts";
 import { captureBodies, capturedPayload, payloadLength } from "../_capture.ts";
 

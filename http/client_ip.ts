@@ -7,8 +7,8 @@
  */
 
 import type { Context } from "hono";
-import { currentRuntime, runtimeHasSocketPeer, socketPeer } from "../_peer.ts";
-import { ConfigurationError } from "../config_error.ts";
+import { currentRuntime, runtimeHasSocketPeer, socketPeer } from "./_peer.ts";
+import { ConfigurationError } from "./config_error.ts";
 
 /**
  * Parses an IPv4 or IPv6 address (no brackets, no port) to 4 or 16 bytes; IPv4-mapped IPv6

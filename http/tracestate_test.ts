@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { normalizeTracestate, parseTracestate, startTrace } from "./mod.ts";
+import { normalizeTracestate, parseTracestate, startTrace } from "../middleware/telemetry/mod.ts";
 
 const PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

@@ -6,15 +6,15 @@ import assert from "node:assert/strict";
 import { Hono, type MiddlewareHandler } from "hono";
 import { Route, Server } from "../server/mod.ts";
 import { setHeader, writableResponse } from "./_headers.ts";
-import { compression } from "./compression/mod.ts";
-import { cors } from "./cors/mod.ts";
-import { costTracking, MemoryCostLedger } from "./cost/mod.ts";
-import { idempotency, MemoryIdempotencyStore } from "./idempotency/mod.ts";
-import { MemoryRateLimitStore, rateLimit } from "./rate_limit/mod.ts";
-import { RegionRegistry, regionRouting } from "./region/mod.ts";
-import { loadShedding, timeout } from "./resilience/mod.ts";
-import { secureHeaders } from "./secure_headers/mod.ts";
-import { telemetry } from "./telemetry/mod.ts";
+import { compression } from "../middleware/compression/mod.ts";
+import { cors } from "../middleware/cors/mod.ts";
+import { costTracking, MemoryCostLedger } from "../middleware/cost/mod.ts";
+import { idempotency, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
+import { MemoryRateLimitStore, rateLimit } from "../middleware/rate_limit/mod.ts";
+import { RegionRegistry, regionRouting } from "../middleware/region/mod.ts";
+import { loadShedding, timeout } from "../middleware/resilience/mod.ts";
+import { secureHeaders } from "../middleware/secure_headers/mod.ts";
+import { telemetry } from "../middleware/telemetry/mod.ts";
 
 const BODY = JSON.stringify({ rows: Array.from({ length: 400 }, (_, i) => ({ i, v: i / 2 })) });
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics/registry.ts";
+import { Counter, Gauge, Histogram, MetricsRegistry } from "./metrics.ts";
 import { ReadinessChecks } from "./health.ts";
 
 /**
