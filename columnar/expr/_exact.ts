@@ -12,6 +12,7 @@ import {
   int64,
   timestamp,
   TimeUnit,
+  Type,
   typeToString,
   uint64,
 } from "../types.ts";
@@ -199,9 +200,30 @@ export function compareExactScalar(
   }
 }
 
+/**
+ * The time zone of a timestamp operand (null: zone-less); undefined for everything else, which
+ * mixes with either (dates, durations, `Date` literals).
+ */
+function zoneOf(x: ExactVec | ExactScalar): string | null | undefined {
+  return "words" in x && x.type.typeId === Type.Timestamp ? x.type.timezone ?? null : undefined;
+}
+
+/**
+ * The zone of a result from `a` and `b`: a zoned timestamp and a zone-less one are ambiguous
+ * (wall-clock time against an instant), refused as pyarrow.compute refuses them.
+ */
+function zoneOfBoth(what: string, a: ExactVec | ExactScalar, b: ExactVec | ExactScalar) {
+  const za = zoneOf(a), zb = zoneOf(b);
+  if ((za === null && typeof zb === "string") || (zb === null && typeof za === "string")) {
+    invalid(`cannot ${what} a timestamp with a time zone and one without (${za ?? zb})`);
+  }
+  return za ?? zb ?? null;
+}
+
 /** Compares two exact vectors row by row (same domain; units and widths may differ). */
 export function compareExact(op: CmpOp, a: ExactVec, b: ExactVec, out: Uint8Array): void {
   if (a.domain !== b.domain) invalid(`cannot compare ${describe(a)} with ${describe(b)}`);
+  zoneOfBoth("compare", a, b);
   const n = out.length, tbl = OUTCOME[op];
   if (a.width === b.width && a.signed === b.signed && a.per === b.per) {
     const wa = a.words, wb = b.words, width = a.width, flip = a.signed ? 0x80000000 : 0;
@@ -298,10 +320,12 @@ function resultOf(
     }
     return numResult(finer, unsignedResult(a, b));
   }
+  const zone = zoneOfBoth(op, a, b);
   const temporal = (domain: Domain, per: bigint) => {
     const p = per > TIME_PER[0] ? TIME_PER[0] : per; // days have no Arrow unit: seconds
     const unit = TIME_UNIT_OF.get(p)!;
-    const type = domain === "instant" ? timestamp(unit) : duration(unit);
+    // an instant keeps its operand's zone, as in pyarrow (timestamp[ns, UTC] + duration)
+    const type = domain === "instant" ? timestamp(unit, zone) : duration(unit);
     return { type, per: p, domain, width: 2, signed: true };
   };
   if (op === "sub" && da === "instant" && db === "instant") return temporal("duration", finer);

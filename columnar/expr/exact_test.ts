@@ -363,3 +363,45 @@ Deno.test("exact: wider decimals (256-bit words) compare exactly", () => {
   assert.deepEqual(mask(col("d").lt(-(10n ** 47n))), [1, 0, 0, 0]);
   assert.deepEqual(mask(col("d").gt(col("d"))), [0, 0, 0, 0]);
 });
+
+Deno.test("exact: zoned and zone-less timestamps do not mix, as in pyarrow; zones carry over", async () => {
+  const utc = timestamp(TimeUnit.NANOSECOND, "UTC");
+  const b = RecordBatch.fromColumns({
+    z: columnFromValues([0n, 1_000n], utc),
+    y: columnFromValues([0n, 0n], timestamp(TimeUnit.MICROSECOND, "America/New_York")),
+    n: columnFromValues([0n, 1_000n], timestamp(TimeUnit.NANOSECOND)),
+    d: columnFromValues([0n, 1n], duration(TimeUnit.MICROSECOND)),
+    day: columnFromValues([0, 0], date32()),
+  });
+  // pyarrow.compute refuses both: "Cannot compare timestamp with timezone to timestamp without
+  // timezone", "Subtraction of zoned and non-zoned times is ambiguous"
+  const out = await python(
+    `import pyarrow as pa, pyarrow.compute as pc
+z = pa.array([0, 1000], pa.timestamp("ns", "UTC")); n = pa.array([0, 1000], pa.timestamp("ns"))
+for f in (pc.equal, pc.less, pc.subtract):
+    try: f(z, n); print("ok")
+    except pa.ArrowInvalid: print("refused")
+print(pc.add(z, pa.array([0, 1], pa.duration("us"))).type)`,
+    new Uint8Array(0),
+  );
+  assert.equal(
+    new TextDecoder().decode(out).trim(),
+    "refused\nrefused\nrefused\ntimestamp[ns, tz=UTC]",
+  );
+  const invalid = (e: unknown) =>
+    e instanceof ArrowError && e.code === "invalid" && /time zone/.test(e.message);
+  assert.throws(() => predicateMask(b, col("z").eq(col("n"))), invalid);
+  assert.throws(() => predicateMask(b, col("n").lt(col("z"))), invalid);
+  assert.throws(() => computeColumn(b, col("z").sub(col("n"))), invalid);
+  assert.throws(() => predicateMask(b, col("n").add(col("d")).eq(col("z"))), invalid);
+  // zoned against zoned (any zones), dates and Date literals compare as instants
+  assert.deepEqual(Array.from(predicateMask(b, col("z").eq(col("y")))), [1, 0]);
+  assert.deepEqual(Array.from(predicateMask(b, col("z").eq(col("day")))), [1, 0]);
+  assert.deepEqual(Array.from(predicateMask(b, col("z").le(new Date(0)))), [1, 0]);
+  // an instant plus a duration keeps its zone
+  const sum = computeColumn(b, col("z").add(col("d")));
+  assert.equal(sum.type.typeId, Type.Timestamp);
+  assert.equal((sum.type as ReturnType<typeof timestamp>).timezone, "UTC");
+  // ...and compares with zoned columns: row 1 is 1000 ns + 1 us
+  assert.deepEqual(Array.from(predicateMask(b, col("z").add(col("d")).eq(col("z")))), [1, 0]);
+});
