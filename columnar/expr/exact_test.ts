@@ -11,6 +11,8 @@ import { writeIpcStream } from "../ipc/mod.ts";
 import {
   date32,
   decimal128,
+  decimal256,
+  decimal32,
   duration,
   float64,
   int32,
@@ -405,3 +407,62 @@ print(pc.add(z, pa.array([0, 1], pa.duration("us"))).type)`,
   // ...and compares with zoned columns: row 1 is 1000 ns + 1 us
   assert.deepEqual(Array.from(predicateMask(b, col("z").add(col("d")).eq(col("z")))), [1, 0]);
 });
+
+Deno.test("exact: scale-0 decimals stay decimals; decimal256 operands give decimal256 (pyarrow)", async () => {
+  const big = "1" + "0".repeat(45);
+  const b = RecordBatch.fromColumns({
+    d: columnFromValues(
+      ["10000000000000000000", "-99999999999999999999999999999", null],
+      decimal128(30, 0),
+    ),
+    i: columnFromValues([9_223_372_036_854_775_807n, 3n, 1n], int64()),
+    w: columnFromValues([`${big}.5`, "-0.0000000001", "2"], decimal256(60, 10)),
+    s: columnFromValues(["1.25", "-9999999.99", null], decimal32(9, 2)),
+  });
+  const cases: Array<[Expr, string]> = [
+    [col("d").add(col("d")), `pc.add(t["d"], t["d"])`],
+    [
+      col("d").mul(col("i")),
+      `pc.multiply(t["d"].cast(pa.decimal256(30, 0)), t["i"].cast(pa.decimal256(19, 0)))`,
+    ],
+    [col("d").sub(1), `pc.subtract(t["d"], pa.scalar(1, pa.decimal128(1, 0)))`],
+    [col("w").add(col("s")), `pc.add(t["w"], t["s"].cast(pa.decimal256(9, 2)))`],
+    [col("w").sub(col("d")), `pc.subtract(t["w"], t["d"].cast(pa.decimal256(30, 0)))`],
+    [col("w").mul(col("s")), `pc.multiply(t["w"], t["s"].cast(pa.decimal256(9, 2)))`],
+  ];
+  const out = await python(
+    `import sys, json, pyarrow as pa, pyarrow.compute as pc
+t = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all()
+for e in ${JSON.stringify(cases.map((c) => c[1]))}:
+    r = eval(e)
+    print(json.dumps([None if v is None else str(v) for v in r.to_pylist()]))`,
+    writeIpcStream(b),
+  );
+  const want = new TextDecoder().decode(out).trim().split("\n").map((l) => JSON.parse(l));
+  cases.forEach(([expr], k) => {
+    const c = computeColumn(b, expr);
+    const t = c.type as ReturnType<typeof decimal256>;
+    assert.equal(t.typeId, Type.Decimal, String(expr));
+    assert.equal(t.bitWidth, k >= 3 ? 256 : 128, String(expr));
+    const got = Array.from({ length: c.length }, (_, i) => {
+      const v = c.get(i) as bigint | null;
+      return v === null ? null : decimalString(v, t.scale);
+    });
+    // compare as numbers written out in full (str(Decimal) may use an exponent)
+    const norm = (s: string | null) => s === null ? null : decimalString(...parseDecimal(s));
+    assert.deepEqual(got.map(norm), want[k].map(norm), String(expr));
+  });
+});
+
+/** A decimal string (plain or with an exponent) as unscaled bigint and scale. */
+function parseDecimal(s: string): [bigint, number] {
+  const [mant, exp = "0"] = s.toUpperCase().split("E");
+  const [ip, fp = ""] = mant.split(".");
+  let scale = fp.length - Number(exp);
+  let v = BigInt(ip + fp);
+  if (scale < 0) {
+    v *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return [v, scale];
+}
