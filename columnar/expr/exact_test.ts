@@ -15,11 +15,13 @@ import {
   decimal32,
   duration,
   float64,
+  int16,
   int32,
   int64,
   timestamp,
   TimeUnit,
   Type,
+  uint32,
   uint64,
 } from "../types.ts";
 import { seeded } from "../extensions/_test_random.ts";
@@ -466,3 +468,35 @@ function parseDecimal(s: string): [bigint, number] {
   }
   return [v, scale];
 }
+
+Deno.test("exact: 8- to 32-bit integers next to int64 or decimals are exact too (duckdb)", async () => {
+  const b = RecordBatch.fromColumns({
+    rid: columnFromValues([0, 1, 2, 3], int32()),
+    i: columnFromValues([1, -1, 2_147_483_647, null], int32()),
+    s: columnFromValues([1, -3, 32_767, 0], int16()),
+    w: columnFromValues([4_294_967_295, 0, 1, 2], uint32()),
+    x: columnFromValues([P53 + 1n, -1n, 2_147_483_647n, 5n], int64()),
+    u: columnFromValues([4_294_967_295n, 2n ** 64n - 1n, 1n, 2n], uint64()),
+    d: columnFromValues(
+      ["1.00000000000000000001", "-1", "2147483647.5", "0"],
+      decimal128(38, 20),
+    ),
+  });
+  const cases: Case[] = [
+    { expr: col("i").add(col("x")), sql: "i + x", values: true },
+    { expr: col("x").mul(col("i")), sql: "x * i", values: true },
+    { expr: col("x").sub(col("s")), sql: "x - s", values: true },
+    { expr: col("w").add(col("u")), sql: "w + u", values: true },
+    { expr: col("d").add(col("i")), sql: "d + i", values: true },
+    { expr: col("d").eq(col("i")), sql: "d = i" },
+    { expr: col("d").gt(col("i")), sql: "d > i" },
+    { expr: col("i").lt(col("d")), sql: "i < d" },
+    { expr: col("x").add(col("i")).gt(col("x")), sql: "x + i > x" },
+  ];
+  const ref = await reference(b, cases);
+  cases.forEach((c, k) => {
+    assert.ok(ref[k].values, `${c.expr}: ${ref[k].error}`);
+    const want = c.values ? ref[k].values! : ref[k].values!.map((v) => (v === "1" ? "1" : "0"));
+    assert.deepEqual(ours(b, c), want, String(c.expr));
+  });
+});
