@@ -251,7 +251,7 @@ export function decodeDict(v: DictVec): Vec {
     case "num": {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = inner.values[idx[i]];
-      return { kind: "num", values: out, valid };
+      return { kind: "num", values: out, valid, int: inner.int };
     }
     case "exact": {
       const w = inner.width, src = inner.words, out = new Uint32Array(n * w);

@@ -13,6 +13,7 @@ import {
   decimal128,
   decimal256,
   decimal32,
+  dictionary,
   duration,
   float64,
   int16,
@@ -481,6 +482,7 @@ Deno.test("exact: 8- to 32-bit integers next to int64 or decimals are exact too 
       ["1.00000000000000000001", "-1", "2147483647.5", "0"],
       decimal128(38, 20),
     ),
+    k: columnFromValues([1, -1, 1, 7], dictionary(int32(), int16())),
   });
   const cases: Case[] = [
     { expr: col("i").add(col("x")), sql: "i + x", values: true },
@@ -492,6 +494,9 @@ Deno.test("exact: 8- to 32-bit integers next to int64 or decimals are exact too 
     { expr: col("d").gt(col("i")), sql: "d > i" },
     { expr: col("i").lt(col("d")), sql: "i < d" },
     { expr: col("x").add(col("i")).gt(col("x")), sql: "x + i > x" },
+    // dictionary-encoded integers too
+    { expr: col("x").add(col("k")), sql: "x + k", values: true },
+    { expr: col("d").eq(col("k")), sql: "d = k" },
   ];
   const ref = await reference(b, cases);
   cases.forEach((c, k) => {
