@@ -848,13 +848,29 @@ export function bool(): BoolType {
  * ```
  */
 export function decimal128(precision: number, scale = 0): DecimalType {
-  if (!Number.isInteger(precision) || precision < 1 || precision > 38 || !Number.isInteger(scale)) {
-    throw new ArrowError("invalid", `decimal128 precision must be 1..38, not ${precision}`);
+  return decimalType(128, precision, scale);
+}
+
+// The most digits each decimal width holds (Schema.fbs `Decimal`; pyarrow refuses more).
+const MAX_DECIMAL_PRECISION = { 32: 9, 64: 18, 128: 38, 256: 76 } as const;
+
+// One check for every width: a precision the width cannot hold would write files that
+// pyarrow and our own reader refuse, and let values overflow their storage.
+function decimalType(bitWidth: 32 | 64 | 128 | 256, precision: number, scale: number): DecimalType {
+  const max = MAX_DECIMAL_PRECISION[bitWidth];
+  if (!Number.isInteger(precision) || precision < 1 || precision > max) {
+    throw new ArrowError(
+      "invalid",
+      `decimal${bitWidth} precision must be 1..${max}, not ${precision}`,
+    );
   }
-  return { typeId: Type.Decimal, precision, scale, bitWidth: 128 };
+  if (!Number.isInteger(scale)) {
+    throw new ArrowError("invalid", `decimal${bitWidth} scale must be an integer, not ${scale}`);
+  }
+  return { typeId: Type.Decimal, precision, scale, bitWidth };
 }
 /**
- * 32-bit decimals (precision 1..9).
+ * 32-bit decimals (precision 1..9; otherwise an `invalid` error, as pyarrow).
  *
  * @example
  * ```ts
@@ -863,10 +879,10 @@ export function decimal128(precision: number, scale = 0): DecimalType {
  * ```
  */
 export function decimal32(precision: number, scale = 0): DecimalType {
-  return { typeId: Type.Decimal, precision, scale, bitWidth: 32 };
+  return decimalType(32, precision, scale);
 }
 /**
- * 64-bit decimals (precision 1..18).
+ * 64-bit decimals (precision 1..18; otherwise an `invalid` error, as pyarrow).
  *
  * @example
  * ```ts
@@ -875,10 +891,10 @@ export function decimal32(precision: number, scale = 0): DecimalType {
  * ```
  */
 export function decimal64(precision: number, scale = 0): DecimalType {
-  return { typeId: Type.Decimal, precision, scale, bitWidth: 64 };
+  return decimalType(64, precision, scale);
 }
 /**
- * 256-bit decimals (precision 1..76).
+ * 256-bit decimals (precision 1..76; otherwise an `invalid` error, as pyarrow).
  *
  * @example
  * ```ts
@@ -887,7 +903,7 @@ export function decimal64(precision: number, scale = 0): DecimalType {
  * ```
  */
 export function decimal256(precision: number, scale = 0): DecimalType {
-  return { typeId: Type.Decimal, precision, scale, bitWidth: 256 };
+  return decimalType(256, precision, scale);
 }
 /**
  * Calendar intervals in `unit`.

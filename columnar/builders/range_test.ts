@@ -7,6 +7,9 @@ import {
   date32,
   date64,
   decimal128,
+  decimal256,
+  decimal32,
+  decimal64,
   duration,
   float16,
   int16,
@@ -84,9 +87,74 @@ Deno.test("builders refuse values their type cannot hold unless asked to wrap", 
   assert.deepEqual(columnFromValues([NaN], int32(), wrap).toArray(), Int32Array.of(0));
   assert.equal(columnFromValues([-1n], uint64(), wrap).get(0), 2n ** 64n - 1n);
   assert.equal(columnFromValues([2 ** 40 * 86_400_000], date32(), wrap).data.values![0], 0);
-  // float16 and date64 are unaffected by integer checks
+  // float16 is unaffected by integer checks; date64 floors a Date to its day, like date32
   assert.equal(columnFromValues([1e6], float16()).get(0), Infinity);
-  assert.equal(columnFromValues([new Date(5)], date64()).get(0), 5);
+  assert.equal(columnFromValues([new Date(5)], date64()).get(0), 0);
+});
+
+Deno.test("decimal widths, times and date64 take only what Arrow readers accept", async () => {
+  // precision past what the width holds: pyarrow and our reader refuse such files
+  for (const make of [() => decimal32(10), () => decimal64(19), () => decimal256(77)]) {
+    assert.throws(make, invalid);
+  }
+  assert.throws(() => decimal32(0), invalid);
+  assert.throws(() => decimal64(5, 1.5), invalid);
+  assert.equal(decimal32(9, 2).precision, 9);
+  assert.equal(decimal256(76, -3).scale, -3);
+  // a time of day lies in [0, one day); date64 holds whole days (pyarrow's full validation)
+  const bad: Array<[Parameters<typeof makeBuilder>[0], unknown]> = [
+    [time(TimeUnit.SECOND), 86_400],
+    [time(TimeUnit.SECOND), -1],
+    [time(TimeUnit.MILLISECOND), 86_400_000],
+    [time(TimeUnit.MICROSECOND), 86_400_000_000n],
+    [time(TimeUnit.NANOSECOND), -1n],
+    [date64(), 1n],
+    [date64(), 86_400_001n],
+  ];
+  for (const [type, value] of bad) {
+    for (const options of [{}, { overflow: "wrap" } as const]) {
+      const b = makeBuilder(type, options);
+      assert.throws(
+        () => b.append(value as never),
+        invalid,
+        `${value} into ${JSON.stringify(type)}`,
+      );
+      assert.equal(b.length, 0);
+    }
+  }
+  const noon = new Date(Date.UTC(2024, 0, 1, 12));
+  const batch = RecordBatch.fromColumns({
+    s: columnFromValues([0, 86_399], time(TimeUnit.SECOND)),
+    ns: columnFromValues([0n, 86_400n * 10n ** 9n - 1n], time(TimeUnit.NANOSECOND)),
+    d: columnFromValues([noon, new Date(-1)], date64()),
+    k: columnFromValues([86_400_000n, -86_400_000n], date64()),
+    d9: columnFromValues(["9999999.99", "-0.01"], decimal32(9, 2)),
+  });
+  const out = await python(
+    `import sys, pyarrow as pa
+t = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all()
+t.validate(full=True)
+raw = lambda c: c.combine_chunks().view(pa.int32() if c.type.bit_width == 32 else pa.int64())
+print([raw(c).to_pylist() for c in t.columns[:4]], t.column("d9").to_pylist())`,
+    writeIpcStream(batch),
+  );
+  assert.equal(
+    new TextDecoder().decode(out).trim(),
+    `[[0, 86399], [0, 86399999999999], [${BigInt(noon.getTime()) - 43_200_000n}, -86400000], ` +
+      `[86400000, -86400000]] [Decimal('9999999.99'), Decimal('-0.01')]`,
+  );
+});
+
+Deno.test("fractional epoch milliseconds convert exactly, without a float product", () => {
+  const raw = (v: number, unit: TimeUnit) =>
+    (columnFromValues([v], timestamp(unit)).data.values as BigInt64Array)[0];
+  // 1.7e12 + 0.5 is an exact double: 1_700_000_000_000_500_000 ns, not ...499_968
+  assert.equal(raw(1.7e12 + 0.5, TimeUnit.NANOSECOND), 1_700_000_000_000_500_000n);
+  assert.equal(raw(1.7e12 + 0.25, TimeUnit.MICROSECOND), 1_700_000_000_000_250n);
+  assert.equal(raw(-1.5, TimeUnit.MICROSECOND), -1_500n);
+  // coarser units floor: -0.5 ms is second -1, 2999.9999999999995 ms is second 2
+  assert.equal(raw(-0.5, TimeUnit.SECOND), -1n);
+  assert.equal(raw(2999.9999999999995, TimeUnit.SECOND), 2n);
 });
 
 Deno.test("timestamps from Dates are exact and floored to coarser units", () => {

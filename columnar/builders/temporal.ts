@@ -32,6 +32,13 @@ const PER_MS: ReadonlyArray<readonly [bigint, bigint]> = [
   [1000n, 1n],
   [1_000_000n, 1n],
 ];
+/** Stored units in one day of a time of day, by `TimeUnit`: times are in [0, one day). */
+const PER_DAY: readonly bigint[] = [
+  86_400n,
+  MS_PER_DAY,
+  MS_PER_DAY * 1000n,
+  MS_PER_DAY * 1_000_000n,
+];
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
@@ -75,6 +82,8 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   #values: Int32Array | BigInt64Array;
   /** Instants (timestamps, dates) take Dates and epoch-ms numbers: units per ms, exactly. */
   #perMs: readonly [bigint, bigint] | null;
+  /** date64 holds whole days in ms; times hold [0, this) (Schema.fbs; pyarrow validates both). */
+  #day: bigint | null = null;
   #wrap: boolean;
   #validity = new ValidityBuilder();
 
@@ -89,11 +98,13 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
     switch (type.typeId) {
       case Type.Date:
         this.#wide = type.unit === DateUnit.MILLISECOND;
-        this.#perMs = type.unit === DateUnit.DAY ? [1n, MS_PER_DAY] : [1n, 1n];
+        this.#perMs = [1n, MS_PER_DAY];
+        if (this.#wide) this.#day = MS_PER_DAY;
         break;
       case Type.Time:
         this.#wide = type.bitWidth === 64;
         this.#perMs = null;
+        this.#day = PER_DAY[type.unit];
         break;
       case Type.Timestamp:
         this.#wide = true;
@@ -111,6 +122,7 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   #raw(value: Date | number | bigint): bigint {
     let raw: bigint;
     const what = typeToString(this.type);
+    const per = this.#perMs;
     if (typeof value === "bigint") raw = value;
     else if (value instanceof Date || typeof value === "number") {
       let n: number;
@@ -121,12 +133,14 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
         n = value.getTime();
       } else n = value;
       if (!Number.isFinite(n)) throw new ArrowError("invalid", "temporal value is not finite");
-      const per = this.#perMs;
       if (per !== null && !Number.isInteger(n)) {
         // fractional epoch ms (what get() returns for us/ns): to the nearest finer unit, or
-        // the coarser unit that contains the instant
-        n = per[0] > 1n ? Math.round(n * Number(per[0])) : Math.floor(n / Number(per[1]));
-        raw = BigInt(n);
+        // the coarser unit that contains the instant. Whole ms and the fraction apart, so no
+        // float product past 2^53 (1.7e12 + 0.5 ms is 1_700_000_000_000_500_000 ns exactly).
+        const whole = Math.floor(n);
+        raw = per[0] > 1n
+          ? BigInt(whole) * per[0] + BigInt(Math.round((n - whole) * Number(per[0])))
+          : floorDiv(BigInt(whole), per[1]);
       } else {
         if (!Number.isInteger(n)) {
           if (!this.#wrap) throw cannotHold(n, what, "not an integer");
@@ -135,7 +149,19 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
         // an instant lands in the unit that contains it: floor, never rounding up a second
         raw = per !== null ? floorDiv(BigInt(n) * per[0], per[1]) : BigInt(n);
       }
+      // date64 stores whole days as ms: count them (floored), then back to ms
+      if (this.#day !== null && per !== null) raw *= this.#day;
     } else throw new ArrowError("invalid", `temporal column cannot hold a ${describe(value)}`);
+    const day = this.#day;
+    if (day !== null) {
+      // not storage overflow, so never wrapped: Arrow readers refuse these values
+      if (per !== null && raw % day !== 0n) {
+        throw cannotHold(raw, what, "not a whole number of days (86400000 ms)");
+      }
+      if (per === null && !(raw >= 0n && raw < day)) {
+        throw cannotHold(raw, what, `outside a day, 0..${day - 1n}`);
+      }
+    }
     const bits = this.#wide ? 64 : 32;
     if (BigInt.asIntN(bits, raw) !== raw) {
       if (!this.#wrap) throw cannotHold(raw, what, `outside ${bits}-bit storage`);

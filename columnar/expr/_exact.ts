@@ -7,11 +7,13 @@ import { ArrowError } from "../errors.ts";
 import {
   type DataType,
   decimal128,
+  decimal256,
   duration,
   float64,
   int64,
   timestamp,
   TimeUnit,
+  Type,
   typeToString,
   uint64,
 } from "../types.ts";
@@ -199,9 +201,30 @@ export function compareExactScalar(
   }
 }
 
+/**
+ * The time zone of a timestamp operand (null: zone-less); undefined for everything else, which
+ * mixes with either (dates, durations, `Date` literals).
+ */
+function zoneOf(x: ExactVec | ExactScalar): string | null | undefined {
+  return "words" in x && x.type.typeId === Type.Timestamp ? x.type.timezone ?? null : undefined;
+}
+
+/**
+ * The zone of a result from `a` and `b`: a zoned timestamp and a zone-less one are ambiguous
+ * (wall-clock time against an instant), refused as pyarrow.compute refuses them.
+ */
+function zoneOfBoth(what: string, a: ExactVec | ExactScalar, b: ExactVec | ExactScalar) {
+  const za = zoneOf(a), zb = zoneOf(b);
+  if ((za === null && typeof zb === "string") || (zb === null && typeof za === "string")) {
+    invalid(`cannot ${what} a timestamp with a time zone and one without (${za ?? zb})`);
+  }
+  return za ?? zb ?? null;
+}
+
 /** Compares two exact vectors row by row (same domain; units and widths may differ). */
 export function compareExact(op: CmpOp, a: ExactVec, b: ExactVec, out: Uint8Array): void {
   if (a.domain !== b.domain) invalid(`cannot compare ${describe(a)} with ${describe(b)}`);
+  zoneOfBoth("compare", a, b);
   const n = out.length, tbl = OUTCOME[op];
   if (a.width === b.width && a.signed === b.signed && a.per === b.per) {
     const wa = a.words, wb = b.words, width = a.width, flip = a.signed ? 0x80000000 : 0;
@@ -291,17 +314,20 @@ function resultOf(
   const pa = perOf(a), pb = perOf(b);
   const finer = pa < pb ? pa : pb;
   if (da === "num" && db === "num") {
+    const bits = Math.max(decimalBits(a), decimalBits(b));
     if (op === "mul") {
       const per = (pa * pb) / INT_PER;
       if (per === 0n || INT_PER % per !== 0n) invalid("product scale past 76 digits");
-      return numResult(per, unsignedResult(a, b));
+      return numResult(per, unsignedResult(a, b), bits);
     }
-    return numResult(finer, unsignedResult(a, b));
+    return numResult(finer, unsignedResult(a, b), bits);
   }
+  const zone = zoneOfBoth(op, a, b);
   const temporal = (domain: Domain, per: bigint) => {
     const p = per > TIME_PER[0] ? TIME_PER[0] : per; // days have no Arrow unit: seconds
     const unit = TIME_UNIT_OF.get(p)!;
-    const type = domain === "instant" ? timestamp(unit) : duration(unit);
+    // an instant keeps its operand's zone, as in pyarrow (timestamp[ns, UTC] + duration)
+    const type = domain === "instant" ? timestamp(unit, zone) : duration(unit);
     return { type, per: p, domain, width: 2, signed: true };
   };
   if (op === "sub" && da === "instant" && db === "instant") return temporal("duration", finer);
@@ -315,8 +341,18 @@ function resultOf(
   return invalid(`cannot ${op} ${da} and ${db} values`);
 }
 
-function numResult(per: bigint, unsigned: boolean) {
-  if (per === INT_PER) {
+/** The bit width of a decimal vector operand, 0 for integers and literals. */
+function decimalBits(x: Operand): number {
+  return "words" in x && x.type.typeId === Type.Decimal ? x.type.bitWidth : 0;
+}
+
+/**
+ * The result of integers and decimals: int64 (uint64) for integers alone, else a decimal at
+ * the unit `per`, decimal128(38, s) or, when an operand is decimal256, decimal256(76, s) as
+ * in pyarrow. A decimal of scale 0 stays a decimal: 10^19 + 1 is no int64 overflow.
+ */
+function numResult(per: bigint, unsigned: boolean, decimalBits: number) {
+  if (per === INT_PER && decimalBits === 0) {
     return {
       type: unsigned ? uint64() : int64(),
       per,
@@ -326,26 +362,31 @@ function numResult(per: bigint, unsigned: boolean) {
     };
   }
   const scale = INT_PER.toString().length - per.toString().length;
+  if (decimalBits === 256) {
+    return { type: decimal256(76, scale), per, domain: "num" as const, width: 8, signed: true };
+  }
   if (scale > 38) invalid(`decimal result scale ${scale} is past 38`);
   return { type: decimal128(38, scale), per, domain: "num" as const, width: 4, signed: true };
 }
 
 /**
  * `a op b` row by row, exactly, for add/sub/mul on exact operands (at least one a vector of
- * `n` rows). Results outside their type (int64, uint64, decimal128(38), 64-bit temporal) are
+ * `n` rows). Results outside their type (int64, uint64, decimal128(38), decimal256(76), 64-bit
+ * temporal) are
  * `invalid` errors naming the row, as duckdb's overflow errors.
  */
 export function arithExact(op: ArithOp, a: Operand, b: Operand, n: number): ExactVec {
   const r = resultOf(op, a, b);
   const valid = mergeValid("words" in a ? a.valid : null, "words" in b ? b.valid : null);
-  const [min, max] = r.width === 4
-    ? [-(10n ** 38n) + 1n, 10n ** 38n - 1n]
-    : range(r.width, r.signed);
+  // decimals are bounded by their precision (38 or 76 digits), integers by their storage
+  const digits = r.type.typeId === Type.Decimal ? 10n ** BigInt(r.type.precision) : 0n;
+  const [min, max] = digits !== 0n ? [1n - digits, digits - 1n] : range(r.width, r.signed);
   const words = new Uint32Array(n * r.width);
   const out64 = r.width === 2
     ? (r.signed ? new BigInt64Array(words.buffer) : new BigUint64Array(words.buffer))
     : null;
-  const out128 = r.width === 4 ? new BigUint64Array(words.buffer) : null;
+  const wide = r.width > 2 ? new BigUint64Array(words.buffer) : null;
+  const lanes = r.width >> 1;
   // operands in their own units; mul multiplies units, add/sub work in the result's unit
   const pa = op === "mul" ? perOf(a) : r.per, pb = op === "mul" ? perOf(b) : r.per;
   for (let i = 0; i < n; i++) {
@@ -357,8 +398,9 @@ export function arithExact(op: ArithOp, a: Operand, b: Operand, n: number): Exac
     }
     if (out64 !== null) out64[i] = z;
     else {
-      out128![2 * i] = BigInt.asUintN(64, z);
-      out128![2 * i + 1] = BigInt.asUintN(64, z >> 64n);
+      for (let j = 0, v = z; j < lanes; j++, v >>= 64n) {
+        wide![lanes * i + j] = BigInt.asUintN(64, v);
+      }
     }
   }
   return { kind: "exact", words, ...r, length: n, valid };

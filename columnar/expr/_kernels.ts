@@ -18,6 +18,7 @@ import {
   type BoolVec,
   decodeDict,
   type ExactVec,
+  intAsExact,
   mergeValid,
   type NumVec,
   type ScalarVec,
@@ -148,10 +149,19 @@ function numeric(v: Vec): boolean {
         v.value instanceof Date));
 }
 
+/** An integer column next to an exact one becomes exact too (null: no change). */
+function promoteInts(a: Vec, b: Vec): [Vec, Vec] | null {
+  if (a.kind === "exact" && b.kind === "num" && b.int !== undefined) return [a, intAsExact(b)];
+  if (b.kind === "exact" && a.kind === "num" && a.int !== undefined) return [intAsExact(a), b];
+  return null;
+}
+
 export function arith(op: ArithOp, a: Vec, b: Vec): Vec {
   if (a.kind === "dict") return arith(op, decodeDict(a), b);
   if (b.kind === "dict") return arith(op, a, decodeDict(b));
   if (!numeric(a) || !numeric(b)) mismatch(op, a, b);
+  const ints = op === "div" ? null : promoteInts(a, b);
+  if (ints !== null) return arith(op, ints[0], ints[1]);
   // exact operands stay exact for + - * (division is float64, as duckdb's `/`)
   if (op !== "div" && (a.kind === "exact" || b.kind === "exact")) {
     if (a.kind === "scalar" && a.value === null) return a;
@@ -417,6 +427,8 @@ export function compare(op: CmpOp, a: Vec, b: Vec): Vec {
   if (a.kind === "scalar") throw new Error("unreachable");
   if (a.kind === "dict") return compare(op, decodeDict(a), b);
   if (b.kind === "dict") return compare(op, a, decodeDict(b));
+  const ints = promoteInts(a, b);
+  if (ints !== null) return compare(op, ints[0], ints[1]);
   const out = new Uint8Array(vecLength(a));
   if (a.kind === "exact" && b.kind === "exact") compareExact(op, a, b, out);
   else if ((a.kind === "num" || a.kind === "exact") && (b.kind === "num" || b.kind === "exact")) {

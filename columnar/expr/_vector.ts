@@ -4,7 +4,15 @@
 // broadcast: kernels have array/scalar variants.
 import { type Column, type ColumnData, float16ToNumber, type TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import { type DataType, DateUnit, type DecimalType, Type } from "../types.ts";
+import {
+  type DataType,
+  DateUnit,
+  type DecimalType,
+  int64,
+  type IntType,
+  Type,
+  uint64,
+} from "../types.ts";
 
 /** Byte-per-row validity, or null when every row is valid. */
 export type Valid = Uint8Array | null;
@@ -14,6 +22,11 @@ export interface NumVec {
   readonly kind: "num";
   readonly values: Float64Array;
   readonly valid: Valid;
+  /**
+   * The 8- to 32-bit integer type the values were loaded from (exact in float64), so that next
+   * to an exact operand they become exact too; absent for floats and computed values.
+   */
+  readonly int?: IntType;
 }
 /**
  * What the integers of an exact vector count. Values of one domain compare and combine
@@ -149,7 +162,7 @@ export function loadColumn(column: Column, name: string): Vec {
     }
     case Type.Int:
       if (t.bitWidth === 64) return exact(d, "num", INT_PER, t.signed, valid);
-      return { kind: "num", values: toFloat64(d.values!, off, n), valid };
+      return { kind: "num", values: toFloat64(d.values!, off, n), valid, int: t };
     case Type.Float: {
       if (t.precision === 0) {
         const src = d.values as Uint16Array;
@@ -238,7 +251,7 @@ export function decodeDict(v: DictVec): Vec {
     case "num": {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = inner.values[idx[i]];
-      return { kind: "num", values: out, valid };
+      return { kind: "num", values: out, valid, int: inner.int };
     }
     case "exact": {
       const w = inner.width, src = inner.words, out = new Uint32Array(n * w);
@@ -283,4 +296,26 @@ export function mergeValid(a: Valid, b: Valid): Valid {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = a[i] & b[i];
   return out;
+}
+
+/**
+ * An 8- to 32-bit integer vector as an exact int64 (uint64 when unsigned) vector, for use next
+ * to an exact operand: int32 + int64 is exact int64 arithmetic, and a decimal compares with an
+ * int32 exactly, as in duckdb, rather than both rounded to float64.
+ */
+export function intAsExact(v: NumVec): ExactVec {
+  const n = v.values.length, signed = v.int!.signed;
+  const out = signed ? new BigInt64Array(n) : new BigUint64Array(n);
+  for (let i = 0; i < n; i++) out[i] = BigInt(v.values[i]);
+  return {
+    kind: "exact",
+    words: new Uint32Array(out.buffer),
+    width: 2,
+    signed,
+    domain: "num",
+    per: INT_PER,
+    type: signed ? int64() : uint64(),
+    length: n,
+    valid: v.valid,
+  };
 }

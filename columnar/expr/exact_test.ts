@@ -11,13 +11,18 @@ import { writeIpcStream } from "../ipc/mod.ts";
 import {
   date32,
   decimal128,
+  decimal256,
+  decimal32,
+  dictionary,
   duration,
   float64,
+  int16,
   int32,
   int64,
   timestamp,
   TimeUnit,
   Type,
+  uint32,
   uint64,
 } from "../types.ts";
 import { seeded } from "../extensions/_test_random.ts";
@@ -362,4 +367,141 @@ Deno.test("exact: wider decimals (256-bit words) compare exactly", () => {
   assert.deepEqual(mask(col("d").eq(0)), [0, 1, 0, 0]);
   assert.deepEqual(mask(col("d").lt(-(10n ** 47n))), [1, 0, 0, 0]);
   assert.deepEqual(mask(col("d").gt(col("d"))), [0, 0, 0, 0]);
+});
+
+Deno.test("exact: zoned and zone-less timestamps do not mix, as in pyarrow; zones carry over", async () => {
+  const utc = timestamp(TimeUnit.NANOSECOND, "UTC");
+  const b = RecordBatch.fromColumns({
+    z: columnFromValues([0n, 1_000n], utc),
+    y: columnFromValues([0n, 0n], timestamp(TimeUnit.MICROSECOND, "America/New_York")),
+    n: columnFromValues([0n, 1_000n], timestamp(TimeUnit.NANOSECOND)),
+    d: columnFromValues([0n, 1n], duration(TimeUnit.MICROSECOND)),
+    day: columnFromValues([0, 0], date32()),
+  });
+  // pyarrow.compute refuses both: "Cannot compare timestamp with timezone to timestamp without
+  // timezone", "Subtraction of zoned and non-zoned times is ambiguous"
+  const out = await python(
+    `import pyarrow as pa, pyarrow.compute as pc
+z = pa.array([0, 1000], pa.timestamp("ns", "UTC")); n = pa.array([0, 1000], pa.timestamp("ns"))
+for f in (pc.equal, pc.less, pc.subtract):
+    try: f(z, n); print("ok")
+    except pa.ArrowInvalid: print("refused")
+print(pc.add(z, pa.array([0, 1], pa.duration("us"))).type)`,
+    new Uint8Array(0),
+  );
+  assert.equal(
+    new TextDecoder().decode(out).trim(),
+    "refused\nrefused\nrefused\ntimestamp[ns, tz=UTC]",
+  );
+  const invalid = (e: unknown) =>
+    e instanceof ArrowError && e.code === "invalid" && /time zone/.test(e.message);
+  assert.throws(() => predicateMask(b, col("z").eq(col("n"))), invalid);
+  assert.throws(() => predicateMask(b, col("n").lt(col("z"))), invalid);
+  assert.throws(() => computeColumn(b, col("z").sub(col("n"))), invalid);
+  assert.throws(() => predicateMask(b, col("n").add(col("d")).eq(col("z"))), invalid);
+  // zoned against zoned (any zones), dates and Date literals compare as instants
+  assert.deepEqual(Array.from(predicateMask(b, col("z").eq(col("y")))), [1, 0]);
+  assert.deepEqual(Array.from(predicateMask(b, col("z").eq(col("day")))), [1, 0]);
+  assert.deepEqual(Array.from(predicateMask(b, col("z").le(new Date(0)))), [1, 0]);
+  // an instant plus a duration keeps its zone
+  const sum = computeColumn(b, col("z").add(col("d")));
+  assert.equal(sum.type.typeId, Type.Timestamp);
+  assert.equal((sum.type as ReturnType<typeof timestamp>).timezone, "UTC");
+  // ...and compares with zoned columns: row 1 is 1000 ns + 1 us
+  assert.deepEqual(Array.from(predicateMask(b, col("z").add(col("d")).eq(col("z")))), [1, 0]);
+});
+
+Deno.test("exact: scale-0 decimals stay decimals; decimal256 operands give decimal256 (pyarrow)", async () => {
+  const big = "1" + "0".repeat(45);
+  const b = RecordBatch.fromColumns({
+    d: columnFromValues(
+      ["10000000000000000000", "-99999999999999999999999999999", null],
+      decimal128(30, 0),
+    ),
+    i: columnFromValues([9_223_372_036_854_775_807n, 3n, 1n], int64()),
+    w: columnFromValues([`${big}.5`, "-0.0000000001", "2"], decimal256(60, 10)),
+    s: columnFromValues(["1.25", "-9999999.99", null], decimal32(9, 2)),
+  });
+  const cases: Array<[Expr, string]> = [
+    [col("d").add(col("d")), `pc.add(t["d"], t["d"])`],
+    [
+      col("d").mul(col("i")),
+      `pc.multiply(t["d"].cast(pa.decimal256(30, 0)), t["i"].cast(pa.decimal256(19, 0)))`,
+    ],
+    [col("d").sub(1), `pc.subtract(t["d"], pa.scalar(1, pa.decimal128(1, 0)))`],
+    [col("w").add(col("s")), `pc.add(t["w"], t["s"].cast(pa.decimal256(9, 2)))`],
+    [col("w").sub(col("d")), `pc.subtract(t["w"], t["d"].cast(pa.decimal256(30, 0)))`],
+    [col("w").mul(col("s")), `pc.multiply(t["w"], t["s"].cast(pa.decimal256(9, 2)))`],
+  ];
+  const out = await python(
+    `import sys, json, pyarrow as pa, pyarrow.compute as pc
+t = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all()
+for e in ${JSON.stringify(cases.map((c) => c[1]))}:
+    r = eval(e)
+    print(json.dumps([None if v is None else str(v) for v in r.to_pylist()]))`,
+    writeIpcStream(b),
+  );
+  const want = new TextDecoder().decode(out).trim().split("\n").map((l) => JSON.parse(l));
+  cases.forEach(([expr], k) => {
+    const c = computeColumn(b, expr);
+    const t = c.type as ReturnType<typeof decimal256>;
+    assert.equal(t.typeId, Type.Decimal, String(expr));
+    assert.equal(t.bitWidth, k >= 3 ? 256 : 128, String(expr));
+    const got = Array.from({ length: c.length }, (_, i) => {
+      const v = c.get(i) as bigint | null;
+      return v === null ? null : decimalString(v, t.scale);
+    });
+    // compare as numbers written out in full (str(Decimal) may use an exponent)
+    const norm = (s: string | null) => s === null ? null : decimalString(...parseDecimal(s));
+    assert.deepEqual(got.map(norm), want[k].map(norm), String(expr));
+  });
+});
+
+/** A decimal string (plain or with an exponent) as unscaled bigint and scale. */
+function parseDecimal(s: string): [bigint, number] {
+  const [mant, exp = "0"] = s.toUpperCase().split("E");
+  const [ip, fp = ""] = mant.split(".");
+  let scale = fp.length - Number(exp);
+  let v = BigInt(ip + fp);
+  if (scale < 0) {
+    v *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return [v, scale];
+}
+
+Deno.test("exact: 8- to 32-bit integers next to int64 or decimals are exact too (duckdb)", async () => {
+  const b = RecordBatch.fromColumns({
+    rid: columnFromValues([0, 1, 2, 3], int32()),
+    i: columnFromValues([1, -1, 2_147_483_647, null], int32()),
+    s: columnFromValues([1, -3, 32_767, 0], int16()),
+    w: columnFromValues([4_294_967_295, 0, 1, 2], uint32()),
+    x: columnFromValues([P53 + 1n, -1n, 2_147_483_647n, 5n], int64()),
+    u: columnFromValues([4_294_967_295n, 2n ** 64n - 1n, 1n, 2n], uint64()),
+    d: columnFromValues(
+      ["1.00000000000000000001", "-1", "2147483647.5", "0"],
+      decimal128(38, 20),
+    ),
+    k: columnFromValues([1, -1, 1, 7], dictionary(int32(), int16())),
+  });
+  const cases: Case[] = [
+    { expr: col("i").add(col("x")), sql: "i + x", values: true },
+    { expr: col("x").mul(col("i")), sql: "x * i", values: true },
+    { expr: col("x").sub(col("s")), sql: "x - s", values: true },
+    { expr: col("w").add(col("u")), sql: "w + u", values: true },
+    { expr: col("d").add(col("i")), sql: "d + i", values: true },
+    { expr: col("d").eq(col("i")), sql: "d = i" },
+    { expr: col("d").gt(col("i")), sql: "d > i" },
+    { expr: col("i").lt(col("d")), sql: "i < d" },
+    { expr: col("x").add(col("i")).gt(col("x")), sql: "x + i > x" },
+    // dictionary-encoded integers too
+    { expr: col("x").add(col("k")), sql: "x + k", values: true },
+    { expr: col("d").eq(col("k")), sql: "d = k" },
+  ];
+  const ref = await reference(b, cases);
+  cases.forEach((c, k) => {
+    assert.ok(ref[k].values, `${c.expr}: ${ref[k].error}`);
+    const want = c.values ? ref[k].values! : ref[k].values!.map((v) => (v === "1" ? "1" : "0"));
+    assert.deepEqual(ours(b, c), want, String(c.expr));
+  });
 });

@@ -13,6 +13,7 @@ import {
   RecordBatch,
   Schema,
   utf8,
+  utf8View,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
@@ -148,6 +149,50 @@ Deno.test("validateUtf8 refuses malformed strings; off by default", async () => 
   for (const v of ["a", "é", "a"]) db.append(v);
   const dict = RecordBatch.fromColumns({ d: db.finish() });
   assert.equal(readIpcStream(writeIpcStream(dict), { validateUtf8: true }).batches.length, 1);
+});
+
+Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), plain and nested", async () => {
+  const post = (body: Uint8Array) =>
+    new Request("http://x/", {
+      method: "POST",
+      body: body.slice(),
+      headers: { "content-type": "application/vnd.apache.arrow.stream" },
+    });
+  const view = (bytes: number[], offsets: number[]) =>
+    makeColumn({ ...utf8Column(bytes, offsets).data, type: utf8View() });
+  // a short (inline) bad view, and a long one stored in a variadic data buffer
+  const long = new TextEncoder().encode("a valid prefix, then ");
+  for (const bytes of [[0xc0, 0xaf], [...long, 0xed, 0xa0, 0x80]]) {
+    const plain = writeIpcStream(RecordBatch.fromColumns({ s: view(bytes, [0, bytes.length]) }));
+    assert.equal(readIpcStream(plain).batches.length, 1); // default: not checked
+    assert.throws(
+      () => readIpcStream(plain, { validateUtf8: true }),
+      (e) => e instanceof ArrowError && e.code === "corrupt" && /UTF-8/.test(e.message),
+    );
+    await assert.rejects(readArrowBody(post(plain)), (e) => {
+      assert.equal((e as { status: number }).status, 400);
+      assert.equal((e as ArrowError).code, "corrupt");
+      return true;
+    });
+    const type = list(utf8View());
+    const nested = makeColumn({
+      type,
+      length: 1,
+      offset: 0,
+      nullCount: 0,
+      validity: null,
+      values: null,
+      offsets: Int32Array.of(0, 1),
+      children: [view(bytes, [0, bytes.length])],
+      dictionary: null,
+    });
+    const nb = RecordBatch.tryNew(new Schema([new Field("l", type, true)]), [nested], 1);
+    assert.throws(() => readIpcFile(writeIpcFile(nb), { validateUtf8: true }), ArrowError);
+  }
+  // valid views pass
+  const text = new TextEncoder().encode("aé€😀 and a long enough tail");
+  const ok = RecordBatch.fromColumns({ s: view([...text], [0, 3, text.length]) });
+  assert.equal(readIpcStream(writeIpcStream(ok), { validateUtf8: true }).batches.length, 1);
 });
 
 Deno.test("readArrowBody validates UTF-8 and bounds decoding by default (400 / 413)", async () => {

@@ -59,7 +59,10 @@ function checkStrings(d: ColumnData, path: string): void {
 
 function walk(d: ColumnData, path: string): void {
   const t = d.type;
-  if (t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8) checkStrings(d, path);
+  // utf8 view columns are held in the offsets layout once read, so one check serves all three
+  if (t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8 || t.typeId === Type.Utf8View) {
+    checkStrings(d, path);
+  }
   // dictionaries are checked once, when their dictionary batch is read
   for (const child of d.children) walk(child.data, path);
 }
