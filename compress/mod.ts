@@ -69,3 +69,4 @@ export * from "./auto/mod.ts";
 export * from "./dictionary/mod.ts";
 export * from "./parallel/mod.ts";
 export * from "./zstd/mod.ts";
+export * from "./brotli/mod.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rng } from "../../compress/_test_rng.ts";
 
-const FIXTURE = new URL("./_brotli_server.ts", import.meta.url).pathname;
+const FIXTURE = new URL("./_test_brotli_server.ts", import.meta.url).pathname;
 
 /** brotli CLI output for `data`. */
 async function brotliCli(data: Uint8Array): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 // Fixture for the request.signal test: a server with compression that takes uploads; it posts
 // a plain and a gzip body to itself, prints the answers, and stops (Deno's warnings go to stderr).
 import { gzipSync } from "node:zlib";
-import { Route, Server } from "../mod.ts";
+import { Route, Server } from "../../server/mod.ts";
 
 const app = new Server()
   .route(
