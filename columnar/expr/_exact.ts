@@ -331,6 +331,14 @@ function resultOf(
     return { type, per: p, domain, width: 2, signed: true };
   };
   if (op === "sub" && da === "instant" && db === "instant") return temporal("duration", finer);
+  // time of day - time of day: a duration in the finer unit, as pyarrow.compute.subtract; a
+  // number next to a time column is a time of day in comparisons, too ambiguous here
+  if (op === "sub" && da === "time" && db === "time") {
+    if (!("words" in a) || !("words" in b)) {
+      invalid("cannot sub a number and a time column: subtract two time columns");
+    }
+    return temporal("duration", finer);
+  }
   if ((op === "add" || op === "sub") && da === "instant" && db === "duration") {
     return temporal("instant", finer);
   }

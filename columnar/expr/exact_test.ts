@@ -19,6 +19,7 @@ import {
   int16,
   int32,
   int64,
+  time,
   timestamp,
   TimeUnit,
   Type,
@@ -504,4 +505,35 @@ Deno.test("exact: 8- to 32-bit integers next to int64 or decimals are exact too 
     const want = c.values ? ref[k].values! : ref[k].values!.map((v) => (v === "1" ? "1" : "0"));
     assert.deepEqual(ours(b, c), want, String(c.expr));
   });
+});
+
+Deno.test("exact: time - time is a duration in the finer unit (pyarrow)", async () => {
+  const b = RecordBatch.fromColumns({
+    rid: columnFromValues([0, 1, 2, 3], int32()),
+    s: columnFromValues([3600, 5, 86_399, null], time(TimeUnit.SECOND)),
+    m: columnFromValues([1000, 86_399_999, 0, 7], time(TimeUnit.MILLISECOND)),
+    u: columnFromValues([1n, 2_000_000n, 86_399_999_999n, 5n], time(TimeUnit.MICROSECOND)),
+    n: columnFromValues([1n, 2n, 86_399_999_999_999n, 5n], time(TimeUnit.NANOSECOND)),
+  });
+  const cases: Case[] = [
+    { expr: col("s").sub(col("s")), pc: "pc.subtract(t['s'], t['s'])", values: true },
+    { expr: col("s").sub(col("u")), pc: "pc.subtract(t['s'], t['u'])", values: true },
+    { expr: col("m").sub(col("s")), pc: "pc.subtract(t['m'], t['s'])", values: true },
+    { expr: col("u").sub(col("n")), pc: "pc.subtract(t['u'], t['n'])", values: true },
+  ];
+  const ref = await reference(b, cases);
+  cases.forEach((c, k) => {
+    assert.ok(ref[k].values, `${c.expr}: ${ref[k].error}`);
+    assert.deepEqual(ours(b, c), ref[k].values, String(c.expr));
+  });
+  assert.deepEqual(computeColumn(b, col("s").sub(col("u"))).type, duration(TimeUnit.MICROSECOND));
+  assert.deepEqual(computeColumn(b, col("s").sub(col("s"))).type, duration(TimeUnit.SECOND));
+  // a duration compares with it; time + time and time - number are refused
+  assert.deepEqual(
+    Array.from(predicateMask(b, col("m").sub(col("s")).gt(col("s").sub(col("s"))))),
+    [0, 1, 0, 0],
+  );
+  const invalid = (e: unknown) => e instanceof ArrowError && e.code === "invalid";
+  assert.throws(() => computeColumn(b, col("s").add(col("s"))), invalid);
+  assert.throws(() => computeColumn(b, col("s").sub(5)), invalid);
 });
