@@ -32,7 +32,7 @@ export type CmpOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 export type ArithOp = "add" | "sub" | "mul" | "div";
 
 /** Result by comparison outcome (less, equal, greater), per operator. */
-const OUTCOME: Record<CmpOp, Uint8Array> = {
+export const OUTCOME: Record<CmpOp, Uint8Array> = {
   eq: Uint8Array.of(0, 1, 0),
   ne: Uint8Array.of(1, 0, 1),
   lt: Uint8Array.of(1, 0, 0),
