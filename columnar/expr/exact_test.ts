@@ -528,6 +528,8 @@ Deno.test("exact: arithmetic on 8- to 32-bit integers is int64, exact past 2^53 
     { expr: col("w").mul(col("y")), sql: "w::UBIGINT * y", values: true },
     { expr: col("i").mul(3_037_000_499), sql: "i::BIGINT * 3037000499", values: true },
     { expr: col("i").mul(2n ** 32n), sql: "i::BIGINT * 4294967296", values: true },
+    { expr: col("i").add(2n ** 60n + 1n), sql: `i::BIGINT + ${2n ** 60n + 1n}`, values: true },
+    { expr: col("w").sub(-(2n ** 60n)), sql: `w::BIGINT + ${2n ** 60n}`, values: true },
     { expr: col("s").add(col("v")), sql: "s::BIGINT + v", values: true },
     { expr: col("i").add(col("j")).neg(), sql: "-(i::BIGINT + j)", values: true },
     { expr: col("i").mul(col("j")).abs(), sql: "abs(i::BIGINT * j)", values: true },

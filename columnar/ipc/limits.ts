@@ -116,6 +116,8 @@ export class OutputBudget {
   #values = 0;
 
   /**
+   * A budget for one read.
+   *
    * @param max bytes the read may allocate
    * @param maxValues values (rows and column elements) the read may hold
    */
