@@ -414,7 +414,8 @@ export class ArrowHttpError extends ArrowError {
 
 /**
  * Options of {@linkcode readArrowBody}. Unlike the plain readers, `validateUtf8` defaults to
- * true and `limits.maxOutputSize` to {@linkcode defaultArrowBodyOutput} of the body received.
+ * true, `limits.maxOutputSize` to {@linkcode defaultArrowBodyOutput} and `limits.maxValues` to
+ * {@linkcode defaultArrowBodyValues} of the body received.
  */
 export interface ReadArrowBodyOptions extends IpcReadOptions {
   /** Largest body accepted, in bytes. Default 64 MiB. */
@@ -452,9 +453,29 @@ export function defaultArrowBodyOutput(bodyBytes: number): number {
 }
 
 /**
+ * The default bound on the values (`limits.maxValues`: batch rows plus column elements) of a
+ * request body of `bodyBytes` bytes: 2^20 plus 32 per byte. A plainly stored value costs at
+ * least a bit on the wire (a bool), and a batch row and struct or list levels add a few values
+ * per bit; run-end encoded, null-typed and zero-column batches cost nothing per value, so a
+ * 480-byte body could otherwise read as 2^31 - 1 rows that a handler turning them into JSON
+ * rows would allocate one by one. Past the bound: a `limit` error, 413.
+ *
+ * @example
+ * ```ts
+ * import { defaultArrowBodyValues } from "@avila/arrow";
+ * console.log(defaultArrowBodyValues(480)); // 1063936
+ * ```
+ */
+export function defaultArrowBodyValues(bodyBytes: number): number {
+  return 2 ** 20 + 32 * bodyBytes;
+}
+
+/**
  * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
  * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
- * reading), bodies that decode past their budget (413, see {@linkcode defaultArrowBodyOutput}),
+ * reading), bodies that decode past their budget (413, see {@linkcode defaultArrowBodyOutput})
+ * or hold more rows and elements than their size warrants (413, see
+ * {@linkcode defaultArrowBodyValues}),
  * invalid UTF-8 strings and other malformed IPC (400). Errors are {@linkcode ArrowHttpError}s.
  *
  * @example
@@ -496,7 +517,11 @@ export async function readArrowBody(
   const readOptions: IpcReadOptions = {
     ...options,
     validateUtf8: options.validateUtf8 ?? true,
-    limits: { maxOutputSize: defaultArrowBodyOutput(bytes.length), ...options.limits },
+    limits: {
+      maxOutputSize: defaultArrowBodyOutput(bytes.length),
+      maxValues: defaultArrowBodyValues(bytes.length),
+      ...options.limits,
+    },
   };
   try {
     const read = format === "stream"

@@ -16,6 +16,11 @@ import {
 } from "./http.ts";
 import { writeIpcFile } from "./ipc/write/file.ts";
 import { writeIpcStream } from "./ipc/write/stream.ts";
+import { readIpcStream } from "./ipc/read/stream.ts";
+import { makeColumn } from "./column.ts";
+import { columnFromValues } from "./infer.ts";
+import { Field, Schema } from "./schema.ts";
+import { int32, int8, list, runEndEncoded } from "./types.ts";
 
 // The reference readers decode compressed bodies only with registered codecs; register
 // independent ones (lz4js, the runtime's zstd) so no avx code sits on the read side.
@@ -245,4 +250,80 @@ Deno.test("readArrowBody: stream and file bodies; 415, 413 and 400 as typed erro
     e,
   ) => e);
   assert.ok(err instanceof ArrowHttpError && err instanceof ArrowError && err.status === 415);
+});
+
+// A column of `n` logical values held in a few bytes: one run of a run-end encoded int8.
+function runColumn(n: number) {
+  return makeColumn({
+    type: runEndEncoded(int32(), int8()),
+    length: n,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: null,
+    offsets: null,
+    children: [columnFromValues([n], int32()), columnFromValues([1], int8())],
+    dictionary: null,
+  });
+}
+
+function arrowRequest(bytes: Uint8Array): Request {
+  return new Request("http://x/", {
+    method: "POST",
+    body: bytes.slice(),
+    headers: { "content-type": "application/vnd.apache.arrow.stream" },
+  });
+}
+
+Deno.test("readArrowBody: values cheap on the wire are bounded by the body size (413)", async () => {
+  const MAX = 2 ** 31 - 1;
+  const ree = writeIpcStream(RecordBatch.fromColumns({ x: runColumn(MAX) }));
+  assert.ok(ree.length < 600, `${ree.length} bytes`);
+  // a plain read holds them (nothing is allocated per value), bounded only when asked
+  assert.equal(readIpcStream(ree).batches[0].numRows, MAX);
+  assert.throws(
+    () => readIpcStream(ree, { limits: { maxValues: 1000 } }),
+    (e: unknown) => e instanceof ArrowError && e.code === "limit" && /maxValues/.test(e.message),
+  );
+  const bodies = {
+    ree,
+    // nested: a struct of one row whose child is a run of 2^31 - 1 values behind a list
+    nested: writeIpcStream(
+      RecordBatch.fromColumns({
+        s: makeColumn({
+          type: list(new Field("item", runEndEncoded(int32(), int8()), true)),
+          length: 1,
+          offset: 0,
+          nullCount: 0,
+          validity: null,
+          values: null,
+          offsets: Int32Array.of(0, MAX),
+          children: [runColumn(MAX)],
+          dictionary: null,
+        }),
+      }),
+    ),
+    // no columns at all: rows cost nothing
+    empty: writeIpcStream(RecordBatch.tryNew(new Schema([]), [], 50_000_000)),
+  };
+  for (const [name, bytes] of Object.entries(bodies)) {
+    await assert.rejects(
+      () => readArrowBody(arrowRequest(bytes)),
+      (e: unknown) =>
+        e instanceof ArrowHttpError && e.status === 413 && e.code === "limit" &&
+        /maxValues/.test(e.message),
+      name,
+    );
+  }
+  // honest bodies pass: 4 Mi booleans (one bit each) with 4 Mi int8s, and a small run
+  const n = 4 * 2 ** 20;
+  const plain = writeIpcStream(
+    RecordBatch.fromColumns({ b: new Array(n).fill(true), i: new Int8Array(n) }),
+  );
+  assert.equal((await readArrowBody(arrowRequest(plain))).batches[0].numRows, n);
+  const small = writeIpcStream(RecordBatch.fromColumns({ x: runColumn(100_000) }));
+  assert.equal((await readArrowBody(arrowRequest(small))).batches[0].numRows, 100_000);
+  // and the bound can be raised per route
+  const raised = await readArrowBody(arrowRequest(ree), { limits: { maxValues: Infinity } });
+  assert.equal(raised.batches[0].numRows, MAX);
 });

@@ -1,10 +1,34 @@
 import assert from "node:assert/strict";
-import { RecordBatch, writeIpcStream } from "../columnar/mod.ts";
+import {
+  columnFromValues,
+  fixedSizeBinary,
+  int32,
+  int8,
+  makeColumn,
+  RecordBatch,
+  runEndEncoded,
+  writeIpcStream,
+} from "../columnar/mod.ts";
+import { arrow, readArrow, Route, Server } from "./mod.ts";
+import { listenLocal } from "./_test_util.ts";
 
-// 16 zstd messages of 2^21 zero float64s (16 MiB each once decoded): a stream of a few
-// tens of KB that decodes to 256 MiB.
+// 16 zstd messages of 4096 zero values of 4 KiB each (fixed-size binary, 16 MiB each once
+// decoded): a stream of a few tens of KB that decodes to 256 MiB. Wide values keep the count
+// of rows and elements small, so the decoding budget, not maxValues, is what refuses it.
 function bombStream(): Uint8Array {
-  const batch = RecordBatch.fromColumns({ x: new Float64Array(2 ** 21) });
+  const width = 4096, rows = 4096;
+  const x = makeColumn({
+    type: fixedSizeBinary(width),
+    length: rows,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: new Uint8Array(width * rows),
+    offsets: null,
+    children: [],
+    dictionary: null,
+  });
+  const batch = RecordBatch.fromColumns({ x });
   return writeIpcStream(Array.from({ length: 16 }, () => batch), { compression: "zstd" });
 }
 
@@ -35,4 +59,49 @@ Deno.test("readArrow refuses a decompression bomb with a 413 and bounded memory"
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("readArrow refuses a 480-byte body of 2^31 - 1 run-end encoded rows with a 413", async () => {
+  const n = 2 ** 31 - 1;
+  const ree = makeColumn({
+    type: runEndEncoded(int32(), int8()),
+    length: n,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: null,
+    offsets: null,
+    children: [columnFromValues([n], int32()), columnFromValues([1], int8())],
+    dictionary: null,
+  });
+  const body = writeIpcStream(RecordBatch.fromColumns({ x: ree })).slice();
+  assert.ok(body.length < 600, `${body.length} bytes`);
+  // a handler answering JSON rows would allocate one per row: it must never get the batch
+  let reached = false;
+  const app = new Server()
+    .route(
+      "/rows",
+      Route.post(async (c) => {
+        const read = await readArrow(c.req.raw);
+        reached = true;
+        return arrow(c, read.batches);
+      }),
+    )
+    .build();
+  await using srv = listenLocal(app);
+  const res = await fetch(srv.url + "/rows", {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/vnd.apache.arrow.stream",
+      accept: "application/json",
+    },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 413, text.slice(0, 200));
+  assert.equal(res.headers.get("content-type"), "application/problem+json");
+  assert.match(JSON.parse(text).detail, /maxValues/);
+  assert.ok(!/\bat \S+:\d+/.test(text), "no stack trace in the problem");
+  assert.equal(reached, false);
 });

@@ -32,7 +32,7 @@ export type CmpOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 export type ArithOp = "add" | "sub" | "mul" | "div";
 
 /** Result by comparison outcome (less, equal, greater), per operator. */
-const OUTCOME: Record<CmpOp, Uint8Array> = {
+export const OUTCOME: Record<CmpOp, Uint8Array> = {
   eq: Uint8Array.of(0, 1, 0),
   ne: Uint8Array.of(1, 0, 1),
   lt: Uint8Array.of(1, 0, 0),
@@ -331,6 +331,14 @@ function resultOf(
     return { type, per: p, domain, width: 2, signed: true };
   };
   if (op === "sub" && da === "instant" && db === "instant") return temporal("duration", finer);
+  // time of day - time of day: a duration in the finer unit, as pyarrow.compute.subtract; a
+  // number next to a time column is a time of day in comparisons, too ambiguous here
+  if (op === "sub" && da === "time" && db === "time") {
+    if (!("words" in a) || !("words" in b)) {
+      invalid("cannot sub a number and a time column: subtract two time columns");
+    }
+    return temporal("duration", finer);
+  }
   if ((op === "add" || op === "sub") && da === "instant" && db === "duration") {
     return temporal("instant", finer);
   }

@@ -2,6 +2,7 @@
 // byte-per-row booleans and UTF-8 bytes; exact values (64-bit ints, decimals, temporal) go to
 // _exact.ts. Nothing here allocates per row.
 import { ArrowError } from "../errors.ts";
+import { int64, type IntType, uint64 } from "../types.ts";
 import type { BinaryOp } from "./expr.ts";
 import {
   arithExact,
@@ -13,6 +14,7 @@ import {
   exactScalar,
   exactToNum,
   negOrAbsExact,
+  OUTCOME,
 } from "./_exact.ts";
 import {
   type BoolVec,
@@ -23,6 +25,7 @@ import {
   type NumVec,
   type ScalarVec,
   type StrVec,
+  type Valid,
   type Vec,
 } from "./_vector.ts";
 
@@ -142,6 +145,34 @@ function cmpNumAS(op: CmpOp, a: Float64Array, s: number, out: Uint8Array): void 
   }
 }
 
+/** Comparison outcome (0 less, 1 equal, 2 greater) of a finite or infinite `x` with `b`. */
+function orderNumBig(x: number, b: bigint): number {
+  if (x === Infinity) return 2;
+  if (x === -Infinity) return 0;
+  // a float64 of 2^53 or more is an integer; below, b (past 2^53) decides by its sign
+  if (Math.abs(x) >= 2 ** 53) {
+    const y = BigInt(x);
+    return y < b ? 0 : y > b ? 2 : 1;
+  }
+  return b > 0n ? 0 : 2;
+}
+
+/**
+ * Float64 values against a bigint past 2^53, exactly (rounding the bigint to float64 would
+ * make 2^53 equal 2^53 + 1): `b` lies strictly between the float64 values next to it, so one
+ * exact comparison with `Number(b)` settles every row but those equal to it, whose order is
+ * that of `Number(b)` against `b`. NaN compares false except with `ne`.
+ */
+function cmpNumBig(op: CmpOp, a: Float64Array, b: bigint, out: Uint8Array): void {
+  const d = Number(b), tbl = OUTCOME[op];
+  const tie = Number.isFinite(d) ? orderNumBig(d, b) : d > 0 ? 2 : 0;
+  const nan = op === "ne" ? 1 : 0;
+  for (let i = 0, n = out.length; i < n; i++) {
+    const x = a[i];
+    out[i] = x < d ? tbl[0] : x > d ? tbl[2] : x === d ? tbl[tie] : nan;
+  }
+}
+
 function numeric(v: Vec): boolean {
   return v.kind === "num" || v.kind === "exact" ||
     (v.kind === "scalar" &&
@@ -176,9 +207,15 @@ export function arith(op: ArithOp, a: Vec, b: Vec): Vec {
       if (s !== null) return arithExact(op, s, b, b.length);
     }
   }
+  if (op !== "div") {
+    const r = intArith(op, a, b);
+    if (r !== null) return r;
+  }
   if (a.kind === "exact") return arith(op, exactToNum(a, op), b);
   if (b.kind === "exact") return arith(op, a, exactToNum(b, op));
   if (a.kind === "scalar" && b.kind === "scalar") {
+    const big = bigArith(op, a.value, b.value);
+    if (big !== null) return { kind: "scalar", value: big };
     const x = scalarNumber(a), y = scalarNumber(b);
     if (x === null || y === null) return { kind: "scalar", value: null };
     return {
@@ -205,6 +242,83 @@ export function arith(op: ArithOp, a: Vec, b: Vec): Vec {
     valid: mergeValid(x.valid, y.valid),
   };
 }
+
+/**
+ * Constant folding of `+ - *` on a bigint and a bigint or integer number: exact, as the
+ * bigint (int64) columns they stand for; null otherwise (floats, division: float64).
+ */
+function bigArith(op: ArithOp, x: ScalarVec["value"], y: ScalarVec["value"]): bigint | null {
+  if (op === "div" || (typeof x !== "bigint" && typeof y !== "bigint")) return null;
+  const big = (v: ScalarVec["value"]) =>
+    typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : null;
+  const p = big(x), q = big(y);
+  if (p === null || q === null) return null;
+  return op === "add" ? p + q : op === "sub" ? p - q : p * q;
+}
+
+/** An 8- to 64-bit integer vector whose values are exact in float64 (see `NumVec.int`). */
+function isIntVec(v: Vec): v is NumVec & { int: IntType } {
+  return v.kind === "num" && v.int !== undefined;
+}
+
+/** An integer literal: a bigint, or a number without a fraction. */
+function isIntLiteral(v: Vec): v is ScalarVec {
+  return v.kind === "scalar" &&
+    (typeof v.value === "bigint" || (typeof v.value === "number" && Number.isInteger(v.value)));
+}
+
+function isSafeLiteral(v: ScalarVec): boolean {
+  const x = v.value as number | bigint;
+  return typeof x === "number" ? Number.isSafeInteger(x) : x >= -MAX_SAFE && x <= MAX_SAFE;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `+ - *` on integers held in float64 (8- to 32-bit columns, and results of this function)
+ * with integer literals: int64 semantics (uint64 when every column is unsigned), as when an
+ * operand is int64. The float64 loop is exact while every result is below 2^53 in magnitude
+ * (a product of two int32 need not be: 2^62); when one is not, or an unsigned result is
+ * negative, the operands go through the exact int64 path, which gives the exact value or an
+ * overflow error. Null when the operands are not all integers (then the result is float64).
+ */
+function intArith(op: ArithOp, a: Vec, b: Vec): Vec | null {
+  if (!(isIntVec(a) || isIntVec(b))) return null;
+  if (!(isIntVec(a) || isIntLiteral(a)) || !(isIntVec(b) || isIntLiteral(b))) return null;
+  if (
+    (a.kind === "scalar" && !isSafeLiteral(a)) || (b.kind === "scalar" && !isSafeLiteral(b))
+  ) {
+    return arith(op, isIntVec(a) ? intAsExact(a) : a, isIntVec(b) ? intAsExact(b) : b);
+  }
+  const ua = isIntVec(a) ? !a.int.signed : null, ub = isIntVec(b) ? !b.int.signed : null;
+  const unsigned = (ua ?? ub)! && (ub ?? ua)!;
+  let values: Float64Array, valid: Valid;
+  if (a.kind === "scalar") {
+    const y = b as NumVec;
+    values = arithSA(op, Number(a.value), y.values);
+    valid = y.valid;
+  } else if (b.kind === "scalar") {
+    const x = a as NumVec;
+    values = arithAS(op, x.values, Number(b.value));
+    valid = x.valid;
+  } else {
+    const x = a as NumVec, y = b as NumVec;
+    values = arithAA(op, x.values, y.values);
+    valid = mergeValid(x.valid, y.valid);
+  }
+  // below 2^53 in magnitude the rounded result is the exact one (rounding is monotonic and
+  // 2^53 is a float64); null rows are zeroed so every value stays an exact integer
+  const hi = Number.MAX_SAFE_INTEGER, lo = unsigned ? 0 : -hi;
+  for (let i = 0, n = values.length; i < n; i++) {
+    if (valid !== null && valid[i] === 0) values[i] = 0;
+    else if (!(values[i] >= lo && values[i] <= hi)) {
+      return arith(op, isIntVec(a) ? intAsExact(a) : a, isIntVec(b) ? intAsExact(b) : b);
+    }
+  }
+  return { kind: "num", values, valid, int: unsigned ? UINT64 : INT64 };
+}
+
+const INT64 = int64() as IntType, UINT64 = uint64() as IntType;
 
 function arithAA(op: ArithOp, a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length, r = new Float64Array(n);
@@ -279,9 +393,15 @@ export function absOrNeg(op: "abs" | "neg", v: Vec): Vec {
   if (v.kind !== "num") {
     throw new ArrowError("invalid", `cannot apply ${op} to ${kindName(v)}`);
   }
+  // integers keep int64 semantics: |x| and -x of an exact float64 integer are exact, except
+  // that a negated unsigned value leaves uint64 (an overflow error on the exact path)
+  if (isIntVec(v) && !v.int.signed && op === "neg") return negOrAbsExact(op, intAsExact(v));
   const a = v.values, n = a.length, r = new Float64Array(n);
   if (op === "abs") { for (let i = 0; i < n; i++) r[i] = Math.abs(a[i]); }
   else for (let i = 0; i < n; i++) r[i] = -a[i];
+  if (isIntVec(v)) {
+    return { kind: "num", values: r, valid: v.valid, int: v.int.signed ? INT64 : UINT64 };
+  }
   return { kind: "num", values: r, valid: v.valid };
 }
 
@@ -411,7 +531,11 @@ export function compare(op: CmpOp, a: Vec, b: Vec): Vec {
     }
     const out = new Uint8Array(vecLength(a));
     const s = b.value;
-    if (a.kind === "num" && (typeof s === "number" || typeof s === "bigint" || s instanceof Date)) {
+    if (a.kind === "num" && typeof s === "bigint" && !isSafeLiteral(b)) {
+      cmpNumBig(op, a.values, s, out);
+    } else if (
+      a.kind === "num" && (typeof s === "number" || typeof s === "bigint" || s instanceof Date)
+    ) {
       cmpNumAS(op, a.values, scalarNumber(b)!, out);
     } else if (
       a.kind === "exact" && (typeof s === "number" || typeof s === "bigint" || s instanceof Date)
@@ -449,6 +573,13 @@ function compareScalars(op: CmpOp, a: ScalarVec, b: ScalarVec): boolean {
   const isNum = (v: unknown) => typeof v === "number" || typeof v === "bigint" || v instanceof Date;
   if (isNum(x) && isNum(y)) {
     if (typeof x === "bigint" && typeof y === "bigint") return cmpScalar(op, x, y);
+    if (typeof x === "bigint" || typeof y === "bigint") {
+      // exactly, as a one-row vector: no rounding of the bigint to float64
+      const out = new Uint8Array(1);
+      if (typeof x === "bigint") cmpNumBig(FLIP[op], Float64Array.of(scalarNumber(b)!), x, out);
+      else cmpNumBig(op, Float64Array.of(x instanceof Date ? x.getTime() : x), y as bigint, out);
+      return out[0] === 1;
+    }
     return cmpScalar(op, scalarNumber(a)!, scalarNumber(b)!);
   }
   return mismatch(op, a, b);

@@ -23,8 +23,10 @@ export interface NumVec {
   readonly values: Float64Array;
   readonly valid: Valid;
   /**
-   * The 8- to 32-bit integer type the values were loaded from (exact in float64), so that next
-   * to an exact operand they become exact too; absent for floats and computed values.
+   * The integer type of the values, when every one is an integer exact in float64 (below 2^53
+   * in magnitude; null rows too): the 8- to 32-bit type a column was loaded from, or int64 /
+   * uint64 for integer arithmetic on them. Next to an exact operand they become exact too, and
+   * they materialise as that integer type. Absent for floats.
    */
   readonly int?: IntType;
 }

@@ -7,7 +7,7 @@
 import type { RecordBatch } from "../batch.ts";
 import { type Column, makeColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
-import { bool, type DataType, float64, utf8 } from "../types.ts";
+import { bool, type DataType, float64, int64, uint64, utf8 } from "../types.ts";
 import type { Expr } from "./expr.ts";
 import { absOrNeg, arith, compare, isCmp, logic, not, nullTest } from "./_kernels.ts";
 import { decodeDict, loadColumn, type ScalarVec, type Vec } from "./_vector.ts";
@@ -90,9 +90,10 @@ export function predicateMask(batch: RecordBatch, predicate: Expr): Uint8Array {
 
 /**
  * Evaluates `expr` over `batch` into a new column: bool for predicates, the column itself for
- * a bare column reference, a constant column for literals; arithmetic gives float64, except
- * that +, - and * on exact operands stay exact: int64 (uint64 when both are), decimal128(38, s)
- * and timestamp/duration results (see {@linkcode Expr}).
+ * a bare column reference, a constant column for literals (int64 for a bigint); arithmetic
+ * gives float64, except that +, - and * on integers and other exact operands stay exact: int64
+ * (uint64 when both are), decimal128(38, s) and timestamp/duration results (see
+ * {@linkcode Expr}).
  *
  * @example
  * ```ts
@@ -110,6 +111,7 @@ export function computeColumn(batch: RecordBatch, expr: Expr): Column {
     case "scalar":
       return constantColumn(v, n);
     case "num":
+      if (v.int !== undefined) return intColumn(v.values, v.valid, v.int.signed);
       return makeColumn({
         type: float64(),
         length: n,
@@ -161,6 +163,29 @@ export function computeColumn(batch: RecordBatch, expr: Expr): Column {
   }
 }
 
+/** Integers held exactly in float64 as an int64 (uint64) column, written word by word. */
+function intColumn(values: Float64Array, valid: Uint8Array | null, signed: boolean): Column {
+  const n = values.length;
+  const out = signed ? new BigInt64Array(n) : new BigUint64Array(n);
+  const w = new Uint32Array(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const z = values[i], hi = Math.floor(z / 4294967296);
+    w[2 * i] = z - hi * 4294967296;
+    w[2 * i + 1] = hi; // ToUint32: two's complement for negative values
+  }
+  return makeColumn({
+    type: signed ? int64() : uint64(),
+    length: n,
+    offset: 0,
+    nullCount: -1,
+    validity: valid === null ? null : packBits(valid),
+    values: out,
+    offsets: null,
+    children: [],
+    dictionary: null,
+  });
+}
+
 function packBits(bytes: Uint8Array): Uint8Array {
   const n = bytes.length;
   const out = new Uint8Array((n + 7) >> 3);
@@ -185,9 +210,26 @@ function constantColumn(v: ScalarVec, n: number): Column {
       children: [],
       dictionary: null,
     });
-  } else if (typeof value === "number" || typeof value === "bigint" || value instanceof Date) {
+  } else if (typeof value === "bigint") {
+    // an exact integer stays one: int64, or uint64 past int64's top
+    const signed = value < 2n ** 63n;
+    if (value < -(2n ** 63n) || value >= 2n ** 64n) {
+      throw new ArrowError("invalid", `constant ${value} does not fit int64 or uint64`);
+    }
+    return makeColumn({
+      type: signed ? int64() : uint64(),
+      length: n,
+      offset: 0,
+      nullCount: 0,
+      validity: null,
+      values: signed ? new BigInt64Array(n).fill(value) : new BigUint64Array(n).fill(value),
+      offsets: null,
+      children: [],
+      dictionary: null,
+    });
+  } else if (typeof value === "number" || value instanceof Date) {
     type = float64();
-    values = new Float64Array(n).fill(Number(value instanceof Date ? value.getTime() : value));
+    values = new Float64Array(n).fill(value instanceof Date ? value.getTime() : value);
   } else if (typeof value === "boolean") {
     type = bool();
     values = new Uint8Array((n + 7) >> 3).fill(value ? 0xff : 0);

@@ -19,11 +19,14 @@ import {
   int16,
   int32,
   int64,
+  int8,
+  time,
   timestamp,
   TimeUnit,
   Type,
   uint32,
   uint64,
+  uint8,
 } from "../types.ts";
 import { seeded } from "../extensions/_test_random.ts";
 import { python } from "../_test_python.ts";
@@ -504,4 +507,112 @@ Deno.test("exact: 8- to 32-bit integers next to int64 or decimals are exact too 
     const want = c.values ? ref[k].values! : ref[k].values!.map((v) => (v === "1" ? "1" : "0"));
     assert.deepEqual(ours(b, c), want, String(c.expr));
   });
+});
+
+Deno.test("exact: arithmetic on 8- to 32-bit integers is int64, exact past 2^53 (duckdb)", async () => {
+  const I32_MAX = 2_147_483_647, I32_MIN = -2_147_483_648, SQ = 94_906_267n * 94_906_267n;
+  const b = RecordBatch.fromColumns({
+    rid: columnFromValues([0, 1, 2, 3, 4, 5], int32()),
+    i: columnFromValues([I32_MAX, I32_MIN, 94_906_267, null, -3, I32_MAX], int32()),
+    j: columnFromValues([I32_MAX, I32_MAX, 94_906_267, 5, 7, I32_MIN], int32()),
+    w: columnFromValues([4_294_967_295, 4_294_967_295, 0, 1, 2, 3], uint32()),
+    y: columnFromValues([4_294_967_295, 4_294_967_294, 0, 1, 3, 3], uint32()),
+    s: columnFromValues([127, -128, 1, 2, 3, 4], int8()),
+    v: columnFromValues([255, 255, 0, 1, 2, 3], uint8()),
+  });
+  const cases: Case[] = [
+    // 94906267^2 is odd and past 2^53: float64 rounds it
+    { expr: col("i").mul(col("j")), sql: "i::BIGINT * j", values: true },
+    { expr: col("i").mul(col("j")).add(1), sql: "i::BIGINT * j + 1", values: true },
+    { expr: col("i").mul(col("j")).sub(col("j")), sql: "i::BIGINT * j - j", values: true },
+    { expr: col("w").mul(col("y")), sql: "w::UBIGINT * y", values: true },
+    { expr: col("i").mul(3_037_000_499), sql: "i::BIGINT * 3037000499", values: true },
+    { expr: col("i").mul(2n ** 32n), sql: "i::BIGINT * 4294967296", values: true },
+    { expr: col("i").add(2n ** 60n + 1n), sql: `i::BIGINT + ${2n ** 60n + 1n}`, values: true },
+    { expr: col("w").sub(-(2n ** 60n)), sql: `w::BIGINT + ${2n ** 60n}`, values: true },
+    { expr: col("s").add(col("v")), sql: "s::BIGINT + v", values: true },
+    { expr: col("i").add(col("j")).neg(), sql: "-(i::BIGINT + j)", values: true },
+    { expr: col("i").mul(col("j")).abs(), sql: "abs(i::BIGINT * j)", values: true },
+    { expr: col("i").mul(col("j")).gt(lit(SQ - 1n)), sql: `i::BIGINT * j > ${SQ - 1n}` },
+    { expr: col("i").mul(col("j")).eq(lit(SQ)), sql: `i::BIGINT * j = ${SQ}` },
+    { expr: col("i").mul(col("j")).eq(lit(SQ + 1n)), sql: `i::BIGINT * j = ${SQ + 1n}` },
+    { expr: col("i").mul(col("j")).eq(col("i").mul(col("j")).add(1)), sql: "false" },
+  ];
+  const ref = await reference(b, cases);
+  cases.forEach((c, k) => {
+    assert.ok(ref[k].values, `${c.expr}: ${ref[k].error}`);
+    const want = c.values ? ref[k].values! : ref[k].values!.map((v) => (v === "1" ? "1" : "0"));
+    assert.deepEqual(ours(b, c), want, String(c.expr));
+  });
+  // the result type is int64 (uint64 when every column is unsigned), small or not
+  assert.equal(computeColumn(b, col("s").add(1)).type.typeId, Type.Int);
+  assert.deepEqual(computeColumn(b, col("s").add(col("s"))).type, int64());
+  assert.deepEqual(computeColumn(b, col("v").add(col("v"))).type, uint64());
+  assert.deepEqual(computeColumn(b, col("i").mul(col("j"))).type, int64());
+  // division and fractions stay float64, as in pyarrow
+  assert.deepEqual(computeColumn(b, col("i").div(col("j"))).type, float64());
+  assert.deepEqual(computeColumn(b, col("i").mul(0.5)).type, float64());
+  // past int64: an overflow error, as duckdb and pyarrow's checked kernels; never a float
+  const invalid = (e: unknown) => e instanceof ArrowError && e.code === "invalid";
+  const over = await reference(b, [{ expr: lit(0), sql: "i::BIGINT * j * j" }]);
+  assert.match(over[0].error ?? "", /Overflow|Out of Range/i);
+  assert.throws(() => computeColumn(b, col("i").mul(col("j")).mul(col("j"))), invalid);
+  assert.throws(() => computeColumn(b, col("w").sub(col("y"))), invalid); // 0 - 0 ok, 2 - 3 not
+  assert.throws(() => computeColumn(b, col("w").neg()), invalid);
+});
+
+Deno.test("exact: bigint literals are never rounded to float64", () => {
+  const b = RecordBatch.fromColumns({
+    f: new Float64Array([2 ** 53, 2 ** 53 + 2, NaN, Infinity, -(2 ** 53), 1.5]),
+  });
+  const mask = (e: Expr) => Array.from(predicateMask(b, e));
+  // 2^53 + 1 lies between 2^53 and 2^53 + 2
+  assert.deepEqual(mask(col("f").eq(lit(P53 + 1n))), [0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(mask(col("f").ne(lit(P53 + 1n))), [1, 1, 1, 1, 1, 1]);
+  assert.deepEqual(mask(col("f").lt(lit(P53 + 1n))), [1, 0, 0, 0, 1, 1]);
+  assert.deepEqual(mask(col("f").ge(lit(P53 + 1n))), [0, 1, 0, 1, 0, 0]);
+  assert.deepEqual(mask(col("f").gt(lit(-P53 - 1n))), [1, 1, 0, 1, 1, 1]);
+  assert.deepEqual(mask(col("f").le(lit(2n ** 1100n))), [1, 1, 0, 0, 1, 1]);
+  assert.deepEqual(mask(col("f").eq(lit(P53))), [1, 0, 0, 0, 0, 0]);
+  // constants fold exactly, and a bigint constant column is int64
+  assert.equal(predicateMask(b, lit(P53 + 1n).eq(2 ** 53))[0], 0);
+  assert.equal(predicateMask(b, lit(2 ** 53).lt(lit(P53 + 1n)))[0], 1);
+  assert.equal(computeColumn(b, lit(P53).add(1n)).get(0), P53 + 1n);
+  assert.equal(computeColumn(b, lit(P53).mul(3)).get(0), 3n * P53);
+  assert.deepEqual(computeColumn(b, lit(2n ** 64n - 1n)).type, uint64());
+  assert.throws(
+    () => computeColumn(b, lit(2n ** 64n)),
+    (e: unknown) => e instanceof ArrowError && e.code === "invalid",
+  );
+});
+
+Deno.test("exact: time - time is a duration in the finer unit (pyarrow)", async () => {
+  const b = RecordBatch.fromColumns({
+    rid: columnFromValues([0, 1, 2, 3], int32()),
+    s: columnFromValues([3600, 5, 86_399, null], time(TimeUnit.SECOND)),
+    m: columnFromValues([1000, 86_399_999, 0, 7], time(TimeUnit.MILLISECOND)),
+    u: columnFromValues([1n, 2_000_000n, 86_399_999_999n, 5n], time(TimeUnit.MICROSECOND)),
+    n: columnFromValues([1n, 2n, 86_399_999_999_999n, 5n], time(TimeUnit.NANOSECOND)),
+  });
+  const cases: Case[] = [
+    { expr: col("s").sub(col("s")), pc: "pc.subtract(t['s'], t['s'])", values: true },
+    { expr: col("s").sub(col("u")), pc: "pc.subtract(t['s'], t['u'])", values: true },
+    { expr: col("m").sub(col("s")), pc: "pc.subtract(t['m'], t['s'])", values: true },
+    { expr: col("u").sub(col("n")), pc: "pc.subtract(t['u'], t['n'])", values: true },
+  ];
+  const ref = await reference(b, cases);
+  cases.forEach((c, k) => {
+    assert.ok(ref[k].values, `${c.expr}: ${ref[k].error}`);
+    assert.deepEqual(ours(b, c), ref[k].values, String(c.expr));
+  });
+  assert.deepEqual(computeColumn(b, col("s").sub(col("u"))).type, duration(TimeUnit.MICROSECOND));
+  assert.deepEqual(computeColumn(b, col("s").sub(col("s"))).type, duration(TimeUnit.SECOND));
+  // a duration compares with it; time + time and time - number are refused
+  assert.deepEqual(
+    Array.from(predicateMask(b, col("m").sub(col("s")).gt(col("s").sub(col("s"))))),
+    [0, 1, 0, 0],
+  );
+  const invalid = (e: unknown) => e instanceof ArrowError && e.code === "invalid";
+  assert.throws(() => computeColumn(b, col("s").add(col("s"))), invalid);
+  assert.throws(() => computeColumn(b, col("s").sub(5)), invalid);
 });

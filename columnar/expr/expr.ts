@@ -73,9 +73,13 @@ const SYMBOLS: Record<BinaryOp, string> = {
  * number and bigint literals next to them (`2.5` is the decimal 2.5). `+ - *` on exact
  * operands give int64 (uint64 when the columns are), decimal128(38, s), timestamp or duration
  * results, and a result that does not fit its type is an `invalid` error (duckdb's overflow
- * error), never a wrapped or rounded value. Division, and anything mixed with a float column,
- * is float64. Instants (timestamps, dates) compare with instants and `Date`s only, durations
- * with durations and numbers in their own unit; other mixes are `invalid` errors. NaN
+ * error), never a wrapped or rounded value. `+ - *` on 8- to 32-bit integer columns and
+ * integer literals are int64 (uint64) too, exact past 2^53 (int32 * int32 reaches 2^62).
+ * Division, fractional number literals next to 8- to 32-bit integers, and anything mixed with
+ * a float column, are float64. A bigint literal is never rounded: `x = 2n ** 53n + 1n` is
+ * false for the float64 2^53, and bigint constants fold exactly. Instants (timestamps, dates)
+ * compare with instants and `Date`s only, durations with durations and numbers in their own
+ * unit; `time - time` is a duration in the finer unit; other mixes are `invalid` errors. NaN
  * compares false with everything except `ne` (IEEE 754, as Arrow compute).
  *
  * @example

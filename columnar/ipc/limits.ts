@@ -32,6 +32,15 @@ export interface IpcLimits {
    * (`Infinity` for an endless stream whose batches are dropped as they are read).
    */
   maxOutputSize: number;
+  /**
+   * Most values one read may hold, all batches and dictionaries together: the rows of every
+   * record batch plus the elements of every column, nested and encoded ones included (each
+   * field node counts its length). Run-end encoded, null-typed and nested columns can hold
+   * billions of values in a few bytes; a consumer that materialises them (`toRows()`, JSON)
+   * allocates one JavaScript value each. Default unbounded (`Infinity`): a plain read costs
+   * only its buffers; `readArrowBody()` derives a bound from the body size.
+   */
+  maxValues: number;
   /** Deepest type nesting. Default 64. */
   maxDepth: number;
   /** Most fields plus metadata entries in a schema, nested ones included. Default 100 000. */
@@ -57,6 +66,7 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
   maxRows: 0x7fffffff,
   maxDecompressedSize: 256 * 1024 * 1024,
   maxOutputSize: 1024 * 1024 * 1024,
+  maxValues: Infinity,
   maxDepth: 64,
   maxFields: 100_000,
   maxBuffers: 1_000_000,
@@ -101,10 +111,31 @@ export class OutputBudget {
   readonly max: number;
   #left: number;
 
-  /** @param max bytes the read may allocate */
-  constructor(max: number) {
+  /** The `maxValues` limit this budget counts values against. */
+  readonly maxValues: number;
+  #values = 0;
+
+  /**
+   * A budget for one read.
+   *
+   * @param max bytes the read may allocate
+   * @param maxValues values (rows and column elements) the read may hold
+   */
+  constructor(max: number, maxValues: number = Infinity) {
     this.max = max;
     this.#left = max;
+    this.maxValues = maxValues;
+  }
+
+  /** Counts `n` more values (a batch's rows, a column's elements); a `limit` error past it. */
+  countValues(n: number, what: string): void {
+    this.#values += n;
+    if (!(this.#values <= this.maxValues)) {
+      throw new ArrowError(
+        "limit",
+        `${what} take the read past maxValues (${this.maxValues} rows and elements)`,
+      );
+    }
   }
 
   /** Takes `bytes` from the budget; a `limit` error when they are not left. */

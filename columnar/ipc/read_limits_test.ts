@@ -218,6 +218,9 @@ Deno.test("readArrowBody validates UTF-8 and bounds decoding by default (400 / 4
     assert.equal((e as ArrowError).code, "limit");
     return true;
   });
-  const raised = await readArrowBody(post(bomb), { limits: { maxOutputSize: 64 * 2 ** 20 } });
+  // 4 Mi values in a 130 KB body are past the default maxValues too (1 Mi + 32 per byte)
+  const raised = await readArrowBody(post(bomb), {
+    limits: { maxOutputSize: 64 * 2 ** 20, maxValues: 2 ** 23 },
+  });
   assert.equal(raised.batches.length, 4);
 });

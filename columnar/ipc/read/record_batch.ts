@@ -141,6 +141,8 @@ class BodyCursor {
       throw new ArrowError("limit", `${length} rows exceed the limit`);
     }
     if (nullCount > length) corrupt(`null count ${nullCount} exceeds length ${length}`);
+    // counted before any buffer is read: what materialising the column would create
+    this.budget?.countValues(length, `${length} column elements`);
     this.length = length;
     this.nullCount = nullCount;
     return length;
@@ -602,6 +604,7 @@ export function decodeRecordBatch(
   const length = rb.long(0, 0);
   if (length < 0) corrupt("negative batch length");
   if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
+  budget?.countValues(length, `${length} rows`); // a row each, even with no columns
   const cur = new BodyCursor(rb, body, limits, version, budget);
   const columns: Column[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {

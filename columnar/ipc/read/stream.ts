@@ -68,7 +68,7 @@ export class IpcDecoder {
    */
   constructor(limits: IpcLimits, options?: { validateUtf8?: boolean }) {
     this.limits = limits;
-    this.#budget = new OutputBudget(limits.maxOutputSize);
+    this.#budget = new OutputBudget(limits.maxOutputSize, limits.maxValues);
     this.#validateUtf8 = options?.validateUtf8 === true;
   }
 
