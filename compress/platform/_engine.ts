@@ -175,7 +175,7 @@ interface NativeError {
  * Error codes Node documents for its zlib and zstd bindings (`error.code`, stable across
  * versions, unlike `error.message`), mapped to ours. A runtime that reports no code (Deno's zstd
  * binding throws a bare `Error`) gets `corrupt`: window limits and truncation are found
- * structurally (`ZstdFrameWalker`, end-of-stream checks), never by reading the message text.
+ * structurally (`ZstdFrameWalker`, end-of-stream checks), not from the message text.
  */
 const NATIVE_CODES: Readonly<Record<string, [CompressError["code"], string]>> = {
   ZSTD_error_checksum_wrong: ["checksum", "checksum mismatch"],
@@ -184,6 +184,9 @@ const NATIVE_CODES: Readonly<Record<string, [CompressError["code"], string]>> = 
   Z_MEM_ERROR: ["limit", "out of memory for this frame"],
   Z_BUF_ERROR: ["corrupt", "input is truncated"],
 };
+
+/** zlib's message for a failed CRC-32 (gzip) or Adler-32 (zlib) trailer check. */
+const ZLIB_DATA_CHECK = "incorrect data check";
 
 /** Maps a native error to our error code, by its `code`, else its zlib `errno`. */
 function mapNativeError(format: EngineFormat, e: NativeError): CompressError {
@@ -195,6 +198,12 @@ function mapNativeError(format: EngineFormat, e: NativeError): CompressError {
   }
   if (e.errno !== undefined && e.errno === C.Z_BUF_ERROR) {
     return new CompressError("corrupt", `${format}: input is truncated`);
+  }
+  // zlib reports a CRC-32/Adler-32 mismatch with the same Z_DATA_ERROR as any other damage; the
+  // one thing that tells them apart is zlib's own fixed z_stream.msg for it (inflate.c). The
+  // single text check left, and only under that errno.
+  if (e.errno !== undefined && e.errno === C.Z_DATA_ERROR && e.message === ZLIB_DATA_CHECK) {
+    return new CompressError("checksum", `${format}: checksum mismatch`);
   }
   return new CompressError("corrupt", `${format}: corrupt input (${e.message})`);
 }
