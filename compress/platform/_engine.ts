@@ -22,6 +22,7 @@
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
 import type { StreamDecoder, StreamEncoder } from "../types.ts";
 import { ZstdFrameWalker } from "./_zstd_frames.ts";
+import { concatChunks } from "../concat.ts";
 
 /** The native codecs this engine drives. */
 export type EngineFormat = "zstd" | "br" | "gzip" | "deflate" | "deflate-raw";
@@ -421,20 +422,6 @@ function probe(format: EngineFormat): boolean {
   } catch {
     return false;
   }
-}
-
-/** Joins chunks into one array (returns the only chunk as is). */
-export function concatChunks(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   INTERVAL_WORDS,
   type TypedArray,
 } from "../../column.ts";
+import { concatChunks } from "@avila/compress";
 import { ArrowError } from "../../errors.ts";
 import type { Field, Schema } from "../../schema.ts";
 import { Type } from "../../types.ts";
@@ -388,20 +389,6 @@ export function ipcReadableStream(
       await it.return?.(undefined);
     },
   }, { highWaterMark: 0 });
-}
-
-/** Concatenates chunks into one array (the single copy of the one-shot writers). */
-export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
-  const list = Array.isArray(chunks) ? chunks as Uint8Array[] : [...chunks];
-  let n = 0;
-  for (const c of list) n += c.length;
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const c of list) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
 }
 
 /**
