@@ -6,6 +6,14 @@
  * us what the public stream API cannot: synchronous `write`/`flush`/`end`, output in bounded
  * pieces with a running size limit, and full control over error reporting.
  *
+ * The handle (`stream._handle`) and its write state (`stream._writeState`) are Node internals:
+ * Node documents only the asynchronous streams and the one-shot `*Sync` functions, neither of
+ * which can back a synchronous incremental `StreamEncoder`/`StreamDecoder`. They are read in one
+ * place, `openHandle`, which checks their shape and otherwise throws `unsupported`; the codecs
+ * then report themselves unavailable (`engineAvailable`, probed with a round trip) and callers
+ * fall back to the web streams or the pure-TypeScript codecs. Errors are mapped from Node's
+ * documented error codes and zlib's errno values (`mapNativeError`), not from message text.
+ *
  * The runtime's bindings differ in how they report errors (Deno throws from the zstd handle,
  * calls `onerror` for zlib, and reports nothing for brotli or for truncated zstd input), so this
  * file normalises them: every failure becomes a `CompressError`, truncation of zstd is caught by
