@@ -17,6 +17,7 @@ import {
   type TypedArray,
 } from "../../column.ts";
 import { concatChunks } from "@avila/compress";
+import { iteratorStream } from "../../_iterator_stream.ts";
 import { ArrowError } from "../../errors.ts";
 import type { Field, Schema } from "../../schema.ts";
 import { Type } from "../../types.ts";
@@ -375,20 +376,7 @@ export function ipcReadableStream(
     ? batches as AsyncIterable<RecordBatch>
     : toIterable(batches as RecordBatch | Iterable<RecordBatch>);
   const it = ipcStreamChunksAsync(source, options)[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-    async cancel() {
-      await it.return?.(undefined);
-    },
-  }, { highWaterMark: 0 });
+  return iteratorStream(it);
 }
 
 /**
