@@ -31,6 +31,11 @@ const KINDS: ReadonlyArray<readonly [kind: string, label: string, paths: readonl
   ["hono-edge-floor", "bare Hono + only the headers #8 requires (no work)", ["/"]],
   ["avx", "avx-http, no optional middleware", ["/", "/small", "/json"]],
   ["avx-compression", "avx-http + compression only", ["/", "/json"]],
+  [
+    "avx-compression-uncaptured",
+    "avx-http + compression, plain Response (payload not captured)",
+    ["/", "/json"],
+  ],
   ["avx-stack", "avx-http + telemetry, cors, secure headers, compression", ["/", "/json"]],
   ["avx-platform", "avx-http + API-key auth, rate limit, cost tracking", ["/small"]],
   ["avx-edge", "avx-http + telemetry + region routing (served locally)", ["/"]],
@@ -293,6 +298,14 @@ try {
     if (!Number.isNaN(r)) console.log(`| ${label} | ${r.toFixed(3)} | ${c.toFixed(3)} |`);
   };
   line("compression on a 13-byte body (avx + compression / avx)", "avx-compression", "avx", "/");
+  for (const path of ["/", "/json"] as const) {
+    line(
+      `payload capture, ${path} (avx + compression / same with plain Response)`,
+      "avx-compression",
+      "avx-compression-uncaptured",
+      path,
+    );
+  }
   line("platform stack, small JSON (vs bare Hono)", "avx-platform", "hono", "/small");
   line("platform stack, small JSON (vs avx bare)", "avx-platform", "avx", "/small");
   line(

@@ -14,6 +14,8 @@
  *
  * @module
  */
+import { concatChunks } from "@avila/compress";
+import { iteratorStream } from "./_iterator_stream.ts";
 import type { RecordBatch } from "./batch.ts";
 import { ArrowError, type ArrowErrorCode } from "./errors.ts";
 import type { IpcCompression } from "./ipc/_codecs.ts";
@@ -292,25 +294,6 @@ function jsonRowsStream(source: AsyncIterable<RecordBatch> | Iterable<RecordBatc
   return iteratorStream(chunks());
 }
 
-function iteratorStream(
-  it: AsyncIterator<Uint8Array> | Iterator<Uint8Array>,
-): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-    async cancel() {
-      await it.return?.();
-    },
-  }, { highWaterMark: 0 });
-}
-
 /**
  * A `Response` carrying `body` in the representation the request's `Accept` asks for: an IPC
  * stream (body compression per `codecs`), an IPC file, or JSON rows; 406 problem+json when
@@ -556,12 +539,5 @@ async function readLimited(request: Request, max: number): Promise<Uint8Array> {
     await reader.cancel().catch(() => {});
     throw e;
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const part of parts) {
-    out.set(part, p);
-    p += part.length;
-  }
-  return out;
+  return concatChunks(parts);
 }

@@ -23,12 +23,8 @@ import {
   SnappyFrameDecoder,
   SnappyFrameEncoder,
 } from "./snappy/mod.ts";
-import {
-  concatChunks,
-  engineAvailable,
-  type EngineFormat,
-  ZlibEngine,
-} from "./platform/_engine.ts";
+import { concatChunks } from "./concat.ts";
+import { engineAvailable, type EngineFormat, ZlibEngine } from "./platform/_engine.ts";
 import { BrotliStreamDecoder, decompressBrotli } from "./brotli/mod.ts";
 import { compressColumnar } from "./columnar/encode.ts";
 import { decompressColumnar } from "./columnar/decode.ts";

@@ -17,6 +17,7 @@
  * @module
  */
 
+export { concatChunks } from "./concat.ts";
 export { CompressError, type CompressErrorCode } from "./errors.ts";
 export { checkOutputSize, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
 export {

@@ -42,7 +42,12 @@ export function stageOf(mw: MiddlewareHandler): Stage | undefined {
   return (mw as Staged)[STAGE];
 }
 
-/** Sets the response a middleware leaves behind, without Hono copying the old headers over. */
+/**
+ * Sets the response a middleware leaves behind, without Hono copying the old headers over: the
+ * `c.res = undefined; c.res = res` sequence Hono documents for replacing the response after
+ * `next()` (https://hono.dev/docs/helpers/factory, "Modify the Response After next"). The one
+ * place avx-http replaces `c.res`; `_stage_test.ts` checks the old headers stay out.
+ */
 export function replaceRes(c: Context, res: Response): void {
   if (c.res === res) return;
   c.res = undefined;

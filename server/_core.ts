@@ -9,6 +9,9 @@ import type { AvxEnv } from "../http/context.ts";
 import { type BodyState, bodyState, bodyTooLarge, trackBody } from "../http/mod.ts";
 import { routeLabel } from "../http/mod.ts";
 import { type AppRuntime, AVX_RUNTIME } from "../http/runtime.ts";
+import { SmartRouter } from "hono/router/smart-router";
+import { RegExpRouter } from "hono/router/reg-exp-router";
+import { TrieRouter } from "hono/router/trie-router";
 
 export interface CoreOptions {
   bodyLimit: number;
@@ -39,6 +42,33 @@ function pathOf(url: string): string {
   }
 }
 
+/**
+ * Route labels, for requests no builder route labelled (added on the Hono app directly): the last
+ * matched route that is not catch-all middleware (`use` registers "/*"); "unmatched" when only
+ * middleware matched. The routes come from `app.routes` (public) into a router of our own, built
+ * as Hono builds its default one (SmartRouter over RegExpRouter and TrieRouter) and matched
+ * through the `Router` interface of `hono/router`, whose result shape is documented there; the app's
+ * own router is never read. Rebuilt when routes were added since (a router cannot take routes
+ * after its first match).
+ */
+function routeLabeller(hono: OpenAPIHono<AvxEnv>): (method: string, url: string) => string {
+  let router: SmartRouter<string> | undefined;
+  let builtFor = -1;
+  return (method, url) => {
+    const routes = hono.routes;
+    if (router === undefined || builtFor !== routes.length) {
+      router = new SmartRouter<string>({ routers: [new RegExpRouter(), new TrieRouter()] });
+      for (const r of routes) {
+        if (r.path !== "*" && r.path !== "/*") router.add(r.method, r.path, r.path);
+      }
+      builtFor = routes.length;
+    }
+    const [matched] = router.match(method === "HEAD" ? "GET" : method, pathOf(url));
+    const last = matched[matched.length - 1];
+    return last === undefined ? "unmatched" : last[0];
+  };
+}
+
 interface SeriesHandles {
   count: { v: number };
   duration: (seconds: number) => void;
@@ -60,23 +90,7 @@ export function instrumentedFetch(
   const record = options.metrics;
   const inFlightValue = inFlight.handle([]);
   const defaultEnv = { [AVX_RUNTIME]: runtime };
-  // Route labels, for requests no builder route labelled (added on the Hono app directly): the
-  // last matched route that is not middleware (`use` registers "/*"), read as Hono's own
-  // matchedRoutes() does (the router stores [handler, route] pairs); "unmatched" when only
-  // middleware matched.
-  const routeOf = (method: string, url: string): string => {
-    const [matched] = hono.router.match(
-      method === "HEAD" ? "GET" : method,
-      pathOf(url),
-    ) as unknown as [
-      Array<[[unknown, { path: string }], unknown]>,
-    ];
-    for (let i = matched.length - 1; i >= 0; i--) {
-      const p = matched[i]?.[0]?.[1]?.path;
-      if (p !== undefined && p !== "*" && p !== "/*") return p;
-    }
-    return "unmatched";
-  };
+  const routeOf = routeLabeller(hono);
   // route → method → status → handles: nested lookups on the (interned) label strings instead of
   // building a key string per request.
   const handles = new Map<string, Map<string, Map<number, SeriesHandles>>>();

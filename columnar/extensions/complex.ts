@@ -74,52 +74,47 @@ function fromItems(list: (Complex | null | undefined)[], values: FloatArray): Ui
 }
 
 /**
- * A column of complex numbers made of two float32 (`avila.complex64`) over a flat
- * `Float32Array` (re, im per element). Constructing one never copies. Results of `abs` and
- * `phase` are float32, like the storage.
+ * The one implementation behind {@link Complex64Array} and {@link Complex128Array}: a column of
+ * complex numbers over a flat float array `F` ((re, im) per element), `C` being the concrete
+ * class its operations return. Constructing one never copies.
  *
  * @example
  * ```ts
- * import { Complex64Array } from "@avila/arrow";
- * const z = new Complex64Array(new Float32Array([3, 4, 0, 1]));
- * console.log(Array.from(z.abs())); // [5, 1]
+ * import { Complex128Array, ComplexArray } from "@avila/arrow";
+ * const z: ComplexArray<Float64Array, Complex128Array> = new Complex128Array(new Float64Array([3, 4]));
+ * console.log(z.abs()[0]); // 5
  * ```
  */
-export class Complex64Array {
+export abstract class ComplexArray<
+  F extends Float32Array | Float64Array,
+  C extends ComplexArray<F, C>,
+> {
   /** Numbers per element in the flat storage. */
   static readonly WIDTH = 2;
   /** The flat storage, (re, im) per element. Shared, never copied. */
-  readonly values: Float32Array;
+  readonly values: F;
   /** Element count. */
   readonly length: number;
   /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
   readonly validity: Uint8Array | null;
+  #name: string;
 
   /**
    * Wraps flat storage without copying.
    *
    * @throws {ArrowError} `invalid` when `values.length` is odd or the bitmap short
    */
-  constructor(values: Float32Array, validity?: Uint8Array | null) {
-    this.length = elementCount(values, 2, COMPLEX64_EXTENSION_NAME);
+  protected constructor(values: F, validity: Uint8Array | null | undefined, name: string) {
+    this.#name = name;
+    this.length = elementCount(values, 2, name);
     this.values = values;
-    this.validity = checkValidity(validity, this.length, COMPLEX64_EXTENSION_NAME);
+    this.validity = checkValidity(validity, this.length, name);
   }
 
-  /**
-   * Builds an array from objects; `null` entries become nulls.
-   *
-   * @example
-   * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(Complex64Array.from([{ re: 1, im: 2 }, null]).get(0)); // { re: 1, im: 2 }
-   * ```
-   */
-  static from(items: Iterable<Complex | null | undefined>): Complex64Array {
-    const list = Array.from(items);
-    const values = new Float32Array(list.length * 2);
-    return new Complex64Array(values, fromItems(list, values));
-  }
+  /** A new storage array of `n` numbers of this width. */
+  protected abstract alloc(n: number): F;
+  /** An array of this class over `values`. */
+  protected abstract wrap(values: F, validity: Uint8Array | null): C;
 
   /**
    * Whether element `i` is non-null.
@@ -131,7 +126,7 @@ export class Complex64Array {
    * ```
    */
   isValid(i: number): boolean {
-    checkIndex(i, this.length, COMPLEX64_EXTENSION_NAME);
+    checkIndex(i, this.length, this.#name);
     return isValidAt(this.validity, i);
   }
 
@@ -140,18 +135,18 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(new Complex64Array(new Float32Array([1, -1])).get(0)); // { re: 1, im: -1 }
+   * import { Complex128Array } from "@avila/arrow";
+   * console.log(new Complex128Array(new Float64Array([1, -1])).get(0)); // { re: 1, im: -1 }
    * ```
    */
   get(i: number): Complex | null {
-    checkIndex(i, this.length, COMPLEX64_EXTENSION_NAME);
+    checkIndex(i, this.length, this.#name);
     if (!isValidAt(this.validity, i)) return null;
     return { re: this.values[2 * i], im: this.values[2 * i + 1] };
   }
 
   /**
-   * Overwrites element `i` in place (rounded to float32); validity is unchanged.
+   * Overwrites element `i` in place (rounded to the storage's precision); validity is unchanged.
    *
    * @example
    * ```ts
@@ -162,22 +157,22 @@ export class Complex64Array {
    * ```
    */
   set(i: number, z: Complex): void {
-    checkIndex(i, this.length, COMPLEX64_EXTENSION_NAME);
+    checkIndex(i, this.length, this.#name);
     this.values[2 * i] = z.re;
     this.values[2 * i + 1] = z.im;
   }
 
   /**
-   * Moduli |z|, computed without overflow for huge or tiny parts.
+   * Moduli |z|, computed without overflow for huge or tiny parts, in the storage's precision.
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(new Complex64Array(new Float32Array([0, -2])).abs()[0]); // 2
+   * import { Complex128Array } from "@avila/arrow";
+   * console.log(new Complex128Array(new Float64Array([1e200, 1e200])).abs()[0]); // 1.4142135623730952e+200
    * ```
    */
-  abs(out?: Float32Array): Float32Array {
-    const r = outBuffer(out, this.length, (n) => new Float32Array(n), COMPLEX64_EXTENSION_NAME);
+  abs(out?: F): F {
+    const r = outBuffer(out, this.length, (n) => this.alloc(n), this.#name);
     absKernel(this.values, r, this.length);
     return r;
   }
@@ -187,12 +182,12 @@ export class Complex64Array {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(new Complex64Array(new Float32Array([0, 1])).phase()[0].toFixed(4)); // "1.5708"
+   * import { Complex128Array } from "@avila/arrow";
+   * console.log(new Complex128Array(new Float64Array([-1, 0])).phase()[0]); // 3.141592653589793
    * ```
    */
-  phase(out?: Float32Array): Float32Array {
-    const r = outBuffer(out, this.length, (n) => new Float32Array(n), COMPLEX64_EXTENSION_NAME);
+  phase(out?: F): F {
+    const r = outBuffer(out, this.length, (n) => this.alloc(n), this.#name);
     phaseKernel(this.values, r, this.length);
     return r;
   }
@@ -207,16 +202,16 @@ export class Complex64Array {
    * console.log(z.multiply({ re: 0, im: 1 }).get(0)); // { re: -1, im: 1 }
    * ```
    */
-  multiply(other: Complex64Array | Complex, out?: Float32Array): Complex64Array {
+  multiply(other: C | Complex, out?: F): C {
     const n2 = this.length * 2;
-    const r = outBuffer(out, n2, (n) => new Float32Array(n), COMPLEX64_EXTENSION_NAME);
-    if (other instanceof Complex64Array) {
-      checkSameLength(this.length, other.length, COMPLEX64_EXTENSION_NAME);
+    const r = outBuffer(out, n2, (n) => this.alloc(n), this.#name);
+    if (other instanceof ComplexArray) {
+      checkSameLength(this.length, other.length, this.#name);
       mulKernel(this.values, other.values, r, n2);
-      return new Complex64Array(r, andValidity(this.validity, other.validity, this.length));
+      return this.wrap(r, andValidity(this.validity, other.validity, this.length));
     }
     mulScalarKernel(this.values, other.re, other.im, r, n2);
-    return new Complex64Array(r, this.validity);
+    return this.wrap(r, this.validity);
   }
 
   /**
@@ -228,11 +223,11 @@ export class Complex64Array {
    * console.log(new Complex64Array(new Float32Array([1, 2])).conjugate().get(0)); // { re: 1, im: -2 }
    * ```
    */
-  conjugate(out?: Float32Array): Complex64Array {
+  conjugate(out?: F): C {
     const n2 = this.length * 2;
-    const r = outBuffer(out, n2, (n) => new Float32Array(n), COMPLEX64_EXTENSION_NAME);
+    const r = outBuffer(out, n2, (n) => this.alloc(n), this.#name);
     conjKernel(this.values, r, n2);
-    return new Complex64Array(r, this.validity);
+    return this.wrap(r, this.validity);
   }
 
   /**
@@ -250,6 +245,54 @@ export class Complex64Array {
 }
 
 /**
+ * A column of complex numbers made of two float32 (`avila.complex64`) over a flat
+ * `Float32Array` (re, im per element). Constructing one never copies. Results of `abs` and
+ * `phase` are float32, like the storage.
+ *
+ * @example
+ * ```ts
+ * import { Complex64Array } from "@avila/arrow";
+ * const z = new Complex64Array(new Float32Array([3, 4, 0, 1]));
+ * console.log(Array.from(z.abs())); // [5, 1]
+ * ```
+ */
+export class Complex64Array extends ComplexArray<Float32Array, Complex64Array> {
+  /**
+   * Wraps flat storage without copying.
+   *
+   * @throws {ArrowError} `invalid` when `values.length` is odd or the bitmap short
+   */
+  constructor(values: Float32Array, validity?: Uint8Array | null) {
+    super(values, validity, COMPLEX64_EXTENSION_NAME);
+  }
+
+  /**
+   * Builds an array from objects; `null` entries become nulls.
+   *
+   * @example
+   * ```ts
+   * import { Complex64Array } from "@avila/arrow";
+   * console.log(Complex64Array.from([{ re: 1, im: 2 }, null]).get(0)); // { re: 1, im: 2 }
+   * ```
+   */
+  static from(items: Iterable<Complex | null | undefined>): Complex64Array {
+    const list = Array.from(items);
+    const values = new Float32Array(list.length * 2);
+    return new Complex64Array(values, fromItems(list, values));
+  }
+
+  /** A new `Float32Array` of `n` numbers. */
+  protected alloc(n: number): Float32Array {
+    return new Float32Array(n);
+  }
+
+  /** A `Complex64Array` over `values`. */
+  protected wrap(values: Float32Array, validity: Uint8Array | null): Complex64Array {
+    return new Complex64Array(values, validity);
+  }
+}
+
+/**
  * A column of complex numbers made of two float64 (`avila.complex128`) over a flat
  * `Float64Array` (re, im per element). Constructing one never copies.
  *
@@ -260,25 +303,14 @@ export class Complex64Array {
  * console.log(Array.from(z.multiply(z.conjugate()).values)); // |z|²: [25, 0, 1, 0]
  * ```
  */
-export class Complex128Array {
-  /** Numbers per element in the flat storage. */
-  static readonly WIDTH = 2;
-  /** The flat storage, (re, im) per element. Shared, never copied. */
-  readonly values: Float64Array;
-  /** Element count. */
-  readonly length: number;
-  /** Arrow validity bitmap (bit set = valid), or null when every element is valid. */
-  readonly validity: Uint8Array | null;
-
+export class Complex128Array extends ComplexArray<Float64Array, Complex128Array> {
   /**
    * Wraps flat storage without copying.
    *
    * @throws {ArrowError} `invalid` when `values.length` is odd or the bitmap short
    */
   constructor(values: Float64Array, validity?: Uint8Array | null) {
-    this.length = elementCount(values, 2, COMPLEX128_EXTENSION_NAME);
-    this.values = values;
-    this.validity = checkValidity(validity, this.length, COMPLEX128_EXTENSION_NAME);
+    super(values, validity, COMPLEX128_EXTENSION_NAME);
   }
 
   /**
@@ -296,130 +328,13 @@ export class Complex128Array {
     return new Complex128Array(values, fromItems(list, values));
   }
 
-  /**
-   * Whether element `i` is non-null.
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array(2)).isValid(0)); // true
-   * ```
-   */
-  isValid(i: number): boolean {
-    checkIndex(i, this.length, COMPLEX128_EXTENSION_NAME);
-    return isValidAt(this.validity, i);
+  /** A new `Float64Array` of `n` numbers. */
+  protected alloc(n: number): Float64Array {
+    return new Float64Array(n);
   }
 
-  /**
-   * Element `i`, or null.
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([1, -1])).get(0)); // { re: 1, im: -1 }
-   * ```
-   */
-  get(i: number): Complex | null {
-    checkIndex(i, this.length, COMPLEX128_EXTENSION_NAME);
-    if (!isValidAt(this.validity, i)) return null;
-    return { re: this.values[2 * i], im: this.values[2 * i + 1] };
-  }
-
-  /**
-   * Overwrites element `i` in place; validity is unchanged.
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * const z = new Complex128Array(new Float64Array(2));
-   * z.set(0, { re: 0.1, im: 2 });
-   * console.log(z.get(0)); // { re: 0.1, im: 2 }
-   * ```
-   */
-  set(i: number, z: Complex): void {
-    checkIndex(i, this.length, COMPLEX128_EXTENSION_NAME);
-    this.values[2 * i] = z.re;
-    this.values[2 * i + 1] = z.im;
-  }
-
-  /**
-   * Moduli |z|, computed without overflow for huge or tiny parts.
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([1e200, 1e200])).abs()[0]); // 1.4142135623730952e+200
-   * ```
-   */
-  abs(out?: Float64Array): Float64Array {
-    const r = outBuffer(out, this.length, (n) => new Float64Array(n), COMPLEX128_EXTENSION_NAME);
-    absKernel(this.values, r, this.length);
-    return r;
-  }
-
-  /**
-   * Arguments arg z = atan2(im, re) in (-π, π].
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([-1, 0])).phase()[0]); // 3.141592653589793
-   * ```
-   */
-  phase(out?: Float64Array): Float64Array {
-    const r = outBuffer(out, this.length, (n) => new Float64Array(n), COMPLEX128_EXTENSION_NAME);
-    phaseKernel(this.values, r, this.length);
-    return r;
-  }
-
-  /**
-   * Elementwise product with another array, or with one complex number. Nulls propagate.
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * const z = new Complex128Array(new Float64Array([0, 1]));
-   * console.log(z.multiply(z).get(0)); // i² = { re: -1, im: 0 }
-   * ```
-   */
-  multiply(other: Complex128Array | Complex, out?: Float64Array): Complex128Array {
-    const n2 = this.length * 2;
-    const r = outBuffer(out, n2, (n) => new Float64Array(n), COMPLEX128_EXTENSION_NAME);
-    if (other instanceof Complex128Array) {
-      checkSameLength(this.length, other.length, COMPLEX128_EXTENSION_NAME);
-      mulKernel(this.values, other.values, r, n2);
-      return new Complex128Array(r, andValidity(this.validity, other.validity, this.length));
-    }
-    mulScalarKernel(this.values, other.re, other.im, r, n2);
-    return new Complex128Array(r, this.validity);
-  }
-
-  /**
-   * Complex conjugates re - i·im.
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([1, 2])).conjugate().get(0)); // { re: 1, im: -2 }
-   * ```
-   */
-  conjugate(out?: Float64Array): Complex128Array {
-    const n2 = this.length * 2;
-    const r = outBuffer(out, n2, (n) => new Float64Array(n), COMPLEX128_EXTENSION_NAME);
-    conjKernel(this.values, r, n2);
-    return new Complex128Array(r, this.validity);
-  }
-
-  /**
-   * Iterates the elements as objects (null for null elements).
-   *
-   * @example
-   * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log([...new Complex128Array(new Float64Array([1, 2]))]); // [{ re: 1, im: 2 }]
-   * ```
-   */
-  *[Symbol.iterator](): IterableIterator<Complex | null> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
+  /** A `Complex128Array` over `values`. */
+  protected wrap(values: Float64Array, validity: Uint8Array | null): Complex128Array {
+    return new Complex128Array(values, validity);
   }
 }

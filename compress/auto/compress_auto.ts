@@ -6,7 +6,8 @@
  */
 
 import { compressFrame, decompressFrame } from "../lz4/mod.ts";
-import { concatChunks, ZlibEngine } from "../platform/_engine.ts";
+import { concatChunks } from "../concat.ts";
+import { ZlibEngine } from "../platform/_engine.ts";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
 import { Algorithm } from "../types.ts";
 import { hasMagic } from "../columnar/_format.ts";

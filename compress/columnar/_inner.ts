@@ -5,7 +5,8 @@
  */
 
 import { compressBlock, decompressBlock } from "../lz4/mod.ts";
-import { concatChunks, engineAvailable, ZlibEngine } from "../platform/_engine.ts";
+import { concatChunks } from "../concat.ts";
+import { engineAvailable, ZlibEngine } from "../platform/_engine.ts";
 import { CompressError } from "../errors.ts";
 import { Inner } from "./_format.ts";
 

@@ -7,6 +7,7 @@
  */
 
 import { blockStats } from "./_bitpack.ts";
+import { concatChunks } from "../concat.ts";
 import { findMappings, type FloatMapping, floatView, mapFloats } from "./_floats.ts";
 import {
   type ElementType,
@@ -95,18 +96,6 @@ function segmentRanges(n: number, segment: number): [number, number][] {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** Bit-packed bytes of residuals (exact, without the inner codec). */
 function packedBytes(l: Lanes, n: number): number {
   const st = blockStats(l, n);
@@ -131,15 +120,6 @@ export function slicedLanes(
     return { lanes: r.lanes, exceptions: r.exPos.length };
   }
   return { lanes: loadLanes(slice, t, n), exceptions: 0 };
-}
-
-/** XOR of each element's bits with the previous element's, on lanes in place. */
-export function xorPrevious(l: Lanes, n: number): void {
-  const { lo, hi } = l;
-  for (let i = n - 1; i > 0; i--) {
-    lo[i] ^= lo[i - 1];
-    hi[i] ^= hi[i - 1];
-  }
 }
 
 /**
@@ -169,7 +149,7 @@ export function planChains(
   const intMappings: { mapping: number; m: FloatMapping | null }[] = [];
   if (float) {
     intMappings.push({ mapping: Mapping.Bits, m: null });
-    const all = concat(slices);
+    const all = concatChunks(slices);
     for (const m of findMappings(floatView(aligned(all), t === "f32", sampled), t === "f32")) {
       intMappings.push({ mapping: m.mapping, m });
     }
@@ -287,7 +267,7 @@ export function planChains(
         if (c.layout === Layout.Plain) return sl;
         return shuffle(sl, w, k, c.predictor === Predictor.Xor);
       });
-      const joined = concat(parts);
+      const joined = concatChunks(parts);
       bytes = joined.length === 0 ? 0 : Math.min(
         joined.length,
         innerCompress(joined, inner, Math.min(level, ESTIMATE_LEVEL_MAX)).length,

@@ -6,6 +6,14 @@
  * us what the public stream API cannot: synchronous `write`/`flush`/`end`, output in bounded
  * pieces with a running size limit, and full control over error reporting.
  *
+ * The handle (`stream._handle`) and its write state (`stream._writeState`) are Node internals:
+ * Node documents only the asynchronous streams and the one-shot `*Sync` functions, neither of
+ * which can back a synchronous incremental `StreamEncoder`/`StreamDecoder`. They are read in one
+ * place, `openHandle`, which checks their shape and otherwise throws `unsupported`; the codecs
+ * then report themselves unavailable (`engineAvailable`, probed with a round trip) and callers
+ * fall back to the web streams or the pure-TypeScript codecs. Errors are mapped from Node's
+ * documented error codes and zlib's errno values (`mapNativeError`), not from message text.
+ *
  * The runtime's bindings differ in how they report errors (Deno throws from the zstd handle,
  * calls `onerror` for zlib, and reports nothing for brotli or for truncated zstd input), so this
  * file normalises them: every failure becomes a `CompressError`, truncation of zstd is caught by
@@ -22,6 +30,7 @@
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
 import type { StreamDecoder, StreamEncoder } from "../types.ts";
 import { ZstdFrameWalker } from "./_zstd_frames.ts";
+import { concatChunks } from "../concat.ts";
 
 /** The native codecs this engine drives. */
 export type EngineFormat = "zstd" | "br" | "gzip" | "deflate" | "deflate-raw";
@@ -164,22 +173,58 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Maps a native error message to our error code. */
-function mapNativeError(format: EngineFormat, msg: string): CompressError {
-  const m = msg.toLowerCase();
-  if (m.includes("incorrect data check") || m.includes("checksum")) {
-    return new CompressError("checksum", `${format}: checksum mismatch`);
-  }
-  if (m.includes("unexpected end")) {
-    return new CompressError("corrupt", `${format}: input is truncated`);
-  }
-  if (m.includes("window") && (m.includes("large") || m.includes("memory"))) {
-    return new CompressError("limit", `${format}: frame needs a window larger than allowed`);
-  }
-  if (m.includes("memory")) {
+/** What a native codec reported: Node's documented `code`/`errno`, and a message for people. */
+interface NativeError {
+  message: string;
+  errno?: number;
+  code?: string;
+}
+
+/**
+ * Error codes Node documents for its zlib and zstd bindings (`error.code`, stable across
+ * versions, unlike `error.message`), mapped to ours. A runtime that reports no code (Deno's zstd
+ * binding throws a bare `Error`) gets `corrupt`: window limits and truncation are found
+ * structurally (`ZstdFrameWalker`, end-of-stream checks), not from the message text.
+ */
+const NATIVE_CODES: Readonly<Record<string, [CompressError["code"], string]>> = {
+  ZSTD_error_checksum_wrong: ["checksum", "checksum mismatch"],
+  ZSTD_error_frameParameter_windowTooLarge: ["limit", "frame needs a window larger than allowed"],
+  ZSTD_error_memory_allocation: ["limit", "out of memory for this frame"],
+  Z_MEM_ERROR: ["limit", "out of memory for this frame"],
+  Z_BUF_ERROR: ["corrupt", "input is truncated"],
+};
+
+/** zlib's message for a failed CRC-32 (gzip) or Adler-32 (zlib) trailer check. */
+const ZLIB_DATA_CHECK = "incorrect data check";
+
+/** Maps a native error to our error code, by its `code`, else its zlib `errno`. */
+function mapNativeError(format: EngineFormat, e: NativeError): CompressError {
+  const known = e.code !== undefined ? NATIVE_CODES[e.code] : undefined;
+  if (known !== undefined) return new CompressError(known[0], `${format}: ${known[1]}`);
+  const C = constants();
+  if (e.errno !== undefined && e.errno === C.Z_MEM_ERROR) {
     return new CompressError("limit", `${format}: out of memory for this frame`);
   }
-  return new CompressError("corrupt", `${format}: corrupt input (${msg})`);
+  if (e.errno !== undefined && e.errno === C.Z_BUF_ERROR) {
+    return new CompressError("corrupt", `${format}: input is truncated`);
+  }
+  // zlib reports a CRC-32/Adler-32 mismatch with the same Z_DATA_ERROR as any other damage; the
+  // one thing that tells them apart is zlib's own fixed z_stream.msg for it (inflate.c). The
+  // single text check left, and only under that errno.
+  if (e.errno !== undefined && e.errno === C.Z_DATA_ERROR && e.message === ZLIB_DATA_CHECK) {
+    return new CompressError("checksum", `${format}: checksum mismatch`);
+  }
+  return new CompressError("corrupt", `${format}: corrupt input (${e.message})`);
+}
+
+/** The documented fields of a thrown native error. */
+function nativeError(e: unknown): NativeError {
+  const r = (typeof e === "object" && e !== null ? e : {}) as Record<string, unknown>;
+  return {
+    message: message(e),
+    errno: typeof r.errno === "number" ? r.errno : undefined,
+    code: typeof r.code === "string" ? r.code : undefined,
+  };
 }
 
 /** Options of a {@link ZlibEngine}. */
@@ -207,7 +252,7 @@ export class ZlibEngine {
   #state: Uint32Array;
   #flags: Flags;
   #error: CompressError | null = null;
-  #pendingError: string | null = null;
+  #pendingError: NativeError | null = null;
   #max: number;
   #total = 0;
   #out: Uint8Array;
@@ -227,8 +272,8 @@ export class ZlibEngine {
     if (!(this.#max >= 0)) throw new CompressError("unsupported", "maxOutputSize must be >= 0");
     this.#out = new Uint8Array(OUT_CHUNK);
     this.#walker = decompress && format === "zstd" ? new ZstdFrameWalker() : null;
-    handle.onerror = (msg: string) => {
-      this.#pendingError = msg;
+    handle.onerror = (msg: string, errno: number, code?: string) => {
+      this.#pendingError = { message: msg, errno, code };
     };
   }
 
@@ -310,7 +355,7 @@ export class ZlibEngine {
         handle.writeSync(flag, input, inOff, inLen, out, 0, room);
       } catch (e) {
         if (e instanceof CompressError) this.#fail(e);
-        this.#fail(mapNativeError(this.format, message(e)));
+        this.#fail(mapNativeError(this.format, nativeError(e)));
       }
       if (this.#pendingError !== null) this.#fail(mapNativeError(this.format, this.#pendingError));
       const availOut = state[0];
@@ -385,20 +430,6 @@ function probe(format: EngineFormat): boolean {
   } catch {
     return false;
   }
-}
-
-/** Joins chunks into one array (returns the only chunk as is). */
-export function concatChunks(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
 }
 
 /**

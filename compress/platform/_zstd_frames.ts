@@ -21,6 +21,12 @@ const STATE_SKIPPABLE_SIZE = 4;
 const MAX_BLOCK_SIZE = 128 * 1024;
 
 /**
+ * Largest window the native decoders accept by default (zstd's ZSTD_WINDOWLOG_LIMIT_DEFAULT,
+ * 2^27 bytes); a frame that needs more is refused as a `limit` before it reaches them.
+ */
+export const MAX_WINDOW_SIZE = 2 ** 27;
+
+/**
  * Incremental structural validator for a sequence of zstd frames (and skippable frames).
  * Feed every input byte through `push`; call `finish` at the end of input.
  */
@@ -36,6 +42,8 @@ export class ZstdFrameWalker {
   /** State to enter after the skip. */
   #afterSkip = STATE_BLOCK_HEADER;
   #checksum = false;
+  #single = false;
+  #dictSize = 0;
   #frames = 0;
 
   /** Number of frames (including skippable frames) completed so far. */
@@ -97,6 +105,22 @@ export class ZstdFrameWalker {
     this.#afterSkip = next;
   }
 
+  /** Window_Size of the frame header in `#head` (§3.1.1.1.2), or its content size if single. */
+  #windowSize(): number {
+    const h = this.#head;
+    if (!this.#single) {
+      const exponent = h[1] >> 3;
+      const base = 2 ** (10 + exponent);
+      return base + (base / 8) * (h[1] & 7);
+    }
+    // Frame_Content_Size (§3.1.1.1.4): 1, 2 (plus 256), 4 or 8 bytes, little-endian.
+    const at = 1 + this.#dictSize;
+    const size = this.#need - at;
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + h[at + i];
+    return size === 2 ? v + 256 : v;
+  }
+
   #onHeader(): void {
     const h = this.#head;
     switch (this.#state) {
@@ -127,10 +151,15 @@ export class ZstdFrameWalker {
           this.#checksum = ((fhd >> 2) & 1) === 1;
           const fcsSize = fcsFlag === 0 ? single : 1 << fcsFlag;
           const dictSize = dictFlag === 3 ? 4 : dictFlag;
+          this.#single = single === 1;
+          this.#dictSize = dictSize;
           const rest = (single ? 0 : 1) + dictSize + fcsSize;
-          if (rest === 0) this.#enter(STATE_BLOCK_HEADER);
-          else this.#need = 1 + rest;
+          // A single-segment frame always has a Frame_Content_Size, so rest > 0 here.
+          this.#need = 1 + rest;
           return;
+        }
+        if (this.#windowSize() > MAX_WINDOW_SIZE) {
+          throw new CompressError("limit", "zstd: frame needs a window larger than allowed");
         }
         this.#enter(STATE_BLOCK_HEADER);
         return;

@@ -107,3 +107,25 @@ Deno.test("zstd one-shot: frames carry the content size and a window no larger t
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Frame headers needing a 2^28-byte window: Window_Descriptor exponent 18, and a single-segment
+// frame whose 4-byte Frame_Content_Size is 2^28.
+const HUGE_WINDOW = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x00, 18 << 3, 0x01, 0x00, 0x00]);
+const HUGE_SINGLE = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0, 0, 0, 0x10, 0x01, 0, 0]);
+
+Deno.test("zstd: a frame needing a window over 2^27 bytes is a limit, found in its header", () => {
+  for (const frame of [HUGE_WINDOW, HUGE_SINGLE]) {
+    assert.throws(
+      () => new ZstdFrameWalker().push(frame),
+      (e) => e instanceof CompressError && e.code === "limit",
+    );
+    const dec = new ZstdDecoder();
+    assert.throws(
+      () => [...dec.write(frame), ...dec.end()],
+      (e) => e instanceof CompressError && e.code === "limit",
+    );
+  }
+  // The largest allowed window passes the header check.
+  const ok = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x00, 17 << 3]);
+  new ZstdFrameWalker().push(ok);
+});

@@ -10,7 +10,7 @@
 
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import { captureBodies, capturedPayload } from "../../http/mod.ts";
-import { bodyFailure } from "../../http/mod.ts";
+import { bodyFailure, replaceRes } from "../../http/mod.ts";
 import { type HttpProblem, PROBLEM_CONTENT_TYPE } from "../../http/problem.ts";
 import { createEngine } from "./_engine.ts";
 import type { CompressionOptions } from "./options.ts";
@@ -51,16 +51,11 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     // read error on the way (a validator's "Malformed JSON", the app's error handler).
     const failure = bodyFailure(c.req.raw);
     if (failure !== undefined && c.res.status >= 400 && !answers(c.res, failure)) {
-      c.res = undefined;
-      c.res = failure.toResponse();
+      replaceRes(c, failure.toResponse());
     }
     const res = c.res;
     const out = await engine.encode(c.req.raw, res, capturedPayload(res));
-    if (out !== res) {
-      // Replace c.res without Hono copying the old headers back over the new ones.
-      c.res = undefined;
-      c.res = out;
-    }
+    replaceRes(c, out);
   };
 }
 

@@ -7,17 +7,12 @@
  */
 
 import type { RecordBatch } from "../../batch.ts";
+import { concatChunks } from "@avila/compress";
 import { ArrowError } from "../../errors.ts";
 import type { Schema } from "../../schema.ts";
 import { FlatBufferBuilder } from "../flatbuffers/builder.ts";
 import { FILE_MAGIC, METADATA_V5 } from "../_format.ts";
-import {
-  type Block,
-  concatChunks,
-  IpcEncoder,
-  type IpcWriteOptions,
-  toIterable,
-} from "./stream.ts";
+import { type Block, IpcEncoder, type IpcWriteOptions, toIterable } from "./stream.ts";
 import { DictionaryIds, encodeMetadata, encodeSchema } from "./schema.ts";
 
 /**

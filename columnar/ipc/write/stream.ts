@@ -16,6 +16,8 @@ import {
   INTERVAL_WORDS,
   type TypedArray,
 } from "../../column.ts";
+import { concatChunks } from "@avila/compress";
+import { iteratorStream } from "../../_iterator_stream.ts";
 import { ArrowError } from "../../errors.ts";
 import type { Field, Schema } from "../../schema.ts";
 import { Type } from "../../types.ts";
@@ -374,34 +376,7 @@ export function ipcReadableStream(
     ? batches as AsyncIterable<RecordBatch>
     : toIterable(batches as RecordBatch | Iterable<RecordBatch>);
   const it = ipcStreamChunksAsync(source, options)[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-    async cancel() {
-      await it.return?.(undefined);
-    },
-  }, { highWaterMark: 0 });
-}
-
-/** Concatenates chunks into one array (the single copy of the one-shot writers). */
-export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
-  const list = Array.isArray(chunks) ? chunks as Uint8Array[] : [...chunks];
-  let n = 0;
-  for (const c of list) n += c.length;
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const c of list) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return iteratorStream(it);
 }
 
 /**
