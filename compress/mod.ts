@@ -17,7 +17,7 @@
  * @module
  */
 
-export { CompressError, type CompressErrorCode } from "./errors.ts";
+export { AvilaError, CompressError, type CompressErrorCode } from "./errors.ts";
 export { checkOutputSize, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
 export {
   Algorithm,
