@@ -226,7 +226,7 @@ function inRange(bytes: Uint8Array, c: Cidr): boolean {
  *
  * @example
  * ```ts
- * import { parseNode } from "@avila/avx-http/middleware";
+ * import { parseNode } from "./client_ip.ts";
  * console.log(parseNode("[2001:db8::1]:443")?.length, parseNode("unknown")); // 16 null
  * ```
  */
