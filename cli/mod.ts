@@ -15,6 +15,7 @@
 export { runCli } from "./run.ts";
 export {
   CliError,
+  type CliErrorCode,
   type CliIo,
   type Command,
   findCommand,

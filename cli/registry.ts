@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /** The standard streams a command talks to (injectable for tests). */
 export interface CliIo {
   /** Standard input. */
@@ -27,6 +29,9 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
+/** Codes of {@link CliError}: bad usage (exit status 2) or a failed run (any other status). */
+export type CliErrorCode = "usage" | "failed";
+
 /**
  * A failure to report as one line on stderr. `exitCode` 2 means bad usage, 1 a failed run.
  *
@@ -37,13 +42,18 @@ export interface Command {
  * console.log(e.exitCode); // 2
  * ```
  */
-export class CliError extends Error {
+export class CliError extends AvilaError<CliErrorCode> {
   /** Process exit status to use. */
   readonly exitCode: number;
 
-  /** @param message one line, no trailing period needed */
+  /**
+   * Creates the error; `code` is `"usage"` for exit status 2, `"failed"` otherwise.
+   *
+   * @param message one line, no trailing period needed
+   * @param exitCode process exit status (2: bad usage, 1: failed run)
+   */
   constructor(message: string, exitCode = 1) {
-    super(message);
+    super(exitCode === 2 ? "usage" : "failed", message);
     this.name = "CliError";
     this.exitCode = exitCode;
   }

@@ -219,10 +219,22 @@ export class ClientBuilder {
     return this;
   }
 
-  /** Largest body read whole by `bytes()`/`json()`/...; default 64 MiB. */
-  maxBodyBytes(bytes: number): this {
-    this.#maxBodyBytes = checkMs(bytes, "maxBodyBytes");
+  /**
+   * Largest decoded response body read whole by `bytes()`/`json()`/...; default 64 MiB. The same
+   * name as the decoded-size limit of `@avila/compress`, `@avila/arrow` and `compression()`.
+   */
+  maxOutputSize(bytes: number): this {
+    this.#maxBodyBytes = checkMs(bytes, "maxOutputSize");
     return this;
+  }
+
+  /**
+   * Old name of {@link maxOutputSize}.
+   *
+   * @deprecated Use `maxOutputSize(bytes)`; this alias goes away in the next release.
+   */
+  maxBodyBytes(bytes: number): this {
+    return this.maxOutputSize(bytes);
   }
 
   /** Largest streamed request body buffered so it can be retried; default 1 MiB. */

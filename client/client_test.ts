@@ -357,7 +357,7 @@ Deno.test("body limit gives body_too_large; bad JSON gives decode", async () => 
     .route("/notjson", Route.get((c) => c.text("{nope")))
     .build();
   await using srv = listenLocal(app);
-  const client = Client.builder().baseUrl(srv.url).maxBodyBytes(4096).build();
+  const client = Client.builder().baseUrl(srv.url).maxOutputSize(4096).build();
   const big = await client.get("/big").send();
   await assert.rejects(big.text(), (e) => e instanceof ClientError && e.code === "body_too_large");
   const chunked = await client.get("/chunked").send();

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /** What a {@link ClientError} is about. */
 export type ClientErrorCode =
   /** The server answered with a non-2xx status (see `status` and `problem`). */
@@ -68,9 +70,7 @@ export interface ClientErrorInit {
  * console.log(e.code, e.status, e instanceof Error); // "http" 404 true
  * ```
  */
-export class ClientError extends Error {
-  /** What went wrong. */
-  readonly code: ClientErrorCode;
+export class ClientError extends AvilaError<ClientErrorCode> {
   /** HTTP status for `http` errors. */
   readonly status?: number;
   /** The server's problem document, when it sent `application/problem+json`. */
@@ -90,9 +90,8 @@ export class ClientError extends Error {
    * @param init status, problem, attempts, cause
    */
   constructor(code: ClientErrorCode, message: string, init: ClientErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(code, message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "ClientError";
-    this.code = code;
     if (init.status !== undefined) this.status = init.status;
     if (init.problem !== undefined) this.problem = init.problem;
     if (init.attempts !== undefined) this.attempts = init.attempts;

@@ -37,6 +37,7 @@ export {
   type ClientErrorInit,
   type ReceivedProblem,
 } from "./errors.ts";
+export { AvilaError } from "@avila/compress";
 export {
   type BackoffOptions,
   fullJitterDelay,

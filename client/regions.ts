@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../http/config_error.ts";
 import { type BreakerOptions, CircuitBreaker } from "../http/breaker.ts";
 
 /** One endpoint of a service. */
@@ -74,14 +75,19 @@ export class RegionRouter {
    *
    * @param endpoints at least one endpoint
    * @param options preferred region, EWMA weight, breaker settings
-   * @throws {TypeError} for an empty list, a bad URL or an unknown preferred region
+   * @throws {ConfigurationError} for an empty list, a bad URL or an unknown preferred region
    */
   constructor(endpoints: readonly Endpoint[], options: RegionRouterOptions = {}) {
-    if (endpoints.length === 0) throw new TypeError("a RegionRouter needs at least one endpoint");
+    if (endpoints.length === 0) {
+      throw new ConfigurationError("invalid_option", "a RegionRouter needs at least one endpoint");
+    }
     this.endpoints = endpoints.map((e) => {
       const url = new URL(e.url);
       if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new TypeError(`endpoint ${e.region}: only http(s) URLs are supported`);
+        throw new ConfigurationError(
+          "invalid_option",
+          `endpoint ${e.region}: only http(s) URLs are supported`,
+        );
       }
       if (!url.pathname.endsWith("/")) url.pathname += "/";
       return {
@@ -93,7 +99,7 @@ export class RegionRouter {
       };
     });
     if (options.preferred !== undefined && !this.byRegion(options.preferred)) {
-      throw new TypeError(`no endpoint for region ${options.preferred}`);
+      throw new ConfigurationError("invalid_option", `no endpoint for region ${options.preferred}`);
     }
     this.#preferred = options.preferred;
     const alpha = options.alpha ?? 0.3;

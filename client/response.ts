@@ -7,13 +7,9 @@
  */
 
 import { CompressError } from "@avila/compress";
-import {
-  ArrowError,
-  type IpcReadOptions,
-  type IpcReadResult,
-  readIpcFile,
-  readIpcStream,
-} from "@avila/arrow";
+// Types only: `arrow()` loads the reader on first use, so a client that never reads Arrow does
+// not carry @avila/arrow (a bundler splits it into its own chunk).
+import type { IpcReadOptions, IpcReadResult } from "@avila/arrow";
 import { type BodyCoding, classifyCoding, decoderFor } from "./_coding.ts";
 import { ClientError, type ReceivedProblem } from "./errors.ts";
 import type { RequestMetrics } from "./metrics.ts";
@@ -398,6 +394,7 @@ export class ClientResponse {
    */
   async arrow(options?: IpcReadOptions): Promise<IpcReadResult> {
     const bytes = await this.bytes();
+    const { ArrowError, readIpcFile, readIpcStream } = await import("@avila/arrow");
     const type = this.headers.get("content-type") ?? "";
     try {
       return type.includes("vnd.apache.arrow.file")

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /**
  * Why a columnar operation failed.
  *
@@ -37,18 +39,14 @@ export type ArrowErrorCode =
  * }
  * ```
  */
-export class ArrowError extends Error {
-  /** Machine-readable reason. */
-  readonly code: ArrowErrorCode;
-
+export class ArrowError extends AvilaError<ArrowErrorCode> {
   /**
    * Creates an error.
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */
   constructor(code: ArrowErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = "ArrowError";
-    this.code = code;
   }
 }

@@ -4,6 +4,42 @@
  * @module
  */
 
+/**
+ * The base of every error the avila packages throw (`@avila/compress`, `@avila/arrow`,
+ * `@avila/avx-http`): a stable, machine-readable `code` plus a human `message`. Each area has
+ * its own subclass (`CompressError`, `ArrowError`, `ConfigurationError`, `ClientError`, ...)
+ * whose `code` is a narrower union. It lives here because `@avila/compress` is the lowest
+ * package: the other two already depend on it, so they can extend it without a new package
+ * or an upward import.
+ *
+ * @example
+ * ```ts
+ * import { AvilaError, decompress, Algorithm } from "@avila/compress";
+ * try {
+ *   await decompress(new Uint8Array([1, 2, 3]), Algorithm.Lz4);
+ * } catch (e) {
+ *   if (e instanceof AvilaError) console.log(e.name, e.code); // "CompressError" "corrupt"
+ * }
+ * ```
+ */
+export class AvilaError<Code extends string = string> extends Error {
+  /** Machine-readable reason, stable across versions. */
+  readonly code: Code;
+
+  /**
+   * Creates the error; subclasses set `name`.
+   *
+   * @param code machine-readable reason
+   * @param message a human explanation, without any of the input's bytes or secrets
+   * @param options standard error options (`cause`)
+   */
+  constructor(code: Code, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AvilaError";
+    this.code = code;
+  }
+}
+
 /** Why a compress or decompress call failed. */
 export type CompressErrorCode =
   /** The input is not valid data for the format (bad magic, bad lengths, bad offsets). */
@@ -28,18 +64,14 @@ export type CompressErrorCode =
  * }
  * ```
  */
-export class CompressError extends Error {
-  /** Machine-readable reason. */
-  readonly code: CompressErrorCode;
-
+export class CompressError extends AvilaError<CompressErrorCode> {
   /**
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */
   constructor(code: CompressErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = "CompressError";
-    this.code = code;
   }
 }
 

@@ -18,7 +18,7 @@
  */
 
 export { concatChunks } from "./concat.ts";
-export { CompressError, type CompressErrorCode } from "./errors.ts";
+export { AvilaError, CompressError, type CompressErrorCode } from "./errors.ts";
 export { checkOutputSize, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
 export {
   Algorithm,

@@ -13,7 +13,6 @@
 // stays; capture_test.ts pins what it captures, _capture_test.ts its memory behaviour.
 
 import type { Context } from "hono";
-import { utf8Length } from "@avila/arrow";
 
 // The payload travels on the Response itself (a symbol-keyed property), not in a per-request
 // record pointing at the Response: on Deno's serving path, keeping a reference to a response
@@ -88,4 +87,24 @@ export function capturedPayload(res: Response): string | Uint8Array | undefined 
 /** Byte length of a captured payload. */
 export function payloadLength(payload: string | Uint8Array): number {
   return typeof payload === "string" ? utf8Length(payload) : payload.byteLength;
+}
+
+// The UTF-8 length TextEncoder would produce (lone surrogates count as U+FFFD, 3 bytes), without
+// encoding. Kept here rather than imported from @avila/arrow: `http/` is imported by the client,
+// and one import of the Arrow package would put all of it into every client bundle.
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
 }

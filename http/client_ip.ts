@@ -145,7 +145,7 @@ const NAMED_RANGES: Record<string, readonly string[]> = {
 
 /**
  * A set of trusted proxy ranges: CIDRs (`10.0.0.0/8`, `2001:db8::/32`), single addresses, or
- * the names `loopback`, `private` and `linklocal`. Invalid entries throw a `TypeError` at
+ * the names `loopback`, `private` and `linklocal`. Invalid entries throw a `ConfigurationError` at
  * start-up, never at request time.
  *
  * @example
@@ -174,7 +174,9 @@ export class TrustedProxies {
   #add(range: string): void {
     const slash = range.indexOf("/");
     const bytes = parseIp(slash === -1 ? range : range.slice(0, slash));
-    if (bytes === null) throw new TypeError(`invalid trusted proxy range: ${range}`);
+    if (bytes === null) {
+      throw new ConfigurationError("invalid_option", `invalid trusted proxy range: ${range}`);
+    }
     const textIsV6 = (slash === -1 ? range : range.slice(0, slash)).includes(":");
     let prefix = bytes.length * 8;
     if (slash !== -1) {
@@ -183,7 +185,10 @@ export class TrustedProxies {
       // "::ffff:10.0.0.0/104" parses to IPv4: shift the prefix into IPv4 terms.
       prefix = textIsV6 && bytes.length === 4 ? n - 96 : n;
       if (!/^\d{1,3}$/.test(p) || prefix < 0 || prefix > bytes.length * 8) {
-        throw new TypeError(`invalid prefix length in trusted proxy range: ${range}`);
+        throw new ConfigurationError(
+          "invalid_option",
+          `invalid prefix length in trusted proxy range: ${range}`,
+        );
       }
     }
     (bytes.length === 4 ? this.#v4 : this.#v6).push({ bytes, prefix });
@@ -221,7 +226,7 @@ function inRange(bytes: Uint8Array, c: Cidr): boolean {
  *
  * @example
  * ```ts
- * import { parseNode } from "@avila/avx-http/middleware";
+ * import { parseNode } from "./client_ip.ts";
  * console.log(parseNode("[2001:db8::1]:443")?.length, parseNode("unknown")); // 16 null
  * ```
  */
@@ -394,7 +399,7 @@ export function clientIpResolver(
     : new TrustedProxies(options.trustedProxies ?? []);
   const header = options.header ?? "x-forwarded-for";
   if (header !== "forwarded" && header !== "x-forwarded-for") {
-    throw new TypeError(`unknown forwarding header "${String(header)}"`);
+    throw new ConfigurationError("invalid_option", `unknown forwarding header "${String(header)}"`);
   }
   const cf = options.trustCfConnectingIp ?? false;
   return function resolveClientIp(c: Context): ClientAddress | null {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "./config_error.ts";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import {
@@ -69,7 +70,7 @@ Deno.test("TrustedProxies: CIDRs, names, IPv6, and bad ranges throw at start-up"
   assert.equal(t.has("garbage"), false);
   assert.equal(new TrustedProxies(["::ffff:10.0.0.0/104"]).has("10.9.9.9"), true);
   for (const bad of ["10.0.0.0/33", "10.0.0/8", "::/129", "10.0.0.0/x", "nope"]) {
-    assert.throws(() => new TrustedProxies([bad]), TypeError, bad);
+    assert.throws(() => new TrustedProxies([bad]), ConfigurationError, bad);
   }
 });
 

@@ -5,15 +5,21 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /** Codes of {@link ConfigurationError}. */
 export type ConfigurationErrorCode =
   /** CORS `credentials: true` with any origin (`*`). */
   | "cors_credentials_any_origin"
   /** Limiting by client IP on a runtime where no client address can ever be found. */
-  | "client_ip_unavailable";
+  | "client_ip_unavailable"
+  /** An option has a value of the wrong type or outside its range; `message` names it. */
+  | "invalid_option";
 
 /**
- * A configuration that cannot work; `message` says what to do instead.
+ * A configuration that cannot work; `message` says what to do instead. Every middleware, client
+ * and server factory throws this (or a subclass, e.g. `RegionConfigError`) for bad options, when
+ * it is built and never per request.
  *
  * @example
  * ```ts
@@ -25,19 +31,17 @@ export type ConfigurationErrorCode =
  * }
  * ```
  */
-export class ConfigurationError extends TypeError {
-  /** What is wrong, stable across versions. */
-  readonly code: ConfigurationErrorCode;
-
+export class ConfigurationError<Code extends string = ConfigurationErrorCode>
+  extends AvilaError<Code> {
   /**
    * Creates the error.
    *
    * @param code what is wrong
    * @param message what is wrong and what to do instead
+   * @param options standard error options (`cause`)
    */
-  constructor(code: ConfigurationErrorCode, message: string) {
-    super(message);
+  constructor(code: Code, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = "ConfigurationError";
-    this.code = code;
   }
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { ConfigurationError } from "./config_error.ts";
+
 /** The content type of the Prometheus text exposition format. */
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -62,9 +64,13 @@ export abstract class LabelledMetric<S> implements Metric {
    * @param labelNames label names
    */
   constructor(name: string, help: string, labelNames: readonly string[]) {
-    if (!NAME.test(name)) throw new TypeError(`invalid metric name: ${name}`);
+    if (!NAME.test(name)) {
+      throw new ConfigurationError("invalid_option", `invalid metric name: ${name}`);
+    }
     for (const l of labelNames) {
-      if (!LABEL.test(l) || l.startsWith("__")) throw new TypeError(`invalid label name: ${l}`);
+      if (!LABEL.test(l) || l.startsWith("__")) {
+        throw new ConfigurationError("invalid_option", `invalid label name: ${l}`);
+      }
     }
     this.name = name;
     this.help = help;
@@ -272,7 +278,9 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
   ) {
     super(name, help, labelNames);
     for (let i = 1; i < buckets.length; i++) {
-      if (!(buckets[i] > buckets[i - 1])) throw new TypeError("buckets must ascend");
+      if (!(buckets[i] > buckets[i - 1])) {
+        throw new ConfigurationError("invalid_option", "buckets must ascend");
+      }
     }
     this.buckets = buckets;
   }
@@ -352,7 +360,7 @@ export class MetricsRegistry {
   /** Adds a metric family; its name must be new to this registry. Returns the metric. */
   register<M extends Metric>(metric: M): M {
     if (this.#metrics.has(metric.name)) {
-      throw new TypeError(`metric ${metric.name} is already registered`);
+      throw new ConfigurationError("invalid_option", `metric ${metric.name} is already registered`);
     }
     this.#metrics.set(metric.name, metric);
     return metric;

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "./config_error.ts";
 import assert from "node:assert/strict";
 import { Counter, Gauge, Histogram, MetricsRegistry } from "../server/mod.ts";
 
@@ -30,12 +31,12 @@ Deno.test("exposition format: help, type, escaped labels, cumulative buckets", (
 
 Deno.test("registry rejects bad names, duplicate families, wrong label counts and negative increments", () => {
   const r = new MetricsRegistry();
-  assert.throws(() => new Counter("bad-name", "x"), TypeError);
-  assert.throws(() => new Counter("ok", "x", ["__reserved"]), TypeError);
+  assert.throws(() => new Counter("bad-name", "x"), ConfigurationError);
+  assert.throws(() => new Counter("ok", "x", ["__reserved"]), ConfigurationError);
   r.register(new Counter("dup", "x"));
-  assert.throws(() => r.register(new Counter("dup", "x")), TypeError);
+  assert.throws(() => r.register(new Counter("dup", "x")), ConfigurationError);
   const c = new Counter("two", "x", ["a", "b"]);
   assert.throws(() => c.inc(["only-one"]), TypeError);
   assert.throws(() => c.inc(["a", "b"], -1), RangeError);
-  assert.throws(() => new Histogram("h", "x", [], [1, 1]), TypeError);
+  assert.throws(() => new Histogram("h", "x", [], [1, 1]), ConfigurationError);
 });

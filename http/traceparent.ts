@@ -83,7 +83,7 @@ export function parseTraceparent(
  *
  * @example
  * ```ts
- * import { newSpanId } from "@avila/avx-http/middleware";
+ * import { newSpanId } from "./traceparent.ts";
  * console.log(newSpanId().length); // 16
  * ```
  */

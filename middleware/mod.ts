@@ -32,6 +32,7 @@ export * from "./auth/mod.ts";
 export * from "./cost/mod.ts";
 export { cors, type CorsOptions, DEFAULT_EXPOSED_HEADERS } from "./cors/mod.ts";
 export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
+export { AvilaError } from "@avila/compress";
 export * from "./idempotency/mod.ts";
 export * from "./rate_limit/mod.ts";
 export * from "./region/mod.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../http/config_error.ts";
 import { problemResponse } from "../http/problem.ts";
 
 /** Where and how to listen. */
@@ -102,7 +103,7 @@ export function parseAddress(address: string): { hostname?: string; port?: numbe
   if (portText !== undefined) {
     const port = Number(portText);
     if (!/^\d+$/.test(portText) || port > 65535) {
-      throw new TypeError(`invalid port in "${address}"`);
+      throw new ConfigurationError("invalid_option", `invalid port in "${address}"`);
     }
     out.port = port;
   }
@@ -118,7 +119,9 @@ function readPortEnv(): number | undefined {
   }
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TypeError(`invalid PORT: ${v}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigurationError("invalid_option", `invalid PORT: ${v}`);
+  }
   return n;
 }
 

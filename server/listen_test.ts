@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../http/config_error.ts";
 import assert from "node:assert/strict";
 import { parseAddress, Route, Server, sse } from "./mod.ts";
 import { listenLocal, run } from "./_test_util.ts";
@@ -11,8 +12,8 @@ Deno.test("parseAddress understands host:port, :port, port and [v6]:port", () =>
   assert.deepEqual(parseAddress("8080"), { port: 8080 });
   assert.deepEqual(parseAddress("[::1]:9000"), { hostname: "::1", port: 9000 });
   assert.deepEqual(parseAddress("localhost"), { hostname: "localhost" });
-  assert.throws(() => parseAddress("host:99999"), TypeError);
-  assert.throws(() => parseAddress("host:abc"), TypeError);
+  assert.throws(() => parseAddress("host:99999"), ConfigurationError);
+  assert.throws(() => parseAddress("host:abc"), ConfigurationError);
 });
 
 Deno.test("listen honours PORT over the address string, and an explicit port over PORT", async () => {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../http/config_error.ts";
 import type { Handler, MiddlewareHandler } from "hono";
 import type { AvxEnv } from "../http/context.ts";
 
@@ -69,9 +70,14 @@ export class Route {
 
   /** Adds a binding. */
   on(method: RouteMethod, ...handlers: RouteHandler[]): Route {
-    if (handlers.length === 0) throw new TypeError(`Route.${method.toLowerCase()} needs a handler`);
+    if (handlers.length === 0) {
+      throw new ConfigurationError(
+        "invalid_option",
+        `Route.${method.toLowerCase()} needs a handler`,
+      );
+    }
     if (this.bindings.some((b) => b.method === method)) {
-      throw new TypeError(`the route already binds ${method}`);
+      throw new ConfigurationError("invalid_option", `the route already binds ${method}`);
     }
     return new Route([...this.bindings, { method, handlers }]);
   }

@@ -88,7 +88,7 @@ export interface ServerOptions {
   /**
    * Largest accepted request body in bytes, on the wire and once decoded from its
    * `Content-Encoding` (413 problem, code `body_too_large`, past it); default 10 MiB. With
-   * `withCompression`, the decoded limit is the smaller of this and its `maxDecodedBytes`.
+   * `withCompression`, the decoded limit is the smaller of this and its `maxOutputSize`.
    */
   bodyLimit?: number;
   /**
@@ -487,7 +487,11 @@ export class Server<S extends Schema = {}> {
     // The body limit holds for the decoded body too (a small gzip body can decode to gigabytes).
     const coding = this.#compression === undefined ? undefined : routeCompression({
       ...this.#compression,
-      maxDecodedBytes: Math.min(bodyLimit, this.#compression.maxDecodedBytes ?? bodyLimit),
+      maxOutputSize: Math.min(
+        bodyLimit,
+        // The deprecated name is honoured for one release.
+        this.#compression.maxOutputSize ?? this.#compression.maxDecodedBytes ?? bodyLimit,
+      ),
     });
 
     const app = new OpenAPIHono<AvxEnv>({

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../http/config_error.ts";
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import { HttpProblem, Route, Server } from "./mod.ts";
@@ -251,8 +252,8 @@ Deno.test("the full Hono app stays reachable", async () => {
 });
 
 Deno.test("Route rejects empty and duplicate bindings", () => {
-  assert.throws(() => Route.get(), TypeError);
-  assert.throws(() => Route.get((c) => c.text("a")).get((c) => c.text("b")), TypeError);
+  assert.throws(() => Route.get(), ConfigurationError);
+  assert.throws(() => Route.get((c) => c.text("a")).get((c) => c.text("b")), ConfigurationError);
 });
 
 Deno.test("over a real socket: bad paths, bad methods, bad headers and bodies are 4xx, never 500", async () => {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /**
  * Why authentication failed.
  *
@@ -103,9 +105,7 @@ const STATUS: Record<AuthErrorCode, number> = {
  * console.log(e.code, e.status); // "token_expired" 401
  * ```
  */
-export class AuthError extends Error {
-  /** Machine-readable reason. */
-  readonly code: AuthErrorCode;
+export class AuthError extends AvilaError<AuthErrorCode> {
   /** HTTP status this failure maps to (401, 403, 429, 503; 500 for `invalid_argument`). */
   readonly status: number;
   /** The scheme the client should retry with, when the failure concerns one. */
@@ -127,9 +127,8 @@ export class AuthError extends Error {
     scheme?: AuthScheme,
     missingScopes: readonly string[] = [],
   ) {
-    super(detail);
+    super(code, detail);
     this.name = "AuthError";
-    this.code = code;
     this.status = STATUS[code];
     this.scheme = scheme;
     this.missingScopes = missingScopes;

@@ -1,6 +1,7 @@
 // JSON requests to a Durable Object's fetch handler, with bounded bodies both ways. The objects
 // are reachable only through their namespace binding, but still validate what they receive.
 
+import { AvilaError } from "@avila/compress";
 import type { DurableObjectStubLike } from "./types.ts";
 
 /** Largest JSON body the objects accept or return. */
@@ -16,9 +17,7 @@ export const MAX_RPC_BYTES = 1 << 20;
  * console.log(new DurableObjectCallError(500, "boom").code); // "durable_object_error"
  * ```
  */
-export class DurableObjectCallError extends Error {
-  /** Machine-readable reason. */
-  readonly code = "durable_object_error";
+export class DurableObjectCallError extends AvilaError<"durable_object_error"> {
   /** The object's HTTP status (0 when it never answered). */
   readonly status: number;
 
@@ -30,7 +29,7 @@ export class DurableObjectCallError extends Error {
    * @param options standard error options (`cause`)
    */
   constructor(status: number, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super("durable_object_error", message, options);
     this.name = "DurableObjectCallError";
     this.status = status;
   }

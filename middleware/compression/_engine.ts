@@ -195,7 +195,8 @@ export function createEngine(options: CompressionOptions = {}): Engine {
   const compressible = options.compressible ?? isCompressible;
   const flushDelay = options.flushDelayMs ?? 10;
   const decodeRequests = options.decodeRequests ?? true;
-  const maxDecoded = options.maxDecodedBytes ?? 10 * 1024 * 1024;
+  // The deprecated name is honoured for one release.
+  const maxDecoded = options.maxOutputSize ?? options.maxDecodedBytes ?? 10 * 1024 * 1024;
   const maxRatio = options.maxRatio ?? 100;
   const acceptHeader = decodable.join(", ");
   // Media types repeat: remember the compressibility verdicts (bounded).

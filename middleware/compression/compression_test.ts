@@ -244,7 +244,7 @@ Deno.test("compression() on plain Hono: broken request bodies are typed problems
   // that is not an HTTPException. Two readers: the handler itself, and a validator that
   // swallows the read error ("Malformed JSON").
   const a = new Hono();
-  a.use(compression({ maxDecodedBytes: 1024 * 1024 }));
+  a.use(compression({ maxOutputSize: 1024 * 1024 }));
   a.post("/len", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
   a.post(
     "/json",

@@ -48,7 +48,14 @@ export interface CompressionOptions {
   decodeRequests?: boolean;
   /**
    * Largest decoded request body in bytes (413 problem, code `body_too_large`, past it);
-   * default 10 MiB. Under `Server.withCompression`, the server's `bodyLimit` caps it.
+   * default 10 MiB. Under `Server.withCompression`, the server's `bodyLimit` caps it. The same
+   * name as the decoded-size limit of `@avila/compress` and `@avila/arrow`.
+   */
+  maxOutputSize?: number;
+  /**
+   * Old name of `maxOutputSize` (used when `maxOutputSize` is not given).
+   *
+   * @deprecated Use `maxOutputSize`; this alias goes away in the next release.
    */
   maxDecodedBytes?: number;
   /**

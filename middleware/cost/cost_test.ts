@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../../http/config_error.ts";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { Principal } from "../../http/principal.ts";
@@ -261,8 +262,8 @@ Deno.test("prices: exact decimal sums, per-region egress, bad prices rejected", 
   assert.equal(Prices.usd(p.cost(gb, "br-saopaulo-1")), "0.15");
   assert.equal(Prices.usd(p.cost(gb, "us-east-1")), "0.09");
   assert.equal(Prices.usd(p.cost({ ...gb, bytesOut: 1 }, "us-east-1")), "0.00000000009");
-  assert.throws(() => new Prices({ egressPerGB: -1 }), TypeError);
-  assert.throws(() => new Prices({ perSecond: { default: Number.NaN } }), TypeError);
+  assert.throws(() => new Prices({ egressPerGB: -1 }), ConfigurationError);
+  assert.throws(() => new Prices({ perSecond: { default: Number.NaN } }), ConfigurationError);
 });
 
 Deno.test("prometheus counters: registered once per registry, labelled by route/status/region", async () => {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
 import type { UsageCounters } from "./prices.ts";
 
 /** Time bucket of the sums (UTC). */
@@ -129,10 +130,7 @@ export type CostLedgerErrorCode = "flush_failed" | "too_many_rows" | "invalid_op
  * console.log(e.code); // "too_many_rows"
  * ```
  */
-export class CostLedgerError extends Error {
-  /** What went wrong. */
-  readonly code: CostLedgerErrorCode;
-
+export class CostLedgerError extends AvilaError<CostLedgerErrorCode> {
   /**
    * Creates the error.
    *
@@ -141,9 +139,8 @@ export class CostLedgerError extends Error {
    * @param options standard error options (`cause`)
    */
   constructor(code: CostLedgerErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = "CostLedgerError";
-    this.code = code;
   }
 }
 

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { ConfigurationError } from "../../http/config_error.ts";
+
 /** A price that may differ per region: `{ default: 0.09, "br-saopaulo-1": 0.15 }`. */
 export type RegionalPrice = number | Readonly<Record<string, number>>;
 
@@ -50,7 +52,10 @@ type Nano = (region: string) => bigint;
 function nanoOf(price: RegionalPrice | undefined, what: string): Nano {
   const conv = (v: number, where: string): bigint => {
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e9) {
-      throw new TypeError(`price ${what}${where} must be a finite number in 0..1e9 USD`);
+      throw new ConfigurationError(
+        "invalid_option",
+        `price ${what}${where} must be a finite number in 0..1e9 USD`,
+      );
     }
     return BigInt(Math.round(v * 1e9)); // nano-dollars per unit: exact for ≤ 9 decimals
   };
@@ -85,7 +90,7 @@ export class Prices {
   readonly free: boolean;
 
   /**
-   * Validates and compiles a table; throws `TypeError` on a negative or non-finite price.
+   * Validates and compiles a table; throws `ConfigurationError` on a negative or non-finite price.
    *
    * @param table prices in USD
    */

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /** A response kept for replay. */
 export interface StoredResponse {
   /** HTTP status. */
@@ -86,9 +88,7 @@ export type IdempotencyStoreErrorCode = "store_full";
  * console.log(e.code); // "store_full"
  * ```
  */
-export class IdempotencyStoreError extends Error {
-  /** Why. */
-  readonly code: IdempotencyStoreErrorCode;
+export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode> {
   /**
    * Creates a store error.
    *
@@ -96,9 +96,8 @@ export class IdempotencyStoreError extends Error {
    * @param message human explanation
    */
   constructor(code: IdempotencyStoreErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = "IdempotencyStoreError";
-    this.code = code;
   }
 }
 

@@ -18,7 +18,8 @@ const EPS = 1e-6;
  *
  * @example
  * ```ts
- * import { gcraStep, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { gcraStep } from "./gcra.ts";
+ * import { resolvePolicy } from "./policy.ts";
  * const p = resolvePolicy({ limit: 10, windowSeconds: 10, burst: 2 });
  * const a = gcraStep(p, undefined, 0, 1, 1);
  * const b = gcraStep(p, a.state, 0, 1, 1);

@@ -31,10 +31,8 @@ export {
   formatIp,
   forwardedFor,
   parseIp,
-  parseNode,
   TrustedProxies,
 } from "../../http/client_ip.ts";
-export { gcraStep } from "./gcra.ts";
 export {
   formatRateLimitItem,
   formatRateLimitPolicy,
@@ -64,7 +62,6 @@ export {
   type RateLimitOptions,
   type RouteLimits,
 } from "./rate_limit.ts";
-export { slidingWindowStep } from "./sliding_window.ts";
 export {
   applyPolicy,
   type RateLimitDecision,

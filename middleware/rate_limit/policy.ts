@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AvilaError } from "@avila/compress";
+
 /** Algorithms a policy can be enforced with. */
 export type RateLimitAlgorithm = "gcra" | "sliding-window";
 
@@ -100,10 +102,7 @@ export type RateLimitErrorCode =
  * console.log(e.code); // "invalid_policy"
  * ```
  */
-export class RateLimitError extends Error {
-  /** What went wrong. */
-  readonly code: RateLimitErrorCode;
-
+export class RateLimitError extends AvilaError<RateLimitErrorCode> {
   /**
    * Creates the error.
    *
@@ -112,9 +111,8 @@ export class RateLimitError extends Error {
    * @param options standard error options (`cause`)
    */
   constructor(code: RateLimitErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = "RateLimitError";
-    this.code = code;
   }
 }
 

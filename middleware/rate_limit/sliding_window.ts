@@ -17,7 +17,8 @@ const EPS = 1e-9;
  *
  * @example
  * ```ts
- * import { resolvePolicy, slidingWindowStep } from "@avila/avx-http/middleware";
+ * import { slidingWindowStep } from "./sliding_window.ts";
+ * import { resolvePolicy } from "./policy.ts";
  * const p = resolvePolicy({ limit: 2, windowSeconds: 60, algorithm: "sliding-window" });
  * const a = slidingWindowStep(p, undefined, 0, 1, 1);
  * const b = slidingWindowStep(p, a.state, 1000, 1, 1);

@@ -23,6 +23,7 @@ export {
   type Region,
   REGION_ID,
   RegionConfigError,
+  type RegionConfigErrorCode,
   RegionRegistry,
   type RegionRegistryOptions,
   type RegisteredRegion,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../../http/config_error.ts";
 import { CONTINENT_OF, CONTINENTS } from "./_continents.ts";
 
 /** One deployment region. */
@@ -54,21 +55,33 @@ export interface RegionRegistryOptions {
   env?: (name: string) => string | undefined;
 }
 
-/** The error of an invalid region configuration. */
-export class RegionConfigError extends TypeError {
-  /** Machine-readable code. */
-  readonly code: "invalid_region" | "duplicate_region" | "no_regions" | "primary";
+/** Codes of {@link RegionConfigError}. */
+export type RegionConfigErrorCode =
+  | "invalid_region"
+  | "duplicate_region"
+  | "no_regions"
+  | "primary";
 
+/**
+ * The error of an invalid region configuration: a {@link ConfigurationError} with region codes.
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationError, RegionConfigError } from "@avila/avx-http/middleware";
+ * const e = new RegionConfigError("no_regions", "give at least one region");
+ * console.log(e instanceof ConfigurationError, e.code); // true "no_regions"
+ * ```
+ */
+export class RegionConfigError extends ConfigurationError<RegionConfigErrorCode> {
   /**
    * Creates the error.
    *
    * @param code what is wrong
    * @param message details
    */
-  constructor(code: RegionConfigError["code"], message: string) {
-    super(message);
+  constructor(code: RegionConfigErrorCode, message: string) {
+    super(code, message);
     this.name = "RegionConfigError";
-    this.code = code;
   }
 }
 

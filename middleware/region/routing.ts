@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../../http/config_error.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import { setHeader } from "../../http/mod.ts";
 import { stageMiddleware } from "../../http/mod.ts";
@@ -158,7 +159,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
     hopHeader,
   };
   if (!["local", "redirect", "replay", "proxy"].includes(mode)) {
-    throw new TypeError(`regionRouting: unknown mode ${mode}`);
+    throw new ConfigurationError("invalid_option", `regionRouting: unknown mode ${mode}`);
   }
 
   const readHops = (c: Context): string[] => {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../../http/config_error.ts";
 import assert from "node:assert/strict";
 import { type Context, Hono } from "hono";
 import { HttpProblem } from "../../http/problem.ts";
@@ -80,5 +81,5 @@ Deno.test("routing: raw handler responses get the region headers too", async () 
   assert.equal(res.headers.get("x-own"), "1");
   assert.equal(res.headers.get("x-avl-region"), "eu-frankfurt-1");
   assert.equal(res.headers.get("x-avl-preferred-region"), "br-saopaulo-1");
-  assert.throws(() => regionRouting({ registry, mode: "teleport" as never }), TypeError);
+  assert.throws(() => regionRouting({ registry, mode: "teleport" as never }), ConfigurationError);
 });

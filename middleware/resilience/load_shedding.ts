@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../../http/config_error.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpProblem } from "../../http/problem.ts";
 import { type AppRuntime, appRuntime } from "../../http/runtime.ts";
@@ -71,7 +72,9 @@ export function loadShedding(options: LoadSheddingOptions): MiddlewareHandler {
  */
 export function loadShedder(options: LoadSheddingOptions): LoadShedder {
   const max = Math.floor(options.maxInFlight);
-  if (!(max >= 1)) throw new TypeError("loadShedding: maxInFlight must be at least 1");
+  if (!(max >= 1)) {
+    throw new ConfigurationError("invalid_option", "loadShedding: maxInFlight must be at least 1");
+  }
   const retryAfter = String(Math.max(0, Math.floor(options.retryAfter ?? 1)));
   const exempt = options.exempt ?? ((c: Context) => DEFAULT_EXEMPT.has(c.req.path));
   const prefix = options.metricPrefix ?? "avx_load_shedding";

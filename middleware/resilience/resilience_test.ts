@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../../http/config_error.ts";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { Route, Server } from "../../server/mod.ts";
@@ -67,7 +68,7 @@ Deno.test("timeout: 504 while waiting on an upstream; per-route budgets, 0 disab
   assert.equal(await (await app.request("/off/x")).text(), "true");
   assert.equal(await (await app.request("/up", { method: "POST" })).text(), "5000");
   never.resolve(new Response("late"));
-  assert.throws(() => timeout({ routes: { "bad key": 1 } }), TypeError);
+  assert.throws(() => timeout({ routes: { "bad key": 1 } }), ConfigurationError);
 });
 
 Deno.test("timeout: a handler error is still the handler's error, not a timeout", async () => {
@@ -116,7 +117,7 @@ Deno.test("loadShedding: sheds above maxInFlight with 503 + Retry-After, exempts
   const again = await fetch(`${srv.url}/hold?i=0`);
   assert.equal(again.status, 200);
   await again.body?.cancel();
-  assert.throws(() => loadShedding({ maxInFlight: 0 }), TypeError);
+  assert.throws(() => loadShedding({ maxInFlight: 0 }), ConfigurationError);
 });
 
 Deno.test("loadShedding: a handler waiting on a slow request body is not counted", async () => {

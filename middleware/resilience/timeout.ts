@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../../http/config_error.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import { PatternRouter } from "hono/router/pattern-router";
 import { HttpProblem } from "../../http/problem.ts";
@@ -173,7 +174,10 @@ export function timeout(options: number | TimeoutOptions = {}): MiddlewareHandle
       const m = METHOD_KEY.exec(key.trim());
       if (m) router.add(m[1], m[2], ms);
       else if (key.trim().startsWith("/")) router.add("ALL", key.trim(), ms);
-      else throw new TypeError(`timeout route key must be "/path" or "METHOD /path": ${key}`);
+      else {throw new ConfigurationError(
+          "invalid_option",
+          `timeout route key must be "/path" or "METHOD /path": ${key}`,
+        );}
     }
   }
   const budgetOf = (c: Context): number => {

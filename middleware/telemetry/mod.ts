@@ -26,7 +26,6 @@ export {
 } from "./telemetry.ts";
 export {
   formatTraceparent,
-  newSpanId,
   parseTraceparent,
   startTrace,
   type TraceContext,

@@ -1,0 +1,2 @@
+import { AvilaError } from "@avila/compress";
+console.log(AvilaError);

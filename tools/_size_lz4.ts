@@ -1,0 +1,2 @@
+import { lz4 } from "@avila/compress";
+console.log(lz4);
