@@ -41,7 +41,11 @@ export class CliError extends Error {
   /** Process exit status to use. */
   readonly exitCode: number;
 
-  /** @param message one line, no trailing period needed */
+  /**
+   * Creates the error.
+   *
+   * @param message one line, no trailing period needed
+   */
   constructor(message: string, exitCode = 1) {
     super(message);
     this.name = "CliError";

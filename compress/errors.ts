@@ -33,6 +33,8 @@ export class CompressError extends Error {
   readonly code: CompressErrorCode;
 
   /**
+   * Creates the error.
+   *
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */
