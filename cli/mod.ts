@@ -32,3 +32,10 @@ export {
   type InspectedField,
   type InspectReport,
 } from "./inspect.ts";
+
+import { runCli as run } from "./run.ts";
+
+// `deno run -A jsr:@avila/avx-http/cli --help`: the `./cli` entry is also the program.
+if (import.meta.main) {
+  Deno.exit(await run(Deno.args));
+}

@@ -384,6 +384,8 @@ export class ArrowHttpError extends ArrowError {
   readonly status: number;
 
   /**
+   * Creates the error.
+   *
    * @param status HTTP status
    * @param code the ArrowError code
    * @param message a human explanation

@@ -66,6 +66,8 @@ export type CompressErrorCode =
  */
 export class CompressError extends AvilaError<CompressErrorCode> {
   /**
+   * Creates the error.
+   *
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */

@@ -131,6 +131,7 @@ export class QuaternionColumn extends Column<Quaternion> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): Quaternion {
     const v = this.quaternions.values, o = i * 4;
     return { w: v[o], x: v[o + 1], y: v[o + 2], z: v[o + 3] };
@@ -173,6 +174,7 @@ export class Complex64Column extends Column<Complex> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): Complex {
     const v = this.complex.values;
     return { re: v[2 * i], im: v[2 * i + 1] };
@@ -213,6 +215,7 @@ export class Complex128Column extends Column<Complex> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): Complex {
     const v = this.complex.values;
     return { re: v[2 * i], im: v[2 * i + 1] };
@@ -255,6 +258,7 @@ export class SpinorColumn extends Column<Spinor> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): Spinor {
     const v = this.spinors.values, o = i * 4;
     return { up: { re: v[o], im: v[o + 1] }, down: { re: v[o + 2], im: v[o + 3] } };
@@ -297,6 +301,7 @@ export class Tensor4dColumn extends Column<Tensor4d> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): Tensor4d {
     const v = this.tensors.values, o = i * 4;
     return { x: v[o], y: v[o + 1], z: v[o + 2], t: v[o + 3] };
@@ -341,6 +346,7 @@ export class GeodesicColumn extends Column<GeodesicPoint> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): GeodesicPoint {
     const v = this.geodesic.values, o = i * 4;
     return { r: v[o], theta: v[o + 1], phi: v[o + 2], t: v[o + 3] };
@@ -393,6 +399,7 @@ export class FixedShapeTensorColumn extends Column<TensorValues> {
       rebasedValidity(this.data),
     );
   }
+  /** Element `i`, assuming it is in range and valid. */
   protected override value(i: number): TensorValues {
     const t = this.tensors;
     return t.values.subarray(i * t.size, (i + 1) * t.size) as TensorValues;

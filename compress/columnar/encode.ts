@@ -54,11 +54,23 @@ export interface ColumnarOptions {
    * shuffle. Throws `unsupported` when no candidate fits.
    */
   only?: {
-    mapping?: typeof MAPPING_NAMES[number];
-    predictor?: typeof PREDICTOR_NAMES[number];
-    layout?: typeof LAYOUT_NAMES[number];
+    /** Value mapping. */
+    mapping?: "identity" | "bits" | "decimal" | "quantum";
+    /** Predictor. */
+    predictor?: "none" | "delta" | "delta-of-delta" | "xor";
+    /** Byte layout. */
+    layout?: "bitpack" | "shuffle" | "plain" | "split";
   };
 }
+
+// The option's names are spelled out for the docs (the name lists are private); these fail to
+// compile when they drift from the lists the planner uses.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Only = NonNullable<ColumnarOptions["only"]>;
+const _mappingNames: SameNames<Only["mapping"], typeof MAPPING_NAMES[number] | undefined> = true;
+const _predictorNames: SameNames<Only["predictor"], typeof PREDICTOR_NAMES[number] | undefined> =
+  true;
+const _layoutNames: SameNames<Only["layout"], typeof LAYOUT_NAMES[number] | undefined> = true;
 
 /** What a columnar frame holds and how it was made. */
 export interface ColumnarInfo {

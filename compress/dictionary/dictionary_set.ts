@@ -28,6 +28,8 @@ export class DictionarySet {
   readonly #byId = new Map<number, Dictionary>();
 
   /**
+   * Creates the set.
+   *
    * @param dictionaries initial members
    * @throws {CompressError} `unsupported` for a non-Dictionary or a conflicting id
    */

@@ -88,6 +88,8 @@ export class CompressionPool {
   #closed = false;
 
   /**
+   * Creates the pool.
+   *
    * @param options worker count
    * @throws {CompressError} `unsupported` for a worker count outside 1..64
    */

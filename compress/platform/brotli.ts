@@ -34,7 +34,11 @@ export interface BrotliDecoderOptions {
  * ```
  */
 export class BrotliEncoder extends EngineEncoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks Brotli or the level is out of range. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks Brotli or the level is out of range.
+   */
   constructor(opts: BrotliEncoderOptions = {}) {
     super("br", opts.level ?? 5, 0, 11);
   }
@@ -57,7 +61,11 @@ export class BrotliEncoder extends EngineEncoder {
  * ```
  */
 export class BrotliDecoder extends EngineDecoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks Brotli. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks Brotli.
+   */
   constructor(opts: BrotliDecoderOptions = {}) {
     super("br", opts.maxOutputSize);
   }

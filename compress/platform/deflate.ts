@@ -35,7 +35,11 @@ export interface GzipDecoderOptions {
  * ```
  */
 export class GzipEncoder extends EngineEncoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks gzip or the level is out of range. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks gzip or the level is out of range.
+   */
   constructor(opts: GzipEncoderOptions = {}) {
     super("gzip", opts.level ?? 6, 0, 9);
   }
@@ -58,7 +62,11 @@ export class GzipEncoder extends EngineEncoder {
  * ```
  */
 export class GzipDecoder extends EngineDecoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks gzip. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks gzip.
+   */
   constructor(opts: GzipDecoderOptions = {}) {
     super("gzip", opts.maxOutputSize);
   }
@@ -91,7 +99,11 @@ export interface DeflateDecoderOptions {
  * ```
  */
 export class DeflateEncoder extends EngineEncoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate or the level is out of range. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate or the level is out of range.
+   */
   constructor(opts: DeflateEncoderOptions = {}) {
     super("deflate", opts.level ?? 6, 0, 9);
   }
@@ -114,7 +126,11 @@ export class DeflateEncoder extends EngineEncoder {
  * ```
  */
 export class DeflateDecoder extends EngineDecoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks zlib-wrapped deflate.
+   */
   constructor(opts: DeflateDecoderOptions = {}) {
     super("deflate", opts.maxOutputSize);
   }
@@ -147,7 +163,11 @@ export interface DeflateRawDecoderOptions {
  * ```
  */
 export class DeflateRawEncoder extends EngineEncoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks raw deflate or the level is out of range. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks raw deflate or the level is out of range.
+   */
   constructor(opts: DeflateRawEncoderOptions = {}) {
     super("deflate-raw", opts.level ?? 6, 0, 9);
   }
@@ -170,7 +190,11 @@ export class DeflateRawEncoder extends EngineEncoder {
  * ```
  */
 export class DeflateRawDecoder extends EngineDecoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks raw deflate. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks raw deflate.
+   */
   constructor(opts: DeflateRawDecoderOptions = {}) {
     super("deflate-raw", opts.maxOutputSize);
   }

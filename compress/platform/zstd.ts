@@ -34,7 +34,11 @@ export interface ZstdDecoderOptions {
  * ```
  */
 export class ZstdEncoder extends EngineEncoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks Zstandard or the level is out of range. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks Zstandard or the level is out of range.
+   */
   constructor(opts: ZstdEncoderOptions = {}) {
     super("zstd", opts.level ?? 3, -131072, 22);
   }
@@ -57,7 +61,11 @@ export class ZstdEncoder extends EngineEncoder {
  * ```
  */
 export class ZstdDecoder extends EngineDecoder {
-  /** @throws {CompressError} `unsupported` when the runtime lacks Zstandard. */
+  /**
+   * Creates the stream with the given options.
+   *
+   * @throws {CompressError} `unsupported` when the runtime lacks Zstandard.
+   */
   constructor(opts: ZstdDecoderOptions = {}) {
     super("zstd", opts.maxOutputSize);
   }

@@ -51,7 +51,11 @@ export class SnappyFrameDecoder implements StreamDecoder {
   #body = new Uint8Array(0);
   #bodyLength = 0;
 
-  /** @param options `maxOutputSize` caps the total decoded size of the stream (256 MiB). */
+  /**
+   * Creates the decoder.
+   *
+   * @param options `maxOutputSize` caps the total decoded size of the stream (256 MiB).
+   */
   constructor(options?: SnappyDecompressOptions) {
     this.#max = options?.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE;
   }

@@ -81,6 +81,8 @@ export class ZstdFrameDecoder implements StreamDecoder {
   #ended = false;
 
   /**
+   * Creates the decoder.
+   *
    * @param options `maxOutputSize` (whole stream), `maxWindowSize`, `dictionary`
    * @throws {CompressError} `unsupported` for a `dictionary` option of the wrong type
    */
