@@ -1,2 +1,0 @@
-import { lz4 } from "@avila/compress";
-console.log(lz4);
