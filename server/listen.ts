@@ -209,5 +209,10 @@ export function serve(
 
   if (handleSignals) { for (const s of signals) Deno.addSignalListener(s, onSignal); }
 
-  return { address: bound, finished: server.finished.then(stop), shutdown };
+  // Deno's `finished` settles when its own shutdown does, before the late-work drain: after a
+  // `shutdown()`, finish with it (drain, then stop), never stop ahead of the drain.
+  const finished = server.finished
+    .then((): Promise<unknown> => shuttingDown ?? stop())
+    .then(() => {});
+  return { address: bound, finished, shutdown };
 }

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../http/config_error.ts";
 import assert from "node:assert/strict";
 import { parseAddress, Route, Server, sse } from "./mod.ts";
+import { serve } from "./listen.ts";
 import { listenLocal, run } from "./_test_util.ts";
 import { KvCostLedger } from "../middleware/cost/mod.ts";
 
@@ -235,4 +236,25 @@ Deno.test("with a TLS cert and key the server speaks HTTP/2 (curl --http2)", asy
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("shutdown: the app stops after late work drains, never before", async () => {
+  // Work a handler still does after its response went out (a write a timeout answered for) is
+  // drained first; only then do the stop hooks (a ledger's close) run.
+  const order: string[] = [];
+  const running = serve({
+    fetch: () => new Response("ok"),
+    async drained() {
+      order.push("drain-start");
+      await new Promise((r) => setTimeout(r, 200));
+      order.push("drain-end");
+    },
+    stop() {
+      order.push("stop");
+      return Promise.resolve();
+    },
+  }, { hostname: "127.0.0.1", port: 0, handleSignals: false, onListen: () => {} });
+  assert.equal(await running.shutdown({ timeoutMs: 2_000 }), "drained");
+  await running.finished;
+  assert.deepEqual(order, ["drain-start", "drain-end", "stop"]);
 });
