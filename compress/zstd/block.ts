@@ -225,6 +225,9 @@ export function decodeCompressedBlock(
       n -= take;
       from = base;
     }
+    // Bytes the streaming decoder already let go (the window slid past them) are not there to
+    // copy from: a hostile offset there is corrupt, never a read before the buffer.
+    if (from < 0) corrupt("match offset reaches beyond the window");
     if (n < 64) {
       // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
       for (let k = 0; k < n; k++) out[op + k] = out[from + k];
