@@ -15,7 +15,7 @@ import {
   MemoryIdempotencyStore,
   type StoredResponse,
 } from "./store.ts";
-import { type HandlerOutcome, outcomeOf, readUpTo } from "../../http/mod.ts";
+import { bodyState, type HandlerOutcome, outcomeOf, readUpTo, trackBody } from "../../http/mod.ts";
 import { appRuntime } from "../../http/runtime.ts";
 
 /** Options; every field has a default. */
@@ -156,6 +156,10 @@ function keepLocked(
       // The next renewal tries again; two failing in a row let the lock lapse, as if we died.
     }
   }, Math.max(1, Math.floor(lockMs / 3)));
+  // A renewal never keeps the process alive on its own (a handler that never settles would).
+  (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(
+    timer as unknown as number,
+  );
   return () => clearInterval(timer);
 }
 
@@ -226,6 +230,9 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         code: "body_too_large",
       });
     }
+    // Bound the read itself: a chunked body declares no length, and reading it whole before the
+    // check would buffer whatever the client sends (under `Server` the body is tracked already).
+    if (bodyState(c.req.raw) === undefined) c.req.raw = trackBody(c.req.raw, { limit: maxRequest });
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > maxRequest) {
       throw new HttpProblem(413, {

@@ -430,3 +430,27 @@ Deno.test("keys are scoped by the authenticated principal, not the credential's 
   assert.equal(await (await send({})).text(), "run 4");
   assert.equal(runs, 4);
 });
+
+Deno.test("a chunked body past maxRequestBytes is refused while it arrives, not buffered whole", async () => {
+  const app = new Hono();
+  app.onError(errorHandler(() => {}));
+  app.use(idempotency({ maxRequestBytes: 1024 }));
+  app.post("/w", async (c) => c.json({ n: (await c.req.arrayBuffer()).byteLength }, 201));
+  let pulled = 0;
+  const chunk = new Uint8Array(64 * 1024);
+  const body = new ReadableStream<Uint8Array>({
+    pull(ctl) {
+      if (++pulled > 1024) ctl.close(); // 64 MiB at most
+      else ctl.enqueue(chunk);
+    },
+  });
+  const res = await app.request("/w", {
+    method: "POST",
+    headers: { "idempotency-key": '"big"' },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  assert.equal(res.status, 413);
+  assert.equal((await res.json()).code, "body_too_large");
+  assert.ok(pulled < 8, `read ${pulled} chunks of 64 KiB for a 1 KiB limit`);
+});
