@@ -6,6 +6,7 @@
 // `nextFetchAt` at least `cooldownMs` ahead before anything is awaited, so fetches of one JWKS
 // are at least `cooldownMs` apart on the verifier's clock and never overlap.
 
+import { readUpTo } from "../../http/mod.ts";
 import {
   createLocalJWKSet,
   type FlattenedJWSInput,
@@ -69,31 +70,19 @@ async function loadJwks(url: URL, s: RemoteJwksSettings): Promise<KeySet> {
       await res.body.cancel().catch(() => {});
       throw unavailable("JWKS response is too large");
     }
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
+    let body: Uint8Array;
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > s.maxBytes) {
-          await reader.cancel().catch(() => {});
-          throw unavailable("JWKS response is too large");
-        }
-        chunks.push(value);
+      const got = await readUpTo(res.body, s.maxBytes);
+      if (got.bytes === null) {
+        await got.stream.cancel().catch(() => {});
+        throw unavailable("JWKS response is too large");
       }
+      body = got.bytes;
     } catch (e) {
       if (e instanceof AuthError) throw e;
       throw unavailable(
         abort.signal.aborted ? "JWKS endpoint timed out" : "JWKS endpoint is unreachable",
       );
-    }
-    const body = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      body.set(c, at);
-      at += c.byteLength;
     }
     let doc: unknown;
     try {
