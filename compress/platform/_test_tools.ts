@@ -82,14 +82,4 @@ export function randomChunks(rng: Rng, data: Uint8Array, maxChunk: number): Uint
 }
 
 /** Concatenates chunks. */
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
+export { concatChunks as concat } from "../concat.ts";

@@ -12,27 +12,9 @@ import type { ZstdDecompressOptions } from "./frame.ts";
 /** The python with python-zstandard (the shared venv; `pip install zstandard` elsewhere). */
 export const PYTHON = new URL("../../.cache/py/bin/python", import.meta.url).pathname;
 
-/** Runs `cmd args` with `input` on stdin; returns stdout or throws with stderr. */
-export async function run(cmd: string, args: string[], input: Uint8Array): Promise<Uint8Array> {
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(cmd, { args, stdin: "piped", stdout: "piped", stderr: "piped" })
-      .spawn();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new Error(`this test needs "${cmd}", which is not installed`);
-    }
-    throw e;
-  }
-  const writer = child.stdin.getWriter();
-  const writing = writer.write(input).then(() => writer.close()).catch(() => {});
-  const out = await child.output();
-  await writing;
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return out.stdout;
-}
+/** Runs `cmd args` with `input` on stdin (the platform tests' runner). */
+export { runTool as run } from "../platform/_test_tools.ts";
+import { runTool as run } from "../platform/_test_tools.ts";
 
 /** `zstd -c args` over `input` (the reference CLI). */
 export function zstdCli(args: string[], input: Uint8Array): Promise<Uint8Array> {
@@ -60,17 +42,8 @@ export function sample(size: number, seed = 1): Uint8Array {
 }
 
 /** Concatenates chunks. */
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
+export { concatChunks as concat } from "../concat.ts";
+import { concatChunks as concat } from "../concat.ts";
 
 /** Decodes `src` through the streaming decoder in chunks of `step` bytes. */
 export function streamDecode(
