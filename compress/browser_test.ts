@@ -6,7 +6,7 @@
  * the documented `CompressionStream` fallback never ran.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tools/_test_chromium.ts";
 
 const root = new URL("../", import.meta.url);
 
@@ -51,21 +51,7 @@ Deno.test("browser: the bundled library loads in Chromium and round-trips every 
   );
   let browser;
   try {
-    try {
-      browser = await chromium.launch({
-        executablePath: "/usr/bin/chromium",
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-background-networking",
-        ],
-      });
-    } catch (e) {
-      throw new Error(
-        `headless Chromium is required (apt-get install chromium; .ci/run installs it): ${e}`,
-      );
-    }
+    browser = await launchChromium();
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));

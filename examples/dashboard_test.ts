@@ -5,7 +5,7 @@
 // a screenshot is saved.
 
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tools/_test_chromium.ts";
 import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
@@ -14,16 +14,7 @@ import { buildDashboardScript } from "./dashboard/build.ts";
 import { withPlatform } from "./platform.ts";
 import { strain } from "./strain.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
 Deno.test("dashboard: Chromium draws the zstd-coded Arrow strain with our reader", async () => {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `${CHROMIUM} is missing: deno task test installs chromium (tools/test_deps.ts)`,
-    );
-  }
   const keys = new MemoryKeyStore();
   const { key } = await issueApiKey(keys, {
     tenant: "dev",
@@ -37,18 +28,7 @@ Deno.test("dashboard: Chromium draws the zstd-coded Arrow strain with our reader
   });
   await using srv = listenLocal(app);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
     const pageErrors: string[] = [];

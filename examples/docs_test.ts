@@ -4,23 +4,14 @@
 // strain samples (200) while the same call without the key gets the documented 401.
 
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tools/_test_chromium.ts";
 import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
 import { createExampleApp } from "./app.ts";
 import { withPlatform } from "./platform.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
 Deno.test("docs: Swagger UI offline in Chromium lists the routes; Try it out with the demo key", async () => {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `${CHROMIUM} is missing: deno task test installs chromium (tools/test_deps.ts)`,
-    );
-  }
   const keys = new MemoryKeyStore();
   const { key } = await issueApiKey(keys, {
     tenant: "dev",
@@ -33,17 +24,7 @@ Deno.test("docs: Swagger UI offline in Chromium lists the routes; Try it out wit
   });
   await using srv = listenLocal(app);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors: string[] = [];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../tools/_test_chromium.ts";
 import { Algorithm, compressSync, decompressSync } from "../../compress/mod.ts";
 import { Route, Server, sse } from "../../server/mod.ts";
 import { listenLocal, run } from "../../server/_test_util.ts";
@@ -471,25 +471,7 @@ Deno.test("real browser: headless Chromium fetches zstd, br and gzip responses a
     .route("/gzip/rows", Route.get(only("gzip"), (c) => c.json(rows)))
     .build();
   await using srv = listenLocal(server);
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-  } catch (e) {
-    throw new Error(
-      `headless Chromium is required (apt-get install chromium; deno task test installs it): ${e}`,
-    );
-  }
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(srv.url + "/");
