@@ -1,5 +1,3 @@
-import assert from "node:assert/strict";
-import { CompressError } from "../errors.ts";
 import {
   compressFramed,
   compressRaw,
@@ -9,22 +7,7 @@ import {
   SnappyFrameDecoder,
 } from "./mod.ts";
 import { concat, jsonRows, mixed, randomBytes, seeded, text } from "./_test_data.ts";
-
-const MAX = 1 << 20;
-
-/** Runs `fn`; it may return or throw, but only a CompressError; output must respect MAX. */
-function mustBeTyped(fn: () => number, label: string): void {
-  let size: number;
-  try {
-    size = fn();
-  } catch (e) {
-    if (!(e instanceof CompressError)) {
-      assert.fail(`${label}: threw ${e instanceof Error ? e.stack : e}`);
-    }
-    return;
-  }
-  assert.ok(size <= MAX, `${label}: produced ${size} bytes, over the limit`);
-}
+import { MAX, mustBeTyped } from "../_test_fuzz.ts";
 
 /** Returns a mutated copy: bit flips, byte sets, truncation, duplication or insertion. */
 function mutate(src: Uint8Array, rand: () => number): Uint8Array {

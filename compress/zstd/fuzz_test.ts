@@ -1,25 +1,9 @@
 // Mutated valid zstd frames (from the reference CLI) give only typed errors, within the limit.
 import assert from "node:assert/strict";
 import { rng } from "../_test_rng.ts";
-import { CompressError } from "../errors.ts";
 import { decompressZstd, parseZstdDictionary, ZstdFrameDecoder } from "./mod.ts";
 import { concat, sample, zstdCli } from "./_test_tools.ts";
-
-const MAX = 1 << 20;
-
-/** Runs `fn`; it may return or throw, but only a CompressError; output must respect MAX. */
-function mustBeTyped(fn: () => number, label: string): void {
-  let size: number;
-  try {
-    size = fn();
-  } catch (e) {
-    if (!(e instanceof CompressError)) {
-      assert.fail(`${label}: threw ${e instanceof Error ? e.stack : e}`);
-    }
-    return;
-  }
-  assert.ok(size <= MAX, `${label}: produced ${size} bytes, over the limit`);
-}
+import { MAX, mustBeTyped } from "../_test_fuzz.ts";
 
 /** A mutated copy: bit flips, byte sets, truncation, duplication or insertion. */
 function mutate(src: Uint8Array, rand: () => number): Uint8Array {
