@@ -57,21 +57,32 @@ export interface PackedTables extends PackedExtras {
   words: Int32Array;
 }
 
+/** A payload's exception table and predictor seeds, shared by the bit-packed and split layouts. */
+export interface PayloadExtras {
+  /** The payload, 4-byte aligned (copied when it was not). */
+  p8: Uint8Array;
+  /** The same bytes as 32-bit words. */
+  i32: Int32Array;
+  /** Exception positions, strictly increasing and below `n`. */
+  exPos: Uint32Array;
+  /** Exception values, two words each. */
+  exBits: Int32Array;
+  /** The predictor seeds that follow the exceptions. */
+  seeds: Seeds;
+}
+
 /**
- * Parses the tables of a bit-packed payload of `n` residuals with `e` exceptions; checks every
- * size against the payload length and each block width against `maxWidth` bits.
+ * Reads the exception table (`e` entries) and the seeds at the start of a payload of `n`
+ * elements whose fixed tables end at byte `head`; checks the length and the positions.
  */
-export function parseBitPacked(
+export function parseExtras(
   payload: Uint8Array,
   n: number,
   e: number,
-  maxWidth: number,
-): PackedTables {
+  head: number,
+): PayloadExtras {
   const p8 = payload.byteOffset % 4 === 0 ? payload : payload.slice();
-  const nb = Math.ceil(n / BLOCK);
-  const mOff = pad4(e * 12 + 16 + nb);
-  const wOff = mOff + nb * 8;
-  if (p8.length < wOff) throw corrupt("payload shorter than its tables");
+  if (p8.length < head) throw corrupt("payload shorter than its tables");
   const i32 = new Int32Array(p8.buffer, p8.byteOffset, p8.length >> 2);
   const exPos = new Uint32Array(p8.buffer, p8.byteOffset, e).slice();
   for (let j = 0; j < e; j++) {
@@ -82,6 +93,24 @@ export function parseBitPacked(
   const exBits = i32.slice(e, 3 * e);
   const s = 3 * e;
   const seeds: Seeds = { v0lo: i32[s], v0hi: i32[s + 1], d0lo: i32[s + 2], d0hi: i32[s + 3] };
+  return { p8, i32, exPos, exBits, seeds };
+}
+
+/**
+ * Parses the tables of a bit-packed payload of `n` residuals with `e` exceptions; checks every
+ * size against the payload length and each block width against `maxWidth` bits.
+ */
+export function parseBitPacked(
+  payload: Uint8Array,
+  n: number,
+  e: number,
+  maxWidth: number,
+): PackedTables {
+  const nb = Math.ceil(n / BLOCK);
+  const mOff = pad4(e * 12 + 16 + nb);
+  const wOff = mOff + nb * 8;
+  const { p8, i32, exPos, exBits, seeds } = parseExtras(payload, n, e, wOff);
+  const s = 3 * e;
   const widths = p8.slice((s + 4) * 4, (s + 4) * 4 + nb);
   for (let b = 0; b < nb; b++) {
     if (widths[b] > maxWidth) throw corrupt(`block width ${widths[b]} exceeds ${maxWidth}`);

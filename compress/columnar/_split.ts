@@ -29,8 +29,7 @@ import { CompressError } from "../errors.ts";
 import { pack, packedWords, unpack } from "./_bitpack.ts";
 import { BLOCK } from "./_format.ts";
 import type { Lanes } from "./_lanes.ts";
-import type { PackedExtras } from "./_payload.ts";
-import type { Seeds } from "./_predict.ts";
+import { type PackedExtras, parseExtras } from "./_payload.ts";
 import { ransDecode, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
@@ -518,21 +517,10 @@ export function readSplit(
   zigzag: boolean,
   l: Lanes,
 ): PackedExtras {
-  const p8 = payload.byteOffset % 4 === 0 ? payload : payload.slice();
   const nb = Math.ceil(n / BLOCK);
   const head = e * 12 + 16 + 8;
-  if (p8.length < head) throw corrupt("payload shorter than its tables");
-  const i32 = new Int32Array(p8.buffer, p8.byteOffset, p8.length >> 2);
-  const exPos = new Uint32Array(p8.buffer, p8.byteOffset, e).slice();
-  for (let j = 0; j < e; j++) {
-    if (exPos[j] >= n || (j > 0 && exPos[j] <= exPos[j - 1])) {
-      throw corrupt("exception positions out of order or range");
-    }
-  }
-  const exBits = i32.slice(e, 3 * e);
-  let p = 3 * e;
-  const seeds: Seeds = { v0lo: i32[p], v0hi: i32[p + 1], d0lo: i32[p + 2], d0hi: i32[p + 3] };
-  p += 4;
+  const { p8, i32, exPos, exBits, seeds } = parseExtras(payload, n, e, head);
+  let p = 3 * e + 4;
   const k = p8[p * 4];
   if (k > 63 || k > maxWidth) throw corrupt(`split width ${k} exceeds ${Math.min(63, maxWidth)}`);
   const mode = p8[p * 4 + 1];
