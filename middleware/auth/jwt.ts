@@ -182,7 +182,8 @@ export interface JwtOptions {
  *
  * @example
  * ```ts
- * import { createJwtVerifier, type JwtVerifier } from "@avila/avx-http/middleware";
+ * import { createJwtVerifier } from "./jwt.ts";
+ * import { type JwtVerifier } from "@avila/avx-http/middleware";
  * const verifier: JwtVerifier = createJwtVerifier({
  *   algorithms: ["HS256"],
  *   issuer: "https://id.example",
@@ -321,7 +322,7 @@ function mapJoseError(e: unknown): AuthError {
  * @example
  * ```ts
  * import { SignJWT } from "jose";
- * import { createJwtVerifier } from "@avila/avx-http/middleware";
+ * import { createJwtVerifier } from "./jwt.ts";
  * const secret = new TextEncoder().encode("a-32-byte-or-longer-hmac-secret!!");
  * const verifier = createJwtVerifier({
  *   algorithms: ["HS256"],
