@@ -342,7 +342,7 @@ export type ClientIpSource = "peer" | "forwarded" | "x-forwarded-for" | "cf-conn
  *
  * @example
  * ```ts
- * import type { ClientAddress } from "./client_ip.ts";
+ * import type { ClientAddress } from "@avila/avx-http/middleware";
  * const a: ClientAddress = { address: new Uint8Array([192, 0, 2, 1]), source: "peer" };
  * console.log(a.source); // "peer"
  * ```
@@ -363,7 +363,7 @@ export interface ClientAddress {
  *
  * @example
  * ```ts
- * import { assertClientIpAvailable } from "./client_ip.ts";
+ * import { assertClientIpAvailable } from "@avila/avx-http/middleware";
  * assertClientIpAvailable({}, "deno"); // fine: Deno.serve gives the peer
  * assertClientIpAvailable({ trustCfConnectingIp: true }, "workerd"); // fine
  * try {
@@ -442,7 +442,8 @@ export function clientIpResolver(
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { clientIp, formatIp } from "./client_ip.ts";
+ * import { clientIp } from "@avila/avx-http/middleware";
+ * import { formatIp } from "./client_ip.ts";
  * const app = new Hono();
  * app.get("/ip", (c) => {
  *   const ip = clientIp(c, { trustedProxies: ["loopback"] });

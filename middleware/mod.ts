@@ -28,6 +28,7 @@ export {
   routeCompression,
 } from "./compression/mod.ts";
 export {
+  API_KEY_PATTERN,
   type ApiKeyMode,
   type ApiKeyRecord,
   auth,
@@ -38,7 +39,9 @@ export {
   type AuthScheme,
   type AuthVariables,
   type ClaimMapping,
+  createJwtVerifier,
   type FailedLoginOptions,
+  isApiKeyFormat,
   issueApiKey,
   type IssueApiKeyOptions,
   type JwksOptions,
@@ -91,7 +94,11 @@ export {
 } from "./idempotency/mod.ts";
 export {
   applyPolicy,
+  assertClientIpAvailable,
+  type ClientAddress,
+  clientIp,
   type ClientIpOptions,
+  type ClientIpSource,
   KvRateLimitStore,
   type KvRateLimitStoreOptions,
   MemoryRateLimitStore,
@@ -142,6 +149,8 @@ export {
   type LoadSheddingOptions,
   timeout,
   type TimeoutOptions,
+  type TimeoutVariables,
+  waitingOnUpstream,
 } from "./resilience/mod.ts";
 export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
 export {

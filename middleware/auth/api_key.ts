@@ -77,7 +77,7 @@ export const API_KEY_LENGTH: number = PREFIX_LENGTH + RANDOM_LENGTH + CHECKSUM_L
  *
  * @example
  * ```ts
- * import { API_KEY_PATTERN, isApiKeyFormat } from "./api_key.ts";
+ * import { API_KEY_PATTERN, isApiKeyFormat } from "@avila/avx-http/middleware";
  * const log = "curl -H 'X-AVL-API-Key: avl_test_000000000000000000000000000000xxxxxx'";
  * const found = [...log.matchAll(new RegExp(API_KEY_PATTERN, "g"))].map((m) => m[0]);
  * console.log(found.filter(isApiKeyFormat)); // [] — the checksum is wrong

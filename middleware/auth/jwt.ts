@@ -182,7 +182,7 @@ export interface JwtOptions {
  *
  * @example
  * ```ts
- * import { createJwtVerifier } from "./jwt.ts";
+ * import { createJwtVerifier } from "@avila/avx-http/middleware";
  * import { type JwtVerifier } from "@avila/avx-http/middleware";
  * const verifier: JwtVerifier = createJwtVerifier({
  *   algorithms: ["HS256"],
@@ -322,7 +322,7 @@ function mapJoseError(e: unknown): AuthError {
  * @example
  * ```ts
  * import { SignJWT } from "jose";
- * import { createJwtVerifier } from "./jwt.ts";
+ * import { createJwtVerifier } from "@avila/avx-http/middleware";
  * const secret = new TextEncoder().encode("a-32-byte-or-longer-hmac-secret!!");
  * const verifier = createJwtVerifier({
  *   algorithms: ["HS256"],

@@ -107,7 +107,7 @@ export function deadlineOf(c: Context): Deadline | undefined {
  * ```ts
  * import { Hono } from "hono";
  * import { deadlineOf, timeout } from "@avila/avx-http/middleware";
- * import { waitingOnUpstream } from "./timeout.ts";
+ * import { waitingOnUpstream } from "@avila/avx-http/middleware";
  * const app = new Hono();
  * app.use(timeout(2000));
  * app.get("/", async (c) => {
