@@ -33,13 +33,8 @@ export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
 export { type HonoAppOf, typedClient } from "./typed.ts";
 export type { BodyInput, RequestCoding } from "./body.ts";
-export { ClientResponse, type ResentResponse, type ResponseContext } from "./response.ts";
-export {
-  ClientError,
-  type ClientErrorCode,
-  type ClientErrorInit,
-  type ReceivedProblem,
-} from "./errors.ts";
+export { ClientResponse } from "./response.ts";
+export { ClientError, type ClientErrorCode, type ReceivedProblem } from "./errors.ts";
 export type { BackoffOptions } from "./backoff.ts";
 export type { RetryOptions } from "./retry.ts";
 export {
