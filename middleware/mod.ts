@@ -16,8 +16,9 @@
  */
 
 // The entry point lists its names one by one: what a user composes by hand (factories, their
-// options, stores and the interfaces for custom stores, errors with codes). Building blocks
-// (parsers, header formatters, policy steps, trace ids) stay in their folders.
+// options, stores and the interfaces for custom stores, errors with codes) and every type those
+// signatures name. Building blocks (parsers, header formatters, trace ids, key helpers) stay in
+// their folders; tools/public_api_test.ts holds this list to a budget.
 export { AvilaError } from "@avila/compress";
 export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
 export {
