@@ -1,9 +1,12 @@
 /**
  * avx-http: a Deno-first edge HTTP framework for data-heavy APIs, built on Hono.
  *
- * The root module exports the server and middleware. Compression (`@avila/compress`),
- * Arrow columnar data (`@avila/arrow`) and the CLI (`@avila/avx-http/cli`) have
- * their own entry points so an app only loads what it uses.
+ * The root module is the `Server` builder and what its signatures name (the API of
+ * `@avila/avx-http/server`), plus the error base classes. The middleware factories and stores
+ * (`@avila/avx-http/middleware`), the client (`@avila/avx-http/client`), the CLI
+ * (`@avila/avx-http/cli`), compression (`@avila/compress`) and Arrow data (`@avila/arrow`) have
+ * their own entry points so an app only loads what it uses. Hono's own types (`Context`,
+ * `MiddlewareHandler`, ...) come from `hono`.
  *
  * @example
  * ```ts
@@ -22,4 +25,5 @@
  */
 
 export * from "./server/mod.ts";
-export * from "./middleware/mod.ts";
+export { AvilaError } from "@avila/compress";
+export { ConfigurationError, type ConfigurationErrorCode } from "./http/config_error.ts";

@@ -358,7 +358,7 @@ async function writeText(stream: WritableStream<Uint8Array>, text: string): Prom
  *
  * @example
  * ```ts
- * import { compressCommand } from "@avila/avx-http/cli";
+ * import { compressCommand } from "./codec_commands.ts";
  * console.log(compressCommand.name); // "compress"
  * ```
  */
@@ -408,7 +408,7 @@ export const compressCommand: Command = {
  *
  * @example
  * ```ts
- * import { decompressCommand } from "@avila/avx-http/cli";
+ * import { decompressCommand } from "./codec_commands.ts";
  * console.log(decompressCommand.name); // "decompress"
  * ```
  */

@@ -109,7 +109,7 @@ function describeField(f: Field): InspectedField {
  * @throws {ArrowError} for malformed input
  * @example
  * ```ts
- * import { inspectArrow } from "@avila/avx-http/cli";
+ * import { inspectArrow } from "./inspect.ts";
  * import { RecordBatch, writeIpcStream } from "@avila/arrow";
  * const bytes = writeIpcStream(RecordBatch.fromRows([{ a: 1 }, { a: 2 }]), { compression: "zstd" });
  * const r = inspectArrow(bytes);
@@ -160,7 +160,7 @@ function fieldLines(f: InspectedField, indent: string): string[] {
  *
  * @example
  * ```ts
- * import { formatInspectReport, inspectArrow } from "@avila/avx-http/cli";
+ * import { formatInspectReport, inspectArrow } from "./inspect.ts";
  * import { RecordBatch, writeIpcFile } from "@avila/arrow";
  * console.log(formatInspectReport(inspectArrow(writeIpcFile(RecordBatch.fromRows([{ a: "x" }])))));
  * ```
@@ -192,7 +192,7 @@ export function formatInspectReport(r: InspectReport, name = ""): string {
  *
  * @example
  * ```ts
- * import { formatCompressedReport } from "@avila/avx-http/cli";
+ * import { formatCompressedReport } from "./inspect.ts";
  * import { Algorithm, compressSync, describeCompressed } from "@avila/compress";
  * console.log(formatCompressedReport(describeCompressed(compressSync(new Uint8Array(99), Algorithm.Lz4))));
  * ```
@@ -226,7 +226,7 @@ Options:
  *
  * @example
  * ```ts
- * import { inspectCommand } from "@avila/avx-http/cli";
+ * import { inspectCommand } from "./inspect.ts";
  * console.log(inspectCommand.name); // "inspect"
  * ```
  */

@@ -18,20 +18,8 @@ export {
   type CliErrorCode,
   type CliIo,
   type Command,
-  findCommand,
-  listCommands,
   registerCommand,
 } from "./registry.ts";
-export { compressCommand, decompressCommand } from "./codec_commands.ts";
-export {
-  formatCompressedReport,
-  formatInspectReport,
-  inspectArrow,
-  inspectCommand,
-  type InspectedBatch,
-  type InspectedField,
-  type InspectReport,
-} from "./inspect.ts";
 
 import { runCli as run } from "./run.ts";
 

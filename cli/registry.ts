@@ -88,7 +88,7 @@ export function registerCommand(command: Command): void {
  *
  * @example
  * ```ts
- * import { listCommands } from "@avila/avx-http/cli";
+ * import { listCommands } from "./registry.ts";
  * console.log(listCommands().map((c) => c.name).includes("compress")); // true
  * ```
  */
@@ -101,7 +101,7 @@ export function listCommands(): Command[] {
  *
  * @example
  * ```ts
- * import { findCommand } from "@avila/avx-http/cli";
+ * import { findCommand } from "./registry.ts";
  * console.log(findCommand("decompress")?.summary !== undefined); // true
  * ```
  */

@@ -20,7 +20,7 @@ export interface BackoffOptions {
  *
  * @example
  * ```ts
- * import { fullJitterDelay } from "@avila/avx-http/client";
+ * import { fullJitterDelay } from "./backoff.ts";
  * console.log(fullJitterDelay(3, { baseMs: 100, capMs: 5000 }, () => 0.5)); // 400
  * ```
  */
@@ -46,7 +46,7 @@ const DELTA_SECONDS = /^\d{1,10}$/;
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from "@avila/avx-http/client";
+ * import { parseRetryAfter } from "./backoff.ts";
  * console.log(parseRetryAfter("3")); // 3000
  * const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
  * console.log(parseRetryAfter("Wed, 21 Oct 2015 07:28:05 GMT", now)); // 5000
@@ -105,7 +105,7 @@ function intParam(v: string | undefined): number | null {
  *
  * @example
  * ```ts
- * import { parseRateLimitReset } from "@avila/avx-http/client";
+ * import { parseRateLimitReset } from "./backoff.ts";
  * const h = new Headers({ RateLimit: '"burst";r=0;t=5, "day";r=900;t=7200' });
  * console.log(parseRateLimitReset(h)); // 5000
  * ```

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from "./mod.ts";
+import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from "./backoff.ts";
 import { seeded } from "./_test_servers.ts";
 
 Deno.test("fullJitterDelay is random() * min(cap, base * 2^attempt)", () => {

@@ -57,7 +57,7 @@ export interface ClientStats {
  *
  * @example
  * ```ts
- * import { emptyStats } from "@avila/avx-http/client";
+ * import { emptyStats } from "./metrics.ts";
  * console.log(emptyStats().requests); // 0
  * ```
  */

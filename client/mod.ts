@@ -21,36 +21,22 @@
  * @module
  */
 
-export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
-export { RequestBuilder } from "./request.ts";
-export { type HonoAppOf, typedClient } from "./typed.ts";
-export type { BodyInput, RequestCoding } from "./body.ts";
-export {
-  ClientResponse,
-  DEFAULT_MAX_BODY_BYTES,
-  type ResentResponse,
-  type ResponseContext,
-} from "./response.ts";
-export {
-  ClientError,
-  type ClientErrorCode,
-  type ClientErrorInit,
-  type ReceivedProblem,
-} from "./errors.ts";
 export { AvilaError } from "@avila/compress";
-export {
-  type BackoffOptions,
-  fullJitterDelay,
-  parseRateLimitReset,
-  parseRetryAfter,
-} from "./backoff.ts";
-export { isNetworkError, isReplayable, RETRYABLE_STATUSES, type RetryOptions } from "./retry.ts";
 export {
   type BreakerOptions,
   type BreakerState,
   type BreakerWindow,
   CircuitBreaker,
 } from "../http/breaker.ts";
+export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
+export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
+export { RequestBuilder } from "./request.ts";
+export { type HonoAppOf, typedClient } from "./typed.ts";
+export type { BodyInput, RequestCoding } from "./body.ts";
+export { ClientResponse } from "./response.ts";
+export { ClientError, type ClientErrorCode, type ReceivedProblem } from "./errors.ts";
+export type { BackoffOptions } from "./backoff.ts";
+export type { RetryOptions } from "./retry.ts";
 export {
   type Endpoint,
   type EndpointHealth,
@@ -58,4 +44,4 @@ export {
   type RegionRouterOptions,
 } from "./regions.ts";
 export type { AttemptInfo, ClientHooks, RetryInfo } from "./hooks.ts";
-export { type ClientStats, emptyStats, type RequestMetrics } from "./metrics.ts";
+export type { ClientStats, RequestMetrics } from "./metrics.ts";

@@ -28,7 +28,7 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"])
  *
  * @example
  * ```ts
- * import { isReplayable } from "@avila/avx-http/client";
+ * import { isReplayable } from "./retry.ts";
  * console.log(isReplayable("GET", new Headers())); // true
  * console.log(isReplayable("POST", new Headers())); // false
  * console.log(isReplayable("POST", new Headers({ "Idempotency-Key": '"k1"' }))); // true
@@ -58,7 +58,7 @@ export function isIdempotentMethod(method: string): boolean {
  *
  * @example
  * ```ts
- * import { isNetworkError } from "@avila/avx-http/client";
+ * import { isNetworkError } from "./retry.ts";
  * console.log(isNetworkError(new TypeError("error sending request"))); // true
  * console.log(isNetworkError(new DOMException("x", "AbortError"))); // false
  * ```

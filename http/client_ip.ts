@@ -16,7 +16,7 @@ import { ConfigurationError } from "./config_error.ts";
  *
  * @example
  * ```ts
- * import { parseIp } from "@avila/avx-http/middleware";
+ * import { parseIp } from "./client_ip.ts";
  * console.log(parseIp("192.0.2.1")?.length, parseIp("2001:db8::1")?.length, parseIp("1.2.3")); // 4 16 null
  * ```
  */
@@ -104,7 +104,7 @@ function parseIpv6(input: string): Uint8Array | null {
  *
  * @example
  * ```ts
- * import { formatIp, parseIp } from "@avila/avx-http/middleware";
+ * import { formatIp, parseIp } from "./client_ip.ts";
  * console.log(formatIp(parseIp("2001:DB8:0:0:0:0:0:1")!)); // "2001:db8::1"
  * ```
  */
@@ -257,7 +257,7 @@ export function parseNode(node: string): Uint8Array | null {
  *
  * @example
  * ```ts
- * import { forwardedFor } from "@avila/avx-http/middleware";
+ * import { forwardedFor } from "./client_ip.ts";
  * const nodes = forwardedFor('for=192.0.2.60;proto=http, for="[2001:db8::17]:4711"');
  * console.log(nodes?.length); // 2
  * ```
@@ -442,7 +442,8 @@ export function clientIpResolver(
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { clientIp, formatIp } from "@avila/avx-http/middleware";
+ * import { clientIp } from "@avila/avx-http/middleware";
+ * import { formatIp } from "./client_ip.ts";
  * const app = new Hono();
  * app.get("/ip", (c) => {
  *   const ip = clientIp(c, { trustedProxies: ["loopback"] });

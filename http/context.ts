@@ -41,7 +41,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
  *
  * @example
  * ```ts
- * import { isSafeRequestId } from "@avila/avx-http/server";
+ * import { isSafeRequestId } from "./context.ts";
  * console.log(isSafeRequestId("abc-123"), isSafeRequestId("a\nb")); // true false
  * ```
  */

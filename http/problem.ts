@@ -57,7 +57,7 @@ const REASON: Record<number, string> = {
  *
  * @example
  * ```ts
- * import { statusTitle } from "@avila/avx-http/server";
+ * import { statusTitle } from "./problem.ts";
  * console.log(statusTitle(413)); // "Content Too Large"
  * ```
  */

@@ -20,7 +20,7 @@ export const AVX_RUNTIME: unique symbol = Symbol.for("avx-http.runtime");
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { appRuntime } from "@avila/avx-http/server";
+ * import { appRuntime } from "./runtime.ts";
  * const app = new Hono();
  * app.get("/", (c) => c.text(String(appRuntime(c)?.shutdownSignal.aborted ?? false)));
  * ```

@@ -53,7 +53,7 @@ function randomHex(bytes: number): string {
  *
  * @example
  * ```ts
- * import { parseTraceparent } from "@avila/avx-http/middleware";
+ * import { parseTraceparent } from "./traceparent.ts";
  * const t = parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
  * console.log(t?.sampled); // true
  * ```
@@ -97,7 +97,7 @@ export function newSpanId(): string {
  *
  * @example
  * ```ts
- * import { startTrace } from "@avila/avx-http/middleware";
+ * import { startTrace } from "./traceparent.ts";
  * const t = startTrace(null);
  * console.log(t.traceId.length, t.spanId.length); // 32 16
  * ```
@@ -130,7 +130,7 @@ export function startTrace(
  *
  * @example
  * ```ts
- * import { formatTraceparent, startTrace } from "@avila/avx-http/middleware";
+ * import { formatTraceparent, startTrace } from "./traceparent.ts";
  * console.log(formatTraceparent(startTrace(null)).length); // 55
  * ```
  */

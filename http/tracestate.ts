@@ -28,7 +28,7 @@ export interface TracestateMember {
  *
  * @example
  * ```ts
- * import { parseTracestate } from "@avila/avx-http/middleware";
+ * import { parseTracestate } from "./tracestate.ts";
  * console.log(parseTracestate("congo=t61rcWkgMzE, rojo=00f067aa0ba902b7")?.length); // 2
  * console.log(parseTracestate("Bad=1")); // null
  * ```
@@ -60,7 +60,7 @@ export function parseTracestate(header: string | null | undefined): TracestateMe
  *
  * @example
  * ```ts
- * import { normalizeTracestate } from "@avila/avx-http/middleware";
+ * import { normalizeTracestate } from "./tracestate.ts";
  * console.log(normalizeTracestate(" a=1 ,, b=2")); // "a=1,b=2"
  * ```
  */

@@ -15,27 +15,153 @@
  * @module
  */
 
-export { Algorithm } from "@avila/compress";
+// The entry point lists its names one by one: what a user composes by hand (factories, their
+// options, stores and the interfaces for custom stores, errors with codes) and every type those
+// signatures name. Building blocks (parsers, header formatters, trace ids, key helpers) stay in
+// their folders; tools/public_api_test.ts holds this list to a budget.
+export { AvilaError } from "@avila/compress";
+export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
 export {
-  type AcceptedCoding,
-  CODING_ALGORITHM,
   compression,
   type CompressionOptions,
   type ContentCoding,
-  isCompressible,
-  negotiateEncoding,
-  parseAcceptEncoding,
   type RouteCompression,
   routeCompression,
 } from "./compression/mod.ts";
-export * from "./auth/mod.ts";
-export * from "./cost/mod.ts";
-export { cors, type CorsOptions, DEFAULT_EXPOSED_HEADERS } from "./cors/mod.ts";
-export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
-export { AvilaError } from "@avila/compress";
-export * from "./idempotency/mod.ts";
-export * from "./rate_limit/mod.ts";
-export * from "./region/mod.ts";
-export * from "./resilience/mod.ts";
+export {
+  API_KEY_PATTERN,
+  type ApiKeyMode,
+  type ApiKeyRecord,
+  auth,
+  AuthError,
+  type AuthErrorCode,
+  type AuthMethod,
+  type AuthOptions,
+  type AuthScheme,
+  type AuthVariables,
+  type ClaimMapping,
+  createJwtVerifier,
+  type FailedLoginOptions,
+  isApiKeyFormat,
+  issueApiKey,
+  type IssueApiKeyOptions,
+  type JwksOptions,
+  type JwtAlgorithm,
+  type JwtKey,
+  type JwtKeyEntry,
+  type JwtOptions,
+  type JwtVerifier,
+  type KeyStore,
+  KvKeyStore,
+  MemoryKeyStore,
+  type Principal,
+  principalOf,
+  requireScopes,
+  type Residency,
+} from "./auth/mod.ts";
+export {
+  type CostGranularity,
+  type CostLedger,
+  CostLedgerError,
+  type CostLedgerErrorCode,
+  type CostRecord,
+  costTracking,
+  type CostTrackingOptions,
+  KvCostLedger,
+  type KvCostLedgerOptions,
+  MemoryCostLedger,
+  type MemoryCostLedgerOptions,
+  Prices,
+  type PriceTable,
+  type RegionalPrice,
+  type UsageCounters,
+  type UsageOptions,
+  type UsageQuery,
+  usageRoute,
+  type UsageRow,
+} from "./cost/mod.ts";
+export { cors, type CorsOptions } from "./cors/mod.ts";
+export {
+  type BeginResult,
+  idempotency,
+  type IdempotencyOptions,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  IdempotencyStoreError,
+  type IdempotencyStoreErrorCode,
+  MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+  type StoredResponse,
+} from "./idempotency/mod.ts";
+export {
+  applyPolicy,
+  assertClientIpAvailable,
+  type ClientAddress,
+  clientIp,
+  type ClientIpOptions,
+  type ClientIpSource,
+  KvRateLimitStore,
+  type KvRateLimitStoreOptions,
+  MemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+  type PolicySet,
+  type QuotaUnit,
+  rateLimit,
+  type RateLimitAlgorithm,
+  type RateLimitDecision,
+  RateLimitError,
+  type RateLimitErrorCode,
+  type RateLimitOptions,
+  type RateLimitPolicy,
+  type RateLimitState,
+  type RateLimitStep,
+  type RateLimitStore,
+  type ResolvedPolicy,
+  type RouteLimits,
+  TrustedProxies,
+} from "./rate_limit/mod.ts";
+export {
+  type CfProperties,
+  type Region,
+  RegionConfigError,
+  type RegionConfigErrorCode,
+  type RegionDecision,
+  type RegionReason,
+  RegionRegistry,
+  type RegionRegistryOptions,
+  regionRouting,
+  type RegionRoutingMode,
+  type RegionRoutingOptions,
+  type RegionVariables,
+  type RegisteredRegion,
+} from "./region/mod.ts";
+export {
+  type BreakerOptions,
+  breakerReadiness,
+  type BreakerReadinessOptions,
+  BreakerRegistry,
+  type BreakerRegistryOptions,
+  type BreakerState,
+  type BreakerWindow,
+  CircuitBreaker,
+  Deadline,
+  deadlineOf,
+  loadShedding,
+  type LoadSheddingOptions,
+  timeout,
+  type TimeoutOptions,
+  type TimeoutVariables,
+  waitingOnUpstream,
+} from "./resilience/mod.ts";
 export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
-export * from "./telemetry/mod.ts";
+export {
+  type AccessLogEntry,
+  type OutgoingTrace,
+  outgoingTrace,
+  startTiming,
+  telemetry,
+  type TelemetryOptions,
+  type TelemetryVariables,
+  timing,
+  type TraceContext,
+} from "./telemetry/mod.ts";

@@ -75,7 +75,7 @@ export interface Servable {
  *
  * @example
  * ```ts
- * import { parseAddress } from "@avila/avx-http/server";
+ * import { parseAddress } from "./listen.ts";
  * console.log(parseAddress("0.0.0.0:3000")); // { hostname: "0.0.0.0", port: 3000 }
  * ```
  */

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../http/config_error.ts";
 import assert from "node:assert/strict";
-import { parseAddress, Route, Server, sse } from "./mod.ts";
+import { Route, Server, sse } from "./mod.ts";
+import { parseAddress } from "./listen.ts";
 import { serve } from "./listen.ts";
 import { listenLocal, run } from "./_test_util.ts";
 import { KvCostLedger } from "../middleware/cost/mod.ts";

@@ -17,23 +17,11 @@
  * @module
  */
 
-// Types of the libraries our public signatures use, so users need no second import.
-export type { Context, Env, Handler, MiddlewareHandler } from "hono";
-export { HTTPException } from "hono/http-exception";
-export type {
-  OpenAPIHono,
-  RouteConfig,
-  RouteHandler as OpenApiRouteHandler,
-} from "@hono/zod-openapi";
-export type {
-  ArrowBody,
-  ArrowBodyContent,
-  ArrowResponseInit,
-  ReadArrowBodyOptions,
-} from "@avila/arrow";
+// Hono's own types (`Context`, `MiddlewareHandler`, ...), `@hono/zod-openapi`'s and
+// `@avila/arrow`'s are imported from those packages; this entry exports avx-http's own names.
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
-export { type AvxEnv, type AvxVariables, isSafeRequestId, requestId } from "../http/context.ts";
+export { type AvxEnv, type AvxVariables, requestId } from "../http/context.ts";
 export type { ErrorLogger } from "./_errors.ts";
 export {
   type CheckReport,
@@ -44,7 +32,6 @@ export {
 } from "../http/health.ts";
 export {
   type ListenOptions,
-  parseAddress,
   type RunningServer,
   type Servable,
   serve,
@@ -53,36 +40,20 @@ export {
 } from "./listen.ts";
 export {
   Counter,
-  DEFAULT_LATENCY_BUCKETS,
   Gauge,
   Histogram,
   type HistogramSeries,
   LabelledMetric,
   type Metric,
   MetricsRegistry,
-  PROMETHEUS_CONTENT_TYPE,
 } from "../http/metrics.ts";
 export { type CompressorSource, exportCompressorStats } from "./metrics/compressor.ts";
-export {
-  HttpProblem,
-  PROBLEM_CONTENT_TYPE,
-  type ProblemDetails,
-  problemResponse,
-  statusTitle,
-} from "../http/problem.ts";
-export {
-  formatSSE,
-  sse,
-  type SSEMessage,
-  type SSEOptions,
-  type SSEStream,
-} from "./realtime/sse.ts";
+export { HttpProblem, type ProblemDetails, problemResponse } from "../http/problem.ts";
+export { sse, type SSEMessage, type SSEOptions, type SSEStream } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
 export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
-export { AppRuntime, appRuntime, AVX_RUNTIME, type HttpMetrics } from "../http/runtime.ts";
+export { AppRuntime, type HttpMetrics } from "../http/runtime.ts";
 export {
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_BODY_TIMEOUT_MS,
   type OpenApiOptions,
   type OpenApiRouteSchema,
   Server,

@@ -62,7 +62,8 @@ export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { DEFAULT_BODY_TIMEOUT_MS, Server } from "@avila/avx-http/server";
+ * import { DEFAULT_BODY_TIMEOUT_MS } from "./server.ts";
+ * import { Server } from "@avila/avx-http/server";
  * // Large uploads over slow links: allow five times the default.
  * const server = new Server({ bodyTimeoutMs: 5 * DEFAULT_BODY_TIMEOUT_MS });
  * ```

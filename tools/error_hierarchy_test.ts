@@ -16,7 +16,7 @@ import {
   RegionRegistry,
   regionRouting,
   timeout,
-} from "../mod.ts";
+} from "../middleware/mod.ts";
 import { AvilaError as ClientAvilaError, ClientError, RegionRouter } from "../client/mod.ts";
 import { CliError } from "../cli/mod.ts";
 import { DurableObjectCallError } from "../middleware/cloudflare/mod.ts";

@@ -1,12 +1,151 @@
-// Building blocks no user calls stay private: they are not re-exported by the entry points.
+// The public API of avx-http is what its entry points export, read the way JSR reads it
+// (`deno doc --json`, types included). Building blocks no user calls stay private; every entry
+// stays within a budget of names, so growth is a decision, not an accident.
 import assert from "node:assert/strict";
+import { fileURLToPath as fromFileUrl } from "node:url";
 import * as root from "../mod.ts";
+import * as server from "../server/mod.ts";
+import * as client from "../client/mod.ts";
 import * as middleware from "../middleware/mod.ts";
+import * as cli from "../cli/mod.ts";
 
-Deno.test("./middleware does not export the rate-limit and trace building blocks", () => {
-  for (const name of ["gcraStep", "slidingWindowStep", "parseNode", "newSpanId"]) {
-    assert.equal(name in middleware, false, `./middleware exports ${name}`);
+const repo = fromFileUrl(new URL("../", import.meta.url));
+
+/**
+ * Most names each entry point may export. `./middleware` keeps room for the Redis stores and
+ * their options (about eight names).
+ */
+const BUDGET: Readonly<Record<string, number>> = {
+  "mod.ts": 52,
+  "server/mod.ts": 48,
+  "client/mod.ts": 30,
+  "middleware/mod.ts": 142,
+  "cli/mod.ts": 6,
+  "middleware/cloudflare/mod.ts": 29,
+};
+/** Most distinct names across avx-http's entry points (a name exported twice counts once). */
+const DISTINCT_BUDGET = 232;
+
+interface Symbol {
+  name: string;
+  /** Where the symbol is declared (a `file:` URL, or an npm/jsr specifier's cache path). */
+  files: string[];
+}
+
+async function exported(entry: string): Promise<Symbol[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", entry],
+    cwd: repo,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const symbols = new Map<string, Symbol>();
+  for (const node of Object.values(doc.nodes) as { symbols?: unknown[] }[]) {
+    for (const s of (node.symbols ?? []) as { name: string; declarations?: unknown[] }[]) {
+      const files = (s.declarations ?? []).map((d) =>
+        String((d as { location?: { filename?: string } }).location?.filename ?? "")
+      );
+      symbols.set(s.name, { name: s.name, files });
+    }
+  }
+  return [...symbols.values()];
+}
+
+/** Whether a declaration lives in avx-http's own folders (not npm, not the two libraries). */
+function ownFile(url: string): boolean {
+  if (!url.startsWith("file://")) return false;
+  const path = fromFileUrl(url);
+  if (!path.startsWith(repo)) return false;
+  const top = path.slice(repo.length).split("/")[0];
+  return top !== "compress" && top !== "columnar" && top !== "node_modules";
+}
+
+let read: Promise<Map<string, Symbol[]>> | undefined;
+/** Every entry point's exported symbols, read once for all tests. */
+function api(): Promise<Map<string, Symbol[]>> {
+  const entries = Object.keys(BUDGET);
+  read ??= Promise.all(entries.map(exported)).then((all) =>
+    new Map(entries.map((e, i) => [e, all[i]]))
+  );
+  return read;
+}
+
+Deno.test("entry points stay within their budget of exported names", async () => {
+  const byEntry = await api();
+  const distinct = new Set<string>();
+  const over: string[] = [];
+  for (const [entry, symbols] of byEntry) {
+    for (const s of symbols) distinct.add(s.name);
+    if (symbols.length > BUDGET[entry]) {
+      over.push(`${entry}: ${symbols.length} names, budget ${BUDGET[entry]}`);
+    }
+  }
+  assert.deepEqual(over, [], "an entry point grew past its budget");
+  assert.ok(
+    distinct.size <= DISTINCT_BUDGET,
+    `${distinct.size} distinct names across avx-http's entry points, budget ${DISTINCT_BUDGET}`,
+  );
+});
+
+Deno.test("entry points export only avx-http's own names, not Hono's or other packages'", async () => {
+  const foreign: string[] = [];
+  for (const [entry, symbols] of await api()) {
+    for (const s of symbols) {
+      // `AvilaError`, the error base of all three packages, is the one name re-exported from
+      // @avila/compress. Hono's, @hono/zod-openapi's and the two libraries' names are imported
+      // from their own packages.
+      if (s.name === "AvilaError") continue;
+      const outside = s.files.filter((f) => !ownFile(f));
+      if (outside.length > 0) foreign.push(`${entry}: ${s.name} (${outside[0]})`);
+    }
+  }
+  assert.deepEqual(foreign, []);
+});
+
+Deno.test("the root exports the server's API and the error bases, not middleware or client", async () => {
+  const byEntry = await api();
+  const serverNames = new Set(byEntry.get("server/mod.ts")!.map((s) => s.name));
+  const extra = byEntry.get("mod.ts")!.map((s) => s.name).filter((n) => !serverNames.has(n));
+  assert.deepEqual(extra.sort(), ["AvilaError", "ConfigurationError", "ConfigurationErrorCode"]);
+  for (const name of ["cors", "rateLimit", "MemoryKeyStore", "Client"]) {
     assert.equal(name in root, false, `the root exports ${name}`);
+  }
+  assert.equal(typeof middleware.cors, "function");
+  assert.equal(typeof client.Client, "function");
+});
+
+Deno.test("building blocks no user calls are not exported", () => {
+  const blocks: [Record<string, unknown>, string, string[]][] = [
+    [middleware, "./middleware", [
+      "gcraStep",
+      "slidingWindowStep",
+      "parseNode",
+      "newSpanId",
+      "parseTraceparent",
+      "formatTraceparent",
+      "parseTracestate",
+      "negotiateEncoding",
+      "parseAcceptEncoding",
+      "formatRateLimitPolicy",
+      "resolvePolicy",
+      "parseIdempotencyKey",
+      "generateApiKey",
+      "hashApiKey",
+      "bucketStart",
+      "usageHandler",
+      "loadShedder",
+    ]],
+    [server, "./server", ["parseAddress", "formatSSE", "statusTitle", "appRuntime", "setHeader"]],
+    [client, "./client", ["parseRetryAfter", "fullJitterDelay", "isReplayable", "emptyStats"]],
+    [cli, "./cli", ["findCommand", "listCommands", "inspectArrow", "compressCommand"]],
+  ];
+  for (const [mod, entry, names] of blocks) {
+    for (const name of names) {
+      assert.equal(name in mod, false, `${entry} exports ${name}`);
+      assert.equal(name in root, false, `the root exports ${name}`);
+    }
   }
   // What a custom RateLimitStore needs stays public.
   assert.equal(typeof middleware.applyPolicy, "function");

@@ -27,7 +27,7 @@ export type ApiKeyMode = "live" | "test";
  *
  * @example
  * ```ts
- * import { generateApiKey, type GeneratedApiKey } from "@avila/avx-http/middleware";
+ * import { generateApiKey, type GeneratedApiKey } from "./api_key.ts";
  * const g: GeneratedApiKey = await generateApiKey({ mode: "test" });
  * console.log(g.id.startsWith("key_")); // true
  * ```
@@ -46,7 +46,7 @@ export interface GeneratedApiKey {
  *
  * @example
  * ```ts
- * import { generateApiKey, parseApiKey, type ParsedApiKey } from "@avila/avx-http/middleware";
+ * import { generateApiKey, parseApiKey, type ParsedApiKey } from "./api_key.ts";
  * const parsed: ParsedApiKey = parseApiKey((await generateApiKey({ mode: "test" })).key);
  * console.log(parsed.mode); // "test"
  * ```
@@ -65,7 +65,7 @@ const PREFIX_LENGTH = 9; // "avl_live_" / "avl_test_"
  *
  * @example
  * ```ts
- * import { API_KEY_LENGTH, generateApiKey } from "@avila/avx-http/middleware";
+ * import { API_KEY_LENGTH, generateApiKey } from "./api_key.ts";
  * console.log((await generateApiKey({ mode: "live" })).key.length === API_KEY_LENGTH); // true
  * ```
  */
@@ -131,7 +131,7 @@ function formatError(s: string): "malformed_api_key" | "bad_checksum" | null {
  *
  * @example
  * ```ts
- * import { generateApiKey, isApiKeyFormat } from "@avila/avx-http/middleware";
+ * import { generateApiKey, isApiKeyFormat } from "./api_key.ts";
  * const { key } = await generateApiKey({ mode: "test" });
  * console.log(isApiKeyFormat(key)); // true
  * console.log(isApiKeyFormat(key.slice(0, -1) + (key.endsWith("a") ? "b" : "a"))); // false
@@ -147,7 +147,7 @@ export function isApiKeyFormat(s: string): boolean {
  *
  * @example
  * ```ts
- * import { generateApiKey, parseApiKey } from "@avila/avx-http/middleware";
+ * import { generateApiKey, parseApiKey } from "./api_key.ts";
  * const { key } = await generateApiKey({ mode: "live" });
  * console.log(parseApiKey(key).mode); // "live"
  * ```
@@ -175,7 +175,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { hashApiKey } from "@avila/avx-http/middleware";
+ * import { hashApiKey } from "./api_key.ts";
  * const hash = await hashApiKey("avl_test_example");
  * console.log(hash.length); // 64
  * ```
@@ -193,7 +193,7 @@ export async function hashApiKey(key: string): Promise<string> {
  *
  * @example
  * ```ts
- * import { generateApiKey } from "@avila/avx-http/middleware";
+ * import { generateApiKey } from "./api_key.ts";
  * const { key, id, hash } = await generateApiKey({ mode: "test" });
  * console.log(key.startsWith("avl_test_"), id.startsWith("key_"), hash.length); // true true 64
  * ```

@@ -47,7 +47,8 @@ export type AuthMethod = "jwt" | "api-key";
  *
  * @example
  * ```ts
- * import { API_KEY_HEADER, generateApiKey } from "@avila/avx-http/middleware";
+ * import { API_KEY_HEADER } from "./auth.ts";
+ * import { generateApiKey } from "./api_key.ts";
  * const { key } = await generateApiKey({ mode: "test" });
  * const init: RequestInit = { headers: { [API_KEY_HEADER]: key } };
  * console.log(API_KEY_HEADER); // "X-AVL-API-Key"

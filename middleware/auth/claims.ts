@@ -13,7 +13,8 @@ import type { Principal, Residency } from "../../http/principal.ts";
  *
  * @example
  * ```ts
- * import { type ClaimMapping, principalFromClaims } from "@avila/avx-http/middleware";
+ * import { type ClaimMapping } from "@avila/avx-http/middleware";
+ * import { principalFromClaims } from "./claims.ts";
  * const mapping: ClaimMapping = { tenant: "org_id", plan: "tier" };
  * console.log(principalFromClaims({ sub: "u", org_id: "acme", tier: "pro" }, mapping).plan); // "pro"
  * ```
@@ -75,7 +76,7 @@ function residencyOf(value: unknown, name: string): Residency | undefined {
  *
  * @example
  * ```ts
- * import { principalFromClaims } from "@avila/avx-http/middleware";
+ * import { principalFromClaims } from "./claims.ts";
  * const p = principalFromClaims({ sub: "u1", tid: "acme", scp: ["data:read"] });
  * console.log(p.tenant, p.scopes, p.plan); // "acme" ["data:read"] "free"
  * ```

@@ -182,7 +182,8 @@ export interface JwtOptions {
  *
  * @example
  * ```ts
- * import { createJwtVerifier, type JwtVerifier } from "@avila/avx-http/middleware";
+ * import { createJwtVerifier } from "@avila/avx-http/middleware";
+ * import { type JwtVerifier } from "@avila/avx-http/middleware";
  * const verifier: JwtVerifier = createJwtVerifier({
  *   algorithms: ["HS256"],
  *   issuer: "https://id.example",

@@ -88,7 +88,8 @@ function isTime(v: unknown): v is number {
  *
  * @example
  * ```ts
- * import { generateApiKey, validateApiKeyRecord } from "@avila/avx-http/middleware";
+ * import { generateApiKey } from "./api_key.ts";
+ * import { validateApiKeyRecord } from "./key_store.ts";
  * const { id, hash } = await generateApiKey({ mode: "test" });
  * const r = validateApiKeyRecord({
  *   id, hash, tenant: "acme", scopes: ["data:read"], plan: "free", mode: "test",

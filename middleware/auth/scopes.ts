@@ -14,7 +14,8 @@ import { type Principal, principalOf } from "../../http/principal.ts";
  *
  * @example
  * ```ts
- * import { missingScopes, type Principal } from "@avila/avx-http/middleware";
+ * import { missingScopes } from "./scopes.ts";
+ * import { type Principal } from "@avila/avx-http/middleware";
  * const p: Principal = { kind: "jwt", tenant: "t", subject: "s", scopes: ["a"], plan: "free" };
  * console.log(missingScopes(p, ["a", "b"])); // ["b"]
  * ```

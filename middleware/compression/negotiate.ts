@@ -21,7 +21,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
  *
  * @example
  * ```ts
- * import { parseAcceptEncoding } from "@avila/avx-http/middleware";
+ * import { parseAcceptEncoding } from "./negotiate.ts";
  * console.log(parseAcceptEncoding("gzip;q=0.5, br"));
  * // [{ coding: "gzip", q: 0.5 }, { coding: "br", q: 1 }]
  * ```
@@ -51,7 +51,7 @@ export function parseAcceptEncoding(header: string): AcceptedCoding[] {
  *
  * @example
  * ```ts
- * import { negotiateEncoding } from "@avila/avx-http/middleware";
+ * import { negotiateEncoding } from "./negotiate.ts";
  * const pref = ["zstd", "br", "gzip"];
  * console.log(negotiateEncoding("gzip, br;q=0.9, zstd;q=0.9", pref)); // "gzip"
  * console.log(negotiateEncoding("gzip, br, zstd", pref)); // "zstd"

@@ -104,7 +104,7 @@ const COMPRESSIBLE =
  *
  * @example
  * ```ts
- * import { isCompressible } from "@avila/avx-http/middleware";
+ * import { isCompressible } from "./options.ts";
  * console.log(isCompressible("application/json"), isCompressible("image/png")); // true false
  * ```
  */

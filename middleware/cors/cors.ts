@@ -53,7 +53,8 @@ export interface CorsOptions {
  *
  * @example
  * ```ts
- * import { cors, DEFAULT_EXPOSED_HEADERS } from "@avila/avx-http/middleware";
+ * import { cors } from "@avila/avx-http/middleware";
+ * import { DEFAULT_EXPOSED_HEADERS } from "./cors.ts";
  * const mw = cors({ exposeHeaders: [...DEFAULT_EXPOSED_HEADERS, "X-Dataset-Version"] });
  * console.log(DEFAULT_EXPOSED_HEADERS.includes("RateLimit")); // true
  * ```

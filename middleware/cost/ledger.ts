@@ -152,7 +152,7 @@ const DAY = 86_400_000;
  *
  * @example
  * ```ts
- * import { bucketStart } from "@avila/avx-http/middleware";
+ * import { bucketStart } from "./ledger.ts";
  * console.log(new Date(bucketStart(Date.UTC(2025, 0, 2, 13, 45), "day")).toISOString()); // "2025-01-02T00:00:00.000Z"
  * ```
  */

@@ -116,7 +116,8 @@ function totals(a: Acc): UsageTotals {
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { MemoryCostLedger, usageHandler } from "@avila/avx-http/middleware";
+ * import { MemoryCostLedger } from "@avila/avx-http/middleware";
+ * import { usageHandler } from "./usage_route.ts";
  * const ledger = new MemoryCostLedger();
  * const app = new Hono();
  * app.get("/usage", usageHandler({ ledger, prices: { egressPerGB: 0.09 } }));

@@ -59,7 +59,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { parseIdempotencyKey } from "@avila/avx-http/middleware";
+ * import { parseIdempotencyKey } from "./idempotency.ts";
  * console.log(parseIdempotencyKey('"8e03978e-40d5"')); // "8e03978e-40d5"
  * console.log(parseIdempotencyKey('"unterminated')); // null
  * ```

@@ -20,7 +20,7 @@ export const RATELIMIT_HEADER = "ratelimit";
  *
  * @example
  * ```ts
- * import { partitionKeyItem } from "@avila/avx-http/middleware";
+ * import { partitionKeyItem } from "./headers.ts";
  * console.log(partitionKeyItem("acme")); // ":YWNtZQ==:"
  * ```
  */
@@ -36,7 +36,8 @@ export function partitionKeyItem(key: string): string {
  *
  * @example
  * ```ts
- * import { formatRateLimitPolicy, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { formatRateLimitPolicy } from "./headers.ts";
+ * import { resolvePolicy } from "./policy.ts";
  * const v = formatRateLimitPolicy([
  *   resolvePolicy({ name: "burst", limit: 100, windowSeconds: 60 }),
  *   resolvePolicy({ name: "bytes", limit: 65535, windowSeconds: 10, unit: "content-bytes" }),
@@ -54,7 +55,7 @@ export function formatRateLimitPolicy(policies: readonly ResolvedPolicy[]): stri
  *
  * @example
  * ```ts
- * import { formatRateLimitItem } from "@avila/avx-http/middleware";
+ * import { formatRateLimitItem } from "./headers.ts";
  * const d = { allowed: true, remaining: 42, resetSeconds: 17, retryAfterSeconds: 0 };
  * console.log(formatRateLimitItem("default", d)); // '"default";r=42;t=17'
  * ```

@@ -48,7 +48,8 @@ function asState(v: unknown): RateLimitState | undefined {
  *
  * @example
  * ```ts
- * import { KvRateLimitStore, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { KvRateLimitStore } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const kv = await Deno.openKv(":memory:"); // Deno KV: --unstable-kv locally
  * const store = new KvRateLimitStore(kv);
  * const d = await store.consume("tenant:acme", resolvePolicy({ limit: 3, windowSeconds: 60 }), Date.now(), 1, 1);

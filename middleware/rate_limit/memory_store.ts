@@ -33,7 +33,8 @@ export const MAX_RATE_LIMIT_KEY_LENGTH = 1024;
  *
  * @example
  * ```ts
- * import { MemoryRateLimitStore, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { MemoryRateLimitStore } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const store = new MemoryRateLimitStore({ maxKeys: 10_000 });
  * const policy = resolvePolicy({ limit: 1, windowSeconds: 60 });
  * console.log(store.consume("k", policy, 0, 1, 1).allowed); // true

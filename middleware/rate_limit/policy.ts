@@ -54,7 +54,7 @@ export interface RateLimitPolicy {
  *
  * @example
  * ```ts
- * import { resolvePolicy } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const p = resolvePolicy({ limit: 10, windowSeconds: 1 });
  * console.log(p.name, p.algorithm, p.burst); // "default" "gcra" 10
  * ```
@@ -136,7 +136,7 @@ function positiveInt(v: unknown, what: string, max: number): number {
  *
  * @example
  * ```ts
- * import { resolvePolicy } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const p = resolvePolicy({ name: "perhr", limit: 1000, windowSeconds: 3600 });
  * console.log(p.policyItem); // '"perhr";q=1000;w=3600'
  * ```

@@ -57,7 +57,8 @@ export interface RateLimitDecision {
  *
  * @example
  * ```ts
- * import { applyPolicy, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { applyPolicy } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const step = applyPolicy(resolvePolicy({ limit: 2, windowSeconds: 1 }), undefined, 0, 1, 1);
  * console.log(step.decision.remaining); // 1
  * ```
@@ -78,7 +79,8 @@ export interface RateLimitStep {
  *
  * @example
  * ```ts
- * import { applyPolicy, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { applyPolicy } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const p = resolvePolicy({ limit: 1, windowSeconds: 60 });
  * const first = applyPolicy(p, undefined, 0, 1, 1);
  * const second = applyPolicy(p, first.state, 0, 1, 1);
@@ -105,7 +107,8 @@ export function applyPolicy(
  *
  * @example
  * ```ts
- * import { MemoryRateLimitStore, type RateLimitStore, resolvePolicy } from "@avila/avx-http/middleware";
+ * import { MemoryRateLimitStore, type RateLimitStore } from "@avila/avx-http/middleware";
+ * import { resolvePolicy } from "./policy.ts";
  * const store: RateLimitStore = new MemoryRateLimitStore();
  * const d = await store.consume("tenant:acme", resolvePolicy({ limit: 5, windowSeconds: 1 }), Date.now(), 1, 1);
  * console.log(d.remaining); // 4

@@ -65,7 +65,7 @@ export function loadShedding(options: LoadSheddingOptions): MiddlewareHandler {
  *
  * @example
  * ```ts
- * import { loadShedder } from "@avila/avx-http/middleware";
+ * import { loadShedder } from "./load_shedding.ts";
  * const shedder = loadShedder({ maxInFlight: 64 });
  * console.log(shedder.inFlight, shedder.shed); // 0 0
  * ```

@@ -106,7 +106,8 @@ export function deadlineOf(c: Context): Deadline | undefined {
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { deadlineOf, timeout, waitingOnUpstream } from "@avila/avx-http/middleware";
+ * import { deadlineOf, timeout } from "@avila/avx-http/middleware";
+ * import { waitingOnUpstream } from "@avila/avx-http/middleware";
  * const app = new Hono();
  * app.use(timeout(2000));
  * app.get("/", async (c) => {

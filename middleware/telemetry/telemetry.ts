@@ -193,7 +193,8 @@ export function startTiming(c: Context, name: string, description?: string): () 
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { telemetry, traceHeaders } from "@avila/avx-http/middleware";
+ * import { telemetry } from "@avila/avx-http/middleware";
+ * import { traceHeaders } from "./telemetry.ts";
  * const app = new Hono();
  * app.use(telemetry());
  * app.get("/", (c) => c.json(traceHeaders(c)));

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import {
-  type AccessLogEntry,
-  formatTraceparent,
-  parseTraceparent,
-  telemetry,
-  timing,
-  traceHeaders,
-} from "../mod.ts";
+import { type AccessLogEntry, telemetry, timing } from "../mod.ts";
+import { formatTraceparent, parseTraceparent } from "../../http/traceparent.ts";
+import { traceHeaders } from "./telemetry.ts";
 
 Deno.test("traceparent: valid, invalid and future-version headers (W3C trace context §3.2)", () => {
   const ok = parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");

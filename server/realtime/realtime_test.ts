@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { formatSSE, Route, Server, sse, webSocket } from "../mod.ts";
+import { Route, Server, sse, webSocket } from "../mod.ts";
+import { formatSSE } from "./sse.ts";
 import { listenLocal } from "../_test_util.ts";
 import type { Context, Next } from "hono";
 

@@ -59,7 +59,7 @@ function field(name: string, value: string): string {
  *
  * @example
  * ```ts
- * import { formatSSE } from "@avila/avx-http/server";
+ * import { formatSSE } from "./sse.ts";
  * console.log(formatSSE({ id: 1, event: "strain", data: { h: 1e-21 } }));
  * // id: 1\nevent: strain\ndata: {"h":1e-21}\n\n
  * ```

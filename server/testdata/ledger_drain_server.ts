@@ -2,7 +2,8 @@
 // Deno.args[0]. `POST /work` prints `IN` when it starts and answers only once the shutdown has
 // begun, so every such request finishes during the drain. Prints its port.
 import { KvCostLedger } from "../../middleware/cost/mod.ts";
-import { appRuntime, Route, Server } from "../mod.ts";
+import { Route, Server } from "../mod.ts";
+import { appRuntime } from "../../http/runtime.ts";
 
 const kv = await Deno.openKv(Deno.args[0]);
 const ledger = new KvCostLedger(kv, { flushIntervalMs: 60_000 });

@@ -12,7 +12,8 @@ import { type ApiKeyRecord, type KeyStore, validateApiKeyRecord } from "../key_s
  *
  * @example
  * ```ts
- * import { hashApiKey, issueApiKey, MemoryKeyStore } from "@avila/avx-http/middleware";
+ * import { hashApiKey } from "../api_key.ts";
+ * import { issueApiKey, MemoryKeyStore } from "@avila/avx-http/middleware";
  * const store = new MemoryKeyStore();
  * const { key } = await issueApiKey(store, { tenant: "acme", scopes: [], plan: "free", mode: "test" });
  * console.log(store.findByHash(await hashApiKey(key))?.tenant); // "acme"
