@@ -66,6 +66,7 @@ export class QpackDecoder {
   readonly #table = new DynamicTable();
   /** Encoder-stream bytes not yet forming a whole instruction. */
   #pending: Uint8Array = new Uint8Array(0);
+  #pendingLength = 0;
   /** Do not parse `#pending` again before it has this many bytes. */
   #pendingNeed = 0;
   #blocked: BlockedSection[] = [];
@@ -104,19 +105,23 @@ export class QpackDecoder {
   receiveEncoderStream(chunk: Uint8Array): void {
     if (this.#failed) throw this.#failed;
     if (chunk.length === 0) return;
-    let buf: Uint8Array;
-    if (this.#pending.length === 0) {
-      buf = chunk;
-    } else {
-      buf = new Uint8Array(this.#pending.length + chunk.length);
-      buf.set(this.#pending);
-      buf.set(chunk, this.#pending.length);
+    let buf = chunk;
+    let end = chunk.length;
+    if (this.#pendingLength > 0) {
+      // Append to the kept bytes (the buffer doubles, so a long instruction arriving in small
+      // pieces costs linear time) and wait until the instruction's known length is there.
+      end = this.#pendingLength + chunk.length;
+      if (end > this.#pending.length) {
+        const grown = new Uint8Array(Math.max(end, 2 * this.#pending.length));
+        grown.set(this.#pending.subarray(0, this.#pendingLength));
+        this.#pending = grown;
+      }
+      this.#pending.set(chunk, this.#pendingLength);
+      this.#pendingLength = end;
+      if (end < this.#pendingNeed) return;
+      buf = this.#pending;
     }
-    if (buf.length < this.#pendingNeed) {
-      this.#pending = buf === chunk ? chunk.slice() : buf;
-      return;
-    }
-    const reader = new WireReader(buf, 0, buf.length);
+    const reader = new WireReader(buf, 0, end);
     let start = 0;
     try {
       while (reader.pos < reader.end) {
@@ -128,11 +133,15 @@ export class QpackDecoder {
           if (this.#failed) return;
         }
       }
-      this.#pending = new Uint8Array(0);
+      this.#pendingLength = 0;
       this.#pendingNeed = 0;
     } catch (e) {
       if (e instanceof Incomplete) {
-        this.#pending = buf.slice(start);
+        // Keep the incomplete instruction's bytes at the front of `#pending`.
+        const rest = buf.subarray(start, end);
+        if (buf === this.#pending) this.#pending.copyWithin(0, start, end);
+        else this.#pending = rest.slice();
+        this.#pendingLength = rest.length;
         this.#pendingNeed = e.need - start;
         return;
       }
