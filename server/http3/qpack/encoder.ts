@@ -72,13 +72,14 @@ export class QpackEncoder {
       checkByteString(name);
       checkByteString(value);
       const never = NEVER_INDEXED.has(name);
-      const index = never ? undefined : exact.get(`${name}\0${value}`);
+      const nameIndex = names.get(name);
+      // Only names of the static table can have an exact entry: skip building the key otherwise.
+      const index = never || nameIndex === undefined ? undefined : exact.get(`${name}\0${value}`);
       if (index !== undefined) {
         // Indexed Field Line, static: 11 index(6+).
         pos = writeInteger(buf, pos, 0xc0, 6, index);
         continue;
       }
-      const nameIndex = names.get(name);
       if (nameIndex !== undefined) {
         // Literal Field Line with Name Reference, static: 01 N 1 index(4+).
         pos = writeInteger(buf, pos, never ? 0x70 : 0x50, 4, nameIndex);
