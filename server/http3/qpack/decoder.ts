@@ -32,6 +32,9 @@ export interface QpackDecoderOptions {
   maxFieldSectionSize: number;
 }
 
+/** Field sections of one stream that may wait at once: a request's headers and trailers. */
+const MAX_BLOCKED_SECTIONS_PER_STREAM = 2;
+
 interface BlockedSection {
   streamId: bigint;
   block: Uint8Array;
@@ -169,7 +172,12 @@ export class QpackDecoder {
       if (this.#failed) throw this.#failed;
       const reader = new WireReader(block, 0, block.length);
       const required = this.#requiredInsertCount(reader);
-      if (required > this.#table.insertCount) return this.#block(streamId, block, required);
+      // A section waits for the entries it needs, and behind an earlier section of its stream.
+      if (
+        required > this.#table.insertCount || this.#blocked.some((s) => s.streamId === streamId)
+      ) {
+        return this.#block(streamId, block, required);
+      }
       return Promise.resolve(this.#decodeSection(streamId, block, required));
     } catch (e) {
       return Promise.reject(this.#fail(e));
@@ -313,6 +321,13 @@ export class QpackDecoder {
         "more blocked streams than SETTINGS_QPACK_BLOCKED_STREAMS",
       );
     }
+    // A request stream carries at most two field sections (headers and trailers): more waiting at
+    // once is not a conforming peer, and each would hold a copy of its bytes.
+    let sameStream = 0;
+    for (const s of this.#blocked) if (s.streamId === streamId) sameStream++;
+    if (sameStream >= MAX_BLOCKED_SECTIONS_PER_STREAM) {
+      throw new QpackError(QPACK_DECOMPRESSION_FAILED, "too many blocked sections on one stream");
+    }
     const { promise, resolve, reject } = Promise.withResolvers<HeaderField[]>();
     // A caller that abandons the stream may not await the rejection `cancel()` causes.
     promise.catch(() => {});
@@ -325,17 +340,32 @@ export class QpackDecoder {
 
   #setBlocked(blocked: BlockedSection[]): void {
     this.#blocked = blocked;
+    // Only the first waiting section of each stream can be decoded next.
+    const seen = new Set<bigint>();
     let next = Infinity;
-    for (const s of blocked) next = Math.min(next, s.requiredInsertCount);
+    for (const s of blocked) {
+      if (seen.has(s.streamId)) continue;
+      seen.add(s.streamId);
+      next = Math.min(next, s.requiredInsertCount);
+    }
     this.#nextUnblock = next;
   }
 
-  /** Decodes, in arrival order, the blocked sections whose entries have all arrived. */
+  /**
+   * Decodes, in arrival order, the blocked sections whose entries have all arrived and that have
+   * no earlier section of their stream still waiting.
+   */
   #unblock(): void {
     const ready: BlockedSection[] = [];
     const still: BlockedSection[] = [];
+    const waiting = new Set<bigint>();
     for (const s of this.#blocked) {
-      (s.requiredInsertCount <= this.#table.insertCount ? ready : still).push(s);
+      if (s.requiredInsertCount <= this.#table.insertCount && !waiting.has(s.streamId)) {
+        ready.push(s);
+      } else {
+        still.push(s);
+        waiting.add(s.streamId);
+      }
     }
     this.#setBlocked(still);
     for (const s of ready) {

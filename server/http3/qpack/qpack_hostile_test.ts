@@ -193,3 +193,27 @@ Deno.test("qpack hostile: cancel() of a blocked stream rejects it, sends Stream 
   decoder.cancel(8n);
   assert.equal(await rejection(abandoned), H3_REQUEST_CANCELLED);
 });
+
+Deno.test("qpack: a stream's sections decode in order even when a later one could go first", async () => {
+  const decoder = withTwoEntries({ ...LIMITS, maxBlockedStreams: 2 });
+  const order: string[] = [];
+  // Headers need entry 2 (not here yet); the trailers need nothing.
+  const headers = decoder.decode(0n, hex("0400 80")).then((f) => order.push(`headers ${f}`));
+  const trailers = decoder.decode(0n, hex("0000 d1")).then((f) => order.push(`trailers ${f}`));
+  // Another stream is not held up by stream 0.
+  const other = decoder.decode(4n, hex("0000 d1")).then(() => order.push("other"));
+  await other;
+  assert.deepEqual(order, ["other"]);
+  decoder.receiveEncoderStream(hex("4161 0162")); // a: b
+  await Promise.all([headers, trailers]);
+  assert.deepEqual(order, ["other", "headers a,b", "trailers :method,GET"]);
+});
+
+Deno.test("qpack hostile: a third waiting section on one stream -> QPACK_DECOMPRESSION_FAILED", async () => {
+  const decoder = withTwoEntries({ ...LIMITS, maxBlockedStreams: 2 });
+  const first = decoder.decode(0n, hex("0400 80"));
+  const second = decoder.decode(0n, hex("0400 80"));
+  assert.equal(await rejection(decoder.decode(0n, hex("0000 d1"))), QPACK_DECOMPRESSION_FAILED);
+  assert.equal(await rejection(first), QPACK_DECOMPRESSION_FAILED);
+  assert.equal(await rejection(second), QPACK_DECOMPRESSION_FAILED);
+});
