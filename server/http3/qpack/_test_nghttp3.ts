@@ -77,6 +77,12 @@ function bufBytes(buf: BigUint64Array): Uint8Array {
 /** nghttp3's QPACK encoder. */
 export class Nghttp3Encoder {
   #enc: Deno.PointerValue;
+  /**
+   * Creates an encoder.
+   *
+   * @param capacity the dynamic table capacity the peer allows
+   * @param blocked the blocked streams the peer allows
+   */
   constructor(capacity: number, blocked: number) {
     const out = pointerOut();
     assert.equal(ffi.nghttp3_qpack_encoder_new(out, BigInt(capacity), mem), 0);
@@ -131,6 +137,7 @@ export class Nghttp3Encoder {
     assert.equal(Number(n), bytes.length, `nghttp3 refused our decoder stream (${n})`);
   }
 
+  /** Frees the encoder. */
   close(): void {
     ffi.nghttp3_qpack_encoder_del(this.#enc);
   }
@@ -142,6 +149,12 @@ export class Nghttp3Decoder {
   #nv = new BigUint64Array(3); // name rcbuf, value rcbuf, token + flags
   #flags = new Uint8Array(1);
 
+  /**
+   * Creates a decoder.
+   *
+   * @param capacity the maximum dynamic table capacity
+   * @param blocked the maximum blocked streams
+   */
   constructor(capacity: number, blocked: number) {
     const out = pointerOut();
     assert.equal(ffi.nghttp3_qpack_decoder_new(out, BigInt(capacity), BigInt(blocked), mem), 0);
@@ -214,6 +227,7 @@ export class Nghttp3Decoder {
     return out.subarray(0, Number(buf[3] - base));
   }
 
+  /** Frees the decoder. */
   close(): void {
     ffi.nghttp3_qpack_decoder_del(this.#dec);
   }

@@ -5,11 +5,17 @@ import { bytesToString, huffmanDecode, HuffmanError } from "./huffman.ts";
 
 /** Thrown by a {@link WireReader} that ran out of bytes; `need` is the end it needs. */
 export class Incomplete {
+  /**
+   * Creates the signal.
+   *
+   * @param need the buffer end the read needs
+   */
   constructor(readonly need: number) {}
 }
 
 /** A read that breaks a rule; the caller maps it to the `QpackError` code of its stream. */
 export class WireError extends Error {
+  /** The error's name. */
   override name = "WireError";
 }
 
@@ -20,10 +26,20 @@ const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
 
 /** Reads primitives from `buf[pos, end)`. Every read checks the bytes are there. */
 export class WireReader {
+  /** The bytes read from. */
   buf: Uint8Array;
+  /** The next byte to read. */
   pos: number;
+  /** The end of the readable bytes (exclusive). */
   end: number;
 
+  /**
+   * Creates a reader.
+   *
+   * @param buf the bytes to read
+   * @param pos where to start
+   * @param end where the readable bytes end (exclusive)
+   */
   constructor(buf: Uint8Array, pos: number, end: number) {
     this.buf = buf;
     this.pos = pos;
@@ -95,6 +111,7 @@ export class WireWriter {
   #buf = new Uint8Array(64);
   #len = 0;
 
+  /** The number of bytes written and not taken yet. */
   get length(): number {
     return this.#len;
   }
