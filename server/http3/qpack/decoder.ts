@@ -6,6 +6,7 @@
  */
 
 import { DynamicTable } from "./dynamic_table.ts";
+import { decodeRequiredInsertCount, maxEntries } from "./required_insert_count.ts";
 import {
   H3_MESSAGE_ERROR,
   H3_REQUEST_CANCELLED,
@@ -93,7 +94,7 @@ export class QpackDecoder {
       }
     }
     this.#maxTableCapacity = options.maxTableCapacity;
-    this.#maxEntries = Math.floor(options.maxTableCapacity / 32);
+    this.#maxEntries = maxEntries(options.maxTableCapacity);
     this.#maxBlockedStreams = options.maxBlockedStreams;
     this.#maxFieldSectionSize = options.maxFieldSectionSize;
   }
@@ -293,22 +294,9 @@ export class QpackDecoder {
     } catch (e) {
       throw decompressionFailed(e);
     }
-    if (encoded === 0) return 0;
-    const fullRange = 2 * this.#maxEntries;
-    if (encoded > fullRange) {
+    const required = decodeRequiredInsertCount(encoded, this.#maxEntries, this.#table.insertCount);
+    if (required === undefined) {
       throw new QpackError(QPACK_DECOMPRESSION_FAILED, "Required Insert Count out of range");
-    }
-    const maxValue = this.#table.insertCount + this.#maxEntries;
-    const maxWrapped = Math.floor(maxValue / fullRange) * fullRange;
-    let required = maxWrapped + encoded - 1;
-    if (required > maxValue) {
-      if (required <= fullRange) {
-        throw new QpackError(QPACK_DECOMPRESSION_FAILED, "Required Insert Count out of range");
-      }
-      required -= fullRange;
-    }
-    if (required === 0) {
-      throw new QpackError(QPACK_DECOMPRESSION_FAILED, "Required Insert Count encoded wrongly");
     }
     return required;
   }
