@@ -11,7 +11,9 @@ import { nghttp3Decode, Nghttp3Encoder, requests } from "./_test_nghttp3.ts";
 /** Runs 300 requests through nghttp3's encoder and our decoder; returns what was exercised. */
 async function nghttp3ToOurs(
   capacity: number,
-): Promise<{ dynamicSections: number; encoderBytes: number; blockedSeen: number }> {
+): Promise<
+  { dynamicSections: number; encoderBytes: number; blockedSeen: number; cancelled: number }
+> {
   const encoder = new Nghttp3Encoder(capacity, 16);
   const decoder = new QpackDecoder({
     maxTableCapacity: capacity,
@@ -21,6 +23,7 @@ async function nghttp3ToOurs(
   let dynamicSections = 0;
   let encoderBytes = 0;
   let blockedSeen = 0;
+  let cancelled = 0;
   try {
     const all = requests(300);
     for (let i = 0; i < all.length; i++) {
@@ -31,7 +34,17 @@ async function nghttp3ToOurs(
       // Every third request's section arrives before the encoder-stream bytes it needs (QUIC
       // reorders streams): it blocks, then resolves when they arrive.
       let fields: HeaderField[];
-      if (i % 3 === 1 && instructions.length > 0) {
+      if (i % 10 === 4 && instructions.length > 0) {
+        // The client resets this request while its section waits: Stream Cancellation goes to
+        // nghttp3's encoder, which must accept it and release the section's references.
+        const pending = decoder.decode(streamId, section);
+        decoder.cancel(streamId);
+        await pending.then(() => assert.fail("resolved"), (e) => assert.equal(e.code, 0x010c));
+        cancelled++;
+        decoder.receiveEncoderStream(instructions);
+        encoder.readDecoder(decoder.takeDecoderStreamBytes());
+        continue;
+      } else if (i % 3 === 1 && instructions.length > 0) {
         let done = false;
         const pending = decoder.decode(streamId, section).then((f) => (done = true, f));
         await Promise.resolve();
@@ -51,7 +64,7 @@ async function nghttp3ToOurs(
   } finally {
     encoder.close();
   }
-  return { dynamicSections, encoderBytes, blockedSeen };
+  return { dynamicSections, encoderBytes, blockedSeen, cancelled };
 }
 
 Deno.test("qpack interop: nghttp3's encoder (dynamic table) -> our decoder, acks back", async () => {
@@ -60,6 +73,7 @@ Deno.test("qpack interop: nghttp3's encoder (dynamic table) -> our decoder, acks
   assert.ok(large.dynamicSections > 100, `dynamic sections ${large.dynamicSections}`);
   assert.ok(large.encoderBytes > 4096, `encoder stream ${large.encoderBytes} bytes`);
   assert.ok(large.blockedSeen > 10, `blocked ${large.blockedSeen}`);
+  assert.ok(large.cancelled > 10, `cancelled ${large.cancelled}`);
   // 512 bytes (MaxEntries 16): constant eviction and the Required Insert Count wraps.
   const small = await nghttp3ToOurs(512);
   assert.ok(small.encoderBytes > 8 * 512, `encoder stream ${small.encoderBytes} bytes`);
