@@ -20,6 +20,9 @@ const DEBIAN: Record<string, string> = {
   node: "nodejs",
   npm: "npm",
   python3: "python3",
+  // ngtcp2's HTTP/3 client; its package brings libnghttp3, whose QPACK the qpack interop test
+  // calls through FFI.
+  gtlsclient: "ngtcp2-client",
 };
 
 /** Python modules imported by interop tests through `/usr/bin/python3` (Debian packages). */
