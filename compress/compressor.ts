@@ -43,12 +43,6 @@ export interface CompressorParallelOptions {
   blockSize?: number;
 }
 
-/** Settings of {@link CompressorBuilder.autoDetectPattern}. */
-export interface AutoDetectOptions {
-  /** MB/s floor or "fast" | "balanced" | "max" (default: from the level, i.e. "balanced"). */
-  speedBudget?: SpeedBudget;
-}
-
 /** Optional features of a {@link Compressor}, validated by its builder. */
 export interface CompressorFeatures {
   /** Dictionary for compressing (a `Dictionary`) and decoding (either). */
@@ -298,6 +292,9 @@ export class CompressorBuilder {
    * optional speed budget; `stats().choices` and `stats().lastChoice` say what was chosen and
    * why. Replaces the algorithm given to {@link Compressor.new}.
    *
+   * @param options.speedBudget MB/s floor or "fast" | "balanced" | "max" (default: from the
+   *   level, i.e. "balanced")
+   *
    * @example
    * ```ts
    * import { Compressor } from "@avila/compress";
@@ -306,7 +303,7 @@ export class CompressorBuilder {
    * console.log(c.stats().lastChoice?.algorithm); // "lz4"
    * ```
    */
-  autoDetectPattern(options: AutoDetectOptions = {}): this {
+  autoDetectPattern(options: { speedBudget?: SpeedBudget } = {}): this {
     this.#algorithm = Algorithm.Auto;
     this.#speedBudget = options.speedBudget;
     return this;

@@ -151,7 +151,8 @@ function generalCompress(data: Uint8Array, algorithm: Algorithm, level: number):
  *
  * @example
  * ```ts
- * import { compressAuto, decompressAutoFrame } from "@avila/compress";
+ * import { compressAuto } from "@avila/compress";
+ * import { decompressAutoFrame } from "./compress_auto.ts";
  * const v = new Float64Array([1.5, -0, NaN, Infinity]);
  * const back = decompressAutoFrame(compressAuto(new Uint8Array(v.buffer)).data);
  * console.log(back.length); // 32

@@ -34,7 +34,7 @@ export interface CompressArrayOptions {
  *
  * @example
  * ```ts
- * import { elementTypeOf } from "@avila/compress";
+ * import { elementTypeOf } from "./array.ts";
  * console.log(elementTypeOf(new BigInt64Array(1))); // "i64"
  * ```
  */

@@ -51,7 +51,7 @@ function putU32(b: Uint8Array, i: number, v: number): void {
  *
  * @example
  * ```ts
- * import { dictionaryIdOf } from "@avila/compress";
+ * import { dictionaryIdOf } from "./dictionary.ts";
  * const id = dictionaryIdOf(new TextEncoder().encode('{"id":,"name":""}'));
  * console.log(id > 0 && id <= 0xffffffff); // true
  * ```
