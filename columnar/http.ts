@@ -167,7 +167,7 @@ const CODEC_NAMES: Record<string, IpcCompression> = {
  *
  * @example
  * ```ts
- * import { negotiateArrow } from "@avila/arrow";
+ * import { negotiateArrow } from "./http.ts";
  * console.log(negotiateArrow('application/vnd.apache.arrow.stream; codecs="lz4, zstd"')?.contentType);
  * // application/vnd.apache.arrow.stream; codecs="lz4"
  * console.log(negotiateArrow("application/json")?.format); // "json"
@@ -429,7 +429,7 @@ export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { defaultArrowBodyOutput } from "@avila/arrow";
+ * import { defaultArrowBodyOutput } from "./http.ts";
  * console.log(defaultArrowBodyOutput(1024 * 1024) / 2 ** 20); // 32
  * ```
  */
@@ -447,7 +447,7 @@ export function defaultArrowBodyOutput(bodyBytes: number): number {
  *
  * @example
  * ```ts
- * import { defaultArrowBodyValues } from "@avila/arrow";
+ * import { defaultArrowBodyValues } from "./http.ts";
  * console.log(defaultArrowBodyValues(480)); // 1063936
  * ```
  */

@@ -11,7 +11,7 @@ import { ArrowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
+ * import { DEFAULT_IPC_LIMITS } from "./limits.ts";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -56,7 +56,7 @@ export interface IpcLimits {
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
+ * import { DEFAULT_IPC_LIMITS } from "./limits.ts";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
