@@ -68,7 +68,7 @@ function compressWithOptions(
 /** Options of {@link decompress} and {@link decompressSync}. */
 export interface DecompressOptions {
   /**
-   * Ceiling on the decompressed size in bytes (default `DEFAULT_MAX_OUTPUT_SIZE`, 256 MiB). Enforced
+   * Ceiling on the decompressed size in bytes (default 256 MiB). Enforced
    * while decoding, for every algorithm: exceeding it throws `CompressError("limit")` without
    * allocating the rest.
    */

@@ -39,7 +39,10 @@ import { toBytes } from "./_bytes.ts";
 export interface CompressorParallelOptions {
   /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
   workers?: number;
-  /** Uncompressed bytes per block (default 1 MiB; see `BlockCompressOptions.blockSize`). */
+  /**
+   * Uncompressed bytes per block: a multiple of 64 KiB from 64 KiB to 64 MiB, and for LZ4 one of
+   * 65536, 262144, 1048576 or 4194304. Default 1 MiB.
+   */
   blockSize?: number;
 }
 
@@ -271,8 +274,8 @@ export class CompressorBuilder {
 
   /**
    * Compress inputs larger than one block as independent blocks on a pool of Web Workers
-   * (`lz4`, `zstd`, `gzip`, `snappy`); the output equals `compressBlocksSync` for the same
-   * settings. The pool starts on first use; call `close()` on the compressor when done.
+   * (`lz4`, `zstd`, `gzip`, `snappy`); the output is one ordinary frame sequence, the same bytes
+   * whatever the worker count. The pool starts on first use; call `close()` on the compressor when done.
    *
    * @example
    * ```ts
@@ -604,7 +607,7 @@ export class Compressor {
     );
   }
 
-  /** A compressing `TransformStream` (see `encoderTransform` for `flushEachChunk`). */
+  /** A compressing `TransformStream` (`flushEachChunk`: see {@link EncoderTransformOptions}). */
   transform(opts?: EncoderTransformOptions): TransformStream<Uint8Array, Uint8Array> {
     const codec = codecFor(this.algorithm);
     if (!codec.sync() && codec.web && !opts?.flushEachChunk) return codec.web.transform();

@@ -16,7 +16,7 @@ import type { BytesLike, StreamDecoder, StreamEncoder } from "./types.ts";
 /** Input chunks are handed to the codec in pieces of at most this size. */
 const SLICE = 64 * 1024;
 
-/** Options of {@link encoderTransform}. */
+/** Options of `Compressor.transform()`. */
 export interface EncoderTransformOptions {
   /**
    * When true, the encoder is flushed after every input chunk, so each chunk's data is

@@ -20,7 +20,7 @@ import { chainSteps, planChains } from "../columnar/_plan.ts";
  */
 export type SpeedBudget = number | "fast" | "balanced" | "max";
 
-/** Options of {@link chooseAlgorithm} and {@link compressAuto}. */
+/** Options of `compressAuto`. */
 export interface AutoOptions {
   /** Declared element type of numeric input; without it, Auto tries f64, i64, f32 and i32. */
   elementType?: ElementType;

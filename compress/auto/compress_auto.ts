@@ -42,7 +42,7 @@ function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
 }
 
 /**
- * Samples `data`, chooses a codec (see `chooseAlgorithm`), compresses, and reports the choice
+ * Samples `data`, chooses a codec, compresses, and reports the choice
  * with the ratio achieved.
  *
  * @throws {CompressError} `unsupported` for bad options; `corrupt` when a declared element type
