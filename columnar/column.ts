@@ -88,8 +88,7 @@ export interface ExtensionInfo {
  *
  * @example
  * ```ts
- * import { type ColumnData, types } from "@avila/arrow";
- * import { makeColumn } from "./column.ts";
+ * import { type ColumnData, makeColumn, types } from "@avila/arrow";
  * const data: ColumnData = {
  *   type: types.utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 4]),
@@ -364,8 +363,7 @@ const deferred = new WeakMap<ColumnData, PendingOffsets>();
  *
  * @example
  * ```ts
- * import { ArrowError, types } from "@avila/arrow";
- * import { makeColumn } from "./column.ts";
+ * import { ArrowError, makeColumn, types } from "@avila/arrow";
  * import { deferOffsetsCheck } from "./column.ts";
  * const data = deferOffsetsCheck({
  *   type: types.utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
@@ -1157,8 +1155,7 @@ export class DictionaryColumn<T = unknown> extends Column<T> {
  *
  * @example
  * ```ts
- * import { types } from "@avila/arrow";
- * import { makeColumn } from "./column.ts";
+ * import { makeColumn, types } from "@avila/arrow";
  * const c = makeColumn({
  *   type: types.int32(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new Int32Array([7, 8]), offsets: null, children: [], dictionary: null,

@@ -19,11 +19,10 @@ import { scientificExtensionTypes } from "./extensions/columns.ts";
  *
  * @example
  * ```ts
- * import { type ExtensionType } from "@avila/arrow";
- * import { FixedSizeListColumn } from "./column.ts";
+ * import { type ExtensionType, makeColumn } from "@avila/arrow";
  * const pair: ExtensionType = {
  *   name: "example.pair",
- *   wrap: (data) => new FixedSizeListColumn(data),
+ *   wrap: (data) => makeColumn(data), // the storage column; subclass `Column` for custom values
  * };
  * console.log(pair.name); // "example.pair"
  * ```
@@ -57,9 +56,8 @@ function lookup(name: string): ExtensionType | undefined {
  *
  * @example
  * ```ts
- * import { registerExtensionType, unregisterExtensionType } from "@avila/arrow";
- * import { FixedSizeListColumn } from "./column.ts";
- * registerExtensionType({ name: "example.vec2", wrap: (d) => new FixedSizeListColumn(d) });
+ * import { makeColumn, registerExtensionType, unregisterExtensionType } from "@avila/arrow";
+ * registerExtensionType({ name: "example.vec2", wrap: (d) => makeColumn(d) });
  * unregisterExtensionType("example.vec2");
  * ```
  */

@@ -5,20 +5,20 @@
  *
  * - **Types** (`types.ts`) are plain immutable descriptors `{ typeId, ... }` using the `Type`
  *   ids of Arrow's `Schema.fbs` (dictionary encoding is the pseudo type `Type.Dictionary = -1`),
- *   built with factories: `float64()`, `timestamp(TimeUnit.NANOSECOND, "UTC")`,
- *   `list(float32())`, `fixedSizeList(float64(), 4)`, `struct({ x: float64() })`,
- *   `dictionary(utf8(), int32())`, ...
+ *   built with the factories of the `types` namespace: `types.float64()`,
+ *   `types.timestamp(TimeUnit.NANOSECOND, "UTC")`, `types.list(types.float32())`,
+ *   `types.struct({ x: types.float64() })`, `types.dictionary(types.utf8(), types.int32())`, ...
  * - **Field / Schema** (`schema.ts`): name, type, nullability and `Map<string, string>`
  *   metadata. Extension types are storage + field metadata `ARROW:extension:name` /
  *   `ARROW:extension:metadata`; `registerExtensionType({ name, accepts?, wrap })`
- *   (`extension.ts`) lets readers wrap such columns in a subclass.
+ *   (`extension.ts`) lets readers wrap such columns in a subclass of `Column`.
  * - **Column** (`column.ts`): a `ColumnData` record of Arrow buffers — `values` (a typed array:
  *   `Float64Array`, `BigInt64Array`, bit-packed `Uint8Array` for bool, UTF-8 bytes, indices for
  *   dictionaries), `offsets`, `validity` bitmap, `children`, `dictionary` — plus an element
- *   `offset`, so `slice` is zero-copy. One class per layout (`NumberColumn`, `BigIntColumn`,
- *   `Utf8Column`, `ListColumn`, `StructColumn`, `DictionaryColumn`, ...) with `get(i)`,
- *   `isValid(i)`, `toArray()`, iteration; `NumberColumn.values` is the zero-copy typed subarray
- *   (what vectorized code should loop over). `makeColumn(data)` picks the class.
+ *   `offset`, so `slice` is zero-copy. `Column` has `get(i)`, `isValid(i)`, `toArray()` and
+ *   iteration; `makeColumn(data)` picks the (private) class for the layout. For numbers,
+ *   `column.data.values` from `data.offset` is the zero-copy typed array vectorized code should
+ *   loop over.
  * - **Builders** (`builders/`, one per type, `makeBuilder(type)`): `append(value)` then
  *   `finish()`; used by `fromRows`, `columnFromValues` and extension constructors.
  * - **RecordBatch** (`batch.ts`): schema + equal-length columns; `tryNew`, `fromColumns`
@@ -85,7 +85,13 @@ export {
   type Utf8Type,
 } from "./types.ts";
 export { Field, type MetadataInit, Schema } from "./schema.ts";
-export { Column, type ColumnData, type ExtensionInfo, type TypedArray } from "./column.ts";
+export {
+  Column,
+  type ColumnData,
+  type ExtensionInfo,
+  makeColumn,
+  type TypedArray,
+} from "./column.ts";
 export { type ColumnInput, type FromOptions, RecordBatch, type RowPredicate } from "./batch.ts";
 export type { Indices } from "./take.ts";
 export { columnFromValues, type InferOptions } from "./infer.ts";

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { columnFromValues, RecordBatch, types, writeIpcStream } from "../columnar/mod.ts";
-import { makeColumn } from "../columnar/column.ts";
+import {
+  columnFromValues,
+  makeColumn,
+  RecordBatch,
+  types,
+  writeIpcStream,
+} from "../columnar/mod.ts";
 import { arrow, readArrow, Route, Server } from "./mod.ts";
 import { listenLocal } from "./_test_util.ts";
 

@@ -85,7 +85,7 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
  * ```
  */
 export interface IpcReadOptions {
-  /** Overrides of {@link DEFAULT_IPC_LIMITS}. */
+  /** Overrides of the default limits (see {@link IpcLimits} for each default). */
   limits?: Partial<IpcLimits>;
   /**
    * Check that every non-null string (utf8, large utf8, utf8 view, in dictionaries and nested
