@@ -11,12 +11,9 @@
  */
 import lz4js from "lz4js";
 import * as lz4napi from "lz4-napi";
-import {
-  compressBlock,
-  compressFrame,
-  decompressBlock,
-  decompressFrame,
-} from "../compress/lz4/mod.ts";
+import { compressFrame, decompressFrame } from "../compress/lz4/mod.ts";
+import { decompressBlock } from "../compress/lz4/block_decode.ts";
+import { compressBlock } from "../compress/lz4/block_encode.ts";
 import { xxhash32 } from "../compress/checksum/mod.ts";
 import { corpora, jsonRows } from "./_corpus.ts";
 import { bestRates as bestOf } from "./_best_rates.ts";

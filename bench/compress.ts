@@ -17,12 +17,9 @@ import lz4js from "lz4js";
 import snappyjs from "snappyjs";
 import * as lz4napi from "lz4-napi";
 import * as snappyNative from "snappy";
-import {
-  compressBlock,
-  compressFrame,
-  decompressBlock,
-  decompressFrame,
-} from "../compress/lz4/mod.ts";
+import { compressFrame, decompressFrame } from "../compress/lz4/mod.ts";
+import { decompressBlock } from "../compress/lz4/block_decode.ts";
+import { compressBlock } from "../compress/lz4/block_encode.ts";
 import { compressRaw, decompressRaw } from "../compress/snappy/mod.ts";
 import { compressColumnar, decompressColumnar, encodeColumnar } from "../compress/columnar/mod.ts";
 import { compressAuto, decompressAutoFrame } from "../compress/auto/mod.ts";

@@ -5,13 +5,10 @@
  * (`SIZE_MIB`, `WORKERS`, `ROUNDS` override the defaults 64, 2, 2).
  */
 
-import {
-  Algorithm,
-  compressBlocksSync,
-  CompressionPool,
-  compressParallel,
-  Level,
-} from "../compress/mod.ts";
+import { Algorithm, Level } from "../compress/mod.ts";
+import { compressBlocksSync } from "../compress/parallel/blocks.ts";
+import { compressParallel } from "../compress/parallel/compress_parallel.ts";
+import { CompressionPool } from "../compress/parallel/pool.ts";
 
 const SIZE = Number(Deno.env.get("SIZE_MIB") ?? 64) * 1024 * 1024;
 const WORKERS = Number(Deno.env.get("WORKERS") ?? 2);

@@ -12,14 +12,12 @@
  */
 import {
   ArrowError,
-  EXTENSION_METADATA_KEY,
-  EXTENSION_NAME_KEY,
   type Field,
   ipcMessages,
   readIpcFile,
   readIpcStream,
   Type,
-  typeToString,
+  types,
 } from "@avila/arrow";
 import {
   type CompressedDescription,
@@ -30,6 +28,9 @@ import {
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
+// The field metadata keys of Arrow extension types (Arrow's columnar format, "Extension Types").
+const EXTENSION_NAME_KEY = "ARROW:extension:name";
+const EXTENSION_METADATA_KEY = "ARROW:extension:metadata";
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1" starts an IPC file
 
 /** One field of an inspected schema. */
@@ -93,7 +94,7 @@ function describeField(f: Field): InspectedField {
   const extMeta = f.metadata.get(EXTENSION_METADATA_KEY);
   return {
     name: f.name,
-    type: typeToString(t),
+    type: types.typeToString(t),
     nullable: f.nullable,
     ...(ext !== undefined ? { extension: ext } : {}),
     ...(extMeta ? { extensionMetadata: extMeta } : {}),

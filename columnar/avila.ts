@@ -18,7 +18,7 @@ import type { IpcReadOptions } from "./ipc/limits.ts";
  *
  * @example
  * ```ts
- * import { AVILA_PREFIX } from "@avila/arrow";
+ * import { AVILA_PREFIX } from "./avila.ts";
  * console.log(AVILA_PREFIX + "instrument"); // "avila:instrument"
  * ```
  */
@@ -28,7 +28,7 @@ export const AVILA_PREFIX = "avila:";
  *
  * @example
  * ```ts
- * import { AVILA_VERSION_KEY } from "@avila/arrow";
+ * import { AVILA_VERSION_KEY } from "./avila.ts";
  * console.log(AVILA_VERSION_KEY); // "avila:version"
  * ```
  */
@@ -38,7 +38,7 @@ export const AVILA_VERSION_KEY = "avila:version";
  *
  * @example
  * ```ts
- * import { AVILA_VERSION } from "@avila/arrow";
+ * import { AVILA_VERSION } from "./avila.ts";
  * console.log(AVILA_VERSION); // "1"
  * ```
  */
@@ -156,7 +156,8 @@ export function writeAvilaFile(
  *
  * @example
  * ```ts
- * import { avilaFileChunks, RecordBatch } from "@avila/arrow";
+ * import { RecordBatch } from "@avila/arrow";
+ * import { avilaFileChunks } from "./avila.ts";
  * const chunks = [...avilaFileChunks(RecordBatch.fromRows([{ t: 0 }]), { observatory: "LHO" })];
  * console.log(chunks.length > 3); // true
  * ```

@@ -3,13 +3,13 @@ import * as arrow from "apache-arrow";
 import * as fl from "@uwdata/flechette";
 import {
   ArrowError,
-  avilaFileChunks,
   readAvilaFile,
   readIpcFile,
   RecordBatch,
   writeAvilaFile,
   writeIpcFile,
 } from "./mod.ts";
+import { avilaFileChunks } from "./avila.ts";
 
 const strain = RecordBatch.fromColumns(
   { t: new Float64Array([0, 1 / 16384, 2 / 16384]), h: new Float64Array([1e-21, -3e-22, 2e-21]) },

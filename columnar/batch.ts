@@ -142,7 +142,7 @@ export class RecordBatch {
   /**
    * A batch from row objects, inferring the schema (numbers → float64, bigint → int64, strings →
    * utf8, booleans, Date → timestamp[ms, UTC], Uint8Array → binary, arrays → list, objects →
-   * struct, null/undefined → null; see `inferType`). Columns follow first-seen key order.
+   * struct, null/undefined → null). Columns follow first-seen key order.
    */
   static fromRows(
     rows: readonly Record<string, unknown>[],

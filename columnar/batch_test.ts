@@ -1,40 +1,44 @@
 import assert from "node:assert/strict";
 import {
   ArrowError,
-  BigIntColumn,
   columnFromValues,
-  date32,
-  decimal128,
-  DecimalBuilder,
-  type DecimalColumn,
-  dictionary,
   Field,
-  fixedSizeList,
-  FixedSizeListColumn,
-  float16,
-  float16ToNumber,
-  float64,
-  inferType,
-  int32,
-  int64,
-  list,
   makeBuilder,
-  numberToFloat16,
   readIpcStream,
   RecordBatch,
   registerExtensionType,
   Schema,
-  struct,
-  TemporalBuilder,
-  type TemporalColumn,
-  timestamp,
   TimeUnit,
-  typeToString,
   unregisterExtensionType,
-  utf8,
-  utf8Column,
   writeIpcStream,
 } from "./mod.ts";
+import { DecimalBuilder } from "./builders/decimal.ts";
+import { TemporalBuilder } from "./builders/temporal.ts";
+import { utf8Column } from "./builders/utf8.ts";
+import {
+  BigIntColumn,
+  type DecimalColumn,
+  FixedSizeListColumn,
+  float16ToNumber,
+  numberToFloat16,
+  type TemporalColumn,
+} from "./column.ts";
+import { inferType } from "./infer.ts";
+import {
+  date32,
+  decimal128,
+  dictionary,
+  fixedSizeList,
+  float16,
+  float64,
+  int32,
+  int64,
+  list,
+  struct,
+  timestamp,
+  typeToString,
+  utf8,
+} from "./types.ts";
 
 const isArrowError = (code: string) => (e: unknown) => e instanceof ArrowError && e.code === code;
 

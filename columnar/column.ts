@@ -88,9 +88,9 @@ export interface ExtensionInfo {
  *
  * @example
  * ```ts
- * import { type ColumnData, makeColumn, utf8 } from "@avila/arrow";
+ * import { type ColumnData, makeColumn, types } from "@avila/arrow";
  * const data: ColumnData = {
- *   type: utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
+ *   type: types.utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 4]),
  *   children: [], dictionary: null,
  * };
@@ -125,7 +125,7 @@ export interface ColumnData {
  *
  * @example
  * ```ts
- * import { countNulls } from "@avila/arrow";
+ * import { countNulls } from "./column.ts";
  * console.log(countNulls(new Uint8Array([0b1011]), 0, 4)); // 1
  * ```
  */
@@ -253,7 +253,7 @@ export class Column<T = unknown> {
  *
  * @example
  * ```ts
- * import { checkOffsets } from "@avila/arrow";
+ * import { checkOffsets } from "./column.ts";
  * checkOffsets(new Int32Array([0, 2, 5]), 2, 5); // fine
  * try {
  *   checkOffsets(new Int32Array([0, 4, 3]), 2, 5);
@@ -363,9 +363,10 @@ const deferred = new WeakMap<ColumnData, PendingOffsets>();
  *
  * @example
  * ```ts
- * import { ArrowError, deferOffsetsCheck, makeColumn, utf8 } from "@avila/arrow";
+ * import { ArrowError, makeColumn, types } from "@avila/arrow";
+ * import { deferOffsetsCheck } from "./column.ts";
  * const data = deferOffsetsCheck({
- *   type: utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
+ *   type: types.utf8(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new TextEncoder().encode("hiyo"), offsets: new Int32Array([0, 2, 9]),
  *   children: [], dictionary: null,
  * }, 4);
@@ -403,7 +404,7 @@ function badOffsets(j: number): never {
  *
  * @example
  * ```ts
- * import { NullBuilder } from "@avila/arrow";
+ * import { NullBuilder } from "./builders/null.ts";
  * const b = new NullBuilder();
  * b.append(null);
  * console.log(b.finish().nullCount); // 1
@@ -447,7 +448,8 @@ export class BoolColumn extends Column<boolean> {
  *
  * @example
  * ```ts
- * import { columnFromValues, type NumberColumn } from "@avila/arrow";
+ * import { columnFromValues } from "@avila/arrow";
+ * import { type NumberColumn } from "./column.ts";
  * const c = columnFromValues(new Int16Array([3, 4])) as NumberColumn;
  * console.log(c.values); // Int16Array(2) [ 3, 4 ]
  * ```
@@ -523,7 +525,7 @@ const f64hi = new Uint32Array(f64.buffer, 4, 1);
  *
  * @example
  * ```ts
- * import { float16ToNumber } from "@avila/arrow";
+ * import { float16ToNumber } from "./column.ts";
  * console.log(float16ToNumber(0x3c00)); // 1
  * ```
  */
@@ -542,7 +544,7 @@ export function float16ToNumber(h: number): number {
  *
  * @example
  * ```ts
- * import { numberToFloat16 } from "@avila/arrow";
+ * import { numberToFloat16 } from "./column.ts";
  * console.log(numberToFloat16(-2).toString(16)); // "c000"
  * ```
  */
@@ -576,8 +578,8 @@ export function numberToFloat16(v: number): number {
  *
  * @example
  * ```ts
- * import { columnFromValues, float16 } from "@avila/arrow";
- * console.log(columnFromValues([0.5], float16()).get(0)); // 0.5
+ * import { columnFromValues, types } from "@avila/arrow";
+ * console.log(columnFromValues([0.5], types.float16()).get(0)); // 0.5
  * ```
  */
 export class Float16Column extends Column<number> {
@@ -592,8 +594,9 @@ export class Float16Column extends Column<number> {
  *
  * @example
  * ```ts
- * import { columnFromValues, decimal128, type DecimalColumn } from "@avila/arrow";
- * const c = columnFromValues(["3.14"], decimal128(5, 2)) as DecimalColumn;
+ * import { columnFromValues, types } from "@avila/arrow";
+ * import { type DecimalColumn } from "./column.ts";
+ * const c = columnFromValues(["3.14"], types.decimal128(5, 2)) as DecimalColumn;
  * console.log(c.get(0), c.getString(0)); // 314n "3.14"
  * ```
  */
@@ -630,7 +633,7 @@ export class DecimalColumn extends Column<bigint> {
  *
  * @example
  * ```ts
- * import { type DayTime } from "@avila/arrow";
+ * import { type DayTime } from "./column.ts";
  * const v: DayTime = { days: 1, milliseconds: 500 };
  * console.log(v.days); // 1
  * ```
@@ -647,7 +650,7 @@ export interface DayTime {
  *
  * @example
  * ```ts
- * import { type MonthDayNano } from "@avila/arrow";
+ * import { type MonthDayNano } from "./column.ts";
  * const v: MonthDayNano = { months: 1, days: 2, nanoseconds: 3n };
  * console.log(v.nanoseconds); // 3n
  * ```
@@ -666,7 +669,8 @@ export interface MonthDayNano {
  *
  * @example
  * ```ts
- * import { INTERVAL_WORDS, IntervalUnit } from "@avila/arrow";
+ * import { IntervalUnit } from "@avila/arrow";
+ * import { INTERVAL_WORDS } from "./column.ts";
  * console.log(INTERVAL_WORDS[IntervalUnit.MONTH_DAY_NANO]); // 4
  * ```
  */
@@ -678,8 +682,8 @@ export const INTERVAL_WORDS: readonly number[] = [1, 2, 4];
  *
  * @example
  * ```ts
- * import { columnFromValues, interval, IntervalUnit } from "@avila/arrow";
- * const c = columnFromValues([{ months: 1, days: 2, nanoseconds: 3n }], interval(IntervalUnit.MONTH_DAY_NANO));
+ * import { columnFromValues, IntervalUnit, types } from "@avila/arrow";
+ * const c = columnFromValues([{ months: 1, days: 2, nanoseconds: 3n }], types.interval(IntervalUnit.MONTH_DAY_NANO));
  * console.log(c.get(0)); // { months: 1, days: 2, nanoseconds: 3n }
  * ```
  */
@@ -706,8 +710,8 @@ const TIMESTAMP_TO_MS = [1000, 1, 1e-3, 1e-6];
  *
  * @example
  * ```ts
- * import { columnFromValues, timestamp, TimeUnit } from "@avila/arrow";
- * const c = columnFromValues(new BigInt64Array([1_500_000n]), timestamp(TimeUnit.MICROSECOND));
+ * import { columnFromValues, TimeUnit, types } from "@avila/arrow";
+ * const c = columnFromValues(new BigInt64Array([1_500_000n]), types.timestamp(TimeUnit.MICROSECOND));
  * console.log(c.get(0)); // 1500
  * ```
  */
@@ -754,7 +758,7 @@ const SHORT_ASCII = 64;
  *
  * @example
  * ```ts
- * import { decodeUtf8 } from "@avila/arrow";
+ * import { decodeUtf8 } from "./column.ts";
  * console.log(decodeUtf8(new TextEncoder().encode("xyz"), 1, 3)); // "yz"
  * ```
  */
@@ -841,8 +845,8 @@ export class BinaryColumn extends Column<Uint8Array> {
  *
  * @example
  * ```ts
- * import { columnFromValues, fixedSizeBinary } from "@avila/arrow";
- * console.log(columnFromValues([new Uint8Array([1, 2])], fixedSizeBinary(2)).get(0)); // Uint8Array(2) [ 1, 2 ]
+ * import { columnFromValues, types } from "@avila/arrow";
+ * console.log(columnFromValues([new Uint8Array([1, 2])], types.fixedSizeBinary(2)).get(0)); // Uint8Array(2) [ 1, 2 ]
  * ```
  */
 export class FixedSizeBinaryColumn extends Column<Uint8Array> {
@@ -859,7 +863,8 @@ export class FixedSizeBinaryColumn extends Column<Uint8Array> {
  *
  * @example
  * ```ts
- * import { columnFromValues, type ListColumn } from "@avila/arrow";
+ * import { columnFromValues } from "@avila/arrow";
+ * import { type ListColumn } from "./column.ts";
  * const c = columnFromValues([[1, 2], [3]]) as ListColumn<number>;
  * console.log(c.get(0), c.valuesAt(1).get(0)); // [ 1, 2 ] 3
  * ```
@@ -900,8 +905,9 @@ export class ListColumn<T = unknown> extends Column<(T | null)[]> {
  *
  * @example
  * ```ts
- * import { columnFromValues, fixedSizeList, float64, type FixedSizeListColumn } from "@avila/arrow";
- * const c = columnFromValues([[1, 2]], fixedSizeList(float64(), 2)) as FixedSizeListColumn<number>;
+ * import { columnFromValues, types } from "@avila/arrow";
+ * import { type FixedSizeListColumn } from "./column.ts";
+ * const c = columnFromValues([[1, 2]], types.fixedSizeList(types.float64(), 2)) as FixedSizeListColumn<number>;
  * console.log(c.listSize, c.get(0)); // 2 [ 1, 2 ]
  * ```
  */
@@ -934,8 +940,8 @@ export class FixedSizeListColumn<T = unknown> extends Column<(T | null)[]> {
  *
  * @example
  * ```ts
- * import { columnFromValues, listView, int32 } from "@avila/arrow";
- * const c = columnFromValues([[1, 2], null, [3]], listView(int32()));
+ * import { columnFromValues, types } from "@avila/arrow";
+ * const c = columnFromValues([[1, 2], null, [3]], types.listView(types.int32()));
  * console.log(c.get(0), c.get(2)); // [ 1, 2 ] [ 3 ]
  * ```
  */
@@ -967,8 +973,8 @@ export class ListViewColumn<T = unknown> extends Column<(T | null)[]> {
  *
  * @example
  * ```ts
- * import { columnFromValues, map, utf8, int32 } from "@avila/arrow";
- * const c = columnFromValues([{ a: 1, b: 2 }], map(utf8(), int32()));
+ * import { columnFromValues, types } from "@avila/arrow";
+ * const c = columnFromValues([{ a: 1, b: 2 }], types.map(types.utf8(), types.int32()));
  * console.log(c.get(0)); // [ [ "a", 1 ], [ "b", 2 ] ]
  * ```
  */
@@ -1006,8 +1012,8 @@ export class MapColumn<K = unknown, V = unknown> extends Column<[K, V | null][]>
  *
  * @example
  * ```ts
- * import { columnFromValues, denseUnion, int32, utf8 } from "@avila/arrow";
- * const c = columnFromValues([1, "a", null], denseUnion({ i: int32(), s: utf8() }));
+ * import { columnFromValues, types } from "@avila/arrow";
+ * const c = columnFromValues([1, "a", null], types.denseUnion({ i: types.int32(), s: types.utf8() }));
  * console.log(c.toArray()); // [ 1, "a", null ]
  * ```
  */
@@ -1050,8 +1056,9 @@ export class UnionColumn extends Column<unknown> {
  *
  * @example
  * ```ts
- * import { columnFromValues, runEndEncoded, int32, utf8, type RunEndEncodedColumn } from "@avila/arrow";
- * const c = columnFromValues(["a", "a", "b"], runEndEncoded(int32(), utf8())) as RunEndEncodedColumn;
+ * import { columnFromValues, types } from "@avila/arrow";
+ * import { type RunEndEncodedColumn } from "./column.ts";
+ * const c = columnFromValues(["a", "a", "b"], types.runEndEncoded(types.int32(), types.utf8())) as RunEndEncodedColumn;
  * console.log(c.runEnds.toArray(), c.get(2)); // Int32Array(2) [ 2, 3 ] "b"
  * ```
  */
@@ -1091,7 +1098,8 @@ export class RunEndEncodedColumn<T = unknown> extends Column<T> {
  *
  * @example
  * ```ts
- * import { columnFromValues, type StructColumn } from "@avila/arrow";
+ * import { columnFromValues } from "@avila/arrow";
+ * import { type StructColumn } from "./column.ts";
  * const c = columnFromValues([{ x: 1, y: "a" }]) as StructColumn;
  * console.log(c.get(0), c.child("y")?.get(0)); // { x: 1, y: "a" } "a"
  * ```
@@ -1118,8 +1126,9 @@ export class StructColumn extends Column<Record<string, unknown>> {
  *
  * @example
  * ```ts
- * import { columnFromValues, dictionary, type DictionaryColumn } from "@avila/arrow";
- * const c = columnFromValues(["H1", "L1", "H1"], dictionary()) as DictionaryColumn<string>;
+ * import { columnFromValues, types } from "@avila/arrow";
+ * import { type DictionaryColumn } from "./column.ts";
+ * const c = columnFromValues(["H1", "L1", "H1"], types.dictionary()) as DictionaryColumn<string>;
  * console.log(c.indices, c.get(2)); // Int32Array(3) [ 0, 1, 0 ] "H1"
  * ```
  */
@@ -1146,9 +1155,9 @@ export class DictionaryColumn<T = unknown> extends Column<T> {
  *
  * @example
  * ```ts
- * import { makeColumn, int32 } from "@avila/arrow";
+ * import { makeColumn, types } from "@avila/arrow";
  * const c = makeColumn({
- *   type: int32(), length: 2, offset: 0, nullCount: 0, validity: null,
+ *   type: types.int32(), length: 2, offset: 0, nullCount: 0, validity: null,
  *   values: new Int32Array([7, 8]), offsets: null, children: [], dictionary: null,
  * });
  * console.log(c.get(1)); // 8

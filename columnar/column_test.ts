@@ -4,24 +4,16 @@
 import assert from "node:assert/strict";
 import {
   ArrowError,
-  binary,
-  checkOffsets,
   type Column,
   type ColumnData,
   columnFromValues,
-  decodeUtf8,
-  deferOffsetsCheck,
-  float64,
-  int32,
-  largeUtf8,
-  list,
-  makeColumn,
-  type NumberColumn,
   RecordBatch,
-  takeColumn,
-  utf8,
   writeIpcStream,
 } from "./mod.ts";
+import { makeColumn } from "./column.ts";
+import { checkOffsets, decodeUtf8, deferOffsetsCheck, type NumberColumn } from "./column.ts";
+import { takeColumn } from "./take.ts";
+import { binary, float64, int32, largeUtf8, list, utf8 } from "./types.ts";
 
 const enc = new TextEncoder();
 

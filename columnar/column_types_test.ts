@@ -5,33 +5,33 @@ import {
   ArrowError,
   type Column,
   columnFromValues,
+  IntervalUnit,
+  makeBuilder,
+  readIpcStream,
+  RecordBatch,
+  writeIpcStream,
+} from "./mod.ts";
+import { makeColumn } from "./column.ts";
+import { UnionBuilder } from "./builders/union.ts";
+import type { DecimalColumn, RunEndEncodedColumn, UnionColumn } from "./column.ts";
+import { takeColumn } from "./take.ts";
+import {
   decimal256,
   decimal32,
   decimal64,
-  type DecimalColumn,
   denseUnion,
   float64,
   int32,
   int64,
   interval,
-  IntervalUnit,
   listView,
-  makeBuilder,
-  makeColumn,
   map,
-  readIpcStream,
-  RecordBatch,
   runEndEncoded,
-  type RunEndEncodedColumn,
   sparseUnion,
-  takeColumn,
   typeName,
-  UnionBuilder,
-  type UnionColumn,
   utf8,
   utf8View,
-  writeIpcStream,
-} from "./mod.ts";
+} from "./types.ts";
 
 function values(c: Column): unknown[] {
   return Array.from(c);

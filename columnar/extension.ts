@@ -19,10 +19,10 @@ import { scientificExtensionTypes } from "./extensions/columns.ts";
  *
  * @example
  * ```ts
- * import { type ExtensionType, FixedSizeListColumn } from "@avila/arrow";
+ * import { type ExtensionType, makeColumn } from "@avila/arrow";
  * const pair: ExtensionType = {
  *   name: "example.pair",
- *   wrap: (data) => new FixedSizeListColumn(data),
+ *   wrap: (data) => makeColumn(data), // the storage column; subclass `Column` for custom values
  * };
  * console.log(pair.name); // "example.pair"
  * ```
@@ -56,8 +56,8 @@ function lookup(name: string): ExtensionType | undefined {
  *
  * @example
  * ```ts
- * import { registerExtensionType, unregisterExtensionType, FixedSizeListColumn } from "@avila/arrow";
- * registerExtensionType({ name: "example.vec2", wrap: (d) => new FixedSizeListColumn(d) });
+ * import { makeColumn, registerExtensionType, unregisterExtensionType } from "@avila/arrow";
+ * registerExtensionType({ name: "example.vec2", wrap: (d) => makeColumn(d) });
  * unregisterExtensionType("example.vec2");
  * ```
  */
@@ -88,7 +88,7 @@ export function unregisterExtensionType(name: string): boolean {
  *
  * @example
  * ```ts
- * import { getExtensionType } from "@avila/arrow";
+ * import { getExtensionType } from "./extension.ts";
  * console.log(getExtensionType("nobody.here")); // undefined
  * ```
  */
@@ -102,8 +102,9 @@ export function getExtensionType(name: string): ExtensionType | undefined {
  *
  * @example
  * ```ts
- * import { applyExtension, columnFromValues, Field, float64 } from "@avila/arrow";
- * const f = new Field("x", float64(), true, { "ARROW:extension:name": "example.unknown" });
+ * import { columnFromValues, Field, types } from "@avila/arrow";
+ * import { applyExtension } from "./extension.ts";
+ * const f = new Field("x", types.float64(), true, { "ARROW:extension:name": "example.unknown" });
  * console.log(applyExtension(columnFromValues(new Float64Array(1)), f).extension?.name);
  * // "example.unknown"
  * ```
@@ -123,7 +124,8 @@ export function applyExtension(column: Column, field: Field): Column {
  *
  * @example
  * ```ts
- * import { fieldFor, columnFromValues } from "@avila/arrow";
+ * import { columnFromValues } from "@avila/arrow";
+ * import { fieldFor } from "./extension.ts";
  * console.log(fieldFor("x", columnFromValues(new Int32Array(2))).type.typeId); // 2
  * ```
  */

@@ -43,7 +43,7 @@ export interface ArrowNegotiation {
   contentType: string;
 }
 
-/** Options of {@linkcode negotiateArrow}. */
+/** Content negotiation options of {@linkcode arrowResponse}. */
 export interface NegotiateOptions {
   /**
    * Codecs the server is willing to use, in its preference order (used to break ties when the
@@ -167,7 +167,7 @@ const CODEC_NAMES: Record<string, IpcCompression> = {
  *
  * @example
  * ```ts
- * import { negotiateArrow } from "@avila/arrow";
+ * import { negotiateArrow } from "./http.ts";
  * console.log(negotiateArrow('application/vnd.apache.arrow.stream; codecs="lz4, zstd"')?.contentType);
  * // application/vnd.apache.arrow.stream; codecs="lz4"
  * console.log(negotiateArrow("application/json")?.format); // "json"
@@ -399,8 +399,9 @@ export class ArrowHttpError extends ArrowError {
 
 /**
  * Options of {@linkcode readArrowBody}. Unlike the plain readers, `validateUtf8` defaults to
- * true, `limits.maxOutputSize` to {@linkcode defaultArrowBodyOutput} and `limits.maxValues` to
- * {@linkcode defaultArrowBodyValues} of the body received.
+ * true, `limits.maxOutputSize` to 16 MiB plus 16 times the body received (honest compressed
+ * Arrow expands 2-10 times, a decompression bomb thousands of times) and `limits.maxValues`
+ * (batch rows plus column elements) to 2^20 plus 32 per body byte.
  */
 export interface ReadArrowBodyOptions extends IpcReadOptions {
   /** Largest body accepted, in bytes. Default 64 MiB. */
@@ -429,7 +430,7 @@ export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { defaultArrowBodyOutput } from "@avila/arrow";
+ * import { defaultArrowBodyOutput } from "./http.ts";
  * console.log(defaultArrowBodyOutput(1024 * 1024) / 2 ** 20); // 32
  * ```
  */
@@ -447,7 +448,7 @@ export function defaultArrowBodyOutput(bodyBytes: number): number {
  *
  * @example
  * ```ts
- * import { defaultArrowBodyValues } from "@avila/arrow";
+ * import { defaultArrowBodyValues } from "./http.ts";
  * console.log(defaultArrowBodyValues(480)); // 1063936
  * ```
  */
@@ -458,9 +459,8 @@ export function defaultArrowBodyValues(bodyBytes: number): number {
 /**
  * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
  * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
- * reading), bodies that decode past their budget (413, see {@linkcode defaultArrowBodyOutput})
- * or hold more rows and elements than their size warrants (413, see
- * {@linkcode defaultArrowBodyValues}),
+ * reading), bodies that decode past their budget or hold more rows and elements than their size
+ * warrants (413, see {@linkcode ReadArrowBodyOptions}),
  * invalid UTF-8 strings and other malformed IPC (400). Errors are {@linkcode ArrowHttpError}s.
  *
  * @example

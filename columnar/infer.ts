@@ -42,9 +42,10 @@ import {
  *
  * @example
  * ```ts
- * import { type InferOptions, inferType, typeToString } from "@avila/arrow";
+ * import { type InferOptions, types } from "@avila/arrow";
+ * import { inferType } from "./infer.ts";
  * const opts: InferOptions = { dictionary: 0.5 };
- * console.log(typeToString(inferType(["a", "a", "a"], opts))); // "dictionary<values=utf8, indices=int32>"
+ * console.log(types.typeToString(inferType(["a", "a", "a"], opts))); // "dictionary<values=utf8, indices=int32>"
  * ```
  */
 export interface InferOptions extends BuilderOptions {
@@ -62,8 +63,9 @@ const MAX_DEPTH = 64;
  *
  * @example
  * ```ts
- * import { typedArrayType, typeToString } from "@avila/arrow";
- * console.log(typeToString(typedArrayType(new Uint32Array(1)))); // "uint32"
+ * import { types } from "@avila/arrow";
+ * import { typedArrayType } from "./infer.ts";
+ * console.log(types.typeToString(typedArrayType(new Uint32Array(1)))); // "uint32"
  * ```
  */
 export function typedArrayType(values: TypedArray): DataType {
@@ -170,8 +172,9 @@ function inferInner(values: ArrayLike<unknown>, opts: InferOptions, depth: numbe
  *
  * @example
  * ```ts
- * import { inferType, typeToString } from "@avila/arrow";
- * console.log(typeToString(inferType([{ a: 1 }, { a: 2, b: "x" }])));
+ * import { types } from "@avila/arrow";
+ * import { inferType } from "./infer.ts";
+ * console.log(types.typeToString(inferType([{ a: 1 }, { a: 2, b: "x" }])));
  * // struct<a: float64, b: utf8>
  * ```
  */
@@ -211,8 +214,8 @@ function storageMatches(values: TypedArray, type: DataType): boolean {
  *
  * @example
  * ```ts
- * import { columnFromValues, date32 } from "@avila/arrow";
- * console.log(columnFromValues(new Int32Array([0, 1]), date32()).get(1)); // 86400000
+ * import { columnFromValues, types } from "@avila/arrow";
+ * console.log(columnFromValues(new Int32Array([0, 1]), types.date32()).get(1)); // 86400000
  * console.log(columnFromValues(["a", null]).nullCount); // 1
  * ```
  */

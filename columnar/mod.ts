@@ -5,20 +5,20 @@
  *
  * - **Types** (`types.ts`) are plain immutable descriptors `{ typeId, ... }` using the `Type`
  *   ids of Arrow's `Schema.fbs` (dictionary encoding is the pseudo type `Type.Dictionary = -1`),
- *   built with factories: `float64()`, `timestamp(TimeUnit.NANOSECOND, "UTC")`,
- *   `list(float32())`, `fixedSizeList(float64(), 4)`, `struct({ x: float64() })`,
- *   `dictionary(utf8(), int32())`, ...
+ *   built with the factories of the `types` namespace: `types.float64()`,
+ *   `types.timestamp(TimeUnit.NANOSECOND, "UTC")`, `types.list(types.float32())`,
+ *   `types.struct({ x: types.float64() })`, `types.dictionary(types.utf8(), types.int32())`, ...
  * - **Field / Schema** (`schema.ts`): name, type, nullability and `Map<string, string>`
  *   metadata. Extension types are storage + field metadata `ARROW:extension:name` /
  *   `ARROW:extension:metadata`; `registerExtensionType({ name, accepts?, wrap })`
- *   (`extension.ts`) lets readers wrap such columns in a subclass.
+ *   (`extension.ts`) lets readers wrap such columns in a subclass of `Column`.
  * - **Column** (`column.ts`): a `ColumnData` record of Arrow buffers — `values` (a typed array:
  *   `Float64Array`, `BigInt64Array`, bit-packed `Uint8Array` for bool, UTF-8 bytes, indices for
  *   dictionaries), `offsets`, `validity` bitmap, `children`, `dictionary` — plus an element
- *   `offset`, so `slice` is zero-copy. One class per layout (`NumberColumn`, `BigIntColumn`,
- *   `Utf8Column`, `ListColumn`, `StructColumn`, `DictionaryColumn`, ...) with `get(i)`,
- *   `isValid(i)`, `toArray()`, iteration; `NumberColumn.values` is the zero-copy typed subarray
- *   (what vectorized code should loop over). `makeColumn(data)` picks the class.
+ *   `offset`, so `slice` is zero-copy. `Column` has `get(i)`, `isValid(i)`, `toArray()` and
+ *   iteration; `makeColumn(data)` picks the (private) class for the layout. For numbers,
+ *   `column.data.values` from `data.offset` is the zero-copy typed array vectorized code should
+ *   loop over.
  * - **Builders** (`builders/`, one per type, `makeBuilder(type)`): `append(value)` then
  *   `finish()`; used by `fromRows`, `columnFromValues` and extension constructors.
  * - **RecordBatch** (`batch.ts`): schema + equal-length columns; `tryNew`, `fromColumns`
@@ -46,18 +46,99 @@
  * @module
  */
 
-export * from "./errors.ts";
-export * from "./types.ts";
-export * from "./schema.ts";
-export * from "./column.ts";
-export * from "./extension.ts";
-export * from "./infer.ts";
-export * from "./take.ts";
-export * from "./batch.ts";
-export * from "./builders/mod.ts";
-export * from "./ipc/mod.ts";
-export * from "./avila.ts";
-// Built on the above by the scientific extension types, filter expressions and HTTP helpers.
-export * from "./extensions/mod.ts";
-export * from "./expr/mod.ts";
-export * from "./http.ts";
+// The user-facing API: types, fields and schemas, columns and record batches, builders, IPC
+// read/write, `.avila` files, HTTP negotiation, filter expressions and extension types. The
+// per-layout column and builder classes, the IPC framing and the FlatBuffers codec stay private.
+// The data-type factories form one namespace (`types.float64()`, `types.list(...)`), as do the
+// scientific extension types (`extensions.complex64Column(...)`); the descriptors a `DataType`
+// can be and their units stay top-level.
+export { ArrowError, type ArrowErrorCode } from "./errors.ts";
+export * as types from "./types.ts";
+export {
+  type BinaryType,
+  type BoolType,
+  type DataType,
+  type DateType,
+  DateUnit,
+  type DecimalType,
+  type DictionaryType,
+  type DurationType,
+  type FixedSizeBinaryType,
+  type FixedSizeListType,
+  type FloatType,
+  type IntervalType,
+  IntervalUnit,
+  type IntType,
+  type ListType,
+  type ListViewType,
+  type MapType,
+  type NullType,
+  Precision,
+  type RunEndEncodedType,
+  type StructType,
+  type TimestampType,
+  type TimeType,
+  TimeUnit,
+  Type,
+  UnionMode,
+  type UnionType,
+  type Utf8Type,
+} from "./types.ts";
+export { Field, type MetadataInit, Schema } from "./schema.ts";
+export {
+  Column,
+  type ColumnData,
+  type ExtensionInfo,
+  makeColumn,
+  type TypedArray,
+} from "./column.ts";
+export { type ColumnInput, type FromOptions, RecordBatch, type RowPredicate } from "./batch.ts";
+export type { Indices } from "./take.ts";
+export { columnFromValues, type InferOptions } from "./infer.ts";
+export { type Builder, type BuilderOptions, makeBuilder } from "./builders/mod.ts";
+export { utf8Length } from "./builders/utf8.ts";
+export { type ExtensionType, registerExtensionType, unregisterExtensionType } from "./extension.ts";
+export * as extensions from "./extensions/mod.ts";
+export {
+  type IpcCompression,
+  type IpcFileReadResult,
+  type IpcFileWriteOptions,
+  type IpcLimits,
+  type IpcMessageInfo,
+  ipcMessages,
+  ipcReadableStream,
+  type IpcReadOptions,
+  type IpcReadResult,
+  IpcStreamReader,
+  type IpcWriteOptions,
+  readIpcFile,
+  readIpcStream,
+  readIpcStreamAsync,
+  writeIpcFile,
+  writeIpcStream,
+} from "./ipc/mod.ts";
+export { type AvilaFile, type AvilaProvenance, readAvilaFile, writeAvilaFile } from "./avila.ts";
+export {
+  and,
+  type BinaryOp,
+  col,
+  computeColumn,
+  Expr,
+  type ExprLike,
+  type ExprNode,
+  lit,
+  type LiteralValue,
+  not,
+  or,
+  type UnaryOp,
+} from "./expr/mod.ts";
+export {
+  type ArrowBody,
+  type ArrowBodyContent,
+  ArrowHttpError,
+  arrowResponse,
+  type ArrowResponseInit,
+  type NegotiateOptions,
+  readArrowBody,
+  type ReadArrowBodyOptions,
+} from "./http.ts";

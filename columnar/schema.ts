@@ -24,7 +24,7 @@ export type MetadataInit = ReadonlyMap<string, string> | Record<string, string>;
  *
  * @example
  * ```ts
- * import { EXTENSION_NAME_KEY } from "@avila/arrow";
+ * import { EXTENSION_NAME_KEY } from "./schema.ts";
  * console.log(EXTENSION_NAME_KEY); // "ARROW:extension:name"
  * ```
  */
@@ -34,7 +34,7 @@ export const EXTENSION_NAME_KEY = "ARROW:extension:name";
  *
  * @example
  * ```ts
- * import { EXTENSION_METADATA_KEY } from "@avila/arrow";
+ * import { EXTENSION_METADATA_KEY } from "./schema.ts";
  * console.log(EXTENSION_METADATA_KEY); // "ARROW:extension:metadata"
  * ```
  */
@@ -64,8 +64,8 @@ function mapsEqual(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
  *
  * @example
  * ```ts
- * import { Field, float64 } from "@avila/arrow";
- * const f = new Field("strain", float64(), false, { unit: "1" });
+ * import { Field, types } from "@avila/arrow";
+ * const f = new Field("strain", types.float64(), false, { unit: "1" });
  * console.log(f.metadata.get("unit")); // "1"
  * ```
  */
@@ -123,8 +123,8 @@ export class Field {
  *
  * @example
  * ```ts
- * import { Field, Schema, float64, utf8 } from "@avila/arrow";
- * const s = new Schema([new Field("t", float64()), new Field("id", utf8())], { source: "ligo" });
+ * import { Field, Schema, types } from "@avila/arrow";
+ * const s = new Schema([new Field("t", types.float64()), new Field("id", types.utf8())], { source: "ligo" });
  * console.log(s.indexOf("id"), s.metadata.get("source")); // 1 "ligo"
  * ```
  */

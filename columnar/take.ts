@@ -82,7 +82,8 @@ function ranges(
  *
  * @example
  * ```ts
- * import { takeColumn, columnFromValues } from "@avila/arrow";
+ * import { columnFromValues } from "@avila/arrow";
+ * import { takeColumn } from "./take.ts";
  * console.log(takeColumn(columnFromValues(["a", "b", "c"]), [2, 0]).toArray()); // [ "c", "a" ]
  * ```
  */
@@ -235,7 +236,7 @@ function takeUnchecked(c: Column, idx: Indices): Column {
  *
  * @example
  * ```ts
- * import { maskToIndices } from "@avila/arrow";
+ * import { maskToIndices } from "./take.ts";
  * console.log(maskToIndices(new Uint8Array([1, 0, 1]))); // Int32Array(2) [ 0, 2 ]
  * ```
  */

@@ -14,8 +14,8 @@ import { Field } from "./schema.ts";
  *
  * @example
  * ```ts
- * import { Type, float64 } from "@avila/arrow";
- * console.log(float64().typeId === Type.Float); // true
+ * import { Type, types } from "@avila/arrow";
+ * console.log(types.float64().typeId === Type.Float); // true
  * ```
  */
 export const Type = {
@@ -81,8 +81,8 @@ export const Type = {
  *
  * @example
  * ```ts
- * import { typeName } from "@avila/arrow";
- * console.log(typeName(22)); // "run-end encoded"
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeName(22)); // "run-end encoded"
  * ```
  */
 export function typeName(typeId: number): string {
@@ -137,8 +137,8 @@ export type Type = typeof Type[keyof typeof Type];
  *
  * @example
  * ```ts
- * import { TimeUnit, timestamp } from "@avila/arrow";
- * console.log(timestamp(TimeUnit.NANOSECOND, "UTC").unit); // 3
+ * import { TimeUnit, types } from "@avila/arrow";
+ * console.log(types.timestamp(TimeUnit.NANOSECOND, "UTC").unit); // 3
  * ```
  */
 export const TimeUnit = {
@@ -169,8 +169,8 @@ export type TimeUnit = typeof TimeUnit[keyof typeof TimeUnit];
  *
  * @example
  * ```ts
- * import { Precision, float32 } from "@avila/arrow";
- * console.log(float32().precision === Precision.SINGLE); // true
+ * import { Precision, types } from "@avila/arrow";
+ * console.log(types.float32().precision === Precision.SINGLE); // true
  * ```
  */
 export const Precision = {
@@ -199,8 +199,8 @@ export type Precision = typeof Precision[keyof typeof Precision];
  *
  * @example
  * ```ts
- * import { DateUnit, date32 } from "@avila/arrow";
- * console.log(date32().unit === DateUnit.DAY); // true
+ * import { DateUnit, types } from "@avila/arrow";
+ * console.log(types.date32().unit === DateUnit.DAY); // true
  * ```
  */
 export const DateUnit = {
@@ -227,8 +227,8 @@ export type DateUnit = typeof DateUnit[keyof typeof DateUnit];
  *
  * @example
  * ```ts
- * import { IntervalUnit, interval } from "@avila/arrow";
- * console.log(interval(IntervalUnit.MONTH_DAY_NANO).unit); // 2
+ * import { IntervalUnit, types } from "@avila/arrow";
+ * console.log(types.interval(IntervalUnit.MONTH_DAY_NANO).unit); // 2
  * ```
  */
 export const IntervalUnit = {
@@ -257,8 +257,8 @@ export type IntervalUnit = typeof IntervalUnit[keyof typeof IntervalUnit];
  *
  * @example
  * ```ts
- * import { UnionMode, denseUnion, int32 } from "@avila/arrow";
- * console.log(denseUnion({ i: int32() }).mode === UnionMode.Dense); // true
+ * import { types, UnionMode } from "@avila/arrow";
+ * console.log(types.denseUnion({ i: types.int32() }).mode === UnionMode.Dense); // true
  * ```
  */
 export const UnionMode = {
@@ -285,8 +285,8 @@ export type UnionMode = typeof UnionMode[keyof typeof UnionMode];
  *
  * @example
  * ```ts
- * import { type NullType, nullType } from "@avila/arrow";
- * const t: NullType = nullType();
+ * import { type NullType, types } from "@avila/arrow";
+ * const t: NullType = types.nullType();
  * console.log(t.typeId); // 1
  * ```
  */
@@ -299,8 +299,8 @@ export interface NullType {
  *
  * @example
  * ```ts
- * import { type IntType, int16 } from "@avila/arrow";
- * const t: IntType = int16();
+ * import { type IntType, types } from "@avila/arrow";
+ * const t: IntType = types.int16();
  * console.log(t.bitWidth, t.signed); // 16 true
  * ```
  */
@@ -317,8 +317,8 @@ export interface IntType {
  *
  * @example
  * ```ts
- * import { type FloatType, float32 } from "@avila/arrow";
- * const t: FloatType = float32();
+ * import { type FloatType, types } from "@avila/arrow";
+ * const t: FloatType = types.float32();
  * console.log(t.precision); // 1
  * ```
  */
@@ -333,8 +333,8 @@ export interface FloatType {
  *
  * @example
  * ```ts
- * import { type BoolType, bool } from "@avila/arrow";
- * const t: BoolType = bool();
+ * import { type BoolType, types } from "@avila/arrow";
+ * const t: BoolType = types.bool();
  * console.log(t.typeId); // 6
  * ```
  */
@@ -348,8 +348,8 @@ export interface BoolType {
  *
  * @example
  * ```ts
- * import { type DecimalType, decimal128 } from "@avila/arrow";
- * const t: DecimalType = decimal128(12, 3);
+ * import { type DecimalType, types } from "@avila/arrow";
+ * const t: DecimalType = types.decimal128(12, 3);
  * console.log(t.scale); // 3
  * ```
  */
@@ -368,8 +368,8 @@ export interface DecimalType {
  *
  * @example
  * ```ts
- * import { type Utf8Type, utf8 } from "@avila/arrow";
- * const t: Utf8Type = utf8();
+ * import { types, type Utf8Type } from "@avila/arrow";
+ * const t: Utf8Type = types.utf8();
  * console.log(t.typeId); // 5
  * ```
  */
@@ -382,8 +382,8 @@ export interface Utf8Type {
  *
  * @example
  * ```ts
- * import { type BinaryType, binary } from "@avila/arrow";
- * const t: BinaryType = binary();
+ * import { type BinaryType, types } from "@avila/arrow";
+ * const t: BinaryType = types.binary();
  * console.log(t.typeId); // 4
  * ```
  */
@@ -396,8 +396,8 @@ export interface BinaryType {
  *
  * @example
  * ```ts
- * import { type FixedSizeBinaryType, fixedSizeBinary } from "@avila/arrow";
- * const t: FixedSizeBinaryType = fixedSizeBinary(16);
+ * import { type FixedSizeBinaryType, types } from "@avila/arrow";
+ * const t: FixedSizeBinaryType = types.fixedSizeBinary(16);
  * console.log(t.byteWidth); // 16
  * ```
  */
@@ -412,8 +412,8 @@ export interface FixedSizeBinaryType {
  *
  * @example
  * ```ts
- * import { type DateType, date64 } from "@avila/arrow";
- * const t: DateType = date64();
+ * import { type DateType, types } from "@avila/arrow";
+ * const t: DateType = types.date64();
  * console.log(t.unit); // 1
  * ```
  */
@@ -428,8 +428,8 @@ export interface DateType {
  *
  * @example
  * ```ts
- * import { type TimeType, time, TimeUnit } from "@avila/arrow";
- * const t: TimeType = time(TimeUnit.NANOSECOND);
+ * import { type TimeType, TimeUnit, types } from "@avila/arrow";
+ * const t: TimeType = types.time(TimeUnit.NANOSECOND);
  * console.log(t.bitWidth); // 64
  * ```
  */
@@ -446,8 +446,8 @@ export interface TimeType {
  *
  * @example
  * ```ts
- * import { type TimestampType, timestamp, TimeUnit } from "@avila/arrow";
- * const t: TimestampType = timestamp(TimeUnit.SECOND, "UTC");
+ * import { type TimestampType, TimeUnit, types } from "@avila/arrow";
+ * const t: TimestampType = types.timestamp(TimeUnit.SECOND, "UTC");
  * console.log(t.timezone); // "UTC"
  * ```
  */
@@ -464,8 +464,8 @@ export interface TimestampType {
  *
  * @example
  * ```ts
- * import { type DurationType, duration } from "@avila/arrow";
- * const t: DurationType = duration();
+ * import { type DurationType, types } from "@avila/arrow";
+ * const t: DurationType = types.duration();
  * console.log(t.unit); // 1
  * ```
  */
@@ -480,8 +480,8 @@ export interface DurationType {
  *
  * @example
  * ```ts
- * import { type ListType, list, float64 } from "@avila/arrow";
- * const t: ListType = list(float64());
+ * import { type ListType, types } from "@avila/arrow";
+ * const t: ListType = types.list(types.float64());
  * console.log(t.child.name); // "item"
  * ```
  */
@@ -496,8 +496,8 @@ export interface ListType {
  *
  * @example
  * ```ts
- * import { type FixedSizeListType, fixedSizeList, float64 } from "@avila/arrow";
- * const t: FixedSizeListType = fixedSizeList(float64(), 4);
+ * import { type FixedSizeListType, types } from "@avila/arrow";
+ * const t: FixedSizeListType = types.fixedSizeList(types.float64(), 4);
  * console.log(t.listSize); // 4
  * ```
  */
@@ -515,8 +515,8 @@ export interface FixedSizeListType {
  *
  * @example
  * ```ts
- * import { type ListViewType, listView, int32 } from "@avila/arrow";
- * const t: ListViewType = listView(int32());
+ * import { type ListViewType, types } from "@avila/arrow";
+ * const t: ListViewType = types.listView(types.int32());
  * console.log(t.typeId); // 25
  * ```
  */
@@ -531,8 +531,8 @@ export interface ListViewType {
  *
  * @example
  * ```ts
- * import { type MapType, map, utf8, int32 } from "@avila/arrow";
- * const t: MapType = map(utf8(), int32());
+ * import { type MapType, types } from "@avila/arrow";
+ * const t: MapType = types.map(types.utf8(), types.int32());
  * console.log(t.child.name); // "entries"
  * ```
  */
@@ -549,8 +549,8 @@ export interface MapType {
  *
  * @example
  * ```ts
- * import { type UnionType, sparseUnion, int32, utf8 } from "@avila/arrow";
- * const t: UnionType = sparseUnion({ i: int32(), s: utf8() });
+ * import { types, type UnionType } from "@avila/arrow";
+ * const t: UnionType = types.sparseUnion({ i: types.int32(), s: types.utf8() });
  * console.log(t.typeIds); // [ 0, 1 ]
  * ```
  */
@@ -569,8 +569,8 @@ export interface UnionType {
  *
  * @example
  * ```ts
- * import { type RunEndEncodedType, runEndEncoded, int32, utf8 } from "@avila/arrow";
- * const t: RunEndEncodedType = runEndEncoded(int32(), utf8());
+ * import { type RunEndEncodedType, types } from "@avila/arrow";
+ * const t: RunEndEncodedType = types.runEndEncoded(types.int32(), types.utf8());
  * console.log(t.children[0].name, t.children[1].name); // "run_ends" "values"
  * ```
  */
@@ -585,8 +585,8 @@ export interface RunEndEncodedType {
  *
  * @example
  * ```ts
- * import { type IntervalType, interval, IntervalUnit } from "@avila/arrow";
- * const t: IntervalType = interval(IntervalUnit.YEAR_MONTH);
+ * import { type IntervalType, IntervalUnit, types } from "@avila/arrow";
+ * const t: IntervalType = types.interval(IntervalUnit.YEAR_MONTH);
  * console.log(t.unit); // 0
  * ```
  */
@@ -601,8 +601,8 @@ export interface IntervalType {
  *
  * @example
  * ```ts
- * import { type StructType, struct, int32 } from "@avila/arrow";
- * const t: StructType = struct({ a: int32() });
+ * import { type StructType, types } from "@avila/arrow";
+ * const t: StructType = types.struct({ a: types.int32() });
  * console.log(t.children[0].name); // "a"
  * ```
  */
@@ -617,8 +617,8 @@ export interface StructType {
  *
  * @example
  * ```ts
- * import { type DictionaryType, dictionary } from "@avila/arrow";
- * const t: DictionaryType = dictionary();
+ * import { type DictionaryType, types } from "@avila/arrow";
+ * const t: DictionaryType = types.dictionary();
  * console.log(t.dictionary.typeId); // 5
  * ```
  */
@@ -640,9 +640,9 @@ export interface DictionaryType {
  *
  * @example
  * ```ts
- * import { type DataType, float64, typeToString } from "@avila/arrow";
- * const t: DataType = float64();
- * console.log(typeToString(t)); // "float64"
+ * import { type DataType, types } from "@avila/arrow";
+ * const t: DataType = types.float64();
+ * console.log(types.typeToString(t)); // "types.float64"
  * ```
  */
 export type DataType =
@@ -673,8 +673,8 @@ export type DataType =
  *
  * @example
  * ```ts
- * import { nullType } from "@avila/arrow";
- * console.log(nullType().typeId); // 1
+ * import { types } from "@avila/arrow";
+ * console.log(types.nullType().typeId); // 1
  * ```
  */
 export function nullType(): NullType {
@@ -686,8 +686,8 @@ export function nullType(): NullType {
  *
  * @example
  * ```ts
- * import { int } from "@avila/arrow";
- * console.log(int(16, false).bitWidth); // 16
+ * import { types } from "@avila/arrow";
+ * console.log(types.int(16, false).bitWidth); // 16
  * ```
  */
 export function int(bitWidth: 8 | 16 | 32 | 64 = 32, signed = true): IntType {
@@ -698,8 +698,8 @@ export function int(bitWidth: 8 | 16 | 32 | 64 = 32, signed = true): IntType {
  *
  * @example
  * ```ts
- * import { int8 } from "@avila/arrow";
- * console.log(int8().signed); // true
+ * import { types } from "@avila/arrow";
+ * console.log(types.int8().signed); // true
  * ```
  */
 export function int8(): IntType {
@@ -710,8 +710,8 @@ export function int8(): IntType {
  *
  * @example
  * ```ts
- * import { int16 } from "@avila/arrow";
- * console.log(int16().bitWidth); // 16
+ * import { types } from "@avila/arrow";
+ * console.log(types.int16().bitWidth); // 16
  * ```
  */
 export function int16(): IntType {
@@ -722,8 +722,8 @@ export function int16(): IntType {
  *
  * @example
  * ```ts
- * import { int32 } from "@avila/arrow";
- * console.log(int32().bitWidth); // 32
+ * import { types } from "@avila/arrow";
+ * console.log(types.int32().bitWidth); // 32
  * ```
  */
 export function int32(): IntType {
@@ -734,8 +734,8 @@ export function int32(): IntType {
  *
  * @example
  * ```ts
- * import { int64 } from "@avila/arrow";
- * console.log(int64().bitWidth); // 64
+ * import { types } from "@avila/arrow";
+ * console.log(types.int64().bitWidth); // 64
  * ```
  */
 export function int64(): IntType {
@@ -746,8 +746,8 @@ export function int64(): IntType {
  *
  * @example
  * ```ts
- * import { uint8 } from "@avila/arrow";
- * console.log(uint8().signed); // false
+ * import { types } from "@avila/arrow";
+ * console.log(types.uint8().signed); // false
  * ```
  */
 export function uint8(): IntType {
@@ -758,8 +758,8 @@ export function uint8(): IntType {
  *
  * @example
  * ```ts
- * import { uint16 } from "@avila/arrow";
- * console.log(uint16().signed); // false
+ * import { types } from "@avila/arrow";
+ * console.log(types.uint16().signed); // false
  * ```
  */
 export function uint16(): IntType {
@@ -770,8 +770,8 @@ export function uint16(): IntType {
  *
  * @example
  * ```ts
- * import { uint32 } from "@avila/arrow";
- * console.log(uint32().signed); // false
+ * import { types } from "@avila/arrow";
+ * console.log(types.uint32().signed); // false
  * ```
  */
 export function uint32(): IntType {
@@ -782,8 +782,8 @@ export function uint32(): IntType {
  *
  * @example
  * ```ts
- * import { uint64 } from "@avila/arrow";
- * console.log(uint64().bitWidth); // 64
+ * import { types } from "@avila/arrow";
+ * console.log(types.uint64().bitWidth); // 64
  * ```
  */
 export function uint64(): IntType {
@@ -794,8 +794,8 @@ export function uint64(): IntType {
  *
  * @example
  * ```ts
- * import { float16 } from "@avila/arrow";
- * console.log(float16().precision); // 0
+ * import { types } from "@avila/arrow";
+ * console.log(types.float16().precision); // 0
  * ```
  */
 export function float16(): FloatType {
@@ -806,8 +806,8 @@ export function float16(): FloatType {
  *
  * @example
  * ```ts
- * import { float32 } from "@avila/arrow";
- * console.log(float32().precision); // 1
+ * import { types } from "@avila/arrow";
+ * console.log(types.float32().precision); // 1
  * ```
  */
 export function float32(): FloatType {
@@ -818,8 +818,8 @@ export function float32(): FloatType {
  *
  * @example
  * ```ts
- * import { float64 } from "@avila/arrow";
- * console.log(float64().precision); // 2
+ * import { types } from "@avila/arrow";
+ * console.log(types.float64().precision); // 2
  * ```
  */
 export function float64(): FloatType {
@@ -830,8 +830,8 @@ export function float64(): FloatType {
  *
  * @example
  * ```ts
- * import { bool } from "@avila/arrow";
- * console.log(bool().typeId); // 6
+ * import { types } from "@avila/arrow";
+ * console.log(types.bool().typeId); // 6
  * ```
  */
 export function bool(): BoolType {
@@ -843,8 +843,8 @@ export function bool(): BoolType {
  *
  * @example
  * ```ts
- * import { decimal128 } from "@avila/arrow";
- * console.log(decimal128(10, 2).scale); // 2
+ * import { types } from "@avila/arrow";
+ * console.log(types.decimal128(10, 2).scale); // 2
  * ```
  */
 export function decimal128(precision: number, scale = 0): DecimalType {
@@ -874,8 +874,8 @@ function decimalType(bitWidth: 32 | 64 | 128 | 256, precision: number, scale: nu
  *
  * @example
  * ```ts
- * import { decimal32 } from "@avila/arrow";
- * console.log(decimal32(7, 2).bitWidth); // 32
+ * import { types } from "@avila/arrow";
+ * console.log(types.decimal32(7, 2).bitWidth); // 32
  * ```
  */
 export function decimal32(precision: number, scale = 0): DecimalType {
@@ -886,8 +886,8 @@ export function decimal32(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { decimal64 } from "@avila/arrow";
- * console.log(decimal64(15, 2).bitWidth); // 64
+ * import { types } from "@avila/arrow";
+ * console.log(types.decimal64(15, 2).bitWidth); // 64
  * ```
  */
 export function decimal64(precision: number, scale = 0): DecimalType {
@@ -898,8 +898,8 @@ export function decimal64(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { decimal256 } from "@avila/arrow";
- * console.log(decimal256(60, 10).bitWidth); // 256
+ * import { types } from "@avila/arrow";
+ * console.log(types.decimal256(60, 10).bitWidth); // 256
  * ```
  */
 export function decimal256(precision: number, scale = 0): DecimalType {
@@ -910,8 +910,8 @@ export function decimal256(precision: number, scale = 0): DecimalType {
  *
  * @example
  * ```ts
- * import { interval, IntervalUnit, typeToString } from "@avila/arrow";
- * console.log(typeToString(interval(IntervalUnit.DAY_TIME))); // "day_time_interval"
+ * import { IntervalUnit, types } from "@avila/arrow";
+ * console.log(types.typeToString(types.interval(IntervalUnit.DAY_TIME))); // "day_time_interval"
  * ```
  */
 export function interval(unit: IntervalUnit = IntervalUnit.MONTH_DAY_NANO): IntervalType {
@@ -922,8 +922,8 @@ export function interval(unit: IntervalUnit = IntervalUnit.MONTH_DAY_NANO): Inte
  *
  * @example
  * ```ts
- * import { utf8View } from "@avila/arrow";
- * console.log(utf8View().typeId); // 24
+ * import { types } from "@avila/arrow";
+ * console.log(types.utf8View().typeId); // 24
  * ```
  */
 export function utf8View(): Utf8Type {
@@ -934,8 +934,8 @@ export function utf8View(): Utf8Type {
  *
  * @example
  * ```ts
- * import { binaryView } from "@avila/arrow";
- * console.log(binaryView().typeId); // 23
+ * import { types } from "@avila/arrow";
+ * console.log(types.binaryView().typeId); // 23
  * ```
  */
 export function binaryView(): BinaryType {
@@ -946,8 +946,8 @@ export function binaryView(): BinaryType {
  *
  * @example
  * ```ts
- * import { utf8 } from "@avila/arrow";
- * console.log(utf8().typeId); // 5
+ * import { types } from "@avila/arrow";
+ * console.log(types.utf8().typeId); // 5
  * ```
  */
 export function utf8(): Utf8Type {
@@ -958,8 +958,8 @@ export function utf8(): Utf8Type {
  *
  * @example
  * ```ts
- * import { largeUtf8 } from "@avila/arrow";
- * console.log(largeUtf8().typeId); // 20
+ * import { types } from "@avila/arrow";
+ * console.log(types.largeUtf8().typeId); // 20
  * ```
  */
 export function largeUtf8(): Utf8Type {
@@ -970,8 +970,8 @@ export function largeUtf8(): Utf8Type {
  *
  * @example
  * ```ts
- * import { binary } from "@avila/arrow";
- * console.log(binary().typeId); // 4
+ * import { types } from "@avila/arrow";
+ * console.log(types.binary().typeId); // 4
  * ```
  */
 export function binary(): BinaryType {
@@ -982,8 +982,8 @@ export function binary(): BinaryType {
  *
  * @example
  * ```ts
- * import { largeBinary } from "@avila/arrow";
- * console.log(largeBinary().typeId); // 19
+ * import { types } from "@avila/arrow";
+ * console.log(types.largeBinary().typeId); // 19
  * ```
  */
 export function largeBinary(): BinaryType {
@@ -994,8 +994,8 @@ export function largeBinary(): BinaryType {
  *
  * @example
  * ```ts
- * import { fixedSizeBinary } from "@avila/arrow";
- * console.log(fixedSizeBinary(16).byteWidth); // 16
+ * import { types } from "@avila/arrow";
+ * console.log(types.fixedSizeBinary(16).byteWidth); // 16
  * ```
  */
 export function fixedSizeBinary(byteWidth: number): FixedSizeBinaryType {
@@ -1006,8 +1006,8 @@ export function fixedSizeBinary(byteWidth: number): FixedSizeBinaryType {
  *
  * @example
  * ```ts
- * import { date32 } from "@avila/arrow";
- * console.log(date32().unit); // 0
+ * import { types } from "@avila/arrow";
+ * console.log(types.date32().unit); // 0
  * ```
  */
 export function date32(): DateType {
@@ -1018,8 +1018,8 @@ export function date32(): DateType {
  *
  * @example
  * ```ts
- * import { date64 } from "@avila/arrow";
- * console.log(date64().unit); // 1
+ * import { types } from "@avila/arrow";
+ * console.log(types.date64().unit); // 1
  * ```
  */
 export function date64(): DateType {
@@ -1030,8 +1030,8 @@ export function date64(): DateType {
  *
  * @example
  * ```ts
- * import { time, TimeUnit } from "@avila/arrow";
- * console.log(time(TimeUnit.MICROSECOND).bitWidth); // 64
+ * import { TimeUnit, types } from "@avila/arrow";
+ * console.log(types.time(TimeUnit.MICROSECOND).bitWidth); // 64
  * ```
  */
 export function time(unit: TimeUnit = TimeUnit.MILLISECOND): TimeType {
@@ -1042,8 +1042,8 @@ export function time(unit: TimeUnit = TimeUnit.MILLISECOND): TimeType {
  *
  * @example
  * ```ts
- * import { timestamp, TimeUnit } from "@avila/arrow";
- * console.log(timestamp(TimeUnit.MICROSECOND, "UTC").timezone); // "UTC"
+ * import { TimeUnit, types } from "@avila/arrow";
+ * console.log(types.timestamp(TimeUnit.MICROSECOND, "UTC").timezone); // "UTC"
  * ```
  */
 export function timestamp(
@@ -1057,8 +1057,8 @@ export function timestamp(
  *
  * @example
  * ```ts
- * import { duration, TimeUnit } from "@avila/arrow";
- * console.log(duration(TimeUnit.SECOND).unit); // 0
+ * import { TimeUnit, types } from "@avila/arrow";
+ * console.log(types.duration(TimeUnit.SECOND).unit); // 0
  * ```
  */
 export function duration(unit: TimeUnit = TimeUnit.MILLISECOND): DurationType {
@@ -1070,8 +1070,8 @@ export function duration(unit: TimeUnit = TimeUnit.MILLISECOND): DurationType {
  *
  * @example
  * ```ts
- * import { typeToString, timestamp, TimeUnit } from "@avila/arrow";
- * console.log(typeToString(timestamp(TimeUnit.NANOSECOND, "UTC"))); // timestamp[ns, UTC]
+ * import { TimeUnit, types } from "@avila/arrow";
+ * console.log(types.typeToString(types.timestamp(TimeUnit.NANOSECOND, "UTC"))); // types.timestamp[ns, UTC]
  * ```
  */
 export function typeToString(type: DataType): string {
@@ -1153,8 +1153,8 @@ export function typeToString(type: DataType): string {
  *
  * @example
  * ```ts
- * import { typesEqual, int32 } from "@avila/arrow";
- * console.log(typesEqual(int32(), int32())); // true
+ * import { types } from "@avila/arrow";
+ * console.log(types.typesEqual(types.int32(), types.int32())); // true
  * ```
  */
 export function typesEqual(a: DataType, b: DataType): boolean {
@@ -1231,8 +1231,8 @@ function asField(child: DataType | Field, name: string): Field {
  *
  * @example
  * ```ts
- * import { list, float64, typeToString } from "@avila/arrow";
- * console.log(typeToString(list(float64()))); // list<item: float64>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.list(types.float64()))); // types.list<item: types.float64>
  * ```
  */
 export function list(child: DataType | Field): ListType {
@@ -1244,8 +1244,8 @@ export function list(child: DataType | Field): ListType {
  *
  * @example
  * ```ts
- * import { largeList, utf8, typeToString } from "@avila/arrow";
- * console.log(typeToString(largeList(utf8()))); // large_list<item: utf8>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.largeList(types.utf8()))); // large_list<item: types.utf8>
  * ```
  */
 export function largeList(child: DataType | Field): ListType {
@@ -1257,8 +1257,8 @@ export function largeList(child: DataType | Field): ListType {
  *
  * @example
  * ```ts
- * import { fixedSizeList, float32 } from "@avila/arrow";
- * console.log(fixedSizeList(float32(), 4).listSize); // 4
+ * import { types } from "@avila/arrow";
+ * console.log(types.fixedSizeList(types.float32(), 4).listSize); // 4
  * ```
  */
 export function fixedSizeList(child: DataType | Field, listSize: number): FixedSizeListType {
@@ -1273,8 +1273,8 @@ export function fixedSizeList(child: DataType | Field, listSize: number): FixedS
  *
  * @example
  * ```ts
- * import { struct, float64, utf8 } from "@avila/arrow";
- * console.log(struct({ x: float64(), label: utf8() }).children.length); // 2
+ * import { types } from "@avila/arrow";
+ * console.log(types.struct({ x: types.float64(), label: types.utf8() }).children.length); // 2
  * ```
  */
 export function struct(children: readonly Field[] | Record<string, DataType>): StructType {
@@ -1289,8 +1289,8 @@ export function struct(children: readonly Field[] | Record<string, DataType>): S
  *
  * @example
  * ```ts
- * import { dictionary, utf8, int32 } from "@avila/arrow";
- * console.log(dictionary(utf8(), int32()).indices.bitWidth); // 32
+ * import { types } from "@avila/arrow";
+ * console.log(types.dictionary(types.utf8(), types.int32()).indices.bitWidth); // 32
  * ```
  */
 export function dictionary(
@@ -1307,8 +1307,8 @@ export function dictionary(
  *
  * @example
  * ```ts
- * import { listView, utf8, typeToString } from "@avila/arrow";
- * console.log(typeToString(listView(utf8()))); // list_view<item: utf8>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.listView(types.utf8()))); // list_view<item: types.utf8>
  * ```
  */
 export function listView(child: DataType | Field): ListViewType {
@@ -1320,8 +1320,8 @@ export function listView(child: DataType | Field): ListViewType {
  *
  * @example
  * ```ts
- * import { largeListView, int8, typeToString } from "@avila/arrow";
- * console.log(typeToString(largeListView(int8()))); // large_list_view<item: int8>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.largeListView(types.int8()))); // large_list_view<item: types.int8>
  * ```
  */
 export function largeListView(child: DataType | Field): ListViewType {
@@ -1333,8 +1333,8 @@ export function largeListView(child: DataType | Field): ListViewType {
  *
  * @example
  * ```ts
- * import { map, utf8, float64, typeToString } from "@avila/arrow";
- * console.log(typeToString(map(utf8(), float64()))); // map<utf8, float64>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.map(types.utf8(), types.float64()))); // types.map<types.utf8, types.float64>
  * ```
  */
 export function map(keyType: DataType, valueType: DataType, keysSorted = false): MapType {
@@ -1371,8 +1371,8 @@ function unionOf(
  *
  * @example
  * ```ts
- * import { sparseUnion, int32, utf8, typeToString } from "@avila/arrow";
- * console.log(typeToString(sparseUnion({ i: int32(), s: utf8() }))); // sparse_union<i: int32=0, s: utf8=1>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.sparseUnion({ i: types.int32(), s: types.utf8() }))); // sparse_union<i: types.int32=0, s: types.utf8=1>
  * ```
  */
 export function sparseUnion(
@@ -1387,8 +1387,8 @@ export function sparseUnion(
  *
  * @example
  * ```ts
- * import { denseUnion, int32, utf8, typeToString } from "@avila/arrow";
- * console.log(typeToString(denseUnion({ i: int32(), s: utf8() }))); // dense_union<i: int32=0, s: utf8=1>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.denseUnion({ i: types.int32(), s: types.utf8() }))); // dense_union<i: types.int32=0, s: types.utf8=1>
  * ```
  */
 export function denseUnion(
@@ -1403,8 +1403,8 @@ export function denseUnion(
  *
  * @example
  * ```ts
- * import { runEndEncoded, int32, float64, typeToString } from "@avila/arrow";
- * console.log(typeToString(runEndEncoded(int32(), float64()))); // run_end_encoded<run_ends: int32, values: float64>
+ * import { types } from "@avila/arrow";
+ * console.log(types.typeToString(types.runEndEncoded(types.int32(), types.float64()))); // run_end_encoded<run_ends: types.int32, values: types.float64>
  * ```
  */
 export function runEndEncoded(runEndType: IntType, valueType: DataType): RunEndEncodedType {

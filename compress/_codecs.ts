@@ -7,14 +7,9 @@
 
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
 import { Algorithm, type StreamDecoder, type StreamEncoder } from "./types.ts";
-import {
-  compressBlock,
-  compressFrame,
-  decompressBlock,
-  decompressFrame,
-  Lz4FrameDecoder,
-  Lz4FrameEncoder,
-} from "./lz4/mod.ts";
+import { compressFrame, decompressFrame, Lz4FrameDecoder, Lz4FrameEncoder } from "./lz4/mod.ts";
+import { decompressBlock } from "./lz4/block_decode.ts";
+import { compressBlock } from "./lz4/block_encode.ts";
 import {
   compressFramed,
   compressRaw,

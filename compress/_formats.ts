@@ -44,7 +44,8 @@ const registry: FormatSignature[] = [];
  *
  * @example
  * ```ts
- * import { detect, registerFormat } from "@avila/compress";
+ * import { detect } from "@avila/compress";
+ * import { registerFormat } from "./_formats.ts";
  * const unregister = registerFormat({
  *   name: "demo",
  *   test: (b) => b.length >= 4 && b[0] === 0x44 && b[1] === 0x45 && b[2] === 0x4d && b[3] === 0x4f,

@@ -27,11 +27,8 @@ import { compressColumnar } from "./columnar/encode.ts";
 import { compressAuto, type SpeedBudget } from "./auto/mod.ts";
 import { compressAutoAsync } from "./auto/compress_auto.ts";
 import type { Dictionary } from "./dictionary/dictionary.ts";
-import {
-  compressWithDictionary,
-  decompressWithDictionary,
-  type DictionarySource,
-} from "./dictionary/_codec.ts";
+import type { DictionarySet } from "./dictionary/dictionary_set.ts";
+import { compressWithDictionary, decompressWithDictionary } from "./dictionary/_codec.ts";
 
 /** Options of {@link compress} and {@link compressSync}. */
 export interface CompressOptions {
@@ -71,7 +68,7 @@ function compressWithOptions(
 /** Options of {@link decompress} and {@link decompressSync}. */
 export interface DecompressOptions {
   /**
-   * Ceiling on the decompressed size in bytes (default `DEFAULT_MAX_OUTPUT_SIZE`, 256 MiB). Enforced
+   * Ceiling on the decompressed size in bytes (default 256 MiB). Enforced
    * while decoding, for every algorithm: exceeding it throws `CompressError("limit")` without
    * allocating the rest.
    */
@@ -82,7 +79,7 @@ export interface DecompressOptions {
    * `lz4` and `lz4-block`: the dictionary the data was compressed with, or (`lz4`) a
    * `DictionarySet` that resolves the frame's dictionary id. An unknown id is `unsupported`.
    */
-  dictionary?: DictionarySource;
+  dictionary?: Dictionary | DictionarySet;
 }
 
 /**

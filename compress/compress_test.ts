@@ -11,7 +11,8 @@ import {
 import { CompressError } from "./errors.ts";
 import { Compressor } from "./compressor.ts";
 import { decompressAuto, decompressAutoSync, registerFormat } from "./detect.ts";
-import { decompressBlock, decompressFrame } from "./lz4/mod.ts";
+import { decompressFrame } from "./lz4/mod.ts";
+import { decompressBlock } from "./lz4/block_decode.ts";
 import { concat, Rng, runTool, sampleData } from "./platform/_test_tools.ts";
 import { Algorithm, Level } from "./types.ts";
 

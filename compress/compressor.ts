@@ -39,14 +39,11 @@ import { toBytes } from "./_bytes.ts";
 export interface CompressorParallelOptions {
   /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
   workers?: number;
-  /** Uncompressed bytes per block (default 1 MiB; see `BlockCompressOptions.blockSize`). */
+  /**
+   * Uncompressed bytes per block: a multiple of 64 KiB from 64 KiB to 64 MiB, and for LZ4 one of
+   * 65536, 262144, 1048576 or 4194304. Default 1 MiB.
+   */
   blockSize?: number;
-}
-
-/** Settings of {@link CompressorBuilder.autoDetectPattern}. */
-export interface AutoDetectOptions {
-  /** MB/s floor or "fast" | "balanced" | "max" (default: from the level, i.e. "balanced"). */
-  speedBudget?: SpeedBudget;
 }
 
 /** Optional features of a {@link Compressor}, validated by its builder. */
@@ -277,8 +274,8 @@ export class CompressorBuilder {
 
   /**
    * Compress inputs larger than one block as independent blocks on a pool of Web Workers
-   * (`lz4`, `zstd`, `gzip`, `snappy`); the output equals `compressBlocksSync` for the same
-   * settings. The pool starts on first use; call `close()` on the compressor when done.
+   * (`lz4`, `zstd`, `gzip`, `snappy`); the output is one ordinary frame sequence, the same bytes
+   * whatever the worker count. The pool starts on first use; call `close()` on the compressor when done.
    *
    * @example
    * ```ts
@@ -298,6 +295,9 @@ export class CompressorBuilder {
    * optional speed budget; `stats().choices` and `stats().lastChoice` say what was chosen and
    * why. Replaces the algorithm given to {@link Compressor.new}.
    *
+   * @param options.speedBudget MB/s floor or "fast" | "balanced" | "max" (default: from the
+   *   level, i.e. "balanced")
+   *
    * @example
    * ```ts
    * import { Compressor } from "@avila/compress";
@@ -306,7 +306,7 @@ export class CompressorBuilder {
    * console.log(c.stats().lastChoice?.algorithm); // "lz4"
    * ```
    */
-  autoDetectPattern(options: AutoDetectOptions = {}): this {
+  autoDetectPattern(options: { speedBudget?: SpeedBudget } = {}): this {
     this.#algorithm = Algorithm.Auto;
     this.#speedBudget = options.speedBudget;
     return this;
@@ -607,7 +607,7 @@ export class Compressor {
     );
   }
 
-  /** A compressing `TransformStream` (see `encoderTransform` for `flushEachChunk`). */
+  /** A compressing `TransformStream` (`flushEachChunk`: see {@link EncoderTransformOptions}). */
   transform(opts?: EncoderTransformOptions): TransformStream<Uint8Array, Uint8Array> {
     const codec = codecFor(this.algorithm);
     if (!codec.sync() && codec.web && !opts?.flushEachChunk) return codec.web.transform();

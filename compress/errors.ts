@@ -85,7 +85,7 @@ export const DEFAULT_MAX_OUTPUT_SIZE: number = 256 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { checkOutputSize } from "@avila/compress";
+ * import { checkOutputSize } from "./errors.ts";
  * checkOutputSize(10, 100); // fine
  * ```
  */

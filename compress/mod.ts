@@ -17,9 +17,10 @@
  * @module
  */
 
-export { concatChunks } from "./concat.ts";
+// The one-shot and streaming API over every codec; the per-codec building blocks (LZ4 and Snappy
+// blocks and frames, the pure-TypeScript zstd and brotli decoders, the runtime's codec classes,
+// checksums) stay private: reach them through `Algorithm`. LZ4 alone: `@avila/compress/lz4`.
 export { AvilaError, CompressError, type CompressErrorCode } from "./errors.ts";
-export { checkOutputSize, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
 export {
   Algorithm,
   type BytesLike,
@@ -37,7 +38,6 @@ export {
   supportedAlgorithms,
 } from "./compress.ts";
 export {
-  type AutoDetectOptions,
   Compressor,
   CompressorBuilder,
   type CompressorChoiceCount,
@@ -46,28 +46,24 @@ export {
   type CompressorParallelOptions,
   type CompressorStats,
 } from "./compressor.ts";
+export { decompressAuto, decompressAutoSync, detect, type DetectedFormat } from "./detect.ts";
 export { type CompressedDescription, describeCompressed } from "./describe.ts";
+export type { EncoderTransformOptions } from "./stream.ts";
 export {
-  decompressAuto,
-  decompressAutoSync,
-  detect,
-  type DetectedFormat,
-  type FormatSignature,
-  registerFormat,
-} from "./detect.ts";
+  type AutoChoice,
+  type AutoOptions,
+  type AutoResult,
+  compressAuto,
+  type SpeedBudget,
+} from "./auto/mod.ts";
+export { Dictionary, DictionarySet, type TrainOptions } from "./dictionary/mod.ts";
 export {
-  decoderTransform,
-  encoderTransform,
-  type EncoderTransformOptions,
-  pipeCoded,
-} from "./stream.ts";
-export * from "./platform/mod.ts";
-export * from "./lz4/mod.ts";
-export * from "./snappy/mod.ts";
-export * from "./checksum/mod.ts";
-export * from "./columnar/mod.ts";
-export * from "./auto/mod.ts";
-export * from "./dictionary/mod.ts";
-export * from "./parallel/mod.ts";
-export * from "./zstd/mod.ts";
-export * from "./brotli/mod.ts";
+  type ColumnarArray,
+  type ColumnarDecodeOptions,
+  compressArray,
+  type CompressArrayOptions,
+  decompressArray,
+  type ElementType,
+} from "./columnar/mod.ts";
+// For `@avila/arrow`, which joins encoded chunks the same way.
+export { concatChunks } from "./concat.ts";

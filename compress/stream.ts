@@ -16,7 +16,7 @@ import type { BytesLike, StreamDecoder, StreamEncoder } from "./types.ts";
 /** Input chunks are handed to the codec in pieces of at most this size. */
 const SLICE = 64 * 1024;
 
-/** Options of {@link encoderTransform}. */
+/** Options of `Compressor.transform()`. */
 export interface EncoderTransformOptions {
   /**
    * When true, the encoder is flushed after every input chunk, so each chunk's data is
@@ -54,7 +54,8 @@ function feed(
  *
  * @example
  * ```ts
- * import { encoderTransform, Lz4FrameEncoder } from "@avila/compress";
+ * import { Lz4FrameEncoder } from "./lz4/frame_encoder.ts";
+ * import { encoderTransform } from "./stream.ts";
  * const body = ReadableStream.from([new TextEncoder().encode("hello ".repeat(100))]);
  * const packed = body.pipeThrough(encoderTransform(new Lz4FrameEncoder()));
  * console.log((await new Response(packed).arrayBuffer()).byteLength > 0); // true
@@ -85,7 +86,9 @@ export function encoderTransform(
  *
  * @example
  * ```ts
- * import { compressSync, decoderTransform, Algorithm, SnappyFrameDecoder } from "@avila/compress";
+ * import { compressSync, Algorithm } from "@avila/compress";
+ * import { SnappyFrameDecoder } from "./snappy/frame_decoder.ts";
+ * import { decoderTransform } from "./stream.ts";
  * const packed = compressSync(new TextEncoder().encode("hi there"), Algorithm.Snappy);
  * const out = ReadableStream.from([packed]).pipeThrough(decoderTransform(new SnappyFrameDecoder()));
  * console.log(await new Response(out).text()); // "hi there"
@@ -111,7 +114,8 @@ export function decoderTransform(decoder: StreamDecoder): TransformStream<BytesL
  *
  * @example
  * ```ts
- * import { Algorithm, Compressor, pipeCoded } from "@avila/compress";
+ * import { Algorithm, Compressor } from "@avila/compress";
+ * import { pipeCoded } from "./stream.ts";
  * const chunks: Uint8Array[] = [];
  * const sink = new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c) });
  * const c = Compressor.new(Algorithm.Gzip).build();

@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import {
   columnFromValues,
-  fixedSizeBinary,
-  int32,
-  int8,
   makeColumn,
   RecordBatch,
-  runEndEncoded,
+  types,
   writeIpcStream,
 } from "../columnar/mod.ts";
 import { arrow, readArrow, Route, Server } from "./mod.ts";
@@ -18,7 +15,7 @@ import { listenLocal } from "./_test_util.ts";
 function bombStream(): Uint8Array {
   const width = 4096, rows = 4096;
   const x = makeColumn({
-    type: fixedSizeBinary(width),
+    type: types.fixedSizeBinary(width),
     length: rows,
     offset: 0,
     nullCount: 0,
@@ -64,14 +61,14 @@ Deno.test("readArrow refuses a decompression bomb with a 413 and bounded memory"
 Deno.test("readArrow refuses a 480-byte body of 2^31 - 1 run-end encoded rows with a 413", async () => {
   const n = 2 ** 31 - 1;
   const ree = makeColumn({
-    type: runEndEncoded(int32(), int8()),
+    type: types.runEndEncoded(types.int32(), types.int8()),
     length: n,
     offset: 0,
     nullCount: 0,
     validity: null,
     values: null,
     offsets: null,
-    children: [columnFromValues([n], int32()), columnFromValues([1], int8())],
+    children: [columnFromValues([n], types.int32()), columnFromValues([1], types.int8())],
     dictionary: null,
   });
   const body = writeIpcStream(RecordBatch.fromColumns({ x: ree })).slice();

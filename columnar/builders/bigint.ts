@@ -22,8 +22,9 @@ import {
  *
  * @example
  * ```ts
- * import { BigIntBuilder, int64 } from "@avila/arrow";
- * const b = new BigIntBuilder(int64());
+ * import { types } from "@avila/arrow";
+ * import { BigIntBuilder } from "./bigint.ts";
+ * const b = new BigIntBuilder(types.int64());
  * b.append(2n ** 40n);
  * console.log(b.finish().get(0)); // 1099511627776n
  * ```

@@ -14,7 +14,7 @@ import { type Builder, describe, grow, MAX_BUILDER_LENGTH, ValidityBuilder } fro
  *
  * @example
  * ```ts
- * import { BinaryBuilder } from "@avila/arrow";
+ * import { BinaryBuilder } from "./binary.ts";
  * const b = new BinaryBuilder();
  * b.append(new Uint8Array([1, 2]));
  * console.log(b.finish().get(0)); // Uint8Array(2) [ 1, 2 ]
@@ -92,8 +92,9 @@ export class BinaryBuilder implements Builder<Uint8Array> {
  *
  * @example
  * ```ts
- * import { FixedSizeBinaryBuilder, fixedSizeBinary } from "@avila/arrow";
- * const b = new FixedSizeBinaryBuilder(fixedSizeBinary(2));
+ * import { types } from "@avila/arrow";
+ * import { FixedSizeBinaryBuilder } from "./binary.ts";
+ * const b = new FixedSizeBinaryBuilder(types.fixedSizeBinary(2));
  * b.append(new Uint8Array([9, 8]));
  * console.log(b.finish().get(0)); // Uint8Array(2) [ 9, 8 ]
  * ```

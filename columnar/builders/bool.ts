@@ -14,7 +14,7 @@ import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
  *
  * @example
  * ```ts
- * import { BoolBuilder } from "@avila/arrow";
+ * import { BoolBuilder } from "./bool.ts";
  * const b = new BoolBuilder();
  * b.append(true);
  * b.append(false);

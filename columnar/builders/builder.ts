@@ -14,8 +14,8 @@ import type { DataType } from "../types.ts";
  *
  * @example
  * ```ts
- * import { makeBuilder, float64 } from "@avila/arrow";
- * const b = makeBuilder(float64());
+ * import { makeBuilder, types } from "@avila/arrow";
+ * const b = makeBuilder(types.float64());
  * b.append(1.5);
  * b.append(null);
  * console.log(b.finish().toArray()); // [ 1.5, null ]
@@ -104,9 +104,9 @@ export function describe(value: unknown): string {
  *
  * @example
  * ```ts
- * import { type BuilderOptions, int8, makeBuilder } from "@avila/arrow";
+ * import { type BuilderOptions, makeBuilder, types } from "@avila/arrow";
  * const options: BuilderOptions = { overflow: "wrap" };
- * const b = makeBuilder(int8(), options);
+ * const b = makeBuilder(types.int8(), options);
  * b.append(200);
  * console.log(b.finish().get(0)); // -56
  * ```

@@ -31,8 +31,10 @@ function plainDecimal(x: number): string {
  *
  * @example
  * ```ts
- * import { DecimalBuilder, decimal128, DecimalColumn } from "@avila/arrow";
- * const b = new DecimalBuilder(decimal128(10, 2));
+ * import { types } from "@avila/arrow";
+ * import { DecimalBuilder } from "./decimal.ts";
+ * import { DecimalColumn } from "../column.ts";
+ * const b = new DecimalBuilder(types.decimal128(10, 2));
  * b.append("12.5");
  * console.log((b.finish() as DecimalColumn).getString(0)); // "12.50"
  * ```

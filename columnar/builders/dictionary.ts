@@ -32,8 +32,9 @@ function indexArray(type: DictionaryType, n: number): IndexArray {
  *
  * @example
  * ```ts
- * import { DictionaryBuilder, dictionary, utf8, int32 } from "@avila/arrow";
- * const b = new DictionaryBuilder(dictionary(utf8(), int32()));
+ * import { types } from "@avila/arrow";
+ * import { DictionaryBuilder } from "./dictionary.ts";
+ * const b = new DictionaryBuilder(types.dictionary(types.utf8(), types.int32()));
  * for (const s of ["H1", "L1", "H1"]) b.append(s);
  * const c = b.finish();
  * console.log(c.get(2), c.data.dictionary?.length); // "H1" 2

@@ -28,8 +28,9 @@ function int32(v: unknown, what: string): number {
  *
  * @example
  * ```ts
- * import { IntervalBuilder, interval, IntervalUnit } from "@avila/arrow";
- * const b = new IntervalBuilder(interval(IntervalUnit.DAY_TIME));
+ * import { IntervalUnit, types } from "@avila/arrow";
+ * import { IntervalBuilder } from "./interval.ts";
+ * const b = new IntervalBuilder(types.interval(IntervalUnit.DAY_TIME));
  * b.append({ days: 2, milliseconds: 30 });
  * console.log(b.finish().get(0)); // { days: 2, milliseconds: 30 }
  * ```

@@ -20,8 +20,9 @@ function isListValue(v: unknown): v is ArrayLike<unknown> & Iterable<unknown> {
  *
  * @example
  * ```ts
- * import { ListBuilder, list, int32 } from "@avila/arrow";
- * const b = new ListBuilder(list(int32()));
+ * import { types } from "@avila/arrow";
+ * import { ListBuilder } from "./list.ts";
+ * const b = new ListBuilder(types.list(types.int32()));
  * b.append([1, 2]);
  * b.append([]);
  * console.log(b.finish().toArray()); // [ [ 1, 2 ], [] ]
@@ -91,8 +92,9 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
  *
  * @example
  * ```ts
- * import { FixedSizeListBuilder, fixedSizeList, float64 } from "@avila/arrow";
- * const b = new FixedSizeListBuilder(fixedSizeList(float64(), 2));
+ * import { types } from "@avila/arrow";
+ * import { FixedSizeListBuilder } from "./list.ts";
+ * const b = new FixedSizeListBuilder(types.fixedSizeList(types.float64(), 2));
  * b.append([1, 2]);
  * console.log(b.finish().get(0)); // [ 1, 2 ]
  * ```

@@ -16,8 +16,9 @@ import { makeBuilder } from "./make.ts";
  *
  * @example
  * ```ts
- * import { ListViewBuilder, listView, utf8 } from "@avila/arrow";
- * const b = new ListViewBuilder(listView(utf8()));
+ * import { types } from "@avila/arrow";
+ * import { ListViewBuilder } from "./list_view.ts";
+ * const b = new ListViewBuilder(types.listView(types.utf8()));
  * b.append(["a", "b"]);
  * b.append(null);
  * console.log(b.finish().toArray()); // [ [ "a", "b" ], null ]

@@ -28,8 +28,8 @@ import { Utf8Builder } from "./utf8.ts";
  *
  * @example
  * ```ts
- * import { makeBuilder, list, utf8 } from "@avila/arrow";
- * const b = makeBuilder(list(utf8()));
+ * import { makeBuilder, types } from "@avila/arrow";
+ * const b = makeBuilder(types.list(types.utf8()));
  * b.append(["a", "b"]);
  * console.log(b.finish().get(0)); // [ "a", "b" ]
  * ```

@@ -16,8 +16,9 @@ import { ListBuilder } from "./list.ts";
  *
  * @example
  * ```ts
- * import { MapBuilder, map, utf8, int32 } from "@avila/arrow";
- * const b = new MapBuilder(map(utf8(), int32()));
+ * import { types } from "@avila/arrow";
+ * import { MapBuilder } from "./map.ts";
+ * const b = new MapBuilder(types.map(types.utf8(), types.int32()));
  * b.append(new Map([["x", 1]]));
  * b.append([["y", null]]);
  * console.log(b.finish().toArray()); // [ [ [ "x", 1 ] ], [ [ "y", null ] ] ]

@@ -14,7 +14,7 @@ import { type Builder, describe } from "./builder.ts";
  *
  * @example
  * ```ts
- * import { NullBuilder } from "@avila/arrow";
+ * import { NullBuilder } from "./null.ts";
  * const b = new NullBuilder();
  * b.append(null);
  * console.log(b.finish().length); // 1

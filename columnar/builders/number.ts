@@ -55,8 +55,9 @@ function numberArrayFor(type: IntType | FloatType): NumberArrayCtor {
  *
  * @example
  * ```ts
- * import { NumberBuilder, int16 } from "@avila/arrow";
- * const b = new NumberBuilder(int16());
+ * import { types } from "@avila/arrow";
+ * import { NumberBuilder } from "./number.ts";
+ * const b = new NumberBuilder(types.int16());
  * b.append(7);
  * console.log(b.finish().get(0)); // 7
  * ```

@@ -27,8 +27,9 @@ function sameValue(a: unknown, b: unknown): boolean {
  *
  * @example
  * ```ts
- * import { RunEndEncodedBuilder, runEndEncoded, int32, float64 } from "@avila/arrow";
- * const b = new RunEndEncodedBuilder(runEndEncoded(int32(), float64()));
+ * import { types } from "@avila/arrow";
+ * import { RunEndEncodedBuilder } from "./run_end.ts";
+ * const b = new RunEndEncodedBuilder(types.runEndEncoded(types.int32(), types.float64()));
  * for (const v of [1, 1, 1, 2]) b.append(v);
  * console.log(b.finish().toArray()); // [ 1, 1, 1, 2 ]
  * ```

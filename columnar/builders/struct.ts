@@ -15,8 +15,9 @@ import { makeBuilder } from "./make.ts";
  *
  * @example
  * ```ts
- * import { StructBuilder, struct, float64, utf8 } from "@avila/arrow";
- * const b = new StructBuilder(struct({ x: float64(), tag: utf8() }));
+ * import { types } from "@avila/arrow";
+ * import { StructBuilder } from "./struct.ts";
+ * const b = new StructBuilder(types.struct({ x: types.float64(), tag: types.utf8() }));
  * b.append({ x: 1, tag: "a" });
  * console.log(b.finish().get(0)); // { x: 1, tag: "a" }
  * ```

@@ -50,8 +50,9 @@ function floorDiv(a: bigint, b: bigint): bigint {
  *
  * @example
  * ```ts
- * import { type TemporalType, date32 } from "@avila/arrow";
- * const t: TemporalType = date32();
+ * import { types } from "@avila/arrow";
+ * import { type TemporalType } from "./temporal.ts";
+ * const t: TemporalType = types.date32();
  * console.log(t.typeId); // 8
  * ```
  */
@@ -67,8 +68,9 @@ export type TemporalType = DateType | TimeType | TimestampType | DurationType;
  *
  * @example
  * ```ts
- * import { TemporalBuilder, timestamp, TimeUnit } from "@avila/arrow";
- * const b = new TemporalBuilder(timestamp(TimeUnit.MICROSECOND, "UTC"));
+ * import { TimeUnit, types } from "@avila/arrow";
+ * import { TemporalBuilder } from "./temporal.ts";
+ * const b = new TemporalBuilder(types.timestamp(TimeUnit.MICROSECOND, "UTC"));
  * b.append(new Date(1500));
  * console.log(b.finish().data.values); // BigInt64Array(1) [ 1500000n ]
  * ```

@@ -60,8 +60,9 @@ function accepts(type: DataType, v: unknown): boolean {
  *
  * @example
  * ```ts
- * import { UnionBuilder, sparseUnion, int32, utf8 } from "@avila/arrow";
- * const b = new UnionBuilder(sparseUnion({ i: int32(), s: utf8() }));
+ * import { types } from "@avila/arrow";
+ * import { UnionBuilder } from "./union.ts";
+ * const b = new UnionBuilder(types.sparseUnion({ i: types.int32(), s: types.utf8() }));
  * b.append(7);
  * b.appendChild(1, "seven");
  * console.log(b.finish().toArray()); // [ 7, "seven" ]

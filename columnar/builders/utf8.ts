@@ -43,7 +43,7 @@ export function utf8Length(s: string): number {
  *
  * @example
  * ```ts
- * import { Utf8Builder } from "@avila/arrow";
+ * import { Utf8Builder } from "./utf8.ts";
  * const b = new Utf8Builder();
  * b.append("héllo");
  * b.append(null);
@@ -194,7 +194,7 @@ function shortStrings(
  *
  * @example
  * ```ts
- * import { utf8Column } from "@avila/arrow";
+ * import { utf8Column } from "./utf8.ts";
  * console.log(utf8Column(["a", null, "ç"]).get(2)); // "ç"
  * ```
  */

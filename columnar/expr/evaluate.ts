@@ -63,7 +63,8 @@ function run(expr: Expr, batch: RecordBatch, cache: Map<string, Vec>): Vec {
  *   the wrong kind; `unsupported` for columns of nested types
  * @example
  * ```ts
- * import { col, predicateMask, RecordBatch } from "@avila/arrow";
+ * import { col, RecordBatch } from "@avila/arrow";
+ * import { predicateMask } from "./evaluate.ts";
  * const b = RecordBatch.fromColumns({ x: new Float64Array([-2, 0.5, 3]) });
  * console.log(predicateMask(b, col("x").abs().gt(1))); // Uint8Array(3) [ 1, 0, 1 ]
  * ```
@@ -97,7 +98,8 @@ export function predicateMask(batch: RecordBatch, predicate: Expr): Uint8Array {
  *
  * @example
  * ```ts
- * import { col, computeColumn, RecordBatch } from "@avila/arrow";
+ * import { col, RecordBatch } from "@avila/arrow";
+ * import { computeColumn } from "./evaluate.ts";
  * const b = RecordBatch.fromColumns({ x: new Float64Array([1, 2]), y: new Float64Array([10, 20]) });
  * console.log(computeColumn(b, col("x").mul(col("y")).add(1)).toArray()); // Float64Array(2) [ 11, 41 ]
  * ```

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import {
-  QuaternionArray,
-  QuaternionColumn,
-  quaternionColumn,
   readIpcStream,
   RecordBatch,
   registerExtensionType,
   unregisterExtensionType,
   writeIpcStream,
 } from "../mod.ts";
+import { QuaternionColumn, quaternionColumn } from "./columns.ts";
+import { QuaternionArray } from "./quaternion.ts";
 
 function roundTrip(): RecordBatch {
   const batch = RecordBatch.fromColumns({ q: quaternionColumn(QuaternionArray.allocate(3)) });

@@ -116,8 +116,8 @@ function isFloatList(storage: DataType, width: number, precision: Precision): bo
  *
  * @example
  * ```ts
- * import { QuaternionArray, quaternionColumn, RecordBatch } from "@avila/arrow";
- * const c = quaternionColumn(new QuaternionArray(new Float64Array([1, 0, 0, 0])));
+ * import { extensions, RecordBatch } from "@avila/arrow";
+ * const c = extensions.quaternionColumn(new extensions.QuaternionArray(new Float64Array([1, 0, 0, 0])));
  * const batch = RecordBatch.fromColumns({ attitude: c });
  * console.log(batch.schema.fields[0].extensionName, c.get(0)); // "avila.quaternion" { w: 1, x: 0, y: 0, z: 0 }
  * ```
@@ -143,8 +143,8 @@ export class QuaternionColumn extends Column<Quaternion> {
  *
  * @example
  * ```ts
- * import { QuaternionArray, quaternionColumn } from "@avila/arrow";
- * console.log(quaternionColumn(QuaternionArray.allocate(2)).length); // 2
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.quaternionColumn(extensions.QuaternionArray.allocate(2)).length); // 2
  * ```
  */
 export function quaternionColumn(array: QuaternionArray): QuaternionColumn {
@@ -160,8 +160,8 @@ export function quaternionColumn(array: QuaternionArray): QuaternionColumn {
  *
  * @example
  * ```ts
- * import { Complex64Array, complex64Column } from "@avila/arrow";
- * const c = complex64Column(new Complex64Array(new Float32Array([3, 4])));
+ * import { extensions } from "@avila/arrow";
+ * const c = extensions.complex64Column(new extensions.Complex64Array(new Float32Array([3, 4])));
  * console.log(c.complex.abs()[0]); // 5
  * ```
  */
@@ -186,8 +186,8 @@ export class Complex64Column extends Column<Complex> {
  *
  * @example
  * ```ts
- * import { Complex64Array, complex64Column } from "@avila/arrow";
- * console.log(complex64Column(new Complex64Array(new Float32Array(4))).length); // 2
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.complex64Column(new extensions.Complex64Array(new Float32Array(4))).length); // 2
  * ```
  */
 export function complex64Column(array: Complex64Array): Complex64Column {
@@ -201,8 +201,8 @@ export function complex64Column(array: Complex64Array): Complex64Column {
  *
  * @example
  * ```ts
- * import { Complex128Array, complex128Column } from "@avila/arrow";
- * const c = complex128Column(new Complex128Array(new Float64Array([0, 1])));
+ * import { extensions } from "@avila/arrow";
+ * const c = extensions.complex128Column(new extensions.Complex128Array(new Float64Array([0, 1])));
  * console.log(c.complex.phase()[0] === Math.PI / 2); // true
  * ```
  */
@@ -227,8 +227,8 @@ export class Complex128Column extends Column<Complex> {
  *
  * @example
  * ```ts
- * import { Complex128Array, complex128Column } from "@avila/arrow";
- * console.log(complex128Column(new Complex128Array(new Float64Array(2))).get(0)); // { re: 0, im: 0 }
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.complex128Column(new extensions.Complex128Array(new Float64Array(2))).get(0)); // { re: 0, im: 0 }
  * ```
  */
 export function complex128Column(array: Complex128Array): Complex128Column {
@@ -244,8 +244,8 @@ export function complex128Column(array: Complex128Array): Complex128Column {
  *
  * @example
  * ```ts
- * import { SpinorArray, spinorColumn } from "@avila/arrow";
- * const c = spinorColumn(new SpinorArray(new Float64Array([1, 0, 0, 0])));
+ * import { extensions } from "@avila/arrow";
+ * const c = extensions.spinorColumn(new extensions.SpinorArray(new Float64Array([1, 0, 0, 0])));
  * console.log(c.spinors.norm()[0]); // 1
  * ```
  */
@@ -270,8 +270,8 @@ export class SpinorColumn extends Column<Spinor> {
  *
  * @example
  * ```ts
- * import { SpinorArray, spinorColumn } from "@avila/arrow";
- * console.log(spinorColumn(new SpinorArray(new Float64Array(8))).length); // 2
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.spinorColumn(new extensions.SpinorArray(new Float64Array(8))).length); // 2
  * ```
  */
 export function spinorColumn(array: SpinorArray): SpinorColumn {
@@ -287,8 +287,8 @@ export function spinorColumn(array: SpinorArray): SpinorColumn {
  *
  * @example
  * ```ts
- * import { Tensor4dArray, tensor4dColumn } from "@avila/arrow";
- * const c = tensor4dColumn(new Tensor4dArray(new Float64Array([1, 0, 0, 1])));
+ * import { extensions } from "@avila/arrow";
+ * const c = extensions.tensor4dColumn(new extensions.Tensor4dArray(new Float64Array([1, 0, 0, 1])));
  * console.log(c.tensors.minkowskiInterval()[0]); // 0
  * ```
  */
@@ -313,8 +313,8 @@ export class Tensor4dColumn extends Column<Tensor4d> {
  *
  * @example
  * ```ts
- * import { Tensor4dArray, tensor4dColumn } from "@avila/arrow";
- * console.log(tensor4dColumn(new Tensor4dArray(new Float64Array(4))).length); // 1
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.tensor4dColumn(new extensions.Tensor4dArray(new Float64Array(4))).length); // 1
  * ```
  */
 export function tensor4dColumn(array: Tensor4dArray): Tensor4dColumn {
@@ -331,9 +331,9 @@ export function tensor4dColumn(array: Tensor4dArray): Tensor4dColumn {
  *
  * @example
  * ```ts
- * import { GeodesicArray, geodesicColumn } from "@avila/arrow";
- * const g = new GeodesicArray(new Float64Array([1, 0, 0, 0]), { metric: "schwarzschild", M: 1 });
- * console.log(geodesicColumn(g).extension?.metadata); // {"metric":"schwarzschild","M":1}
+ * import { extensions } from "@avila/arrow";
+ * const g = new extensions.GeodesicArray(new Float64Array([1, 0, 0, 0]), { metric: "schwarzschild", M: 1 });
+ * console.log(extensions.geodesicColumn(g).extension?.metadata); // {"metric":"schwarzschild","M":1}
  * ```
  */
 export class GeodesicColumn extends Column<GeodesicPoint> {
@@ -358,9 +358,9 @@ export class GeodesicColumn extends Column<GeodesicPoint> {
  *
  * @example
  * ```ts
- * import { GeodesicArray, geodesicColumn } from "@avila/arrow";
- * const g = new GeodesicArray(new Float64Array(8), { metric: "minkowski" });
- * console.log(geodesicColumn(g).length); // 2
+ * import { extensions } from "@avila/arrow";
+ * const g = new extensions.GeodesicArray(new Float64Array(8), { metric: "minkowski" });
+ * console.log(extensions.geodesicColumn(g).length); // 2
  * ```
  */
 export function geodesicColumn(array: GeodesicArray): GeodesicColumn {
@@ -377,9 +377,9 @@ export function geodesicColumn(array: GeodesicArray): GeodesicColumn {
  *
  * @example
  * ```ts
- * import { FixedShapeTensorArray, fixedShapeTensorColumn } from "@avila/arrow";
- * const t = new FixedShapeTensorArray(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] });
- * console.log(fixedShapeTensorColumn(t).tensors.value(0, 1, 0)); // 3
+ * import { extensions } from "@avila/arrow";
+ * const t = new extensions.FixedShapeTensorArray(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] });
+ * console.log(extensions.fixedShapeTensorColumn(t).tensors.value(0, 1, 0)); // 3
  * ```
  */
 export class FixedShapeTensorColumn extends Column<TensorValues> {
@@ -420,9 +420,9 @@ function tensorChildType(values: TensorValues): DataType {
  *
  * @example
  * ```ts
- * import { FixedShapeTensorArray, fixedShapeTensorColumn } from "@avila/arrow";
- * const t = new FixedShapeTensorArray(new Int32Array(12), { shape: [3, 2] });
- * console.log(fixedShapeTensorColumn(t).length); // 2
+ * import { extensions } from "@avila/arrow";
+ * const t = new extensions.FixedShapeTensorArray(new Int32Array(12), { shape: [3, 2] });
+ * console.log(extensions.fixedShapeTensorColumn(t).length); // 2
  * ```
  */
 export function fixedShapeTensorColumn<T extends TensorValues>(
@@ -457,8 +457,8 @@ export function fixedShapeTensorColumn<T extends TensorValues>(
  *
  * @example
  * ```ts
- * import { scientificExtensionTypes } from "@avila/arrow";
- * console.log(scientificExtensionTypes().some((t) => t.name === "avila.spinor")); // true
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.scientificExtensionTypes().some((t) => t.name === "avila.spinor")); // true
  * ```
  */
 export function scientificExtensionTypes(): ExtensionType[] {

@@ -80,8 +80,8 @@ function fromItems(list: (Complex | null | undefined)[], values: FloatArray): Ui
  *
  * @example
  * ```ts
- * import { Complex128Array, ComplexArray } from "@avila/arrow";
- * const z: ComplexArray<Float64Array, Complex128Array> = new Complex128Array(new Float64Array([3, 4]));
+ * import { extensions } from "@avila/arrow";
+ * const z: extensions.ComplexArray<Float64Array, extensions.Complex128Array> = new extensions.Complex128Array(new Float64Array([3, 4]));
  * console.log(z.abs()[0]); // 5
  * ```
  */
@@ -121,8 +121,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(new Complex64Array(new Float32Array(2)).isValid(0)); // true
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.Complex64Array(new Float32Array(2)).isValid(0)); // true
    * ```
    */
   isValid(i: number): boolean {
@@ -135,8 +135,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([1, -1])).get(0)); // { re: 1, im: -1 }
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.Complex128Array(new Float64Array([1, -1])).get(0)); // { re: 1, im: -1 }
    * ```
    */
   get(i: number): Complex | null {
@@ -150,8 +150,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * const z = new Complex64Array(new Float32Array(2));
+   * import { extensions } from "@avila/arrow";
+   * const z = new extensions.Complex64Array(new Float32Array(2));
    * z.set(0, { re: 0.5, im: 2 });
    * console.log(z.get(0)); // { re: 0.5, im: 2 }
    * ```
@@ -167,8 +167,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([1e200, 1e200])).abs()[0]); // 1.4142135623730952e+200
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.Complex128Array(new Float64Array([1e200, 1e200])).abs()[0]); // 1.4142135623730952e+200
    * ```
    */
   abs(out?: F): F {
@@ -182,8 +182,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(new Complex128Array(new Float64Array([-1, 0])).phase()[0]); // 3.141592653589793
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.Complex128Array(new Float64Array([-1, 0])).phase()[0]); // 3.141592653589793
    * ```
    */
   phase(out?: F): F {
@@ -197,8 +197,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * const z = new Complex64Array(new Float32Array([1, 1]));
+   * import { extensions } from "@avila/arrow";
+   * const z = new extensions.Complex64Array(new Float32Array([1, 1]));
    * console.log(z.multiply({ re: 0, im: 1 }).get(0)); // { re: -1, im: 1 }
    * ```
    */
@@ -219,8 +219,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(new Complex64Array(new Float32Array([1, 2])).conjugate().get(0)); // { re: 1, im: -2 }
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.Complex64Array(new Float32Array([1, 2])).conjugate().get(0)); // { re: 1, im: -2 }
    * ```
    */
   conjugate(out?: F): C {
@@ -235,8 +235,8 @@ export abstract class ComplexArray<
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log([...new Complex64Array(new Float32Array([1, 2]))]); // [{ re: 1, im: 2 }]
+   * import { extensions } from "@avila/arrow";
+   * console.log([...new extensions.Complex64Array(new Float32Array([1, 2]))]); // [{ re: 1, im: 2 }]
    * ```
    */
   *[Symbol.iterator](): IterableIterator<Complex | null> {
@@ -251,8 +251,8 @@ export abstract class ComplexArray<
  *
  * @example
  * ```ts
- * import { Complex64Array } from "@avila/arrow";
- * const z = new Complex64Array(new Float32Array([3, 4, 0, 1]));
+ * import { extensions } from "@avila/arrow";
+ * const z = new extensions.Complex64Array(new Float32Array([3, 4, 0, 1]));
  * console.log(Array.from(z.abs())); // [5, 1]
  * ```
  */
@@ -271,8 +271,8 @@ export class Complex64Array extends ComplexArray<Float32Array, Complex64Array> {
    *
    * @example
    * ```ts
-   * import { Complex64Array } from "@avila/arrow";
-   * console.log(Complex64Array.from([{ re: 1, im: 2 }, null]).get(0)); // { re: 1, im: 2 }
+   * import { extensions } from "@avila/arrow";
+   * console.log(extensions.Complex64Array.from([{ re: 1, im: 2 }, null]).get(0)); // { re: 1, im: 2 }
    * ```
    */
   static from(items: Iterable<Complex | null | undefined>): Complex64Array {
@@ -298,8 +298,8 @@ export class Complex64Array extends ComplexArray<Float32Array, Complex64Array> {
  *
  * @example
  * ```ts
- * import { Complex128Array } from "@avila/arrow";
- * const z = new Complex128Array(new Float64Array([3, 4, 0, 1]));
+ * import { extensions } from "@avila/arrow";
+ * const z = new extensions.Complex128Array(new Float64Array([3, 4, 0, 1]));
  * console.log(Array.from(z.multiply(z.conjugate()).values)); // |z|²: [25, 0, 1, 0]
  * ```
  */
@@ -318,8 +318,8 @@ export class Complex128Array extends ComplexArray<Float64Array, Complex128Array>
    *
    * @example
    * ```ts
-   * import { Complex128Array } from "@avila/arrow";
-   * console.log(Complex128Array.from([null, { re: 1, im: 2 }]).get(0)); // null
+   * import { extensions } from "@avila/arrow";
+   * console.log(extensions.Complex128Array.from([null, { re: 1, im: 2 }]).get(0)); // null
    * ```
    */
   static from(items: Iterable<Complex | null | undefined>): Complex128Array {

@@ -79,8 +79,8 @@ function checkParams(p: FixedShapeTensorParams, code: "invalid" | "corrupt"): nu
  * @throws {ArrowError} `corrupt` for invalid JSON, shapes, names or permutations
  * @example
  * ```ts
- * import { parseFixedShapeTensorMetadata } from "@avila/arrow";
- * console.log(parseFixedShapeTensorMetadata('{"shape":[2,3]}').shape); // [2, 3]
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.parseFixedShapeTensorMetadata('{"shape":[2,3]}').shape); // [2, 3]
  * ```
  */
 export function parseFixedShapeTensorMetadata(metadata: string): FixedShapeTensorParams {
@@ -113,8 +113,8 @@ export function parseFixedShapeTensorMetadata(metadata: string): FixedShapeTenso
  *
  * @example
  * ```ts
- * import { fixedShapeTensorMetadata } from "@avila/arrow";
- * console.log(fixedShapeTensorMetadata({ shape: [2, 2], dimNames: ["r", "c"] }));
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.fixedShapeTensorMetadata({ shape: [2, 2], dimNames: ["r", "c"] }));
  * // {"shape":[2,2],"dim_names":["r","c"]}
  * ```
  */
@@ -131,9 +131,9 @@ export function fixedShapeTensorMetadata(params: FixedShapeTensorParams): string
  *
  * @example
  * ```ts
- * import { FixedShapeTensorArray } from "@avila/arrow";
+ * import { extensions } from "@avila/arrow";
  * // two 2×2 matrices
- * const m = new FixedShapeTensorArray(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), { shape: [2, 2] });
+ * const m = new extensions.FixedShapeTensorArray(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), { shape: [2, 2] });
  * console.log(m.value(1, 1, 0)); // 7
  * ```
  */
@@ -187,8 +187,8 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/arrow";
-   * console.log(new FixedShapeTensorArray(new Float32Array(6), { shape: [2, 3] }).metadata()); // {"shape":[2,3]}
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.FixedShapeTensorArray(new Float32Array(6), { shape: [2, 3] }).metadata()); // {"shape":[2,3]}
    * ```
    */
   metadata(): string {
@@ -200,8 +200,8 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/arrow";
-   * console.log(new FixedShapeTensorArray(new Float64Array(4), { shape: [4] }).isValid(0)); // true
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.FixedShapeTensorArray(new Float64Array(4), { shape: [4] }).isValid(0)); // true
    * ```
    */
   isValid(i: number): boolean {
@@ -214,8 +214,8 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/arrow";
-   * const t = new FixedShapeTensorArray(new Int32Array([1, 2, 3, 4]), { shape: [2] });
+   * import { extensions } from "@avila/arrow";
+   * const t = new extensions.FixedShapeTensorArray(new Int32Array([1, 2, 3, 4]), { shape: [2] });
    * console.log(Array.from(t.get(1)!)); // [3, 4]
    * ```
    */
@@ -230,8 +230,8 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/arrow";
-   * const t = new FixedShapeTensorArray(new Float64Array(4), { shape: [2] });
+   * import { extensions } from "@avila/arrow";
+   * const t = new extensions.FixedShapeTensorArray(new Float64Array(4), { shape: [2] });
    * t.set(0, [5, 6]);
    * console.log(t.values[1]); // 6
    * ```
@@ -253,9 +253,9 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    * @throws {ArrowError} `invalid` for a wrong number of indices or one out of range
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/arrow";
+   * import { extensions } from "@avila/arrow";
    * // a 2×3 logical tensor stored transposed (physical 3×2)
-   * const t = new FixedShapeTensorArray(new Float64Array([0, 3, 1, 4, 2, 5]), {
+   * const t = new extensions.FixedShapeTensorArray(new Float64Array([0, 3, 1, 4, 2, 5]), {
    *   shape: [2, 3],
    *   permutation: [1, 0],
    * });
@@ -280,8 +280,8 @@ export class FixedShapeTensorArray<T extends TensorValues = Float64Array> {
    *
    * @example
    * ```ts
-   * import { FixedShapeTensorArray } from "@avila/arrow";
-   * const t = new FixedShapeTensorArray(new Float64Array([3, 4, 0, 0]), { shape: [2, 2] });
+   * import { extensions } from "@avila/arrow";
+   * const t = new extensions.FixedShapeTensorArray(new Float64Array([3, 4, 0, 0]), { shape: [2, 2] });
    * console.log(t.frobeniusNorm()[0]); // 5
    * ```
    */

@@ -55,8 +55,8 @@ const GEODESIC_CODEC: Record4Codec<GeodesicPoint> = {
  * @throws {ArrowError} `corrupt` unless it is a JSON object with a string `metric`
  * @example
  * ```ts
- * import { parseGeodesicMetadata } from "@avila/arrow";
- * console.log(parseGeodesicMetadata('{"metric":"schwarzschild","M":1}').M); // 1
+ * import { extensions } from "@avila/arrow";
+ * console.log(extensions.parseGeodesicMetadata('{"metric":"schwarzschild","M":1}').M); // 1
  * ```
  */
 export function parseGeodesicMetadata(metadata: string): GeodesicMetric {
@@ -89,8 +89,8 @@ function checkMetric(value: unknown, code: "invalid" | "corrupt"): GeodesicMetri
  *
  * @example
  * ```ts
- * import { GeodesicArray } from "@avila/arrow";
- * const g = new GeodesicArray(new Float64Array([2, Math.PI / 2, 0, 0]), { metric: "schwarzschild", M: 1 });
+ * import { extensions } from "@avila/arrow";
+ * const g = new extensions.GeodesicArray(new Float64Array([2, Math.PI / 2, 0, 0]), { metric: "schwarzschild", M: 1 });
  * console.log(Array.from(g.toCartesian().values, (n) => Math.round(n))); // [2, 0, 0, 0]
  * ```
  */
@@ -114,8 +114,8 @@ export class GeodesicArray extends Record4Array<GeodesicPoint> {
    *
    * @example
    * ```ts
-   * import { GeodesicArray } from "@avila/arrow";
-   * const g = GeodesicArray.from([{ r: 1, theta: 0, phi: 0, t: 0 }, null], { metric: "minkowski" });
+   * import { extensions } from "@avila/arrow";
+   * const g = extensions.GeodesicArray.from([{ r: 1, theta: 0, phi: 0, t: 0 }, null], { metric: "minkowski" });
    * console.log(g.get(1)); // null
    * ```
    */
@@ -133,9 +133,9 @@ export class GeodesicArray extends Record4Array<GeodesicPoint> {
    *
    * @example
    * ```ts
-   * import { GeodesicArray, Tensor4dArray } from "@avila/arrow";
-   * const c = new Tensor4dArray(new Float64Array([0, 0, 3, 1]));
-   * console.log(GeodesicArray.fromCartesian(c, { metric: "minkowski" }).get(0));
+   * import { extensions } from "@avila/arrow";
+   * const c = new extensions.Tensor4dArray(new Float64Array([0, 0, 3, 1]));
+   * console.log(extensions.GeodesicArray.fromCartesian(c, { metric: "minkowski" }).get(0));
    * // { r: 3, theta: 0, phi: 0, t: 1 }
    * ```
    */
@@ -162,8 +162,8 @@ export class GeodesicArray extends Record4Array<GeodesicPoint> {
    *
    * @example
    * ```ts
-   * import { GeodesicArray } from "@avila/arrow";
-   * console.log(new GeodesicArray(new Float64Array(0), { metric: "minkowski" }).metadata()); // {"metric":"minkowski"}
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.GeodesicArray(new Float64Array(0), { metric: "minkowski" }).metadata()); // {"metric":"minkowski"}
    * ```
    */
   metadata(): string {
@@ -175,8 +175,8 @@ export class GeodesicArray extends Record4Array<GeodesicPoint> {
    *
    * @example
    * ```ts
-   * import { GeodesicArray } from "@avila/arrow";
-   * const g = new GeodesicArray(new Float64Array([1, 0, 0, 7]), { metric: "minkowski" });
+   * import { extensions } from "@avila/arrow";
+   * const g = new extensions.GeodesicArray(new Float64Array([1, 0, 0, 7]), { metric: "minkowski" });
    * console.log(g.toCartesian().get(0)); // { x: 0, y: 0, z: 1, t: 7 }
    * ```
    */

@@ -48,10 +48,10 @@ const QUATERNION_CODEC: Record4Codec<Quaternion> = {
  *
  * @example
  * ```ts
- * import { QuaternionArray } from "@avila/arrow";
+ * import { extensions } from "@avila/arrow";
  * const half = Math.SQRT1_2;
  * // a 90° turn about z, then the identity
- * const q = new QuaternionArray(new Float64Array([half, 0, 0, half, 1, 0, 0, 0]));
+ * const q = new extensions.QuaternionArray(new Float64Array([half, 0, 0, half, 1, 0, 0, 0]));
  * const v = q.rotate(new Float64Array([1, 0, 0, 1, 0, 0]));
  * console.log(Array.from(v, (n) => Math.round(n))); // [0, 1, 0, 1, 0, 0]
  * ```
@@ -74,8 +74,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * console.log(QuaternionArray.allocate(3).values.length); // 12
+   * import { extensions } from "@avila/arrow";
+   * console.log(extensions.QuaternionArray.allocate(3).values.length); // 12
    * ```
    */
   static allocate(length: number): QuaternionArray {
@@ -87,8 +87,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * const q = QuaternionArray.from([{ w: 1, x: 0, y: 0, z: 0 }, null]);
+   * import { extensions } from "@avila/arrow";
+   * const q = extensions.QuaternionArray.from([{ w: 1, x: 0, y: 0, z: 0 }, null]);
    * console.log(q.get(1)); // null
    * ```
    */
@@ -103,8 +103,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * const i = new QuaternionArray(new Float64Array([0, 1, 0, 0]));
+   * import { extensions } from "@avila/arrow";
+   * const i = new extensions.QuaternionArray(new Float64Array([0, 1, 0, 0]));
    * console.log(i.multiply({ w: 0, x: 0, y: 1, z: 0 }).get(0)); // i*j = k: { w: 0, x: 0, y: 0, z: 1 }
    * ```
    */
@@ -141,8 +141,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * const i = new QuaternionArray(new Float64Array([0, 1, 0, 0]));
+   * import { extensions } from "@avila/arrow";
+   * const i = new extensions.QuaternionArray(new Float64Array([0, 1, 0, 0]));
    * console.log(i.premultiply({ w: 0, x: 0, y: 1, z: 0 }).get(0)); // j*i = -k: { w: 0, x: 0, y: 0, z: -1 }
    * ```
    */
@@ -165,8 +165,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * const q = new QuaternionArray(new Float64Array([1, 2, 3, 4]));
+   * import { extensions } from "@avila/arrow";
+   * const q = new extensions.QuaternionArray(new Float64Array([1, 2, 3, 4]));
    * console.log(Array.from(q.conjugate().values)); // [1, -2, -3, -4]
    * ```
    */
@@ -188,8 +188,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * console.log(new QuaternionArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.QuaternionArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
    * ```
    */
   norm(out?: Float64Array): Float64Array {
@@ -207,8 +207,8 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
-   * const q = new QuaternionArray(new Float64Array([0, 3, 0, 4])).normalize();
+   * import { extensions } from "@avila/arrow";
+   * const q = new extensions.QuaternionArray(new Float64Array([0, 3, 0, 4])).normalize();
    * console.log(Array.from(q.values)); // [0, 0.6, 0, 0.8]
    * ```
    */
@@ -237,9 +237,9 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    *
    * @example
    * ```ts
-   * import { QuaternionArray } from "@avila/arrow";
+   * import { extensions } from "@avila/arrow";
    * const a = Math.PI / 2; // 90° about x
-   * const q = new QuaternionArray(new Float64Array([Math.cos(a / 2), Math.sin(a / 2), 0, 0]));
+   * const q = new extensions.QuaternionArray(new Float64Array([Math.cos(a / 2), Math.sin(a / 2), 0, 0]));
    * const v = q.rotate(new Float64Array([0, 1, 0]));
    * console.log(Array.from(v, (n) => Math.round(n))); // [0, 0, 1]
    * ```

@@ -43,10 +43,10 @@ const SPINOR_CODEC: Record4Codec<Spinor> = {
  *
  * @example
  * ```ts
- * import { SpinorArray } from "@avila/arrow";
+ * import { extensions } from "@avila/arrow";
  * // spin up along z, and spin up along x: (1, 1)/√2
  * const h = Math.SQRT1_2;
- * const psi = new SpinorArray(new Float64Array([1, 0, 0, 0, h, 0, h, 0]));
+ * const psi = new extensions.SpinorArray(new Float64Array([1, 0, 0, 0, h, 0, h, 0]));
  * console.log(Array.from(psi.blochVector(), (n) => Math.round(n))); // [0, 0, 1, 1, 0, 0]
  * ```
  */
@@ -65,8 +65,8 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/arrow";
-   * const s = SpinorArray.from([{ up: { re: 1, im: 0 }, down: { re: 0, im: 0 } }]);
+   * import { extensions } from "@avila/arrow";
+   * const s = extensions.SpinorArray.from([{ up: { re: 1, im: 0 }, down: { re: 0, im: 0 } }]);
    * console.log(s.norm()[0]); // 1
    * ```
    */
@@ -80,9 +80,9 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/arrow";
-   * const up = new SpinorArray(new Float64Array([1, 0, 0, 0]));
-   * const down = new SpinorArray(new Float64Array([0, 0, 1, 0]));
+   * import { extensions } from "@avila/arrow";
+   * const up = new extensions.SpinorArray(new Float64Array([1, 0, 0, 0]));
+   * const down = new extensions.SpinorArray(new Float64Array([0, 0, 1, 0]));
    * console.log(up.inner(down).get(0)); // orthogonal: { re: 0, im: 0 }
    * ```
    */
@@ -105,8 +105,8 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/arrow";
-   * console.log(new SpinorArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.SpinorArray(new Float64Array([1, 1, 1, 1])).norm()[0]); // 2
    * ```
    */
   norm(out?: Float64Array): Float64Array {
@@ -124,8 +124,8 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/arrow";
-   * const s = new SpinorArray(new Float64Array([3, 0, 0, 4])).normalize();
+   * import { extensions } from "@avila/arrow";
+   * const s = new extensions.SpinorArray(new Float64Array([3, 0, 0, 4])).normalize();
    * console.log(Array.from(s.values)); // [0.6, 0, 0, 0.8]
    * ```
    */
@@ -149,8 +149,8 @@ export class SpinorArray extends Record4Array<Spinor> {
    *
    * @example
    * ```ts
-   * import { SpinorArray } from "@avila/arrow";
-   * const down = new SpinorArray(new Float64Array([0, 0, 2, 0]));
+   * import { extensions } from "@avila/arrow";
+   * const down = new extensions.SpinorArray(new Float64Array([0, 0, 2, 0]));
    * console.log(Array.from(down.blochVector())); // [0, 0, -1]
    * ```
    */

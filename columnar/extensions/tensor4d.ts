@@ -51,8 +51,8 @@ const TENSOR4D_CODEC: Record4Codec<Tensor4d> = {
  *
  * @example
  * ```ts
- * import { Tensor4dArray } from "@avila/arrow";
- * const ev = new Tensor4dArray(new Float64Array([3, 4, 0, 5, 1, 0, 0, 0]));
+ * import { extensions } from "@avila/arrow";
+ * const ev = new extensions.Tensor4dArray(new Float64Array([3, 4, 0, 5, 1, 0, 0, 0]));
  * console.log(Array.from(ev.minkowskiInterval())); // [0 (lightlike), 1 (spacelike)]
  * ```
  */
@@ -71,8 +71,8 @@ export class Tensor4dArray extends Record4Array<Tensor4d> {
    *
    * @example
    * ```ts
-   * import { Tensor4dArray } from "@avila/arrow";
-   * console.log(Tensor4dArray.from([{ x: 1, y: 2, z: 3, t: 4 }]).values[3]); // 4
+   * import { extensions } from "@avila/arrow";
+   * console.log(extensions.Tensor4dArray.from([{ x: 1, y: 2, z: 3, t: 4 }]).values[3]); // 4
    * ```
    */
   static from(items: Iterable<Tensor4d | null | undefined>): Tensor4dArray {
@@ -85,8 +85,8 @@ export class Tensor4dArray extends Record4Array<Tensor4d> {
    *
    * @example
    * ```ts
-   * import { Tensor4dArray } from "@avila/arrow";
-   * console.log(new Tensor4dArray(new Float64Array([1, 1, 1, 1])).euclideanNorm()[0]); // 2
+   * import { extensions } from "@avila/arrow";
+   * console.log(new extensions.Tensor4dArray(new Float64Array([1, 1, 1, 1])).euclideanNorm()[0]); // 2
    * ```
    */
   euclideanNorm(out?: Float64Array): Float64Array {
@@ -107,8 +107,8 @@ export class Tensor4dArray extends Record4Array<Tensor4d> {
    *   unknown signature
    * @example
    * ```ts
-   * import { Tensor4dArray } from "@avila/arrow";
-   * const e = new Tensor4dArray(new Float64Array([0, 0, 0, 2]));
+   * import { extensions } from "@avila/arrow";
+   * const e = new extensions.Tensor4dArray(new Float64Array([0, 0, 0, 2]));
    * console.log(e.minkowskiInterval({ signature: "+---" })[0]); // 4
    * ```
    */

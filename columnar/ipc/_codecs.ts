@@ -8,7 +8,7 @@
  */
 
 import { Algorithm, CompressError, compressSync, decompressSync } from "@avila/compress";
-import { compressFrame, decompressFrame } from "@avila/compress";
+import { compressFrame, decompressFrame } from "@avila/compress/lz4";
 import { ArrowError } from "../errors.ts";
 
 /**

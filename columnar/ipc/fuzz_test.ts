@@ -4,17 +4,15 @@
 import assert from "node:assert/strict";
 import {
   ArrowError,
-  dictionary,
-  int32,
   type IpcReadResult,
   readIpcFile,
   readIpcStream,
   readIpcStreamAsync,
   RecordBatch,
-  utf8,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
+import { dictionary, int32, utf8 } from "../types.ts";
 import { everyType, randomBatch, rng } from "./_test_data.ts";
 import { FlatBufferBuilder } from "./flatbuffers/builder.ts";
 import { frameMessage } from "./write/message.ts";

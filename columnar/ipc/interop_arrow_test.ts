@@ -3,20 +3,16 @@
 import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import {
-  dictionary,
   Field,
-  fixedSizeList,
-  float64,
-  int32,
-  makeColumn,
   readIpcFile,
   readIpcStream,
   RecordBatch,
   Schema,
-  utf8,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
+import { makeColumn } from "../column.ts";
+import { dictionary, fixedSizeList, float64, int32, utf8 } from "../types.ts";
 import { assertColumnsEqual, everyType, randomBatch, randomColumn, rng } from "./_test_data.ts";
 
 const toIpc = (t: arrow.Table, f: "stream" | "file") => arrow.tableToIPC(t, f);

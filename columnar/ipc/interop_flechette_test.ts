@@ -5,27 +5,29 @@ import * as zlib from "node:zlib";
 import * as fl from "@uwdata/flechette";
 import lz4js from "lz4js";
 import {
-  binaryView,
   columnFromValues,
   type DataType,
-  denseUnion,
   Field,
-  int32,
   type IpcCompression,
-  largeListView,
-  listView,
-  map,
   readIpcFile,
   readIpcStream,
   RecordBatch,
-  runEndEncoded,
   Schema,
-  sparseUnion,
-  utf8,
-  utf8View,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
+import {
+  binaryView,
+  denseUnion,
+  int32,
+  largeListView,
+  listView,
+  map,
+  runEndEncoded,
+  sparseUnion,
+  utf8,
+  utf8View,
+} from "../types.ts";
 import { assertColumnsEqual, everyType, randomBatch } from "./_test_data.ts";
 
 type Zstd = (b: Uint8Array) => Uint8Array;

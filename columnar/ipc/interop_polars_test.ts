@@ -11,7 +11,6 @@ import {
   ArrowError,
   type Column,
   columnFromValues,
-  decimal128,
   Field,
   readIpcFile,
   readIpcStream,
@@ -21,6 +20,7 @@ import {
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
+import { decimal128 } from "../types.ts";
 import { everyType, randomBatch, rng } from "./_test_data.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));

@@ -10,37 +10,39 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   ArrowError,
-  binaryView,
   type Column,
   columnFromValues,
   type DataType,
+  Field,
+  IntervalUnit,
+  readIpcFile,
+  readIpcStream,
+  RecordBatch,
+  Schema,
+  writeIpcFile,
+  writeIpcStream,
+} from "../mod.ts";
+import { makeColumn } from "../column.ts";
+import {
+  binaryView,
   decimal256,
   decimal32,
   decimal64,
   denseUnion,
   dictionary,
-  Field,
   int16,
   int32,
   int64,
   interval,
-  IntervalUnit,
   largeListView,
   listView,
-  makeColumn,
   map,
-  readIpcFile,
-  readIpcStream,
-  RecordBatch,
   runEndEncoded,
-  Schema,
   sparseUnion,
   typeToString,
   utf8,
   utf8View,
-  writeIpcFile,
-  writeIpcStream,
-} from "../mod.ts";
+} from "../types.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = `${root}.cache/py/bin/python`;

@@ -11,7 +11,7 @@ import { ArrowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
+ * import { DEFAULT_IPC_LIMITS } from "./limits.ts";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -56,7 +56,7 @@ export interface IpcLimits {
  *
  * @example
  * ```ts
- * import { DEFAULT_IPC_LIMITS } from "@avila/arrow";
+ * import { DEFAULT_IPC_LIMITS } from "./limits.ts";
  * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
  * ```
  */
@@ -85,7 +85,7 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
  * ```
  */
 export interface IpcReadOptions {
-  /** Overrides of {@link DEFAULT_IPC_LIMITS}. */
+  /** Overrides of the default limits (see {@link IpcLimits} for each default). */
   limits?: Partial<IpcLimits>;
   /**
    * Check that every non-null string (utf8, large utf8, utf8 view, in dictionaries and nested

@@ -1,22 +1,18 @@
 import assert from "node:assert/strict";
 import {
   ArrowError,
-  dictionary,
-  int32,
-  list,
   makeBuilder,
-  makeColumn,
   readArrowBody,
   readIpcFile,
   readIpcStream,
   readIpcStreamAsync,
   RecordBatch,
   Schema,
-  utf8,
-  utf8View,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
+import { makeColumn } from "../column.ts";
+import { dictionary, int32, list, utf8, utf8View } from "../types.ts";
 import { Field } from "../schema.ts";
 
 const KiB = 1024;

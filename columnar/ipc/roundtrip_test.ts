@@ -3,28 +3,29 @@
 import assert from "node:assert/strict";
 import {
   type DataType,
-  decimal128,
-  dictionary,
-  fixedSizeBinary,
-  fixedSizeList,
-  int32,
-  ipcFileChunks,
   ipcReadableStream,
-  ipcStreamChunks,
-  ipcStreamChunksAsync,
-  list,
-  type NumberColumn,
   readIpcFile,
   readIpcStream,
   readIpcStreamAsync,
   RecordBatch,
   Schema,
-  struct,
   Type,
-  utf8,
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
+import type { NumberColumn } from "../column.ts";
+import { ipcFileChunks } from "./write/file.ts";
+import { ipcStreamChunks, ipcStreamChunksAsync } from "./write/stream.ts";
+import {
+  decimal128,
+  dictionary,
+  fixedSizeBinary,
+  fixedSizeList,
+  int32,
+  list,
+  struct,
+  utf8,
+} from "../types.ts";
 import { assertBatchesEqual, everyType, randomBatch, rng } from "./_test_data.ts";
 
 function randomType(r: () => number, depth: number): DataType {

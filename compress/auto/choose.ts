@@ -5,7 +5,7 @@
  * @module
  */
 
-import { compressBlock } from "../lz4/mod.ts";
+import { compressBlock } from "../lz4/block_encode.ts";
 import { CompressError } from "../errors.ts";
 import { engineAvailable } from "../platform/_engine.ts";
 import { Algorithm, Level } from "../types.ts";
@@ -20,7 +20,7 @@ import { chainSteps, planChains } from "../columnar/_plan.ts";
  */
 export type SpeedBudget = number | "fast" | "balanced" | "max";
 
-/** Options of {@link chooseAlgorithm} and {@link compressAuto}. */
+/** Options of `compressAuto`. */
 export interface AutoOptions {
   /** Declared element type of numeric input; without it, Auto tries f64, i64, f32 and i32. */
   elementType?: ElementType;
@@ -137,7 +137,7 @@ function generalSize(sample: Uint8Array, tier: Tier): { algorithm: Algorithm; by
  *
  * @example
  * ```ts
- * import { chooseAlgorithm } from "@avila/compress";
+ * import { chooseAlgorithm } from "./choose.ts";
  * const ts = BigInt64Array.from({ length: 4096 }, (_, i) => 1_700_000_000_000n + BigInt(i * 1000));
  * const c = chooseAlgorithm(new Uint8Array(ts.buffer), { elementType: "i64" });
  * console.log(c.algorithm, c.transforms); // columnar [ "delta-of-delta", "bitpack" ]

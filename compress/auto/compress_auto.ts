@@ -42,7 +42,7 @@ function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
 }
 
 /**
- * Samples `data`, chooses a codec (see `chooseAlgorithm`), compresses, and reports the choice
+ * Samples `data`, chooses a codec, compresses, and reports the choice
  * with the ratio achieved.
  *
  * @throws {CompressError} `unsupported` for bad options; `corrupt` when a declared element type
@@ -151,7 +151,8 @@ function generalCompress(data: Uint8Array, algorithm: Algorithm, level: number):
  *
  * @example
  * ```ts
- * import { compressAuto, decompressAutoFrame } from "@avila/compress";
+ * import { compressAuto } from "@avila/compress";
+ * import { decompressAutoFrame } from "./compress_auto.ts";
  * const v = new Float64Array([1.5, -0, NaN, Infinity]);
  * const back = decompressAutoFrame(compressAuto(new Uint8Array(v.buffer)).data);
  * console.log(back.length); // 32

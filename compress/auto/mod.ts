@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { chooseAlgorithm } from "@avila/compress";
+ * import { chooseAlgorithm } from "./choose.ts";
  * const c = chooseAlgorithm(crypto.getRandomValues(new Uint8Array(4096)));
  * console.log(c.stored); // true
  * ```

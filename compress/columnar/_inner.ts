@@ -4,7 +4,8 @@
  * @module
  */
 
-import { compressBlock, decompressBlock } from "../lz4/mod.ts";
+import { decompressBlock } from "../lz4/block_decode.ts";
+import { compressBlock } from "../lz4/block_encode.ts";
 import { concatChunks } from "../concat.ts";
 import { engineAvailable, ZlibEngine } from "../platform/_engine.ts";
 import { CompressError } from "../errors.ts";

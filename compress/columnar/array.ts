@@ -25,7 +25,10 @@ export type ColumnarArray =
 
 /** Options of {@link compressArray}. */
 export interface CompressArrayOptions {
-  /** See `ColumnarOptions.level`. */
+  /**
+   * `Level.Fast` (or native levels <= 1): LZ4 as the inner codec; `Level.Balanced` (default):
+   * zstd 3; `Level.Max`: zstd 19; other numbers: zstd at that level.
+   */
   level?: Level;
 }
 
@@ -34,7 +37,7 @@ export interface CompressArrayOptions {
  *
  * @example
  * ```ts
- * import { elementTypeOf } from "@avila/compress";
+ * import { elementTypeOf } from "./array.ts";
  * console.log(elementTypeOf(new BigInt64Array(1))); // "i64"
  * ```
  */

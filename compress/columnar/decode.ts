@@ -111,7 +111,8 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
  *
  * @example
  * ```ts
- * import { compressColumnar, decompressColumnar } from "@avila/compress";
+ * import { decompressColumnar } from "./decode.ts";
+ * import { compressColumnar } from "./encode.ts";
  * const counts = Int32Array.from({ length: 3000 }, (_, i) => i * 3);
  * const bytes = decompressColumnar(compressColumnar(new Uint8Array(counts.buffer), { elementType: "i32" }));
  * console.log(new Int32Array(bytes.buffer)[2999]); // 8997
@@ -140,7 +141,8 @@ export function decompressColumnar(
  *
  * @example
  * ```ts
- * import { compressColumnar, inspectColumnar } from "@avila/compress";
+ * import { inspectColumnar } from "./decode.ts";
+ * import { compressColumnar } from "./encode.ts";
  * const v = Float64Array.from({ length: 2000 }, (_, i) => i / 4);
  * const info = inspectColumnar(compressColumnar(new Uint8Array(v.buffer), { elementType: "f64" }));
  * console.log(info.elementType, info.count); // f64 2000

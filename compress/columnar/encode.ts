@@ -193,7 +193,7 @@ function nameIndex<T extends string>(
  *
  * @example
  * ```ts
- * import { encodeColumnar } from "@avila/compress";
+ * import { encodeColumnar } from "./encode.ts";
  * const ts = BigInt64Array.from({ length: 5000 }, (_, i) => 1_700_000_000_000n + BigInt(i) * 1000n);
  * const r = encodeColumnar(new Uint8Array(ts.buffer), { elementType: "i64" });
  * console.log(r.info.transforms); // [ "delta-of-delta", "bitpack" ]
@@ -329,7 +329,8 @@ export function encodeColumnar(data: Uint8Array, opts: ColumnarOptions): Columna
  *
  * @example
  * ```ts
- * import { compressColumnar, decompressColumnar } from "@avila/compress";
+ * import { decompressColumnar } from "./decode.ts";
+ * import { compressColumnar } from "./encode.ts";
  * const v = Float64Array.from({ length: 1000 }, (_, i) => Math.round(Math.sin(i / 50) * 100) / 100);
  * const frame = compressColumnar(new Uint8Array(v.buffer), { elementType: "f64" });
  * console.log(frame.length < v.byteLength / 4); // true
@@ -346,7 +347,8 @@ export function compressColumnar(data: Uint8Array, opts: ColumnarOptions): Uint8
  *
  * @example
  * ```ts
- * import { decompressColumnar, storedColumnar } from "@avila/compress";
+ * import { decompressColumnar } from "./decode.ts";
+ * import { storedColumnar } from "./encode.ts";
  * const raw = crypto.getRandomValues(new Uint8Array(100));
  * console.log(decompressColumnar(storedColumnar(raw)).length); // 100
  * ```

@@ -17,14 +17,9 @@
 
 import type { DecodeSettings } from "../_codecs.ts";
 import { CompressError } from "../errors.ts";
-import {
-  compressBlock,
-  compressFrame,
-  decompressBlock,
-  decompressFrame,
-  Lz4FrameDecoder,
-  Lz4FrameEncoder,
-} from "../lz4/mod.ts";
+import { compressFrame, decompressFrame, Lz4FrameDecoder, Lz4FrameEncoder } from "../lz4/mod.ts";
+import { decompressBlock } from "../lz4/block_decode.ts";
+import { compressBlock } from "../lz4/block_encode.ts";
 import { Algorithm, type StreamDecoder, type StreamEncoder } from "../types.ts";
 import { decompressZstd, ZstdFrameDecoder } from "../zstd/mod.ts";
 import { Dictionary } from "./dictionary.ts";

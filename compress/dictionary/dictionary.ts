@@ -51,7 +51,7 @@ function putU32(b: Uint8Array, i: number, v: number): void {
  *
  * @example
  * ```ts
- * import { dictionaryIdOf } from "@avila/compress";
+ * import { dictionaryIdOf } from "./dictionary.ts";
  * const id = dictionaryIdOf(new TextEncoder().encode('{"id":,"name":""}'));
  * console.log(id > 0 && id <= 0xffffffff); // true
  * ```
@@ -81,13 +81,13 @@ function checkId(id: unknown): number {
 export class Dictionary {
   /** The dictionary content (do not modify). */
   readonly bytes: Uint8Array;
-  /** Its id: given, or derived from the content with {@link dictionaryIdOf}. */
+  /** Its id: given, or derived from the content (a seeded xxHash32 of it, never 0). */
   readonly id: number;
 
   /**
    * Wraps raw dictionary content (e.g. a file made for `lz4 -D`).
    *
-   * @param content the dictionary bytes, 1 .. {@link MAX_DICTIONARY_SIZE}
+   * @param content the dictionary bytes, 1 byte to 1 MiB
    * @param id an explicit id (1 .. 2^32-1); default: derived from the content
    * @throws {CompressError} `limit` for empty or oversized content, `unsupported` for a bad id
    */
@@ -106,7 +106,15 @@ export class Dictionary {
   }
 
   /**
-   * Trains a dictionary on sample payloads (see `trainDictionary` for the method and options).
+   * Trains a dictionary for many small, similar payloads (JSON API responses, log lines,
+   * rows): the content is chosen from substrings that recur across samples. The result is
+   * deterministic for the same samples and options, and may be smaller than `size` when the
+   * samples share less than that.
+   *
+   * @param samples representative payloads (hundreds or more work best; ideally 10-100× the
+   *   dictionary size in total)
+   * @throws {CompressError} `limit` when the samples exceed `maxSampleBytes` or number more than
+   *   a million, or share nothing to learn; `unsupported` for bad options or non-byte samples
    *
    * @example
    * ```ts
@@ -189,9 +197,9 @@ export class Dictionary {
   }
 }
 
-/** Options of {@link Dictionary.train}; documented on `trainDictionary`. */
+/** Options of {@link Dictionary.train}. */
 export interface TrainOptions {
-  /** Target dictionary size in bytes (default 16 KiB, at most {@link MAX_DICTIONARY_SIZE}). */
+  /** Target dictionary size in bytes (default 16 KiB, at most 1 MiB). */
   size?: number;
   /**
    * Length of the segments picked from the samples (default 512, range 16..4096). Long

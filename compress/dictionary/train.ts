@@ -94,7 +94,7 @@ interface Segment {
  *
  * @example
  * ```ts
- * import { trainDictionary } from "@avila/compress";
+ * import { trainDictionary } from "./train.ts";
  * const samples = Array.from({ length: 300 }, (_, i) =>
  *   new TextEncoder().encode(JSON.stringify({ id: i, kind: "sensor", unit: "celsius", ok: true })));
  * const dict = trainDictionary(samples, { size: 2048 });

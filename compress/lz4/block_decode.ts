@@ -199,7 +199,8 @@ export interface Lz4BlockDecompressOptions {
  *
  * @example
  * ```ts
- * import { compressBlock, decompressBlock } from "./mod.ts";
+ * import { decompressBlock } from "./block_decode.ts";
+ * import { compressBlock } from "./block_encode.ts";
  * const data = new TextEncoder().encode("abcabcabcabcabcabcabcabcabc");
  * const block = compressBlock(data);
  * const back = decompressBlock(block, data.length);

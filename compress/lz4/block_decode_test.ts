@@ -3,7 +3,7 @@
 // on hand-built blocks whose every sequence shape is chosen, not left to an encoder.
 import assert from "node:assert/strict";
 import { CompressError } from "../errors.ts";
-import { decompressBlock } from "./mod.ts";
+import { decompressBlock } from "./block_decode.ts";
 import { decodeBlockInto } from "./block_decode.ts";
 import { Rng } from "./_test_lz4_tool.ts";
 

@@ -28,7 +28,7 @@ import { dictionaryWork, encoderDictionary } from "./_dictionary.ts";
  *
  * @example
  * ```ts
- * import { compressBound } from "./mod.ts";
+ * import { compressBound } from "./block_encode.ts";
  * console.log(compressBound(65536)); // 65809
  * ```
  */
@@ -65,7 +65,7 @@ export interface Lz4BlockCompressOptions {
  *
  * @example
  * ```ts
- * import { compressBlock } from "./mod.ts";
+ * import { compressBlock } from "./block_encode.ts";
  * const data = new TextEncoder().encode("to be or not to be, to be or not to be");
  * const block = compressBlock(data, { level: 9 });
  * console.log(block.length < data.length); // true

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { CompressError } from "../errors.ts";
-import { compressBlock, compressBound, decompressBlock } from "./mod.ts";
+import { decompressBlock } from "./block_decode.ts";
+import { compressBlock, compressBound } from "./block_encode.ts";
 import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
 
 const LEVELS = [-20, -3, -1, 0, 1, 2, 3, 4, 6, 9, 10, 12, 99];

@@ -5,14 +5,14 @@
 import assert from "node:assert/strict";
 import { CompressError } from "../errors.ts";
 import {
-  compressBlock,
   compressFrame,
-  decompressBlock,
   decompressFrame,
   type Lz4CompressOptions,
   Lz4FrameDecoder,
   Lz4FrameEncoder,
 } from "./mod.ts";
+import { decompressBlock } from "./block_decode.ts";
+import { compressBlock } from "./block_encode.ts";
 import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -4,11 +4,11 @@ import { xxhash32 } from "../checksum/xxhash32.ts";
 import {
   compressFrame,
   decompressFrame,
-  LZ4_FRAME_MAGIC,
   type Lz4CompressOptions,
   Lz4FrameDecoder,
   Lz4FrameEncoder,
 } from "./mod.ts";
+import { LZ4_FRAME_MAGIC } from "./_frame_header.ts";
 import { jsonRows, Rng, shapedData } from "./_test_lz4_tool.ts";
 
 function concat(parts: Uint8Array[]): Uint8Array {

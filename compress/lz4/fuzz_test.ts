@@ -5,14 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { CompressError } from "../errors.ts";
-import {
-  compressBlock,
-  compressFrame,
-  decompressBlock,
-  decompressFrame,
-  type Lz4CompressOptions,
-  Lz4FrameDecoder,
-} from "./mod.ts";
+import { compressFrame, decompressFrame, type Lz4CompressOptions, Lz4FrameDecoder } from "./mod.ts";
+import { decompressBlock } from "./block_decode.ts";
+import { compressBlock } from "./block_encode.ts";
 import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
 
 const MAX = 1 << 20;

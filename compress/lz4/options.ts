@@ -58,8 +58,7 @@ export interface Lz4CompressOptions {
 /** Options of {@link decompressFrame} and {@link Lz4FrameDecoder}. */
 export interface Lz4DecompressOptions {
   /**
-   * Refuse to produce more than this many bytes in total (default `DEFAULT_MAX_OUTPUT_SIZE`,
-   * 256 MiB): a `limit` error is thrown before anything larger is allocated.
+   * Refuse to produce more than this many bytes in total (default 256 MiB): a `limit` error is thrown before anything larger is allocated.
    */
   maxOutputSize?: number;
   /**

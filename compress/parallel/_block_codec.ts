@@ -10,7 +10,7 @@
 import { xxhash32 } from "../checksum/xxhash32.ts";
 import { compressSync } from "../compress.ts";
 import { CompressError } from "../errors.ts";
-import { compressBlock } from "../lz4/mod.ts";
+import { compressBlock } from "../lz4/block_encode.ts";
 import { compressFramed, SNAPPY_STREAM_IDENTIFIER } from "../snappy/mod.ts";
 import { Algorithm } from "../types.ts";
 

@@ -60,7 +60,8 @@ export function planBlocks(
  *
  * @example
  * ```ts
- * import { Algorithm, compressBlocksSync, decompressSync } from "@avila/compress";
+ * import { Algorithm, decompressSync } from "@avila/compress";
+ * import { compressBlocksSync } from "./blocks.ts";
  * const data = new TextEncoder().encode("columnar rows ".repeat(20000));
  * const packed = compressBlocksSync(data, Algorithm.Zstd, { blockSize: 65536 });
  * console.log(decompressSync(packed, Algorithm.Zstd).length === data.length); // true

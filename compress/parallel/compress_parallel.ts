@@ -33,7 +33,9 @@ export interface ParallelCompressOptions extends BlockCompressOptions {
  *
  * @example
  * ```ts
- * import { Algorithm, compressBlocksSync, compressParallel } from "@avila/compress";
+ * import { Algorithm } from "@avila/compress";
+ * import { compressBlocksSync } from "./blocks.ts";
+ * import { compressParallel } from "./compress_parallel.ts";
  * const data = new TextEncoder().encode("ts,host,cpu\n".repeat(50000));
  * const packed = await compressParallel(data, Algorithm.Zstd, { workers: 2, blockSize: 131072 });
  * const same = compressBlocksSync(data, Algorithm.Zstd, { blockSize: 131072 });

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { Algorithm, compressParallel, decompress } from "@avila/compress";
+ * import { Algorithm, decompress } from "@avila/compress";
+ * import { compressParallel } from "./compress_parallel.ts";
  * const data = new TextEncoder().encode("id,name,value\n".repeat(100000));
  * const packed = await compressParallel(data, Algorithm.Lz4, { workers: 2, blockSize: 262144 });
  * console.log((await decompress(packed, Algorithm.Lz4)).length === data.length); // true

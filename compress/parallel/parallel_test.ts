@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { decompressSync } from "../compress.ts";
 import { CompressError } from "../errors.ts";
-import { compressFramed, decompressFrame } from "../mod.ts";
+import { decompressFrame } from "../lz4/frame_decode.ts";
+import { compressFramed } from "../snappy/framing.ts";
 import { Algorithm, Level } from "../types.ts";
 import { compressBlocksSync, CompressionPool, compressParallel } from "./mod.ts";
 

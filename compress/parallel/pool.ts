@@ -43,7 +43,7 @@ type Reply = { id: number; out: Uint8Array } | {
  *
  * @example
  * ```ts
- * import { workersAvailable } from "@avila/compress";
+ * import { workersAvailable } from "./pool.ts";
  * console.log(workersAvailable()); // true in Deno
  * ```
  */
@@ -56,7 +56,7 @@ export function workersAvailable(): boolean {
  *
  * @example
  * ```ts
- * import { defaultWorkerCount } from "@avila/compress";
+ * import { defaultWorkerCount } from "./pool.ts";
  * console.log(defaultWorkerCount() >= 1); // true
  * ```
  */
@@ -71,7 +71,9 @@ export function defaultWorkerCount(): number {
  *
  * @example
  * ```ts
- * import { Algorithm, compressParallel, CompressionPool } from "@avila/compress";
+ * import { Algorithm } from "@avila/compress";
+ * import { compressParallel } from "./compress_parallel.ts";
+ * import { CompressionPool } from "./pool.ts";
  * using pool = new CompressionPool({ workers: 2 });
  * const data = new TextEncoder().encode("sensor,reading\n".repeat(100000));
  * const packed = await compressParallel(data, Algorithm.Lz4, { pool, blockSize: 262144 });
@@ -120,7 +122,8 @@ export class CompressionPool {
    *
    * @example
    * ```ts
-   * import { Algorithm, CompressionPool } from "@avila/compress";
+   * import { Algorithm } from "@avila/compress";
+   * import { CompressionPool } from "./pool.ts";
    * using pool = new CompressionPool({ workers: 1 });
    * const part = await pool.compressBlock(Algorithm.Zstd, 3, new Uint8Array(4096));
    * console.log(part.length < 4096); // true
@@ -141,7 +144,7 @@ export class CompressionPool {
    *
    * @example
    * ```ts
-   * import { CompressionPool } from "@avila/compress";
+   * import { CompressionPool } from "./pool.ts";
    * const pool = new CompressionPool({ workers: 1 });
    * pool.close();
    * console.log(pool.closed); // true

@@ -25,7 +25,7 @@ export interface BrotliDecoderOptions {
  *
  * @example
  * ```ts
- * import { BrotliEncoder, BrotliDecoder } from "@avila/compress";
+ * import { BrotliEncoder, BrotliDecoder } from "./brotli.ts";
  * const enc = new BrotliEncoder({ level: 5 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new BrotliDecoder();
@@ -50,7 +50,7 @@ export class BrotliEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { BrotliDecoder, BrotliEncoder } from "@avila/compress";
+ * import { BrotliDecoder, BrotliEncoder } from "./brotli.ts";
  * const enc = new BrotliEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new BrotliDecoder({ maxOutputSize: 4096 });

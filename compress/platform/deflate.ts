@@ -26,7 +26,7 @@ export interface GzipDecoderOptions {
  *
  * @example
  * ```ts
- * import { GzipEncoder, GzipDecoder } from "@avila/compress";
+ * import { GzipEncoder, GzipDecoder } from "./deflate.ts";
  * const enc = new GzipEncoder({ level: 6 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new GzipDecoder();
@@ -51,7 +51,7 @@ export class GzipEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { GzipDecoder, GzipEncoder } from "@avila/compress";
+ * import { GzipDecoder, GzipEncoder } from "./deflate.ts";
  * const enc = new GzipEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new GzipDecoder({ maxOutputSize: 4096 });
@@ -90,7 +90,7 @@ export interface DeflateDecoderOptions {
  *
  * @example
  * ```ts
- * import { DeflateEncoder, DeflateDecoder } from "@avila/compress";
+ * import { DeflateEncoder, DeflateDecoder } from "./deflate.ts";
  * const enc = new DeflateEncoder({ level: 6 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new DeflateDecoder();
@@ -115,7 +115,7 @@ export class DeflateEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { DeflateDecoder, DeflateEncoder } from "@avila/compress";
+ * import { DeflateDecoder, DeflateEncoder } from "./deflate.ts";
  * const enc = new DeflateEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new DeflateDecoder({ maxOutputSize: 4096 });
@@ -154,7 +154,7 @@ export interface DeflateRawDecoderOptions {
  *
  * @example
  * ```ts
- * import { DeflateRawEncoder, DeflateRawDecoder } from "@avila/compress";
+ * import { DeflateRawEncoder, DeflateRawDecoder } from "./deflate.ts";
  * const enc = new DeflateRawEncoder({ level: 6 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new DeflateRawDecoder();
@@ -179,7 +179,7 @@ export class DeflateRawEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { DeflateRawDecoder, DeflateRawEncoder } from "@avila/compress";
+ * import { DeflateRawDecoder, DeflateRawEncoder } from "./deflate.ts";
  * const enc = new DeflateRawEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new DeflateRawDecoder({ maxOutputSize: 4096 });

@@ -53,7 +53,7 @@ export const WEB_INPUT_SLICE = 1024;
  *
  * @example
  * ```ts
- * import { webCodecAvailable } from "@avila/compress";
+ * import { webCodecAvailable } from "./web.ts";
  * console.log(webCodecAvailable("gzip")); // true in Deno and browsers
  * ```
  */
@@ -80,7 +80,7 @@ function mapWebError(format: WebFormat, e: unknown): CompressError {
  *
  * @example
  * ```ts
- * import { webCompress, webDecompress } from "@avila/compress";
+ * import { webCompress, webDecompress } from "./web.ts";
  * const packed = await webCompress(new TextEncoder().encode("hello"), "gzip");
  * console.log(new TextDecoder().decode(await webDecompress(packed, "gzip"))); // "hello"
  * ```
@@ -98,7 +98,7 @@ export async function webCompress(data: Uint8Array, format: WebFormat): Promise<
  *
  * @example
  * ```ts
- * import { webCompress, webDecompressTransform } from "@avila/compress";
+ * import { webCompress, webDecompressTransform } from "./web.ts";
  * const packed = await webCompress(new Uint8Array(100), "deflate");
  * const out = ReadableStream.from([packed]).pipeThrough(webDecompressTransform("deflate", 1000));
  * console.log((await new Response(out).arrayBuffer()).byteLength); // 100
@@ -208,7 +208,7 @@ export function webDecompressTransform(
  *
  * @example
  * ```ts
- * import { webCompress, webDecompress } from "@avila/compress";
+ * import { webCompress, webDecompress } from "./web.ts";
  * const packed = await webCompress(new Uint8Array(5000), "deflate-raw");
  * console.log((await webDecompress(packed, "deflate-raw", 10_000)).length); // 5000
  * ```

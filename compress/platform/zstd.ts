@@ -25,7 +25,7 @@ export interface ZstdDecoderOptions {
  *
  * @example
  * ```ts
- * import { ZstdEncoder, ZstdDecoder } from "@avila/compress";
+ * import { ZstdEncoder, ZstdDecoder } from "./zstd.ts";
  * const enc = new ZstdEncoder({ level: 3 });
  * const packed = [...enc.write(new TextEncoder().encode("hello hello hello")), ...enc.end()];
  * const dec = new ZstdDecoder();
@@ -50,7 +50,7 @@ export class ZstdEncoder extends EngineEncoder {
  *
  * @example
  * ```ts
- * import { ZstdDecoder, ZstdEncoder } from "@avila/compress";
+ * import { ZstdDecoder, ZstdEncoder } from "./zstd.ts";
  * const enc = new ZstdEncoder();
  * const packed = [...enc.write(new Uint8Array(1000)), ...enc.end()];
  * const dec = new ZstdDecoder({ maxOutputSize: 4096 });

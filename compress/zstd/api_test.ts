@@ -8,8 +8,8 @@ import {
   decompressSync,
   Dictionary,
   DictionarySet,
-  parseZstdDictionary,
 } from "../mod.ts";
+import { parseZstdDictionary } from "./dictionary.ts";
 import { sample, zstdCli } from "./_test_tools.ts";
 
 Deno.test("decompress(zstd, { dictionary }) decodes zstd -D frames; compressing is refused", async () => {

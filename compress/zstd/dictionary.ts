@@ -18,7 +18,7 @@ export const ZSTD_DICTIONARY_MAGIC = 0xec30a437;
  *
  * @example
  * ```ts
- * import { parseZstdDictionary } from "@avila/compress";
+ * import { parseZstdDictionary } from "./dictionary.ts";
  * const raw = parseZstdDictionary(new TextEncoder().encode("shared words shared words"));
  * console.log(raw.id, raw.contentSize); // 0 25
  * ```
@@ -43,7 +43,7 @@ function bad(what: string): never {
  *
  * @example
  * ```ts
- * import { parseZstdDictionary } from "@avila/compress";
+ * import { parseZstdDictionary } from "./dictionary.ts";
  * console.log(parseZstdDictionary(new Uint8Array(64)).id); // 0
  * ```
  */

@@ -177,7 +177,7 @@ function ensure(st: FrameState, need: number, cap: number): void {
  *
  * @example
  * ```ts
- * import { decompressZstd } from "@avila/compress";
+ * import { decompressZstd } from "./frame.ts";
  * // `zstd` of "hello\n": a single raw block
  * const frame = Uint8Array.of(
  *   0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x31, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a,

@@ -5,14 +5,13 @@ import assert from "node:assert/strict";
 import {
   ArrowError,
   columnFromValues,
-  int32,
-  list,
   readIpcFile,
   readIpcStream,
   RecordBatch,
   writeIpcFile,
   writeIpcStream,
 } from "../../mod.ts";
+import { int32, list } from "../../types.ts";
 import { rng } from "../_test_data.ts";
 
 /** Position of `needle` in `hay` (the first one), failing the test when it is absent. */

@@ -66,7 +66,8 @@ function encodeFooter(
  *
  * @example
  * ```ts
- * import { ipcFileChunks, RecordBatch } from "@avila/arrow";
+ * import { RecordBatch } from "@avila/arrow";
+ * import { ipcFileChunks } from "./file.ts";
  * const chunks = [...ipcFileChunks(RecordBatch.fromColumns({ x: new Int8Array([1]) }))];
  * console.log(new TextDecoder().decode(chunks[0].subarray(0, 6))); // "ARROW1"
  * ```

@@ -315,7 +315,8 @@ export function toIterable(batches: RecordBatch | Iterable<RecordBatch>): Iterab
  *
  * @example
  * ```ts
- * import { ipcStreamChunks, RecordBatch } from "@avila/arrow";
+ * import { RecordBatch } from "@avila/arrow";
+ * import { ipcStreamChunks } from "./stream.ts";
  * const batch = RecordBatch.fromColumns({ x: new Float64Array([1, 2, 3]) });
  * let n = 0;
  * for (const chunk of ipcStreamChunks(batch)) n += chunk.length;
@@ -338,7 +339,8 @@ export function* ipcStreamChunks(
  *
  * @example
  * ```ts
- * import { ipcStreamChunksAsync, RecordBatch } from "@avila/arrow";
+ * import { RecordBatch } from "@avila/arrow";
+ * import { ipcStreamChunksAsync } from "./stream.ts";
  * async function* produce() {
  *   yield RecordBatch.fromColumns({ x: new Int32Array([1]) });
  * }
