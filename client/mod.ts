@@ -37,7 +37,7 @@ export {
   type ClientErrorInit,
   type ReceivedProblem,
 } from "./errors.ts";
-export { AvilaError } from "@avila/compress";
+export { AvilaError } from "@avila/compress/errors";
 export {
   type BackoffOptions,
   fullJitterDelay,
