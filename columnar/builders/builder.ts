@@ -43,6 +43,46 @@ export function grow(current: number, need: number): number {
   return c;
 }
 
+/** `bytes` when it holds `need` bytes, else a larger buffer with its first `used` bytes. */
+export function growBytes(
+  bytes: Uint8Array<ArrayBuffer>,
+  used: number,
+  need: number,
+): Uint8Array<ArrayBuffer> {
+  if (need <= bytes.length) return bytes;
+  const n = new Uint8Array(grow(bytes.length, need));
+  n.set(bytes.subarray(0, used));
+  return n;
+}
+
+/** Offsets as a column stores them: int64 for the large types, else the int32 `offsets`. */
+export function columnOffsets(offsets: Int32Array, large: boolean): Int32Array | BigInt64Array {
+  return large ? BigInt64Array.from(offsets, BigInt) : offsets;
+}
+
+/**
+ * The int32 offsets of a variable-size column being built (binary, utf8, list): value `i` ends
+ * at offset `i + 1`. {@link columnOffsets} widens them for the large types.
+ */
+export class OffsetsBuilder {
+  #offsets = new Int32Array(64);
+
+  /** Records that value `i` (appended in order) ends at `end`. */
+  set(i: number, end: number): void {
+    if (i + 2 > this.#offsets.length) {
+      const n = new Int32Array(grow(this.#offsets.length, i + 2));
+      n.set(this.#offsets);
+      this.#offsets = n;
+    }
+    this.#offsets[i + 1] = end;
+  }
+
+  /** The `length + 1` offsets of `length` values. */
+  finish(length: number): Int32Array {
+    return this.#offsets.subarray(0, length + 1);
+  }
+}
+
 /** Tracks validity; the bitmap is only allocated once the first null arrives. */
 export class ValidityBuilder {
   /** Bitmap (bit set = valid), or null while everything is valid. */

@@ -7,7 +7,15 @@
 import { type Column, Utf8Column } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { Type, type Utf8Type } from "../types.ts";
-import { type Builder, describe, grow, MAX_BUILDER_LENGTH, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  columnOffsets,
+  describe,
+  growBytes,
+  MAX_BUILDER_LENGTH,
+  OffsetsBuilder,
+  ValidityBuilder,
+} from "./builder.ts";
 
 const encoder = new TextEncoder();
 
@@ -57,7 +65,7 @@ export class Utf8Builder implements Builder<string> {
   length = 0;
   #bytes = new Uint8Array(1024);
   #pos = 0;
-  #offsets = new Int32Array(64);
+  #offsets = new OffsetsBuilder();
   #validity = new ValidityBuilder();
 
   /**
@@ -72,14 +80,9 @@ export class Utf8Builder implements Builder<string> {
   /** Appends a string or null. */
   append(value: string | null | undefined): void {
     const i = this.length++;
-    if (i + 2 > this.#offsets.length) {
-      const n = new Int32Array(grow(this.#offsets.length, i + 2));
-      n.set(this.#offsets);
-      this.#offsets = n;
-    }
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
-      this.#offsets[i + 1] = this.#pos;
+      this.#offsets.set(i, this.#pos);
       return;
     }
     if (typeof value !== "string") {
@@ -91,9 +94,7 @@ export class Utf8Builder implements Builder<string> {
       if (this.#pos + max > MAX_BUILDER_LENGTH) {
         throw new ArrowError("limit", "utf8 column exceeds 2 GiB of string data");
       }
-      const n = new Uint8Array(grow(this.#bytes.length, this.#pos + max));
-      n.set(this.#bytes.subarray(0, this.#pos));
-      this.#bytes = n;
+      this.#bytes = growBytes(this.#bytes, this.#pos, this.#pos + max);
     }
     let p = this.#pos;
     const b = this.#bytes;
@@ -109,7 +110,7 @@ export class Utf8Builder implements Builder<string> {
       p += encoder.encodeInto(k === 0 ? value : value.slice(k), b.subarray(p)).written;
     }
     this.#pos = p;
-    this.#offsets[i + 1] = p;
+    this.#offsets.set(i, p);
   }
 
   /** The string column. */
@@ -117,7 +118,7 @@ export class Utf8Builder implements Builder<string> {
     return utf8ColumnFromParts(
       this.type,
       this.length,
-      this.#offsets.subarray(0, this.length + 1),
+      this.#offsets.finish(this.length),
       this.#bytes.subarray(0, this.#pos),
       this.#validity.finish(this.length),
       this.#validity.nullCount,
@@ -140,7 +141,7 @@ function utf8ColumnFromParts(
     nullCount,
     validity,
     values: bytes,
-    offsets: type.typeId === Type.LargeUtf8 ? BigInt64Array.from(offsets, BigInt) : offsets,
+    offsets: columnOffsets(offsets, type.typeId === Type.LargeUtf8),
     children: [],
     dictionary: null,
   });
