@@ -13,8 +13,8 @@ import {
   describe,
   growBytes,
   MAX_BUILDER_LENGTH,
-  OffsetsBuilder,
   ValidityBuilder,
+  VarBytesParts,
 } from "./builder.ts";
 
 /**
@@ -33,10 +33,7 @@ export class BinaryBuilder implements Builder<Uint8Array> {
   readonly type: BinaryType;
   /** Values appended. */
   length = 0;
-  #bytes = new Uint8Array(1024);
-  #pos = 0;
-  #offsets = new OffsetsBuilder();
-  #validity = new ValidityBuilder();
+  #parts = new VarBytesParts();
 
   /**
    * Creates an empty builder.
@@ -50,36 +47,25 @@ export class BinaryBuilder implements Builder<Uint8Array> {
   /** Appends bytes or null. */
   append(value: Uint8Array | null | undefined): void {
     const i = this.length++;
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      this.#offsets.set(i, this.#pos);
-      return;
-    }
+    const parts = this.#parts;
+    if (value === null || value === undefined) return parts.appendNull(i);
     if (!(value instanceof Uint8Array)) {
       throw new ArrowError("invalid", `binary column cannot hold a ${describe(value)}`);
     }
-    this.#validity.set(i, true);
-    const end = this.#pos + value.length;
-    if (end > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "binary column exceeds 2 GiB");
-    this.#bytes = growBytes(this.#bytes, this.#pos, end);
-    this.#bytes.set(value, this.#pos);
-    this.#pos = end;
-    this.#offsets.set(i, end);
+    const pos = parts.pos;
+    parts.begin(i, value.length, "binary column exceeds 2 GiB").set(value, pos);
+    parts.end(i, pos + value.length);
   }
 
   /** The binary column. */
   finish(): Column {
+    const { offsets, ...parts } = this.#parts.finish(this.length);
     return new BinaryColumn({
       type: this.type,
       length: this.length,
       offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(this.length),
-      values: this.#bytes.subarray(0, this.#pos),
-      offsets: columnOffsets(
-        this.#offsets.finish(this.length),
-        this.type.typeId === Type.LargeBinary,
-      ),
+      ...parts,
+      offsets: columnOffsets(offsets, this.type.typeId === Type.LargeBinary),
       children: [],
       dictionary: null,
     });

@@ -83,6 +83,62 @@ export class OffsetsBuilder {
   }
 }
 
+/**
+ * What a binary or utf8 builder accumulates: the value bytes, their offsets and the validity.
+ * The builders differ only in how a value's bytes are written between {@link begin} and
+ * {@link end}.
+ */
+export class VarBytesParts {
+  /** Value bytes; `bytes[0, pos)` are written. */
+  bytes: Uint8Array<ArrayBuffer> = new Uint8Array(1024);
+  /** End of the written bytes. */
+  pos = 0;
+  #offsets = new OffsetsBuilder();
+  #validity = new ValidityBuilder();
+
+  /** Records value `i` as null. */
+  appendNull(i: number): void {
+    this.#validity.set(i, false);
+    this.#offsets.set(i, this.pos);
+  }
+
+  /**
+   * Starts non-null value `i` of at most `maxBytes` bytes; returns `bytes`, with room for them.
+   *
+   * @throws {ArrowError} `limit` when the column would pass 2 GiB (`message` says so)
+   */
+  begin(i: number, maxBytes: number, message: string): Uint8Array {
+    this.#validity.set(i, true);
+    const need = this.pos + maxBytes;
+    if (need > this.bytes.length) {
+      if (need > MAX_BUILDER_LENGTH) throw new ArrowError("limit", message);
+      this.bytes = growBytes(this.bytes, this.pos, need);
+    }
+    return this.bytes;
+  }
+
+  /** Ends value `i` at byte `end`. */
+  end(i: number, end: number): void {
+    this.pos = end;
+    this.#offsets.set(i, end);
+  }
+
+  /** The buffers of a column of `length` values (int32 offsets). */
+  finish(length: number): {
+    values: Uint8Array;
+    offsets: Int32Array;
+    validity: Uint8Array | null;
+    nullCount: number;
+  } {
+    return {
+      values: this.bytes.subarray(0, this.pos),
+      offsets: this.#offsets.finish(length),
+      validity: this.#validity.finish(length),
+      nullCount: this.#validity.nullCount,
+    };
+  }
+}
+
 /** Tracks validity; the bitmap is only allocated once the first null arrives. */
 export class ValidityBuilder {
   /** Bitmap (bit set = valid), or null while everything is valid. */

@@ -11,10 +11,8 @@ import {
   type Builder,
   columnOffsets,
   describe,
-  growBytes,
   MAX_BUILDER_LENGTH,
-  OffsetsBuilder,
-  ValidityBuilder,
+  VarBytesParts,
 } from "./builder.ts";
 
 const encoder = new TextEncoder();
@@ -63,10 +61,7 @@ export class Utf8Builder implements Builder<string> {
   readonly type: Utf8Type;
   /** Values appended. */
   length = 0;
-  #bytes = new Uint8Array(1024);
-  #pos = 0;
-  #offsets = new OffsetsBuilder();
-  #validity = new ValidityBuilder();
+  #parts = new VarBytesParts();
 
   /**
    * Creates an empty builder.
@@ -80,24 +75,13 @@ export class Utf8Builder implements Builder<string> {
   /** Appends a string or null. */
   append(value: string | null | undefined): void {
     const i = this.length++;
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      this.#offsets.set(i, this.#pos);
-      return;
-    }
+    const parts = this.#parts;
+    if (value === null || value === undefined) return parts.appendNull(i);
     if (typeof value !== "string") {
       throw new ArrowError("invalid", `utf8 column cannot hold a ${describe(value)}`);
     }
-    this.#validity.set(i, true);
-    const max = value.length * 3;
-    if (this.#pos + max > this.#bytes.length) {
-      if (this.#pos + max > MAX_BUILDER_LENGTH) {
-        throw new ArrowError("limit", "utf8 column exceeds 2 GiB of string data");
-      }
-      this.#bytes = growBytes(this.#bytes, this.#pos, this.#pos + max);
-    }
-    let p = this.#pos;
-    const b = this.#bytes;
+    const b = parts.begin(i, value.length * 3, "utf8 column exceeds 2 GiB of string data");
+    let p = parts.pos;
     let k = 0;
     if (value.length <= 32) {
       for (; k < value.length; k++) {
@@ -109,19 +93,19 @@ export class Utf8Builder implements Builder<string> {
     if (k < value.length) {
       p += encoder.encodeInto(k === 0 ? value : value.slice(k), b.subarray(p)).written;
     }
-    this.#pos = p;
-    this.#offsets.set(i, p);
+    parts.end(i, p);
   }
 
   /** The string column. */
   finish(): Column {
+    const p = this.#parts.finish(this.length);
     return utf8ColumnFromParts(
       this.type,
       this.length,
-      this.#offsets.finish(this.length),
-      this.#bytes.subarray(0, this.#pos),
-      this.#validity.finish(this.length),
-      this.#validity.nullCount,
+      p.offsets,
+      p.values,
+      p.validity,
+      p.nullCount,
     );
   }
 }
