@@ -188,12 +188,7 @@ async function peek(
     parts.push(value);
     size += value.length;
   }
-  const head = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    head.set(p, o);
-    o += p.length;
-  }
+  const head = concatChunks(parts);
   let sentHead = false;
   const rest = new ReadableStream<Uint8Array>({
     async pull(controller) {
