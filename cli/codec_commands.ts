@@ -11,6 +11,7 @@ import type { ElementType } from "@avila/compress";
 import { Compressor } from "@avila/compress";
 import { detect } from "@avila/compress";
 import { CompressError } from "@avila/compress";
+import { concatChunks } from "@avila/compress";
 import { Algorithm, Level } from "@avila/compress";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command } from "./registry.ts";
@@ -187,12 +188,7 @@ async function peek(
     parts.push(value);
     size += value.length;
   }
-  const head = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    head.set(p, o);
-    o += p.length;
-  }
+  const head = concatChunks(parts);
   let sentHead = false;
   const rest = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -216,18 +212,8 @@ async function peek(
 
 async function readStream(source: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const p of source) {
-    parts.push(p);
-    size += p.length;
-  }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  for await (const p of source) parts.push(p);
+  return concatChunks(parts);
 }
 
 async function writeWhole(

@@ -1,10 +1,11 @@
 // Request bodies: normalised to bytes where possible (so retries can replay them), streams
 // buffered up to a limit when retries are on, and compression above a threshold.
 
-import { Algorithm, compress, Compressor } from "@avila/compress";
+import type { Algorithm } from "@avila/compress";
 import type { BodyInput, RequestCoding } from "./body.ts";
 import { readUpTo } from "../http/mod.ts";
 import type { HeaderRecord } from "./_headers.ts";
+import { loadCodecs } from "./_coding.ts";
 
 /** A body ready to send, possibly more than once. */
 export type PreparedBody =
@@ -58,7 +59,7 @@ export async function bufferForReplay(
     : { kind: "bytes", bytes: got.bytes, decodedLength: got.bytes.byteLength };
 }
 
-const ALGORITHM: Record<RequestCoding, Algorithm> = { zstd: Algorithm.Zstd, gzip: Algorithm.Gzip };
+const ALGORITHM: Record<RequestCoding, Algorithm> = { zstd: "zstd", gzip: "gzip" };
 
 /**
  * Compresses a prepared body when it is at least `threshold` bytes and not already coded; sets
@@ -72,6 +73,7 @@ export async function compressBody(
 ): Promise<PreparedBody> {
   if ("content-encoding" in headers) return body;
   if (body.kind === "bytes" && body.bytes.byteLength >= threshold) {
+    const { compress } = await loadCodecs();
     const packed = await compress(body.bytes, ALGORITHM[coding]);
     // Incompressible data is sent as it is: the coding would only cost the server time.
     if (packed.byteLength >= body.bytes.byteLength) return body;
@@ -80,9 +82,10 @@ export async function compressBody(
     return { kind: "bytes", bytes: packed, decodedLength: body.decodedLength };
   }
   if (body.kind === "stream") {
+    const { Compressor } = await loadCodecs();
+    const c = Compressor.new(ALGORITHM[coding]).build();
     headers["content-encoding"] = coding;
     delete headers["content-length"];
-    const c = Compressor.new(ALGORITHM[coding]).build();
     return { kind: "stream", stream: body.stream.pipeThrough(c.transform()) };
   }
   return body;

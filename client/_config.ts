@@ -26,7 +26,8 @@ export interface ClientConfig {
   random: () => number;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  acceptEncoding: string | null;
+  /** Advertise the codings the client decodes (`Accept-Encoding`). */
+  acceptEncoding: boolean;
   requestCoding: RequestCoding | null;
   compressThreshold: number;
   idempotent: boolean;

@@ -8,6 +8,7 @@
 
 import { formatTraceparent, startTrace } from "../http/traceparent.ts";
 import { bufferForReplay, compressBody, normaliseBody, type PreparedBody } from "./_body.ts";
+import { acceptEncodingValue } from "./_coding.ts";
 import type { ClientConfig, ClientState, RequestSpec } from "./_config.ts";
 import { copyHeaders, type HeaderRecord } from "./_headers.ts";
 import type { Timeout } from "./_timeouts.ts";
@@ -163,8 +164,8 @@ export async function send(
     : await prepareBody(cfg, spec, headers, replayable && maxAttempts > 1);
   const allowedAttempts = replayable && body.kind !== "stream" ? maxAttempts : 1;
 
-  if (cfg.acceptEncoding !== null && !("accept-encoding" in headers)) {
-    headers["accept-encoding"] = cfg.acceptEncoding;
+  if (cfg.acceptEncoding && !("accept-encoding" in headers)) {
+    headers["accept-encoding"] = await acceptEncodingValue();
   }
   let requestId = headers["x-request-id"];
   if (requestId === undefined) {

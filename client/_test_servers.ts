@@ -1,17 +1,7 @@
 // Test helpers: a seeded PRNG, a TCP server that accepts and closes (connection reset), and a
 // recording sleep.
 
-/** mulberry32: a small seeded PRNG, deterministic across runs. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as seeded } from "../compress/_test_rng.ts";
 
 /** A raw TCP listener on 127.0.0.1 that accepts each connection and closes it at once. */
 export function resettingServer(): { url: string; accepted: () => number } & AsyncDisposable {

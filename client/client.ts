@@ -9,7 +9,6 @@
 import { send } from "./_send.ts";
 import { copyHeaders, emptyHeaders, setHeader } from "./_headers.ts";
 import { TimeoutQueue } from "./_timeouts.ts";
-import { acceptEncodingValue } from "./_coding.ts";
 import { type ClientConfig, type ClientState, defaultSleep } from "./_config.ts";
 import type { BodyInput, RequestCoding } from "./body.ts";
 import type { BreakerOptions } from "../http/breaker.ts";
@@ -292,7 +291,7 @@ export class ClientBuilder {
       random: this.#random,
       now: this.#now,
       sleep: this.#sleep,
-      acceptEncoding: c !== false && c.responses !== false ? acceptEncodingValue() : null,
+      acceptEncoding: c !== false && c.responses !== false,
       requestCoding: c === false || c.requests === false ? null : (c.requests ?? "zstd"),
       compressThreshold: c === false ? Infinity : (c.threshold ?? 1024),
       idempotent: this.#idempotent,

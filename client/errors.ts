@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AvilaError } from "@avila/compress";
+import { AvilaError } from "@avila/compress/errors";
 
 /** What a {@link ClientError} is about. */
 export type ClientErrorCode =

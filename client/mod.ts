@@ -21,7 +21,7 @@
  * @module
  */
 
-export { AvilaError } from "@avila/compress";
+export { AvilaError } from "@avila/compress/errors";
 export {
   type BreakerOptions,
   type BreakerState,

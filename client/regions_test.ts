@@ -1,37 +1,8 @@
 import assert from "node:assert/strict";
 import { Route, Server } from "../server/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
-import { CircuitBreaker, Client, ClientError, type EndpointHealth, RegionRouter } from "./mod.ts";
+import { Client, ClientError, type EndpointHealth, RegionRouter } from "./mod.ts";
 import { delay, recordingSleep, resettingServer, seeded } from "./_test_servers.ts";
-
-Deno.test("CircuitBreaker: closed → open after the threshold → half-open single probe → closed/open", () => {
-  let t = 0;
-  const b = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, now: () => t });
-  assert.equal(b.state, "closed");
-  b.failure();
-  b.failure();
-  b.success(); // a success resets the count
-  b.failure();
-  b.failure();
-  assert.equal(b.state, "closed");
-  b.failure();
-  assert.equal(b.state, "open");
-  assert.equal(b.tryAcquire(), false);
-  t = 999;
-  assert.equal(b.allows(), false);
-  t = 1000;
-  assert.equal(b.state, "half-open");
-  assert.equal(b.tryAcquire(), true);
-  assert.equal(b.tryAcquire(), false, "only one probe");
-  b.failure();
-  assert.equal(b.state, "open");
-  t = 2000;
-  assert.equal(b.tryAcquire(), true);
-  b.release(); // probe said nothing: the next request may probe
-  assert.equal(b.tryAcquire(), true);
-  b.success();
-  assert.equal(b.state, "closed");
-});
 
 Deno.test("RegionRouter: preferred first, then lowest EWMA; open breakers and tried endpoints skipped", () => {
   let t = 0;

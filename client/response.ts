@@ -6,11 +6,10 @@
  * @module
  */
 
-import { CompressError } from "@avila/compress";
 // Types only: `arrow()` loads the reader on first use, so a client that never reads Arrow does
 // not carry @avila/arrow (a bundler splits it into its own chunk).
 import type { IpcReadOptions, IpcReadResult } from "@avila/arrow";
-import { type BodyCoding, classifyCoding, decoderFor } from "./_coding.ts";
+import { type BodyCoding, classifyCoding, decodeStream, isCodecError } from "./_coding.ts";
 import { ClientError, type ReceivedProblem } from "./errors.ts";
 import type { RequestMetrics } from "./metrics.ts";
 
@@ -199,8 +198,8 @@ export class ClientResponse {
     if (raw === null) return null;
     const end = () => this.#end();
     if (this.#coding.kind === "ours") {
-      return raw.pipeThrough(counter((n) => this.#count(n, 0)))
-        .pipeThrough(decoderFor(this.#coding.algorithm, this.#ctx.maxBodyBytes))
+      const wire = raw.pipeThrough(counter((n) => this.#count(n, 0)));
+      return decodeStream(wire, this.#coding.algorithm, this.#ctx.maxBodyBytes)
         .pipeThrough(counter((n) => this.#count(0, n), end));
     }
     // Runtime-decoded bodies count decoded bytes as wire too until #end knows the real size.
@@ -223,7 +222,7 @@ export class ClientResponse {
     if (this.#deadline?.aborted) {
       return new ClientError("deadline", "deadline passed while reading the body", info);
     }
-    if (error instanceof CompressError) {
+    if (isCodecError(error)) {
       return error.code === "limit"
         ? new ClientError(
           "body_too_large",
@@ -322,8 +321,8 @@ export class ClientResponse {
     // codings need a pipe: wire bytes are counted before the decoder, decoded bytes here.
     let stream = raw;
     if (kind === "ours") {
-      stream = raw.pipeThrough(counter((n) => this.#count(n, 0)))
-        .pipeThrough(decoderFor(this.#coding.algorithm, max));
+      const wire = raw.pipeThrough(counter((n) => this.#count(n, 0)));
+      stream = decodeStream(wire, this.#coding.algorithm, max);
     }
     // Runtime-decoded bodies count decoded bytes as wire too until #end knows the real size.
     const wireToo = kind !== "ours";

@@ -151,86 +151,96 @@ function zstdCodec(): Codec {
   };
 }
 
-const CODECS: Record<Algorithm, Codec> = {
-  [Algorithm.Lz4]: {
-    available: always,
-    sync: always,
-    compress: (data, level) => compressFrame(data, { level }),
-    decompress: (data, s) => decompressFrame(data, { maxOutputSize: s.maxOutputSize }),
-    encoder: (level) => new Lz4FrameEncoder({ level }),
-    decoder: (maxOutputSize) => new Lz4FrameDecoder({ maxOutputSize }),
-  },
-  [Algorithm.Lz4Block]: {
-    available: always,
-    sync: always,
-    compress: (data, level) => compressBlock(data, { level }),
-    decompress: (data, s) => {
-      const size = s.decompressedSize;
-      if (size === undefined) {
-        throw new CompressError(
-          "unsupported",
-          "lz4-block carries no length: pass opts.decompressedSize (exact or an upper bound)",
-        );
-      }
-      if (!Number.isSafeInteger(size) || size < 0) {
-        throw new CompressError("unsupported", "decompressedSize must be a non-negative integer");
-      }
-      return decompressBlock(data, size, { maxOutputSize: s.maxOutputSize });
+/**
+ * Built on first use, not on import: a module-level call would keep every codec in the bundle of
+ * a program that imports only a type or an error class from the package (bundlers cannot drop
+ * top-level calls).
+ */
+function buildCodecs(): Record<Algorithm, Codec> {
+  return {
+    [Algorithm.Lz4]: {
+      available: always,
+      sync: always,
+      compress: (data, level) => compressFrame(data, { level }),
+      decompress: (data, s) => decompressFrame(data, { maxOutputSize: s.maxOutputSize }),
+      encoder: (level) => new Lz4FrameEncoder({ level }),
+      decoder: (maxOutputSize) => new Lz4FrameDecoder({ maxOutputSize }),
     },
-    encoder: noStreaming(Algorithm.Lz4Block),
-    decoder: noStreaming(Algorithm.Lz4Block),
-  },
-  [Algorithm.Snappy]: {
-    available: always,
-    sync: always,
-    compress: (data) => compressFramed(data),
-    decompress: (data, s) => decompressFramed(data, { maxOutputSize: s.maxOutputSize }),
-    encoder: () => new SnappyFrameEncoder(),
-    decoder: (maxOutputSize) => new SnappyFrameDecoder({ maxOutputSize }),
-  },
-  [Algorithm.SnappyRaw]: {
-    available: always,
-    sync: always,
-    compress: (data) => compressRaw(data),
-    decompress: (data, s) => decompressRaw(data, { maxOutputSize: s.maxOutputSize }),
-    encoder: noStreaming(Algorithm.SnappyRaw),
-    decoder: noStreaming(Algorithm.SnappyRaw),
-  },
-  [Algorithm.Zstd]: zstdCodec(),
-  // Brotli decodes through the TypeScript decoder: Deno's node:zlib one leaks native memory on
-  // hostile input, and DecompressionStream cannot bound a chunk's output. Encoding stays native.
-  [Algorithm.Brotli]: {
-    ...platform("br"),
-    decodeAnywhere: true,
-    decompress: (data, s) => decompressBrotli(data, { maxOutputSize: s.maxOutputSize }),
-    decoder: (maxOutputSize) => new BrotliStreamDecoder({ maxOutputSize }),
-  },
-  [Algorithm.Gzip]: platform("gzip"),
-  [Algorithm.Deflate]: platform("deflate"),
-  [Algorithm.DeflateRaw]: platform("deflate-raw"),
-  [Algorithm.Columnar]: {
-    available: always,
-    sync: always,
-    // Without an element type (the table only knows levels) the input is taken as bytes;
-    // compress()/compressSync() pass `elementType` through.
-    compress: (data, level) => compressColumnar(data, { elementType: "u8", level }),
-    decompress: (data, s) => decompressColumnar(data, { maxOutputSize: s.maxOutputSize }),
-    encoder: oneShotOnly(Algorithm.Columnar),
-    decoder: oneShotOnly(Algorithm.Columnar),
-  },
-  [Algorithm.Auto]: {
-    available: always,
-    sync: always,
-    compress: (data, level) => compressAuto(data, { level }).data,
-    decompress: (data, s) => decompressAutoFrame(data, s.maxOutputSize),
-    encoder: oneShotOnly(Algorithm.Auto),
-    decoder: oneShotOnly(Algorithm.Auto),
-  },
-};
+    [Algorithm.Lz4Block]: {
+      available: always,
+      sync: always,
+      compress: (data, level) => compressBlock(data, { level }),
+      decompress: (data, s) => {
+        const size = s.decompressedSize;
+        if (size === undefined) {
+          throw new CompressError(
+            "unsupported",
+            "lz4-block carries no length: pass opts.decompressedSize (exact or an upper bound)",
+          );
+        }
+        if (!Number.isSafeInteger(size) || size < 0) {
+          throw new CompressError("unsupported", "decompressedSize must be a non-negative integer");
+        }
+        return decompressBlock(data, size, { maxOutputSize: s.maxOutputSize });
+      },
+      encoder: noStreaming(Algorithm.Lz4Block),
+      decoder: noStreaming(Algorithm.Lz4Block),
+    },
+    [Algorithm.Snappy]: {
+      available: always,
+      sync: always,
+      compress: (data) => compressFramed(data),
+      decompress: (data, s) => decompressFramed(data, { maxOutputSize: s.maxOutputSize }),
+      encoder: () => new SnappyFrameEncoder(),
+      decoder: (maxOutputSize) => new SnappyFrameDecoder({ maxOutputSize }),
+    },
+    [Algorithm.SnappyRaw]: {
+      available: always,
+      sync: always,
+      compress: (data) => compressRaw(data),
+      decompress: (data, s) => decompressRaw(data, { maxOutputSize: s.maxOutputSize }),
+      encoder: noStreaming(Algorithm.SnappyRaw),
+      decoder: noStreaming(Algorithm.SnappyRaw),
+    },
+    [Algorithm.Zstd]: zstdCodec(),
+    // Brotli decodes through the TypeScript decoder: Deno's node:zlib one leaks native memory on
+    // hostile input, and DecompressionStream cannot bound a chunk's output. Encoding stays native.
+    [Algorithm.Brotli]: {
+      ...platform("br"),
+      decodeAnywhere: true,
+      decompress: (data, s) => decompressBrotli(data, { maxOutputSize: s.maxOutputSize }),
+      decoder: (maxOutputSize) => new BrotliStreamDecoder({ maxOutputSize }),
+    },
+    [Algorithm.Gzip]: platform("gzip"),
+    [Algorithm.Deflate]: platform("deflate"),
+    [Algorithm.DeflateRaw]: platform("deflate-raw"),
+    [Algorithm.Columnar]: {
+      available: always,
+      sync: always,
+      // Without an element type (the table only knows levels) the input is taken as bytes;
+      // compress()/compressSync() pass `elementType` through.
+      compress: (data, level) => compressColumnar(data, { elementType: "u8", level }),
+      decompress: (data, s) => decompressColumnar(data, { maxOutputSize: s.maxOutputSize }),
+      encoder: oneShotOnly(Algorithm.Columnar),
+      decoder: oneShotOnly(Algorithm.Columnar),
+    },
+    [Algorithm.Auto]: {
+      available: always,
+      sync: always,
+      compress: (data, level) => compressAuto(data, { level }).data,
+      decompress: (data, s) => decompressAutoFrame(data, s.maxOutputSize),
+      encoder: oneShotOnly(Algorithm.Auto),
+      decoder: oneShotOnly(Algorithm.Auto),
+    },
+  };
+}
+
+let codecs: Record<Algorithm, Codec> | undefined;
 
 /** The codec for `algorithm` (the caller has validated the name). */
 export function codecFor(algorithm: Algorithm): Codec {
-  return CODECS[algorithm];
+  codecs ??= buildCodecs();
+  return codecs[algorithm];
 }
 
 /** Applies defaults and checks the limit option. */

@@ -21,6 +21,7 @@ import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { CompressError } from "./errors.ts";
 import { Algorithm, type BytesLike, type Level } from "./types.ts";
 import { toBytes } from "./_bytes.ts";
+import { concatChunks } from "./concat.ts";
 import { detect } from "./_formats.ts";
 import type { ElementType } from "./columnar/_format.ts";
 import { compressColumnar } from "./columnar/encode.ts";
@@ -199,29 +200,16 @@ async function sliced(
   slice: number,
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let size = 0;
   let since = performance.now();
   for (let off = 0; off < data.length; off += slice) {
     if (off > 0 && performance.now() - since >= YIELD_AFTER_MS) {
       await yieldToEventLoop();
       since = performance.now();
     }
-    for (const p of coder.write(data.subarray(off, off + slice))) {
-      parts.push(p);
-      size += p.length;
-    }
+    parts.push(...coder.write(data.subarray(off, off + slice)));
   }
-  for (const p of coder.end()) {
-    parts.push(p);
-    size += p.length;
-  }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  parts.push(...coder.end());
+  return concatChunks(parts);
 }
 
 /**

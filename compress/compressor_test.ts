@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { concatChunks } from "./concat.ts";
 import { Compressor } from "./compressor.ts";
 import { compressSync } from "./compress.ts";
 import { CompressError } from "./errors.ts";
@@ -144,7 +145,7 @@ Deno.test("Compressor: dictionary and parallel settings", async () => {
   const enc = c.encoder();
   const frame = [...enc.write(body), ...enc.end()];
   const dec = Compressor.new(Algorithm.Lz4).dictionary(new DictionarySet([dict])).build().decoder();
-  assert.deepEqual(concat([...dec.write(concat(frame)), ...dec.end()]), body);
+  assert.deepEqual(concatChunks([...dec.write(concatChunks(frame)), ...dec.end()]), body);
   const isUnsupported = (e: unknown) => e instanceof CompressError && e.code === "unsupported";
   assert.throws(() => Compressor.new(Algorithm.Zstd).dictionary(dict).build(), isUnsupported);
   const decodeOnly = Compressor.new(Algorithm.Lz4).dictionary(new DictionarySet([dict])).build();
@@ -170,13 +171,3 @@ Deno.test("Compressor: dictionary and parallel settings", async () => {
   par.close();
   await assert.rejects(par.compress(big), isUnsupported);
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

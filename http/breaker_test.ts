@@ -4,6 +4,7 @@ import { type BreakerState, CircuitBreaker } from "./breaker.ts";
 Deno.test("breaker: consecutive failures open, one probe after openMs, success closes", () => {
   let t = 0;
   const b = new CircuitBreaker({ failureThreshold: 3, openMs: 100, now: () => t });
+  assert.equal(b.state, "closed");
   b.failure();
   b.failure();
   b.success(); // resets the consecutive count

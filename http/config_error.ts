@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AvilaError } from "@avila/compress";
+import { AvilaError } from "@avila/compress/errors";
 
 /** Codes of {@link ConfigurationError}. */
 export type ConfigurationErrorCode =

@@ -7,7 +7,15 @@
 import { BinaryColumn, type Column, FixedSizeBinaryColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type BinaryType, type FixedSizeBinaryType, Type } from "../types.ts";
-import { type Builder, describe, grow, MAX_BUILDER_LENGTH, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  columnOffsets,
+  describe,
+  growBytes,
+  MAX_BUILDER_LENGTH,
+  ValidityBuilder,
+  VarBytesParts,
+} from "./builder.ts";
 
 /**
  * Appends byte arrays into one growing buffer with offsets.
@@ -25,10 +33,7 @@ export class BinaryBuilder implements Builder<Uint8Array> {
   readonly type: BinaryType;
   /** Values appended. */
   length = 0;
-  #bytes = new Uint8Array(1024);
-  #pos = 0;
-  #offsets = new Int32Array(64);
-  #validity = new ValidityBuilder();
+  #parts = new VarBytesParts();
 
   /**
    * Creates an empty builder.
@@ -42,45 +47,25 @@ export class BinaryBuilder implements Builder<Uint8Array> {
   /** Appends bytes or null. */
   append(value: Uint8Array | null | undefined): void {
     const i = this.length++;
-    if (i + 2 > this.#offsets.length) {
-      const n = new Int32Array(grow(this.#offsets.length, i + 2));
-      n.set(this.#offsets);
-      this.#offsets = n;
-    }
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      this.#offsets[i + 1] = this.#pos;
-      return;
-    }
+    const parts = this.#parts;
+    if (value === null || value === undefined) return parts.appendNull(i);
     if (!(value instanceof Uint8Array)) {
       throw new ArrowError("invalid", `binary column cannot hold a ${describe(value)}`);
     }
-    this.#validity.set(i, true);
-    const end = this.#pos + value.length;
-    if (end > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "binary column exceeds 2 GiB");
-    if (end > this.#bytes.length) {
-      const n = new Uint8Array(grow(this.#bytes.length, end));
-      n.set(this.#bytes.subarray(0, this.#pos));
-      this.#bytes = n;
-    }
-    this.#bytes.set(value, this.#pos);
-    this.#pos = end;
-    this.#offsets[i + 1] = end;
+    const pos = parts.pos;
+    parts.begin(i, value.length, "binary column exceeds 2 GiB").set(value, pos);
+    parts.end(i, pos + value.length);
   }
 
   /** The binary column. */
   finish(): Column {
-    const offsets = this.#offsets.subarray(0, this.length + 1);
+    const { offsets, ...parts } = this.#parts.finish(this.length);
     return new BinaryColumn({
       type: this.type,
       length: this.length,
       offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(this.length),
-      values: this.#bytes.subarray(0, this.#pos),
-      offsets: this.type.typeId === Type.LargeBinary
-        ? BigInt64Array.from(offsets, BigInt)
-        : offsets,
+      ...parts,
+      offsets: columnOffsets(offsets, this.type.typeId === Type.LargeBinary),
       children: [],
       dictionary: null,
     });
@@ -104,7 +89,7 @@ export class FixedSizeBinaryBuilder implements Builder<Uint8Array> {
   readonly type: FixedSizeBinaryType;
   /** Values appended. */
   length = 0;
-  #bytes: Uint8Array;
+  #bytes: Uint8Array<ArrayBuffer>;
   #validity = new ValidityBuilder();
 
   /**
@@ -123,11 +108,7 @@ export class FixedSizeBinaryBuilder implements Builder<Uint8Array> {
     const i = this.length++;
     const end = (i + 1) * w;
     if (end > MAX_BUILDER_LENGTH) throw new ArrowError("limit", "binary column exceeds 2 GiB");
-    if (end > this.#bytes.length) {
-      const n = new Uint8Array(grow(this.#bytes.length, end));
-      n.set(this.#bytes);
-      this.#bytes = n;
-    }
+    this.#bytes = growBytes(this.#bytes, this.#bytes.length, end);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;

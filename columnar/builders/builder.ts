@@ -43,6 +43,102 @@ export function grow(current: number, need: number): number {
   return c;
 }
 
+/** `bytes` when it holds `need` bytes, else a larger buffer with its first `used` bytes. */
+export function growBytes(
+  bytes: Uint8Array<ArrayBuffer>,
+  used: number,
+  need: number,
+): Uint8Array<ArrayBuffer> {
+  if (need <= bytes.length) return bytes;
+  const n = new Uint8Array(grow(bytes.length, need));
+  n.set(bytes.subarray(0, used));
+  return n;
+}
+
+/** Offsets as a column stores them: int64 for the large types, else the int32 `offsets`. */
+export function columnOffsets(offsets: Int32Array, large: boolean): Int32Array | BigInt64Array {
+  return large ? BigInt64Array.from(offsets, BigInt) : offsets;
+}
+
+/**
+ * The int32 offsets of a variable-size column being built (binary, utf8, list): value `i` ends
+ * at offset `i + 1`. {@link columnOffsets} widens them for the large types.
+ */
+export class OffsetsBuilder {
+  #offsets = new Int32Array(64);
+
+  /** Records that value `i` (appended in order) ends at `end`. */
+  set(i: number, end: number): void {
+    if (i + 2 > this.#offsets.length) {
+      const n = new Int32Array(grow(this.#offsets.length, i + 2));
+      n.set(this.#offsets);
+      this.#offsets = n;
+    }
+    this.#offsets[i + 1] = end;
+  }
+
+  /** The `length + 1` offsets of `length` values. */
+  finish(length: number): Int32Array {
+    return this.#offsets.subarray(0, length + 1);
+  }
+}
+
+/**
+ * What a binary or utf8 builder accumulates: the value bytes, their offsets and the validity.
+ * The builders differ only in how a value's bytes are written between {@link begin} and
+ * {@link end}.
+ */
+export class VarBytesParts {
+  /** Value bytes; `bytes[0, pos)` are written. */
+  bytes: Uint8Array<ArrayBuffer> = new Uint8Array(1024);
+  /** End of the written bytes. */
+  pos = 0;
+  #offsets = new OffsetsBuilder();
+  #validity = new ValidityBuilder();
+
+  /** Records value `i` as null. */
+  appendNull(i: number): void {
+    this.#validity.set(i, false);
+    this.#offsets.set(i, this.pos);
+  }
+
+  /**
+   * Starts non-null value `i` of at most `maxBytes` bytes; returns `bytes`, with room for them.
+   *
+   * @throws {ArrowError} `limit` when the column would pass 2 GiB (`message` says so)
+   */
+  begin(i: number, maxBytes: number, message: string): Uint8Array {
+    this.#validity.set(i, true);
+    const need = this.pos + maxBytes;
+    if (need > this.bytes.length) {
+      if (need > MAX_BUILDER_LENGTH) throw new ArrowError("limit", message);
+      this.bytes = growBytes(this.bytes, this.pos, need);
+    }
+    return this.bytes;
+  }
+
+  /** Ends value `i` at byte `end`. */
+  end(i: number, end: number): void {
+    this.pos = end;
+    this.#offsets.set(i, end);
+  }
+
+  /** The buffers of a column of `length` values (int32 offsets). */
+  finish(length: number): {
+    values: Uint8Array;
+    offsets: Int32Array;
+    validity: Uint8Array | null;
+    nullCount: number;
+  } {
+    return {
+      values: this.bytes.subarray(0, this.pos),
+      offsets: this.#offsets.finish(length),
+      validity: this.#validity.finish(length),
+      nullCount: this.#validity.nullCount,
+    };
+  }
+}
+
 /** Tracks validity; the bitmap is only allocated once the first null arrives. */
 export class ValidityBuilder {
   /** Bitmap (bit set = valid), or null while everything is valid. */

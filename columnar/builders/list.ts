@@ -7,7 +7,13 @@
 import { type Column, FixedSizeListColumn, ListColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type FixedSizeListType, type ListType, Type } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  columnOffsets,
+  describe,
+  OffsetsBuilder,
+  ValidityBuilder,
+} from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
 function isListValue(v: unknown): v is ArrayLike<unknown> & Iterable<unknown> {
@@ -34,7 +40,7 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
   /** Lists appended. */
   length = 0;
   #child: Builder;
-  #offsets = new Int32Array(64);
+  #offsets = new OffsetsBuilder();
   #validity = new ValidityBuilder();
 
   /**
@@ -50,14 +56,9 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
   /** Appends a list or null. */
   append(value: ArrayLike<unknown> | null | undefined): void {
     const i = this.length++;
-    if (i + 2 > this.#offsets.length) {
-      const n = new Int32Array(grow(this.#offsets.length, i + 2));
-      n.set(this.#offsets);
-      this.#offsets = n;
-    }
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
-      this.#offsets[i + 1] = this.#child.length;
+      this.#offsets.set(i, this.#child.length);
       return;
     }
     if (!isListValue(value)) {
@@ -66,7 +67,7 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
     this.#validity.set(i, true);
     for (let k = 0; k < value.length; k++) this.#child.append(value[k]);
     if (this.#child.length > 0x7fffffff) throw new ArrowError("limit", "list child too long");
-    this.#offsets[i + 1] = this.#child.length;
+    this.#offsets.set(i, this.#child.length);
   }
 
   /** The list column. */
@@ -78,9 +79,10 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
       nullCount: this.#validity.nullCount,
       validity: this.#validity.finish(this.length),
       values: null,
-      offsets: this.type.typeId === Type.LargeList
-        ? BigInt64Array.from(this.#offsets.subarray(0, this.length + 1), BigInt)
-        : this.#offsets.subarray(0, this.length + 1),
+      offsets: columnOffsets(
+        this.#offsets.finish(this.length),
+        this.type.typeId === Type.LargeList,
+      ),
       children: [this.#child.finish()],
       dictionary: null,
     });

@@ -7,7 +7,13 @@
 import { type Column, Utf8Column } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { Type, type Utf8Type } from "../types.ts";
-import { type Builder, describe, grow, MAX_BUILDER_LENGTH, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  columnOffsets,
+  describe,
+  MAX_BUILDER_LENGTH,
+  VarBytesParts,
+} from "./builder.ts";
 
 const encoder = new TextEncoder();
 
@@ -55,10 +61,7 @@ export class Utf8Builder implements Builder<string> {
   readonly type: Utf8Type;
   /** Values appended. */
   length = 0;
-  #bytes = new Uint8Array(1024);
-  #pos = 0;
-  #offsets = new Int32Array(64);
-  #validity = new ValidityBuilder();
+  #parts = new VarBytesParts();
 
   /**
    * Creates an empty builder.
@@ -72,31 +75,13 @@ export class Utf8Builder implements Builder<string> {
   /** Appends a string or null. */
   append(value: string | null | undefined): void {
     const i = this.length++;
-    if (i + 2 > this.#offsets.length) {
-      const n = new Int32Array(grow(this.#offsets.length, i + 2));
-      n.set(this.#offsets);
-      this.#offsets = n;
-    }
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      this.#offsets[i + 1] = this.#pos;
-      return;
-    }
+    const parts = this.#parts;
+    if (value === null || value === undefined) return parts.appendNull(i);
     if (typeof value !== "string") {
       throw new ArrowError("invalid", `utf8 column cannot hold a ${describe(value)}`);
     }
-    this.#validity.set(i, true);
-    const max = value.length * 3;
-    if (this.#pos + max > this.#bytes.length) {
-      if (this.#pos + max > MAX_BUILDER_LENGTH) {
-        throw new ArrowError("limit", "utf8 column exceeds 2 GiB of string data");
-      }
-      const n = new Uint8Array(grow(this.#bytes.length, this.#pos + max));
-      n.set(this.#bytes.subarray(0, this.#pos));
-      this.#bytes = n;
-    }
-    let p = this.#pos;
-    const b = this.#bytes;
+    const b = parts.begin(i, value.length * 3, "utf8 column exceeds 2 GiB of string data");
+    let p = parts.pos;
     let k = 0;
     if (value.length <= 32) {
       for (; k < value.length; k++) {
@@ -108,19 +93,19 @@ export class Utf8Builder implements Builder<string> {
     if (k < value.length) {
       p += encoder.encodeInto(k === 0 ? value : value.slice(k), b.subarray(p)).written;
     }
-    this.#pos = p;
-    this.#offsets[i + 1] = p;
+    parts.end(i, p);
   }
 
   /** The string column. */
   finish(): Column {
+    const p = this.#parts.finish(this.length);
     return utf8ColumnFromParts(
       this.type,
       this.length,
-      this.#offsets.subarray(0, this.length + 1),
-      this.#bytes.subarray(0, this.#pos),
-      this.#validity.finish(this.length),
-      this.#validity.nullCount,
+      p.offsets,
+      p.values,
+      p.validity,
+      p.nullCount,
     );
   }
 }
@@ -140,7 +125,7 @@ function utf8ColumnFromParts(
     nullCount,
     validity,
     values: bytes,
-    offsets: type.typeId === Type.LargeUtf8 ? BigInt64Array.from(offsets, BigInt) : offsets,
+    offsets: columnOffsets(offsets, type.typeId === Type.LargeUtf8),
     children: [],
     dictionary: null,
   });

@@ -118,6 +118,60 @@ export interface Record4Codec<T> {
   write(v: Float64Array, o: number, e: T): void;
 }
 
+/**
+ * The codec of a record of four named numbers stored in the order of `keys` (quaternion
+ * `w x y z`, 4-vector `x y z t`, geodesic point `r theta phi t`).
+ */
+export function namedRecord4Codec<K extends string>(
+  keys: readonly [K, K, K, K],
+): Record4Codec<Record<K, number>> {
+  const [a, b, c, d] = keys;
+  return {
+    read: (v, o) =>
+      ({ [a]: v[o], [b]: v[o + 1], [c]: v[o + 2], [d]: v[o + 3] }) as Record<K, number>,
+    write(v, o, e) {
+      v[o] = e[a];
+      v[o + 1] = e[b];
+      v[o + 2] = e[c];
+      v[o + 3] = e[d];
+    },
+  };
+}
+
+/** Euclidean norms of the 4-number records of `values`, one per record. */
+export function norm4(
+  values: Float64Array,
+  out: Float64Array | undefined,
+  typeName: string,
+): Float64Array {
+  const n = values.length >> 2;
+  const r = outFloat64(out, n, typeName);
+  for (let i = 0, o = 0; i < n; i++, o += 4) {
+    const p = values[o], q = values[o + 1], s = values[o + 2], t = values[o + 3];
+    r[i] = Math.sqrt(p * p + q * q + s * s + t * t);
+  }
+  return r;
+}
+
+/** Each 4-number record of `values` scaled to unit Euclidean norm (a zero record becomes NaN). */
+export function normalize4(
+  values: Float64Array,
+  out: Float64Array | undefined,
+  typeName: string,
+): Float64Array {
+  const n4 = values.length;
+  const r = outFloat64(out, n4, typeName);
+  for (let o = 0; o < n4; o += 4) {
+    const p = values[o], q = values[o + 1], s = values[o + 2], t = values[o + 3];
+    const inv = 1 / Math.sqrt(p * p + q * q + s * s + t * t);
+    r[o] = p * inv;
+    r[o + 1] = q * inv;
+    r[o + 2] = s * inv;
+    r[o + 3] = t * inv;
+  }
+  return r;
+}
+
 /** Packs records (nulls allowed) into flat storage plus a validity bitmap (null when none). */
 export function packRecord4<T>(
   items: Iterable<T | null | undefined>,

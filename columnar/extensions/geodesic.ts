@@ -7,7 +7,13 @@
  *
  * @module
  */
-import { outFloat64, packRecord4, Record4Array, type Record4Codec } from "./_storage.ts";
+import {
+  namedRecord4Codec,
+  outFloat64,
+  packRecord4,
+  Record4Array,
+  type Record4Codec,
+} from "./_storage.ts";
 import { ArrowError } from "../errors.ts";
 import { Tensor4dArray } from "./tensor4d.ts";
 
@@ -39,15 +45,7 @@ export interface GeodesicMetric {
 
 const NAME = GEODESIC_EXTENSION_NAME;
 
-const GEODESIC_CODEC: Record4Codec<GeodesicPoint> = {
-  read: (v, o) => ({ r: v[o], theta: v[o + 1], phi: v[o + 2], t: v[o + 3] }),
-  write(v, o, p) {
-    v[o] = p.r;
-    v[o + 1] = p.theta;
-    v[o + 2] = p.phi;
-    v[o + 3] = p.t;
-  },
-};
+const GEODESIC_CODEC: Record4Codec<GeodesicPoint> = namedRecord4Codec(["r", "theta", "phi", "t"]);
 
 /**
  * Parses and checks `ARROW:extension:metadata` of an `avila.geodesic` field.

@@ -9,6 +9,9 @@ import {
   andValidity,
   checkSameLength,
   elementCount,
+  namedRecord4Codec,
+  norm4,
+  normalize4,
   outFloat64,
   packRecord4,
   Record4Array,
@@ -32,15 +35,34 @@ export interface Quaternion {
 
 const NAME = "avila.quaternion";
 
-const QUATERNION_CODEC: Record4Codec<Quaternion> = {
-  read: (v, o) => ({ w: v[o], x: v[o + 1], y: v[o + 2], z: v[o + 3] }),
-  write(v, o, q) {
-    v[o] = q.w;
-    v[o + 1] = q.x;
-    v[o + 2] = q.y;
-    v[o + 3] = q.z;
-  },
-};
+const QUATERNION_CODEC: Record4Codec<Quaternion> = namedRecord4Codec(["w", "x", "y", "z"]);
+
+/**
+ * Hamilton products `a[i] * b[i]` of `n` quaternions into `r`. A stride of 0 repeats one
+ * quaternion for every element (broadcast on either side).
+ */
+function hamilton(
+  a: Float64Array,
+  aStride: number,
+  b: Float64Array,
+  bStride: number,
+  r: Float64Array,
+  n: number,
+): void {
+  for (let i = 0, p = 0, q = 0, o = 0; i < n; i++, p += aStride, q += bStride, o += 4) {
+    const aw = a[p], ax = a[p + 1], ay = a[p + 2], az = a[p + 3];
+    const bw = b[q], bx = b[q + 1], by = b[q + 2], bz = b[q + 3];
+    r[o] = aw * bw - ax * bx - ay * by - az * bz;
+    r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
+    r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
+    r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
+  }
+}
+
+/** One quaternion as 4 numbers, for a broadcast operand of {@link hamilton}. */
+function single(q: Quaternion): Float64Array {
+  return Float64Array.of(q.w, q.x, q.y, q.z);
+}
 
 /**
  * A column of quaternions over a flat `Float64Array` (4 numbers per element, w x y z), with an
@@ -109,29 +131,14 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    * ```
    */
   multiply(other: QuaternionArray | Quaternion, out?: Float64Array): QuaternionArray {
-    const n = this.length, a = this.values;
+    const n = this.length;
     const r = outFloat64(out, n * 4, NAME);
     if (other instanceof QuaternionArray) {
       checkSameLength(n, other.length, NAME);
-      const b = other.values;
-      for (let o = 0; o < n * 4; o += 4) {
-        const aw = a[o], ax = a[o + 1], ay = a[o + 2], az = a[o + 3];
-        const bw = b[o], bx = b[o + 1], by = b[o + 2], bz = b[o + 3];
-        r[o] = aw * bw - ax * bx - ay * by - az * bz;
-        r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
-        r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
-        r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
-      }
+      hamilton(this.values, 4, other.values, 4, r, n);
       return new QuaternionArray(r, andValidity(this.validity, other.validity, n));
     }
-    const bw = other.w, bx = other.x, by = other.y, bz = other.z;
-    for (let o = 0; o < n * 4; o += 4) {
-      const aw = a[o], ax = a[o + 1], ay = a[o + 2], az = a[o + 3];
-      r[o] = aw * bw - ax * bx - ay * by - az * bz;
-      r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
-      r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
-      r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
-    }
+    hamilton(this.values, 4, single(other), 0, r, n);
     return new QuaternionArray(r, this.validity);
   }
 
@@ -147,16 +154,9 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    * ```
    */
   premultiply(q: Quaternion, out?: Float64Array): QuaternionArray {
-    const n = this.length, b = this.values;
+    const n = this.length;
     const r = outFloat64(out, n * 4, NAME);
-    const aw = q.w, ax = q.x, ay = q.y, az = q.z;
-    for (let o = 0; o < n * 4; o += 4) {
-      const bw = b[o], bx = b[o + 1], by = b[o + 2], bz = b[o + 3];
-      r[o] = aw * bw - ax * bx - ay * by - az * bz;
-      r[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
-      r[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
-      r[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
-    }
+    hamilton(single(q), 0, this.values, 4, r, n);
     return new QuaternionArray(r, this.validity);
   }
 
@@ -193,13 +193,7 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    * ```
    */
   norm(out?: Float64Array): Float64Array {
-    const n = this.length, a = this.values;
-    const r = outFloat64(out, n, NAME);
-    for (let i = 0, o = 0; i < n; i++, o += 4) {
-      const w = a[o], x = a[o + 1], y = a[o + 2], z = a[o + 3];
-      r[i] = Math.sqrt(w * w + x * x + y * y + z * z);
-    }
-    return r;
+    return norm4(this.values, out, NAME);
   }
 
   /**
@@ -213,17 +207,7 @@ export class QuaternionArray extends Record4Array<Quaternion> {
    * ```
    */
   normalize(out?: Float64Array): QuaternionArray {
-    const n4 = this.length * 4, a = this.values;
-    const r = outFloat64(out, n4, NAME);
-    for (let o = 0; o < n4; o += 4) {
-      const w = a[o], x = a[o + 1], y = a[o + 2], z = a[o + 3];
-      const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
-      r[o] = w * inv;
-      r[o + 1] = x * inv;
-      r[o + 2] = y * inv;
-      r[o + 3] = z * inv;
-    }
-    return new QuaternionArray(r, this.validity);
+    return new QuaternionArray(normalize4(this.values, out, NAME), this.validity);
   }
 
   /**

@@ -7,6 +7,8 @@
 import {
   andValidity,
   checkSameLength,
+  norm4,
+  normalize4,
   outFloat64,
   packRecord4,
   Record4Array,
@@ -110,13 +112,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    * ```
    */
   norm(out?: Float64Array): Float64Array {
-    const n = this.length, a = this.values;
-    const r = outFloat64(out, n, NAME);
-    for (let i = 0, o = 0; i < n; i++, o += 4) {
-      const p = a[o], q = a[o + 1], s = a[o + 2], t = a[o + 3];
-      r[i] = Math.sqrt(p * p + q * q + s * s + t * t);
-    }
-    return r;
+    return norm4(this.values, out, NAME);
   }
 
   /**
@@ -130,17 +126,7 @@ export class SpinorArray extends Record4Array<Spinor> {
    * ```
    */
   normalize(out?: Float64Array): SpinorArray {
-    const n4 = this.length * 4, a = this.values;
-    const r = outFloat64(out, n4, NAME);
-    for (let o = 0; o < n4; o += 4) {
-      const p = a[o], q = a[o + 1], s = a[o + 2], t = a[o + 3];
-      const inv = 1 / Math.sqrt(p * p + q * q + s * s + t * t);
-      r[o] = p * inv;
-      r[o + 1] = q * inv;
-      r[o + 2] = s * inv;
-      r[o + 3] = t * inv;
-    }
-    return new SpinorArray(r, this.validity);
+    return new SpinorArray(normalize4(this.values, out, NAME), this.validity);
   }
 
   /**

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { outFloat64, packRecord4, Record4Array, type Record4Codec } from "./_storage.ts";
+import {
+  namedRecord4Codec,
+  norm4,
+  outFloat64,
+  packRecord4,
+  Record4Array,
+  type Record4Codec,
+} from "./_storage.ts";
 import { ArrowError } from "../errors.ts";
 
 /** The extension name written to `ARROW:extension:name`. */
@@ -35,15 +42,7 @@ export interface MinkowskiOptions {
 
 const NAME = TENSOR4D_EXTENSION_NAME;
 
-const TENSOR4D_CODEC: Record4Codec<Tensor4d> = {
-  read: (v, o) => ({ x: v[o], y: v[o + 1], z: v[o + 2], t: v[o + 3] }),
-  write(v, o, e) {
-    v[o] = e.x;
-    v[o + 1] = e.y;
-    v[o + 2] = e.z;
-    v[o + 3] = e.t;
-  },
-};
+const TENSOR4D_CODEC: Record4Codec<Tensor4d> = namedRecord4Codec(["x", "y", "z", "t"]);
 
 /**
  * A column of 4-vectors over a flat `Float64Array` (x, y, z, t per element). Constructing one
@@ -90,13 +89,7 @@ export class Tensor4dArray extends Record4Array<Tensor4d> {
    * ```
    */
   euclideanNorm(out?: Float64Array): Float64Array {
-    const n = this.length, a = this.values;
-    const r = outFloat64(out, n, NAME);
-    for (let i = 0, o = 0; i < n; i++, o += 4) {
-      const x = a[o], y = a[o + 1], z = a[o + 2], t = a[o + 3];
-      r[i] = Math.sqrt(x * x + y * y + z * z + t * t);
-    }
-    return r;
+    return norm4(this.values, out, NAME);
   }
 
   /**

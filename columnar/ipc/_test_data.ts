@@ -39,18 +39,10 @@ import {
   uint8,
   utf8,
 } from "../types.ts";
+import { rng } from "../../compress/_test_rng.ts";
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), the one of the codec tests. */
+export { rng };
 
 const WORDS = ["H1", "L1", "V1", "K1", "strain", "ψ", "ünïcødé", "", "a longer string value here"];
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { concatChunks } from "../concat.ts";
 import { BrotliStreamDecoder, decompressBrotli } from "./mod.ts";
 import { runTool } from "../platform/_test_tools.ts";
 import { rng } from "../_test_rng.ts";
@@ -15,13 +16,7 @@ function decodeChunked(packed: Uint8Array, maxChunk: number, seed: number): Uint
     at += n;
   }
   parts.push(...dec.end());
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatChunks(parts);
 }
 
 const CORPORA: [string, Uint8Array][] = [

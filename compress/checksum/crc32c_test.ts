@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { crc32c, maskCrc32c, unmaskCrc32c } from "./crc32c.ts";
+import { rng as seeded } from "../_test_rng.ts";
 
 /** Bit-at-a-time reference straight from the definition (RFC 3720 §12.1), no tables. */
 function crc32cBitwise(data: Uint8Array): number {
@@ -9,17 +10,6 @@ function crc32cBitwise(data: Uint8Array): number {
     for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
   }
   return (crc ^ 0xffffffff) >>> 0;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("crc32c: standard check value of '123456789' is 0xE3069283", () => {

@@ -38,6 +38,52 @@ function finish(acc: number, data: Uint8Array, i: number, end: number): number {
   return h >>> 0;
 }
 
+/** Sets the four lanes to their initial values for `seed` (spec step 1). */
+function initLanes(lanes: Int32Array, seed: number): void {
+  lanes[0] = seed + P1 + P2;
+  lanes[1] = seed + P2;
+  lanes[2] = seed;
+  lanes[3] = seed - P1;
+}
+
+/**
+ * Consumes the 16-byte stripes of `[i, end)` (a multiple of 16), read through `dv`, into the
+ * lanes (spec step 2). The one-shot and the incremental hash share it; the lanes live in locals
+ * for the loop.
+ */
+function stripes(dv: DataView, i: number, end: number, lanes: Int32Array): void {
+  let v1 = lanes[0], v2 = lanes[1], v3 = lanes[2], v4 = lanes[3];
+  while (i < end) {
+    let lane = dv.getInt32(i, true);
+    v1 = (v1 + Math.imul(lane, P2)) | 0;
+    v1 = Math.imul((v1 << 13) | (v1 >>> 19), P1);
+    lane = dv.getInt32(i + 4, true);
+    v2 = (v2 + Math.imul(lane, P2)) | 0;
+    v2 = Math.imul((v2 << 13) | (v2 >>> 19), P1);
+    lane = dv.getInt32(i + 8, true);
+    v3 = (v3 + Math.imul(lane, P2)) | 0;
+    v3 = Math.imul((v3 << 13) | (v3 >>> 19), P1);
+    lane = dv.getInt32(i + 12, true);
+    v4 = (v4 + Math.imul(lane, P2)) | 0;
+    v4 = Math.imul((v4 << 13) | (v4 >>> 19), P1);
+    i += 16;
+  }
+  lanes[0] = v1;
+  lanes[1] = v2;
+  lanes[2] = v3;
+  lanes[3] = v4;
+}
+
+/** The lanes folded into one accumulator (spec step 3). */
+function converge(lanes: Int32Array): number {
+  const v1 = lanes[0], v2 = lanes[1], v3 = lanes[2], v4 = lanes[3];
+  return (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) +
+    ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) | 0;
+}
+
+/** Lanes of the one-shot hash (synchronous, so one set serves every call). */
+const oneShotLanes = new Int32Array(4);
+
 /**
  * Computes the xxHash32 of `data` in one call.
  *
@@ -97,29 +143,10 @@ export function xxhash32Range(
   let i = start;
   let acc: number;
   if (n >= 16) {
-    let v1 = (seed + P1 + P2) | 0;
-    let v2 = (seed + P2) | 0;
-    let v3 = seed | 0;
-    let v4 = (seed - P1) | 0;
-    const limit = end - 16;
-    const dv = view;
-    while (i <= limit) {
-      let lane = dv.getInt32(i, true);
-      v1 = (v1 + Math.imul(lane, P2)) | 0;
-      v1 = Math.imul((v1 << 13) | (v1 >>> 19), P1);
-      lane = dv.getInt32(i + 4, true);
-      v2 = (v2 + Math.imul(lane, P2)) | 0;
-      v2 = Math.imul((v2 << 13) | (v2 >>> 19), P1);
-      lane = dv.getInt32(i + 8, true);
-      v3 = (v3 + Math.imul(lane, P2)) | 0;
-      v3 = Math.imul((v3 << 13) | (v3 >>> 19), P1);
-      lane = dv.getInt32(i + 12, true);
-      v4 = (v4 + Math.imul(lane, P2)) | 0;
-      v4 = Math.imul((v4 << 13) | (v4 >>> 19), P1);
-      i += 16;
-    }
-    acc = (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) +
-      ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) | 0;
+    initLanes(oneShotLanes, seed);
+    i = start + (n & ~15);
+    stripes(view, start, i, oneShotLanes);
+    acc = converge(oneShotLanes);
   } else {
     acc = (seed + P5) | 0;
   }
@@ -145,10 +172,7 @@ export function xxhash32Range(
  */
 export class XxHash32 {
   #seed: number;
-  #v1 = 0;
-  #v2 = 0;
-  #v3 = 0;
-  #v4 = 0;
+  #lanes = new Int32Array(4);
   /** Total length hashed so far, modulo 2^32 (the spec adds it modulo 2^32). */
   #total = 0;
   /** True once at least 16 bytes were seen: the lanes are in use. */
@@ -180,11 +204,7 @@ export class XxHash32 {
    * ```
    */
   reset(): void {
-    const seed = this.#seed;
-    this.#v1 = (seed + P1 + P2) | 0;
-    this.#v2 = (seed + P2) | 0;
-    this.#v3 = seed;
-    this.#v4 = (seed - P1) | 0;
+    initLanes(this.#lanes, this.#seed);
     this.#total = 0;
     this.#large = false;
     this.#memSize = 0;
@@ -232,27 +252,7 @@ export class XxHash32 {
 
   /** Consumes whole 16-byte stripes of `data[i, end)`; `end - i` is a multiple of 16. */
   #stripes(data: Uint8Array, i: number, end: number): void {
-    let v1 = this.#v1, v2 = this.#v2, v3 = this.#v3, v4 = this.#v4;
-    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    while (i < end) {
-      let lane = dv.getInt32(i, true);
-      v1 = (v1 + Math.imul(lane, P2)) | 0;
-      v1 = Math.imul((v1 << 13) | (v1 >>> 19), P1);
-      lane = dv.getInt32(i + 4, true);
-      v2 = (v2 + Math.imul(lane, P2)) | 0;
-      v2 = Math.imul((v2 << 13) | (v2 >>> 19), P1);
-      lane = dv.getInt32(i + 8, true);
-      v3 = (v3 + Math.imul(lane, P2)) | 0;
-      v3 = Math.imul((v3 << 13) | (v3 >>> 19), P1);
-      lane = dv.getInt32(i + 12, true);
-      v4 = (v4 + Math.imul(lane, P2)) | 0;
-      v4 = Math.imul((v4 << 13) | (v4 >>> 19), P1);
-      i += 16;
-    }
-    this.#v1 = v1;
-    this.#v2 = v2;
-    this.#v3 = v3;
-    this.#v4 = v4;
+    stripes(new DataView(data.buffer, data.byteOffset, data.byteLength), i, end, this.#lanes);
   }
 
   /**
@@ -268,14 +268,7 @@ export class XxHash32 {
    * ```
    */
   digest(): number {
-    let acc: number;
-    if (this.#large) {
-      const v1 = this.#v1, v2 = this.#v2, v3 = this.#v3, v4 = this.#v4;
-      acc = (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) +
-        ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) | 0;
-    } else {
-      acc = (this.#seed + P5) | 0;
-    }
+    let acc = this.#large ? converge(this.#lanes) : (this.#seed + P5) | 0;
     acc = (acc + this.#total) | 0;
     return finish(acc, this.#mem, 0, this.#memSize);
   }

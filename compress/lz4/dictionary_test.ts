@@ -3,6 +3,7 @@
  * with `lz4 -D` in both directions, and fuzzing of the dictionary decode path.
  */
 import assert from "node:assert/strict";
+import { concatChunks } from "../concat.ts";
 import { CompressError } from "../errors.ts";
 import {
   compressFrame,
@@ -14,16 +15,6 @@ import {
 import { decompressBlock } from "./block_decode.ts";
 import { compressBlock } from "./block_encode.ts";
 import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function isCode(...codes: string[]): (e: unknown) => boolean {
   return (e) => e instanceof CompressError && codes.includes(e.code);
@@ -78,7 +69,7 @@ Deno.test("dictionary round trips: data and dictionaries of many shapes and size
     assert.deepEqual(decompressFrame(frame, { dictionary: dict }), data, `frame round ${round}`);
     const whole = new Lz4FrameDecoder({ dictionary: dict });
     assert.deepEqual(
-      concat([...whole.write(frame), ...whole.end()]),
+      concatChunks([...whole.write(frame), ...whole.end()]),
       data,
       `stream round ${round}`,
     );
@@ -105,8 +96,8 @@ Deno.test("Lz4FrameEncoder with a dictionary, linked and independent, with flush
         if (i % 3 === 0) out.push(...enc.flush());
       }
       out.push(...enc.end());
-      const frame = concat(out);
-      const data = concat(input);
+      const frame = concatChunks(out);
+      const data = concatChunks(input);
       const label = `linked ${blockLinked}, L${level}`;
       assert.deepEqual(decompressFrame(frame, { dictionary: () => DICT }), data, label);
       // The small flushed blocks benefit from the dictionary.
@@ -117,7 +108,7 @@ Deno.test("Lz4FrameEncoder with a dictionary, linked and independent, with flush
         if (i % 3 === 0) plainOut.push(...plain.flush());
       });
       plainOut.push(...plain.end());
-      assert.ok(frame.length < concat(plainOut).length, label);
+      assert.ok(frame.length < concatChunks(plainOut).length, label);
       // Streamed decode in small pieces.
       const dec = new Lz4FrameDecoder({ dictionary: DICT });
       const parts: Uint8Array[] = [];
@@ -128,7 +119,7 @@ Deno.test("Lz4FrameEncoder with a dictionary, linked and independent, with flush
         i += n;
       }
       parts.push(...dec.end());
-      assert.deepEqual(concat(parts), data, `${label} (streamed)`);
+      assert.deepEqual(concatChunks(parts), data, `${label} (streamed)`);
     }
   }
 });
@@ -155,11 +146,14 @@ Deno.test("dictionaryId: written in the descriptor and passed to the resolver", 
   // Two frames with different dictionaries in one input, each resolved.
   const other = jsonRows(200, 4);
   const second = compressFrame(PAYLOAD, { dictionary: other, dictionaryId: 4 });
-  const both = concat([frame, second]);
+  const both = concatChunks([frame, second]);
   const byId = (id: number) => (id === 4 ? other : id === 0xdeadbeef ? DICT : undefined);
-  assert.deepEqual(decompressFrame(both, { dictionary: byId }), concat([PAYLOAD, PAYLOAD]));
+  assert.deepEqual(decompressFrame(both, { dictionary: byId }), concatChunks([PAYLOAD, PAYLOAD]));
   const dec = new Lz4FrameDecoder({ dictionary: byId });
-  assert.deepEqual(concat([...dec.write(both), ...dec.end()]), concat([PAYLOAD, PAYLOAD]));
+  assert.deepEqual(
+    concatChunks([...dec.write(both), ...dec.end()]),
+    concatChunks([PAYLOAD, PAYLOAD]),
+  );
   // No ID without the option, and 0 writes none.
   assert.equal(compressFrame(PAYLOAD, { dictionary: DICT })[4] & 0x01, 0);
   assert.equal(compressFrame(PAYLOAD, { dictionary: DICT, dictionaryId: 0 })[4] & 0x01, 0);
@@ -182,7 +176,7 @@ Deno.test("missing or wrong dictionaries give CompressErrors", () => {
   const zero = (id: number) => (asked.push(id), id === 0 ? DICT : undefined);
   assert.deepEqual(decompressFrame(noId, { dictionary: zero }), PAYLOAD);
   const dec = new Lz4FrameDecoder({ dictionary: zero });
-  assert.deepEqual(concat([...dec.write(noId), ...dec.end()]), PAYLOAD);
+  assert.deepEqual(concatChunks([...dec.write(noId), ...dec.end()]), PAYLOAD);
   assert.deepEqual(asked, [0, 0]);
   // The wrong dictionary: the content checksum (or an offset check) catches it.
   const wrong = jsonRows(900, 10);
@@ -223,7 +217,7 @@ Deno.test("interop: lz4 -D frames decode with our decoders, and ours with lz4 -d
   try {
     await Deno.writeFile(dictPath, DICT);
     const rng = new Rng(99);
-    const big = concat(Array.from({ length: 8 }, (_, i) => jsonRows(1000, 20 + i)));
+    const big = concatChunks(Array.from({ length: 8 }, (_, i) => jsonRows(1000, 20 + i)));
     const samples: [string, Uint8Array][] = [
       ["1 KiB payload", PAYLOAD],
       ["text", shapedData(rng, 6, 5000)],
@@ -237,7 +231,11 @@ Deno.test("interop: lz4 -D frames decode with our decoders, and ours with lz4 -d
         assert.equal(frame[4] & 0x01, 0, `${label}: the tool writes no Dict-ID`);
         assert.deepEqual(decompressFrame(frame, { dictionary: DICT }), data, label);
         const dec = new Lz4FrameDecoder({ dictionary: DICT });
-        assert.deepEqual(concat([...dec.write(frame), ...dec.end()]), data, `${label} (stream)`);
+        assert.deepEqual(
+          concatChunks([...dec.write(frame), ...dec.end()]),
+          data,
+          `${label} (stream)`,
+        );
         if (name === "1 KiB payload" && flags.length === 0) {
           assert.throws(() => decompressFrame(frame), isCode("corrupt"), "needs the dictionary");
         }
@@ -261,7 +259,7 @@ Deno.test("interop: lz4 -D frames decode with our decoders, and ours with lz4 -d
       }
       parts.push(...enc.end());
       assert.deepEqual(
-        await lz4Tool(["-d", "-c", "-D", dictPath], concat(parts)),
+        await lz4Tool(["-d", "-c", "-D", dictPath], concatChunks(parts)),
         data,
         `${name}, our stream -> lz4 -d -D`,
       );
@@ -358,7 +356,7 @@ Deno.test("fuzz: the dictionary decode path on mutated blocks and frames", () =>
           for (let i = 0; i < input.length; i += 700) {
             parts.push(...dec.write(input.subarray(i, i + 700)));
           }
-          return concat([...parts, ...dec.end()]);
+          return concatChunks([...parts, ...dec.end()]);
         },
         1 << 20,
         `stream round ${round}`,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { concatChunks } from "../concat.ts";
 import { CompressError } from "../errors.ts";
 import { xxhash32 } from "../checksum/xxhash32.ts";
 import {
@@ -10,16 +11,6 @@ import {
 } from "./mod.ts";
 import { LZ4_FRAME_MAGIC } from "./_frame_header.ts";
 import { jsonRows, Rng, shapedData } from "./_test_lz4_tool.ts";
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function streamEncode(
   data: Uint8Array,
@@ -37,7 +28,7 @@ function streamEncode(
     i += n;
   }
   parts.push(...enc.end());
-  return concat(parts);
+  return concatChunks(parts);
 }
 
 function streamDecode(frame: Uint8Array, rng: Rng, maxChunk: number, max?: number): Uint8Array {
@@ -50,7 +41,7 @@ function streamDecode(frame: Uint8Array, rng: Rng, maxChunk: number, max?: numbe
     i += n;
   }
   parts.push(...dec.end());
-  return concat(parts);
+  return concatChunks(parts);
 }
 
 const OPTIONS: Lz4CompressOptions[] = [
@@ -92,11 +83,11 @@ Deno.test("linked streaming blocks refer to earlier blocks; independent ones can
     const parts = [...enc.write(row)];
     for (let i = 0; i < 10; i++) parts.push(...enc.write(row), ...enc.flush());
     parts.push(...enc.end());
-    return concat(parts);
+    return concatChunks(parts);
   };
   const linked = run(true);
   const independent = run(false);
-  const expected = concat(Array.from({ length: 11 }, () => row));
+  const expected = concatChunks(Array.from({ length: 11 }, () => row));
   assert.deepEqual(decompressFrame(linked), expected);
   assert.deepEqual(decompressFrame(independent), expected);
   // Ten flushed repeats cost a few bytes each when linked, a whole block each otherwise.
@@ -108,10 +99,10 @@ Deno.test("flush emits a decodable prefix immediately", () => {
   const dec = new Lz4FrameDecoder();
   const text = new TextEncoder().encode("event: tick\ndata: 1\n\n");
   for (let i = 0; i < 5; i++) {
-    const got = concat([...enc.write(text), ...enc.flush()].flatMap((c) => dec.write(c)));
+    const got = concatChunks([...enc.write(text), ...enc.flush()].flatMap((c) => dec.write(c)));
     assert.deepEqual(got, text);
   }
-  assert.deepEqual(concat(enc.end().flatMap((c) => dec.write(c))), new Uint8Array(0));
+  assert.deepEqual(concatChunks(enc.end().flatMap((c) => dec.write(c))), new Uint8Array(0));
   dec.end();
 });
 
@@ -168,21 +159,33 @@ Deno.test("malformed frames are rejected with the right error code", () => {
   const badContent = good.slice();
   badContent[good.length - 1] ^= 1;
   rejectBoth(badContent, "checksum", "content checksum");
-  rejectBoth(concat([header(0x41, 0x40, [1, 0, 0, 0]), new Uint8Array(4)]), "unsupported", "dict");
-  rejectBoth(concat([header(0x80, 0x40), new Uint8Array(4)]), "unsupported", "version 2");
-  rejectBoth(concat([header(0x62, 0x40), new Uint8Array(4)]), "corrupt", "reserved FLG bit");
-  rejectBoth(concat([header(0x60, 0x30), new Uint8Array(4)]), "corrupt", "block size code 3");
-  rejectBoth(concat([header(0x60, 0x41), new Uint8Array(4)]), "corrupt", "reserved BD bits");
+  rejectBoth(
+    concatChunks([header(0x41, 0x40, [1, 0, 0, 0]), new Uint8Array(4)]),
+    "unsupported",
+    "dict",
+  );
+  rejectBoth(concatChunks([header(0x80, 0x40), new Uint8Array(4)]), "unsupported", "version 2");
+  rejectBoth(concatChunks([header(0x62, 0x40), new Uint8Array(4)]), "corrupt", "reserved FLG bit");
+  rejectBoth(concatChunks([header(0x60, 0x30), new Uint8Array(4)]), "corrupt", "block size code 3");
+  rejectBoth(concatChunks([header(0x60, 0x41), new Uint8Array(4)]), "corrupt", "reserved BD bits");
   // Block size field larger than the frame's block maximum.
-  rejectBoth(concat([header(0x60, 0x40), new Uint8Array([1, 0, 1, 0])]), "corrupt", "big block");
+  rejectBoth(
+    concatChunks([header(0x60, 0x40), new Uint8Array([1, 0, 1, 0])]),
+    "corrupt",
+    "big block",
+  );
   // Content size says 10, content is 3 bytes (stored raw).
-  const lying = concat([
+  const lying = concatChunks([
     header(0x68, 0x40, [10, 0, 0, 0, 0, 0, 0, 0]),
     new Uint8Array([3, 0, 0, 0x80, 1, 2, 3, 0, 0, 0, 0]),
   ]);
   rejectBoth(lying, "corrupt", "content size mismatch");
   // Trailing garbage after a valid frame.
-  rejectBoth(concat([compressFrame(new Uint8Array(5)), new Uint8Array([9, 9])]), "corrupt", "tail");
+  rejectBoth(
+    concatChunks([compressFrame(new Uint8Array(5)), new Uint8Array([9, 9])]),
+    "corrupt",
+    "tail",
+  );
 });
 
 Deno.test("maxOutputSize: refused before allocating, enforced while decoding", () => {
@@ -191,12 +194,12 @@ Deno.test("maxOutputSize: refused before allocating, enforced while decoding", (
   const sized = compressFrame(data, { contentSize: true });
   rejectBoth(sized, "limit", "declared size", 1 << 20);
   // A header claiming 2^60 bytes, followed by nothing.
-  const huge = concat([header(0x68, 0x70, [0, 0, 0, 0, 0, 0, 0, 0x10]), new Uint8Array(4)]);
+  const huge = concatChunks([header(0x68, 0x70, [0, 0, 0, 0, 0, 0, 0, 0x10]), new Uint8Array(4)]);
   rejectBoth(huge, "limit", "2^60 bytes", 1 << 30);
   // Unknown size: enforced while decoding, across blocks and frames.
   const unsized = compressFrame(data, { blockSize: 65536 });
   rejectBoth(unsized, "limit", "undeclared size", 1 << 20);
-  rejectBoth(concat([unsized, unsized]), "limit", "two frames", (3 << 20) + 5);
+  rejectBoth(concatChunks([unsized, unsized]), "limit", "two frames", (3 << 20) + 5);
   assert.equal(decompressFrame(unsized, { maxOutputSize: 3 << 20 }).length, 3 << 20);
   assert.equal(streamDecode(unsized, new Rng(1), 9999, 3 << 20).length, 3 << 20);
 });

@@ -4,6 +4,7 @@
  * or oversized output.
  */
 import assert from "node:assert/strict";
+import { concatChunks } from "../concat.ts";
 import { CompressError } from "../errors.ts";
 import { compressFrame, decompressFrame, type Lz4CompressOptions, Lz4FrameDecoder } from "./mod.ts";
 import { decompressBlock } from "./block_decode.ts";
@@ -137,13 +138,7 @@ Deno.test("fuzz: decompressFrame and Lz4FrameDecoder on random and mutated frame
             i += n;
           }
           parts.push(...dec.end());
-          const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-          let at = 0;
-          for (const p of parts) {
-            out.set(p, at);
-            at += p.length;
-          }
-          return out;
+          return concatChunks(parts);
         },
         limit,
         `stream round ${round}`,

@@ -3,19 +3,10 @@
  * be installed: these tests fail, not skip, without it.
  */
 import assert from "node:assert/strict";
+import { concatChunks } from "../concat.ts";
 import { compressFrame, decompressFrame, Lz4FrameDecoder, Lz4FrameEncoder } from "./mod.ts";
 import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
 import type { Lz4CompressOptions } from "./options.ts";
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const rng = new Rng(2024);
 const SAMPLES: [string, Uint8Array][] = [
@@ -75,7 +66,7 @@ Deno.test("frames written by the lz4 tool decode with decompressFrame and Lz4Fra
         i += n;
       }
       parts.push(...dec.end());
-      assert.deepEqual(concat(parts), data, `${label} (streamed)`);
+      assert.deepEqual(concatChunks(parts), data, `${label} (streamed)`);
     }
   }
 });
@@ -110,7 +101,11 @@ Deno.test("frames written by compressFrame and Lz4FrameEncoder decode with lz4 -
         i += n;
       }
       parts.push(...enc.end());
-      assert.deepEqual(await lz4Tool(["-d", "-c"], concat(parts)), data, `${label} (streamed)`);
+      assert.deepEqual(
+        await lz4Tool(["-d", "-c"], concatChunks(parts)),
+        data,
+        `${label} (streamed)`,
+      );
     }
   }
 });
@@ -147,22 +142,22 @@ Deno.test("concatenated frames and skippable frames, from the tool and from us",
     s.fill(0xee, 8);
     return s;
   };
-  const stream = concat([
+  const stream = concatChunks([
     await lz4Tool(["-c"], a),
     skip(100, 0),
     compressFrame(b, { blockLinked: true }),
     skip(0, 15),
     await lz4Tool(["-c", "-BD", "-B4"], b),
   ]);
-  const expected = concat([a, b, b]);
+  const expected = concatChunks([a, b, b]);
   assert.deepEqual(decompressFrame(stream), expected);
-  assert.deepEqual(decompressFrame(concat([skip(7, 3), stream])), expected);
+  assert.deepEqual(decompressFrame(concatChunks([skip(7, 3), stream])), expected);
   assert.deepEqual(await lz4Tool(["-d", "-c"], stream), expected);
   const dec = new Lz4FrameDecoder();
   const parts: Uint8Array[] = [];
   for (let i = 0; i < stream.length; i += 3) parts.push(...dec.write(stream.subarray(i, i + 3)));
   parts.push(...dec.end());
-  assert.deepEqual(concat(parts), expected);
+  assert.deepEqual(concatChunks(parts), expected);
 });
 
 Deno.test("ratio at the default level stays within 3% of lz4 -1 on JSON rows", async () => {

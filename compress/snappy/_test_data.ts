@@ -4,17 +4,10 @@
  * @module
  */
 
+import { rng as seeded } from "../_test_rng.ts";
+
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded };
 
 /** `n` uniformly random bytes. */
 export function randomBytes(n: number, rand: () => number): Uint8Array {
