@@ -220,6 +220,14 @@ export class StreamReader {
     return out;
   }
 
+  /** The next bytes as they come (unframed streams: QPACK), or null at the end. */
+  async chunk(): Promise<Uint8Array | null> {
+    if (this.#off >= this.#chunk.length && !(await this.#more())) return null;
+    const out = this.#chunk.subarray(this.#off);
+    this.#off = this.#chunk.length;
+    return out;
+  }
+
   /** Skips `n` bytes without keeping them (unknown frames). */
   async skip(n: number): Promise<void> {
     let left = n;
