@@ -20,6 +20,7 @@ const DEBIAN: Record<string, string> = {
   node: "nodejs",
   npm: "npm",
   python3: "python3",
+  gtlsclient: "ngtcp2-client",
 };
 
 /** Python modules imported by interop tests through `/usr/bin/python3` (Debian packages). */

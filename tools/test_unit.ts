@@ -65,6 +65,7 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
   "middleware/platform_gc_test.ts": ["wrk"],
   "middleware/rate_limit/client_ip_runtimes_test.ts": ["node", "workerd"],
   "server/composition_test.ts": ["python3", "zstd"],
+  "server/http3/http3_test.ts": ["gtlsclient", "openssl"],
   "server/listen_test.ts": ["openssl"],
   "tools/npm/npm_interop_test.ts": ["npm", "node"],
   "tools/test_deps_test.ts": ["git", "npm"],

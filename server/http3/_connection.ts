@@ -15,6 +15,7 @@ import {
   StreamReader,
 } from "./_frames.ts";
 import { encodeVarint } from "./_varint.ts";
+import type { QuicConn, QuicReceiveStream } from "./_quic.ts";
 import { type Http3Handler, type RequestLimits, serveRequest } from "./_request.ts";
 import { QpackDecoder, QpackEncoder, QpackError } from "./qpack/mod.ts";
 
@@ -31,7 +32,7 @@ const MAX_CONTROL_FRAME = 16 * 1024;
 
 /** Serves one QUIC connection until it closes. */
 export class Http3Connection {
-  readonly #conn: Deno.QuicConn;
+  readonly #conn: QuicConn;
   readonly #handler: Http3Handler;
   readonly #options: ConnectionOptions;
   readonly #decoder: QpackDecoder;
@@ -47,7 +48,7 @@ export class Http3Connection {
   /** Resolves when the connection is closed, by either side. */
   readonly closed: Promise<void>;
 
-  constructor(conn: Deno.QuicConn, handler: Http3Handler, options: ConnectionOptions) {
+  constructor(conn: QuicConn, handler: Http3Handler, options: ConnectionOptions) {
     this.#conn = conn;
     this.#handler = handler;
     this.#options = options;
@@ -149,7 +150,7 @@ export class Http3Connection {
     await Promise.all(streams);
   }
 
-  async #uni(stream: Deno.QuicReceiveStream): Promise<void> {
+  async #uni(stream: QuicReceiveStream): Promise<void> {
     const reader = new StreamReader(stream);
     let type: number | null;
     try {

@@ -12,6 +12,7 @@ import { problemResponse } from "../../http/problem.ts";
 import { H3, Http3Error } from "./_errors.ts";
 import { encodeFrame, FRAME, frameAllowed, StreamReader } from "./_frames.ts";
 import type { HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
+import type { QuicBidirectionalStream } from "./_quic.ts";
 
 /** The fetch handler HTTP/3 requests go to (the same one TCP requests reach). */
 export type Http3Handler = (
@@ -150,7 +151,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
 
 /** Serves one request stream to the end; never throws (connection errors go to `ctx.fail`). */
 export async function serveRequest(
-  stream: Deno.QuicBidirectionalStream,
+  stream: QuicBidirectionalStream,
   ctx: RequestContext,
 ): Promise<void> {
   const id = stream.readable.id;

@@ -9,6 +9,7 @@
 import { ConfigurationError } from "../../http/config_error.ts";
 import { Http3Connection } from "./_connection.ts";
 import type { Http3Handler } from "./_request.ts";
+import { type QuicConn, quicEndpointClass, type QuicIncoming } from "./_quic.ts";
 
 export type { Http3Handler } from "./_request.ts";
 
@@ -45,11 +46,6 @@ export interface Http3Server {
   shutdown(): Promise<void>;
 }
 
-/** Whether this Deno exposes QUIC (run with `--unstable-net`). */
-export function quicAvailable(): boolean {
-  return typeof (Deno as { QuicEndpoint?: unknown }).QuicEndpoint === "function";
-}
-
 /**
  * Serves `handler` over HTTP/3 on UDP `hostname:port`. Throws a `ConfigurationError` when QUIC is
  * not available (Deno run without `--unstable-net`).
@@ -66,7 +62,8 @@ export function serveHttp3(
   where: { hostname: string; port: number; cert: string; key: string },
   options: Http3Options = {},
 ): Http3Server {
-  if (!quicAvailable()) {
+  const QuicEndpoint = quicEndpointClass();
+  if (QuicEndpoint === undefined) {
     throw new ConfigurationError(
       "invalid_option",
       'http3 needs Deno\'s QUIC API: run with --unstable-net (or add "net" to "unstable" in ' +
@@ -87,7 +84,7 @@ export function serveHttp3(
     qpackMaxTableCapacity: positive("qpackMaxTableCapacity", 0, 0),
     qpackBlockedStreams: positive("qpackBlockedStreams", 0, 0),
   };
-  const endpoint = new Deno.QuicEndpoint({ hostname: where.hostname, port: where.port });
+  const endpoint = new QuicEndpoint({ hostname: where.hostname, port: where.port });
   const listener = endpoint.listen({
     cert: where.cert,
     key: where.key,
@@ -100,8 +97,8 @@ export function serveHttp3(
   const connections = new Set<Http3Connection>();
   let stopping = false;
 
-  const accept = async (incoming: Deno.QuicIncoming) => {
-    let conn: Deno.QuicConn;
+  const accept = async (incoming: QuicIncoming) => {
+    let conn: QuicConn;
     try {
       conn = await incoming.accept();
     } catch {
