@@ -112,3 +112,96 @@ export async function gtlsclient(
   const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   return { code: out.code, files, output };
 }
+
+import { StreamReader } from "./_frames.ts";
+
+/** A raw HTTP/3 client over `Deno.connectQuic`, for frames no real client would send. */
+export class RawH3 {
+  readonly conn: Deno.QuicConn;
+  /** The close code once the server closed the connection (undefined while open). */
+  closeCode: number | undefined;
+  readonly closed: Promise<number>;
+  /** Our streams, kept referenced: a collected stream would be closed (FIN) behind our back. */
+  readonly #streams: WritableStreamDefaultWriter<Uint8Array>[] = [];
+  #control: WritableStreamDefaultWriter<Uint8Array> | undefined;
+
+  private constructor(conn: Deno.QuicConn) {
+    this.conn = conn;
+    this.closed = conn.closed.then((i) => (this.closeCode = i.closeCode), () => -1);
+  }
+
+  /** Connects and, unless `settings` is false, opens a control stream with empty SETTINGS. */
+  static async connect(port: number, settings = true): Promise<RawH3> {
+    const { cert } = await testCert();
+    const conn = await Deno.connectQuic({
+      hostname: "127.0.0.1",
+      port,
+      alpnProtocols: ["h3"],
+      caCerts: [cert],
+    });
+    const raw = new RawH3(conn);
+    if (settings) raw.#control = await raw.uni(new Uint8Array([0x00, 0x04, 0x00]));
+    return raw;
+  }
+
+  /** Opens a unidirectional stream and writes `bytes` on it (kept open unless `close`). */
+  async uni(bytes: Uint8Array, close = false): Promise<WritableStreamDefaultWriter<Uint8Array>> {
+    const s = await this.conn.createUnidirectionalStream();
+    const w = s.getWriter();
+    this.#streams.push(w);
+    await w.write(bytes);
+    if (close) await w.close();
+    return w;
+  }
+
+  /** Frames the server sent on its control stream (type, payload), read as they come. */
+  serverControl(): { frames: [number, Uint8Array][]; ready: Promise<void> } {
+    const frames: [number, Uint8Array][] = [];
+    const ready = (async () => {
+      for await (const s of this.conn.incomingUnidirectionalStreams) {
+        const r = new StreamReader(s);
+        if ((await r.varint()) !== 0x00) continue;
+        void (async () => {
+          try {
+            for (let h = await r.frameHeader(); h !== null; h = await r.frameHeader()) {
+              frames.push([h.type, (await r.bytes(h.length)).slice()]);
+            }
+          } catch { /* closed */ }
+        })();
+        return;
+      }
+    })();
+    return { frames, ready };
+  }
+
+  /** Writes more bytes on our control stream. */
+  async control(bytes: Uint8Array): Promise<void> {
+    await this.#control!.write(bytes);
+  }
+
+  /**
+   * Sends `bytes` on a new request stream (then FIN unless `keepOpen`) and reads the response
+   * bytes until the server ends the stream or the connection closes.
+   */
+  async request(bytes: Uint8Array, keepOpen = false): Promise<Uint8Array> {
+    const s = await this.conn.createBidirectionalStream();
+    const w = s.writable.getWriter();
+    this.#streams.push(w);
+    await w.write(bytes);
+    if (!keepOpen) await w.close().catch(() => {});
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const c of s.readable) chunks.push(c);
+    } catch { /* reset or connection closed */ }
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) out.set(c, (o += c.length) - c.length);
+    return out;
+  }
+
+  close(): void {
+    try {
+      this.conn.close({ closeCode: 0x100, reason: "" });
+    } catch { /* closed */ }
+  }
+}
