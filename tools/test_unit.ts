@@ -65,6 +65,7 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
   "middleware/platform_gc_test.ts": ["wrk"],
   "middleware/rate_limit/client_ip_runtimes_test.ts": ["node", "workerd"],
   "server/composition_test.ts": ["python3", "zstd"],
+  "server/http3/chromium_test.ts": ["chromium", "openssl"],
   "server/http3/goaway_test.ts": ["openssl"],
   "server/http3/hostile_test.ts": ["openssl"],
   "server/http3/http3_test.ts": ["gtlsclient", "openssl"],
