@@ -45,6 +45,8 @@ export class Http3Connection {
   /** Next request stream id not yet seen (the GOAWAY id once draining). */
   #nextId = 0n;
   #goaway: bigint | undefined;
+  /** The peer, as `Deno.serve` names a TCP one (Deno's QUIC address has no `transport`). */
+  readonly #remoteAddr: Deno.NetAddr;
   /** Resolves when the connection is closed, by either side. */
   readonly closed: Promise<void>;
 
@@ -52,6 +54,8 @@ export class Http3Connection {
     this.#conn = conn;
     this.#handler = handler;
     this.#options = options;
+    const { hostname, port } = conn.remoteAddr;
+    this.#remoteAddr = { transport: "udp", hostname, port };
     this.#decoder = new QpackDecoder({
       maxTableCapacity: options.qpackMaxTableCapacity,
       maxBlockedStreams: options.qpackBlockedStreams,
@@ -130,7 +134,7 @@ export class Http3Connection {
           encoder: this.#encoder,
           handler: this.#handler,
           limits: this.#options,
-          remoteAddr: this.#conn.remoteAddr,
+          remoteAddr: this.#remoteAddr,
           fail: (e) => this.fail(e),
           closed: this.#closed.signal,
           flushDecoder: () => this.#flushDecoder(),

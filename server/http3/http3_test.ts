@@ -2,6 +2,7 @@
 // `listen({ http3: true })`, spoken to by gtlsclient (ngtcp2/nghttp3, an independent client).
 import assert from "node:assert/strict";
 import { Route, Server, sse } from "../mod.ts";
+import type { AccessLogEntry } from "../../middleware/mod.ts";
 import { gtlsclient, testCert } from "./_test_h3.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
@@ -14,9 +15,10 @@ function pattern(offset: number, n: number): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-async function start() {
+async function start(logs: AccessLogEntry[] = []) {
   const { cert, key } = await testCert();
   const app = new Server()
+    .withTelemetry({ accessLog: (e) => logs.push(e) })
     .route("/hello", Route.get((c) => c.text(`hello over ${c.req.header("x-h") ?? "h3"}`)))
     .route(
       "/echo",
@@ -70,7 +72,8 @@ function sumOf(b: Uint8Array): number {
 }
 
 Deno.test("http3: GET, POST with a body, SSE and a 5 MiB streamed response to gtlsclient", async () => {
-  const { server, port } = await start();
+  const logs: AccessLogEntry[] = [];
+  const { server, port } = await start(logs);
   try {
     // TCP responses advertise HTTP/3 on the same port.
     const tcp = await fetch(`https://127.0.0.1:${port}/hello`, {
@@ -82,6 +85,11 @@ Deno.test("http3: GET, POST with a body, SSE and a 5 MiB streamed response to gt
     const get = await gtlsclient(port, ["/hello"]);
     assert.equal(get.code, 0, get.output);
     assert.equal(text(get.files.get("hello")), "hello over h3");
+    // Access logs label the protocol: h3 over QUIC, nothing over TCP (Deno does not say which).
+    assert.deepEqual(logs.map((e) => [e.path, e.protocol]), [["/hello", undefined], [
+      "/hello",
+      "h3",
+    ]]);
 
     const body = pattern(3, 300_000);
     const dir = await Deno.makeTempDir();
