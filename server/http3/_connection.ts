@@ -145,10 +145,13 @@ export class Http3Connection {
   }
 
   async #acceptUni(): Promise<void> {
-    const streams: Promise<void>[] = [];
+    // Held only while they run: a peer opening stream after stream costs no memory.
+    const streams = new Set<Promise<void>>();
     try {
       for await (const stream of this.#conn.incomingUnidirectionalStreams) {
-        streams.push(this.#uni(stream).catch((e) => this.fail(e)));
+        const p: Promise<void> = this.#uni(stream).catch((e) => this.fail(e))
+          .finally(() => streams.delete(p));
+        streams.add(p);
       }
     } catch { /* the connection closed */ }
     await Promise.all(streams);

@@ -140,7 +140,9 @@ export function serveHttp3(
           await c.drain();
           // The last responses may still be in flight to the client, and closing discards
           // them: the client closes once it has them (it saw GOAWAY), or a second passes.
-          await Promise.race([c.closed, new Promise((r) => setTimeout(r, 1000))]);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([c.closed, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+          clearTimeout(timer);
           c.close();
         }));
         endpoint.close({ closeCode: 0x100, reason: "" });
