@@ -235,3 +235,38 @@ Deno.test("http3 hostile: mutated request streams end in a response or an RFC cl
     await server.shutdown();
   }
 });
+
+Deno.test("http3 hostile: stalled streams past the stream limit; other connections still served", async () => {
+  const { server, port } = await start({ maxConcurrentStreams: 20, headersTimeoutMs: 500 });
+  try {
+    const c = await RawH3.connect(port);
+    const full = headers(GET);
+    const half = full.subarray(0, full.length >> 1);
+    // The transport parameter lets this client open 20 request streams, no more.
+    const stalled: Promise<Uint8Array>[] = [];
+    let refused = 0;
+    for (let i = 0; i < 30; i++) {
+      try {
+        const s = await c.conn.createBidirectionalStream();
+        const w = s.writable.getWriter();
+        await w.write(half);
+        stalled.push((async () => {
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of s.readable) chunks.push(chunk);
+          return new Uint8Array(await new Blob(chunks.map((x) => x.slice())).arrayBuffer());
+        })());
+      } catch {
+        refused++;
+      }
+    }
+    assert.equal(stalled.length, 20);
+    assert.equal(refused, 10);
+    // Meanwhile another connection is served.
+    await stillServes(port);
+    // Each stalled stream ends with 408 once its headers are overdue.
+    for (const bytes of await Promise.all(stalled)) assert.equal((await parse(bytes))?.status, 408);
+    c.close();
+  } finally {
+    await server.shutdown();
+  }
+});
