@@ -192,7 +192,7 @@ async function round(get: (path: string) => Promise<number>, path: string): Prom
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const results = new Map<string, Round[]>();
-for (const [name, get] of PROTOCOLS) for (const path of Object.keys(COUNTS)) await get(path); // warm
+for (const [, get] of PROTOCOLS) for (const path of Object.keys(COUNTS)) await get(path); // warm
 for (let r = 0; r < ROUNDS; r++) {
   for (const path of Object.keys(COUNTS)) {
     for (const [name, get] of PROTOCOLS) {
