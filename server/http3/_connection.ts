@@ -184,7 +184,10 @@ export class Http3Connection {
         const chunk = await reader.chunk();
         if (chunk === null) break;
         // The peer's decoder stream only acknowledges our dynamic table, which we never use.
-        if (type === STREAM.QPACK_ENCODER) this.#decoder.receiveEncoderStream(chunk);
+        if (type === STREAM.QPACK_ENCODER) {
+          this.#decoder.receiveEncoderStream(chunk);
+          this.#flushDecoder(); // Insert Count Increment, when the decoder has one
+        }
       }
     }
     if (!this.#closed.signal.aborted) {

@@ -174,6 +174,7 @@ export async function serveRequest(
     const got = await withTimeout(readHeaders(reader, ctx, id), ctx.limits.headersTimeoutMs);
     if (got === "timeout") {
       ctx.decoder.cancel(id);
+      ctx.flushDecoder(); // Stream Cancellation, when the decoder has one
       return answer(problemResponse(408, {
         detail: "the request's headers did not arrive in time",
         code: "request_header_timeout",
@@ -183,6 +184,7 @@ export async function serveRequest(
   } catch (e) {
     if (e instanceof TooLarge) {
       ctx.decoder.cancel(id);
+      ctx.flushDecoder(); // Stream Cancellation, when the decoder has one
       return answer(problemResponse(431, { detail: e.message, code: "header_too_large" }));
     }
     ctx.fail(e);
@@ -343,6 +345,7 @@ function requestBody(
     cancel() {
       onEnd();
       ctx.decoder.cancel(id);
+      ctx.flushDecoder(); // Stream Cancellation, when the decoder has one
       reader.cancel();
     },
   }, { highWaterMark: 0 });
