@@ -270,3 +270,36 @@ Deno.test("http3 hostile: stalled streams past the stream limit; other connectio
     await server.shutdown();
   }
 });
+
+Deno.test("http3 hostile: mutated control streams end only in RFC close codes", async () => {
+  const { server, port } = await start();
+  const allowed = new Set<number>([...Object.values(H3)].filter((c) => c !== H3.INTERNAL_ERROR));
+  const valid = cat(
+    new Uint8Array([0x00]),
+    encodeFrame(FRAME.SETTINGS, new Uint8Array([0x06, 0x44, 0x00, 0x21, 0x01])),
+    encodeFrame(0x21, new Uint8Array(3)),
+    encodeFrame(FRAME.MAX_PUSH_ID, encodeVarint(8)),
+    encodeFrame(FRAME.GOAWAY, encodeVarint(0)),
+  );
+  const random = rng(0x1234567);
+  try {
+    for (let i = 0; i < 40; i++) {
+      const m = valid.slice();
+      for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
+        m[1 + Math.floor(random() * (m.length - 1))] = Math.floor(random() * 256);
+      }
+      const c = await RawH3.connect(port, false);
+      await c.uni(m).catch(() => {});
+      // A GET on the same connection: served, or the connection was closed with an RFC code.
+      const res = await Promise.race([c.request(headers(GET)), c.closed]);
+      const code = typeof res === "number" ? res : c.closeCode;
+      if (code !== undefined) {
+        assert.ok(allowed.has(code), `iteration ${i}: close code 0x${code.toString(16)}`);
+      }
+      c.close();
+    }
+    await stillServes(port);
+  } finally {
+    await server.shutdown();
+  }
+});
