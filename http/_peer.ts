@@ -48,6 +48,16 @@ export function socketPeer(env: unknown, request: Request): string | undefined {
   return nodePeer(env) ?? bunPeer(env, request);
 }
 
+/**
+ * The HTTP protocol `env` (Hono's `c.env`) says the request came over: `"h3"` when Deno's
+ * connection info names a UDP peer (only HTTP/3 over QUIC runs on UDP), else undefined: Deno does
+ * not tell HTTP/1.1 from HTTP/2 per request.
+ */
+export function socketProtocol(env: unknown): "h3" | undefined {
+  if (!isObject(env) || !isObject(env.remoteAddr)) return undefined;
+  return env.remoteAddr.transport === "udp" ? "h3" : undefined;
+}
+
 /** The runtimes whose servers pass the socket peer to the app. */
 const PEER_RUNTIMES = new Set(["deno", "node", "bun"]);
 

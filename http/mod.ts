@@ -40,7 +40,7 @@ export {
   settleOutcome,
   watchOutcome,
 } from "./_outcome.ts";
-export { currentRuntime, runtimeHasSocketPeer, socketPeer } from "./_peer.ts";
+export { currentRuntime, runtimeHasSocketPeer, socketPeer, socketProtocol } from "./_peer.ts";
 export { readUpTo } from "./_read_up_to.ts";
 export { answeringRoute, labelRoute, routeLabel } from "./_route.ts";
 export {

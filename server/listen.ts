@@ -7,6 +7,8 @@
 
 import { ConfigurationError } from "../http/config_error.ts";
 import { problemResponse } from "../http/problem.ts";
+import { setHeader } from "../http/mod.ts";
+import { type Http3Options, type Http3Server, serveHttp3 } from "./http3/mod.ts";
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -18,6 +20,12 @@ export interface ListenOptions {
   cert?: string;
   /** PEM private key. */
   key?: string;
+  /**
+   * Also serve HTTP/3 on the same port number over UDP (needs `cert`, `key` and Deno's
+   * `--unstable-net`); TCP responses then carry `Alt-Svc: h3=":<port>"`. `true` for the default
+   * limits, or the limits (`docs/http3.md`).
+   */
+  http3?: boolean | Http3Options;
   /** How long a graceful shutdown waits for in-flight requests; default 10 000 ms. */
   shutdownTimeoutMs?: number;
   /** Install SIGINT/SIGTERM handlers that shut down gracefully and exit; default true. */
@@ -151,6 +159,11 @@ export function serve(
   const tls = opts.cert !== undefined && opts.key !== undefined;
   const timeoutMs = opts.shutdownTimeoutMs ?? 10_000;
   const handleSignals = opts.handleSignals ?? true;
+  const http3 = opts.http3 === true ? {} : opts.http3 || undefined;
+  if (http3 !== undefined && !tls) {
+    throw new ConfigurationError("invalid_option", "http3 needs cert and key (QUIC is TLS 1.3)");
+  }
+  let altSvc: string | undefined;
 
   const server = Deno.serve({
     hostname,
@@ -164,9 +177,24 @@ export function serve(
         code: "internal_error",
       });
     },
-  }, (req, info) => app.fetch(req, info));
+  }, altSvcFetch(app, () => altSvc));
 
   const addr = server.addr as Deno.NetAddr;
+  let h3: Http3Server | undefined;
+  if (http3 !== undefined) {
+    try {
+      h3 = serveHttp3((req, info) => app.fetch(req, info), {
+        hostname: addr.hostname,
+        port: addr.port,
+        cert: opts.cert!,
+        key: opts.key!,
+      }, http3);
+    } catch (e) {
+      void server.shutdown();
+      throw e;
+    }
+    altSvc = `h3=":${addr.port}"`;
+  }
   const wildcard = addr.hostname === "0.0.0.0" || addr.hostname === "::";
   const shown = wildcard ? "127.0.0.1" : addr.hostname;
   const bound: ServerAddress = {
@@ -198,7 +226,8 @@ export function serve(
     shuttingDown = Promise.race([
       // Responses first, then what handlers still do after theirs went out (a write a timeout
       // answered for): exiting in the middle of it would cut the write and strand its key.
-      server.shutdown().then(() => app.drained?.()).then((): ShutdownResult => "drained"),
+      Promise.all([server.shutdown(), h3?.shutdown()]).then(() => app.drained?.())
+        .then((): ShutdownResult => "drained"),
       new Promise<ShutdownResult>((r) => (timer = setTimeout(() => r("deadline"), deadline))),
     ]).finally(() => clearTimeout(timer)).then(async (result) => {
       await stop();
@@ -211,8 +240,23 @@ export function serve(
 
   // Deno's `finished` settles when its own shutdown does, before the late-work drain: after a
   // `shutdown()`, finish with it (drain, then stop), never stop ahead of the drain.
-  const finished = server.finished
+  const finished = Promise.all([server.finished, h3?.finished])
     .then((): Promise<unknown> => shuttingDown ?? stop())
     .then(() => {});
   return { address: bound, finished, shutdown };
+}
+
+/** The TCP handler: the app's, with `Alt-Svc` added once HTTP/3 listens (RFC 7838). */
+function altSvcFetch(
+  app: Servable,
+  altSvc: () => string | undefined,
+): (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response> {
+  return (req, info) => {
+    const value = altSvc();
+    if (value === undefined) return app.fetch(req, info);
+    const out = app.fetch(req, info);
+    return out instanceof Promise
+      ? out.then((res) => setHeader(res, "alt-svc", value))
+      : setHeader(out, "alt-svc", value);
+  };
 }

@@ -30,6 +30,7 @@ export {
   type ReadinessReport,
   type ReadinessResult,
 } from "../http/health.ts";
+export type { Http3Options } from "./http3/mod.ts";
 export {
   type ListenOptions,
   type RunningServer,

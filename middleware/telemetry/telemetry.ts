@@ -8,7 +8,7 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { setHeader } from "../../http/mod.ts";
-import { socketPeer } from "../../http/mod.ts";
+import { socketPeer, socketProtocol } from "../../http/mod.ts";
 import { stageMiddleware } from "../../http/mod.ts";
 import { answeringRoute } from "../../http/mod.ts";
 import { context as otelContext } from "@opentelemetry/api";
@@ -43,6 +43,8 @@ export interface AccessLogEntry {
   bytesOut?: number;
   /** Client's user agent. */
   userAgent?: string;
+  /** `"h3"` for a request served over HTTP/3; absent over TCP (HTTP/1.1 or HTTP/2). */
+  protocol?: "h3";
 }
 
 /** Telemetry options; every field has a default. */
@@ -124,6 +126,10 @@ function serverAttributes(c: Context): Record<string, string | number> {
     "network.protocol.name": "http",
   };
   if (colon > host.lastIndexOf("]")) attrs["server.port"] = Number(host.slice(colon + 1));
+  if (socketProtocol(c.env) === "h3") {
+    attrs["network.protocol.version"] = "3";
+    attrs["network.transport"] = "quic";
+  }
   const ua = c.req.header("user-agent");
   if (ua) attrs["user_agent.original"] = ua;
   const peer = socketPeer(c.env, c.req.raw);
@@ -305,6 +311,7 @@ export function telemetry(options: TelemetryOptions = {}): MiddlewareHandler {
         if (cl !== null) entry.bytesOut = Number(cl);
         const ua = c.req.header("user-agent");
         if (ua) entry.userAgent = ua;
+        if (socketProtocol(c.env) === "h3") entry.protocol = "h3";
         log(entry);
       }
       return res;

@@ -1,0 +1,207 @@
+// Test helpers for HTTP/3: a throwaway ECDSA P-256 certificate for 127.0.0.1 (made with openssl,
+// once per process), and gtlsclient (ngtcp2/nghttp3, Debian `ngtcp2-client`) run with a deadline.
+
+/** A PEM certificate and key for 127.0.0.1, and the base64 SHA-256 of its SPKI (for Chromium). */
+export interface TestCert {
+  cert: string;
+  key: string;
+  spki: string;
+  certPath: string;
+}
+
+let made: Promise<TestCert> | undefined;
+
+async function run(
+  cmd: string,
+  args: string[],
+  stdin?: Uint8Array,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const p = new Deno.Command(cmd, {
+    args,
+    stdin: stdin ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin) {
+    const w = p.stdin.getWriter();
+    await w.write(stdin);
+    await w.close();
+  }
+  const out = await p.output();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return out.stdout;
+}
+
+/** The test certificate (valid 30 days from now, so it never expires under a test). */
+export function testCert(): Promise<TestCert> {
+  return made ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "avx-h3-cert-" });
+    const certPath = `${dir}/cert.pem`, keyPath = `${dir}/key.pem`;
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      "30",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-addext",
+      "basicConstraints=critical,CA:FALSE", // a leaf: rustls refuses a CA as the end entity
+    ]);
+    const cert = await Deno.readTextFile(certPath);
+    const der = await run("openssl", ["x509", "-in", certPath, "-pubkey", "-noout"]);
+    const spkiDer = await run("openssl", ["pkey", "-pubin", "-outform", "DER"], der);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", spkiDer));
+    const spki = btoa(String.fromCharCode(...digest));
+    return { cert, key: await Deno.readTextFile(keyPath), spki, certPath };
+  })();
+}
+
+/** What a gtlsclient run left: its exit status and the downloaded files by name. */
+export interface ClientRun {
+  code: number;
+  files: Map<string, Uint8Array>;
+  output: string;
+}
+
+/**
+ * Runs gtlsclient against 127.0.0.1:`port` for `paths`, downloading each response into a temp
+ * folder (a file per last path segment), killed after `timeoutMs`.
+ */
+export async function gtlsclient(
+  port: number,
+  paths: string[],
+  options: { args?: string[]; timeoutMs?: number; verbose?: boolean } = {},
+): Promise<ClientRun> {
+  const dir = await Deno.makeTempDir({ prefix: "avx-h3-dl-" });
+  const child = new Deno.Command("gtlsclient", {
+    args: [
+      ...(options.verbose ? [] : ["-q"]),
+      "--exit-on-all-streams-close",
+      "--timeout=20s",
+      "--download",
+      dir,
+      ...(options.args ?? []),
+      "127.0.0.1",
+      String(port),
+      ...paths.map((p) => `https://127.0.0.1:${port}${p}`),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  const files = new Map<string, Uint8Array>();
+  for await (const e of Deno.readDir(dir)) {
+    files.set(e.name, await Deno.readFile(`${dir}/${e.name}`));
+  }
+  await Deno.remove(dir, { recursive: true });
+  const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { code: out.code, files, output };
+}
+
+import { StreamReader } from "./_frames.ts";
+
+/** A raw HTTP/3 client over `Deno.connectQuic`, for frames no real client would send. */
+export class RawH3 {
+  readonly conn: Deno.QuicConn;
+  /** The close code once the server closed the connection (undefined while open). */
+  closeCode: number | undefined;
+  readonly closed: Promise<number>;
+  /** Our streams, kept referenced: a collected stream would be closed (FIN) behind our back. */
+  readonly #streams: WritableStreamDefaultWriter<Uint8Array>[] = [];
+  #control: WritableStreamDefaultWriter<Uint8Array> | undefined;
+
+  private constructor(conn: Deno.QuicConn) {
+    this.conn = conn;
+    this.closed = conn.closed.then((i) => (this.closeCode = i.closeCode), () => -1);
+  }
+
+  /** Connects and, unless `settings` is false, opens a control stream with empty SETTINGS. */
+  static async connect(port: number, settings = true): Promise<RawH3> {
+    const { cert } = await testCert();
+    const conn = await Deno.connectQuic({
+      hostname: "127.0.0.1",
+      port,
+      alpnProtocols: ["h3"],
+      caCerts: [cert],
+    });
+    const raw = new RawH3(conn);
+    if (settings) raw.#control = await raw.uni(new Uint8Array([0x00, 0x04, 0x00]));
+    return raw;
+  }
+
+  /** Opens a unidirectional stream and writes `bytes` on it (kept open unless `close`). */
+  async uni(bytes: Uint8Array, close = false): Promise<WritableStreamDefaultWriter<Uint8Array>> {
+    const s = await this.conn.createUnidirectionalStream();
+    const w = s.getWriter();
+    this.#streams.push(w);
+    await w.write(bytes);
+    if (close) await w.close();
+    return w;
+  }
+
+  /** Frames the server sent on its control stream (type, payload), read as they come. */
+  serverControl(): { frames: [number, Uint8Array][]; ready: Promise<void> } {
+    const frames: [number, Uint8Array][] = [];
+    const ready = (async () => {
+      for await (const s of this.conn.incomingUnidirectionalStreams) {
+        const r = new StreamReader(s);
+        if ((await r.varint()) !== 0x00) continue;
+        void (async () => {
+          try {
+            for (let h = await r.frameHeader(); h !== null; h = await r.frameHeader()) {
+              frames.push([h.type, (await r.bytes(h.length)).slice()]);
+            }
+          } catch { /* closed */ }
+        })();
+        return;
+      }
+    })();
+    return { frames, ready };
+  }
+
+  /** Writes more bytes on our control stream. */
+  async control(bytes: Uint8Array): Promise<void> {
+    await this.#control!.write(bytes);
+  }
+
+  /**
+   * Sends `bytes` on a new request stream (then FIN unless `keepOpen`) and reads the response
+   * bytes until the server ends the stream or the connection closes.
+   */
+  async request(bytes: Uint8Array, keepOpen = false): Promise<Uint8Array> {
+    const s = await this.conn.createBidirectionalStream();
+    const w = s.writable.getWriter();
+    this.#streams.push(w);
+    await w.write(bytes);
+    if (!keepOpen) await w.close().catch(() => {});
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const c of s.readable) chunks.push(c);
+    } catch { /* reset or connection closed */ }
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) out.set(c, (o += c.length) - c.length);
+    return out;
+  }
+
+  close(): void {
+    try {
+      this.conn.close({ closeCode: 0x100, reason: "" });
+    } catch { /* closed */ }
+  }
+}
