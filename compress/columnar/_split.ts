@@ -128,10 +128,10 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
   const kMax = Math.min(63, bitsOf(sorted[sorted.length - 1]));
   for (let k = kMin; k <= kMax; k++) {
     hist.fill(0);
-    const div = 2 ** k;
+    const inv = 2 ** -k; // exact: d * 2^-k is d / 2^k, without a division
     let esc = 0;
     for (let i = 0; i < d.length; i++) {
-      const h = Math.floor(d[i] / div);
+      const h = Math.floor(d[i] * inv);
       if (h >= ESCAPE) {
         esc++;
         hist[ESCAPE]++;
@@ -143,6 +143,10 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
     const bytes = ((bits + m * k) / 8 + esc * 8) * (n / m);
     if (bytes < best.bytes) best = { k, bytes };
     if (esc === 0 && hist[0] === m) break;
+    // With no escapes left, each further K adds a bit to every value and takes at most a bit
+    // of entropy from its high byte (two bins merge into one): the cost can only grow. Stop
+    // once it has (the margin absorbs rounding in the sums, where costs tie exactly).
+    if (esc === 0 && bytes > best.bytes * (1 + 1e-9)) break;
   }
   return best;
 }
@@ -161,36 +165,58 @@ function logSymbol(xlo: number, xhi: number, m: number): number {
   return s < ESCAPE ? s : ESCAPE;
 }
 
-/** {@link logSymbol} of a distance held in a double (estimates). */
-function logSymbolOf(d: number, m: number): number {
-  return logSymbol(d % TWO32, Math.floor(d / TWO32), m);
-}
-
 /** Low bits that follow log-bin symbol `s` (0 below 2^m). */
 function logLowBits(s: number, m: number): number {
   return s < 1 << m ? 0 : ((s - (1 << m)) >> (m - 1)) + 1;
 }
 
-/** Estimated payload bytes of log bins for each m (1..7). */
+/**
+ * Estimated payload bytes of log bins for each m (1..7). Each distance's bit length and top 32
+ * bits (leading one at bit 31) are found once; every m's symbol follows from them as
+ * {@link logSymbol} gives it for the distance's two halves.
+ */
 function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
   const hist = new Float64Array(256);
+  const c = d.length;
+  const lens = new Uint8Array(c);
+  const tops = new Int32Array(c);
+  for (let i = 0; i < c; i++) {
+    const xlo = d[i] % TWO32;
+    const xhi = Math.floor(d[i] / TWO32);
+    if (xhi !== 0) {
+      const len = 64 - Math.clz32(xhi);
+      lens[i] = len;
+      tops[i] = len === 64 ? xhi : (xhi << (64 - len)) | (xlo >>> (len - 32));
+    } else {
+      const len = 32 - Math.clz32(xlo);
+      lens[i] = len;
+      tops[i] = len === 0 ? 0 : len === 32 ? xlo : xlo << (32 - len);
+    }
+  }
   let best = { k: 1, bytes: Infinity };
   for (let m = 1; m <= 7; m++) {
     hist.fill(0);
     let esc = 0;
     let low = 0;
-    for (let i = 0; i < d.length; i++) {
-      const s = logSymbolOf(d[i], m);
+    const half = 1 << (m - 1);
+    for (let i = 0; i < c; i++) {
+      const len = lens[i];
+      // Below 2^m a distance is its own symbol: its top bits shifted down to it.
+      if (len <= m) {
+        hist[len === 0 ? 0 : tops[i] >>> (32 - len)]++;
+        continue;
+      }
+      const e = len - m;
+      const s = (1 << m) + (e - 1) * half + (tops[i] >>> (32 - m)) - half;
       if (s >= ESCAPE) {
         esc++;
         hist[ESCAPE]++;
       } else {
         hist[s]++;
-        low += logLowBits(s, m);
+        low += e;
       }
     }
     let bits = low;
-    const c = d.length;
     for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / c);
     const bytes = (bits / 8 + esc * 8) * (n / c);
     if (bytes < best.bytes) best = { k: m, bytes };
@@ -365,11 +391,17 @@ function writeLogBins(
   let o = 0;
   let acc = 0;
   let bits = 0;
+  const small = 1 << m;
   for (let i = 0; i < n; i++) {
     const vlo = lo[i];
     const vhi = hi[i];
     const xlo = (vlo - rlo) | 0;
     const xhi = (vhi - rhi - ((vlo >>> 0) < (rlo >>> 0) ? 1 : 0)) | 0;
+    // Below 2^m: the distance is the symbol, no low bits.
+    if (xhi === 0 && xlo >>> 0 < small) {
+      highs[i] = xlo;
+      continue;
+    }
     const s = logSymbol(xlo, xhi, m);
     if (s >= ESCAPE) {
       highs[i] = ESCAPE;
@@ -378,8 +410,19 @@ function writeLogBins(
     }
     highs[i] = s;
     const e = logLowBits(s, m);
-    if (e === 0) continue;
-    // The e low bits in at most two pieces of up to 31 bits.
+    if (e < 32) {
+      // Most distances: the e low bits in one piece.
+      const v = xlo & (-1 >>> (32 - e));
+      acc |= v << bits;
+      bits += e;
+      if (bits >= 32) {
+        words[o++] = acc;
+        bits -= 32;
+        acc = bits > 0 ? v >>> (e - bits) : 0;
+      }
+      continue;
+    }
+    // The e low bits in two pieces of up to 31 bits.
     const e1 = Math.min(e, 31);
     for (let piece = 0; piece < 2; piece++) {
       const w = piece === 0 ? e1 : e - e1;
