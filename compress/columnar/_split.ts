@@ -422,13 +422,15 @@ function writeLogBins(
       }
       continue;
     }
-    // The e low bits in two pieces of up to 31 bits.
-    const e1 = Math.min(e, 31);
-    for (let piece = 0; piece < 2; piece++) {
-      const w = piece === 0 ? e1 : e - e1;
-      if (w === 0) break;
-      const raw = piece === 0 ? xlo : (xlo >>> 31) | (xhi << 1);
-      const v = raw & (-1 >>> (32 - w));
+    // 32 to 63 low bits: all of xlo, then e - 32 bits of xhi (the same bit stream).
+    if (bits === 0) words[o++] = xlo;
+    else {
+      words[o++] = acc | (xlo << bits);
+      acc = xlo >>> (32 - bits);
+    }
+    const w = e - 32;
+    if (w > 0) {
+      const v = xhi & (-1 >>> (32 - w));
       acc |= v << bits;
       bits += w;
       if (bits >= 32) {
