@@ -52,6 +52,18 @@ function normalise(counts: Float64Array, n: number): Uint16Array {
   return f;
 }
 
+/** Scratch for the coded stream (written from its end), kept up to {@link SCRATCH_MAX} bytes. */
+let scratch = new Uint8Array(0);
+const SCRATCH_MAX = 1 << 23;
+
+/** At least `size` bytes of scratch (contents undefined), reused across calls. */
+function streamScratch(size: number): Uint8Array {
+  if (size <= scratch.length) return scratch.subarray(0, size);
+  const a = new Uint8Array(size);
+  if (size <= SCRATCH_MAX) scratch = a;
+  return a;
+}
+
 /** Encodes `sym` into a self-describing rANS block (table and stream). */
 export function ransEncode(sym: Uint8Array): Uint8Array {
   const n = sym.length;
@@ -66,7 +78,7 @@ export function ransEncode(sym: Uint8Array): Uint8Array {
   while (freq[hi] === 0) hi--;
 
   const cap = 2 * n + 8;
-  const buf = new Uint8Array(cap);
+  const buf = streamScratch(cap);
   let p = cap;
   let x = L;
   for (let i = n - 1; i >= 0; i--) {

@@ -121,11 +121,19 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
   const hist = new Float64Array(256);
   let best = { k: 63, bytes: Infinity };
   // Below the median's width - 8 half the values escape, past the largest's width every
-  // symbol is 0: only the K between can win.
-  const sorted = d.slice().sort();
-  const bitsOf = (v: number) => (v < 1 ? 0 : Math.floor(Math.log2(v)) + 1);
-  const kMin = Math.max(0, bitsOf(sorted[sorted.length >> 1]) - 8);
-  const kMax = Math.min(63, bitsOf(sorted[sorted.length - 1]));
+  // symbol is 0: only the K between can win. The width grows with the value, so the median's
+  // width is the median of the widths: counted, not sorted.
+  const widths = new Uint32Array(72);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    widths[v < 1 ? 0 : Math.floor(Math.log2(v)) + 1]++;
+  }
+  let medianWidth = 0;
+  for (let seen = 0; (seen += widths[medianWidth]) <= d.length >> 1;) medianWidth++;
+  let maxWidth = widths.length - 1;
+  while (maxWidth > 0 && widths[maxWidth] === 0) maxWidth--;
+  const kMin = Math.max(0, medianWidth - 8);
+  const kMax = Math.min(63, maxWidth);
   for (let k = kMin; k <= kMax; k++) {
     hist.fill(0);
     const inv = 2 ** -k; // exact: d * 2^-k is d / 2^k, without a division
@@ -374,6 +382,21 @@ export function writeSplit(
   return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
 }
 
+/** Scratch for the log bins' low bits, kept between calls up to {@link SCRATCH_MAX} words. */
+let scratch = new Int32Array(0);
+const SCRATCH_MAX = 1 << 22;
+
+/**
+ * At least `size` words of scratch (contents undefined): a fresh zeroed megabyte per call made
+ * the collector run (and its threads' time count) on every large array.
+ */
+function logBinScratch(size: number): Int32Array {
+  if (size <= scratch.length) return scratch;
+  const a = new Int32Array(size);
+  if (size <= SCRATCH_MAX) scratch = a;
+  return a;
+}
+
 /** The split payload in mode 3 (log bins of m = `m`, one reference `rlo`, `rhi`). */
 function writeLogBins(
   l: Lanes,
@@ -387,7 +410,7 @@ function writeLogBins(
   const { lo, hi } = l;
   const highs = new Uint8Array(n);
   const escapes: number[] = [];
-  const words = new Int32Array(2 * n + 1);
+  const words = logBinScratch(2 * n + 1);
   let o = 0;
   let acc = 0;
   let bits = 0;
