@@ -66,15 +66,29 @@ function rezigzag(l: Lanes, n: number): void {
   }
 }
 
-/** Unsigned 64-bit minimum of `l[s, e)` as [lo, hi], and the bits its range needs. */
-function minOf(l: Lanes, s: number, e: number): [number, number, number] {
-  let mh = l.hi[s] >>> 0;
-  let ml = l.lo[s] >>> 0;
-  let xh = mh;
-  let xl = ml;
-  for (let i = s + 1; i < e; i++) {
-    const h = l.hi[i] >>> 0;
-    const x = l.lo[i] >>> 0;
+/**
+ * Unsigned 64-bit minimum of `l[s, e)` as [lo, hi], and the bits its range needs; with `zig`,
+ * of the residuals {@link unzigzag} would make (read as such, `l` unchanged).
+ */
+function minOf(l: Lanes, s: number, e: number, zig: boolean): [number, number, number] {
+  const { lo, hi } = l;
+  let ml = 0, mh = 0, xl = 0, xh = 0;
+  for (let i = s; i < e; i++) {
+    let x = lo[i];
+    let h = hi[i];
+    if (zig) {
+      const m = -(x & 1);
+      const nx = ((x >>> 1) | (h << 31)) ^ m;
+      h = ((h >>> 1) ^ m) ^ 0x80000000;
+      x = nx;
+    }
+    x >>>= 0;
+    h >>>= 0;
+    if (i === s) {
+      ml = xl = x;
+      mh = xh = h;
+      continue;
+    }
     if (h < mh || (h === mh && x < ml)) {
       mh = h;
       ml = x;
@@ -232,15 +246,29 @@ function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
   return best;
 }
 
-/** Distances of sampled residuals from their references, as doubles. */
-function distances(l: Lanes, n: number, refs: Int32Array, step: number): Float64Array {
+/** Distances of sampled residuals from their references, as doubles (`zig`: as in minOf). */
+function distances(
+  l: Lanes,
+  n: number,
+  refs: Int32Array,
+  step: number,
+  zig: boolean,
+): Float64Array {
   const out = new Float64Array(Math.ceil(n / step));
   for (let i = 0, j = 0; i < n; i += step, j++) {
     const b = (i / BLOCK) | 0;
     const mlo = refs[2 * b];
     const mhi = refs[2 * b + 1];
-    const xlo = (l.lo[i] >>> 0) - (mlo >>> 0);
-    const xhi = (l.hi[i] >>> 0) - (mhi >>> 0);
+    let vlo = l.lo[i];
+    let vhi = l.hi[i];
+    if (zig) {
+      const m = -(vlo & 1);
+      const nlo = ((vlo >>> 1) | (vhi << 31)) ^ m;
+      vhi = ((vhi >>> 1) ^ m) ^ 0x80000000;
+      vlo = nlo;
+    }
+    const xlo = (vlo >>> 0) - (mlo >>> 0);
+    const xhi = (vhi >>> 0) - (mhi >>> 0);
     out[j] = xhi * TWO32 + xlo;
   }
   return out;
@@ -273,14 +301,15 @@ export function writeSplit(
     const dz = new Float64Array(Math.ceil(n / step));
     for (let i = 0, j = 0; i < n; i += step, j++) dz[j] = (l.hi[i] >>> 0) * TWO32 + (l.lo[i] >>> 0);
     byZigzag = bestLogBins(dz, n);
-    unzigzag(l, n);
   }
+  // The other modes work on sign-flipped residuals: until a mode is chosen, they are read
+  // through unzigzag (minOf, distances) rather than written, so mode 4 never converts at all.
   const nb = Math.ceil(n / BLOCK);
   const blockRefs = new Int32Array(2 * nb);
   const blockKs = new Uint8Array(nb);
   let glo = 0, ghi = 0;
   for (let b = 0; b < nb; b++) {
-    const [ml, mh, width] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+    const [ml, mh, width] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK), zigzag);
     blockKs[b] = Math.max(0, width - 8);
     blockRefs[2 * b] = ml;
     blockRefs[2 * b + 1] = mh;
@@ -296,9 +325,9 @@ export function writeSplit(
   }
   // One reference for all blocks keeps the high bytes' distribution the same across blocks
   // (stationary data); a reference per block follows drifting data.
-  const blockD = distances(l, n, blockRefs, step);
+  const blockD = distances(l, n, blockRefs, step, zigzag);
   const byBlock = bestK(blockD, n);
-  const globalD = distances(l, n, globalRefs, step);
+  const globalD = distances(l, n, globalRefs, step, zigzag);
   const byGlobal = bestK(globalD, n);
   const adaptive = perBlockCost(blockD, n, blockKs, step);
   const byLog = bestLogBins(globalD, n);
@@ -314,11 +343,9 @@ export function writeSplit(
   ];
   let mode = 1;
   for (const i of [0, 2, 3, 4]) if (costs[i] < costs[mode]) mode = i;
+  if (mode === 4) return writeLogBins(l, n, x, byZigzag.k, 0, 0, 4);
+  if (zigzag) unzigzag(l, n);
   if (mode === 3) return writeLogBins(l, n, x, byLog.k, glo, ghi, 3);
-  if (mode === 4) {
-    rezigzag(l, n);
-    return writeLogBins(l, n, x, byZigzag.k, 0, 0, 4);
-  }
   const k = mode === 2 ? 0 : mode === 1 ? byGlobal.k : byBlock.k;
   const refs = mode === 1 ? globalRefs : blockRefs;
   const widths = mode === 2 ? blockKs : new Uint8Array(nb).fill(k);
@@ -415,6 +442,7 @@ function writeLogBins(
   let acc = 0;
   let bits = 0;
   const small = 1 << m;
+  const half = small >> 1;
   for (let i = 0; i < n; i++) {
     const vlo = lo[i];
     const vhi = hi[i];
@@ -425,14 +453,17 @@ function writeLogBins(
       highs[i] = xlo;
       continue;
     }
-    const s = logSymbol(xlo, xhi, m);
+    // logSymbol inlined; here the distance has len > m bits, so e >= 1 low bits follow.
+    const len = xhi !== 0 ? 64 - Math.clz32(xhi) : 32 - Math.clz32(xlo);
+    const e = len - m;
+    const top = e >= 32 ? xhi >>> (e - 32) : (xlo >>> e) | (xhi << (32 - e));
+    const s = small + (e - 1) * half + (top & (small - 1)) - half;
     if (s >= ESCAPE) {
       highs[i] = ESCAPE;
       escapes.push(vlo, vhi);
       continue;
     }
     highs[i] = s;
-    const e = logLowBits(s, m);
     if (e < 32) {
       // Most distances: the e low bits in one piece.
       const v = xlo & (-1 >>> (32 - e));
