@@ -442,7 +442,6 @@ function writeLogBins(
   let acc = 0;
   let bits = 0;
   const small = 1 << m;
-  const half = small >> 1;
   for (let i = 0; i < n; i++) {
     const vlo = lo[i];
     const vhi = hi[i];
@@ -453,17 +452,14 @@ function writeLogBins(
       highs[i] = xlo;
       continue;
     }
-    // logSymbol inlined; here the distance has len > m bits, so e >= 1 low bits follow.
-    const len = xhi !== 0 ? 64 - Math.clz32(xhi) : 32 - Math.clz32(xlo);
-    const e = len - m;
-    const top = e >= 32 ? xhi >>> (e - 32) : (xlo >>> e) | (xhi << (32 - e));
-    const s = small + (e - 1) * half + (top & (small - 1)) - half;
+    const s = logSymbol(xlo, xhi, m);
     if (s >= ESCAPE) {
       highs[i] = ESCAPE;
       escapes.push(vlo, vhi);
       continue;
     }
     highs[i] = s;
+    const e = logLowBits(s, m);
     if (e < 32) {
       // Most distances: the e low bits in one piece.
       const v = xlo & (-1 >>> (32 - e));
