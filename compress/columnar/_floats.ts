@@ -174,15 +174,16 @@ function findQuantum(s: number[], f32: boolean): FloatMapping | null {
   return bestRate >= 0.5 ? best : null;
 }
 
-/** Maps `values` to integers under `m`, collecting exceptions. */
+/** Maps `values` to integers under `m`, collecting exceptions (into `into` when given). */
 export function mapFloats(
   values: Float32Array | Float64Array,
   m: FloatMapping,
   f32: boolean,
+  into?: Lanes,
 ): MappedFloats {
   const n = values.length;
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
+  const lo = into?.lo ?? new Int32Array(n);
+  const hi = into?.hi ?? new Int32Array(n);
   const pos: number[] = [];
   let prev = 0;
   // toInt, inlined per mapping: this loop runs over every element of every candidate.
