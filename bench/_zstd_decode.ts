@@ -3,30 +3,37 @@
  * reference decoder) and the runtime's native `node:zlib`, on the corpora of `bench/compress.ts`.
  * Frames come from `node:zlib` (libzstd) at levels 3 and 19, with and without the content
  * checksum: fzstd never verifies checksums, we always do, so the no-checksum rows are the
- * like-for-like comparison.
+ * like-for-like comparison. Times are the process's CPU time (`process.cpuUsage()`), which on a
+ * shared machine is far steadier than the wall clock (every decoder here runs on one thread).
  *
  * @module
  */
 
 import * as zlib from "node:zlib";
+import process from "node:process";
 import { decompress as fzstdDecompress } from "npm:fzstd@0.1.1";
 import { decompressZstd } from "../compress/zstd/mod.ts";
 import { corpora } from "./_corpus.ts";
 
-/** Milliseconds per call of each function, interleaved rounds, median. */
+/** Process CPU time in milliseconds. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** CPU milliseconds per call of each function, interleaved rounds, median. */
 function measure(fns: (() => unknown)[], rounds: number, batchMs: number): number[] {
-  const reps = fns.map((fn) => {
-    fn();
-    const t = performance.now();
-    fn();
-    return Math.max(1, Math.round(batchMs / Math.max(performance.now() - t, 0.01)));
-  });
+  for (const fn of fns) for (let k = 0; k < 3; k++) fn();
   const samples: number[][] = fns.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < fns.length; i++) {
-      const t = performance.now();
-      for (let k = 0; k < reps[i]; k++) fns[i]();
-      samples[i].push((performance.now() - t) / reps[i]);
+      const t = cpuMs();
+      let n = 0;
+      do {
+        fns[i]();
+        n++;
+      } while (cpuMs() - t < batchMs);
+      samples[i].push((cpuMs() - t) / n);
     }
   }
   return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
@@ -51,8 +58,8 @@ export function zstdDecodeSection(rounds: number, batchMs: number): string[] {
   const lines = [
     "## zstd decode: pure TypeScript vs fzstd vs node:zlib",
     "",
-    "Decode MB/s (decoded bytes). Frames from node:zlib (libzstd); `ck` = with content " +
-    "checksum (we verify it, fzstd skips it).",
+    "Decode MB/s (decoded bytes per second of process CPU time). Frames from node:zlib " +
+    "(libzstd); `ck` = with content checksum (we verify it, fzstd skips it).",
     "",
     "| corpus | frame | avx zstd MB/s | fzstd MB/s | node:zlib MB/s | avx ÷ fzstd |",
     "| --- | --- | ---: | ---: | ---: | ---: |",

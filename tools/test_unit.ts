@@ -53,6 +53,7 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
   "compress/zstd/fuzz_test.ts": ["zstd"],
   "compress/zstd/interop_test.ts": ["zstd"],
   "compress/zstd/python_test.ts": ["python3 (zstandard)"],
+  "compress/zstd/xxh64_test.ts": ["zstd", "workerd"],
   "compress/zstd/zstd_test.ts": ["zstd"],
   "examples/dashboard_test.ts": ["chromium"],
   "examples/docs_test.ts": ["chromium"],

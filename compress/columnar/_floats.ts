@@ -16,6 +16,7 @@ const POW10: Float64Array = new Float64Array(23).map((_, i) => 10 ** i);
 /** Mapped integers stay within ±2^51 so that their differences are exact in float64. */
 const N_MAX = 2 ** 51;
 const TWO32 = 4294967296;
+const INV_TWO32 = 1 / TWO32;
 
 /** A float-to-integer mapping and its parameter. */
 export interface FloatMapping {
@@ -173,25 +174,40 @@ function findQuantum(s: number[], f32: boolean): FloatMapping | null {
   return bestRate >= 0.5 ? best : null;
 }
 
-/** Maps `values` to integers under `m`, collecting exceptions. */
+/** Maps `values` to integers under `m`, collecting exceptions (into `into` when given). */
 export function mapFloats(
   values: Float32Array | Float64Array,
   m: FloatMapping,
   f32: boolean,
+  into?: Lanes,
 ): MappedFloats {
   const n = values.length;
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
+  const lo = into?.lo ?? new Int32Array(n);
+  const hi = into?.hi ?? new Int32Array(n);
   const pos: number[] = [];
   let prev = 0;
+  // toInt, inlined per mapping: this loop runs over every element of every candidate.
+  const decimal = m.mapping === Mapping.Decimal;
+  const p = decimal ? POW10[m.param] : m.param;
   for (let i = 0; i < n; i++) {
-    let k = toInt(values[i], m, f32);
-    if (Number.isNaN(k)) {
+    const v = values[i];
+    let k: number;
+    let back: number;
+    if (decimal) {
+      k = Math.round(v * p);
+      back = k / p;
+    } else {
+      k = Math.round(v / p);
+      back = k * p;
+    }
+    if (f32) back = Math.fround(back);
+    if (back !== v || k > N_MAX || k < -N_MAX || (v === 0 && !Object.is(v, 0))) {
+      // Off the grid, NaN, infinite, too large, or -0: an exception.
       pos.push(i);
       k = prev;
     }
     prev = k;
-    const h = Math.floor(k / TWO32);
+    const h = Math.floor(k * INV_TWO32); // exact: a power of two
     hi[i] = h;
     lo[i] = k - h * TWO32;
   }

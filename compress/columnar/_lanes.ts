@@ -18,14 +18,38 @@ export function aligned(data: Uint8Array): Uint8Array {
   return data.byteOffset % 8 === 0 ? data : data.slice();
 }
 
+let scratchLo = new Int32Array(0);
+let scratchHi = new Int32Array(0);
+/** Lanes kept between calls at most (16 MiB); larger inputs get fresh arrays. */
+const SCRATCH_MAX = 1 << 21;
+
+/**
+ * `n` zeroed lanes over buffers reused from call to call, for lanes that do not outlive the
+ * caller's (synchronous) call: the encoder's whole-input lanes. Two fresh megabytes per call
+ * for 2^17 elements kept the collector busy.
+ */
+export function scratchLanes(n: number): Lanes {
+  if (n > SCRATCH_MAX) return { lo: new Int32Array(n), hi: new Int32Array(n) };
+  if (n > scratchLo.length) {
+    scratchLo = new Int32Array(n);
+    scratchHi = new Int32Array(n);
+  }
+  const lo = scratchLo.subarray(0, n);
+  const hi = scratchHi.subarray(0, n);
+  lo.fill(0);
+  hi.fill(0);
+  return { lo, hi };
+}
+
 /**
  * Loads little-endian elements as 64-bit lanes: signed types sign-extend, unsigned types and
- * float bit patterns zero-extend (f32) or are taken whole (f64).
+ * float bit patterns zero-extend (f32) or are taken whole (f64). `into`: zeroed lanes of
+ * length `n` to fill instead of new ones.
  */
-export function loadLanes(data: Uint8Array, t: ElementType, n: number): Lanes {
+export function loadLanes(data: Uint8Array, t: ElementType, n: number, into?: Lanes): Lanes {
   const d = aligned(data);
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
+  const lo = into?.lo ?? new Int32Array(n);
+  const hi = into?.hi ?? new Int32Array(n);
   const buf = d.buffer;
   const off = d.byteOffset;
   switch (t) {

@@ -197,6 +197,20 @@ export function planChains(
     (filter.layout === undefined || filter.layout === c.layout)
   );
 
+  // Each slice's integers under each mapping, computed once: predictors change them in place,
+  // so every candidate takes a copy.
+  const mapped = new Map<FloatMapping | null, { lanes: Lanes; exceptions: number }[]>();
+  const lanesOf = (c: Chain, i: number): { lanes: Lanes; exceptions: number } => {
+    const m = mappingOf.get(c) ?? null;
+    let per = mapped.get(m);
+    if (per === undefined) {
+      per = ranges.map(([s, e], j) => slicedLanes(slices[j], t, e - s, c.mapping, m));
+      mapped.set(m, per);
+    }
+    const { lanes, exceptions } = per[i];
+    return { lanes: { lo: lanes.lo.slice(), hi: lanes.hi.slice() }, exceptions };
+  };
+
   const out: Candidate[] = [];
   // Splits cost the most to estimate: try them only on the two mapping + predictor pairs
   // whose bit packing came out smallest (the same residuals, coded closer to their entropy).
@@ -228,7 +242,7 @@ export function planChains(
       let exceptions = 0;
       ranges.forEach(([s, e], i) => {
         const k = e - s;
-        const r = slicedLanes(slices[i], t, k, c.mapping, mappingOf.get(c) ?? null);
+        const r = lanesOf(c, i);
         predict(r.lanes, k, c.predictor, signed);
         for (let j = 0; j < c.predictor && j + c.predictor < k; j++) {
           r.lanes.lo[j] = r.lanes.lo[c.predictor];
@@ -251,13 +265,7 @@ export function planChains(
       const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
       ranges.forEach(([s, e], i) => {
         const k = e - s;
-        const { lanes, exceptions } = slicedLanes(
-          slices[i],
-          t,
-          k,
-          c.mapping,
-          mappingOf.get(c) ?? null,
-        );
+        const { lanes, exceptions } = lanesOf(c, i);
         predict(lanes, k, c.predictor, signed);
         bytes += packedBytes(lanes, k) + exceptions * 12;
       });

@@ -52,13 +52,25 @@ function normalise(counts: Float64Array, n: number): Uint16Array {
   return f;
 }
 
+/** Scratch for the coded stream (written from its end), kept up to {@link SCRATCH_MAX} bytes. */
+let scratch = new Uint8Array(0);
+const SCRATCH_MAX = 1 << 23;
+
+/** At least `size` bytes of scratch (contents undefined), reused across calls. */
+function streamScratch(size: number): Uint8Array {
+  if (size <= scratch.length) return scratch.subarray(0, size);
+  const a = new Uint8Array(size);
+  if (size <= SCRATCH_MAX) scratch = a;
+  return a;
+}
+
 /** Encodes `sym` into a self-describing rANS block (table and stream). */
 export function ransEncode(sym: Uint8Array): Uint8Array {
   const n = sym.length;
   const counts = new Float64Array(256);
   for (let i = 0; i < n; i++) counts[sym[i]]++;
   const freq = normalise(counts, n);
-  const start = new Uint32Array(257);
+  const start = new Int32Array(257);
   for (let s = 0; s < 256; s++) start[s + 1] = start[s] + freq[s];
   let lo = 0;
   while (freq[lo] === 0) lo++;
@@ -66,18 +78,21 @@ export function ransEncode(sym: Uint8Array): Uint8Array {
   while (freq[hi] === 0) hi--;
 
   const cap = 2 * n + 8;
-  const buf = new Uint8Array(cap);
+  const buf = streamScratch(cap);
   let p = cap;
   let x = L;
   for (let i = n - 1; i >= 0; i--) {
     const s = sym[i];
     const f = freq[s];
-    const xMax = f * (1 << (31 - SCALE_BITS)); // ((L >> SCALE_BITS) << 8) * f
+    const xMax = f * (1 << (31 - SCALE_BITS)); // ((L >> SCALE_BITS) << 8) * f, up to 2^31
     while (x >= xMax) {
       buf[--p] = x & 0xff;
       x >>>= 8;
     }
-    x = ((Math.floor(x / f) << SCALE_BITS) + (x % f) + start[s]) >>> 0;
+    // x < f * 2^17 here, so the quotient is below 2^17 and the new state below 2^31: int32
+    // throughout, one integer division (the remainder by multiplication).
+    const q = (x / f) | 0;
+    x = ((q << SCALE_BITS) + (x - q * f) + start[s]) | 0;
   }
   p -= 4;
   buf[p] = x & 0xff;

@@ -66,15 +66,29 @@ function rezigzag(l: Lanes, n: number): void {
   }
 }
 
-/** Unsigned 64-bit minimum of `l[s, e)` as [lo, hi], and the bits its range needs. */
-function minOf(l: Lanes, s: number, e: number): [number, number, number] {
-  let mh = l.hi[s] >>> 0;
-  let ml = l.lo[s] >>> 0;
-  let xh = mh;
-  let xl = ml;
-  for (let i = s + 1; i < e; i++) {
-    const h = l.hi[i] >>> 0;
-    const x = l.lo[i] >>> 0;
+/**
+ * Unsigned 64-bit minimum of `l[s, e)` as [lo, hi], and the bits its range needs; with `zig`,
+ * of the residuals {@link unzigzag} would make (read as such, `l` unchanged).
+ */
+function minOf(l: Lanes, s: number, e: number, zig: boolean): [number, number, number] {
+  const { lo, hi } = l;
+  let ml = 0, mh = 0, xl = 0, xh = 0;
+  for (let i = s; i < e; i++) {
+    let x = lo[i];
+    let h = hi[i];
+    if (zig) {
+      const m = -(x & 1);
+      const nx = ((x >>> 1) | (h << 31)) ^ m;
+      h = ((h >>> 1) ^ m) ^ 0x80000000;
+      x = nx;
+    }
+    x >>>= 0;
+    h >>>= 0;
+    if (i === s) {
+      ml = xl = x;
+      mh = xh = h;
+      continue;
+    }
     if (h < mh || (h === mh && x < ml)) {
       mh = h;
       ml = x;
@@ -121,17 +135,25 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
   const hist = new Float64Array(256);
   let best = { k: 63, bytes: Infinity };
   // Below the median's width - 8 half the values escape, past the largest's width every
-  // symbol is 0: only the K between can win.
-  const sorted = d.slice().sort();
-  const bitsOf = (v: number) => (v < 1 ? 0 : Math.floor(Math.log2(v)) + 1);
-  const kMin = Math.max(0, bitsOf(sorted[sorted.length >> 1]) - 8);
-  const kMax = Math.min(63, bitsOf(sorted[sorted.length - 1]));
+  // symbol is 0: only the K between can win. The width grows with the value, so the median's
+  // width is the median of the widths: counted, not sorted.
+  const widths = new Uint32Array(72);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    widths[v < 1 ? 0 : Math.floor(Math.log2(v)) + 1]++;
+  }
+  let medianWidth = 0;
+  for (let seen = 0; (seen += widths[medianWidth]) <= d.length >> 1;) medianWidth++;
+  let maxWidth = widths.length - 1;
+  while (maxWidth > 0 && widths[maxWidth] === 0) maxWidth--;
+  const kMin = Math.max(0, medianWidth - 8);
+  const kMax = Math.min(63, maxWidth);
   for (let k = kMin; k <= kMax; k++) {
     hist.fill(0);
-    const div = 2 ** k;
+    const inv = 2 ** -k; // exact: d * 2^-k is d / 2^k, without a division
     let esc = 0;
     for (let i = 0; i < d.length; i++) {
-      const h = Math.floor(d[i] / div);
+      const h = Math.floor(d[i] * inv);
       if (h >= ESCAPE) {
         esc++;
         hist[ESCAPE]++;
@@ -143,6 +165,10 @@ function bestK(d: Float64Array, n: number): { k: number; bytes: number } {
     const bytes = ((bits + m * k) / 8 + esc * 8) * (n / m);
     if (bytes < best.bytes) best = { k, bytes };
     if (esc === 0 && hist[0] === m) break;
+    // With no escapes left, each further K adds a bit to every value and takes at most a bit
+    // of entropy from its high byte (two bins merge into one): the cost can only grow. Stop
+    // once it has (the margin absorbs rounding in the sums, where costs tie exactly).
+    if (esc === 0 && bytes > best.bytes * (1 + 1e-9)) break;
   }
   return best;
 }
@@ -161,36 +187,58 @@ function logSymbol(xlo: number, xhi: number, m: number): number {
   return s < ESCAPE ? s : ESCAPE;
 }
 
-/** {@link logSymbol} of a distance held in a double (estimates). */
-function logSymbolOf(d: number, m: number): number {
-  return logSymbol(d % TWO32, Math.floor(d / TWO32), m);
-}
-
 /** Low bits that follow log-bin symbol `s` (0 below 2^m). */
 function logLowBits(s: number, m: number): number {
   return s < 1 << m ? 0 : ((s - (1 << m)) >> (m - 1)) + 1;
 }
 
-/** Estimated payload bytes of log bins for each m (1..7). */
+/**
+ * Estimated payload bytes of log bins for each m (1..7). Each distance's bit length and top 32
+ * bits (leading one at bit 31) are found once; every m's symbol follows from them as
+ * {@link logSymbol} gives it for the distance's two halves.
+ */
 function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
   const hist = new Float64Array(256);
+  const c = d.length;
+  const lens = new Uint8Array(c);
+  const tops = new Int32Array(c);
+  for (let i = 0; i < c; i++) {
+    const xlo = d[i] % TWO32;
+    const xhi = Math.floor(d[i] / TWO32);
+    if (xhi !== 0) {
+      const len = 64 - Math.clz32(xhi);
+      lens[i] = len;
+      tops[i] = len === 64 ? xhi : (xhi << (64 - len)) | (xlo >>> (len - 32));
+    } else {
+      const len = 32 - Math.clz32(xlo);
+      lens[i] = len;
+      tops[i] = len === 0 ? 0 : len === 32 ? xlo : xlo << (32 - len);
+    }
+  }
   let best = { k: 1, bytes: Infinity };
   for (let m = 1; m <= 7; m++) {
     hist.fill(0);
     let esc = 0;
     let low = 0;
-    for (let i = 0; i < d.length; i++) {
-      const s = logSymbolOf(d[i], m);
+    const half = 1 << (m - 1);
+    for (let i = 0; i < c; i++) {
+      const len = lens[i];
+      // Below 2^m a distance is its own symbol: its top bits shifted down to it.
+      if (len <= m) {
+        hist[len === 0 ? 0 : tops[i] >>> (32 - len)]++;
+        continue;
+      }
+      const e = len - m;
+      const s = (1 << m) + (e - 1) * half + (tops[i] >>> (32 - m)) - half;
       if (s >= ESCAPE) {
         esc++;
         hist[ESCAPE]++;
       } else {
         hist[s]++;
-        low += logLowBits(s, m);
+        low += e;
       }
     }
     let bits = low;
-    const c = d.length;
     for (let s = 0; s < 256; s++) if (hist[s] > 0) bits -= hist[s] * Math.log2(hist[s] / c);
     const bytes = (bits / 8 + esc * 8) * (n / c);
     if (bytes < best.bytes) best = { k: m, bytes };
@@ -198,15 +246,29 @@ function bestLogBins(d: Float64Array, n: number): { k: number; bytes: number } {
   return best;
 }
 
-/** Distances of sampled residuals from their references, as doubles. */
-function distances(l: Lanes, n: number, refs: Int32Array, step: number): Float64Array {
+/** Distances of sampled residuals from their references, as doubles (`zig`: as in minOf). */
+function distances(
+  l: Lanes,
+  n: number,
+  refs: Int32Array,
+  step: number,
+  zig: boolean,
+): Float64Array {
   const out = new Float64Array(Math.ceil(n / step));
   for (let i = 0, j = 0; i < n; i += step, j++) {
     const b = (i / BLOCK) | 0;
     const mlo = refs[2 * b];
     const mhi = refs[2 * b + 1];
-    const xlo = (l.lo[i] >>> 0) - (mlo >>> 0);
-    const xhi = (l.hi[i] >>> 0) - (mhi >>> 0);
+    let vlo = l.lo[i];
+    let vhi = l.hi[i];
+    if (zig) {
+      const m = -(vlo & 1);
+      const nlo = ((vlo >>> 1) | (vhi << 31)) ^ m;
+      vhi = ((vhi >>> 1) ^ m) ^ 0x80000000;
+      vlo = nlo;
+    }
+    const xlo = (vlo >>> 0) - (mlo >>> 0);
+    const xhi = (vhi >>> 0) - (mhi >>> 0);
     out[j] = xhi * TWO32 + xlo;
   }
   return out;
@@ -239,14 +301,15 @@ export function writeSplit(
     const dz = new Float64Array(Math.ceil(n / step));
     for (let i = 0, j = 0; i < n; i += step, j++) dz[j] = (l.hi[i] >>> 0) * TWO32 + (l.lo[i] >>> 0);
     byZigzag = bestLogBins(dz, n);
-    unzigzag(l, n);
   }
+  // The other modes work on sign-flipped residuals: until a mode is chosen, they are read
+  // through unzigzag (minOf, distances) rather than written, so mode 4 never converts at all.
   const nb = Math.ceil(n / BLOCK);
   const blockRefs = new Int32Array(2 * nb);
   const blockKs = new Uint8Array(nb);
   let glo = 0, ghi = 0;
   for (let b = 0; b < nb; b++) {
-    const [ml, mh, width] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+    const [ml, mh, width] = minOf(l, b * BLOCK, Math.min(n, (b + 1) * BLOCK), zigzag);
     blockKs[b] = Math.max(0, width - 8);
     blockRefs[2 * b] = ml;
     blockRefs[2 * b + 1] = mh;
@@ -262,9 +325,9 @@ export function writeSplit(
   }
   // One reference for all blocks keeps the high bytes' distribution the same across blocks
   // (stationary data); a reference per block follows drifting data.
-  const blockD = distances(l, n, blockRefs, step);
+  const blockD = distances(l, n, blockRefs, step, zigzag);
   const byBlock = bestK(blockD, n);
-  const globalD = distances(l, n, globalRefs, step);
+  const globalD = distances(l, n, globalRefs, step, zigzag);
   const byGlobal = bestK(globalD, n);
   const adaptive = perBlockCost(blockD, n, blockKs, step);
   const byLog = bestLogBins(globalD, n);
@@ -280,11 +343,9 @@ export function writeSplit(
   ];
   let mode = 1;
   for (const i of [0, 2, 3, 4]) if (costs[i] < costs[mode]) mode = i;
+  if (mode === 4) return writeLogBins(l, n, x, byZigzag.k, 0, 0, 4);
+  if (zigzag) unzigzag(l, n);
   if (mode === 3) return writeLogBins(l, n, x, byLog.k, glo, ghi, 3);
-  if (mode === 4) {
-    rezigzag(l, n);
-    return writeLogBins(l, n, x, byZigzag.k, 0, 0, 4);
-  }
   const k = mode === 2 ? 0 : mode === 1 ? byGlobal.k : byBlock.k;
   const refs = mode === 1 ? globalRefs : blockRefs;
   const widths = mode === 2 ? blockKs : new Uint8Array(nb).fill(k);
@@ -348,6 +409,21 @@ export function writeSplit(
   return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
 }
 
+/** Scratch for the log bins' low bits, kept between calls up to {@link SCRATCH_MAX} words. */
+let scratch = new Int32Array(0);
+const SCRATCH_MAX = 1 << 22;
+
+/**
+ * At least `size` words of scratch (contents undefined): a fresh zeroed megabyte per call made
+ * the collector run (and its threads' time count) on every large array.
+ */
+function logBinScratch(size: number): Int32Array {
+  if (size <= scratch.length) return scratch;
+  const a = new Int32Array(size);
+  if (size <= SCRATCH_MAX) scratch = a;
+  return a;
+}
+
 /** The split payload in mode 3 (log bins of m = `m`, one reference `rlo`, `rhi`). */
 function writeLogBins(
   l: Lanes,
@@ -361,15 +437,21 @@ function writeLogBins(
   const { lo, hi } = l;
   const highs = new Uint8Array(n);
   const escapes: number[] = [];
-  const words = new Int32Array(2 * n + 1);
+  const words = logBinScratch(2 * n + 1);
   let o = 0;
   let acc = 0;
   let bits = 0;
+  const small = 1 << m;
   for (let i = 0; i < n; i++) {
     const vlo = lo[i];
     const vhi = hi[i];
     const xlo = (vlo - rlo) | 0;
     const xhi = (vhi - rhi - ((vlo >>> 0) < (rlo >>> 0) ? 1 : 0)) | 0;
+    // Below 2^m: the distance is the symbol, no low bits.
+    if (xhi === 0 && xlo >>> 0 < small) {
+      highs[i] = xlo;
+      continue;
+    }
     const s = logSymbol(xlo, xhi, m);
     if (s >= ESCAPE) {
       highs[i] = ESCAPE;
@@ -378,14 +460,27 @@ function writeLogBins(
     }
     highs[i] = s;
     const e = logLowBits(s, m);
-    if (e === 0) continue;
-    // The e low bits in at most two pieces of up to 31 bits.
-    const e1 = Math.min(e, 31);
-    for (let piece = 0; piece < 2; piece++) {
-      const w = piece === 0 ? e1 : e - e1;
-      if (w === 0) break;
-      const raw = piece === 0 ? xlo : (xlo >>> 31) | (xhi << 1);
-      const v = raw & (-1 >>> (32 - w));
+    if (e < 32) {
+      // Most distances: the e low bits in one piece.
+      const v = xlo & (-1 >>> (32 - e));
+      acc |= v << bits;
+      bits += e;
+      if (bits >= 32) {
+        words[o++] = acc;
+        bits -= 32;
+        acc = bits > 0 ? v >>> (e - bits) : 0;
+      }
+      continue;
+    }
+    // 32 to 63 low bits: all of xlo, then e - 32 bits of xhi (the same bit stream).
+    if (bits === 0) words[o++] = xlo;
+    else {
+      words[o++] = acc | (xlo << bits);
+      acc = xlo >>> (32 - bits);
+    }
+    const w = e - 32;
+    if (w > 0) {
+      const v = xhi & (-1 >>> (32 - w));
       acc |= v << bits;
       bits += w;
       if (bits >= 32) {

@@ -24,7 +24,7 @@ import {
   writeHeader,
 } from "./_format.ts";
 import { innerCompress, innerFor } from "./_inner.ts";
-import { aligned, loadLanes } from "./_lanes.ts";
+import { aligned, loadLanes, scratchLanes } from "./_lanes.ts";
 import { writeBitPacked } from "./_payload.ts";
 import {
   type Candidate,
@@ -121,6 +121,7 @@ function encodeChain(
       floatView(aligned(data), f32, n),
       { mapping: c.mapping, param: c.param },
       f32,
+      scratchLanes(n),
     );
     const seeds = predict(m.lanes, n, c.predictor, true);
     const x = { seeds, exPos: m.exPos, exBits: m.exBits };
@@ -131,7 +132,8 @@ function encodeChain(
       exceptions: m.exPos.length,
     };
   }
-  const l = loadLanes(data, t, n);
+  // The lanes live only until the payload is written: reused buffers.
+  const l = loadLanes(data, t, n, scratchLanes(n));
   const seeds = predict(l, n, c.predictor, isSigned(t));
   const x = { seeds, exPos: new Uint32Array(0), exBits: new Int32Array(0) };
   return {

@@ -1,10 +1,16 @@
 /**
  * XXH64 (seed 0) for the zstd Content_Checksum (RFC 8878 §3.1.1: the low 32 bits of XXH64 over
  * the frame's decoded content). 64-bit lanes are kept as two uint32 halves so the hot loop needs
- * no BigInt.
+ * no BigInt. Long inputs run the stripe loop in WebAssembly (`_xxh64_wasm.ts`) where the runtime
+ * can compile it, several times faster; elsewhere (Cloudflare Workers) the TypeScript loop below.
  *
  * @module
  */
+
+import { WASM_CHUNK, wasmStripes } from "./_xxh64_wasm.ts";
+
+/** Below this many bytes of whole stripes the copy into WebAssembly memory does not pay. */
+const WASM_MIN = 512;
 
 // Primes as [hi, lo] uint32 halves.
 const P1H = 0x9e3779b1, P1L = 0x85ebca87;
@@ -188,8 +194,38 @@ function stripes(v: Uint32Array, b: Uint8Array, i: number, end: number): number 
   return i;
 }
 
+/** {@link stripes} through the WebAssembly loop when there is one (same result). */
+function wasmOrTsStripes(v: Uint32Array, b: Uint8Array, i: number, end: number): number {
+  const w = wasmStripes();
+  if (w === null) return stripes(v, b, i, end);
+  const lanes = w.lanes, data = w.data;
+  // Ours are [hi, lo] pairs; WebAssembly's i64 are little-endian, low half first.
+  for (let k = 0; k < 8; k += 2) lanes[k] = v[k + 1], lanes[k + 1] = v[k];
+  while (end - i >= 32) {
+    const n = Math.min(end - i, WASM_CHUNK) & ~31;
+    data.set(b.subarray(i, i + n));
+    w.run(n);
+    i += n;
+  }
+  for (let k = 0; k < 8; k += 2) v[k + 1] = lanes[k], v[k] = lanes[k + 1];
+  return i;
+}
+
 function le32(b: Uint8Array, i: number): number {
   return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+}
+
+/**
+ * Which stripe loop long inputs take here: "webassembly" where the runtime compiles the module,
+ * "typescript" where it may not (Cloudflare Workers).
+ *
+ * @example
+ * ```ts ignore
+ * console.log(xxh64Backend()); // "webassembly" in Deno, Node and browsers
+ * ```
+ */
+export function xxh64Backend(): "webassembly" | "typescript" {
+  return wasmStripes() === null ? "typescript" : "webassembly";
 }
 
 /** Incremental XXH64 with seed 0. */
@@ -199,8 +235,11 @@ export class Xxh64 {
   #buf = new Uint8Array(32);
   #bufLen = 0;
   #total = 0;
+  #wasm: boolean;
 
-  constructor() {
+  /** @param wasm false keeps to the TypeScript loop (tests compare the two) */
+  constructor(wasm = true) {
+    this.#wasm = wasm;
     this.reset();
   }
 
@@ -239,7 +278,9 @@ export class Xxh64 {
       this.#stripe(this.#buf, 0);
       this.#bufLen = 0;
     }
-    i = stripes(this.#v, data, i, end);
+    i = this.#wasm && end - i >= WASM_MIN
+      ? wasmOrTsStripes(this.#v, data, i, end)
+      : stripes(this.#v, data, i, end);
     if (i < end) {
       this.#buf.set(data.subarray(i, end), 0);
       this.#bufLen = end - i;
@@ -315,8 +356,8 @@ export class Xxh64 {
 /**
  * Low 32 bits of XXH64(data, seed 0).
  */
-export function xxh64Low32(data: Uint8Array): number {
-  const h = new Xxh64();
+export function xxh64Low32(data: Uint8Array, wasm = true): number {
+  const h = new Xxh64(wasm);
   h.update(data);
   return h.digestLow32();
 }

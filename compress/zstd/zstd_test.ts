@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { CompressError } from "../errors.ts";
 import { decompressZstd, ZstdFrameDecoder } from "./mod.ts";
 import { xxh64Low32 } from "./_xxh64.ts";
-import { concat, sample, streamDecode, zstdCli } from "./_test_tools.ts";
+import { concat, run, sample, streamDecode, zstdCli } from "./_test_tools.ts";
 
 function code(fn: () => unknown): string {
   try {
@@ -72,4 +72,67 @@ Deno.test("zstd: results are exact-size arrays", async () => {
   const out = decompressZstd(frame);
   assert.equal(out.length, data.length);
   assert.equal(out.buffer.byteLength, data.length);
+});
+
+/**
+ * A hand-built frame (RFC 8878): no content size, a 128 KiB window (Window_Descriptor 0x38),
+ * three RLE blocks of 128 KiB (so the streaming decoder must slide its window), then one
+ * compressed block with a single sequence: no literals, a match of `matchLength` bytes at
+ * `offset`, every code in RLE mode (§3.1.1.3.2.1).
+ */
+function farMatchFrame(offset: number, matchLength: 32 | 67): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38)];
+  for (let i = 0; i < 3; i++) {
+    const v = ((128 * 1024) << 3) | (1 << 1); // Block_Size | Block_Type RLE, not last
+    parts.push(Uint8Array.of(v & 255, (v >> 8) & 255, v >> 16, 0x61 + i));
+  }
+  // Offset_Value = offset + 3 = 2^ofCode + ofExtra (§3.1.1.3.2.1.1, Offset_Codes).
+  const ofValue = offset + 3;
+  const ofCode = 31 - Math.clz32(ofValue);
+  // Match_Length code 29 is 32 bytes with no extra bits; code 40 is 67 + 4 extra bits (0 here).
+  const [mlCode, mlExtra] = matchLength === 32 ? [29, 0] : [40, 4];
+  // The bitstream is read backwards: offset bits, then match-length bits (literals length and
+  // the RLE states take none), so they are written forwards in the opposite order, then the
+  // closing 1 bit.
+  let bits = 0n;
+  let n = 0n;
+  const put = (value: number, width: number) => {
+    bits |= BigInt(value) << n;
+    n += BigInt(width);
+  };
+  put(0, mlExtra);
+  put(ofValue - 2 ** ofCode, ofCode);
+  put(1, 1);
+  const stream: number[] = [];
+  for (let k = 0n; k < n; k += 8n) stream.push(Number((bits >> k) & 255n));
+  const body = [
+    0x00, // Literals_Section_Header: raw, Regenerated_Size 0
+    0x01, // Number_of_Sequences
+    0x54, // Symbol_Compression_Modes: literals lengths, offsets, match lengths all RLE
+    0x00, // literals length code 0
+    ofCode,
+    mlCode,
+    ...stream,
+  ];
+  const v = (body.length << 3) | (2 << 1) | 1; // compressed, last block
+  parts.push(Uint8Array.of(v & 255, (v >> 8) & 255, v >> 16, ...body));
+  return concat(parts);
+}
+
+Deno.test("zstd: a match reaching before the streaming window is corrupt", async () => {
+  // After three 128 KiB blocks the streaming decoder keeps only the last 128 KiB (the window);
+  // offsets up to 128 KiB still decode, farther ones point at bytes it let go. (libzstd's
+  // buffer happens to hold more than the window, so the CLI still decodes the far frame.)
+  const near = farMatchFrame(100_000, 67);
+  const want = new Uint8Array(3 * 131072 + 67);
+  for (let i = 0; i < 3; i++) want.fill(0x61 + i, i * 131072, (i + 1) * 131072);
+  want.fill(0x63, 3 * 131072); // 100,000 bytes back is inside the third block
+  const same = (a: Uint8Array) => a.length === want.length && a.every((x, i) => x === want[i]);
+  assert.ok(same(streamDecode(near, 1000)));
+  assert.ok(same(await run("zstd", ["-d", "-q", "-c"], near)), "the zstd CLI agrees");
+  for (const matchLength of [32, 67] as const) {
+    const far = farMatchFrame(200_000, matchLength);
+    assert.equal(code(() => streamDecode(far, 1000)), "corrupt", `match of ${matchLength}`);
+    assert.equal(code(() => streamDecode(far, far.length)), "corrupt", `one chunk`);
+  }
 });
