@@ -20,6 +20,8 @@ const DEBIAN: Record<string, string> = {
   node: "nodejs",
   npm: "npm",
   python3: "python3",
+  "redis-server": "redis-server",
+  "redis-cli": "redis-tools",
 };
 
 /** Python modules imported by interop tests through `/usr/bin/python3` (Debian packages). */
