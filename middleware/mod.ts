@@ -35,6 +35,21 @@ export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_
 export { AvilaError } from "@avila/compress";
 export * from "./idempotency/mod.ts";
 export * from "./rate_limit/mod.ts";
+export {
+  type RedisClientHandle,
+  type RedisClusterHandle,
+  type RedisConnectionOptions,
+  RedisCostLedger,
+  type RedisCostLedgerOptions,
+  RedisIdempotencyStore,
+  type RedisIdempotencyStoreOptions,
+  RedisKeyStore,
+  type RedisKeyStoreOptions,
+  RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+  RedisStoreError,
+  type RedisStoreErrorCode,
+} from "./redis/mod.ts";
 export * from "./region/mod.ts";
 export * from "./resilience/mod.ts";
 export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
