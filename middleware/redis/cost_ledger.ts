@@ -96,7 +96,7 @@ interface Batch {
  * sorted set of buckets; a set of tenants for queries over all of them.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { costTracking, RedisCostLedger } from "@avila/avx-http/middleware";
  * const ledger = new RedisCostLedger({ url: "redis://127.0.0.1:6379", granularity: "day" });
  * const mw = costTracking({ ledger });

@@ -121,7 +121,7 @@ function parse(v: string): IdempotencyRecord {
  * 503 rather than running a write it cannot deduplicate.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { idempotency, RedisIdempotencyStore } from "@avila/avx-http/middleware";
  * const store = new RedisIdempotencyStore({ url: "redis://127.0.0.1:6379", timeoutMs: 500 });
  * const mw = idempotency({ store, ttlMs: 86_400_000 });

@@ -75,7 +75,7 @@ return 1
  * `AuthError` `auth_unavailable` (the middleware answers 503).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { auth, issueApiKey, RedisKeyStore } from "@avila/avx-http/middleware";
  * const keyStore = new RedisKeyStore({ url: "redis://127.0.0.1:6379" });
  * const { key } = await issueApiKey(keyStore, { tenant: "acme", scopes: [], plan: "pro", mode: "live" });

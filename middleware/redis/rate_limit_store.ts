@@ -141,7 +141,7 @@ return {allowed, string.format('%.17g', remaining), reset, retry}
  * `store_failure`, which the middleware's `failureMode` turns into a pass or a 503.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { rateLimit, RedisRateLimitStore } from "@avila/avx-http/middleware";
  * const store = new RedisRateLimitStore({ url: "redis://127.0.0.1:6379", timeoutMs: 250 });
  * const limiter = rateLimit({ policy: { limit: 100, windowSeconds: 60 }, store, failureMode: "open" });
