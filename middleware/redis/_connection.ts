@@ -103,6 +103,11 @@ export class RedisScript {
     this.source = source;
   }
 
+  /** The SHA-1 once computed (the hot path then needs no await). */
+  get known(): string | undefined {
+    return this.#sha;
+  }
+
   async sha(): Promise<string> {
     if (this.#sha === undefined) {
       const d = new Uint8Array(
@@ -162,6 +167,88 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
+interface Watched {
+  at: number;
+  settled: boolean;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Time budgets of one connection's calls without a timer per call: every call has the same
+ * budget, so deadlines come in call order; one interval (running only while calls are
+ * outstanding, unref'd) fails those past it, at most a tick (<= 50 ms) late.
+ */
+class Deadlines {
+  readonly #ms: number;
+  readonly #tick: number;
+  #queue: Watched[] = [];
+  #head = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.#tick = Math.max(5, Math.min(50, Math.floor(ms / 10)));
+  }
+
+  watch<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const w: Watched = { at: Date.now() + this.#ms, settled: false, reject };
+      this.#queue.push(w);
+      if (this.#timer === undefined) this.#arm();
+      p.then(
+        (v) => {
+          w.settled = true;
+          resolve(v);
+        },
+        (e) => {
+          w.settled = true;
+          reject(e);
+        },
+      );
+    });
+  }
+
+  #arm(): void {
+    const timer = setInterval(() => this.#sweep(), this.#tick);
+    (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(
+      timer as unknown as number,
+    );
+    (timer as { unref?: () => void }).unref?.();
+    this.#timer = timer;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    const q = this.#queue;
+    while (this.#head < q.length) {
+      const w = q[this.#head];
+      if (!w.settled) {
+        if (w.at > now) break;
+        w.settled = true;
+        w.reject(new RedisStoreError("timeout", `Redis did not answer within ${this.#ms} ms`));
+      }
+      this.#head++;
+    }
+    if (this.#head === q.length) {
+      this.#queue = [];
+      this.#head = 0;
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    } else if (this.#head > 1024 && this.#head * 2 > q.length) {
+      this.#queue = q.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+async function failure(e: unknown): Promise<never> {
+  if (e instanceof RedisStoreError) throw e;
+  if (e instanceof (await nodeRedis()).ErrorReply) {
+    throw new RedisStoreError("command_failed", "Redis refused a command", { cause: e });
+  }
+  throw new RedisStoreError("unavailable", "Redis connection failed", { cause: e });
+}
+
 /**
  * One store's way to Redis. Made from a URL, it connects in the background (never blocking the
  * constructor), reconnects on its own with a capped backoff, and has no offline queue: while
@@ -171,6 +258,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 export class RedisConnection {
   readonly timeoutMs: number;
   readonly #owned: boolean;
+  readonly #deadlines: Deadlines;
   #handle: RedisClientHandle | RedisClusterHandle | undefined;
   #opening: Promise<void> | undefined;
   #closed = false;
@@ -183,6 +271,7 @@ export class RedisConnection {
       throw new ConfigurationError("invalid_option", `${what}: timeoutMs must be in 1..600000`);
     }
     this.timeoutMs = timeoutMs;
+    this.#deadlines = new Deadlines(timeoutMs);
     if (options.client !== undefined) {
       if (options.url !== undefined) {
         throw new ConfigurationError("invalid_option", `${what}: give either url or client`);
@@ -268,9 +357,20 @@ export class RedisConnection {
    * Sends one command, routed by `key` on a cluster. The first call of a new connection waits
    * for it (within the time budget); later calls fail at once while Redis is down.
    */
-  async command(key: string | undefined, args: string[]): Promise<unknown> {
-    const started = Date.now();
-    if (this.#opening !== undefined && this.#handle?.isReady !== true) {
+  command(key: string | undefined, args: string[]): Promise<unknown> {
+    const h = this.#handle;
+    if (h === undefined || !h.isReady || this.#closed) return this.#commandLate(key, args);
+    let sent: Promise<unknown>;
+    try {
+      sent = isCluster(h) ? h.sendCommand(key, false, args) : h.sendCommand(args);
+    } catch (e) {
+      return failure(e);
+    }
+    return this.#deadlines.watch(sent).catch(failure);
+  }
+
+  async #commandLate(key: string | undefined, args: string[]): Promise<unknown> {
+    if (this.#opening !== undefined) {
       await within(this.#opening, this.timeoutMs).catch(() => {});
       this.#opening = undefined;
     }
@@ -278,37 +378,31 @@ export class RedisConnection {
     if (h === undefined || !h.isReady || this.#closed) {
       throw new RedisStoreError("unavailable", "Redis is not connected");
     }
-    const left = Math.max(1, this.timeoutMs - (Date.now() - started));
-    try {
-      return await within(
-        isCluster(h) ? h.sendCommand(key, false, args) : h.sendCommand(args),
-        left,
-      );
-    } catch (e) {
-      if (e instanceof RedisStoreError) throw e;
-      if (e instanceof (await nodeRedis()).ErrorReply) {
-        throw new RedisStoreError("command_failed", "Redis refused a command", { cause: e });
-      }
-      throw new RedisStoreError("unavailable", "Redis connection failed", { cause: e });
-    }
+    return await this.command(key, args);
   }
 
   /**
    * Runs `script` on the slot of `keys[0]` (every key of a script shares its hash tag): EVALSHA,
    * and EVAL once when Redis answers NOSCRIPT (first use, restart, failover, `SCRIPT FLUSH`).
    */
-  async eval(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
-    const sha = await script.sha();
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await this.command(keys[0], ["EVALSHA", sha, ...tail]);
-    } catch (e) {
-      // NOSCRIPT is the protocol's error prefix (redis.io/docs: EVALSHA), not a library message.
-      const noScript = e instanceof RedisStoreError && e.code === "command_failed" &&
-        e.cause instanceof Error && e.cause.message.startsWith("NOSCRIPT");
-      if (!noScript) throw e;
-      return await this.command(keys[0], ["EVAL", script.source, ...tail]);
-    }
+  eval(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+    const sha = script.known;
+    if (sha === undefined) return script.sha().then(() => this.eval(script, keys, args));
+    return this.command(keys[0], ["EVALSHA", sha, String(keys.length), ...keys, ...args]).catch(
+      (e) => {
+        // NOSCRIPT is the protocol's error prefix (redis.io/docs: EVALSHA), not a library message.
+        const noScript = e instanceof RedisStoreError && e.code === "command_failed" &&
+          e.cause instanceof Error && e.cause.message.startsWith("NOSCRIPT");
+        if (!noScript) throw e;
+        return this.command(keys[0], [
+          "EVAL",
+          script.source,
+          String(keys.length),
+          ...keys,
+          ...args,
+        ]);
+      },
+    );
   }
 
   /** Round-trips a PING; for readiness checks. */

@@ -39,21 +39,19 @@ export interface RedisRateLimitStoreOptions extends RedisConnectionOptions {
 }
 
 // The algorithms of ../rate_limit/gcra.ts and ../rate_limit/sliding_window.ts, step for step in
-// Lua (doubles, like JavaScript numbers), so every store decides alike. State: "t p c" in one
-// string with 17 significant digits (round-trips a double). Redis 7 replicates a script by its
-// effects (the SET), so reading TIME before writing is allowed and replicas get the same state.
+// Lua (doubles, like JavaScript numbers), so every store decides alike. A call applies one or
+// more checks of one key in order (an instance's concurrent checks of a key go together) and
+// writes the state once. State: "t p c" in one string with 17 significant digits (round-trips a
+// double). Redis 7 replicates a script by its effects (the SET), so reading TIME before writing
+// is allowed and replicas get the same state.
+// ARGV: algorithm, limit, window ms, burst, then per check: now (-1: Redis' clock), cost, need.
+// Returns per check: allowed (0/1), remaining (string), reset seconds, retry-after seconds.
 const CONSUME = new RedisScript(`
-local now = tonumber(ARGV[1])
-if now < 0 then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local algorithm = ARGV[2]
-local limit = tonumber(ARGV[3])
-local w = tonumber(ARGV[4])
-local burst = tonumber(ARGV[5])
-local cost = tonumber(ARGV[6])
-local need = tonumber(ARGV[7])
+local algorithm = ARGV[1]
+local limit = tonumber(ARGV[2])
+local w = tonumber(ARGV[3])
+local burst = tonumber(ARGV[4])
+local clock
 local st, sp, sc
 local raw = redis.call('GET', KEYS[1])
 if raw then
@@ -61,83 +59,122 @@ if raw then
   st, sp, sc = tonumber(a), tonumber(b), tonumber(c)
   if st == nil or sp == nil or sc == nil then st = nil end
 end
-local allowed, remaining, reset, retry, expires
-local nt, np, nc
-if algorithm == 'gcra' then
-  local EPS = 1e-6
-  local interval = w / limit
-  local capacity = burst * interval
-  local stored = now
-  if st ~= nil then stored = st end
-  local tat = now
-  if stored > now then tat = stored end
-  if tat + need * interval - now > capacity + EPS then
-    local wait = tat + need * interval - capacity - now
-    allowed, remaining = 0, 0
-    reset = math.ceil((tat - now) / 1000)
-    retry = math.max(1, math.ceil(wait / 1000))
-    expires = tat
-  else
-    local nxt = tat + cost * interval
-    local left = math.floor((capacity - (nxt - now)) / interval + EPS)
-    allowed = 1
-    if left > 0 then remaining = left else remaining = 0 end
-    reset = math.ceil((nxt - now) / 1000)
-    retry = 0
-    if cost ~= 0 then nt, np, nc = nxt, 0, 0 end
-    expires = nxt
-  end
-else
-  local EPS = 1e-9
-  local start = math.floor(now / w) * w
-  local prev, curr = 0, 0
-  if st ~= nil then
-    if st == start then
-      prev, curr = sp, sc
-    elseif st == start - w then
-      prev = sc
+local out = {}
+local changed = false
+local expiresMax, nowMax = 0, 0
+for i = 5, #ARGV, 3 do
+  local now = tonumber(ARGV[i])
+  if now < 0 then
+    if clock == nil then
+      local t = redis.call('TIME')
+      clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
     end
+    now = clock
   end
-  local elapsed = now - start
-  local weighted = prev * ((w - elapsed) / w)
-  reset = math.ceil((start + w - now) / 1000)
-  expires = start + 2 * w
-  if weighted + curr + need > limit + EPS then
-    local room = limit - need - curr
-    local wait
-    if room >= 0 and prev > 0 then
-      wait = w * (1 - room / prev) - elapsed
+  local cost = tonumber(ARGV[i + 1])
+  local need = tonumber(ARGV[i + 2])
+  local allowed, remaining, reset, retry, expires
+  local nt, np, nc
+  if algorithm == 'gcra' then
+    local EPS = 1e-6
+    local interval = w / limit
+    local capacity = burst * interval
+    local stored = now
+    if st ~= nil then stored = st end
+    local tat = now
+    if stored > now then tat = stored end
+    if tat + need * interval - now > capacity + EPS then
+      local wait = tat + need * interval - capacity - now
+      allowed, remaining = 0, 0
+      reset = math.ceil((tat - now) / 1000)
+      retry = math.max(1, math.ceil(wait / 1000))
+      expires = tat
     else
-      local at = 0
-      if curr > 0 then at = w * (1 - (limit - need) / curr) end
-      if at < 0 then at = 0 end
-      wait = start + w - now + at
+      local nxt = tat + cost * interval
+      local left = math.floor((capacity - (nxt - now)) / interval + EPS)
+      allowed = 1
+      if left > 0 then remaining = left else remaining = 0 end
+      reset = math.ceil((nxt - now) / 1000)
+      retry = 0
+      if cost ~= 0 then nt, np, nc = nxt, 0, 0 end
+      expires = nxt
     end
-    allowed, remaining = 0, 0
-    retry = math.max(1, math.ceil(wait / 1000))
   else
-    curr = curr + cost
-    local left = math.floor(limit - weighted - curr + EPS)
-    allowed = 1
-    if left > 0 then remaining = left else remaining = 0 end
-    retry = 0
-    if cost ~= 0 then nt, np, nc = start, prev, curr end
+    local EPS = 1e-9
+    local start = math.floor(now / w) * w
+    local prev, curr = 0, 0
+    if st ~= nil then
+      if st == start then
+        prev, curr = sp, sc
+      elseif st == start - w then
+        prev = sc
+      end
+    end
+    local elapsed = now - start
+    local weighted = prev * ((w - elapsed) / w)
+    reset = math.ceil((start + w - now) / 1000)
+    expires = start + 2 * w
+    if weighted + curr + need > limit + EPS then
+      local room = limit - need - curr
+      local wait
+      if room >= 0 and prev > 0 then
+        wait = w * (1 - room / prev) - elapsed
+      else
+        local at = 0
+        if curr > 0 then at = w * (1 - (limit - need) / curr) end
+        if at < 0 then at = 0 end
+        wait = start + w - now + at
+      end
+      allowed, remaining = 0, 0
+      retry = math.max(1, math.ceil(wait / 1000))
+    else
+      curr = curr + cost
+      local left = math.floor(limit - weighted - curr + EPS)
+      allowed = 1
+      if left > 0 then remaining = left else remaining = 0 end
+      retry = 0
+      if cost ~= 0 then nt, np, nc = start, prev, curr end
+    end
   end
+  if nt ~= nil then
+    st, sp, sc = nt, np, nc
+    changed = true
+  end
+  if expires > expiresMax then expiresMax = expires end
+  if now > nowMax then nowMax = now end
+  out[#out + 1] = allowed
+  out[#out + 1] = string.format('%.17g', remaining)
+  out[#out + 1] = reset
+  out[#out + 1] = retry
 end
-if nt ~= nil then
-  local ttl = math.max(1000, math.ceil(expires - now) + 1000)
-  redis.call('SET', KEYS[1], string.format('%.17g %.17g %.17g', nt, np, nc), 'PX', ttl)
+if changed then
+  local ttl = math.max(1000, math.ceil(expiresMax - nowMax) + 1000)
+  redis.call('SET', KEYS[1], string.format('%.17g %.17g %.17g', st, sp, sc), 'PX', ttl)
 end
-return {allowed, string.format('%.17g', remaining), reset, retry}
+return out
 `);
 
+interface Pending {
+  nowMs: number;
+  cost: number;
+  need: number;
+  resolve: (d: RateLimitDecision) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most checks of one key sent in one script call. */
+const MAX_BATCH = 256;
+
 /**
- * Rate-limit state in Redis: each check is one `EVALSHA` of a Lua script that reads the key's
+ * Rate-limit state in Redis: a check is one `EVALSHA` of a Lua script that reads the key's
  * state, applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges
- * as the memory store does) and writes it back, atomically, in one round trip. The script reads
- * Redis' own clock (`TIME`), so instances with skewed clocks share one limit. Every key is its
- * own hash tag: on a Redis Cluster each check touches one slot. Keys expire once their state
- * equals an empty one. Failures (Redis down, over `timeoutMs`) throw {@link RateLimitError}
+ * as the memory store does) and writes it back, atomically, in one round trip; checks of one key
+ * that arrive while one is in flight go together in the next call (so under load an instance
+ * makes fewer round trips than requests, and a queued check waits at most two time budgets).
+ * The script reads Redis' own clock (`TIME`), so instances with skewed clocks share one limit.
+ * Every key is its own hash tag: on a Redis Cluster each check touches one slot. Keys expire once
+ * their state equals an empty one. Failures (Redis down, over `timeoutMs`) throw
+ * {@link RateLimitError}
  * `store_failure`, which the middleware's `failureMode` turns into a pass or a 503.
  *
  * @example
@@ -155,6 +192,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #serverClock: boolean;
   // Key names per (policy, key), reused: the hot path builds no string for a known caller.
   readonly #names = new Map<string, Map<string, string>>();
+  readonly #queues = new Map<string, Pending[]>();
 
   /**
    * Connects (in the background) or wraps `options.client`.
@@ -180,8 +218,13 @@ export class RedisRateLimitStore implements RateLimitStore {
     return name;
   }
 
-  /** Atomically checks and updates `key` across every instance sharing the Redis. */
-  async consume(
+  /**
+   * Atomically checks and updates `key` across every instance sharing the Redis. While a call
+   * for the same (policy, key) is in flight, later ones queue and go together in the next
+   * script call, applied in order (as the Deno KV store batches): under load, fewer round trips
+   * than requests.
+   */
+  consume(
     key: string,
     policy: ResolvedPolicy,
     nowMs: number,
@@ -189,31 +232,54 @@ export class RedisRateLimitStore implements RateLimitStore {
     need: number,
   ): Promise<RateLimitDecision> {
     if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
-      throw new RateLimitError("invalid_key", "rate-limit key is too long");
+      return Promise.reject(new RateLimitError("invalid_key", "rate-limit key is too long"));
     }
-    let reply: unknown;
-    try {
-      reply = await this.#redis.eval(CONSUME, [this.#name(policy.id, key)], [
-        this.#serverClock ? "-1" : String(nowMs),
-        policy.algorithm,
-        String(policy.limit),
-        String(policy.windowMs),
-        String(policy.burst),
-        String(cost),
-        String(need),
-      ]);
-    } catch (e) {
-      throw new RateLimitError("store_failure", "Redis rate-limit store failed", { cause: e });
+    return new Promise((resolve, reject) => {
+      const op: Pending = { nowMs: this.#serverClock ? -1 : nowMs, cost, need, resolve, reject };
+      const name = this.#name(policy.id, key);
+      const queue = this.#queues.get(name);
+      if (queue !== undefined) {
+        queue.push(op);
+        return;
+      }
+      this.#queues.set(name, [op]);
+      void this.#drain(name, policy);
+    });
+  }
+
+  async #drain(name: string, policy: ResolvedPolicy): Promise<void> {
+    const queue = this.#queues.get(name)!;
+    const head = [
+      policy.algorithm,
+      String(policy.limit),
+      String(policy.windowMs),
+      String(policy.burst),
+    ];
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      const args = head.slice();
+      for (const op of batch) args.push(String(op.nowMs), String(op.cost), String(op.need));
+      try {
+        const reply = await this.#redis.eval(CONSUME, [name], args);
+        if (!Array.isArray(reply) || reply.length !== batch.length * 4) {
+          throw new RateLimitError("store_failure", "Redis rate-limit script answered oddly");
+        }
+        for (let i = 0; i < batch.length; i++) {
+          batch[i].resolve({
+            allowed: Number(reply[i * 4]) === 1,
+            remaining: Number(reply[i * 4 + 1]),
+            resetSeconds: Number(reply[i * 4 + 2]),
+            retryAfterSeconds: Number(reply[i * 4 + 3]),
+          });
+        }
+      } catch (e) {
+        const err = e instanceof RateLimitError
+          ? e
+          : new RateLimitError("store_failure", "Redis rate-limit store failed", { cause: e });
+        for (const op of batch) op.reject(err);
+      }
     }
-    if (!Array.isArray(reply) || reply.length !== 4) {
-      throw new RateLimitError("store_failure", "Redis rate-limit script answered oddly");
-    }
-    return {
-      allowed: Number(reply[0]) === 1,
-      remaining: Number(reply[1]),
-      resetSeconds: Number(reply[2]),
-      retryAfterSeconds: Number(reply[3]),
-    };
+    this.#queues.delete(name);
   }
 
   /**

@@ -68,6 +68,16 @@ Deno.test("Redis store decides exactly as the memory store on random sequences (
         const got = await store.consume("k", p, now, cost, need);
         assert.deepEqual(got, want, `${p.id} step ${i} at ${now}`);
       }
+      // Concurrent checks of one key (sent together in one script call) decide as if in order.
+      now += 5000;
+      const costs = Array.from({ length: 40 }, () => 1 + Math.floor(random() * 3));
+      const need = (c: number) => (p.unit === "content-bytes" ? 1 : c);
+      const cost = (c: number) => (p.unit === "content-bytes" ? 0 : c);
+      const wants = costs.map((c) => memory.consume("k", p, now, cost(c), need(c)));
+      const gots = await Promise.all(
+        costs.map((c) => store.consume("k", p, now, cost(c), need(c))),
+      );
+      assert.deepEqual(gots, wants, `${p.id} concurrent`);
     }
   } finally {
     await store.close();
@@ -75,7 +85,7 @@ Deno.test("Redis store decides exactly as the memory store on random sequences (
   }
 });
 
-Deno.test("Redis store: 1000 concurrent requests against 100 admit exactly 100, one EVALSHA each", async () => {
+Deno.test("Redis store: 1000 concurrent requests against 100 admit exactly 100, at most one EVALSHA each", async () => {
   const redis = await RedisServer.start();
   const store = new RedisRateLimitStore({ url: redis.url });
   try {
@@ -89,8 +99,9 @@ Deno.test("Redis store: 1000 concurrent requests against 100 admit exactly 100, 
       const s = await statuses(h, 1000);
       assert.equal(count(s, 200), 100, algorithm);
       assert.equal(count(s, 429), 900, algorithm);
-      // One round trip per check (the first call of a connection may add one EVAL: NOSCRIPT).
-      assert.equal(await commandCalls(redis, "evalsha") - before, 1000, algorithm);
+      // At most one round trip per check: concurrent checks of one key share a script call.
+      const calls = await commandCalls(redis, "evalsha") - before;
+      assert.ok(calls >= 1 && calls <= 1000, `${algorithm}: ${calls} calls`);
     }
     // Weighted costs and content-bytes quotas through the middleware.
     const bytes = app({
