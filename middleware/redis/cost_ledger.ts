@@ -120,6 +120,7 @@ export class RedisCostLedger implements CostLedger {
   #timer: ReturnType<typeof setInterval> | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
+  #queued = false;
   /** Records dropped: malformed, or new rows past `maxBufferedRows`. */
   dropped = 0;
 
@@ -192,7 +193,13 @@ export class RedisCostLedger implements CostLedger {
   }
 
   #background(): void {
-    this.flush().catch((e) => this.#onError?.(e as CostLedgerError));
+    // One background flush at a time: records arriving before it cuts its batch join it, instead
+    // of each of them queueing a flush of its own.
+    if (this.#queued) return;
+    this.#queued = true;
+    this.flush().catch((e) => this.#onError?.(e as CostLedgerError)).finally(() => {
+      this.#queued = false;
+    });
   }
 
   /** Writes what is pending; concurrent calls run one after another. */

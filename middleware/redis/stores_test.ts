@@ -195,6 +195,33 @@ Deno.test("Redis stores on one server: keys, idempotency, usage; typed failures 
         );
       },
     );
+
+    await t.step(
+      "usage: records arriving during a flush queue one more flush, not one each",
+      async () => {
+        const steady = new RedisCostLedger({
+          url: redis.url,
+          flushIntervalMs: 0,
+          maxPendingRecords: 5,
+        });
+        try {
+          await steady.connect();
+          let flushes = 0;
+          const flush = steady.flush.bind(steady);
+          steady.flush = () => (flushes++, flush());
+          const record = () => steady.record(rec("steady", "/s", Date.UTC(2026, 0, 1), 1));
+          for (let i = 0; i < 5; i++) record(); // the 5th starts a flush
+          for (let i = 0; i < 3; i++) await Promise.resolve(); // it cuts its batch, then waits on Redis
+          for (let i = 0; i < 20; i++) record(); // pending passes 5 again while it is in flight
+          assert.equal(flushes, 1);
+          await flush();
+          const rows = await steady.query({ tenant: "steady", from: 0, to: 2 ** 50 });
+          assert.equal(rows[0].requests, 25);
+        } finally {
+          await steady.close();
+        }
+      },
+    );
   } finally {
     await Promise.all([keys.close(), idem.close(), ledger.close().catch(() => {})]);
     await redis.dispose();
