@@ -1,178 +1,99 @@
 /**
  * Redis stores benchmark: the platform stack (API-key auth + rate limit + cost tracking) on the
- * Redis stores, side by side with the same stack on the memory stores and with an otherwise
- * equal Hono app limited by `rate-limiter-flexible` (RateLimiterRedis) on the same Redis. Each
- * server runs in its own process (bench/_redis_servers.ts) and is loaded by `wrk` in alternating
- * rounds; prints req/s and p99 (medians over rounds), and the Redis commands each request cost
- * (from `INFO commandstats`, by command: commands run inside a script are counted too, so the
- * round trips are the `evalsha`/`eval` figures), as Markdown. Two workloads: every request of
- * one tenant (one counter: concurrent checks share script calls), and requests spread over 500
- * tenants by a wrk script (distinct counters: one script call per request).
+ * Redis stores, side by side in one process with the same stack on the memory stores and with an
+ * otherwise equal Hono app limited by `rate-limiter-flexible` (RateLimiterRedis) on the same
+ * Redis (bench/_redis_apps.ts). Each app is driven through its `fetch` by a fixed number of
+ * concurrent callers, in alternating rounds; prints requests/s and p99 (medians over rounds) and
+ * the Redis commands each request cost (from `INFO commandstats`; commands run inside a script
+ * are counted too, so the round trips are the `evalsha`/`eval` figures), as Markdown. Two
+ * workloads: every request of one tenant (one counter), and requests spread over 500 tenants.
  *
- * Usage: deno run -A bench/redis.ts [--rounds 3] [--duration 3] [--connections 50]
+ * Usage: deno run -A bench/redis.ts [--rounds 5] [--requests 10000] [--concurrency 50]
  *
  * @module
  */
+
+import { avxApp, type BenchApp, rlfApp } from "./_redis_apps.ts";
 
 const args = new Map<string, string>();
 for (let i = 0; i < Deno.args.length; i += 2) {
   args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
 }
-const ROUNDS = Number(args.get("rounds") ?? 3);
-const DURATION = Number(args.get("duration") ?? 3);
-const CONNECTIONS = Number(args.get("connections") ?? 50);
-const KINDS = [
-  ["avx-redis", "avx-http platform stack, Redis stores"],
-  ["avx-memory", "avx-http platform stack, memory stores"],
-  ["hono-rlf", "Hono + rate-limiter-flexible (RateLimiterRedis)"],
-] as const;
-
-function has(cmd: string): boolean {
-  try {
-    return new Deno.Command("sh", { args: ["-c", `command -v ${cmd}`], stdout: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
-for (const tool of ["wrk", "redis-server", "redis-cli"]) {
-  if (!has(tool)) {
-    console.error(`bench/redis.ts needs ${tool} (tools/test_deps.ts installs it)`);
-    Deno.exit(1);
-  }
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const p = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return p;
-}
+const ROUNDS = Number(args.get("rounds") ?? 5);
+const REQUESTS = Number(args.get("requests") ?? 10_000);
+const CONCURRENCY = Number(args.get("concurrency") ?? 50);
+const TENANTS = 500;
 
 async function cli(port: number, ...a: string[]): Promise<string> {
   const out = await new Deno.Command("redis-cli", {
     args: ["-h", "127.0.0.1", "-p", String(port), ...a],
     stdout: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
+    stderr: "null",
+  }).output().catch(() => undefined);
+  return out ? new TextDecoder().decode(out.stdout) : "";
+}
+
+if (!(await cli(1, "--version").then(() => true)) || (await cli(1, "--version")) === "") {
+  console.error(
+    "bench/redis.ts needs redis-server and redis-cli (tools/test_deps.ts installs them)",
+  );
+  Deno.exit(1);
 }
 
 /** Calls per command so far (`INFO commandstats`). */
 async function commandCalls(port: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (
-    const m of (await cli(port, "INFO", "commandstats")).matchAll(/cmdstat_(\S+?):calls=(\d+)/g)
-  ) {
-    out.set(m[1], Number(m[2]));
-  }
+  const info = await cli(port, "INFO", "commandstats");
+  for (const m of info.matchAll(/cmdstat_(\S+?):calls=(\d+)/g)) out.set(m[1], Number(m[2]));
   return out;
-}
-
-interface Running {
-  kind: string;
-  port: number;
-  child: Deno.ChildProcess;
-  header: string;
-  /** A wrk script sending each request with one of 500 tenants' keys. */
-  spread: string;
-}
-
-const work = await Deno.makeTempDir({ prefix: "avx-bench-redis-" });
-
-async function start(kind: string, url: string): Promise<Running> {
-  const port = freePort();
-  const script = new URL("./_redis_servers.ts", import.meta.url).pathname;
-  const keysFile = `${work}/${kind}.keys`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, kind, String(port), url, keysFile],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!/READY.*\n/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${kind} server exited before it was ready`);
-    out += value;
-  }
-  reader.releaseLock();
-  const keys = (await Deno.readTextFile(keysFile)).split("\n");
-  const spread = `${work}/${kind}.lua`;
-  await Deno.writeTextFile(
-    spread,
-    `local keys = {${keys.map((k) => `"${k}"`).join(",")}}\n` +
-      `local n = 0\n` +
-      `request = function()\n  n = n + 1\n` +
-      `  wrk.headers["x-avl-api-key"] = keys[(n % #keys) + 1]\n` +
-      `  return wrk.format("GET", "/small")\nend\n`,
-  );
-  return { kind, port, child, header: /READY (.+)\n/.exec(out)![1], spread };
-}
-
-function toMs(v: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  return m[2] === "us" ? n / 1000 : m[2] === "ms" ? n : n * 1000;
 }
 
 interface Result {
   rps: number;
   p99: number;
-  requests: number;
   commands: Map<string, number>;
 }
 
-async function wrk(s: Running, redisPort: number, spread: boolean): Promise<Result> {
+/** `REQUESTS` requests through `app.fetch`, `CONCURRENCY` at a time. */
+async function drive(app: BenchApp, spread: boolean, redisPort: number): Promise<Result> {
   const before = await commandCalls(redisPort);
-  const out = await new Deno.Command("wrk", {
-    args: [
-      "-t1",
-      `-c${CONNECTIONS}`,
-      `-d${DURATION}s`,
-      "--latency",
-      ...(spread ? ["-s", s.spread] : ["-H", s.header]),
-      `http://127.0.0.1:${s.port}/small`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) throw new Error(`wrk failed: ${new TextDecoder().decode(out.stderr)}`);
-  if (/Non-2xx/.test(text)) throw new Error(`non-2xx responses from ${s.kind}:\n${text}`);
+  const latencies = new Float64Array(REQUESTS);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = next++; i < REQUESTS; i = next++) {
+      const key = app.keys[spread ? i % app.keys.length : 0];
+      const started = performance.now();
+      const res = await app.fetch(
+        new Request("http://bench/small", { headers: { "x-avl-api-key": key } }),
+      );
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      latencies[i] = performance.now() - started;
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
   // The ledger flushes once a second: let the last flush of the run land before counting.
-  await new Promise((r) => setTimeout(r, 1200));
+  await new Promise((r) => setTimeout(r, 1100));
   const after = await commandCalls(redisPort);
   const commands = new Map<string, number>();
   for (const [cmd, n] of after) {
     const d = n - (before.get(cmd) ?? 0);
     if (d > 0 && cmd !== "info") commands.set(cmd, d);
   }
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]),
-    p99: toMs(/\s99%\s+(\S+)/.exec(text)?.[1] ?? ""),
-    requests: Number(/(\d+) requests in/.exec(text)?.[1]),
-    commands,
-  };
+  latencies.sort();
+  return { rps: REQUESTS / seconds, p99: latencies[Math.floor(REQUESTS * 0.99)], commands };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const redisPort = freePort();
-const redisDir = work;
+const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+const redisPort = (listener.addr as Deno.NetAddr).port;
+listener.close();
+const dir = await Deno.makeTempDir({ prefix: "avx-bench-redis-" });
 const redis = new Deno.Command("redis-server", {
-  args: [
-    "--port",
-    String(redisPort),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    redisDir,
-  ],
+  args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+  cwd: dir,
   stdout: "null",
   stderr: "null",
 }).spawn();
@@ -180,51 +101,50 @@ for (let i = 0; i < 250 && !(await cli(redisPort, "PING")).includes("PONG"); i++
   await new Promise((r) => setTimeout(r, 20));
 }
 const url = `redis://127.0.0.1:${redisPort}`;
-const servers: Running[] = [];
+const KINDS = [
+  ["avx-redis", "avx-http platform stack, Redis stores"],
+  ["hono-rlf", "Hono + rate-limiter-flexible (RateLimiterRedis)"],
+  ["avx-memory", "avx-http platform stack, memory stores"],
+] as const;
+const WORKLOADS = [["one", "one tenant"], ["spread", `${TENANTS} tenants`]] as const;
 const results = new Map<string, Result[]>();
-const WORKLOADS = [["one", "one tenant"], ["spread", "500 tenants"]] as const;
+const apps = new Map<string, BenchApp>();
 try {
-  for (const [kind] of KINDS) servers.push(await start(kind, url));
-  // Warm-up: JIT, connections, script cache.
-  for (const s of servers) {
-    await new Deno.Command("wrk", {
-      args: ["-t1", "-c10", "-d1s", "-H", s.header, `http://127.0.0.1:${s.port}/small`],
-      stdout: "null",
-    }).output();
+  apps.set("avx-redis", await avxApp(url, TENANTS));
+  apps.set("hono-rlf", await rlfApp(url, TENANTS));
+  apps.set("avx-memory", await avxApp(undefined, TENANTS));
+  for (const app of apps.values()) { // warm-up: JIT, connections, scripts, key caches
+    await drive(app, true, redisPort);
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [w] of WORKLOADS) {
-      for (const s of servers) {
-        const r = await wrk(s, redisPort, w === "spread");
-        results.set(`${w} ${s.kind}`, [...(results.get(`${w} ${s.kind}`) ?? []), r]);
+      for (const [kind] of KINDS) {
+        const r = await drive(apps.get(kind)!, w === "spread", redisPort);
+        results.set(`${w} ${kind}`, [...(results.get(`${w} ${kind}`) ?? []), r]);
       }
     }
   }
 } finally {
-  for (const s of servers) {
-    s.child.kill("SIGTERM");
-    await s.child.stdout.cancel().catch(() => {});
-    await s.child.status;
-  }
+  for (const app of apps.values()) await app.close();
   redis.kill("SIGKILL");
   await redis.status;
-  await Deno.remove(redisDir, { recursive: true }).catch(() => {});
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
 }
 
 console.log(
-  `\n### Platform stack on Redis (${ROUNDS} rounds of ${DURATION} s, ${CONNECTIONS} connections, medians)\n`,
+  `\n### Platform stack on Redis (in one process: ${ROUNDS} rounds of ${REQUESTS} requests, ` +
+    `${CONCURRENCY} concurrent, medians)\n`,
 );
-console.log("| workload | server | req/s | p99 (ms) | Redis commands per request |");
+console.log("| workload | app | req/s | p99 (ms) | Redis commands per request |");
 console.log("| --- | --- | ---: | ---: | --- |");
 const rpsOf = (k: string) => median(results.get(k)!.map((r) => r.rps));
 for (const [w, wl] of WORKLOADS) {
   for (const [kind, label] of KINDS) {
     const rs = results.get(`${w} ${kind}`)!;
-    const requests = rs.reduce((a, r) => a + r.requests, 0);
     const totals = new Map<string, number>();
     for (const r of rs) for (const [c, n] of r.commands) totals.set(c, (totals.get(c) ?? 0) + n);
     const per = [...totals].sort((a, b) => b[1] - a[1])
-      .map(([c, n]) => `${c} ${(n / requests).toFixed(3)}`).join(", ") || "none";
+      .map(([c, n]) => `${c} ${(n / (REQUESTS * rs.length)).toFixed(3)}`).join(", ") || "none";
     console.log(
       `| ${wl} | ${label} | ${rpsOf(`${w} ${kind}`).toFixed(0)} | ` +
         `${median(rs.map((r) => r.p99)).toFixed(2)} | ${per} |`,
@@ -234,8 +154,10 @@ for (const [w, wl] of WORKLOADS) {
 console.log("");
 for (const [w, wl] of WORKLOADS) {
   console.log(
-    `${wl}: Redis stores vs rate-limiter-flexible ` +
-      `${(rpsOf(`${w} avx-redis`) / rpsOf(`${w} hono-rlf`)).toFixed(2)}x req/s, ` +
-      `vs memory stores ${(rpsOf(`${w} avx-redis`) / rpsOf(`${w} avx-memory`)).toFixed(2)}x.`,
+    `${wl}: Redis stores / rate-limiter-flexible = ` +
+      `${(rpsOf(`${w} avx-redis`) / rpsOf(`${w} hono-rlf`)).toFixed(2)}x req/s; ` +
+      `Redis stores / memory stores = ${
+        (rpsOf(`${w} avx-redis`) / rpsOf(`${w} avx-memory`)).toFixed(2)
+      }x.`,
   );
 }

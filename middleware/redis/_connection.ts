@@ -190,19 +190,22 @@ class Deadlines {
     this.#tick = Math.max(5, Math.min(50, Math.floor(ms / 10)));
   }
 
-  watch<T>(p: Promise<T>): Promise<T> {
+  /** `p` within the budget; its failures go through `fail` (which throws the mapped error). */
+  watch<T>(p: Promise<T>, fail: (e: unknown) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const w: Watched = { at: Date.now() + this.#ms, settled: false, reject };
       this.#queue.push(w);
       if (this.#timer === undefined) this.#arm();
       p.then(
         (v) => {
+          if (w.settled) return;
           w.settled = true;
           resolve(v);
         },
         (e) => {
+          if (w.settled) return;
           w.settled = true;
-          reject(e);
+          fail(e).then(resolve, reject);
         },
       );
     });
@@ -357,16 +360,20 @@ export class RedisConnection {
    * Sends one command, routed by `key` on a cluster. The first call of a new connection waits
    * for it (within the time budget); later calls fail at once while Redis is down.
    */
-  command(key: string | undefined, args: string[]): Promise<unknown> {
+  command(
+    key: string | undefined,
+    args: string[],
+    fail: (e: unknown) => Promise<unknown> = failure,
+  ): Promise<unknown> {
     const h = this.#handle;
     if (h === undefined || !h.isReady || this.#closed) return this.#commandLate(key, args);
     let sent: Promise<unknown>;
     try {
       sent = isCluster(h) ? h.sendCommand(key, false, args) : h.sendCommand(args);
     } catch (e) {
-      return failure(e);
+      return fail(e);
     }
-    return this.#deadlines.watch(sent).catch(failure);
+    return this.#deadlines.watch(sent, fail);
   }
 
   async #commandLate(key: string | undefined, args: string[]): Promise<unknown> {
@@ -388,21 +395,15 @@ export class RedisConnection {
   eval(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
     const sha = script.known;
     if (sha === undefined) return script.sha().then(() => this.eval(script, keys, args));
-    return this.command(keys[0], ["EVALSHA", sha, String(keys.length), ...keys, ...args]).catch(
-      (e) => {
-        // NOSCRIPT is the protocol's error prefix (redis.io/docs: EVALSHA), not a library message.
-        const noScript = e instanceof RedisStoreError && e.code === "command_failed" &&
-          e.cause instanceof Error && e.cause.message.startsWith("NOSCRIPT");
-        if (!noScript) throw e;
-        return this.command(keys[0], [
-          "EVAL",
-          script.source,
-          String(keys.length),
-          ...keys,
-          ...args,
-        ]);
-      },
-    );
+    const n = String(keys.length);
+    return this.command(keys[0], ["EVALSHA", sha, n, ...keys, ...args], async (e) => {
+      // NOSCRIPT is the protocol's error prefix (redis.io/docs: EVALSHA), not a library message.
+      const err = await failure(e).catch((x) => x);
+      const noScript = err instanceof RedisStoreError && err.code === "command_failed" &&
+        err.cause instanceof Error && err.cause.message.startsWith("NOSCRIPT");
+      if (!noScript) throw err;
+      return this.command(keys[0], ["EVAL", script.source, n, ...keys, ...args]);
+    });
   }
 
   /** Round-trips a PING; for readiness checks. */

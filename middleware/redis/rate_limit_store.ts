@@ -41,23 +41,29 @@ export interface RedisRateLimitStoreOptions extends RedisConnectionOptions {
 // The algorithms of ../rate_limit/gcra.ts and ../rate_limit/sliding_window.ts, step for step in
 // Lua (doubles, like JavaScript numbers), so every store decides alike. A call applies one or
 // more checks of one key in order (an instance's concurrent checks of a key go together) and
-// writes the state once. State: "t p c" in one string with 17 significant digits (round-trips a
-// double). Redis 7 replicates a script by its effects (the SET), so reading TIME before writing
+// writes the state once. State: GCRA's "t", a sliding window's "t p c", with 17 significant
+// digits (round-trips a double); counts come back as integer replies (exact below 2^53). Redis 7
+// replicates a script by its effects (the SET), so reading TIME before writing
 // is allowed and replicas get the same state.
 // ARGV: algorithm, limit, window ms, burst, then per check: now (-1: Redis' clock), cost, need.
-// Returns per check: allowed (0/1), remaining (string), reset seconds, retry-after seconds.
+// Returns per check: allowed (0/1), remaining, reset seconds, retry-after seconds.
 const CONSUME = new RedisScript(`
 local algorithm = ARGV[1]
 local limit = tonumber(ARGV[2])
 local w = tonumber(ARGV[3])
 local burst = tonumber(ARGV[4])
 local clock
+local gcra = algorithm == 'gcra'
 local st, sp, sc
 local raw = redis.call('GET', KEYS[1])
 if raw then
-  local a, b, c = string.match(raw, '^(%S+) (%S+) (%S+)$')
-  st, sp, sc = tonumber(a), tonumber(b), tonumber(c)
-  if st == nil or sp == nil or sc == nil then st = nil end
+  if gcra then
+    st = tonumber(raw)
+  else
+    local a, b, c = string.match(raw, '^(%S+) (%S+) (%S+)$')
+    st, sp, sc = tonumber(a), tonumber(b), tonumber(c)
+    if sp == nil or sc == nil then st = nil end
+  end
 end
 local out = {}
 local changed = false
@@ -75,7 +81,7 @@ for i = 5, #ARGV, 3 do
   local need = tonumber(ARGV[i + 2])
   local allowed, remaining, reset, retry, expires
   local nt, np, nc
-  if algorithm == 'gcra' then
+  if gcra then
     local EPS = 1e-6
     local interval = w / limit
     local capacity = burst * interval
@@ -143,13 +149,15 @@ for i = 5, #ARGV, 3 do
   if expires > expiresMax then expiresMax = expires end
   if now > nowMax then nowMax = now end
   out[#out + 1] = allowed
-  out[#out + 1] = string.format('%.17g', remaining)
+  out[#out + 1] = remaining
   out[#out + 1] = reset
   out[#out + 1] = retry
 end
 if changed then
   local ttl = math.max(1000, math.ceil(expiresMax - nowMax) + 1000)
-  redis.call('SET', KEYS[1], string.format('%.17g %.17g %.17g', st, sp, sc), 'PX', ttl)
+  local v
+  if gcra then v = string.format('%.17g', st) else v = string.format('%.17g %.17g %.17g', st, sp, sc) end
+  redis.call('SET', KEYS[1], v, 'PX', ttl)
 end
 return out
 `);
@@ -162,14 +170,27 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** The checks of one (policy, key) waiting or in flight. */
+interface Lane {
+  queue: Pending[];
+  inFlight: number;
+  /** The policy's script arguments. */
+  head: string[];
+}
+
 /** Most checks of one key sent in one script call. */
 const MAX_BATCH = 256;
+/**
+ * Script calls of one key in flight at once (pipelined: Redis runs them in the order sent); the
+ * checks arriving meanwhile go together in the next call.
+ */
+const MAX_IN_FLIGHT = 16;
 
 /**
  * Rate-limit state in Redis: a check is one `EVALSHA` of a Lua script that reads the key's
  * state, applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges
  * as the memory store does) and writes it back, atomically, in one round trip; checks of one key
- * that arrive while one is in flight go together in the next call (so under load an instance
+ * that arrive while 16 are in flight go together in the next call (so under load an instance
  * makes fewer round trips than requests, and a queued check waits at most two time budgets).
  * The script reads Redis' own clock (`TIME`), so instances with skewed clocks share one limit.
  * Every key is its own hash tag: on a Redis Cluster each check touches one slot. Keys expire once
@@ -192,7 +213,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #serverClock: boolean;
   // Key names per (policy, key), reused: the hot path builds no string for a known caller.
   readonly #names = new Map<string, Map<string, string>>();
-  readonly #queues = new Map<string, Pending[]>();
+  readonly #lanes = new Map<string, Lane>();
 
   /**
    * Connects (in the background) or wraps `options.client`.
@@ -219,10 +240,10 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   /**
-   * Atomically checks and updates `key` across every instance sharing the Redis. While a call
-   * for the same (policy, key) is in flight, later ones queue and go together in the next
-   * script call, applied in order (as the Deno KV store batches): under load, fewer round trips
-   * than requests.
+   * Atomically checks and updates `key` across every instance sharing the Redis. Up to 16
+   * script calls per (policy, key) are in flight at once; checks arriving past that queue and go
+   * together in the next call, applied in order (as the Deno KV store batches its writes): under
+   * load, fewer round trips than requests.
    */
   consume(
     key: string,
@@ -237,49 +258,56 @@ export class RedisRateLimitStore implements RateLimitStore {
     return new Promise((resolve, reject) => {
       const op: Pending = { nowMs: this.#serverClock ? -1 : nowMs, cost, need, resolve, reject };
       const name = this.#name(policy.id, key);
-      const queue = this.#queues.get(name);
-      if (queue !== undefined) {
-        queue.push(op);
-        return;
+      let lane = this.#lanes.get(name);
+      if (lane === undefined) {
+        lane = {
+          queue: [],
+          inFlight: 0,
+          head: [
+            policy.algorithm,
+            String(policy.limit),
+            String(policy.windowMs),
+            String(policy.burst),
+          ],
+        };
+        this.#lanes.set(name, lane);
       }
-      this.#queues.set(name, [op]);
-      void this.#drain(name, policy);
+      lane.queue.push(op);
+      if (lane.inFlight < MAX_IN_FLIGHT) this.#send(name, lane);
     });
   }
 
-  async #drain(name: string, policy: ResolvedPolicy): Promise<void> {
-    const queue = this.#queues.get(name)!;
-    const head = [
-      policy.algorithm,
-      String(policy.limit),
-      String(policy.windowMs),
-      String(policy.burst),
-    ];
-    while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      const args = head.slice();
-      for (const op of batch) args.push(String(op.nowMs), String(op.cost), String(op.need));
-      try {
-        const reply = await this.#redis.eval(CONSUME, [name], args);
-        if (!Array.isArray(reply) || reply.length !== batch.length * 4) {
-          throw new RateLimitError("store_failure", "Redis rate-limit script answered oddly");
-        }
-        for (let i = 0; i < batch.length; i++) {
-          batch[i].resolve({
-            allowed: Number(reply[i * 4]) === 1,
-            remaining: Number(reply[i * 4 + 1]),
-            resetSeconds: Number(reply[i * 4 + 2]),
-            retryAfterSeconds: Number(reply[i * 4 + 3]),
-          });
-        }
-      } catch (e) {
-        const err = e instanceof RateLimitError
-          ? e
-          : new RateLimitError("store_failure", "Redis rate-limit store failed", { cause: e });
-        for (const op of batch) op.reject(err);
+  #send(name: string, lane: Lane): void {
+    const batch = lane.queue.splice(0, MAX_BATCH);
+    const args = lane.head.slice();
+    for (const op of batch) args.push(String(op.nowMs), String(op.cost), String(op.need));
+    lane.inFlight++;
+    const done = (): void => {
+      lane.inFlight--;
+      if (lane.queue.length > 0) this.#send(name, lane);
+      else if (lane.inFlight === 0) this.#lanes.delete(name);
+    };
+    const fail = (e: unknown): void => {
+      const err = e instanceof RateLimitError
+        ? e
+        : new RateLimitError("store_failure", "Redis rate-limit store failed", { cause: e });
+      for (const op of batch) op.reject(err);
+      done();
+    };
+    this.#redis.eval(CONSUME, [name], args).then((reply) => {
+      if (!Array.isArray(reply) || reply.length !== batch.length * 4) {
+        return fail(new RateLimitError("store_failure", "Redis rate-limit script answered oddly"));
       }
-    }
-    this.#queues.delete(name);
+      for (let i = 0; i < batch.length; i++) {
+        batch[i].resolve({
+          allowed: reply[i * 4] === 1,
+          remaining: Number(reply[i * 4 + 1]),
+          resetSeconds: reply[i * 4 + 2] as number,
+          retryAfterSeconds: reply[i * 4 + 3] as number,
+        });
+      }
+      done();
+    }, fail);
   }
 
   /**
