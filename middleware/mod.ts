@@ -47,8 +47,6 @@ export {
   type RedisKeyStoreOptions,
   RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
-  RedisStoreError,
-  type RedisStoreErrorCode,
 } from "./redis/mod.ts";
 export * from "./region/mod.ts";
 export * from "./resilience/mod.ts";

@@ -75,7 +75,7 @@ export type RedisStoreErrorCode =
  *
  * @example
  * ```ts
- * import { RedisStoreError } from "@avila/avx-http/middleware";
+ * import { RedisStoreError } from "./_connection.ts";
  * const e = new RedisStoreError("timeout", "Redis did not answer within 1000 ms");
  * console.log(e.code); // "timeout"
  * ```
