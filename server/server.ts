@@ -33,7 +33,7 @@ import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts
 import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
 import type { AvxEnv } from "../http/context.ts";
-import type { ReadinessCheck } from "../http/health.ts";
+import type { ReadinessCheck, ReadinessResult } from "../http/health.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../http/metrics.ts";
 import { HttpProblem, problemResponse } from "../http/problem.ts";
 import type { Route } from "./route.ts";
@@ -343,6 +343,7 @@ export class Server<S extends Schema = {}> {
    */
   withIdempotency(options: IdempotencyOptions = {}): this {
     this.#plugins.push({ order: 40, middleware: idempotency(options) });
+    this.#storeCheck("idempotencyStore", options.store);
     return this;
   }
 
@@ -362,6 +363,7 @@ export class Server<S extends Schema = {}> {
     const skip = options.skip ??
       ((c) => (c.req.method === "GET" || c.req.method === "HEAD") && open.has(c.req.path));
     this.#plugins.push({ order: 22, middleware: auth({ ...options, skip }) });
+    this.#storeCheck("keyStore", options.keyStore);
     const accepts = (m: "jwt" | "api-key") => options.methods?.includes(m) ?? true;
     this.#facts.auth = {
       apiKey: options.keyStore !== undefined && accepts("api-key"),
@@ -378,6 +380,7 @@ export class Server<S extends Schema = {}> {
    */
   withRateLimit(options: RateLimitOptions): this {
     this.#plugins.push({ order: 24, middleware: rateLimit(options) });
+    this.#storeCheck("rateLimitStore", options.store);
     this.#facts.rateLimited = true;
     return this;
   }
@@ -390,6 +393,7 @@ export class Server<S extends Schema = {}> {
    */
   withCostTracking(options: CostTrackingOptions): this {
     this.#plugins.push({ order: 26, middleware: costTracking(options) });
+    this.#storeCheck("costLedger", options.ledger);
     this.#onBuild.push((runtime) => runtime.onStop(() => options.ledger.close()));
     return this;
   }
@@ -439,6 +443,12 @@ export class Server<S extends Schema = {}> {
   withMiddleware(order: number, middleware: MiddlewareHandler<AvxEnv>): this {
     this.#plugins.push({ order, middleware });
     return this;
+  }
+
+  /** A store with a backend of its own (the Redis stores' `readiness()`) is reported by `/readyz`. */
+  #storeCheck(name: string, store: unknown): void {
+    const s = store as { readiness?: () => Promise<ReadinessResult> } | undefined;
+    if (typeof s?.readiness === "function") this.#checks.push([name, () => s.readiness!()]);
   }
 
   /** Registers a readiness check run by `GET /readyz`. */

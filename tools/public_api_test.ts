@@ -12,19 +12,19 @@ import * as cli from "../cli/mod.ts";
 const repo = fromFileUrl(new URL("../", import.meta.url));
 
 /**
- * Most names each entry point may export. `./middleware` keeps room for the Redis stores and
- * their options (about eight names).
+ * Most names each entry point may export. `./middleware` includes the Redis stores and
+ * their options.
  */
 const BUDGET: Readonly<Record<string, number>> = {
   "mod.ts": 52,
   "server/mod.ts": 48,
   "client/mod.ts": 30,
-  "middleware/mod.ts": 142,
+  "middleware/mod.ts": 144,
   "cli/mod.ts": 6,
   "middleware/cloudflare/mod.ts": 29,
 };
 /** Most distinct names across avx-http's entry points (a name exported twice counts once). */
-const DISTINCT_BUDGET = 232;
+const DISTINCT_BUDGET = 235;
 
 interface Symbol {
   name: string;

@@ -23,6 +23,8 @@ const DEBIAN: Record<string, string> = {
   // ngtcp2's HTTP/3 client; its package brings libnghttp3, whose QPACK the qpack interop test
   // calls through FFI.
   gtlsclient: "ngtcp2-client",
+  "redis-server": "redis-server",
+  "redis-cli": "redis-tools",
 };
 
 /** Python modules imported by interop tests through `/usr/bin/python3` (Debian packages). */

@@ -255,7 +255,9 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
     } catch (e) {
       if (e instanceof IdempotencyStoreError) {
         throw new HttpProblem(503, {
-          detail: "too many idempotent requests in flight",
+          detail: e.code === "store_full"
+            ? "too many idempotent requests in flight"
+            : "the idempotency store is unavailable; try again shortly",
           code: "idempotency_unavailable",
         }, {
           "retry-after": "1",
@@ -317,7 +319,13 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       }
       const kept = await keep(res);
       if (kept.body !== undefined) c.res = kept.body;
-      await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+      try {
+        await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+      } catch {
+        // The handler's effect happened: its answer stands. The key stays locked (a retry gets
+        // 409) until `lockMs`; releasing it would let a retry run the handler a second time.
+        return;
+      }
     } catch (e) {
       await store.release(storeKey);
       throw e;

@@ -454,3 +454,43 @@ Deno.test("a chunked body past maxRequestBytes is refused while it arrives, not 
   assert.equal((await res.json()).code, "body_too_large");
   assert.ok(pulled < 8, `read ${pulled} chunks of 64 KiB for a 1 KiB limit`);
 });
+
+Deno.test("a store that cannot be reached: 503 before the handler; a failed complete keeps the answer and the lock", async () => {
+  const { IdempotencyStoreError } = await import("./store.ts");
+  const inner = new MemoryIdempotencyStore();
+  let down = false;
+  let completeFails = false;
+  const store = {
+    begin: (k: string, f: string, n: number, l: number) => {
+      if (down) throw new IdempotencyStoreError("store_unavailable", "backend down");
+      return inner.begin(k, f, n, l);
+    },
+    complete: (...a: Parameters<MemoryIdempotencyStore["complete"]>) => {
+      if (completeFails) {
+        return Promise.reject(new IdempotencyStoreError("store_unavailable", "backend down"));
+      }
+      return inner.complete(...a);
+    },
+    release: (k: string) => inner.release(k),
+  };
+  const { h, effects } = app({ store });
+  down = true;
+  const refused = await h.request("/orders", post('"k-down"', { qty: 1 }));
+  assert.equal(refused.status, 503);
+  const problem = await refused.json();
+  assert.equal(problem.code, "idempotency_unavailable");
+  assert.match(problem.detail, /unavailable/);
+  assert.equal(effects.length, 0);
+
+  down = false;
+  completeFails = true;
+  const ran = await h.request("/orders", post('"k-lost"', { qty: 2 }));
+  assert.equal(ran.status, 201); // the handler's own answer, not a 500
+  assert.equal((await ran.json()).qty, 2);
+  completeFails = false;
+  // The key stays held: a retry is told to wait, it does not run the handler again.
+  const retry = await h.request("/orders", post('"k-lost"', { qty: 2 }));
+  assert.equal(retry.status, 409);
+  await retry.body?.cancel();
+  assert.equal(effects.length, 1);
+});

@@ -76,7 +76,11 @@ export interface IdempotencyStore {
 }
 
 /** Error codes of {@link IdempotencyStoreError}. */
-export type IdempotencyStoreErrorCode = "store_full";
+export type IdempotencyStoreErrorCode =
+  /** A bounded store has no room for another in-flight key. */
+  | "store_full"
+  /** A shared store (Redis) cannot be reached or did not answer in time. */
+  | "store_unavailable";
 
 /**
  * A store refused a new key.
@@ -94,9 +98,10 @@ export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode>
    *
    * @param code why
    * @param message human explanation
+   * @param options standard error options (`cause`)
    */
-  constructor(code: IdempotencyStoreErrorCode, message: string) {
-    super(code, message);
+  constructor(code: IdempotencyStoreErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = "IdempotencyStoreError";
   }
 }

@@ -1,0 +1,115 @@
+// The apps of bench/redis.ts, built in one process: each serves GET /small (a 60-byte JSON)
+// behind API-key auth, a rate limit and cost tracking.
+// - avx-redis:  avx-http's platform stack on the Redis stores (key lookups cached 5 s, the
+//               default; one rate-limit script per check; usage flushed once a second);
+// - avx-memory: the same stack on the memory stores;
+// - hono-rlf:   an otherwise equal Hono app limited by rate-limiter-flexible's RateLimiterRedis
+//               (node-redis client) on the same Redis, with auth and usage in process memory.
+import { Hono } from "hono";
+import { createClient } from "@redis/client";
+import { RateLimiterRedis } from "npm:rate-limiter-flexible@11.4.0";
+import { Route, Server } from "../server/mod.ts";
+import { hashApiKey } from "../middleware/auth/api_key.ts";
+import {
+  issueApiKey,
+  type KeyStore,
+  MemoryCostLedger,
+  MemoryKeyStore,
+  MemoryRateLimitStore,
+  RedisCostLedger,
+  RedisKeyStore,
+  RedisRateLimitStore,
+} from "../middleware/mod.ts";
+
+/** An app under test: its fetch, the API keys of its tenants, and how to close it. */
+export interface BenchApp {
+  fetch: (req: Request) => Response | Promise<Response>;
+  keys: string[];
+  close: () => Promise<void>;
+}
+
+const body = { id: 42, detector: "H1", ok: true, tags: ["o4"] };
+// Large enough never to refuse during a run: the bench measures the admitted path.
+const policy = { limit: 36_000_000, windowSeconds: 3600 };
+
+async function issue(store: KeyStore, tenants: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < tenants; i++) {
+    const { key } = await issueApiKey(store, {
+      tenant: `t${i}`,
+      scopes: [],
+      plan: "pro",
+      mode: "test",
+    });
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** The avx-http platform stack on the Redis stores (`redis`) or on the memory stores. */
+export async function avxApp(url: string | undefined, tenants: number): Promise<BenchApp> {
+  const keyStore = url ? new RedisKeyStore({ url }) : new MemoryKeyStore();
+  const store = url ? new RedisRateLimitStore({ url }) : new MemoryRateLimitStore();
+  const ledger = url ? new RedisCostLedger({ url }) : new MemoryCostLedger();
+  if (keyStore instanceof RedisKeyStore) await keyStore.connect();
+  if (store instanceof RedisRateLimitStore) await store.connect();
+  const keys = await issue(keyStore, tenants);
+  const app = new Server({ openapi: false })
+    .route("/small", Route.get((c) => c.json(body)))
+    .withAuth({ keyStore })
+    .withRateLimit({ policy, plans: { pro: policy }, store })
+    .withCostTracking({ ledger })
+    .build();
+  return {
+    fetch: app.fetch,
+    keys,
+    close: async () => {
+      await ledger.close();
+      if (keyStore instanceof RedisKeyStore) await keyStore.close();
+      if (store instanceof RedisRateLimitStore) await store.close();
+    },
+  };
+}
+
+/** Hono + rate-limiter-flexible on Redis, auth and usage in memory. */
+export async function rlfApp(url: string, tenants: number): Promise<BenchApp> {
+  const client = createClient({ url, disableOfflineQueue: true });
+  client.on("error", () => {});
+  await client.connect();
+  const limiter = new RateLimiterRedis({
+    storeClient: client,
+    useRedisPackage: true,
+    points: policy.limit,
+    duration: policy.windowSeconds,
+    keyPrefix: "rlf",
+  });
+  const store = new MemoryKeyStore();
+  const keys = await issue(store, tenants);
+  const cache = new Map<string, string>(); // verified keys, as auth()'s lookup cache
+  const usage = new Map<string, number>();
+  const app = new Hono();
+  app.use(async (c, next) => {
+    const presented = c.req.header("x-avl-api-key");
+    let tenant = presented === undefined ? undefined : cache.get(presented);
+    if (tenant === undefined && presented !== undefined) {
+      tenant = store.findByHash(await hashApiKey(presented))?.tenant;
+      if (tenant !== undefined) cache.set(presented, tenant);
+    }
+    if (tenant === undefined) return c.json({ code: "unauthorized" }, 401);
+    try {
+      await limiter.consume(tenant, 1);
+    } catch {
+      return c.json({ code: "rate_limited" }, 429);
+    }
+    await next();
+    usage.set(tenant, (usage.get(tenant) ?? 0) + 1);
+  });
+  app.get("/small", (c) => c.json(body));
+  return {
+    fetch: app.fetch,
+    keys,
+    close: async () => {
+      await client.close();
+    },
+  };
+}

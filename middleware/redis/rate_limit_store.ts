@@ -1,0 +1,330 @@
+/**
+ * `RedisRateLimitStore`: rate-limit state in Redis (or Valkey, or a Redis Cluster), checked and
+ * updated by one Lua script per request.
+ *
+ * @module
+ */
+
+import { MAX_RATE_LIMIT_KEY_LENGTH } from "../rate_limit/memory_store.ts";
+import { RateLimitError, type ResolvedPolicy } from "../rate_limit/policy.ts";
+import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";
+import {
+  keyPart,
+  RedisConnection,
+  type RedisConnectionOptions,
+  redisReadiness,
+  RedisScript,
+} from "./_connection.ts";
+
+/**
+ * Options of {@link RedisRateLimitStore}: where Redis is (`url` or `client`), the per-call
+ * time budget, and the key prefix.
+ *
+ * @example
+ * ```ts
+ * import type { RedisRateLimitStoreOptions } from "@avila/avx-http/middleware";
+ * const o: RedisRateLimitStoreOptions = { url: "redis://127.0.0.1:6379", timeoutMs: 200 };
+ * console.log(o.prefix ?? "avx:rl"); // "avx:rl"
+ * ```
+ */
+export interface RedisRateLimitStoreOptions extends RedisConnectionOptions {
+  /** Key prefix; default `"avx:rl"`. */
+  prefix?: string;
+  /**
+   * Whose clock decides: `"server"` (default) reads Redis' `TIME` inside the script, so instances
+   * whose clocks disagree still enforce one limit; `"caller"` uses the `nowMs` each call passes
+   * (an injected clock, as the memory store does).
+   */
+  clock?: "server" | "caller";
+}
+
+// The algorithms of ../rate_limit/gcra.ts and ../rate_limit/sliding_window.ts, step for step in
+// Lua (doubles, like JavaScript numbers), so every store decides alike. A call applies one or
+// more checks of one key in order (an instance's concurrent checks of a key go together) and
+// writes the state once. State: GCRA's "t", a sliding window's "t p c", with 17 significant
+// digits (round-trips a double); counts come back as integer replies (exact below 2^53). Redis 7
+// replicates a script by its effects (the SET), so reading TIME before writing
+// is allowed and replicas get the same state.
+// ARGV: algorithm, limit, window ms, burst, then per check: now (-1: Redis' clock), cost, need.
+// Returns per check: allowed (0/1), remaining, reset seconds, retry-after seconds.
+const CONSUME = new RedisScript(`
+local algorithm = ARGV[1]
+local limit = tonumber(ARGV[2])
+local w = tonumber(ARGV[3])
+local burst = tonumber(ARGV[4])
+local clock
+local gcra = algorithm == 'gcra'
+local st, sp, sc
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  if gcra then
+    st = tonumber(raw)
+  else
+    local a, b, c = string.match(raw, '^(%S+) (%S+) (%S+)$')
+    st, sp, sc = tonumber(a), tonumber(b), tonumber(c)
+    if sp == nil or sc == nil then st = nil end
+  end
+end
+local out = {}
+local changed = false
+local expiresMax, nowMax = 0, 0
+for i = 5, #ARGV, 3 do
+  local now = tonumber(ARGV[i])
+  if now < 0 then
+    if clock == nil then
+      local t = redis.call('TIME')
+      clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    end
+    now = clock
+  end
+  local cost = tonumber(ARGV[i + 1])
+  local need = tonumber(ARGV[i + 2])
+  local allowed, remaining, reset, retry, expires
+  local nt, np, nc
+  if gcra then
+    local EPS = 1e-6
+    local interval = w / limit
+    local capacity = burst * interval
+    local stored = now
+    if st ~= nil then stored = st end
+    local tat = now
+    if stored > now then tat = stored end
+    if tat + need * interval - now > capacity + EPS then
+      local wait = tat + need * interval - capacity - now
+      allowed, remaining = 0, 0
+      reset = math.ceil((tat - now) / 1000)
+      retry = math.max(1, math.ceil(wait / 1000))
+      expires = tat
+    else
+      local nxt = tat + cost * interval
+      local left = math.floor((capacity - (nxt - now)) / interval + EPS)
+      allowed = 1
+      if left > 0 then remaining = left else remaining = 0 end
+      reset = math.ceil((nxt - now) / 1000)
+      retry = 0
+      if cost ~= 0 then nt, np, nc = nxt, 0, 0 end
+      expires = nxt
+    end
+  else
+    local EPS = 1e-9
+    local start = math.floor(now / w) * w
+    local prev, curr = 0, 0
+    if st ~= nil then
+      if st == start then
+        prev, curr = sp, sc
+      elseif st == start - w then
+        prev = sc
+      end
+    end
+    local elapsed = now - start
+    local weighted = prev * ((w - elapsed) / w)
+    reset = math.ceil((start + w - now) / 1000)
+    expires = start + 2 * w
+    if weighted + curr + need > limit + EPS then
+      local room = limit - need - curr
+      local wait
+      if room >= 0 and prev > 0 then
+        wait = w * (1 - room / prev) - elapsed
+      else
+        local at = 0
+        if curr > 0 then at = w * (1 - (limit - need) / curr) end
+        if at < 0 then at = 0 end
+        wait = start + w - now + at
+      end
+      allowed, remaining = 0, 0
+      retry = math.max(1, math.ceil(wait / 1000))
+    else
+      curr = curr + cost
+      local left = math.floor(limit - weighted - curr + EPS)
+      allowed = 1
+      if left > 0 then remaining = left else remaining = 0 end
+      retry = 0
+      if cost ~= 0 then nt, np, nc = start, prev, curr end
+    end
+  end
+  if nt ~= nil then
+    st, sp, sc = nt, np, nc
+    changed = true
+  end
+  if expires > expiresMax then expiresMax = expires end
+  if now > nowMax then nowMax = now end
+  out[#out + 1] = allowed
+  out[#out + 1] = remaining
+  out[#out + 1] = reset
+  out[#out + 1] = retry
+end
+if changed then
+  local ttl = math.max(1000, math.ceil(expiresMax - nowMax) + 1000)
+  local v
+  if gcra then v = string.format('%.17g', st) else v = string.format('%.17g %.17g %.17g', st, sp, sc) end
+  redis.call('SET', KEYS[1], v, 'PX', ttl)
+end
+return out
+`);
+
+interface Pending {
+  nowMs: number;
+  cost: number;
+  need: number;
+  resolve: (d: RateLimitDecision) => void;
+  reject: (e: unknown) => void;
+}
+
+/** The checks of one (policy, key) waiting or in flight. */
+interface Lane {
+  queue: Pending[];
+  inFlight: number;
+  /** The policy's script arguments. */
+  head: string[];
+}
+
+/** Most checks of one key sent in one script call. */
+const MAX_BATCH = 256;
+/**
+ * Script calls of one key in flight at once (pipelined: Redis runs them in the order sent); the
+ * checks arriving meanwhile go together in the next call.
+ */
+const MAX_IN_FLIGHT = 64;
+
+/**
+ * Rate-limit state in Redis: a check is one `EVALSHA` of a Lua script that reads the key's
+ * state, applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges
+ * as the memory store does) and writes it back, atomically, in one round trip; checks of one key
+ * that arrive while 64 are in flight go together in the next call (so under load an instance
+ * makes fewer round trips than requests, and a queued check waits at most two time budgets).
+ * The script reads Redis' own clock (`TIME`), so instances with skewed clocks share one limit.
+ * Every key is its own hash tag: on a Redis Cluster each check touches one slot. Keys expire once
+ * their state equals an empty one. Failures (Redis down, over `timeoutMs`) throw
+ * {@link RateLimitError}
+ * `store_failure`, which the middleware's `failureMode` turns into a pass or a 503.
+ *
+ * @example
+ * ```ts
+ * import { rateLimit, RedisRateLimitStore } from "@avila/avx-http/middleware";
+ * const store = new RedisRateLimitStore({ url: "redis://127.0.0.1:6379", timeoutMs: 250 });
+ * const limiter = rateLimit({ policy: { limit: 100, windowSeconds: 60 }, store, failureMode: "open" });
+ * console.log(typeof limiter); // "function"
+ * await store.close();
+ * ```
+ */
+export class RedisRateLimitStore implements RateLimitStore {
+  readonly #redis: RedisConnection;
+  readonly #prefix: string;
+  readonly #serverClock: boolean;
+  // Key names per (policy, key), reused: the hot path builds no string for a known caller.
+  readonly #names = new Map<string, Map<string, string>>();
+  readonly #lanes = new Map<string, Lane>();
+
+  /**
+   * Connects (in the background) or wraps `options.client`.
+   *
+   * @param options where Redis is, time budget, prefix and clock
+   */
+  constructor(options: RedisRateLimitStoreOptions) {
+    this.#redis = new RedisConnection(options, "RedisRateLimitStore");
+    this.#prefix = options.prefix ?? "avx:rl";
+    this.#serverClock = (options.clock ?? "server") === "server";
+  }
+
+  #name(policyId: string, key: string): string {
+    let byKey = this.#names.get(policyId);
+    if (byKey === undefined) this.#names.set(policyId, byKey = new Map());
+    let name = byKey.get(key);
+    if (name === undefined) {
+      if (byKey.size >= 10_000) byKey.clear();
+      // The whole (policy, key) is the hash tag: one slot per counter.
+      name = `${this.#prefix}:{${keyPart(policyId)}|${keyPart(key)}}`;
+      byKey.set(key, name);
+    }
+    return name;
+  }
+
+  /**
+   * Atomically checks and updates `key` across every instance sharing the Redis. Up to 64
+   * script calls per (policy, key) are in flight at once; checks arriving past that queue and go
+   * together in the next call, applied in order (as the Deno KV store batches its writes): under
+   * load, fewer round trips than requests.
+   */
+  consume(
+    key: string,
+    policy: ResolvedPolicy,
+    nowMs: number,
+    cost: number,
+    need: number,
+  ): Promise<RateLimitDecision> {
+    if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
+      return Promise.reject(new RateLimitError("invalid_key", "rate-limit key is too long"));
+    }
+    return new Promise((resolve, reject) => {
+      const op: Pending = { nowMs: this.#serverClock ? -1 : nowMs, cost, need, resolve, reject };
+      const name = this.#name(policy.id, key);
+      let lane = this.#lanes.get(name);
+      if (lane === undefined) {
+        lane = {
+          queue: [],
+          inFlight: 0,
+          head: [
+            policy.algorithm,
+            String(policy.limit),
+            String(policy.windowMs),
+            String(policy.burst),
+          ],
+        };
+        this.#lanes.set(name, lane);
+      }
+      lane.queue.push(op);
+      if (lane.inFlight < MAX_IN_FLIGHT) this.#send(name, lane);
+    });
+  }
+
+  #send(name: string, lane: Lane): void {
+    const batch = lane.queue.splice(0, MAX_BATCH);
+    const args = lane.head.slice();
+    for (const op of batch) args.push(String(op.nowMs), String(op.cost), String(op.need));
+    lane.inFlight++;
+    const done = (): void => {
+      lane.inFlight--;
+      if (lane.queue.length > 0) this.#send(name, lane);
+      else if (lane.inFlight === 0) this.#lanes.delete(name);
+    };
+    const fail = (e: unknown): void => {
+      const err = e instanceof RateLimitError
+        ? e
+        : new RateLimitError("store_failure", "Redis rate-limit store failed", { cause: e });
+      for (const op of batch) op.reject(err);
+      done();
+    };
+    this.#redis.eval(CONSUME, [name], args).then((reply) => {
+      if (!Array.isArray(reply) || reply.length !== batch.length * 4) {
+        return fail(new RateLimitError("store_failure", "Redis rate-limit script answered oddly"));
+      }
+      for (let i = 0; i < batch.length; i++) {
+        batch[i].resolve({
+          allowed: reply[i * 4] === 1,
+          remaining: Number(reply[i * 4 + 1]),
+          resetSeconds: reply[i * 4 + 2] as number,
+          retryAfterSeconds: reply[i * 4 + 3] as number,
+        });
+      }
+      done();
+    }, fail);
+  }
+
+  /**
+   * Resolves once connected to Redis; rejects (`RedisStoreError` `unavailable`) after `waitMs`.
+   * Optional: calls made earlier wait for the connection within their time budget.
+   */
+  connect(waitMs?: number): Promise<void> {
+    return this.#redis.connect(waitMs);
+  }
+
+  /** `/readyz`: whether Redis answers a PING within the time budget. */
+  readiness(): Promise<{ ok: boolean; detail?: string }> {
+    return redisReadiness(this.#redis);
+  }
+
+  /** Closes the connection the store opened (a caller's `client` stays open). */
+  close(): Promise<void> {
+    return this.#redis.close();
+  }
+}
