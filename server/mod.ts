@@ -84,6 +84,7 @@ export {
   DEFAULT_BODY_LIMIT,
   DEFAULT_BODY_TIMEOUT_MS,
   type OpenApiOptions,
+  type OpenApiPath,
   type OpenApiRouteSchema,
   Server,
   type ServerOptions,

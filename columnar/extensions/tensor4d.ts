@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { outFloat64, packRecord4, Record4Array, type Record4Codec } from "./_storage.ts";
+import { outFloat64, packRecord4, type Record4Codec } from "./_storage.ts";
+import { Record4Array } from "./record4.ts";
 import { ArrowError } from "../errors.ts";
 
 /** The extension name written to `ARROW:extension:name`. */
