@@ -78,11 +78,14 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
  * separate file so those stay in the unit run.
  */
 export const SLOW: Record<string, string> = {
+  "cli/entry_test.ts": "starts `deno run` once per test",
   "compress/columnar/split_test.ts": "every type x predictor, and the numeric corpus vs pcodec",
   "compress/compressor_parallel_test.ts": "starts worker threads",
   "compress/snappy/framing_interop_test.ts": "native snappy and a bitwise CRC over every shape",
   "examples/dev_task_test.ts": "runs `deno task dev`: bundles the dashboard, starts a watcher",
+  "tools/doc_lint_test.ts": "runs `deno doc --lint` over every entry point",
   "tools/doc_snippets_test.ts": "type-checks every code block of README.md and docs/",
+  "tools/test_unit_spawn_test.ts": "starts a second `deno test`",
 };
 
 /** Folders never searched for tests. */
