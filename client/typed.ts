@@ -9,8 +9,6 @@ import type { Hono } from "hono";
 import { hc } from "hono/client";
 import type { Client } from "./client.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyHono = Hono<any, any, any>;
 /**
  * The Hono app type behind `App`: `App` itself, or the `hono` of an app that has one (what
  * avx's `Server.build()` returns).
@@ -22,8 +20,10 @@ type AnyHono = Hono<any, any, any>;
  * type Same = HonoAppOf<{ hono: Hono }>; // Hono
  * ```
  */
-export type HonoAppOf<App> = App extends { readonly hono: infer H extends AnyHono } ? H
-  : App extends AnyHono ? App
+// deno-lint-ignore no-explicit-any
+export type HonoAppOf<App> = App extends { readonly hono: infer H extends Hono<any, any, any> } ? H
+  // deno-lint-ignore no-explicit-any
+  : App extends Hono<any, any, any> ? App
   : never;
 
 /**
@@ -43,7 +43,10 @@ export type HonoAppOf<App> = App extends { readonly hono: infer H extends AnyHon
  * console.log(await res.json()); // { id: "7" }
  * ```
  */
-export function typedClient<App extends AnyHono | { readonly hono: AnyHono }>(
+export function typedClient<
+  // deno-lint-ignore no-explicit-any
+  App extends Hono<any, any, any> | { readonly hono: Hono<any, any, any> },
+>(
   client: Client,
   baseUrl: string,
 ): ReturnType<typeof hc<HonoAppOf<App>>> {

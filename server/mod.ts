@@ -56,6 +56,7 @@ export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from ".
 export { AppRuntime, type HttpMetrics } from "../http/runtime.ts";
 export {
   type OpenApiOptions,
+  type OpenApiPath,
   type OpenApiRouteSchema,
   Server,
   type ServerOptions,

@@ -141,14 +141,20 @@ function operationalPaths(o: ServerOptions): OperationalPaths {
 
 type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
 
-/** A zod-openapi path (`/items/{id}`) in Hono's syntax (`/items/:id`). */
-type HonoPath<P extends string> = P extends `${infer A}/{${infer N}}${infer B}`
-  ? `${A}/:${N}${HonoPath<B>}`
+/**
+ * A zod-openapi path (`/items/{id}`) in Hono's syntax (`/items/:id`), the key of its routes in
+ * {@link OpenApiRouteSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { OpenApiPath } from "@avila/avx-http/server";
+ * const p: OpenApiPath<"/users/{id}/posts/{post}"> = "/users/:id/posts/:post";
+ * console.log(p); // "/users/:id/posts/:post"
+ * ```
+ */
+export type OpenApiPath<P extends string> = P extends `${infer A}/{${infer N}}${infer B}`
+  ? `${A}/:${N}${OpenApiPath<B>}`
   : P;
-/** The validated input (param, query, json, ...) of route config `R`, as its handler sees it. */
-type RouteInput<R extends RouteConfig> = OpenApiHandler<R, AvxEnv> extends
-  Handler<AvxEnv, string, infer I> ? I
-  : never;
 /**
  * The Hono route schema one `openapi(config)` route adds (path, input, output per status).
  *
@@ -162,8 +168,9 @@ type RouteInput<R extends RouteConfig> = OpenApiHandler<R, AvxEnv> extends
  */
 export type OpenApiRouteSchema<R extends RouteConfig> = ToSchema<
   R["method"],
-  HonoPath<R["path"]>,
-  RouteInput<R>,
+  OpenApiPath<R["path"]>,
+  // The validated input (param, query, json, ...) of `R`, as its handler sees it.
+  OpenApiHandler<R, AvxEnv> extends Handler<AvxEnv, string, infer I> ? I : never,
   RouteConfigToTypedResponse<R>
 >;
 /**

@@ -1,7 +1,7 @@
 /**
- * `deno task test:unit`: the tests that need nothing but Deno, for development. Every `*_test.ts`
- * runs except the files in {@link NEEDS_TOOLS}, and they run with `--allow-run` limited to Deno
- * itself: a test that spawns an external tool (lz4, zstd, python3, node, chromium, workerd, wrk,
+ * `deno task test:unit`: the quick tests that need nothing but Deno, for development. Every
+ * `*_test.ts` runs except the files in {@link NEEDS_TOOLS} and {@link SLOW}, with `--allow-run`
+ * limited to Deno itself: a test that spawns an external tool (lz4, zstd, python3, node, chromium, workerd, wrk,
  * curl, openssl, ...) fails with "Requires run access", so a new test that needs a tool cannot
  * slip into the unit run unnoticed; add its file here (or move such tests into a file of their
  * own). `deno task test` runs every file with all permissions.
@@ -80,6 +80,24 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
   "tools/test_deps_test.ts": ["git", "npm"],
 };
 
+/**
+ * Test files that need only Deno but take seconds of CPU, which a development loop should not
+ * pay for on every run: type checks of every docs page, process lifecycles that bundle or watch,
+ * worker start-up, in-process reference implementations over large inputs. Relative to the
+ * repository root, with the reason. `deno task test` runs them; keep their quick neighbours in a
+ * separate file so those stay in the unit run.
+ */
+export const SLOW: Record<string, string> = {
+  "cli/entry_test.ts": "starts `deno run` once per test",
+  "compress/columnar/split_test.ts": "every type x predictor, and the numeric corpus vs pcodec",
+  "compress/compressor_parallel_test.ts": "starts worker threads",
+  "compress/snappy/framing_interop_test.ts": "native snappy and a bitwise CRC over every shape",
+  "examples/dev_task_test.ts": "runs `deno task dev`: bundles the dashboard, starts a watcher",
+  "tools/doc_lint_test.ts": "runs `deno doc --lint` over every entry point",
+  "tools/doc_snippets_test.ts": "type-checks every code block of README.md and docs/",
+  "tools/test_unit_spawn_test.ts": "starts a second `deno test`",
+};
+
 /** Folders never searched for tests. */
 const SKIP_DIRS = new Set(["node_modules", ".cache", ".git", "dist"]);
 
@@ -108,7 +126,7 @@ export function unitTestFiles(dirs: string[] = ["."]): string[] {
     }
   };
   for (const d of dirs) walk(d);
-  return [...new Set(found)].filter((f) => !(f in NEEDS_TOOLS)).sort();
+  return [...new Set(found)].filter((f) => !(f in NEEDS_TOOLS) && !(f in SLOW)).sort();
 }
 
 /**

@@ -7,13 +7,8 @@
  *
  * @module
  */
-import {
-  namedRecord4Codec,
-  outFloat64,
-  packRecord4,
-  Record4Array,
-  type Record4Codec,
-} from "./_storage.ts";
+import { namedRecord4Codec, outFloat64, packRecord4, type Record4Codec } from "./_storage.ts";
+import { Record4Array } from "./record4.ts";
 import { ArrowError } from "../errors.ts";
 import { Tensor4dArray } from "./tensor4d.ts";
 

@@ -20,6 +20,7 @@
  *
  * @module
  */
+export * from "./record4.ts";
 export * from "./quaternion.ts";
 export * from "./complex.ts";
 export * from "./spinor.ts";

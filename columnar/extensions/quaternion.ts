@@ -14,9 +14,9 @@ import {
   normalize4,
   outFloat64,
   packRecord4,
-  Record4Array,
   type Record4Codec,
 } from "./_storage.ts";
+import { Record4Array } from "./record4.ts";
 
 /** The extension name written to `ARROW:extension:name`. */
 export const QUATERNION_EXTENSION_NAME = "avila.quaternion";

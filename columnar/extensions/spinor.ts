@@ -11,9 +11,9 @@ import {
   normalize4,
   outFloat64,
   packRecord4,
-  Record4Array,
   type Record4Codec,
 } from "./_storage.ts";
+import { Record4Array } from "./record4.ts";
 import { type Complex, Complex128Array } from "./complex.ts";
 
 /** The extension name written to `ARROW:extension:name`. */

@@ -9,9 +9,9 @@ import {
   norm4,
   outFloat64,
   packRecord4,
-  Record4Array,
   type Record4Codec,
 } from "./_storage.ts";
+import { Record4Array } from "./record4.ts";
 import { ArrowError } from "../errors.ts";
 
 /** The extension name written to `ARROW:extension:name`. */

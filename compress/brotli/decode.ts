@@ -786,7 +786,11 @@ export class BrotliStreamDecoder {
   #done = false;
   #error: unknown = undefined;
 
-  /** @throws {CompressError} `unsupported` for bad options. */
+  /**
+   * Opens a decoder with the given limits.
+   *
+   * @throws {CompressError} `unsupported` for bad options.
+   */
   constructor(opts: BrotliDecodeOptions = {}) {
     const [max, wbits] = checkOptions(opts);
     this.#state = new State(max, wbits);

@@ -28,7 +28,6 @@
  */
 
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import type { StreamDecoder, StreamEncoder } from "../types.ts";
 import { ZstdFrameWalker } from "./_zstd_frames.ts";
 import { concatChunks } from "../concat.ts";
 
@@ -429,80 +428,5 @@ function probe(format: EngineFormat): boolean {
     return back.length === 64 && back.every((b) => b === 97);
   } catch {
     return false;
-  }
-}
-
-/**
- * The shared body of the platform encoders (`ZstdEncoder`, `BrotliEncoder`, `GzipEncoder`, ...):
- * a {@link ZlibEngine} behind the {@link StreamEncoder} interface, with the level checked against
- * the format's range.
- */
-export class EngineEncoder implements StreamEncoder {
-  #engine: ZlibEngine;
-
-  /**
-   * Opens the native compressor.
-   *
-   * @param format the engine format
-   * @param level the native level, checked against `[lo, hi]`
-   */
-  constructor(format: EngineFormat, level: number, lo: number, hi: number) {
-    if (!Number.isInteger(level) || level < lo || level > hi) {
-      throw new CompressError("unsupported", `${format}: level ${level} is outside ${lo}..${hi}`);
-    }
-    this.#engine = new ZlibEngine(format, false, { level });
-  }
-
-  /** Compresses a chunk; returns whatever output is ready. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Emits all pending output as a decodable sync point. */
-  flush(): Uint8Array[] {
-    return this.#engine.flush();
-  }
-
-  /** Finishes the stream and releases the native codec. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
-  }
-
-  /** Releases the native codec without finishing (a cancelled stream). */
-  close(): void {
-    this.#engine.close();
-  }
-}
-
-/**
- * The shared body of the platform decoders: a {@link ZlibEngine} with a running output limit
- * behind the {@link StreamDecoder} interface.
- */
-export class EngineDecoder implements StreamDecoder {
-  #engine: ZlibEngine;
-
-  /**
-   * Opens the native decompressor.
-   *
-   * @param format the engine format
-   * @param maxOutputSize ceiling on decompressed bytes (default `DEFAULT_MAX_OUTPUT_SIZE`)
-   */
-  constructor(format: EngineFormat, maxOutputSize?: number) {
-    this.#engine = new ZlibEngine(format, true, { maxOutputSize });
-  }
-
-  /** Decompresses a chunk; returns the output it completes. */
-  write(chunk: Uint8Array): Uint8Array[] {
-    return this.#engine.write(chunk);
-  }
-
-  /** Ends the input; throws `corrupt` when the stream is incomplete. */
-  end(): Uint8Array[] {
-    return this.#engine.end();
-  }
-
-  /** Releases the native codec without finishing (a cancelled stream). */
-  close(): void {
-    this.#engine.close();
   }
 }

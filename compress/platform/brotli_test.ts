@@ -1,10 +1,10 @@
 import { platformCodecSuite } from "./_test_suite.ts";
-import { BrotliDecoder, BrotliEncoder } from "./brotli.ts";
+import { PlatformDecoder, PlatformEncoder } from "./codecs.ts";
 
 platformCodecSuite({
   name: "brotli",
-  encoder: (level) => new BrotliEncoder({ level }),
-  decoder: (maxOutputSize) => new BrotliDecoder({ maxOutputSize }),
+  encoder: (level) => new PlatformEncoder("br", { level }),
+  decoder: (maxOutputSize) => new PlatformDecoder("br", { maxOutputSize }),
   levels: [1, 5, 11, 0],
   badLevels: [12, -1, 1.5],
   toolCompress: ["brotli", ["-c"]],

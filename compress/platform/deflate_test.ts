@@ -1,19 +1,12 @@
 import assert from "node:assert/strict";
 import { platformCodecSuite } from "./_test_suite.ts";
 import { concat, runTool } from "./_test_tools.ts";
-import {
-  DeflateDecoder,
-  DeflateEncoder,
-  DeflateRawDecoder,
-  DeflateRawEncoder,
-  GzipDecoder,
-  GzipEncoder,
-} from "./deflate.ts";
+import { PlatformDecoder, PlatformEncoder } from "./codecs.ts";
 
 platformCodecSuite({
   name: "gzip",
-  encoder: (level) => new GzipEncoder({ level }),
-  decoder: (maxOutputSize) => new GzipDecoder({ maxOutputSize }),
+  encoder: (level) => new PlatformEncoder("gzip", { level }),
+  decoder: (maxOutputSize) => new PlatformDecoder("gzip", { maxOutputSize }),
   levels: [1, 6, 9],
   badLevels: [10, -1, 0.5],
   toolCompress: ["gzip", ["-c"]],
@@ -29,8 +22,8 @@ const py = (mode: string): [string, string[]] => [
 
 platformCodecSuite({
   name: "deflate",
-  encoder: (level) => new DeflateEncoder({ level }),
-  decoder: (maxOutputSize) => new DeflateDecoder({ maxOutputSize }),
+  encoder: (level) => new PlatformEncoder("deflate", { level }),
+  decoder: (maxOutputSize) => new PlatformDecoder("deflate", { maxOutputSize }),
   levels: [1, 6, 9],
   badLevels: [10, -1],
   toolCompress: py("zlib.compress(d)"),
@@ -39,8 +32,8 @@ platformCodecSuite({
 
 platformCodecSuite({
   name: "deflate-raw",
-  encoder: (level) => new DeflateRawEncoder({ level }),
-  decoder: (maxOutputSize) => new DeflateRawDecoder({ maxOutputSize }),
+  encoder: (level) => new PlatformEncoder("deflate-raw", { level }),
+  decoder: (maxOutputSize) => new PlatformDecoder("deflate-raw", { maxOutputSize }),
   levels: [1, 6, 9],
   badLevels: [10],
   toolCompress: py("(lambda c: c.compress(d)+c.flush())(zlib.compressobj(6, zlib.DEFLATED, -15))"),
@@ -51,6 +44,6 @@ Deno.test("gzip: multi-member files decode to the concatenation", async () => {
   const a = new TextEncoder().encode("member one\n");
   const b = new TextEncoder().encode("member two\n");
   const both = concat([await runTool("gzip", ["-c"], a), await runTool("gzip", ["-c"], b)]);
-  const d = new GzipDecoder();
+  const d = new PlatformDecoder("gzip");
   assert.deepEqual(concat([...d.write(both), ...d.end()]), concat([a, b]));
 });

@@ -5,10 +5,10 @@
  *
  * @example
  * ```ts
- * import { ZstdDecoder, ZstdEncoder } from "./mod.ts";
- * const enc = new ZstdEncoder({ level: 3 });
+ * import { PlatformDecoder, PlatformEncoder } from "./mod.ts";
+ * const enc = new PlatformEncoder("zstd", { level: 3 });
  * const packed = [...enc.write(new Uint8Array(100)), ...enc.end()];
- * const dec = new ZstdDecoder({ maxOutputSize: 1000 });
+ * const dec = new PlatformDecoder("zstd", { maxOutputSize: 1000 });
  * console.log([...packed.flatMap((c) => dec.write(c)), ...dec.end()].length > 0); // true
  * ```
  *
@@ -16,31 +16,12 @@
  */
 
 export {
-  ZstdDecoder,
-  type ZstdDecoderOptions,
-  ZstdEncoder,
-  type ZstdEncoderOptions,
-} from "./zstd.ts";
-export {
-  BrotliDecoder,
-  type BrotliDecoderOptions,
-  BrotliEncoder,
-  type BrotliEncoderOptions,
-} from "./brotli.ts";
-export {
-  DeflateDecoder,
-  type DeflateDecoderOptions,
-  DeflateEncoder,
-  type DeflateEncoderOptions,
-  DeflateRawDecoder,
-  type DeflateRawDecoderOptions,
-  DeflateRawEncoder,
-  type DeflateRawEncoderOptions,
-  GzipDecoder,
-  type GzipDecoderOptions,
-  GzipEncoder,
-  type GzipEncoderOptions,
-} from "./deflate.ts";
+  PlatformDecoder,
+  type PlatformDecoderOptions,
+  PlatformEncoder,
+  type PlatformEncoderOptions,
+  type PlatformFormat,
+} from "./codecs.ts";
 export {
   WEB_INPUT_SLICE,
   webCodecAvailable,

@@ -5,12 +5,12 @@ import { Algorithm } from "../types.ts";
 import { ZstdFrameWalker } from "./_zstd_frames.ts";
 import { platformCodecSuite } from "./_test_suite.ts";
 import { concat, runTool } from "./_test_tools.ts";
-import { ZstdDecoder, ZstdEncoder } from "./zstd.ts";
+import { PlatformDecoder, PlatformEncoder } from "./codecs.ts";
 
 platformCodecSuite({
   name: "zstd",
-  encoder: (level) => new ZstdEncoder({ level }),
-  decoder: (maxOutputSize) => new ZstdDecoder({ maxOutputSize }),
+  encoder: (level) => new PlatformEncoder("zstd", { level }),
+  decoder: (maxOutputSize) => new PlatformDecoder("zstd", { maxOutputSize }),
   levels: [1, 3, 19, -5],
   badLevels: [23, -200000, 2.5, NaN],
   toolCompress: ["zstd", ["-c", "-q", "--check"]],
@@ -18,7 +18,7 @@ platformCodecSuite({
 });
 
 function decode(bytes: Uint8Array, max?: number): Uint8Array {
-  const d = new ZstdDecoder({ maxOutputSize: max });
+  const d = new PlatformDecoder("zstd", { maxOutputSize: max });
   return concat([...d.write(bytes), ...d.end()]);
 }
 
@@ -119,7 +119,7 @@ Deno.test("zstd: a frame needing a window over 2^27 bytes is a limit, found in i
       () => new ZstdFrameWalker().push(frame),
       (e) => e instanceof CompressError && e.code === "limit",
     );
-    const dec = new ZstdDecoder();
+    const dec = new PlatformDecoder("zstd");
     assert.throws(
       () => [...dec.write(frame), ...dec.end()],
       (e) => e instanceof CompressError && e.code === "limit",

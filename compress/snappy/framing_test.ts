@@ -7,6 +7,7 @@ import {
   SNAPPY_STREAM_IDENTIFIER,
   SnappyFrameDecoder,
 } from "./mod.ts";
+import { chunk, decodeBoth, le32, maskBig } from "./_test_framing.ts";
 import {
   concat,
   crc32cBitwise,
@@ -14,63 +15,8 @@ import {
   jsonRows,
   randomBytes,
   seeded,
-  shapes,
   text,
 } from "./_test_data.ts";
-
-const SHAPES = shapes(2);
-
-/** Masking from framing_format.txt §3, computed with BigInt (independent of maskCrc32c). */
-function maskBig(crc: number): number {
-  const x = BigInt(crc);
-  return Number(((((x >> 15n) | (x << 17n)) & 0xffffffffn) + 0xa282ead8n) & 0xffffffffn);
-}
-
-function chunk(type: number, body: Uint8Array | number[]): Uint8Array {
-  const b = Uint8Array.from(body);
-  const out = new Uint8Array(4 + b.length);
-  out.set([type, b.length & 0xff, (b.length >> 8) & 0xff, b.length >> 16]);
-  out.set(b, 4);
-  return out;
-}
-
-function le32(x: number): number[] {
-  return [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24];
-}
-
-/** A reference framed stream: the native compressor's raw blocks + bitwise CRC-32C. */
-function referenceFramed(data: Uint8Array): Uint8Array {
-  const parts = [SNAPPY_STREAM_IDENTIFIER];
-  for (let i = 0; i < data.length; i += 65536) {
-    const piece = data.subarray(i, i + 65536);
-    const raw = new Uint8Array(snappy.compressSync(piece));
-    const crc = le32(maskBig(crc32cBitwise(piece)));
-    parts.push(chunk(0x00, concat([Uint8Array.from(crc), raw])));
-  }
-  return concat(parts);
-}
-
-/** Decodes a framed stream with an independent, minimal reader built on the native codec. */
-function referenceUnframe(framed: Uint8Array): Uint8Array {
-  assert.equal(firstDifference(framed.subarray(0, 10), SNAPPY_STREAM_IDENTIFIER), -1);
-  const parts: Uint8Array[] = [];
-  let p = 10;
-  while (p < framed.length) {
-    const type = framed[p];
-    const len = framed[p + 1] | (framed[p + 2] << 8) | (framed[p + 3] << 16);
-    const body = framed.subarray(p + 4, p + 4 + len);
-    assert.ok(type === 0 || type === 1, `unexpected chunk type ${type}`);
-    const data = type === 0
-      ? new Uint8Array(snappy.uncompressSync(body.subarray(4)) as Uint8Array)
-      : body.subarray(4);
-    assert.ok(data.length <= 65536, "chunk holds more than 64 KiB");
-    const stored = (body[0] | (body[1] << 8) | (body[2] << 16) | (body[3] << 24)) >>> 0;
-    assert.equal(stored, maskBig(crc32cBitwise(data)), "stored checksum");
-    parts.push(data);
-    p += 4 + len;
-  }
-  return concat(parts);
-}
 
 function expectError(fn: () => unknown, code: string): void {
   try {
@@ -81,15 +27,6 @@ function expectError(fn: () => unknown, code: string): void {
     return;
   }
   assert.fail(`expected a CompressError "${code}"`);
-}
-
-/** Decodes with both the one-shot and the streaming decoder and checks they agree. */
-function decodeBoth(framed: Uint8Array): Uint8Array {
-  const a = decompressFramed(framed);
-  const dec = new SnappyFrameDecoder();
-  const b = concat([...dec.write(framed), ...dec.end()]);
-  assert.equal(firstDifference(a, b), -1);
-  return a;
 }
 
 Deno.test("framing: identifier constant is ff 06 00 00 'sNaPpY'", () => {
@@ -118,21 +55,6 @@ Deno.test("framing: a stream assembled by hand from the spec decodes", () => {
     chunk(0xfe, new Uint8Array(70_000)), // large padding
   ]);
   assert.equal(new TextDecoder().decode(decodeBoth(stream)), "helloxababab");
-});
-
-Deno.test("framing: reference streams (native raw blocks + bitwise CRC) decode", () => {
-  for (const [name, data] of SHAPES) {
-    const back = decodeBoth(referenceFramed(data));
-    assert.equal(firstDifference(back, data), -1, name);
-  }
-});
-
-Deno.test("framing: our streams pass an independent reader (native codec + bitwise CRC)", () => {
-  for (const [name, data] of SHAPES) {
-    const framed = compressFramed(data);
-    assert.equal(firstDifference(referenceUnframe(framed), data), -1, name);
-    assert.equal(firstDifference(decodeBoth(framed), data), -1, name);
-  }
 });
 
 Deno.test("framing: chunks hold at most 64 KiB and incompressible data is stored", () => {
