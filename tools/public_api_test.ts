@@ -17,14 +17,14 @@ const repo = fromFileUrl(new URL("../", import.meta.url));
  */
 const BUDGET: Readonly<Record<string, number>> = {
   "mod.ts": 52,
-  "server/mod.ts": 48,
+  "server/mod.ts": 49,
   "client/mod.ts": 30,
   "middleware/mod.ts": 144,
   "cli/mod.ts": 6,
   "middleware/cloudflare/mod.ts": 29,
 };
 /** Most distinct names across avx-http's entry points (a name exported twice counts once). */
-const DISTINCT_BUDGET = 235;
+const DISTINCT_BUDGET = 236;
 
 interface Symbol {
   name: string;

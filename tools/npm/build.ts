@@ -27,6 +27,12 @@ const ENTRIES: [string, string, string][] = [
 /** npm packages the entries import at run time: dependencies of the package, not bundled. */
 const DEPENDENCIES = ["hono", "@hono/zod-openapi", "zod", "jose", "@opentelemetry/api"];
 
+/**
+ * npm packages loaded only by a feature that needs them (the Redis stores load `@redis/client` on
+ * first use): optional peer dependencies, not bundled, installed by the users of that feature.
+ */
+const OPTIONAL_PEERS = ["@hono/node-server", "@redis/client"];
+
 /** A build step failed; `output` is the tool's stderr. */
 export class NpmBuildError extends Error {
   /** Stable code of this error. */
@@ -62,7 +68,9 @@ async function tool(step: string, args: string[]): Promise<void> {
 }
 
 function externals(): string[] {
-  return DEPENDENCIES.flatMap((d) => ["--external", d, "--external", `${d}/*`]);
+  return [...DEPENDENCIES, ...OPTIONAL_PEERS].flatMap((
+    d,
+  ) => ["--external", d, "--external", `${d}/*`]);
 }
 
 async function bundle(entry: string, out: string, inline: boolean): Promise<void> {
@@ -101,14 +109,32 @@ async function fixDeclarations(dir: string, typesRoot: string): Promise<void> {
       /^(\s*(?:import|export)\b[^\n]*?\bfrom\s+|[^\n*]*?\bimport\()"([^"]+)"/gm,
       (_m: string, head: string, spec: string) => {
         let s = spec;
-        if (s === "@avila/compress") s = rel("compress/mod.js");
-        else if (s === "@avila/arrow") s = rel("columnar/mod.js");
+        const workspace = s.match(/^@avila\/(compress|arrow)(\/.*)?$/);
+        if (workspace) s = rel(workspaceFile(workspace[1], workspace[2]).replace(/\.ts$/, ".js"));
         else if (s.startsWith(".") && s.endsWith(".ts")) s = s.slice(0, -3) + ".js";
         return `${head}"${s}"`;
       },
     );
     if (fixed !== text) await Deno.writeTextFile(path, fixed);
   }
+}
+
+const WORKSPACE_DIRS = { compress: "compress", arrow: "columnar" } as const;
+
+/** The `exports` map of a workspace package (`@avila/compress` or `@avila/arrow`). */
+function workspaceExports(pkg: keyof typeof WORKSPACE_DIRS): Record<string, string> {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}${WORKSPACE_DIRS[pkg]}/deno.json`));
+  return typeof config.exports === "string" ? { ".": config.exports } : config.exports;
+}
+
+/** The repository path (`compress/lz4/mod.ts`) of a workspace package's entry (`/lz4`). */
+function workspaceFile(pkg: string, sub: string | undefined): string {
+  const key = pkg as keyof typeof WORKSPACE_DIRS;
+  const target = workspaceExports(key)[sub === undefined ? "." : `.${sub}`];
+  if (target === undefined) {
+    throw new NpmBuildError("declarations", `@avila/${pkg}${sub ?? ""} is not an export`);
+  }
+  return `${WORKSPACE_DIRS[key]}/${target.replace(/^\.\//, "")}`;
 }
 
 function versionOf(imports: Record<string, string>, name: string): string {
@@ -165,10 +191,14 @@ export async function buildNpm(outDir: string): Promise<string> {
         strict: true,
         rootDir: root,
         outDir: types,
-        paths: {
-          "@avila/compress": [`${root}compress/mod.ts`],
-          "@avila/arrow": [`${root}columnar/mod.ts`],
-        },
+        paths: Object.fromEntries(
+          (["compress", "arrow"] as const).flatMap((pkg) =>
+            Object.keys(workspaceExports(pkg)).map((sub) => [
+              `@avila/${pkg}${sub === "." ? "" : sub.slice(1)}`,
+              [`${root}${workspaceFile(pkg, sub === "." ? undefined : sub.slice(1))}`],
+            ])
+          ),
+        ),
       },
       files: ENTRIES.map(([, src]) => `${root}${src}`),
     }),
@@ -194,8 +224,10 @@ export async function buildNpm(outDir: string): Promise<string> {
     files: ["esm", "types", "bin", "README.md", "LICENSE"],
     engines: { node: ">=20" },
     dependencies: Object.fromEntries(DEPENDENCIES.map((d) => [d, versionOf(imports, d)])),
-    peerDependencies: { "@hono/node-server": `^${versionOf(imports, "@hono/node-server")}` },
-    peerDependenciesMeta: { "@hono/node-server": { optional: true } },
+    peerDependencies: Object.fromEntries(
+      OPTIONAL_PEERS.map((d) => [d, `^${versionOf(imports, d)}`]),
+    ),
+    peerDependenciesMeta: Object.fromEntries(OPTIONAL_PEERS.map((d) => [d, { optional: true }])),
   };
   await Deno.copyFile(`${root}README.md`, `${outDir}/README.md`);
   await Deno.copyFile(`${root}LICENSE`, `${outDir}/LICENSE`);

@@ -86,6 +86,14 @@ Deno.test("npm package: tarball installs into a fresh Node project; serves, npx 
     const tarball = `${dir}/${packed[0].filename}`;
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
     assert.ok(files.includes("bin/avx.js") && files.includes("types/mod.d.ts"), files.join(","));
+    // The Redis client is an optional peer loaded on first use, not bundled into ./middleware.
+    const manifest = JSON.parse(await Deno.readTextFile(`${pkgDir}/package.json`));
+    assert.deepEqual(manifest.peerDependenciesMeta["@redis/client"], { optional: true });
+    assert.equal(manifest.dependencies["@redis/client"], undefined);
+    assert.match(
+      await Deno.readTextFile(`${pkgDir}/esm/middleware.js`),
+      /import\("@redis\/client"\)/,
+    );
 
     const project = `${dir}/project`;
     await Deno.mkdir(project);
