@@ -15,7 +15,6 @@
 export { runCli } from "./run.ts";
 export {
   CliError,
-  type CliErrorCode,
   type CliIo,
   type Command,
   registerCommand,

@@ -7,27 +7,6 @@
 
 import { AvilaError } from "@avila/compress";
 
-/** What a {@link ClientError} is about. */
-export type ClientErrorCode =
-  /** The server answered with a non-2xx status (see `status` and `problem`). */
-  | "http"
-  /** The connection failed: refused, reset, DNS, TLS (fetch's `TypeError`). */
-  | "network"
-  /** One attempt took longer than the per-attempt timeout (and no attempts were left). */
-  | "timeout"
-  /** The total deadline passed. */
-  | "deadline"
-  /** The caller's `AbortSignal` fired. */
-  | "aborted"
-  /** No circuit breaker of the request's endpoints lets it through before its deadline. */
-  | "circuit_open"
-  /** A response body was larger than the configured limit. */
-  | "body_too_large"
-  /** A response body could not be decoded (content coding, JSON, Arrow). */
-  | "decode"
-  /** The client or request was configured wrongly (bad URL, bad option). */
-  | "invalid";
-
 /** A problem details document (RFC 9457 §3.1) as received from a server. */
 export interface ReceivedProblem {
   /** Problem type URI. */
@@ -70,7 +49,26 @@ export interface ClientErrorInit {
  * console.log(e.code, e.status, e instanceof Error); // "http" 404 true
  * ```
  */
-export class ClientError extends AvilaError<ClientErrorCode> {
+export class ClientError extends AvilaError<
+  /** The server answered with a non-2xx status (see `status` and `problem`). */
+  | "http"
+  /** The connection failed: refused, reset, DNS, TLS (fetch's `TypeError`). */
+  | "network"
+  /** One attempt took longer than the per-attempt timeout (and no attempts were left). */
+  | "timeout"
+  /** The total deadline passed. */
+  | "deadline"
+  /** The caller's `AbortSignal` fired. */
+  | "aborted"
+  /** No circuit breaker of the request's endpoints lets it through before its deadline. */
+  | "circuit_open"
+  /** A response body was larger than the configured limit. */
+  | "body_too_large"
+  /** A response body could not be decoded (content coding, JSON, Arrow). */
+  | "decode"
+  /** The client or request was configured wrongly (bad URL, bad option). */
+  | "invalid"
+> {
   /** HTTP status for `http` errors. */
   readonly status?: number;
   /** The server's problem document, when it sent `application/problem+json`. */
@@ -89,7 +87,7 @@ export class ClientError extends AvilaError<ClientErrorCode> {
    * @param message human explanation
    * @param init status, problem, attempts, cause
    */
-  constructor(code: ClientErrorCode, message: string, init: ClientErrorInit = {}) {
+  constructor(code: ClientError["code"], message: string, init: ClientErrorInit = {}) {
     super(code, message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "ClientError";
     if (init.status !== undefined) this.status = init.status;

@@ -28,13 +28,13 @@ export {
   type BreakerWindow,
   CircuitBreaker,
 } from "../http/breaker.ts";
-export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
+export { ConfigurationError } from "../http/config_error.ts";
 export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
 export { type HonoAppOf, typedClient } from "./typed.ts";
 export type { BodyInput, RequestCoding } from "./body.ts";
 export { ClientResponse } from "./response.ts";
-export { ClientError, type ClientErrorCode, type ReceivedProblem } from "./errors.ts";
+export { ClientError, type ReceivedProblem } from "./errors.ts";
 export type { BackoffOptions } from "./backoff.ts";
 export type { RetryOptions } from "./retry.ts";
 export {

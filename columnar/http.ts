@@ -17,7 +17,7 @@
 import { concatChunks } from "@avila/compress";
 import { iteratorStream } from "./_iterator_stream.ts";
 import type { RecordBatch } from "./batch.ts";
-import { ArrowError, type ArrowErrorCode } from "./errors.ts";
+import { ArrowError } from "./errors.ts";
 import type { IpcCompression } from "./ipc/_codecs.ts";
 import type { IpcReadOptions } from "./ipc/limits.ts";
 import { ipcFileChunks } from "./ipc/write/file.ts";
@@ -390,7 +390,7 @@ export class ArrowHttpError extends ArrowError {
    * @param code the ArrowError code
    * @param message a human explanation
    */
-  constructor(status: number, code: ArrowErrorCode, message: string, options?: ErrorOptions) {
+  constructor(status: number, code: ArrowError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "ArrowHttpError";
     this.status = status;

@@ -52,7 +52,7 @@
 // The data-type factories form one namespace (`types.float64()`, `types.list(...)`), as do the
 // scientific extension types (`extensions.complex64Column(...)`); the descriptors a `DataType`
 // can be and their units stay top-level.
-export { ArrowError, type ArrowErrorCode } from "./errors.ts";
+export { ArrowError } from "./errors.ts";
 export * as types from "./types.ts";
 export {
   type BinaryType,

@@ -20,7 +20,7 @@
 // The one-shot and streaming API over every codec; the per-codec building blocks (LZ4 and Snappy
 // blocks and frames, the pure-TypeScript zstd and brotli decoders, the runtime's codec classes,
 // checksums) stay private: reach them through `Algorithm`. LZ4 alone: `@avila/compress/lz4`.
-export { AvilaError, CompressError, type CompressErrorCode } from "./errors.ts";
+export { AvilaError, CompressError } from "./errors.ts";
 export {
   Algorithm,
   type BytesLike,

@@ -20,7 +20,7 @@
 // signatures name. Building blocks (parsers, header formatters, trace ids, key helpers) stay in
 // their folders; tools/public_api_test.ts holds this list to a budget.
 export { AvilaError } from "@avila/compress";
-export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
+export { ConfigurationError } from "../http/config_error.ts";
 export {
   compression,
   type CompressionOptions,
@@ -34,7 +34,6 @@ export {
   type ApiKeyRecord,
   auth,
   AuthError,
-  type AuthErrorCode,
   type AuthMethod,
   type AuthOptions,
   type AuthScheme,
@@ -63,7 +62,6 @@ export {
   type CostGranularity,
   type CostLedger,
   CostLedgerError,
-  type CostLedgerErrorCode,
   type CostRecord,
   costTracking,
   type CostTrackingOptions,
@@ -88,7 +86,6 @@ export {
   type IdempotencyRecord,
   type IdempotencyStore,
   IdempotencyStoreError,
-  type IdempotencyStoreErrorCode,
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
   type StoredResponse,
@@ -110,7 +107,6 @@ export {
   type RateLimitAlgorithm,
   type RateLimitDecision,
   RateLimitError,
-  type RateLimitErrorCode,
   type RateLimitOptions,
   type RateLimitPolicy,
   type RateLimitState,
@@ -124,7 +120,6 @@ export {
   type CfProperties,
   type Region,
   RegionConfigError,
-  type RegionConfigErrorCode,
   type RegionDecision,
   type RegionReason,
   RegionRegistry,

@@ -20,4 +20,4 @@ export { decompressFrame } from "./frame_decode.ts";
 export { Lz4FrameEncoder } from "./frame_encoder.ts";
 export { Lz4FrameDecoder } from "./frame_decoder.ts";
 export type { StreamDecoder, StreamEncoder } from "../types.ts";
-export { AvilaError, CompressError, type CompressErrorCode } from "../errors.ts";
+export { AvilaError, CompressError } from "../errors.ts";

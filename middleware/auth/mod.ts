@@ -33,7 +33,7 @@ export {
   type ParsedApiKey,
 } from "./api_key.ts";
 export { type ClaimMapping, principalFromClaims } from "./claims.ts";
-export { AuthError, type AuthErrorCode, type AuthScheme } from "./errors.ts";
+export { AuthError, type AuthScheme } from "./errors.ts";
 export {
   createJwtVerifier,
   type JwksOptions,

@@ -26,7 +26,6 @@ export {
   type CostGranularity,
   type CostLedger,
   CostLedgerError,
-  type CostLedgerErrorCode,
   type CostRecord,
   type UsageQuery,
   type UsageRow,

@@ -24,7 +24,6 @@ export {
   type IdempotencyRecord,
   type IdempotencyStore,
   IdempotencyStoreError,
-  type IdempotencyStoreErrorCode,
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
   type StoredResponse,

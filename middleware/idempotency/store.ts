@@ -75,9 +75,6 @@ export interface IdempotencyStore {
   refresh?(key: string, fingerprint: string, nowMs: number, lockMs: number): void | Promise<void>;
 }
 
-/** Error codes of {@link IdempotencyStoreError}. */
-export type IdempotencyStoreErrorCode = "store_full";
-
 /**
  * A store refused a new key.
  *
@@ -88,14 +85,14 @@ export type IdempotencyStoreErrorCode = "store_full";
  * console.log(e.code); // "store_full"
  * ```
  */
-export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode> {
+export class IdempotencyStoreError extends AvilaError<"store_full"> {
   /**
    * Creates a store error.
    *
    * @param code why
    * @param message human explanation
    */
-  constructor(code: IdempotencyStoreErrorCode, message: string) {
+  constructor(code: IdempotencyStoreError["code"], message: string) {
     super(code, message);
     this.name = "IdempotencyStoreError";
   }

@@ -50,7 +50,6 @@ export {
   type QuotaUnit,
   type RateLimitAlgorithm,
   RateLimitError,
-  type RateLimitErrorCode,
   type RateLimitPolicy,
   type ResolvedPolicy,
   resolvePolicy,

@@ -85,13 +85,6 @@ export interface ResolvedPolicy {
   readonly policyItem: string;
 }
 
-/** Codes of {@link RateLimitError}. */
-export type RateLimitErrorCode =
-  | "invalid_policy"
-  | "invalid_key"
-  | "store_contention"
-  | "store_failure";
-
 /**
  * A typed rate-limit error: a bad policy or key, or a store that could not decide.
  *
@@ -102,7 +95,12 @@ export type RateLimitErrorCode =
  * console.log(e.code); // "invalid_policy"
  * ```
  */
-export class RateLimitError extends AvilaError<RateLimitErrorCode> {
+export class RateLimitError extends AvilaError<
+  | "invalid_policy"
+  | "invalid_key"
+  | "store_contention"
+  | "store_failure"
+> {
   /**
    * Creates the error.
    *
@@ -110,7 +108,7 @@ export class RateLimitError extends AvilaError<RateLimitErrorCode> {
    * @param message human explanation
    * @param options standard error options (`cause`)
    */
-  constructor(code: RateLimitErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: RateLimitError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "RateLimitError";
   }

@@ -23,7 +23,6 @@ export {
   type Region,
   REGION_ID,
   RegionConfigError,
-  type RegionConfigErrorCode,
   RegionRegistry,
   type RegionRegistryOptions,
   type RegisteredRegion,

@@ -55,13 +55,6 @@ export interface RegionRegistryOptions {
   env?: (name: string) => string | undefined;
 }
 
-/** Codes of {@link RegionConfigError}. */
-export type RegionConfigErrorCode =
-  | "invalid_region"
-  | "duplicate_region"
-  | "no_regions"
-  | "primary";
-
 /**
  * The error of an invalid region configuration: a {@link ConfigurationError} with region codes.
  *
@@ -72,14 +65,19 @@ export type RegionConfigErrorCode =
  * console.log(e instanceof ConfigurationError, e.code); // true "no_regions"
  * ```
  */
-export class RegionConfigError extends ConfigurationError<RegionConfigErrorCode> {
+export class RegionConfigError extends ConfigurationError<
+  | "invalid_region"
+  | "duplicate_region"
+  | "no_regions"
+  | "primary"
+> {
   /**
    * Creates the error.
    *
    * @param code what is wrong
    * @param message details
    */
-  constructor(code: RegionConfigErrorCode, message: string) {
+  constructor(code: RegionConfigError["code"], message: string) {
     super(code, message);
     this.name = "RegionConfigError";
   }
