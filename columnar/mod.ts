@@ -96,7 +96,6 @@ export { type ColumnInput, type FromOptions, RecordBatch, type RowPredicate } fr
 export type { Indices } from "./take.ts";
 export { columnFromValues, type InferOptions } from "./infer.ts";
 export { type Builder, type BuilderOptions, makeBuilder } from "./builders/mod.ts";
-export { utf8Length } from "./builders/utf8.ts";
 export { type ExtensionType, registerExtensionType, unregisterExtensionType } from "./extension.ts";
 export * as extensions from "./extensions/mod.ts";
 export {

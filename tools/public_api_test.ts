@@ -194,7 +194,14 @@ Deno.test("@avila/compress and @avila/arrow keep their building blocks private",
   }
   const arrow = await exportedNames(["columnar/mod.ts"]);
   for (
-    const name of ["NumberColumn", "Utf8Builder", "checkOffsets", "float64", "ipcStreamChunks"]
+    const name of [
+      "NumberColumn",
+      "Utf8Builder",
+      "checkOffsets",
+      "float64",
+      "ipcStreamChunks",
+      "utf8Length",
+    ]
   ) {
     assert.equal(arrow.has(name), false, `@avila/arrow exports ${name}`);
   }
