@@ -55,34 +55,13 @@
 export { ArrowError } from "./errors.ts";
 export * as types from "./types.ts";
 export {
-  type BinaryType,
-  type BoolType,
   type DataType,
-  type DateType,
   DateUnit,
-  type DecimalType,
-  type DictionaryType,
-  type DurationType,
-  type FixedSizeBinaryType,
-  type FixedSizeListType,
-  type FloatType,
-  type IntervalType,
   IntervalUnit,
-  type IntType,
-  type ListType,
-  type ListViewType,
-  type MapType,
-  type NullType,
   Precision,
-  type RunEndEncodedType,
-  type StructType,
-  type TimestampType,
-  type TimeType,
   TimeUnit,
   Type,
   UnionMode,
-  type UnionType,
-  type Utf8Type,
 } from "./types.ts";
 export { Field, type MetadataInit, Schema } from "./schema.ts";
 export {
