@@ -22,12 +22,7 @@
  */
 
 export { AvilaError } from "@avila/compress";
-export {
-  type BreakerOptions,
-  type BreakerState,
-  type BreakerWindow,
-  CircuitBreaker,
-} from "../http/breaker.ts";
+export { type BreakerOptions, type BreakerState, CircuitBreaker } from "../http/breaker.ts";
 export { ConfigurationError } from "../http/config_error.ts";
 export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
@@ -37,11 +32,6 @@ export { ClientResponse } from "./response.ts";
 export { ClientError, type ReceivedProblem } from "./errors.ts";
 export type { BackoffOptions } from "./backoff.ts";
 export type { RetryOptions } from "./retry.ts";
-export {
-  type Endpoint,
-  type EndpointHealth,
-  RegionRouter,
-  type RegionRouterOptions,
-} from "./regions.ts";
+export { type Endpoint, type EndpointHealth, RegionRouter } from "./regions.ts";
 export type { AttemptInfo, ClientHooks, RetryInfo } from "./hooks.ts";
 export type { ClientStats, RequestMetrics } from "./metrics.ts";

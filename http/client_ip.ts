@@ -334,9 +334,6 @@ export interface ClientIpOptions {
   trustCfConnectingIp?: boolean;
 }
 
-/** Where {@link clientIp} found the address. */
-export type ClientIpSource = "peer" | "forwarded" | "x-forwarded-for" | "cf-connecting-ip";
-
 /**
  * The result of {@link clientIp}: the address bytes and where they came from.
  *
@@ -351,7 +348,7 @@ export interface ClientAddress {
   /** 4 (IPv4) or 16 (IPv6) bytes. */
   address: Uint8Array;
   /** Which input named it. */
-  source: ClientIpSource;
+  source: "peer" | "forwarded" | "x-forwarded-for" | "cf-connecting-ip";
 }
 
 /**

@@ -21,14 +21,6 @@ export interface CheckReport {
   durationMs: number;
 }
 
-/** The full `/readyz` report. */
-export interface ReadinessReport {
-  /** `ready` when every check passed and the app is not shutting down. */
-  status: "ready" | "not_ready";
-  /** One entry per registered check. */
-  checks: Record<string, CheckReport>;
-}
-
 /**
  * Named readiness checks with a per-check timeout. A check that throws or times out fails.
  *
@@ -67,7 +59,12 @@ export class ReadinessChecks {
   }
 
   /** Runs every check concurrently. */
-  async run(): Promise<ReadinessReport> {
+  async run(): Promise<{
+    /** `ready` when every check passed and the app is not shutting down. */
+    status: "ready" | "not_ready";
+    /** One entry per registered check. */
+    checks: Record<string, CheckReport>;
+  }> {
     const checks: Record<string, CheckReport> = {};
     let ok = !(this.#shutdown?.aborted ?? false);
     if (!ok) checks["shutdown"] = { ok: false, detail: "shutting down", durationMs: 0 };

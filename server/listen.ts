@@ -52,24 +52,6 @@ export interface RunningServer {
   shutdown(options?: { timeoutMs?: number }): Promise<ShutdownResult>;
 }
 
-/** What `listen` needs from an app. */
-export interface Servable {
-  /** The fetch handler; `info` is Deno's connection info (Hono's `c.env` on Deno). */
-  fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
-  /** Called when a shutdown starts, before draining. */
-  beginShutdown?(): void;
-  /**
-   * Resolves once the work requests still do after their responses were sent has finished (a
-   * handler a timeout answered for); the drain waits for it, within its deadline.
-   */
-  drained?(): Promise<void>;
-  /**
-   * Called once the app serves no more requests (after the drain, or at its deadline), before
-   * `shutdown()` resolves and before a signal makes the process exit: flush what requests wrote.
-   */
-  stop?(): Promise<void>;
-}
-
 /**
  * Parses `"host:port"`, `":port"`, `"port"` or `"[v6]:port"`.
  *
@@ -137,7 +119,22 @@ function readPortEnv(): number | undefined {
  * ```
  */
 export function serve(
-  app: Servable,
+  app: {
+    /** The fetch handler; `info` is Deno's connection info (Hono's `c.env` on Deno). */
+    fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+    /** Called when a shutdown starts, before draining. */
+    beginShutdown?(): void;
+    /**
+     * Resolves once the work requests still do after their responses were sent has finished (a
+     * handler a timeout answered for); the drain waits for it, within its deadline.
+     */
+    drained?(): Promise<void>;
+    /**
+     * Called once the app serves no more requests (after the drain, or at its deadline), before
+     * `shutdown()` resolves and before a signal makes the process exit: flush what requests wrote.
+     */
+    stop?(): Promise<void>;
+  },
   address?: string | ListenOptions,
   more: ListenOptions = {},
 ): RunningServer {

@@ -27,13 +27,11 @@ export {
   type CheckReport,
   type ReadinessCheck,
   ReadinessChecks,
-  type ReadinessReport,
   type ReadinessResult,
 } from "../http/health.ts";
 export {
   type ListenOptions,
   type RunningServer,
-  type Servable,
   serve,
   type ServerAddress,
   type ShutdownResult,
@@ -49,13 +47,8 @@ export {
 } from "../http/metrics.ts";
 export { type CompressorSource, exportCompressorStats } from "./metrics/compressor.ts";
 export { HttpProblem, type ProblemDetails, problemResponse } from "../http/problem.ts";
-export { sse, type SSEMessage, type SSEOptions, type SSEStream } from "./realtime/sse.ts";
-export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
+export { sse, type SSEMessage, type SSEStream } from "./realtime/sse.ts";
+export { webSocket, type WebSocketHandlers } from "./realtime/websocket.ts";
 export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
-export { AppRuntime, type HttpMetrics } from "../http/runtime.ts";
-export {
-  type OpenApiOptions,
-  type OpenApiRouteSchema,
-  Server,
-  type ServerOptions,
-} from "./server.ts";
+export { AppRuntime } from "../http/runtime.ts";
+export { type OpenApiRouteSchema, Server, type ServerOptions } from "./server.ts";

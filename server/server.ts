@@ -70,20 +70,6 @@ export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;
  */
 export const DEFAULT_BODY_TIMEOUT_MS: number = 60_000;
 
-/** OpenAPI document settings. */
-export interface OpenApiOptions {
-  /** API title; default "avx-http API". */
-  title?: string;
-  /** API version; default "1.0.0". */
-  version?: string;
-  /** Longer description (Markdown). */
-  description?: string;
-  /** Where the OpenAPI 3.1 document is served; default `/openapi.json`. */
-  path?: string;
-  /** Where Swagger UI is served; default `/docs`; `false` for none. */
-  docsPath?: string | false;
-}
-
 /** Options of a `Server`. Every field has a safe default. */
 export interface ServerOptions {
   /**
@@ -103,7 +89,18 @@ export interface ServerOptions {
   /** Serve `/healthz` and `/readyz`; default true. */
   health?: boolean;
   /** OpenAPI document and Swagger UI; default on with defaults, `false` for none. */
-  openapi?: OpenApiOptions | false;
+  openapi?: {
+    /** API title; default "avx-http API". */
+    title?: string;
+    /** API version; default "1.0.0". */
+    version?: string;
+    /** Longer description (Markdown). */
+    description?: string;
+    /** Where the OpenAPI 3.1 document is served; default `/openapi.json`. */
+    path?: string;
+    /** Where Swagger UI is served; default `/docs`; `false` for none. */
+    docsPath?: string | false;
+  } | false;
   /** Where unexpected errors are logged (never sent to clients); default `console.error`. */
   logError?: ErrorLogger;
   /**

@@ -19,18 +19,13 @@
  */
 
 export { manualEncoding } from "./encoding.ts";
-export { WorkersKvKeyStore, type WorkersKvKeyStoreOptions } from "./kv_key_store.ts";
+export { WorkersKvKeyStore } from "./kv_key_store.ts";
 export { DurableObjectRateLimitStore, RateLimitObject } from "./rate_limit_object.ts";
-export {
-  CostLedgerObject,
-  DurableObjectCostLedger,
-  type DurableObjectCostLedgerOptions,
-} from "./cost_ledger_object.ts";
+export { CostLedgerObject, DurableObjectCostLedger } from "./cost_ledger_object.ts";
 export { DurableObjectCallError } from "./_rpc.ts";
 export type {
   DurableObjectNamespaceLike,
   DurableObjectStateLike,
-  DurableObjectStorageLike,
   DurableObjectStubLike,
   KvNamespaceLike,
 } from "./types.ts";

@@ -63,35 +63,6 @@ export interface DurableObjectNamespaceLike {
 }
 
 /**
- * Durable Object transactional storage (the subset the objects call). Within one request,
- * storage calls are serialised with other events (input gates), so a read followed by a write
- * is atomic as long as nothing but storage is awaited in between.
- *
- * @example
- * ```ts
- * import type { DurableObjectStorageLike } from "./mod.ts";
- * const s: Partial<DurableObjectStorageLike> = {};
- * console.log(typeof s); // "object"
- * ```
- */
-export interface DurableObjectStorageLike {
-  /** One value, or `undefined`. */
-  get<T>(key: string): Promise<T | undefined>;
-  /** Writes one value. */
-  put<T>(key: string, value: T): Promise<void>;
-  /** Writes many values at once (up to 128). */
-  put<T>(entries: Record<string, T>): Promise<void>;
-  /** Deletes keys; resolves with how many existed. */
-  delete(keys: string[]): Promise<number>;
-  /** Entries in key order. */
-  list<T>(options?: { prefix?: string; start?: string; end?: string; limit?: number }): Promise<
-    Map<string, T>
-  >;
-  /** Schedules the object's `alarm()`. */
-  setAlarm(scheduledTime: number): Promise<void>;
-}
-
-/**
  * What the runtime hands a Durable Object's constructor.
  *
  * @example
@@ -103,5 +74,20 @@ export interface DurableObjectStorageLike {
  */
 export interface DurableObjectStateLike {
   /** The object's storage. */
-  readonly storage: DurableObjectStorageLike;
+  readonly storage: {
+    /** One value, or `undefined`. */
+    get<T>(key: string): Promise<T | undefined>;
+    /** Writes one value. */
+    put<T>(key: string, value: T): Promise<void>;
+    /** Writes many values at once (up to 128). */
+    put<T>(entries: Record<string, T>): Promise<void>;
+    /** Deletes keys; resolves with how many existed. */
+    delete(keys: string[]): Promise<number>;
+    /** Entries in key order. */
+    list<T>(options?: { prefix?: string; start?: string; end?: string; limit?: number }): Promise<
+      Map<string, T>
+    >;
+    /** Schedules the object's `alarm()`. */
+    setAlarm(scheduledTime: number): Promise<void>;
+  };
 }

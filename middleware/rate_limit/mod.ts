@@ -27,7 +27,6 @@ export {
   clientIp,
   type ClientIpOptions,
   clientIpResolver,
-  type ClientIpSource,
   formatIp,
   forwardedFor,
   parseIp,

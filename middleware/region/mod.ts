@@ -24,7 +24,6 @@ export {
   REGION_ID,
   RegionConfigError,
   RegionRegistry,
-  type RegionRegistryOptions,
   type RegisteredRegion,
 } from "./registry.ts";
 export {

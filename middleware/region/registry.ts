@@ -44,17 +44,6 @@ export interface RegisteredRegion {
   readonly aliases: readonly string[];
 }
 
-/** Where this instance finds its own region. */
-export interface RegionRegistryOptions {
-  /** This instance's region id, when configured explicitly (wins over the environment). */
-  current?: string;
-  /**
-   * Reads an environment variable; default `Deno.env.get` guarded for missing permission.
-   * `AVL_REGION` (a region id or alias) and then `FLY_REGION` (an alias) name the current region.
-   */
-  env?: (name: string) => string | undefined;
-}
-
 /**
  * The error of an invalid region configuration: a {@link ConfigurationError} with region codes.
  *
@@ -142,7 +131,15 @@ export class RegionRegistry {
    * @throws {RegionConfigError} for an empty list, a bad id, origin, country or continent, a
    * duplicate id or alias, more than one primary, or an unknown `current`
    */
-  constructor(regions: readonly Region[], options: RegionRegistryOptions = {}) {
+  constructor(regions: readonly Region[], options: {
+    /** This instance's region id, when configured explicitly (wins over the environment). */
+    current?: string;
+    /**
+     * Reads an environment variable; default `Deno.env.get` guarded for missing permission.
+     * `AVL_REGION` (a region id or alias) and then `FLY_REGION` (an alias) name the current region.
+     */
+    env?: (name: string) => string | undefined;
+  } = {}) {
     if (regions.length === 0) throw new RegionConfigError("no_regions", "no regions configured");
     const out: RegisteredRegion[] = [];
     for (const r of regions) {

@@ -36,4 +36,4 @@ export {
   TRACESTATE_MAX_MEMBERS,
   type TracestateMember,
 } from "../../http/tracestate.ts";
-export { type OutgoingTrace, outgoingTrace } from "./propagation.ts";
+export { outgoingTrace } from "./propagation.ts";

@@ -34,16 +34,6 @@ export interface SSEStream {
   close(): void;
 }
 
-/** SSE options. */
-export interface SSEOptions {
-  /** Interval of `: heartbeat` comments in ms; default 15 000; 0 disables. */
-  heartbeatMs?: number;
-  /** Sent once at the start as `retry:` (client reconnection delay, ms). */
-  retryMs?: number;
-  /** Extra response headers. */
-  headers?: HeadersInit;
-}
-
 const encoder = new TextEncoder();
 const LINE_BREAK = /\r\n|\r|\n/;
 
@@ -93,7 +83,14 @@ export function formatSSE(message: SSEMessage): string {
 export function sse(
   c: Context,
   run: (stream: SSEStream) => void | Promise<void>,
-  options: SSEOptions = {},
+  options: {
+    /** Interval of `: heartbeat` comments in ms; default 15 000; 0 disables. */
+    heartbeatMs?: number;
+    /** Sent once at the start as `retry:` (client reconnection delay, ms). */
+    retryMs?: number;
+    /** Extra response headers. */
+    headers?: HeadersInit;
+  } = {},
 ): Response {
   const abort = new AbortController();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, undefined, {
