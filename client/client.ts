@@ -21,15 +21,7 @@ import { checkMs, RequestBuilder } from "./request.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "./response.ts";
 import { RETRYABLE_STATUSES, type RetryOptions } from "./retry.ts";
 
-/** Compression settings of a client. */
-export interface CompressionSettings {
-  /** Advertise `Accept-Encoding: zstd, br, gzip, lz4, x-snappy-framed` and decode; default true. */
-  responses?: boolean;
-  /** Coding of large request bodies, or `false` for none; default `"zstd"`. */
-  requests?: RequestCoding | false;
-  /** Smallest request body compressed, in bytes; default 1024. */
-  threshold?: number;
-}
+type CompressionSettings = Exclude<Parameters<ClientBuilder["compression"]>[0], boolean>;
 
 /** Attempts per logical request unless `retry({ attempts })` says otherwise. */
 const DEFAULT_ATTEMPTS = 6;
@@ -189,7 +181,16 @@ export class ClientBuilder {
    * Compression: `true` advertises zstd, br, gzip, lz4 and x-snappy-framed and decodes them,
    * and sends request bodies of 1 KiB or more as zstd.
    */
-  compression(settings: boolean | CompressionSettings): this {
+  compression(
+    settings: boolean | {
+      /** Advertise `Accept-Encoding: zstd, br, gzip, lz4, x-snappy-framed` and decode; default true. */
+      responses?: boolean;
+      /** Coding of large request bodies, or `false` for none; default `"zstd"`. */
+      requests?: RequestCoding | false;
+      /** Smallest request body compressed, in bytes; default 1024. */
+      threshold?: number;
+    },
+  ): this {
     this.#compression = settings === true ? {} : settings;
     return this;
   }

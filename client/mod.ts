@@ -24,7 +24,7 @@
 export { AvilaError } from "@avila/compress";
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from "../http/breaker.ts";
 export { ConfigurationError } from "../http/config_error.ts";
-export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
+export { Client, ClientBuilder } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
 export { type HonoAppOf, typedClient } from "./typed.ts";
 export type { BodyInput, RequestCoding } from "./body.ts";

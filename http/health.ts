@@ -11,15 +11,7 @@ export type ReadinessResult = boolean | { ok: boolean; detail?: string };
 /** A readiness check; it may be async and receives an abort signal for its timeout. */
 export type ReadinessCheck = (signal: AbortSignal) => ReadinessResult | Promise<ReadinessResult>;
 
-/** The outcome of one check in a readiness report. */
-export interface CheckReport {
-  /** Whether it passed. */
-  ok: boolean;
-  /** Why not, when it failed. */
-  detail?: string;
-  /** How long it took, in milliseconds. */
-  durationMs: number;
-}
+type CheckReport = Awaited<ReturnType<ReadinessChecks["run"]>>["checks"][string];
 
 /**
  * Named readiness checks with a per-check timeout. A check that throws or times out fails.
@@ -63,7 +55,14 @@ export class ReadinessChecks {
     /** `ready` when every check passed and the app is not shutting down. */
     status: "ready" | "not_ready";
     /** One entry per registered check. */
-    checks: Record<string, CheckReport>;
+    checks: Record<string, {
+      /** Whether it passed. */
+      ok: boolean;
+      /** Why not, when it failed. */
+      detail?: string;
+      /** How long it took, in milliseconds. */
+      durationMs: number;
+    }>;
   }> {
     const checks: Record<string, CheckReport> = {};
     let ok = !(this.#shutdown?.aborted ?? false);

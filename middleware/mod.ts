@@ -96,9 +96,7 @@ export {
   MemoryRateLimitStore,
   type MemoryRateLimitStoreOptions,
   type PolicySet,
-  type QuotaUnit,
   rateLimit,
-  type RateLimitAlgorithm,
   type RateLimitDecision,
   RateLimitError,
   type RateLimitOptions,
@@ -107,15 +105,12 @@ export {
   type RateLimitStep,
   type RateLimitStore,
   type ResolvedPolicy,
-  type RouteLimits,
   TrustedProxies,
 } from "./rate_limit/mod.ts";
 export {
   type CfProperties,
   type Region,
   RegionConfigError,
-  type RegionDecision,
-  type RegionReason,
   RegionRegistry,
   regionRouting,
   type RegionRoutingMode,
@@ -140,7 +135,6 @@ export {
 } from "./resilience/mod.ts";
 export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
 export {
-  type AccessLogEntry,
   outgoingTrace,
   startTiming,
   telemetry,

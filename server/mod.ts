@@ -23,12 +23,7 @@ export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, type AvxVariables, requestId } from "../http/context.ts";
 export type { ErrorLogger } from "./_errors.ts";
-export {
-  type CheckReport,
-  type ReadinessCheck,
-  ReadinessChecks,
-  type ReadinessResult,
-} from "../http/health.ts";
+export { type ReadinessCheck, ReadinessChecks, type ReadinessResult } from "../http/health.ts";
 export {
   type ListenOptions,
   type RunningServer,
@@ -45,10 +40,10 @@ export {
   type Metric,
   MetricsRegistry,
 } from "../http/metrics.ts";
-export { type CompressorSource, exportCompressorStats } from "./metrics/compressor.ts";
+export { exportCompressorStats } from "./metrics/compressor.ts";
 export { HttpProblem, type ProblemDetails, problemResponse } from "../http/problem.ts";
-export { sse, type SSEMessage, type SSEStream } from "./realtime/sse.ts";
+export { sse, type SSEStream } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers } from "./realtime/websocket.ts";
-export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
+export { Route, type RouteHandler, type RouteMethod } from "./route.ts";
 export { AppRuntime } from "../http/runtime.ts";
 export { type OpenApiRouteSchema, Server, type ServerOptions } from "./server.ts";

@@ -46,8 +46,6 @@ export {
   type MemoryRateLimitStoreOptions,
 } from "./memory_store.ts";
 export {
-  type QuotaUnit,
-  type RateLimitAlgorithm,
   RateLimitError,
   type RateLimitPolicy,
   type ResolvedPolicy,
@@ -58,7 +56,6 @@ export {
   QUOTA_EXCEEDED_TYPE,
   rateLimit,
   type RateLimitOptions,
-  type RouteLimits,
 } from "./rate_limit.ts";
 export {
   applyPolicy,

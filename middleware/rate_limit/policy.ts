@@ -7,15 +7,6 @@
 
 import { AvilaError } from "@avila/compress";
 
-/** Algorithms a policy can be enforced with. */
-export type RateLimitAlgorithm = "gcra" | "sliding-window";
-
-/**
- * Quota units (draft-ietf-httpapi-ratelimit-headers §3.1.2). `content-bytes` charges the
- * response's wire bytes after the response (admitted while at least 1 unit is available).
- */
-export type QuotaUnit = "requests" | "content-bytes";
-
 /**
  * A quota policy as configured.
  *
@@ -37,14 +28,14 @@ export interface RateLimitPolicy {
   /** Window in whole seconds (`w`): a positive integer. */
   windowSeconds: number;
   /** Enforcement algorithm; default `"gcra"`. */
-  algorithm?: RateLimitAlgorithm;
+  algorithm?: "gcra" | "sliding-window";
   /**
    * GCRA only: how many units may be spent at once (bucket size); default `limit`. The refill
    * rate stays `limit / windowSeconds`.
    */
   burst?: number;
   /** Quota unit; default `"requests"`. */
-  unit?: QuotaUnit;
+  unit?: "requests" | "content-bytes";
   /** Units one request costs when `unit` is `"requests"` (weighted routes); default 1. */
   cost?: number;
 }
@@ -69,11 +60,11 @@ export interface ResolvedPolicy {
   /** Window in milliseconds. */
   readonly windowMs: number;
   /** Algorithm. */
-  readonly algorithm: RateLimitAlgorithm;
+  readonly algorithm: NonNullable<RateLimitPolicy["algorithm"]>;
   /** Bucket size (GCRA); equals `limit` for sliding windows. */
   readonly burst: number;
   /** Quota unit. */
-  readonly unit: QuotaUnit;
+  readonly unit: NonNullable<RateLimitPolicy["unit"]>;
   /** Units charged per request for `requests` policies. */
   readonly cost: number;
   /**

@@ -27,8 +27,6 @@ export {
   type RegisteredRegion,
 } from "./registry.ts";
 export {
-  type RegionDecision,
-  type RegionReason,
   regionRouting,
   type RegionRoutingMode,
   type RegionRoutingOptions,

@@ -16,7 +16,6 @@
  */
 
 export {
-  type AccessLogEntry,
   startTiming,
   telemetry,
   type TelemetryOptions,

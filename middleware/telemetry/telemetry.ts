@@ -23,27 +23,7 @@ import {
   SpanKind,
 } from "./_otel.ts";
 
-/** One structured access-log entry. */
-export interface AccessLogEntry {
-  /** ISO time the request arrived. */
-  time: string;
-  /** Request id. */
-  requestId: string;
-  /** Trace id. */
-  traceId: string;
-  /** HTTP method. */
-  method: string;
-  /** Path, with secret-looking query values replaced by `[redacted]`. */
-  path: string;
-  /** Response status. */
-  status: number;
-  /** Milliseconds to response headers. */
-  durationMs: number;
-  /** Declared response length, when known. */
-  bytesOut?: number;
-  /** Client's user agent. */
-  userAgent?: string;
-}
+type AccessLogEntry = Parameters<Exclude<TelemetryOptions["accessLog"], boolean | undefined>>[0];
 
 /** Telemetry options; every field has a default. */
 export interface TelemetryOptions {
@@ -54,7 +34,28 @@ export interface TelemetryOptions {
   /** Add `Server-Timing` (total plus marks from `timing()`); default true. */
   serverTiming?: boolean;
   /** Access log sink: a function, `true` for JSON lines on stdout, `false` (default) for none. */
-  accessLog?: boolean | ((entry: AccessLogEntry) => void);
+  accessLog?:
+    | boolean
+    | ((entry: {
+      /** ISO time the request arrived. */
+      time: string;
+      /** Request id. */
+      requestId: string;
+      /** Trace id. */
+      traceId: string;
+      /** HTTP method. */
+      method: string;
+      /** Path, with secret-looking query values replaced by `[redacted]`. */
+      path: string;
+      /** Response status. */
+      status: number;
+      /** Milliseconds to response headers. */
+      durationMs: number;
+      /** Declared response length, when known. */
+      bytesOut?: number;
+      /** Client's user agent. */
+      userAgent?: string;
+    }) => void);
   /** Query parameter names whose values are redacted in logs (case-insensitive). */
   redactQuery?: readonly string[];
   /** Sample new traces (no incoming `traceparent`); default true. */

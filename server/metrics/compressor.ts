@@ -25,11 +25,7 @@
 import type { Compressor, CompressorStats } from "@avila/compress";
 import type { MetricsRegistry } from "../../http/metrics.ts";
 
-/** Compressors by name: a record, a Map, or a function read at every scrape. */
-export type CompressorSource =
-  | Readonly<Record<string, Compressor>>
-  | ReadonlyMap<string, Compressor>
-  | (() => Iterable<readonly [string, Compressor]>);
+type CompressorSource = Parameters<typeof exportCompressorStats>[1];
 
 function escapeLabel(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -81,7 +77,10 @@ function num(v: number): string {
  */
 export function exportCompressorStats(
   registry: MetricsRegistry,
-  compressors: CompressorSource,
+  compressors:
+    | Readonly<Record<string, Compressor>>
+    | ReadonlyMap<string, Compressor>
+    | (() => Iterable<readonly [string, Compressor]>),
 ): void {
   registry.collect((out) => renderCompressorStats(compressors, out));
 }
