@@ -31,7 +31,12 @@ export type {
 } from "./types.ts";
 // Types of the contracts these adapters implement, so their signatures document completely.
 export type { ApiKeyMode, ApiKeyRecord, KeyStore, Residency } from "../auth/mod.ts";
-export type { RateLimitDecision, RateLimitStore, ResolvedPolicy } from "../rate_limit/mod.ts";
+export type {
+  RateLimitDecision,
+  RateLimitPolicy,
+  RateLimitStore,
+  ResolvedPolicy,
+} from "../rate_limit/mod.ts";
 export type {
   CostGranularity,
   CostLedger,
