@@ -64,14 +64,8 @@ export {
   UnionMode,
 } from "./types.ts";
 export { Field, type MetadataInit, Schema } from "./schema.ts";
-export {
-  Column,
-  type ColumnData,
-  type ExtensionInfo,
-  makeColumn,
-  type TypedArray,
-} from "./column.ts";
-export { type ColumnInput, type FromOptions, RecordBatch, type RowPredicate } from "./batch.ts";
+export { Column, type ColumnData, makeColumn, type TypedArray } from "./column.ts";
+export { type FromOptions, RecordBatch } from "./batch.ts";
 export type { Indices } from "./take.ts";
 export { columnFromValues, type InferOptions } from "./infer.ts";
 export { type Builder, type BuilderOptions, makeBuilder } from "./builders/mod.ts";
@@ -82,7 +76,6 @@ export {
   type IpcFileReadResult,
   type IpcFileWriteOptions,
   type IpcLimits,
-  type IpcMessageInfo,
   ipcMessages,
   ipcReadableStream,
   type IpcReadOptions,
@@ -108,7 +101,6 @@ export {
   type LiteralValue,
   not,
   or,
-  type UnaryOp,
 } from "./expr/mod.ts";
 export {
   type ArrowBody,

@@ -35,16 +35,7 @@ import {
 } from "./types.ts";
 import { toBytes } from "./_bytes.ts";
 
-/** Block-parallel settings of a {@link Compressor} (see {@link CompressorBuilder.parallel}). */
-export interface CompressorParallelOptions {
-  /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
-  workers?: number;
-  /**
-   * Uncompressed bytes per block: a multiple of 64 KiB from 64 KiB to 64 MiB, and for LZ4 one of
-   * 65536, 262144, 1048576 or 4194304. Default 1 MiB.
-   */
-  blockSize?: number;
-}
+type CompressorParallelOptions = NonNullable<Parameters<CompressorBuilder["parallel"]>[0]>;
 
 /** Optional features of a {@link Compressor}, validated by its builder. */
 export interface CompressorFeatures {
@@ -68,20 +59,7 @@ export interface CompressorCounters {
   timeMs: number;
 }
 
-/** How often `Algorithm.Auto` made one kind of choice. */
-export interface CompressorChoiceCount {
-  /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
-  algorithm: Algorithm;
-  /** The codec-native level chosen. */
-  level: number;
-  /**
-   * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
-   * transforms joined with `+`, the element type, or `bytes`.
-   */
-  reason: string;
-  /** Number of inputs for which it was chosen. */
-  count: number;
-}
+type CompressorChoiceCount = CompressorStats["choices"][number];
 
 /** A snapshot of a {@link Compressor}'s running statistics. */
 export interface CompressorStats extends CompressorCounters {
@@ -94,7 +72,19 @@ export interface CompressorStats extends CompressorCounters {
   /** Compression counters per algorithm actually used (Auto reports what it picked). */
   byAlgorithm: Record<string, CompressorCounters>;
   /** `Algorithm.Auto` decisions by algorithm, level and kind. */
-  choices: CompressorChoiceCount[];
+  choices: {
+    /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
+    algorithm: Algorithm;
+    /** The codec-native level chosen. */
+    level: number;
+    /**
+     * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
+     * transforms joined with `+`, the element type, or `bytes`.
+     */
+    reason: string;
+    /** Number of inputs for which it was chosen. */
+    count: number;
+  }[];
   /** The last `Algorithm.Auto` decision in full, with its one-sentence reason. */
   lastChoice?: AutoChoice;
 }
@@ -285,7 +275,15 @@ export class CompressorBuilder {
    * console.log((await c.decompress(await c.compress(data))).length); // 900000
    * ```
    */
-  parallel(options: CompressorParallelOptions = {}): this {
+  parallel(options: {
+    /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
+    workers?: number;
+    /**
+     * Uncompressed bytes per block: a multiple of 64 KiB from 64 KiB to 64 MiB, and for LZ4 one of
+     * 65536, 262144, 1048576 or 4194304. Default 1 MiB.
+     */
+    blockSize?: number;
+  } = {}): this {
     this.#parallel = { ...options };
     return this;
   }

@@ -40,13 +40,11 @@ export {
 export {
   Compressor,
   CompressorBuilder,
-  type CompressorChoiceCount,
   type CompressorCounters,
   type CompressorFeatures,
-  type CompressorParallelOptions,
   type CompressorStats,
 } from "./compressor.ts";
-export { decompressAuto, decompressAutoSync, detect, type DetectedFormat } from "./detect.ts";
+export { decompressAuto, decompressAutoSync, detect } from "./detect.ts";
 export { type CompressedDescription, describeCompressed } from "./describe.ts";
 export type { EncoderTransformOptions } from "./stream.ts";
 export {
@@ -56,7 +54,7 @@ export {
   compressAuto,
   type SpeedBudget,
 } from "./auto/mod.ts";
-export { Dictionary, DictionarySet, type TrainOptions } from "./dictionary/mod.ts";
+export { Dictionary, DictionarySet } from "./dictionary/mod.ts";
 export {
   type ColumnarArray,
   type ColumnarDecodeOptions,

@@ -61,9 +61,7 @@ export {
   costTracking,
   type CostTrackingOptions,
   KvCostLedger,
-  type KvCostLedgerOptions,
   MemoryCostLedger,
-  type MemoryCostLedgerOptions,
   Prices,
   type PriceTable,
   type RegionalPrice,
@@ -82,7 +80,6 @@ export {
   type IdempotencyStore,
   IdempotencyStoreError,
   MemoryIdempotencyStore,
-  type MemoryIdempotencyStoreOptions,
   type StoredResponse,
 } from "./idempotency/mod.ts";
 export {
@@ -92,9 +89,7 @@ export {
   clientIp,
   type ClientIpOptions,
   KvRateLimitStore,
-  type KvRateLimitStoreOptions,
   MemoryRateLimitStore,
-  type MemoryRateLimitStoreOptions,
   type PolicySet,
   rateLimit,
   type RateLimitDecision,

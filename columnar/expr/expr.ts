@@ -16,8 +16,7 @@ import { predicateMask } from "./evaluate.ts";
  */
 export type LiteralValue = number | bigint | string | boolean | Date | null;
 
-/** Unary operators. */
-export type UnaryOp = "abs" | "neg" | "not" | "isNull" | "isNotNull";
+type UnaryOp = Extract<ExprNode, { kind: "unary" }>["op"];
 
 /** Binary operators. */
 export type BinaryOp =
@@ -38,7 +37,11 @@ export type BinaryOp =
 export type ExprNode =
   | { readonly kind: "column"; readonly name: string }
   | { readonly kind: "literal"; readonly value: LiteralValue }
-  | { readonly kind: "unary"; readonly op: UnaryOp; readonly arg: Expr }
+  | {
+    readonly kind: "unary";
+    readonly op: "abs" | "neg" | "not" | "isNull" | "isNotNull";
+    readonly arg: Expr;
+  }
   | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr };
 
 /** An operand: an expression, or a plain value taken as a literal. */

@@ -20,7 +20,7 @@
  */
 
 export { COST_HEADER, costTracking, type CostTrackingOptions } from "./cost_tracking.ts";
-export { KvCostLedger, type KvCostLedgerOptions } from "./kv_ledger.ts";
+export { KvCostLedger } from "./kv_ledger.ts";
 export {
   bucketStart,
   type CostGranularity,
@@ -30,7 +30,7 @@ export {
   type UsageQuery,
   type UsageRow,
 } from "./ledger.ts";
-export { MemoryCostLedger, type MemoryCostLedgerOptions } from "./memory_ledger.ts";
+export { MemoryCostLedger } from "./memory_ledger.ts";
 export { Prices, type PriceTable, type RegionalPrice, type UsageCounters } from "./prices.ts";
 export {
   usageHandler,

@@ -25,6 +25,5 @@ export {
   type IdempotencyStore,
   IdempotencyStoreError,
   MemoryIdempotencyStore,
-  type MemoryIdempotencyStoreOptions,
   type StoredResponse,
 } from "./store.ts";

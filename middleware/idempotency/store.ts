@@ -98,14 +98,6 @@ export class IdempotencyStoreError extends AvilaError<"store_full"> {
   }
 }
 
-/** Limits of {@link MemoryIdempotencyStore}. */
-export interface MemoryIdempotencyStoreOptions {
-  /** Most keys kept; default 10000. The oldest finished ones are evicted first. */
-  maxEntries?: number;
-  /** Most stored body bytes in total; default 64 MiB. */
-  maxBytes?: number;
-}
-
 function sizeOf(r: IdempotencyRecord): number {
   return r.state === "done" ? (r.response.body?.byteLength ?? 0) : 0;
 }
@@ -140,7 +132,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    *
    * @param options entry and byte limits
    */
-  constructor(options: MemoryIdempotencyStoreOptions = {}) {
+  constructor(options: {
+    /** Most keys kept; default 10000. The oldest finished ones are evicted first. */
+    maxEntries?: number;
+    /** Most stored body bytes in total; default 64 MiB. */
+    maxBytes?: number;
+  } = {}) {
     this.#maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 10_000));
     this.#maxBytes = Math.max(0, options.maxBytes ?? 64 * 1024 * 1024);
   }

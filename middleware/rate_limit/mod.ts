@@ -39,12 +39,8 @@ export {
   RATELIMIT_HEADER,
   RATELIMIT_POLICY_HEADER,
 } from "./headers.ts";
-export { KvRateLimitStore, type KvRateLimitStoreOptions } from "./kv_store.ts";
-export {
-  MAX_RATE_LIMIT_KEY_LENGTH,
-  MemoryRateLimitStore,
-  type MemoryRateLimitStoreOptions,
-} from "./memory_store.ts";
+export { KvRateLimitStore } from "./kv_store.ts";
+export { MAX_RATE_LIMIT_KEY_LENGTH, MemoryRateLimitStore } from "./memory_store.ts";
 export {
   RateLimitError,
   type RateLimitPolicy,
