@@ -10,7 +10,7 @@ import { fieldFor } from "./extension.ts";
 import { columnFromValues, type InferOptions } from "./infer.ts";
 import { extractColumns, rowKeys } from "./_rows.ts";
 import { type MetadataInit, Schema } from "./schema.ts";
-import { type Indices, maskToIndices, takeColumn } from "./take.ts";
+import { maskToIndices, takeColumn } from "./take.ts";
 import { typesEqual, typeToString } from "./types.ts";
 
 /**
@@ -184,7 +184,7 @@ export class RecordBatch {
   }
 
   /** Rows at `indices`, in that order (copies). */
-  take(indices: Indices): RecordBatch {
+  take(indices: Int32Array | Uint32Array | readonly number[]): RecordBatch {
     return new RecordBatch(
       this.schema,
       this.columns.map((c) => takeColumn(c, indices)),

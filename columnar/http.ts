@@ -43,19 +43,6 @@ export interface ArrowNegotiation {
   contentType: string;
 }
 
-/** Content negotiation options of {@linkcode arrowResponse}. */
-export interface NegotiateOptions {
-  /**
-   * Codecs the server is willing to use, in its preference order (used to break ties when the
-   * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
-   */
-  compression?: readonly IpcCompression[];
-  /** Whether the JSON rows fallback may be chosen. Default true. */
-  json?: boolean;
-  /** Whether the IPC file format may be chosen. Default true. */
-  file?: boolean;
-}
-
 interface MediaRange {
   type: string;
   subtype: string;
@@ -176,7 +163,7 @@ const CODEC_NAMES: Record<string, IpcCompression> = {
  */
 export function negotiateArrow(
   accept: string | null | undefined,
-  options: NegotiateOptions = {},
+  options: Pick<ArrowResponseInit, "compression" | "json" | "file"> = {},
 ): ArrowNegotiation | null {
   const serverCodecs = options.compression ?? ["zstd", "lz4"];
   const header = (accept ?? "").trim();
@@ -222,7 +209,16 @@ export function negotiateArrow(
 }
 
 /** Options of {@linkcode arrowResponse}: a `ResponseInit` plus writer settings. */
-export interface ArrowResponseInit extends ResponseInit, NegotiateOptions {
+export interface ArrowResponseInit extends ResponseInit {
+  /**
+   * Codecs the server is willing to use, in its preference order (used to break ties when the
+   * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
+   */
+  compression?: readonly IpcCompression[];
+  /** Whether the JSON rows fallback may be chosen. Default true. */
+  json?: boolean;
+  /** Whether the IPC file format may be chosen. Default true. */
+  file?: boolean;
   /** Codec level for compressed streams. Default: the writer's (1). */
   compressionLevel?: number;
   /** Schema to write when there are no batches. */

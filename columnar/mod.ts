@@ -66,7 +66,6 @@ export {
 export { Field, type MetadataInit, Schema } from "./schema.ts";
 export { Column, type ColumnData, makeColumn, type TypedArray } from "./column.ts";
 export { type FromOptions, RecordBatch } from "./batch.ts";
-export type { Indices } from "./take.ts";
 export { columnFromValues, type InferOptions } from "./infer.ts";
 export { type Builder, type BuilderOptions, makeBuilder } from "./builders/mod.ts";
 export { type ExtensionType, registerExtensionType, unregisterExtensionType } from "./extension.ts";
@@ -108,7 +107,6 @@ export {
   ArrowHttpError,
   arrowResponse,
   type ArrowResponseInit,
-  type NegotiateOptions,
   readArrowBody,
   type ReadArrowBodyOptions,
 } from "./http.ts";

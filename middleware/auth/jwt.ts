@@ -10,7 +10,7 @@
 import { type JWK, type JWTHeaderParameters, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { RemoteJwks } from "./_jwks.ts";
 import { ExpiringLru } from "./_lru.ts";
-import { type ClaimMapping, principalFromClaims } from "./claims.ts";
+import { principalFromClaims } from "./claims.ts";
 import { AuthError } from "./errors.ts";
 import type { Principal } from "../../http/principal.ts";
 
@@ -134,7 +134,19 @@ export interface JwtOptions {
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`; default 5. */
   clockToleranceSec?: number;
   /** Claim names for tenant, plan and residency. */
-  claims?: ClaimMapping;
+  claims?: {
+    /** Claim(s) naming the tenant, first non-empty string wins; default `["tenant", "tid"]`. */
+    tenant?: string | readonly string[];
+    /** Claim naming the plan; default `"plan"`. */
+    plan?: string;
+    /** Plan when the token names none; default `"free"`. */
+    defaultPlan?: string;
+    /**
+     * Claim with the residency: `{ regions: string[], reason?: string }`, an array of region
+     * prefixes, or one prefix; default `"residency"`.
+     */
+    residency?: string;
+  };
   /** Longest token accepted, in characters; default 8192. */
   maxTokenLength?: number;
   /**

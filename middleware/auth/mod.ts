@@ -26,7 +26,7 @@ export {
   parseApiKey,
   type ParsedApiKey,
 } from "./api_key.ts";
-export { type ClaimMapping, principalFromClaims } from "./claims.ts";
+export { principalFromClaims } from "./claims.ts";
 export { AuthError, type AuthScheme } from "./errors.ts";
 export {
   createJwtVerifier,

@@ -26,9 +26,4 @@ export {
   RegionRegistry,
   type RegisteredRegion,
 } from "./registry.ts";
-export {
-  regionRouting,
-  type RegionRoutingMode,
-  type RegionRoutingOptions,
-  type RegionVariables,
-} from "./routing.ts";
+export { regionRouting, type RegionRoutingOptions, type RegionVariables } from "./routing.ts";

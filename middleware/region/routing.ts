@@ -21,9 +21,6 @@ import {
   type RegisteredRegion,
 } from "./registry.ts";
 
-/** What the middleware does when another region should serve. */
-export type RegionRoutingMode = "local" | "redirect" | "replay" | "proxy";
-
 type RegionReason = RegionDecision["reason"];
 
 type RegionDecision = RegionVariables["region"];
@@ -58,7 +55,7 @@ export interface RegionRoutingOptions {
    * `"redirect"`: 307 to the regional origin; `"replay"`: a replay header for the platform proxy
    * (Fly's `fly-replay`) plus a 307 fallback; `"proxy"`: forward the request to the region.
    */
-  mode?: RegionRoutingMode;
+  mode?: "local" | "redirect" | "replay" | "proxy";
   /** Country lookup used when no header tells it (e.g. a GeoIP database); may be async. */
   geo?: (c: Context) => string | undefined | Promise<string | undefined>;
   /** Honour an explicit `X-AVL-Region: <region id>` request header; default true. */
