@@ -7,21 +7,7 @@
 
 import { AvilaError } from "@avila/compress";
 
-/** A problem details document (RFC 9457 §3.1) as received from a server. */
-export interface ReceivedProblem {
-  /** Problem type URI. */
-  type?: string;
-  /** Short summary. */
-  title?: string;
-  /** HTTP status repeated by the server. */
-  status?: number;
-  /** Explanation of this occurrence. */
-  detail?: string;
-  /** Occurrence id (avx-http puts the request id here). */
-  instance?: string;
-  /** Extension members. */
-  [extension: string]: unknown;
-}
+export type ReceivedProblem = NonNullable<ClientError["problem"]>;
 
 /** Extra facts carried by a {@link ClientError}. */
 export interface ClientErrorInit {
@@ -72,7 +58,20 @@ export class ClientError extends AvilaError<
   /** HTTP status for `http` errors. */
   readonly status?: number;
   /** The server's problem document, when it sent `application/problem+json`. */
-  readonly problem?: ReceivedProblem;
+  readonly problem?: {
+    /** Problem type URI. */
+    type?: string;
+    /** Short summary. */
+    title?: string;
+    /** HTTP status repeated by the server. */
+    status?: number;
+    /** Explanation of this occurrence. */
+    detail?: string;
+    /** Occurrence id (avx-http puts the request id here). */
+    instance?: string;
+    /** Extension members. */
+    [extension: string]: unknown;
+  };
   /** Attempts made before giving up. */
   readonly attempts?: number;
   /** Method of the failed request. */

@@ -29,7 +29,7 @@ export { RequestBuilder } from "./request.ts";
 export { type HonoAppOf, typedClient } from "./typed.ts";
 export type { BodyInput, RequestCoding } from "./body.ts";
 export { ClientResponse } from "./response.ts";
-export { ClientError, type ReceivedProblem } from "./errors.ts";
+export { ClientError } from "./errors.ts";
 export type { RetryOptions } from "./retry.ts";
 export { type Endpoint, type EndpointHealth, RegionRouter } from "./regions.ts";
 export type { AttemptInfo, ClientHooks } from "./hooks.ts";

@@ -90,7 +90,6 @@ export {
 export { type AvilaFile, type AvilaProvenance, readAvilaFile, writeAvilaFile } from "./avila.ts";
 export {
   and,
-  type BinaryOp,
   col,
   computeColumn,
   Expr,

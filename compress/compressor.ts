@@ -20,12 +20,7 @@ import { compressParallel } from "./parallel/compress_parallel.ts";
 import { DEFAULT_BLOCK_SIZE } from "./parallel/options.ts";
 import { CompressionPool, defaultWorkerCount, workersAvailable } from "./parallel/pool.ts";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
-import {
-  decoderTransform,
-  encoderTransform,
-  type EncoderTransformOptions,
-  pipeCoded,
-} from "./stream.ts";
+import { decoderTransform, encoderTransform, pipeCoded } from "./stream.ts";
 import {
   Algorithm,
   type BytesLike,
@@ -37,15 +32,9 @@ import { toBytes } from "./_bytes.ts";
 
 type CompressorParallelOptions = NonNullable<Parameters<CompressorBuilder["parallel"]>[0]>;
 
-/** Optional features of a {@link Compressor}, validated by its builder. */
-export interface CompressorFeatures {
-  /** Dictionary for compressing (a `Dictionary`) and decoding (either). */
-  dictionary?: Dictionary | DictionarySet;
-  /** Block-parallel compression of inputs larger than one block. */
-  parallel?: { workers: number; blockSize: number };
-  /** Speed budget for `Algorithm.Auto`. */
-  speedBudget?: SpeedBudget;
-}
+type CompressorFeatures = {
+  -readonly [K in keyof Compressor["features"]]: Compressor["features"][K];
+};
 
 /** Counters of one direction or one algorithm. */
 export interface CompressorCounters {
@@ -375,7 +364,14 @@ export class Compressor {
   /** Ceiling on decompressed bytes. */
   readonly maxOutputSize: number;
   /** Dictionary, parallel and Auto settings. */
-  readonly features: Readonly<CompressorFeatures>;
+  readonly features: Readonly<{
+    /** Dictionary for compressing (a `Dictionary`) and decoding (either). */
+    dictionary?: Dictionary | DictionarySet;
+    /** Block-parallel compression of inputs larger than one block. */
+    parallel?: { workers: number; blockSize: number };
+    /** Speed budget for `Algorithm.Auto`. */
+    speedBudget?: SpeedBudget;
+  }>;
   readonly #stats = new StatsRecorder();
   #pool: CompressionPool | undefined;
   #closed = false;
@@ -422,7 +418,7 @@ export class Compressor {
     level: Level,
     nativeLevel: number,
     maxOutputSize: number,
-    features: CompressorFeatures = {},
+    features: Compressor["features"] = {},
   ) {
     this.algorithm = algorithm;
     this.level = level;
@@ -605,8 +601,15 @@ export class Compressor {
     );
   }
 
-  /** A compressing `TransformStream` (`flushEachChunk`: see {@link EncoderTransformOptions}). */
-  transform(opts?: EncoderTransformOptions): TransformStream<Uint8Array, Uint8Array> {
+  /** A compressing `TransformStream` (`flushEachChunk`: flush after every chunk). */
+  transform(opts?: {
+    /**
+     * When true, the encoder is flushed after every input chunk, so each chunk's data is
+     * decodable by the receiver as soon as it arrives (server-sent events, streamed logs).
+     * Costs some ratio. Default false.
+     */
+    flushEachChunk?: boolean;
+  }): TransformStream<Uint8Array, Uint8Array> {
     const codec = codecFor(this.algorithm);
     if (!codec.sync() && codec.web && !opts?.flushEachChunk) return codec.web.transform();
     return encoderTransform(this.encoder(), opts);

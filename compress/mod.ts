@@ -41,12 +41,10 @@ export {
   Compressor,
   CompressorBuilder,
   type CompressorCounters,
-  type CompressorFeatures,
   type CompressorStats,
 } from "./compressor.ts";
 export { decompressAuto, decompressAutoSync, detect } from "./detect.ts";
 export { type CompressedDescription, describeCompressed } from "./describe.ts";
-export type { EncoderTransformOptions } from "./stream.ts";
 export {
   type AutoChoice,
   type AutoOptions,
@@ -59,7 +57,6 @@ export {
   type ColumnarArray,
   type ColumnarDecodeOptions,
   compressArray,
-  type CompressArrayOptions,
   decompressArray,
   type ElementType,
 } from "./columnar/mod.ts";

@@ -84,7 +84,6 @@ export {
 export {
   applyPolicy,
   assertClientIpAvailable,
-  type ClientAddress,
   clientIp,
   type ClientIpOptions,
   KvRateLimitStore,
@@ -102,7 +101,6 @@ export {
   TrustedProxies,
 } from "./rate_limit/mod.ts";
 export {
-  type CfProperties,
   type Region,
   RegionConfigError,
   RegionRegistry,

@@ -36,8 +36,7 @@ export interface ServerAddress {
   url: string;
 }
 
-/** How a shutdown ended: every request finished, or the deadline passed first. */
-export type ShutdownResult = "drained" | "deadline";
+type ShutdownResult = Awaited<ReturnType<RunningServer["shutdown"]>>;
 
 /** A running server. */
 export interface RunningServer {
@@ -49,7 +48,7 @@ export interface RunningServer {
    * Stops accepting, ends long-lived streams, waits for in-flight requests up to the deadline,
    * then stops the app (flushes its ledger) before resolving.
    */
-  shutdown(options?: { timeoutMs?: number }): Promise<ShutdownResult>;
+  shutdown(options?: { timeoutMs?: number }): Promise<"drained" | "deadline">;
 }
 
 /**

@@ -30,7 +30,7 @@ import {
 import { idempotency, type IdempotencyOptions } from "../middleware/idempotency/mod.ts";
 import { secureHeaders, type SecureHeadersOptions } from "../middleware/secure_headers/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
-import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
+import { defaultErrorLogger, errorHandler, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
 import type { AvxEnv } from "../http/context.ts";
 import type { ReadinessCheck } from "../http/health.ts";
@@ -102,7 +102,10 @@ export interface ServerOptions {
     docsPath?: string | false;
   } | false;
   /** Where unexpected errors are logged (never sent to clients); default `console.error`. */
-  logError?: ErrorLogger;
+  logError?: (
+    error: unknown,
+    context: { requestId: string; method: string; path: string },
+  ) => void;
   /**
    * Security response headers (`secureHeaders` options: HSTS, `nosniff`, frame, referrer and
    * cross-origin policies); default on with its defaults, `false` to send none.

@@ -18,20 +18,7 @@ export type LiteralValue = number | bigint | string | boolean | Date | null;
 
 type UnaryOp = Extract<ExprNode, { kind: "unary" }>["op"];
 
-/** Binary operators. */
-export type BinaryOp =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "eq"
-  | "ne"
-  | "lt"
-  | "le"
-  | "gt"
-  | "ge"
-  | "and"
-  | "or";
+export type BinaryOp = Extract<ExprNode, { kind: "binary" }>["op"];
 
 /** The node kinds of an expression tree. */
 export type ExprNode =
@@ -42,7 +29,24 @@ export type ExprNode =
     readonly op: "abs" | "neg" | "not" | "isNull" | "isNotNull";
     readonly arg: Expr;
   }
-  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr };
+  | {
+    readonly kind: "binary";
+    readonly op:
+      | "add"
+      | "sub"
+      | "mul"
+      | "div"
+      | "eq"
+      | "ne"
+      | "lt"
+      | "le"
+      | "gt"
+      | "ge"
+      | "and"
+      | "or";
+    readonly left: Expr;
+    readonly right: Expr;
+  };
 
 /** An operand: an expression, or a plain value taken as a literal. */
 export type ExprLike = Expr | LiteralValue;

@@ -14,7 +14,7 @@
  * @module
  */
 
-export type { Lz4BlockSize, Lz4CompressOptions, Lz4DecompressOptions } from "./options.ts";
+export type { Lz4CompressOptions, Lz4DecompressOptions } from "./options.ts";
 export { compressFrame } from "./frame_encode.ts";
 export { decompressFrame } from "./frame_decode.ts";
 export { Lz4FrameEncoder } from "./frame_encoder.ts";

@@ -23,7 +23,6 @@
 
 export {
   assertClientIpAvailable,
-  type ClientAddress,
   clientIp,
   type ClientIpOptions,
   clientIpResolver,

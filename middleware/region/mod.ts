@@ -19,7 +19,6 @@
  */
 
 export {
-  type CfProperties,
   type Region,
   REGION_ID,
   RegionConfigError,

@@ -84,13 +84,7 @@ function defaultEnv(name: string): string | undefined {
   }
 }
 
-/** A Workers request's `cf` object, the fields region logic reads. */
-export interface CfProperties {
-  /** Visitor's country (ISO alpha-2, `XX` unknown, `T1` Tor). */
-  country?: string;
-  /** IATA code of the Cloudflare data centre that received the request. */
-  colo?: string;
-}
+export type CfProperties = NonNullable<Parameters<RegionRegistry["currentRegion"]>[0]>;
 
 /**
  * The regions of an app: lookup by id and alias, by country (then continent), fallback order
@@ -270,7 +264,12 @@ export class RegionRegistry {
    * `FLY_REGION` (alias), else the Workers `cf.colo` of the request (alias); `undefined` when
    * none names a configured region (an edge router that belongs to no region).
    */
-  currentRegion(cf?: CfProperties): RegisteredRegion | undefined {
+  currentRegion(cf?: {
+    /** Visitor's country (ISO alpha-2, `XX` unknown, `T1` Tor). */
+    country?: string;
+    /** IATA code of the Cloudflare data centre that received the request. */
+    colo?: string;
+  }): RegisteredRegion | undefined {
     if (this.#configured !== undefined) return this.resolve(this.#configured);
     if (this.#fromEnv === undefined) {
       const avl = this.#env("AVL_REGION");
