@@ -15,7 +15,7 @@ import type { BodyInput, RequestCoding } from "./body.ts";
 import type { BreakerOptions } from "../http/breaker.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientHooks } from "./hooks.ts";
-import { type ClientStats, emptyStats } from "./metrics.ts";
+import { emptyStats } from "./metrics.ts";
 import { type Endpoint, RegionRouter } from "./regions.ts";
 import { checkMs, RequestBuilder } from "./request.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "./response.ts";
@@ -402,7 +402,28 @@ export class Client {
   };
 
   /** Totals over every request of this client (a snapshot). */
-  stats(): ClientStats {
+  stats(): {
+    /** Logical requests started. */
+    requests: number;
+    /** Attempts sent. */
+    attempts: number;
+    /** Retries. */
+    retries: number;
+    /** Hedged duplicates. */
+    hedges: number;
+    /** Logical requests that ended in a thrown `ClientError` or a non-2xx response. */
+    failures: number;
+    /** Request body bytes on the wire. */
+    bytesSent: number;
+    /** Request body bytes before compression. */
+    bytesSentDecoded: number;
+    /** Response body bytes on the wire. */
+    bytesReceivedWire: number;
+    /** Response body bytes decoded. */
+    bytesReceived: number;
+    /** Sum of time to final response headers, in ms. */
+    headersMs: number;
+  } {
     return { ...this.#state.stats };
   }
 }

@@ -33,4 +33,3 @@ export { ClientError } from "./errors.ts";
 export type { RetryOptions } from "./retry.ts";
 export { type Endpoint, type EndpointHealth, RegionRouter } from "./regions.ts";
 export type { AttemptInfo, ClientHooks } from "./hooks.ts";
-export type { ClientStats, RequestMetrics } from "./metrics.ts";

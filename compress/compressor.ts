@@ -50,33 +50,7 @@ export interface CompressorCounters {
 
 type CompressorChoiceCount = CompressorStats["choices"][number];
 
-/** A snapshot of a {@link Compressor}'s running statistics. */
-export interface CompressorStats extends CompressorCounters {
-  /** `bytesIn / bytesOut` of compression (0 before any output). */
-  ratio: number;
-  /** Calls that threw (compress or decompress). */
-  errors: number;
-  /** Decompression counters (`bytesIn` compressed, `bytesOut` restored). */
-  decompress: CompressorCounters;
-  /** Compression counters per algorithm actually used (Auto reports what it picked). */
-  byAlgorithm: Record<string, CompressorCounters>;
-  /** `Algorithm.Auto` decisions by algorithm, level and kind. */
-  choices: {
-    /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
-    algorithm: Algorithm;
-    /** The codec-native level chosen. */
-    level: number;
-    /**
-     * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
-     * transforms joined with `+`, the element type, or `bytes`.
-     */
-    reason: string;
-    /** Number of inputs for which it was chosen. */
-    count: number;
-  }[];
-  /** The last `Algorithm.Auto` decision in full, with its one-sentence reason. */
-  lastChoice?: AutoChoice;
-}
+export type CompressorStats = ReturnType<Compressor["stats"]>;
 
 function counters(): CompressorCounters {
   return { calls: 0, bytesIn: 0, bytesOut: 0, timeMs: 0 };
@@ -440,7 +414,32 @@ export class Compressor {
    * console.log(s.calls, s.bytesIn, s.ratio > 10); // 1 3000 true
    * ```
    */
-  stats(): CompressorStats {
+  stats(): CompressorCounters & {
+    /** `bytesIn / bytesOut` of compression (0 before any output). */
+    ratio: number;
+    /** Calls that threw (compress or decompress). */
+    errors: number;
+    /** Decompression counters (`bytesIn` compressed, `bytesOut` restored). */
+    decompress: CompressorCounters;
+    /** Compression counters per algorithm actually used (Auto reports what it picked). */
+    byAlgorithm: Record<string, CompressorCounters>;
+    /** `Algorithm.Auto` decisions by algorithm, level and kind. */
+    choices: {
+      /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
+      algorithm: Algorithm;
+      /** The codec-native level chosen. */
+      level: number;
+      /**
+       * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
+       * transforms joined with `+`, the element type, or `bytes`.
+       */
+      reason: string;
+      /** Number of inputs for which it was chosen. */
+      count: number;
+    }[];
+    /** The last `Algorithm.Auto` decision in full, with its one-sentence reason. */
+    lastChoice?: AutoChoice;
+  } {
     return this.#stats.snapshot();
   }
 

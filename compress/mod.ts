@@ -37,21 +37,10 @@ export {
   decompressSync,
   supportedAlgorithms,
 } from "./compress.ts";
-export {
-  Compressor,
-  CompressorBuilder,
-  type CompressorCounters,
-  type CompressorStats,
-} from "./compressor.ts";
+export { Compressor, CompressorBuilder, type CompressorCounters } from "./compressor.ts";
 export { decompressAuto, decompressAutoSync, detect } from "./detect.ts";
-export { type CompressedDescription, describeCompressed } from "./describe.ts";
-export {
-  type AutoChoice,
-  type AutoOptions,
-  type AutoResult,
-  compressAuto,
-  type SpeedBudget,
-} from "./auto/mod.ts";
+export { describeCompressed } from "./describe.ts";
+export { type AutoChoice, type AutoOptions, compressAuto, type SpeedBudget } from "./auto/mod.ts";
 export { Dictionary, DictionarySet } from "./dictionary/mod.ts";
 export {
   type ColumnarArray,

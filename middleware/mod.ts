@@ -35,7 +35,6 @@ export {
   auth,
   AuthError,
   type AuthOptions,
-  type AuthScheme,
   type AuthVariables,
   createJwtVerifier,
   isApiKeyFormat,

@@ -15,13 +15,7 @@ import { decompressColumnar } from "../columnar/decode.ts";
 import { encodeColumnar, storedColumnar } from "../columnar/encode.ts";
 import { type AutoChoice, type AutoOptions, type AutoPlan, planAuto } from "./choose.ts";
 
-/** Result of {@link compressAuto}. */
-export interface AutoResult {
-  /** The compressed, self-describing bytes (decode with `decompress(..., Algorithm.Auto)`). */
-  data: Uint8Array;
-  /** What was chosen and why. */
-  choice: AutoChoice;
-}
+type AutoResult = ReturnType<typeof compressAuto>;
 
 function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
   const e = new ZlibEngine(
@@ -57,7 +51,12 @@ function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
  * console.log((await decompress(data, Algorithm.Auto)).length); // 5000
  * ```
  */
-export function compressAuto(data: Uint8Array, opts: AutoOptions = {}): AutoResult {
+export function compressAuto(data: Uint8Array, opts: AutoOptions = {}): {
+  /** The compressed, self-describing bytes (decode with `decompress(..., Algorithm.Auto)`). */
+  data: Uint8Array;
+  /** What was chosen and why. */
+  choice: AutoChoice;
+} {
   const plan = planAuto(data, opts);
   const { choice } = plan;
   const out = isGeneral(choice)

@@ -19,4 +19,4 @@ export {
   chooseAlgorithm,
   type SpeedBudget,
 } from "./choose.ts";
-export { type AutoResult, compressAuto, decompressAutoFrame } from "./compress_auto.ts";
+export { compressAuto, decompressAutoFrame } from "./compress_auto.ts";

@@ -7,17 +7,7 @@
 
 import { AvilaError } from "@avila/compress";
 
-/**
- * The authentication scheme a challenge is issued for.
- *
- * @example
- * ```ts
- * import { AuthError, type AuthScheme } from "@avila/avx-http/middleware";
- * const scheme: AuthScheme | undefined = new AuthError("token_expired", "token expired", "Bearer").scheme;
- * console.log(scheme); // "Bearer"
- * ```
- */
-export type AuthScheme = "Bearer" | "ApiKey";
+export type AuthScheme = NonNullable<AuthError["scheme"]>;
 
 const STATUS: Record<AuthError["code"], number> = {
   missing_credentials: 401,
@@ -98,7 +88,7 @@ export class AuthError extends AvilaError<
   /** HTTP status this failure maps to (401, 403, 429, 503; 500 for `invalid_argument`). */
   readonly status: number;
   /** The scheme the client should retry with, when the failure concerns one. */
-  readonly scheme: AuthScheme | undefined;
+  readonly scheme: "Bearer" | "ApiKey" | undefined;
   /** For `insufficient_scope`: the scopes the route needs and the principal lacks. */
   readonly missingScopes: readonly string[];
 
@@ -113,7 +103,7 @@ export class AuthError extends AvilaError<
   constructor(
     code: AuthError["code"],
     detail: string,
-    scheme?: AuthScheme,
+    scheme?: AuthError["scheme"],
     missingScopes: readonly string[] = [],
   ) {
     super(code, detail);

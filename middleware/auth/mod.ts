@@ -27,7 +27,7 @@ export {
   type ParsedApiKey,
 } from "./api_key.ts";
 export { principalFromClaims } from "./claims.ts";
-export { AuthError, type AuthScheme } from "./errors.ts";
+export { AuthError } from "./errors.ts";
 export {
   createJwtVerifier,
   type JwtKey,

@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { Compressor, CompressorStats } from "@avila/compress";
+import type { Compressor } from "@avila/compress";
 import type { MetricsRegistry } from "../../http/metrics.ts";
 
 type CompressorSource = Parameters<typeof exportCompressorStats>[1];
@@ -117,7 +117,7 @@ export function renderCompressorStats(compressors: CompressorSource, out: string
     "Algorithm.Auto decisions by algorithm, level and kind of evidence.",
   );
   for (const [name, compressor] of entries(compressors)) {
-    const s: CompressorStats = compressor.stats();
+    const s = compressor.stats();
     for (const [alg, c] of Object.entries(s.byAlgorithm)) {
       const l = labels([["name", name], ["algorithm", alg]]);
       calls.lines.push(`${calls.name}{${l}} ${num(c.calls)}`);
