@@ -94,7 +94,6 @@ export {
   computeColumn,
   Expr,
   type ExprLike,
-  type ExprNode,
   lit,
   type LiteralValue,
   not,

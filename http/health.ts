@@ -5,11 +5,15 @@
  * @module
  */
 
-/** What a readiness check returns: a boolean, or a result with a reason. */
-export type ReadinessResult = boolean | { ok: boolean; detail?: string };
-
 /** A readiness check; it may be async and receives an abort signal for its timeout. */
-export type ReadinessCheck = (signal: AbortSignal) => ReadinessResult | Promise<ReadinessResult>;
+export type ReadinessCheck = (
+  signal: AbortSignal,
+) =>
+  | boolean
+  | { ok: boolean; detail?: string }
+  | Promise<boolean | { ok: boolean; detail?: string }>;
+
+type ReadinessResult = Awaited<ReturnType<ReadinessCheck>>;
 
 type CheckReport = Awaited<ReturnType<ReadinessChecks["run"]>>["checks"][string];
 

@@ -20,33 +20,8 @@ type UnaryOp = Extract<ExprNode, { kind: "unary" }>["op"];
 
 export type BinaryOp = Extract<ExprNode, { kind: "binary" }>["op"];
 
-/** The node kinds of an expression tree. */
-export type ExprNode =
-  | { readonly kind: "column"; readonly name: string }
-  | { readonly kind: "literal"; readonly value: LiteralValue }
-  | {
-    readonly kind: "unary";
-    readonly op: "abs" | "neg" | "not" | "isNull" | "isNotNull";
-    readonly arg: Expr;
-  }
-  | {
-    readonly kind: "binary";
-    readonly op:
-      | "add"
-      | "sub"
-      | "mul"
-      | "div"
-      | "eq"
-      | "ne"
-      | "lt"
-      | "le"
-      | "gt"
-      | "ge"
-      | "and"
-      | "or";
-    readonly left: Expr;
-    readonly right: Expr;
-  };
+/** The node of an {@link Expr}. */
+export type ExprNode = Expr["node"];
 
 /** An operand: an expression, or a plain value taken as a literal. */
 export type ExprLike = Expr | LiteralValue;
@@ -98,10 +73,35 @@ const SYMBOLS: Record<BinaryOp, string> = {
  */
 export class Expr {
   /** The node. */
-  readonly node: ExprNode;
+  readonly node:
+    | { readonly kind: "column"; readonly name: string }
+    | { readonly kind: "literal"; readonly value: LiteralValue }
+    | {
+      readonly kind: "unary";
+      readonly op: "abs" | "neg" | "not" | "isNull" | "isNotNull";
+      readonly arg: Expr;
+    }
+    | {
+      readonly kind: "binary";
+      readonly op:
+        | "add"
+        | "sub"
+        | "mul"
+        | "div"
+        | "eq"
+        | "ne"
+        | "lt"
+        | "le"
+        | "gt"
+        | "ge"
+        | "and"
+        | "or";
+      readonly left: Expr;
+      readonly right: Expr;
+    };
 
   /** Wraps a node; prefer {@linkcode col}, {@linkcode lit} and the methods. */
-  constructor(node: ExprNode) {
+  constructor(node: Expr["node"]) {
     this.node = node;
   }
 

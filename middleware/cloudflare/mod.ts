@@ -26,7 +26,6 @@ export { DurableObjectCallError } from "./_rpc.ts";
 export type {
   DurableObjectNamespaceLike,
   DurableObjectStateLike,
-  DurableObjectStubLike,
   KvNamespaceLike,
 } from "./types.ts";
 // Types of the contracts these adapters implement, so their signatures document completely.

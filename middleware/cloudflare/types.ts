@@ -31,21 +31,6 @@ export interface KvNamespaceLike {
 }
 
 /**
- * A Durable Object stub: requests go to the one instance of an id, wherever it runs.
- *
- * @example
- * ```ts
- * import type { DurableObjectStubLike } from "./mod.ts";
- * const stub: DurableObjectStubLike = { fetch: () => Promise.resolve(new Response("{}")) };
- * console.log((await stub.fetch(new Request("https://do/"))).status); // 200
- * ```
- */
-export interface DurableObjectStubLike {
-  /** Sends a request to the object's `fetch` handler. */
-  fetch(request: Request): Promise<Response>;
-}
-
-/**
  * A Durable Object namespace binding (the subset the adapters call).
  *
  * @example
@@ -59,7 +44,10 @@ export interface DurableObjectNamespaceLike {
   /** The id of the object named `name` (the same name always maps to the same object). */
   idFromName(name: string): unknown;
   /** A stub for the object with id `id`. */
-  get(id: unknown): DurableObjectStubLike;
+  get(id: unknown): {
+    /** Sends a request to the object's `fetch` handler. */
+    fetch(request: Request): Promise<Response>;
+  };
 }
 
 /**
