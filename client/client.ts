@@ -11,7 +11,7 @@ import { copyHeaders, emptyHeaders, setHeader } from "./_headers.ts";
 import { TimeoutQueue } from "./_timeouts.ts";
 import { acceptEncodingValue } from "./_coding.ts";
 import { type ClientConfig, type ClientState, defaultSleep } from "./_config.ts";
-import type { BodyInput, RequestCoding } from "./body.ts";
+import type { BodyInput } from "./body.ts";
 import type { BreakerOptions } from "../http/breaker.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientHooks } from "./hooks.ts";
@@ -186,7 +186,7 @@ export class ClientBuilder {
       /** Advertise `Accept-Encoding: zstd, br, gzip, lz4, x-snappy-framed` and decode; default true. */
       responses?: boolean;
       /** Coding of large request bodies, or `false` for none; default `"zstd"`. */
-      requests?: RequestCoding | false;
+      requests?: "zstd" | "gzip" | false;
       /** Smallest request body compressed, in bytes; default 1024. */
       threshold?: number;
     },

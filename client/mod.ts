@@ -26,8 +26,7 @@ export { type BreakerOptions, type BreakerState, CircuitBreaker } from "../http/
 export { ConfigurationError } from "../http/config_error.ts";
 export { Client, ClientBuilder } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
-export { type HonoAppOf, typedClient } from "./typed.ts";
-export type { BodyInput, RequestCoding } from "./body.ts";
+export { typedClient } from "./typed.ts";
 export { ClientResponse } from "./response.ts";
 export { ClientError } from "./errors.ts";
 export type { RetryOptions } from "./retry.ts";

@@ -11,18 +11,7 @@ import type { Client } from "./client.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyHono = Hono<any, any, any>;
-/**
- * The Hono app type behind `App`: `App` itself, or the `hono` of an app that has one (what
- * avx's `Server.build()` returns).
- *
- * @example
- * ```ts
- * import type { Hono } from "hono";
- * import type { HonoAppOf } from "@avila/avx-http/client";
- * type Same = HonoAppOf<{ hono: Hono }>; // Hono
- * ```
- */
-export type HonoAppOf<App> = App extends { readonly hono: infer H extends AnyHono } ? H
+type HonoAppOf<App> = App extends { readonly hono: infer H extends AnyHono } ? H
   : App extends AnyHono ? App
   : never;
 
@@ -46,6 +35,12 @@ export type HonoAppOf<App> = App extends { readonly hono: infer H extends AnyHon
 export function typedClient<App extends AnyHono | { readonly hono: AnyHono }>(
   client: Client,
   baseUrl: string,
-): ReturnType<typeof hc<HonoAppOf<App>>> {
+): ReturnType<
+  typeof hc<
+    App extends { readonly hono: infer H extends AnyHono } ? H
+      : App extends AnyHono ? App
+      : never
+  >
+> {
   return hc<HonoAppOf<App>>(baseUrl, { fetch: client.fetch });
 }

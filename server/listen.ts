@@ -23,25 +23,24 @@ export interface ListenOptions {
   /** Install SIGINT/SIGTERM handlers that shut down gracefully and exit; default true. */
   handleSignals?: boolean;
   /** Called once the socket is bound; default prints one line to stdout. */
-  onListen?: (address: ServerAddress) => void;
+  onListen?: (address: RunningServer["address"]) => void;
 }
 
-/** The bound address of a running server. */
-export interface ServerAddress {
-  /** The bound interface. */
-  hostname: string;
-  /** The bound port (the real one when 0 was asked). */
-  port: number;
-  /** `http(s)://host:port`, with `localhost`-style hosts kept and wildcards shown as 127.0.0.1. */
-  url: string;
-}
+type ServerAddress = RunningServer["address"];
 
 type ShutdownResult = Awaited<ReturnType<RunningServer["shutdown"]>>;
 
 /** A running server. */
 export interface RunningServer {
   /** Where it listens. */
-  readonly address: ServerAddress;
+  readonly address: {
+    /** The bound interface. */
+    hostname: string;
+    /** The bound port (the real one when 0 was asked). */
+    port: number;
+    /** `http(s)://host:port`, with `localhost`-style hosts kept and wildcards shown as 127.0.0.1. */
+    url: string;
+  };
   /** Resolves when the server has stopped. */
   readonly finished: Promise<void>;
   /**

@@ -23,7 +23,7 @@ export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, type AvxVariables, requestId } from "../http/context.ts";
 export { type ReadinessCheck, ReadinessChecks } from "../http/health.ts";
-export { type ListenOptions, type RunningServer, serve, type ServerAddress } from "./listen.ts";
+export { type ListenOptions, type RunningServer, serve } from "./listen.ts";
 export {
   Counter,
   Gauge,
