@@ -87,7 +87,7 @@ export {
   writeIpcFile,
   writeIpcStream,
 } from "./ipc/mod.ts";
-export { type AvilaFile, type AvilaProvenance, readAvilaFile, writeAvilaFile } from "./avila.ts";
+export { type AvilaProvenance, readAvilaFile, writeAvilaFile } from "./avila.ts";
 export {
   and,
   col,

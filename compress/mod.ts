@@ -40,7 +40,7 @@ export {
 export { Compressor, CompressorBuilder, type CompressorCounters } from "./compressor.ts";
 export { decompressAuto, decompressAutoSync, detect } from "./detect.ts";
 export { describeCompressed } from "./describe.ts";
-export { type AutoChoice, type AutoOptions, compressAuto, type SpeedBudget } from "./auto/mod.ts";
+export { type AutoChoice, compressAuto, type SpeedBudget } from "./auto/mod.ts";
 export { Dictionary, DictionarySet } from "./dictionary/mod.ts";
 export {
   type ColumnarArray,

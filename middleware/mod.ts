@@ -94,7 +94,6 @@ export {
   type RateLimitOptions,
   type RateLimitPolicy,
   type RateLimitState,
-  type RateLimitStep,
   type RateLimitStore,
   type ResolvedPolicy,
   TrustedProxies,

@@ -19,12 +19,12 @@ const BUDGET: Readonly<Record<string, number>> = {
   "mod.ts": 36,
   "server/mod.ts": 34,
   "client/mod.ts": 18,
-  "middleware/mod.ts": 108,
+  "middleware/mod.ts": 107,
   "cli/mod.ts": 5,
   "middleware/cloudflare/mod.ts": 24,
 };
 /** Most distinct names across avx-http's entry points (a name exported twice counts once). */
-const DISTINCT_BUDGET = 168;
+const DISTINCT_BUDGET = 167;
 
 interface Symbol {
   name: string;
@@ -221,8 +221,8 @@ async function exportedNames(entries: string[]): Promise<Set<string>> {
 // Each library keeps a small API: raising a budget is a decision, not a side effect of an
 // `export *`. The `types` and `extensions` namespaces of @avila/arrow count as one name each.
 const BUDGETS = [
-  { pkg: "@avila/compress", entries: ["compress/mod.ts", "compress/lz4/mod.ts"], budget: 40 },
-  { pkg: "@avila/arrow", entries: ["columnar/mod.ts"], budget: 63 },
+  { pkg: "@avila/compress", entries: ["compress/mod.ts", "compress/lz4/mod.ts"], budget: 39 },
+  { pkg: "@avila/arrow", entries: ["columnar/mod.ts"], budget: 62 },
 ];
 
 for (const { pkg, entries, budget } of BUDGETS) {

@@ -56,6 +56,5 @@ export {
   applyPolicy,
   type RateLimitDecision,
   type RateLimitState,
-  type RateLimitStep,
   type RateLimitStore,
 } from "./store.ts";
