@@ -26,4 +26,4 @@
 
 export * from "./server/mod.ts";
 export { AvilaError } from "@avila/compress";
-export { ConfigurationError, type ConfigurationErrorCode } from "./http/config_error.ts";
+export { ConfigurationError } from "./http/config_error.ts";

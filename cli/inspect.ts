@@ -19,12 +19,7 @@ import {
   Type,
   types,
 } from "@avila/arrow";
-import {
-  type CompressedDescription,
-  CompressError,
-  describeCompressed,
-  detect,
-} from "@avila/compress";
+import { CompressError, describeCompressed, detect } from "@avila/compress";
 import { parseArgs } from "./_args.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
@@ -198,7 +193,10 @@ export function formatInspectReport(r: InspectReport, name = ""): string {
  * console.log(formatCompressedReport(describeCompressed(compressSync(new Uint8Array(99), Algorithm.Lz4))));
  * ```
  */
-export function formatCompressedReport(d: CompressedDescription, name = ""): string {
+export function formatCompressedReport(
+  d: ReturnType<typeof describeCompressed>,
+  name = "",
+): string {
   const unit = d.format === "snappy" ? "data chunk" : "frame";
   const lines = [
     `${name ? name + ": " : ""}${d.format}, ${d.frames} ${unit}${d.frames === 1 ? "" : "s"}, ` +
@@ -255,7 +253,7 @@ export const inspectCommand: Command = {
         }
         const isArrowFile = bytes.length >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
         if (!isArrowFile && detect(bytes) !== null) {
-          let d: CompressedDescription;
+          let d: ReturnType<typeof describeCompressed>;
           try {
             d = describeCompressed(bytes);
           } catch (e) {

@@ -13,13 +13,7 @@
  */
 
 export { runCli } from "./run.ts";
-export {
-  CliError,
-  type CliErrorCode,
-  type CliIo,
-  type Command,
-  registerCommand,
-} from "./registry.ts";
+export { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
 import { runCli as run } from "./run.ts";
 

@@ -29,9 +29,6 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-/** Codes of {@link CliError}: bad usage (exit status 2) or a failed run (any other status). */
-export type CliErrorCode = "usage" | "failed";
-
 /**
  * A failure to report as one line on stderr. `exitCode` 2 means bad usage, 1 a failed run.
  *
@@ -42,7 +39,7 @@ export type CliErrorCode = "usage" | "failed";
  * console.log(e.exitCode); // 2
  * ```
  */
-export class CliError extends AvilaError<CliErrorCode> {
+export class CliError extends AvilaError<"usage" | "failed"> {
   /** Process exit status to use. */
   readonly exitCode: number;
 

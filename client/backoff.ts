@@ -5,13 +5,7 @@
  * @module
  */
 
-/** Backoff settings. */
-export interface BackoffOptions {
-  /** Delay scale of the first retry, in ms; default 100. */
-  baseMs?: number;
-  /** Largest delay between attempts, in ms; default 5000. */
-  capMs?: number;
-}
+import type { RetryOptions } from "./retry.ts";
 
 /**
  * The delay before retry number `attempt` (0 for the first retry) with "full jitter":
@@ -26,7 +20,7 @@ export interface BackoffOptions {
  */
 export function fullJitterDelay(
   attempt: number,
-  options: BackoffOptions = {},
+  options: Pick<RetryOptions, "baseMs" | "capMs"> = {},
   random: () => number = Math.random,
 ): number {
   const base = options.baseMs ?? 100;

@@ -4,35 +4,14 @@
  * @module
  */
 
-/**
- * A request body. Everything but a `ReadableStream` can be replayed by retries; a stream is
- * buffered up to `maxReplayBytes` when retries may happen.
- *
- * @example
- * ```ts
- * import type { BodyInput } from "@avila/avx-http/client";
- * const bodies: BodyInput[] = ["text", new Uint8Array([1, 2]), new URLSearchParams({ a: "1" })];
- * console.log(bodies.length); // 3
- * ```
- */
-export type BodyInput =
-  | string
-  | Uint8Array
-  | ArrayBuffer
-  | ArrayBufferView
-  | Blob
-  | URLSearchParams
-  | FormData
-  | ReadableStream<Uint8Array>;
+import type { ClientBuilder } from "./client.ts";
+import type { RequestBuilder } from "./request.ts";
 
-/**
- * Content coding of compressed request bodies (avx-http servers decode both).
- *
- * @example
- * ```ts
- * import type { RequestCoding } from "@avila/avx-http/client";
- * const coding: RequestCoding = "zstd";
- * console.log(coding); // "zstd"
- * ```
- */
-export type RequestCoding = "zstd" | "gzip";
+/** What `RequestBuilder.body()` takes. */
+export type BodyInput = Parameters<RequestBuilder["body"]>[0];
+
+/** Content coding of compressed request bodies (`ClientBuilder.compression({ requests })`). */
+export type RequestCoding = Exclude<
+  NonNullable<Exclude<Parameters<ClientBuilder["compression"]>[0], boolean>["requests"]>,
+  false
+>;

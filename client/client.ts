@@ -10,25 +10,17 @@ import { send } from "./_send.ts";
 import { copyHeaders, emptyHeaders, setHeader } from "./_headers.ts";
 import { TimeoutQueue } from "./_timeouts.ts";
 import { type ClientConfig, type ClientState, defaultSleep } from "./_config.ts";
-import type { BodyInput, RequestCoding } from "./body.ts";
+import type { BodyInput } from "./body.ts";
 import type { BreakerOptions } from "../http/breaker.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientHooks } from "./hooks.ts";
-import { type ClientStats, emptyStats } from "./metrics.ts";
+import { emptyStats } from "./metrics.ts";
 import { type Endpoint, RegionRouter } from "./regions.ts";
 import { checkMs, RequestBuilder } from "./request.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "./response.ts";
 import { RETRYABLE_STATUSES, type RetryOptions } from "./retry.ts";
 
-/** Compression settings of a client. */
-export interface CompressionSettings {
-  /** Advertise `Accept-Encoding: zstd, br, gzip, lz4, x-snappy-framed` and decode; default true. */
-  responses?: boolean;
-  /** Coding of large request bodies, or `false` for none; default `"zstd"`. */
-  requests?: RequestCoding | false;
-  /** Smallest request body compressed, in bytes; default 1024. */
-  threshold?: number;
-}
+type CompressionSettings = Exclude<Parameters<ClientBuilder["compression"]>[0], boolean>;
 
 /** Attempts per logical request unless `retry({ attempts })` says otherwise. */
 const DEFAULT_ATTEMPTS = 6;
@@ -188,7 +180,16 @@ export class ClientBuilder {
    * Compression: `true` advertises zstd, br, gzip, lz4 and x-snappy-framed and decodes them,
    * and sends request bodies of 1 KiB or more as zstd.
    */
-  compression(settings: boolean | CompressionSettings): this {
+  compression(
+    settings: boolean | {
+      /** Advertise `Accept-Encoding: zstd, br, gzip, lz4, x-snappy-framed` and decode; default true. */
+      responses?: boolean;
+      /** Coding of large request bodies, or `false` for none; default `"zstd"`. */
+      requests?: "zstd" | "gzip" | false;
+      /** Smallest request body compressed, in bytes; default 1024. */
+      threshold?: number;
+    },
+  ): this {
     this.#compression = settings === true ? {} : settings;
     return this;
   }
@@ -400,7 +401,28 @@ export class Client {
   };
 
   /** Totals over every request of this client (a snapshot). */
-  stats(): ClientStats {
+  stats(): {
+    /** Logical requests started. */
+    requests: number;
+    /** Attempts sent. */
+    attempts: number;
+    /** Retries. */
+    retries: number;
+    /** Hedged duplicates. */
+    hedges: number;
+    /** Logical requests that ended in a thrown `ClientError` or a non-2xx response. */
+    failures: number;
+    /** Request body bytes on the wire. */
+    bytesSent: number;
+    /** Request body bytes before compression. */
+    bytesSentDecoded: number;
+    /** Response body bytes on the wire. */
+    bytesReceivedWire: number;
+    /** Response body bytes decoded. */
+    bytesReceived: number;
+    /** Sum of time to final response headers, in ms. */
+    headersMs: number;
+  } {
     return { ...this.#state.stats };
   }
 }

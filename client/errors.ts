@@ -7,42 +7,7 @@
 
 import { AvilaError } from "@avila/compress/errors";
 
-/** What a {@link ClientError} is about. */
-export type ClientErrorCode =
-  /** The server answered with a non-2xx status (see `status` and `problem`). */
-  | "http"
-  /** The connection failed: refused, reset, DNS, TLS (fetch's `TypeError`). */
-  | "network"
-  /** One attempt took longer than the per-attempt timeout (and no attempts were left). */
-  | "timeout"
-  /** The total deadline passed. */
-  | "deadline"
-  /** The caller's `AbortSignal` fired. */
-  | "aborted"
-  /** No circuit breaker of the request's endpoints lets it through before its deadline. */
-  | "circuit_open"
-  /** A response body was larger than the configured limit. */
-  | "body_too_large"
-  /** A response body could not be decoded (content coding, JSON, Arrow). */
-  | "decode"
-  /** The client or request was configured wrongly (bad URL, bad option). */
-  | "invalid";
-
-/** A problem details document (RFC 9457 §3.1) as received from a server. */
-export interface ReceivedProblem {
-  /** Problem type URI. */
-  type?: string;
-  /** Short summary. */
-  title?: string;
-  /** HTTP status repeated by the server. */
-  status?: number;
-  /** Explanation of this occurrence. */
-  detail?: string;
-  /** Occurrence id (avx-http puts the request id here). */
-  instance?: string;
-  /** Extension members. */
-  [extension: string]: unknown;
-}
+export type ReceivedProblem = NonNullable<ClientError["problem"]>;
 
 /** Extra facts carried by a {@link ClientError}. */
 export interface ClientErrorInit {
@@ -70,11 +35,43 @@ export interface ClientErrorInit {
  * console.log(e.code, e.status, e instanceof Error); // "http" 404 true
  * ```
  */
-export class ClientError extends AvilaError<ClientErrorCode> {
+export class ClientError extends AvilaError<
+  /** The server answered with a non-2xx status (see `status` and `problem`). */
+  | "http"
+  /** The connection failed: refused, reset, DNS, TLS (fetch's `TypeError`). */
+  | "network"
+  /** One attempt took longer than the per-attempt timeout (and no attempts were left). */
+  | "timeout"
+  /** The total deadline passed. */
+  | "deadline"
+  /** The caller's `AbortSignal` fired. */
+  | "aborted"
+  /** No circuit breaker of the request's endpoints lets it through before its deadline. */
+  | "circuit_open"
+  /** A response body was larger than the configured limit. */
+  | "body_too_large"
+  /** A response body could not be decoded (content coding, JSON, Arrow). */
+  | "decode"
+  /** The client or request was configured wrongly (bad URL, bad option). */
+  | "invalid"
+> {
   /** HTTP status for `http` errors. */
   readonly status?: number;
   /** The server's problem document, when it sent `application/problem+json`. */
-  readonly problem?: ReceivedProblem;
+  readonly problem?: {
+    /** Problem type URI. */
+    type?: string;
+    /** Short summary. */
+    title?: string;
+    /** HTTP status repeated by the server. */
+    status?: number;
+    /** Explanation of this occurrence. */
+    detail?: string;
+    /** Occurrence id (avx-http puts the request id here). */
+    instance?: string;
+    /** Extension members. */
+    [extension: string]: unknown;
+  };
   /** Attempts made before giving up. */
   readonly attempts?: number;
   /** Method of the failed request. */
@@ -89,7 +86,7 @@ export class ClientError extends AvilaError<ClientErrorCode> {
    * @param message human explanation
    * @param init status, problem, attempts, cause
    */
-  constructor(code: ClientErrorCode, message: string, init: ClientErrorInit = {}) {
+  constructor(code: ClientError["code"], message: string, init: ClientErrorInit = {}) {
     super(code, message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "ClientError";
     if (init.status !== undefined) this.status = init.status;

@@ -20,16 +20,6 @@ export interface AttemptInfo {
   hedge: boolean;
 }
 
-/** Facts about a retry about to happen. */
-export interface RetryInfo extends AttemptInfo {
-  /** Wait before the next attempt, in ms. */
-  delayMs: number;
-  /** The failed attempt's response, when it got one (its body is discarded). */
-  response?: Response;
-  /** The failed attempt's error, when it threw. */
-  error?: unknown;
-}
-
 /**
  * Hooks; each may be async. `beforeRequest` may return a replacement `Request`, `afterResponse`
  * a replacement `Response`.
@@ -55,5 +45,14 @@ export interface ClientHooks {
     info: AttemptInfo,
   ) => Response | void | Promise<Response | void>;
   /** Before waiting for a retry. */
-  beforeRetry?: (info: RetryInfo) => void | Promise<void>;
+  beforeRetry?: (
+    info: AttemptInfo & {
+      /** Wait before the next attempt, in ms. */
+      delayMs: number;
+      /** The failed attempt's response, when it got one (its body is discarded). */
+      response?: Response;
+      /** The failed attempt's error, when it threw. */
+      error?: unknown;
+    },
+  ) => void | Promise<void>;
 }

@@ -22,26 +22,13 @@
  */
 
 export { AvilaError } from "@avila/compress/errors";
-export {
-  type BreakerOptions,
-  type BreakerState,
-  type BreakerWindow,
-  CircuitBreaker,
-} from "../http/breaker.ts";
-export { ConfigurationError, type ConfigurationErrorCode } from "../http/config_error.ts";
-export { Client, ClientBuilder, type CompressionSettings } from "./client.ts";
+export { type BreakerOptions, type BreakerState, CircuitBreaker } from "../http/breaker.ts";
+export { ConfigurationError } from "../http/config_error.ts";
+export { Client, ClientBuilder } from "./client.ts";
 export { RequestBuilder } from "./request.ts";
-export { type HonoAppOf, typedClient } from "./typed.ts";
-export type { BodyInput, RequestCoding } from "./body.ts";
+export { typedClient } from "./typed.ts";
 export { ClientResponse } from "./response.ts";
-export { ClientError, type ClientErrorCode, type ReceivedProblem } from "./errors.ts";
-export type { BackoffOptions } from "./backoff.ts";
+export { ClientError } from "./errors.ts";
 export type { RetryOptions } from "./retry.ts";
-export {
-  type Endpoint,
-  type EndpointHealth,
-  RegionRouter,
-  type RegionRouterOptions,
-} from "./regions.ts";
-export type { AttemptInfo, ClientHooks, RetryInfo } from "./hooks.ts";
-export type { ClientStats, RequestMetrics } from "./metrics.ts";
+export { type Endpoint, type EndpointHealth, RegionRouter } from "./regions.ts";
+export type { AttemptInfo, ClientHooks } from "./hooks.ts";

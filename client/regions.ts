@@ -30,21 +30,6 @@ export interface EndpointHealth {
   samples: number;
 }
 
-/** Router settings. */
-export interface RegionRouterOptions {
-  /** Region tried first while it is healthy; default the first endpoint's. */
-  preferred?: string;
-  /** Weight of a new round-trip sample in the EWMA, 0..1; default 0.3. */
-  alpha?: number;
-  /** Circuit breaker settings per endpoint. */
-  breaker?: BreakerOptions;
-  /**
-   * An unmeasured endpoint ranks as if this fast (ms), so it gets tried once; default 0 (tried
-   * before measured ones of equal order).
-   */
-  unmeasuredMs?: number;
-}
-
 /**
  * Chooses among a service's endpoints.
  *
@@ -77,7 +62,19 @@ export class RegionRouter {
    * @param options preferred region, EWMA weight, breaker settings
    * @throws {ConfigurationError} for an empty list, a bad URL or an unknown preferred region
    */
-  constructor(endpoints: readonly Endpoint[], options: RegionRouterOptions = {}) {
+  constructor(endpoints: readonly Endpoint[], options: {
+    /** Region tried first while it is healthy; default the first endpoint's. */
+    preferred?: string;
+    /** Weight of a new round-trip sample in the EWMA, 0..1; default 0.3. */
+    alpha?: number;
+    /** Circuit breaker settings per endpoint. */
+    breaker?: BreakerOptions;
+    /**
+     * An unmeasured endpoint ranks as if this fast (ms), so it gets tried once; default 0 (tried
+     * before measured ones of equal order).
+     */
+    unmeasuredMs?: number;
+  } = {}) {
     if (endpoints.length === 0) {
       throw new ConfigurationError("invalid_option", "a RegionRouter needs at least one endpoint");
     }

@@ -6,7 +6,6 @@
 
 import type { RequestSpec } from "./_config.ts";
 import { copyHeaders, emptyHeaders, mergeHeaders, setHeader } from "./_headers.ts";
-import type { BodyInput } from "./body.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientResponse } from "./response.ts";
 
@@ -100,7 +99,17 @@ export class RequestBuilder {
    * `ReadableStream` is buffered up to the client's `maxReplayBytes` when retries may happen,
    * and sent once, without retries, when it is larger.
    */
-  body(body: BodyInput): this {
+  body(
+    body:
+      | string
+      | Uint8Array
+      | ArrayBuffer
+      | ArrayBufferView
+      | Blob
+      | URLSearchParams
+      | FormData
+      | ReadableStream<Uint8Array>,
+  ): this {
     this.#spec.body = body;
     return this;
   }

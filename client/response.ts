@@ -11,7 +11,6 @@
 import type { IpcReadOptions, IpcReadResult } from "@avila/arrow";
 import { type BodyCoding, classifyCoding, decodeStream, isCodecError } from "./_coding.ts";
 import { ClientError, type ReceivedProblem } from "./errors.ts";
-import type { RequestMetrics } from "./metrics.ts";
 
 /** Default ceiling for bodies read whole (`bytes()`, `text()`, `json()`, `arrow()`): 64 MiB. */
 export const DEFAULT_MAX_BODY_BYTES: number = 64 * 1024 * 1024;
@@ -112,7 +111,28 @@ export class ClientResponse {
   /** `Idempotency-Key` sent with the request, if any. */
   readonly idempotencyKey?: string;
   /** Cost of the request; response byte counts grow as the body is read. */
-  readonly metrics: RequestMetrics;
+  readonly metrics: {
+    /** Attempts sent (hedged duplicates included). */
+    attempts: number;
+    /** Retries after a failed attempt. */
+    retries: number;
+    /** Hedged duplicate attempts started. */
+    hedges: number;
+    /** Time from `send()` to the final response's headers, in ms. */
+    headersMs: number;
+    /** Time from `send()` until the body was fully read, in ms; `null` until then. */
+    totalMs: number | null;
+    /** Request body bytes put on the wire, all attempts together (after compression). */
+    bytesSent: number;
+    /** Request body bytes before compression, all attempts together. */
+    bytesSentDecoded: number;
+    /** Response body bytes received on the wire (before content decoding) so far. */
+    bytesReceivedWire: number;
+    /** Response body bytes after content decoding so far. */
+    bytesReceived: number;
+    /** Region of the endpoint that answered, when regions are configured. */
+    region?: string;
+  };
   readonly #ctx: ResponseContext;
   readonly #coding: BodyCoding;
   #bodyUsed = false;
@@ -127,7 +147,7 @@ export class ClientResponse {
    * @param ctx request facts and limits
    * @param metrics cost so far
    */
-  constructor(raw: Response, ctx: ResponseContext, metrics: RequestMetrics) {
+  constructor(raw: Response, ctx: ResponseContext, metrics: ClientResponse["metrics"]) {
     this.#raw = raw;
     if (ctx.deadline) this.#deadline = ctx.deadline;
     this.status = raw.status;

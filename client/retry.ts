@@ -4,10 +4,12 @@
  * @module
  */
 
-import type { BackoffOptions } from "./backoff.ts";
-
 /** Retry settings of a client. */
-export interface RetryOptions extends BackoffOptions {
+export interface RetryOptions {
+  /** Delay scale of the first retry, in ms; default 100. */
+  baseMs?: number;
+  /** Largest delay between attempts, in ms; default 5000. */
+  capMs?: number;
   /** Total attempts per logical request, the first included; default 6. `1` disables retries. */
   attempts?: number;
   /** Statuses worth retrying; default 408, 425, 429, 500, 502, 503, 504. */

@@ -9,19 +9,8 @@ import type { Hono } from "hono";
 import { hc } from "hono/client";
 import type { Client } from "./client.ts";
 
-/**
- * The Hono app type behind `App`: `App` itself, or the `hono` of an app that has one (what
- * avx's `Server.build()` returns).
- *
- * @example
- * ```ts
- * import type { Hono } from "hono";
- * import type { HonoAppOf } from "@avila/avx-http/client";
- * type Same = HonoAppOf<{ hono: Hono }>; // Hono
- * ```
- */
 // deno-lint-ignore no-explicit-any
-export type HonoAppOf<App> = App extends { readonly hono: infer H extends Hono<any, any, any> } ? H
+type HonoAppOf<App> = App extends { readonly hono: infer H extends Hono<any, any, any> } ? H
   // deno-lint-ignore no-explicit-any
   : App extends Hono<any, any, any> ? App
   : never;
@@ -49,6 +38,14 @@ export function typedClient<
 >(
   client: Client,
   baseUrl: string,
-): ReturnType<typeof hc<HonoAppOf<App>>> {
+): ReturnType<
+  typeof hc<
+    // deno-lint-ignore no-explicit-any
+    App extends { readonly hono: infer H extends Hono<any, any, any> } ? H
+      // deno-lint-ignore no-explicit-any
+      : App extends Hono<any, any, any> ? App
+      : never
+  >
+> {
   return hc<HonoAppOf<App>>(baseUrl, { fetch: client.fetch });
 }

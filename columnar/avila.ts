@@ -68,20 +68,7 @@ export interface AvilaProvenance {
   [key: string]: string | number | Date | undefined;
 }
 
-/**
- * What `readAvilaFile` returns.
- *
- * @example
- * ```ts
- * import { type AvilaFile, readAvilaFile, writeAvilaFile, RecordBatch } from "@avila/arrow";
- * const f: AvilaFile = readAvilaFile(writeAvilaFile(RecordBatch.fromRows([{ h: 0 }]), { observatory: "LHO" }));
- * console.log(f.provenance.observatory); // "LHO"
- * ```
- */
-export interface AvilaFile extends IpcFileReadResult {
-  /** Provenance decoded from the schema metadata (`avila:` keys without the prefix). */
-  provenance: AvilaProvenance;
-}
+export type AvilaFile = ReturnType<typeof readAvilaFile>;
 
 const NUMERIC = new Set(["sampleRate"]);
 
@@ -185,7 +172,10 @@ export function avilaFileChunks(
 export function readAvilaFile(
   bytes: Uint8Array | ArrayBuffer,
   options?: IpcReadOptions,
-): AvilaFile {
+): IpcFileReadResult & {
+  /** Provenance decoded from the schema metadata (`avila:` keys without the prefix). */
+  provenance: AvilaProvenance;
+} {
   const file = readIpcFile(bytes, options);
   const provenance: AvilaProvenance = {};
   for (const [k, v] of file.schema.metadata) {

@@ -10,37 +10,8 @@ import { fieldFor } from "./extension.ts";
 import { columnFromValues, type InferOptions } from "./infer.ts";
 import { extractColumns, rowKeys } from "./_rows.ts";
 import { type MetadataInit, Schema } from "./schema.ts";
-import { type Indices, maskToIndices, takeColumn } from "./take.ts";
+import { maskToIndices, takeColumn } from "./take.ts";
 import { typesEqual, typeToString } from "./types.ts";
-
-/**
- * What `RecordBatch.fromColumns` accepts per column.
- *
- * @example
- * ```ts
- * import { type ColumnInput, RecordBatch } from "@avila/arrow";
- * const input: ColumnInput = new Float64Array([1, 2]);
- * console.log(RecordBatch.fromColumns({ x: input }).numRows); // 2
- * ```
- */
-export type ColumnInput = Column | TypedArray | ArrayLike<unknown>;
-
-/**
- * A row predicate, e.g. a compiled filter expression: returns one byte per row (1 = keep).
- *
- * @example
- * ```ts
- * import { type RowPredicate, RecordBatch } from "@avila/arrow";
- * const positive: RowPredicate = {
- *   evaluate: (b) => Uint8Array.from(b.column<number>("x"), (v) => (v! > 0 ? 1 : 0)),
- * };
- * console.log(RecordBatch.fromRows([{ x: -1 }, { x: 2 }]).filter(positive).toRows()); // [ { x: 2 } ]
- * ```
- */
-export interface RowPredicate {
-  /** Evaluates the predicate over every row of `batch`. */
-  evaluate(batch: RecordBatch): Uint8Array;
-}
 
 /**
  * Options of `fromColumns` / `fromRows`.
@@ -128,7 +99,10 @@ export class RecordBatch {
    * A batch from named columns: typed arrays are wrapped without copying, arrays of JS values
    * are converted (strings with one bulk UTF-8 pass), columns are used as they are.
    */
-  static fromColumns(columns: Record<string, ColumnInput>, options: FromOptions = {}): RecordBatch {
+  static fromColumns(
+    columns: Record<string, Column | TypedArray | ArrayLike<unknown>>,
+    options: FromOptions = {},
+  ): RecordBatch {
     const fields = [];
     const cols = [];
     for (const [name, input] of Object.entries(columns)) {
@@ -210,7 +184,7 @@ export class RecordBatch {
   }
 
   /** Rows at `indices`, in that order (copies). */
-  take(indices: Indices): RecordBatch {
+  take(indices: Int32Array | Uint32Array | readonly number[]): RecordBatch {
     return new RecordBatch(
       this.schema,
       this.columns.map((c) => takeColumn(c, indices)),
@@ -219,7 +193,12 @@ export class RecordBatch {
   }
 
   /** Rows where `predicate` (a byte mask, or an object with `evaluate(batch)`) is non-zero. */
-  filter(predicate: Uint8Array | RowPredicate): RecordBatch {
+  filter(
+    predicate: Uint8Array | {
+      /** Evaluates the predicate over every row of `batch`. */
+      evaluate(batch: RecordBatch): Uint8Array;
+    },
+  ): RecordBatch {
     const mask = predicate instanceof Uint8Array ? predicate : predicate.evaluate(this);
     if (!(mask instanceof Uint8Array) || mask.length !== this.numRows) {
       throw new ArrowError("invalid", `filter mask must be a Uint8Array of ${this.numRows} bytes`);

@@ -47,22 +47,7 @@ export type TypedArray =
   | BigInt64Array
   | BigUint64Array;
 
-/**
- * Identity of an extension type carried by a column (mirrors the field metadata keys).
- *
- * @example
- * ```ts
- * import { type ExtensionInfo } from "@avila/arrow";
- * const ext: ExtensionInfo = { name: "avila.quaternion", metadata: "" };
- * console.log(ext.name); // "avila.quaternion"
- * ```
- */
-export interface ExtensionInfo {
-  /** `ARROW:extension:name` */
-  readonly name: string;
-  /** `ARROW:extension:metadata` (may be empty) */
-  readonly metadata: string;
-}
+type ExtensionInfo = NonNullable<ColumnData["extension"]>;
 
 /**
  * The buffers behind a column, in the Arrow layout of its type. Element `i` of the column is
@@ -117,7 +102,12 @@ export interface ColumnData {
   /** Dictionary values of dictionary-encoded columns. */
   readonly dictionary: Column | null;
   /** Extension type identity, when the column holds an extension type's storage. */
-  readonly extension?: ExtensionInfo | null;
+  readonly extension?: {
+    /** `ARROW:extension:name` */
+    readonly name: string;
+    /** `ARROW:extension:metadata` (may be empty) */
+    readonly metadata: string;
+  } | null;
 }
 
 /**
@@ -182,7 +172,7 @@ export class Column<T = unknown> {
   }
 
   /** Extension identity, or null for plain storage columns. */
-  get extension(): ExtensionInfo | null {
+  get extension(): NonNullable<ColumnData["extension"]> | null {
     return this.data.extension ?? null;
   }
 

@@ -7,26 +7,6 @@
 import { AvilaError } from "@avila/compress";
 
 /**
- * Why a columnar operation failed.
- *
- * @example
- * ```ts
- * import { type ArrowErrorCode } from "@avila/arrow";
- * const code: ArrowErrorCode = "corrupt";
- * console.log(code); // "corrupt"
- * ```
- */
-export type ArrowErrorCode =
-  /** The caller passed values that do not fit the schema or the API (wrong lengths, types). */
-  | "invalid"
-  /** Serialized input (IPC stream/file, flatbuffer) is malformed, truncated or inconsistent. */
-  | "corrupt"
-  /** The input is well formed but exceeds an explicit limit (message size, rows, depth). */
-  | "limit"
-  /** The input uses a type, codec or feature this implementation does not provide. */
-  | "unsupported";
-
-/**
  * A typed failure from `columnar/`. Readers throw nothing else on hostile input.
  *
  * @example
@@ -39,13 +19,22 @@ export type ArrowErrorCode =
  * }
  * ```
  */
-export class ArrowError extends AvilaError<ArrowErrorCode> {
+export class ArrowError extends AvilaError<
+  /** The caller passed values that do not fit the schema or the API (wrong lengths, types). */
+  | "invalid"
+  /** Serialized input (IPC stream/file, flatbuffer) is malformed, truncated or inconsistent. */
+  | "corrupt"
+  /** The input is well formed but exceeds an explicit limit (message size, rows, depth). */
+  | "limit"
+  /** The input uses a type, codec or feature this implementation does not provide. */
+  | "unsupported"
+> {
   /**
    * Creates an error.
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */
-  constructor(code: ArrowErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: ArrowError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "ArrowError";
   }

@@ -17,7 +17,7 @@
 import { concatChunks } from "@avila/compress";
 import { iteratorStream } from "./_iterator_stream.ts";
 import type { RecordBatch } from "./batch.ts";
-import { ArrowError, type ArrowErrorCode } from "./errors.ts";
+import { ArrowError } from "./errors.ts";
 import type { IpcCompression } from "./ipc/_codecs.ts";
 import type { IpcReadOptions } from "./ipc/limits.ts";
 import { ipcFileChunks } from "./ipc/write/file.ts";
@@ -41,19 +41,6 @@ export interface ArrowNegotiation {
   compression: IpcCompression | null;
   /** The response `Content-Type`, e.g. `application/vnd.apache.arrow.stream; codecs="zstd"`. */
   contentType: string;
-}
-
-/** Content negotiation options of {@linkcode arrowResponse}. */
-export interface NegotiateOptions {
-  /**
-   * Codecs the server is willing to use, in its preference order (used to break ties when the
-   * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
-   */
-  compression?: readonly IpcCompression[];
-  /** Whether the JSON rows fallback may be chosen. Default true. */
-  json?: boolean;
-  /** Whether the IPC file format may be chosen. Default true. */
-  file?: boolean;
 }
 
 interface MediaRange {
@@ -176,7 +163,7 @@ const CODEC_NAMES: Record<string, IpcCompression> = {
  */
 export function negotiateArrow(
   accept: string | null | undefined,
-  options: NegotiateOptions = {},
+  options: Pick<ArrowResponseInit, "compression" | "json" | "file"> = {},
 ): ArrowNegotiation | null {
   const serverCodecs = options.compression ?? ["zstd", "lz4"];
   const header = (accept ?? "").trim();
@@ -222,7 +209,16 @@ export function negotiateArrow(
 }
 
 /** Options of {@linkcode arrowResponse}: a `ResponseInit` plus writer settings. */
-export interface ArrowResponseInit extends ResponseInit, NegotiateOptions {
+export interface ArrowResponseInit extends ResponseInit {
+  /**
+   * Codecs the server is willing to use, in its preference order (used to break ties when the
+   * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
+   */
+  compression?: readonly IpcCompression[];
+  /** Whether the JSON rows fallback may be chosen. Default true. */
+  json?: boolean;
+  /** Whether the IPC file format may be chosen. Default true. */
+  file?: boolean;
   /** Codec level for compressed streams. Default: the writer's (1). */
   compressionLevel?: number;
   /** Schema to write when there are no batches. */
@@ -390,7 +386,7 @@ export class ArrowHttpError extends ArrowError {
    * @param code the ArrowError code
    * @param message a human explanation
    */
-  constructor(status: number, code: ArrowErrorCode, message: string, options?: ErrorOptions) {
+  constructor(status: number, code: ArrowError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "ArrowHttpError";
     this.status = status;

@@ -10,8 +10,8 @@ import { QuaternionArray } from "./extensions/quaternion.ts";
 import {
   ArrowHttpError,
   arrowResponse,
+  type ArrowResponseInit,
   negotiateArrow,
-  type NegotiateOptions,
   readArrowBody,
 } from "./http.ts";
 import { writeIpcFile } from "./ipc/write/file.ts";
@@ -47,7 +47,11 @@ const STREAM = "application/vnd.apache.arrow.stream";
 const FILE = "application/vnd.apache.arrow.file";
 
 Deno.test("negotiateArrow: Accept table", () => {
-  const cases: [string | null, string | null, NegotiateOptions?][] = [
+  const cases: [
+    string | null,
+    string | null,
+    Pick<ArrowResponseInit, "compression" | "json" | "file">?,
+  ][] = [
     [null, STREAM],
     ["", STREAM],
     ["*/*", STREAM],

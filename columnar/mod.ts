@@ -52,51 +52,22 @@
 // The data-type factories form one namespace (`types.float64()`, `types.list(...)`), as do the
 // scientific extension types (`extensions.complex64Column(...)`); the descriptors a `DataType`
 // can be and their units stay top-level.
-export { ArrowError, type ArrowErrorCode } from "./errors.ts";
+export { ArrowError } from "./errors.ts";
 export * as types from "./types.ts";
 export {
-  type BinaryType,
-  type BoolType,
   type DataType,
-  type DateType,
   DateUnit,
-  type DecimalType,
-  type DictionaryType,
-  type DurationType,
-  type FixedSizeBinaryType,
-  type FixedSizeListType,
-  type FloatType,
-  type IntervalType,
   IntervalUnit,
-  type IntType,
-  type ListType,
-  type ListViewType,
-  type MapType,
-  type NullType,
   Precision,
-  type RunEndEncodedType,
-  type StructType,
-  type TimestampType,
-  type TimeType,
   TimeUnit,
   Type,
   UnionMode,
-  type UnionType,
-  type Utf8Type,
 } from "./types.ts";
 export { Field, type MetadataInit, Schema } from "./schema.ts";
-export {
-  Column,
-  type ColumnData,
-  type ExtensionInfo,
-  makeColumn,
-  type TypedArray,
-} from "./column.ts";
-export { type ColumnInput, type FromOptions, RecordBatch, type RowPredicate } from "./batch.ts";
-export type { Indices } from "./take.ts";
+export { Column, type ColumnData, makeColumn, type TypedArray } from "./column.ts";
+export { type FromOptions, RecordBatch } from "./batch.ts";
 export { columnFromValues, type InferOptions } from "./infer.ts";
 export { type Builder, type BuilderOptions, makeBuilder } from "./builders/mod.ts";
-export { utf8Length } from "./builders/utf8.ts";
 export { type ExtensionType, registerExtensionType, unregisterExtensionType } from "./extension.ts";
 export * as extensions from "./extensions/mod.ts";
 export {
@@ -104,7 +75,6 @@ export {
   type IpcFileReadResult,
   type IpcFileWriteOptions,
   type IpcLimits,
-  type IpcMessageInfo,
   ipcMessages,
   ipcReadableStream,
   type IpcReadOptions,
@@ -117,20 +87,17 @@ export {
   writeIpcFile,
   writeIpcStream,
 } from "./ipc/mod.ts";
-export { type AvilaFile, type AvilaProvenance, readAvilaFile, writeAvilaFile } from "./avila.ts";
+export { type AvilaProvenance, readAvilaFile, writeAvilaFile } from "./avila.ts";
 export {
   and,
-  type BinaryOp,
   col,
   computeColumn,
   Expr,
   type ExprLike,
-  type ExprNode,
   lit,
   type LiteralValue,
   not,
   or,
-  type UnaryOp,
 } from "./expr/mod.ts";
 export {
   type ArrowBody,
@@ -138,7 +105,6 @@ export {
   ArrowHttpError,
   arrowResponse,
   type ArrowResponseInit,
-  type NegotiateOptions,
   readArrowBody,
   type ReadArrowBodyOptions,
 } from "./http.ts";

@@ -8,19 +8,11 @@
 import { makeBuilder } from "./builders/make.ts";
 import { type Column, type ColumnData, INTERVAL_WORDS, type TypedArray } from "./column.ts";
 import { ArrowError } from "./errors.ts";
+import type { RecordBatch } from "./batch.ts";
 import { Type, UnionMode } from "./types.ts";
 
-/**
- * Row indices: any integer typed array or number array.
- *
- * @example
- * ```ts
- * import { type Indices, RecordBatch } from "@avila/arrow";
- * const rows: Indices = [2, 0];
- * console.log(RecordBatch.fromRows([{ a: 1 }, { a: 2 }, { a: 3 }]).take(rows).toRows()); // [ { a: 3 }, { a: 1 } ]
- * ```
- */
-export type Indices = Int32Array | Uint32Array | readonly number[];
+/** Row indices, as `RecordBatch.take` accepts them: an integer typed array or a number array. */
+export type Indices = Parameters<RecordBatch["take"]>[0];
 
 function rebuild(column: Column, data: ColumnData): Column {
   const ctor = column.constructor as new (data: ColumnData) => Column;

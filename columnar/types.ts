@@ -281,362 +281,9 @@ export const UnionMode = {
 export type UnionMode = typeof UnionMode[keyof typeof UnionMode];
 
 /**
- * The null type: every value is null, no buffers.
- *
- * @example
- * ```ts
- * import { type NullType, types } from "@avila/arrow";
- * const t: NullType = types.nullType();
- * console.log(t.typeId); // 1
- * ```
- */
-export interface NullType {
-  /** {@link Type.Null} */
-  readonly typeId: typeof Type.Null;
-}
-/**
- * A signed or unsigned integer.
- *
- * @example
- * ```ts
- * import { type IntType, types } from "@avila/arrow";
- * const t: IntType = types.int16();
- * console.log(t.bitWidth, t.signed); // 16 true
- * ```
- */
-export interface IntType {
-  /** {@link Type.Int} */
-  readonly typeId: typeof Type.Int;
-  /** 8, 16, 32 or 64. */
-  readonly bitWidth: 8 | 16 | 32 | 64;
-  /** Two's complement when true. */
-  readonly signed: boolean;
-}
-/**
- * An IEEE float.
- *
- * @example
- * ```ts
- * import { type FloatType, types } from "@avila/arrow";
- * const t: FloatType = types.float32();
- * console.log(t.precision); // 1
- * ```
- */
-export interface FloatType {
-  /** {@link Type.Float} */
-  readonly typeId: typeof Type.Float;
-  /** Half, single or double. */
-  readonly precision: Precision;
-}
-/**
- * Bit-packed booleans.
- *
- * @example
- * ```ts
- * import { type BoolType, types } from "@avila/arrow";
- * const t: BoolType = types.bool();
- * console.log(t.typeId); // 6
- * ```
- */
-export interface BoolType {
-  /** {@link Type.Bool} */
-  readonly typeId: typeof Type.Bool;
-}
-/**
- * A decimal of 32, 64, 128 or 256 bits: unscaled two's complement integer,
- * value = unscaled / 10^scale.
- *
- * @example
- * ```ts
- * import { type DecimalType, types } from "@avila/arrow";
- * const t: DecimalType = types.decimal128(12, 3);
- * console.log(t.scale); // 3
- * ```
- */
-export interface DecimalType {
-  /** {@link Type.Decimal} */
-  readonly typeId: typeof Type.Decimal;
-  /** Total significant digits (1..9, 18, 38 or 76 for 32, 64, 128, 256 bits). */
-  readonly precision: number;
-  /** Digits after the decimal point. */
-  readonly scale: number;
-  /** Storage width in bits. */
-  readonly bitWidth: 32 | 64 | 128 | 256;
-}
-/**
- * Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets).
- *
- * @example
- * ```ts
- * import { types, type Utf8Type } from "@avila/arrow";
- * const t: Utf8Type = types.utf8();
- * console.log(t.typeId); // 5
- * ```
- */
-export interface Utf8Type {
-  /** {@link Type.Utf8}, {@link Type.LargeUtf8} or {@link Type.Utf8View} */
-  readonly typeId: typeof Type.Utf8 | typeof Type.LargeUtf8 | typeof Type.Utf8View;
-}
-/**
- * Variable-size bytes (int32 offsets) or large binary (int64 offsets).
- *
- * @example
- * ```ts
- * import { type BinaryType, types } from "@avila/arrow";
- * const t: BinaryType = types.binary();
- * console.log(t.typeId); // 4
- * ```
- */
-export interface BinaryType {
-  /** {@link Type.Binary}, {@link Type.LargeBinary} or {@link Type.BinaryView} */
-  readonly typeId: typeof Type.Binary | typeof Type.LargeBinary | typeof Type.BinaryView;
-}
-/**
- * Fixed-size bytes.
- *
- * @example
- * ```ts
- * import { type FixedSizeBinaryType, types } from "@avila/arrow";
- * const t: FixedSizeBinaryType = types.fixedSizeBinary(16);
- * console.log(t.byteWidth); // 16
- * ```
- */
-export interface FixedSizeBinaryType {
-  /** {@link Type.FixedSizeBinary} */
-  readonly typeId: typeof Type.FixedSizeBinary;
-  /** Bytes per value. */
-  readonly byteWidth: number;
-}
-/**
- * A calendar date.
- *
- * @example
- * ```ts
- * import { type DateType, types } from "@avila/arrow";
- * const t: DateType = types.date64();
- * console.log(t.unit); // 1
- * ```
- */
-export interface DateType {
-  /** {@link Type.Date} */
-  readonly typeId: typeof Type.Date;
-  /** DAY (date32) or MILLISECOND (date64). */
-  readonly unit: DateUnit;
-}
-/**
- * Time of day: 32-bit for seconds/milliseconds, 64-bit for micro/nanoseconds.
- *
- * @example
- * ```ts
- * import { type TimeType, TimeUnit, types } from "@avila/arrow";
- * const t: TimeType = types.time(TimeUnit.NANOSECOND);
- * console.log(t.bitWidth); // 64
- * ```
- */
-export interface TimeType {
-  /** {@link Type.Time} */
-  readonly typeId: typeof Type.Time;
-  /** Unit of the stored integers. */
-  readonly unit: TimeUnit;
-  /** 32 or 64. */
-  readonly bitWidth: 32 | 64;
-}
-/**
- * A 64-bit instant since the UNIX epoch.
- *
- * @example
- * ```ts
- * import { type TimestampType, TimeUnit, types } from "@avila/arrow";
- * const t: TimestampType = types.timestamp(TimeUnit.SECOND, "UTC");
- * console.log(t.timezone); // "UTC"
- * ```
- */
-export interface TimestampType {
-  /** {@link Type.Timestamp} */
-  readonly typeId: typeof Type.Timestamp;
-  /** Unit of the stored integers. */
-  readonly unit: TimeUnit;
-  /** IANA name or offset (`"UTC"`, `"+02:00"`), or null for a zone-less wall clock. */
-  readonly timezone: string | null;
-}
-/**
- * A 64-bit elapsed time.
- *
- * @example
- * ```ts
- * import { type DurationType, types } from "@avila/arrow";
- * const t: DurationType = types.duration();
- * console.log(t.unit); // 1
- * ```
- */
-export interface DurationType {
-  /** {@link Type.Duration} */
-  readonly typeId: typeof Type.Duration;
-  /** Unit of the stored integers. */
-  readonly unit: TimeUnit;
-}
-/**
- * A variable-size list with int32 (list) or int64 (large list) offsets.
- *
- * @example
- * ```ts
- * import { type ListType, types } from "@avila/arrow";
- * const t: ListType = types.list(types.float64());
- * console.log(t.child.name); // "item"
- * ```
- */
-export interface ListType {
-  /** {@link Type.List} or {@link Type.LargeList} */
-  readonly typeId: typeof Type.List | typeof Type.LargeList;
-  /** The element field (conventionally named "item"). */
-  readonly child: Field;
-}
-/**
- * A fixed-size list.
- *
- * @example
- * ```ts
- * import { type FixedSizeListType, types } from "@avila/arrow";
- * const t: FixedSizeListType = types.fixedSizeList(types.float64(), 4);
- * console.log(t.listSize); // 4
- * ```
- */
-export interface FixedSizeListType {
-  /** {@link Type.FixedSizeList} */
-  readonly typeId: typeof Type.FixedSizeList;
-  /** The element field. */
-  readonly child: Field;
-  /** Elements per list. */
-  readonly listSize: number;
-}
-/**
- * A variable-size list in the view layout: an offset and a size per list, so lists may share
- * or reorder child elements.
- *
- * @example
- * ```ts
- * import { type ListViewType, types } from "@avila/arrow";
- * const t: ListViewType = types.listView(types.int32());
- * console.log(t.typeId); // 25
- * ```
- */
-export interface ListViewType {
-  /** {@link Type.ListView} or {@link Type.LargeListView} */
-  readonly typeId: typeof Type.ListView | typeof Type.LargeListView;
-  /** The element field. */
-  readonly child: Field;
-}
-/**
- * A map: a list of non-null `struct<key, value>` entries (keys non-null).
- *
- * @example
- * ```ts
- * import { type MapType, types } from "@avila/arrow";
- * const t: MapType = types.map(types.utf8(), types.int32());
- * console.log(t.child.name); // "entries"
- * ```
- */
-export interface MapType {
-  /** {@link Type.Map} */
-  readonly typeId: typeof Type.Map;
-  /** The entries field: a non-null struct of `key` and `value`. */
-  readonly child: Field;
-  /** Whether keys are sorted within each map. */
-  readonly keysSorted: boolean;
-}
-/**
- * A union: each value comes from one child, chosen by an 8-bit type code.
- *
- * @example
- * ```ts
- * import { types, type UnionType } from "@avila/arrow";
- * const t: UnionType = types.sparseUnion({ i: types.int32(), s: types.utf8() });
- * console.log(t.typeIds); // [ 0, 1 ]
- * ```
- */
-export interface UnionType {
-  /** {@link Type.Union} */
-  readonly typeId: typeof Type.Union;
-  /** Sparse or dense. */
-  readonly mode: UnionMode;
-  /** Type code of each child, in child order. */
-  readonly typeIds: readonly number[];
-  /** Child fields. */
-  readonly children: readonly Field[];
-}
-/**
- * Run-end encoding: `runEnds` (int16/32/64, strictly increasing) ends each run of `values`.
- *
- * @example
- * ```ts
- * import { type RunEndEncodedType, types } from "@avila/arrow";
- * const t: RunEndEncodedType = types.runEndEncoded(types.int32(), types.utf8());
- * console.log(t.children[0].name, t.children[1].name); // "run_ends" "values"
- * ```
- */
-export interface RunEndEncodedType {
-  /** {@link Type.RunEndEncoded} */
-  readonly typeId: typeof Type.RunEndEncoded;
-  /** `[run_ends, values]` fields. */
-  readonly children: readonly [Field, Field];
-}
-/**
- * A calendar interval.
- *
- * @example
- * ```ts
- * import { type IntervalType, IntervalUnit, types } from "@avila/arrow";
- * const t: IntervalType = types.interval(IntervalUnit.YEAR_MONTH);
- * console.log(t.unit); // 0
- * ```
- */
-export interface IntervalType {
-  /** {@link Type.Interval} */
-  readonly typeId: typeof Type.Interval;
-  /** Year-month, day-time or month-day-nano. */
-  readonly unit: IntervalUnit;
-}
-/**
- * Named child columns of equal length.
- *
- * @example
- * ```ts
- * import { type StructType, types } from "@avila/arrow";
- * const t: StructType = types.struct({ a: types.int32() });
- * console.log(t.children[0].name); // "a"
- * ```
- */
-export interface StructType {
-  /** {@link Type.Struct} */
-  readonly typeId: typeof Type.Struct;
-  /** Child fields in order. */
-  readonly children: readonly Field[];
-}
-/**
- * Dictionary-encoded values: integer indices into a dictionary column sent once.
- *
- * @example
- * ```ts
- * import { type DictionaryType, types } from "@avila/arrow";
- * const t: DictionaryType = types.dictionary();
- * console.log(t.dictionary.typeId); // 5
- * ```
- */
-export interface DictionaryType {
-  /** {@link Type.Dictionary} */
-  readonly typeId: typeof Type.Dictionary;
-  /** Dictionary id; unique within a schema (the IPC writer renumbers when needed). */
-  readonly id: number;
-  /** Type of the dictionary values (usually utf8). */
-  readonly dictionary: DataType;
-  /** Type of the indices (signed ints recommended; int32 by default). */
-  readonly indices: IntType;
-  /** Whether the dictionary order is meaningful. */
-  readonly ordered: boolean;
-}
-
-/**
- * Every data type this module reads and writes.
+ * Every data type this module reads and writes: a plain descriptor `{ typeId, ... }`
+ * discriminated by `typeId` (see {@link Type}). The `types` namespace names each member
+ * (`types.IntType`, `types.ListType`, ...) and builds them (`types.int32()`, `types.list(...)`).
  *
  * @example
  * ```ts
@@ -646,27 +293,434 @@ export interface DictionaryType {
  * ```
  */
 export type DataType =
-  | NullType
-  | IntType
-  | FloatType
-  | BoolType
-  | DecimalType
-  | Utf8Type
-  | BinaryType
-  | FixedSizeBinaryType
-  | DateType
-  | TimeType
-  | TimestampType
-  | DurationType
-  | ListType
-  | FixedSizeListType
-  | StructType
-  | DictionaryType
-  | IntervalType
-  | ListViewType
-  | MapType
-  | UnionType
-  | RunEndEncodedType;
+  /** The null type: every value is null, no buffers. */
+  | {
+    /** {@link Type.Null} */
+    readonly typeId: typeof Type.Null;
+  }
+  /** A signed or unsigned integer. */
+  | {
+    /** {@link Type.Int} */
+    readonly typeId: typeof Type.Int;
+    /** 8, 16, 32 or 64. */
+    readonly bitWidth: 8 | 16 | 32 | 64;
+    /** Two's complement when true. */
+    readonly signed: boolean;
+  }
+  /** An IEEE float. */
+  | {
+    /** {@link Type.Float} */
+    readonly typeId: typeof Type.Float;
+    /** Half, single or double. */
+    readonly precision: Precision;
+  }
+  /** Bit-packed booleans. */
+  | {
+    /** {@link Type.Bool} */
+    readonly typeId: typeof Type.Bool;
+  }
+  /**
+   * A decimal of 32, 64, 128 or 256 bits: unscaled two's complement integer,
+   * value = unscaled / 10^scale.
+   */
+  | {
+    /** {@link Type.Decimal} */
+    readonly typeId: typeof Type.Decimal;
+    /** Total significant digits (1..9, 18, 38 or 76 for 32, 64, 128, 256 bits). */
+    readonly precision: number;
+    /** Digits after the decimal point. */
+    readonly scale: number;
+    /** Storage width in bits. */
+    readonly bitWidth: 32 | 64 | 128 | 256;
+  }
+  /** Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets). */
+  | {
+    /** {@link Type.Utf8}, {@link Type.LargeUtf8} or {@link Type.Utf8View} */
+    readonly typeId: typeof Type.Utf8 | typeof Type.LargeUtf8 | typeof Type.Utf8View;
+  }
+  /** Variable-size bytes (int32 offsets) or large binary (int64 offsets). */
+  | {
+    /** {@link Type.Binary}, {@link Type.LargeBinary} or {@link Type.BinaryView} */
+    readonly typeId: typeof Type.Binary | typeof Type.LargeBinary | typeof Type.BinaryView;
+  }
+  /** Fixed-size bytes. */
+  | {
+    /** {@link Type.FixedSizeBinary} */
+    readonly typeId: typeof Type.FixedSizeBinary;
+    /** Bytes per value. */
+    readonly byteWidth: number;
+  }
+  /** A calendar date. */
+  | {
+    /** {@link Type.Date} */
+    readonly typeId: typeof Type.Date;
+    /** DAY (date32) or MILLISECOND (date64). */
+    readonly unit: DateUnit;
+  }
+  /** Time of day: 32-bit for seconds/milliseconds, 64-bit for micro/nanoseconds. */
+  | {
+    /** {@link Type.Time} */
+    readonly typeId: typeof Type.Time;
+    /** Unit of the stored integers. */
+    readonly unit: TimeUnit;
+    /** 32 or 64. */
+    readonly bitWidth: 32 | 64;
+  }
+  /** A 64-bit instant since the UNIX epoch. */
+  | {
+    /** {@link Type.Timestamp} */
+    readonly typeId: typeof Type.Timestamp;
+    /** Unit of the stored integers. */
+    readonly unit: TimeUnit;
+    /** IANA name or offset (`"UTC"`, `"+02:00"`), or null for a zone-less wall clock. */
+    readonly timezone: string | null;
+  }
+  /** A 64-bit elapsed time. */
+  | {
+    /** {@link Type.Duration} */
+    readonly typeId: typeof Type.Duration;
+    /** Unit of the stored integers. */
+    readonly unit: TimeUnit;
+  }
+  /** A variable-size list with int32 (list) or int64 (large list) offsets. */
+  | {
+    /** {@link Type.List} or {@link Type.LargeList} */
+    readonly typeId: typeof Type.List | typeof Type.LargeList;
+    /** The element field (conventionally named "item"). */
+    readonly child: Field;
+  }
+  /** A fixed-size list. */
+  | {
+    /** {@link Type.FixedSizeList} */
+    readonly typeId: typeof Type.FixedSizeList;
+    /** The element field. */
+    readonly child: Field;
+    /** Elements per list. */
+    readonly listSize: number;
+  }
+  /**
+   * A variable-size list in the view layout: an offset and a size per list, so lists may share
+   * or reorder child elements.
+   */
+  | {
+    /** {@link Type.ListView} or {@link Type.LargeListView} */
+    readonly typeId: typeof Type.ListView | typeof Type.LargeListView;
+    /** The element field. */
+    readonly child: Field;
+  }
+  /** A map: a list of non-null `struct<key, value>` entries (keys non-null). */
+  | {
+    /** {@link Type.Map} */
+    readonly typeId: typeof Type.Map;
+    /** The entries field: a non-null struct of `key` and `value`. */
+    readonly child: Field;
+    /** Whether keys are sorted within each map. */
+    readonly keysSorted: boolean;
+  }
+  /** A union: each value comes from one child, chosen by an 8-bit type code. */
+  | {
+    /** {@link Type.Union} */
+    readonly typeId: typeof Type.Union;
+    /** Sparse or dense. */
+    readonly mode: UnionMode;
+    /** Type code of each child, in child order. */
+    readonly typeIds: readonly number[];
+    /** Child fields. */
+    readonly children: readonly Field[];
+  }
+  /** Run-end encoding: `runEnds` (int16/32/64, strictly increasing) ends each run of `values`. */
+  | {
+    /** {@link Type.RunEndEncoded} */
+    readonly typeId: typeof Type.RunEndEncoded;
+    /** `[run_ends, values]` fields. */
+    readonly children: readonly [Field, Field];
+  }
+  /** A calendar interval. */
+  | {
+    /** {@link Type.Interval} */
+    readonly typeId: typeof Type.Interval;
+    /** Year-month, day-time or month-day-nano. */
+    readonly unit: IntervalUnit;
+  }
+  /** Named child columns of equal length. */
+  | {
+    /** {@link Type.Struct} */
+    readonly typeId: typeof Type.Struct;
+    /** Child fields in order. */
+    readonly children: readonly Field[];
+  }
+  /** Dictionary-encoded values: integer indices into a dictionary column sent once. */
+  | {
+    /** {@link Type.Dictionary} */
+    readonly typeId: typeof Type.Dictionary;
+    /** Dictionary id; unique within a schema (the IPC writer renumbers when needed). */
+    readonly id: number;
+    /** Type of the dictionary values (usually utf8). */
+    readonly dictionary: DataType;
+    /** Type of the indices (signed ints recommended; int32 by default). */
+    readonly indices: Extract<DataType, { readonly typeId: typeof Type.Int }>;
+    /** Whether the dictionary order is meaningful. */
+    readonly ordered: boolean;
+  };
+
+/** The member of {@link DataType} whose `typeId` can be `Id`. */
+type DataTypeOf<Id extends number> = DataType extends infer D
+  ? D extends { readonly typeId: infer I } ? Id extends I ? D : never : never
+  : never;
+
+/**
+ * The null type: every value is null, no buffers.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.NullType = types.nullType();
+ * console.log(t.typeId); // 1
+ * ```
+ */
+export type NullType = DataTypeOf<typeof Type.Null>;
+
+/**
+ * A signed or unsigned integer.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.IntType = types.int16();
+ * console.log(t.bitWidth, t.signed); // 16 true
+ * ```
+ */
+export type IntType = DataTypeOf<typeof Type.Int>;
+
+/**
+ * An IEEE float.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.FloatType = types.float32();
+ * console.log(t.precision); // 1
+ * ```
+ */
+export type FloatType = DataTypeOf<typeof Type.Float>;
+
+/**
+ * Bit-packed booleans.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.BoolType = types.bool();
+ * console.log(t.typeId); // 6
+ * ```
+ */
+export type BoolType = DataTypeOf<typeof Type.Bool>;
+
+/**
+ * A decimal of 32, 64, 128 or 256 bits: unscaled two's complement integer,
+ * value = unscaled / 10^scale.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.DecimalType = types.decimal128(12, 3);
+ * console.log(t.scale); // 3
+ * ```
+ */
+export type DecimalType = DataTypeOf<typeof Type.Decimal>;
+
+/**
+ * Variable-size UTF-8 (int32 offsets) or large UTF-8 (int64 offsets).
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.Utf8Type = types.utf8();
+ * console.log(t.typeId); // 5
+ * ```
+ */
+export type Utf8Type = DataTypeOf<typeof Type.Utf8>;
+
+/**
+ * Variable-size bytes (int32 offsets) or large binary (int64 offsets).
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.BinaryType = types.binary();
+ * console.log(t.typeId); // 4
+ * ```
+ */
+export type BinaryType = DataTypeOf<typeof Type.Binary>;
+
+/**
+ * Fixed-size bytes.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.FixedSizeBinaryType = types.fixedSizeBinary(16);
+ * console.log(t.byteWidth); // 16
+ * ```
+ */
+export type FixedSizeBinaryType = DataTypeOf<typeof Type.FixedSizeBinary>;
+
+/**
+ * A calendar date.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.DateType = types.date64();
+ * console.log(t.unit); // 1
+ * ```
+ */
+export type DateType = DataTypeOf<typeof Type.Date>;
+
+/**
+ * Time of day: 32-bit for seconds/milliseconds, 64-bit for micro/nanoseconds.
+ *
+ * @example
+ * ```ts
+ * import { TimeUnit, types } from "@avila/arrow";
+ * const t: types.TimeType = types.time(TimeUnit.NANOSECOND);
+ * console.log(t.bitWidth); // 64
+ * ```
+ */
+export type TimeType = DataTypeOf<typeof Type.Time>;
+
+/**
+ * A 64-bit instant since the UNIX epoch.
+ *
+ * @example
+ * ```ts
+ * import { TimeUnit, types } from "@avila/arrow";
+ * const t: types.TimestampType = types.timestamp(TimeUnit.SECOND, "UTC");
+ * console.log(t.timezone); // "UTC"
+ * ```
+ */
+export type TimestampType = DataTypeOf<typeof Type.Timestamp>;
+
+/**
+ * A 64-bit elapsed time.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.DurationType = types.duration();
+ * console.log(t.unit); // 1
+ * ```
+ */
+export type DurationType = DataTypeOf<typeof Type.Duration>;
+
+/**
+ * A variable-size list with int32 (list) or int64 (large list) offsets.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.ListType = types.list(types.float64());
+ * console.log(t.child.name); // "item"
+ * ```
+ */
+export type ListType = DataTypeOf<typeof Type.List>;
+
+/**
+ * A fixed-size list.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.FixedSizeListType = types.fixedSizeList(types.float64(), 4);
+ * console.log(t.listSize); // 4
+ * ```
+ */
+export type FixedSizeListType = DataTypeOf<typeof Type.FixedSizeList>;
+
+/**
+ * A variable-size list in the view layout: an offset and a size per list, so lists may share
+ * or reorder child elements.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.ListViewType = types.listView(types.int32());
+ * console.log(t.typeId); // 25
+ * ```
+ */
+export type ListViewType = DataTypeOf<typeof Type.ListView>;
+
+/**
+ * A map: a list of non-null `struct<key, value>` entries (keys non-null).
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.MapType = types.map(types.utf8(), types.int32());
+ * console.log(t.child.name); // "entries"
+ * ```
+ */
+export type MapType = DataTypeOf<typeof Type.Map>;
+
+/**
+ * A union: each value comes from one child, chosen by an 8-bit type code.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.UnionType = types.sparseUnion({ i: types.int32(), s: types.utf8() });
+ * console.log(t.typeIds); // [ 0, 1 ]
+ * ```
+ */
+export type UnionType = DataTypeOf<typeof Type.Union>;
+
+/**
+ * Run-end encoding: `runEnds` (int16/32/64, strictly increasing) ends each run of `values`.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.RunEndEncodedType = types.runEndEncoded(types.int32(), types.utf8());
+ * console.log(t.children[0].name, t.children[1].name); // "run_ends" "values"
+ * ```
+ */
+export type RunEndEncodedType = DataTypeOf<typeof Type.RunEndEncoded>;
+
+/**
+ * A calendar interval.
+ *
+ * @example
+ * ```ts
+ * import { IntervalUnit, types } from "@avila/arrow";
+ * const t: types.IntervalType = types.interval(IntervalUnit.YEAR_MONTH);
+ * console.log(t.unit); // 0
+ * ```
+ */
+export type IntervalType = DataTypeOf<typeof Type.Interval>;
+
+/**
+ * Named child columns of equal length.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.StructType = types.struct({ a: types.int32() });
+ * console.log(t.children[0].name); // "a"
+ * ```
+ */
+export type StructType = DataTypeOf<typeof Type.Struct>;
+
+/**
+ * Dictionary-encoded values: integer indices into a dictionary column sent once.
+ *
+ * @example
+ * ```ts
+ * import { types } from "@avila/arrow";
+ * const t: types.DictionaryType = types.dictionary();
+ * console.log(t.dictionary.typeId); // 5
+ * ```
+ */
+export type DictionaryType = DataTypeOf<typeof Type.Dictionary>;
 
 /**
  * The null type.

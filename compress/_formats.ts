@@ -10,21 +10,7 @@ import { CompressError } from "./errors.ts";
 import { Algorithm } from "./types.ts";
 import { hasMagic as hasColumnarMagic } from "./columnar/_format.ts";
 
-/** What {@link detect} found. */
-export interface DetectedFormat {
-  /**
-   * Format name: "lz4", "lz4-legacy", "zstd", "gzip", "snappy", "zlib", "skippable", "columnar", or a
-   * registered name.
-   */
-  name: string;
-  /** The algorithm that decodes it, or null for a format that is not compressed data. */
-  algorithm: Algorithm | null;
-  /**
-   * True for multi-byte magic numbers; false for weak signatures (zlib's 2-byte header), which
-   * plain data can match by chance.
-   */
-  certain: boolean;
-}
+type DetectedFormat = NonNullable<ReturnType<typeof detect>>;
 
 /** A format another module teaches {@link detect}, via {@link registerFormat}. */
 export interface FormatSignature {
@@ -146,7 +132,20 @@ function detectBuiltin(b: Uint8Array): DetectedFormat | null {
  * console.log(detect(new TextEncoder().encode("plain text"))); // null
  * ```
  */
-export function detect(input: Uint8Array | ArrayBuffer | ArrayBufferView): DetectedFormat | null {
+export function detect(input: Uint8Array | ArrayBuffer | ArrayBufferView): {
+  /**
+   * Format name: "lz4", "lz4-legacy", "zstd", "gzip", "snappy", "zlib", "skippable", "columnar", or a
+   * registered name.
+   */
+  name: string;
+  /** The algorithm that decodes it, or null for a format that is not compressed data. */
+  algorithm: Algorithm | null;
+  /**
+   * True for multi-byte magic numbers; false for weak signatures (zlib's 2-byte header), which
+   * plain data can match by chance.
+   */
+  certain: boolean;
+} | null {
   const bytes = toBytes(input);
   for (const f of registry) {
     if (f.test(bytes)) return { name: f.name, algorithm: f.algorithm ?? null, certain: true };

@@ -20,12 +20,7 @@ import { compressParallel } from "./parallel/compress_parallel.ts";
 import { DEFAULT_BLOCK_SIZE } from "./parallel/options.ts";
 import { CompressionPool, defaultWorkerCount, workersAvailable } from "./parallel/pool.ts";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "./errors.ts";
-import {
-  decoderTransform,
-  encoderTransform,
-  type EncoderTransformOptions,
-  pipeCoded,
-} from "./stream.ts";
+import { decoderTransform, encoderTransform, pipeCoded } from "./stream.ts";
 import {
   Algorithm,
   type BytesLike,
@@ -35,26 +30,11 @@ import {
 } from "./types.ts";
 import { toBytes } from "./_bytes.ts";
 
-/** Block-parallel settings of a {@link Compressor} (see {@link CompressorBuilder.parallel}). */
-export interface CompressorParallelOptions {
-  /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
-  workers?: number;
-  /**
-   * Uncompressed bytes per block: a multiple of 64 KiB from 64 KiB to 64 MiB, and for LZ4 one of
-   * 65536, 262144, 1048576 or 4194304. Default 1 MiB.
-   */
-  blockSize?: number;
-}
+type CompressorParallelOptions = NonNullable<Parameters<CompressorBuilder["parallel"]>[0]>;
 
-/** Optional features of a {@link Compressor}, validated by its builder. */
-export interface CompressorFeatures {
-  /** Dictionary for compressing (a `Dictionary`) and decoding (either). */
-  dictionary?: Dictionary | DictionarySet;
-  /** Block-parallel compression of inputs larger than one block. */
-  parallel?: { workers: number; blockSize: number };
-  /** Speed budget for `Algorithm.Auto`. */
-  speedBudget?: SpeedBudget;
-}
+type CompressorFeatures = {
+  -readonly [K in keyof Compressor["features"]]: Compressor["features"][K];
+};
 
 /** Counters of one direction or one algorithm. */
 export interface CompressorCounters {
@@ -68,36 +48,9 @@ export interface CompressorCounters {
   timeMs: number;
 }
 
-/** How often `Algorithm.Auto` made one kind of choice. */
-export interface CompressorChoiceCount {
-  /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
-  algorithm: Algorithm;
-  /** The codec-native level chosen. */
-  level: number;
-  /**
-   * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
-   * transforms joined with `+`, the element type, or `bytes`.
-   */
-  reason: string;
-  /** Number of inputs for which it was chosen. */
-  count: number;
-}
+type CompressorChoiceCount = CompressorStats["choices"][number];
 
-/** A snapshot of a {@link Compressor}'s running statistics. */
-export interface CompressorStats extends CompressorCounters {
-  /** `bytesIn / bytesOut` of compression (0 before any output). */
-  ratio: number;
-  /** Calls that threw (compress or decompress). */
-  errors: number;
-  /** Decompression counters (`bytesIn` compressed, `bytesOut` restored). */
-  decompress: CompressorCounters;
-  /** Compression counters per algorithm actually used (Auto reports what it picked). */
-  byAlgorithm: Record<string, CompressorCounters>;
-  /** `Algorithm.Auto` decisions by algorithm, level and kind. */
-  choices: CompressorChoiceCount[];
-  /** The last `Algorithm.Auto` decision in full, with its one-sentence reason. */
-  lastChoice?: AutoChoice;
-}
+export type CompressorStats = ReturnType<Compressor["stats"]>;
 
 function counters(): CompressorCounters {
   return { calls: 0, bytesIn: 0, bytesOut: 0, timeMs: 0 };
@@ -285,7 +238,15 @@ export class CompressorBuilder {
    * console.log((await c.decompress(await c.compress(data))).length); // 900000
    * ```
    */
-  parallel(options: CompressorParallelOptions = {}): this {
+  parallel(options: {
+    /** Worker count (default `navigator.hardwareConcurrency`, 1..64). */
+    workers?: number;
+    /**
+     * Uncompressed bytes per block: a multiple of 64 KiB from 64 KiB to 64 MiB, and for LZ4 one of
+     * 65536, 262144, 1048576 or 4194304. Default 1 MiB.
+     */
+    blockSize?: number;
+  } = {}): this {
     this.#parallel = { ...options };
     return this;
   }
@@ -377,7 +338,14 @@ export class Compressor {
   /** Ceiling on decompressed bytes. */
   readonly maxOutputSize: number;
   /** Dictionary, parallel and Auto settings. */
-  readonly features: Readonly<CompressorFeatures>;
+  readonly features: Readonly<{
+    /** Dictionary for compressing (a `Dictionary`) and decoding (either). */
+    dictionary?: Dictionary | DictionarySet;
+    /** Block-parallel compression of inputs larger than one block. */
+    parallel?: { workers: number; blockSize: number };
+    /** Speed budget for `Algorithm.Auto`. */
+    speedBudget?: SpeedBudget;
+  }>;
   readonly #stats = new StatsRecorder();
   #pool: CompressionPool | undefined;
   #closed = false;
@@ -424,7 +392,7 @@ export class Compressor {
     level: Level,
     nativeLevel: number,
     maxOutputSize: number,
-    features: CompressorFeatures = {},
+    features: Compressor["features"] = {},
   ) {
     this.algorithm = algorithm;
     this.level = level;
@@ -446,7 +414,32 @@ export class Compressor {
    * console.log(s.calls, s.bytesIn, s.ratio > 10); // 1 3000 true
    * ```
    */
-  stats(): CompressorStats {
+  stats(): CompressorCounters & {
+    /** `bytesIn / bytesOut` of compression (0 before any output). */
+    ratio: number;
+    /** Calls that threw (compress or decompress). */
+    errors: number;
+    /** Decompression counters (`bytesIn` compressed, `bytesOut` restored). */
+    decompress: CompressorCounters;
+    /** Compression counters per algorithm actually used (Auto reports what it picked). */
+    byAlgorithm: Record<string, CompressorCounters>;
+    /** `Algorithm.Auto` decisions by algorithm, level and kind. */
+    choices: {
+      /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */
+      algorithm: Algorithm;
+      /** The codec-native level chosen. */
+      level: number;
+      /**
+       * The kind of evidence, bounded for metrics labels: `stored` (incompressible), the columnar
+       * transforms joined with `+`, the element type, or `bytes`.
+       */
+      reason: string;
+      /** Number of inputs for which it was chosen. */
+      count: number;
+    }[];
+    /** The last `Algorithm.Auto` decision in full, with its one-sentence reason. */
+    lastChoice?: AutoChoice;
+  } {
     return this.#stats.snapshot();
   }
 
@@ -607,8 +600,15 @@ export class Compressor {
     );
   }
 
-  /** A compressing `TransformStream` (`flushEachChunk`: see {@link EncoderTransformOptions}). */
-  transform(opts?: EncoderTransformOptions): TransformStream<Uint8Array, Uint8Array> {
+  /** A compressing `TransformStream` (`flushEachChunk`: flush after every chunk). */
+  transform(opts?: {
+    /**
+     * When true, the encoder is flushed after every input chunk, so each chunk's data is
+     * decodable by the receiver as soon as it arrives (server-sent events, streamed logs).
+     * Costs some ratio. Default false.
+     */
+    flushEachChunk?: boolean;
+  }): TransformStream<Uint8Array, Uint8Array> {
     const codec = codecFor(this.algorithm);
     if (!codec.sync() && codec.web && !opts?.flushEachChunk) return codec.web.transform();
     return encoderTransform(this.encoder(), opts);

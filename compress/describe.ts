@@ -16,23 +16,7 @@ import { LEGACY_MAGIC, LZ4_FRAME_MAGIC, parseFrameHeader } from "./lz4/_frame_he
 import { ZstdFrameWalker } from "./platform/_zstd_frames.ts";
 import { Algorithm, type BytesLike } from "./types.ts";
 
-/** What {@link describeCompressed} finds. */
-export interface CompressedDescription {
-  /** Format name as {@link detect} reports it: "lz4", "lz4-legacy", "zstd", "snappy", ... */
-  format: string;
-  /** Frames (LZ4, zstd, including skippable frames), data chunks (Snappy), or 1. */
-  frames: number;
-  /** Input size in bytes. */
-  compressedBytes: number;
-  /** Size after decoding (exact: the data was decoded). */
-  decompressedBytes: number;
-  /** decompressed / compressed. */
-  ratio: number;
-  /** Integrity check the format carries: "xxh32", "xxh64", "crc32c", "crc32", "adler32", "none". */
-  check: string;
-  /** What the first frame's header declares (block size, window, content size, transforms). */
-  details: Record<string, string | number | boolean>;
-}
+export type CompressedDescription = ReturnType<typeof describeCompressed>;
 
 function u32(b: Uint8Array, i: number): number {
   return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
@@ -159,7 +143,22 @@ function snappyChunks(b: Uint8Array): number {
 export function describeCompressed(
   input: BytesLike,
   options: { maxOutputSize?: number } = {},
-): CompressedDescription {
+): {
+  /** Format name as {@link detect} reports it: "lz4", "lz4-legacy", "zstd", "snappy", ... */
+  format: string;
+  /** Frames (LZ4, zstd, including skippable frames), data chunks (Snappy), or 1. */
+  frames: number;
+  /** Input size in bytes. */
+  compressedBytes: number;
+  /** Size after decoding (exact: the data was decoded). */
+  decompressedBytes: number;
+  /** decompressed / compressed. */
+  ratio: number;
+  /** Integrity check the format carries: "xxh32", "xxh64", "crc32c", "crc32", "adler32", "none". */
+  check: string;
+  /** What the first frame's header declares (block size, window, content size, transforms). */
+  details: Record<string, string | number | boolean>;
+} {
   const b = toBytes(input);
   const found = detect(b);
   if (found === null || found.algorithm === null) {

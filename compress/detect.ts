@@ -15,7 +15,7 @@
 import { decompress, type DecompressOptions, decompressSync } from "./compress.ts";
 import { Algorithm, type BytesLike } from "./types.ts";
 
-export { detect, type DetectedFormat, type FormatSignature, registerFormat } from "./_formats.ts";
+export { detect, type FormatSignature, registerFormat } from "./_formats.ts";
 
 /**
  * Decompresses `bytes` when {@link detect} recognises a compressed format, and returns them

@@ -40,17 +40,6 @@ export class AvilaError<Code extends string = string> extends Error {
   }
 }
 
-/** Why a compress or decompress call failed. */
-export type CompressErrorCode =
-  /** The input is not valid data for the format (bad magic, bad lengths, bad offsets). */
-  | "corrupt"
-  /** A block or content checksum did not match. */
-  | "checksum"
-  /** The output would exceed `maxOutputSize` (or another explicit limit). */
-  | "limit"
-  /** The format is valid but uses a feature, algorithm or option this runtime does not have. */
-  | "unsupported";
-
 /**
  * A typed failure from a codec. Decoders throw nothing else on hostile input.
  *
@@ -64,14 +53,23 @@ export type CompressErrorCode =
  * }
  * ```
  */
-export class CompressError extends AvilaError<CompressErrorCode> {
+export class CompressError extends AvilaError<
+  /** The input is not valid data for the format (bad magic, bad lengths, bad offsets). */
+  | "corrupt"
+  /** A block or content checksum did not match. */
+  | "checksum"
+  /** The output would exceed `maxOutputSize` (or another explicit limit). */
+  | "limit"
+  /** The format is valid but uses a feature, algorithm or option this runtime does not have. */
+  | "unsupported"
+> {
   /**
    * Creates the error.
    *
    * @param code why it failed
    * @param message a human explanation, without any of the input's bytes
    */
-  constructor(code: CompressErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: CompressError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "CompressError";
   }

@@ -20,7 +20,7 @@
 // The one-shot and streaming API over every codec; the per-codec building blocks (LZ4 and Snappy
 // blocks and frames, the pure-TypeScript zstd and brotli decoders, the runtime's codec classes,
 // checksums) stay private: reach them through `Algorithm`. LZ4 alone: `@avila/compress/lz4`.
-export { AvilaError, CompressError, type CompressErrorCode } from "./errors.ts";
+export { AvilaError, CompressError } from "./errors.ts";
 export {
   Algorithm,
   type BytesLike,
@@ -37,31 +37,15 @@ export {
   decompressSync,
   supportedAlgorithms,
 } from "./compress.ts";
-export {
-  Compressor,
-  CompressorBuilder,
-  type CompressorChoiceCount,
-  type CompressorCounters,
-  type CompressorFeatures,
-  type CompressorParallelOptions,
-  type CompressorStats,
-} from "./compressor.ts";
-export { decompressAuto, decompressAutoSync, detect, type DetectedFormat } from "./detect.ts";
-export { type CompressedDescription, describeCompressed } from "./describe.ts";
-export type { EncoderTransformOptions } from "./stream.ts";
-export {
-  type AutoChoice,
-  type AutoOptions,
-  type AutoResult,
-  compressAuto,
-  type SpeedBudget,
-} from "./auto/mod.ts";
-export { Dictionary, DictionarySet, type TrainOptions } from "./dictionary/mod.ts";
+export { Compressor, CompressorBuilder, type CompressorCounters } from "./compressor.ts";
+export { decompressAuto, decompressAutoSync, detect } from "./detect.ts";
+export { describeCompressed } from "./describe.ts";
+export { type AutoChoice, compressAuto, type SpeedBudget } from "./auto/mod.ts";
+export { Dictionary, DictionarySet } from "./dictionary/mod.ts";
 export {
   type ColumnarArray,
   type ColumnarDecodeOptions,
   compressArray,
-  type CompressArrayOptions,
   decompressArray,
   type ElementType,
 } from "./columnar/mod.ts";

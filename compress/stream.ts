@@ -11,20 +11,13 @@
  */
 
 import { toBytes } from "./_bytes.ts";
+import type { Compressor } from "./compressor.ts";
 import type { BytesLike, StreamDecoder, StreamEncoder } from "./types.ts";
 
 /** Input chunks are handed to the codec in pieces of at most this size. */
 const SLICE = 64 * 1024;
 
-/** Options of `Compressor.transform()`. */
-export interface EncoderTransformOptions {
-  /**
-   * When true, the encoder is flushed after every input chunk, so each chunk's data is
-   * decodable by the receiver as soon as it arrives (server-sent events, streamed logs).
-   * Costs some ratio. Default false.
-   */
-  flushEachChunk?: boolean;
-}
+type EncoderTransformOptions = NonNullable<Parameters<Compressor["transform"]>[0]>;
 
 function release(coder: unknown): void {
   const close = (coder as { close?: () => void }).close;

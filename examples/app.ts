@@ -7,15 +7,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import {
-  arrow,
-  type AvxApp,
-  Route,
-  Server,
-  sse,
-  webSocket,
-  type WebSocketOptions,
-} from "../server/mod.ts";
+import { arrow, type AvxApp, Route, Server, sse, webSocket } from "../server/mod.ts";
 import { RecordBatch } from "../columnar/mod.ts";
 import { supportedAlgorithms } from "../compress/mod.ts";
 import { DETECTORS, SAMPLE_RATE, stats, strain } from "./strain.ts";
@@ -227,7 +219,7 @@ export interface ExampleOptions {
    * Hono's upgrade helper for `/ws` where a handler cannot upgrade by itself: on Node,
    * `createNodeWebSocket({ app }).upgradeWebSocket` from `@hono/node-ws`.
    */
-  upgradeWebSocket?: WebSocketOptions["upgrade"];
+  upgradeWebSocket?: NonNullable<Parameters<typeof webSocket>[1]>["upgrade"];
   /** Serve the browser dashboard at `/` (for `Accept: text/html`) and its script. */
   dashboard?: DashboardAssets;
   /** Runs on the builder before `build()`: platform middleware, extra routes (dashboard). */

@@ -42,14 +42,6 @@ export interface BreakerOptions {
   onStateChange?: (from: BreakerState, to: BreakerState) => void;
 }
 
-/** Counts of the rolling window, as {@link CircuitBreaker.window} reports them. */
-export interface BreakerWindow {
-  /** Successes in the window. */
-  successes: number;
-  /** Failures in the window. */
-  failures: number;
-}
-
 /**
  * One target's circuit breaker.
  *
@@ -131,7 +123,12 @@ export class CircuitBreaker {
   }
 
   /** Outcomes recorded in the rolling window now. */
-  get window(): BreakerWindow {
+  get window(): {
+    /** Successes in the window. */
+    successes: number;
+    /** Failures in the window. */
+    failures: number;
+  } {
     const epoch = Math.floor(this.#now() / this.#bucketMs);
     const n = this.#ok.length;
     let successes = 0;

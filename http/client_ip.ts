@@ -334,25 +334,7 @@ export interface ClientIpOptions {
   trustCfConnectingIp?: boolean;
 }
 
-/** Where {@link clientIp} found the address. */
-export type ClientIpSource = "peer" | "forwarded" | "x-forwarded-for" | "cf-connecting-ip";
-
-/**
- * The result of {@link clientIp}: the address bytes and where they came from.
- *
- * @example
- * ```ts
- * import type { ClientAddress } from "@avila/avx-http/middleware";
- * const a: ClientAddress = { address: new Uint8Array([192, 0, 2, 1]), source: "peer" };
- * console.log(a.source); // "peer"
- * ```
- */
-export interface ClientAddress {
-  /** 4 (IPv4) or 16 (IPv6) bytes. */
-  address: Uint8Array;
-  /** Which input named it. */
-  source: ClientIpSource;
-}
+type ClientAddress = NonNullable<ReturnType<typeof clientIp>>;
 
 /**
  * Throws a {@link ConfigurationError} (`client_ip_unavailable`) when, with `options`, no client
@@ -451,6 +433,11 @@ export function clientIpResolver(
  * });
  * ```
  */
-export function clientIp(c: Context, options: ClientIpOptions = {}): ClientAddress | null {
+export function clientIp(c: Context, options: ClientIpOptions = {}): {
+  /** 4 (IPv4) or 16 (IPv6) bytes. */
+  address: Uint8Array;
+  /** Which input named it. */
+  source: "peer" | "forwarded" | "x-forwarded-for" | "cf-connecting-ip";
+} | null {
   return clientIpResolver(options)(c);
 }

@@ -7,15 +7,6 @@
 
 import { AvilaError } from "@avila/compress/errors";
 
-/** Codes of {@link ConfigurationError}. */
-export type ConfigurationErrorCode =
-  /** CORS `credentials: true` with any origin (`*`). */
-  | "cors_credentials_any_origin"
-  /** Limiting by client IP on a runtime where no client address can ever be found. */
-  | "client_ip_unavailable"
-  /** An option has a value of the wrong type or outside its range; `message` names it. */
-  | "invalid_option";
-
 /**
  * A configuration that cannot work; `message` says what to do instead. Every middleware, client
  * and server factory throws this (or a subclass, e.g. `RegionConfigError`) for bad options, when
@@ -31,8 +22,15 @@ export type ConfigurationErrorCode =
  * }
  * ```
  */
-export class ConfigurationError<Code extends string = ConfigurationErrorCode>
-  extends AvilaError<Code> {
+export class ConfigurationError<
+  Code extends string =
+    /** CORS `credentials: true` with any origin (`*`). */
+    | "cors_credentials_any_origin"
+    /** Limiting by client IP on a runtime where no client address can ever be found. */
+    | "client_ip_unavailable"
+    /** An option has a value of the wrong type or outside its range; `message` names it. */
+    | "invalid_option",
+> extends AvilaError<Code> {
   /**
    * Creates the error.
    *

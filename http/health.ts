@@ -5,29 +5,17 @@
  * @module
  */
 
-/** What a readiness check returns: a boolean, or a result with a reason. */
-export type ReadinessResult = boolean | { ok: boolean; detail?: string };
-
 /** A readiness check; it may be async and receives an abort signal for its timeout. */
-export type ReadinessCheck = (signal: AbortSignal) => ReadinessResult | Promise<ReadinessResult>;
+export type ReadinessCheck = (
+  signal: AbortSignal,
+) =>
+  | boolean
+  | { ok: boolean; detail?: string }
+  | Promise<boolean | { ok: boolean; detail?: string }>;
 
-/** The outcome of one check in a readiness report. */
-export interface CheckReport {
-  /** Whether it passed. */
-  ok: boolean;
-  /** Why not, when it failed. */
-  detail?: string;
-  /** How long it took, in milliseconds. */
-  durationMs: number;
-}
+type ReadinessResult = Awaited<ReturnType<ReadinessCheck>>;
 
-/** The full `/readyz` report. */
-export interface ReadinessReport {
-  /** `ready` when every check passed and the app is not shutting down. */
-  status: "ready" | "not_ready";
-  /** One entry per registered check. */
-  checks: Record<string, CheckReport>;
-}
+type CheckReport = Awaited<ReturnType<ReadinessChecks["run"]>>["checks"][string];
 
 /**
  * Named readiness checks with a per-check timeout. A check that throws or times out fails.
@@ -67,7 +55,19 @@ export class ReadinessChecks {
   }
 
   /** Runs every check concurrently. */
-  async run(): Promise<ReadinessReport> {
+  async run(): Promise<{
+    /** `ready` when every check passed and the app is not shutting down. */
+    status: "ready" | "not_ready";
+    /** One entry per registered check. */
+    checks: Record<string, {
+      /** Whether it passed. */
+      ok: boolean;
+      /** Why not, when it failed. */
+      detail?: string;
+      /** How long it took, in milliseconds. */
+      durationMs: number;
+    }>;
+  }> {
     const checks: Record<string, CheckReport> = {};
     let ok = !(this.#shutdown?.aborted ?? false);
     if (!ok) checks["shutdown"] = { ok: false, detail: "shutting down", durationMs: 0 };

@@ -31,18 +31,6 @@ export function appRuntime(c: { env: unknown }): AppRuntime | undefined {
   return rt instanceof AppRuntime ? rt : undefined;
 }
 
-/** The HTTP metric families every app records. */
-export interface HttpMetrics {
-  /** `avx_http_requests_total{method,route,status}` */
-  readonly requests: Counter;
-  /** `avx_http_request_duration_seconds{method,route}` */
-  readonly duration: Histogram;
-  /** `avx_http_request_bytes_total{route}` */
-  readonly bytesIn: Counter;
-  /** `avx_http_requests_in_flight` */
-  readonly inFlight: Gauge;
-}
-
 /**
  * Shared state of one app: metrics registry, readiness, and the shutdown signal that long-lived
  * responses (SSE, WebSockets) watch so a graceful shutdown can end them.
@@ -59,7 +47,16 @@ export class AppRuntime {
   /** Every metric of the app; `/metrics` renders it. */
   readonly metrics: MetricsRegistry;
   /** HTTP metric families recorded by the core middleware. */
-  readonly http: HttpMetrics;
+  readonly http: {
+    /** `avx_http_requests_total{method,route,status}` */
+    readonly requests: Counter;
+    /** `avx_http_request_duration_seconds{method,route}` */
+    readonly duration: Histogram;
+    /** `avx_http_request_bytes_total{route}` */
+    readonly bytesIn: Counter;
+    /** `avx_http_requests_in_flight` */
+    readonly inFlight: Gauge;
+  };
   /** Checks behind `/readyz`. */
   readonly readiness: ReadinessChecks;
   readonly #closing = new AbortController();

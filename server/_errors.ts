@@ -2,17 +2,15 @@
 // id as `instance`, and without stack traces or internal messages.
 
 import type { Context, ErrorHandler, Hono, NotFoundHandler } from "hono";
+import type { ServerOptions } from "./server.ts";
 import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
 import { requestId } from "../http/context.ts";
 import { HttpProblem, problemResponse } from "../http/problem.ts";
 import { bodyFailure, type BodyProblemCode } from "../http/mod.ts";
 
-/** Something that logs an unexpected error; avx-http never sends it to the client. */
-export type ErrorLogger = (
-  error: unknown,
-  context: { requestId: string; method: string; path: string },
-) => void;
+/** What `ServerOptions.logError` is. */
+export type ErrorLogger = NonNullable<ServerOptions["logError"]>;
 
 export const defaultErrorLogger: ErrorLogger = (error, ctx) => {
   console.error(

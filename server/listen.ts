@@ -31,51 +31,31 @@ export interface ListenOptions {
   /** Install SIGINT/SIGTERM handlers that shut down gracefully and exit; default true. */
   handleSignals?: boolean;
   /** Called once the socket is bound; default prints one line to stdout. */
-  onListen?: (address: ServerAddress) => void;
+  onListen?: (address: RunningServer["address"]) => void;
 }
 
-/** The bound address of a running server. */
-export interface ServerAddress {
-  /** The bound interface. */
-  hostname: string;
-  /** The bound port (the real one when 0 was asked). */
-  port: number;
-  /** `http(s)://host:port`, with `localhost`-style hosts kept and wildcards shown as 127.0.0.1. */
-  url: string;
-}
+type ServerAddress = RunningServer["address"];
 
-/** How a shutdown ended: every request finished, or the deadline passed first. */
-export type ShutdownResult = "drained" | "deadline";
+type ShutdownResult = Awaited<ReturnType<RunningServer["shutdown"]>>;
 
 /** A running server. */
 export interface RunningServer {
   /** Where it listens. */
-  readonly address: ServerAddress;
+  readonly address: {
+    /** The bound interface. */
+    hostname: string;
+    /** The bound port (the real one when 0 was asked). */
+    port: number;
+    /** `http(s)://host:port`, with `localhost`-style hosts kept and wildcards shown as 127.0.0.1. */
+    url: string;
+  };
   /** Resolves when the server has stopped. */
   readonly finished: Promise<void>;
   /**
    * Stops accepting, ends long-lived streams, waits for in-flight requests up to the deadline,
    * then stops the app (flushes its ledger) before resolving.
    */
-  shutdown(options?: { timeoutMs?: number }): Promise<ShutdownResult>;
-}
-
-/** What `listen` needs from an app. */
-export interface Servable {
-  /** The fetch handler; `info` is Deno's connection info (Hono's `c.env` on Deno). */
-  fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
-  /** Called when a shutdown starts, before draining. */
-  beginShutdown?(): void;
-  /**
-   * Resolves once the work requests still do after their responses were sent has finished (a
-   * handler a timeout answered for); the drain waits for it, within its deadline.
-   */
-  drained?(): Promise<void>;
-  /**
-   * Called once the app serves no more requests (after the drain, or at its deadline), before
-   * `shutdown()` resolves and before a signal makes the process exit: flush what requests wrote.
-   */
-  stop?(): Promise<void>;
+  shutdown(options?: { timeoutMs?: number }): Promise<"drained" | "deadline">;
 }
 
 /**
@@ -145,7 +125,22 @@ function readPortEnv(): number | undefined {
  * ```
  */
 export function serve(
-  app: Servable,
+  app: {
+    /** The fetch handler; `info` is Deno's connection info (Hono's `c.env` on Deno). */
+    fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+    /** Called when a shutdown starts, before draining. */
+    beginShutdown?(): void;
+    /**
+     * Resolves once the work requests still do after their responses were sent has finished (a
+     * handler a timeout answered for); the drain waits for it, within its deadline.
+     */
+    drained?(): Promise<void>;
+    /**
+     * Called once the app serves no more requests (after the drain, or at its deadline), before
+     * `shutdown()` resolves and before a signal makes the process exit: flush what requests wrote.
+     */
+    stop?(): Promise<void>;
+  },
   address?: string | ListenOptions,
   more: ListenOptions = {},
 ): RunningServer {
@@ -248,7 +243,7 @@ export function serve(
 
 /** The TCP handler: the app's, with `Alt-Svc` added once HTTP/3 listens (RFC 7838). */
 function altSvcFetch(
-  app: Servable,
+  app: Parameters<typeof serve>[0],
   altSvc: () => string | undefined,
 ): (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response> {
   return (req, info) => {

@@ -22,23 +22,9 @@
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, type AvxVariables, requestId } from "../http/context.ts";
-export type { ErrorLogger } from "./_errors.ts";
-export {
-  type CheckReport,
-  type ReadinessCheck,
-  ReadinessChecks,
-  type ReadinessReport,
-  type ReadinessResult,
-} from "../http/health.ts";
+export { type ReadinessCheck, ReadinessChecks } from "../http/health.ts";
+export { type ListenOptions, type RunningServer, serve } from "./listen.ts";
 export type { Http3Options } from "./http3/mod.ts";
-export {
-  type ListenOptions,
-  type RunningServer,
-  type Servable,
-  serve,
-  type ServerAddress,
-  type ShutdownResult,
-} from "./listen.ts";
 export {
   Counter,
   Gauge,
@@ -48,16 +34,10 @@ export {
   type Metric,
   MetricsRegistry,
 } from "../http/metrics.ts";
-export { type CompressorSource, exportCompressorStats } from "./metrics/compressor.ts";
+export { exportCompressorStats } from "./metrics/compressor.ts";
 export { HttpProblem, type ProblemDetails, problemResponse } from "../http/problem.ts";
-export { sse, type SSEMessage, type SSEOptions, type SSEStream } from "./realtime/sse.ts";
-export { webSocket, type WebSocketHandlers, type WebSocketOptions } from "./realtime/websocket.ts";
-export { Route, type RouteBinding, type RouteHandler, type RouteMethod } from "./route.ts";
-export { AppRuntime, type HttpMetrics } from "../http/runtime.ts";
-export {
-  type OpenApiOptions,
-  type OpenApiPath,
-  type OpenApiRouteSchema,
-  Server,
-  type ServerOptions,
-} from "./server.ts";
+export { sse, type SSEStream } from "./realtime/sse.ts";
+export { webSocket, type WebSocketHandlers } from "./realtime/websocket.ts";
+export { Route, type RouteHandler, type RouteMethod } from "./route.ts";
+export { AppRuntime } from "../http/runtime.ts";
+export { type OpenApiPath, type OpenApiRouteSchema, Server, type ServerOptions } from "./server.ts";

@@ -15,13 +15,7 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS
 /** A handler or middleware usable in a route (Hono's own types over the avx-http env). */
 export type RouteHandler = Handler<AvxEnv> | MiddlewareHandler<AvxEnv>;
 
-/** One method binding: the method and its middleware-then-handler chain. */
-export interface RouteBinding {
-  /** The HTTP method. */
-  readonly method: RouteMethod;
-  /** Middleware first, the handler last (Hono semantics). */
-  readonly handlers: readonly RouteHandler[];
-}
+type RouteBinding = Route["bindings"][number];
 
 /**
  * An immutable set of method bindings for one path. Each static constructor starts a route, each
@@ -37,7 +31,12 @@ export interface RouteBinding {
  */
 export class Route {
   /** The bindings, in registration order. */
-  readonly bindings: readonly RouteBinding[];
+  readonly bindings: readonly {
+    /** The HTTP method. */
+    readonly method: RouteMethod;
+    /** Middleware first, the handler last (Hono semantics). */
+    readonly handlers: readonly RouteHandler[];
+  }[];
 
   private constructor(bindings: readonly RouteBinding[]) {
     this.bindings = bindings;

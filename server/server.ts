@@ -30,10 +30,10 @@ import {
 import { idempotency, type IdempotencyOptions } from "../middleware/idempotency/mod.ts";
 import { secureHeaders, type SecureHeadersOptions } from "../middleware/secure_headers/mod.ts";
 import { telemetry, type TelemetryOptions } from "../middleware/telemetry/mod.ts";
-import { defaultErrorLogger, errorHandler, type ErrorLogger, notFoundHandler } from "./_errors.ts";
+import { defaultErrorLogger, errorHandler, notFoundHandler } from "./_errors.ts";
 import { AvxApp } from "./app.ts";
 import type { AvxEnv } from "../http/context.ts";
-import type { ReadinessCheck, ReadinessResult } from "../http/health.ts";
+import type { ReadinessCheck } from "../http/health.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../http/metrics.ts";
 import { HttpProblem, problemResponse } from "../http/problem.ts";
 import type { Route } from "./route.ts";
@@ -70,20 +70,6 @@ export const DEFAULT_BODY_LIMIT: number = 10 * 1024 * 1024;
  */
 export const DEFAULT_BODY_TIMEOUT_MS: number = 60_000;
 
-/** OpenAPI document settings. */
-export interface OpenApiOptions {
-  /** API title; default "avx-http API". */
-  title?: string;
-  /** API version; default "1.0.0". */
-  version?: string;
-  /** Longer description (Markdown). */
-  description?: string;
-  /** Where the OpenAPI 3.1 document is served; default `/openapi.json`. */
-  path?: string;
-  /** Where Swagger UI is served; default `/docs`; `false` for none. */
-  docsPath?: string | false;
-}
-
 /** Options of a `Server`. Every field has a safe default. */
 export interface ServerOptions {
   /**
@@ -103,9 +89,23 @@ export interface ServerOptions {
   /** Serve `/healthz` and `/readyz`; default true. */
   health?: boolean;
   /** OpenAPI document and Swagger UI; default on with defaults, `false` for none. */
-  openapi?: OpenApiOptions | false;
+  openapi?: {
+    /** API title; default "avx-http API". */
+    title?: string;
+    /** API version; default "1.0.0". */
+    version?: string;
+    /** Longer description (Markdown). */
+    description?: string;
+    /** Where the OpenAPI 3.1 document is served; default `/openapi.json`. */
+    path?: string;
+    /** Where Swagger UI is served; default `/docs`; `false` for none. */
+    docsPath?: string | false;
+  } | false;
   /** Where unexpected errors are logged (never sent to clients); default `console.error`. */
-  logError?: ErrorLogger;
+  logError?: (
+    error: unknown,
+    context: { requestId: string; method: string; path: string },
+  ) => void;
   /**
    * Security response headers (`secureHeaders` options: HSTS, `nosniff`, frame, referrer and
    * cross-origin policies); default on with its defaults, `false` to send none.
@@ -454,7 +454,7 @@ export class Server<S extends Schema = {}> {
 
   /** A store with a backend of its own (the Redis stores' `readiness()`) is reported by `/readyz`. */
   #storeCheck(name: string, store: unknown): void {
-    const s = store as { readiness?: () => Promise<ReadinessResult> } | undefined;
+    const s = store as { readiness?: () => ReturnType<ReadinessCheck> } | undefined;
     if (typeof s?.readiness === "function") this.#checks.push([name, () => s.readiness!()]);
   }
 

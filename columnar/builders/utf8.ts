@@ -22,7 +22,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { utf8Length } from "@avila/arrow";
+ * import { utf8Length } from "./utf8.ts";
  * console.log(utf8Length("é𝄞")); // 6
  * ```
  */

@@ -16,30 +16,12 @@ import { predicateMask } from "./evaluate.ts";
  */
 export type LiteralValue = number | bigint | string | boolean | Date | null;
 
-/** Unary operators. */
-export type UnaryOp = "abs" | "neg" | "not" | "isNull" | "isNotNull";
+type UnaryOp = Extract<ExprNode, { kind: "unary" }>["op"];
 
-/** Binary operators. */
-export type BinaryOp =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "eq"
-  | "ne"
-  | "lt"
-  | "le"
-  | "gt"
-  | "ge"
-  | "and"
-  | "or";
+export type BinaryOp = Extract<ExprNode, { kind: "binary" }>["op"];
 
-/** The node kinds of an expression tree. */
-export type ExprNode =
-  | { readonly kind: "column"; readonly name: string }
-  | { readonly kind: "literal"; readonly value: LiteralValue }
-  | { readonly kind: "unary"; readonly op: UnaryOp; readonly arg: Expr }
-  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr };
+/** The node of an {@link Expr}. */
+export type ExprNode = Expr["node"];
 
 /** An operand: an expression, or a plain value taken as a literal. */
 export type ExprLike = Expr | LiteralValue;
@@ -91,10 +73,35 @@ const SYMBOLS: Record<BinaryOp, string> = {
  */
 export class Expr {
   /** The node. */
-  readonly node: ExprNode;
+  readonly node:
+    | { readonly kind: "column"; readonly name: string }
+    | { readonly kind: "literal"; readonly value: LiteralValue }
+    | {
+      readonly kind: "unary";
+      readonly op: "abs" | "neg" | "not" | "isNull" | "isNotNull";
+      readonly arg: Expr;
+    }
+    | {
+      readonly kind: "binary";
+      readonly op:
+        | "add"
+        | "sub"
+        | "mul"
+        | "div"
+        | "eq"
+        | "ne"
+        | "lt"
+        | "le"
+        | "gt"
+        | "ge"
+        | "and"
+        | "or";
+      readonly left: Expr;
+      readonly right: Expr;
+    };
 
   /** Wraps a node; prefer {@linkcode col}, {@linkcode lit} and the methods. */
-  constructor(node: ExprNode) {
+  constructor(node: Expr["node"]) {
     this.node = node;
   }
 

@@ -21,4 +21,4 @@ export {
   readIpcStreamAsync,
 } from "./read/stream.ts";
 export { type IpcFileReadResult, readIpcFile } from "./read/file.ts";
-export { type IpcMessageInfo, ipcMessages } from "./read/messages.ts";
+export { ipcMessages } from "./read/messages.ts";

@@ -6,6 +6,7 @@
  */
 
 import { compressBlock } from "../lz4/block_encode.ts";
+import type { compressAuto } from "./compress_auto.ts";
 import { CompressError } from "../errors.ts";
 import { engineAvailable } from "../platform/_engine.ts";
 import { Algorithm, Level } from "../types.ts";
@@ -20,18 +21,7 @@ import { chainSteps, planChains } from "../columnar/_plan.ts";
  */
 export type SpeedBudget = number | "fast" | "balanced" | "max";
 
-/** Options of `compressAuto`. */
-export interface AutoOptions {
-  /** Declared element type of numeric input; without it, Auto tries f64, i64, f32 and i32. */
-  elementType?: ElementType;
-  /** Speed floor or tier (default "balanced"). */
-  speedBudget?: SpeedBudget;
-  /**
-   * Used when `speedBudget` is absent: `Level.Fast` or native levels <= 1 mean "fast",
-   * `Level.Max` or levels >= 10 "max", anything else "balanced".
-   */
-  level?: Level;
-}
+export type AutoOptions = NonNullable<Parameters<typeof compressAuto>[1]>;
 
 /** What Auto picked and why. */
 export interface AutoChoice {

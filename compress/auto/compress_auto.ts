@@ -9,19 +9,19 @@ import { compressFrame, decompressFrame } from "../lz4/mod.ts";
 import { concatChunks } from "../concat.ts";
 import { ZlibEngine } from "../platform/_engine.ts";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import { Algorithm } from "../types.ts";
-import { hasMagic } from "../columnar/_format.ts";
+import { Algorithm, type Level } from "../types.ts";
+import { type ElementType, hasMagic } from "../columnar/_format.ts";
 import { decompressColumnar } from "../columnar/decode.ts";
 import { encodeColumnar, storedColumnar } from "../columnar/encode.ts";
-import { type AutoChoice, type AutoOptions, type AutoPlan, planAuto } from "./choose.ts";
+import {
+  type AutoChoice,
+  type AutoOptions,
+  type AutoPlan,
+  planAuto,
+  type SpeedBudget,
+} from "./choose.ts";
 
-/** Result of {@link compressAuto}. */
-export interface AutoResult {
-  /** The compressed, self-describing bytes (decode with `decompress(..., Algorithm.Auto)`). */
-  data: Uint8Array;
-  /** What was chosen and why. */
-  choice: AutoChoice;
-}
+type AutoResult = ReturnType<typeof compressAuto>;
 
 function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
   const e = new ZlibEngine(
@@ -57,7 +57,22 @@ function zstd(data: Uint8Array, decompress: boolean, opt: number): Uint8Array {
  * console.log((await decompress(data, Algorithm.Auto)).length); // 5000
  * ```
  */
-export function compressAuto(data: Uint8Array, opts: AutoOptions = {}): AutoResult {
+export function compressAuto(data: Uint8Array, opts: {
+  /** Declared element type of numeric input; without it, Auto tries f64, i64, f32 and i32. */
+  elementType?: ElementType;
+  /** Speed floor or tier (default "balanced"). */
+  speedBudget?: SpeedBudget;
+  /**
+   * Used when `speedBudget` is absent: `Level.Fast` or native levels <= 1 mean "fast",
+   * `Level.Max` or levels >= 10 "max", anything else "balanced".
+   */
+  level?: Level;
+} = {}): {
+  /** The compressed, self-describing bytes (decode with `decompress(..., Algorithm.Auto)`). */
+  data: Uint8Array;
+  /** What was chosen and why. */
+  choice: AutoChoice;
+} {
   const plan = planAuto(data, opts);
   const { choice } = plan;
   const out = isGeneral(choice)

@@ -12,11 +12,5 @@
  * @module
  */
 
-export {
-  type AutoChoice,
-  type AutoOptions,
-  byteEntropy,
-  chooseAlgorithm,
-  type SpeedBudget,
-} from "./choose.ts";
-export { type AutoResult, compressAuto, decompressAutoFrame } from "./compress_auto.ts";
+export { type AutoChoice, byteEntropy, chooseAlgorithm, type SpeedBudget } from "./choose.ts";
+export { compressAuto, decompressAutoFrame } from "./compress_auto.ts";

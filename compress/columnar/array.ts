@@ -23,15 +23,6 @@ export type ColumnarArray =
   | Int8Array
   | Uint8Array;
 
-/** Options of {@link compressArray}. */
-export interface CompressArrayOptions {
-  /**
-   * `Level.Fast` (or native levels <= 1): LZ4 as the inner codec; `Level.Balanced` (default):
-   * zstd 3; `Level.Max`: zstd 19; other numbers: zstd at that level.
-   */
-  level?: Level;
-}
-
 /**
  * The element type of a typed array (`Uint8Array` is "u8").
  *
@@ -65,7 +56,13 @@ export function elementTypeOf(a: ColumnarArray): ElementType {
  * console.log((decompressArray(compressArray(c)) as Int32Array)[4999]); // 4999
  * ```
  */
-export function compressArray(a: ColumnarArray, opts: CompressArrayOptions = {}): Uint8Array {
+export function compressArray(a: ColumnarArray, opts: {
+  /**
+   * `Level.Fast` (or native levels <= 1): LZ4 as the inner codec; `Level.Balanced` (default):
+   * zstd 3; `Level.Max`: zstd 19; other numbers: zstd at that level.
+   */
+  level?: Level;
+} = {}): Uint8Array {
   const t = elementTypeOf(a);
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   return compressColumnar(bytes, { elementType: t, level: opts.level });

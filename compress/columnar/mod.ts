@@ -24,10 +24,4 @@ export {
   storedColumnar,
 } from "./encode.ts";
 export { type ColumnarDecodeOptions, decompressColumnar, inspectColumnar } from "./decode.ts";
-export {
-  type ColumnarArray,
-  compressArray,
-  type CompressArrayOptions,
-  decompressArray,
-  elementTypeOf,
-} from "./array.ts";
+export { type ColumnarArray, compressArray, decompressArray, elementTypeOf } from "./array.ts";

@@ -125,7 +125,21 @@ export class Dictionary {
    * console.log(dict.bytes.length > 0); // true
    * ```
    */
-  static train(samples: readonly Uint8Array[], options?: TrainOptions): Dictionary {
+  static train(samples: readonly Uint8Array[], options?: {
+    /** Target dictionary size in bytes (default 16 KiB, at most 1 MiB). */
+    size?: number;
+    /**
+     * Length of the segments picked from the samples (default 512, range 16..4096). Long
+     * segments suit LZ4, whose greedy matches stop at a segment boundary.
+     */
+    segmentSize?: number;
+    /** Length of the substrings counted across samples (default 6, range 4..16). */
+    dmerSize?: number;
+    /** Ceiling on the total bytes of all samples (default 32 MiB): above it, `limit`. */
+    maxSampleBytes?: number;
+    /** Explicit id for the result (default: derived from the content). */
+    id?: number;
+  }): Dictionary {
     return trainDictionary(samples, options);
   }
 
@@ -197,19 +211,4 @@ export class Dictionary {
   }
 }
 
-/** Options of {@link Dictionary.train}. */
-export interface TrainOptions {
-  /** Target dictionary size in bytes (default 16 KiB, at most 1 MiB). */
-  size?: number;
-  /**
-   * Length of the segments picked from the samples (default 512, range 16..4096). Long
-   * segments suit LZ4, whose greedy matches stop at a segment boundary.
-   */
-  segmentSize?: number;
-  /** Length of the substrings counted across samples (default 6, range 4..16). */
-  dmerSize?: number;
-  /** Ceiling on the total bytes of all samples (default 32 MiB): above it, `limit`. */
-  maxSampleBytes?: number;
-  /** Explicit id for the result (default: derived from the content). */
-  id?: number;
-}
+export type TrainOptions = NonNullable<Parameters<typeof Dictionary.train>[1]>;

@@ -17,12 +17,7 @@
  * @module
  */
 
-export {
-  Dictionary,
-  dictionaryIdOf,
-  MAX_DICTIONARY_SIZE,
-  type TrainOptions,
-} from "./dictionary.ts";
+export { Dictionary, dictionaryIdOf, MAX_DICTIONARY_SIZE } from "./dictionary.ts";
 export { DictionarySet } from "./dictionary_set.ts";
 export type { DictionarySource } from "./_codec.ts";
 export { trainDictionary } from "./train.ts";

@@ -14,10 +14,10 @@
  * @module
  */
 
-export type { Lz4BlockSize, Lz4CompressOptions, Lz4DecompressOptions } from "./options.ts";
+export type { Lz4CompressOptions, Lz4DecompressOptions } from "./options.ts";
 export { compressFrame } from "./frame_encode.ts";
 export { decompressFrame } from "./frame_decode.ts";
 export { Lz4FrameEncoder } from "./frame_encoder.ts";
 export { Lz4FrameDecoder } from "./frame_decoder.ts";
 export type { StreamDecoder, StreamEncoder } from "../types.ts";
-export { AvilaError, CompressError, type CompressErrorCode } from "../errors.ts";
+export { AvilaError, CompressError } from "../errors.ts";

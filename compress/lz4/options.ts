@@ -7,8 +7,7 @@
 
 import { CompressError } from "../errors.ts";
 
-/** The four block sizes of the LZ4 frame format (BD byte values 4..7). */
-export type Lz4BlockSize = 65536 | 262144 | 1048576 | 4194304;
+export type Lz4BlockSize = NonNullable<Lz4CompressOptions["blockSize"]>;
 
 /** Options of {@link compressFrame} and {@link Lz4FrameEncoder}. */
 export interface Lz4CompressOptions {
@@ -24,7 +23,7 @@ export interface Lz4CompressOptions {
    * Largest uncompressed size of one block. Default 4 MiB (BD 7), as the `lz4` tool. The
    * streaming encoder buffers up to one block unless `flush()` is called.
    */
-  blockSize?: Lz4BlockSize;
+  blockSize?: 65536 | 262144 | 1048576 | 4194304;
   /**
    * Let matches reach into the previous 64 KiB of earlier blocks (B.Indep = 0, `lz4 -BD`):
    * better ratio for small blocks, but blocks can only be decoded in order. Default `false`

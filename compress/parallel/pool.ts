@@ -5,7 +5,7 @@
  * @module
  */
 
-import { CompressError, type CompressErrorCode } from "../errors.ts";
+import { CompressError } from "../errors.ts";
 import type { Algorithm } from "../types.ts";
 
 /** Options of {@link CompressionPool}. */
@@ -33,7 +33,7 @@ interface Slot {
 
 type Reply = { id: number; out: Uint8Array } | {
   id: number;
-  code: CompressErrorCode;
+  code: CompressError["code"];
   message: string;
 };
 

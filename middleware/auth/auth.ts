@@ -29,18 +29,7 @@ import { createJwtVerifier, type JwtOptions, type JwtVerifier } from "./jwt.ts";
 import type { ApiKeyRecord, KeyStore } from "./key_store.ts";
 import type { Principal } from "../../http/principal.ts";
 
-/**
- * A way of authenticating.
- *
- * @example
- * ```ts
- * import { auth, type AuthMethod, MemoryKeyStore } from "@avila/avx-http/middleware";
- * const methods: AuthMethod[] = ["api-key"];
- * const mw = auth({ keyStore: new MemoryKeyStore(), methods });
- * console.log(mw.name); // "auth"
- * ```
- */
-export type AuthMethod = "jwt" | "api-key";
+type AuthMethod = NonNullable<AuthOptions["methods"]>[number];
 
 /**
  * Header carrying an API key (the alternative is `Authorization: ApiKey <key>`).
@@ -56,36 +45,7 @@ export type AuthMethod = "jwt" | "api-key";
  */
 export const API_KEY_HEADER = "X-AVL-API-Key";
 
-/**
- * The limit on failed authentications per client IP (see {@link AuthOptions.failedLogins}).
- * A GCRA budget: `limit` failures at once, refilled at `limit` per `windowSeconds`.
- *
- * @example
- * ```ts
- * import { auth, type FailedLoginOptions, MemoryKeyStore, MemoryRateLimitStore } from "@avila/avx-http/middleware";
- * const failedLogins: FailedLoginOptions = {
- *   limit: 10,
- *   windowSeconds: 60,
- *   store: new MemoryRateLimitStore(),
- *   clientIp: { trustedProxies: ["10.0.0.0/8"] },
- * };
- * const mw = auth({ keyStore: new MemoryKeyStore(), failedLogins });
- * console.log(mw.name); // "auth"
- * ```
- */
-export interface FailedLoginOptions {
-  /** Failures one client IP may make at once (and per window); default 20. */
-  limit?: number;
-  /** Window over which `limit` failures are refilled, in whole seconds; default 60. */
-  windowSeconds?: number;
-  /**
-   * Where failure counts live; default a new `MemoryRateLimitStore` (per instance). A shared
-   * store (`KvRateLimitStore`) limits across instances.
-   */
-  store?: RateLimitStore;
-  /** How the client IP is found (trusted proxies, forwarding header); default the socket peer. */
-  clientIp?: ClientIpOptions;
-}
+type FailedLoginOptions = Exclude<AuthOptions["failedLogins"], false | undefined>;
 
 /**
  * Options of {@link auth}. At least one of `jwt` and `keyStore` is required.
@@ -113,7 +73,7 @@ export interface AuthOptions {
   /** Where API keys are looked up; enables API key authentication. */
   keyStore?: KeyStore;
   /** Methods accepted; default every method configured above. */
-  methods?: readonly AuthMethod[];
+  methods?: readonly ("jwt" | "api-key")[];
   /** Let requests without any credentials through, without a principal; default false. */
   optional?: boolean;
   /** `realm` of `WWW-Authenticate` challenges; default `"avx"`. */
@@ -145,7 +105,19 @@ export interface AuthOptions {
    * `clientIp.trustCfConnectingIp` is set, and an explicit `failedLogins` without it is a
    * `ConfigurationError` when the middleware is built.
    */
-  failedLogins?: FailedLoginOptions | false;
+  failedLogins?: {
+    /** Failures one client IP may make at once (and per window); default 20. */
+    limit?: number;
+    /** Window over which `limit` failures are refilled, in whole seconds; default 60. */
+    windowSeconds?: number;
+    /**
+     * Where failure counts live; default a new `MemoryRateLimitStore` (per instance). A shared
+     * store (`KvRateLimitStore`) limits across instances.
+     */
+    store?: RateLimitStore;
+    /** How the client IP is found (trusted proxies, forwarding header); default the socket peer. */
+    clientIp?: ClientIpOptions;
+  } | false;
   /** Clock in ms (token and key expiry, cache TTL, failed-login budget); default `Date.now`. */
   now?: () => number;
 }

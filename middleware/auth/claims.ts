@@ -6,32 +6,10 @@
  */
 
 import { AuthError } from "./errors.ts";
+import type { JwtOptions } from "./jwt.ts";
 import type { Principal, Residency } from "../../http/principal.ts";
 
-/**
- * Claim names used to build the principal; every field has a default.
- *
- * @example
- * ```ts
- * import { type ClaimMapping } from "@avila/avx-http/middleware";
- * import { principalFromClaims } from "./claims.ts";
- * const mapping: ClaimMapping = { tenant: "org_id", plan: "tier" };
- * console.log(principalFromClaims({ sub: "u", org_id: "acme", tier: "pro" }, mapping).plan); // "pro"
- * ```
- */
-export interface ClaimMapping {
-  /** Claim(s) naming the tenant, first non-empty string wins; default `["tenant", "tid"]`. */
-  tenant?: string | readonly string[];
-  /** Claim naming the plan; default `"plan"`. */
-  plan?: string;
-  /** Plan when the token names none; default `"free"`. */
-  defaultPlan?: string;
-  /**
-   * Claim with the residency: `{ regions: string[], reason?: string }`, an array of region
-   * prefixes, or one prefix; default `"residency"`.
-   */
-  residency?: string;
-}
+type ClaimMapping = NonNullable<JwtOptions["claims"]>;
 
 const MAX_SCOPES = 256;
 

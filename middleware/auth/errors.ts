@@ -7,17 +7,43 @@
 
 import { AvilaError } from "@avila/compress";
 
+export type AuthScheme = NonNullable<AuthError["scheme"]>;
+
+const STATUS: Record<AuthError["code"], number> = {
+  missing_credentials: 401,
+  malformed_header: 401,
+  method_not_accepted: 401,
+  invalid_token: 401,
+  alg_not_allowed: 401,
+  token_expired: 401,
+  token_not_yet_valid: 401,
+  bad_audience: 401,
+  bad_issuer: 401,
+  missing_claim: 401,
+  unknown_key_id: 401,
+  malformed_api_key: 401,
+  bad_checksum: 401,
+  unknown_api_key: 401,
+  api_key_revoked: 401,
+  api_key_expired: 401,
+  insufficient_scope: 403,
+  too_many_failed_attempts: 429,
+  auth_unavailable: 503,
+  invalid_argument: 500,
+};
+
 /**
- * Why authentication failed.
+ * An authentication or authorisation failure. `detail` is safe to show to the client: it says
+ * why (expired, bad audience, revoked...) and never contains the credential.
  *
  * @example
  * ```ts
- * import { AuthError, type AuthErrorCode } from "@avila/avx-http/middleware";
- * const code: AuthErrorCode = new AuthError("api_key_revoked", "API key was revoked").code;
- * console.log(code); // "api_key_revoked"
+ * import { AuthError } from "@avila/avx-http/middleware";
+ * const e = new AuthError("token_expired", "token expired", "Bearer");
+ * console.log(e.code, e.status); // "token_expired" 401
  * ```
  */
-export type AuthErrorCode =
+export class AuthError extends AvilaError<
   /** No credentials at all (401; the challenge carries no `error` attribute, RFC 6750 §3.1). */
   | "missing_credentials"
   /** `Authorization` / `X-AVL-API-Key` is not well formed, or several credentials were sent. */
@@ -57,59 +83,12 @@ export type AuthErrorCode =
   /** The key store or the JWKS endpoint failed; not the client's fault (503). */
   | "auth_unavailable"
   /** The middleware or a helper was given invalid options or arguments (a programming error). */
-  | "invalid_argument";
-
-/**
- * The authentication scheme a challenge is issued for.
- *
- * @example
- * ```ts
- * import { AuthError, type AuthScheme } from "@avila/avx-http/middleware";
- * const scheme: AuthScheme | undefined = new AuthError("token_expired", "token expired", "Bearer").scheme;
- * console.log(scheme); // "Bearer"
- * ```
- */
-export type AuthScheme = "Bearer" | "ApiKey";
-
-const STATUS: Record<AuthErrorCode, number> = {
-  missing_credentials: 401,
-  malformed_header: 401,
-  method_not_accepted: 401,
-  invalid_token: 401,
-  alg_not_allowed: 401,
-  token_expired: 401,
-  token_not_yet_valid: 401,
-  bad_audience: 401,
-  bad_issuer: 401,
-  missing_claim: 401,
-  unknown_key_id: 401,
-  malformed_api_key: 401,
-  bad_checksum: 401,
-  unknown_api_key: 401,
-  api_key_revoked: 401,
-  api_key_expired: 401,
-  insufficient_scope: 403,
-  too_many_failed_attempts: 429,
-  auth_unavailable: 503,
-  invalid_argument: 500,
-};
-
-/**
- * An authentication or authorisation failure. `detail` is safe to show to the client: it says
- * why (expired, bad audience, revoked...) and never contains the credential.
- *
- * @example
- * ```ts
- * import { AuthError } from "@avila/avx-http/middleware";
- * const e = new AuthError("token_expired", "token expired", "Bearer");
- * console.log(e.code, e.status); // "token_expired" 401
- * ```
- */
-export class AuthError extends AvilaError<AuthErrorCode> {
+  | "invalid_argument"
+> {
   /** HTTP status this failure maps to (401, 403, 429, 503; 500 for `invalid_argument`). */
   readonly status: number;
   /** The scheme the client should retry with, when the failure concerns one. */
-  readonly scheme: AuthScheme | undefined;
+  readonly scheme: "Bearer" | "ApiKey" | undefined;
   /** For `insufficient_scope`: the scopes the route needs and the principal lacks. */
   readonly missingScopes: readonly string[];
 
@@ -122,9 +101,9 @@ export class AuthError extends AvilaError<AuthErrorCode> {
    * @param missingScopes for `insufficient_scope`, the missing scopes
    */
   constructor(
-    code: AuthErrorCode,
+    code: AuthError["code"],
     detail: string,
-    scheme?: AuthScheme,
+    scheme?: AuthError["scheme"],
     missingScopes: readonly string[] = [],
   ) {
     super(code, detail);

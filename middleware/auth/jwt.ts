@@ -10,35 +10,11 @@
 import { type JWK, type JWTHeaderParameters, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { RemoteJwks } from "./_jwks.ts";
 import { ExpiringLru } from "./_lru.ts";
-import { type ClaimMapping, principalFromClaims } from "./claims.ts";
+import { principalFromClaims } from "./claims.ts";
 import { AuthError } from "./errors.ts";
 import type { Principal } from "../../http/principal.ts";
 
-/**
- * JWS algorithms `auth()` can verify (RFC 7518 §3.1, RFC 8037). `none` is not one of them.
- *
- * @example
- * ```ts
- * import type { JwtAlgorithm } from "@avila/avx-http/middleware";
- * const algorithms: JwtAlgorithm[] = ["ES256", "RS256"];
- * console.log(algorithms.length); // 2
- * ```
- */
-export type JwtAlgorithm =
-  | "HS256"
-  | "HS384"
-  | "HS512"
-  | "RS256"
-  | "RS384"
-  | "RS512"
-  | "PS256"
-  | "PS384"
-  | "PS512"
-  | "ES256"
-  | "ES384"
-  | "ES512"
-  | "EdDSA"
-  | "Ed25519";
+type JwtAlgorithm = JwtOptions["algorithms"][number];
 
 const KNOWN_ALGORITHMS: ReadonlySet<string> = new Set<JwtAlgorithm>([
   "HS256",
@@ -86,48 +62,7 @@ export interface JwtKeyEntry {
   key: CryptoKey | Uint8Array;
 }
 
-/**
- * Remote JWKS cache settings. Times are on the verifier's clock (the `nowMs` of `verify`, i.e.
- * `auth()`'s `now`). Whatever the traffic, the JWKS URL is fetched by one request at a time and
- * at most once per `cooldownMs`, successes and failures alike; after consecutive failures the
- * wait doubles up to `maxBackoffMs`. While fetches fail, the last good key set keeps verifying
- * tokens until `cacheMaxAgeMs + staleIfErrorMs` after it was fetched; tokens with a `kid` it
- * does not hold get 401 `unknown_key_id`, and with no usable keys at all requests get 503
- * `auth_unavailable`. Redirects are not followed (a 3xx is a failure).
- *
- * @example
- * ```ts
- * import type { JwksOptions } from "@avila/avx-http/middleware";
- * const jwks: JwksOptions = {
- *   cooldownMs: 30_000,
- *   maxBackoffMs: 300_000,
- *   cacheMaxAgeMs: 600_000,
- *   staleIfErrorMs: 3_600_000,
- *   timeoutMs: 2_000,
- * };
- * console.log(jwks.cooldownMs);
- * ```
- */
-export interface JwksOptions {
-  /**
-   * Least time between two fetches of the JWKS (for an unknown `kid`, expired keys or a retry
-   * after a failure), in ms; default 30 s.
-   */
-  cooldownMs?: number;
-  /** Longest wait between fetches after consecutive failures, in ms; default 5 min. */
-  maxBackoffMs?: number;
-  /** How long a fetched key set is used before it is refetched, in ms; default 10 min. */
-  cacheMaxAgeMs?: number;
-  /**
-   * How long past `cacheMaxAgeMs` the last good key set is still used while fetches fail, in
-   * ms; default 1 h. `0` stops using keys as soon as they are due for a refetch that fails.
-   */
-  staleIfErrorMs?: number;
-  /** Time allowed for one fetch, body included, in ms; default 5 s. */
-  timeoutMs?: number;
-  /** Largest JWKS response accepted, in bytes; default 256 KiB. */
-  maxBytes?: number;
-}
+type JwksOptions = NonNullable<JwtOptions["jwks"]>;
 
 /**
  * JWT verification options. `algorithms`, `issuer`, `audience` and a key source are required.
@@ -148,7 +83,22 @@ export interface JwksOptions {
  */
 export interface JwtOptions {
   /** Accepted `alg` values. Required and non-empty; HMAC and public-key algorithms never mix. */
-  algorithms: readonly JwtAlgorithm[];
+  algorithms: readonly (
+    | "HS256"
+    | "HS384"
+    | "HS512"
+    | "RS256"
+    | "RS384"
+    | "RS512"
+    | "PS256"
+    | "PS384"
+    | "PS512"
+    | "ES256"
+    | "ES384"
+    | "ES512"
+    | "EdDSA"
+    | "Ed25519"
+  )[];
   /** Accepted `iss` value(s); tokens without `iss` are rejected. */
   issuer: string | readonly string[];
   /** This service's audience value(s); the token's `aud` must contain one. */
@@ -158,14 +108,45 @@ export interface JwtOptions {
    * `{ kid, key }` entries.
    */
   keys?: JwtKey | JwtKeyEntry | readonly (JwtKey | JwtKeyEntry)[];
-  /** A JWKS URL (`https://issuer/.well-known/jwks.json`); see {@link JwksOptions}. */
+  /** A JWKS URL (`https://issuer/.well-known/jwks.json`), cached as `jwks` says. */
   jwksUrl?: string | URL;
   /** JWKS cache settings. */
-  jwks?: JwksOptions;
+  jwks?: {
+    /**
+     * Least time between two fetches of the JWKS (for an unknown `kid`, expired keys or a retry
+     * after a failure), in ms; default 30 s.
+     */
+    cooldownMs?: number;
+    /** Longest wait between fetches after consecutive failures, in ms; default 5 min. */
+    maxBackoffMs?: number;
+    /** How long a fetched key set is used before it is refetched, in ms; default 10 min. */
+    cacheMaxAgeMs?: number;
+    /**
+     * How long past `cacheMaxAgeMs` the last good key set is still used while fetches fail, in
+     * ms; default 1 h. `0` stops using keys as soon as they are due for a refetch that fails.
+     */
+    staleIfErrorMs?: number;
+    /** Time allowed for one fetch, body included, in ms; default 5 s. */
+    timeoutMs?: number;
+    /** Largest JWKS response accepted, in bytes; default 256 KiB. */
+    maxBytes?: number;
+  };
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`; default 5. */
   clockToleranceSec?: number;
   /** Claim names for tenant, plan and residency. */
-  claims?: ClaimMapping;
+  claims?: {
+    /** Claim(s) naming the tenant, first non-empty string wins; default `["tenant", "tid"]`. */
+    tenant?: string | readonly string[];
+    /** Claim naming the plan; default `"plan"`. */
+    plan?: string;
+    /** Plan when the token names none; default `"free"`. */
+    defaultPlan?: string;
+    /**
+     * Claim with the residency: `{ regions: string[], reason?: string }`, an array of region
+     * prefixes, or one prefix; default `"residency"`.
+     */
+    residency?: string;
+  };
   /** Longest token accepted, in characters; default 8192. */
   maxTokenLength?: number;
   /**

@@ -146,38 +146,6 @@ export function validateApiKeyRecord(r: ApiKeyRecord): Readonly<ApiKeyRecord> {
 }
 
 /**
- * What {@link issueApiKey} needs to know about the new key.
- *
- * @example
- * ```ts
- * import type { IssueApiKeyOptions } from "@avila/avx-http/middleware";
- * const opts: IssueApiKeyOptions = {
- *   tenant: "acme", scopes: ["data:read"], plan: "pro", mode: "live",
- *   residency: { regions: ["br-"], reason: "LGPD" }, expiresAt: Date.now() + 90 * 86_400_000,
- * };
- * console.log(opts.mode); // "live"
- * ```
- */
-export interface IssueApiKeyOptions {
-  /** The paying account. */
-  tenant: string;
-  /** Granted scopes. */
-  scopes: readonly string[];
-  /** Plan name. */
-  plan: string;
-  /** `live` or `test`. */
-  mode: ApiKeyMode;
-  /** Data residency of the tenant, if any. */
-  residency?: Residency;
-  /** Human label. */
-  name?: string;
-  /** Expiry (Unix ms), default never. */
-  expiresAt?: number | null;
-  /** Clock for `createdAt`, in ms; default `Date.now`. */
-  now?: () => number;
-}
-
-/**
  * Generates a key, stores its record (digest only) and returns both. The plaintext `key` is
  * returned this once and never stored: hand it to the owner now.
  *
@@ -196,7 +164,24 @@ export interface IssueApiKeyOptions {
  */
 export async function issueApiKey(
   store: KeyStore,
-  options: IssueApiKeyOptions,
+  options: {
+    /** The paying account. */
+    tenant: string;
+    /** Granted scopes. */
+    scopes: readonly string[];
+    /** Plan name. */
+    plan: string;
+    /** `live` or `test`. */
+    mode: ApiKeyMode;
+    /** Data residency of the tenant, if any. */
+    residency?: Residency;
+    /** Human label. */
+    name?: string;
+    /** Expiry (Unix ms), default never. */
+    expiresAt?: number | null;
+    /** Clock for `createdAt`, in ms; default `Date.now`. */
+    now?: () => number;
+  },
 ): Promise<{ key: string; record: ApiKeyRecord }> {
   const { key, id, hash } = await generateApiKey({ mode: options.mode });
   const record = validateApiKeyRecord({

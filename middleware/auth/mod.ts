@@ -14,13 +14,7 @@
  * @module
  */
 
-export {
-  API_KEY_HEADER,
-  auth,
-  type AuthMethod,
-  type AuthOptions,
-  type FailedLoginOptions,
-} from "./auth.ts";
+export { API_KEY_HEADER, auth, type AuthOptions } from "./auth.ts";
 export {
   API_KEY_LENGTH,
   API_KEY_PATTERN,
@@ -32,12 +26,10 @@ export {
   parseApiKey,
   type ParsedApiKey,
 } from "./api_key.ts";
-export { type ClaimMapping, principalFromClaims } from "./claims.ts";
-export { AuthError, type AuthErrorCode, type AuthScheme } from "./errors.ts";
+export { principalFromClaims } from "./claims.ts";
+export { AuthError } from "./errors.ts";
 export {
   createJwtVerifier,
-  type JwksOptions,
-  type JwtAlgorithm,
   type JwtKey,
   type JwtKeyEntry,
   type JwtOptions,
@@ -46,7 +38,6 @@ export {
 export {
   type ApiKeyRecord,
   issueApiKey,
-  type IssueApiKeyOptions,
   type KeyStore,
   validateApiKeyRecord,
 } from "./key_store.ts";

@@ -2,7 +2,9 @@
 // are reachable only through their namespace binding, but still validate what they receive.
 
 import { AvilaError } from "@avila/compress";
-import type { DurableObjectStubLike } from "./types.ts";
+import type { DurableObjectNamespaceLike } from "./types.ts";
+
+type DurableObjectStubLike = ReturnType<DurableObjectNamespaceLike["get"]>;
 
 /** Largest JSON body the objects accept or return. */
 export const MAX_RPC_BYTES = 1 << 20;

@@ -33,14 +33,6 @@ const MAX_PENDING_ROWS = 10_000;
 /** Largest query result. */
 const MAX_QUERY_ROWS = 10_000;
 
-/** Options of {@link DurableObjectCostLedger}. */
-export interface DurableObjectCostLedgerOptions {
-  /** Time bucket of the sums; default `"hour"`. */
-  granularity?: CostGranularity;
-  /** Name of the ledger object (one object per name); default `"default"`. */
-  name?: string;
-}
-
 function rowKey(r: { bucket: number; tenant: string; region: string; route: string }): string {
   // Bucket first and zero-padded so a time range is one key range; parts percent-encoded.
   return `r:${String(r.bucket).padStart(15, "0")}:${encodeURIComponent(r.tenant)}:` +
@@ -91,7 +83,12 @@ export class DurableObjectCostLedger implements CostLedger {
    * @param namespace the binding (`env.COSTS`)
    * @param options bucket size and ledger name
    */
-  constructor(namespace: DurableObjectNamespaceLike, options: DurableObjectCostLedgerOptions = {}) {
+  constructor(namespace: DurableObjectNamespaceLike, options: {
+    /** Time bucket of the sums; default `"hour"`. */
+    granularity?: CostGranularity;
+    /** Name of the ledger object (one object per name); default `"default"`. */
+    name?: string;
+  } = {}) {
     this.granularity = options.granularity ?? "hour";
     if (this.granularity !== "hour" && this.granularity !== "day") {
       throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);

@@ -23,17 +23,6 @@
 import { type ApiKeyRecord, AuthError, type KeyStore, validateApiKeyRecord } from "../auth/mod.ts";
 import type { KvNamespaceLike } from "./types.ts";
 
-/** Options of {@link WorkersKvKeyStore}. */
-export interface WorkersKvKeyStoreOptions {
-  /** Prefix of every KV key this store writes; default `"avx:keys:"`. */
-  prefix?: string;
-  /**
-   * Seconds an edge location may serve a cached read (KV's `cacheTtl`, at least 60); default 60.
-   * Larger values mean fewer KV reads and slower revocation.
-   */
-  cacheTtl?: number;
-}
-
 const HASH_RE = /^[0-9a-f]{64}$/;
 
 /**
@@ -70,7 +59,15 @@ export class WorkersKvKeyStore implements KeyStore {
    * @param kv the binding (`env.KEYS`)
    * @param options key prefix and edge cache TTL
    */
-  constructor(kv: KvNamespaceLike, options: WorkersKvKeyStoreOptions = {}) {
+  constructor(kv: KvNamespaceLike, options: {
+    /** Prefix of every KV key this store writes; default `"avx:keys:"`. */
+    prefix?: string;
+    /**
+     * Seconds an edge location may serve a cached read (KV's `cacheTtl`, at least 60); default 60.
+     * Larger values mean fewer KV reads and slower revocation.
+     */
+    cacheTtl?: number;
+  } = {}) {
     const cacheTtl = options.cacheTtl ?? 60;
     if (!Number.isInteger(cacheTtl) || cacheTtl < 60) {
       throw new AuthError("invalid_argument", "cacheTtl must be an integer >= 60 (KV's minimum)");

@@ -19,27 +19,20 @@
  */
 
 export { manualEncoding } from "./encoding.ts";
-export { WorkersKvKeyStore, type WorkersKvKeyStoreOptions } from "./kv_key_store.ts";
+export { WorkersKvKeyStore } from "./kv_key_store.ts";
 export { DurableObjectRateLimitStore, RateLimitObject } from "./rate_limit_object.ts";
-export {
-  CostLedgerObject,
-  DurableObjectCostLedger,
-  type DurableObjectCostLedgerOptions,
-} from "./cost_ledger_object.ts";
+export { CostLedgerObject, DurableObjectCostLedger } from "./cost_ledger_object.ts";
 export { DurableObjectCallError } from "./_rpc.ts";
 export type {
   DurableObjectNamespaceLike,
   DurableObjectStateLike,
-  DurableObjectStorageLike,
-  DurableObjectStubLike,
   KvNamespaceLike,
 } from "./types.ts";
 // Types of the contracts these adapters implement, so their signatures document completely.
 export type { ApiKeyMode, ApiKeyRecord, KeyStore, Residency } from "../auth/mod.ts";
 export type {
-  QuotaUnit,
-  RateLimitAlgorithm,
   RateLimitDecision,
+  RateLimitPolicy,
   RateLimitStore,
   ResolvedPolicy,
 } from "../rate_limit/mod.ts";

@@ -31,21 +31,6 @@ export interface KvNamespaceLike {
 }
 
 /**
- * A Durable Object stub: requests go to the one instance of an id, wherever it runs.
- *
- * @example
- * ```ts
- * import type { DurableObjectStubLike } from "./mod.ts";
- * const stub: DurableObjectStubLike = { fetch: () => Promise.resolve(new Response("{}")) };
- * console.log((await stub.fetch(new Request("https://do/"))).status); // 200
- * ```
- */
-export interface DurableObjectStubLike {
-  /** Sends a request to the object's `fetch` handler. */
-  fetch(request: Request): Promise<Response>;
-}
-
-/**
  * A Durable Object namespace binding (the subset the adapters call).
  *
  * @example
@@ -59,36 +44,10 @@ export interface DurableObjectNamespaceLike {
   /** The id of the object named `name` (the same name always maps to the same object). */
   idFromName(name: string): unknown;
   /** A stub for the object with id `id`. */
-  get(id: unknown): DurableObjectStubLike;
-}
-
-/**
- * Durable Object transactional storage (the subset the objects call). Within one request,
- * storage calls are serialised with other events (input gates), so a read followed by a write
- * is atomic as long as nothing but storage is awaited in between.
- *
- * @example
- * ```ts
- * import type { DurableObjectStorageLike } from "./mod.ts";
- * const s: Partial<DurableObjectStorageLike> = {};
- * console.log(typeof s); // "object"
- * ```
- */
-export interface DurableObjectStorageLike {
-  /** One value, or `undefined`. */
-  get<T>(key: string): Promise<T | undefined>;
-  /** Writes one value. */
-  put<T>(key: string, value: T): Promise<void>;
-  /** Writes many values at once (up to 128). */
-  put<T>(entries: Record<string, T>): Promise<void>;
-  /** Deletes keys; resolves with how many existed. */
-  delete(keys: string[]): Promise<number>;
-  /** Entries in key order. */
-  list<T>(options?: { prefix?: string; start?: string; end?: string; limit?: number }): Promise<
-    Map<string, T>
-  >;
-  /** Schedules the object's `alarm()`. */
-  setAlarm(scheduledTime: number): Promise<void>;
+  get(id: unknown): {
+    /** Sends a request to the object's `fetch` handler. */
+    fetch(request: Request): Promise<Response>;
+  };
 }
 
 /**
@@ -103,5 +62,20 @@ export interface DurableObjectStorageLike {
  */
 export interface DurableObjectStateLike {
   /** The object's storage. */
-  readonly storage: DurableObjectStorageLike;
+  readonly storage: {
+    /** One value, or `undefined`. */
+    get<T>(key: string): Promise<T | undefined>;
+    /** Writes one value. */
+    put<T>(key: string, value: T): Promise<void>;
+    /** Writes many values at once (up to 128). */
+    put<T>(entries: Record<string, T>): Promise<void>;
+    /** Deletes keys; resolves with how many existed. */
+    delete(keys: string[]): Promise<number>;
+    /** Entries in key order. */
+    list<T>(options?: { prefix?: string; start?: string; end?: string; limit?: number }): Promise<
+      Map<string, T>
+    >;
+    /** Schedules the object's `alarm()`. */
+    setAlarm(scheduledTime: number): Promise<void>;
+  };
 }

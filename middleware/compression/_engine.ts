@@ -15,11 +15,11 @@ import {
   bodyState,
   bodyTooLarge,
   carryBody,
+  payloadLength,
   trackBody,
   withBody,
   writableResponse,
 } from "../../http/mod.ts";
-import { utf8Length } from "@avila/arrow";
 import { negotiateEncoding } from "./negotiate.ts";
 import {
   CODING_ALGORITHM,
@@ -226,7 +226,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
 
   const isSmall = (captured: string | Uint8Array): boolean =>
     typeof captured === "string"
-      ? captured.length < threshold && utf8Length(captured) < threshold
+      ? captured.length < threshold && payloadLength(captured) < threshold
       : captured.byteLength < threshold;
 
   function decodeRequest(raw: Request): Request | Response | undefined {

@@ -15,20 +15,6 @@ import {
   type UsageRow,
 } from "./ledger.ts";
 
-/** Options of {@link KvCostLedger}. */
-export interface KvCostLedgerOptions {
-  /** Key prefix; default `["avx", "cost"]`. */
-  prefix?: readonly Deno.KvKeyPart[];
-  /** Bucket size; default `"hour"`. */
-  granularity?: CostGranularity;
-  /** Flush this often (ms) while records are pending; default 1000. `0` disables the timer. */
-  flushIntervalMs?: number;
-  /** Flush as soon as this many records are pending; default 1000. */
-  maxPendingRecords?: number;
-  /** Told about background flush failures (the records stay pending and are retried). */
-  onError?: (error: CostLedgerError) => void;
-}
-
 const FIELDS = ["requests", "bytesIn", "bytesOut", "durationMicros"] as const;
 // 4 sums per row: 100 rows keep an atomic operation far below KV's 1000-mutation limit.
 const ROWS_PER_COMMIT = 100;
@@ -75,7 +61,18 @@ export class KvCostLedger implements CostLedger {
    * @param kv the database
    * @param options prefix, granularity and flush policy
    */
-  constructor(kv: Deno.Kv, options: KvCostLedgerOptions = {}) {
+  constructor(kv: Deno.Kv, options: {
+    /** Key prefix; default `["avx", "cost"]`. */
+    prefix?: readonly Deno.KvKeyPart[];
+    /** Bucket size; default `"hour"`. */
+    granularity?: CostGranularity;
+    /** Flush this often (ms) while records are pending; default 1000. `0` disables the timer. */
+    flushIntervalMs?: number;
+    /** Flush as soon as this many records are pending; default 1000. */
+    maxPendingRecords?: number;
+    /** Told about background flush failures (the records stay pending and are retried). */
+    onError?: (error: CostLedgerError) => void;
+  } = {}) {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["avx", "cost"];
     this.granularity = options.granularity ?? "hour";

@@ -117,9 +117,6 @@ export interface CostLedger {
   close(): Promise<void>;
 }
 
-/** Codes of {@link CostLedgerError}. */
-export type CostLedgerErrorCode = "flush_failed" | "too_many_rows" | "invalid_option";
-
 /**
  * A ledger failure.
  *
@@ -130,7 +127,8 @@ export type CostLedgerErrorCode = "flush_failed" | "too_many_rows" | "invalid_op
  * console.log(e.code); // "too_many_rows"
  * ```
  */
-export class CostLedgerError extends AvilaError<CostLedgerErrorCode> {
+export class CostLedgerError
+  extends AvilaError<"flush_failed" | "too_many_rows" | "invalid_option"> {
   /**
    * Creates the error.
    *
@@ -138,7 +136,7 @@ export class CostLedgerError extends AvilaError<CostLedgerErrorCode> {
    * @param message explanation
    * @param options standard error options (`cause`)
    */
-  constructor(code: CostLedgerErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: CostLedgerError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "CostLedgerError";
   }

@@ -14,14 +14,6 @@ import {
   type UsageRow,
 } from "./ledger.ts";
 
-/** Options of {@link MemoryCostLedger}. */
-export interface MemoryCostLedgerOptions {
-  /** Bucket size; default `"hour"`. */
-  granularity?: CostGranularity;
-  /** Most (tenant, bucket, region, route) rows kept; new rows past it are dropped. Default 1 000 000. */
-  maxRows?: number;
-}
-
 /**
  * Usage sums in a `Map` (tests, single-instance tools). `record` is synchronous; rows beyond
  * `maxRows` are counted in {@link MemoryCostLedger.dropped} instead of growing without bound.
@@ -50,7 +42,12 @@ export class MemoryCostLedger implements CostLedger {
    *
    * @param options granularity and row cap
    */
-  constructor(options: MemoryCostLedgerOptions = {}) {
+  constructor(options: {
+    /** Bucket size; default `"hour"`. */
+    granularity?: CostGranularity;
+    /** Most (tenant, bucket, region, route) rows kept; new rows past it are dropped. Default 1 000 000. */
+    maxRows?: number;
+  } = {}) {
     this.granularity = options.granularity ?? "hour";
     if (this.granularity !== "hour" && this.granularity !== "day") {
       throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);

@@ -20,18 +20,17 @@
  */
 
 export { COST_HEADER, costTracking, type CostTrackingOptions } from "./cost_tracking.ts";
-export { KvCostLedger, type KvCostLedgerOptions } from "./kv_ledger.ts";
+export { KvCostLedger } from "./kv_ledger.ts";
 export {
   bucketStart,
   type CostGranularity,
   type CostLedger,
   CostLedgerError,
-  type CostLedgerErrorCode,
   type CostRecord,
   type UsageQuery,
   type UsageRow,
 } from "./ledger.ts";
-export { MemoryCostLedger, type MemoryCostLedgerOptions } from "./memory_ledger.ts";
+export { MemoryCostLedger } from "./memory_ledger.ts";
 export { Prices, type PriceTable, type RegionalPrice, type UsageCounters } from "./prices.ts";
 export {
   usageHandler,

@@ -24,8 +24,6 @@ export {
   type IdempotencyRecord,
   type IdempotencyStore,
   IdempotencyStoreError,
-  type IdempotencyStoreErrorCode,
   MemoryIdempotencyStore,
-  type MemoryIdempotencyStoreOptions,
   type StoredResponse,
 } from "./store.ts";

@@ -75,13 +75,6 @@ export interface IdempotencyStore {
   refresh?(key: string, fingerprint: string, nowMs: number, lockMs: number): void | Promise<void>;
 }
 
-/** Error codes of {@link IdempotencyStoreError}. */
-export type IdempotencyStoreErrorCode =
-  /** A bounded store has no room for another in-flight key. */
-  | "store_full"
-  /** A shared store (Redis) cannot be reached or did not answer in time. */
-  | "store_unavailable";
-
 /**
  * A store refused a new key.
  *
@@ -92,7 +85,12 @@ export type IdempotencyStoreErrorCode =
  * console.log(e.code); // "store_full"
  * ```
  */
-export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode> {
+export class IdempotencyStoreError extends AvilaError<
+  /** A bounded store has no room for another in-flight key. */
+  | "store_full"
+  /** A shared store (Redis) cannot be reached or did not answer in time. */
+  | "store_unavailable"
+> {
   /**
    * Creates a store error.
    *
@@ -100,18 +98,10 @@ export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode>
    * @param message human explanation
    * @param options standard error options (`cause`)
    */
-  constructor(code: IdempotencyStoreErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: IdempotencyStoreError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "IdempotencyStoreError";
   }
-}
-
-/** Limits of {@link MemoryIdempotencyStore}. */
-export interface MemoryIdempotencyStoreOptions {
-  /** Most keys kept; default 10000. The oldest finished ones are evicted first. */
-  maxEntries?: number;
-  /** Most stored body bytes in total; default 64 MiB. */
-  maxBytes?: number;
 }
 
 function sizeOf(r: IdempotencyRecord): number {
@@ -148,7 +138,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    *
    * @param options entry and byte limits
    */
-  constructor(options: MemoryIdempotencyStoreOptions = {}) {
+  constructor(options: {
+    /** Most keys kept; default 10000. The oldest finished ones are evicted first. */
+    maxEntries?: number;
+    /** Most stored body bytes in total; default 64 MiB. */
+    maxBytes?: number;
+  } = {}) {
     this.#maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 10_000));
     this.#maxBytes = Math.max(0, options.maxBytes ?? 64 * 1024 * 1024);
   }

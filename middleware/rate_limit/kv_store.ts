@@ -13,14 +13,6 @@ import {
   type RateLimitStore,
 } from "./store.ts";
 
-/** Options of {@link KvRateLimitStore}. */
-export interface KvRateLimitStoreOptions {
-  /** Key prefix in the database; default `["avx", "ratelimit"]`. */
-  prefix?: readonly Deno.KvKeyPart[];
-  /** Commit attempts per batch before giving up with `store_contention`; default 64. */
-  maxAttempts?: number;
-}
-
 interface Pending {
   policy: ResolvedPolicy;
   nowMs: number;
@@ -69,7 +61,12 @@ export class KvRateLimitStore implements RateLimitStore {
    * @param kv the database (`await Deno.openKv(path)`)
    * @param options prefix and retry bound
    */
-  constructor(kv: Deno.Kv, options: KvRateLimitStoreOptions = {}) {
+  constructor(kv: Deno.Kv, options: {
+    /** Key prefix in the database; default `["avx", "ratelimit"]`. */
+    prefix?: readonly Deno.KvKeyPart[];
+    /** Commit attempts per batch before giving up with `store_contention`; default 64. */
+    maxAttempts?: number;
+  } = {}) {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["avx", "ratelimit"];
     const attempts = options.maxAttempts ?? 64;

@@ -8,12 +8,6 @@
 import { RateLimitError, type ResolvedPolicy } from "./policy.ts";
 import { applyPolicy, type RateLimitDecision, type RateLimitStore } from "./store.ts";
 
-/** Options of {@link MemoryRateLimitStore}. */
-export interface MemoryRateLimitStoreOptions {
-  /** Most (policy, key) entries kept; default 100 000. */
-  maxKeys?: number;
-}
-
 interface Entry {
   t: number;
   p: number;
@@ -54,7 +48,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
    *
    * @param options key cap
    */
-  constructor(options: MemoryRateLimitStoreOptions = {}) {
+  constructor(options: {
+    /** Most (policy, key) entries kept; default 100 000. */
+    maxKeys?: number;
+  } = {}) {
     const max = options.maxKeys ?? 100_000;
     if (!Number.isInteger(max) || max < 1) {
       throw new RateLimitError("invalid_policy", "maxKeys must be a positive integer");

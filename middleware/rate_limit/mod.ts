@@ -23,11 +23,9 @@
 
 export {
   assertClientIpAvailable,
-  type ClientAddress,
   clientIp,
   type ClientIpOptions,
   clientIpResolver,
-  type ClientIpSource,
   formatIp,
   forwardedFor,
   parseIp,
@@ -40,17 +38,10 @@ export {
   RATELIMIT_HEADER,
   RATELIMIT_POLICY_HEADER,
 } from "./headers.ts";
-export { KvRateLimitStore, type KvRateLimitStoreOptions } from "./kv_store.ts";
+export { KvRateLimitStore } from "./kv_store.ts";
+export { MAX_RATE_LIMIT_KEY_LENGTH, MemoryRateLimitStore } from "./memory_store.ts";
 export {
-  MAX_RATE_LIMIT_KEY_LENGTH,
-  MemoryRateLimitStore,
-  type MemoryRateLimitStoreOptions,
-} from "./memory_store.ts";
-export {
-  type QuotaUnit,
-  type RateLimitAlgorithm,
   RateLimitError,
-  type RateLimitErrorCode,
   type RateLimitPolicy,
   type ResolvedPolicy,
   resolvePolicy,
@@ -60,12 +51,10 @@ export {
   QUOTA_EXCEEDED_TYPE,
   rateLimit,
   type RateLimitOptions,
-  type RouteLimits,
 } from "./rate_limit.ts";
 export {
   applyPolicy,
   type RateLimitDecision,
   type RateLimitState,
-  type RateLimitStep,
   type RateLimitStore,
 } from "./store.ts";

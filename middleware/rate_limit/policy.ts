@@ -7,15 +7,6 @@
 
 import { AvilaError } from "@avila/compress";
 
-/** Algorithms a policy can be enforced with. */
-export type RateLimitAlgorithm = "gcra" | "sliding-window";
-
-/**
- * Quota units (draft-ietf-httpapi-ratelimit-headers §3.1.2). `content-bytes` charges the
- * response's wire bytes after the response (admitted while at least 1 unit is available).
- */
-export type QuotaUnit = "requests" | "content-bytes";
-
 /**
  * A quota policy as configured.
  *
@@ -37,14 +28,14 @@ export interface RateLimitPolicy {
   /** Window in whole seconds (`w`): a positive integer. */
   windowSeconds: number;
   /** Enforcement algorithm; default `"gcra"`. */
-  algorithm?: RateLimitAlgorithm;
+  algorithm?: "gcra" | "sliding-window";
   /**
    * GCRA only: how many units may be spent at once (bucket size); default `limit`. The refill
    * rate stays `limit / windowSeconds`.
    */
   burst?: number;
   /** Quota unit; default `"requests"`. */
-  unit?: QuotaUnit;
+  unit?: "requests" | "content-bytes";
   /** Units one request costs when `unit` is `"requests"` (weighted routes); default 1. */
   cost?: number;
 }
@@ -69,11 +60,11 @@ export interface ResolvedPolicy {
   /** Window in milliseconds. */
   readonly windowMs: number;
   /** Algorithm. */
-  readonly algorithm: RateLimitAlgorithm;
+  readonly algorithm: NonNullable<RateLimitPolicy["algorithm"]>;
   /** Bucket size (GCRA); equals `limit` for sliding windows. */
   readonly burst: number;
   /** Quota unit. */
-  readonly unit: QuotaUnit;
+  readonly unit: NonNullable<RateLimitPolicy["unit"]>;
   /** Units charged per request for `requests` policies. */
   readonly cost: number;
   /**
@@ -85,13 +76,6 @@ export interface ResolvedPolicy {
   readonly policyItem: string;
 }
 
-/** Codes of {@link RateLimitError}. */
-export type RateLimitErrorCode =
-  | "invalid_policy"
-  | "invalid_key"
-  | "store_contention"
-  | "store_failure";
-
 /**
  * A typed rate-limit error: a bad policy or key, or a store that could not decide.
  *
@@ -102,7 +86,12 @@ export type RateLimitErrorCode =
  * console.log(e.code); // "invalid_policy"
  * ```
  */
-export class RateLimitError extends AvilaError<RateLimitErrorCode> {
+export class RateLimitError extends AvilaError<
+  | "invalid_policy"
+  | "invalid_key"
+  | "store_contention"
+  | "store_failure"
+> {
   /**
    * Creates the error.
    *
@@ -110,7 +99,7 @@ export class RateLimitError extends AvilaError<RateLimitErrorCode> {
    * @param message human explanation
    * @param options standard error options (`cause`)
    */
-  constructor(code: RateLimitErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: RateLimitError["code"], message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = "RateLimitError";
   }

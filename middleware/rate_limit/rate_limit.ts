@@ -38,8 +38,7 @@ import type { RateLimitDecision, RateLimitStore } from "./store.ts";
 /** One policy, or several enforced together (e.g. a burst and a daily quota). */
 export type PolicySet = RateLimitPolicy | readonly RateLimitPolicy[];
 
-/** Limits of one route: a policy set for everyone, or per plan with a fallback. */
-export type RouteLimits = PolicySet | { plans?: Record<string, PolicySet>; policy?: PolicySet };
+type RouteLimits = NonNullable<RateLimitOptions["limits"]>[string];
 
 /** Problem type for an exceeded quota (draft-ietf-httpapi-ratelimit-headers §5.1). */
 export const QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exceeded";
@@ -55,7 +54,7 @@ export interface RateLimitOptions {
    * the route that handles the request). A route's counters are its own: the same policy on
    * two routes counts separately.
    */
-  limits?: Record<string, RouteLimits>;
+  limits?: Record<string, PolicySet | { plans?: Record<string, PolicySet>; policy?: PolicySet }>;
   /**
    * What a counter is per: `"tenant"` (default), `"subject"` (tenant + subject) or `"ip"`.
    * Requests without a principal are counted per client IP.

@@ -51,26 +51,7 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
-/**
- * One algorithm step: the new state (`undefined` when nothing changes) and when it can be
- * forgotten because it equals an empty state.
- *
- * @example
- * ```ts
- * import { applyPolicy } from "@avila/avx-http/middleware";
- * import { resolvePolicy } from "./policy.ts";
- * const step = applyPolicy(resolvePolicy({ limit: 2, windowSeconds: 1 }), undefined, 0, 1, 1);
- * console.log(step.decision.remaining); // 1
- * ```
- */
-export interface RateLimitStep {
-  /** The decision. */
-  decision: RateLimitDecision;
-  /** The state to store, or `undefined` when the stored state stays as it was. */
-  state: RateLimitState | undefined;
-  /** Epoch ms after which the stored state is equivalent to no state. */
-  expiresAt: number;
-}
+export type RateLimitStep = ReturnType<typeof applyPolicy>;
 
 /**
  * Applies `policy` to a key's `state` at `nowMs`: admitted when at least `need` units are
@@ -93,7 +74,14 @@ export function applyPolicy(
   nowMs: number,
   cost: number,
   need: number,
-): RateLimitStep {
+): {
+  /** The decision. */
+  decision: RateLimitDecision;
+  /** The state to store, or `undefined` when the stored state stays as it was. */
+  state: RateLimitState | undefined;
+  /** Epoch ms after which the stored state is equivalent to no state. */
+  expiresAt: number;
+} {
   return policy.algorithm === "gcra"
     ? gcraStep(policy, state, nowMs, cost, need)
     : slidingWindowStep(policy, state, nowMs, cost, need);

@@ -8,7 +8,7 @@ import { Route, Server } from "../../server/mod.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import type { BreakerOptions } from "../../http/breaker.ts";
 import { type Region, RegionRegistry } from "./registry.ts";
-import { regionRouting, type RegionRoutingMode } from "./routing.ts";
+import { regionRouting, type RegionRoutingOptions } from "./routing.ts";
 
 export const IDS = ["us-east-1", "br-saopaulo-1", "eu-frankfurt-1"] as const;
 export type RegionId = typeof IDS[number];
@@ -30,7 +30,7 @@ export interface Deployment extends AsyncDisposable {
 }
 
 export interface DeploymentOptions {
-  mode: RegionRoutingMode;
+  mode: NonNullable<RegionRoutingOptions["mode"]>;
   /** Country lists per region as each instance sees them; default: us [US], br [BR], eu [DE]. */
   views?: Partial<Record<RegionId, Partial<Record<RegionId, string[]>>>>;
   breaker?: BreakerOptions;

@@ -19,20 +19,10 @@
  */
 
 export {
-  type CfProperties,
   type Region,
   REGION_ID,
   RegionConfigError,
-  type RegionConfigErrorCode,
   RegionRegistry,
-  type RegionRegistryOptions,
   type RegisteredRegion,
 } from "./registry.ts";
-export {
-  type RegionDecision,
-  type RegionReason,
-  regionRouting,
-  type RegionRoutingMode,
-  type RegionRoutingOptions,
-  type RegionVariables,
-} from "./routing.ts";
+export { regionRouting, type RegionRoutingOptions, type RegionVariables } from "./routing.ts";

@@ -44,24 +44,6 @@ export interface RegisteredRegion {
   readonly aliases: readonly string[];
 }
 
-/** Where this instance finds its own region. */
-export interface RegionRegistryOptions {
-  /** This instance's region id, when configured explicitly (wins over the environment). */
-  current?: string;
-  /**
-   * Reads an environment variable; default `Deno.env.get` guarded for missing permission.
-   * `AVL_REGION` (a region id or alias) and then `FLY_REGION` (an alias) name the current region.
-   */
-  env?: (name: string) => string | undefined;
-}
-
-/** Codes of {@link RegionConfigError}. */
-export type RegionConfigErrorCode =
-  | "invalid_region"
-  | "duplicate_region"
-  | "no_regions"
-  | "primary";
-
 /**
  * The error of an invalid region configuration: a {@link ConfigurationError} with region codes.
  *
@@ -72,14 +54,19 @@ export type RegionConfigErrorCode =
  * console.log(e instanceof ConfigurationError, e.code); // true "no_regions"
  * ```
  */
-export class RegionConfigError extends ConfigurationError<RegionConfigErrorCode> {
+export class RegionConfigError extends ConfigurationError<
+  | "invalid_region"
+  | "duplicate_region"
+  | "no_regions"
+  | "primary"
+> {
   /**
    * Creates the error.
    *
    * @param code what is wrong
    * @param message details
    */
-  constructor(code: RegionConfigErrorCode, message: string) {
+  constructor(code: RegionConfigError["code"], message: string) {
     super(code, message);
     this.name = "RegionConfigError";
   }
@@ -97,13 +84,7 @@ function defaultEnv(name: string): string | undefined {
   }
 }
 
-/** A Workers request's `cf` object, the fields region logic reads. */
-export interface CfProperties {
-  /** Visitor's country (ISO alpha-2, `XX` unknown, `T1` Tor). */
-  country?: string;
-  /** IATA code of the Cloudflare data centre that received the request. */
-  colo?: string;
-}
+export type CfProperties = NonNullable<Parameters<RegionRegistry["currentRegion"]>[0]>;
 
 /**
  * The regions of an app: lookup by id and alias, by country (then continent), fallback order
@@ -144,7 +125,15 @@ export class RegionRegistry {
    * @throws {RegionConfigError} for an empty list, a bad id, origin, country or continent, a
    * duplicate id or alias, more than one primary, or an unknown `current`
    */
-  constructor(regions: readonly Region[], options: RegionRegistryOptions = {}) {
+  constructor(regions: readonly Region[], options: {
+    /** This instance's region id, when configured explicitly (wins over the environment). */
+    current?: string;
+    /**
+     * Reads an environment variable; default `Deno.env.get` guarded for missing permission.
+     * `AVL_REGION` (a region id or alias) and then `FLY_REGION` (an alias) name the current region.
+     */
+    env?: (name: string) => string | undefined;
+  } = {}) {
     if (regions.length === 0) throw new RegionConfigError("no_regions", "no regions configured");
     const out: RegisteredRegion[] = [];
     for (const r of regions) {
@@ -275,7 +264,12 @@ export class RegionRegistry {
    * `FLY_REGION` (alias), else the Workers `cf.colo` of the request (alias); `undefined` when
    * none names a configured region (an edge router that belongs to no region).
    */
-  currentRegion(cf?: CfProperties): RegisteredRegion | undefined {
+  currentRegion(cf?: {
+    /** Visitor's country (ISO alpha-2, `XX` unknown, `T1` Tor). */
+    country?: string;
+    /** IATA code of the Cloudflare data centre that received the request. */
+    colo?: string;
+  }): RegisteredRegion | undefined {
     if (this.#configured !== undefined) return this.resolve(this.#configured);
     if (this.#fromEnv === undefined) {
       const avl = this.#env("AVL_REGION");

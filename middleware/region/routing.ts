@@ -21,34 +21,29 @@ import {
   type RegisteredRegion,
 } from "./registry.ts";
 
-/** What the middleware does when another region should serve. */
-export type RegionRoutingMode = "local" | "redirect" | "replay" | "proxy";
+type RegionReason = RegionDecision["reason"];
 
-/** Why a region was preferred. */
-export type RegionReason = "explicit" | "country" | "platform-region" | "write" | "default";
-
-/** The routing decision, on `c.get("region")`. */
-export interface RegionDecision {
-  /** This instance's region id (`undefined` for an edge router that belongs to no region). */
-  current?: string;
-  /** The region that should serve, before health is considered. */
-  preferred: string;
-  /** The region chosen after failover (this one serves, or the request goes there). */
-  target: string;
-  /** The client's country, when known. */
-  country?: string;
-  /** Why `preferred` was preferred. */
-  reason: RegionReason;
-  /** Regions the request already passed through (from the hop header). */
-  hops: readonly string[];
-  /** Whether the request is served by this instance. */
-  local: boolean;
-}
+type RegionDecision = RegionVariables["region"];
 
 /** Context variables set by {@link regionRouting}. */
 export interface RegionVariables {
   /** The routing decision. */
-  region: RegionDecision;
+  region: {
+    /** This instance's region id (`undefined` for an edge router that belongs to no region). */
+    current?: string;
+    /** The region that should serve, before health is considered. */
+    preferred: string;
+    /** The region chosen after failover (this one serves, or the request goes there). */
+    target: string;
+    /** The client's country, when known. */
+    country?: string;
+    /** Why `preferred` was preferred. */
+    reason: "explicit" | "country" | "platform-region" | "write" | "default";
+    /** Regions the request already passed through (from the hop header). */
+    hops: readonly string[];
+    /** Whether the request is served by this instance. */
+    local: boolean;
+  };
 }
 
 /** Options of {@link regionRouting}. */
@@ -60,7 +55,7 @@ export interface RegionRoutingOptions {
    * `"redirect"`: 307 to the regional origin; `"replay"`: a replay header for the platform proxy
    * (Fly's `fly-replay`) plus a 307 fallback; `"proxy"`: forward the request to the region.
    */
-  mode?: RegionRoutingMode;
+  mode?: "local" | "redirect" | "replay" | "proxy";
   /** Country lookup used when no header tells it (e.g. a GeoIP database); may be async. */
   geo?: (c: Context) => string | undefined | Promise<string | undefined>;
   /** Honour an explicit `X-AVL-Region: <region id>` request header; default true. */

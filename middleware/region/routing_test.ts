@@ -4,10 +4,10 @@ import { type Context, Hono } from "hono";
 import { HttpProblem } from "../../http/problem.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import {
-  type RegionDecision,
   RegionRegistry,
   regionRouting,
   type RegionRoutingOptions,
+  type RegionVariables,
 } from "./mod.ts";
 
 const registry = new RegionRegistry([
@@ -22,7 +22,7 @@ function app(options: Partial<RegionRoutingOptions> = {}): Hono {
     e instanceof HttpProblem ? e.toResponse() : new Response(String(e), { status: 500 })
   );
   a.use(regionRouting({ registry, mode: "redirect", ...options }));
-  a.all("/", (c) => c.json((c as unknown as Context).get("region") as RegionDecision));
+  a.all("/", (c) => c.json((c as unknown as Context).get("region") as RegionVariables["region"]));
   a.get("/raw", () => new Response("raw", { headers: { "x-own": "1" } }));
   return a;
 }

@@ -9,14 +9,6 @@ import { type BreakerOptions, type BreakerState, CircuitBreaker } from "../../ht
 import type { ReadinessCheck } from "../../http/health.ts";
 import type { MetricsRegistry } from "../../http/metrics.ts";
 
-/** Settings of a {@link BreakerRegistry} itself. */
-export interface BreakerRegistryOptions {
-  /** Bound on distinct names; the oldest breaker is dropped past it; default 1000. */
-  maxBreakers?: number;
-  /** Called when any breaker changes state, with its name. */
-  onStateChange?: (name: string, from: BreakerState, to: BreakerState) => void;
-}
-
 /**
  * Circuit breakers by name, created on first use with the registry's options.
  *
@@ -41,7 +33,12 @@ export class BreakerRegistry {
    * @param options settings of every breaker it creates
    * @param registry bound on distinct names (default 1000) and a state-change hook with the name
    */
-  constructor(options: BreakerOptions = {}, registry: BreakerRegistryOptions = {}) {
+  constructor(options: BreakerOptions = {}, registry: {
+    /** Bound on distinct names; the oldest breaker is dropped past it; default 1000. */
+    maxBreakers?: number;
+    /** Called when any breaker changes state, with its name. */
+    onStateChange?: (name: string, from: BreakerState, to: BreakerState) => void;
+  } = {}) {
     this.#options = options;
     this.#onChange = registry.onStateChange;
     this.maxBreakers = Math.max(1, Math.floor(registry.maxBreakers ?? 1000));
@@ -108,17 +105,6 @@ export class BreakerRegistry {
   }
 }
 
-/** Options of {@link breakerReadiness}. */
-export interface BreakerReadinessOptions {
-  /**
-   * When the instance reports not ready: `"all"` (default) only when every known breaker is
-   * open — this instance can then reach none of its upstreams; `"any"` as soon as one is open.
-   * `"all"` avoids a cascade where one remote region's outage takes every healthy front out of
-   * the load balancer.
-   */
-  failWhen?: "all" | "any";
-}
-
 /**
  * A readiness check for `Server.readiness(name, check)`: fails when breakers are open (see
  * `failWhen`), and names open breakers in its detail even while passing.
@@ -133,7 +119,15 @@ export interface BreakerReadinessOptions {
  */
 export function breakerReadiness(
   registry: BreakerRegistry,
-  options: BreakerReadinessOptions = {},
+  options: {
+    /**
+     * When the instance reports not ready: `"all"` (default) only when every known breaker is
+     * open — this instance can then reach none of its upstreams; `"any"` as soon as one is open.
+     * `"all"` avoids a cascade where one remote region's outage takes every healthy front out of
+     * the load balancer.
+     */
+    failWhen?: "all" | "any";
+  } = {},
 ): ReadinessCheck {
   const any = options.failWhen === "any";
   return function circuitBreakers() {

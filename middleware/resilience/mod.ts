@@ -14,18 +14,8 @@
  * @module
  */
 
-export {
-  type BreakerOptions,
-  type BreakerState,
-  type BreakerWindow,
-  CircuitBreaker,
-} from "../../http/breaker.ts";
-export {
-  breakerReadiness,
-  type BreakerReadinessOptions,
-  BreakerRegistry,
-  type BreakerRegistryOptions,
-} from "./breakers.ts";
+export { type BreakerOptions, type BreakerState, CircuitBreaker } from "../../http/breaker.ts";
+export { breakerReadiness, BreakerRegistry } from "./breakers.ts";
 export {
   Deadline,
   deadlineOf,

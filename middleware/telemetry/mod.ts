@@ -16,7 +16,6 @@
  */
 
 export {
-  type AccessLogEntry,
   startTiming,
   telemetry,
   type TelemetryOptions,
@@ -36,4 +35,4 @@ export {
   TRACESTATE_MAX_MEMBERS,
   type TracestateMember,
 } from "../../http/tracestate.ts";
-export { type OutgoingTrace, outgoingTrace } from "./propagation.ts";
+export { outgoingTrace } from "./propagation.ts";

@@ -11,16 +11,6 @@ import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { activeTracer, endHttpSpan, otelTrace, type Span, SpanKind } from "./_otel.ts";
 import { newSpanId, type TraceContext } from "../../http/traceparent.ts";
 
-/** An outgoing call's place in the trace. */
-export interface OutgoingTrace {
-  /** Headers to send upstream: `traceparent` naming the client span, and `tracestate`. */
-  readonly headers: Record<string, string>;
-  /** The client span's id (the upstream sees it as its parent). */
-  readonly spanId: string;
-  /** Ends the client span with the upstream's status (0 when no response) or error. */
-  end(status: number, error?: unknown): void;
-}
-
 const NO_END = (): void => {};
 
 /**
@@ -46,7 +36,14 @@ export function outgoingTrace(
   c: Context,
   name = "HTTP",
   attributes?: Record<string, string | number>,
-): OutgoingTrace | undefined {
+): {
+  /** Headers to send upstream: `traceparent` naming the client span, and `tracestate`. */
+  readonly headers: Record<string, string>;
+  /** The client span's id (the upstream sees it as its parent). */
+  readonly spanId: string;
+  /** Ends the client span with the upstream's status (0 when no response) or error. */
+  end(status: number, error?: unknown): void;
+} | undefined {
   const trace = c.get("trace") as TraceContext | undefined;
   if (trace === undefined) return undefined;
   const serverSpan = c.get("otelSpan") as Span | undefined;

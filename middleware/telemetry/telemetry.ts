@@ -23,29 +23,7 @@ import {
   SpanKind,
 } from "./_otel.ts";
 
-/** One structured access-log entry. */
-export interface AccessLogEntry {
-  /** ISO time the request arrived. */
-  time: string;
-  /** Request id. */
-  requestId: string;
-  /** Trace id. */
-  traceId: string;
-  /** HTTP method. */
-  method: string;
-  /** Path, with secret-looking query values replaced by `[redacted]`. */
-  path: string;
-  /** Response status. */
-  status: number;
-  /** Milliseconds to response headers. */
-  durationMs: number;
-  /** Declared response length, when known. */
-  bytesOut?: number;
-  /** Client's user agent. */
-  userAgent?: string;
-  /** `"h3"` for a request served over HTTP/3; absent over TCP (HTTP/1.1 or HTTP/2). */
-  protocol?: "h3";
-}
+type AccessLogEntry = Parameters<Exclude<TelemetryOptions["accessLog"], boolean | undefined>>[0];
 
 /** Telemetry options; every field has a default. */
 export interface TelemetryOptions {
@@ -56,7 +34,30 @@ export interface TelemetryOptions {
   /** Add `Server-Timing` (total plus marks from `timing()`); default true. */
   serverTiming?: boolean;
   /** Access log sink: a function, `true` for JSON lines on stdout, `false` (default) for none. */
-  accessLog?: boolean | ((entry: AccessLogEntry) => void);
+  accessLog?:
+    | boolean
+    | ((entry: {
+      /** ISO time the request arrived. */
+      time: string;
+      /** Request id. */
+      requestId: string;
+      /** Trace id. */
+      traceId: string;
+      /** HTTP method. */
+      method: string;
+      /** Path, with secret-looking query values replaced by `[redacted]`. */
+      path: string;
+      /** Response status. */
+      status: number;
+      /** Milliseconds to response headers. */
+      durationMs: number;
+      /** Declared response length, when known. */
+      bytesOut?: number;
+      /** Client's user agent. */
+      userAgent?: string;
+      /** `"h3"` for a request served over HTTP/3; absent over TCP (HTTP/1.1 or HTTP/2). */
+      protocol?: "h3";
+    }) => void);
   /** Query parameter names whose values are redacted in logs (case-insensitive). */
   redactQuery?: readonly string[];
   /** Sample new traces (no incoming `traceparent`); default true. */

@@ -2,7 +2,9 @@
 // `listen({ http3: true })`, spoken to by gtlsclient (ngtcp2/nghttp3, an independent client).
 import assert from "node:assert/strict";
 import { Route, Server, sse } from "../mod.ts";
-import type { AccessLogEntry } from "../../middleware/mod.ts";
+import type { TelemetryOptions } from "../../middleware/mod.ts";
+
+type AccessLogEntry = Parameters<Exclude<TelemetryOptions["accessLog"], boolean | undefined>>[0];
 import { gtlsclient, testCert } from "./_test_h3.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);

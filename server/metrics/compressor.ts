@@ -22,14 +22,10 @@
  * @module
  */
 
-import type { Compressor, CompressorStats } from "@avila/compress";
+import type { Compressor } from "@avila/compress";
 import type { MetricsRegistry } from "../../http/metrics.ts";
 
-/** Compressors by name: a record, a Map, or a function read at every scrape. */
-export type CompressorSource =
-  | Readonly<Record<string, Compressor>>
-  | ReadonlyMap<string, Compressor>
-  | (() => Iterable<readonly [string, Compressor]>);
+type CompressorSource = Parameters<typeof exportCompressorStats>[1];
 
 function escapeLabel(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -81,7 +77,10 @@ function num(v: number): string {
  */
 export function exportCompressorStats(
   registry: MetricsRegistry,
-  compressors: CompressorSource,
+  compressors:
+    | Readonly<Record<string, Compressor>>
+    | ReadonlyMap<string, Compressor>
+    | (() => Iterable<readonly [string, Compressor]>),
 ): void {
   registry.collect((out) => renderCompressorStats(compressors, out));
 }
@@ -118,7 +117,7 @@ export function renderCompressorStats(compressors: CompressorSource, out: string
     "Algorithm.Auto decisions by algorithm, level and kind of evidence.",
   );
   for (const [name, compressor] of entries(compressors)) {
-    const s: CompressorStats = compressor.stats();
+    const s = compressor.stats();
     for (const [alg, c] of Object.entries(s.byAlgorithm)) {
       const l = labels([["name", name], ["algorithm", alg]]);
       calls.lines.push(`${calls.name}{${l}} ${num(c.calls)}`);

@@ -8,17 +8,7 @@
 import type { Context } from "hono";
 import { appRuntime } from "../../http/runtime.ts";
 
-/** One event. `data` that is not a string is sent as JSON. */
-export interface SSEMessage {
-  /** The payload; multi-line strings become several `data:` lines. */
-  data: unknown;
-  /** Event type (`event:`); default is the browser's `message`. */
-  event?: string;
-  /** Event id (`id:`): what the client sends back as `Last-Event-ID` when it reconnects. */
-  id?: string | number;
-  /** Reconnection delay for the client, in milliseconds (`retry:`). */
-  retry?: number;
-}
+type SSEMessage = Parameters<SSEStream["send"]>[0];
 
 /** The writer a handler gets. */
 export interface SSEStream {
@@ -27,21 +17,20 @@ export interface SSEStream {
   /** Aborted when the client goes away or the server shuts down: stop producing then. */
   readonly signal: AbortSignal;
   /** Sends one event; waits while the client is slow (backpressure). False once closed. */
-  send(message: SSEMessage): Promise<boolean>;
+  send(message: {
+    /** The payload; multi-line strings become several `data:` lines. */
+    data: unknown;
+    /** Event type (`event:`); default is the browser's `message`. */
+    event?: string;
+    /** Event id (`id:`): what the client sends back as `Last-Event-ID` when it reconnects. */
+    id?: string | number;
+    /** Reconnection delay for the client, in milliseconds (`retry:`). */
+    retry?: number;
+  }): Promise<boolean>;
   /** Sends a comment line (ignored by clients, keeps proxies from timing out). */
   comment(text: string): Promise<boolean>;
   /** Ends the stream. */
   close(): void;
-}
-
-/** SSE options. */
-export interface SSEOptions {
-  /** Interval of `: heartbeat` comments in ms; default 15 000; 0 disables. */
-  heartbeatMs?: number;
-  /** Sent once at the start as `retry:` (client reconnection delay, ms). */
-  retryMs?: number;
-  /** Extra response headers. */
-  headers?: HeadersInit;
 }
 
 const encoder = new TextEncoder();
@@ -93,7 +82,14 @@ export function formatSSE(message: SSEMessage): string {
 export function sse(
   c: Context,
   run: (stream: SSEStream) => void | Promise<void>,
-  options: SSEOptions = {},
+  options: {
+    /** Interval of `: heartbeat` comments in ms; default 15 000; 0 disables. */
+    heartbeatMs?: number;
+    /** Sent once at the start as `retry:` (client reconnection delay, ms). */
+    retryMs?: number;
+    /** Extra response headers. */
+    headers?: HeadersInit;
+  } = {},
 ): Response {
   const abort = new AbortController();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, undefined, {

@@ -23,25 +23,6 @@ export interface WebSocketHandlers {
   onError?(ws: WebSocket): void;
 }
 
-/** Options for {@link webSocket}. */
-export interface WebSocketOptions {
-  /** Subprotocols the server speaks; the first one the client also offers is chosen. */
-  protocols?: readonly string[];
-  /** Largest accepted message in bytes (close 1009 past it); default 1 MiB. */
-  maxMessageBytes?: number;
-  /** Seconds without a pong before the connection is considered dead (Deno); default 30. */
-  idleTimeout?: number;
-  /**
-   * Hono's upgrade helper, for a runtime that cannot upgrade from inside a request handler:
-   * on Node, `createNodeWebSocket({ app }).upgradeWebSocket` from `@hono/node-ws` (serve with
-   * `@hono/node-server` and call its `injectWebSocket(server)`). Used instead of the built-in
-   * Deno and Workers upgrades; the handlers get its socket (`WSContext.raw`, a `WebSocket`-like
-   * object such as a `ws` socket).
-   */
-  // deno-lint-ignore no-explicit-any
-  upgrade?: UpgradeWebSocket<any>;
-}
-
 interface WorkersPair {
   0: WebSocket & { accept(): void };
   1: WebSocket & { accept(): void };
@@ -169,7 +150,23 @@ function throughHelper(
  */
 export function webSocket(
   create: (c: Context) => WebSocketHandlers | Promise<WebSocketHandlers>,
-  options: WebSocketOptions = {},
+  options: {
+    /** Subprotocols the server speaks; the first one the client also offers is chosen. */
+    protocols?: readonly string[];
+    /** Largest accepted message in bytes (close 1009 past it); default 1 MiB. */
+    maxMessageBytes?: number;
+    /** Seconds without a pong before the connection is considered dead (Deno); default 30. */
+    idleTimeout?: number;
+    /**
+     * Hono's upgrade helper, for a runtime that cannot upgrade from inside a request handler:
+     * on Node, `createNodeWebSocket({ app }).upgradeWebSocket` from `@hono/node-ws` (serve with
+     * `@hono/node-server` and call its `injectWebSocket(server)`). Used instead of the built-in
+     * Deno and Workers upgrades; the handlers get its socket (`WSContext.raw`, a `WebSocket`-like
+     * object such as a `ws` socket).
+     */
+    // deno-lint-ignore no-explicit-any
+    upgrade?: UpgradeWebSocket<any>;
+  } = {},
 ): Handler {
   const maxBytes = options.maxMessageBytes ?? 1024 * 1024;
   const helper = options.upgrade && throughHelper(options.upgrade, create, maxBytes);

@@ -12,17 +12,7 @@ import { FILE_MAGIC, MessageHeader } from "../_format.ts";
 import { type IpcReadOptions, resolveLimits } from "../limits.ts";
 import { readMessageAt } from "./message.ts";
 
-/** One encapsulated message of an IPC stream or file. */
-export interface IpcMessageInfo {
-  /** The message header: schema, dictionary batch or record batch. */
-  kind: "schema" | "dictionary" | "record";
-  /** Rows of a record or dictionary batch (0 for the schema). */
-  rows: number;
-  /** Body compression of a batch: "lz4" (LZ4_FRAME), "zstd" or "none". */
-  compression: "lz4" | "zstd" | "none";
-  /** Body bytes as stored. */
-  bodyBytes: number;
-}
+type IpcMessageInfo = ReturnType<typeof ipcMessages>[number];
 
 const CODECS = ["lz4", "zstd"] as const;
 const KINDS: Record<number, IpcMessageInfo["kind"]> = {
@@ -44,7 +34,16 @@ const KINDS: Record<number, IpcMessageInfo["kind"]> = {
  * // ["schema 0 none", "record 2 lz4"]
  * ```
  */
-export function ipcMessages(bytes: Uint8Array, options?: IpcReadOptions): IpcMessageInfo[] {
+export function ipcMessages(bytes: Uint8Array, options?: IpcReadOptions): {
+  /** The message header: schema, dictionary batch or record batch. */
+  kind: "schema" | "dictionary" | "record";
+  /** Rows of a record or dictionary batch (0 for the schema). */
+  rows: number;
+  /** Body compression of a batch: "lz4" (LZ4_FRAME), "zstd" or "none". */
+  compression: "lz4" | "zstd" | "none";
+  /** Body bytes as stored. */
+  bodyBytes: number;
+}[] {
   const limits = resolveLimits(options);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const isFile = bytes.length >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
