@@ -75,6 +75,9 @@ function requestHead(fields: HeaderField[], limits: RequestLimits): Head {
   }
   const pseudo = new Map<string, string>();
   const headers = new Headers();
+  // Cookie crumbs (§4.2.1): clients may split `cookie` into one field per pair for compression;
+  // they are joined with "; " (not the ", " of `Headers.append`) before the app sees them.
+  const cookies: string[] = [];
   let size = 0;
   for (const [name, value] of fields) {
     size += name.length + value.length + 32;
@@ -89,11 +92,15 @@ function requestHead(fields: HeaderField[], limits: RequestLimits): Head {
     if (CONNECTION_SPECIFIC.has(name)) throw new Malformed(`connection-specific field ${name}`);
     if (name === "te" && value !== "trailers") throw new Malformed("te other than trailers");
     try {
-      headers.append(name, value);
+      if (name === "cookie") {
+        headers.set(name, value); // validates it; replaced by the joined crumbs below
+        cookies.push(value);
+      } else headers.append(name, value);
     } catch {
       throw new Malformed(`invalid value of ${name}`);
     }
   }
+  if (cookies.length > 1) headers.set("cookie", cookies.join("; "));
   if (size > limits.maxFieldSectionSize) {
     throw new TooLarge(`header section larger than ${limits.maxFieldSectionSize} bytes`);
   }
