@@ -11,7 +11,7 @@
 import { problemResponse } from "../../http/problem.ts";
 import { H3, Http3Error } from "./_errors.ts";
 import { encodeFrame, FRAME, frameAllowed, StreamReader } from "./_frames.ts";
-import type { HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
+import { type HeaderField, type QpackDecoder, type QpackEncoder, QpackError } from "./qpack/mod.ts";
 import type { QuicBidirectionalStream } from "./_quic.ts";
 
 /** The fetch handler HTTP/3 requests go to (the same one TCP requests reach). */
@@ -150,6 +150,20 @@ function responseFields(res: Response): HeaderField[] {
   return fields;
 }
 
+/**
+ * Whether `error`, thrown while reading a request stream, is a connection error (a frame or QPACK
+ * error of the RFC). Anything else a read throws is the stream itself failing: the client reset it
+ * (RESET_STREAM, e.g. a cancelled upload), which ends that request only (RFC 9114 §4.1.1), never
+ * the other requests of the connection.
+ */
+function isConnectionError(error: unknown): boolean {
+  if (error instanceof Http3Error) return error.wireCode !== H3.MESSAGE_ERROR;
+  if (error instanceof QpackError) {
+    return error.code !== H3.MESSAGE_ERROR && error.code !== H3.REQUEST_CANCELLED;
+  }
+  return false;
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const t = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), ms)));
@@ -194,7 +208,11 @@ export async function serveRequest(
       ctx.flushDecoder(); // Stream Cancellation, when the decoder has one
       return answer(problemResponse(431, { detail: e.message, code: "header_too_large" }));
     }
-    ctx.fail(e);
+    if (isConnectionError(e)) ctx.fail(e);
+    else {
+      ctx.decoder.cancel(id); // the client reset the stream: drop its section if it waits
+      ctx.flushDecoder();
+    }
     return stop();
   }
   if (fields === null) return stop(); // H3_REQUEST_INCOMPLETE: the stream ended without HEADERS
@@ -216,7 +234,9 @@ export async function serveRequest(
   const onClosed = () => abort.abort(new Error("connection closed"));
   ctx.closed.addEventListener("abort", onClosed, { once: true });
   const hasBody = head.method !== "GET" && head.method !== "HEAD";
-  const body = hasBody ? requestBody(reader, head, ctx, id, () => (bodyDone = true)) : null;
+  const body = hasBody
+    ? requestBody(reader, head, ctx, id, () => (bodyDone = true), (e) => abort.abort(e))
+    : null;
   let request: Request;
   try {
     request = new Request(head.url, {
@@ -293,6 +313,7 @@ function requestBody(
   ctx: RequestContext,
   id: bigint,
   onEnd: () => void,
+  onReset: (error: unknown) => void,
 ): ReadableStream<Uint8Array> {
   let left = 0; // bytes of the current DATA frame not yet read
   let received = 0;
@@ -343,8 +364,12 @@ function requestBody(
         }
       } catch (e) {
         onEnd();
-        if (e instanceof Http3Error && e.wireCode !== H3.MESSAGE_ERROR) ctx.fail(e);
-        else if (!(e instanceof Http3Error)) ctx.fail(e);
+        if (isConnectionError(e)) ctx.fail(e);
+        else if (!(e instanceof Http3Error)) {
+          ctx.decoder.cancel(id);
+          ctx.flushDecoder();
+          onReset(e); // request.signal aborts, as over TCP when the client goes away
+        }
         reader.cancel();
         c.error(e);
       }
