@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { serve } from "../listen.ts";
 import { RawH3, testCert } from "./_test_h3.ts";
+import { H3 } from "./_errors.ts";
 import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
 import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
 
@@ -35,6 +36,13 @@ async function parse(bytes: Uint8Array): Promise<{ status: number; body: string 
   return { status: Number(fields.find(([n]) => n === ":status")![1]), body };
 }
 
+/** Resolves with `value` after `ms`: bounds a wait, never asserts on time. */
+const after = <T>(ms: number, value: T) =>
+  new Promise<T>((r) => {
+    const t = setTimeout(() => r(value), ms);
+    Deno.unrefTimer(t);
+  });
+
 async function start(
   fetch: (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
   http3: Record<string, number> = {},
@@ -64,4 +72,28 @@ Deno.test("http3 attack: split cookie fields reach the app joined with '; ' (RFC
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("http3 attack: shutdown past its deadline closes stuck HTTP/3 connections", async () => {
+  let handling!: () => void;
+  const handled = new Promise<void>((r) => (handling = r));
+  let aborted = false;
+  const { server, port } = await start((req) => {
+    req.signal.addEventListener("abort", () => (aborted = true));
+    handling();
+    return new Promise<Response>(() => {}); // a handler that never answers
+  });
+  const c = await RawH3.connect(port);
+  const s = await c.conn.createBidirectionalStream();
+  const w = s.writable.getWriter();
+  await w.write(headers(GET));
+  await w.close();
+  await handled;
+  assert.equal(await server.shutdown({ timeoutMs: 200 }), "deadline");
+  const closed = await Promise.race([c.closed, after(5000, "open")]);
+  const finished = await Promise.race([server.finished.then(() => "finished"), after(5000, "not")]);
+  c.close();
+  assert.equal(closed, H3.NO_ERROR, "the client sees the connection closed");
+  assert.equal(finished, "finished", "the server stopped");
+  assert.ok(aborted, "the stuck handler's request.signal aborted");
 });
