@@ -300,7 +300,18 @@ async function readHeaders(
       throw new TooLarge(`header section larger than ${ctx.limits.maxFieldSectionSize} bytes`);
     }
     const block = await reader.bytes(frame.length);
-    const fields = await ctx.decoder.decode(id, block);
+    let fields: HeaderField[];
+    try {
+      fields = await ctx.decoder.decode(id, block);
+    } catch (e) {
+      // A section that decodes past the limit (dynamic-table references multiply a few bytes
+      // into many) is a stream error (RFC 9114 §4.2.2): 431, as for a frame too large.
+      if (e instanceof QpackError && e.code === H3.MESSAGE_ERROR) {
+        ctx.flushDecoder(); // its Section Acknowledgment, so the peer can evict
+        throw new TooLarge(`header section larger than ${ctx.limits.maxFieldSectionSize} bytes`);
+      }
+      throw e;
+    }
     ctx.flushDecoder();
     return fields;
   }
@@ -365,7 +376,7 @@ function requestBody(
       } catch (e) {
         onEnd();
         if (isConnectionError(e)) ctx.fail(e);
-        else if (!(e instanceof Http3Error)) {
+        else if (!(e instanceof Http3Error) && !(e instanceof QpackError)) {
           ctx.decoder.cancel(id);
           ctx.flushDecoder();
           onReset(e); // request.signal aborts, as over TCP when the client goes away

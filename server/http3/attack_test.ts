@@ -36,6 +36,13 @@ async function parse(bytes: Uint8Array): Promise<{ status: number; body: string 
   return { status: Number(fields.find(([n]) => n === ":status")![1]), body };
 }
 
+const cat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) out.set(p, (o += p.length) - p.length);
+  return out;
+};
+
 /** Resolves with `value` after `ms`: bounds a wait, never asserts on time. */
 const after = <T>(ms: number, value: T) =>
   new Promise<T>((r) => {
@@ -96,4 +103,34 @@ Deno.test("http3 attack: shutdown past its deadline closes stuck HTTP/3 connecti
   assert.equal(closed, H3.NO_ERROR, "the client sees the connection closed");
   assert.equal(finished, "finished", "the server stopped");
   assert.ok(aborted, "the stuck handler's request.signal aborted");
+});
+
+Deno.test("http3 attack: a dynamic-table entry referenced past the size limit is 431, not a close", async () => {
+  const { server, port } = await start((req) => new Response(`ok ${new URL(req.url).pathname}`));
+  try {
+    const c = await RawH3.connect(port);
+    // Encoder stream (RFC 9204 4.3): Set Dynamic Table Capacity 4096, then Insert with Literal
+    // Name "x-a" with a 3000-byte value: one entry of 3035 bytes.
+    await c.uni(cat(
+      new Uint8Array([0x02, 0x3f, 0xe1, 0x1f, 0x43]),
+      new TextEncoder().encode("x-a"),
+      new Uint8Array([0x7f, 0xb9, 0x16]),
+      new Uint8Array(3000).fill(0x76),
+    ));
+    // Required Insert Count 1 (encoded 2), Base 1, GET's static lines, then the entry 11 times:
+    // 36 bytes on the wire that decode to over 33 KB, past the 32 KiB limit.
+    const section = cat(
+      new Uint8Array([0x02, 0x00]),
+      new QpackEncoder().encode(GET).subarray(2),
+      new Uint8Array(11).fill(0x80),
+    );
+    const res = await parse(await c.request(encodeFrame(FRAME.HEADERS, section)));
+    assert.equal(res?.status, 431);
+    assert.equal(JSON.parse(res!.body).code, "header_too_large");
+    assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
+    assert.equal(c.closeCode, undefined, "a stream error keeps the connection");
+    c.close();
+  } finally {
+    await server.shutdown();
+  }
 });
