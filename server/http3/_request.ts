@@ -375,6 +375,9 @@ function requestBody(
         }
       } catch (e) {
         onEnd();
+        // Our own cancel (the response went out, a body timeout or limit) ends a pending read
+        // early: no frame error of the peer's, the body just ends with an error.
+        if (reader.cancelled) return c.error(e);
         if (isConnectionError(e)) ctx.fail(e);
         else if (!(e instanceof Http3Error) && !(e instanceof QpackError)) {
           ctx.decoder.cancel(id);

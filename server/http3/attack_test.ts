@@ -3,6 +3,8 @@
 // take the other requests of the connection down with it.
 import assert from "node:assert/strict";
 import { serve } from "../listen.ts";
+import { Route } from "../route.ts";
+import { Server } from "../server.ts";
 import { RawH3, testCert } from "./_test_h3.ts";
 import { H3 } from "./_errors.ts";
 import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
@@ -14,6 +16,9 @@ const GET: HeaderField[] = [
   [":authority", "127.0.0.1"],
   [":path", "/"],
 ];
+const at = (fields: HeaderField[], method: string, path: string): HeaderField[] =>
+  fields.map(([n, v]) => [n, n === ":method" ? method : n === ":path" ? path : v]);
+
 const headers = (fields: HeaderField[]) =>
   encodeFrame(FRAME.HEADERS, new QpackEncoder().encode(fields));
 
@@ -129,6 +134,64 @@ Deno.test("http3 attack: a dynamic-table entry referenced past the size limit is
     assert.equal(JSON.parse(res!.body).code, "header_too_large");
     assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
     assert.equal(c.closeCode, undefined, "a stream error keeps the connection");
+    c.close();
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("http3 attack: a slow upload past bodyTimeoutMs is answered; the connection lives", async () => {
+  const { cert, key } = await testCert();
+  const running = new Server({ bodyTimeoutMs: 300 })
+    .route("/up", Route.post(async (c) => c.json({ n: (await c.req.arrayBuffer()).byteLength })))
+    .route("/", Route.get((c) => c.text("ok /")))
+    .build()
+    .listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert,
+      key,
+      http3: true,
+      handleSignals: false,
+      onListen() {},
+    });
+  try {
+    const c = await RawH3.connect(running.address.port);
+    // A DATA frame of 1000 bytes announced, 10 sent, the stream left open (slowloris).
+    const slow = await parse(
+      await c.request(
+        cat(headers(at(GET, "POST", "/up")), encodeFrame(FRAME.DATA, 1000), new Uint8Array(10)),
+        true,
+      ),
+    );
+    assert.equal(slow?.status, 408);
+    assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
+    assert.equal(c.closeCode, undefined, "the server's own cancel is no frame error");
+    c.close();
+  } finally {
+    await running.shutdown();
+  }
+});
+
+Deno.test("http3 attack: a handler answering while its body read is pending keeps the connection", async () => {
+  const { server, port } = await start(async (req) => {
+    if (req.method === "GET") return new Response("ok /");
+    const r = req.body!.getReader();
+    await r.read();
+    r.read().catch(() => {}); // still pending when the response goes out
+    return new Response("early");
+  });
+  try {
+    const c = await RawH3.connect(port);
+    const early = await parse(
+      await c.request(
+        cat(headers(at(GET, "POST", "/up")), encodeFrame(FRAME.DATA, 1000), new Uint8Array(10)),
+        true,
+      ),
+    );
+    assert.deepEqual(early, { status: 200, body: "early" });
+    assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
+    assert.equal(c.closeCode, undefined, "the server's own cancel is no frame error");
     c.close();
   } finally {
     await server.shutdown();
