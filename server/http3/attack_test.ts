@@ -6,7 +6,9 @@ import { serve } from "../listen.ts";
 import { Route } from "../route.ts";
 import { Server } from "../server.ts";
 import { RawH3, testCert } from "./_test_h3.ts";
+import { Http3Connection } from "./_connection.ts";
 import { H3 } from "./_errors.ts";
+import type { QuicConn, QuicReceiveStream, QuicSendStream } from "./_quic.ts";
 import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
 import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
 
@@ -196,4 +198,75 @@ Deno.test("http3 attack: a handler answering while its body read is pending keep
   } finally {
     await server.shutdown();
   }
+});
+
+/** A send stream that counts the writes handed to it; after `free` of them it stops taking more. */
+function stalledSendStream(id: bigint, free: number): QuicSendStream & { writes: number } {
+  let calls = 0;
+  const stream = new WritableStream<Uint8Array>({
+    write: () => (++calls <= free ? undefined : new Promise<void>(() => {})),
+  });
+  const out = Object.assign(stream, { id, writes: 0 });
+  const getWriter = stream.getWriter.bind(stream);
+  out.getWriter = () => {
+    const w = getWriter();
+    const write = w.write.bind(w);
+    w.write = (chunk?: Uint8Array) => {
+      out.writes++;
+      return write(chunk);
+    };
+    return w;
+  };
+  return out;
+}
+
+Deno.test("http3 attack: an encoder-stream flood to a client that stops reading queues no writes", async () => {
+  // A client that never grants flow control on our QPACK decoder stream, while it floods its
+  // encoder stream with inserts: each one calls for an Insert Count Increment. Over the fake
+  // connection below (Deno's client grants credit on its own), count what is queued for it.
+  const sent: (QuicSendStream & { writes: number })[] = [];
+  let lastPulled!: () => void;
+  const allPulled = new Promise<void>((r) => (lastPulled = r));
+  const uni = (id: bigint, chunks: Uint8Array[], onEnd?: () => void): QuicReceiveStream => {
+    let i = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (i < chunks.length) c.enqueue(chunks[i++]);
+        else onEnd?.(); // never closes: a closed critical stream is a connection error
+      },
+    }, { highWaterMark: 0 });
+    return Object.assign(stream, { id });
+  };
+  const inserts = Array.from({ length: 2000 }, () => new Uint8Array([0x41, 0x61, 0x01, 0x62]));
+  const conn: QuicConn = {
+    close() {},
+    remoteAddr: { transport: "udp", hostname: "127.0.0.1", port: 1 },
+    closed: new Promise(() => {}),
+    createUnidirectionalStream: () => {
+      const s = stalledSendStream(BigInt(3 + 4 * sent.length), 1);
+      sent.push(s);
+      return Promise.resolve(s);
+    },
+    incomingBidirectionalStreams: new ReadableStream(),
+    incomingUnidirectionalStreams: ReadableStream.from([
+      uni(2n, [new Uint8Array([0x00, 0x04, 0x00])]),
+      // Set Dynamic Table Capacity 4096, then "a: b" inserted 2000 times (one chunk each).
+      uni(6n, [new Uint8Array([0x02, 0x3f, 0xe1, 0x1f]), ...inserts], lastPulled),
+    ]),
+  };
+  const c = new Http3Connection(conn, () => new Response("unused"), {
+    maxFieldSectionSize: 32 * 1024,
+    maxHeaderFields: 100,
+    headersTimeoutMs: 10_000,
+    qpackMaxTableCapacity: 4096,
+    qpackBlockedStreams: 16,
+  });
+  void c.run();
+  await allPulled;
+  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
+  const decoderStream = sent[1];
+  assert.ok(decoderStream !== undefined, "the decoder stream was opened");
+  // Its type byte, the first increment (stalled), then at most one more write waiting for it.
+  assert.ok(decoderStream.writes <= 3, `${decoderStream.writes} writes queued`);
+  c.close();
 });
