@@ -55,6 +55,13 @@ const CONNECTION_SPECIFIC = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 const REQUEST_PSEUDO = new Set([":method", ":scheme", ":authority", ":path", ":protocol"]);
+/**
+ * `host [ ":" port ]` (RFC 3986 3.2.2): no userinfo (RFC 9114 §4.3.1) and nothing that would
+ * end the authority inside the URL we build (`/`, `?`, `#`, `@`, `\`).
+ */
+const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?$/;
+/** A request target without SP, controls or DEL (RFC 9110 §4.1; what HTTP/1.1 parsers refuse). */
+const PATH = /^[\x21-\x7e\x80-\xff]+$/;
 
 /** A request the RFC calls malformed (§4.1.2): answered 400, code `h3_message_error`. */
 class Malformed extends Error {}
@@ -116,13 +123,17 @@ function requestHead(fields: HeaderField[], limits: RequestLimits): Head {
   if (scheme === undefined || path === undefined || path === "") {
     throw new Malformed("missing :scheme or :path");
   }
+  // Only https is served over QUIC (TLS always): another scheme would show the app a URL that
+  // TCP never gives it (http:// over TLS, or a non-HTTP scheme).
+  if (scheme !== "https") throw new Malformed(`:scheme ${scheme} is not served`);
   const authority = pseudo.get(":authority") ?? headers.get("host") ?? undefined;
   if (authority === undefined || authority === "") throw new Malformed("missing :authority");
+  if (!AUTHORITY.test(authority)) throw new Malformed("invalid :authority");
   const host = headers.get("host");
   if (host !== null && pseudo.has(":authority") && host !== pseudo.get(":authority")) {
     throw new Malformed("host differs from :authority");
   }
-  if (!path.startsWith("/") && !(path === "*" && method === "OPTIONS")) {
+  if (!PATH.test(path) || (!path.startsWith("/") && !(path === "*" && method === "OPTIONS"))) {
     throw new Malformed("invalid :path");
   }
   let url: string;

@@ -270,3 +270,43 @@ Deno.test("http3 attack: an encoder-stream flood to a client that stops reading 
   assert.ok(decoderStream.writes <= 3, `${decoderStream.writes} writes queued`);
   c.close();
 });
+
+Deno.test("http3 attack: a request target the app could misread is malformed (400)", async () => {
+  const { server, port } = await start((req) => new Response(req.url));
+  try {
+    const c = await RawH3.connect(port);
+    const target = (scheme: string, authority: string, path: string): HeaderField[] => [
+      [":method", "GET"],
+      [":scheme", scheme],
+      [":authority", authority],
+      [":path", path],
+    ];
+    for (
+      const [fields, what] of [
+        // The authority must not end inside the URL: the app would route /admin, not /public.
+        [target("https", "127.0.0.1/admin#", "/public"), "path in :authority"],
+        [target("https", "127.0.0.1?", "/public"), "query in :authority"],
+        [target("https", "user:pw@127.0.0.1", "/"), "userinfo (RFC 9114 4.3.1)"],
+        [
+          [...GET.filter(([n]) => n !== ":authority"), ["host", "127.0.0.1/x#"]],
+          "bad host without :authority",
+        ],
+        [target("http", "127.0.0.1", "/"), "http over QUIC (always TLS)"],
+        [target("foo", "127.0.0.1", "/"), "a non-HTTP scheme"],
+        [target("https", "127.0.0.1", "/a b"), "space in :path"],
+        [target("https", "127.0.0.1", "/a\x7f"), "DEL in :path"],
+      ] as [HeaderField[], string][]
+    ) {
+      const r = await parse(await c.request(headers(fields)));
+      assert.equal(r?.status, 400, `${what}: ${r?.body}`);
+      assert.equal(JSON.parse(r!.body).code, "h3_message_error", what);
+    }
+    const ok = await parse(await c.request(headers(target("https", "127.0.0.1:443", "/a?b=c"))));
+    assert.deepEqual(ok, { status: 200, body: "https://127.0.0.1/a?b=c" });
+    const v6 = await parse(await c.request(headers(target("https", "[::1]:8443", "/"))));
+    assert.deepEqual(v6, { status: 200, body: "https://[::1]:8443/" });
+    c.close();
+  } finally {
+    await server.shutdown();
+  }
+});
