@@ -88,6 +88,20 @@ Deno.test("http3 attack: split cookie fields reach the app joined with '; ' (RFC
   }
 });
 
+Deno.test("http3 attack: 150 cookie crumbs are one field against maxHeaderFields", async () => {
+  const { server, port } = await start((req) => new Response(req.headers.get("cookie")));
+  try {
+    const c = await RawH3.connect(port);
+    const crumbs = Array.from({ length: 150 }, (_, i) => ["cookie", `c${i}=${i}`] as HeaderField);
+    const res = await parse(await c.request(headers([...GET, ...crumbs])));
+    c.close();
+    assert.equal(res?.status, 200, res?.body);
+    assert.equal(res?.body, crumbs.map(([, v]) => v).join("; "));
+  } finally {
+    await server.shutdown();
+  }
+});
+
 Deno.test("http3 attack: shutdown past its deadline closes stuck HTTP/3 connections", async () => {
   let handling!: () => void;
   const handled = new Promise<void>((r) => (handling = r));
