@@ -225,6 +225,9 @@ export function serve(
         .then((): ShutdownResult => "drained"),
       new Promise<ShutdownResult>((r) => (timer = setTimeout(() => r("deadline"), deadline))),
     ]).finally(() => clearTimeout(timer)).then(async (result) => {
+      // Past the deadline, HTTP/3 connections still busy are closed: the QUIC endpoint would
+      // otherwise stay open (and keep the process alive) for as long as a handler hangs.
+      if (result === "deadline") await h3?.close();
       await stop();
       return result;
     });

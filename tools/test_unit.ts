@@ -71,6 +71,8 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
   "middleware/redis/stores_test.ts": ["redis-server"],
   "server/composition_test.ts": ["python3", "zstd"],
   "server/http3/qpack/interop_nghttp3_test.ts": ["libnghttp3 (ngtcp2-client), through FFI"],
+  "server/http3/attack_chromium_test.ts": ["chromium", "openssl"],
+  "server/http3/attack_test.ts": ["openssl"],
   "server/http3/chromium_test.ts": ["chromium", "openssl"],
   "server/http3/goaway_test.ts": ["openssl"],
   "server/http3/hostile_test.ts": ["openssl"],

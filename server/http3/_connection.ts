@@ -41,6 +41,7 @@ export class Http3Connection {
   readonly #requests = new Set<Promise<void>>();
   #control: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #decoderStream: Promise<WritableStreamDefaultWriter<Uint8Array>> | undefined;
+  #decoderWriting = false;
   #peerStreams = new Set<number>();
   /** Next request stream id not yet seen (the GOAWAY id once draining). */
   #nextId = 0n;
@@ -231,14 +232,22 @@ export class Http3Connection {
   }
 
   #flushDecoder(): void {
+    // One write in flight at a time: while it waits (the peer holds back flow control on our
+    // decoder stream), new instructions stay in the decoder, which merges its Insert Count
+    // Increments, instead of queueing a write per encoder-stream chunk without bound.
+    if (this.#decoderWriting) return;
     const bytes = this.#decoder.takeDecoderStreamBytes();
     if (bytes.length === 0) return;
+    this.#decoderWriting = true;
     this.#decoderStream ??= this.#conn.createUnidirectionalStream().then(async (s) => {
       const w = s.getWriter();
       await w.write(encodeVarint(STREAM.QPACK_DECODER));
       return w;
     });
-    this.#decoderStream.then((w) => w.write(bytes)).catch((e) => this.fail(e));
+    this.#decoderStream.then((w) => w.write(bytes)).then(() => {
+      this.#decoderWriting = false;
+      this.#flushDecoder(); // what arrived meanwhile
+    }, (e) => this.fail(e));
   }
 }
 

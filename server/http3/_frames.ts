@@ -140,6 +140,7 @@ export class StreamReader {
   #chunk: Uint8Array = new Uint8Array(0);
   #off = 0;
   #ended = false;
+  #cancelled = false;
 
   constructor(stream: ReadableStream<Uint8Array>) {
     this.#reader = stream.getReader();
@@ -234,8 +235,17 @@ export class StreamReader {
     while (left > 0) left -= (await this.upTo(left)).length;
   }
 
+  /**
+   * Whether we stopped reading: a read pending at that moment ends as if the stream had, which
+   * is our doing, not the peer truncating a frame.
+   */
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
   /** Stops reading: the peer is told to stop sending (STOP_SENDING). */
   cancel(): void {
+    this.#cancelled = true;
     this.#reader.cancel().catch(() => {});
   }
 }

@@ -11,7 +11,7 @@
 import { problemResponse } from "../../http/problem.ts";
 import { H3, Http3Error } from "./_errors.ts";
 import { encodeFrame, FRAME, frameAllowed, StreamReader } from "./_frames.ts";
-import type { HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
+import { type HeaderField, type QpackDecoder, type QpackEncoder, QpackError } from "./qpack/mod.ts";
 import type { QuicBidirectionalStream } from "./_quic.ts";
 
 /** The fetch handler HTTP/3 requests go to (the same one TCP requests reach). */
@@ -55,6 +55,13 @@ const CONNECTION_SPECIFIC = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 const REQUEST_PSEUDO = new Set([":method", ":scheme", ":authority", ":path", ":protocol"]);
+/**
+ * `host [ ":" port ]` (RFC 3986 3.2.2): no userinfo (RFC 9114 §4.3.1) and nothing that would
+ * end the authority inside the URL we build (`/`, `?`, `#`, `@`, `\`).
+ */
+const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?$/;
+/** A request target without SP, controls or DEL (RFC 9110 §4.1; what HTTP/1.1 parsers refuse). */
+const PATH = /^[\x21-\x7e\x80-\xff]+$/;
 
 /** A request the RFC calls malformed (§4.1.2): answered 400, code `h3_message_error`. */
 class Malformed extends Error {}
@@ -70,11 +77,21 @@ interface Head {
 
 /** Validates a request's decoded field section (RFC 9114 §4.1.2, §4.2, §4.3.1). */
 function requestHead(fields: HeaderField[], limits: RequestLimits): Head {
-  if (fields.length > limits.maxHeaderFields) {
+  // Cookie crumbs count as the one `cookie` field they are joined into: Chromium sends a crumb
+  // per cookie, and a site's cookies must not reach a field limit over h3 only.
+  let count = 0, crumbs = 0;
+  for (const [name] of fields) {
+    if (name === "cookie") crumbs++;
+    else count++;
+  }
+  if (count + Math.min(crumbs, 1) > limits.maxHeaderFields) {
     throw new TooLarge(`more than ${limits.maxHeaderFields} header fields`);
   }
   const pseudo = new Map<string, string>();
   const headers = new Headers();
+  // Cookie crumbs (§4.2.1): clients may split `cookie` into one field per pair for compression;
+  // they are joined with "; " (not the ", " of `Headers.append`) before the app sees them.
+  const cookies: string[] = [];
   let size = 0;
   for (const [name, value] of fields) {
     size += name.length + value.length + 32;
@@ -89,11 +106,15 @@ function requestHead(fields: HeaderField[], limits: RequestLimits): Head {
     if (CONNECTION_SPECIFIC.has(name)) throw new Malformed(`connection-specific field ${name}`);
     if (name === "te" && value !== "trailers") throw new Malformed("te other than trailers");
     try {
-      headers.append(name, value);
+      if (name === "cookie") {
+        headers.set(name, value); // validates it; replaced by the joined crumbs below
+        cookies.push(value);
+      } else headers.append(name, value);
     } catch {
       throw new Malformed(`invalid value of ${name}`);
     }
   }
+  if (cookies.length > 1) headers.set("cookie", cookies.join("; "));
   if (size > limits.maxFieldSectionSize) {
     throw new TooLarge(`header section larger than ${limits.maxFieldSectionSize} bytes`);
   }
@@ -109,13 +130,17 @@ function requestHead(fields: HeaderField[], limits: RequestLimits): Head {
   if (scheme === undefined || path === undefined || path === "") {
     throw new Malformed("missing :scheme or :path");
   }
+  // Only https is served over QUIC (TLS always): another scheme would show the app a URL that
+  // TCP never gives it (http:// over TLS, or a non-HTTP scheme).
+  if (scheme !== "https") throw new Malformed(`:scheme ${scheme} is not served`);
   const authority = pseudo.get(":authority") ?? headers.get("host") ?? undefined;
   if (authority === undefined || authority === "") throw new Malformed("missing :authority");
+  if (!AUTHORITY.test(authority)) throw new Malformed("invalid :authority");
   const host = headers.get("host");
   if (host !== null && pseudo.has(":authority") && host !== pseudo.get(":authority")) {
     throw new Malformed("host differs from :authority");
   }
-  if (!path.startsWith("/") && !(path === "*" && method === "OPTIONS")) {
+  if (!PATH.test(path) || (!path.startsWith("/") && !(path === "*" && method === "OPTIONS"))) {
     throw new Malformed("invalid :path");
   }
   let url: string;
@@ -141,6 +166,20 @@ function responseFields(res: Response): HeaderField[] {
     if (!CONNECTION_SPECIFIC.has(name)) fields.push([name, value]);
   }
   return fields;
+}
+
+/**
+ * Whether `error`, thrown while reading a request stream, is a connection error (a frame or QPACK
+ * error of the RFC). Anything else a read throws is the stream itself failing: the client reset it
+ * (RESET_STREAM, e.g. a cancelled upload), which ends that request only (RFC 9114 §4.1.1), never
+ * the other requests of the connection.
+ */
+function isConnectionError(error: unknown): boolean {
+  if (error instanceof Http3Error) return error.wireCode !== H3.MESSAGE_ERROR;
+  if (error instanceof QpackError) {
+    return error.code !== H3.MESSAGE_ERROR && error.code !== H3.REQUEST_CANCELLED;
+  }
+  return false;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
@@ -187,7 +226,11 @@ export async function serveRequest(
       ctx.flushDecoder(); // Stream Cancellation, when the decoder has one
       return answer(problemResponse(431, { detail: e.message, code: "header_too_large" }));
     }
-    ctx.fail(e);
+    if (isConnectionError(e)) ctx.fail(e);
+    else {
+      ctx.decoder.cancel(id); // the client reset the stream: drop its section if it waits
+      ctx.flushDecoder();
+    }
     return stop();
   }
   if (fields === null) return stop(); // H3_REQUEST_INCOMPLETE: the stream ended without HEADERS
@@ -209,7 +252,9 @@ export async function serveRequest(
   const onClosed = () => abort.abort(new Error("connection closed"));
   ctx.closed.addEventListener("abort", onClosed, { once: true });
   const hasBody = head.method !== "GET" && head.method !== "HEAD";
-  const body = hasBody ? requestBody(reader, head, ctx, id, () => (bodyDone = true)) : null;
+  const body = hasBody
+    ? requestBody(reader, head, ctx, id, () => (bodyDone = true), (e) => abort.abort(e))
+    : null;
   let request: Request;
   try {
     request = new Request(head.url, {
@@ -273,7 +318,18 @@ async function readHeaders(
       throw new TooLarge(`header section larger than ${ctx.limits.maxFieldSectionSize} bytes`);
     }
     const block = await reader.bytes(frame.length);
-    const fields = await ctx.decoder.decode(id, block);
+    let fields: HeaderField[];
+    try {
+      fields = await ctx.decoder.decode(id, block);
+    } catch (e) {
+      // A section that decodes past the limit (dynamic-table references multiply a few bytes
+      // into many) is a stream error (RFC 9114 §4.2.2): 431, as for a frame too large.
+      if (e instanceof QpackError && e.code === H3.MESSAGE_ERROR) {
+        ctx.flushDecoder(); // its Section Acknowledgment, so the peer can evict
+        throw new TooLarge(`header section larger than ${ctx.limits.maxFieldSectionSize} bytes`);
+      }
+      throw e;
+    }
     ctx.flushDecoder();
     return fields;
   }
@@ -286,6 +342,7 @@ function requestBody(
   ctx: RequestContext,
   id: bigint,
   onEnd: () => void,
+  onReset: (error: unknown) => void,
 ): ReadableStream<Uint8Array> {
   let left = 0; // bytes of the current DATA frame not yet read
   let received = 0;
@@ -336,8 +393,15 @@ function requestBody(
         }
       } catch (e) {
         onEnd();
-        if (e instanceof Http3Error && e.wireCode !== H3.MESSAGE_ERROR) ctx.fail(e);
-        else if (!(e instanceof Http3Error)) ctx.fail(e);
+        // Our own cancel (the response went out, a body timeout or limit) ends a pending read
+        // early: no frame error of the peer's, the body just ends with an error.
+        if (reader.cancelled) return c.error(e);
+        if (isConnectionError(e)) ctx.fail(e);
+        else if (!(e instanceof Http3Error) && !(e instanceof QpackError)) {
+          ctx.decoder.cancel(id);
+          ctx.flushDecoder();
+          onReset(e); // request.signal aborts, as over TCP when the client goes away
+        }
         reader.cancel();
         c.error(e);
       }

@@ -44,6 +44,11 @@ export interface Http3Server {
    * closes them (H3_NO_ERROR) and the endpoint.
    */
   shutdown(): Promise<void>;
+  /**
+   * Closes every connection now (H3_NO_ERROR), whatever is still in flight, and the endpoint:
+   * what a shutdown does once its deadline has passed. Resolves once the server has stopped.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -123,6 +128,10 @@ export function serveHttp3(
   let finishedResolve!: () => void;
   const finished = new Promise<void>((r) => (finishedResolve = r));
   let shuttingDown: Promise<void> | undefined;
+  // Settles when `close()` cuts the drain short: requests stuck in a handler, or in a response
+  // the client never reads, must not hold the endpoint open past the caller's deadline.
+  let forceResolve!: () => void;
+  const forced = new Promise<void>((r) => (forceResolve = r));
 
   return {
     addr: endpoint.addr,
@@ -132,11 +141,21 @@ export function serveHttp3(
       return n;
     },
     finished,
-    shutdown() {
-      return shuttingDown ??= (async () => {
-        stopping = true;
-        listener.stop();
-        await Promise.all([...connections].map(async (c) => {
+    shutdown,
+    close() {
+      const done = shutdown();
+      forceResolve();
+      return done;
+    },
+  };
+
+  function shutdown(): Promise<void> {
+    return shuttingDown ??= (async () => {
+      stopping = true;
+      listener.stop();
+      await Promise.race([
+        forced,
+        Promise.all([...connections].map(async (c) => {
           await c.drain();
           // The last responses may still be in flight to the client, and closing discards
           // them: the client closes once it has them (it saw GOAWAY), or a second passes.
@@ -144,11 +163,12 @@ export function serveHttp3(
           await Promise.race([c.closed, new Promise((r) => (timer = setTimeout(r, 1000)))]);
           clearTimeout(timer);
           c.close();
-        }));
-        endpoint.close({ closeCode: 0x100, reason: "" });
-        await accepting.catch(() => {});
-        finishedResolve();
-      })();
-    },
-  };
+        })),
+      ]);
+      for (const c of connections) c.close();
+      endpoint.close({ closeCode: 0x100, reason: "" });
+      await accepting.catch(() => {});
+      finishedResolve();
+    })();
+  }
 }
