@@ -56,6 +56,11 @@ export class AppRuntime {
     readonly bytesIn: Counter;
     /** `avx_http_requests_in_flight` */
     readonly inFlight: Gauge;
+    /**
+     * `avx_http_requests_by_protocol_total{protocol}`: `h3` for HTTP/3 over QUIC, `tcp` for the
+     * rest (HTTP/1.1 or HTTP/2: Deno does not tell them apart per request).
+     */
+    readonly protocols: Counter;
   };
   /** Checks behind `/readyz`. */
   readonly readiness: ReadinessChecks;
@@ -90,6 +95,13 @@ export class AppRuntime {
       ),
       inFlight: metrics.register(
         new Gauge("avx_http_requests_in_flight", "Requests currently being handled"),
+      ),
+      protocols: metrics.register(
+        new Counter(
+          "avx_http_requests_by_protocol_total",
+          "HTTP requests by protocol: h3 (QUIC), or tcp (HTTP/1.1 and HTTP/2)",
+          ["protocol"],
+        ),
       ),
     };
     this.readiness = new ReadinessChecks(this.#closing.signal);

@@ -7,7 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RouteCompression } from "../middleware/compression/compression.ts";
 import type { AvxEnv } from "../http/context.ts";
 import { type BodyState, bodyState, bodyTooLarge, trackBody } from "../http/mod.ts";
-import { routeLabel } from "../http/mod.ts";
+import { routeLabel, socketProtocol } from "../http/mod.ts";
 import { type AppRuntime, AVX_RUNTIME } from "../http/runtime.ts";
 import { SmartRouter } from "hono/router/smart-router";
 import { RegExpRouter } from "hono/router/reg-exp-router";
@@ -84,11 +84,13 @@ export function instrumentedFetch(
   // headers, and on Deno's serving path that read alone costs ~0.7 µs per request (it
   // materialises the lazy header list and body of a string response). Cost tracking counts the
   // bytes on the wire, per route and tenant (`avx_cost_bytes_out_total`).
-  const { requests, duration, bytesIn, inFlight } = runtime.http;
+  const { requests, duration, bytesIn, inFlight, protocols } = runtime.http;
   const limit = options.bodyLimit;
   const bodyTimeoutMs = options.bodyTimeoutMs;
   const record = options.metrics;
   const inFlightValue = inFlight.handle([]);
+  const overH3 = protocols.handle(["h3"]);
+  const overTcp = protocols.handle(["tcp"]);
   const defaultEnv = { [AVX_RUNTIME]: runtime };
   const routeOf = routeLabeller(hono);
   // route → method → status → handles: nested lookups on the (interned) label strings instead of
@@ -164,6 +166,8 @@ export function instrumentedFetch(
     if (e !== defaultEnv && typeof e === "object") {
       (e as Record<symbol, unknown>)[AVX_RUNTIME] = runtime;
     }
+    if (socketProtocol(e) === "h3") overH3.v++;
+    else overTcp.v++;
 
     let req = request;
     let declaredIn = 0;

@@ -92,6 +92,12 @@ Deno.test("http3: GET, POST with a body, SSE and a 5 MiB streamed response to gt
       "/hello",
       "h3",
     ]]);
+    // So do the metrics: /hello over each protocol, and this /metrics request over TCP.
+    const metrics = await (await fetch(`https://127.0.0.1:${port}/metrics`, {
+      client: Deno.createHttpClient({ caCerts: [(await testCert()).cert] }),
+    })).text();
+    assert.match(metrics, /avx_http_requests_by_protocol_total\{protocol="h3"\} 1\n/);
+    assert.match(metrics, /avx_http_requests_by_protocol_total\{protocol="tcp"\} 2\n/);
 
     const body = pattern(3, 300_000);
     const dir = await Deno.makeTempDir();
