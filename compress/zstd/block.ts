@@ -83,6 +83,12 @@ export function decodeCompressedBlock(
   const base = st.base;
   const dict = st.dict;
   let lp = litPos;
+  // 32-bit moves for short copies; the output past `op` holds nothing yet, so copies may write
+  // a few bytes beyond their end while the array has room.
+  const outLen = out.length;
+  const litCap = lit.length;
+  const ov = new DataView(out.buffer, out.byteOffset, outLen);
+  const lv = new DataView(lit.buffer, lit.byteOffset, litCap);
   for (let i = 0; i < nseq; i++) {
     // Values: offset bits first, then match length, then literals length.
     const ofCode = ofEx[ofS];
@@ -205,7 +211,13 @@ export function decodeCompressedBlock(
     // Execute: copy literals, then the match.
     if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
     if (op + ll + ml > limit) st.overflow();
-    if (ll < 64) {
+    if (ll <= 16 && lp + 16 <= litCap && op + 16 <= outLen) {
+      // Short: four 32-bit moves, writing past the literals into bytes not yet decoded.
+      ov.setInt32(op, lv.getInt32(lp));
+      ov.setInt32(op + 4, lv.getInt32(lp + 4));
+      ov.setInt32(op + 8, lv.getInt32(lp + 8));
+      ov.setInt32(op + 12, lv.getInt32(lp + 12));
+    } else if (ll < 64) {
       for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
     } else {
       out.set(lit.subarray(lp, lp + ll), op);
@@ -228,7 +240,14 @@ export function decodeCompressedBlock(
     // Bytes the streaming decoder already let go (the window slid past them) are not there to
     // copy from: a hostile offset there is corrupt, never a read before the buffer.
     if (from < 0) corrupt("match offset reaches beyond the window");
-    if (n < 64) {
+    if (offset >= 8 && n < 64 && op + n + 8 <= outLen) {
+      // Short, at least 8 bytes back: 8 bytes per step (each step reads only finished bytes),
+      // overshooting by up to 7 bytes into what later sequences overwrite.
+      for (let k = 0; k < n; k += 8) {
+        ov.setInt32(op + k, ov.getInt32(from + k));
+        ov.setInt32(op + k + 4, ov.getInt32(from + k + 4));
+      }
+    } else if (n < 64) {
       // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
       for (let k = 0; k < n; k++) out[op + k] = out[from + k];
     } else if (offset >= n) {
