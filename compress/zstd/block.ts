@@ -186,12 +186,12 @@ export function decodeCompressedBlock(
     // Execute: copy literals, then the match.
     if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
     if (op + ll + ml > limit) st.overflow();
-    if (ll <= 16 && lp + 16 <= litCap && op + 16 <= outLen) {
-      // Short: four 32-bit moves, writing past the literals into bytes not yet decoded.
-      ov.setInt32(op, lv.getInt32(lp));
-      ov.setInt32(op + 4, lv.getInt32(lp + 4));
-      ov.setInt32(op + 8, lv.getInt32(lp + 8));
-      ov.setInt32(op + 12, lv.getInt32(lp + 12));
+    if (ll < 64 && lp + ll + 8 <= litCap && op + ll + 8 <= outLen) {
+      // Short: 8 bytes per step, writing up to 7 bytes past the literals (not yet decoded).
+      for (let k = 0; k < ll; k += 8) {
+        ov.setInt32(op + k, lv.getInt32(lp + k));
+        ov.setInt32(op + k + 4, lv.getInt32(lp + k + 4));
+      }
     } else if (ll < 64) {
       for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
     } else {
