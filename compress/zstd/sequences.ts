@@ -11,8 +11,9 @@ import {
   LL_PREDEFINED,
   ML_PREDEFINED,
   OF_PREDEFINED,
-  readFseTable,
+  readFseDistribution,
   rleFseTable,
+  spreadFse,
 } from "./fse.ts";
 
 /**
@@ -268,8 +269,29 @@ export function readSequenceTable(
   end: number,
   kind: Kind,
 ): { table: SequenceTable; size: number } {
-  const { table, size } = readFseTable(src, pos, end, MAX_SYMBOL[kind], MAX_LOG[kind]);
-  return { table: toSequenceTable(table, kind), size };
+  const { norm, symbols, log, size } = readFseDistribution(
+    src,
+    pos,
+    end,
+    MAX_SYMBOL[kind],
+    MAX_LOG[kind],
+  );
+  // The FSE table built straight into the packed layout (one pass, two arrays).
+  const n = 1 << log;
+  const next = new Uint16Array(symbols);
+  const symbol = spreadFse(norm, symbols, log, next);
+  const info = new Int32Array(n);
+  const value = new Int32Array(n);
+  const values = VALUES[kind];
+  const extras = EXTRAS[kind];
+  for (let u = 0; u < n; u++) {
+    const s = symbol[u];
+    const x = next[s]++;
+    const nb = log - (31 - Math.clz32(x));
+    info[u] = ((x << nb) - n) | (nb << 16) | (extras[s] << 24);
+    value[u] = values[s];
+  }
+  return { table: { log, info, value }, size };
 }
 
 /**
