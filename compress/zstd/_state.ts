@@ -12,6 +12,13 @@ import type { SequenceTable } from "./sequences.ts";
 /** Largest decoded block (§3.1.1.2.4: Block_Maximum_Size). */
 export const BLOCK_MAX = 128 * 1024;
 
+/**
+ * Scratch for decoded literals, shared by every frame state: a block's literals are decoded and
+ * consumed within one synchronous `decodeCompressedBlock` call, so one buffer serves all decoders
+ * and a one-shot decode does not allocate (and zero) 128 KiB per call.
+ */
+const LITERALS = new Uint8Array(BLOCK_MAX + 32);
+
 /** Entropy tables and history a dictionary (or nothing) starts a frame with. */
 export interface Prime {
   /** Dictionary_ID (0 for raw content or none). */
@@ -64,8 +71,8 @@ export class FrameState {
   lit: Uint8Array = new Uint8Array(0);
   litPos = 0;
   litLen = 0;
-  /** Scratch for decoded literals. */
-  readonly literals: Uint8Array = new Uint8Array(BLOCK_MAX + 32);
+  /** Scratch for decoded literals (shared, see `LITERALS`). */
+  readonly literals: Uint8Array = LITERALS;
 
   /** Resets the history-independent state for a new frame. */
   prime(p: Prime): void {

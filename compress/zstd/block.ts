@@ -76,16 +76,24 @@ export function decodeCompressedBlock(
   bit -= ofT.log;
   let mlS = readBack(src, bs, bit, mlT.log);
   bit -= mlT.log;
-  const llNb = llT.nbBits, llBase = llT.base, llVal = llT.value, llEx = llT.extra;
-  const ofNb = ofT.nbBits, ofBase = ofT.base, ofVal = ofT.value, ofEx = ofT.extra;
-  const mlNb = mlT.nbBits, mlBase = mlT.base, mlVal = mlT.value, mlEx = mlT.extra;
+  const llInfo = llT.info, llVal = llT.value;
+  const ofInfo = ofT.info, ofVal = ofT.value;
+  const mlInfo = mlT.info, mlVal = mlT.value;
   let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
   const base = st.base;
   const dict = st.dict;
   let lp = litPos;
+  // 32-bit moves for short copies; the output past `op` holds nothing yet, so copies may write
+  // a few bytes beyond their end while the array has room.
+  const outLen = out.length;
+  const litCap = lit.length;
+  const ov = new DataView(out.buffer, out.byteOffset, outLen);
+  const lv = new DataView(lit.buffer, lit.byteOffset, litCap);
   for (let i = 0; i < nseq; i++) {
-    // Values: offset bits first, then match length, then literals length.
-    const ofCode = ofEx[ofS];
+    // Values: offset bits first, then match length, then literals length. Reads below the
+    // stream's start give garbage that the `bit < 0` check refuses before anything uses it.
+    const ofI = ofInfo[ofS], mlI = mlInfo[mlS], llI = llInfo[llS];
+    const ofCode = ofI >>> 24;
     let ofv: number;
     if (ofCode <= 25) {
       if (bit - ofCode < cLo) {
@@ -93,11 +101,8 @@ export function decodeCompressedBlock(
         q = bs + (cLo >> 3);
         c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
       }
-      const ofBits = bit >= ofCode
-        ? (c >>> (bit - ofCode - cLo)) & ((1 << ofCode) - 1)
-        : readBack(src, bs, bit, ofCode);
       bit -= ofCode;
-      ofv = ofVal[ofS] + ofBits;
+      ofv = ofVal[ofS] + ((c >>> (bit - cLo)) & ((1 << ofCode) - 1));
     } else {
       if (ofCode > 30) corrupt("offset code out of range");
       const hiBits = ofCode - 16;
@@ -107,28 +112,27 @@ export function decodeCompressedBlock(
       bit -= 16;
       cLo = bit + 1; // force a refill
     }
-    const mlx = mlEx[mlS];
-    if (bit - mlx < cLo) {
-      cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-      q = bs + (cLo >> 3);
-      c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+    const mlx = mlI >>> 24, llx = llI >>> 24;
+    let ml: number, ll: number;
+    if (mlx + llx <= 25) {
+      // Both in one read: match-length bits on top, literals-length bits below.
+      const nx = mlx + llx;
+      if (bit - nx < cLo) {
+        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
+        q = bs + (cLo >> 3);
+        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+      }
+      bit -= nx;
+      const v = c >>> (bit - cLo);
+      ml = mlVal[mlS] + ((v >>> llx) & ((1 << mlx) - 1));
+      ll = llVal[llS] + (v & ((1 << llx) - 1));
+    } else {
+      ml = mlVal[mlS] + readBack(src, bs, bit, mlx);
+      bit -= mlx;
+      ll = llVal[llS] + readBack(src, bs, bit, llx);
+      bit -= llx;
+      cLo = bit + 1; // force a refill
     }
-    const mlBits = bit >= mlx
-      ? (c >>> (bit - mlx - cLo)) & ((1 << mlx) - 1)
-      : readBack(src, bs, bit, mlx);
-    bit -= mlx;
-    const ml = mlVal[mlS] + mlBits;
-    const llx = llEx[llS];
-    if (bit - llx < cLo) {
-      cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-      q = bs + (cLo >> 3);
-      c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-    }
-    const llBits = bit >= llx
-      ? (c >>> (bit - llx - cLo)) & ((1 << llx) - 1)
-      : readBack(src, bs, bit, llx);
-    bit -= llx;
-    const ll = llVal[llS] + llBits;
     if (bit < 0) corrupt("sequences bitstream is too short");
     // Repeat offsets (§3.1.1.5).
     let offset: number;
@@ -155,57 +159,40 @@ export function decodeCompressedBlock(
     }
     // State updates (not after the last sequence): literals length, match length, offset.
     if (i + 1 < nseq) {
-      const nl = llNb[llS], nm = mlNb[mlS], no = ofNb[ofS];
+      const nl = (llI >> 16) & 0xff, nm = (mlI >> 16) & 0xff, no = (ofI >> 16) & 0xff;
       const nt = nl + nm + no;
-      if (nt <= 25 && bit >= nt) {
+      if (nt <= 25) {
         // All three in one read: literals length bits on top, then match length, then offset.
         if (bit - nt < cLo) {
           cLo = bit > 32 ? (bit - 25) & ~7 : 0;
           q = bs + (cLo >> 3);
           c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
         }
-        const v = c >>> (bit - nt - cLo);
         bit -= nt;
-        llS = llBase[llS] + ((v >>> (nm + no)) & ((1 << nl) - 1));
-        mlS = mlBase[mlS] + ((v >>> no) & ((1 << nm) - 1));
-        ofS = ofBase[ofS] + (v & ((1 << no) - 1));
+        const v = c >>> (bit - cLo);
+        llS = (llI & 0xffff) + ((v >>> (nm + no)) & ((1 << nl) - 1));
+        mlS = (mlI & 0xffff) + ((v >>> no) & ((1 << nm) - 1));
+        ofS = (ofI & 0xffff) + (v & ((1 << no) - 1));
       } else {
-        if (bit - nl < cLo) {
-          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-          q = bs + (cLo >> 3);
-          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-        }
-        const ln = bit >= nl
-          ? (c >>> (bit - nl - cLo)) & ((1 << nl) - 1)
-          : readBack(src, bs, bit, nl);
+        llS = (llI & 0xffff) + readBack(src, bs, bit, nl);
         bit -= nl;
-        llS = llBase[llS] + ln;
-        if (bit - nm < cLo) {
-          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-          q = bs + (cLo >> 3);
-          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-        }
-        const mn = bit >= nm
-          ? (c >>> (bit - nm - cLo)) & ((1 << nm) - 1)
-          : readBack(src, bs, bit, nm);
+        mlS = (mlI & 0xffff) + readBack(src, bs, bit, nm);
         bit -= nm;
-        mlS = mlBase[mlS] + mn;
-        if (bit - no < cLo) {
-          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-          q = bs + (cLo >> 3);
-          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-        }
-        const on = bit >= no
-          ? (c >>> (bit - no - cLo)) & ((1 << no) - 1)
-          : readBack(src, bs, bit, no);
+        ofS = (ofI & 0xffff) + readBack(src, bs, bit, no);
         bit -= no;
-        ofS = ofBase[ofS] + on;
+        cLo = bit + 1; // force a refill
       }
     }
     // Execute: copy literals, then the match.
     if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
     if (op + ll + ml > limit) st.overflow();
-    if (ll < 64) {
+    if (ll < 64 && lp + ll + 8 <= litCap && op + ll + 8 <= outLen) {
+      // Short: 8 bytes per step, writing up to 7 bytes past the literals (not yet decoded).
+      for (let k = 0; k < ll; k += 8) {
+        ov.setInt32(op + k, lv.getInt32(lp + k));
+        ov.setInt32(op + k + 4, lv.getInt32(lp + k + 4));
+      }
+    } else if (ll < 64) {
       for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
     } else {
       out.set(lit.subarray(lp, lp + ll), op);
@@ -228,7 +215,14 @@ export function decodeCompressedBlock(
     // Bytes the streaming decoder already let go (the window slid past them) are not there to
     // copy from: a hostile offset there is corrupt, never a read before the buffer.
     if (from < 0) corrupt("match offset reaches beyond the window");
-    if (n < 64) {
+    if (offset >= 8 && n < 64 && op + n + 8 <= outLen) {
+      // Short, at least 8 bytes back: 8 bytes per step (each step reads only finished bytes),
+      // overshooting by up to 7 bytes into what later sequences overwrite.
+      for (let k = 0; k < n; k += 8) {
+        ov.setInt32(op + k, ov.getInt32(from + k));
+        ov.setInt32(op + k + 4, ov.getInt32(from + k + 4));
+      }
+    } else if (n < 64) {
       // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
       for (let k = 0; k < n; k++) out[op + k] = out[from + k];
     } else if (offset >= n) {

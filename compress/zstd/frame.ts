@@ -166,6 +166,24 @@ function ensure(st: FrameState, need: number, cap: number): void {
 }
 
 /**
+ * Upper bound of the bytes the blocks at `src[pos:end]` decode to, read from their headers
+ * alone (§3.1.1.2): raw and RLE blocks give their size, a compressed block at most `blockMax`.
+ * Stops at the last block or where the input ends (decoding then reports the damage).
+ */
+function blocksBound(src: Uint8Array, pos: number, end: number, blockMax: number): number {
+  let bound = 0;
+  while (pos + 3 <= end) {
+    const bh = src[pos] | (src[pos + 1] << 8) | (src[pos + 2] << 16);
+    const size = bh >>> 3;
+    const type = (bh >> 1) & 3;
+    bound += type === 2 || size > blockMax ? blockMax : size;
+    pos += 3 + (type === 1 ? 1 : size);
+    if (bh & 1) break;
+  }
+  return bound;
+}
+
+/**
  * Decodes a complete zstd stream (one or more frames, skippable frames skipped) in pure
  * TypeScript: every frame the reference `zstd` tool writes, with dictionaries.
  *
@@ -224,6 +242,11 @@ export function decompressZstd(input: Uint8Array, options: ZstdDecompressOptions
       // Preallocate the declared size, but never more than the remaining input can expand to.
       const bound = Math.ceil((n - i) / 3) * BLOCK_MAX;
       ensure(st, st.pos + Math.min(h.contentSize, bound), st.pos + h.contentSize);
+    } else {
+      // No declared size (streaming encoders, `node:zlib`): size the output once from the block
+      // headers instead of doubling (and copying) it block by block.
+      const bound = blocksBound(input, i, n, Math.min(h.windowSize, BLOCK_MAX));
+      ensure(st, Math.min(st.pos + bound, maxOut), maxOut);
     }
     const frameEnd = h.contentSize >= 0 ? st.base + h.contentSize : Infinity;
     const cap = Math.min(frameEnd, maxOut);

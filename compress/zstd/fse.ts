@@ -20,15 +20,18 @@ export interface FseTable {
 }
 
 /**
- * Builds the decode table of a normalized distribution (§4.1.1): `norm[s]` is the count of
- * symbol `s`, -1 meaning "less than 1".
+ * Spreads the symbols of a normalized distribution over the states (§4.1.1): `norm[s]` is the
+ * count of symbol `s`, -1 meaning "less than 1". Returns each state's symbol; `next` receives
+ * each symbol's first state number (its count, 1 for "less than 1").
  */
-export function buildFseTable(norm: Int16Array, symbols: number, log: number): FseTable {
+export function spreadFse(
+  norm: Int16Array,
+  symbols: number,
+  log: number,
+  next: Uint16Array,
+): Uint8Array {
   const size = 1 << log;
   const symbol = new Uint8Array(size);
-  const nbBits = new Uint8Array(size);
-  const base = new Uint16Array(size);
-  const next = new Uint16Array(symbols);
   let high = size - 1;
   for (let s = 0; s < symbols; s++) {
     if (norm[s] === -1) {
@@ -49,6 +52,19 @@ export function buildFseTable(norm: Int16Array, symbols: number, log: number): F
     }
   }
   if (p !== 0) corrupt("FSE distribution does not fill its table");
+  return symbol;
+}
+
+/**
+ * Builds the decode table of a normalized distribution (§4.1.1): `norm[s]` is the count of
+ * symbol `s`, -1 meaning "less than 1".
+ */
+export function buildFseTable(norm: Int16Array, symbols: number, log: number): FseTable {
+  const size = 1 << log;
+  const next = new Uint16Array(symbols);
+  const symbol = spreadFse(norm, symbols, log, next);
+  const nbBits = new Uint8Array(size);
+  const base = new Uint16Array(size);
   for (let u = 0; u < size; u++) {
     const s = symbol[u];
     const x = next[s]++;
@@ -69,17 +85,29 @@ export function rleFseTable(sym: number): FseTable {
   };
 }
 
+/** A normalized distribution read from a table description, and the bytes it used. */
+export interface FseDistribution {
+  /** Count per symbol, -1 meaning "less than 1". */
+  norm: Int16Array;
+  /** Symbols described. */
+  symbols: number;
+  /** Accuracy log. */
+  log: number;
+  /** Bytes of the description. */
+  size: number;
+}
+
 /**
- * Reads an FSE table description (§4.1.1) at `src[pos:end]`. Returns the table and the number
- * of bytes it used.
+ * Reads an FSE table description (§4.1.1) at `src[pos:end]`: the normalized distribution and the
+ * number of bytes it used.
  */
-export function readFseTable(
+export function readFseDistribution(
   src: Uint8Array,
   pos: number,
   end: number,
   maxSymbol: number,
   maxLog: number,
-): { table: FseTable; size: number } {
+): FseDistribution {
   if (pos >= end) corrupt("missing FSE table description");
   let bit = pos * 8;
   const endBit = end * 8;
@@ -123,7 +151,22 @@ export function readFseTable(
     }
   }
   if (remaining !== 1 || s > maxSymbol + 1) corrupt("FSE distribution does not sum to its table");
-  return { table: buildFseTable(norm, s, log), size: ((bit + 7) >> 3) - pos };
+  return { norm, symbols: s, log, size: ((bit + 7) >> 3) - pos };
+}
+
+/**
+ * Reads an FSE table description (§4.1.1) at `src[pos:end]`. Returns the table and the number
+ * of bytes it used.
+ */
+export function readFseTable(
+  src: Uint8Array,
+  pos: number,
+  end: number,
+  maxSymbol: number,
+  maxLog: number,
+): { table: FseTable; size: number } {
+  const d = readFseDistribution(src, pos, end, maxSymbol, maxLog);
+  return { table: buildFseTable(d.norm, d.symbols, d.log), size: d.size };
 }
 
 /** Predefined literals-length distribution (§3.1.1.3.2.2.1), accuracy log 6. */

@@ -11,22 +11,24 @@ import {
   LL_PREDEFINED,
   ML_PREDEFINED,
   OF_PREDEFINED,
-  readFseTable,
+  readFseDistribution,
   rleFseTable,
+  spreadFse,
 } from "./fse.ts";
 
-/** An FSE table whose states carry the decoded code's baseline value and extra-bit count. */
+/**
+ * An FSE table whose states carry the decoded code's baseline value and extra-bit count, packed
+ * so the sequence loop loads two integers per state: `info[s]` is the next state's base (bits
+ * 0-15), the bits to read for it (16-23) and the code's extra bits (24-31); `value[s]` is the
+ * code's value before its extra bits.
+ */
 export interface SequenceTable {
   /** Accuracy log. */
   log: number;
-  /** Bits to read for the next state. */
-  nbBits: Uint8Array;
-  /** Next state before adding the read bits. */
-  base: Uint16Array;
+  /** Next-state base | state bits << 16 | extra bits << 24, per state. */
+  info: Int32Array;
   /** Value of the state's code before its extra bits. */
   value: Int32Array;
-  /** Extra bits of the state's code. */
-  extra: Uint8Array;
 }
 
 const LL_VALUE = Int32Array.of(
@@ -237,18 +239,18 @@ const EXTRAS = [LL_EXTRA, OF_EXTRA, ML_EXTRA];
 /** Attaches code values to an FSE table; a symbol outside the code's range is `corrupt`. */
 export function toSequenceTable(t: FseTable, kind: Kind): SequenceTable {
   const n = t.symbol.length;
+  const info = new Int32Array(n);
   const value = new Int32Array(n);
-  const extra = new Uint8Array(n);
   const max = MAX_SYMBOL[kind];
   const values = VALUES[kind];
   const extras = EXTRAS[kind];
   for (let i = 0; i < n; i++) {
     const s = t.symbol[i];
     if (s > max) corrupt("sequence code out of range");
+    info[i] = t.base[i] | (t.nbBits[i] << 16) | (extras[s] << 24);
     value[i] = values[s];
-    extra[i] = extras[s];
   }
-  return { log: t.log, nbBits: t.nbBits, base: t.base, value, extra };
+  return { log: t.log, info, value };
 }
 
 const PREDEFINED: SequenceTable[] = [
@@ -267,8 +269,29 @@ export function readSequenceTable(
   end: number,
   kind: Kind,
 ): { table: SequenceTable; size: number } {
-  const { table, size } = readFseTable(src, pos, end, MAX_SYMBOL[kind], MAX_LOG[kind]);
-  return { table: toSequenceTable(table, kind), size };
+  const { norm, symbols, log, size } = readFseDistribution(
+    src,
+    pos,
+    end,
+    MAX_SYMBOL[kind],
+    MAX_LOG[kind],
+  );
+  // The FSE table built straight into the packed layout (one pass, two arrays).
+  const n = 1 << log;
+  const next = new Uint16Array(symbols);
+  const symbol = spreadFse(norm, symbols, log, next);
+  const info = new Int32Array(n);
+  const value = new Int32Array(n);
+  const values = VALUES[kind];
+  const extras = EXTRAS[kind];
+  for (let u = 0; u < n; u++) {
+    const s = symbol[u];
+    const x = next[s]++;
+    const nb = log - (31 - Math.clz32(x));
+    info[u] = ((x << nb) - n) | (nb << 16) | (extras[s] << 24);
+    value[u] = values[s];
+  }
+  return { table: { log, info, value }, size };
 }
 
 /**

@@ -136,3 +136,31 @@ Deno.test("zstd: a match reaching before the streaming window is corrupt", async
     assert.equal(code(() => streamDecode(far, far.length)), "corrupt", `one chunk`);
   }
 });
+
+Deno.test("zstd: short copies at the very end of the output decode exactly", async () => {
+  // Short literal runs and matches move 8 bytes at a time and may write past their end while
+  // the output has room; at the end of an exact-size output (declared content size) or of a
+  // frame sized from its block headers (no content size, as node:zlib writes by default) they
+  // must fall back to byte copies. Every length 1-160 puts the last sequences at the edge.
+  const { zstdCompressSync, constants: C } = await import("node:zlib");
+  const inputs: Uint8Array[] = [];
+  for (let n = 1; n <= 160; n++) inputs.push(sample(n, n));
+  for (const n of [131071, 131073, 262150]) inputs.push(sample(n, n));
+  for (const data of inputs) {
+    const frames = [1, 3].map((level) =>
+      zstdCompressSync(data, { params: { [C.ZSTD_c_compressionLevel]: level } })
+    );
+    // The same data with its size declared (libzstd's pledged source size).
+    frames.push(zstdCompressSync(data, { pledgedSrcSize: data.length } as object));
+    for (const frame of frames) {
+      const got = decompressZstd(frame);
+      assert.equal(got.buffer.byteLength, data.length, "an exact-size result");
+      assert.ok(got.every((x, i) => x === data[i]), `length ${data.length}`);
+    }
+    if (data.length < 1000) {
+      const streamed = streamDecode(frames[1], 7);
+      assert.ok(streamed.length === data.length && streamed.every((x, i) => x === data[i]));
+    }
+  }
+  assert.equal((await zstdCli(["-d"], zstdCompressSync(inputs[40]))).length, 41, "the CLI agrees");
+});
