@@ -182,15 +182,17 @@ interface Lane {
 const MAX_BATCH = 256;
 /**
  * Script calls of one key in flight at once (pipelined: Redis runs them in the order sent); the
- * checks arriving meanwhile go together in the next call.
+ * checks arriving meanwhile go together in the next call. Small, so a hot key's concurrent checks
+ * share calls (group commit: 50 concurrent checks of one key cost about 5 calls, not 50) while a
+ * key with a few concurrent checks still sends each at once.
  */
-const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT = 4;
 
 /**
  * Rate-limit state in Redis: a check is one `EVALSHA` of a Lua script that reads the key's
  * state, applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges
  * as the memory store does) and writes it back, atomically, in one round trip; checks of one key
- * that arrive while 64 are in flight go together in the next call (so under load an instance
+ * that arrive while 4 are in flight go together in the next call (so under load an instance
  * makes fewer round trips than requests, and a queued check waits at most two time budgets).
  * The script reads Redis' own clock (`TIME`), so instances with skewed clocks share one limit.
  * Every key is its own hash tag: on a Redis Cluster each check touches one slot. Keys expire once
@@ -240,7 +242,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   /**
-   * Atomically checks and updates `key` across every instance sharing the Redis. Up to 64
+   * Atomically checks and updates `key` across every instance sharing the Redis. Up to 4
    * script calls per (policy, key) are in flight at once; checks arriving past that queue and go
    * together in the next call, applied in order (as the Deno KV store batches its writes): under
    * load, fewer round trips than requests.

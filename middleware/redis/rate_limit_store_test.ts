@@ -193,3 +193,27 @@ Deno.test("Redis Cluster (3 masters): every counter on one slot, exact across sl
     await cluster.dispose();
   }
 });
+
+Deno.test("Redis store: concurrent checks of one hot key share script calls, decided in order", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller" });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 150, windowSeconds: 60 });
+    await store.consume("warm", p, 0, 1, 1); // loads the script
+    const memory = new MemoryRateLimitStore();
+    const now = 1_765_000_000_000;
+    const wants = Array.from({ length: 200 }, () => memory.consume("hot", p, now, 1, 1));
+    const before = await commandCalls(redis, "evalsha");
+    const gots = await Promise.all(
+      Array.from({ length: 200 }, () => store.consume("hot", p, now, 1, 1)),
+    );
+    const calls = await commandCalls(redis, "evalsha") - before;
+    assert.deepEqual(gots, wants);
+    // A few calls go at once; the rest wait for one of them and then go together.
+    assert.ok(calls <= 8, `${calls} script calls for 200 checks of one key`);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
