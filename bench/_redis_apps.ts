@@ -1,10 +1,17 @@
 // The apps of bench/redis.ts, built in one process: each serves GET /small (a 60-byte JSON)
 // behind API-key auth, a rate limit and cost tracking.
 // - avx-redis:  avx-http's platform stack on the Redis stores (key lookups cached 5 s, the
-//               default; one rate-limit script per check; usage flushed once a second);
+//               default; one rate-limit script per check, a hot key's concurrent checks share
+//               calls; usage flushed once a second);
+// - avx-limit:  the same stack with only the rate limit in Redis, keys and usage in memory: the
+//               like-for-like peer of hono-rlf;
 // - avx-memory: the same stack on the memory stores;
 // - hono-rlf:   an otherwise equal Hono app limited by rate-limiter-flexible's RateLimiterRedis
 //               (node-redis client) on the same Redis, with auth and usage in process memory.
+//               RateLimiterRedis counts a fixed window (INCRBY); rate-limiter-flexible 11.4 has
+//               no sliding-window or token-bucket Redis limiter (BurstyRateLimiter is two fixed
+//               windows and costs the same on the admitted path), so it is the closest peer of
+//               our exact GCRA.
 import { Hono } from "hono";
 import { createClient } from "@redis/client";
 import { RateLimiterRedis } from "npm:rate-limiter-flexible@11.4.0";
@@ -46,11 +53,19 @@ async function issue(store: KeyStore, tenants: number): Promise<string[]> {
   return keys;
 }
 
-/** The avx-http platform stack on the Redis stores (`redis`) or on the memory stores. */
-export async function avxApp(url: string | undefined, tenants: number): Promise<BenchApp> {
-  const keyStore = url ? new RedisKeyStore({ url }) : new MemoryKeyStore();
+/**
+ * The avx-http platform stack on the Redis stores (`url`; with `limitOnly`, only the rate-limit
+ * store, keys and usage in memory as in the peer app) or on the memory stores.
+ */
+export async function avxApp(
+  url: string | undefined,
+  tenants: number,
+  limitOnly = false,
+): Promise<BenchApp> {
+  const all = url !== undefined && !limitOnly;
+  const keyStore = all ? new RedisKeyStore({ url }) : new MemoryKeyStore();
   const store = url ? new RedisRateLimitStore({ url }) : new MemoryRateLimitStore();
-  const ledger = url ? new RedisCostLedger({ url }) : new MemoryCostLedger();
+  const ledger = all ? new RedisCostLedger({ url }) : new MemoryCostLedger();
   if (keyStore instanceof RedisKeyStore) await keyStore.connect();
   if (store instanceof RedisRateLimitStore) await store.connect();
   const keys = await issue(keyStore, tenants);
