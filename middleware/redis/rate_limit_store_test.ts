@@ -217,3 +217,30 @@ Deno.test("Redis store: concurrent checks of one hot key share script calls, dec
     await redis.dispose();
   }
 });
+
+Deno.test("Redis store: concurrent checks of many keys share script calls, each key in order", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller" });
+  try {
+    await store.connect();
+    const gcra = resolvePolicy({ limit: 3, windowSeconds: 60 });
+    const window = resolvePolicy({ limit: 2, windowSeconds: 60, algorithm: "sliding-window" });
+    await store.consume("warm", gcra, 0, 1, 1); // loads the script
+    const memory = new MemoryRateLimitStore();
+    const now = 1_765_000_000_000;
+    // 50 keys, 4 checks each, interleaved, under two policies.
+    const checks = Array.from({ length: 200 }, (_, i) => ({
+      key: `k${i % 50}`,
+      policy: i % 2 === 0 ? gcra : window,
+    }));
+    const wants = checks.map((c) => memory.consume(c.key, c.policy, now, 1, 1));
+    const before = await commandCalls(redis, "evalsha");
+    const gots = await Promise.all(checks.map((c) => store.consume(c.key, c.policy, now, 1, 1)));
+    const calls = await commandCalls(redis, "evalsha") - before;
+    assert.deepEqual(gots, wants);
+    assert.ok(calls <= 8, `${calls} script calls for 200 checks of 50 keys`);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
