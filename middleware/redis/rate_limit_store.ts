@@ -187,25 +187,27 @@ interface Pending {
 interface Lane {
   queue: Pending[];
   inFlight: number;
+  /** A send of the queue is scheduled for the end of this event-loop turn. */
+  scheduled: boolean;
 }
 
 /** Most checks sent in one script call. */
 const MAX_BATCH = 256;
 /**
- * Script calls of one lane in flight at once (pipelined: Redis runs them in the order sent); the
- * checks arriving meanwhile go together in the next call (group commit: 50 concurrent checks cost
- * about 5 calls, not 50), while a lane with a few concurrent checks still sends each at once.
+ * Script calls of one lane in flight at once (pipelined: Redis runs them in the order sent); past
+ * it, checks wait and go together in the next call.
  */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 64;
 
 /**
  * Rate-limit state in Redis: a check is applied by a Lua script that reads the key's state,
  * applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges as the
- * memory store does) and writes it back, atomically, in one round trip. Up to 4 script calls are
- * in flight at once (per store on one Redis, per key on a Redis Cluster); checks arriving
- * meanwhile go together in the next call, each key's in order, so under load an instance makes
- * fewer round trips than requests (a queued check waits at most two time budgets). On one Redis a
- * call carries the checks of many keys; on a cluster, of one key (one slot per script).
+ * memory store does) and writes it back, atomically, in one round trip. The checks made in one
+ * event-loop turn go together in one call (group commit; on one Redis the checks of many keys, on
+ * a Redis Cluster of one key, a script touching one slot), each key's applied in order: under
+ * load an instance makes far fewer round trips than requests; a lone check goes alone at the end
+ * of its turn, without waiting for other calls.
+ * Past 64 calls in flight checks wait (at most two time budgets) and go together in the next.
  * The script reads Redis' own clock (`TIME`), so instances with skewed clocks share one limit.
  * Every key is its own hash tag: on a Redis Cluster each check touches one slot. Keys expire once
  * their state equals an empty one. Failures (Redis down, over `timeoutMs`) throw
@@ -255,10 +257,9 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   /**
-   * Atomically checks and updates `key` across every instance sharing the Redis. Up to 4 script
-   * calls are in flight at once; checks arriving past that queue and go together in the next
-   * call, each key's applied in order (as the Deno KV store batches its writes): under load,
-   * fewer round trips than requests.
+   * Atomically checks and updates `key` across every instance sharing the Redis. The checks made
+   * in one event-loop turn go in one script call, each key's applied in order (as the Deno KV
+   * store batches its writes): under load, fewer round trips than requests.
    */
   consume(
     key: string,
@@ -283,9 +284,20 @@ export class RedisRateLimitStore implements RateLimitStore {
       };
       const group = this.#redis.cluster ? name : "";
       let lane = this.#lanes.get(group);
-      if (lane === undefined) this.#lanes.set(group, lane = { queue: [], inFlight: 0 });
+      if (lane === undefined) {
+        this.#lanes.set(group, lane = { queue: [], inFlight: 0, scheduled: false });
+      }
       lane.queue.push(op);
-      if (lane.inFlight < MAX_IN_FLIGHT) this.#send(group, lane);
+      if (!lane.scheduled && lane.inFlight < MAX_IN_FLIGHT) {
+        // Group commit: the checks made in this event-loop turn go in one call, sent when the
+        // client would write anyway (node-redis writes its queue on setImmediate too).
+        lane.scheduled = true;
+        const l = lane;
+        setImmediate(() => {
+          l.scheduled = false;
+          this.#drain(group, l);
+        });
+      }
     });
   }
 
@@ -301,6 +313,13 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.#heads.set(policy, head);
     }
     return head;
+  }
+
+  #drain(group: string, lane: Lane): void {
+    while (lane.queue.length > 0 && lane.inFlight < MAX_IN_FLIGHT) this.#send(group, lane);
+    if (lane.queue.length === 0 && lane.inFlight === 0 && !lane.scheduled) {
+      this.#lanes.delete(group);
+    }
   }
 
   #send(group: string, lane: Lane): void {
@@ -334,8 +353,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     lane.inFlight++;
     const done = (): void => {
       lane.inFlight--;
-      if (lane.queue.length > 0) this.#send(group, lane);
-      else if (lane.inFlight === 0) this.#lanes.delete(group);
+      if (!lane.scheduled) this.#drain(group, lane);
     };
     const fail = (e: unknown): void => {
       const err = e instanceof RateLimitError

@@ -244,3 +244,25 @@ Deno.test("Redis store: concurrent checks of many keys share script calls, each 
     await redis.dispose();
   }
 });
+
+Deno.test("Redis store: the checks made in one event-loop turn go in one script call", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 10, windowSeconds: 60 });
+    await store.consume("warm", p, 0, 1, 1); // loads the script
+    const before = await commandCalls(redis, "evalsha");
+    const ds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.consume(`key-${i % 6}`, p, 0, 1, 1)),
+    );
+    assert.equal(await commandCalls(redis, "evalsha") - before, 1);
+    assert.deepEqual(ds.map((d) => d.remaining), [...Array(6).fill(9), ...Array(6).fill(8)]);
+    // A lone check still goes on its own, at once.
+    assert.equal((await store.consume("lone", p, 0, 1, 1)).remaining, 9);
+    assert.equal(await commandCalls(redis, "evalsha") - before, 2);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
