@@ -23,6 +23,7 @@ import {
   MemoryCostLedger,
   MemoryKeyStore,
   MemoryRateLimitStore,
+  type RedisConnectionOptions,
   RedisCostLedger,
   RedisKeyStore,
   RedisRateLimitStore,
@@ -32,8 +33,12 @@ import {
 export interface BenchApp {
   fetch: (req: Request) => Response | Promise<Response>;
   keys: string[];
+  /** Commands its Redis stores sent so far (round trips, pipelined or not); none: not counted. */
+  sent?: () => number;
   close: () => Promise<void>;
 }
+
+type RedisClient = NonNullable<RedisConnectionOptions["client"]>;
 
 const body = { id: 42, detector: "H1", ok: true, tags: ["o4"] };
 // Large enough never to refuse during a run: the bench measures the admitted path.
@@ -63,11 +68,26 @@ export async function avxApp(
   limitOnly = false,
 ): Promise<BenchApp> {
   const all = url !== undefined && !limitOnly;
-  const keyStore = all ? new RedisKeyStore({ url }) : new MemoryKeyStore();
-  const store = url ? new RedisRateLimitStore({ url }) : new MemoryRateLimitStore();
-  const ledger = all ? new RedisCostLedger({ url }) : new MemoryCostLedger();
-  if (keyStore instanceof RedisKeyStore) await keyStore.connect();
-  if (store instanceof RedisRateLimitStore) await store.connect();
+  // Each store on its own connection, as with `{ url }`, counted: every command is a round trip.
+  const counter = { sent: 0 };
+  const clients: Array<{ close(): Promise<unknown> }> = [];
+  const client = async (): Promise<{ client: RedisClient }> => {
+    const c = createClient({ url, disableOfflineQueue: true });
+    c.on("error", () => {});
+    await c.connect();
+    clients.push(c);
+    return {
+      client: {
+        sendCommand: (args: string[]) => (counter.sent++, c.sendCommand(args)),
+        get isReady() {
+          return c.isReady;
+        },
+      },
+    };
+  };
+  const keyStore = all ? new RedisKeyStore(await client()) : new MemoryKeyStore();
+  const store = url ? new RedisRateLimitStore(await client()) : new MemoryRateLimitStore();
+  const ledger = all ? new RedisCostLedger(await client()) : new MemoryCostLedger();
   const keys = await issue(keyStore, tenants);
   const app = new Server({ openapi: false })
     .route("/small", Route.get((c) => c.json(body)))
@@ -78,10 +98,12 @@ export async function avxApp(
   return {
     fetch: app.fetch,
     keys,
+    sent: () => counter.sent,
     close: async () => {
       await ledger.close();
       if (keyStore instanceof RedisKeyStore) await keyStore.close();
       if (store instanceof RedisRateLimitStore) await store.close();
+      for (const c of clients) await c.close();
     },
   };
 }
