@@ -267,6 +267,8 @@ export class RedisConnection {
   #closed = false;
   /** The last connection error, for readiness reports. */
   lastError: string | undefined;
+  /** Whether this is a Redis Cluster (a script may then touch one slot only). */
+  readonly cluster: boolean;
 
   constructor(options: RedisConnectionOptions, what: string) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -287,6 +289,7 @@ export class RedisConnection {
       }
       this.#handle = options.client;
       this.#owned = false;
+      this.cluster = isCluster(options.client);
       return;
     }
     const urls = typeof options.url === "string" ? [options.url] : [...(options.url ?? [])];
@@ -298,6 +301,7 @@ export class RedisConnection {
     }
     this.#owned = true;
     const cluster = options.cluster ?? urls.length > 1;
+    this.cluster = cluster;
     this.#opening = this.#open(urls, cluster);
   }
 

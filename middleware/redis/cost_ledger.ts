@@ -39,7 +39,10 @@ export interface RedisCostLedgerOptions extends RedisConnectionOptions {
   granularity?: CostGranularity;
   /** Flush this often (ms) while records are pending; default 1000. `0` disables the timer. */
   flushIntervalMs?: number;
-  /** Flush as soon as this many records are pending; default 1000. */
+  /**
+   * Flush as soon as this many records are pending; default 10 000. A flush costs one script per
+   * tenant with pending records, so the timer (`flushIntervalMs`) is what usually flushes.
+   */
   maxPendingRecords?: number;
   /**
    * Most (tenant, bucket, region, route) rows held in memory while they cannot be written
@@ -53,17 +56,29 @@ export interface RedisCostLedgerOptions extends RedisConnectionOptions {
 
 const FIELDS = ["requests", "bytesIn", "bytesOut", "durationMicros"] as const;
 const ROWS_PER_SCRIPT = 250;
-/** How long a batch's "applied" marker lives: retries of one batch come well within it. */
+/** Tenants written at once by a flush (each tenant's batches still go one after another). */
+const FLUSH_LANES = 32;
+/** Most tenants added to the tenant index by one `SADD`. */
+const SADD_CHUNK = 1000;
+/**
+ * How long a (tenant, instance) marker lives after its last write: retries of a batch come well
+ * within it, and markers of instances that stopped disappear.
+ */
 const MARKER_MS = 7 * 86_400_000;
 
-// Adds one batch of one tenant, once: the marker (SET NX) makes a retry of a batch whose reply
-// was lost a no-op, so sums stay exact across timeouts and reconnects.
+// Adds one batch of one tenant, once. The batches a ledger cuts for a tenant are numbered in
+// order and written one after another (the next only once the previous one is known applied), so
+// one marker per (tenant, ledger instance) holding the last applied number makes a retry of a
+// batch whose reply was lost a no-op: sums stay exact across timeouts and reconnects, and Redis
+// keeps one marker per tenant and instance, not one per batch.
 // KEYS: marker, bucket index, then one hash per bucket.
-// ARGV: marker ms, then per bucket: its KEYS index, the bucket start, the number of increments
-// n, then n (field, amount) pairs.
+// ARGV: marker ms, batch number, then per bucket: its KEYS index, the bucket start, the number of
+// increments n, then n (field, amount) pairs.
 const APPLY = new RedisScript(`
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
-local i = 2
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[2]) <= last then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+local i = 3
 while i <= #ARGV do
   local key = KEYS[tonumber(ARGV[i])]
   local bucket = ARGV[i + 1]
@@ -79,8 +94,8 @@ return 1
 `);
 
 interface Batch {
-  /** Unique id of this batch (its marker). */
-  id: string;
+  /** This batch's number: the ledger's batches are numbered in the order they are cut. */
+  seq: number;
   tenant: string;
   rows: UsageRow[];
 }
@@ -88,9 +103,11 @@ interface Batch {
 /**
  * Usage sums in Redis. `record` only adds to an in-memory batch; `flush()` — every
  * `flushIntervalMs`, when `maxPendingRecords` are pending, and on `close()` — writes it as one
- * script per tenant (hash increments, so instances add into the same totals). Each batch is
- * written exactly once: a batch whose write failed or timed out stays in memory with its id and
- * is retried when Redis is back, and Redis skips it if it had in fact been applied. While Redis
+ * script per tenant (hash increments, so instances add into the same totals), tenants side by
+ * side and one `SADD` for the tenant index. Each batch is written exactly once: a batch whose
+ * write failed or timed out stays in memory with its number and is retried when Redis is back
+ * (the tenant's later batches wait behind it), and Redis skips it if it had in fact been applied
+ * (one marker per tenant and instance holds the last batch number applied). While Redis
  * is down, records keep summing in memory, up to `maxBufferedRows` rows. Layout: per tenant (its
  * own hash tag, so one slot on a cluster) a hash per bucket (`region|route|field -> sum`) and a
  * sorted set of buckets; a set of tenants for queries over all of them.
@@ -121,6 +138,9 @@ export class RedisCostLedger implements CostLedger {
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
   #queued = false;
+  /** This ledger's name in its markers (one per tenant and instance). */
+  readonly #instance = crypto.randomUUID();
+  #seq = 0;
   /** Records dropped: malformed, or new rows past `maxBufferedRows`. */
   dropped = 0;
 
@@ -135,7 +155,7 @@ export class RedisCostLedger implements CostLedger {
       throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
     }
     this.#interval = options.flushIntervalMs ?? 1000;
-    this.#maxPending = options.maxPendingRecords ?? 1000;
+    this.#maxPending = options.maxPendingRecords ?? 10_000;
     this.#maxRows = options.maxBufferedRows ?? 100_000;
     if (!(this.#interval >= 0) || !(this.#maxPending >= 1) || !(this.#maxRows >= 1)) {
       throw new CostLedgerError(
@@ -220,7 +240,7 @@ export class RedisCostLedger implements CostLedger {
     for (const [tenant, rows] of byTenant) {
       for (let i = 0; i < rows.length; i += ROWS_PER_SCRIPT) {
         const chunk = rows.slice(i, i + ROWS_PER_SCRIPT);
-        this.#sealed.push({ id: crypto.randomUUID(), tenant, rows: chunk });
+        this.#sealed.push({ seq: ++this.#seq, tenant, rows: chunk });
         this.#sealedRows += chunk.length;
       }
     }
@@ -229,22 +249,59 @@ export class RedisCostLedger implements CostLedger {
 
   async #flushOnce(): Promise<void> {
     this.#seal();
-    while (this.#sealed.length > 0) {
-      const batch = this.#sealed[0];
-      try {
-        await this.#write(batch);
-      } catch (e) {
-        throw new CostLedgerError("flush_failed", "writing usage to Redis failed", { cause: e });
-      }
-      this.#sealed.shift();
-      this.#sealedRows -= batch.rows.length;
+    if (this.#sealed.length === 0) return;
+    // Each tenant's batches in order; tenants written side by side (pipelined on one connection).
+    const byTenant = new Map<string, Batch[]>();
+    for (const b of this.#sealed) {
+      let chain = byTenant.get(b.tenant);
+      if (chain === undefined) byTenant.set(b.tenant, chain = []);
+      chain.push(b);
     }
+    const fail = (e: unknown): CostLedgerError =>
+      new CostLedgerError("flush_failed", "writing usage to Redis failed", { cause: e });
+    // The tenant index first (idempotent), then the sums: a tenant is never missing from it.
+    const tenants = [...byTenant.keys()];
+    try {
+      for (let i = 0; i < tenants.length; i += SADD_CHUNK) {
+        await this.#redis.command(this.#tenants, [
+          "SADD",
+          this.#tenants,
+          ...tenants.slice(i, i + SADD_CHUNK),
+        ]);
+      }
+    } catch (e) {
+      throw fail(e);
+    }
+    const chains = [...byTenant.values()];
+    const written = new Set<Batch>();
+    let failure: unknown;
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      for (let i = next++; i < chains.length; i = next++) {
+        for (const batch of chains[i]) {
+          try {
+            await this.#write(batch);
+          } catch (e) {
+            // The rest of this tenant waits: a later batch never lands before an earlier one.
+            failure ??= e;
+            break;
+          }
+          written.add(batch);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FLUSH_LANES, chains.length) }, lane));
+    if (written.size > 0) {
+      this.#sealed = this.#sealed.filter((b) => !written.has(b));
+      for (const b of written) this.#sealedRows -= b.rows.length;
+    }
+    if (failure !== undefined) throw fail(failure);
   }
 
   async #write(batch: Batch): Promise<void> {
     const tag = this.#tag(batch.tenant);
-    const keys = [`${tag}:f:${batch.id}`, `${tag}:i`];
-    const args = [String(MARKER_MS)];
+    const keys = [`${tag}:w:${this.#instance}`, `${tag}:i`];
+    const args = [String(MARKER_MS), String(batch.seq)];
     const byBucket = new Map<number, UsageRow[]>();
     for (const r of batch.rows) {
       let rows = byBucket.get(r.bucket);
@@ -261,8 +318,6 @@ export class RedisCostLedger implements CostLedger {
       }
       args.push(String(keys.length), String(bucket), String(incs.length / 2), ...incs);
     }
-    // The tenant index first (idempotent), then the sums: a tenant is never missing from it.
-    await this.#redis.command(this.#tenants, ["SADD", this.#tenants, batch.tenant]);
     await this.#redis.eval(APPLY, keys, args);
   }
 

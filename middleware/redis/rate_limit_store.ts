@@ -39,23 +39,29 @@ export interface RedisRateLimitStoreOptions extends RedisConnectionOptions {
 }
 
 // The algorithms of ../rate_limit/gcra.ts and ../rate_limit/sliding_window.ts, step for step in
-// Lua (doubles, like JavaScript numbers), so every store decides alike. A call applies one or
-// more checks of one key in order (an instance's concurrent checks of a key go together) and
-// writes the state once. State: GCRA's "t", a sliding window's "t p c", with 17 significant
-// digits (round-trips a double); counts come back as integer replies (exact below 2^53). Redis 7
-// replicates a script by its effects (the SET), so reading TIME before writing
-// is allowed and replicas get the same state.
-// ARGV: algorithm, limit, window ms, burst, then per check: now (-1: Redis' clock), cost, need.
-// Returns per check: allowed (0/1), remaining, reset seconds, retry-after seconds.
+// Lua (doubles, like JavaScript numbers), so every store decides alike. A call applies the
+// checks of one or more keys (an instance's concurrent checks go together; on a cluster, of one
+// key only), each key's in order, and writes each key's state once. State: GCRA's "t", a sliding
+// window's "t p c", with 17 significant digits (round-trips a double); counts come back as
+// integer replies (exact below 2^53). Redis 7 replicates a script by its effects (the SETs), so
+// reading TIME before writing is allowed and replicas get the same state.
+// ARGV, per key of KEYS in order: algorithm, limit, window ms, burst, number of checks n, then n
+// times: now (-1: Redis' clock), cost, need.
+// Returns per check, in order: allowed (0/1), remaining, reset seconds, retry-after seconds.
 const CONSUME = new RedisScript(`
-local algorithm = ARGV[1]
-local limit = tonumber(ARGV[2])
-local w = tonumber(ARGV[3])
-local burst = tonumber(ARGV[4])
 local clock
+local out = {}
+local a = 1
+for k = 1, #KEYS do
+local algorithm = ARGV[a]
+local limit = tonumber(ARGV[a + 1])
+local w = tonumber(ARGV[a + 2])
+local burst = tonumber(ARGV[a + 3])
+local first = a + 5
+a = first + 3 * tonumber(ARGV[a + 4])
 local gcra = algorithm == 'gcra'
 local st, sp, sc
-local raw = redis.call('GET', KEYS[1])
+local raw = redis.call('GET', KEYS[k])
 if raw then
   if gcra then
     st = tonumber(raw)
@@ -65,10 +71,9 @@ if raw then
     if sp == nil or sc == nil then st = nil end
   end
 end
-local out = {}
 local changed = false
 local expiresMax, nowMax = 0, 0
-for i = 5, #ARGV, 3 do
+for i = first, a - 1, 3 do
   local now = tonumber(ARGV[i])
   if now < 0 then
     if clock == nil then
@@ -157,12 +162,17 @@ if changed then
   local ttl = math.max(1000, math.ceil(expiresMax - nowMax) + 1000)
   local v
   if gcra then v = string.format('%.17g', st) else v = string.format('%.17g %.17g %.17g', st, sp, sc) end
-  redis.call('SET', KEYS[1], v, 'PX', ttl)
+  redis.call('SET', KEYS[k], v, 'PX', ttl)
+end
 end
 return out
 `);
 
 interface Pending {
+  /** The key's name in Redis. */
+  name: string;
+  /** The policy's script arguments. */
+  head: readonly string[];
   nowMs: number;
   cost: number;
   need: number;
@@ -170,28 +180,34 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** The checks of one (policy, key) waiting or in flight. */
+/**
+ * Checks that may share script calls, waiting or in flight: every key's on one Redis, one key's
+ * on a Redis Cluster (a script touches one slot there).
+ */
 interface Lane {
   queue: Pending[];
   inFlight: number;
-  /** The policy's script arguments. */
-  head: string[];
+  /** A send of the queue is scheduled for the end of this event-loop turn. */
+  scheduled: boolean;
 }
 
-/** Most checks of one key sent in one script call. */
+/** Most checks sent in one script call. */
 const MAX_BATCH = 256;
 /**
- * Script calls of one key in flight at once (pipelined: Redis runs them in the order sent); the
- * checks arriving meanwhile go together in the next call.
+ * Script calls of one lane in flight at once (pipelined: Redis runs them in the order sent); past
+ * it, checks wait and go together in the next call.
  */
 const MAX_IN_FLIGHT = 64;
 
 /**
- * Rate-limit state in Redis: a check is one `EVALSHA` of a Lua script that reads the key's
- * state, applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges
- * as the memory store does) and writes it back, atomically, in one round trip; checks of one key
- * that arrive while 64 are in flight go together in the next call (so under load an instance
- * makes fewer round trips than requests, and a queued check waits at most two time budgets).
+ * Rate-limit state in Redis: a check is applied by a Lua script that reads the key's state,
+ * applies the policy (GCRA or sliding window, weighted costs and `content-bytes` charges as the
+ * memory store does) and writes it back, atomically, in one round trip. The checks made in one
+ * event-loop turn go together in one call (group commit; on one Redis the checks of many keys, on
+ * a Redis Cluster of one key, a script touching one slot), each key's applied in order: under
+ * load an instance makes far fewer round trips than requests; a lone check goes alone at the end
+ * of its turn, without waiting for other calls.
+ * Past 64 calls in flight checks wait (at most two time budgets) and go together in the next.
  * The script reads Redis' own clock (`TIME`), so instances with skewed clocks share one limit.
  * Every key is its own hash tag: on a Redis Cluster each check touches one slot. Keys expire once
  * their state equals an empty one. Failures (Redis down, over `timeoutMs`) throw
@@ -214,6 +230,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   // Key names per (policy, key), reused: the hot path builds no string for a known caller.
   readonly #names = new Map<string, Map<string, string>>();
   readonly #lanes = new Map<string, Lane>();
+  readonly #heads = new WeakMap<ResolvedPolicy, readonly string[]>();
 
   /**
    * Connects (in the background) or wraps `options.client`.
@@ -240,10 +257,9 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   /**
-   * Atomically checks and updates `key` across every instance sharing the Redis. Up to 64
-   * script calls per (policy, key) are in flight at once; checks arriving past that queue and go
-   * together in the next call, applied in order (as the Deno KV store batches its writes): under
-   * load, fewer round trips than requests.
+   * Atomically checks and updates `key` across every instance sharing the Redis. The checks made
+   * in one event-loop turn go in one script call, each key's applied in order (as the Deno KV
+   * store batches its writes): under load, fewer round trips than requests.
    */
   consume(
     key: string,
@@ -256,50 +272,102 @@ export class RedisRateLimitStore implements RateLimitStore {
       return Promise.reject(new RateLimitError("invalid_key", "rate-limit key is too long"));
     }
     return new Promise((resolve, reject) => {
-      const op: Pending = { nowMs: this.#serverClock ? -1 : nowMs, cost, need, resolve, reject };
       const name = this.#name(policy.id, key);
-      let lane = this.#lanes.get(name);
+      const op: Pending = {
+        name,
+        head: this.#head(policy),
+        nowMs: this.#serverClock ? -1 : nowMs,
+        cost,
+        need,
+        resolve,
+        reject,
+      };
+      const group = this.#redis.cluster ? name : "";
+      let lane = this.#lanes.get(group);
       if (lane === undefined) {
-        lane = {
-          queue: [],
-          inFlight: 0,
-          head: [
-            policy.algorithm,
-            String(policy.limit),
-            String(policy.windowMs),
-            String(policy.burst),
-          ],
-        };
-        this.#lanes.set(name, lane);
+        this.#lanes.set(group, lane = { queue: [], inFlight: 0, scheduled: false });
       }
       lane.queue.push(op);
-      if (lane.inFlight < MAX_IN_FLIGHT) this.#send(name, lane);
+      if (!lane.scheduled && lane.inFlight < MAX_IN_FLIGHT) {
+        // Group commit: the checks made in this event-loop turn go in one call, sent when the
+        // client would write anyway (node-redis writes its queue on setImmediate too).
+        lane.scheduled = true;
+        const l = lane;
+        setImmediate(() => {
+          l.scheduled = false;
+          this.#drain(group, l);
+        });
+      }
     });
   }
 
-  #send(name: string, lane: Lane): void {
-    const batch = lane.queue.splice(0, MAX_BATCH);
-    const args = lane.head.slice();
-    for (const op of batch) args.push(String(op.nowMs), String(op.cost), String(op.need));
+  #head(policy: ResolvedPolicy): readonly string[] {
+    let head = this.#heads.get(policy);
+    if (head === undefined) {
+      head = [
+        policy.algorithm,
+        String(policy.limit),
+        String(policy.windowMs),
+        String(policy.burst),
+      ];
+      this.#heads.set(policy, head);
+    }
+    return head;
+  }
+
+  #drain(group: string, lane: Lane): void {
+    while (lane.queue.length > 0 && lane.inFlight < MAX_IN_FLIGHT) this.#send(group, lane);
+    if (lane.queue.length === 0 && lane.inFlight === 0 && !lane.scheduled) {
+      this.#lanes.delete(group);
+    }
+  }
+
+  #send(group: string, lane: Lane): void {
+    const batch = lane.queue.length <= MAX_BATCH ? lane.queue : lane.queue.splice(0, MAX_BATCH);
+    if (batch === lane.queue) lane.queue = [];
+    // Each key once, its checks in arrival order; replies come in that order.
+    const keys: string[] = [];
+    const args: string[] = [];
+    let order = batch;
+    if (batch.length === 1) {
+      const op = batch[0];
+      keys.push(op.name);
+      args.push(...op.head, "1", String(op.nowMs), String(op.cost), String(op.need));
+    } else {
+      const byKey = new Map<string, Pending[]>();
+      for (const op of batch) {
+        const ops = byKey.get(op.name);
+        if (ops === undefined) byKey.set(op.name, [op]);
+        else ops.push(op);
+      }
+      order = [];
+      for (const [name, ops] of byKey) {
+        keys.push(name);
+        args.push(...ops[0].head, String(ops.length));
+        for (const op of ops) {
+          args.push(String(op.nowMs), String(op.cost), String(op.need));
+          order.push(op);
+        }
+      }
+    }
     lane.inFlight++;
     const done = (): void => {
       lane.inFlight--;
-      if (lane.queue.length > 0) this.#send(name, lane);
-      else if (lane.inFlight === 0) this.#lanes.delete(name);
+      if (!lane.scheduled) this.#drain(group, lane);
     };
     const fail = (e: unknown): void => {
       const err = e instanceof RateLimitError
         ? e
         : new RateLimitError("store_failure", "Redis rate-limit store failed", { cause: e });
-      for (const op of batch) op.reject(err);
+      for (const op of order) op.reject(err);
       done();
     };
-    this.#redis.eval(CONSUME, [name], args).then((reply) => {
-      if (!Array.isArray(reply) || reply.length !== batch.length * 4) {
+    this.#redis.eval(CONSUME, keys, args).then((reply) => {
+      if (!Array.isArray(reply) || reply.length !== order.length * 4) {
         return fail(new RateLimitError("store_failure", "Redis rate-limit script answered oddly"));
       }
-      for (let i = 0; i < batch.length; i++) {
-        batch[i].resolve({
+      for (let i = 0; i < order.length; i++) {
+        order[i].resolve({
           allowed: reply[i * 4] === 1,
           remaining: Number(reply[i * 4 + 1]),
           resetSeconds: reply[i * 4 + 2] as number,

@@ -193,3 +193,76 @@ Deno.test("Redis Cluster (3 masters): every counter on one slot, exact across sl
     await cluster.dispose();
   }
 });
+
+Deno.test("Redis store: concurrent checks of one hot key share script calls, decided in order", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller" });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 150, windowSeconds: 60 });
+    await store.consume("warm", p, 0, 1, 1); // loads the script
+    const memory = new MemoryRateLimitStore();
+    const now = 1_765_000_000_000;
+    const wants = Array.from({ length: 200 }, () => memory.consume("hot", p, now, 1, 1));
+    const before = await commandCalls(redis, "evalsha");
+    const gots = await Promise.all(
+      Array.from({ length: 200 }, () => store.consume("hot", p, now, 1, 1)),
+    );
+    const calls = await commandCalls(redis, "evalsha") - before;
+    assert.deepEqual(gots, wants);
+    // A few calls go at once; the rest wait for one of them and then go together.
+    assert.ok(calls <= 8, `${calls} script calls for 200 checks of one key`);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("Redis store: concurrent checks of many keys share script calls, each key in order", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller" });
+  try {
+    await store.connect();
+    const gcra = resolvePolicy({ limit: 3, windowSeconds: 60 });
+    const window = resolvePolicy({ limit: 2, windowSeconds: 60, algorithm: "sliding-window" });
+    await store.consume("warm", gcra, 0, 1, 1); // loads the script
+    const memory = new MemoryRateLimitStore();
+    const now = 1_765_000_000_000;
+    // 50 keys, 4 checks each, interleaved, under two policies.
+    const checks = Array.from({ length: 200 }, (_, i) => ({
+      key: `k${i % 50}`,
+      policy: i % 2 === 0 ? gcra : window,
+    }));
+    const wants = checks.map((c) => memory.consume(c.key, c.policy, now, 1, 1));
+    const before = await commandCalls(redis, "evalsha");
+    const gots = await Promise.all(checks.map((c) => store.consume(c.key, c.policy, now, 1, 1)));
+    const calls = await commandCalls(redis, "evalsha") - before;
+    assert.deepEqual(gots, wants);
+    assert.ok(calls <= 8, `${calls} script calls for 200 checks of 50 keys`);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("Redis store: the checks made in one event-loop turn go in one script call", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 10, windowSeconds: 60 });
+    await store.consume("warm", p, 0, 1, 1); // loads the script
+    const before = await commandCalls(redis, "evalsha");
+    const ds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.consume(`key-${i % 6}`, p, 0, 1, 1)),
+    );
+    assert.equal(await commandCalls(redis, "evalsha") - before, 1);
+    assert.deepEqual(ds.map((d) => d.remaining), [...Array(6).fill(9), ...Array(6).fill(8)]);
+    // A lone check still goes on its own, at once.
+    assert.equal((await store.consume("lone", p, 0, 1, 1)).remaining, 9);
+    assert.equal(await commandCalls(redis, "evalsha") - before, 2);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});

@@ -10,7 +10,7 @@ import { RedisCostLedger } from "./cost_ledger.ts";
 import { RedisIdempotencyStore } from "./idempotency_store.ts";
 import { RedisKeyStore } from "./key_store.ts";
 import { RedisStoreError } from "./_connection.ts";
-import { RedisServer } from "./_test_redis.ts";
+import { commandCalls, RedisServer } from "./_test_redis.ts";
 
 const rec = (tenant: string, route: string, at: number, bytesOut: number): CostRecord => ({
   tenant,
@@ -219,6 +219,31 @@ Deno.test("Redis stores on one server: keys, idempotency, usage; typed failures 
           assert.equal(rows[0].requests, 25);
         } finally {
           await steady.close();
+        }
+      },
+    );
+    await t.step(
+      "usage: a flush of many tenants is one SADD; markers per tenant, not per batch",
+      async () => {
+        const many = new RedisCostLedger({ url: redis.url, flushIntervalMs: 0 });
+        try {
+          await many.connect();
+          const at = Date.UTC(2026, 0, 2);
+          const before = await commandCalls(redis, "sadd");
+          for (let i = 0; i < 40; i++) many.record(rec(`m${i}`, "/m", at, 1));
+          await many.flush();
+          assert.equal(await commandCalls(redis, "sadd") - before, 1);
+          for (let i = 0; i < 5; i++) {
+            many.record(rec("m0", "/m", at, 1));
+            await many.flush();
+          }
+          // The tenant's keys: its bucket index, one bucket hash and one marker.
+          const keys = (await redis.cli("KEYS", "*{m0}*")).split("\n").filter(Boolean);
+          assert.equal(keys.length, 3, keys.join(" "));
+          const rows = await many.query({ tenant: "m0", from: 0, to: 2 ** 50 });
+          assert.equal(rows[0].requests, 6);
+        } finally {
+          await many.close();
         }
       },
     );
