@@ -10,6 +10,7 @@ import { type IntType, typeToString } from "../types.ts";
 import {
   type Builder,
   type BuilderOptions,
+  builtColumnData,
   cannotHold,
   describe,
   grow,
@@ -83,16 +84,8 @@ export class BigIntBuilder implements Builder<bigint | number> {
   /** The 64-bit integer column. */
   finish(): Column {
     const n = this.length;
-    return new BigIntColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#values.subarray(0, n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new BigIntColumn(
+      builtColumnData(this.type, n, this.#validity, { values: this.#values.subarray(0, n) }),
+    );
   }
 }

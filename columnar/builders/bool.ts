@@ -7,7 +7,7 @@
 import { BoolColumn, type Column } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type BoolType, Type } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, builtColumnData, describe, grow, ValidityBuilder } from "./builder.ts";
 
 /**
  * Packs booleans eight to a byte.
@@ -51,16 +51,10 @@ export class BoolBuilder implements Builder<boolean> {
   /** The boolean column. */
   finish(): Column {
     const n = this.length;
-    return new BoolColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#bits.subarray(0, Math.ceil(n / 8)),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new BoolColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#bits.subarray(0, Math.ceil(n / 8)),
+      }),
+    );
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Column } from "../column.ts";
+import type { Column, ColumnData } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import type { DataType } from "../types.ts";
 
@@ -53,6 +53,37 @@ export function growBytes(
   const n = new Uint8Array(grow(bytes.length, need));
   n.set(bytes.subarray(0, used));
   return n;
+}
+
+/**
+ * The data of a built column: `length` elements from offset 0, the nulls `validity` recorded
+ * (`null`: no validity, no nulls), and the layout's buffers (an absent one is empty).
+ *
+ * @example
+ * ```ts
+ * import { builtColumnData } from "./builder.ts";
+ * import { int32 } from "../types.ts";
+ * const d = builtColumnData(int32(), 2, null, { values: new Int32Array([1, 2]) });
+ * console.log(d.nullCount, d.offsets, d.children.length); // 0 null 0
+ * ```
+ */
+export function builtColumnData(
+  type: DataType,
+  length: number,
+  validity: ValidityBuilder | null,
+  buffers: Partial<Pick<ColumnData, "values" | "offsets" | "children">>,
+): ColumnData {
+  return {
+    type,
+    length,
+    offset: 0,
+    nullCount: validity === null ? 0 : validity.nullCount,
+    validity: validity === null ? null : validity.finish(length),
+    values: buffers.values ?? null,
+    offsets: buffers.offsets ?? null,
+    children: buffers.children ?? [],
+    dictionary: null,
+  };
 }
 
 /** Offsets as a column stores them: int64 for the large types, else the int32 `offsets`. */

@@ -7,7 +7,14 @@
 import { type Column, DecimalColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type DecimalType, typeToString } from "../types.ts";
-import { type Builder, cannotHold, describe, grow, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  builtColumnData,
+  cannotHold,
+  describe,
+  grow,
+  ValidityBuilder,
+} from "./builder.ts";
 
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 /** Most digits of a decimal, by storage width (Arrow's limits: 9, 18, 38, 76). */
@@ -143,16 +150,10 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
   /** The decimal column. */
   finish(): Column {
     const n = this.length;
-    return new DecimalColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#words.subarray(0, n * this.#n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new DecimalColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#words.subarray(0, n * this.#n),
+      }),
+    );
   }
 }

@@ -10,6 +10,7 @@ import { type FloatType, type IntType, Precision, Type, typeToString } from "../
 import {
   type Builder,
   type BuilderOptions,
+  builtColumnData,
   cannotHold,
   describe,
   grow,
@@ -124,16 +125,10 @@ export class NumberBuilder implements Builder<number> {
   /** The numeric column. */
   finish(): Column {
     const n = this.length;
-    return makeColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#values.subarray(0, n) as TypedArray,
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return makeColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#values.subarray(0, n) as TypedArray,
+      }),
+    );
   }
 }

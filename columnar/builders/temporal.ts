@@ -18,6 +18,7 @@ import {
 import {
   type Builder,
   type BuilderOptions,
+  builtColumnData,
   cannotHold,
   describe,
   grow,
@@ -197,16 +198,8 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   /** The temporal column. */
   finish(): Column {
     const n = this.length;
-    return new TemporalColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#values.subarray(0, n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new TemporalColumn(
+      builtColumnData(this.type, n, this.#validity, { values: this.#values.subarray(0, n) }),
+    );
   }
 }
