@@ -13,7 +13,7 @@ import {
   builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
@@ -67,12 +67,7 @@ export class BigIntBuilder implements Builder<bigint | number> {
       }
     }
     const i = this.length++;
-    if (i >= this.#values.length) {
-      const size = grow(this.#values.length, i + 1);
-      const n = this.type.signed ? new BigInt64Array(size) : new BigUint64Array(size);
-      n.set(this.#values as never);
-      this.#values = n;
-    }
+    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;

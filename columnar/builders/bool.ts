@@ -7,7 +7,7 @@
 import { BoolColumn, type Column } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type BoolType, Type } from "../types.ts";
-import { type Builder, builtColumnData, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, builtColumnData, describe, growTyped, ValidityBuilder } from "./builder.ts";
 
 /**
  * Packs booleans eight to a byte.
@@ -32,11 +32,7 @@ export class BoolBuilder implements Builder<boolean> {
   /** Appends a boolean or null. */
   append(value: boolean | null | undefined): void {
     const i = this.length++;
-    if ((i >> 3) >= this.#bits.length) {
-      const n = new Uint8Array(grow(this.#bits.length, (i >> 3) + 1));
-      n.set(this.#bits);
-      this.#bits = n;
-    }
+    if ((i >> 3) >= this.#bits.length) this.#bits = growTyped(this.#bits, (i >> 3) + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Column, ColumnData } from "../column.ts";
+import type { Column, ColumnData, TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import type { DataType } from "../types.ts";
 
@@ -41,6 +41,23 @@ export function grow(current: number, need: number): number {
   let c = Math.max(current, 64);
   while (c < need) c *= 2;
   return c;
+}
+
+/**
+ * A larger array of `values`' own type holding its contents, for at least `need` elements.
+ * Builders call it only when an append does not fit, so their append path stays inline.
+ *
+ * @example
+ * ```ts
+ * import { growTyped } from "./builder.ts";
+ * const a = growTyped(new BigInt64Array([1n, 2n]), 3);
+ * console.log(a instanceof BigInt64Array, a.length, a[1]); // true 64 2n
+ * ```
+ */
+export function growTyped<T extends TypedArray>(values: T, need: number): T {
+  const n = new (values.constructor as new (length: number) => T)(grow(values.length, need));
+  n.set(values as never);
+  return n;
 }
 
 /** `bytes` when it holds `need` bytes, else a larger buffer with its first `used` bytes. */
@@ -100,11 +117,7 @@ export class OffsetsBuilder {
 
   /** Records that value `i` (appended in order) ends at `end`. */
   set(i: number, end: number): void {
-    if (i + 2 > this.#offsets.length) {
-      const n = new Int32Array(grow(this.#offsets.length, i + 2));
-      n.set(this.#offsets);
-      this.#offsets = n;
-    }
+    if (i + 2 > this.#offsets.length) this.#offsets = growTyped(this.#offsets, i + 2);
     this.#offsets[i + 1] = end;
   }
 

@@ -12,7 +12,7 @@ import {
   builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
@@ -129,11 +129,7 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
     }
     const i = this.length++;
     const words = this.#n;
-    if ((i + 1) * words > this.#words.length) {
-      const n = new Uint32Array(grow(this.#words.length, (i + 1) * words));
-      n.set(this.#words);
-      this.#words = n;
-    }
+    if ((i + 1) * words > this.#words.length) this.#words = growTyped(this.#words, (i + 1) * words);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;

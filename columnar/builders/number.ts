@@ -13,7 +13,7 @@ import {
   builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
@@ -68,7 +68,6 @@ export class NumberBuilder implements Builder<number> {
   readonly type: IntType | FloatType;
   /** Values appended. */
   length = 0;
-  #ctor: NumberArrayCtor;
   #values: NumberArray;
   #half: boolean;
   #checked: boolean;
@@ -84,8 +83,7 @@ export class NumberBuilder implements Builder<number> {
    */
   constructor(type: IntType | FloatType, options: BuilderOptions = {}) {
     this.type = type;
-    this.#ctor = numberArrayFor(type);
-    this.#values = new this.#ctor(64);
+    this.#values = new (numberArrayFor(type))(64);
     this.#half = type.typeId === Type.Float && type.precision === Precision.HALF;
     this.#checked = type.typeId === Type.Int && options.overflow !== "wrap";
     if (type.typeId === Type.Int) {
@@ -109,11 +107,7 @@ export class NumberBuilder implements Builder<number> {
       }
     }
     const i = this.length++;
-    if (i >= this.#values.length) {
-      const n = new this.#ctor(grow(this.#values.length, i + 1));
-      n.set(this.#values as never);
-      this.#values = n;
-    }
+    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;

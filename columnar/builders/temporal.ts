@@ -21,7 +21,7 @@ import {
   builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
@@ -180,12 +180,7 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   append(value: Date | number | bigint | null | undefined): void {
     const raw = value === null || value === undefined ? 0n : this.#raw(value);
     const i = this.length++;
-    if (i >= this.#values.length) {
-      const size = grow(this.#values.length, i + 1);
-      const n = this.#wide ? new BigInt64Array(size) : new Int32Array(size);
-      n.set(this.#values as never);
-      this.#values = n;
-    }
+    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
