@@ -4,7 +4,13 @@
  * @module
  */
 
-import { type Column, makeColumn, numberToFloat16, type TypedArray } from "../column.ts";
+import {
+  type Column,
+  makeColumn,
+  type NumberColumn,
+  numberToFloat16,
+  type TypedArray,
+} from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type FloatType, type IntType, Precision, Type, typeToString } from "../types.ts";
 import {
@@ -17,15 +23,8 @@ import {
   ValidityBuilder,
 } from "./builder.ts";
 
-type NumberArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
+/** The typed arrays of the int8–32, uint8–32 and float types, as the column hands them out. */
+type NumberArray = NumberColumn["values"];
 type NumberArrayCtor = { new (n: number): NumberArray };
 
 // The typed array constructor storing `type` (64-bit ints excluded).
