@@ -18,7 +18,7 @@ import { writeIpcFile } from "./ipc/write/file.ts";
 import { writeIpcStream } from "./ipc/write/stream.ts";
 import { readIpcStream } from "./ipc/read/stream.ts";
 import { makeColumn } from "./column.ts";
-import { oneRunColumn } from "./ipc/_test_data.ts";
+import { arrowRequest, oneRunColumn } from "./ipc/_test_data.ts";
 import { Field, Schema } from "./schema.ts";
 import { int32, int8, list, runEndEncoded } from "./types.ts";
 
@@ -251,14 +251,6 @@ Deno.test("readArrowBody: stream and file bodies; 415, 413 and 400 as typed erro
   ) => e);
   assert.ok(err instanceof ArrowHttpError && err instanceof ArrowError && err.status === 415);
 });
-
-function arrowRequest(bytes: Uint8Array): Request {
-  return new Request("http://x/", {
-    method: "POST",
-    body: bytes.slice(),
-    headers: { "content-type": "application/vnd.apache.arrow.stream" },
-  });
-}
 
 Deno.test("readArrowBody: values cheap on the wire are bounded by the body size (413)", async () => {
   const MAX = 2 ** 31 - 1;

@@ -46,6 +46,15 @@ import { rng } from "../../compress/_test_rng.ts";
 /** Deterministic PRNG (mulberry32), the one of the codec tests. */
 export { rng };
 
+/** A POST of `bytes` as an Arrow IPC stream, as a client sends it to `readArrowBody`. */
+export function arrowRequest(bytes: Uint8Array): Request {
+  return new Request("http://x/", {
+    method: "POST",
+    body: bytes.slice(),
+    headers: { "content-type": "application/vnd.apache.arrow.stream" },
+  });
+}
+
 /** `n` logical values held in a few bytes: one run of a run-end encoded int8 (size limits). */
 export function oneRunColumn(n: number): Column {
   return makeColumn({

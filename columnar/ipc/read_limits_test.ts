@@ -14,6 +14,7 @@ import {
 import { makeColumn } from "../column.ts";
 import { dictionary, int32, list, utf8, utf8View } from "../types.ts";
 import { Field } from "../schema.ts";
+import { arrowRequest } from "./_test_data.ts";
 
 const KiB = 1024;
 
@@ -148,12 +149,6 @@ Deno.test("validateUtf8 refuses malformed strings; off by default", async () => 
 });
 
 Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), plain and nested", async () => {
-  const post = (body: Uint8Array) =>
-    new Request("http://x/", {
-      method: "POST",
-      body: body.slice(),
-      headers: { "content-type": "application/vnd.apache.arrow.stream" },
-    });
   const view = (bytes: number[], offsets: number[]) =>
     makeColumn({ ...utf8Column(bytes, offsets).data, type: utf8View() });
   // a short (inline) bad view, and a long one stored in a variadic data buffer
@@ -165,7 +160,7 @@ Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), p
       () => readIpcStream(plain, { validateUtf8: true }),
       (e) => e instanceof ArrowError && e.code === "corrupt" && /UTF-8/.test(e.message),
     );
-    await assert.rejects(readArrowBody(post(plain)), (e) => {
+    await assert.rejects(readArrowBody(arrowRequest(plain)), (e) => {
       assert.equal((e as { status: number }).status, 400);
       assert.equal((e as ArrowError).code, "corrupt");
       return true;
@@ -192,30 +187,24 @@ Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), p
 });
 
 Deno.test("readArrowBody validates UTF-8 and bounds decoding by default (400 / 413)", async () => {
-  const post = (body: Uint8Array) =>
-    new Request("http://x/", {
-      method: "POST",
-      body: body.slice(),
-      headers: { "content-type": "application/vnd.apache.arrow.stream" },
-    });
   const bad = writeIpcStream(batchOf(utf8Column([0xc0, 0xaf], [0, 2])));
-  await assert.rejects(readArrowBody(post(bad)), (e) => {
+  await assert.rejects(readArrowBody(arrowRequest(bad)), (e) => {
     assert.equal((e as { status: number }).status, 400);
     assert.equal((e as ArrowError).code, "corrupt");
     return true;
   });
   // opting out restores the plain reader's behaviour
-  assert.equal((await readArrowBody(post(bad), { validateUtf8: false })).batches.length, 1);
+  assert.equal((await readArrowBody(arrowRequest(bad), { validateUtf8: false })).batches.length, 1);
   // 4 x 8 MiB of zeros in a small body: past 16 MiB + 16 x the body
   const z = RecordBatch.fromColumns({ x: new Float64Array(2 ** 20) });
   const bomb = writeIpcStream([z, z, z, z], { compression: "lz4" });
-  await assert.rejects(readArrowBody(post(bomb)), (e) => {
+  await assert.rejects(readArrowBody(arrowRequest(bomb)), (e) => {
     assert.equal((e as { status: number }).status, 413);
     assert.equal((e as ArrowError).code, "limit");
     return true;
   });
   // 4 Mi values in a 130 KB body are past the default maxValues too (1 Mi + 32 per byte)
-  const raised = await readArrowBody(post(bomb), {
+  const raised = await readArrowBody(arrowRequest(bomb), {
     limits: { maxOutputSize: 64 * 2 ** 20, maxValues: 2 ** 23 },
   });
   assert.equal(raised.batches.length, 4);
