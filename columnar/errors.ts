@@ -40,13 +40,6 @@ export type ArrowErrorCode =
  * ```
  */
 export class ArrowError extends AvilaError<ArrowErrorCode> {
-  /**
-   * Creates an error.
-   * @param code why it failed
-   * @param message a human explanation, without any of the input's bytes
-   */
-  constructor(code: ArrowErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "ArrowError";
-  }
+  /** Always `"ArrowError"`. */
+  override name = "ArrowError";
 }

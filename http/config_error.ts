@@ -33,15 +33,6 @@ export type ConfigurationErrorCode =
  */
 export class ConfigurationError<Code extends string = ConfigurationErrorCode>
   extends AvilaError<Code> {
-  /**
-   * Creates the error.
-   *
-   * @param code what is wrong
-   * @param message what is wrong and what to do instead
-   * @param options standard error options (`cause`)
-   */
-  constructor(code: Code, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "ConfigurationError";
-  }
+  /** Always `"ConfigurationError"`. */
+  override name = "ConfigurationError";
 }

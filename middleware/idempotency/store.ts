@@ -93,17 +93,8 @@ export type IdempotencyStoreErrorCode =
  * ```
  */
 export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode> {
-  /**
-   * Creates a store error.
-   *
-   * @param code why
-   * @param message human explanation
-   * @param options standard error options (`cause`)
-   */
-  constructor(code: IdempotencyStoreErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "IdempotencyStoreError";
-  }
+  /** Always `"IdempotencyStoreError"`. */
+  override name = "IdempotencyStoreError";
 }
 
 /** Limits of {@link MemoryIdempotencyStore}. */
