@@ -11,8 +11,8 @@ import {
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
-import { makeColumn } from "../column.ts";
-import { dictionary, int32, list, utf8, utf8View } from "../types.ts";
+import { type Column, makeColumn } from "../column.ts";
+import { type DataType, dictionary, int32, list, utf8, utf8View } from "../types.ts";
 import { Field } from "../schema.ts";
 import { arrowRequest } from "./_test_data.ts";
 
@@ -82,6 +82,21 @@ function utf8Column(bytes: number[], offsets: number[], validity: number[] | nul
   });
 }
 
+/** A list column of one row holding the single element of `child`. */
+function listOfOne(type: DataType, child: Column): Column {
+  return makeColumn({
+    type,
+    length: 1,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: null,
+    offsets: Int32Array.of(0, 1),
+    children: [child],
+    dictionary: null,
+  });
+}
+
 function batchOf(column: ReturnType<typeof utf8Column>): RecordBatch {
   return RecordBatch.fromColumns({ s: column });
 }
@@ -116,17 +131,7 @@ Deno.test("validateUtf8 refuses malformed strings; off by default", async () => 
     1,
   );
   // nested (list<utf8>) and dictionary strings, through the file and async readers too
-  const nested = makeColumn({
-    type: list(utf8()),
-    length: 1,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: null,
-    offsets: Int32Array.of(0, 1),
-    children: [utf8Column([0xc0, 0xaf], [0, 2])],
-    dictionary: null,
-  });
+  const nested = listOfOne(list(utf8()), utf8Column([0xc0, 0xaf], [0, 2]));
   const nb = RecordBatch.tryNew(
     new Schema([new Field("l", list(utf8()), true)]),
     [nested],
@@ -166,17 +171,7 @@ Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), p
       return true;
     });
     const type = list(utf8View());
-    const nested = makeColumn({
-      type,
-      length: 1,
-      offset: 0,
-      nullCount: 0,
-      validity: null,
-      values: null,
-      offsets: Int32Array.of(0, 1),
-      children: [view(bytes, [0, bytes.length])],
-      dictionary: null,
-    });
+    const nested = listOfOne(type, view(bytes, [0, bytes.length]));
     const nb = RecordBatch.tryNew(new Schema([new Field("l", type, true)]), [nested], 1);
     assert.throws(() => readIpcFile(writeIpcFile(nb), { validateUtf8: true }), ArrowError);
   }
