@@ -40,6 +40,13 @@ export type ArrowErrorCode =
  * ```
  */
 export class ArrowError extends AvilaError<ArrowErrorCode> {
-  /** Always `"ArrowError"`. */
-  override name = "ArrowError";
+  /**
+   * Creates an error.
+   * @param code why it failed
+   * @param message a human explanation, without any of the input's bytes
+   */
+  constructor(code: ArrowErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "ArrowError";
+  }
 }

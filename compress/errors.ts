@@ -65,8 +65,16 @@ export type CompressErrorCode =
  * ```
  */
 export class CompressError extends AvilaError<CompressErrorCode> {
-  /** Always `"CompressError"`. */
-  override name = "CompressError";
+  /**
+   * Creates the error.
+   *
+   * @param code why it failed
+   * @param message a human explanation, without any of the input's bytes
+   */
+  constructor(code: CompressErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "CompressError";
+  }
 }
 
 /** Default ceiling for decompressed output: 256 MiB. */

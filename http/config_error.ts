@@ -33,6 +33,15 @@ export type ConfigurationErrorCode =
  */
 export class ConfigurationError<Code extends string = ConfigurationErrorCode>
   extends AvilaError<Code> {
-  /** Always `"ConfigurationError"`. */
-  override name = "ConfigurationError";
+  /**
+   * Creates the error.
+   *
+   * @param code what is wrong
+   * @param message what is wrong and what to do instead
+   * @param options standard error options (`cause`)
+   */
+  constructor(code: Code, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "ConfigurationError";
+  }
 }

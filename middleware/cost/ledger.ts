@@ -131,8 +131,17 @@ export type CostLedgerErrorCode = "flush_failed" | "too_many_rows" | "invalid_op
  * ```
  */
 export class CostLedgerError extends AvilaError<CostLedgerErrorCode> {
-  /** Always `"CostLedgerError"`. */
-  override name = "CostLedgerError";
+  /**
+   * Creates the error.
+   *
+   * @param code error code
+   * @param message explanation
+   * @param options standard error options (`cause`)
+   */
+  constructor(code: CostLedgerErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "CostLedgerError";
+  }
 }
 
 const HOUR = 3_600_000;

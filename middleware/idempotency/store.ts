@@ -93,8 +93,17 @@ export type IdempotencyStoreErrorCode =
  * ```
  */
 export class IdempotencyStoreError extends AvilaError<IdempotencyStoreErrorCode> {
-  /** Always `"IdempotencyStoreError"`. */
-  override name = "IdempotencyStoreError";
+  /**
+   * Creates a store error.
+   *
+   * @param code why
+   * @param message human explanation
+   * @param options standard error options (`cause`)
+   */
+  constructor(code: IdempotencyStoreErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "IdempotencyStoreError";
+  }
 }
 
 /** Limits of {@link MemoryIdempotencyStore}. */

@@ -103,8 +103,17 @@ export type RateLimitErrorCode =
  * ```
  */
 export class RateLimitError extends AvilaError<RateLimitErrorCode> {
-  /** Always `"RateLimitError"`. */
-  override name = "RateLimitError";
+  /**
+   * Creates the error.
+   *
+   * @param code error code
+   * @param message human explanation
+   * @param options standard error options (`cause`)
+   */
+  constructor(code: RateLimitErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "RateLimitError";
+  }
 }
 
 // sf-token-ish names keep the quoted policy identifier free of escapes and the counter ids short.
