@@ -23,7 +23,6 @@ import {
   type UsageQuery,
   type UsageRow,
 } from "../cost/mod.ts";
-import { ledgerGranularity } from "../cost/ledger.ts";
 import { callObject, jsonError, readJson } from "./_rpc.ts";
 import type { DurableObjectNamespaceLike, DurableObjectStateLike } from "./types.ts";
 
@@ -93,7 +92,10 @@ export class DurableObjectCostLedger implements CostLedger {
    * @param options bucket size and ledger name
    */
   constructor(namespace: DurableObjectNamespaceLike, options: DurableObjectCostLedgerOptions = {}) {
-    this.granularity = ledgerGranularity(options.granularity);
+    this.granularity = options.granularity ?? "hour";
+    if (this.granularity !== "hour" && this.granularity !== "day") {
+      throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
+    }
     this.#ns = namespace;
     this.#name = options.name ?? "default";
   }

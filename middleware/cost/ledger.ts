@@ -148,24 +148,6 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 /**
- * A ledger's `granularity` option: `"hour"` when absent, a `CostLedgerError` (`invalid_option`)
- * when it is not a granularity (options may come from untyped configuration).
- *
- * @example
- * ```ts
- * import { ledgerGranularity } from "./ledger.ts";
- * console.log(ledgerGranularity(undefined), ledgerGranularity("day")); // "hour" "day"
- * ```
- */
-export function ledgerGranularity(granularity: CostGranularity | undefined): CostGranularity {
-  const g = granularity ?? "hour";
-  if (g !== "hour" && g !== "day") {
-    throw new CostLedgerError("invalid_option", `unknown granularity "${g}"`);
-  }
-  return g;
-}
-
-/**
  * The start (epoch ms, UTC) of the bucket holding `ms`.
  *
  * @example

@@ -10,7 +10,6 @@ import {
   type CostLedger,
   CostLedgerError,
   type CostRecord,
-  ledgerGranularity,
   type UsageQuery,
   type UsageRow,
 } from "./ledger.ts";
@@ -52,7 +51,10 @@ export class MemoryCostLedger implements CostLedger {
    * @param options granularity and row cap
    */
   constructor(options: MemoryCostLedgerOptions = {}) {
-    this.granularity = ledgerGranularity(options.granularity);
+    this.granularity = options.granularity ?? "hour";
+    if (this.granularity !== "hour" && this.granularity !== "day") {
+      throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
+    }
     this.#maxRows = options.maxRows ?? 1_000_000;
     this.#sums = new Aggregates(this.granularity);
   }
