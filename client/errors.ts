@@ -6,7 +6,6 @@
  */
 
 import { AvilaError } from "@avila/compress/errors";
-import type { ProblemDetails as ReceivedProblem } from "../http/problem.ts";
 
 /** What a {@link ClientError} is about. */
 export type ClientErrorCode =
@@ -29,8 +28,21 @@ export type ClientErrorCode =
   /** The client or request was configured wrongly (bad URL, bad option). */
   | "invalid";
 
-// The client reads the same RFC 9457 document the server writes: one type, named for each side.
-export type { ReceivedProblem };
+/** A problem details document (RFC 9457 §3.1) as received from a server. */
+export interface ReceivedProblem {
+  /** Problem type URI. */
+  type?: string;
+  /** Short summary. */
+  title?: string;
+  /** HTTP status repeated by the server. */
+  status?: number;
+  /** Explanation of this occurrence. */
+  detail?: string;
+  /** Occurrence id (avx-http puts the request id here). */
+  instance?: string;
+  /** Extension members. */
+  [extension: string]: unknown;
+}
 
 /** Extra facts carried by a {@link ClientError}. */
 export interface ClientErrorInit {
