@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { Client, typedClient } from "./mod.ts";
 import { recordingSleep } from "./_test_servers.ts";
+import { listenLocal } from "../server/_test_util.ts";
 
 Deno.test("typedClient: Hono RPC types over the avx client (retries included), real socket", async () => {
   let calls = 0;
@@ -74,12 +75,7 @@ Deno.test("typedClient<typeof app>: Server.openapi routes keep their types; wron
       (c) => c.json({ count: c.req.valid("json").samples.length }, 201),
     )
     .build();
-  const server = app.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    handleSignals: false,
-    onListen() {},
-  });
+  const server = listenLocal(app).server;
   try {
     const api = typedClient<typeof app>(Client.builder().build(), server.address.url);
     const got = await api.api.strain[":detector"].$get({

@@ -768,6 +768,36 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
 }
 
 /**
+ * The variable-size layouts (utf8, binary and their large forms): `offsets` into one byte
+ * buffer. Subclasses only say how element bytes become a value.
+ */
+abstract class VariableBytesColumn<T> extends Column<T> {
+  readonly #offsets: Int32Array | BigInt64Array;
+  readonly #bytes: Uint8Array;
+
+  /** Wraps variable-size column data. */
+  constructor(data: ColumnData) {
+    super(data);
+    this.#offsets = rawOffsets(data);
+    this.#bytes = data.values as Uint8Array;
+  }
+
+  /** The value of bytes [start, end) of `bytes`. */
+  protected abstract decode(bytes: Uint8Array, start: number, end: number): T;
+
+  /** Element `i` (in range and valid) as a JS value. */
+  protected override value(i: number): T {
+    const o = this.#offsets;
+    const j = this.data.offset + i;
+    const start = Number(o[j]);
+    const end = Number(o[j + 1]);
+    // checked per access: the offsets may come from a reader that deferred its bulk check
+    if (!(start >= 0 && start <= end && end <= this.#bytes.length)) badOffsets(j);
+    return this.decode(this.#bytes, start, end);
+  }
+}
+
+/**
  * UTF-8 strings (utf8 and large utf8).
  *
  * @example
@@ -776,26 +806,10 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
  * console.log(columnFromValues(["ψ", "ω"]).get(1)); // "ω"
  * ```
  */
-export class Utf8Column extends Column<string> {
-  readonly #offsets: Int32Array | BigInt64Array;
-  readonly #bytes: Uint8Array;
-
-  /** Wraps utf8 column data. */
-  constructor(data: ColumnData) {
-    super(data);
-    this.#offsets = rawOffsets(data);
-    this.#bytes = data.values as Uint8Array;
-  }
-
-  /** Element `i` (in range and valid) as a JS value. */
-  protected override value(i: number): string {
-    const o = this.#offsets;
-    const j = this.data.offset + i;
-    const start = Number(o[j]);
-    const end = Number(o[j + 1]);
-    // checked per access: the offsets may come from a reader that deferred its bulk check
-    if (!(start >= 0 && start <= end && end <= this.#bytes.length)) badOffsets(j);
-    return decodeUtf8(this.#bytes, start, end);
+export class Utf8Column extends VariableBytesColumn<string> {
+  /** Decodes the element's bytes as UTF-8. */
+  protected decode(bytes: Uint8Array, start: number, end: number): string {
+    return decodeUtf8(bytes, start, end);
   }
 }
 
@@ -808,25 +822,10 @@ export class Utf8Column extends Column<string> {
  * console.log(columnFromValues([new Uint8Array([7])]).get(0)); // Uint8Array(1) [ 7 ]
  * ```
  */
-export class BinaryColumn extends Column<Uint8Array> {
-  readonly #offsets: Int32Array | BigInt64Array;
-  readonly #bytes: Uint8Array;
-
-  /** Wraps binary column data. */
-  constructor(data: ColumnData) {
-    super(data);
-    this.#offsets = rawOffsets(data);
-    this.#bytes = data.values as Uint8Array;
-  }
-
-  /** Element `i` (in range and valid) as a JS value. */
-  protected override value(i: number): Uint8Array {
-    const o = this.#offsets;
-    const j = this.data.offset + i;
-    const start = Number(o[j]);
-    const end = Number(o[j + 1]);
-    if (!(start >= 0 && start <= end && end <= this.#bytes.length)) badOffsets(j);
-    return this.#bytes.subarray(start, end);
+export class BinaryColumn extends VariableBytesColumn<Uint8Array> {
+  /** The element's bytes, without copying. */
+  protected decode(bytes: Uint8Array, start: number, end: number): Uint8Array {
+    return bytes.subarray(start, end);
   }
 }
 

@@ -18,7 +18,7 @@ import { writeIpcFile } from "./ipc/write/file.ts";
 import { writeIpcStream } from "./ipc/write/stream.ts";
 import { readIpcStream } from "./ipc/read/stream.ts";
 import { makeColumn } from "./column.ts";
-import { columnFromValues } from "./infer.ts";
+import { arrowRequest, oneRunColumn } from "./ipc/_test_data.ts";
 import { Field, Schema } from "./schema.ts";
 import { int32, int8, list, runEndEncoded } from "./types.ts";
 
@@ -256,32 +256,9 @@ Deno.test("readArrowBody: stream and file bodies; 415, 413 and 400 as typed erro
   assert.ok(err instanceof ArrowHttpError && err instanceof ArrowError && err.status === 415);
 });
 
-// A column of `n` logical values held in a few bytes: one run of a run-end encoded int8.
-function runColumn(n: number) {
-  return makeColumn({
-    type: runEndEncoded(int32(), int8()),
-    length: n,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: null,
-    offsets: null,
-    children: [columnFromValues([n], int32()), columnFromValues([1], int8())],
-    dictionary: null,
-  });
-}
-
-function arrowRequest(bytes: Uint8Array): Request {
-  return new Request("http://x/", {
-    method: "POST",
-    body: bytes.slice(),
-    headers: { "content-type": "application/vnd.apache.arrow.stream" },
-  });
-}
-
 Deno.test("readArrowBody: values cheap on the wire are bounded by the body size (413)", async () => {
   const MAX = 2 ** 31 - 1;
-  const ree = writeIpcStream(RecordBatch.fromColumns({ x: runColumn(MAX) }));
+  const ree = writeIpcStream(RecordBatch.fromColumns({ x: oneRunColumn(MAX) }));
   assert.ok(ree.length < 600, `${ree.length} bytes`);
   // a plain read holds them (nothing is allocated per value), bounded only when asked
   assert.equal(readIpcStream(ree).batches[0].numRows, MAX);
@@ -302,7 +279,7 @@ Deno.test("readArrowBody: values cheap on the wire are bounded by the body size 
           validity: null,
           values: null,
           offsets: Int32Array.of(0, MAX),
-          children: [runColumn(MAX)],
+          children: [oneRunColumn(MAX)],
           dictionary: null,
         }),
       }),
@@ -325,7 +302,7 @@ Deno.test("readArrowBody: values cheap on the wire are bounded by the body size 
     RecordBatch.fromColumns({ b: new Array(n).fill(true), i: new Int8Array(n) }),
   );
   assert.equal((await readArrowBody(arrowRequest(plain))).batches[0].numRows, n);
-  const small = writeIpcStream(RecordBatch.fromColumns({ x: runColumn(100_000) }));
+  const small = writeIpcStream(RecordBatch.fromColumns({ x: oneRunColumn(100_000) }));
   assert.equal((await readArrowBody(arrowRequest(small))).batches[0].numRows, 100_000);
   // and the bound can be raised per route
   const raised = await readArrowBody(arrowRequest(ree), { limits: { maxValues: Infinity } });

@@ -7,36 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { launchChromium } from "../tools/_test_chromium.ts";
+import { bundle } from "../examples/_bundle.ts";
 
 const root = new URL("../", import.meta.url);
-
-async function bundleLibrary(out: string): Promise<void> {
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--config",
-      new URL("deno.json", root).pathname,
-      "--platform",
-      "browser",
-      "--format",
-      "esm",
-      "-o",
-      out,
-      new URL("compress/mod.ts", root).pathname,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, `deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
-}
 
 const PAGE = `<!doctype html><title>compress</title><body>ready</body>`;
 
 Deno.test("browser: the bundled library loads in Chromium and round-trips every codec it has", async () => {
   const dir = await Deno.makeTempDir();
   const bundlePath = `${dir}/compress.js`;
-  await bundleLibrary(bundlePath);
+  await bundle(new URL("compress/mod.ts", root), bundlePath, "browser", { minify: false });
   const js = await Deno.readFile(bundlePath);
   const ac = new AbortController();
   const server = Deno.serve(

@@ -10,7 +10,13 @@
 import { codecFor } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { type AutoChoice, compressAuto, type SpeedBudget } from "./auto/mod.ts";
-import { compress, compressSync, decompress, decompressSync } from "./compress.ts";
+import {
+  compress,
+  compressSync,
+  decompress,
+  type DecompressOptions,
+  decompressSync,
+} from "./compress.ts";
 import { dictionaryDecoder, dictionaryEncoder } from "./dictionary/_codec.ts";
 import { Dictionary } from "./dictionary/dictionary.ts";
 import { DictionarySet } from "./dictionary/dictionary_set.ts";
@@ -469,6 +475,14 @@ export class Compressor {
     return d === undefined ? { level: this.level } : { level: this.level, dictionary: d };
   }
 
+  #decompressOpts(decompressedSize: number | undefined): DecompressOptions {
+    return {
+      maxOutputSize: this.maxOutputSize,
+      decompressedSize,
+      dictionary: this.features.dictionary,
+    };
+  }
+
   #fail<T>(e: unknown): T {
     this.#stats.errors++;
     throw e;
@@ -521,11 +535,11 @@ export class Compressor {
     const t0 = performance.now();
     try {
       const data = toBytes(input);
-      const out = await decompress(data, this.algorithm, {
-        maxOutputSize: this.maxOutputSize,
-        decompressedSize: opts.decompressedSize,
-        dictionary: this.features.dictionary,
-      });
+      const out = await decompress(
+        data,
+        this.algorithm,
+        this.#decompressOpts(opts.decompressedSize),
+      );
       add(this.#stats.decompress, data.length, out.length, performance.now() - t0);
       return out;
     } catch (e) {
@@ -555,11 +569,7 @@ export class Compressor {
     const t0 = performance.now();
     try {
       const data = toBytes(input);
-      const out = decompressSync(data, this.algorithm, {
-        maxOutputSize: this.maxOutputSize,
-        decompressedSize: opts.decompressedSize,
-        dictionary: this.features.dictionary,
-      });
+      const out = decompressSync(data, this.algorithm, this.#decompressOpts(opts.decompressedSize));
       add(this.#stats.decompress, data.length, out.length, performance.now() - t0);
       return out;
     } catch (e) {

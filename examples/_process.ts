@@ -2,6 +2,8 @@
 // listens on stdout, waits for that line, keeps its output for failure messages, and stops it
 // (SIGTERM, then SIGKILL after a grace period).
 
+import { spawnTool } from "../server/_test_util.ts";
+
 export interface ServerProcess extends AsyncDisposable {
   /** The base URL the process reported. */
   url: string;
@@ -59,29 +61,19 @@ export async function spawnServer(
   args: string[],
   options: SpawnOptions,
 ): Promise<ServerProcess> {
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(cmd, {
-      args,
-      cwd: options.cwd,
-      clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: Deno.env.get("HOME") ?? "/tmp",
-        ...options.env,
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new Error(
-        `required tool "${cmd}" is not installed (deno task test installs it: tools/test_deps.ts)`,
-      );
-    }
-    throw e;
-  }
+  const child = spawnTool(cmd, {
+    args,
+    cwd: options.cwd,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: Deno.env.get("HOME") ?? "/tmp",
+      ...options.env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
 
   let log = "";
   const decoder = new TextDecoder();

@@ -13,12 +13,12 @@
  * @module
  */
 
-import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
+import { MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { MemoryCostLedger } from "../middleware/cost/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import { createExampleApp } from "./app.ts";
 import { buildDashboardScript } from "./dashboard/build.ts";
-import { withPlatform } from "./platform.ts";
+import { issueDemoKey, withPlatform } from "./platform.ts";
 
 /** One line of the banner: where, and what is there. */
 export interface BannerRow {
@@ -97,13 +97,7 @@ async function dashboardScript(): Promise<{ script?: string; note: string }> {
 
 if (import.meta.main) {
   const keys = new MemoryKeyStore();
-  const { key } = await issueApiKey(keys, {
-    tenant: "dev",
-    scopes: ["data:read"],
-    plan: "free",
-    mode: "test",
-    name: "deno task dev demo key",
-  });
+  const key = await issueDemoKey(keys, "deno task dev demo key");
   const { script, note } = await dashboardScript();
   const app = createExampleApp({
     accessLog: Deno.env.get("AVX_ACCESS_LOG") === "1",

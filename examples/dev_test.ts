@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnServer } from "./_process.ts";
 import { createExampleApp } from "./app.ts";
 import { banner, devAddress } from "./dev.ts";
+import { listenLocal } from "../server/_test_util.ts";
 
 Deno.test("dev banner: dashboard, docs and metrics URLs and the demo key with a usable curl", () => {
   const text = banner("http://127.0.0.1:8000", "avl_test_abc", "dashboard disabled: x");
@@ -49,12 +50,7 @@ Deno.test("dev dashboard: the demo key is in the page for loopback clients only"
   });
   const html = { accept: "text/html" };
   // A real loopback client.
-  const running = app.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    handleSignals: false,
-    onListen() {},
-  });
+  const running = listenLocal(app).server;
   try {
     const res = await fetch(`${running.address.url}/`, { headers: html });
     const page = await res.text();

@@ -5,20 +5,15 @@
 
 import assert from "node:assert/strict";
 import { launchChromium } from "../tools/_test_chromium.ts";
-import { issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
+import { MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import { listenLocal } from "../server/_test_util.ts";
 import { createExampleApp } from "./app.ts";
-import { withPlatform } from "./platform.ts";
+import { issueDemoKey, withPlatform } from "./platform.ts";
 
 Deno.test("docs: Swagger UI offline in Chromium lists the routes; Try it out with the demo key", async () => {
   const keys = new MemoryKeyStore();
-  const { key } = await issueApiKey(keys, {
-    tenant: "dev",
-    scopes: ["data:read"],
-    plan: "free",
-    mode: "test",
-  });
+  const key = await issueDemoKey(keys);
   const app = createExampleApp({
     configure: withPlatform({ keys, rateLimits: new MemoryRateLimitStore() }),
   });

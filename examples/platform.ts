@@ -38,6 +38,28 @@ export interface ExamplePlatform {
 }
 
 /**
+ * Issues the local demo key: tenant `dev`, scope `data:read`, free plan, test mode (the dev
+ * server and its browser tests use it).
+ *
+ * @example
+ * ```ts
+ * import { issueDemoKey } from "./platform.ts";
+ * import { MemoryKeyStore } from "../middleware/auth/mod.ts";
+ * console.log((await issueDemoKey(new MemoryKeyStore())).startsWith("avl_test_")); // true
+ * ```
+ */
+export async function issueDemoKey(keys: KeyStore, name?: string): Promise<string> {
+  const { key } = await issueApiKey(keys, {
+    tenant: "dev",
+    scopes: ["data:read"],
+    plan: "free",
+    mode: "test",
+    name,
+  });
+  return key;
+}
+
+/**
  * Parses `"<requests>/<seconds>"` (e.g. `"60/60"`), as the Worker and Deploy entry points take
  * it from their environment; `undefined` for an empty value.
  *

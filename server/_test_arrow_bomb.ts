@@ -2,6 +2,7 @@
 // POSTs the IPC stream at Deno.args[0] to it with fetch, and prints the response and this
 // process's peak resident memory (VmHWM) before and after, as one JSON line.
 import { readArrow, Route, Server } from "./mod.ts";
+import { listenLocal } from "./_test_util.ts";
 
 function peakKiB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
@@ -18,12 +19,7 @@ const app = new Server()
     }),
   )
   .build();
-const server = app.listen({
-  hostname: "127.0.0.1",
-  port: 0,
-  handleSignals: false,
-  onListen: () => {},
-});
+const server = listenLocal(app).server;
 const before = peakKiB();
 const res = await fetch(server.address.url + "/upload", {
   method: "POST",

@@ -12,6 +12,7 @@ import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
 import { Route } from "./route.ts";
 import { Server, type ServerOptions } from "./server.ts";
+import { listenLocal } from "./_test_util.ts";
 
 /** What a scenario can tune; everything else is the recommended default. */
 export interface StackOptions {
@@ -128,12 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     .withCompression()
     .withIdempotency({ store: options.idempotencyStore ?? new MemoryIdempotencyStore() })
     .build();
-  const running = app.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    handleSignals: false,
-    onListen: () => {},
-  });
+  const running = listenLocal(app).server;
   return {
     url: running.address.url,
     apiKey,

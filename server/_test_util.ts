@@ -29,20 +29,18 @@ export function listenLocal(
   };
 }
 
-/** Runs a command and returns stdout; fails loudly when the tool is missing. */
-export async function run(
-  cmd: string,
-  args: string[],
-  stdin?: Uint8Array,
-): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
-  let child: Deno.ChildProcess;
+/**
+ * Spawns `cmd`; a missing tool fails loudly, naming where the test suite installs it.
+ *
+ * @example
+ * ```ts ignore
+ * const child = spawnTool("zstd", { args: ["-V"], stdout: "piped" });
+ * console.log((await child.output()).success); // true
+ * ```
+ */
+export function spawnTool(cmd: string, options: Deno.CommandOptions): Deno.ChildProcess {
   try {
-    child = new Deno.Command(cmd, {
-      args,
-      stdin: stdin ? "piped" : "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    return new Deno.Command(cmd, options).spawn();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Error(
@@ -51,6 +49,20 @@ export async function run(
     }
     throw e;
   }
+}
+
+/** Runs a command and returns stdout; fails loudly when the tool is missing. */
+export async function run(
+  cmd: string,
+  args: string[],
+  stdin?: Uint8Array,
+): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
+  const child = spawnTool(cmd, {
+    args,
+    stdin: stdin ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
   if (stdin) {
     const w = child.stdin.getWriter();
     await w.write(stdin);

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  columnFromValues,
-  makeColumn,
-  RecordBatch,
-  types,
-  writeIpcStream,
-} from "../columnar/mod.ts";
+import { makeColumn, RecordBatch, types, writeIpcStream } from "../columnar/mod.ts";
 import { arrow, readArrow, Route, Server } from "./mod.ts";
 import { listenLocal } from "./_test_util.ts";
+import { oneRunColumn } from "../columnar/ipc/_test_data.ts";
 
 // 16 zstd messages of 4096 zero values of 4 KiB each (fixed-size binary, 16 MiB each once
 // decoded): a stream of a few tens of KB that decodes to 256 MiB. Wide values keep the count
@@ -60,17 +55,7 @@ Deno.test("readArrow refuses a decompression bomb with a 413 and bounded memory"
 
 Deno.test("readArrow refuses a 480-byte body of 2^31 - 1 run-end encoded rows with a 413", async () => {
   const n = 2 ** 31 - 1;
-  const ree = makeColumn({
-    type: types.runEndEncoded(types.int32(), types.int8()),
-    length: n,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: null,
-    offsets: null,
-    children: [columnFromValues([n], types.int32()), columnFromValues([1], types.int8())],
-    dictionary: null,
-  });
+  const ree = oneRunColumn(n);
   const body = writeIpcStream(RecordBatch.fromColumns({ x: ree })).slice();
   assert.ok(body.length < 600, `${body.length} bytes`);
   // a handler answering JSON rows would allocate one per row: it must never get the batch

@@ -10,9 +10,10 @@ import { type IntType, typeToString } from "../types.ts";
 import {
   type Builder,
   type BuilderOptions,
+  builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
@@ -66,12 +67,7 @@ export class BigIntBuilder implements Builder<bigint | number> {
       }
     }
     const i = this.length++;
-    if (i >= this.#values.length) {
-      const size = grow(this.#values.length, i + 1);
-      const n = this.type.signed ? new BigInt64Array(size) : new BigUint64Array(size);
-      n.set(this.#values as never);
-      this.#values = n;
-    }
+    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
@@ -83,16 +79,8 @@ export class BigIntBuilder implements Builder<bigint | number> {
   /** The 64-bit integer column. */
   finish(): Column {
     const n = this.length;
-    return new BigIntColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#values.subarray(0, n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new BigIntColumn(
+      builtColumnData(this.type, n, this.#validity, { values: this.#values.subarray(0, n) }),
+    );
   }
 }

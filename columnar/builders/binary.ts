@@ -9,6 +9,7 @@ import { ArrowError } from "../errors.ts";
 import { type BinaryType, type FixedSizeBinaryType, Type } from "../types.ts";
 import {
   type Builder,
+  builtColumnData,
   columnOffsets,
   describe,
   growBytes,
@@ -122,16 +123,10 @@ export class FixedSizeBinaryBuilder implements Builder<Uint8Array> {
 
   /** The fixed-size binary column. */
   finish(): Column {
-    return new FixedSizeBinaryColumn({
-      type: this.type,
-      length: this.length,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(this.length),
-      values: this.#bytes.subarray(0, this.length * this.type.byteWidth),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new FixedSizeBinaryColumn(
+      builtColumnData(this.type, this.length, this.#validity, {
+        values: this.#bytes.subarray(0, this.length * this.type.byteWidth),
+      }),
+    );
   }
 }

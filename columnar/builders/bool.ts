@@ -7,7 +7,7 @@
 import { BoolColumn, type Column } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type BoolType, Type } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, builtColumnData, describe, growTyped, ValidityBuilder } from "./builder.ts";
 
 /**
  * Packs booleans eight to a byte.
@@ -32,11 +32,7 @@ export class BoolBuilder implements Builder<boolean> {
   /** Appends a boolean or null. */
   append(value: boolean | null | undefined): void {
     const i = this.length++;
-    if ((i >> 3) >= this.#bits.length) {
-      const n = new Uint8Array(grow(this.#bits.length, (i >> 3) + 1));
-      n.set(this.#bits);
-      this.#bits = n;
-    }
+    if ((i >> 3) >= this.#bits.length) this.#bits = growTyped(this.#bits, (i >> 3) + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
@@ -51,16 +47,10 @@ export class BoolBuilder implements Builder<boolean> {
   /** The boolean column. */
   finish(): Column {
     const n = this.length;
-    return new BoolColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#bits.subarray(0, Math.ceil(n / 8)),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new BoolColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#bits.subarray(0, Math.ceil(n / 8)),
+      }),
+    );
   }
 }

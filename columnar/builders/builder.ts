@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Column } from "../column.ts";
+import type { Column, ColumnData, TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import type { DataType } from "../types.ts";
 
@@ -43,6 +43,23 @@ export function grow(current: number, need: number): number {
   return c;
 }
 
+/**
+ * A larger array of `values`' own type holding its contents, for at least `need` elements.
+ * Builders call it only when an append does not fit, so their append path stays inline.
+ *
+ * @example
+ * ```ts
+ * import { growTyped } from "./builder.ts";
+ * const a = growTyped(new BigInt64Array([1n, 2n]), 3);
+ * console.log(a instanceof BigInt64Array, a.length, a[1]); // true 64 2n
+ * ```
+ */
+export function growTyped<T extends TypedArray>(values: T, need: number): T {
+  const n = new (values.constructor as new (length: number) => T)(grow(values.length, need));
+  n.set(values as never);
+  return n;
+}
+
 /** `bytes` when it holds `need` bytes, else a larger buffer with its first `used` bytes. */
 export function growBytes(
   bytes: Uint8Array<ArrayBuffer>,
@@ -53,6 +70,37 @@ export function growBytes(
   const n = new Uint8Array(grow(bytes.length, need));
   n.set(bytes.subarray(0, used));
   return n;
+}
+
+/**
+ * The data of a built column: `length` elements from offset 0, the nulls `validity` recorded
+ * (`null`: no validity, no nulls), and the layout's buffers (an absent one is empty).
+ *
+ * @example
+ * ```ts
+ * import { builtColumnData } from "./builder.ts";
+ * import { int32 } from "../types.ts";
+ * const d = builtColumnData(int32(), 2, null, { values: new Int32Array([1, 2]) });
+ * console.log(d.nullCount, d.offsets, d.children.length); // 0 null 0
+ * ```
+ */
+export function builtColumnData(
+  type: DataType,
+  length: number,
+  validity: ValidityBuilder | null,
+  buffers: Partial<Pick<ColumnData, "values" | "offsets" | "children">>,
+): ColumnData {
+  return {
+    type,
+    length,
+    offset: 0,
+    nullCount: validity === null ? 0 : validity.nullCount,
+    validity: validity === null ? null : validity.finish(length),
+    values: buffers.values ?? null,
+    offsets: buffers.offsets ?? null,
+    children: buffers.children ?? [],
+    dictionary: null,
+  };
 }
 
 /** Offsets as a column stores them: int64 for the large types, else the int32 `offsets`. */
@@ -69,11 +117,7 @@ export class OffsetsBuilder {
 
   /** Records that value `i` (appended in order) ends at `end`. */
   set(i: number, end: number): void {
-    if (i + 2 > this.#offsets.length) {
-      const n = new Int32Array(grow(this.#offsets.length, i + 2));
-      n.set(this.#offsets);
-      this.#offsets = n;
-    }
+    if (i + 2 > this.#offsets.length) this.#offsets = growTyped(this.#offsets, i + 2);
     this.#offsets[i + 1] = end;
   }
 

@@ -7,7 +7,14 @@
 import { type Column, DecimalColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type DecimalType, typeToString } from "../types.ts";
-import { type Builder, cannotHold, describe, grow, ValidityBuilder } from "./builder.ts";
+import {
+  type Builder,
+  builtColumnData,
+  cannotHold,
+  describe,
+  growTyped,
+  ValidityBuilder,
+} from "./builder.ts";
 
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 /** Most digits of a decimal, by storage width (Arrow's limits: 9, 18, 38, 76). */
@@ -122,11 +129,7 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
     }
     const i = this.length++;
     const words = this.#n;
-    if ((i + 1) * words > this.#words.length) {
-      const n = new Uint32Array(grow(this.#words.length, (i + 1) * words));
-      n.set(this.#words);
-      this.#words = n;
-    }
+    if ((i + 1) * words > this.#words.length) this.#words = growTyped(this.#words, (i + 1) * words);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
@@ -143,16 +146,10 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
   /** The decimal column. */
   finish(): Column {
     const n = this.length;
-    return new DecimalColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#words.subarray(0, n * this.#n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new DecimalColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#words.subarray(0, n * this.#n),
+      }),
+    );
   }
 }

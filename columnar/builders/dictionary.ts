@@ -7,7 +7,7 @@
 import { type Column, DictionaryColumn, type TypedArray } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import type { DictionaryType } from "../types.ts";
-import { type Builder, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, growTyped, ValidityBuilder } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
 type IndexArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
@@ -67,11 +67,7 @@ export class DictionaryBuilder implements Builder<unknown> {
   /** Appends a value or null. */
   append(value: unknown): void {
     const i = this.length++;
-    if (i >= this.#indices.length) {
-      const n = indexArray(this.type, grow(this.#indices.length, i + 1));
-      n.set(this.#indices);
-      this.#indices = n;
-    }
+    if (i >= this.#indices.length) this.#indices = growTyped(this.#indices, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;

@@ -13,7 +13,7 @@ import {
 } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type IntervalType, IntervalUnit } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, builtColumnData, describe, grow, ValidityBuilder } from "./builder.ts";
 
 function int32(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
@@ -94,16 +94,10 @@ export class IntervalBuilder implements Builder<number | DayTime | MonthDayNano>
   /** The interval column. */
   finish(): Column {
     const n = this.length;
-    return new IntervalColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#words.subarray(0, n * this.#n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new IntervalColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#words.subarray(0, n * this.#n),
+      }),
+    );
   }
 }

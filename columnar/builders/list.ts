@@ -9,6 +9,7 @@ import { ArrowError } from "../errors.ts";
 import { type FixedSizeListType, type ListType, Type } from "../types.ts";
 import {
   type Builder,
+  builtColumnData,
   columnOffsets,
   describe,
   OffsetsBuilder,
@@ -72,20 +73,15 @@ export class ListBuilder implements Builder<ArrayLike<unknown>> {
 
   /** The list column. */
   finish(): Column {
-    return new ListColumn({
-      type: this.type,
-      length: this.length,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(this.length),
-      values: null,
-      offsets: columnOffsets(
-        this.#offsets.finish(this.length),
-        this.type.typeId === Type.LargeList,
-      ),
-      children: [this.#child.finish()],
-      dictionary: null,
-    });
+    return new ListColumn(
+      builtColumnData(this.type, this.length, this.#validity, {
+        offsets: columnOffsets(
+          this.#offsets.finish(this.length),
+          this.type.typeId === Type.LargeList,
+        ),
+        children: [this.#child.finish()],
+      }),
+    );
   }
 }
 
@@ -137,16 +133,8 @@ export class FixedSizeListBuilder implements Builder<ArrayLike<unknown>> {
 
   /** The fixed-size list column. */
   finish(): Column {
-    return new FixedSizeListColumn({
-      type: this.type,
-      length: this.length,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(this.length),
-      values: null,
-      offsets: null,
-      children: [this.#child.finish()],
-      dictionary: null,
-    });
+    return new FixedSizeListColumn(
+      builtColumnData(this.type, this.length, this.#validity, { children: [this.#child.finish()] }),
+    );
   }
 }

@@ -7,7 +7,7 @@
 import { type Column, ListViewColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type ListViewType, Type } from "../types.ts";
-import { type Builder, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, builtColumnData, describe, grow, ValidityBuilder } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
 /**
@@ -78,16 +78,12 @@ export class ListViewBuilder implements Builder<ArrayLike<unknown>> {
     const large = this.type.typeId === Type.LargeListView;
     const offsets = this.#offsets.subarray(0, n);
     const sizes = this.#sizes.subarray(0, n);
-    return new ListViewColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: large ? BigInt64Array.from(sizes, BigInt) : sizes,
-      offsets: large ? BigInt64Array.from(offsets, BigInt) : offsets,
-      children: [this.#child.finish()],
-      dictionary: null,
-    });
+    return new ListViewColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: large ? BigInt64Array.from(sizes, BigInt) : sizes,
+        offsets: large ? BigInt64Array.from(offsets, BigInt) : offsets,
+        children: [this.#child.finish()],
+      }),
+    );
   }
 }

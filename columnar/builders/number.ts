@@ -4,27 +4,27 @@
  * @module
  */
 
-import { type Column, makeColumn, numberToFloat16, type TypedArray } from "../column.ts";
+import {
+  type Column,
+  makeColumn,
+  type NumberColumn,
+  numberToFloat16,
+  type TypedArray,
+} from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type FloatType, type IntType, Precision, Type, typeToString } from "../types.ts";
 import {
   type Builder,
   type BuilderOptions,
+  builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
-type NumberArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
+/** The typed arrays of the int8–32, uint8–32 and float types, as the column hands them out. */
+type NumberArray = NumberColumn["values"];
 type NumberArrayCtor = { new (n: number): NumberArray };
 
 // The typed array constructor storing `type` (64-bit ints excluded).
@@ -67,7 +67,6 @@ export class NumberBuilder implements Builder<number> {
   readonly type: IntType | FloatType;
   /** Values appended. */
   length = 0;
-  #ctor: NumberArrayCtor;
   #values: NumberArray;
   #half: boolean;
   #checked: boolean;
@@ -83,8 +82,7 @@ export class NumberBuilder implements Builder<number> {
    */
   constructor(type: IntType | FloatType, options: BuilderOptions = {}) {
     this.type = type;
-    this.#ctor = numberArrayFor(type);
-    this.#values = new this.#ctor(64);
+    this.#values = new (numberArrayFor(type))(64);
     this.#half = type.typeId === Type.Float && type.precision === Precision.HALF;
     this.#checked = type.typeId === Type.Int && options.overflow !== "wrap";
     if (type.typeId === Type.Int) {
@@ -108,11 +106,7 @@ export class NumberBuilder implements Builder<number> {
       }
     }
     const i = this.length++;
-    if (i >= this.#values.length) {
-      const n = new this.#ctor(grow(this.#values.length, i + 1));
-      n.set(this.#values as never);
-      this.#values = n;
-    }
+    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
@@ -124,16 +118,10 @@ export class NumberBuilder implements Builder<number> {
   /** The numeric column. */
   finish(): Column {
     const n = this.length;
-    return makeColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#values.subarray(0, n) as TypedArray,
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return makeColumn(
+      builtColumnData(this.type, n, this.#validity, {
+        values: this.#values.subarray(0, n) as TypedArray,
+      }),
+    );
   }
 }

@@ -7,7 +7,7 @@
 import { type Column, RunEndEncodedColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import type { IntType, RunEndEncodedType } from "../types.ts";
-import type { Builder } from "./builder.ts";
+import { type Builder, builtColumnData } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
 /** Same run: numbers by `Object.is` (NaN with NaN, not -0 with 0), equal primitives, both
@@ -89,16 +89,10 @@ export class RunEndEncodedBuilder implements Builder<unknown> {
   /** The run-end encoded column. */
   finish(): Column {
     this.#closeRun();
-    return new RunEndEncodedColumn({
-      type: this.type,
-      length: this.length,
-      offset: 0,
-      nullCount: 0,
-      validity: null,
-      values: null,
-      offsets: null,
-      children: [this.#ends.finish(), this.#values.finish()],
-      dictionary: null,
-    });
+    return new RunEndEncodedColumn(
+      builtColumnData(this.type, this.length, null, {
+        children: [this.#ends.finish(), this.#values.finish()],
+      }),
+    );
   }
 }

@@ -7,7 +7,7 @@
 import { type Column, StructColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import type { StructType } from "../types.ts";
-import { type Builder, describe, ValidityBuilder } from "./builder.ts";
+import { type Builder, builtColumnData, describe, ValidityBuilder } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
 /**
@@ -60,16 +60,10 @@ export class StructBuilder implements Builder<Record<string, unknown>> {
 
   /** The struct column. */
   finish(): Column {
-    return new StructColumn({
-      type: this.type,
-      length: this.length,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(this.length),
-      values: null,
-      offsets: null,
-      children: this.#children.map((b) => b.finish()),
-      dictionary: null,
-    });
+    return new StructColumn(
+      builtColumnData(this.type, this.length, this.#validity, {
+        children: this.#children.map((b) => b.finish()),
+      }),
+    );
   }
 }

@@ -18,9 +18,10 @@ import {
 import {
   type Builder,
   type BuilderOptions,
+  builtColumnData,
   cannotHold,
   describe,
-  grow,
+  growTyped,
   ValidityBuilder,
 } from "./builder.ts";
 
@@ -179,12 +180,7 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   append(value: Date | number | bigint | null | undefined): void {
     const raw = value === null || value === undefined ? 0n : this.#raw(value);
     const i = this.length++;
-    if (i >= this.#values.length) {
-      const size = grow(this.#values.length, i + 1);
-      const n = this.#wide ? new BigInt64Array(size) : new Int32Array(size);
-      n.set(this.#values as never);
-      this.#values = n;
-    }
+    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
     if (value === null || value === undefined) {
       this.#validity.set(i, false);
       return;
@@ -197,16 +193,8 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   /** The temporal column. */
   finish(): Column {
     const n = this.length;
-    return new TemporalColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: this.#validity.nullCount,
-      validity: this.#validity.finish(n),
-      values: this.#values.subarray(0, n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    return new TemporalColumn(
+      builtColumnData(this.type, n, this.#validity, { values: this.#values.subarray(0, n) }),
+    );
   }
 }

@@ -7,7 +7,7 @@
 import { type Column, UnionColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type DataType, Type, UnionMode, type UnionType } from "../types.ts";
-import { type Builder, describe, grow } from "./builder.ts";
+import { type Builder, builtColumnData, describe, grow } from "./builder.ts";
 import { makeBuilder } from "./make.ts";
 
 /** Whether a child of `type` takes a JS value of this kind (the first such child is used). */
@@ -130,16 +130,12 @@ export class UnionBuilder implements Builder<unknown> {
   /** The union column. */
   finish(): Column {
     const n = this.length;
-    return new UnionColumn({
-      type: this.type,
-      length: n,
-      offset: 0,
-      nullCount: 0,
-      validity: null,
-      values: this.#codes.subarray(0, n),
-      offsets: this.#offsets ? this.#offsets.subarray(0, n) : null,
-      children: this.#children.map((b) => b.finish()),
-      dictionary: null,
-    });
+    return new UnionColumn(
+      builtColumnData(this.type, n, null, {
+        values: this.#codes.subarray(0, n),
+        offsets: this.#offsets ? this.#offsets.subarray(0, n) : null,
+        children: this.#children.map((b) => b.finish()),
+      }),
+    );
   }
 }

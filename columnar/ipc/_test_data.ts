@@ -2,7 +2,8 @@
 import assertStrict from "node:assert/strict";
 import { RecordBatch } from "../batch.ts";
 import { makeBuilder } from "../builders/make.ts";
-import type { Column } from "../column.ts";
+import { type Column, makeColumn } from "../column.ts";
+import { columnFromValues } from "../infer.ts";
 import { Field, Schema } from "../schema.ts";
 import {
   binary,
@@ -27,6 +28,7 @@ import {
   largeUtf8,
   list,
   nullType,
+  runEndEncoded,
   struct,
   time,
   timestamp,
@@ -43,6 +45,30 @@ import { rng } from "../../compress/_test_rng.ts";
 
 /** Deterministic PRNG (mulberry32), the one of the codec tests. */
 export { rng };
+
+/** A POST of `bytes` as an Arrow IPC stream, as a client sends it to `readArrowBody`. */
+export function arrowRequest(bytes: Uint8Array): Request {
+  return new Request("http://x/", {
+    method: "POST",
+    body: bytes.slice(),
+    headers: { "content-type": "application/vnd.apache.arrow.stream" },
+  });
+}
+
+/** `n` logical values held in a few bytes: one run of a run-end encoded int8 (size limits). */
+export function oneRunColumn(n: number): Column {
+  return makeColumn({
+    type: runEndEncoded(int32(), int8()),
+    length: n,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: null,
+    offsets: null,
+    children: [columnFromValues([n], int32()), columnFromValues([1], int8())],
+    dictionary: null,
+  });
+}
 
 const WORDS = ["H1", "L1", "V1", "K1", "strain", "ψ", "ünïcødé", "", "a longer string value here"];
 

@@ -11,9 +11,10 @@ import {
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
-import { makeColumn } from "../column.ts";
-import { dictionary, int32, list, utf8, utf8View } from "../types.ts";
+import { type Column, makeColumn } from "../column.ts";
+import { type DataType, dictionary, int32, list, utf8, utf8View } from "../types.ts";
 import { Field } from "../schema.ts";
+import { arrowRequest } from "./_test_data.ts";
 
 const KiB = 1024;
 
@@ -81,6 +82,21 @@ function utf8Column(bytes: number[], offsets: number[], validity: number[] | nul
   });
 }
 
+/** A list column of one row holding the single element of `child`. */
+function listOfOne(type: DataType, child: Column): Column {
+  return makeColumn({
+    type,
+    length: 1,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: null,
+    offsets: Int32Array.of(0, 1),
+    children: [child],
+    dictionary: null,
+  });
+}
+
 function batchOf(column: ReturnType<typeof utf8Column>): RecordBatch {
   return RecordBatch.fromColumns({ s: column });
 }
@@ -115,17 +131,7 @@ Deno.test("validateUtf8 refuses malformed strings; off by default", async () => 
     1,
   );
   // nested (list<utf8>) and dictionary strings, through the file and async readers too
-  const nested = makeColumn({
-    type: list(utf8()),
-    length: 1,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: null,
-    offsets: Int32Array.of(0, 1),
-    children: [utf8Column([0xc0, 0xaf], [0, 2])],
-    dictionary: null,
-  });
+  const nested = listOfOne(list(utf8()), utf8Column([0xc0, 0xaf], [0, 2]));
   const nb = RecordBatch.tryNew(
     new Schema([new Field("l", list(utf8()), true)]),
     [nested],
@@ -148,12 +154,6 @@ Deno.test("validateUtf8 refuses malformed strings; off by default", async () => 
 });
 
 Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), plain and nested", async () => {
-  const post = (body: Uint8Array) =>
-    new Request("http://x/", {
-      method: "POST",
-      body: body.slice(),
-      headers: { "content-type": "application/vnd.apache.arrow.stream" },
-    });
   const view = (bytes: number[], offsets: number[]) =>
     makeColumn({ ...utf8Column(bytes, offsets).data, type: utf8View() });
   // a short (inline) bad view, and a long one stored in a variadic data buffer
@@ -165,23 +165,13 @@ Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), p
       () => readIpcStream(plain, { validateUtf8: true }),
       (e) => e instanceof ArrowError && e.code === "corrupt" && /UTF-8/.test(e.message),
     );
-    await assert.rejects(readArrowBody(post(plain)), (e) => {
+    await assert.rejects(readArrowBody(arrowRequest(plain)), (e) => {
       assert.equal((e as { status: number }).status, 400);
       assert.equal((e as ArrowError).code, "corrupt");
       return true;
     });
     const type = list(utf8View());
-    const nested = makeColumn({
-      type,
-      length: 1,
-      offset: 0,
-      nullCount: 0,
-      validity: null,
-      values: null,
-      offsets: Int32Array.of(0, 1),
-      children: [view(bytes, [0, bytes.length])],
-      dictionary: null,
-    });
+    const nested = listOfOne(type, view(bytes, [0, bytes.length]));
     const nb = RecordBatch.tryNew(new Schema([new Field("l", type, true)]), [nested], 1);
     assert.throws(() => readIpcFile(writeIpcFile(nb), { validateUtf8: true }), ArrowError);
   }
@@ -192,30 +182,24 @@ Deno.test("validateUtf8 checks utf8 view strings (inline and in data buffers), p
 });
 
 Deno.test("readArrowBody validates UTF-8 and bounds decoding by default (400 / 413)", async () => {
-  const post = (body: Uint8Array) =>
-    new Request("http://x/", {
-      method: "POST",
-      body: body.slice(),
-      headers: { "content-type": "application/vnd.apache.arrow.stream" },
-    });
   const bad = writeIpcStream(batchOf(utf8Column([0xc0, 0xaf], [0, 2])));
-  await assert.rejects(readArrowBody(post(bad)), (e) => {
+  await assert.rejects(readArrowBody(arrowRequest(bad)), (e) => {
     assert.equal((e as { status: number }).status, 400);
     assert.equal((e as ArrowError).code, "corrupt");
     return true;
   });
   // opting out restores the plain reader's behaviour
-  assert.equal((await readArrowBody(post(bad), { validateUtf8: false })).batches.length, 1);
+  assert.equal((await readArrowBody(arrowRequest(bad), { validateUtf8: false })).batches.length, 1);
   // 4 x 8 MiB of zeros in a small body: past 16 MiB + 16 x the body
   const z = RecordBatch.fromColumns({ x: new Float64Array(2 ** 20) });
   const bomb = writeIpcStream([z, z, z, z], { compression: "lz4" });
-  await assert.rejects(readArrowBody(post(bomb)), (e) => {
+  await assert.rejects(readArrowBody(arrowRequest(bomb)), (e) => {
     assert.equal((e as { status: number }).status, 413);
     assert.equal((e as ArrowError).code, "limit");
     return true;
   });
   // 4 Mi values in a 130 KB body are past the default maxValues too (1 Mi + 32 per byte)
-  const raised = await readArrowBody(post(bomb), {
+  const raised = await readArrowBody(arrowRequest(bomb), {
     limits: { maxOutputSize: 64 * 2 ** 20, maxValues: 2 ** 23 },
   });
   assert.equal(raised.batches.length, 4);

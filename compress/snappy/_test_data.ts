@@ -81,18 +81,8 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
-/** Concatenates buffers. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Concatenates buffers (the library's own `concatChunks`). */
+export { concatChunks as concat } from "../concat.ts";
 
 /** CRC-32C bit by bit from the definition (independent of the table-driven implementation). */
 export function crc32cBitwise(data: Uint8Array): number {

@@ -12,6 +12,7 @@ import type { ServerProcess } from "../_process.ts";
 import { rawGet } from "../_raw_http.ts";
 import { subscribeStrain } from "../_test_ws.ts";
 import { startWorkerd } from "./_workerd.ts";
+import { PYTHON, SNAPPY_HARNESS } from "../../compress/snappy/_test_python.ts";
 
 const ADMIN_TOKEN = crypto.randomUUID();
 
@@ -23,27 +24,6 @@ async function startWorker(): Promise<ServerProcess & { dir: string }> {
   });
   return Object.assign(w, { dir });
 }
-
-const SNAPPY_DECODE = `
-import sys
-import snappy.snappy as s
-T = []
-for n in range(256):
-    c = n
-    for _ in range(8):
-        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-    T.append(c)
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for b in data:
-        crc = (crc >> 8) ^ T[(crc ^ b) & 0xFF]
-    return crc ^ 0xFFFFFFFF
-s._crc32c = crc32c
-d = s.StreamDecompressor()
-out = d.decompress(sys.stdin.buffer.read())
-d.flush()
-sys.stdout.buffer.write(out)
-`;
 
 async function decodeWith(coding: string, body: Uint8Array): Promise<Uint8Array> {
   const tool = async (cmd: string, args: string[]) => {
@@ -61,9 +41,8 @@ async function decodeWith(coding: string, body: Uint8Array): Promise<Uint8Array>
     case "lz4":
       return await tool("lz4", ["-d", "-c"]);
     case "x-snappy-framed":
-      // python-snappy's framing reader; its C crc32c helper fails on this Python (a
-      // PY_SSIZE_T_CLEAN bug), so the harness gives it a table-driven CRC-32C.
-      return await tool("/usr/bin/python3", ["-c", SNAPPY_DECODE]);
+      // python-snappy's framing reader (the harness gives it a working CRC-32C).
+      return await tool(PYTHON, ["-c", SNAPPY_HARNESS, "decompress"]);
     case "deflate": // zlib format (RFC 9110 §8.4.1.2), as the browser's DecompressionStream reads it
       return new Uint8Array(
         await new Response(

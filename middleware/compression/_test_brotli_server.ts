@@ -3,17 +3,13 @@
 // leaks). Listens on 127.0.0.1:0, reports the address on stderr, stops on a line on stdin.
 
 import { Route, Server } from "../../server/mod.ts";
+import { listenLocal } from "../../server/_test_util.ts";
 
 const app = new Server({ logError: () => {} })
   .route("/len", Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })))
   .withCompression()
   .build();
-const server = app.listen({
-  hostname: "127.0.0.1",
-  port: 0,
-  handleSignals: false,
-  onListen: () => {},
-});
+const server = listenLocal(app).server;
 console.error(JSON.stringify({ url: server.address.url }));
 for await (const _ of Deno.stdin.readable) break;
 await server.shutdown({ timeoutMs: 2000 });

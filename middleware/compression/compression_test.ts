@@ -98,18 +98,19 @@ async function get(a: Hono, path: string, ae: string | null, method = "GET") {
   return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
+/** Every content coding the middleware speaks, with its algorithm. */
+const CODINGS = [
+  ["zstd", Algorithm.Zstd],
+  ["br", Algorithm.Brotli],
+  ["gzip", Algorithm.Gzip],
+  ["deflate", Algorithm.Deflate],
+  ["lz4", Algorithm.Lz4],
+  ["x-snappy-framed", Algorithm.Snappy],
+] as const;
+
 Deno.test("responses: every coding decodes to the original, with exact Content-Length, Vary and weak ETag", async () => {
   const a = app();
-  for (
-    const [coding, alg] of [
-      ["zstd", Algorithm.Zstd],
-      ["br", Algorithm.Brotli],
-      ["gzip", Algorithm.Gzip],
-      ["deflate", Algorithm.Deflate],
-      ["lz4", Algorithm.Lz4],
-      ["x-snappy-framed", Algorithm.Snappy],
-    ] as const
-  ) {
+  for (const [coding, alg] of CODINGS) {
     for (const path of ["/rows", "/manual"]) {
       const { res, bytes } = await get(a, path, coding);
       assert.equal(res.headers.get("content-encoding"), coding, `${path} ${coding}`);
@@ -158,16 +159,7 @@ Deno.test("a large body gets the faster level and still round-trips", async () =
 Deno.test("request bodies: every coding is decoded before the handler; unknown codings are 415", async () => {
   const a = app();
   const body = new TextEncoder().encode(JSON.stringify({ rows }));
-  for (
-    const [coding, alg] of [
-      ["zstd", Algorithm.Zstd],
-      ["br", Algorithm.Brotli],
-      ["gzip", Algorithm.Gzip],
-      ["deflate", Algorithm.Deflate],
-      ["lz4", Algorithm.Lz4],
-      ["x-snappy-framed", Algorithm.Snappy],
-    ] as const
-  ) {
+  for (const [coding, alg] of CODINGS) {
     const res = await a.request("/echo", {
       method: "POST",
       body: buf(compressSync(body, alg)),

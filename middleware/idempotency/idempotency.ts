@@ -8,6 +8,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { concatChunks } from "@avila/compress";
 import { HttpProblem } from "../../http/problem.ts";
 import {
   type IdempotencyStore,
@@ -91,14 +92,7 @@ export function parseIdempotencyKey(value: string): string | null {
 }
 
 async function sha256Hex(parts: Uint8Array[]): Promise<string> {
-  let total = 0;
-  for (const p of parts) total += p.byteLength;
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.byteLength;
-  }
+  const all = concatChunks(parts) as Uint8Array<ArrayBuffer>;
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
   let s = "";
   for (const b of d) s += b.toString(16).padStart(2, "0");
