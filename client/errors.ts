@@ -6,8 +6,10 @@
  */
 
 import { AvilaError } from "@avila/compress/errors";
+import type { ProblemDetails } from "../http/problem.ts";
 
-export type ReceivedProblem = NonNullable<ClientError["problem"]>;
+// The client reads the same RFC 9457 document the server writes (http/problem.ts).
+export type ReceivedProblem = ProblemDetails;
 
 /** Extra facts carried by a {@link ClientError}. */
 export interface ClientErrorInit {
@@ -58,20 +60,7 @@ export class ClientError extends AvilaError<
   /** HTTP status for `http` errors. */
   readonly status?: number;
   /** The server's problem document, when it sent `application/problem+json`. */
-  readonly problem?: {
-    /** Problem type URI. */
-    type?: string;
-    /** Short summary. */
-    title?: string;
-    /** HTTP status repeated by the server. */
-    status?: number;
-    /** Explanation of this occurrence. */
-    detail?: string;
-    /** Occurrence id (avx-http puts the request id here). */
-    instance?: string;
-    /** Extension members. */
-    [extension: string]: unknown;
-  };
+  readonly problem?: ProblemDetails;
   /** Attempts made before giving up. */
   readonly attempts?: number;
   /** Method of the failed request. */

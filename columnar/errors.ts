@@ -29,13 +29,6 @@ export class ArrowError extends AvilaError<
   /** The input uses a type, codec or feature this implementation does not provide. */
   | "unsupported"
 > {
-  /**
-   * Creates an error.
-   * @param code why it failed
-   * @param message a human explanation, without any of the input's bytes
-   */
-  constructor(code: ArrowError["code"], message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "ArrowError";
-  }
+  /** Always `"ArrowError"`. */
+  override name = "ArrowError";
 }

@@ -63,16 +63,8 @@ export class CompressError extends AvilaError<
   /** The format is valid but uses a feature, algorithm or option this runtime does not have. */
   | "unsupported"
 > {
-  /**
-   * Creates the error.
-   *
-   * @param code why it failed
-   * @param message a human explanation, without any of the input's bytes
-   */
-  constructor(code: CompressError["code"], message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "CompressError";
-  }
+  /** Always `"CompressError"`. */
+  override name = "CompressError";
 }
 
 /** Default ceiling for decompressed output: 256 MiB. */

@@ -31,15 +31,6 @@ export class ConfigurationError<
     /** An option has a value of the wrong type or outside its range; `message` names it. */
     | "invalid_option",
 > extends AvilaError<Code> {
-  /**
-   * Creates the error.
-   *
-   * @param code what is wrong
-   * @param message what is wrong and what to do instead
-   * @param options standard error options (`cause`)
-   */
-  constructor(code: Code, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "ConfigurationError";
-  }
+  /** Always `"ConfigurationError"`. */
+  override name = "ConfigurationError";
 }

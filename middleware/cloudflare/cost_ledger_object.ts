@@ -23,6 +23,7 @@ import {
   type UsageQuery,
   type UsageRow,
 } from "../cost/mod.ts";
+import { ledgerGranularity } from "../cost/ledger.ts";
 import { callObject, jsonError, readJson } from "./_rpc.ts";
 import type { DurableObjectNamespaceLike, DurableObjectStateLike } from "./types.ts";
 
@@ -89,10 +90,7 @@ export class DurableObjectCostLedger implements CostLedger {
     /** Name of the ledger object (one object per name); default `"default"`. */
     name?: string;
   } = {}) {
-    this.granularity = options.granularity ?? "hour";
-    if (this.granularity !== "hour" && this.granularity !== "day") {
-      throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
-    }
+    this.granularity = ledgerGranularity(options.granularity);
     this.#ns = namespace;
     this.#name = options.name ?? "default";
   }

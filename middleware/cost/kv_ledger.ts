@@ -11,6 +11,7 @@ import {
   type CostLedger,
   CostLedgerError,
   type CostRecord,
+  ledgerGranularity,
   type UsageQuery,
   type UsageRow,
 } from "./ledger.ts";
@@ -75,10 +76,7 @@ export class KvCostLedger implements CostLedger {
   } = {}) {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["avx", "cost"];
-    this.granularity = options.granularity ?? "hour";
-    if (this.granularity !== "hour" && this.granularity !== "day") {
-      throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
-    }
+    this.granularity = ledgerGranularity(options.granularity);
     this.#interval = options.flushIntervalMs ?? 1000;
     this.#maxPending = options.maxPendingRecords ?? 1000;
     if (!(this.#interval >= 0) || !(this.#maxPending >= 1)) {

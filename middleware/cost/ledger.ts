@@ -129,21 +129,30 @@ export interface CostLedger {
  */
 export class CostLedgerError
   extends AvilaError<"flush_failed" | "too_many_rows" | "invalid_option"> {
-  /**
-   * Creates the error.
-   *
-   * @param code error code
-   * @param message explanation
-   * @param options standard error options (`cause`)
-   */
-  constructor(code: CostLedgerError["code"], message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "CostLedgerError";
-  }
+  /** Always `"CostLedgerError"`. */
+  override name = "CostLedgerError";
 }
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+
+/**
+ * A ledger's `granularity` option: `"hour"` when absent, a `CostLedgerError` (`invalid_option`)
+ * when it is not a granularity (options may come from untyped configuration).
+ *
+ * @example
+ * ```ts
+ * import { ledgerGranularity } from "./ledger.ts";
+ * console.log(ledgerGranularity(undefined), ledgerGranularity("day")); // "hour" "day"
+ * ```
+ */
+export function ledgerGranularity(granularity: CostGranularity | undefined): CostGranularity {
+  const g = granularity ?? "hour";
+  if (g !== "hour" && g !== "day") {
+    throw new CostLedgerError("invalid_option", `unknown granularity "${g}"`);
+  }
+  return g;
+}
 
 /**
  * The start (epoch ms, UTC) of the bucket holding `ms`.

@@ -10,6 +10,7 @@ import {
   type CostLedger,
   CostLedgerError,
   type CostRecord,
+  ledgerGranularity,
   type UsageQuery,
   type UsageRow,
 } from "./ledger.ts";
@@ -48,10 +49,7 @@ export class MemoryCostLedger implements CostLedger {
     /** Most (tenant, bucket, region, route) rows kept; new rows past it are dropped. Default 1 000 000. */
     maxRows?: number;
   } = {}) {
-    this.granularity = options.granularity ?? "hour";
-    if (this.granularity !== "hour" && this.granularity !== "day") {
-      throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
-    }
+    this.granularity = ledgerGranularity(options.granularity);
     this.#maxRows = options.maxRows ?? 1_000_000;
     this.#sums = new Aggregates(this.granularity);
   }

@@ -91,17 +91,8 @@ export class IdempotencyStoreError extends AvilaError<
   /** A shared store (Redis) cannot be reached or did not answer in time. */
   | "store_unavailable"
 > {
-  /**
-   * Creates a store error.
-   *
-   * @param code why
-   * @param message human explanation
-   * @param options standard error options (`cause`)
-   */
-  constructor(code: IdempotencyStoreError["code"], message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "IdempotencyStoreError";
-  }
+  /** Always `"IdempotencyStoreError"`. */
+  override name = "IdempotencyStoreError";
 }
 
 function sizeOf(r: IdempotencyRecord): number {

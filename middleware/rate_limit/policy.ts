@@ -92,17 +92,8 @@ export class RateLimitError extends AvilaError<
   | "store_contention"
   | "store_failure"
 > {
-  /**
-   * Creates the error.
-   *
-   * @param code error code
-   * @param message human explanation
-   * @param options standard error options (`cause`)
-   */
-  constructor(code: RateLimitError["code"], message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = "RateLimitError";
-  }
+  /** Always `"RateLimitError"`. */
+  override name = "RateLimitError";
 }
 
 // sf-token-ish names keep the quoted policy identifier free of escapes and the counter ids short.
