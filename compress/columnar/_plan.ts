@@ -1,7 +1,8 @@
 /**
  * Chooses a transform chain by trying every candidate on a few slices of the input and
- * estimating the encoded size: exact for bit packing, by running the inner codec for the
- * byte layouts. Never tries chains on the whole input.
+ * estimating the encoded size: exact for bit packing and the split, by running the inner codec
+ * for the byte layouts and (as the encoder does) over the leading bit packings. Never tries
+ * chains on the whole input.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import {
 } from "./_format.ts";
 import { innerCompress } from "./_inner.ts";
 import { aligned, type Lanes, loadLanes } from "./_lanes.ts";
+import { writeBitPacked } from "./_payload.ts";
 import { predict } from "./_predict.ts";
 import { shuffle } from "./_shuffle.ts";
 import { writeSplit } from "./_split.ts";
@@ -77,6 +79,8 @@ const ESTIMATE_LEVEL_MAX = 3;
 /** Elements per sample slice, and slices per sample. */
 const SLICE = 2048;
 const SLICES = 4;
+const NO_POSITIONS = new Uint32Array(0);
+const NO_BITS = new Int32Array(0);
 
 /** Element ranges sampled from `n` elements: the whole input when small. */
 export function sampleRanges(n: number): [number, number][] {
@@ -211,6 +215,28 @@ export function planChains(
     return { lanes: { lo: lanes.lo.slice(), hi: lanes.hi.slice() }, exceptions };
   };
 
+  const signedOf = (c: Chain): boolean =>
+    c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
+  // The bit-packed payload of the slices through the inner codec, as the encoder would keep
+  // it (only when it saves 3%), scaled to the whole input. Exceptions count apart: their
+  // slots are written as zeros here, which the inner codec would squeeze.
+  const packedInnerBytes = (c: Chain): number => {
+    let exceptions = 0;
+    let raw = 0;
+    const parts = ranges.map(([s, e], i) => {
+      const k = e - s;
+      const r = lanesOf(c, i);
+      exceptions += r.exceptions;
+      const seeds = predict(r.lanes, k, c.predictor, signedOf(c));
+      const p = writeBitPacked(r.lanes, k, { seeds, exPos: NO_POSITIONS, exBits: NO_BITS });
+      raw += p.length;
+      return p;
+    });
+    const joined = concatChunks(parts);
+    const packed = innerCompress(joined, inner, Math.min(level, ESTIMATE_LEVEL_MAX)).length;
+    return packed < raw * 0.97 ? Math.ceil((packed + exceptions * 12) * scale) : Infinity;
+  };
+
   const out: Candidate[] = [];
   // Splits cost the most to estimate: try them only on the two mapping + predictor pairs
   // whose bit packing came out smallest (the same residuals, coded closer to their entropy).
@@ -218,8 +244,14 @@ export function planChains(
   const splits = wanted.filter((c) => c.layout === Layout.Split);
   for (let ci = 0; ci < order.length || splits.length > 0; ci++) {
     if (ci === order.length) {
-      const packed = out.filter((o) => o.chain.layout === Layout.BitPack)
-        .sort((a, b) => a.bytes - b.bytes).slice(0, 2).map((o) => o.chain);
+      const best = out.filter((o) => o.chain.layout === Layout.BitPack)
+        .sort((a, b) => a.bytes - b.bytes).slice(0, 2);
+      const packed = best.map((o) => o.chain);
+      // The encoder runs the inner codec over bit-packed residuals when it pays, and it pays
+      // when the residuals repeat or follow a pattern (a periodic term no predictor removes):
+      // order-0 coders like the split cannot see that. So the leading bit packings are
+      // estimated the way they will be encoded, through the inner codec.
+      for (const o of best) o.bytes = Math.min(o.bytes, packedInnerBytes(o.chain));
       order.push(
         ...splits.filter((s) =>
           packed.length === 0 ||
@@ -236,7 +268,7 @@ export function planChains(
     if (c.layout === Layout.Split) {
       // The split payload of the slices, predicted one by one (seed slots take their
       // neighbour's residual), written as one: its fixed costs (the rANS table) count once.
-      const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
+      const signed = signedOf(c);
       const all = { lo: new Int32Array(sampled), hi: new Int32Array(sampled) };
       let at = 0;
       let exceptions = 0;
@@ -262,7 +294,7 @@ export function planChains(
       });
       continue;
     } else if (c.layout === Layout.BitPack) {
-      const signed = c.mapping === Mapping.Decimal || c.mapping === Mapping.Quantum || isSigned(t);
+      const signed = signedOf(c);
       ranges.forEach(([s, e], i) => {
         const k = e - s;
         const { lanes, exceptions } = lanesOf(c, i);
