@@ -29,7 +29,7 @@ import { CompressError } from "../errors.ts";
 import { pack, packedWords, unpack } from "./_bitpack.ts";
 import { BLOCK } from "./_format.ts";
 import type { Lanes } from "./_lanes.ts";
-import { type PackedExtras, parseExtras } from "./_payload.ts";
+import { type PackedExtras, parseExtras, writeExtras } from "./_payload.ts";
 import { ransDecode, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
@@ -389,13 +389,7 @@ export function writeSplit(
   const wOff = pad4(hOff + coded.length);
   const out = new Uint8Array(wOff + words * 4);
   const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
-  new Uint32Array(out.buffer, 0, e).set(x.exPos);
-  i32.set(x.exBits, e);
-  let p = e * 3;
-  i32[p++] = x.seeds.v0lo;
-  i32[p++] = x.seeds.v0hi;
-  i32[p++] = x.seeds.d0lo;
-  i32[p++] = x.seeds.d0hi;
+  let p = writeExtras(out, i32, x);
   out[p * 4] = k;
   out[p * 4 + 1] = mode;
   p++;
@@ -498,13 +492,7 @@ function writeLogBins(
   const wOff = pad4(hOff + coded.length);
   const out = new Uint8Array(wOff + o * 4);
   const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
-  new Uint32Array(out.buffer, 0, e).set(x.exPos);
-  i32.set(x.exBits, e);
-  let p = e * 3;
-  i32[p++] = x.seeds.v0lo;
-  i32[p++] = x.seeds.v0hi;
-  i32[p++] = x.seeds.d0lo;
-  i32[p++] = x.seeds.d0hi;
+  let p = writeExtras(out, i32, x);
   out[p * 4] = m;
   out[p * 4 + 1] = mode;
   p++;
