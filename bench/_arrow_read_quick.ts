@@ -18,6 +18,7 @@
 import * as arrow from "apache-arrow";
 import * as flechette from "@uwdata/flechette";
 import { RecordBatch } from "../columnar/batch.ts";
+import { arrowBenchColumns } from "./_arrow_data.ts";
 import type { NumberColumn } from "../columnar/column.ts";
 import { writeIpcStream } from "../columnar/ipc/write/stream.ts";
 import { readIpcStream } from "../columnar/ipc/read/stream.ts";
@@ -72,15 +73,7 @@ if (COLD > 0) {
 }
 
 const N = 1_000_000;
-const a = new Float64Array(N), b = new Float64Array(N), c = new Float64Array(N);
-for (let i = 0; i < N; i++) {
-  a[i] = i * 0.5;
-  b[i] = Math.sin(i);
-  c[i] = (i % 1000) * 1e-21;
-}
-const DETECTORS = ["H1", "L1", "V1", "K1", "G1"];
-const strings = new Array<string>(N);
-for (let i = 0; i < N; i++) strings[i] = `${DETECTORS[i % 5]}-event-${i}`;
+const { a, b, c, strings } = arrowBenchColumns(N);
 
 const numBytes = writeIpcStream(RecordBatch.fromColumns({ a, b, c }));
 const strBytes = writeIpcStream(RecordBatch.fromColumns({ s: strings }));

@@ -6,6 +6,7 @@
  */
 
 import { rng } from "../compress/_test_rng.ts";
+import { concatChunks } from "../compress/concat.ts";
 
 const MiB = 1024 * 1024;
 const SENSORS = ["temp", "humidity", "pressure", "co2", "pm25", "noise", "lux", "wind"];
@@ -94,15 +95,7 @@ export function realText(): Uint8Array {
   names.sort();
   const parts = names.map((n) => Deno.readFileSync(`${dir}/${n}`));
   if (parts.length === 0) throw new Error(`${dir} is empty: the real-text corpus is missing`);
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatChunks(parts);
 }
 
 /** Every corpus by name. */

@@ -29,7 +29,7 @@
 import process from "node:process";
 import ky from "ky";
 import { Client, ClientError } from "../client/mod.ts";
-import { flakyProxy } from "../client/_test_flaky_proxy.ts";
+import { BAD_NETWORK, flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "../server/_test_stack.ts";
 
 const args = new Map<string, string>();
@@ -193,14 +193,7 @@ async function flakyWrites(
   send: (url: string, apiKey: string) => (i: number, key: string) => Promise<boolean>,
 ): Promise<WriteTally> {
   const stack = await startStack();
-  const proxy = flakyProxy({
-    target: stack.url,
-    seed: 18,
-    drop: 0.2,
-    lose: 0.1,
-    cut: 0.05,
-    delay: 0.15,
-  });
+  const proxy = flakyProxy({ target: stack.url, ...BAD_NETWORK });
   const write = send(proxy.url, stack.apiKey);
   const ok: boolean[] = [];
   const took: number[] = [];

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { dirname } from "node:path";
+import { testCert } from "../server/http3/_test_h3.ts";
 import { QpackEncoder } from "../server/http3/qpack/mod.ts";
 
 const args = new Map<string, string>();
@@ -27,36 +29,8 @@ const COUNTS: Record<string, number> = {
 };
 const SIZES: Record<string, number> = { "/small": 60, "/mib": 1024 * 1024 };
 
-// A throwaway certificate for 127.0.0.1 (a leaf: rustls refuses a CA as the end entity).
-const dir = await Deno.makeTempDir({ prefix: "avx-bench-h3-" });
-const certPath = `${dir}/cert.pem`, keyPath = `${dir}/key.pem`;
-const ssl = await new Deno.Command("openssl", {
-  args: [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    keyPath,
-    "-out",
-    certPath,
-    "-days",
-    "2",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1",
-    "-addext",
-    "basicConstraints=critical,CA:FALSE",
-  ],
-  stdout: "null",
-  stderr: "null",
-}).output();
-if (!ssl.success) throw new Error("bench/http3.ts needs openssl");
-const cert = await Deno.readTextFile(certPath);
+// A throwaway certificate for 127.0.0.1 (the HTTP/3 tests' own).
+const { cert, certPath, keyPath } = await testCert();
 
 const child = new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", new URL("_http3_server.ts", import.meta.url).pathname, certPath, keyPath],
@@ -226,4 +200,4 @@ h1.close();
 h2.close();
 child.kill("SIGTERM");
 await child.status;
-await Deno.remove(dir, { recursive: true });
+await Deno.remove(dirname(certPath), { recursive: true });

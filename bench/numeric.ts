@@ -15,6 +15,7 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
 import * as zlib from "node:zlib";
 import process from "node:process";
 import { compressColumnar, decompressColumnar, encodeColumnar } from "../compress/columnar/mod.ts";
@@ -25,7 +26,7 @@ const PCOBENCH = Deno.env.get("PCOBENCH") ??
   [
     new URL("../../shared/tools/pcodec/pcobench", import.meta.url).pathname,
     new URL("../../../shared/tools/pcodec/pcobench", import.meta.url).pathname,
-  ].find(exists) ?? "pcobench";
+  ].find((p) => existsSync(p)) ?? "pcobench";
 const PYTHON = Deno.env.get("BLOSC2_PYTHON") ?? "/tmp/numeric-py/bin/python";
 const ROUNDS = 9;
 /** Calls before timing: V8 compiles the hot loops on the first few. */
@@ -95,15 +96,6 @@ function loadAvg(): string {
     return Deno.readTextFileSync("/proc/loadavg").split(" ")[0];
   } catch {
     return "unknown";
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -182,10 +174,10 @@ export function numericSection(): string[] {
       z3: { size: z3.length, c: z3c },
       z19: { size: z19.length, c: z19c },
     };
-    if (exists(PCOBENCH)) row.pco = pcodec(d.elementType, file);
+    if (existsSync(PCOBENCH)) row.pco = pcodec(d.elementType, file);
     rows.push(row);
   }
-  if (exists(PYTHON)) {
+  if (existsSync(PYTHON)) {
     const np = { f64: "float64", f32: "float32", i64: "int64", i32: "int32" };
     const input = corpus.map((d, i) => `${files[i]} ${np[d.elementType]}\n`).join("");
     Deno.writeTextFileSync(`${dir}/list.txt`, input);

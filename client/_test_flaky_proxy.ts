@@ -34,6 +34,18 @@ export interface FlakyProxyOptions {
   script?: readonly Fate[];
 }
 
+/**
+ * The bad network of the composition test and `bench/client.ts`: 20% of connections dropped,
+ * 10% of responses lost after the server ran, 5% cut mid-body, 15% delayed.
+ */
+export const BAD_NETWORK: Omit<FlakyProxyOptions, "target"> = {
+  seed: 18,
+  drop: 0.2,
+  lose: 0.1,
+  cut: 0.05,
+  delay: 0.15,
+};
+
 /** A running proxy. */
 export interface FlakyProxy extends AsyncDisposable {
   /** `http://127.0.0.1:<port>` of the proxy. */

@@ -20,7 +20,7 @@ import { ConfigurationError } from "../http/config_error.ts";
 import { gzipSync as nodeGzip } from "node:zlib";
 import { createRoute, z } from "@hono/zod-openapi";
 import { Client, ClientError } from "../client/mod.ts";
-import { flakyProxy } from "../client/_test_flaky_proxy.ts";
+import { BAD_NETWORK, flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "./_test_stack.ts";
 import { proxy } from "hono/proxy";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
@@ -1200,16 +1200,8 @@ Deno.test("composition: load shedding's 503 and the rate limit's 429 carry their
 
 Deno.test("composition: 500 keyed writes through a flaky proxy all land once, none twice", async () => {
   const stack = await startStack();
-  // 20% of connections dropped, 10% of responses lost after the server ran, 5% cut mid-body,
-  // 15% delayed; the fates are drawn from a seeded PRNG in accept order.
-  const proxy = flakyProxy({
-    target: stack.url,
-    seed: 18,
-    drop: 0.2,
-    lose: 0.1,
-    cut: 0.05,
-    delay: 0.15,
-  });
+  // BAD_NETWORK: the fates are drawn from a seeded PRNG in accept order.
+  const proxy = flakyProxy({ target: stack.url, ...BAD_NETWORK });
   const client = Client.builder().baseUrl(proxy.url).avlAuth(stack.apiKey).idempotent().build();
   const writes = 500;
   const ok: boolean[] = [];

@@ -7,6 +7,8 @@
 //   deno run -A tools/test_deps.ts          install what is missing
 //   deno run -A tools/test_deps.ts --check  only report what is missing (exit 1 if anything is)
 
+import { existsSync } from "node:fs";
+
 /** Commands the tests run, and the Debian package that provides each. */
 const DEBIAN: Record<string, string> = {
   lz4: "lz4",
@@ -75,15 +77,6 @@ async function quiet(cmd: string, args: string[]): Promise<boolean> {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const hasCommand = (name: string): Promise<boolean> => quiet("sh", ["-c", `command -v ${name}`]);
 
 // What this version of the file installs; a change of any list invalidates the stamp.
@@ -101,10 +94,12 @@ async function missingDebian(): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  if (!checkOnly && exists(stampPath) && Deno.readTextFileSync(stampPath) === wanted) {
+  if (!checkOnly && existsSync(stampPath) && Deno.readTextFileSync(stampPath) === wanted) {
     // Installed before; a cheap look that nothing was removed since.
-    const gone = !exists(`${cache}/py/bin/python`) ||
-      Object.entries(NPM_FOLDERS).some(([folder, f]) => !exists(`${cache}/${folder}/${f.probe}`));
+    const gone = !existsSync(`${cache}/py/bin/python`) ||
+      Object.entries(NPM_FOLDERS).some(([folder, f]) =>
+        !existsSync(`${cache}/${folder}/${f.probe}`)
+      );
     if (!gone) return 0;
   }
 
@@ -125,7 +120,7 @@ async function main(): Promise<number> {
   }
 
   const py = `${cache}/py/bin/python`;
-  const pyReady = exists(py) &&
+  const pyReady = existsSync(py) &&
     await quiet(py, ["-c", PYTHON_PACKAGES.map((p) => `import ${p}`).join(";")]);
   if (!pyReady) {
     if (checkOnly) {
@@ -134,13 +129,15 @@ async function main(): Promise<number> {
     }
     say(`creating .cache/py with ${PYTHON_PACKAGES.join(" ")}`);
     Deno.mkdirSync(cache, { recursive: true });
-    if (!exists(py) && !(await run("/usr/bin/python3", ["-m", "venv", `${cache}/py`]))) return 1;
+    if (!existsSync(py) && !(await run("/usr/bin/python3", ["-m", "venv", `${cache}/py`]))) {
+      return 1;
+    }
     if (!(await run(py, ["-m", "pip", "install", "-q", ...PYTHON_PACKAGES]))) return 1;
   }
 
   for (const [folder, { packages, probe }] of Object.entries(NPM_FOLDERS)) {
     const dir = `${cache}/${folder}`;
-    if (exists(`${dir}/${probe}`)) continue;
+    if (existsSync(`${dir}/${probe}`)) continue;
     if (checkOnly) {
       say(`missing .cache/${folder} (${packages.join(" ")})`);
       return 1;

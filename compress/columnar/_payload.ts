@@ -29,13 +29,7 @@ export function writeBitPacked(l: Lanes, n: number, x: PackedExtras): Uint8Array
   const wOff = pad4(e * 12 + 16 + nb) + nb * 8;
   const out = new Uint8Array(wOff + words * 4);
   const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
-  new Uint32Array(out.buffer, 0, e).set(x.exPos);
-  i32.set(x.exBits, e);
-  let p = e * 3;
-  i32[p++] = x.seeds.v0lo;
-  i32[p++] = x.seeds.v0hi;
-  i32[p++] = x.seeds.d0lo;
-  i32[p++] = x.seeds.d0hi;
+  const p = writeExtras(out, i32, x);
   out.set(st.widths, p * 4);
   const mOff = pad4(p * 4 + nb);
   i32.set(st.mins, mOff >> 2);
@@ -55,6 +49,22 @@ export interface PackedTables extends PackedExtras {
   mins: Int32Array;
   /** The packed words of every block, exactly as many as the widths need. */
   words: Int32Array;
+}
+
+/**
+ * Writes the exception table and the seeds at the start of a payload (`out`, with `i32` the
+ * same bytes as words), the inverse of {@link parseExtras}; returns the word index after them.
+ */
+export function writeExtras(out: Uint8Array, i32: Int32Array, x: PackedExtras): number {
+  const e = x.exPos.length;
+  new Uint32Array(out.buffer, out.byteOffset, e).set(x.exPos);
+  i32.set(x.exBits, e);
+  let p = e * 3;
+  i32[p++] = x.seeds.v0lo;
+  i32[p++] = x.seeds.v0hi;
+  i32[p++] = x.seeds.d0lo;
+  i32[p++] = x.seeds.d0hi;
+  return p;
 }
 
 /** A payload's exception table and predictor seeds, shared by the bit-packed and split layouts. */

@@ -29,7 +29,7 @@ import { CompressError } from "../errors.ts";
 import { pack, packedWords, unpack } from "./_bitpack.ts";
 import { BLOCK } from "./_format.ts";
 import type { Lanes } from "./_lanes.ts";
-import { type PackedExtras, parseExtras } from "./_payload.ts";
+import { type PackedExtras, parseExtras, writeExtras } from "./_payload.ts";
 import { ransDecode, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
@@ -275,6 +275,29 @@ function distances(
 }
 
 /**
+ * Writes the head both split layouts share, the inverse of the start of {@link readSplit}: the
+ * extras, the width `k` and `mode` bytes (two reserved zero bytes), the escape count and the
+ * escapes. Returns the word index after them.
+ */
+function writeSplitHead(
+  out: Uint8Array,
+  i32: Int32Array,
+  x: PackedExtras,
+  k: number,
+  mode: number,
+  escapes: ArrayLike<number>,
+): number {
+  let p = writeExtras(out, i32, x);
+  out[p * 4] = k;
+  out[p * 4 + 1] = mode;
+  p++;
+  const ne = escapes.length >> 1;
+  i32[p++] = ne;
+  i32.set(escapes, p);
+  return p + 2 * ne;
+}
+
+/**
  * Serialises residuals `l[0, n)` (as left by `predict`, consumed) with their extras. `zigzag`
  * says the residuals are zigzag-mapped (delta, delta-of-delta); `skip` residual slots at the
  * start hold seeds (their value is ignored by the decoder). `fixedBytes` is the part of the
@@ -389,19 +412,7 @@ export function writeSplit(
   const wOff = pad4(hOff + coded.length);
   const out = new Uint8Array(wOff + words * 4);
   const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
-  new Uint32Array(out.buffer, 0, e).set(x.exPos);
-  i32.set(x.exBits, e);
-  let p = e * 3;
-  i32[p++] = x.seeds.v0lo;
-  i32[p++] = x.seeds.v0hi;
-  i32[p++] = x.seeds.d0lo;
-  i32[p++] = x.seeds.d0hi;
-  out[p * 4] = k;
-  out[p * 4 + 1] = mode;
-  p++;
-  i32[p++] = ne;
-  i32.set(escapes, p);
-  p += 2 * ne;
+  const p = writeSplitHead(out, i32, x, k, mode, escapes);
   i32.set(refs.subarray(0, 2 * nr), p);
   if (mode === 2) out.set(blockKs, kOff);
   out.set(coded, hOff);
@@ -498,19 +509,7 @@ function writeLogBins(
   const wOff = pad4(hOff + coded.length);
   const out = new Uint8Array(wOff + o * 4);
   const i32 = new Int32Array(out.buffer, 0, out.length >> 2);
-  new Uint32Array(out.buffer, 0, e).set(x.exPos);
-  i32.set(x.exBits, e);
-  let p = e * 3;
-  i32[p++] = x.seeds.v0lo;
-  i32[p++] = x.seeds.v0hi;
-  i32[p++] = x.seeds.d0lo;
-  i32[p++] = x.seeds.d0hi;
-  out[p * 4] = m;
-  out[p * 4 + 1] = mode;
-  p++;
-  i32[p++] = ne;
-  i32.set(escapes, p);
-  p += 2 * ne;
+  let p = writeSplitHead(out, i32, x, m, mode, escapes);
   i32[p++] = rlo;
   i32[p++] = rhi;
   out.set(coded, hOff);

@@ -18,6 +18,7 @@
 
 import {
   applyPolicy,
+  MAX_RATE_LIMIT_KEY_LENGTH,
   type RateLimitDecision,
   RateLimitError,
   type RateLimitState,
@@ -27,9 +28,6 @@ import {
 } from "../rate_limit/mod.ts";
 import { callObject, jsonError, readJson } from "./_rpc.ts";
 import type { DurableObjectNamespaceLike, DurableObjectStateLike } from "./types.ts";
-
-/** Longest rate-limit key accepted (the object name derives from it). */
-const MAX_KEY_LENGTH = 1024;
 
 interface ConsumeRequest {
   key: string;
@@ -77,8 +75,11 @@ export class DurableObjectRateLimitStore implements RateLimitStore {
     cost: number,
     need: number,
   ): Promise<RateLimitDecision> {
-    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw new RateLimitError("invalid_key", `rate-limit keys are 1..${MAX_KEY_LENGTH} chars`);
+    if (typeof key !== "string" || key.length === 0 || key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
+      throw new RateLimitError(
+        "invalid_key",
+        `rate-limit keys are 1..${MAX_RATE_LIMIT_KEY_LENGTH} chars`,
+      );
     }
     try {
       const stub = this.#ns.get(this.#ns.idFromName(key));
@@ -109,7 +110,7 @@ function samePolicy(a: ResolvedPolicy, b: ResolvedPolicy): boolean {
 function parseConsume(body: unknown): ConsumeRequest {
   const b = body as Partial<ConsumeRequest> | null;
   if (b === null || typeof b !== "object") throw new TypeError("body must be an object");
-  if (typeof b.key !== "string" || b.key.length === 0 || b.key.length > MAX_KEY_LENGTH) {
+  if (typeof b.key !== "string" || b.key.length === 0 || b.key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
     throw new TypeError("key");
   }
   for (const f of ["nowMs", "cost", "need"] as const) {

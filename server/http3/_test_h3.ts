@@ -7,6 +7,7 @@ export interface TestCert {
   key: string;
   spki: string;
   certPath: string;
+  keyPath: string;
 }
 
 let made: Promise<TestCert> | undefined;
@@ -65,7 +66,7 @@ export function testCert(): Promise<TestCert> {
     const spkiDer = await run("openssl", ["pkey", "-pubin", "-outform", "DER"], der);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", spkiDer));
     const spki = btoa(String.fromCharCode(...digest));
-    return { cert, key: await Deno.readTextFile(keyPath), spki, certPath };
+    return { cert, key: await Deno.readTextFile(keyPath), spki, certPath, keyPath };
   })();
 }
 
