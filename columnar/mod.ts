@@ -74,7 +74,6 @@ export {
   type IpcCompression,
   type IpcFileReadResult,
   type IpcFileWriteOptions,
-  type IpcLimits,
   ipcMessages,
   ipcReadableStream,
   type IpcReadOptions,

@@ -24,12 +24,10 @@ export { arrow, readArrow } from "./arrow.ts";
 export { type AvxEnv, requestId } from "../http/context.ts";
 export { type ReadinessCheck, ReadinessChecks } from "../http/health.ts";
 export { type ListenOptions, type RunningServer, serve } from "./listen.ts";
-export type { Http3Options } from "./http3/mod.ts";
 export {
   Counter,
   Gauge,
   Histogram,
-  type HistogramSeries,
   LabelledMetric,
   type Metric,
   MetricsRegistry,
