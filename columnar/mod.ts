@@ -98,12 +98,4 @@ export {
   not,
   or,
 } from "./expr/mod.ts";
-export {
-  type ArrowBody,
-  type ArrowBodyContent,
-  ArrowHttpError,
-  arrowResponse,
-  type ArrowResponseInit,
-  readArrowBody,
-  type ReadArrowBodyOptions,
-} from "./http.ts";
+export { type ArrowBody, ArrowHttpError, arrowResponse, readArrowBody } from "./http.ts";
