@@ -38,4 +38,4 @@ export { sse, type SSEStream } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers } from "./realtime/websocket.ts";
 export { Route, type RouteHandler } from "./route.ts";
 export { AppRuntime } from "../http/runtime.ts";
-export { type OpenApiPath, type OpenApiRouteSchema, Server, type ServerOptions } from "./server.ts";
+export { Server, type ServerOptions } from "./server.ts";
