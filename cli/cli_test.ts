@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { concat, Rng, runTool, sampleData } from "../compress/platform/_test_tools.ts";
-import { registerCommand, runCli } from "./mod.ts";
+import { runCli } from "./mod.ts";
+import { registerCommand } from "./registry.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];

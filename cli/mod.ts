@@ -1,6 +1,6 @@
 /**
  * The `avx` command line as a library: {@link runCli} runs it with arguments (and optional
- * injected standard streams); {@link registerCommand} adds subcommands.
+ * injected standard streams), in process.
  *
  * @example
  * ```ts
@@ -13,7 +13,6 @@
  */
 
 export { runCli } from "./run.ts";
-export { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
 import { runCli as run } from "./run.ts";
 

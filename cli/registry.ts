@@ -6,16 +6,10 @@
  */
 
 import { AvilaError } from "@avila/compress";
+import type { runCli } from "./run.ts";
 
-/** The standard streams a command talks to (injectable for tests). */
-export interface CliIo {
-  /** Standard input. */
-  stdin: ReadableStream<Uint8Array>;
-  /** Standard output. */
-  stdout: WritableStream<Uint8Array>;
-  /** Standard error (one-line messages). */
-  stderr: WritableStream<Uint8Array>;
-}
+/** The standard streams a command talks to: those of {@link runCli}, every one given. */
+export type CliIo = Required<NonNullable<Parameters<typeof runCli>[1]>>;
 
 /** One `avx` subcommand. */
 export interface Command {
@@ -34,7 +28,7 @@ export interface Command {
  *
  * @example
  * ```ts
- * import { CliError } from "@avila/avx-http/cli";
+ * import { CliError } from "./registry.ts";
  * const e = new CliError("missing -a ALGORITHM", 2);
  * console.log(e.exitCode); // 2
  * ```
@@ -63,7 +57,8 @@ const commands = new Map<string, Command>();
  *
  * @example
  * ```ts
- * import { registerCommand, runCli } from "@avila/avx-http/cli";
+ * import { registerCommand } from "./registry.ts";
+ * import { runCli } from "./run.ts";
  * registerCommand({
  *   name: "hello",
  *   summary: "say hello",

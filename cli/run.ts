@@ -52,7 +52,17 @@ async function writeLine(stream: WritableStream<Uint8Array>, text: string): Prom
  * })); // 2
  * ```
  */
-export async function runCli(args: string[], io: Partial<CliIo> = {}): Promise<number> {
+export async function runCli(
+  args: string[],
+  io: {
+    /** Standard input; default `Deno.stdin.readable`. */
+    stdin?: ReadableStream<Uint8Array>;
+    /** Standard output; default `Deno.stdout.writable`. */
+    stdout?: WritableStream<Uint8Array>;
+    /** Standard error (one-line messages); default `Deno.stderr.writable`. */
+    stderr?: WritableStream<Uint8Array>;
+  } = {},
+): Promise<number> {
   const full: CliIo = { ...lazyDefaults(io) };
   const [name, ...rest] = args;
   try {

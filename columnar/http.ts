@@ -208,23 +208,6 @@ export function negotiateArrow(
   };
 }
 
-/** Options of {@linkcode arrowResponse}: a `ResponseInit` plus writer settings. */
-export interface ArrowResponseInit extends ResponseInit {
-  /**
-   * Codecs the server is willing to use, in its preference order (used to break ties when the
-   * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
-   */
-  compression?: readonly IpcCompression[];
-  /** Whether the JSON rows fallback may be chosen. Default true. */
-  json?: boolean;
-  /** Whether the IPC file format may be chosen. Default true. */
-  file?: boolean;
-  /** Codec level for compressed streams. Default: the writer's (1). */
-  compressionLevel?: number;
-  /** Schema to write when there are no batches. */
-  schema?: Schema;
-}
-
 /** What {@linkcode arrowResponse} can send. */
 export type ArrowBody =
   | RecordBatch
@@ -309,7 +292,21 @@ function jsonRowsStream(source: AsyncIterable<RecordBatch> | Iterable<RecordBatc
 export async function arrowResponse(
   request: Request,
   body: ArrowBody,
-  init: ArrowResponseInit = {},
+  init: ResponseInit & {
+    /**
+     * Codecs the server is willing to use, in its preference order (used to break ties when the
+     * client gives none). Default `["zstd", "lz4"]`; `[]` never compresses.
+     */
+    compression?: readonly IpcCompression[];
+    /** Whether the JSON rows fallback may be chosen. Default true. */
+    json?: boolean;
+    /** Whether the IPC file format may be chosen. Default true. */
+    file?: boolean;
+    /** Codec level for compressed streams. Default: the writer's (1). */
+    compressionLevel?: number;
+    /** Schema to write when there are no batches. */
+    schema?: Schema;
+  } = {},
 ): Promise<Response> {
   const headers = new Headers(init.headers);
   const vary = headers.get("vary");
@@ -393,27 +390,6 @@ export class ArrowHttpError extends ArrowError {
   }
 }
 
-/**
- * Options of {@linkcode readArrowBody}. Unlike the plain readers, `validateUtf8` defaults to
- * true, `limits.maxOutputSize` to 16 MiB plus 16 times the body received (honest compressed
- * Arrow expands 2-10 times, a decompression bomb thousands of times) and `limits.maxValues`
- * (batch rows plus column elements) to 2^20 plus 32 per body byte.
- */
-export interface ReadArrowBodyOptions extends IpcReadOptions {
-  /** Largest body accepted, in bytes. Default 64 MiB. */
-  maxBytes?: number;
-}
-
-/** The decoded request body. */
-export interface ArrowBodyContent {
-  /** The IPC format the body was in. */
-  format: "stream" | "file";
-  /** The schema. */
-  schema: Schema;
-  /** The record batches. */
-  batches: RecordBatch[];
-}
-
 /** Default request body ceiling: 64 MiB. */
 export const DEFAULT_MAX_ARROW_BODY = 64 * 1024 * 1024;
 
@@ -456,8 +432,13 @@ export function defaultArrowBodyValues(bodyBytes: number): number {
  * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
  * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
  * reading), bodies that decode past their budget or hold more rows and elements than their size
- * warrants (413, see {@linkcode ReadArrowBodyOptions}),
- * invalid UTF-8 strings and other malformed IPC (400). Errors are {@linkcode ArrowHttpError}s.
+ * warrants (413), invalid UTF-8 strings and other malformed IPC (400). Errors are
+ * {@linkcode ArrowHttpError}s.
+ *
+ * `options` are those of the IPC readers plus `maxBytes`. Unlike the plain readers,
+ * `validateUtf8` defaults to true, `limits.maxOutputSize` to 16 MiB plus 16 times the body
+ * received (honest compressed Arrow expands 2-10 times, a decompression bomb thousands of times)
+ * and `limits.maxValues` (batch rows plus column elements) to 2^20 plus 32 per body byte.
  *
  * @example
  * ```ts
@@ -473,8 +454,18 @@ export function defaultArrowBodyValues(bodyBytes: number): number {
  */
 export async function readArrowBody(
   request: Request,
-  options: ReadArrowBodyOptions = {},
-): Promise<ArrowBodyContent> {
+  options: IpcReadOptions & {
+    /** Largest body accepted, in bytes. Default 64 MiB. */
+    maxBytes?: number;
+  } = {},
+): Promise<{
+  /** The IPC format the body was in. */
+  format: "stream" | "file";
+  /** The schema. */
+  schema: Schema;
+  /** The record batches. */
+  batches: RecordBatch[];
+}> {
   const max = options.maxBytes ?? DEFAULT_MAX_ARROW_BODY;
   const contentType = request.headers.get("content-type") ?? "";
   const media = contentType.split(";")[0].trim().toLowerCase();
@@ -539,3 +530,10 @@ async function readLimited(request: Request, max: number): Promise<Uint8Array> {
   }
   return concatChunks(parts);
 }
+
+/** The options of {@linkcode arrowResponse}: a `ResponseInit` plus writer settings. */
+export type ArrowResponseInit = NonNullable<Parameters<typeof arrowResponse>[2]>;
+/** The options of {@linkcode readArrowBody}. */
+export type ReadArrowBodyOptions = NonNullable<Parameters<typeof readArrowBody>[1]>;
+/** The decoded request body. */
+export type ArrowBodyContent = Awaited<ReturnType<typeof readArrowBody>>;

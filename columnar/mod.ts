@@ -74,7 +74,6 @@ export {
   type IpcCompression,
   type IpcFileReadResult,
   type IpcFileWriteOptions,
-  type IpcLimits,
   ipcMessages,
   ipcReadableStream,
   type IpcReadOptions,
@@ -99,12 +98,4 @@ export {
   not,
   or,
 } from "./expr/mod.ts";
-export {
-  type ArrowBody,
-  type ArrowBodyContent,
-  ArrowHttpError,
-  arrowResponse,
-  type ArrowResponseInit,
-  readArrowBody,
-  type ReadArrowBodyOptions,
-} from "./http.ts";
+export { type ArrowBody, ArrowHttpError, arrowResponse, readArrowBody } from "./http.ts";

@@ -42,17 +42,8 @@ type CompressorFeatures = {
   -readonly [K in keyof Compressor["features"]]: Compressor["features"][K];
 };
 
-/** Counters of one direction or one algorithm. */
-export interface CompressorCounters {
-  /** Successful calls (a stream counts once, when it ends). */
-  calls: number;
-  /** Bytes given to the codec. */
-  bytesIn: number;
-  /** Bytes the codec produced. */
-  bytesOut: number;
-  /** Time spent inside the codec, in milliseconds (wall clock, including worker waits). */
-  timeMs: number;
-}
+/** Counters of one direction or one algorithm (`stats().decompress`). */
+type CompressorCounters = CompressorStats["decompress"];
 
 type CompressorChoiceCount = CompressorStats["choices"][number];
 
@@ -420,15 +411,26 @@ export class Compressor {
    * console.log(s.calls, s.bytesIn, s.ratio > 10); // 1 3000 true
    * ```
    */
-  stats(): CompressorCounters & {
+  stats(): {
+    /** Successful compression calls (a stream counts once, when it ends). */
+    calls: number;
+    /** Bytes given to the codec. */
+    bytesIn: number;
+    /** Bytes the codec produced. */
+    bytesOut: number;
+    /** Time spent inside the codec, in milliseconds (wall clock, including worker waits). */
+    timeMs: number;
     /** `bytesIn / bytesOut` of compression (0 before any output). */
     ratio: number;
     /** Calls that threw (compress or decompress). */
     errors: number;
     /** Decompression counters (`bytesIn` compressed, `bytesOut` restored). */
-    decompress: CompressorCounters;
+    decompress: { calls: number; bytesIn: number; bytesOut: number; timeMs: number };
     /** Compression counters per algorithm actually used (Auto reports what it picked). */
-    byAlgorithm: Record<string, CompressorCounters>;
+    byAlgorithm: Record<
+      string,
+      { calls: number; bytesIn: number; bytesOut: number; timeMs: number }
+    >;
     /** `Algorithm.Auto` decisions by algorithm, level and kind. */
     choices: {
       /** The algorithm chosen (`zstd`, `lz4`, `columnar`). */

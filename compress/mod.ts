@@ -37,14 +37,13 @@ export {
   decompressSync,
   supportedAlgorithms,
 } from "./compress.ts";
-export { Compressor, CompressorBuilder, type CompressorCounters } from "./compressor.ts";
+export { Compressor, CompressorBuilder } from "./compressor.ts";
 export { decompressAuto, decompressAutoSync, detect } from "./detect.ts";
 export { describeCompressed } from "./describe.ts";
 export { type AutoChoice, compressAuto, type SpeedBudget } from "./auto/mod.ts";
 export { Dictionary, DictionarySet } from "./dictionary/mod.ts";
 export {
   type ColumnarArray,
-  type ColumnarDecodeOptions,
   compressArray,
   decompressArray,
   type ElementType,

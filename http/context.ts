@@ -7,15 +7,6 @@
 import type { Context } from "hono";
 
 /**
- * Variables on `c` set by avx-http's own middleware. Other modules extend this interface through
- * their own `Variables` (Hono merges them when middleware is typed).
- */
-export interface AvxVariables {
-  /** The request id (from `X-Request-Id` when telemetry trusts it, or generated). */
-  requestId: string;
-}
-
-/**
  * The Hono environment of an avx-http app.
  *
  * @example
@@ -29,8 +20,14 @@ export interface AvxEnv {
   /** Platform bindings (Workers env, or Deno's connection info). */
   // deno-lint-ignore no-explicit-any
   Bindings: any;
-  /** Typed context variables. */
-  Variables: AvxVariables;
+  /**
+   * Variables on `c` set by avx-http's own middleware. Other modules add theirs through their
+   * own `Variables` (Hono merges them when middleware is typed).
+   */
+  Variables: {
+    /** The request id (from `X-Request-Id` when telemetry trusts it, or generated). */
+    requestId: string;
+  };
 }
 
 /** Request ids accepted from clients: short and of a safe charset (no log or header injection). */

@@ -238,15 +238,8 @@ export const DEFAULT_LATENCY_BUCKETS: readonly number[] = [
   10,
 ];
 
-/** One histogram series: per-bucket counts (not cumulative), sum and count. */
-export interface HistogramSeries {
-  /** Observations per bucket (the last bucket's upper bound is the last of `buckets`). */
-  counts: Float64Array;
-  /** Sum of observations. */
-  sum: number;
-  /** Number of observations. */
-  count: number;
-}
+/** One histogram series (per-bucket counts, sum and count), as `Histogram` declares it. */
+type HistogramSeries = { counts: Float64Array; sum: number; count: number };
 
 /**
  * A histogram with cumulative buckets, `_sum` and `_count`.
@@ -258,7 +251,14 @@ export interface HistogramSeries {
  * latency.observe(0.003, ["/api/data"]);
  * ```
  */
-export class Histogram extends LabelledMetric<HistogramSeries> {
+export class Histogram extends LabelledMetric<{
+  /** Observations per bucket, not cumulative (the last one's upper bound is the last bucket). */
+  counts: Float64Array;
+  /** Sum of observations. */
+  sum: number;
+  /** Number of observations. */
+  count: number;
+}> {
   /** Upper bounds of the buckets, ascending (`+Inf` is implicit). */
   readonly buckets: readonly number[];
 
@@ -286,7 +286,7 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
   }
 
   /** A new, empty series. */
-  protected create(): HistogramSeries {
+  protected create(): { counts: Float64Array; sum: number; count: number } {
     return { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
   }
 

@@ -123,17 +123,11 @@ export {
   waitingOnUpstream,
 } from "./resilience/mod.ts";
 export {
-  type RedisClientHandle,
-  type RedisClusterHandle,
   type RedisConnectionOptions,
   RedisCostLedger,
-  type RedisCostLedgerOptions,
   RedisIdempotencyStore,
-  type RedisIdempotencyStoreOptions,
   RedisKeyStore,
-  type RedisKeyStoreOptions,
   RedisRateLimitStore,
-  type RedisRateLimitStoreOptions,
 } from "./redis/mod.ts";
 export { secureHeaders, type SecureHeadersOptions } from "./secure_headers/mod.ts";
 export {

@@ -11,20 +11,13 @@
  */
 
 import type { Context } from "hono";
-import {
-  type ArrowBody,
-  type ArrowBodyContent,
-  ArrowHttpError,
-  arrowResponse,
-  type ArrowResponseInit,
-  readArrowBody,
-  type ReadArrowBodyOptions,
-} from "@avila/arrow";
+import { type ArrowBody, ArrowHttpError, arrowResponse, readArrowBody } from "@avila/arrow";
 import { HttpProblem } from "../http/problem.ts";
 
 /**
  * Answers with `body` as Arrow IPC (stream or file, IPC-compressed when `Accept` asks) or JSON
- * rows, chosen by the request's `Accept` (a 406 problem when nothing fits).
+ * rows, chosen by the request's `Accept` (a 406 problem when nothing fits). `init` is that of
+ * `arrowResponse` of `@avila/arrow`.
  *
  * @example
  * ```ts
@@ -35,13 +28,17 @@ import { HttpProblem } from "../http/problem.ts";
  * app.get("/t", (c) => arrow(c, RecordBatch.fromColumns({ t: new Float64Array([1]) })));
  * ```
  */
-export function arrow(c: Context, body: ArrowBody, init?: ArrowResponseInit): Promise<Response> {
+export function arrow(
+  c: Context,
+  body: ArrowBody,
+  init?: Parameters<typeof arrowResponse>[2],
+): Promise<Response> {
   return arrowResponse(c.req.raw, body, init);
 }
 
 /**
  * Reads an Arrow IPC request body (stream or file); bad bodies throw `HttpProblem`s (400, 413,
- * 415).
+ * 415). `options` and the result are those of `readArrowBody` of `@avila/arrow`.
  *
  * @example
  * ```ts
@@ -53,8 +50,8 @@ export function arrow(c: Context, body: ArrowBody, init?: ArrowResponseInit): Pr
  */
 export async function readArrow(
   request: Request,
-  options?: ReadArrowBodyOptions,
-): Promise<ArrowBodyContent> {
+  options?: Parameters<typeof readArrowBody>[1],
+): ReturnType<typeof readArrowBody> {
   try {
     return await readArrowBody(request, options);
   } catch (e) {

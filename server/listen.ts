@@ -8,7 +8,7 @@
 import { ConfigurationError } from "../http/config_error.ts";
 import { problemResponse } from "../http/problem.ts";
 import { setHeader } from "../http/mod.ts";
-import { type Http3Options, type Http3Server, serveHttp3 } from "./http3/mod.ts";
+import { type Http3Server, serveHttp3 } from "./http3/mod.ts";
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -25,7 +25,25 @@ export interface ListenOptions {
    * `--unstable-net`); TCP responses then carry `Alt-Svc: h3=":<port>"`. `true` for the default
    * limits, or the limits (`docs/http3.md`).
    */
-  http3?: boolean | Http3Options;
+  http3?: boolean | {
+    /** Concurrent request streams per connection (QUIC transport parameter); default 100. */
+    maxConcurrentStreams?: number;
+    /** Decoded header section size (SETTINGS_MAX_FIELD_SECTION_SIZE); default 32 KiB. */
+    maxFieldSectionSize?: number;
+    /** Header fields per request; default 100. */
+    maxHeaderFields?: number;
+    /** Time for a request's headers to arrive, else 408; default 10 000 ms. */
+    headersTimeoutMs?: number;
+    /** A connection with no packets for this long is closed (QUIC idle timeout); default 30 000. */
+    idleTimeoutMs?: number;
+    /**
+     * SETTINGS_QPACK_MAX_TABLE_CAPACITY advertised to clients; default 4096 bytes (0: static
+     * table only).
+     */
+    qpackMaxTableCapacity?: number;
+    /** SETTINGS_QPACK_BLOCKED_STREAMS advertised to clients; default 16. */
+    qpackBlockedStreams?: number;
+  };
   /** How long a graceful shutdown waits for in-flight requests; default 10 000 ms. */
   shutdownTimeoutMs?: number;
   /** Install SIGINT/SIGTERM handlers that shut down gracefully and exit; default true. */

@@ -21,15 +21,13 @@
 // `@avila/arrow`'s are imported from those packages; this entry exports avx-http's own names.
 export { AvxApp } from "./app.ts";
 export { arrow, readArrow } from "./arrow.ts";
-export { type AvxEnv, type AvxVariables, requestId } from "../http/context.ts";
+export { type AvxEnv, requestId } from "../http/context.ts";
 export { type ReadinessCheck, ReadinessChecks } from "../http/health.ts";
 export { type ListenOptions, type RunningServer, serve } from "./listen.ts";
-export type { Http3Options } from "./http3/mod.ts";
 export {
   Counter,
   Gauge,
   Histogram,
-  type HistogramSeries,
   LabelledMetric,
   type Metric,
   MetricsRegistry,
@@ -38,6 +36,6 @@ export { exportCompressorStats } from "./metrics/compressor.ts";
 export { HttpProblem, type ProblemDetails, problemResponse } from "../http/problem.ts";
 export { sse, type SSEStream } from "./realtime/sse.ts";
 export { webSocket, type WebSocketHandlers } from "./realtime/websocket.ts";
-export { Route, type RouteHandler, type RouteMethod } from "./route.ts";
+export { Route, type RouteHandler } from "./route.ts";
 export { AppRuntime } from "../http/runtime.ts";
-export { type OpenApiPath, type OpenApiRouteSchema, Server, type ServerOptions } from "./server.ts";
+export { Server, type ServerOptions } from "./server.ts";

@@ -9,9 +9,6 @@ import { ConfigurationError } from "../http/config_error.ts";
 import type { Handler, MiddlewareHandler } from "hono";
 import type { AvxEnv } from "../http/context.ts";
 
-/** An HTTP method a `Route` can bind. */
-export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD";
-
 /** A handler or middleware usable in a route (Hono's own types over the avx-http env). */
 export type RouteHandler = Handler<AvxEnv> | MiddlewareHandler<AvxEnv>;
 
@@ -33,7 +30,7 @@ export class Route {
   /** The bindings, in registration order. */
   readonly bindings: readonly {
     /** The HTTP method. */
-    readonly method: RouteMethod;
+    readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD";
     /** Middleware first, the handler last (Hono semantics). */
     readonly handlers: readonly RouteHandler[];
   }[];
@@ -43,7 +40,7 @@ export class Route {
   }
 
   /** A route with one binding. */
-  static on(method: RouteMethod, ...handlers: RouteHandler[]): Route {
+  static on(method: Route["bindings"][number]["method"], ...handlers: RouteHandler[]): Route {
     return new Route([]).on(method, ...handlers);
   }
   /** `GET` (HEAD is answered from it, as Hono does). */
@@ -68,7 +65,7 @@ export class Route {
   }
 
   /** Adds a binding. */
-  on(method: RouteMethod, ...handlers: RouteHandler[]): Route {
+  on(method: Route["bindings"][number]["method"], ...handlers: RouteHandler[]): Route {
     if (handlers.length === 0) {
       throw new ConfigurationError(
         "invalid_option",

@@ -142,38 +142,6 @@ function operationalPaths(o: ServerOptions): OperationalPaths {
 type Plugin = { order: number; middleware: MiddlewareHandler<AvxEnv> };
 
 /**
- * A zod-openapi path (`/items/{id}`) in Hono's syntax (`/items/:id`), the key of its routes in
- * {@link OpenApiRouteSchema}.
- *
- * @example
- * ```ts
- * import type { OpenApiPath } from "@avila/avx-http/server";
- * const p: OpenApiPath<"/users/{id}/posts/{post}"> = "/users/:id/posts/:post";
- * console.log(p); // "/users/:id/posts/:post"
- * ```
- */
-export type OpenApiPath<P extends string> = P extends `${infer A}/{${infer N}}${infer B}`
-  ? `${A}/:${N}${OpenApiPath<B>}`
-  : P;
-/**
- * The Hono route schema one `openapi(config)` route adds (path, input, output per status).
- *
- * @example
- * ```ts
- * import { createRoute } from "@hono/zod-openapi";
- * import type { OpenApiRouteSchema } from "@avila/avx-http/server";
- * const ping = createRoute({ method: "get", path: "/ping", responses: { 204: { description: "" } } });
- * type Ping = OpenApiRouteSchema<typeof ping>; // { "/ping": { $get: ... } }
- * ```
- */
-export type OpenApiRouteSchema<R extends RouteConfig> = ToSchema<
-  R["method"],
-  OpenApiPath<R["path"]>,
-  // The validated input (param, query, json, ...) of `R`, as its handler sees it.
-  OpenApiHandler<R, AvxEnv> extends Handler<AvxEnv, string, infer I> ? I : never,
-  RouteConfigToTypedResponse<R>
->;
-/**
  * The handlers a route binds, as they are registered: the answering one wrapped for content
  * coding (if on), and the chain entered through the fused stages (when the app's middleware is
  * all stages) and marked with its route for the core's metrics.
@@ -287,7 +255,12 @@ export class Server<S extends Schema = {}> {
   openapi<R extends RouteConfig>(
     config: R,
     handler: OpenApiHandler<R, AvxEnv>,
-  ): Server<S & OpenApiRouteSchema<R>> {
+  ): Server<
+    & S
+    & (OpenApiHandler<R, AvxEnv> extends Handler<AvxEnv, infer P extends string, infer I>
+      ? ToSchema<R["method"], P, I, RouteConfigToTypedResponse<R>>
+      : never)
+  > {
     this.#steps.push((app, bind) => {
       // The route's own middleware runs after the entry (stages), before zod's validators.
       const own = config.middleware === undefined
@@ -301,7 +274,12 @@ export class Server<S extends Schema = {}> {
       // deno-lint-ignore no-explicit-any
       app.openapi({ ...config, middleware: hs.slice(0, -1) } as any, hs[hs.length - 1] as any);
     });
-    return this as unknown as Server<S & OpenApiRouteSchema<R>>;
+    return this as unknown as Server<
+      & S
+      & (OpenApiHandler<R, AvxEnv> extends Handler<AvxEnv, infer P extends string, infer I>
+        ? ToSchema<R["method"], P, I, RouteConfigToTypedResponse<R>>
+        : never)
+    >;
   }
 
   /** Adds middleware for every route (or for `path` when given), after the built-in ones. */

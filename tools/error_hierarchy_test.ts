@@ -18,7 +18,7 @@ import {
   timeout,
 } from "../middleware/mod.ts";
 import { AvilaError as ClientAvilaError, ClientError, RegionRouter } from "../client/mod.ts";
-import { CliError } from "../cli/mod.ts";
+import { CliError } from "../cli/registry.ts";
 import { DurableObjectCallError } from "../middleware/cloudflare/mod.ts";
 
 function caught(f: () => unknown): unknown {

@@ -6,50 +6,8 @@
 
 import { ArrowError } from "../errors.ts";
 
-/**
- * Reader limits; every count and size read from input is checked against them before use.
- *
- * @example
- * ```ts
- * import { DEFAULT_IPC_LIMITS } from "./limits.ts";
- * console.log(DEFAULT_IPC_LIMITS.maxDepth); // 64
- * ```
- */
-export interface IpcLimits {
-  /** Largest flatbuffer metadata of one message, in bytes. Default 16 MiB. */
-  maxMetadataSize: number;
-  /** Largest message body, in bytes. Default 2 GiB. */
-  maxBodySize: number;
-  /** Most rows in one batch (and elements in one nested column). Default 2^31 - 1. */
-  maxRows: number;
-  /** Most bytes decompressed for one message (all its buffers together). Default 256 MiB. */
-  maxDecompressedSize: number;
-  /**
-   * Most bytes one read may allocate for column data, all messages together (record batches
-   * and dictionaries): decompressed buffers, expanded view columns, realigned copies and
-   * concatenated dictionary deltas. Buffers used in place (uncompressed, aligned) cost nothing:
-   * they are the input. The same name as the decoded-size limit of `compress/`. Default 1 GiB
-   * (`Infinity` for an endless stream whose batches are dropped as they are read).
-   */
-  maxOutputSize: number;
-  /**
-   * Most values one read may hold, all batches and dictionaries together: the rows of every
-   * record batch plus the elements of every column, nested and encoded ones included (each
-   * field node counts its length). Run-end encoded, null-typed and nested columns can hold
-   * billions of values in a few bytes; a consumer that materialises them (`toRows()`, JSON)
-   * allocates one JavaScript value each. Default unbounded (`Infinity`): a plain read costs
-   * only its buffers; `readArrowBody()` derives a bound from the body size.
-   */
-  maxValues: number;
-  /** Deepest type nesting. Default 64. */
-  maxDepth: number;
-  /** Most fields plus metadata entries in a schema, nested ones included. Default 100 000. */
-  maxFields: number;
-  /** Most buffers (and field nodes) in one batch. Default 1 000 000. */
-  maxBuffers: number;
-  /** Most record batches (and dictionary batches) in one stream or file. Default 1 000 000. */
-  maxBatches: number;
-}
+/** Reader limits with every field given: `IpcReadOptions.limits`, defaults filled in. */
+export type IpcLimits = Required<NonNullable<IpcReadOptions["limits"]>>;
 
 /**
  * Default reader limits.
@@ -85,8 +43,45 @@ export const DEFAULT_IPC_LIMITS: Readonly<IpcLimits> = Object.freeze({
  * ```
  */
 export interface IpcReadOptions {
-  /** Overrides of the default limits (see {@link IpcLimits} for each default). */
-  limits?: Partial<IpcLimits>;
+  /**
+   * Overrides of the default limits; every count and size read from input is checked against
+   * them before use.
+   */
+  limits?: {
+    /** Largest flatbuffer metadata of one message, in bytes. Default 16 MiB. */
+    maxMetadataSize?: number;
+    /** Largest message body, in bytes. Default 2 GiB. */
+    maxBodySize?: number;
+    /** Most rows in one batch (and elements in one nested column). Default 2^31 - 1. */
+    maxRows?: number;
+    /** Most bytes decompressed for one message (all its buffers together). Default 256 MiB. */
+    maxDecompressedSize?: number;
+    /**
+     * Most bytes one read may allocate for column data, all messages together (record batches
+     * and dictionaries): decompressed buffers, expanded view columns, realigned copies and
+     * concatenated dictionary deltas. Buffers used in place (uncompressed, aligned) cost nothing:
+     * they are the input. The same name as the decoded-size limit of `compress/`. Default 1 GiB
+     * (`Infinity` for an endless stream whose batches are dropped as they are read).
+     */
+    maxOutputSize?: number;
+    /**
+     * Most values one read may hold, all batches and dictionaries together: the rows of every
+     * record batch plus the elements of every column, nested and encoded ones included (each
+     * field node counts its length). Run-end encoded, null-typed and nested columns can hold
+     * billions of values in a few bytes; a consumer that materialises them (`toRows()`, JSON)
+     * allocates one JavaScript value each. Default unbounded (`Infinity`): a plain read costs
+     * only its buffers; `readArrowBody()` derives a bound from the body size.
+     */
+    maxValues?: number;
+    /** Deepest type nesting. Default 64. */
+    maxDepth?: number;
+    /** Most fields plus metadata entries in a schema, nested ones included. Default 100 000. */
+    maxFields?: number;
+    /** Most buffers (and field nodes) in one batch. Default 1 000 000. */
+    maxBuffers?: number;
+    /** Most record batches (and dictionary batches) in one stream or file. Default 1 000 000. */
+    maxBatches?: number;
+  };
   /**
    * Check that every non-null string (utf8, large utf8, utf8 view, in dictionaries and nested
    * columns too) is valid UTF-8, failing the read with a `corrupt` error otherwise. Default

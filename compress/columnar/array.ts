@@ -7,7 +7,7 @@
 import { CompressError } from "../errors.ts";
 import type { Level } from "../types.ts";
 import type { ElementType } from "./_format.ts";
-import { type ColumnarDecodeOptions, decompressColumnar, inspectColumnar } from "./decode.ts";
+import { decompressColumnar, inspectColumnar } from "./decode.ts";
 import { compressColumnar } from "./encode.ts";
 
 /** Typed arrays the columnar codec reads and returns. */
@@ -78,7 +78,13 @@ export function compressArray(a: ColumnarArray, opts: {
  * console.log(back instanceof Float32Array, back.length); // true 3
  * ```
  */
-export function decompressArray(frame: Uint8Array, opts?: ColumnarDecodeOptions): ColumnarArray {
+export function decompressArray(
+  frame: Uint8Array,
+  opts?: {
+    /** Ceiling on decompressed bytes (default 256 MiB): larger frames throw `limit` up front. */
+    maxOutputSize?: number;
+  },
+): ColumnarArray {
   const t = inspectColumnar(frame).elementType;
   const b = decompressColumnar(frame, opts);
   const buf = b.buffer as ArrayBuffer;

@@ -6,31 +6,6 @@ import { AvilaError } from "@avila/compress";
 import { ConfigurationError } from "../../http/config_error.ts";
 
 /**
- * A node-redis client (`createClient()` of `redis` or `@redis/client`, v5 or later): what the
- * stores call on it.
- */
-export interface RedisClientHandle {
-  /** Sends one command (`client.sendCommand(["GET", "k"])`). */
-  sendCommand(args: string[]): Promise<unknown>;
-  /** Whether the socket is connected and ready. */
-  readonly isReady: boolean;
-}
-
-/** A node-redis cluster (`createCluster()`): commands are routed by their first key. */
-export interface RedisClusterHandle {
-  /** Sends one command to the node serving `firstKey`'s slot. */
-  sendCommand(
-    firstKey: string | undefined,
-    isReadonly: boolean | undefined,
-    args: string[],
-  ): Promise<unknown>;
-  /** The master of a slot (its presence tells a cluster from a single client). */
-  getSlotMaster(slot: number): unknown;
-  /** Whether the cluster is connected. */
-  readonly isReady: boolean;
-}
-
-/**
  * How a Redis store reaches Redis: `url` (the store connects, reconnects and closes), or an
  * existing node-redis `client` (a client or a cluster, connected by the caller and left open).
  *
@@ -55,7 +30,25 @@ export interface RedisConnectionOptions {
    * connects or closes it). Create it with `disableOfflineQueue: true` so commands fail at once
    * while Redis is down instead of running late, after the caller gave up on them.
    */
-  client?: RedisClientHandle | RedisClusterHandle;
+  client?:
+    | {
+      /** Sends one command (`client.sendCommand(["GET", "k"])`). */
+      sendCommand(args: string[]): Promise<unknown>;
+      /** Whether the socket is connected and ready. */
+      readonly isReady: boolean;
+    }
+    | {
+      /** Sends one command to the node serving `firstKey`'s slot. */
+      sendCommand(
+        firstKey: string | undefined,
+        isReadonly: boolean | undefined,
+        args: string[],
+      ): Promise<unknown>;
+      /** The master of a slot (its presence tells a cluster from a single client). */
+      getSlotMaster(slot: number): unknown;
+      /** Whether the cluster is connected. */
+      readonly isReady: boolean;
+    };
   /** Longest a store call waits for Redis, in ms, before it fails; default 1000. */
   timeoutMs?: number;
 }
@@ -130,6 +123,12 @@ export function keyPart(text: string): string {
 }
 
 const DEFAULT_TIMEOUT_MS = 1000;
+
+// The two kinds of `client`: a node-redis cluster (`createCluster()`, commands routed by their
+// first key) and a single client (`createClient()` of `redis` or `@redis/client`, v5 or later).
+type RedisHandle = NonNullable<RedisConnectionOptions["client"]>;
+type RedisClusterHandle = Extract<RedisHandle, { getSlotMaster: unknown }>;
+type RedisClientHandle = Exclude<RedisHandle, RedisClusterHandle>;
 
 function isCluster(c: RedisClientHandle | RedisClusterHandle): c is RedisClusterHandle {
   return typeof (c as RedisClusterHandle).getSlotMaster === "function";

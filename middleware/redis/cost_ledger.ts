@@ -22,38 +22,6 @@ import {
   RedisScript,
 } from "./_connection.ts";
 
-/**
- * Options of {@link RedisCostLedger}.
- *
- * @example
- * ```ts
- * import type { RedisCostLedgerOptions } from "@avila/avx-http/middleware";
- * const o: RedisCostLedgerOptions = { url: "redis://127.0.0.1:6379", maxBufferedRows: 50_000 };
- * console.log(o.granularity ?? "hour"); // "hour"
- * ```
- */
-export interface RedisCostLedgerOptions extends RedisConnectionOptions {
-  /** Key prefix; default `"avx:cost"`. */
-  prefix?: string;
-  /** Bucket size; default `"hour"`. */
-  granularity?: CostGranularity;
-  /** Flush this often (ms) while records are pending; default 1000. `0` disables the timer. */
-  flushIntervalMs?: number;
-  /**
-   * Flush as soon as this many records are pending; default 10 000. A flush costs one script per
-   * tenant with pending records, so the timer (`flushIntervalMs`) is what usually flushes.
-   */
-  maxPendingRecords?: number;
-  /**
-   * Most (tenant, bucket, region, route) rows held in memory while they cannot be written
-   * (Redis down); records that would add a row past it are dropped and counted in `dropped`.
-   * Default 100 000.
-   */
-  maxBufferedRows?: number;
-  /** Told about background flush failures (the records stay pending and are retried). */
-  onError?: (error: CostLedgerError) => void;
-}
-
 const FIELDS = ["requests", "bytesIn", "bytesOut", "durationMicros"] as const;
 const ROWS_PER_SCRIPT = 250;
 /** Tenants written at once by a flush (each tenant's batches still go one after another). */
@@ -149,7 +117,30 @@ export class RedisCostLedger implements CostLedger {
    *
    * @param options where Redis is, time budget, prefix, granularity, flush and buffer bounds
    */
-  constructor(options: RedisCostLedgerOptions) {
+  constructor(
+    options: RedisConnectionOptions & {
+      /** Key prefix; default `"avx:cost"`. */
+      prefix?: string;
+      /** Bucket size; default `"hour"`. */
+      granularity?: CostGranularity;
+      /** Flush this often (ms) while records are pending; default 1000. `0` disables the timer. */
+      flushIntervalMs?: number;
+      /**
+       * Flush as soon as this many records are pending; default 10 000. A flush costs one script
+       * per tenant with pending records, so the timer (`flushIntervalMs`) is what usually
+       * flushes.
+       */
+      maxPendingRecords?: number;
+      /**
+       * Most (tenant, bucket, region, route) rows held in memory while they cannot be written
+       * (Redis down); records that would add a row past it are dropped and counted in `dropped`.
+       * Default 100 000.
+       */
+      maxBufferedRows?: number;
+      /** Told about background flush failures (the records stay pending and are retried). */
+      onError?: (error: CostLedgerError) => void;
+    },
+  ) {
     this.granularity = options.granularity ?? "hour";
     if (this.granularity !== "hour" && this.granularity !== "day") {
       throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);

@@ -20,26 +20,6 @@ import {
   RedisScript,
 } from "./_connection.ts";
 
-/**
- * Options of {@link RedisIdempotencyStore}.
- *
- * @example
- * ```ts
- * import type { RedisIdempotencyStoreOptions } from "@avila/avx-http/middleware";
- * const o: RedisIdempotencyStoreOptions = { url: "redis://127.0.0.1:6379", maxBodyBytes: 256 * 1024 };
- * console.log(o.maxBodyBytes); // 262144
- * ```
- */
-export interface RedisIdempotencyStoreOptions extends RedisConnectionOptions {
-  /** Key prefix; default `"avx:idem"`. */
-  prefix?: string;
-  /**
-   * Largest response body stored for replay, in bytes; default 1 MiB. A larger one is remembered
-   * without its body (`bodyOmitted`), which still prevents a repeat.
-   */
-  maxBodyBytes?: number;
-}
-
 // Values: "i|<fingerprint>|<expiresAt>" while in flight, "d|<JSON>" when done; TTLs are Redis'
 // (PX), so an abandoned lock and an old response vanish on their own.
 // KEYS: record. ARGV: in-flight value, lock ms.
@@ -139,7 +119,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
    *
    * @param options where Redis is, time budget, prefix and body limit
    */
-  constructor(options: RedisIdempotencyStoreOptions) {
+  constructor(
+    options: RedisConnectionOptions & {
+      /** Key prefix; default `"avx:idem"`. */
+      prefix?: string;
+      /**
+       * Largest response body stored for replay, in bytes; default 1 MiB. A larger one is
+       * remembered without its body (`bodyOmitted`), which still prevents a repeat.
+       */
+      maxBodyBytes?: number;
+    },
+  ) {
     this.#redis = new RedisConnection(options, "RedisIdempotencyStore");
     this.#prefix = keyPart(options.prefix ?? "avx:idem");
     this.#maxBody = Math.max(0, Math.floor(options.maxBodyBytes ?? 1024 * 1024));

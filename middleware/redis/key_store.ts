@@ -14,21 +14,6 @@ import {
   RedisScript,
 } from "./_connection.ts";
 
-/**
- * Options of {@link RedisKeyStore}.
- *
- * @example
- * ```ts
- * import type { RedisKeyStoreOptions } from "@avila/avx-http/middleware";
- * const o: RedisKeyStoreOptions = { url: "redis://127.0.0.1:6379", prefix: "prod:keys" };
- * console.log(o.prefix); // "prod:keys"
- * ```
- */
-export interface RedisKeyStoreOptions extends RedisConnectionOptions {
-  /** Key prefix, also the hash tag of every key of the store; default `"avx:keys"`. */
-  prefix?: string;
-}
-
 const MAX_ATTEMPTS = 8;
 
 // Writes are compare-and-set: the script applies them only if what the caller read is still
@@ -93,7 +78,12 @@ export class RedisKeyStore implements KeyStore {
    *
    * @param options where Redis is, time budget and prefix
    */
-  constructor(options: RedisKeyStoreOptions) {
+  constructor(
+    options: RedisConnectionOptions & {
+      /** Key prefix, also the hash tag of every key of the store; default `"avx:keys"`. */
+      prefix?: string;
+    },
+  ) {
     this.#redis = new RedisConnection(options, "RedisKeyStore");
     this.#tag = `{${keyPart(options.prefix ?? "avx:keys")}}`;
   }

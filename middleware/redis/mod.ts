@@ -7,13 +7,11 @@
  */
 
 export {
-  type RedisClientHandle,
-  type RedisClusterHandle,
   type RedisConnectionOptions,
   RedisStoreError,
   type RedisStoreErrorCode,
 } from "./_connection.ts";
-export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from "./rate_limit_store.ts";
-export { RedisKeyStore, type RedisKeyStoreOptions } from "./key_store.ts";
-export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from "./idempotency_store.ts";
-export { RedisCostLedger, type RedisCostLedgerOptions } from "./cost_ledger.ts";
+export { RedisRateLimitStore } from "./rate_limit_store.ts";
+export { RedisKeyStore } from "./key_store.ts";
+export { RedisIdempotencyStore } from "./idempotency_store.ts";
+export { RedisCostLedger } from "./cost_ledger.ts";

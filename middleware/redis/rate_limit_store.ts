@@ -16,28 +16,6 @@ import {
   RedisScript,
 } from "./_connection.ts";
 
-/**
- * Options of {@link RedisRateLimitStore}: where Redis is (`url` or `client`), the per-call
- * time budget, and the key prefix.
- *
- * @example
- * ```ts
- * import type { RedisRateLimitStoreOptions } from "@avila/avx-http/middleware";
- * const o: RedisRateLimitStoreOptions = { url: "redis://127.0.0.1:6379", timeoutMs: 200 };
- * console.log(o.prefix ?? "avx:rl"); // "avx:rl"
- * ```
- */
-export interface RedisRateLimitStoreOptions extends RedisConnectionOptions {
-  /** Key prefix; default `"avx:rl"`. */
-  prefix?: string;
-  /**
-   * Whose clock decides: `"server"` (default) reads Redis' `TIME` inside the script, so instances
-   * whose clocks disagree still enforce one limit; `"caller"` uses the `nowMs` each call passes
-   * (an injected clock, as the memory store does).
-   */
-  clock?: "server" | "caller";
-}
-
 // The algorithms of ../rate_limit/gcra.ts and ../rate_limit/sliding_window.ts, step for step in
 // Lua (doubles, like JavaScript numbers), so every store decides alike. A call applies the
 // checks of one or more keys (an instance's concurrent checks go together; on a cluster, of one
@@ -237,7 +215,18 @@ export class RedisRateLimitStore implements RateLimitStore {
    *
    * @param options where Redis is, time budget, prefix and clock
    */
-  constructor(options: RedisRateLimitStoreOptions) {
+  constructor(
+    options: RedisConnectionOptions & {
+      /** Key prefix; default `"avx:rl"`. */
+      prefix?: string;
+      /**
+       * Whose clock decides: `"server"` (default) reads Redis' `TIME` inside the script, so
+       * instances whose clocks disagree still enforce one limit; `"caller"` uses the `nowMs` each
+       * call passes (an injected clock, as the memory store does).
+       */
+      clock?: "server" | "caller";
+    },
+  ) {
     this.#redis = new RedisConnection(options, "RedisRateLimitStore");
     this.#prefix = options.prefix ?? "avx:rl";
     this.#serverClock = (options.clock ?? "server") === "server";

@@ -7,29 +7,15 @@
  */
 
 import { ConfigurationError } from "../../http/config_error.ts";
+import type { ListenOptions } from "../listen.ts";
 import { Http3Connection } from "./_connection.ts";
 import type { Http3Handler } from "./_request.ts";
 import { type QuicConn, quicEndpointClass, type QuicIncoming } from "./_quic.ts";
 
 export type { Http3Handler } from "./_request.ts";
 
-/** Limits and settings of the HTTP/3 server; every field has a default. */
-export interface Http3Options {
-  /** Concurrent request streams per connection (QUIC transport parameter); default 100. */
-  maxConcurrentStreams?: number;
-  /** Decoded header section size (SETTINGS_MAX_FIELD_SECTION_SIZE); default 32 KiB. */
-  maxFieldSectionSize?: number;
-  /** Header fields per request; default 100. */
-  maxHeaderFields?: number;
-  /** Time for a request's headers to arrive, else 408; default 10 000 ms. */
-  headersTimeoutMs?: number;
-  /** A connection with no packets for this long is closed (QUIC idle timeout); default 30 000. */
-  idleTimeoutMs?: number;
-  /** SETTINGS_QPACK_MAX_TABLE_CAPACITY advertised to clients; default 4096 bytes (0: static table only). */
-  qpackMaxTableCapacity?: number;
-  /** SETTINGS_QPACK_BLOCKED_STREAMS advertised to clients; default 16. */
-  qpackBlockedStreams?: number;
-}
+// The limits of `serve({ http3: { ... } })`, every field defaulted (see ListenOptions).
+type Http3Options = Exclude<NonNullable<ListenOptions["http3"]>, boolean>;
 
 /** A running HTTP/3 server. */
 export interface Http3Server {
