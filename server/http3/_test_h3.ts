@@ -35,6 +35,27 @@ async function run(
   return out.stdout;
 }
 
+/** Listen options for a test server: TCP and HTTP/3 on a free 127.0.0.1 port, quiet, no signals. */
+export function h3Listen(pem: { cert: string; key: string }): {
+  hostname: string;
+  port: number;
+  cert: string;
+  key: string;
+  http3: true;
+  handleSignals: false;
+  onListen(): void;
+} {
+  return {
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: pem.cert,
+    key: pem.key,
+    http3: true,
+    handleSignals: false,
+    onListen() {},
+  };
+}
+
 /** The test certificate (valid 30 days from now, so it never expires under a test). */
 export function testCert(): Promise<TestCert> {
   return made ??= (async () => {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { serve } from "../listen.ts";
 import { Route } from "../route.ts";
 import { Server } from "../server.ts";
-import { RawH3, testCert } from "./_test_h3.ts";
+import { h3Listen, RawH3, testCert } from "./_test_h3.ts";
 import { Http3Connection } from "./_connection.ts";
 import { H3 } from "./_errors.ts";
 import type { QuicConn, QuicReceiveStream, QuicSendStream } from "./_quic.ts";
@@ -162,15 +162,7 @@ Deno.test("http3 attack: a slow upload past bodyTimeoutMs is answered; the conne
     .route("/up", Route.post(async (c) => c.json({ n: (await c.req.arrayBuffer()).byteLength })))
     .route("/", Route.get((c) => c.text("ok /")))
     .build()
-    .listen({
-      hostname: "127.0.0.1",
-      port: 0,
-      cert,
-      key,
-      http3: true,
-      handleSignals: false,
-      onListen() {},
-    });
+    .listen(h3Listen({ cert, key }));
   try {
     const c = await RawH3.connect(running.address.port);
     // A DATA frame of 1000 bytes announced, 10 sent, the stream left open (slowloris).

@@ -8,7 +8,7 @@ import { MemoryRateLimitStore } from "../../middleware/rate_limit/mod.ts";
 import { createExampleApp } from "../../examples/app.ts";
 import { buildDashboardScript } from "../../examples/dashboard/build.ts";
 import { withPlatform } from "../../examples/platform.ts";
-import { testCert } from "./_test_h3.ts";
+import { h3Listen, testCert } from "./_test_h3.ts";
 
 Deno.test("http3: Chromium loads the example dashboard over h3", async () => {
   const keys = new MemoryKeyStore();
@@ -23,15 +23,7 @@ Deno.test("http3: Chromium loads the example dashboard over h3", async () => {
     configure: withPlatform({ keys, rateLimits: new MemoryRateLimitStore() }),
   });
   const { cert, key, spki } = await testCert();
-  const server = app.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    cert,
-    key,
-    http3: true,
-    handleSignals: false,
-    onListen() {},
-  });
+  const server = app.listen(h3Listen({ cert, key }));
   const origin = `127.0.0.1:${server.address.port}`;
   const browser = await launchChromium([
     `--origin-to-force-quic-on=${origin}`,

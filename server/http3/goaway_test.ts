@@ -3,7 +3,7 @@
 // option's failure mode: without Deno's QUIC API (no --unstable-net), listen refuses to start.
 import assert from "node:assert/strict";
 import { serve } from "../listen.ts";
-import { RawH3, testCert } from "./_test_h3.ts";
+import { h3Listen, RawH3, testCert } from "./_test_h3.ts";
 import { encodeFrame, FRAME, parseSingleVarint, StreamReader } from "./_frames.ts";
 import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
 
@@ -26,15 +26,7 @@ Deno.test("http3: shutdown sends GOAWAY, answers the request in flight, then dra
       await released;
       return new Response("x".repeat(100_000));
     },
-  }, {
-    hostname: "127.0.0.1",
-    port: 0,
-    cert,
-    key,
-    http3: true,
-    handleSignals: false,
-    onListen() {},
-  });
+  }, h3Listen({ cert, key }));
   const c = await RawH3.connect(server.address.port);
   const control = c.serverControl();
   await control.ready;

@@ -5,7 +5,7 @@ import { Route, Server, sse } from "../mod.ts";
 import type { TelemetryOptions } from "../../middleware/mod.ts";
 
 type AccessLogEntry = Parameters<Exclude<TelemetryOptions["accessLog"], boolean | undefined>>[0];
-import { gtlsclient, testCert } from "./_test_h3.ts";
+import { gtlsclient, h3Listen, testCert } from "./_test_h3.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 
@@ -57,15 +57,7 @@ async function start(logs: AccessLogEntry[] = []) {
       ),
     )
     .build();
-  const server = app.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    cert,
-    key,
-    http3: true,
-    handleSignals: false,
-    onListen() {},
-  });
+  const server = app.listen(h3Listen({ cert, key }));
   return { server, port: server.address.port };
 }
 
