@@ -1,0 +1,104 @@
+// Attacks on the Redis stores' batching and key naming, against a real redis-server (and a real
+// 3-master cluster): hostile keys, one key's script error in a shared call, large batches.
+import assert from "node:assert/strict";
+import { resolvePolicy } from "../rate_limit/policy.ts";
+import { RedisCostLedger } from "./cost_ledger.ts";
+import { RedisRateLimitStore } from "./rate_limit_store.ts";
+import { RedisCluster, RedisServer } from "./_test_redis.ts";
+
+Deno.test("rate limit: keys with lone surrogates are counted, each apart (no URIError)", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller" });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 2, windowSeconds: 60 });
+    // A tenant from a JSON claim can hold any UTF-16 string, lone surrogates included.
+    const keys = ["\uD800", "\uD801", "\uFFFD", "a\uDC00b"];
+    for (const k of keys) {
+      const ds = await Promise.all([0, 1, 2].map(() => store.consume(k, p, 0, 1, 1)));
+      assert.deepEqual(ds.map((d) => d.allowed), [true, true, false], JSON.stringify(k));
+    }
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("cost ledger: a tenant with a lone surrogate is written, not retried forever", async () => {
+  const redis = await RedisServer.start();
+  const ledger = new RedisCostLedger({ url: redis.url, flushIntervalMs: 0 });
+  try {
+    await ledger.connect();
+    const at = Date.UTC(2026, 0, 1, 10);
+    for (const tenant of ["\uD800", "\uD801"]) {
+      ledger.record({
+        tenant,
+        route: "/r",
+        region: "eu",
+        at,
+        requests: 1,
+        bytesIn: 1,
+        bytesOut: 2,
+        durationMicros: 3,
+        status: 200,
+        uncompressedBytesOut: 2,
+      });
+    }
+    await ledger.flush();
+    assert.equal(ledger.bufferedRows, 0);
+    const rows = await ledger.query({ tenant: "\uD801", from: at - 1, to: at + 3_600_000 });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].requests, 1);
+  } finally {
+    await ledger.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("rate limit: 3,000 keys in one turn, each decided exactly (batches of many keys)", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, timeoutMs: 5000 });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 2, windowSeconds: 3600, algorithm: "sliding-window" });
+    const n = 3000;
+    const calls = [];
+    for (let r = 0; r < 3; r++) {
+      for (let i = 0; i < n; i++) calls.push(store.consume(`k${i}`, p, 0, 1, 1));
+    }
+    const ds = await Promise.all(calls);
+    assert.equal(ds.filter((d) => d.allowed).length, 2 * n);
+    for (let i = 0; i < n; i++) assert.equal(ds[2 * n + i].allowed, false, `k${i}`);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("rate limit on a cluster: hostile keys (hash tags, binary, very long) stay exact", async () => {
+  const cluster = await RedisCluster.start();
+  const store = new RedisRateLimitStore({ url: cluster.urls, timeoutMs: 3000 });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 3, windowSeconds: 3600 });
+    const keys = [
+      "{a}",
+      "}{",
+      "{}",
+      "a}b{c",
+      "{a}x",
+      "\x00\x01\xff",
+      "\u00e9".repeat(1024),
+      "\uD83D\uDE00",
+      "\uDE00",
+    ];
+    const calls = keys.flatMap((k) => [0, 1, 2, 3, 4].map(() => store.consume(k, p, 0, 1, 1)));
+    const ds = await Promise.all(calls);
+    for (let i = 0; i < keys.length; i++) {
+      assert.equal(ds.slice(i * 5, i * 5 + 5).filter((d) => d.allowed).length, 3, `key ${i}`);
+    }
+  } finally {
+    await store.close();
+    await cluster.dispose();
+  }
+});
