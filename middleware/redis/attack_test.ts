@@ -1,7 +1,7 @@
 // Attacks on the Redis stores' batching and key naming, against a real redis-server (and a real
 // 3-master cluster): hostile keys, one key's script error in a shared call, large batches.
 import assert from "node:assert/strict";
-import { resolvePolicy } from "../rate_limit/policy.ts";
+import { RateLimitError, resolvePolicy } from "../rate_limit/policy.ts";
 import { RedisCostLedger } from "./cost_ledger.ts";
 import { RedisRateLimitStore } from "./rate_limit_store.ts";
 import { RedisCluster, RedisServer } from "./_test_redis.ts";
@@ -51,6 +51,36 @@ Deno.test("cost ledger: a tenant with a lone surrogate is written, not retried f
     assert.equal(rows[0].requests, 1);
   } finally {
     await ledger.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("rate limit: one key's script error fails that key only, not the others in its call", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller", prefix: "t" });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 3, windowSeconds: 60 });
+    // A foreign value of another type under one key's name: GET fails with WRONGTYPE.
+    const bad = `t:{${encodeURIComponent(p.id)}|bad}`;
+    assert.equal(await redis.cli("HSET", bad, "x", "1"), "1");
+    // Same event-loop turn: one script call carries both keys (bad first).
+    const calls = [
+      store.consume("bad", p, 0, 1, 1),
+      ...Array.from({ length: 4 }, () => store.consume("good", p, 0, 1, 1)),
+    ];
+    const settled = await Promise.allSettled(calls);
+    const first = settled[0];
+    assert.equal(first.status, "rejected");
+    assert.ok(first.reason instanceof RateLimitError);
+    assert.equal(first.reason.code, "store_failure");
+    const good = settled.slice(1).map((s) => s.status === "fulfilled" ? s.value.allowed : "failed");
+    assert.deepEqual(good, [true, true, true, false]);
+    // The good key's effects were applied once: the next call is refused, not a fourth admit.
+    assert.equal((await store.consume("good", p, 0, 1, 1)).allowed, false);
+    assert.equal(await redis.cli("TYPE", bad), "hash");
+  } finally {
+    await store.close();
     await redis.dispose();
   }
 });
