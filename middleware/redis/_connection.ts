@@ -141,6 +141,18 @@ export function keyPart(text: string): string {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** The text a {@link keyPart} was made from (its `%uXXXX` lone surrogates included). */
+export function fromKeyPart(part: string): string {
+  if (!part.includes("%u")) return decodeURIComponent(part);
+  let out = "";
+  for (const piece of part.split(/(%u[0-9A-F]{4})/)) {
+    out += piece.startsWith("%u")
+      ? String.fromCharCode(parseInt(piece.slice(2), 16))
+      : decodeURIComponent(piece);
+  }
+  return out;
+}
+
 const DEFAULT_TIMEOUT_MS = 1000;
 
 function isCluster(c: RedisClientHandle | RedisClusterHandle): c is RedisClusterHandle {

@@ -132,3 +132,63 @@ Deno.test("rate limit on a cluster: hostile keys (hash tags, binary, very long) 
     await cluster.dispose();
   }
 });
+
+const usage = (tenant: string, route: string, at: number) => ({
+  tenant,
+  route,
+  region: "eu",
+  at,
+  requests: 1,
+  bytesIn: 1,
+  bytesOut: 2,
+  durationMicros: 3,
+  status: 200,
+  uncompressedBytesOut: 2,
+});
+
+Deno.test("cost ledger: /usage over all tenants returns lone-surrogate tenants and routes intact", async () => {
+  const redis = await RedisServer.start();
+  const ledger = new RedisCostLedger({ url: redis.url, flushIntervalMs: 0 });
+  try {
+    await ledger.connect();
+    const at = Date.UTC(2026, 0, 1, 10);
+    ledger.record(usage("\uDC00", "/r\uD800", at));
+    ledger.record(usage("acme", "/a%b", at));
+    await ledger.flush();
+    const rows = await ledger.query({ from: at - 1, to: at + 3_600_000 });
+    assert.deepEqual(rows.map((r) => [r.tenant, r.route, r.requests]), [
+      ["acme", "/a%b", 1],
+      ["\uDC00", "/r\uD800", 1],
+    ]);
+  } finally {
+    await ledger.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("cost ledger: a flush whose reply is late (timed out) is not applied twice on retry", async () => {
+  const redis = await RedisServer.start();
+  const ledger = new RedisCostLedger({ url: redis.url, flushIntervalMs: 0, timeoutMs: 100 });
+  try {
+    await ledger.connect();
+    const at = Date.UTC(2026, 0, 1, 10);
+    // Warm up (tenant index and script loaded), then hold writes past the time budget.
+    ledger.record(usage("acme", "/", at));
+    await ledger.flush();
+    ledger.record(usage("acme", "/", at));
+    await redis.cli("CLIENT", "PAUSE", "1000", "WRITE");
+    await assert.rejects(ledger.flush());
+    assert.equal(ledger.bufferedRows, 1); // still held: its outcome is unknown
+    // The paused script runs once the pause ends; the retry must be a no-op.
+    for (let i = 0; i < 100 && ledger.bufferedRows > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await ledger.flush().catch(() => {});
+    }
+    assert.equal(ledger.bufferedRows, 0);
+    const rows = await ledger.query({ tenant: "acme", from: at - 1, to: at + 3_600_000 });
+    assert.equal(rows[0].requests, 2);
+  } finally {
+    await ledger.close();
+    await redis.dispose();
+  }
+});
