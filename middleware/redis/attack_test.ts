@@ -192,3 +192,34 @@ Deno.test("cost ledger: a flush whose reply is late (timed out) is not applied t
     await redis.dispose();
   }
 });
+
+Deno.test("rate limit: a batch that times out fails every check in it, and is applied once", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisRateLimitStore({ url: redis.url, clock: "caller", timeoutMs: 100 });
+  try {
+    await store.connect();
+    const p = resolvePolicy({ limit: 10, windowSeconds: 3600 });
+    await store.consume("warm", p, 0, 1, 1); // script loaded: the batch below is one EVALSHA
+    await redis.cli("CLIENT", "PAUSE", "1000", "WRITE");
+    const settled = await Promise.allSettled(
+      Array.from({ length: 5 }, () => store.consume("k", p, 0, 1, 1)),
+    );
+    // Every check of the call fails alike (failureMode then admits or refuses them all).
+    for (const s of settled) {
+      assert.equal(s.status, "rejected");
+      assert.ok(s.reason instanceof RateLimitError && s.reason.code === "store_failure");
+    }
+    // The late call ran once when the pause ended (5 of 10 used, in Redis): the store never
+    // resends it, so the key is charged once, not twice (0 left) or not at all (10 left).
+    let d;
+    for (let i = 0; i < 100; i++) {
+      d = await store.consume("k", p, 0, 0, 1).catch(() => undefined);
+      if (d !== undefined) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(d?.remaining, 5);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
