@@ -141,7 +141,16 @@ export function keyPart(text: string): string {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** The text a {@link keyPart} was made from (its `%uXXXX` lone surrogates included). */
+/**
+ * The text a {@link keyPart} was made from (its `%uXXXX` lone surrogates included).
+ *
+ * @example
+ * ```ts
+ * import { fromKeyPart, keyPart } from "./_connection.ts";
+ * const part = keyPart("a{\uD800}");
+ * console.log(part, fromKeyPart(part) === "a{\uD800}"); // "a%7B%uD800%7D" true
+ * ```
+ */
 export function fromKeyPart(part: string): string {
   if (!part.includes("%u")) return decodeURIComponent(part);
   let out = "";
