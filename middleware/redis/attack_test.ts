@@ -1,8 +1,11 @@
 // Attacks on the Redis stores' batching and key naming, against a real redis-server (and a real
 // 3-master cluster): hostile keys, one key's script error in a shared call, large batches.
 import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { idempotency } from "../idempotency/idempotency.ts";
 import { RateLimitError, resolvePolicy } from "../rate_limit/policy.ts";
 import { RedisCostLedger } from "./cost_ledger.ts";
+import { RedisIdempotencyStore } from "./idempotency_store.ts";
 import { RedisRateLimitStore } from "./rate_limit_store.ts";
 import { RedisCluster, RedisServer } from "./_test_redis.ts";
 
@@ -218,6 +221,67 @@ Deno.test("rate limit: a batch that times out fails every check in it, and is ap
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(d?.remaining, 5);
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("idempotency: a hold whose lock lapsed does not release the next holder's key", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisIdempotencyStore({ url: redis.url });
+  try {
+    await store.connect();
+    const a = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(a.outcome, "started");
+    // A's lock is lost while its handler runs (failover, eviction, a restart without data).
+    await redis.cli("FLUSHALL");
+    const b = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(b.outcome, "started");
+    // A's handler fails (5xx): the middleware releases A's hold, not B's.
+    await store.release("k", a.outcome === "started" ? a.lock : undefined);
+    const c = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(c.outcome, "existing", "a third run would start while B still runs");
+    // B's own refresh keeps its lock, and B's release frees the key.
+    await store.refresh("k", "fp", Date.now(), 60_000);
+    await store.release("k", b.outcome === "started" ? b.lock : undefined);
+    assert.equal((await store.begin("k", "fp", Date.now(), 60_000)).outcome, "started");
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
+Deno.test("idempotency middleware: a failing first run whose lock lapsed leaves the second held", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisIdempotencyStore({ url: redis.url });
+  try {
+    await store.connect();
+    let runs = 0;
+    const gates: Array<() => void> = [];
+    const h = new Hono();
+    h.use(idempotency({ store }));
+    h.post("/pay", async (c) => {
+      const n = ++runs;
+      if (n <= 2) await new Promise<void>((r) => gates.push(r)); // a third run never waits
+      return n === 1 ? c.text("boom", 500) : c.text("paid", 201);
+    });
+    const post = () =>
+      h.request("/pay", { method: "POST", headers: { "idempotency-key": "k1" }, body: "x" });
+    const first = post();
+    for (let i = 0; i < 200 && runs < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    await redis.cli("FLUSHALL"); // the first run's lock is lost
+    const second = post();
+    for (let i = 0; i < 200 && runs < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(runs, 2);
+    gates[0](); // the first run fails: it releases its own hold only
+    assert.equal((await first).status, 500);
+    const third = await post();
+    assert.equal(third.status, 409, "the second run still holds the key");
+    await third.body?.cancel();
+    assert.equal(runs, 2);
+    gates[1]();
+    assert.equal((await second).status, 201);
   } finally {
     await store.close();
     await redis.dispose();
