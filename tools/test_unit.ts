@@ -65,6 +65,7 @@ export const NEEDS_TOOLS: Record<string, string[]> = {
   "middleware/compression/route_compression_test.ts": ["curl"],
   "middleware/platform_gc_test.ts": ["wrk"],
   "middleware/rate_limit/client_ip_runtimes_test.ts": ["node", "workerd"],
+  "middleware/redis/attack_test.ts": ["redis-server", "redis-cli"],
   "middleware/redis/instances_test.ts": ["redis-server"],
   "middleware/redis/node_test.ts": ["node", "redis-server"],
   "middleware/redis/rate_limit_store_test.ts": ["redis-server", "redis-cli"],

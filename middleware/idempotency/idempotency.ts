@@ -280,6 +280,9 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       return replay(record.response);
     }
 
+    // Releases free this hold only: if its lock lapsed and another request took the key, a
+    // release here must not free that request's hold (a third run would follow).
+    const lock = begun.lock;
     // Hold the key for as long as the handler runs, however long that is: a lock that expired
     // under a slow handler would let a retry run it a second time.
     const stopRefresh = keepLocked(store, storeKey, fingerprint, lockMs, now);
@@ -296,19 +299,19 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         // outcome is what a retry then gets.
         if (!watchedOutside && !o.settled) {
           handedOff = true;
-          const concluded = o.finished.then(() => conclude(o, storeKey, fingerprint));
+          const concluded = o.finished.then(() => conclude(o, storeKey, fingerprint, lock));
           // A graceful shutdown waits until the handler's outcome is recorded.
           appRuntime(c)?.holdDrain(concluded);
           void concluded.finally(stopRefresh);
           return;
         }
-        await conclude(o, storeKey, fingerprint);
+        await conclude(o, storeKey, fingerprint, lock);
         return;
       }
       const res = c.res;
       // A 5xx means the effect most likely did not happen: release so a retry runs again.
       if (res.status >= 500 && (!storeServerErrors || c.error !== undefined)) {
-        await store.release(storeKey);
+        await store.release(storeKey, lock);
         return;
       }
       const kept = await keep(res);
@@ -321,7 +324,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         return;
       }
     } catch (e) {
-      await store.release(storeKey);
+      await store.release(storeKey, lock);
       throw e;
     } finally {
       if (!handedOff) stopRefresh();
@@ -356,11 +359,16 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
    * or a throw releases the key, as when it answers itself); when it is unknown (a plain Hono
    * app, where nothing records the handler's response), the key stays held until `lockMs`.
    */
-  async function conclude(o: HandlerOutcome, storeKey: string, fingerprint: string): Promise<void> {
+  async function conclude(
+    o: HandlerOutcome,
+    storeKey: string,
+    fingerprint: string,
+    lock: string | undefined,
+  ): Promise<void> {
     const res = o.response;
     try {
       if (o.failed || (res !== undefined && res.status >= 500 && !storeServerErrors)) {
-        await store.release(storeKey);
+        await store.release(storeKey, lock);
         return;
       }
       if (res === undefined) return;
@@ -369,7 +377,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       await kept.body?.body?.cancel().catch(() => {});
       await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
     } catch {
-      await Promise.resolve(store.release(storeKey)).catch(() => {});
+      await Promise.resolve(store.release(storeKey, lock)).catch(() => {});
     }
   }
 }

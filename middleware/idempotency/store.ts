@@ -26,8 +26,12 @@ export type IdempotencyRecord =
 
 /** The result of {@link IdempotencyStore.begin}. */
 export type BeginResult =
-  /** The key was free: the caller now holds it and must `complete` or `release` it. */
-  | { outcome: "started" }
+  /**
+   * The key was free: the caller now holds it and must `complete` or `release` it. `lock`, when
+   * the store gives one, names this hold: `release(key, lock)` then frees the key only while this
+   * hold has it, never a later holder's after this one's lock lapsed.
+   */
+  | { outcome: "started"; lock?: string }
   /** The key is taken: in flight, or done with a stored response. */
   | { outcome: "existing"; record: IdempotencyRecord };
 
@@ -65,8 +69,11 @@ export interface IdempotencyStore {
     nowMs: number,
     ttlMs: number,
   ): void | Promise<void>;
-  /** Forgets an in-flight key (the request failed and may be tried again). */
-  release(key: string): void | Promise<void>;
+  /**
+   * Forgets an in-flight key (the request failed and may be tried again); with `lock` (from
+   * `begin`), only while that hold still has it.
+   */
+  release(key: string, lock?: string): void | Promise<void>;
   /**
    * Extends the lock of `key` while it is still in flight for `fingerprint`, to `nowMs + lockMs`.
    * The middleware calls it every third of `lockMs` while the request runs, so a handler that

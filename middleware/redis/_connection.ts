@@ -116,10 +116,43 @@ export class RedisScript {
 
 /**
  * Part of a key name from arbitrary text: percent-encoded, so no `{`, `}` or `:` of the text can
- * move a hash tag or make two different names collide.
+ * move a hash tag or make two different names collide. Any JavaScript string is accepted: a lone
+ * surrogate (which `encodeURIComponent` refuses and UTF-8 cannot carry) becomes `%uXXXX`, a form
+ * percent-encoding never makes (`u` is no hex digit), so distinct texts keep distinct names.
  */
 export function keyPart(text: string): string {
-  return encodeURIComponent(text);
+  if (text.isWellFormed()) return encodeURIComponent(text);
+  let out = "";
+  let at = 0;
+  for (const m of text.matchAll(LONE_SURROGATE)) {
+    out += encodeURIComponent(text.slice(at, m.index)) +
+      `%u${text.charCodeAt(m.index).toString(16).toUpperCase()}`;
+    at = m.index + 1;
+  }
+  return out + encodeURIComponent(text.slice(at));
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text a {@link keyPart} was made from (its `%uXXXX` lone surrogates included).
+ *
+ * @example
+ * ```ts
+ * import { fromKeyPart, keyPart } from "./_connection.ts";
+ * const part = keyPart("a{\uD800}");
+ * console.log(part, fromKeyPart(part) === "a{\uD800}"); // "a%7B%uD800%7D" true
+ * ```
+ */
+export function fromKeyPart(part: string): string {
+  if (!part.includes("%u")) return decodeURIComponent(part);
+  let out = "";
+  for (const piece of part.split(/(%u[0-9A-F]{4})/)) {
+    out += piece.startsWith("%u")
+      ? String.fromCharCode(parseInt(piece.slice(2), 16))
+      : decodeURIComponent(piece);
+  }
+  return out;
 }
 
 const DEFAULT_TIMEOUT_MS = 1000;

@@ -15,6 +15,7 @@ import {
   type UsageRow,
 } from "../cost/ledger.ts";
 import {
+  fromKeyPart,
   keyPart,
   RedisConnection,
   type RedisConnectionOptions,
@@ -257,7 +258,8 @@ export class RedisCostLedger implements CostLedger {
         await this.#redis.command(this.#tenants, [
           "SADD",
           this.#tenants,
-          ...tenants.slice(i, i + SADD_CHUNK),
+          // Encoded: a tenant is any JavaScript string, and UTF-8 cannot carry a lone surrogate.
+          ...tenants.slice(i, i + SADD_CHUNK).map(keyPart),
         ]);
       }
     } catch (e) {
@@ -320,7 +322,7 @@ export class RedisCostLedger implements CostLedger {
       const tenants = query.tenant !== undefined
         ? [query.tenant]
         : ((await this.#redis.command(this.#tenants, ["SMEMBERS", this.#tenants])) as unknown[])
-          .map(String);
+          .map((m) => fromKeyPart(String(m)));
       for (const tenant of tenants) {
         const tag = this.#tag(tenant);
         const buckets = await this.#redis.command(`${tag}:i`, [
@@ -344,8 +346,8 @@ export class RedisCostLedger implements CostLedger {
             const row: UsageRow = {
               tenant,
               bucket,
-              region: decodeURIComponent(region),
-              route: decodeURIComponent(route),
+              region: fromKeyPart(region),
+              route: fromKeyPart(route),
               requests: 0,
               bytesIn: 0,
               bytesOut: 0,

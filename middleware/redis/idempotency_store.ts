@@ -20,8 +20,9 @@ import {
   RedisScript,
 } from "./_connection.ts";
 
-// Values: "i|<fingerprint>|<expiresAt>" while in flight, "d|<JSON>" when done; TTLs are Redis'
-// (PX), so an abandoned lock and an old response vanish on their own.
+// Values: "i|<fingerprint>|<expiresAt>|<lock>" while in flight (the lock names the hold: a
+// random UUID from begin), "d|<JSON>" when done; TTLs are Redis' (PX), so an abandoned lock and
+// an old response vanish on their own.
 // KEYS: record. ARGV: in-flight value, lock ms.
 const BEGIN = new RedisScript(`
 local v = redis.call('GET', KEYS[1])
@@ -30,18 +31,23 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return false
 `);
 
-// KEYS: record. (Only an in-flight record is released: a finished one stays.)
+// KEYS: record. ARGV: the hold's lock, or "" for any. (Only an in-flight record is released: a
+// finished one stays; with a lock, only while that hold has the key.)
 const RELEASE = new RedisScript(`
 local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 1, 2) == 'i|' then redis.call('DEL', KEYS[1]) end
+if v and string.sub(v, 1, 2) == 'i|' then
+  if ARGV[1] == '' or string.match(v, '|([^|]*)$') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+end
 return 1
 `);
 
-// KEYS: record. ARGV: in-flight prefix "i|<fp>|", new in-flight value, lock ms.
+// KEYS: record. ARGV: in-flight prefix "i|<fp>|", new value without its lock, lock ms. The
+// holder's lock is kept.
 const REFRESH = new RedisScript(`
 local v = redis.call('GET', KEYS[1])
 if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  local lock = string.match(v, '^i|[^|]*|[^|]*|([^|]*)$') or ''
+  redis.call('SET', KEYS[1], ARGV[2] .. '|' .. lock, 'PX', ARGV[3])
 end
 return 1
 `);
@@ -155,11 +161,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   begin(key: string, fingerprint: string, nowMs: number, lockMs: number): Promise<BeginResult> {
     const ms = Math.max(1, Math.ceil(lockMs));
     return this.#call(async () => {
+      const lock = crypto.randomUUID();
       const v = await this.#redis.eval(BEGIN, [this.#key(key)], [
-        `i|${fingerprint}|${nowMs + ms}`,
+        `i|${fingerprint}|${nowMs + ms}|${lock}`,
         String(ms),
       ]);
-      if (v === null || v === undefined) return { outcome: "started" };
+      if (v === null || v === undefined) return { outcome: "started", lock };
       return { outcome: "existing", record: parse(String(v)) };
     });
   }
@@ -188,10 +195,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     });
   }
 
-  /** Forgets an in-flight key (a finished record stays). */
-  release(key: string): Promise<void> {
+  /** Forgets an in-flight key (a finished record stays); with `lock`, only that hold's. */
+  release(key: string, lock?: string): Promise<void> {
     return this.#call(async () => {
-      await this.#redis.eval(RELEASE, [this.#key(key)], []);
+      await this.#redis.eval(RELEASE, [this.#key(key)], [lock ?? ""]);
     });
   }
 

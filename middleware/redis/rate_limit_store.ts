@@ -25,7 +25,8 @@ import {
 // reading TIME before writing is allowed and replicas get the same state.
 // ARGV, per key of KEYS in order: algorithm, limit, window ms, burst, number of checks n, then n
 // times: now (-1: Redis' clock), cost, need.
-// Returns per check, in order: allowed (0/1), remaining, reset seconds, retry-after seconds.
+// Returns per check, in order: allowed (0/1; -1: the key's state is unreadable), remaining,
+// reset seconds, retry-after seconds.
 const CONSUME = new RedisScript(`
 local clock
 local out = {}
@@ -39,7 +40,17 @@ local first = a + 5
 a = first + 3 * tonumber(ARGV[a + 4])
 local gcra = algorithm == 'gcra'
 local st, sp, sc
-local raw = redis.call('GET', KEYS[k])
+-- A key Redis cannot read (a foreign value of another type: WRONGTYPE) fails its own checks
+-- (allowed = -1), not the other keys of this call.
+local raw = redis.pcall('GET', KEYS[k])
+if type(raw) == 'table' and raw.err then
+for _ = first, a - 1, 3 do
+  out[#out + 1] = -1
+  out[#out + 1] = 0
+  out[#out + 1] = 0
+  out[#out + 1] = 0
+end
+else
 if raw then
   if gcra then
     st = tonumber(raw)
@@ -141,6 +152,7 @@ if changed then
   local v
   if gcra then v = string.format('%.17g', st) else v = string.format('%.17g %.17g %.17g', st, sp, sc) end
   redis.call('SET', KEYS[k], v, 'PX', ttl)
+end
 end
 end
 return out
@@ -356,6 +368,12 @@ export class RedisRateLimitStore implements RateLimitStore {
         return fail(new RateLimitError("store_failure", "Redis rate-limit script answered oddly"));
       }
       for (let i = 0; i < order.length; i++) {
+        if (reply[i * 4] === -1) {
+          order[i].reject(
+            new RateLimitError("store_failure", "Redis holds a foreign value under this key"),
+          );
+          continue;
+        }
         order[i].resolve({
           allowed: reply[i * 4] === 1,
           remaining: Number(reply[i * 4 + 1]),
