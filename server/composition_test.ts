@@ -504,9 +504,9 @@ Deno.test("composition: shutdown waits for a write its timeout answered for, and
   const inner = new MemoryIdempotencyStore();
   const store: IdempotencyStore = {
     begin: (...a) => inner.begin(...a),
-    complete: (...a) => {
+    complete: (key, fingerprint, response, nowMs, ttlMs) => {
       events.push("recorded");
-      return inner.complete(...a);
+      return inner.complete(key, fingerprint, response, nowMs, ttlMs);
     },
     release: (k) => inner.release(k),
   };

@@ -317,7 +317,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       const kept = await keep(res);
       if (kept.body !== undefined) c.res = kept.body;
       try {
-        await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs);
+        await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs, lock);
       } catch {
         // The handler's effect happened: its answer stands. The key stays locked (a retry gets
         // 409) until `lockMs`; releasing it would let a retry run the handler a second time.

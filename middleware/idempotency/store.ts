@@ -61,13 +61,18 @@ export interface IdempotencyStore {
     lockMs: number,
     owner?: string,
   ): BeginResult | Promise<BeginResult>;
-  /** Stores the finished response under `key` until `nowMs + ttlMs`. */
+  /**
+   * Stores the finished response under `key` until `nowMs + ttlMs`. With `lock` (from `begin`),
+   * only while that hold still has the key, or nobody does: a hold whose lock lapsed must not
+   * replace a later holder's record.
+   */
   complete(
     key: string,
     fingerprint: string,
     response: StoredResponse,
     nowMs: number,
     ttlMs: number,
+    lock?: string,
   ): void | Promise<void>;
   /**
    * Forgets an in-flight key (the request failed and may be tried again); with `lock` (from

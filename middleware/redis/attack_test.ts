@@ -252,6 +252,60 @@ Deno.test("idempotency: a hold whose lock lapsed does not release the next holde
   }
 });
 
+Deno.test("idempotency: a hold whose lock lapsed does not overwrite the next holder's record", async () => {
+  const redis = await RedisServer.start();
+  const store = new RedisIdempotencyStore({ url: redis.url });
+  const answer = (text: string) => ({
+    status: 201,
+    headers: [["content-type", "text/plain"]] as [string, string][],
+    body: new TextEncoder().encode(text),
+    bodyOmitted: false,
+  });
+  try {
+    await store.connect();
+    const a = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(a.outcome, "started");
+    await redis.cli("FLUSHALL"); // A's lock is lost while its handler runs
+    const b = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(b.outcome, "started");
+    // A finishes late: its record must not replace B's hold (B still runs; its answer decides).
+    await store.complete(
+      "k",
+      "fp",
+      answer("from A"),
+      Date.now(),
+      60_000,
+      a.outcome === "started" ? a.lock : undefined,
+    );
+    const c = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(c.outcome, "existing");
+    assert.equal(
+      c.outcome === "existing" && c.record.state,
+      "in_flight",
+      "A's late answer replaced B's hold",
+    );
+    // B's own completion is stored.
+    await store.complete(
+      "k",
+      "fp",
+      answer("from B"),
+      Date.now(),
+      60_000,
+      b.outcome === "started" ? b.lock : undefined,
+    );
+    const d = await store.begin("k", "fp", Date.now(), 60_000);
+    assert.equal(d.outcome === "existing" && d.record.state, "done");
+    assert.equal(
+      d.outcome === "existing" && d.record.state === "done" &&
+        new TextDecoder().decode(d.record.response.body!),
+      "from B",
+    );
+  } finally {
+    await store.close();
+    await redis.dispose();
+  }
+});
+
 Deno.test("idempotency middleware: a failing first run whose lock lapsed leaves the second held", async () => {
   const redis = await RedisServer.start();
   const store = new RedisIdempotencyStore({ url: redis.url });

@@ -41,6 +41,17 @@ end
 return 1
 `);
 
+// KEYS: record. ARGV: done value, ttl ms, lock ('' for none). With a lock, the record is written
+// only while that hold has the key, or nobody does (a lapsed hold must not replace a later one's).
+const COMPLETE = new RedisScript(`
+local v = redis.call('GET', KEYS[1])
+if ARGV[3] ~= '' and v and not (string.sub(v, 1, 2) == 'i|' and string.match(v, '|([^|]*)$') == ARGV[3]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+
 // KEYS: record. ARGV: in-flight prefix "i|<fp>|", new value without its lock, lock ms. The
 // holder's lock is kept.
 const REFRESH = new RedisScript(`
@@ -171,13 +182,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     });
   }
 
-  /** Stores the finished response until `nowMs + ttlMs` (without its body past the limit). */
+  /**
+   * Stores the finished response until `nowMs + ttlMs` (without its body past the limit); with
+   * `lock`, only while that hold still has the key or nobody does.
+   */
   complete(
     key: string,
     fingerprint: string,
     response: StoredResponse,
     nowMs: number,
     ttlMs: number,
+    lock?: string,
   ): Promise<void> {
     const body = response.body;
     const keep = body !== null && body.byteLength <= this.#maxBody;
@@ -191,7 +206,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     });
     const ms = String(Math.max(1, Math.ceil(ttlMs)));
     return this.#call(async () => {
-      await this.#redis.command(this.#key(key), ["SET", this.#key(key), value, "PX", ms]);
+      await this.#redis.eval(COMPLETE, [this.#key(key)], [value, ms, lock ?? ""]);
     });
   }
 
