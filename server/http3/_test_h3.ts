@@ -135,7 +135,38 @@ export async function gtlsclient(
   return { code: out.code, files, output };
 }
 
-import { StreamReader } from "./_frames.ts";
+import assert from "node:assert/strict";
+import { concatChunks } from "@avila/compress";
+import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
+import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
+
+/** A HEADERS frame carrying `fields` (static-table QPACK). */
+export const headers = (fields: HeaderField[]): Uint8Array =>
+  encodeFrame(FRAME.HEADERS, new QpackEncoder().encode(fields));
+
+/** The bytes of `parts`, one after the other. */
+export const cat = (...parts: Uint8Array[]): Uint8Array => concatChunks(parts);
+
+/** The status and body of a response read off a request stream. */
+export async function parse(
+  bytes: Uint8Array,
+): Promise<{ status: number; body: string } | undefined> {
+  if (bytes.length === 0) return undefined;
+  const r = new StreamReader(new Blob([bytes.slice()]).stream());
+  const decoder = new QpackDecoder({
+    maxTableCapacity: 0,
+    maxBlockedStreams: 0,
+    maxFieldSectionSize: 1 << 16,
+  });
+  const h = await r.frameHeader();
+  assert.equal(h?.type, FRAME.HEADERS);
+  const fields = await decoder.decode(0n, await r.bytes(h!.length));
+  let body = "";
+  for (let f = await r.frameHeader(); f !== null; f = await r.frameHeader()) {
+    body += new TextDecoder().decode(await r.bytes(f.length));
+  }
+  return { status: Number(fields.find(([n]) => n === ":status")![1]), body };
+}
 
 /** A raw HTTP/3 client over `Deno.connectQuic`, for frames no real client would send. */
 export class RawH3 {

@@ -5,12 +5,12 @@ import assert from "node:assert/strict";
 import { serve } from "../listen.ts";
 import { Route } from "../route.ts";
 import { Server } from "../server.ts";
-import { h3Listen, RawH3, testCert } from "./_test_h3.ts";
+import { cat, h3Listen, headers, parse, RawH3, testCert } from "./_test_h3.ts";
 import { Http3Connection } from "./_connection.ts";
 import { H3 } from "./_errors.ts";
 import type { QuicConn, QuicReceiveStream, QuicSendStream } from "./_quic.ts";
-import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
-import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
+import { encodeFrame, FRAME } from "./_frames.ts";
+import { type HeaderField, QpackEncoder } from "./qpack/mod.ts";
 
 const GET: HeaderField[] = [
   [":method", "GET"],
@@ -20,35 +20,6 @@ const GET: HeaderField[] = [
 ];
 const at = (fields: HeaderField[], method: string, path: string): HeaderField[] =>
   fields.map(([n, v]) => [n, n === ":method" ? method : n === ":path" ? path : v]);
-
-const headers = (fields: HeaderField[]) =>
-  encodeFrame(FRAME.HEADERS, new QpackEncoder().encode(fields));
-
-/** The status and body of a response read off a request stream. */
-async function parse(bytes: Uint8Array): Promise<{ status: number; body: string } | undefined> {
-  if (bytes.length === 0) return undefined;
-  const r = new StreamReader(new Blob([bytes.slice()]).stream());
-  const decoder = new QpackDecoder({
-    maxTableCapacity: 0,
-    maxBlockedStreams: 0,
-    maxFieldSectionSize: 1 << 16,
-  });
-  const h = await r.frameHeader();
-  assert.equal(h?.type, FRAME.HEADERS);
-  const fields = await decoder.decode(0n, await r.bytes(h!.length));
-  let body = "";
-  for (let f = await r.frameHeader(); f !== null; f = await r.frameHeader()) {
-    body += new TextDecoder().decode(await r.bytes(f.length));
-  }
-  return { status: Number(fields.find(([n]) => n === ":status")![1]), body };
-}
-
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) out.set(p, (o += p.length) - p.length);
-  return out;
-};
 
 /** Resolves with `value` after `ms`: bounds a wait, never asserts on time. */
 const after = <T>(ms: number, value: T) =>

@@ -3,11 +3,11 @@
 // through Deno's QUIC API), and the server keeps serving other connections.
 import assert from "node:assert/strict";
 import { serve } from "../listen.ts";
-import { RawH3, testCert } from "./_test_h3.ts";
-import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
+import { cat, headers, parse, RawH3, testCert } from "./_test_h3.ts";
+import { encodeFrame, FRAME } from "./_frames.ts";
 import { encodeVarint } from "./_varint.ts";
 import { H3 } from "./_errors.ts";
-import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
+import type { HeaderField } from "./qpack/mod.ts";
 
 const GET: HeaderField[] = [
   [":method", "GET"],
@@ -17,34 +17,6 @@ const GET: HeaderField[] = [
 ];
 
 const POST = GET.map(([n, v]) => [n, n === ":method" ? "POST" : v] as HeaderField);
-
-const headers = (fields: HeaderField[]) =>
-  encodeFrame(FRAME.HEADERS, new QpackEncoder().encode(fields));
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) out.set(p, (o += p.length) - p.length);
-  return out;
-};
-
-/** The status and body of a response read off a request stream. */
-async function parse(bytes: Uint8Array): Promise<{ status: number; body: string } | undefined> {
-  if (bytes.length === 0) return undefined;
-  const r = new StreamReader(new Blob([bytes.slice()]).stream());
-  const decoder = new QpackDecoder({
-    maxTableCapacity: 0,
-    maxBlockedStreams: 0,
-    maxFieldSectionSize: 1 << 16,
-  });
-  const h = await r.frameHeader();
-  assert.equal(h?.type, FRAME.HEADERS);
-  const fields = await decoder.decode(0n, await r.bytes(h!.length));
-  let body = "";
-  for (let f = await r.frameHeader(); f !== null; f = await r.frameHeader()) {
-    body += new TextDecoder().decode(await r.bytes(f.length));
-  }
-  return { status: Number(fields.find(([n]) => n === ":status")![1]), body };
-}
 
 async function start(http3: Record<string, number> = {}) {
   const { cert, key } = await testCert();
