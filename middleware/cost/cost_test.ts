@@ -183,6 +183,24 @@ Deno.test("a failed KV flush keeps its records and the next flush writes them", 
   }
 });
 
+Deno.test("KV down: records past maxPendingRecords queue one background flush, not one each", async () => {
+  const kv = await Deno.openKv(":memory:");
+  kv.close(); // every commit fails from now on: an outage
+  const errors: unknown[] = [];
+  const ledger = new KvCostLedger(kv, {
+    flushIntervalMs: 0,
+    maxPendingRecords: 5,
+    onError: (e) => errors.push(e),
+  });
+  // The 5th record starts a background flush; the 20 after it arrive before it has run.
+  for (let i = 0; i < 25; i++) ledger.record(record({}));
+  // Runs after every background flush queued so far: each has failed and told onError.
+  await assert.rejects(ledger.flush(), CostLedgerError);
+  assert.equal(errors.length, 1, `${errors.length} background flushes for one outage`);
+  assert.ok(errors[0] instanceof CostLedgerError && errors[0].code === "flush_failed");
+  await assert.rejects(ledger.close(), CostLedgerError);
+});
+
 Deno.test("compressed responses count the wire bytes (compression inside)", async () => {
   const seen: CostRecord[] = [];
   const ledger = new MemoryCostLedger();
