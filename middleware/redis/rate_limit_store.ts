@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MAX_RATE_LIMIT_KEY_LENGTH } from "../rate_limit/memory_store.ts";
+import { checkRateLimitKey } from "../rate_limit/_key.ts";
 import { RateLimitError, type ResolvedPolicy } from "../rate_limit/policy.ts";
 import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";
 import {
@@ -269,10 +269,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     cost: number,
     need: number,
   ): Promise<RateLimitDecision> {
-    if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
-      return Promise.reject(new RateLimitError("invalid_key", "rate-limit key is too long"));
-    }
     return new Promise((resolve, reject) => {
+      checkRateLimitKey(key); // a throw here rejects the promise
       const name = this.#name(policy.id, key);
       const op: Pending = {
         name,
