@@ -20,7 +20,6 @@ import {
   keyPart,
   RedisConnection,
   type RedisConnectionOptions,
-  redisReadiness,
   RedisScript,
 } from "./_connection.ts";
 
@@ -360,7 +359,7 @@ export class RedisCostLedger implements CostLedger {
 
   /** `/readyz`: whether Redis answers a PING within the time budget. */
   readiness(): Promise<{ ok: boolean; detail?: string }> {
-    return redisReadiness(this.#redis);
+    return this.#redis.readiness();
   }
 
   /** Stops the timer, flushes what is pending, and closes the connection the ledger opened. */
