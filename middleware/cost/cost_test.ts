@@ -42,16 +42,10 @@ function app(options: CostTrackingOptions, inner?: (h: Hono) => void) {
   h.get("/items/:id", (c) => c.text(`item ${c.req.param("id")}`));
   h.get("/rows", (c) => c.json(rows));
   h.post("/upload", async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)));
-  h.get("/stream", () =>
-    new Response(
-      new ReadableStream({
-        start(ctl) {
-          ctl.enqueue(new Uint8Array(1000));
-          ctl.enqueue(new Uint8Array(2345));
-          ctl.close();
-        },
-      }),
-    ));
+  h.get(
+    "/stream",
+    () => new Response(ReadableStream.from([new Uint8Array(1000), new Uint8Array(2345)])),
+  );
   h.route("/", usageRoute({ ledger: options.ledger, prices: options.prices, now: () => T0 }));
   return h;
 }
@@ -255,12 +249,7 @@ Deno.test("streamed bodies are counted when the stream ends; cancelled ones when
   const fixed = await h.request("/");
   assert.equal(fixed.headers.get("avl-cost"), "usd=0.000001005; bytes=5");
   // Uploads without Content-Length are counted as read.
-  const body = new ReadableStream({
-    start(ctl) {
-      ctl.enqueue(new Uint8Array(300));
-      ctl.close();
-    },
-  });
+  const body = ReadableStream.from([new Uint8Array(300)]);
   const up = await h.request("/upload", { method: "POST", body, duplex: "half" } as RequestInit);
   assert.equal(await up.text(), "300");
   assert.equal(seen.at(-1)!.bytesIn, 300);
@@ -387,13 +376,7 @@ Deno.test("compressed uploads count the wire bytes, also when the server decodes
   const plain = new TextEncoder().encode(JSON.stringify(rows).repeat(20));
   const wire = compressSync(plain, Algorithm.Zstd);
   // Chunked (no Content-Length), as a streaming client sends it.
-  const body = new ReadableStream<Uint8Array>({
-    start(ctl) {
-      ctl.enqueue(wire.subarray(0, 100));
-      ctl.enqueue(wire.subarray(100));
-      ctl.close();
-    },
-  });
+  const body = ReadableStream.from([wire.subarray(0, 100), wire.subarray(100)]);
   const res = await built.fetch(
     new Request("http://x/up", {
       method: "POST",
