@@ -8,13 +8,16 @@ import { idempotency, MemoryIdempotencyStore, parseIdempotencyKey } from "./mod.
 
 function app(opts: Parameters<typeof idempotency>[0] = {}) {
   const effects: unknown[] = [];
-  let gate: Promise<void> | undefined;
+  let gate: { entered: () => void; opened: Promise<void> } | undefined;
   const h = new Hono();
   h.onError(errorHandler(() => {}));
   h.use(idempotency(opts));
   h.post("/orders", async (c) => {
     const body = await c.req.json();
-    if (gate) await gate;
+    if (gate) {
+      gate.entered();
+      await gate.opened;
+    }
     effects.push(body);
     return c.json({ order: effects.length, ...body }, 201, { "x-order": String(effects.length) });
   });
@@ -31,7 +34,14 @@ function app(opts: Parameters<typeof idempotency>[0] = {}) {
     return c.body(new Uint8Array(3000).fill(65), 200);
   });
   h.get("/orders", (c) => c.text("list"));
-  return { h, effects, setGate: (g: Promise<void> | undefined) => (gate = g) };
+  /** Holds POST /orders runs in their handler until `open()`; `entered`: one is there. */
+  const hold = () => {
+    const entered = Promise.withResolvers<void>();
+    const opened = Promise.withResolvers<void>();
+    gate = { entered: entered.resolve, opened: opened.promise };
+    return { entered: entered.promise, open: opened.resolve };
+  };
+  return { h, effects, hold };
 }
 
 const post = (key: string | null, body: unknown, extra: Record<string, string> = {}) => ({
@@ -89,15 +99,14 @@ Deno.test("a key reused with a different body or path gets 422 problem", async (
 });
 
 Deno.test("a concurrent duplicate gets 409 with Retry-After while the first is in flight", async () => {
-  const { h, effects, setGate } = app();
-  let open!: () => void;
-  setGate(new Promise<void>((r) => (open = r)));
+  const { h, effects, hold } = app();
+  const held = hold();
   const first = h.request("/orders", post('"k3"', { qty: 1 }));
-  await new Promise((r) => setTimeout(r, 10));
+  await held.entered;
   const dup = await h.request("/orders", post('"k3"', { qty: 1 }));
   assert.equal(dup.status, 409);
   assert.equal(dup.headers.get("retry-after"), "1");
-  open();
+  held.open();
   assert.equal((await first).status, 201);
   const after = await h.request("/orders", post('"k3"', { qty: 1 }));
   assert.equal(after.headers.get("idempotent-replayed"), "true");
@@ -231,14 +240,13 @@ Deno.test("memory store: the owner holding the most records gives one up first",
 });
 
 Deno.test("a full store answers 503 problem", async () => {
-  const { h, setGate } = app({ store: new MemoryIdempotencyStore({ maxEntries: 1 }) });
-  let open!: () => void;
-  setGate(new Promise<void>((r) => (open = r)));
+  const { h, hold } = app({ store: new MemoryIdempotencyStore({ maxEntries: 1 }) });
+  const held = hold();
   const first = h.request("/orders", post('"s1"', { q: 1 }));
-  await new Promise((r) => setTimeout(r, 10));
+  await held.entered;
   const second = await h.request("/orders", post('"s2"', { q: 1 }));
   assert.equal(second.status, 503);
-  open();
+  held.open();
   assert.equal((await first).status, 201);
 });
 
@@ -381,9 +389,8 @@ Deno.test("a handler running longer than lockMs keeps its key (the lock is renew
       renewed();
     },
   };
-  const { h, effects, setGate } = app({ store, lockMs: 300, now: () => t });
-  let open!: () => void;
-  setGate(new Promise<void>((r) => (open = r)));
+  const { h, effects, hold } = app({ store, lockMs: 300, now: () => t });
+  const held = hold();
   const first = h.request("/orders", post('"long"', { qty: 1 }));
   // The clock moves 200 ms per renewal: five renewals take it past 3 lock lengths.
   for (let i = 0; i < 5; i++) {
@@ -394,7 +401,7 @@ Deno.test("a handler running longer than lockMs keeps its key (the lock is renew
   }
   const dup = await h.request("/orders", post('"long"', { qty: 1 }));
   assert.equal(dup.status, 409);
-  open();
+  held.open();
   assert.equal((await first).status, 201);
   assert.equal(effects.length, 1);
 });
