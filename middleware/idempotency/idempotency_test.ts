@@ -282,15 +282,14 @@ async function untilDone(send: () => Response | Promise<Response>): Promise<Resp
 }
 
 Deno.test("after a timeout's 503 the key stays held until the handler's own outcome: a 201 is replayed, a failure releases", async () => {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
+  const gate = Promise.withResolvers<void>();
   let runs = 0;
   const server = new Server({ logError: () => {} })
     .route(
       "/w",
       Route.post(async (c) => {
         await c.req.text();
-        await gate;
+        await gate.promise;
         runs++;
         return c.json({ run: runs }, 201, { "x-run": String(runs) });
       }),
@@ -307,7 +306,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
   assert.equal(during.status, 409);
   assert.equal(during.headers.get("retry-after"), "1");
   await during.body?.cancel();
-  open();
+  gate.resolve();
   const replay = await untilDone(send);
   assert.equal(replay.status, 201);
   assert.equal(replay.headers.get("idempotent-replayed"), "true");
@@ -316,8 +315,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
   assert.equal(runs, 1);
   {
     // A handler that fails after the 503 releases the key: the retry runs.
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
+    const gate = Promise.withResolvers<void>();
     let runs = 0;
     const app = new Server({ logError: () => {} })
       .route(
@@ -325,7 +323,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
         Route.post(async () => {
           runs++;
           if (runs === 1) {
-            await gate;
+            await gate.promise;
             throw new Error("the write failed");
           }
           return new Response("ok", { status: 201 });
@@ -337,7 +335,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
     const send = () =>
       app.request("/w", { method: "POST", headers: { "idempotency-key": '"t2"' }, body: "x" });
     assert.equal((await send()).status, 503);
-    open();
+    gate.resolve();
     const retry = await untilDone(send);
     assert.equal(retry.status, 201);
     assert.equal(retry.headers.get("idempotent-replayed"), null);
@@ -347,26 +345,24 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
 
 Deno.test("plain Hono: an outcome nothing recorded keeps the key held, in either order", async () => {
   for (const order of ["timeout outside", "timeout inside"]) {
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    let finished!: () => void;
-    const done = new Promise<void>((r) => (finished = r));
+    const gate = Promise.withResolvers<void>();
+    const done = Promise.withResolvers<void>();
     let runs = 0;
     const h = new Hono();
     h.onError(errorHandler(() => {}));
     if (order === "timeout outside") h.use(timeout(20), idempotency());
     else h.use(idempotency(), timeout(20));
     h.post("/w", async (c) => {
-      await gate;
+      await gate.promise;
       runs++;
-      finished();
+      done.resolve();
       return c.text("made", 201);
     });
     const send = () =>
       h.request("/w", { method: "POST", headers: { "idempotency-key": '"t3"' }, body: "x" });
     assert.equal((await send()).status, 503, order);
-    open();
-    await done;
+    gate.resolve();
+    await done.promise;
     await sleep(20);
     const retry = await send();
     assert.equal(retry.status, 409, order);
