@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Aggregates, selectRows, sortRows, validRecord } from "./_aggregate.ts";
+import { Aggregates, selectRows, sortRows } from "./_aggregate.ts";
 import { FlushSchedule } from "./_flush_schedule.ts";
 import {
   type CostGranularity,
@@ -95,12 +95,8 @@ export class KvCostLedger implements CostLedger {
 
   /** Adds one request's usage to the pending batch. */
   record(record: CostRecord): void {
-    if (!validRecord(record)) {
-      this.dropped++;
-      return;
-    }
-    this.#pending.add(record);
-    this.#schedule.recorded(this.#pending.records);
+    if (!this.#pending.admit(record)) this.dropped++;
+    else this.#schedule.recorded(this.#pending.records);
   }
 
   /** Writes the pending batch; concurrent calls run one after another. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Aggregates, selectRows, sortRows, validRecord } from "../cost/_aggregate.ts";
+import { Aggregates, selectRows, sortRows } from "../cost/_aggregate.ts";
 import { FlushSchedule } from "../cost/_flush_schedule.ts";
 import {
   type CostGranularity,
@@ -181,16 +181,8 @@ export class RedisCostLedger implements CostLedger {
 
   /** Adds one request's usage to the pending batch (never throws). */
   record(record: CostRecord): void {
-    if (!validRecord(record)) {
-      this.dropped++;
-      return;
-    }
-    if (this.bufferedRows >= this.#maxRows && this.#pending.isNew(record)) {
-      this.dropped++;
-      return;
-    }
-    this.#pending.add(record);
-    this.#schedule.recorded(this.#pending.records);
+    if (!this.#pending.admit(record, this.bufferedRows, this.#maxRows)) this.dropped++;
+    else this.#schedule.recorded(this.#pending.records);
   }
 
   /** Writes what is pending; concurrent calls run one after another. */
