@@ -178,6 +178,8 @@ export class RedisCluster {
  * server stops:
  *
  * ```ts
+ * import { RedisRateLimitStore } from "./rate_limit_store.ts";
+ * import { connected, RedisServer } from "./_test_redis.ts";
  * await using redis = await RedisServer.start();
  * await using store = await connected(new RedisRateLimitStore({ url: redis.url }));
  * ```
