@@ -236,62 +236,66 @@ function normaliseKeys(keys: JwtOptions["keys"]): ResolvedKey[] {
   });
 }
 
-/** Maps a jose failure to an `AuthError` whose detail says why, never echoing the token. */
+/** What a failure means for the caller: an `AuthError` code and its detail. */
+type JoseAnswer = readonly [AuthError["code"], string];
+
+const NOT_A_JWT: JoseAnswer = ["invalid_token", "token is not a valid JWT"];
+
+/** jose's error codes (`err.code`) whose answer is fixed. */
+const JOSE_ERRORS: ReadonlyMap<string, JoseAnswer> = new Map([
+  ["ERR_JOSE_ALG_NOT_ALLOWED", ["alg_not_allowed", "token signing algorithm is not allowed"]],
+  ["ERR_JWS_SIGNATURE_VERIFICATION_FAILED", ["invalid_token", "token signature does not verify"]],
+  ["ERR_JWKS_NO_MATCHING_KEY", ["unknown_key_id", "no verification key matches the token's kid"]],
+  ["ERR_JWKS_TIMEOUT", ["auth_unavailable", "JWKS endpoint timed out"]],
+  ["ERR_JWKS_INVALID", ["auth_unavailable", "JWKS endpoint returned an invalid key set"]],
+  ["ERR_JOSE_GENERIC", ["auth_unavailable", "JWKS endpoint failed"]],
+  ["ERR_JOSE_NOT_SUPPORTED", ["invalid_token", "token uses an unsupported algorithm or header"]],
+  ["ERR_JWS_INVALID", NOT_A_JWT],
+  ["ERR_JWT_INVALID", NOT_A_JWT],
+  ["ERR_JWK_INVALID", NOT_A_JWT],
+  ["ERR_JWKS_MULTIPLE_MATCHING_KEYS", NOT_A_JWT],
+]);
+
+/** Claims whose check failed (`ERR_JWT_CLAIM_VALIDATION_FAILED`, by `err.claim`). */
+const CLAIM_ERRORS: ReadonlyMap<string, JoseAnswer> = new Map([
+  ["nbf", ["token_not_yet_valid", "token is not yet valid (nbf)"]],
+  ["iat", ["token_not_yet_valid", "token is issued in the future (iat)"]],
+  ["aud", ["bad_audience", "token audience is not accepted here"]],
+  ["iss", ["bad_issuer", "token issuer is not trusted"]],
+]);
+
+/**
+ * Maps a jose failure to an `AuthError` whose detail says why, never echoing the token. A
+ * token's fault carries the `Bearer` challenge; the issuer's (`auth_unavailable`) does not.
+ */
 function mapJoseError(e: unknown): AuthError {
   if (e instanceof AuthError) return e;
   const err = e as { code?: string; claim?: string; reason?: string; name?: string };
-  const tokenError = (code: ConstructorParameters<typeof AuthError>[0], detail: string) =>
-    new AuthError(code, detail, "Bearer");
-  switch (err?.code) {
-    case "ERR_JWT_EXPIRED":
-      return tokenError(
-        "token_expired",
-        err.claim === "iat" ? "token is too old" : "token expired",
-      );
-    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
-      if (err.reason === "missing") {
-        return tokenError("missing_claim", `token has no ${err.claim} claim`);
-      }
-      if (err.reason === "invalid") {
-        return tokenError("invalid_token", `token ${err.claim} claim is malformed`);
-      }
-      switch (err.claim) {
-        case "nbf":
-          return tokenError("token_not_yet_valid", "token is not yet valid (nbf)");
-        case "iat":
-          return tokenError("token_not_yet_valid", "token is issued in the future (iat)");
-        case "aud":
-          return tokenError("bad_audience", "token audience is not accepted here");
-        case "iss":
-          return tokenError("bad_issuer", "token issuer is not trusted");
-        default:
-          return tokenError("invalid_token", `token ${err.claim ?? "claims"} check failed`);
-      }
-    case "ERR_JOSE_ALG_NOT_ALLOWED":
-      return tokenError("alg_not_allowed", "token signing algorithm is not allowed");
-    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
-      return tokenError("invalid_token", "token signature does not verify");
-    case "ERR_JWKS_NO_MATCHING_KEY":
-      return tokenError("unknown_key_id", "no verification key matches the token's kid");
-    case "ERR_JWKS_TIMEOUT":
-      return new AuthError("auth_unavailable", "JWKS endpoint timed out");
-    case "ERR_JWKS_INVALID":
-      return new AuthError("auth_unavailable", "JWKS endpoint returned an invalid key set");
-    case "ERR_JOSE_GENERIC":
-      return new AuthError("auth_unavailable", "JWKS endpoint failed");
-    case "ERR_JOSE_NOT_SUPPORTED":
-      return tokenError("invalid_token", "token uses an unsupported algorithm or header");
-    case "ERR_JWS_INVALID":
-    case "ERR_JWT_INVALID":
-    case "ERR_JWK_INVALID":
-    case "ERR_JWKS_MULTIPLE_MATCHING_KEYS":
-      return tokenError("invalid_token", "token is not a valid JWT");
+  const answer = (a: JoseAnswer) =>
+    new AuthError(a[0], a[1], a[0] === "auth_unavailable" ? undefined : "Bearer");
+  const code = err?.code;
+  if (code === "ERR_JWT_EXPIRED") {
+    return answer(["token_expired", err.claim === "iat" ? "token is too old" : "token expired"]);
   }
+  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
+    if (err.reason === "missing") {
+      return answer(["missing_claim", `token has no ${err.claim} claim`]);
+    }
+    if (err.reason === "invalid") {
+      return answer(["invalid_token", `token ${err.claim} claim is malformed`]);
+    }
+    return answer(
+      CLAIM_ERRORS.get(err.claim ?? "") ??
+        ["invalid_token", `token ${err.claim ?? "claims"} check failed`],
+    );
+  }
+  const known = code === undefined ? undefined : JOSE_ERRORS.get(code);
+  if (known !== undefined) return answer(known);
   // jose reports a key of the wrong type for the token's alg as a TypeError.
   if (e instanceof TypeError) {
-    return tokenError("invalid_token", "token cannot be verified with the configured keys");
+    return answer(["invalid_token", "token cannot be verified with the configured keys"]);
   }
-  return new AuthError("auth_unavailable", "token verification failed unexpectedly");
+  return answer(["auth_unavailable", "token verification failed unexpectedly"]);
 }
 
 /**

@@ -21,6 +21,7 @@
  */
 
 import { type ApiKeyRecord, AuthError, type KeyStore, validateApiKeyRecord } from "../auth/mod.ts";
+import { parseStoredApiKeyRecord } from "../auth/_stored_record.ts";
 import type { KvNamespaceLike } from "./types.ts";
 
 const HASH_RE = /^[0-9a-f]{64}$/;
@@ -98,19 +99,10 @@ export class WorkersKvKeyStore implements KeyStore {
     }
   }
 
-  #parse(text: string | null): ApiKeyRecord | null {
-    if (text === null) return null;
-    try {
-      return validateApiKeyRecord(JSON.parse(text));
-    } catch {
-      throw new AuthError("auth_unavailable", "a stored API key record is corrupt");
-    }
-  }
-
   /** The record whose `hash` is `hash`, or `null` (malformed hashes are simply not found). */
   async findByHash(hash: string): Promise<ApiKeyRecord | null> {
     if (typeof hash !== "string" || !HASH_RE.test(hash)) return null;
-    return this.#parse(await this.#read(this.#hashKey(hash)));
+    return parseStoredApiKeyRecord(await this.#read(this.#hashKey(hash)));
   }
 
   /** The record with public id `id`, or `null`. */
@@ -118,7 +110,7 @@ export class WorkersKvKeyStore implements KeyStore {
     if (typeof id !== "string" || id.length === 0 || id.length > 128) return null;
     const hash = await this.#read(this.#idKey(id));
     if (hash === null || !HASH_RE.test(hash)) return null;
-    const record = this.#parse(await this.#read(this.#hashKey(hash)));
+    const record = parseStoredApiKeyRecord(await this.#read(this.#hashKey(hash)));
     return record !== null && record.id === id ? record : null;
   }
 
@@ -127,7 +119,7 @@ export class WorkersKvKeyStore implements KeyStore {
     const r = validateApiKeyRecord(record);
     const previous = await this.#read(this.#idKey(r.id));
     const old = previous !== null && previous !== r.hash
-      ? this.#parse(await this.#read(this.#hashKey(previous)))
+      ? parseStoredApiKeyRecord(await this.#read(this.#hashKey(previous)))
       : null;
     // Record first, then the id and tenant indexes that point at it: a reader never follows an
     // index to a missing record for long.

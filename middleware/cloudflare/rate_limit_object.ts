@@ -26,6 +26,7 @@ import {
   type ResolvedPolicy,
   resolvePolicy,
 } from "../rate_limit/mod.ts";
+import { checkRateLimitKey } from "../rate_limit/_key.ts";
 import { callObject, jsonError, readJson } from "./_rpc.ts";
 import type { DurableObjectNamespaceLike, DurableObjectStateLike } from "./types.ts";
 
@@ -75,12 +76,14 @@ export class DurableObjectRateLimitStore implements RateLimitStore {
     cost: number,
     need: number,
   ): Promise<RateLimitDecision> {
-    if (typeof key !== "string" || key.length === 0 || key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
+    // An object's name cannot be empty; the length is every store's check.
+    if (typeof key !== "string" || key.length === 0) {
       throw new RateLimitError(
         "invalid_key",
         `rate-limit keys are 1..${MAX_RATE_LIMIT_KEY_LENGTH} chars`,
       );
     }
+    checkRateLimitKey(key);
     try {
       const stub = this.#ns.get(this.#ns.idFromName(key));
       return await callObject<RateLimitDecision>(

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { rng } from "../../compress/_test_rng.ts";
+import { run } from "../../server/_test_util.ts";
 
 const FIXTURE = new URL("./_test_brotli_server.ts", import.meta.url).pathname;
 
 /** brotli CLI output for `data`. */
 async function brotliCli(data: Uint8Array): Promise<Uint8Array> {
-  const child = new Deno.Command("brotli", {
-    args: ["-c", "-q", "5"],
-    stdin: "piped",
-    stdout: "piped",
-  })
-    .spawn();
-  const w = child.stdin.getWriter();
-  await w.write(data);
-  await w.close();
-  const out = await child.output();
-  assert.ok(out.success, "brotli CLI");
+  const out = await run("brotli", ["-c", "-q", "5"], data);
+  assert.equal(out.code, 0, `brotli CLI: ${out.stderr}`);
   return out.stdout;
 }
 

@@ -60,6 +60,17 @@ export class Aggregates {
     row.durationMicros += r.durationMicros;
   }
 
+  /**
+   * Adds `r` unless it is malformed ({@link validRecord}) or would add a row while `held` rows
+   * (these and any the ledger keeps elsewhere) already reach `maxRows`; false when it was not
+   * added, for the ledger's `dropped` count.
+   */
+  admit(r: CostRecord, held: number = this.rows.size, maxRows: number = Infinity): boolean {
+    if (!validRecord(r) || (held >= maxRows && this.isNew(r))) return false;
+    this.add(r);
+    return true;
+  }
+
   /** Adds a whole row (a failed flush's rows go back this way). */
   addRow(r: UsageRow): void {
     const key = keyOf(r.tenant, r.bucket, r.region, r.route);

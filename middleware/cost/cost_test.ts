@@ -42,16 +42,10 @@ function app(options: CostTrackingOptions, inner?: (h: Hono) => void) {
   h.get("/items/:id", (c) => c.text(`item ${c.req.param("id")}`));
   h.get("/rows", (c) => c.json(rows));
   h.post("/upload", async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)));
-  h.get("/stream", () =>
-    new Response(
-      new ReadableStream({
-        start(ctl) {
-          ctl.enqueue(new Uint8Array(1000));
-          ctl.enqueue(new Uint8Array(2345));
-          ctl.close();
-        },
-      }),
-    ));
+  h.get(
+    "/stream",
+    () => new Response(ReadableStream.from([new Uint8Array(1000), new Uint8Array(2345)])),
+  );
   h.route("/", usageRoute({ ledger: options.ledger, prices: options.prices, now: () => T0 }));
   return h;
 }
@@ -183,6 +177,24 @@ Deno.test("a failed KV flush keeps its records and the next flush writes them", 
   }
 });
 
+Deno.test("KV down: records past maxPendingRecords queue one background flush, not one each", async () => {
+  const kv = await Deno.openKv(":memory:");
+  kv.close(); // every commit fails from now on: an outage
+  const errors: unknown[] = [];
+  const ledger = new KvCostLedger(kv, {
+    flushIntervalMs: 0,
+    maxPendingRecords: 5,
+    onError: (e) => errors.push(e),
+  });
+  // The 5th record starts a background flush; the 20 after it arrive before it has run.
+  for (let i = 0; i < 25; i++) ledger.record(record({}));
+  // Runs after every background flush queued so far: each has failed and told onError.
+  await assert.rejects(ledger.flush(), CostLedgerError);
+  assert.equal(errors.length, 1, `${errors.length} background flushes for one outage`);
+  assert.ok(errors[0] instanceof CostLedgerError && errors[0].code === "flush_failed");
+  await assert.rejects(ledger.close(), CostLedgerError);
+});
+
 Deno.test("compressed responses count the wire bytes (compression inside)", async () => {
   const seen: CostRecord[] = [];
   const ledger = new MemoryCostLedger();
@@ -237,12 +249,7 @@ Deno.test("streamed bodies are counted when the stream ends; cancelled ones when
   const fixed = await h.request("/");
   assert.equal(fixed.headers.get("avl-cost"), "usd=0.000001005; bytes=5");
   // Uploads without Content-Length are counted as read.
-  const body = new ReadableStream({
-    start(ctl) {
-      ctl.enqueue(new Uint8Array(300));
-      ctl.close();
-    },
-  });
+  const body = ReadableStream.from([new Uint8Array(300)]);
   const up = await h.request("/upload", { method: "POST", body, duplex: "half" } as RequestInit);
   assert.equal(await up.text(), "300");
   assert.equal(seen.at(-1)!.bytesIn, 300);
@@ -369,13 +376,7 @@ Deno.test("compressed uploads count the wire bytes, also when the server decodes
   const plain = new TextEncoder().encode(JSON.stringify(rows).repeat(20));
   const wire = compressSync(plain, Algorithm.Zstd);
   // Chunked (no Content-Length), as a streaming client sends it.
-  const body = new ReadableStream<Uint8Array>({
-    start(ctl) {
-      ctl.enqueue(wire.subarray(0, 100));
-      ctl.enqueue(wire.subarray(100));
-      ctl.close();
-    },
-  });
+  const body = ReadableStream.from([wire.subarray(0, 100), wire.subarray(100)]);
   const res = await built.fetch(
     new Request("http://x/up", {
       method: "POST",

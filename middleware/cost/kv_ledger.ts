@@ -5,7 +5,8 @@
  * @module
  */
 
-import { Aggregates, selectRows, sortRows, validRecord } from "./_aggregate.ts";
+import { Aggregates, selectRows, sortRows } from "./_aggregate.ts";
+import { FlushSchedule } from "./_flush_schedule.ts";
 import {
   type CostGranularity,
   type CostLedger,
@@ -46,13 +47,8 @@ export class KvCostLedger implements CostLedger {
   readonly granularity: CostGranularity;
   readonly #kv: Deno.Kv;
   readonly #prefix: readonly Deno.KvKeyPart[];
-  readonly #interval: number;
-  readonly #maxPending: number;
-  readonly #onError?: (error: CostLedgerError) => void;
+  readonly #schedule: FlushSchedule;
   #pending: Aggregates;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #flushing: Promise<void> = Promise.resolve();
-  #closed = false;
   /** Records dropped because they were malformed. */
   dropped = 0;
 
@@ -77,12 +73,18 @@ export class KvCostLedger implements CostLedger {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["avx", "cost"];
     this.granularity = ledgerGranularity(options.granularity);
-    this.#interval = options.flushIntervalMs ?? 1000;
-    this.#maxPending = options.maxPendingRecords ?? 1000;
-    if (!(this.#interval >= 0) || !(this.#maxPending >= 1)) {
+    const intervalMs = options.flushIntervalMs ?? 1000;
+    const maxPending = options.maxPendingRecords ?? 1000;
+    if (!(intervalMs >= 0) || !(maxPending >= 1)) {
       throw new CostLedgerError("invalid_option", "flush interval and batch size must be positive");
     }
-    this.#onError = options.onError;
+    this.#schedule = new FlushSchedule({
+      intervalMs,
+      maxPending,
+      flush: () => this.flush(),
+      hasWork: () => this.#pending.records > 0,
+      onError: options.onError,
+    });
     this.#pending = new Aggregates(this.granularity);
   }
 
@@ -93,31 +95,13 @@ export class KvCostLedger implements CostLedger {
 
   /** Adds one request's usage to the pending batch. */
   record(record: CostRecord): void {
-    if (!validRecord(record)) {
-      this.dropped++;
-      return;
-    }
-    this.#pending.add(record);
-    if (this.#pending.records >= this.#maxPending) this.#background();
-    else if (this.#timer === undefined && this.#interval > 0 && !this.#closed) {
-      // One timer per ledger, not per request; unref'd so it never keeps a process alive.
-      const timer = setInterval(() => {
-        if (this.#pending.records > 0) this.#background();
-      }, this.#interval);
-      Deno.unrefTimer(timer);
-      this.#timer = timer;
-    }
-  }
-
-  #background(): void {
-    this.flush().catch((e) => this.#onError?.(e as CostLedgerError));
+    if (!this.#pending.admit(record)) this.dropped++;
+    else this.#schedule.recorded(this.#pending.records);
   }
 
   /** Writes the pending batch; concurrent calls run one after another. */
   flush(): Promise<void> {
-    const run = this.#flushing.then(() => this.#flushOnce());
-    this.#flushing = run.catch(() => {});
-    return run;
+    return this.#schedule.inOrder(() => this.#flushOnce());
   }
 
   async #flushOnce(): Promise<void> {
@@ -197,9 +181,6 @@ export class KvCostLedger implements CostLedger {
 
   /** Stops the timer and flushes what is pending. */
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.flush();
+    await this.#schedule.close();
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Aggregates, selectRows, sortRows, validRecord } from "./_aggregate.ts";
+import { Aggregates, selectRows, sortRows } from "./_aggregate.ts";
 import {
   type CostGranularity,
   type CostLedger,
@@ -56,18 +56,7 @@ export class MemoryCostLedger implements CostLedger {
 
   /** Adds one request's usage. */
   record(record: CostRecord): void {
-    if (!validRecord(record)) {
-      this.dropped++;
-      return;
-    }
-    const before = this.#sums.rows.size;
-    if (before >= this.#maxRows) {
-      if (this.#sums.isNew(record)) {
-        this.dropped++;
-        return;
-      }
-    }
-    this.#sums.add(record);
+    if (!this.#sums.admit(record, this.#sums.rows.size, this.#maxRows)) this.dropped++;
   }
 
   /** Nothing to write. */

@@ -8,13 +8,16 @@ import { idempotency, MemoryIdempotencyStore, parseIdempotencyKey } from "./mod.
 
 function app(opts: Parameters<typeof idempotency>[0] = {}) {
   const effects: unknown[] = [];
-  let gate: Promise<void> | undefined;
+  let gate: { entered: () => void; opened: Promise<void> } | undefined;
   const h = new Hono();
   h.onError(errorHandler(() => {}));
   h.use(idempotency(opts));
   h.post("/orders", async (c) => {
     const body = await c.req.json();
-    if (gate) await gate;
+    if (gate) {
+      gate.entered();
+      await gate.opened;
+    }
     effects.push(body);
     return c.json({ order: effects.length, ...body }, 201, { "x-order": String(effects.length) });
   });
@@ -31,7 +34,14 @@ function app(opts: Parameters<typeof idempotency>[0] = {}) {
     return c.body(new Uint8Array(3000).fill(65), 200);
   });
   h.get("/orders", (c) => c.text("list"));
-  return { h, effects, setGate: (g: Promise<void> | undefined) => (gate = g) };
+  /** Holds POST /orders runs in their handler until `open()`; `entered`: one is there. */
+  const hold = () => {
+    const entered = Promise.withResolvers<void>();
+    const opened = Promise.withResolvers<void>();
+    gate = { entered: entered.resolve, opened: opened.promise };
+    return { entered: entered.promise, open: opened.resolve };
+  };
+  return { h, effects, hold };
 }
 
 const post = (key: string | null, body: unknown, extra: Record<string, string> = {}) => ({
@@ -89,15 +99,14 @@ Deno.test("a key reused with a different body or path gets 422 problem", async (
 });
 
 Deno.test("a concurrent duplicate gets 409 with Retry-After while the first is in flight", async () => {
-  const { h, effects, setGate } = app();
-  let open!: () => void;
-  setGate(new Promise<void>((r) => (open = r)));
+  const { h, effects, hold } = app();
+  const held = hold();
   const first = h.request("/orders", post('"k3"', { qty: 1 }));
-  await new Promise((r) => setTimeout(r, 10));
+  await held.entered;
   const dup = await h.request("/orders", post('"k3"', { qty: 1 }));
   assert.equal(dup.status, 409);
   assert.equal(dup.headers.get("retry-after"), "1");
-  open();
+  held.open();
   assert.equal((await first).status, 201);
   const after = await h.request("/orders", post('"k3"', { qty: 1 }));
   assert.equal(after.headers.get("idempotent-replayed"), "true");
@@ -231,14 +240,13 @@ Deno.test("memory store: the owner holding the most records gives one up first",
 });
 
 Deno.test("a full store answers 503 problem", async () => {
-  const { h, setGate } = app({ store: new MemoryIdempotencyStore({ maxEntries: 1 }) });
-  let open!: () => void;
-  setGate(new Promise<void>((r) => (open = r)));
+  const { h, hold } = app({ store: new MemoryIdempotencyStore({ maxEntries: 1 }) });
+  const held = hold();
   const first = h.request("/orders", post('"s1"', { q: 1 }));
-  await new Promise((r) => setTimeout(r, 10));
+  await held.entered;
   const second = await h.request("/orders", post('"s2"', { q: 1 }));
   assert.equal(second.status, 503);
-  open();
+  held.open();
   assert.equal((await first).status, 201);
 });
 
@@ -274,15 +282,14 @@ async function untilDone(send: () => Response | Promise<Response>): Promise<Resp
 }
 
 Deno.test("after a timeout's 503 the key stays held until the handler's own outcome: a 201 is replayed, a failure releases", async () => {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
+  const gate = Promise.withResolvers<void>();
   let runs = 0;
   const server = new Server({ logError: () => {} })
     .route(
       "/w",
       Route.post(async (c) => {
         await c.req.text();
-        await gate;
+        await gate.promise;
         runs++;
         return c.json({ run: runs }, 201, { "x-run": String(runs) });
       }),
@@ -299,7 +306,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
   assert.equal(during.status, 409);
   assert.equal(during.headers.get("retry-after"), "1");
   await during.body?.cancel();
-  open();
+  gate.resolve();
   const replay = await untilDone(send);
   assert.equal(replay.status, 201);
   assert.equal(replay.headers.get("idempotent-replayed"), "true");
@@ -308,8 +315,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
   assert.equal(runs, 1);
   {
     // A handler that fails after the 503 releases the key: the retry runs.
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
+    const gate = Promise.withResolvers<void>();
     let runs = 0;
     const app = new Server({ logError: () => {} })
       .route(
@@ -317,7 +323,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
         Route.post(async () => {
           runs++;
           if (runs === 1) {
-            await gate;
+            await gate.promise;
             throw new Error("the write failed");
           }
           return new Response("ok", { status: 201 });
@@ -329,7 +335,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
     const send = () =>
       app.request("/w", { method: "POST", headers: { "idempotency-key": '"t2"' }, body: "x" });
     assert.equal((await send()).status, 503);
-    open();
+    gate.resolve();
     const retry = await untilDone(send);
     assert.equal(retry.status, 201);
     assert.equal(retry.headers.get("idempotent-replayed"), null);
@@ -339,26 +345,24 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
 
 Deno.test("plain Hono: an outcome nothing recorded keeps the key held, in either order", async () => {
   for (const order of ["timeout outside", "timeout inside"]) {
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    let finished!: () => void;
-    const done = new Promise<void>((r) => (finished = r));
+    const gate = Promise.withResolvers<void>();
+    const done = Promise.withResolvers<void>();
     let runs = 0;
     const h = new Hono();
     h.onError(errorHandler(() => {}));
     if (order === "timeout outside") h.use(timeout(20), idempotency());
     else h.use(idempotency(), timeout(20));
     h.post("/w", async (c) => {
-      await gate;
+      await gate.promise;
       runs++;
-      finished();
+      done.resolve();
       return c.text("made", 201);
     });
     const send = () =>
       h.request("/w", { method: "POST", headers: { "idempotency-key": '"t3"' }, body: "x" });
     assert.equal((await send()).status, 503, order);
-    open();
-    await done;
+    gate.resolve();
+    await done.promise;
     await sleep(20);
     const retry = await send();
     assert.equal(retry.status, 409, order);
@@ -381,9 +385,8 @@ Deno.test("a handler running longer than lockMs keeps its key (the lock is renew
       renewed();
     },
   };
-  const { h, effects, setGate } = app({ store, lockMs: 300, now: () => t });
-  let open!: () => void;
-  setGate(new Promise<void>((r) => (open = r)));
+  const { h, effects, hold } = app({ store, lockMs: 300, now: () => t });
+  const held = hold();
   const first = h.request("/orders", post('"long"', { qty: 1 }));
   // The clock moves 200 ms per renewal: five renewals take it past 3 lock lengths.
   for (let i = 0; i < 5; i++) {
@@ -394,7 +397,7 @@ Deno.test("a handler running longer than lockMs keeps its key (the lock is renew
   }
   const dup = await h.request("/orders", post('"long"', { qty: 1 }));
   assert.equal(dup.status, 409);
-  open();
+  held.open();
   assert.equal((await first).status, 201);
   assert.equal(effects.length, 1);
 });

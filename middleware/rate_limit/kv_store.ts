@@ -4,7 +4,7 @@
  * @module
  */
 
-import { MAX_RATE_LIMIT_KEY_LENGTH } from "./memory_store.ts";
+import { checkRateLimitKey } from "./_key.ts";
 import { RateLimitError, type ResolvedPolicy } from "./policy.ts";
 import {
   applyPolicy,
@@ -84,10 +84,8 @@ export class KvRateLimitStore implements RateLimitStore {
     cost: number,
     need: number,
   ): Promise<RateLimitDecision> {
-    if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
-      return Promise.reject(new RateLimitError("invalid_key", "rate-limit key is too long"));
-    }
     return new Promise((resolve, reject) => {
+      checkRateLimitKey(key); // a throw here rejects the promise
       const op: Pending = { policy, nowMs, cost, need, resolve, reject };
       const id = policy.id + "\u0000" + key;
       const queue = this.#queues.get(id);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkRateLimitKey } from "./_key.ts";
 import { RateLimitError, type ResolvedPolicy } from "./policy.ts";
 import { applyPolicy, type RateLimitDecision, type RateLimitStore } from "./store.ts";
 
@@ -15,9 +16,6 @@ interface Entry {
   /** Epoch ms after which the entry equals an empty one. */
   e: number;
 }
-
-/** Longest key accepted, in UTF-16 code units (keys come from headers and callbacks). */
-export const MAX_RATE_LIMIT_KEY_LENGTH = 1024;
 
 /**
  * Rate-limit state in a `Map`, for one process. Each `consume` is atomic because it runs
@@ -72,9 +70,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     cost: number,
     need: number,
   ): RateLimitDecision {
-    if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
-      throw new RateLimitError("invalid_key", "rate-limit key is too long");
-    }
+    checkRateLimitKey(key);
     let byKey = this.#entries.get(policy.id);
     if (byKey === undefined) this.#entries.set(policy.id, byKey = new Map());
     const entry = byKey.get(key);

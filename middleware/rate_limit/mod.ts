@@ -39,7 +39,8 @@ export {
   RATELIMIT_POLICY_HEADER,
 } from "./headers.ts";
 export { KvRateLimitStore } from "./kv_store.ts";
-export { MAX_RATE_LIMIT_KEY_LENGTH, MemoryRateLimitStore } from "./memory_store.ts";
+export { MAX_RATE_LIMIT_KEY_LENGTH } from "./_key.ts";
+export { MemoryRateLimitStore } from "./memory_store.ts";
 export {
   RateLimitError,
   type RateLimitPolicy,

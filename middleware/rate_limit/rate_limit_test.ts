@@ -30,16 +30,10 @@ function app(options: RateLimitOptions) {
   h.get("/search", (c) => c.text("found"));
   h.get("/items/:id", (c) => c.text(c.req.param("id")));
   h.get("/big", (c) => c.body(new Uint8Array(3000)));
-  h.get("/stream", () =>
-    new Response(
-      new ReadableStream({
-        start(ctl) {
-          ctl.enqueue(new Uint8Array(700));
-          ctl.enqueue(new Uint8Array(800));
-          ctl.close();
-        },
-      }),
-    ));
+  h.get(
+    "/stream",
+    () => new Response(ReadableStream.from([new Uint8Array(700), new Uint8Array(800)])),
+  );
   return h;
 }
 

@@ -453,6 +453,17 @@ export class RedisConnection {
     await this.command(undefined, ["PING"]);
   }
 
+  /** The store's readiness, as `/readyz` reports it: a PING within the time budget. */
+  async readiness(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      await this.ping();
+      return { ok: true };
+    } catch (e) {
+      const why = e instanceof RedisStoreError ? e.code : "unavailable";
+      return { ok: false, detail: `redis ${why}` };
+    }
+  }
+
   /** Closes a connection the store opened; a caller's client is left alone. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -466,20 +477,5 @@ export class RedisConnection {
     } catch {
       h.destroy?.();
     }
-  }
-}
-
-/**
- * The readiness of a store on Redis, as `/readyz` reports it: a PING within the time budget.
- */
-export async function redisReadiness(
-  connection: RedisConnection,
-): Promise<{ ok: boolean; detail?: string }> {
-  try {
-    await connection.ping();
-    return { ok: true };
-  } catch (e) {
-    const why = e instanceof RedisStoreError ? e.code : "unavailable";
-    return { ok: false, detail: `redis ${why}` };
   }
 }

@@ -105,6 +105,11 @@ export class RedisServer {
     await this.stop();
     await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
   }
+
+  /** `await using`: {@link dispose}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
 }
 
 /** Calls of `cmd` counted by `INFO commandstats` (e.g. `evalsha`), on one server. */
@@ -160,4 +165,33 @@ export class RedisCluster {
   async dispose(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.dispose()));
   }
+
+  /** `await using`: {@link dispose}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/**
+ * `store` once it is connected; `await using` closes it. A store that does not connect is
+ * closed before the error is thrown. Declared after its server, a store is closed before the
+ * server stops:
+ *
+ * ```ts
+ * import { RedisRateLimitStore } from "./rate_limit_store.ts";
+ * import { connected, RedisServer } from "./_test_redis.ts";
+ * await using redis = await RedisServer.start();
+ * await using store = await connected(new RedisRateLimitStore({ url: redis.url }));
+ * ```
+ */
+export async function connected<S extends { connect(): Promise<void>; close(): Promise<void> }>(
+  store: S,
+): Promise<S & AsyncDisposable> {
+  try {
+    await store.connect();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
 }

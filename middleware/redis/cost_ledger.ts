@@ -5,7 +5,8 @@
  * @module
  */
 
-import { Aggregates, selectRows, sortRows, validRecord } from "../cost/_aggregate.ts";
+import { Aggregates, selectRows, sortRows } from "../cost/_aggregate.ts";
+import { FlushSchedule } from "../cost/_flush_schedule.ts";
 import {
   type CostGranularity,
   type CostLedger,
@@ -19,7 +20,6 @@ import {
   keyPart,
   RedisConnection,
   type RedisConnectionOptions,
-  redisReadiness,
   RedisScript,
 } from "./_connection.ts";
 
@@ -95,18 +95,12 @@ export class RedisCostLedger implements CostLedger {
   readonly granularity: CostGranularity;
   readonly #redis: RedisConnection;
   readonly #prefix: string;
-  readonly #interval: number;
-  readonly #maxPending: number;
   readonly #maxRows: number;
-  readonly #onError?: (error: CostLedgerError) => void;
+  readonly #schedule: FlushSchedule;
   #pending: Aggregates;
   /** Batches cut from the pending sums and not yet written, oldest first. */
   #sealed: Batch[] = [];
   #sealedRows = 0;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #flushing: Promise<void> = Promise.resolve();
-  #closed = false;
-  #queued = false;
   /** This ledger's name in its markers (one per tenant and instance). */
   readonly #instance = crypto.randomUUID();
   #seq = 0;
@@ -146,10 +140,10 @@ export class RedisCostLedger implements CostLedger {
     if (this.granularity !== "hour" && this.granularity !== "day") {
       throw new CostLedgerError("invalid_option", `unknown granularity "${this.granularity}"`);
     }
-    this.#interval = options.flushIntervalMs ?? 1000;
-    this.#maxPending = options.maxPendingRecords ?? 10_000;
+    const intervalMs = options.flushIntervalMs ?? 1000;
+    const maxPending = options.maxPendingRecords ?? 10_000;
     this.#maxRows = options.maxBufferedRows ?? 100_000;
-    if (!(this.#interval >= 0) || !(this.#maxPending >= 1) || !(this.#maxRows >= 1)) {
+    if (!(intervalMs >= 0) || !(maxPending >= 1) || !(this.#maxRows >= 1)) {
       throw new CostLedgerError(
         "invalid_option",
         "flush interval, batch size and buffer size must be positive",
@@ -157,7 +151,13 @@ export class RedisCostLedger implements CostLedger {
     }
     this.#redis = new RedisConnection(options, "RedisCostLedger");
     this.#prefix = keyPart(options.prefix ?? "avx:cost");
-    this.#onError = options.onError;
+    this.#schedule = new FlushSchedule({
+      intervalMs,
+      maxPending,
+      flush: () => this.flush(),
+      hasWork: () => this.#pending.records > 0 || this.#sealed.length > 0,
+      onError: options.onError,
+    });
     this.#pending = new Aggregates(this.granularity);
   }
 
@@ -181,44 +181,13 @@ export class RedisCostLedger implements CostLedger {
 
   /** Adds one request's usage to the pending batch (never throws). */
   record(record: CostRecord): void {
-    if (!validRecord(record)) {
-      this.dropped++;
-      return;
-    }
-    if (this.bufferedRows >= this.#maxRows && this.#pending.isNew(record)) {
-      this.dropped++;
-      return;
-    }
-    this.#pending.add(record);
-    if (this.#pending.records >= this.#maxPending) this.#background();
-    else if (this.#timer === undefined && this.#interval > 0 && !this.#closed) {
-      // One timer per ledger, not per request; unref'd so it never keeps a process alive.
-      const timer = setInterval(() => {
-        if (this.#pending.records > 0 || this.#sealed.length > 0) this.#background();
-      }, this.#interval);
-      (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(
-        timer as unknown as number,
-      );
-      (timer as { unref?: () => void }).unref?.();
-      this.#timer = timer;
-    }
-  }
-
-  #background(): void {
-    // One background flush at a time: records arriving before it cuts its batch join it, instead
-    // of each of them queueing a flush of its own.
-    if (this.#queued) return;
-    this.#queued = true;
-    this.flush().catch((e) => this.#onError?.(e as CostLedgerError)).finally(() => {
-      this.#queued = false;
-    });
+    if (!this.#pending.admit(record, this.bufferedRows, this.#maxRows)) this.dropped++;
+    else this.#schedule.recorded(this.#pending.records);
   }
 
   /** Writes what is pending; concurrent calls run one after another. */
   flush(): Promise<void> {
-    const run = this.#flushing.then(() => this.#flushOnce());
-    this.#flushing = run.catch(() => {});
-    return run;
+    return this.#schedule.inOrder(() => this.#flushOnce());
   }
 
   #seal(): void {
@@ -382,16 +351,13 @@ export class RedisCostLedger implements CostLedger {
 
   /** `/readyz`: whether Redis answers a PING within the time budget. */
   readiness(): Promise<{ ok: boolean; detail?: string }> {
-    return redisReadiness(this.#redis);
+    return this.#redis.readiness();
   }
 
   /** Stops the timer, flushes what is pending, and closes the connection the ledger opened. */
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
     try {
-      await this.flush();
+      await this.#schedule.close();
     } finally {
       await this.#redis.close();
     }

@@ -16,7 +16,6 @@ import {
   keyPart,
   RedisConnection,
   type RedisConnectionOptions,
-  redisReadiness,
   RedisScript,
 } from "./_connection.ts";
 
@@ -238,7 +237,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /** `/readyz`: whether Redis answers a PING within the time budget. */
   readiness(): Promise<{ ok: boolean; detail?: string }> {
-    return redisReadiness(this.#redis);
+    return this.#redis.readiness();
   }
 
   /** Closes the connection the store opened (a caller's `client` stays open). */

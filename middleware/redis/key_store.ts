@@ -6,11 +6,11 @@
 
 import { AuthError } from "../auth/errors.ts";
 import { type ApiKeyRecord, type KeyStore, validateApiKeyRecord } from "../auth/key_store.ts";
+import { parseStoredApiKeyRecord } from "../auth/_stored_record.ts";
 import {
   keyPart,
   RedisConnection,
   type RedisConnectionOptions,
-  redisReadiness,
   RedisScript,
 } from "./_connection.ts";
 
@@ -114,20 +114,11 @@ export class RedisKeyStore implements KeyStore {
     return typeof v === "string" ? v : null;
   }
 
-  #record(raw: string | null): ApiKeyRecord | null {
-    if (raw === null) return null;
-    try {
-      return validateApiKeyRecord(JSON.parse(raw));
-    } catch {
-      throw new AuthError("auth_unavailable", "stored API key record is corrupt");
-    }
-  }
-
   /** The record with digest `hash`, or `null`: one `GET`. */
   findByHash(hash: string): Promise<ApiKeyRecord | null> {
     if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) return Promise.resolve(null);
     return this.#call(async () => {
-      const r = this.#record(await this.#get(this.#h(hash)));
+      const r = parseStoredApiKeyRecord(await this.#get(this.#h(hash)));
       return r && r.hash === hash ? r : null;
     });
   }
@@ -137,7 +128,7 @@ export class RedisKeyStore implements KeyStore {
     return this.#call(async () => {
       const hash = await this.#get(this.#i(id));
       if (hash === null) return null;
-      const r = this.#record(await this.#get(this.#h(hash)));
+      const r = parseStoredApiKeyRecord(await this.#get(this.#h(hash)));
       return r && r.id === id ? r : null;
     });
   }
@@ -181,7 +172,7 @@ export class RedisKeyStore implements KeyStore {
         const hash = await this.#get(this.#i(id));
         if (hash === null) return false;
         const raw = await this.#get(this.#h(hash));
-        const r = this.#record(raw);
+        const r = parseStoredApiKeyRecord(raw);
         if (r === null) return false;
         if (r.revokedAt !== null) return true;
         const next = JSON.stringify(validateApiKeyRecord({ ...r, revokedAt: atMs }));
@@ -231,7 +222,7 @@ export class RedisKeyStore implements KeyStore {
         if (keys.length === 0) continue;
         const raws = await this.#redis.command(keys[0], ["MGET", ...keys]) as unknown[];
         for (const raw of raws) {
-          const r = this.#record(typeof raw === "string" ? raw : null);
+          const r = parseStoredApiKeyRecord(typeof raw === "string" ? raw : null);
           if (r && r.tenant === tenant) out.push(r);
         }
       }
@@ -248,7 +239,7 @@ export class RedisKeyStore implements KeyStore {
 
   /** `/readyz`: whether Redis answers a PING within the time budget. */
   readiness(): Promise<{ ok: boolean; detail?: string }> {
-    return redisReadiness(this.#redis);
+    return this.#redis.readiness();
   }
 
   /** Closes the connection the store opened (a caller's `client` stays open). */

@@ -5,8 +5,7 @@ import { resolvePolicy } from "../rate_limit/policy.ts";
 import { RedisCostLedger } from "./cost_ledger.ts";
 import { RedisRateLimitStore } from "./rate_limit_store.ts";
 import { RedisServer } from "./_test_redis.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
+import { bundle } from "../../examples/_bundle.ts";
 
 Deno.test("node: RedisRateLimitStore and RedisCostLedger run under Node and share Deno's state", async () => {
   const dir = await Deno.makeTempDir({ prefix: "avx-redis-node-" });
@@ -15,24 +14,9 @@ Deno.test("node: RedisRateLimitStore and RedisCostLedger run under Node and shar
   const ledger = new RedisCostLedger({ url: redis.url, granularity: "day", flushIntervalMs: 0 });
   try {
     const out = `${dir}/node_stores.mjs`;
-    const built = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--config",
-        `${root}deno.json`,
-        "--platform",
-        "deno",
-        "--format",
-        "esm",
-        "-o",
-        out,
-        `${root}middleware/redis/testdata/node_stores.ts`,
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    assert.ok(built.success, new TextDecoder().decode(built.stderr));
+    await bundle(new URL("./testdata/node_stores.ts", import.meta.url), out, "deno", {
+      minify: false,
+    });
     // CommonJS parts of the bundle call require() for Node's builtins: give the module one.
     const code = await Deno.readTextFile(out);
     await Deno.writeTextFile(

@@ -5,14 +5,13 @@
  * @module
  */
 
-import { MAX_RATE_LIMIT_KEY_LENGTH } from "../rate_limit/memory_store.ts";
+import { checkRateLimitKey } from "../rate_limit/_key.ts";
 import { RateLimitError, type ResolvedPolicy } from "../rate_limit/policy.ts";
 import type { RateLimitDecision, RateLimitStore } from "../rate_limit/store.ts";
 import {
   keyPart,
   RedisConnection,
   type RedisConnectionOptions,
-  redisReadiness,
   RedisScript,
 } from "./_connection.ts";
 
@@ -269,10 +268,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     cost: number,
     need: number,
   ): Promise<RateLimitDecision> {
-    if (key.length > MAX_RATE_LIMIT_KEY_LENGTH) {
-      return Promise.reject(new RateLimitError("invalid_key", "rate-limit key is too long"));
-    }
     return new Promise((resolve, reject) => {
+      checkRateLimitKey(key); // a throw here rejects the promise
       const name = this.#name(policy.id, key);
       const op: Pending = {
         name,
@@ -395,7 +392,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   /** `/readyz`: whether Redis answers a PING within the time budget. */
   readiness(): Promise<{ ok: boolean; detail?: string }> {
-    return redisReadiness(this.#redis);
+    return this.#redis.readiness();
   }
 
   /** Closes the connection the store opened (a caller's `client` stays open). */

@@ -10,7 +10,7 @@ import { RedisCostLedger } from "./cost_ledger.ts";
 import { RedisIdempotencyStore } from "./idempotency_store.ts";
 import { RedisKeyStore } from "./key_store.ts";
 import { RedisStoreError } from "./_connection.ts";
-import { commandCalls, RedisServer } from "./_test_redis.ts";
+import { commandCalls, connected, RedisServer } from "./_test_redis.ts";
 
 const rec = (tenant: string, route: string, at: number, bytesOut: number): CostRecord => ({
   tenant,
@@ -199,52 +199,42 @@ Deno.test("Redis stores on one server: keys, idempotency, usage; typed failures 
     await t.step(
       "usage: records arriving during a flush queue one more flush, not one each",
       async () => {
-        const steady = new RedisCostLedger({
-          url: redis.url,
-          flushIntervalMs: 0,
-          maxPendingRecords: 5,
-        });
-        try {
-          await steady.connect();
-          let flushes = 0;
-          const flush = steady.flush.bind(steady);
-          steady.flush = () => (flushes++, flush());
-          const record = () => steady.record(rec("steady", "/s", Date.UTC(2026, 0, 1), 1));
-          for (let i = 0; i < 5; i++) record(); // the 5th starts a flush
-          for (let i = 0; i < 3; i++) await Promise.resolve(); // it cuts its batch, then waits on Redis
-          for (let i = 0; i < 20; i++) record(); // pending passes 5 again while it is in flight
-          assert.equal(flushes, 1);
-          await flush();
-          const rows = await steady.query({ tenant: "steady", from: 0, to: 2 ** 50 });
-          assert.equal(rows[0].requests, 25);
-        } finally {
-          await steady.close();
-        }
+        await using steady = await connected(
+          new RedisCostLedger({ url: redis.url, flushIntervalMs: 0, maxPendingRecords: 5 }),
+        );
+        let flushes = 0;
+        const flush = steady.flush.bind(steady);
+        steady.flush = () => (flushes++, flush());
+        const record = () => steady.record(rec("steady", "/s", Date.UTC(2026, 0, 1), 1));
+        for (let i = 0; i < 5; i++) record(); // the 5th starts a flush
+        for (let i = 0; i < 3; i++) await Promise.resolve(); // it cuts its batch, then waits on Redis
+        for (let i = 0; i < 20; i++) record(); // pending passes 5 again while it is in flight
+        assert.equal(flushes, 1);
+        await flush();
+        const rows = await steady.query({ tenant: "steady", from: 0, to: 2 ** 50 });
+        assert.equal(rows[0].requests, 25);
       },
     );
     await t.step(
       "usage: a flush of many tenants is one SADD; markers per tenant, not per batch",
       async () => {
-        const many = new RedisCostLedger({ url: redis.url, flushIntervalMs: 0 });
-        try {
-          await many.connect();
-          const at = Date.UTC(2026, 0, 2);
-          const before = await commandCalls(redis, "sadd");
-          for (let i = 0; i < 40; i++) many.record(rec(`m${i}`, "/m", at, 1));
+        await using many = await connected(
+          new RedisCostLedger({ url: redis.url, flushIntervalMs: 0 }),
+        );
+        const at = Date.UTC(2026, 0, 2);
+        const before = await commandCalls(redis, "sadd");
+        for (let i = 0; i < 40; i++) many.record(rec(`m${i}`, "/m", at, 1));
+        await many.flush();
+        assert.equal(await commandCalls(redis, "sadd") - before, 1);
+        for (let i = 0; i < 5; i++) {
+          many.record(rec("m0", "/m", at, 1));
           await many.flush();
-          assert.equal(await commandCalls(redis, "sadd") - before, 1);
-          for (let i = 0; i < 5; i++) {
-            many.record(rec("m0", "/m", at, 1));
-            await many.flush();
-          }
-          // The tenant's keys: its bucket index, one bucket hash and one marker.
-          const keys = (await redis.cli("KEYS", "*{m0}*")).split("\n").filter(Boolean);
-          assert.equal(keys.length, 3, keys.join(" "));
-          const rows = await many.query({ tenant: "m0", from: 0, to: 2 ** 50 });
-          assert.equal(rows[0].requests, 6);
-        } finally {
-          await many.close();
         }
+        // The tenant's keys: its bucket index, one bucket hash and one marker.
+        const keys = (await redis.cli("KEYS", "*{m0}*")).split("\n").filter(Boolean);
+        assert.equal(keys.length, 3, keys.join(" "));
+        const rows = await many.query({ tenant: "m0", from: 0, to: 2 ** 50 });
+        assert.equal(rows[0].requests, 6);
       },
     );
   } finally {
