@@ -5,6 +5,10 @@
  * @module
  */
 
+import { concatChunks } from "../concat.ts";
+import { Lz4FrameDecoder } from "./frame_decoder.ts";
+import type { Lz4DecompressOptions } from "./options.ts";
+
 /**
  * Runs `lz4 -q <args> <file>` with `input` in a temporary file (so the tool knows the input
  * size, as for `--content-size`); returns stdout. Fails loudly if the tool is absent.
@@ -139,4 +143,54 @@ export function shapedData(rng: Rng, kind: number, n: number): Uint8Array {
     }
   }
   return b;
+}
+
+/** Flips, inserts, deletes, overwrites or truncates bytes of `src`. */
+export function mutate(src: Uint8Array, rng: Rng): Uint8Array {
+  let b = Array.from(src);
+  const edits = 1 + rng.int(4);
+  for (let e = 0; e < edits; e++) {
+    const at = rng.int(b.length + 1);
+    switch (rng.int(6)) {
+      case 0:
+        if (b.length) b[at % b.length] ^= 1 << rng.int(8);
+        break;
+      case 1:
+        b.splice(at, 0, rng.u32() & 0xff);
+        break;
+      case 2:
+        b.splice(at, 1 + rng.int(3));
+        break;
+      case 3:
+        if (b.length) b[at % b.length] = [0, 255, 0x80, 15][rng.int(4)];
+        break;
+      case 4:
+        b = b.slice(0, at);
+        break;
+      default:
+        for (let k = 0; k < 4 && at + k < b.length; k++) b[at + k] = 0xff;
+    }
+  }
+  return new Uint8Array(b);
+}
+
+/**
+ * Decodes `frame` with an {@link Lz4FrameDecoder} fed in random pieces of 1 to `maxPiece` bytes.
+ */
+export function streamDecode(
+  frame: Uint8Array,
+  rng: Rng,
+  maxPiece: number,
+  options: Lz4DecompressOptions = {},
+): Uint8Array {
+  const dec = new Lz4FrameDecoder(options);
+  const parts: Uint8Array[] = [];
+  let i = 0;
+  while (i < frame.length) {
+    const n = 1 + rng.int(maxPiece);
+    parts.push(...dec.write(frame.subarray(i, i + n)));
+    i += n;
+  }
+  parts.push(...dec.end());
+  return concatChunks(parts);
 }

@@ -9,38 +9,9 @@ import { CompressError } from "../errors.ts";
 import { compressFrame, decompressFrame, type Lz4CompressOptions, Lz4FrameDecoder } from "./mod.ts";
 import { decompressBlock } from "./block_decode.ts";
 import { compressBlock } from "./block_encode.ts";
-import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
+import { jsonRows, lz4Tool, mutate, Rng, shapedData } from "./_test_lz4_tool.ts";
 
 const MAX = 1 << 20;
-
-/** Flips, inserts, deletes, overwrites or truncates bytes of `src`. */
-function mutate(src: Uint8Array, rng: Rng): Uint8Array {
-  let b = Array.from(src);
-  const edits = 1 + rng.int(4);
-  for (let e = 0; e < edits; e++) {
-    const at = rng.int(b.length + 1);
-    switch (rng.int(6)) {
-      case 0:
-        if (b.length) b[at % b.length] ^= 1 << rng.int(8);
-        break;
-      case 1:
-        b.splice(at, 0, rng.u32() & 0xff);
-        break;
-      case 2:
-        b.splice(at, 1 + rng.int(3));
-        break;
-      case 3:
-        if (b.length) b[at % b.length] = [0, 255, 0x80, 15][rng.int(4)];
-        break;
-      case 4:
-        b = b.slice(0, at);
-        break;
-      default:
-        for (let k = 0; k < 4 && at + k < b.length; k++) b[at + k] = 0xff;
-    }
-  }
-  return new Uint8Array(b);
-}
 
 /** Outcomes seen, to check the fuzzer reaches both the error paths and successful decodes. */
 const outcomes = new Map<string, number>();
