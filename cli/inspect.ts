@@ -20,7 +20,8 @@ import {
   types,
 } from "@avila/arrow";
 import { CompressError, describeCompressed, detect } from "@avila/compress";
-import { parseArgs } from "./_args.ts";
+import type { ParsedArgs } from "./_args.ts";
+import { defineCommand } from "./_command.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
 // The field metadata keys of Arrow extension types (Arrow's columnar format, "Extension Types").
@@ -229,19 +230,15 @@ Options:
  * console.log(inspectCommand.name); // "inspect"
  * ```
  */
-export const inspectCommand: Command = {
+export const inspectCommand: Command = defineCommand({
   name: "inspect",
   summary: "describe an Arrow IPC file or stream, or a compressed file (.lz4, .zst, .sz, ...)",
   usage: USAGE,
-  async run(args: string[], io: CliIo): Promise<number> {
-    const { options, positionals } = parseArgs(args, SPEC);
+  options: SPEC,
+  async run({ options, positionals }: ParsedArgs, io: CliIo): Promise<number> {
     const out = io.stdout.getWriter();
     const enc = new TextEncoder();
     try {
-      if (options.has("help")) {
-        await out.write(enc.encode(USAGE + "\n"));
-        return 0;
-      }
       if (positionals.length === 0) throw new CliError("missing FILE (see avx inspect --help)", 2);
       const reports: string[] = [];
       for (const path of positionals) {
@@ -284,6 +281,6 @@ export const inspectCommand: Command = {
       out.releaseLock();
     }
   },
-};
+});
 
 registerCommand(inspectCommand);
