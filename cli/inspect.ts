@@ -221,6 +221,20 @@ Options:
   --json      print a JSON report per file
   -h, --help  this help`;
 
+/** Runs `read` on the file at `path`; an `ErrorType` (bad input) becomes a one-line CliError. */
+function reading<T>(
+  path: string,
+  ErrorType: typeof CompressError | typeof ArrowError,
+  read: () => T,
+): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ErrorType) throw new CliError(`${path}: ${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
  * The `avx inspect` command.
  *
@@ -250,25 +264,13 @@ export const inspectCommand: Command = defineCommand({
         }
         const isArrowFile = bytes.length >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
         if (!isArrowFile && detect(bytes) !== null) {
-          let d: ReturnType<typeof describeCompressed>;
-          try {
-            d = describeCompressed(bytes);
-          } catch (e) {
-            if (e instanceof CompressError) throw new CliError(`${path}: ${e.code}: ${e.message}`);
-            throw e;
-          }
+          const d = reading(path, CompressError, () => describeCompressed(bytes));
           reports.push(
             options.has("json") ? JSON.stringify({ path, ...d }) : formatCompressedReport(d, path),
           );
           continue;
         }
-        let report: InspectReport;
-        try {
-          report = inspectArrow(bytes);
-        } catch (e) {
-          if (e instanceof ArrowError) throw new CliError(`${path}: ${e.code}: ${e.message}`);
-          throw e;
-        }
+        const report = reading(path, ArrowError, () => inspectArrow(bytes));
         reports.push(
           options.has("json")
             ? JSON.stringify({ path, ...report })
