@@ -174,23 +174,42 @@ export function mutate(src: Uint8Array, rng: Rng): Uint8Array {
   return new Uint8Array(b);
 }
 
+/** A streaming encoder or decoder, as the frame coders are. */
+interface Coder {
+  write(chunk: Uint8Array): Uint8Array[];
+  flush?(): Uint8Array[];
+  end(): Uint8Array[];
+}
+
 /**
- * Decodes `frame` with an {@link Lz4FrameDecoder} fed in random pieces of 1 to `maxPiece` bytes.
+ * Feeds `input` to `coder` in random pieces of 1 to `maxPiece` bytes, flushing after about one
+ * piece in `flushOneIn` (never when 0), and joins what it writes.
  */
+export function streamThrough(
+  coder: Coder,
+  input: Uint8Array,
+  rng: Rng,
+  maxPiece: number,
+  flushOneIn = 0,
+): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const n = 1 + rng.int(maxPiece);
+    parts.push(...coder.write(input.subarray(i, i + n)));
+    if (flushOneIn > 0 && rng.int(flushOneIn) === 0) parts.push(...coder.flush!());
+    i += n;
+  }
+  parts.push(...coder.end());
+  return concatChunks(parts);
+}
+
+/** Decodes `frame` with an {@link Lz4FrameDecoder} fed in random pieces of 1 to `maxPiece` bytes. */
 export function streamDecode(
   frame: Uint8Array,
   rng: Rng,
   maxPiece: number,
   options: Lz4DecompressOptions = {},
 ): Uint8Array {
-  const dec = new Lz4FrameDecoder(options);
-  const parts: Uint8Array[] = [];
-  let i = 0;
-  while (i < frame.length) {
-    const n = 1 + rng.int(maxPiece);
-    parts.push(...dec.write(frame.subarray(i, i + n)));
-    i += n;
-  }
-  parts.push(...dec.end());
-  return concatChunks(parts);
+  return streamThrough(new Lz4FrameDecoder(options), frame, rng, maxPiece);
 }

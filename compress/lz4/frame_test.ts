@@ -10,26 +10,7 @@ import {
   Lz4FrameEncoder,
 } from "./mod.ts";
 import { LZ4_FRAME_MAGIC } from "./_frame_header.ts";
-import { jsonRows, Rng, shapedData, streamDecode } from "./_test_lz4_tool.ts";
-
-function streamEncode(
-  data: Uint8Array,
-  opts: Lz4CompressOptions,
-  rng: Rng,
-  maxChunk: number,
-): Uint8Array {
-  const enc = new Lz4FrameEncoder(opts);
-  const parts: Uint8Array[] = [];
-  let i = 0;
-  while (i < data.length) {
-    const n = 1 + rng.int(maxChunk);
-    parts.push(...enc.write(data.subarray(i, i + n)));
-    if (rng.int(5) === 0) parts.push(...enc.flush());
-    i += n;
-  }
-  parts.push(...enc.end());
-  return concatChunks(parts);
-}
+import { jsonRows, Rng, shapedData, streamDecode, streamThrough } from "./_test_lz4_tool.ts";
 
 const OPTIONS: Lz4CompressOptions[] = [
   {},
@@ -51,7 +32,13 @@ Deno.test("frames round-trip: one-shot and streamed, every option, random splits
     const frame = compressFrame(data, opts);
     assert.deepEqual(decompressFrame(frame), data, label);
     assert.deepEqual(streamDecode(frame, rng, round % 2 ? 7 : 50_000), data, label);
-    const streamed = streamEncode(data, opts, rng, round % 2 ? 300 : 90_000);
+    const streamed = streamThrough(
+      new Lz4FrameEncoder(opts),
+      data,
+      rng,
+      round % 2 ? 300 : 90_000,
+      5,
+    );
     assert.deepEqual(decompressFrame(streamed), data, `${label} (stream-encoded)`);
     assert.deepEqual(streamDecode(streamed, rng, 5000), data, `${label} (both streamed)`);
   }
