@@ -230,5 +230,7 @@ export async function webDecompress(
   const out = input.pipeThrough(webDecompressTransform(format, maxOutputSize));
   const parts: Uint8Array[] = [];
   for await (const p of out) parts.push(p);
-  return concatChunks(parts);
+  const joined = concatChunks(parts);
+  // A single piece comes back as is: copied if it is a view, so that it pins no larger buffer.
+  return joined.byteLength === joined.buffer.byteLength ? joined : joined.slice();
 }
