@@ -16,7 +16,7 @@
  * @module
  */
 
-import { codecFor, decodeSettings, PLATFORM_SLICE } from "./_codecs.ts";
+import { codecFor, decodeSettings, PLATFORM_SLICE, STREAMING } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { CompressError } from "./errors.ts";
 import { Algorithm, type BytesLike, type Level } from "./types.ts";
@@ -217,15 +217,7 @@ async function sliced(
  * event-loop turns in between (same bytes as the sync call: for LZ4 and Snappy above one
  * slice, the frame encoders write the blocks the one-shot encoders write).
  */
-const STREAMED = new Set<Algorithm>([
-  Algorithm.Lz4,
-  Algorithm.Snappy,
-  Algorithm.Zstd,
-  Algorithm.Brotli,
-  Algorithm.Gzip,
-  Algorithm.Deflate,
-  Algorithm.DeflateRaw,
-]);
+const STREAMED = new Set(STREAMING);
 
 /**
  * Compresses `data` with `algorithm`. Output is byte-identical to {@link compressSync}; large
