@@ -6,6 +6,7 @@
  */
 
 import { concatChunks } from "../concat.ts";
+import { mutate as mutateWith } from "../_test_fuzz.ts";
 import { Lz4FrameDecoder } from "./frame_decoder.ts";
 import type { Lz4DecompressOptions } from "./options.ts";
 
@@ -145,33 +146,12 @@ export function shapedData(rng: Rng, kind: number, n: number): Uint8Array {
   return b;
 }
 
-/** Flips, inserts, deletes, overwrites or truncates bytes of `src`. */
+/** The shared edge bytes plus 0x0f and 0xf0: a token whose length continues in the next bytes. */
+const EDGE_BYTES = [0, 0xff, 0x7f, 0x80, 0xfe, 0x01, 0x0f, 0xf0];
+
+/** The codecs' fuzz {@link mutateWith mutate} with LZ4's edge bytes, drawing from `rng`. */
 export function mutate(src: Uint8Array, rng: Rng): Uint8Array {
-  let b = Array.from(src);
-  const edits = 1 + rng.int(4);
-  for (let e = 0; e < edits; e++) {
-    const at = rng.int(b.length + 1);
-    switch (rng.int(6)) {
-      case 0:
-        if (b.length) b[at % b.length] ^= 1 << rng.int(8);
-        break;
-      case 1:
-        b.splice(at, 0, rng.u32() & 0xff);
-        break;
-      case 2:
-        b.splice(at, 1 + rng.int(3));
-        break;
-      case 3:
-        if (b.length) b[at % b.length] = [0, 255, 0x80, 15][rng.int(4)];
-        break;
-      case 4:
-        b = b.slice(0, at);
-        break;
-      default:
-        for (let k = 0; k < 4 && at + k < b.length; k++) b[at + k] = 0xff;
-    }
-  }
-  return new Uint8Array(b);
+  return mutateWith(src, () => rng.u32() / 4294967296, EDGE_BYTES);
 }
 
 /** A streaming encoder or decoder, as the frame coders are. */
