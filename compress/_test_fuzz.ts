@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { concatChunks } from "./concat.ts";
 import { CompressError } from "./errors.ts";
+import type { StreamDecoder } from "./types.ts";
 
 /** The output limit the fuzz tests decode under. */
 export const MAX = 1 << 20;
@@ -40,6 +41,23 @@ export function mutate(
     }
   }
   return out;
+}
+
+/** Feeds `decoder` `input` in random pieces of 1 to `maxPiece` bytes; returns the size it wrote. */
+export function streamedSize(
+  decoder: StreamDecoder,
+  input: Uint8Array,
+  rand: () => number,
+  maxPiece: number,
+): number {
+  let size = 0;
+  for (let p = 0; p < input.length;) {
+    const k = 1 + ((rand() * maxPiece) | 0);
+    for (const d of decoder.write(input.subarray(p, p + k))) size += d.length;
+    p += k;
+  }
+  for (const d of decoder.end()) size += d.length;
+  return size;
 }
 
 /** Runs `fn`; it may return or throw, but only a CompressError; output must respect MAX. */

@@ -3,10 +3,8 @@ import { CompressError } from "../errors.ts";
 import { BrotliStreamDecoder, decompressBrotli } from "./mod.ts";
 import { runTool } from "../platform/_test_tools.ts";
 import { rng } from "../_test_rng.ts";
-import { mutate } from "../_test_fuzz.ts";
+import { MAX, mutate, streamedSize } from "../_test_fuzz.ts";
 import { binary, jsonRows, prose, randomBytes, sourceText } from "./_test_corpora.ts";
-
-const MAX = 1 << 20;
 
 /** Decodes one-shot and in chunks: either data within MAX or a CompressError, nothing else. */
 function mustBeTyped(input: Uint8Array, r: () => number, label: string): void {
@@ -14,15 +12,7 @@ function mustBeTyped(input: Uint8Array, r: () => number, label: string): void {
     let size = 0;
     try {
       if (!chunked) size = decompressBrotli(input, { maxOutputSize: MAX }).length;
-      else {
-        const dec = new BrotliStreamDecoder({ maxOutputSize: MAX });
-        for (let at = 0; at < input.length;) {
-          const n = 1 + ((r() * 64) | 0);
-          for (const p of dec.write(input.subarray(at, at + n))) size += p.length;
-          at += n;
-        }
-        for (const p of dec.end()) size += p.length;
-      }
+      else size = streamedSize(new BrotliStreamDecoder({ maxOutputSize: MAX }), input, r, 64);
     } catch (e) {
       if (!(e instanceof CompressError)) {
         assert.fail(`${label}: threw ${e instanceof Error ? e.stack : e}`);

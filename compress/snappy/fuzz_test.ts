@@ -7,7 +7,7 @@ import {
   SnappyFrameDecoder,
 } from "./mod.ts";
 import { concat, jsonRows, mixed, randomBytes, seeded, text } from "./_test_data.ts";
-import { MAX, mustBeTyped, mutate } from "../_test_fuzz.ts";
+import { MAX, mustBeTyped, mutate, streamedSize } from "../_test_fuzz.ts";
 
 /** Edge bytes plus a literal tag whose length follows in one byte (format_description §2.1). */
 const EDGE_BYTES = [0, 0xff, 0x7f, 0x80, 0xfe, 0x01, 0x3c << 2];
@@ -53,17 +53,10 @@ Deno.test("fuzz: framed decoders on random bytes and mutated streams", () => {
       ? concat([SNAPPY_STREAM_IDENTIFIER, randomBytes((rand() * 40) | 0, rand)])
       : mutate(valid[i % valid.length], rand, EDGE_BYTES);
     mustBeTyped(() => decompressFramed(input, { maxOutputSize: MAX }).length, `one-shot ${i}`);
-    mustBeTyped(() => {
-      const dec = new SnappyFrameDecoder({ maxOutputSize: MAX });
-      let size = 0;
-      for (let p = 0; p < input.length;) {
-        const k = 1 + ((rand() * 5000) | 0);
-        for (const d of dec.write(input.subarray(p, p + k))) size += d.length;
-        p += k;
-      }
-      dec.end();
-      return size;
-    }, `streaming ${i}`);
+    mustBeTyped(
+      () => streamedSize(new SnappyFrameDecoder({ maxOutputSize: MAX }), input, rand, 5000),
+      `streaming ${i}`,
+    );
   }
 });
 
