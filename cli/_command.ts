@@ -26,7 +26,22 @@ export async function writeLine(stream: WritableStream<Uint8Array>, text: string
   }
 }
 
-/** A subcommand as written: {@link Command} with its option spec, `run` taking parsed args. */
+/**
+ * A subcommand as written: {@link Command} with its option spec, `run` taking parsed args.
+ *
+ * @example
+ * ```ts
+ * import type { CommandDefinition } from "./_command.ts";
+ * const echo: CommandDefinition = {
+ *   name: "echo",
+ *   summary: "print the arguments",
+ *   usage: "Usage: avx echo WORD...",
+ *   options: { help: { short: "h", value: false } },
+ *   run: ({ positionals }) => Promise.resolve(positionals.length > 0 ? 0 : 2),
+ * };
+ * console.log(echo.name); // "echo"
+ * ```
+ */
 export interface CommandDefinition extends Omit<Command, "run"> {
   /** The options it takes; `help` among them. */
   options: OptionSpec;

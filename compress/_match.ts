@@ -14,7 +14,7 @@
  * ```ts
  * import { matchEnd } from "./_match.ts";
  * const src = new TextEncoder().encode("abcdefgh-abcdefXY");
- * const sv = new DataView(src.buffer);
+ * const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
  * console.log(matchEnd(src, sv, 9, 0, src.length)); // 15
  * ```
  */
