@@ -13,7 +13,8 @@ import { detect } from "@avila/compress";
 import { CompressError } from "@avila/compress";
 import { concatChunks } from "@avila/compress";
 import { Algorithm, Level } from "@avila/compress";
-import { parseArgs } from "./_args.ts";
+import type { ParsedArgs } from "./_args.ts";
+import { defineCommand, writeLine } from "./_command.ts";
 import { CliError, type CliIo, type Command } from "./registry.ts";
 
 const NAMES: Record<string, Algorithm> = {
@@ -269,7 +270,7 @@ async function compressWhole(
     if (algorithm === Algorithm.Auto) {
       const r = compressAuto(data, { elementType, speedBudget, level });
       packed = r.data;
-      await writeText(
+      await writeLine(
         io.stderr,
         `auto: ${r.choice.algorithm}${
           r.choice.transforms?.length ? ` [${r.choice.transforms.join(" + ")}]` : ""
@@ -330,15 +331,6 @@ reading stdin). "-" means stdin or stdout. "-a auto" detects the format from its
   -f, --force      overwrite OUT if it exists
   -h, --help       this help`;
 
-async function writeText(stream: WritableStream<Uint8Array>, text: string): Promise<void> {
-  const w = stream.getWriter();
-  try {
-    await w.write(new TextEncoder().encode(text.endsWith("\n") ? text : text + "\n"));
-  } finally {
-    w.releaseLock();
-  }
-}
-
 /**
  * `avx compress`.
  *
@@ -348,16 +340,12 @@ async function writeText(stream: WritableStream<Uint8Array>, text: string): Prom
  * console.log(compressCommand.name); // "compress"
  * ```
  */
-export const compressCommand: Command = {
+export const compressCommand: Command = defineCommand({
   name: "compress",
   summary: `compress a file or stdin (${ALGORITHMS_HELP})`,
   usage: COMPRESS_USAGE,
-  async run(args: string[], io: CliIo): Promise<number> {
-    const { options, positionals } = parseArgs(args, SPEC);
-    if (options.has("help")) {
-      await writeText(io.stdout, COMPRESS_USAGE);
-      return 0;
-    }
+  options: SPEC,
+  async run({ options, positionals }: ParsedArgs, io: CliIo): Promise<number> {
     if (options.has("max-output")) throw new CliError("--max-output applies to decompress", 2);
     const chosen = parseAlgorithm(options.get("algorithm"), true);
     const algorithm = chosen === "auto" ? Algorithm.Auto : chosen;
@@ -387,7 +375,7 @@ export const compressCommand: Command = {
     }
     return 0;
   },
-};
+});
 
 /**
  * `avx decompress`.
@@ -398,16 +386,12 @@ export const compressCommand: Command = {
  * console.log(decompressCommand.name); // "decompress"
  * ```
  */
-export const decompressCommand: Command = {
+export const decompressCommand: Command = defineCommand({
   name: "decompress",
   summary: "decompress a file or stdin (any of the above, or -a auto)",
   usage: DECOMPRESS_USAGE,
-  async run(args: string[], io: CliIo): Promise<number> {
-    const { options, positionals } = parseArgs(args, SPEC);
-    if (options.has("help")) {
-      await writeText(io.stdout, DECOMPRESS_USAGE);
-      return 0;
-    }
+  options: SPEC,
+  async run({ options, positionals }: ParsedArgs, io: CliIo): Promise<number> {
     if (options.has("level")) throw new CliError("-l applies to compress", 2);
     const chosen = parseAlgorithm(options.get("algorithm"), true);
     const max = parseSize(options.get("max-output"));
@@ -448,4 +432,4 @@ export const decompressCommand: Command = {
     }
     return 0;
   },
-};
+});

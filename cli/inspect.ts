@@ -20,7 +20,8 @@ import {
   types,
 } from "@avila/arrow";
 import { CompressError, describeCompressed, detect } from "@avila/compress";
-import { parseArgs } from "./_args.ts";
+import type { ParsedArgs } from "./_args.ts";
+import { defineCommand } from "./_command.ts";
 import { CliError, type CliIo, type Command, registerCommand } from "./registry.ts";
 
 // The field metadata keys of Arrow extension types (Arrow's columnar format, "Extension Types").
@@ -220,6 +221,20 @@ Options:
   --json      print a JSON report per file
   -h, --help  this help`;
 
+/** Runs `read` on the file at `path`; an `ErrorType` (bad input) becomes a one-line CliError. */
+function reading<T>(
+  path: string,
+  ErrorType: typeof CompressError | typeof ArrowError,
+  read: () => T,
+): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ErrorType) throw new CliError(`${path}: ${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
  * The `avx inspect` command.
  *
@@ -229,19 +244,15 @@ Options:
  * console.log(inspectCommand.name); // "inspect"
  * ```
  */
-export const inspectCommand: Command = {
+export const inspectCommand: Command = defineCommand({
   name: "inspect",
   summary: "describe an Arrow IPC file or stream, or a compressed file (.lz4, .zst, .sz, ...)",
   usage: USAGE,
-  async run(args: string[], io: CliIo): Promise<number> {
-    const { options, positionals } = parseArgs(args, SPEC);
+  options: SPEC,
+  async run({ options, positionals }: ParsedArgs, io: CliIo): Promise<number> {
     const out = io.stdout.getWriter();
     const enc = new TextEncoder();
     try {
-      if (options.has("help")) {
-        await out.write(enc.encode(USAGE + "\n"));
-        return 0;
-      }
       if (positionals.length === 0) throw new CliError("missing FILE (see avx inspect --help)", 2);
       const reports: string[] = [];
       for (const path of positionals) {
@@ -253,25 +264,13 @@ export const inspectCommand: Command = {
         }
         const isArrowFile = bytes.length >= 6 && FILE_MAGIC.every((b, i) => bytes[i] === b);
         if (!isArrowFile && detect(bytes) !== null) {
-          let d: ReturnType<typeof describeCompressed>;
-          try {
-            d = describeCompressed(bytes);
-          } catch (e) {
-            if (e instanceof CompressError) throw new CliError(`${path}: ${e.code}: ${e.message}`);
-            throw e;
-          }
+          const d = reading(path, CompressError, () => describeCompressed(bytes));
           reports.push(
             options.has("json") ? JSON.stringify({ path, ...d }) : formatCompressedReport(d, path),
           );
           continue;
         }
-        let report: InspectReport;
-        try {
-          report = inspectArrow(bytes);
-        } catch (e) {
-          if (e instanceof ArrowError) throw new CliError(`${path}: ${e.code}: ${e.message}`);
-          throw e;
-        }
+        const report = reading(path, ArrowError, () => inspectArrow(bytes));
         reports.push(
           options.has("json")
             ? JSON.stringify({ path, ...report })
@@ -284,6 +283,6 @@ export const inspectCommand: Command = {
       out.releaseLock();
     }
   },
-};
+});
 
 registerCommand(inspectCommand);

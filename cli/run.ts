@@ -8,7 +8,7 @@
 import { compressCommand, decompressCommand } from "./codec_commands.ts";
 // Commands that register themselves when loaded.
 import "./inspect.ts";
-import "./inspect.ts";
+import { writeLine } from "./_command.ts";
 import { CliError, type CliIo, findCommand, listCommands, registerCommand } from "./registry.ts";
 
 registerCommand(compressCommand);
@@ -28,15 +28,6 @@ function rootUsage(): string {
 
 function defaultIo(): CliIo {
   return { stdin: Deno.stdin.readable, stdout: Deno.stdout.writable, stderr: Deno.stderr.writable };
-}
-
-async function writeLine(stream: WritableStream<Uint8Array>, text: string): Promise<void> {
-  const w = stream.getWriter();
-  try {
-    await w.write(new TextEncoder().encode(text + "\n"));
-  } finally {
-    w.releaseLock();
-  }
 }
 
 /**

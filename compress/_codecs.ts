@@ -76,6 +76,26 @@ function noStreaming(algorithm: Algorithm): () => never {
   };
 }
 
+/**
+ * The algorithms with a streaming form: the frame formats and the platform codecs. Raw blocks,
+ * columnar and auto frames are one-shot only.
+ *
+ * @example
+ * ```ts
+ * import { STREAMING } from "./_codecs.ts";
+ * console.log(STREAMING.includes("lz4"), STREAMING.includes("lz4-block")); // true false
+ * ```
+ */
+export const STREAMING: readonly Algorithm[] = [
+  Algorithm.Lz4,
+  Algorithm.Snappy,
+  Algorithm.Zstd,
+  Algorithm.Brotli,
+  Algorithm.Gzip,
+  Algorithm.Deflate,
+  Algorithm.DeflateRaw,
+];
+
 /** Columnar and Auto frames are built from the whole input (sampling, checksum). */
 function oneShotOnly(algorithm: Algorithm): () => never {
   return () => {

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { codecFor, decodeSettings, PLATFORM_SLICE } from "./_codecs.ts";
+import { codecFor, decodeSettings, PLATFORM_SLICE, STREAMING } from "./_codecs.ts";
 import { assertAlgorithm, nativeLevel } from "./_levels.ts";
 import { CompressError } from "./errors.ts";
 import { Algorithm, type BytesLike, type Level } from "./types.ts";
@@ -139,6 +139,16 @@ export function compressSync(
 }
 
 /**
+ * `Algorithm.Auto` after decoding `data` as its detected format failed with `e`: a weak guess
+ * (zlib's 2-byte header, which plain data can match) gives the bytes back as they are, unless
+ * the output limit stopped it; a certain magic number's error is thrown.
+ */
+function autoFailed(data: Uint8Array, certain: boolean, e: unknown): Uint8Array {
+  if (!certain && e instanceof CompressError && e.code !== "limit") return data;
+  throw e;
+}
+
+/**
  * Decompresses `data` synchronously, never producing more than `opts.maxOutputSize` bytes.
  *
  * @throws {CompressError} `corrupt` / `checksum` for bad input, `limit` past `maxOutputSize`,
@@ -165,8 +175,7 @@ export function decompressSync(
     try {
       return decompressSync(data, found.algorithm, opts);
     } catch (e) {
-      if (!found.certain && e instanceof CompressError && e.code !== "limit") return data;
-      throw e;
+      return autoFailed(data, found.certain, e);
     }
   }
   if (opts?.dictionary !== undefined) {
@@ -217,15 +226,7 @@ async function sliced(
  * event-loop turns in between (same bytes as the sync call: for LZ4 and Snappy above one
  * slice, the frame encoders write the blocks the one-shot encoders write).
  */
-const STREAMED = new Set<Algorithm>([
-  Algorithm.Lz4,
-  Algorithm.Snappy,
-  Algorithm.Zstd,
-  Algorithm.Brotli,
-  Algorithm.Gzip,
-  Algorithm.Deflate,
-  Algorithm.DeflateRaw,
-]);
+const STREAMED = new Set(STREAMING);
 
 /**
  * Compresses `data` with `algorithm`. Output is byte-identical to {@link compressSync}; large
@@ -308,8 +309,7 @@ export async function decompress(
     try {
       return await decompress(data, found.algorithm, opts);
     } catch (e) {
-      if (!found.certain && e instanceof CompressError && e.code !== "limit") return data;
-      throw e;
+      return autoFailed(data, found.certain, e);
     }
   }
   if (!codecFor(algorithm).decodeAnywhere) requireAvailable(algorithm);

@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
+import { STREAMING } from "./_codecs.ts";
 import { Compressor } from "./compressor.ts";
 import { CompressError } from "./errors.ts";
 import { concat, randomChunks, Rng, runTool, sampleData } from "./platform/_test_tools.ts";
 import { Algorithm, Level } from "./types.ts";
 
-const STREAMING = [
-  Algorithm.Lz4,
-  Algorithm.Snappy,
-  Algorithm.Zstd,
-  Algorithm.Brotli,
-  Algorithm.Gzip,
-  Algorithm.Deflate,
-  Algorithm.DeflateRaw,
-];
 const rng = new Rng(99);
 const data = sampleData(rng, 300_000);
 

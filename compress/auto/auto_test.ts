@@ -5,6 +5,7 @@ import { CompressError } from "../errors.ts";
 import { compressColumnar } from "../columnar/mod.ts";
 import { chooseAlgorithm, compressAuto, decompressAutoFrame } from "./mod.ts";
 import { rng } from "../_test_rng.ts";
+import { runTool } from "../platform/_test_tools.ts";
 
 const r = rng(11);
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -85,13 +86,7 @@ Deno.test("auto through the API, and bad options", async () => {
 
 /** `zstd`/`lz4` CLI output size for `data` (the reference the ratios are held to). */
 async function toolSize(cmd: string, args: string[], data: Uint8Array): Promise<number> {
-  const child = new Deno.Command(cmd, { args, stdin: "piped", stdout: "piped" }).spawn();
-  const w = child.stdin.getWriter();
-  const writing = w.write(data).then(() => w.close());
-  const out = await child.output();
-  await writing;
-  assert.ok(out.success, `${cmd} ${args.join(" ")}`);
-  return out.stdout.length;
+  return (await runTool(cmd, args, data)).length;
 }
 
 /** float64 noise over 40 binary orders of magnitude: only exponent bytes are compressible. */

@@ -150,6 +150,20 @@ export interface AutoPlan {
   general: { algorithm: Algorithm; level: number; ratio: number } | null;
 }
 
+/** The plan that stores the data as is: columnar with no transforms. */
+function storedPlan(
+  level: number,
+  reason: string,
+  ratio: number,
+  general: AutoPlan["general"],
+): AutoPlan {
+  return {
+    choice: { algorithm: Algorithm.Columnar, level, stored: true, transforms: [], reason },
+    ratio,
+    general,
+  };
+}
+
 /** {@link chooseAlgorithm} with the general codec's estimate (see {@link AutoPlan}). */
 export function planAuto(sample: Uint8Array, opts: AutoOptions = {}): AutoPlan {
   if (!(sample instanceof Uint8Array)) {
@@ -159,19 +173,7 @@ export function planAuto(sample: Uint8Array, opts: AutoOptions = {}): AutoPlan {
   const tier = tierOf(opts.speedBudget, opts.level);
   const level = LEVEL[tier];
   const s = sampleOf(sample);
-  if (s.length === 0) {
-    return {
-      choice: {
-        algorithm: Algorithm.Columnar,
-        level,
-        stored: true,
-        transforms: [],
-        reason: "empty input: stored",
-      },
-      ratio: 1,
-      general: null,
-    };
-  }
+  if (s.length === 0) return storedPlan(level, "empty input: stored", 1, null);
   const general = generalSize(s, tier);
   const next = {
     algorithm: general.algorithm,
@@ -236,19 +238,10 @@ export function planAuto(sample: Uint8Array, opts: AutoOptions = {}): AutoPlan {
   }
   const ratio = s.length / best.bytes;
   if (ratio < 1.02 && declared === undefined) {
-    return {
-      choice: {
-        algorithm: Algorithm.Columnar,
-        level,
-        stored: true,
-        transforms: [],
-        reason: `incompressible: ${entropy.toFixed(2)} bits/byte, best estimate ${
-          ratio.toFixed(3)
-        }x`,
-      },
-      ratio,
-      general: next,
-    };
+    const reason = `incompressible: ${entropy.toFixed(2)} bits/byte, best estimate ${
+      ratio.toFixed(3)
+    }x`;
+    return storedPlan(level, reason, ratio, next);
   }
   const c = best.choice;
   const what = c.algorithm === Algorithm.Columnar

@@ -352,6 +352,27 @@ function* readPrefixCode(br: BitReader, alphabetSize: number): PauseFor<Int32Arr
   return buildTable(lengths, alphabetSize);
 }
 
+/**
+ * Reads `count` fields of `width` bits, least significant first: MLEN's nibbles and MSKIPLEN's
+ * bytes (RFC 7932 §9.2). A last field of zero is invalid when `count > least` ("exuberant").
+ */
+function* readFields(
+  br: BitReader,
+  count: number,
+  width: number,
+  least: number,
+  what: string,
+): PauseFor<number> {
+  let value = 0;
+  for (let i = 0; i < count; i++) {
+    while (!br.need(width)) yield;
+    const field = br.bits(width);
+    if (i === count - 1 && count > least && field === 0) throw corrupt(`exuberant ${what}`);
+    value |= field << (width * i);
+  }
+  return value;
+}
+
 function* readVarLenUint8(br: BitReader): PauseFor<number> {
   while (!br.need(11)) yield;
   if (br.bits(1) === 0) return 0;
@@ -582,27 +603,13 @@ function* decodeStream(s: State): Pause {
       while (!br.need(3)) yield;
       if (br.bits(1) !== 0) throw corrupt("reserved bit set");
       const skipBytes = br.bits(2);
-      let skip = 0;
-      for (let i = 0; i < skipBytes; i++) {
-        while (!br.need(8)) yield;
-        const b = br.bits(8);
-        if (i === skipBytes - 1 && skipBytes > 1 && b === 0) throw corrupt("exuberant skip length");
-        skip |= b << (8 * i);
-      }
+      let skip = yield* readFields(br, skipBytes, 8, 1, "skip length");
       if (skipBytes > 0) skip += 1;
       br.alignZero();
       yield* s.raw(skip, false);
       continue;
     }
-    const nibbles = nibbleCode + 4;
-    let mlen = 0;
-    for (let i = 0; i < nibbles; i++) {
-      while (!br.need(4)) yield;
-      const nib = br.bits(4);
-      if (i === nibbles - 1 && nibbles > 4 && nib === 0) throw corrupt("exuberant length nibble");
-      mlen |= nib << (4 * i);
-    }
-    mlen += 1;
+    const mlen = (yield* readFields(br, nibbleCode + 4, 4, 4, "length nibble")) + 1;
     if (s.total() + mlen > s.max) {
       throw new CompressError(
         "limit",

@@ -3,9 +3,8 @@ import { CompressError } from "../errors.ts";
 import { BrotliStreamDecoder, decompressBrotli } from "./mod.ts";
 import { runTool } from "../platform/_test_tools.ts";
 import { rng } from "../_test_rng.ts";
+import { MAX, mutate, streamedSize } from "../_test_fuzz.ts";
 import { binary, jsonRows, prose, randomBytes, sourceText } from "./_test_corpora.ts";
-
-const MAX = 1 << 20;
 
 /** Decodes one-shot and in chunks: either data within MAX or a CompressError, nothing else. */
 function mustBeTyped(input: Uint8Array, r: () => number, label: string): void {
@@ -13,15 +12,7 @@ function mustBeTyped(input: Uint8Array, r: () => number, label: string): void {
     let size = 0;
     try {
       if (!chunked) size = decompressBrotli(input, { maxOutputSize: MAX }).length;
-      else {
-        const dec = new BrotliStreamDecoder({ maxOutputSize: MAX });
-        for (let at = 0; at < input.length;) {
-          const n = 1 + ((r() * 64) | 0);
-          for (const p of dec.write(input.subarray(at, at + n))) size += p.length;
-          at += n;
-        }
-        for (const p of dec.end()) size += p.length;
-      }
+      else size = streamedSize(new BrotliStreamDecoder({ maxOutputSize: MAX }), input, r, 64);
     } catch (e) {
       if (!(e instanceof CompressError)) {
         assert.fail(`${label}: threw ${e instanceof Error ? e.stack : e}`);
@@ -31,27 +22,6 @@ function mustBeTyped(input: Uint8Array, r: () => number, label: string): void {
     }
     assert.ok(size <= MAX, `${label}: produced ${size} bytes, over the limit`);
   }
-}
-
-function mutate(src: Uint8Array, r: () => number): Uint8Array {
-  let out = src.slice();
-  const edits = 1 + ((r() * 4) | 0);
-  for (let e = 0; e < edits; e++) {
-    const kind = r();
-    const at = (r() * out.length) | 0;
-    if (kind < 0.5 && out.length > 0) out[at] ^= 1 << ((r() * 8) | 0);
-    else if (kind < 0.65 && out.length > 0) out[at] = [0, 0xff, 0x80, 0x7f][(r() * 4) | 0];
-    else if (kind < 0.75) out = out.slice(0, at);
-    else {
-      const extra = randomBytes((r() * 8) | 0, (r() * 1e9) | 0);
-      const next = new Uint8Array(out.length + extra.length);
-      next.set(out.subarray(0, at));
-      next.set(extra, at);
-      next.set(out.subarray(at), at + extra.length);
-      out = next;
-    }
-  }
-  return out;
 }
 
 Deno.test("fuzz: mutated CLI streams give data or a typed error, never a hang", async () => {

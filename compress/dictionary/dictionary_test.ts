@@ -3,6 +3,7 @@ import { compress, compressSync, decompress, decompressSync } from "../compress.
 import { Compressor } from "../compressor.ts";
 import { CompressError } from "../errors.ts";
 import { Algorithm, Level } from "../types.ts";
+import { runTool } from "../platform/_test_tools.ts";
 import {
   Dictionary,
   dictionaryIdOf,
@@ -215,18 +216,6 @@ Deno.test("dictionary: mutated dictionary frames decode only to typed errors (fu
   }
 });
 
-async function lz4Tool(args: string[], input: Uint8Array): Promise<Uint8Array> {
-  const child = new Deno.Command("lz4", { args, stdin: "piped", stdout: "piped", stderr: "piped" })
-    .spawn();
-  const result = child.output(); // read while writing: a full pipe would deadlock
-  const w = child.stdin.getWriter();
-  await w.write(input);
-  await w.close();
-  const { code, stdout, stderr } = await result;
-  assert.equal(code, 0, `lz4 ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
-  return stdout;
-}
-
 function bodyTwice(body: Uint8Array): Uint8Array {
   return new Uint8Array([...body, ...body]);
 }
@@ -239,9 +228,9 @@ Deno.test("dictionary: interop with the lz4 tool's -D in both directions", async
     const body = HELD_OUT[7];
     // Ours (with a Dict-ID in the frame) -> lz4 -d -D.
     const ours = compressSync(body, Algorithm.Lz4, { dictionary: DICT });
-    assert.deepEqual(await lz4Tool(["-d", "-c", "-D", path], ours), body);
+    assert.deepEqual(await runTool("lz4", ["-d", "-c", "-D", path], ours), body);
     // lz4 -D (no Dict-ID in the frame) -> ours with the one Dictionary.
-    const theirs = await lz4Tool(["-c", "-D", path], body);
+    const theirs = await runTool("lz4", ["-c", "-D", path], body);
     assert.equal(theirs[4] & 1, 0, "lz4 writes no Dict-ID");
     assert.deepEqual(decompressSync(theirs, Algorithm.Lz4, { dictionary: DICT }), body);
     assert.ok(theirs.length < compressSync(body, Algorithm.Lz4).length);

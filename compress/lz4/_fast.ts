@@ -10,6 +10,7 @@
  * @module
  */
 
+import { matchEnd } from "../_match.ts";
 import {
   LAST_LITERALS,
   MAX_DISTANCE,
@@ -96,8 +97,6 @@ export function compressFast(
     const dstLen = dst.length;
     const mfLimit = end - MF_LIMIT;
     const matchLimit = end - LAST_LITERALS;
-    // Matches are extended a word at a time while a whole word fits before `matchLimit`.
-    const wordLimit = matchLimit - 3;
     let ip = start;
     table[Math.imul(sv.getInt32(ip, true), PRIME) >>> shift] = ip + base;
     ip++;
@@ -152,25 +151,8 @@ export function compressFast(
       for (;;) {
         dv.setUint16(op, ip - ref, true);
         op = (op + 2) | 0;
-        // The first 4 bytes are known to match. Compare a word at a time; the lowest differing
-        // bit of the XOR locates the first differing byte.
-        let mp = (ip + 4) | 0;
-        let rp = (ref + 4) | 0;
-        let diff = 0;
-        while (mp < wordLimit) {
-          diff = sv.getInt32(mp, true) ^ sv.getInt32(rp, true);
-          if (diff !== 0) break;
-          mp = (mp + 4) | 0;
-          rp = (rp + 4) | 0;
-        }
-        if (diff !== 0) {
-          mp = (mp + ((31 - Math.clz32(diff & -diff)) >> 3)) | 0;
-        } else {
-          while (mp < matchLimit && src[mp] === src[rp]) {
-            mp = (mp + 1) | 0;
-            rp = (rp + 1) | 0;
-          }
-        }
+        // The first 4 bytes are known to match.
+        const mp = matchEnd(src, sv, (ip + 4) | 0, (ref + 4) | 0, matchLimit);
         const ml = (mp - ip - 4) | 0;
         if (ml >= 15) {
           dst[tokenPos] = token | 15;

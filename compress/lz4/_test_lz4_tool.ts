@@ -5,6 +5,11 @@
  * @module
  */
 
+import { concatChunks } from "../concat.ts";
+import { mutate as mutateWith } from "../_test_fuzz.ts";
+import { Lz4FrameDecoder } from "./frame_decoder.ts";
+import type { Lz4DecompressOptions } from "./options.ts";
+
 /**
  * Runs `lz4 -q <args> <file>` with `input` in a temporary file (so the tool knows the input
  * size, as for `--content-size`); returns stdout. Fails loudly if the tool is absent.
@@ -139,4 +144,52 @@ export function shapedData(rng: Rng, kind: number, n: number): Uint8Array {
     }
   }
   return b;
+}
+
+/** The shared edge bytes plus 0x0f and 0xf0: a token whose length continues in the next bytes. */
+const EDGE_BYTES = [0, 0xff, 0x7f, 0x80, 0xfe, 0x01, 0x0f, 0xf0];
+
+/** The codecs' fuzz {@link mutateWith mutate} with LZ4's edge bytes, drawing from `rng`. */
+export function mutate(src: Uint8Array, rng: Rng): Uint8Array {
+  return mutateWith(src, () => rng.u32() / 4294967296, EDGE_BYTES);
+}
+
+/** A streaming encoder or decoder, as the frame coders are. */
+interface Coder {
+  write(chunk: Uint8Array): Uint8Array[];
+  flush?(): Uint8Array[];
+  end(): Uint8Array[];
+}
+
+/**
+ * Feeds `input` to `coder` in random pieces of 1 to `maxPiece` bytes, flushing after about one
+ * piece in `flushOneIn` (never when 0), and joins what it writes.
+ */
+export function streamThrough(
+  coder: Coder,
+  input: Uint8Array,
+  rng: Rng,
+  maxPiece: number,
+  flushOneIn = 0,
+): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const n = 1 + rng.int(maxPiece);
+    parts.push(...coder.write(input.subarray(i, i + n)));
+    if (flushOneIn > 0 && rng.int(flushOneIn) === 0) parts.push(...coder.flush!());
+    i += n;
+  }
+  parts.push(...coder.end());
+  return concatChunks(parts);
+}
+
+/** Decodes `frame` with an {@link Lz4FrameDecoder} fed in random pieces of 1 to `maxPiece` bytes. */
+export function streamDecode(
+  frame: Uint8Array,
+  rng: Rng,
+  maxPiece: number,
+  options: Lz4DecompressOptions = {},
+): Uint8Array {
+  return streamThrough(new Lz4FrameDecoder(options), frame, rng, maxPiece);
 }

@@ -14,7 +14,7 @@ import {
 } from "./mod.ts";
 import { decompressBlock } from "./block_decode.ts";
 import { compressBlock } from "./block_encode.ts";
-import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
+import { jsonRows, lz4Tool, mutate, Rng, shapedData, streamDecode } from "./_test_lz4_tool.ts";
 
 function isCode(...codes: string[]): (e: unknown) => boolean {
   return (e) => e instanceof CompressError && codes.includes(e.code);
@@ -110,16 +110,8 @@ Deno.test("Lz4FrameEncoder with a dictionary, linked and independent, with flush
       plainOut.push(...plain.end());
       assert.ok(frame.length < concatChunks(plainOut).length, label);
       // Streamed decode in small pieces.
-      const dec = new Lz4FrameDecoder({ dictionary: DICT });
-      const parts: Uint8Array[] = [];
-      let i = 0;
-      while (i < frame.length) {
-        const n = 1 + rng.int(5000);
-        parts.push(...dec.write(frame.subarray(i, i + n)));
-        i += n;
-      }
-      parts.push(...dec.end());
-      assert.deepEqual(concatChunks(parts), data, `${label} (streamed)`);
+      const streamed = streamDecode(frame, rng, 5000, { dictionary: DICT });
+      assert.deepEqual(streamed, data, `${label} (streamed)`);
     }
   }
 });
@@ -268,28 +260,6 @@ Deno.test("interop: lz4 -D frames decode with our decoders, and ours with lz4 -d
     await Deno.remove(dictPath);
   }
 });
-
-/** Flips, inserts, deletes or truncates bytes. */
-function mutate(src: Uint8Array, rng: Rng): Uint8Array {
-  const b = Array.from(src);
-  for (let e = 0, edits = 1 + rng.int(3); e < edits; e++) {
-    const at = rng.int(b.length + 1);
-    switch (rng.int(4)) {
-      case 0:
-        if (b.length) b[at % b.length] ^= 1 << rng.int(8);
-        break;
-      case 1:
-        b.splice(at, 0, rng.u32() & 0xff);
-        break;
-      case 2:
-        b.splice(at, 1 + rng.int(3));
-        break;
-      default:
-        b.length = at;
-    }
-  }
-  return new Uint8Array(b);
-}
 
 Deno.test("fuzz: the dictionary decode path on mutated blocks and frames", () => {
   const rng = new Rng(0xd1c7);

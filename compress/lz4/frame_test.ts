@@ -10,39 +10,7 @@ import {
   Lz4FrameEncoder,
 } from "./mod.ts";
 import { LZ4_FRAME_MAGIC } from "./_frame_header.ts";
-import { jsonRows, Rng, shapedData } from "./_test_lz4_tool.ts";
-
-function streamEncode(
-  data: Uint8Array,
-  opts: Lz4CompressOptions,
-  rng: Rng,
-  maxChunk: number,
-): Uint8Array {
-  const enc = new Lz4FrameEncoder(opts);
-  const parts: Uint8Array[] = [];
-  let i = 0;
-  while (i < data.length) {
-    const n = 1 + rng.int(maxChunk);
-    parts.push(...enc.write(data.subarray(i, i + n)));
-    if (rng.int(5) === 0) parts.push(...enc.flush());
-    i += n;
-  }
-  parts.push(...enc.end());
-  return concatChunks(parts);
-}
-
-function streamDecode(frame: Uint8Array, rng: Rng, maxChunk: number, max?: number): Uint8Array {
-  const dec = new Lz4FrameDecoder({ maxOutputSize: max });
-  const parts: Uint8Array[] = [];
-  let i = 0;
-  while (i < frame.length) {
-    const n = 1 + rng.int(maxChunk);
-    parts.push(...dec.write(frame.subarray(i, i + n)));
-    i += n;
-  }
-  parts.push(...dec.end());
-  return concatChunks(parts);
-}
+import { jsonRows, Rng, shapedData, streamDecode, streamThrough } from "./_test_lz4_tool.ts";
 
 const OPTIONS: Lz4CompressOptions[] = [
   {},
@@ -64,7 +32,13 @@ Deno.test("frames round-trip: one-shot and streamed, every option, random splits
     const frame = compressFrame(data, opts);
     assert.deepEqual(decompressFrame(frame), data, label);
     assert.deepEqual(streamDecode(frame, rng, round % 2 ? 7 : 50_000), data, label);
-    const streamed = streamEncode(data, opts, rng, round % 2 ? 300 : 90_000);
+    const streamed = streamThrough(
+      new Lz4FrameEncoder(opts),
+      data,
+      rng,
+      round % 2 ? 300 : 90_000,
+      5,
+    );
     assert.deepEqual(decompressFrame(streamed), data, `${label} (stream-encoded)`);
     assert.deepEqual(streamDecode(streamed, rng, 5000), data, `${label} (both streamed)`);
   }
@@ -131,7 +105,11 @@ function expectCode(fn: () => unknown, code: string, label: string): void {
 /** Both decoders must reject `input` with `code`. */
 function rejectBoth(input: Uint8Array, code: string, label: string, max?: number): void {
   expectCode(() => decompressFrame(input, { maxOutputSize: max }), code, label);
-  expectCode(() => streamDecode(input, new Rng(input.length), 3, max), code, `${label} (stream)`);
+  expectCode(
+    () => streamDecode(input, new Rng(input.length), 3, { maxOutputSize: max }),
+    code,
+    `${label} (stream)`,
+  );
 }
 
 /** A frame header with FLG/BD and optional fields, with a correct header checksum. */
@@ -201,7 +179,7 @@ Deno.test("maxOutputSize: refused before allocating, enforced while decoding", (
   rejectBoth(unsized, "limit", "undeclared size", 1 << 20);
   rejectBoth(concatChunks([unsized, unsized]), "limit", "two frames", (3 << 20) + 5);
   assert.equal(decompressFrame(unsized, { maxOutputSize: 3 << 20 }).length, 3 << 20);
-  assert.equal(streamDecode(unsized, new Rng(1), 9999, 3 << 20).length, 3 << 20);
+  assert.equal(streamDecode(unsized, new Rng(1), 9999, { maxOutputSize: 3 << 20 }).length, 3 << 20);
 });
 
 Deno.test("options are validated; ended streams refuse more input", () => {

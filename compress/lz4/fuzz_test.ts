@@ -4,43 +4,13 @@
  * or oversized output.
  */
 import assert from "node:assert/strict";
-import { concatChunks } from "../concat.ts";
 import { CompressError } from "../errors.ts";
-import { compressFrame, decompressFrame, type Lz4CompressOptions, Lz4FrameDecoder } from "./mod.ts";
+import { compressFrame, decompressFrame, type Lz4CompressOptions } from "./mod.ts";
 import { decompressBlock } from "./block_decode.ts";
 import { compressBlock } from "./block_encode.ts";
-import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
+import { jsonRows, lz4Tool, mutate, Rng, shapedData, streamDecode } from "./_test_lz4_tool.ts";
 
 const MAX = 1 << 20;
-
-/** Flips, inserts, deletes, overwrites or truncates bytes of `src`. */
-function mutate(src: Uint8Array, rng: Rng): Uint8Array {
-  let b = Array.from(src);
-  const edits = 1 + rng.int(4);
-  for (let e = 0; e < edits; e++) {
-    const at = rng.int(b.length + 1);
-    switch (rng.int(6)) {
-      case 0:
-        if (b.length) b[at % b.length] ^= 1 << rng.int(8);
-        break;
-      case 1:
-        b.splice(at, 0, rng.u32() & 0xff);
-        break;
-      case 2:
-        b.splice(at, 1 + rng.int(3));
-        break;
-      case 3:
-        if (b.length) b[at % b.length] = [0, 255, 0x80, 15][rng.int(4)];
-        break;
-      case 4:
-        b = b.slice(0, at);
-        break;
-      default:
-        for (let k = 0; k < 4 && at + k < b.length; k++) b[at + k] = 0xff;
-    }
-  }
-  return new Uint8Array(b);
-}
 
 /** Outcomes seen, to check the fuzzer reaches both the error paths and successful decodes. */
 const outcomes = new Map<string, number>();
@@ -93,6 +63,15 @@ Deno.test("fuzz: the block decoder on random and mutated blocks", () => {
   expectVariety(["ok", "corrupt"]);
 });
 
+/** `count` inputs: JSON rows every `jsonEvery`-th, else data of varied shape up to `maxSize`. */
+function seedData(rng: Rng, count: number, jsonEvery: number, maxSize: number): Uint8Array[] {
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      i % jsonEvery === 0 ? jsonRows(10 + rng.int(900), i) : shapedData(rng, i, rng.int(maxSize)),
+  );
+}
+
 const FRAME_OPTIONS: Lz4CompressOptions[] = [
   { contentChecksum: false, blockSize: 65536 },
   { contentChecksum: false, blockSize: 65536, blockLinked: true, level: 9 },
@@ -103,13 +82,9 @@ const FRAME_OPTIONS: Lz4CompressOptions[] = [
 
 Deno.test("fuzz: decompressFrame and Lz4FrameDecoder on random and mutated frames", () => {
   const rng = new Rng(0xf4a3e);
-  const seeds: Uint8Array[] = [];
-  for (let i = 0; i < 20; i++) {
-    const data = i % 4 === 0
-      ? jsonRows(10 + rng.int(900), i)
-      : shapedData(rng, i, rng.int(150_000));
-    seeds.push(compressFrame(data, FRAME_OPTIONS[i % FRAME_OPTIONS.length]));
-  }
+  const seeds = seedData(rng, 20, 4, 150_000).map((data, i) =>
+    compressFrame(data, FRAME_OPTIONS[i % FRAME_OPTIONS.length])
+  );
   // Two frames and a skippable frame in one input.
   seeds.push(new Uint8Array([...seeds[0], 0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 7, 7, ...seeds[1]]));
   for (let round = 0; round < 2500; round++) {
@@ -128,18 +103,7 @@ Deno.test("fuzz: decompressFrame and Lz4FrameDecoder on random and mutated frame
     );
     if (round % 2 === 0) {
       onlyCompressErrors(
-        () => {
-          const dec = new Lz4FrameDecoder({ maxOutputSize: limit });
-          const parts: Uint8Array[] = [];
-          let i = 0;
-          while (i < input.length) {
-            const n = 1 + rng.int(round % 4 === 0 ? 16 : 40_000);
-            parts.push(...dec.write(input.subarray(i, i + n)));
-            i += n;
-          }
-          parts.push(...dec.end());
-          return concatChunks(parts);
-        },
+        () => streamDecode(input, rng, round % 4 === 0 ? 16 : 40_000, { maxOutputSize: limit }),
         limit,
         `stream round ${round}`,
       );
@@ -151,12 +115,7 @@ Deno.test("fuzz: decompressFrame and Lz4FrameDecoder on random and mutated frame
 Deno.test("fuzz: decompressFrame on random and mutated legacy frames (lz4 -l)", async () => {
   const rng = new Rng(0x1e6a);
   const seeds: Uint8Array[] = [];
-  for (let i = 0; i < 6; i++) {
-    const data = i % 2 === 0
-      ? jsonRows(10 + rng.int(900), i)
-      : shapedData(rng, i, rng.int(100_000));
-    seeds.push(await lz4Tool(["-l", "-c"], data));
-  }
+  for (const data of seedData(rng, 6, 2, 100_000)) seeds.push(await lz4Tool(["-l", "-c"], data));
   // Legacy frames back to back, and one before a modern frame.
   seeds.push(new Uint8Array([...seeds[0], ...seeds[1], ...compressFrame(jsonRows(30, 9))]));
   for (let round = 0; round < 1500; round++) {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { concatChunks } from "../concat.ts";
 import { compressFrame, decompressFrame, Lz4FrameDecoder, Lz4FrameEncoder } from "./mod.ts";
-import { jsonRows, lz4Tool, Rng, shapedData } from "./_test_lz4_tool.ts";
+import { jsonRows, lz4Tool, Rng, shapedData, streamDecode } from "./_test_lz4_tool.ts";
 import type { Lz4CompressOptions } from "./options.ts";
 
 const rng = new Rng(2024);
@@ -57,16 +57,7 @@ Deno.test("frames written by the lz4 tool decode with decompressFrame and Lz4Fra
       }
       assert.deepEqual(decompressFrame(frame), data, label);
       // Streaming, in uneven chunks.
-      const dec = new Lz4FrameDecoder();
-      const parts: Uint8Array[] = [];
-      let i = 0;
-      while (i < frame.length) {
-        const n = 1 + rng.int(70_000);
-        parts.push(...dec.write(frame.subarray(i, i + n)));
-        i += n;
-      }
-      parts.push(...dec.end());
-      assert.deepEqual(concatChunks(parts), data, `${label} (streamed)`);
+      assert.deepEqual(streamDecode(frame, rng, 70_000), data, `${label} (streamed)`);
     }
   }
 });

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { concatChunks } from "../concat.ts";
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
 
 /** Formats the web platform implements everywhere. */
@@ -228,16 +229,8 @@ export async function webDecompress(
   });
   const out = input.pipeThrough(webDecompressTransform(format, maxOutputSize));
   const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const p of out) {
-    parts.push(p);
-    size += p.length;
-  }
-  const result = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    result.set(p, o);
-    o += p.length;
-  }
-  return result;
+  for await (const p of out) parts.push(p);
+  const joined = concatChunks(parts);
+  // A single piece comes back as is: copied if it is a view, so that it pins no larger buffer.
+  return joined.byteLength === joined.buffer.byteLength ? joined : joined.slice();
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { matchEnd } from "../_match.ts";
+
 /** Input is compressed in independent fragments of this size (the reference's kBlockSize). */
 export const FRAGMENT_SIZE = 65536;
 
@@ -171,26 +173,7 @@ export function encodeFragment(
       let cur = 0;
       do {
         const base = ip;
-        let s1 = (ip + 4) | 0;
-        let s2 = (candidate + 4) | 0;
-        const wordEnd = end - 4;
-        // A word at a time; the lowest set bit of the XOR of the first differing words gives
-        // the first differing byte.
-        let diff = 0;
-        while (s1 <= wordEnd) {
-          diff = sv.getInt32(s1, true) ^ sv.getInt32(s2, true);
-          if (diff !== 0) break;
-          s1 = (s1 + 4) | 0;
-          s2 = (s2 + 4) | 0;
-        }
-        if (diff !== 0) {
-          s1 = (s1 + ((31 - Math.clz32(diff & -diff)) >> 3)) | 0;
-        } else {
-          while (s1 < end && src[s1] === src[s2]) {
-            s1++;
-            s2++;
-          }
-        }
+        const s1 = matchEnd(src, sv, (ip + 4) | 0, (candidate + 4) | 0, end);
         ip = s1;
         const offset = (base - candidate) | 0;
         const copyLen = (s1 - base) | 0;

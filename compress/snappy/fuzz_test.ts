@@ -7,30 +7,10 @@ import {
   SnappyFrameDecoder,
 } from "./mod.ts";
 import { concat, jsonRows, mixed, randomBytes, seeded, text } from "./_test_data.ts";
-import { MAX, mustBeTyped } from "../_test_fuzz.ts";
+import { MAX, mustBeTyped, mutate, streamedSize } from "../_test_fuzz.ts";
 
-/** Returns a mutated copy: bit flips, byte sets, truncation, duplication or insertion. */
-function mutate(src: Uint8Array, rand: () => number): Uint8Array {
-  let out: Uint8Array = src.slice();
-  const edits = 1 + ((rand() * 4) | 0);
-  for (let e = 0; e < edits; e++) {
-    const kind = rand();
-    const at = (rand() * out.length) | 0;
-    if (kind < 0.4 && out.length > 0) {
-      out[at] ^= 1 << ((rand() * 8) | 0);
-    } else if (kind < 0.6 && out.length > 0) {
-      out[at] = [0, 0xff, 0x7f, 0x80, 0xfe, 0x01, 0x3c << 2][(rand() * 7) | 0];
-    } else if (kind < 0.75) {
-      out = out.subarray(0, at);
-    } else if (kind < 0.9) {
-      const k = (rand() * 16) | 0;
-      out = concat([out.subarray(0, at), out.subarray(at, at + k), out.subarray(at)]);
-    } else {
-      out = concat([out.subarray(0, at), randomBytes((rand() * 8) | 0, rand), out.subarray(at)]);
-    }
-  }
-  return out;
-}
+/** Edge bytes plus a literal tag whose length follows in one byte (format_description §2.1). */
+const EDGE_BYTES = [0, 0xff, 0x7f, 0x80, 0xfe, 0x01, 0x3c << 2];
 
 function seeds(rand: () => number): Uint8Array[] {
   return [
@@ -52,7 +32,7 @@ Deno.test("fuzz: raw decoder on random bytes and mutated streams", () => {
   }
   const valid = seeds(rand).map((s) => compressRaw(s));
   for (let i = 0; i < 3000; i++) {
-    const input = mutate(valid[i % valid.length], rand);
+    const input = mutate(valid[i % valid.length], rand, EDGE_BYTES);
     mustBeTyped(() => decompressRaw(input, { maxOutputSize: MAX }).length, `mutated ${i}`);
   }
 });
@@ -71,19 +51,12 @@ Deno.test("fuzz: framed decoders on random bytes and mutated streams", () => {
   for (let i = 0; i < 4000; i++) {
     const input = i % 2 === 0
       ? concat([SNAPPY_STREAM_IDENTIFIER, randomBytes((rand() * 40) | 0, rand)])
-      : mutate(valid[i % valid.length], rand);
+      : mutate(valid[i % valid.length], rand, EDGE_BYTES);
     mustBeTyped(() => decompressFramed(input, { maxOutputSize: MAX }).length, `one-shot ${i}`);
-    mustBeTyped(() => {
-      const dec = new SnappyFrameDecoder({ maxOutputSize: MAX });
-      let size = 0;
-      for (let p = 0; p < input.length;) {
-        const k = 1 + ((rand() * 5000) | 0);
-        for (const d of dec.write(input.subarray(p, p + k))) size += d.length;
-        p += k;
-      }
-      dec.end();
-      return size;
-    }, `streaming ${i}`);
+    mustBeTyped(
+      () => streamedSize(new SnappyFrameDecoder({ maxOutputSize: MAX }), input, rand, 5000),
+      `streaming ${i}`,
+    );
   }
 });
 
