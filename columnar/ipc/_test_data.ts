@@ -70,6 +70,27 @@ export function oneRunColumn(n: number): Column {
   });
 }
 
+/** One int32-indexed dictionary column `d` of `valueType`: `indices` into `values`. */
+export function dictionaryBatch(
+  valueType: DataType,
+  values: unknown[],
+  indices: number[],
+): RecordBatch {
+  const type = dictionary(valueType, int32());
+  const column = makeColumn({
+    type,
+    length: indices.length,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: Int32Array.from(indices),
+    offsets: null,
+    children: [],
+    dictionary: columnFromValues(values, valueType),
+  });
+  return RecordBatch.tryNew(new Schema([new Field("d", type, true)]), [column], indices.length);
+}
+
 const WORDS = ["H1", "L1", "V1", "K1", "strain", "ψ", "ünïcødé", "", "a longer string value here"];
 
 /** A random JS value of `type` accepted by its builder (null with probability `pNull`). */

@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   ArrowError,
-  type Column,
   columnFromValues,
   type DataType,
   Field,
@@ -22,14 +21,12 @@ import {
   writeIpcFile,
   writeIpcStream,
 } from "../mod.ts";
-import { makeColumn } from "../column.ts";
 import {
   binaryView,
   decimal256,
   decimal32,
   decimal64,
   denseUnion,
-  dictionary,
   int16,
   int32,
   int64,
@@ -43,6 +40,7 @@ import {
   utf8,
   utf8View,
 } from "../types.ts";
+import { dictionaryBatch } from "./_test_data.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = `${root}.cache/py/bin/python`;
@@ -289,30 +287,14 @@ Deno.test("pyarrow: reads and fully validates every new type we write, and write
   }
 });
 
-function dictionaryBatch(values: string[], indices: number[]): RecordBatch {
-  const type = dictionary(utf8(), int32());
-  const column: Column = makeColumn({
-    type,
-    length: indices.length,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: Int32Array.from(indices),
-    offsets: null,
-    children: [],
-    dictionary: columnFromValues(values, utf8()),
-  });
-  return RecordBatch.tryNew(new Schema([new Field("d", type, true)]), [column], indices.length);
-}
-
 Deno.test("pyarrow: a growing dictionary is sent as deltas, stream and file", async () => {
   requirePyarrow();
   const dir = await Deno.makeTempDir({ prefix: "avx-pyarrow-" });
   try {
     const batches = [
-      dictionaryBatch(["a", "b"], [0, 1, 1]),
-      dictionaryBatch(["a", "b"], [1, 0]), // same values, another column: nothing resent
-      dictionaryBatch(["a", "b", "c", "long dictionary value"], [2, 0, 3]),
+      dictionaryBatch(utf8(), ["a", "b"], [0, 1, 1]),
+      dictionaryBatch(utf8(), ["a", "b"], [1, 0]), // same values, another column: nothing resent
+      dictionaryBatch(utf8(), ["a", "b", "c", "long dictionary value"], [2, 0, 3]),
     ];
     const stream = writeIpcStream(batches);
     const whole = writeIpcStream(batches, { dictionaryDeltas: false });
