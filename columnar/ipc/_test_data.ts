@@ -3,6 +3,7 @@ import assertStrict from "node:assert/strict";
 import { RecordBatch } from "../batch.ts";
 import { makeBuilder } from "../builders/make.ts";
 import { type Column, makeColumn } from "../column.ts";
+import { ArrowError } from "../errors.ts";
 import { columnFromValues } from "../infer.ts";
 import { Field, Schema } from "../schema.ts";
 import {
@@ -45,6 +46,29 @@ import { rng } from "../../compress/_test_rng.ts";
 
 /** Deterministic PRNG (mulberry32), the one of the codec tests. */
 export { rng };
+
+/**
+ * Gives `consume` `rounds` copies of `bytes`, each with three bits flipped at places drawn from
+ * `rng(seed)`: whatever it throws must be an `ArrowError`, never another kind of failure.
+ */
+export function assertBitFlipsFailCleanly(
+  bytes: Uint8Array,
+  rounds: number,
+  seed: number,
+  consume: (mutated: Uint8Array) => void,
+  label = "",
+): void {
+  const r = rng(seed);
+  for (let i = 0; i < rounds; i++) {
+    const m = bytes.slice();
+    for (let k = 0; k < 3; k++) m[Math.floor(r() * m.length)] ^= 1 << Math.floor(r() * 8);
+    try {
+      consume(m);
+    } catch (e) {
+      assertStrict.ok(e instanceof ArrowError, `${label}mutation ${i}: ${e}`);
+    }
+  }
+}
 
 /** A POST of `bytes` as an Arrow IPC stream, as a client sends it to `readArrowBody`. */
 export function arrowRequest(bytes: Uint8Array): Request {
