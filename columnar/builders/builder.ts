@@ -167,19 +167,12 @@ export class VarBytesParts {
     this.#offsets.set(i, end);
   }
 
-  /** The buffers of a column of `length` values (int32 offsets). */
-  finish(length: number): {
-    values: Uint8Array;
-    offsets: Int32Array;
-    validity: Uint8Array | null;
-    nullCount: number;
-  } {
-    return {
+  /** The data of a column of `type` with `length` values (int64 offsets when `large`). */
+  finish(type: DataType, length: number, large: boolean): ColumnData {
+    return builtColumnData(type, length, this.#validity, {
       values: this.bytes.subarray(0, this.pos),
-      offsets: this.#offsets.finish(length),
-      validity: this.#validity.finish(length),
-      nullCount: this.#validity.nullCount,
-    };
+      offsets: columnOffsets(this.#offsets.finish(length), large),
+    });
   }
 }
 
