@@ -70,6 +70,17 @@ export function assertBitFlipsFailCleanly(
   }
 }
 
+/** A new temporary directory, removed with its contents when the `await using` scope ends. */
+export async function tempDir(prefix: string): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix });
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true });
+    },
+  };
+}
+
 /** A POST of `bytes` as an Arrow IPC stream, as a client sends it to `readArrowBody`. */
 export function arrowRequest(bytes: Uint8Array): Request {
   return new Request("http://x/", {
