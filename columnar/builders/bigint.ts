@@ -10,11 +10,9 @@ import { type IntType, typeToString } from "../types.ts";
 import {
   type Builder,
   type BuilderOptions,
-  builtColumnData,
   cannotHold,
   describe,
-  growTyped,
-  ValidityBuilder,
+  FixedWidthParts,
 } from "./builder.ts";
 
 /**
@@ -35,9 +33,8 @@ export class BigIntBuilder implements Builder<bigint | number> {
   readonly type: IntType;
   /** Values appended. */
   length = 0;
-  #values: BigInt64Array | BigUint64Array;
+  #parts: FixedWidthParts<BigInt64Array | BigUint64Array>;
   #wrap: boolean;
-  #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
@@ -48,7 +45,7 @@ export class BigIntBuilder implements Builder<bigint | number> {
   constructor(type: IntType, options: BuilderOptions = {}) {
     if (type.bitWidth !== 64) throw new ArrowError("invalid", "BigIntBuilder needs a 64-bit type");
     this.type = type;
-    this.#values = type.signed ? new BigInt64Array(64) : new BigUint64Array(64);
+    this.#parts = new FixedWidthParts(type.signed ? new BigInt64Array(64) : new BigUint64Array(64));
     this.#wrap = options.overflow === "wrap";
   }
 
@@ -67,20 +64,12 @@ export class BigIntBuilder implements Builder<bigint | number> {
       }
     }
     const i = this.length++;
-    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      return;
-    }
-    this.#validity.set(i, true);
-    this.#values[i] = v; // wraps modulo 2^64 (only reachable with overflow: "wrap")
+    const values = this.#parts.next(i, value !== null && value !== undefined);
+    values[i] = v; // 0 for a null; wraps modulo 2^64 (only reachable with overflow: "wrap")
   }
 
   /** The 64-bit integer column. */
   finish(): Column {
-    const n = this.length;
-    return new BigIntColumn(
-      builtColumnData(this.type, n, this.#validity, { values: this.#values.subarray(0, n) }),
-    );
+    return new BigIntColumn(this.#parts.finish(this.type, this.length));
   }
 }

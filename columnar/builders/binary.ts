@@ -10,7 +10,6 @@ import { type BinaryType, type FixedSizeBinaryType, Type } from "../types.ts";
 import {
   type Builder,
   builtColumnData,
-  columnOffsets,
   describe,
   growBytes,
   MAX_BUILDER_LENGTH,
@@ -60,16 +59,8 @@ export class BinaryBuilder implements Builder<Uint8Array> {
 
   /** The binary column. */
   finish(): Column {
-    const { offsets, ...parts } = this.#parts.finish(this.length);
-    return new BinaryColumn({
-      type: this.type,
-      length: this.length,
-      offset: 0,
-      ...parts,
-      offsets: columnOffsets(offsets, this.type.typeId === Type.LargeBinary),
-      children: [],
-      dictionary: null,
-    });
+    const large = this.type.typeId === Type.LargeBinary;
+    return new BinaryColumn(this.#parts.finish(this.type, this.length, large));
   }
 }
 

@@ -167,19 +167,61 @@ export class VarBytesParts {
     this.#offsets.set(i, end);
   }
 
-  /** The buffers of a column of `length` values (int32 offsets). */
-  finish(length: number): {
-    values: Uint8Array;
-    offsets: Int32Array;
-    validity: Uint8Array | null;
-    nullCount: number;
-  } {
-    return {
+  /** The data of a column of `type` with `length` values (int64 offsets when `large`). */
+  finish(type: DataType, length: number, large: boolean): ColumnData {
+    return builtColumnData(type, length, this.#validity, {
       values: this.bytes.subarray(0, this.pos),
-      offsets: this.#offsets.finish(length),
-      validity: this.#validity.finish(length),
-      nullCount: this.#validity.nullCount,
-    };
+      offsets: columnOffsets(this.#offsets.finish(length), large),
+    });
+  }
+}
+
+/**
+ * What a fixed-width builder accumulates: `width` elements of `values` per value, and the
+ * validity. The builders (numbers, 64-bit integers, temporal, decimal, interval) differ only
+ * in how a value is checked and stored between {@link next} and the next append.
+ *
+ * @example
+ * ```ts
+ * import { FixedWidthParts } from "./builder.ts";
+ * import { int32 } from "../types.ts";
+ * const parts = new FixedWidthParts(new Int32Array(64));
+ * parts.next(0, true)[0] = 7;
+ * parts.next(1, false);
+ * const d = parts.finish(int32(), 2);
+ * console.log(d.values, d.nullCount); // Int32Array(2) [ 7, 0 ] 1
+ * ```
+ */
+export class FixedWidthParts<T extends TypedArray> {
+  /** The values, `width` elements per value; {@link next} grows them. */
+  values: T;
+  #width: number;
+  #validity = new ValidityBuilder();
+
+  /**
+   * Starts with `values` as the first buffer.
+   *
+   * @param values an empty buffer of the storage type (its length is the first capacity)
+   * @param width elements per value
+   */
+  constructor(values: T, width = 1) {
+    this.values = values;
+    this.#width = width;
+  }
+
+  /** Makes room for value `i` (appended in order) and records its validity; returns `values`. */
+  next(i: number, valid: boolean): T {
+    const need = (i + 1) * this.#width;
+    if (need > this.values.length) this.values = growTyped(this.values, need);
+    this.#validity.set(i, valid);
+    return this.values;
+  }
+
+  /** The data of a column of `type` holding the first `length` values. */
+  finish(type: DataType, length: number): ColumnData {
+    return builtColumnData(type, length, this.#validity, {
+      values: this.values.subarray(0, length * this.#width) as TypedArray,
+    });
   }
 }
 

@@ -7,14 +7,7 @@
 import { type Column, DecimalColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type DecimalType, typeToString } from "../types.ts";
-import {
-  type Builder,
-  builtColumnData,
-  cannotHold,
-  describe,
-  growTyped,
-  ValidityBuilder,
-} from "./builder.ts";
+import { type Builder, cannotHold, describe, FixedWidthParts } from "./builder.ts";
 
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 /** Most digits of a decimal, by storage width (Arrow's limits: 9, 18, 38, 76). */
@@ -51,10 +44,9 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
   readonly type: DecimalType;
   /** Values appended. */
   length = 0;
-  #words = new Uint32Array(256);
   /** Words of 32 bits per value. */
   #n: number;
-  #validity = new ValidityBuilder();
+  #parts: FixedWidthParts<Uint32Array>;
 
   /**
    * Creates an empty builder.
@@ -74,6 +66,7 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
     }
     this.type = type;
     this.#n = type.bitWidth >> 5;
+    this.#parts = new FixedWidthParts(new Uint32Array(256), this.#n);
     this.#limit = 10n ** BigInt(type.precision);
   }
 
@@ -128,28 +121,18 @@ export class DecimalBuilder implements Builder<bigint | string | number> {
       }
     }
     const i = this.length++;
+    const out = this.#parts.next(i, value !== null && value !== undefined);
+    if (value === null || value === undefined) return;
     const words = this.#n;
-    if ((i + 1) * words > this.#words.length) this.#words = growTyped(this.#words, (i + 1) * words);
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      return;
-    }
-    const bits = this.type.bitWidth;
-    this.#validity.set(i, true);
-    const u = BigInt.asUintN(bits, v);
+    const u = BigInt.asUintN(this.type.bitWidth, v);
     const k = i * words;
     for (let w = 0; w < words; w++) {
-      this.#words[k + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+      out[k + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
     }
   }
 
   /** The decimal column. */
   finish(): Column {
-    const n = this.length;
-    return new DecimalColumn(
-      builtColumnData(this.type, n, this.#validity, {
-        values: this.#words.subarray(0, n * this.#n),
-      }),
-    );
+    return new DecimalColumn(this.#parts.finish(this.type, this.length));
   }
 }

@@ -13,7 +13,7 @@ import {
 } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type IntervalType, IntervalUnit } from "../types.ts";
-import { type Builder, builtColumnData, describe, grow, ValidityBuilder } from "./builder.ts";
+import { type Builder, describe, FixedWidthParts } from "./builder.ts";
 
 function int32(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
@@ -40,9 +40,8 @@ export class IntervalBuilder implements Builder<number | DayTime | MonthDayNano>
   readonly type: IntervalType;
   /** Values appended. */
   length = 0;
-  #words = new Int32Array(64);
   #n: number;
-  #validity = new ValidityBuilder();
+  #parts: FixedWidthParts<Int32Array>;
 
   /**
    * Creates an empty builder.
@@ -52,12 +51,11 @@ export class IntervalBuilder implements Builder<number | DayTime | MonthDayNano>
   constructor(type: IntervalType) {
     this.type = type;
     this.#n = INTERVAL_WORDS[type.unit];
+    this.#parts = new FixedWidthParts(new Int32Array(64), this.#n);
   }
 
   /** Appends an interval or null. */
   append(value: number | DayTime | MonthDayNano | null | undefined): void {
-    const n = this.#n;
-    const k = this.length * n;
     let w: number[];
     if (value === null || value === undefined) w = [];
     else if (this.type.unit === IntervalUnit.YEAR_MONTH) w = [int32(value, "months")];
@@ -81,23 +79,14 @@ export class IntervalBuilder implements Builder<number | DayTime | MonthDayNano>
         Number(ns >> 32n),
       ];
     }
-    if (k + n > this.#words.length) {
-      const next = new Int32Array(grow(this.#words.length, k + n));
-      next.set(this.#words);
-      this.#words = next;
-    }
     const i = this.length++;
-    this.#validity.set(i, w.length > 0);
-    for (let q = 0; q < w.length; q++) this.#words[k + q] = w[q];
+    const words = this.#parts.next(i, w.length > 0);
+    const k = i * this.#n;
+    for (let q = 0; q < w.length; q++) words[k + q] = w[q];
   }
 
   /** The interval column. */
   finish(): Column {
-    const n = this.length;
-    return new IntervalColumn(
-      builtColumnData(this.type, n, this.#validity, {
-        values: this.#words.subarray(0, n * this.#n),
-      }),
-    );
+    return new IntervalColumn(this.#parts.finish(this.type, this.length));
   }
 }

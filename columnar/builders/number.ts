@@ -4,23 +4,15 @@
  * @module
  */
 
-import {
-  type Column,
-  makeColumn,
-  type NumberColumn,
-  numberToFloat16,
-  type TypedArray,
-} from "../column.ts";
+import { type Column, makeColumn, type NumberColumn, numberToFloat16 } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { type FloatType, type IntType, Precision, Type, typeToString } from "../types.ts";
 import {
   type Builder,
   type BuilderOptions,
-  builtColumnData,
   cannotHold,
   describe,
-  growTyped,
-  ValidityBuilder,
+  FixedWidthParts,
 } from "./builder.ts";
 
 /** The typed arrays of the int8–32, uint8–32 and float types, as the column hands them out. */
@@ -67,12 +59,11 @@ export class NumberBuilder implements Builder<number> {
   readonly type: IntType | FloatType;
   /** Values appended. */
   length = 0;
-  #values: NumberArray;
+  #parts: FixedWidthParts<NumberArray>;
   #half: boolean;
   #checked: boolean;
   #min = 0;
   #max = 0;
-  #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
@@ -82,7 +73,7 @@ export class NumberBuilder implements Builder<number> {
    */
   constructor(type: IntType | FloatType, options: BuilderOptions = {}) {
     this.type = type;
-    this.#values = new (numberArrayFor(type))(64);
+    this.#parts = new FixedWidthParts(new (numberArrayFor(type))(64));
     this.#half = type.typeId === Type.Float && type.precision === Precision.HALF;
     this.#checked = type.typeId === Type.Int && options.overflow !== "wrap";
     if (type.typeId === Type.Int) {
@@ -106,22 +97,13 @@ export class NumberBuilder implements Builder<number> {
       }
     }
     const i = this.length++;
-    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      return;
-    }
-    this.#validity.set(i, true);
-    this.#values[i] = this.#half ? numberToFloat16(value) : value;
+    const values = this.#parts.next(i, value !== null && value !== undefined);
+    if (value === null || value === undefined) return;
+    values[i] = this.#half ? numberToFloat16(value) : value;
   }
 
   /** The numeric column. */
   finish(): Column {
-    const n = this.length;
-    return makeColumn(
-      builtColumnData(this.type, n, this.#validity, {
-        values: this.#values.subarray(0, n) as TypedArray,
-      }),
-    );
+    return makeColumn(this.#parts.finish(this.type, this.length));
   }
 }

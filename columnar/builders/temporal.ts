@@ -18,11 +18,9 @@ import {
 import {
   type Builder,
   type BuilderOptions,
-  builtColumnData,
   cannotHold,
   describe,
-  growTyped,
-  ValidityBuilder,
+  FixedWidthParts,
 } from "./builder.ts";
 
 const MS_PER_DAY = 86_400_000n;
@@ -82,13 +80,12 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   /** Values appended. */
   length = 0;
   #wide: boolean;
-  #values: Int32Array | BigInt64Array;
+  #parts: FixedWidthParts<Int32Array | BigInt64Array>;
   /** Instants (timestamps, dates) take Dates and epoch-ms numbers: units per ms, exactly. */
   #perMs: readonly [bigint, bigint] | null;
   /** date64 holds whole days in ms; times hold [0, this) (Schema.fbs; pyarrow validates both). */
   #day: bigint | null = null;
   #wrap: boolean;
-  #validity = new ValidityBuilder();
 
   /**
    * Creates an empty builder.
@@ -117,7 +114,7 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
         this.#wide = true;
         this.#perMs = null;
     }
-    this.#values = this.#wide ? new BigInt64Array(64) : new Int32Array(64);
+    this.#parts = new FixedWidthParts(this.#wide ? new BigInt64Array(64) : new Int32Array(64));
     this.#wrap = options.overflow === "wrap";
   }
 
@@ -180,21 +177,14 @@ export class TemporalBuilder implements Builder<Date | number | bigint> {
   append(value: Date | number | bigint | null | undefined): void {
     const raw = value === null || value === undefined ? 0n : this.#raw(value);
     const i = this.length++;
-    if (i >= this.#values.length) this.#values = growTyped(this.#values, i + 1);
-    if (value === null || value === undefined) {
-      this.#validity.set(i, false);
-      return;
-    }
-    this.#validity.set(i, true);
-    if (this.#wide) (this.#values as BigInt64Array)[i] = raw;
-    else (this.#values as Int32Array)[i] = Number(raw);
+    const values = this.#parts.next(i, value !== null && value !== undefined);
+    // a null stores 0
+    if (this.#wide) (values as BigInt64Array)[i] = raw;
+    else (values as Int32Array)[i] = Number(raw);
   }
 
   /** The temporal column. */
   finish(): Column {
-    const n = this.length;
-    return new TemporalColumn(
-      builtColumnData(this.type, n, this.#validity, { values: this.#values.subarray(0, n) }),
-    );
+    return new TemporalColumn(this.#parts.finish(this.type, this.length));
   }
 }

@@ -98,15 +98,8 @@ export class Utf8Builder implements Builder<string> {
 
   /** The string column. */
   finish(): Column {
-    const p = this.#parts.finish(this.length);
-    return utf8ColumnFromParts(
-      this.type,
-      this.length,
-      p.offsets,
-      p.values,
-      p.validity,
-      p.nullCount,
-    );
+    const large = this.type.typeId === Type.LargeUtf8;
+    return new Utf8Column(this.#parts.finish(this.type, this.length, large));
   }
 }
 

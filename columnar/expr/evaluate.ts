@@ -5,7 +5,7 @@
  * @module
  */
 import type { RecordBatch } from "../batch.ts";
-import { type Column, makeColumn } from "../column.ts";
+import { type Column, type ColumnData, makeColumn } from "../column.ts";
 import { ArrowError } from "../errors.ts";
 import { bool, type DataType, float64, int64, uint64, utf8 } from "../types.ts";
 import type { Expr } from "./expr.ts";
@@ -114,29 +114,9 @@ export function computeColumn(batch: RecordBatch, expr: Expr): Column {
       return constantColumn(v, n);
     case "num":
       if (v.int !== undefined) return intColumn(v.values, v.valid, v.int.signed);
-      return makeColumn({
-        type: float64(),
-        length: n,
-        offset: 0,
-        nullCount: -1,
-        validity: v.valid === null ? null : packBits(v.valid),
-        values: v.values,
-        offsets: null,
-        children: [],
-        dictionary: null,
-      });
+      return resultColumn(float64(), n, v.valid, v.values);
     case "bool":
-      return makeColumn({
-        type: bool(),
-        length: n,
-        offset: 0,
-        nullCount: -1,
-        validity: v.valid === null ? null : packBits(v.valid),
-        values: packBits(v.values),
-        offsets: null,
-        children: [],
-        dictionary: null,
-      });
+      return resultColumn(bool(), n, v.valid, packBits(v.values));
     case "exact": {
       // results own their words; their type says how to read them
       const w = v.words;
@@ -147,17 +127,7 @@ export function computeColumn(batch: RecordBatch, expr: Expr): Column {
           ? new BigInt64Array(w.buffer, w.byteOffset, n)
           : new BigUint64Array(w.buffer, w.byteOffset, n))
         : w;
-      return makeColumn({
-        type: v.type,
-        length: n,
-        offset: 0,
-        nullCount: -1,
-        validity: v.valid === null ? null : packBits(v.valid),
-        values,
-        offsets: null,
-        children: [],
-        dictionary: null,
-      });
+      return resultColumn(v.type, n, v.valid, values);
     }
     default:
       // strings only come from bare column references, handled above
@@ -175,13 +145,23 @@ function intColumn(values: Float64Array, valid: Uint8Array | null, signed: boole
     w[2 * i] = z - hi * 4294967296;
     w[2 * i + 1] = hi; // ToUint32: two's complement for negative values
   }
+  return resultColumn(signed ? int64() : uint64(), n, valid, out);
+}
+
+/** A computed flat column of `n` rows; `valid` has a byte per row (null: none is null). */
+function resultColumn(
+  type: DataType,
+  n: number,
+  valid: Uint8Array | null,
+  values: NonNullable<ColumnData["values"]>,
+): Column {
   return makeColumn({
-    type: signed ? int64() : uint64(),
+    type,
     length: n,
     offset: 0,
     nullCount: -1,
     validity: valid === null ? null : packBits(valid),
-    values: out,
+    values,
     offsets: null,
     children: [],
     dictionary: null,
@@ -198,37 +178,21 @@ function packBits(bytes: Uint8Array): Uint8Array {
 function constantColumn(v: ScalarVec, n: number): Column {
   const value = v.value;
   let type: DataType;
-  let values: Float64Array | Uint8Array | null;
+  let values: ColumnData["values"];
   let offsets: Int32Array | null = null;
+  let validity: Uint8Array | null = null;
   if (value === null) {
-    return makeColumn({
-      type: float64(),
-      length: n,
-      offset: 0,
-      nullCount: n,
-      validity: new Uint8Array((n + 7) >> 3),
-      values: new Float64Array(n),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    type = float64();
+    values = new Float64Array(n);
+    validity = new Uint8Array((n + 7) >> 3);
   } else if (typeof value === "bigint") {
     // an exact integer stays one: int64, or uint64 past int64's top
     const signed = value < 2n ** 63n;
     if (value < -(2n ** 63n) || value >= 2n ** 64n) {
       throw new ArrowError("invalid", `constant ${value} does not fit int64 or uint64`);
     }
-    return makeColumn({
-      type: signed ? int64() : uint64(),
-      length: n,
-      offset: 0,
-      nullCount: 0,
-      validity: null,
-      values: signed ? new BigInt64Array(n).fill(value) : new BigUint64Array(n).fill(value),
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
+    type = signed ? int64() : uint64();
+    values = signed ? new BigInt64Array(n).fill(value) : new BigUint64Array(n).fill(value);
   } else if (typeof value === "number" || value instanceof Date) {
     type = float64();
     values = new Float64Array(n).fill(value instanceof Date ? value.getTime() : value);
@@ -252,8 +216,8 @@ function constantColumn(v: ScalarVec, n: number): Column {
     type,
     length: n,
     offset: 0,
-    nullCount: 0,
-    validity: null,
+    nullCount: validity === null ? 0 : n,
+    validity,
     values,
     offsets,
     children: [],

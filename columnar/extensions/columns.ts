@@ -463,32 +463,20 @@ export function fixedShapeTensorColumn<T extends TensorValues>(
  */
 export function scientificExtensionTypes(): ExtensionType[] {
   const D = Precision.DOUBLE, S = Precision.SINGLE;
+  // the types without metadata: name, storage (float list width and precision), column class
+  const plain: [string, number, Precision, new (data: ColumnData) => Column][] = [
+    ["avila.quaternion", 4, D, QuaternionColumn],
+    ["avila.complex64", 2, S, Complex64Column],
+    ["avila.complex128", 2, D, Complex128Column],
+    ["avila.spinor", 4, D, SpinorColumn],
+    ["avila.tensor4d", 4, D, Tensor4dColumn],
+  ];
   return [
-    {
-      name: "avila.quaternion",
-      accepts: (s) => isFloatList(s, 4, D),
-      wrap: (d) => new QuaternionColumn(d),
-    },
-    {
-      name: "avila.complex64",
-      accepts: (s) => isFloatList(s, 2, S),
-      wrap: (d) => new Complex64Column(d),
-    },
-    {
-      name: "avila.complex128",
-      accepts: (s) => isFloatList(s, 2, D),
-      wrap: (d) => new Complex128Column(d),
-    },
-    {
-      name: "avila.spinor",
-      accepts: (s) => isFloatList(s, 4, D),
-      wrap: (d) => new SpinorColumn(d),
-    },
-    {
-      name: "avila.tensor4d",
-      accepts: (s) => isFloatList(s, 4, D),
-      wrap: (d) => new Tensor4dColumn(d),
-    },
+    ...plain.map(([name, width, precision, ColumnClass]): ExtensionType => ({
+      name,
+      accepts: (s) => isFloatList(s, width, precision),
+      wrap: (d) => new ColumnClass(d),
+    })),
     {
       name: "avila.geodesic",
       accepts: (s, md) => isFloatList(s, 4, D) && parses(() => parseGeodesicMetadata(md)),

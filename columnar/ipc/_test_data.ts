@@ -3,6 +3,7 @@ import assertStrict from "node:assert/strict";
 import { RecordBatch } from "../batch.ts";
 import { makeBuilder } from "../builders/make.ts";
 import { type Column, makeColumn } from "../column.ts";
+import { ArrowError } from "../errors.ts";
 import { columnFromValues } from "../infer.ts";
 import { Field, Schema } from "../schema.ts";
 import {
@@ -46,6 +47,40 @@ import { rng } from "../../compress/_test_rng.ts";
 /** Deterministic PRNG (mulberry32), the one of the codec tests. */
 export { rng };
 
+/**
+ * Gives `consume` `rounds` copies of `bytes`, each with three bits flipped at places drawn from
+ * `rng(seed)`: whatever it throws must be an `ArrowError`, never another kind of failure.
+ */
+export function assertBitFlipsFailCleanly(
+  bytes: Uint8Array,
+  rounds: number,
+  seed: number,
+  consume: (mutated: Uint8Array) => void,
+  label = "",
+): void {
+  const r = rng(seed);
+  for (let i = 0; i < rounds; i++) {
+    const m = bytes.slice();
+    for (let k = 0; k < 3; k++) m[Math.floor(r() * m.length)] ^= 1 << Math.floor(r() * 8);
+    try {
+      consume(m);
+    } catch (e) {
+      assertStrict.ok(e instanceof ArrowError, `${label}mutation ${i}: ${e}`);
+    }
+  }
+}
+
+/** A new temporary directory, removed with its contents when the `await using` scope ends. */
+export async function tempDir(prefix: string): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix });
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true });
+    },
+  };
+}
+
 /** A POST of `bytes` as an Arrow IPC stream, as a client sends it to `readArrowBody`. */
 export function arrowRequest(bytes: Uint8Array): Request {
   return new Request("http://x/", {
@@ -68,6 +103,27 @@ export function oneRunColumn(n: number): Column {
     children: [columnFromValues([n], int32()), columnFromValues([1], int8())],
     dictionary: null,
   });
+}
+
+/** One int32-indexed dictionary column `d` of `valueType`: `indices` into `values`. */
+export function dictionaryBatch(
+  valueType: DataType,
+  values: unknown[],
+  indices: number[],
+): RecordBatch {
+  const type = dictionary(valueType, int32());
+  const column = makeColumn({
+    type,
+    length: indices.length,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: Int32Array.from(indices),
+    offsets: null,
+    children: [],
+    dictionary: columnFromValues(values, valueType),
+  });
+  return RecordBatch.tryNew(new Schema([new Field("d", type, true)]), [column], indices.length);
 }
 
 const WORDS = ["H1", "L1", "V1", "K1", "strain", "ψ", "ünïcødé", "", "a longer string value here"];

@@ -73,7 +73,10 @@ class BodyCursor {
   #prevEnd = 0;
   #body: Uint8Array;
   #codec: number | null;
-  #limits: IpcLimits;
+  /** The read's limits. */
+  readonly limits: IpcLimits;
+  /** Dictionaries by id, for dictionary-encoded columns. */
+  readonly dicts: DictionaryMap;
   /** The whole read's allocation budget (null: unbounded but per-message limits). */
   readonly budget: OutputBudget | null;
   #variadicPos: number;
@@ -92,6 +95,7 @@ class BodyCursor {
   constructor(
     rb: Table,
     body: Uint8Array,
+    dicts: DictionaryMap,
     limits: IpcLimits,
     version: number,
     budget: OutputBudget | null,
@@ -99,7 +103,8 @@ class BodyCursor {
     this.version = version;
     this.#view = rb.view;
     this.#body = body;
-    this.#limits = limits;
+    this.limits = limits;
+    this.dicts = dicts;
     this.budget = budget;
     const nodes = rb.vector(1, 16);
     const buffers = rb.vector(2, 16);
@@ -137,7 +142,7 @@ class BodyCursor {
     const p = this.#nodesPos + 16 * this.#node++;
     const length = this.#long(p);
     const nullCount = this.#long(p + 8);
-    if (length > this.#limits.maxRows) {
+    if (length > this.limits.maxRows) {
       throw new ArrowError("limit", `${length} rows exceed the limit`);
     }
     if (nullCount > length) corrupt(`null count ${nullCount} exceeds length ${length}`);
@@ -183,12 +188,12 @@ class BodyCursor {
     // the limit covers the whole message, so many small bombs cannot add up
     this.#decompressed += Number(size);
     if (
-      size > BigInt(this.#limits.maxDecompressedSize) ||
-      this.#decompressed > this.#limits.maxDecompressedSize
+      size > BigInt(this.limits.maxDecompressedSize) ||
+      this.#decompressed > this.limits.maxDecompressedSize
     ) {
       throw new ArrowError(
         "limit",
-        `decompressed buffers exceed ${this.#limits.maxDecompressedSize} bytes`,
+        `decompressed buffers exceed ${this.limits.maxDecompressedSize} bytes`,
       );
     }
     if (size === 0n) return EMPTY;
@@ -360,11 +365,9 @@ function decodeColumn(
   field: Field,
   type: DataType,
   cur: BodyCursor,
-  dicts: DictionaryMap,
   depth: number,
-  limits: IpcLimits,
 ): Column {
-  if (depth > limits.maxDepth) throw new ArrowError("limit", "type nesting too deep");
+  if (depth > cur.limits.maxDepth) throw new ArrowError("limit", "type nesting too deep");
   const length = cur.node();
   const nullCount = cur.nullCount;
   if (type.typeId === Type.Null) {
@@ -373,10 +376,10 @@ function decodeColumn(
   }
   // unions (metadata V5) and run-end encoded columns have no validity buffer
   if (type.typeId === Type.Union) {
-    return applyExtension(decodeUnion(type, cur, dicts, depth, limits), field);
+    return applyExtension(decodeUnion(type, cur, depth), field);
   }
   if (type.typeId === Type.RunEndEncoded) {
-    return applyExtension(decodeRunEnds(type, cur, dicts, depth, limits), field);
+    return applyExtension(decodeRunEnds(type, cur, depth), field);
   }
   let validity: Uint8Array | null = null;
   if (nullCount > 0) {
@@ -425,7 +428,14 @@ function decodeColumn(
       const count = cur.variadicCount();
       const buffers: Uint8Array[] = [];
       for (let k = 0; k < count; k++) buffers.push(cur.buffer());
-      const { offsets, bytes } = decodeViews(views, buffers, length, validity, limits, cur.budget);
+      const { offsets, bytes } = decodeViews(
+        views,
+        buffers,
+        length,
+        validity,
+        cur.limits,
+        cur.budget,
+      );
       data = columnData(type, cur, validity, bytes, offsets, NO_CHILDREN, null);
       break;
     }
@@ -436,7 +446,7 @@ function decodeColumn(
       const offsets = cur.typed(ctor, length, "offsets") as Int32Array | BigInt64Array;
       const sizes = cur.typed(ctor, length, "sizes") as Int32Array | BigInt64Array;
       const nulls = cur.nullCount;
-      const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
+      const child = decodeColumn(type.child, type.child.type, cur, depth + 1);
       const n = child.length;
       for (let i = 0; i < length; i++) {
         if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
@@ -475,7 +485,7 @@ function decodeColumn(
     case Type.Map: {
       const offsets = readOffsets(cur, type.typeId === Type.LargeList, length);
       const nulls = cur.nullCount;
-      const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
+      const child = decodeColumn(type.child, type.child.type, cur, depth + 1);
       cur.length = length;
       cur.nullCount = nulls;
       data = deferOffsetsCheck(
@@ -485,7 +495,7 @@ function decodeColumn(
       break;
     }
     case Type.FixedSizeList: {
-      const child = decodeColumn(type.child, type.child.type, cur, dicts, depth + 1, limits);
+      const child = decodeColumn(type.child, type.child.type, cur, depth + 1);
       if (child.length < length * type.listSize) corrupt("fixed-size list child too short");
       cur.length = length;
       cur.nullCount = nullCount;
@@ -497,7 +507,7 @@ function decodeColumn(
       const children: Column[] = [];
       for (let k = 0; k < fields.length; k++) {
         const f = fields[k];
-        const c = decodeColumn(f, f.type, cur, dicts, depth + 1, limits);
+        const c = decodeColumn(f, f.type, cur, depth + 1);
         if (c.length < length) corrupt("struct child shorter than the struct");
         children.push(c);
       }
@@ -507,7 +517,7 @@ function decodeColumn(
       break;
     }
     case Type.Dictionary: {
-      const dictionary = dicts.get(type.id);
+      const dictionary = cur.dicts.get(type.id);
       if (!dictionary) corrupt(`dictionary ${type.id} used before it was sent`);
       const ctor = intCtor(type.indices.bitWidth, type.indices.signed);
       const indices = cur.typed(ctor, length, "indices");
@@ -530,9 +540,7 @@ function decodeColumn(
 function decodeUnion(
   type: DataType & { typeId: typeof Type.Union },
   cur: BodyCursor,
-  dicts: DictionaryMap,
   depth: number,
-  limits: IpcLimits,
 ): Column {
   const length = cur.length;
   // metadata V4 (before format 1.0) still had an (unused) validity buffer for unions
@@ -544,7 +552,7 @@ function decodeUnion(
     : null;
   const children: Column[] = [];
   for (const f of type.children) {
-    children.push(decodeColumn(f, f.type, cur, dicts, depth + 1, limits));
+    children.push(decodeColumn(f, f.type, cur, depth + 1));
   }
   const childOf = new Int8Array(128).fill(-1);
   type.typeIds.forEach((id, k) => (childOf[id] = k));
@@ -564,14 +572,12 @@ function decodeUnion(
 function decodeRunEnds(
   type: DataType & { typeId: typeof Type.RunEndEncoded },
   cur: BodyCursor,
-  dicts: DictionaryMap,
   depth: number,
-  limits: IpcLimits,
 ): Column {
   const length = cur.length;
   const [endsField, valuesField] = type.children;
-  const ends = decodeColumn(endsField, endsField.type, cur, dicts, depth + 1, limits);
-  const values = decodeColumn(valuesField, valuesField.type, cur, dicts, depth + 1, limits);
+  const ends = decodeColumn(endsField, endsField.type, cur, depth + 1);
+  const values = decodeColumn(valuesField, valuesField.type, cur, depth + 1);
   if (ends.nullCount !== 0) corrupt("run ends contain nulls");
   if (values.length < ends.length) corrupt("fewer run values than run ends");
   const e = ends.data.values!;
@@ -605,11 +611,11 @@ export function decodeRecordBatch(
   if (length < 0) corrupt("negative batch length");
   if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
   budget?.countValues(length, `${length} rows`); // a row each, even with no columns
-  const cur = new BodyCursor(rb, body, limits, version, budget);
+  const cur = new BodyCursor(rb, body, dicts, limits, version, budget);
   const columns: Column[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    const c = decodeColumn(f, f.type, cur, dicts, 1, limits);
+    const c = decodeColumn(f, f.type, cur, 1);
     if (c.length !== length) corrupt(`column "${f.name}" has ${c.length} rows, batch ${length}`);
     columns[i] = c;
   }
@@ -627,8 +633,8 @@ export function decodeDictionaryValues(
   version: number = METADATA_V5,
   budget: OutputBudget | null = null,
 ): Column {
-  const cur = new BodyCursor(rb, body, limits, version, budget);
-  const c = decodeColumn(field, field.type, cur, dicts, 1, limits);
+  const cur = new BodyCursor(rb, body, dicts, limits, version, budget);
+  const c = decodeColumn(field, field.type, cur, 1);
   cur.finish();
   return c;
 }

@@ -97,9 +97,31 @@ export interface SchemaContext {
   dictionaries: Map<number, DictionaryType>;
 }
 
-function needChildren(children: Field[], n: number, typeType: number): void {
-  if (children.length !== n) corrupt(`${typeName(typeType)} type needs ${n} children`);
-}
+/** Children a field of each type has (Schema.fbs); struct and union take any number. */
+const CHILD_COUNT: ReadonlyMap<number, number> = new Map([
+  ...[
+    Type.Null,
+    Type.Bool,
+    Type.Int,
+    Type.Float,
+    Type.Decimal,
+    Type.Utf8,
+    Type.LargeUtf8,
+    Type.Utf8View,
+    Type.Binary,
+    Type.LargeBinary,
+    Type.BinaryView,
+    Type.FixedSizeBinary,
+    Type.Interval,
+    Type.Date,
+    Type.Time,
+    Type.Timestamp,
+    Type.Duration,
+  ].map((t) => [t, 0] as const),
+  ...[Type.List, Type.LargeList, Type.FixedSizeList, Type.ListView, Type.LargeListView, Type.Map]
+    .map((t) => [t, 1] as const),
+  [Type.RunEndEncoded, 2],
+]);
 
 function typeTable(tt: Table | null, typeType: number): Table {
   return tt ?? corrupt(`${typeName(typeType)} type table missing`);
@@ -123,6 +145,10 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
   const metadata = t.has(FieldSlot.customMetadata)
     ? decodeMetadata(t, FieldSlot.customMetadata, ctx.budget)
     : undefined;
+  const want = CHILD_COUNT.get(typeType);
+  if (want !== undefined && children.length !== want) {
+    corrupt(`${typeName(typeType)} type needs ${want} children`);
+  }
   let type: DataType;
   switch (typeType) {
     case Type.Null:
@@ -131,22 +157,20 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
     case Type.LargeUtf8:
     case Type.Binary:
     case Type.LargeBinary:
-      needChildren(children, 0, typeType);
+    case Type.BinaryView:
+    case Type.Utf8View:
       type = { typeId: typeType } as DataType;
       break;
     case Type.Int:
-      needChildren(children, 0, typeType);
       type = decodeInt(tt);
       break;
     case Type.Float: {
-      needChildren(children, 0, typeType);
       const p = typeTable(tt, typeType).int16(0, 0);
       if (p < 0 || p > 2) corrupt(`bad float precision ${p}`);
       type = { typeId: Type.Float, precision: p as 0 | 1 | 2 };
       break;
     }
     case Type.Decimal: {
-      needChildren(children, 0, typeType);
       const d = typeTable(tt, typeType);
       const bitWidth = d.int32(2, 128);
       const max = DECIMAL_PRECISION[bitWidth];
@@ -160,24 +184,12 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       break;
     }
     case Type.Interval: {
-      needChildren(children, 0, typeType);
       const unit = typeTable(tt, typeType).int16(0, 0);
       if (unit !== 0 && unit !== 1 && unit !== 2) corrupt(`bad interval unit ${unit}`);
       type = { typeId: Type.Interval, unit };
       break;
     }
-    case Type.BinaryView:
-    case Type.Utf8View:
-      needChildren(children, 0, typeType);
-      type = { typeId: typeType };
-      break;
-    case Type.ListView:
-    case Type.LargeListView:
-      needChildren(children, 1, typeType);
-      type = { typeId: typeType, child: children[0] };
-      break;
     case Type.Map: {
-      needChildren(children, 1, typeType);
       const entries = children[0];
       if (entries.type.typeId !== Type.Struct || entries.type.children.length !== 2) {
         corrupt("map entries must be a struct of key and value");
@@ -209,7 +221,6 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       break;
     }
     case Type.RunEndEncoded: {
-      needChildren(children, 2, typeType);
       const ends = children[0].type;
       if (ends.typeId !== Type.Int || !ends.signed || ends.bitWidth === 8) {
         corrupt("run ends must be int16, int32 or int64");
@@ -218,14 +229,12 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       break;
     }
     case Type.Date: {
-      needChildren(children, 0, typeType);
       const unit = typeTable(tt, typeType).int16(0, 1);
       if (unit !== 0 && unit !== 1) corrupt(`bad date unit ${unit}`);
       type = { typeId: Type.Date, unit };
       break;
     }
     case Type.Time: {
-      needChildren(children, 0, typeType);
       const unit = timeUnit(typeTable(tt, typeType).int16(0, 1));
       const bitWidth = typeTable(tt, typeType).int32(1, 32);
       if (bitWidth !== (unit >= 2 ? 64 : 32)) corrupt(`bad time width ${bitWidth}`);
@@ -233,7 +242,6 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       break;
     }
     case Type.Timestamp:
-      needChildren(children, 0, typeType);
       type = {
         typeId: Type.Timestamp,
         unit: timeUnit(typeTable(tt, typeType).int16(0, 0)),
@@ -241,11 +249,9 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
       };
       break;
     case Type.Duration:
-      needChildren(children, 0, typeType);
       type = { typeId: Type.Duration, unit: timeUnit(typeTable(tt, typeType).int16(0, 1)) };
       break;
     case Type.FixedSizeBinary: {
-      needChildren(children, 0, typeType);
       const byteWidth = typeTable(tt, typeType).int32(0, 0);
       if (byteWidth < 1) corrupt(`bad fixed-size binary width ${byteWidth}`);
       type = { typeId: Type.FixedSizeBinary, byteWidth };
@@ -253,11 +259,11 @@ function decodeField(t: Table, ctx: SchemaContext, depth: number): Field {
     }
     case Type.List:
     case Type.LargeList:
-      needChildren(children, 1, typeType);
+    case Type.ListView:
+    case Type.LargeListView:
       type = { typeId: typeType, child: children[0] };
       break;
     case Type.FixedSizeList: {
-      needChildren(children, 1, typeType);
       const listSize = typeTable(tt, typeType).int32(0, 0);
       if (listSize < 0) corrupt(`bad fixed-size list size ${listSize}`);
       type = { typeId: Type.FixedSizeList, child: children[0], listSize };

@@ -33,15 +33,27 @@ function encodeInt(b: FlatBufferBuilder, bitWidth: number, signed: boolean): num
   return b.endTable();
 }
 
+/** A type table of one int16 field (a unit, a float precision). */
+function int16Table(b: FlatBufferBuilder, value: number): number {
+  b.startTable(1);
+  b.addInt16(0, value, null);
+  return b.endTable();
+}
+
+/** A type table of one int32 field (a byte width, a list size). */
+function int32Table(b: FlatBufferBuilder, value: number): number {
+  b.startTable(1);
+  b.addInt32(0, value, null);
+  return b.endTable();
+}
+
 /** Writes the type table of `type` (a dictionary's value type for dictionaries). */
 function encodeType(b: FlatBufferBuilder, type: DataType): number {
   switch (type.typeId) {
     case Type.Int:
       return encodeInt(b, type.bitWidth, type.signed);
     case Type.Float:
-      b.startTable(1);
-      b.addInt16(0, type.precision, null);
-      return b.endTable();
+      return int16Table(b, type.precision);
     case Type.Decimal:
       b.startTable(3);
       b.addInt32(0, type.precision, null);
@@ -49,9 +61,9 @@ function encodeType(b: FlatBufferBuilder, type: DataType): number {
       b.addInt32(2, type.bitWidth, null);
       return b.endTable();
     case Type.Interval:
-      b.startTable(1);
-      b.addInt16(0, type.unit, null);
-      return b.endTable();
+    case Type.Date:
+    case Type.Duration:
+      return int16Table(b, type.unit);
     case Type.Map:
       b.startTable(1);
       b.addInt8(0, type.keysSorted ? 1 : 0, null);
@@ -65,10 +77,6 @@ function encodeType(b: FlatBufferBuilder, type: DataType): number {
       b.addOffset(1, ids);
       return b.endTable();
     }
-    case Type.Date:
-      b.startTable(1);
-      b.addInt16(0, type.unit, null);
-      return b.endTable();
     case Type.Time:
       b.startTable(2);
       b.addInt16(0, type.unit, null);
@@ -81,18 +89,10 @@ function encodeType(b: FlatBufferBuilder, type: DataType): number {
       b.addOffset(1, tz);
       return b.endTable();
     }
-    case Type.Duration:
-      b.startTable(1);
-      b.addInt16(0, type.unit, null);
-      return b.endTable();
     case Type.FixedSizeBinary:
-      b.startTable(1);
-      b.addInt32(0, type.byteWidth, null);
-      return b.endTable();
+      return int32Table(b, type.byteWidth);
     case Type.FixedSizeList:
-      b.startTable(1);
-      b.addInt32(0, type.listSize, null);
-      return b.endTable();
+      return int32Table(b, type.listSize);
     case Type.Dictionary:
       throw new ArrowError("unsupported", "dictionary of dictionaries");
     default:

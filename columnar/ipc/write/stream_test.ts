@@ -1,32 +1,14 @@
 // Dictionary deltas of the stream and file writers (pyarrow reads them in
 // ../interop_pyarrow_test.ts).
 import assert from "node:assert/strict";
-import { RecordBatch } from "../../batch.ts";
-import { type Column, makeColumn } from "../../column.ts";
+import type { RecordBatch } from "../../batch.ts";
 import { ArrowError } from "../../errors.ts";
-import { columnFromValues } from "../../infer.ts";
-import { Field, Schema } from "../../schema.ts";
-import { type DataType, dictionary, float64, int32, utf8 } from "../../types.ts";
+import { type DataType, float64, utf8 } from "../../types.ts";
 import { readIpcFile } from "../read/file.ts";
 import { readIpcStream } from "../read/stream.ts";
 import { writeIpcFile } from "./file.ts";
 import { writeIpcStream } from "./stream.ts";
-
-function batchOf(valueType: DataType, dict: unknown[], indices: number[]): RecordBatch {
-  const type = dictionary(valueType, int32());
-  const column: Column = makeColumn({
-    type,
-    length: indices.length,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: Int32Array.from(indices),
-    offsets: null,
-    children: [],
-    dictionary: columnFromValues(dict, valueType),
-  });
-  return RecordBatch.tryNew(new Schema([new Field("d", type, true)]), [column], indices.length);
-}
+import { dictionaryBatch } from "../_test_data.ts";
 
 function valuesOf(batches: RecordBatch[]): unknown[] {
   return batches.flatMap((b) => Array.from(b.column("d")));
@@ -38,7 +20,7 @@ Deno.test("dictionary deltas: grown dictionaries with nulls and NaN, stream and 
     [float64(), [[NaN, 1.5], [NaN, 1.5, -0], [NaN, 1.5, -0, Infinity]]],
   ];
   for (const [type, dicts] of cases) {
-    const batches = dicts.map((d) => batchOf(type, d, d.map((_, i) => i)));
+    const batches = dicts.map((d) => dictionaryBatch(type, d, d.map((_, i) => i)));
     const deltas = writeIpcStream(batches);
     const full = writeIpcStream(batches, { dictionaryDeltas: false });
     assert.ok(deltas.length < full.length, `${deltas.length} < ${full.length}`);
@@ -49,7 +31,10 @@ Deno.test("dictionary deltas: grown dictionaries with nulls and NaN, stream and 
 });
 
 Deno.test("dictionary deltas: a changed prefix is a replacement (stream) or refused (file)", () => {
-  const batches = [batchOf(utf8(), ["a", "b"], [0, 1]), batchOf(utf8(), ["b", "a", "c"], [2, 1])];
+  const batches = [
+    dictionaryBatch(utf8(), ["a", "b"], [0, 1]),
+    dictionaryBatch(utf8(), ["b", "a", "c"], [2, 1]),
+  ];
   const deltas = writeIpcStream(batches);
   assert.equal(deltas.length, writeIpcStream(batches, { dictionaryDeltas: false }).length);
   assert.deepEqual(valuesOf(readIpcStream(deltas).batches), ["a", "b", "c", "a"]);
@@ -58,13 +43,16 @@ Deno.test("dictionary deltas: a changed prefix is a replacement (stream) or refu
     (e: unknown) => e instanceof ArrowError && e.code === "unsupported",
   );
   // -0 is not 0 (a null in the prefix makes the check compare values, not bytes)
-  const zeros = [batchOf(float64(), [null, 0], [1]), batchOf(float64(), [null, -0, 1], [1, 2])];
+  const zeros = [
+    dictionaryBatch(float64(), [null, 0], [1]),
+    dictionaryBatch(float64(), [null, -0, 1], [1, 2]),
+  ];
   assert.deepEqual(
     valuesOf(readIpcStream(writeIpcStream(zeros)).batches).map((v) => Object.is(v, -0)),
     [false, true, false],
   );
   // same values in a new column: nothing is resent
-  const same = [batchOf(utf8(), ["a", "b"], [0]), batchOf(utf8(), ["a", "b"], [1])];
+  const same = [dictionaryBatch(utf8(), ["a", "b"], [0]), dictionaryBatch(utf8(), ["a", "b"], [1])];
   const resent = writeIpcStream(same, { dictionaryDeltas: false }).length;
   assert.ok(writeIpcStream(same).length < resent);
 });
