@@ -35,24 +35,43 @@ async function run(
   return out.stdout;
 }
 
-/** Listen options for a test server: TCP and HTTP/3 on a free 127.0.0.1 port, quiet, no signals. */
-export function h3Listen(pem: { cert: string; key: string }): {
-  hostname: string;
-  port: number;
-  cert: string;
-  key: string;
-  http3: true;
-  handleSignals: false;
-  onListen(): void;
-} {
+/**
+ * Listen options for a test server: TCP and HTTP/3 on a free 127.0.0.1 port, quiet, no signals;
+ * `http3` is `true` (default limits) or the limits under test.
+ */
+export function h3Listen(
+  pem: { cert: string; key: string },
+  http3: NonNullable<ListenOptions["http3"]> = true,
+): ListenOptions {
   return {
     hostname: "127.0.0.1",
     port: 0,
     cert: pem.cert,
     key: pem.key,
-    http3: true,
+    http3,
     handleSignals: false,
     onListen() {},
+  };
+}
+
+/** A test server on HTTP/3 (and TCP); `await using` shuts it down. */
+export interface H3TestServer extends AsyncDisposable {
+  server: RunningServer;
+  port: number;
+}
+
+/** Serves `fetch` with {@link h3Listen}'s options and the test certificate. */
+export async function h3Serve(
+  fetch: (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
+  http3: NonNullable<ListenOptions["http3"]> = true,
+): Promise<H3TestServer> {
+  const server = serve({ fetch }, h3Listen(await testCert(), http3));
+  return {
+    server,
+    port: server.address.port,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+    },
   };
 }
 
@@ -136,6 +155,7 @@ export async function gtlsclient(
 }
 
 import assert from "node:assert/strict";
+import { type ListenOptions, type RunningServer, serve } from "../listen.ts";
 import { concatChunks } from "@avila/compress";
 import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
 import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
