@@ -3,6 +3,7 @@
 // idempotency, in the builder's fixed order. Every scenario of `composition_test.ts` runs against
 // it from an independent client over loopback.
 
+import assert from "node:assert/strict";
 import type { Context } from "hono";
 import { type AuthOptions, issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
@@ -143,4 +144,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running.finished;
     },
   };
+}
+
+/**
+ * Starts the stack, runs `body` on it, closes it, then asserts that the server logged no
+ * unexpected error: the frame of nearly every composition test.
+ */
+export async function withStack(
+  options: StackOptions,
+  body: (stack: Stack) => Promise<void>,
+): Promise<void> {
+  const stack = await startStack(options);
+  try {
+    await body(stack);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
 }
