@@ -9,14 +9,9 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
-import {
-  issueApiKey,
-  MemoryCostLedger,
-  MemoryKeyStore,
-  MemoryRateLimitStore,
-  RegionRegistry,
-} from "../middleware/mod.ts";
+import { MemoryCostLedger, MemoryRateLimitStore, RegionRegistry } from "../middleware/mod.ts";
 import { Route, Server } from "../server/mod.ts";
+import { testApiKey } from "../server/_test_api_key.ts";
 
 const [kind, portText] = Deno.args;
 const port = Number(portText);
@@ -142,13 +137,7 @@ function avxApp(stack: "none" | "compression" | "full") {
 
 /** API-key auth + rate limit + cost tracking, memory stores; the key is printed after READY. */
 async function platformApp() {
-  const keyStore = new MemoryKeyStore();
-  const { key } = await issueApiKey(keyStore, {
-    tenant: "bench",
-    scopes: ["data:read"],
-    plan: "pro",
-    mode: "test",
-  });
+  const { keyStore, key } = await testApiKey({ tenant: "bench" });
   const app = avxServer()
     .withAuth({ keyStore })
     // A limit the load never reaches: the limiter does its full work on every request.

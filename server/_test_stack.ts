@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import type { Context } from "hono";
-import { type AuthOptions, issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
+import type { AuthOptions, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
 import type { CorsOptions } from "../middleware/cors/mod.ts";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
@@ -13,6 +13,7 @@ import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
 import { Route } from "./route.ts";
 import { Server, type ServerOptions } from "./server.ts";
+import { testApiKey } from "./_test_api_key.ts";
 import { listenLocal } from "./_test_util.ts";
 
 /** What a scenario can tune; everything else is the recommended default. */
@@ -67,13 +68,7 @@ export interface Stack {
  * `POST /api/slow?ms=N` (a write that takes N ms), `POST /api/upload` (reads the body).
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const keys = new MemoryKeyStore();
-  const { key: apiKey } = await issueApiKey(keys, {
-    tenant: "acme",
-    scopes: ["data:read", "data:write"],
-    plan: "pro",
-    mode: "test",
-  });
+  const { keyStore: keys, key: apiKey } = await testApiKey({ scopes: ["data:read", "data:write"] });
   const ledger = new MemoryCostLedger();
   const runs = new Map<string, number>();
   const errors: unknown[] = [];

@@ -5,25 +5,14 @@
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import {
-  issueApiKey,
-  MemoryCostLedger,
-  MemoryKeyStore,
-  MemoryRateLimitStore,
-  requireScopes,
-} from "../middleware/mod.ts";
+import { MemoryCostLedger, MemoryRateLimitStore, requireScopes } from "../middleware/mod.ts";
 import { HttpProblem, Route, Server } from "./mod.ts";
 import type { AvxApp } from "./app.ts";
+import { testApiKey } from "./_test_api_key.ts";
 import { listenLocal } from "./_test_util.ts";
 
 async function platform(fused: boolean) {
-  const keys = new MemoryKeyStore();
-  const { key } = await issueApiKey(keys, {
-    tenant: "acme",
-    scopes: ["data:read"],
-    plan: "pro",
-    mode: "test",
-  });
+  const { keyStore, key } = await testApiKey();
   const ledger = new MemoryCostLedger();
   const t = Date.UTC(2026, 10, 21, 12);
   const server = new Server({ openapi: { docsPath: false } })
@@ -62,7 +51,7 @@ async function platform(fused: boolean) {
       }),
       (c) => c.json({ id: c.req.valid("param").id, n: c.req.valid("json").n }, 200),
     )
-    .withAuth({ keyStore: keys })
+    .withAuth({ keyStore })
     .withRateLimit({
       plans: { pro: { limit: 1000, windowSeconds: 60 } },
       store: new MemoryRateLimitStore(),
