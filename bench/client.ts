@@ -31,11 +31,9 @@ import ky from "ky";
 import { Client, ClientError } from "../client/mod.ts";
 import { BAD_NETWORK, flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "../server/_test_stack.ts";
+import { benchArgs } from "./_args.ts";
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 5);
 const REQUESTS = Number(args.get("requests") ?? 2000);
 const ITERATIONS = Number(args.get("iterations") ?? 20000);

@@ -12,10 +12,9 @@
  * @module
  */
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+import { benchArgs } from "./_args.ts";
+
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 3);
 const DURATION = Number(args.get("duration") ?? 4);
 const CONNECTIONS = Number(args.get("connections") ?? 50);

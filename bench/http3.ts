@@ -16,11 +16,9 @@
 import { dirname } from "node:path";
 import { testCert } from "../server/http3/_test_h3.ts";
 import { QpackEncoder } from "../server/http3/qpack/mod.ts";
+import { benchArgs } from "./_args.ts";
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 3);
 const CONCURRENCY = Number(args.get("concurrency") ?? 16);
 const COUNTS: Record<string, number> = {
