@@ -1,7 +1,8 @@
 import { ConfigurationError } from "../http/config_error.ts";
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
-import { HttpProblem, Route, Server } from "./mod.ts";
+import { Route, Server } from "./mod.ts";
+import { BOOM, TEAPOT } from "./_test_routes.ts";
 import { listenLocal } from "./_test_util.ts";
 
 function demoApp(options: ConstructorParameters<typeof Server>[0] = {}) {
@@ -18,20 +19,8 @@ function demoApp(options: ConstructorParameters<typeof Server>[0] = {}) {
       "/api/bytes",
       Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })),
     )
-    .route(
-      "/boom",
-      Route.get(() => {
-        throw new Error("secret database password in message");
-      }),
-    )
-    .route(
-      "/teapot",
-      Route.get(() => {
-        throw new HttpProblem(418, { title: "I'm a teapot", detail: "short and stout" }, {
-          "x-kind": "pot",
-        });
-      }),
-    )
+    .route("/boom", BOOM)
+    .route("/teapot", TEAPOT)
     .openapi(
       createRoute({
         method: "get",
