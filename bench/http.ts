@@ -13,6 +13,7 @@
  */
 
 import { benchArgs } from "./_args.ts";
+import { spawnReady } from "./_spawn.ts";
 
 const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 3);
@@ -82,21 +83,12 @@ interface Running {
 async function start(kind: string, port = freePort()): Promise<Running> {
   const script = new URL("./_http_servers.ts", import.meta.url).pathname;
   const argv = ["run", "-A", script, kind, String(port)];
-  const child = new Deno.Command(pin ? "taskset" : Deno.execPath(), {
-    args: pin ? ["-c", "0", Deno.execPath(), ...argv] : argv,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!/READY.*\n/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${kind} server exited before it was ready`);
-    out += value;
-  }
-  reader.releaseLock();
-  const header = /READY (.+)\n/.exec(out)?.[1];
-  return { kind, port, child, header };
+  const { child, match } = await spawnReady(
+    pin ? "taskset" : Deno.execPath(),
+    pin ? ["-c", "0", Deno.execPath(), ...argv] : argv,
+    /READY(?: (.+))?\n/, // the platform stack names the header its load must send
+  );
+  return { kind, port, child, header: match[1] };
 }
 
 function toMs(v: string): number {
