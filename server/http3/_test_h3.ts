@@ -12,26 +12,10 @@ export interface TestCert {
 
 let made: Promise<TestCert> | undefined;
 
-async function run(
-  cmd: string,
-  args: string[],
-  stdin?: Uint8Array,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const p = new Deno.Command(cmd, {
-    args,
-    stdin: stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin) {
-    const w = p.stdin.getWriter();
-    await w.write(stdin);
-    await w.close();
-  }
-  const out = await p.output();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
+/** Runs openssl; a failure throws with its stderr, a missing binary names tools/test_deps.ts. */
+async function openssl(args: string[], stdin?: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const out = await run("openssl", args, stdin);
+  if (out.code !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${out.stderr}`);
   return out.stdout;
 }
 
@@ -80,7 +64,7 @@ export function testCert(): Promise<TestCert> {
   return made ??= (async () => {
     const dir = await Deno.makeTempDir({ prefix: "avx-h3-cert-" });
     const certPath = `${dir}/cert.pem`, keyPath = `${dir}/key.pem`;
-    await run("openssl", [
+    await openssl([
       "req",
       "-x509",
       "-newkey",
@@ -102,8 +86,8 @@ export function testCert(): Promise<TestCert> {
       "basicConstraints=critical,CA:FALSE", // a leaf: rustls refuses a CA as the end entity
     ]);
     const cert = await Deno.readTextFile(certPath);
-    const der = await run("openssl", ["x509", "-in", certPath, "-pubkey", "-noout"]);
-    const spkiDer = await run("openssl", ["pkey", "-pubin", "-outform", "DER"], der);
+    const der = await openssl(["x509", "-in", certPath, "-pubkey", "-noout"]);
+    const spkiDer = await openssl(["pkey", "-pubin", "-outform", "DER"], der);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", spkiDer));
     const spki = btoa(String.fromCharCode(...digest));
     return { cert, key: await Deno.readTextFile(keyPath), spki, certPath, keyPath };
@@ -156,6 +140,7 @@ export async function gtlsclient(
 
 import assert from "node:assert/strict";
 import { type ListenOptions, type RunningServer, serve } from "../listen.ts";
+import { run } from "../_test_util.ts";
 import { concatChunks } from "@avila/compress";
 import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
 import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";
