@@ -10,16 +10,9 @@ import { Hono } from "hono";
 import { SignJWT } from "jose";
 import { keyPair } from "../middleware/auth/_test_keys.ts";
 import { auth, type AuthOptions } from "../middleware/auth/auth.ts";
-import { issueApiKey } from "../middleware/auth/key_store.ts";
-import { MemoryKeyStore } from "../middleware/auth/stores/memory.ts";
+import { testApiKey } from "../server/_test_api_key.ts";
 
-const store = new MemoryKeyStore();
-const { key } = await issueApiKey(store, {
-  tenant: "acme",
-  scopes: ["data:read"],
-  plan: "pro",
-  mode: "live",
-});
+const { keyStore: store, key } = await testApiKey({ mode: "live" });
 const es = await keyPair("ES256");
 const secret = new TextEncoder().encode("bench-secret-bench-secret-bench-secret");
 const sign = (alg: string, k: CryptoKey | Uint8Array) =>

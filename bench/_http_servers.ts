@@ -9,14 +9,9 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
-import {
-  issueApiKey,
-  MemoryCostLedger,
-  MemoryKeyStore,
-  MemoryRateLimitStore,
-  RegionRegistry,
-} from "../middleware/mod.ts";
+import { MemoryCostLedger, MemoryRateLimitStore, RegionRegistry } from "../middleware/mod.ts";
 import { Route, Server } from "../server/mod.ts";
+import { testApiKey } from "../server/_test_api_key.ts";
 
 const [kind, portText] = Deno.args;
 const port = Number(portText);
@@ -142,13 +137,7 @@ function avxApp(stack: "none" | "compression" | "full") {
 
 /** API-key auth + rate limit + cost tracking, memory stores; the key is printed after READY. */
 async function platformApp() {
-  const keyStore = new MemoryKeyStore();
-  const { key } = await issueApiKey(keyStore, {
-    tenant: "bench",
-    scopes: ["data:read"],
-    plan: "pro",
-    mode: "test",
-  });
+  const { keyStore, key } = await testApiKey({ tenant: "bench" });
   const app = avxServer()
     .withAuth({ keyStore })
     // A limit the load never reaches: the limiter does its full work on every request.
@@ -181,61 +170,43 @@ function edgeApp(front: number, back: number, current: string, country: string) 
     .build();
 }
 
-let handler: (req: Request) => Response | Promise<Response>;
-let ready = "READY";
-switch (kind) {
-  case "deno":
-    // Serialises per request, as c.json does in every other row (like for like).
-    handler = (req) =>
+type Handler = (req: Request) => Response | Promise<Response>;
+/** The app of each kind; `key` is the API key the load must send (printed after READY). */
+type App = { fetch: Handler; key?: string };
+
+const APPS: Record<string, () => App | Promise<App>> = {
+  // Serialises per request, as c.json does in every other row (like for like).
+  deno: () => ({
+    fetch: (req) =>
       new URL(req.url).pathname === "/json"
         ? new Response(JSON.stringify(rows), { headers: { "content-type": "application/json" } })
-        : new Response(HELLO, { headers: { "content-type": "text/plain; charset=UTF-8" } });
-    break;
-  case "hono":
-    handler = honoApp(false).fetch;
-    break;
-  case "hono-compress":
-    handler = honoApp("compress").fetch;
-    break;
-  case "hono-stack":
-    handler = honoApp(true).fetch;
-    break;
-  case "hono-platform-floor":
-    handler = platformFloorApp().fetch;
-    ready = "READY x-avl-api-key: avl_test_floor";
-    break;
-  case "hono-edge-floor":
-    handler = edgeFloorApp().fetch;
-    break;
-  case "avx":
-    handler = avxApp("none").fetch;
-    break;
-  case "avx-compression":
-    handler = avxApp("compression").fetch;
-    break;
-  case "avx-compression-uncaptured":
-    handler = avxUncapturedApp().fetch;
-    break;
-  case "avx-stack":
-    handler = avxApp("full").fetch;
-    break;
-  case "avx-platform": {
+        : new Response(HELLO, { headers: { "content-type": "text/plain; charset=UTF-8" } }),
+  }),
+  hono: () => honoApp(false),
+  "hono-compress": () => honoApp("compress"),
+  "hono-stack": () => honoApp(true),
+  "hono-platform-floor": () => ({ fetch: platformFloorApp().fetch, key: "avl_test_floor" }),
+  "hono-edge-floor": edgeFloorApp,
+  avx: () => avxApp("none"),
+  "avx-compression": () => avxApp("compression"),
+  "avx-compression-uncaptured": avxUncapturedApp,
+  "avx-stack": () => avxApp("full"),
+  "avx-platform": async () => {
     const { app, key } = await platformApp();
-    handler = app.fetch;
-    ready = `READY x-avl-api-key: ${key}`;
-    break;
-  }
-  case "avx-edge": // serves locally: the client is in the US, this is us-east-1
-    handler = edgeApp(port, port + 1, "us-east-1", "US").fetch;
-    break;
-  case "avx-proxy-back": // br-saopaulo-1 on PORT; its clients are in Brazil
-    handler = edgeApp(port - 1, port, "br-saopaulo-1", "BR").fetch;
-    break;
-  case "avx-proxy-front": // us-east-1 on PORT proxying Brazilian clients to PORT+1
-    handler = edgeApp(port, port + 1, "us-east-1", "BR").fetch;
-    break;
-  default:
-    console.error(`unknown server kind ${kind}`);
-    Deno.exit(2);
+    return { fetch: app.fetch, key };
+  },
+  // Serves locally: the client is in the US, this is us-east-1.
+  "avx-edge": () => edgeApp(port, port + 1, "us-east-1", "US"),
+  // br-saopaulo-1 on PORT; its clients are in Brazil.
+  "avx-proxy-back": () => edgeApp(port - 1, port, "br-saopaulo-1", "BR"),
+  // us-east-1 on PORT proxying Brazilian clients to PORT+1.
+  "avx-proxy-front": () => edgeApp(port, port + 1, "us-east-1", "BR"),
+};
+
+if (!Object.hasOwn(APPS, kind)) {
+  console.error(`unknown server kind ${kind}`);
+  Deno.exit(2);
 }
+const { fetch: handler, key } = await APPS[kind]();
+const ready = key === undefined ? "READY" : `READY x-avl-api-key: ${key}`;
 Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log(ready) }, handler);

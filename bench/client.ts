@@ -31,11 +31,10 @@ import ky from "ky";
 import { Client, ClientError } from "../client/mod.ts";
 import { BAD_NETWORK, flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "../server/_test_stack.ts";
+import { benchArgs } from "./_args.ts";
+import { spawnReady } from "./_spawn.ts";
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 5);
 const REQUESTS = Number(args.get("requests") ?? 2000);
 const ITERATIONS = Number(args.get("iterations") ?? 20000);
@@ -134,20 +133,8 @@ if (SECTIONS.has("loopback")) {
 const s = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: (a) => console.log("PORT " + a.port) },
   () => new Response("Hello, World!", { headers: { "content-type": "text/plain" } }));
 `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", serverCode],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!/PORT \d+/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the benchmark server exited early");
-    out += value;
-  }
-  reader.releaseLock();
-  const url = `http://127.0.0.1:${out.match(/PORT (\d+)/)![1]}`;
+  const { child, match } = await spawnReady(Deno.execPath(), ["eval", serverCode], /PORT (\d+)/);
+  const url = `http://127.0.0.1:${match[1]}`;
   try {
     const client = Client.builder().baseUrl(url).build();
     const clientCompression = Client.builder().baseUrl(url).compression(true).build();

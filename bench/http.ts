@@ -12,10 +12,10 @@
  * @module
  */
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+import { benchArgs } from "./_args.ts";
+import { spawnReady } from "./_spawn.ts";
+
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 3);
 const DURATION = Number(args.get("duration") ?? 4);
 const CONNECTIONS = Number(args.get("connections") ?? 50);
@@ -83,21 +83,12 @@ interface Running {
 async function start(kind: string, port = freePort()): Promise<Running> {
   const script = new URL("./_http_servers.ts", import.meta.url).pathname;
   const argv = ["run", "-A", script, kind, String(port)];
-  const child = new Deno.Command(pin ? "taskset" : Deno.execPath(), {
-    args: pin ? ["-c", "0", Deno.execPath(), ...argv] : argv,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!/READY.*\n/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${kind} server exited before it was ready`);
-    out += value;
-  }
-  reader.releaseLock();
-  const header = /READY (.+)\n/.exec(out)?.[1];
-  return { kind, port, child, header };
+  const { child, match } = await spawnReady(
+    pin ? "taskset" : Deno.execPath(),
+    pin ? ["-c", "0", Deno.execPath(), ...argv] : argv,
+    /READY(?: (.+))?\n/, // the platform stack names the header its load must send
+  );
+  return { kind, port, child, header: match[1] };
 }
 
 function toMs(v: string): number {
@@ -292,38 +283,34 @@ try {
   console.log("### Middleware cost (same run)\n");
   console.log("| comparison | req/s ratio | CPU µs/req ratio |");
   console.log("|---|---:|---:|");
-  const line = (label: string, a: string, b: string, path: string) => {
-    const r = ratio(a, b, path, (w) => w.rps);
-    const c = ratio(a, b, path, (w) => w.cpuUs);
-    if (!Number.isNaN(r)) console.log(`| ${label} | ${r.toFixed(3)} | ${c.toFixed(3)} |`);
-  };
-  line("compression on a 13-byte body (avx + compression / avx)", "avx-compression", "avx", "/");
-  for (const path of ["/", "/json"] as const) {
-    line(
+  // Each row: label, then the server over its peer, both on one path.
+  const comparisons: [label: string, a: string, b: string, path: Path][] = [
+    ["compression on a 13-byte body (avx + compression / avx)", "avx-compression", "avx", "/"],
+    ...(["/", "/json"] as const).map((path): [string, string, string, Path] => [
       `payload capture, ${path} (avx + compression / same with plain Response)`,
       "avx-compression",
       "avx-compression-uncaptured",
       path,
-    );
+    ]),
+    ["platform stack, small JSON (vs bare Hono)", "avx-platform", "hono", "/small"],
+    ["platform stack, small JSON (vs avx bare)", "avx-platform", "avx", "/small"],
+    [
+      "floor: bare Hono + the platform's headers only (vs bare Hono)",
+      "hono-platform-floor",
+      "hono",
+      "/small",
+    ],
+    ["platform stack vs that floor", "avx-platform", "hono-platform-floor", "/small"],
+    ["telemetry + region routing, local (vs avx bare)", "avx-edge", "avx", "/"],
+    ["floor: bare Hono + the edge headers only (vs bare Hono)", "hono-edge-floor", "hono", "/"],
+    ["telemetry + region routing vs that floor", "avx-edge", "hono-edge-floor", "/"],
+    ["avx zstd 100 KiB JSON vs Hono compress() gzip", "avx-compression", "hono-compress", "/json"],
+  ];
+  for (const [label, a, b, path] of comparisons) {
+    const r = ratio(a, b, path, (w) => w.rps);
+    const c = ratio(a, b, path, (w) => w.cpuUs);
+    if (!Number.isNaN(r)) console.log(`| ${label} | ${r.toFixed(3)} | ${c.toFixed(3)} |`);
   }
-  line("platform stack, small JSON (vs bare Hono)", "avx-platform", "hono", "/small");
-  line("platform stack, small JSON (vs avx bare)", "avx-platform", "avx", "/small");
-  line(
-    "floor: bare Hono + the platform's headers only (vs bare Hono)",
-    "hono-platform-floor",
-    "hono",
-    "/small",
-  );
-  line("platform stack vs that floor", "avx-platform", "hono-platform-floor", "/small");
-  line("telemetry + region routing, local (vs avx bare)", "avx-edge", "avx", "/");
-  line("floor: bare Hono + the edge headers only (vs bare Hono)", "hono-edge-floor", "hono", "/");
-  line("telemetry + region routing vs that floor", "avx-edge", "hono-edge-floor", "/");
-  line(
-    "avx zstd 100 KiB JSON vs Hono compress() gzip",
-    "avx-compression",
-    "hono-compress",
-    "/json",
-  );
   const front = get("avx-proxy-front", "/"), back = get("avx-proxy-back", "/");
   if (front && back) {
     const hop = median(front.map((r) => r.p50)) - median(back.map((r) => r.p50));

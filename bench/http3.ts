@@ -16,11 +16,10 @@
 import { dirname } from "node:path";
 import { testCert } from "../server/http3/_test_h3.ts";
 import { QpackEncoder } from "../server/http3/qpack/mod.ts";
+import { benchArgs } from "./_args.ts";
+import { spawnReady } from "./_spawn.ts";
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 3);
 const CONCURRENCY = Number(args.get("concurrency") ?? 16);
 const COUNTS: Record<string, number> = {
@@ -32,20 +31,14 @@ const SIZES: Record<string, number> = { "/small": 60, "/mib": 1024 * 1024 };
 // A throwaway certificate for 127.0.0.1 (the HTTP/3 tests' own).
 const { cert, certPath, keyPath } = await testCert();
 
-const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", new URL("_http3_server.ts", import.meta.url).pathname, certPath, keyPath],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let port = 0;
-for (let buf = ""; port === 0;) {
-  const { value, done } = await lines.read();
-  if (done) throw new Error("the server exited before READY");
-  buf += value;
-  const m = /READY (\d+)/.exec(buf);
-  if (m) port = Number(m[1]);
-}
+const { child, match } = await spawnReady(Deno.execPath(), [
+  "run",
+  "-A",
+  new URL("_http3_server.ts", import.meta.url).pathname,
+  certPath,
+  keyPath,
+], /READY (\d+)/);
+const port = Number(match[1]);
 
 /** User + system CPU seconds of the server process so far. */
 function serverCpu(): number {

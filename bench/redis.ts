@@ -15,11 +15,9 @@
  */
 
 import { avxApp, type BenchApp, rlfApp } from "./_redis_apps.ts";
+import { benchArgs } from "./_args.ts";
 
-const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) {
-  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
-}
+const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 5);
 const REQUESTS = Number(args.get("requests") ?? 10_000);
 const CONCURRENCY = Number(args.get("concurrency") ?? 50);

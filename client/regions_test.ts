@@ -42,7 +42,8 @@ Deno.test("RegionRouter: preferred first, then lowest EWMA; open breakers and tr
   assert.throws(() => new RegionRouter([{ region: "x", url: "file:///etc/passwd" }]));
 });
 
-function regionApp(name: string, behaviour: { fail?: boolean; slowMs?: number } = {}) {
+/** Region `name` served on loopback: `/api/where` answers `{ region: name }`; `await using` stops it. */
+function regionServer(name: string, behaviour: { fail?: boolean; slowMs?: number } = {}) {
   let hits = 0;
   let aborted = 0;
   const app = new Server({ openapi: false }).route(
@@ -58,20 +59,24 @@ function regionApp(name: string, behaviour: { fail?: boolean; slowMs?: number } 
       return c.json({ region: name });
     }),
   ).build();
-  return { app, hits: () => hits, aborted: () => aborted };
+  const server = listenLocal(app);
+  return {
+    endpoint: { region: name, url: server.url },
+    hits: () => hits,
+    aborted: () => aborted,
+    [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
+  };
 }
 
 Deno.test("fails over to the next region on network errors and 5xx; open breakers are skipped", async () => {
   await using dead = resettingServer();
-  const sick = regionApp("us-east-1", { fail: true });
-  const good = regionApp("eu-west-1");
-  await using sickSrv = listenLocal(sick.app);
-  await using goodSrv = listenLocal(good.app);
+  await using sick = regionServer("us-east-1", { fail: true });
+  await using good = regionServer("eu-west-1");
   const rec = recordingSleep();
   const client = Client.builder().endpoints([
     { region: "br-saopaulo-1", url: dead.url },
-    { region: "us-east-1", url: sickSrv.url },
-    { region: "eu-west-1", url: goodSrv.url },
+    sick.endpoint,
+    good.endpoint,
   ]).region("br-saopaulo-1").retry({ attempts: 3, baseMs: 1 }).sleep(rec.sleep)
     .breaker({ failureThreshold: 2, openMs: 60_000 }).build();
   const first = await client.get("/api/where").send();
@@ -120,14 +125,9 @@ Deno.test("an open breaker fails at once only when its probe comes after the dea
 });
 
 Deno.test("EWMA latency steers requests to the faster region when none is preferred", async () => {
-  const slow = regionApp("slow", { slowMs: 60 });
-  const fast = regionApp("fast");
-  await using slowSrv = listenLocal(slow.app);
-  await using fastSrv = listenLocal(fast.app);
-  const client = Client.builder().endpoints([
-    { region: "slow", url: slowSrv.url },
-    { region: "fast", url: fastSrv.url },
-  ]).build();
+  await using slow = regionServer("slow", { slowMs: 60 });
+  await using fast = regionServer("fast");
+  const client = Client.builder().endpoints([slow.endpoint, fast.endpoint]).build();
   const first = await client.get("/api/where").send();
   assert.equal(first.metrics.region, "slow"); // unmeasured: list order
   await first.bytes();
@@ -141,14 +141,10 @@ Deno.test("EWMA latency steers requests to the faster region when none is prefer
 });
 
 Deno.test("hedged GET: a slow primary is raced by another region, the loser is aborted", async () => {
-  const slow = regionApp("primary", { slowMs: 1500 });
-  const fast = regionApp("secondary");
-  await using slowSrv = listenLocal(slow.app);
-  await using fastSrv = listenLocal(fast.app);
-  const client = Client.builder().endpoints([
-    { region: "primary", url: slowSrv.url },
-    { region: "secondary", url: fastSrv.url },
-  ]).region("primary").hedge(40).build();
+  await using slow = regionServer("primary", { slowMs: 1500 });
+  await using fast = regionServer("secondary");
+  const client = Client.builder().endpoints([slow.endpoint, fast.endpoint]).region("primary")
+    .hedge(40).build();
   const res = await client.get("/api/where").send();
   assert.deepEqual(await res.json(), { region: "secondary" });
   assert.equal(res.metrics.hedges, 1);

@@ -29,27 +29,11 @@ Deno.test("typedClient: Hono RPC types over the avx client (retries included), r
 Deno.test("typedClient<typeof app>: Server.openapi routes keep their types; wrong params do not compile", async () => {
   const { createRoute, z } = await import("@hono/zod-openapi");
   const { Route, Server } = await import("../server/mod.ts");
+  const { STRAIN_ROUTE } = await import("../server/_test_routes.ts");
   const app = new Server({ openapi: false })
     .route("/plain", Route.get((c) => c.text("untyped")))
     .openapi(
-      createRoute({
-        method: "get",
-        path: "/api/strain/{detector}",
-        request: {
-          params: z.object({ detector: z.enum(["H1", "L1", "V1"]) }),
-          query: z.object({ n: z.coerce.number().int().min(1) }),
-        },
-        responses: {
-          200: {
-            description: "Samples",
-            content: {
-              "application/json": {
-                schema: z.object({ detector: z.string(), samples: z.array(z.number()) }),
-              },
-            },
-          },
-        },
-      }),
+      STRAIN_ROUTE,
       (c) => {
         const { detector } = c.req.valid("param");
         const { n } = c.req.valid("query");

@@ -6,22 +6,13 @@
 
 import assert from "node:assert/strict";
 import { launchChromium } from "../tools/_test_chromium.ts";
-import { MemoryKeyStore } from "../middleware/auth/mod.ts";
-import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
-import { listenLocal } from "../server/_test_util.ts";
-import { createExampleApp } from "./app.ts";
 import { buildDashboardScript } from "./dashboard/build.ts";
-import { issueDemoKey, withPlatform } from "./platform.ts";
+import { serveDemo } from "./_test_demo.ts";
 import { strain } from "./strain.ts";
 
 Deno.test("dashboard: Chromium draws the zstd-coded Arrow strain with our reader", async () => {
-  const keys = new MemoryKeyStore();
-  const key = await issueDemoKey(keys);
-  const app = createExampleApp({
-    dashboard: { script: await buildDashboardScript(), devApiKey: key },
-    configure: withPlatform({ keys, rateLimits: new MemoryRateLimitStore() }),
-  });
-  await using srv = listenLocal(app);
+  const script = await buildDashboardScript();
+  await using srv = await serveDemo((key) => ({ dashboard: { script, devApiKey: key } }));
 
   const browser = await launchChromium();
   try {

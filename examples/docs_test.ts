@@ -5,19 +5,11 @@
 
 import assert from "node:assert/strict";
 import { launchChromium } from "../tools/_test_chromium.ts";
-import { MemoryKeyStore } from "../middleware/auth/mod.ts";
-import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
-import { listenLocal } from "../server/_test_util.ts";
-import { createExampleApp } from "./app.ts";
-import { issueDemoKey, withPlatform } from "./platform.ts";
+import { serveDemo } from "./_test_demo.ts";
 
 Deno.test("docs: Swagger UI offline in Chromium lists the routes; Try it out with the demo key", async () => {
-  const keys = new MemoryKeyStore();
-  const key = await issueDemoKey(keys);
-  const app = createExampleApp({
-    configure: withPlatform({ keys, rateLimits: new MemoryRateLimitStore() }),
-  });
-  await using srv = listenLocal(app);
+  await using srv = await serveDemo();
+  const { key } = srv;
 
   const browser = await launchChromium();
   try {

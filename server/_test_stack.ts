@@ -3,8 +3,9 @@
 // idempotency, in the builder's fixed order. Every scenario of `composition_test.ts` runs against
 // it from an independent client over loopback.
 
+import assert from "node:assert/strict";
 import type { Context } from "hono";
-import { type AuthOptions, issueApiKey, MemoryKeyStore } from "../middleware/auth/mod.ts";
+import type { AuthOptions, MemoryKeyStore } from "../middleware/auth/mod.ts";
 import { type CostLedger, MemoryCostLedger } from "../middleware/cost/mod.ts";
 import type { CorsOptions } from "../middleware/cors/mod.ts";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
@@ -12,6 +13,7 @@ import { MemoryRateLimitStore } from "../middleware/rate_limit/mod.ts";
 import type { RunningServer } from "./listen.ts";
 import { Route } from "./route.ts";
 import { Server, type ServerOptions } from "./server.ts";
+import { testApiKey } from "./_test_api_key.ts";
 import { listenLocal } from "./_test_util.ts";
 
 /** What a scenario can tune; everything else is the recommended default. */
@@ -66,13 +68,7 @@ export interface Stack {
  * `POST /api/slow?ms=N` (a write that takes N ms), `POST /api/upload` (reads the body).
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const keys = new MemoryKeyStore();
-  const { key: apiKey } = await issueApiKey(keys, {
-    tenant: "acme",
-    scopes: ["data:read", "data:write"],
-    plan: "pro",
-    mode: "test",
-  });
+  const { keyStore: keys, key: apiKey } = await testApiKey({ scopes: ["data:read", "data:write"] });
   const ledger = new MemoryCostLedger();
   const runs = new Map<string, number>();
   const errors: unknown[] = [];
@@ -143,4 +139,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running.finished;
     },
   };
+}
+
+/**
+ * Starts the stack, runs `body` on it, closes it, then asserts that the server logged no
+ * unexpected error: the frame of nearly every composition test.
+ */
+export async function withStack(
+  options: StackOptions,
+  body: (stack: Stack) => Promise<void>,
+): Promise<void> {
+  const stack = await startStack(options);
+  try {
+    await body(stack);
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
 }

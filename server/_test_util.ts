@@ -56,7 +56,7 @@ export async function run(
   cmd: string,
   args: string[],
   stdin?: Uint8Array,
-): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
+): Promise<{ code: number; stdout: Uint8Array<ArrayBuffer>; stderr: string }> {
   const child = spawnTool(cmd, {
     args,
     stdin: stdin ? "piped" : "null",

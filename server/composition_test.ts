@@ -21,13 +21,13 @@ import { gzipSync as nodeGzip } from "node:zlib";
 import { createRoute, z } from "@hono/zod-openapi";
 import { Client, ClientError } from "../client/mod.ts";
 import { BAD_NETWORK, flakyProxy } from "../client/_test_flaky_proxy.ts";
-import { startStack } from "./_test_stack.ts";
+import { startStack, withStack } from "./_test_stack.ts";
+import { run } from "./_test_util.ts";
 import { proxy } from "hono/proxy";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 
 Deno.test("composition: the full stack serves an authenticated read and write", async () => {
-  const stack = await startStack();
-  try {
+  await withStack({}, async (stack) => {
     const h = { "x-avl-api-key": stack.apiKey };
     const r = await fetch(`${stack.url}/api/data`, {
       headers: { ...h, "accept-encoding": "gzip" },
@@ -44,10 +44,7 @@ Deno.test("composition: the full stack serves an authenticated read and write", 
     const anon = await fetch(`${stack.url}/api/data`);
     assert.equal(anon.status, 401);
     await anon.body?.cancel();
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 // --- auth ---
@@ -60,13 +57,12 @@ async function statusOf(url: string, init: RequestInit = {}): Promise<number> {
 }
 
 Deno.test("auth: withAuth leaves open only the endpoints the server serves (openapi: false)", async () => {
-  const stack = await startStack({
+  await withStack({
     server: { openapi: false, metrics: false },
     routes: (s) =>
       s.route("/docs", Route.get((c) => c.text("user docs")))
         .route("/metrics", Route.get((c) => c.text("user metrics"))),
-  });
-  try {
+  }, async (stack) => {
     // The server serves no Swagger UI and no metrics: the user's routes there need credentials.
     assert.equal(await statusOf(`${stack.url}/docs`), 401);
     assert.equal(await statusOf(`${stack.url}/metrics`), 401);
@@ -77,17 +73,13 @@ Deno.test("auth: withAuth leaves open only the endpoints the server serves (open
     // Health stays open, to GET only.
     assert.equal(await statusOf(`${stack.url}/healthz`), 200);
     assert.equal(await statusOf(`${stack.url}/healthz`, { method: "POST" }), 401);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("auth: withAuth opens custom OpenAPI and docs paths, not the defaults", async () => {
-  const stack = await startStack({
+  await withStack({
     server: { openapi: { path: "/spec/v1.json", docsPath: "/reference" }, health: false },
-  });
-  try {
+  }, async (stack) => {
     const spec = await fetch(`${stack.url}/spec/v1.json`);
     assert.equal(spec.status, 200);
     assert.equal((await spec.json()).openapi, "3.1.0");
@@ -96,10 +88,7 @@ Deno.test("auth: withAuth opens custom OpenAPI and docs paths, not the defaults"
     assert.equal(await statusOf(`${stack.url}/docs`), 401);
     assert.equal(await statusOf(`${stack.url}/healthz`), 401);
     assert.equal(await statusOf(`${stack.url}/metrics`), 200);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 /** GET `url` with `headers` from source address `from` (a Python stdlib client); the status. */
@@ -114,19 +103,22 @@ r = c.getresponse()
 r.read()
 print(r.status)
 `;
-  const out = await new Deno.Command("python3", {
-    args: ["-c", script, u.hostname, u.port, from, u.pathname, JSON.stringify(headers)],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const out = await run("python3", [
+    "-c",
+    script,
+    u.hostname,
+    u.port,
+    from,
+    u.pathname,
+    JSON.stringify(headers),
+  ]);
+  assert.equal(out.code, 0, out.stderr);
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
 Deno.test("auth: 300 bad keys from one IP get 429s after 20 failures; another IP still gets in", async () => {
   let t = Date.now();
-  const stack = await startStack({ auth: { now: () => t } });
-  try {
+  await withStack({ auth: { now: () => t } }, async (stack) => {
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
       // Well-formed keys nobody issued, and malformed ones.
@@ -151,10 +143,7 @@ Deno.test("auth: 300 bad keys from one IP get 429s after 20 failures; another IP
     // Once the budget refills, the first IP gets in again.
     t += 60_000;
     assert.equal(await statusOf(`${stack.url}/api/data`, { headers: good }), 200);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 const ISSUER = "https://issuer.test";
@@ -211,7 +200,7 @@ async function sendTokens(url: string, tokens: string[]): Promise<Array<[number,
 Deno.test("auth: JWKS failing every way costs one fetch per cooldown; issuer tokens keep working", async () => {
   await using jwks = hostileJwks([issuerJwk], "500");
   let t = Date.now();
-  const stack = await startStack({
+  await withStack({
     auth: {
       methods: ["api-key", "jwt"],
       jwt: {
@@ -230,8 +219,7 @@ Deno.test("auth: JWKS failing every way costs one fetch per cooldown; issuer tok
       failedLogins: false,
       now: () => t,
     },
-  });
-  try {
+  }, async (stack) => {
     // The issuer is down before any key is known: a flood is one fetch and 503s, never a crash.
     const cold = await sendTokens(stack.url, [
       ...await Promise.all(Array.from({ length: 200 }, (_, i) => forgedToken(i, t))),
@@ -261,10 +249,7 @@ Deno.test("auth: JWKS failing every way costs one fetch per cooldown; issuer tok
       assert.deepEqual([...forgedCodes], ["401 unknown_key_id"], mode);
       assert.ok(results.slice(200).every(([s]) => s === 200), `issuer tokens during ${mode}`);
     }
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 // --- idempotency, timeouts ---
@@ -290,8 +275,7 @@ Deno.test("composition: a write that outlives its timeout runs once; retries rep
   // known, and that outcome (201), not the 503, is what the retry replays.
   // (The handler reads its small body first: the margin between the two must hold on a loaded
   // machine, or the first attempt's body is gone when the timeout answers and it never runs.)
-  const stack = await startStack({ timeoutMs: 300 });
-  try {
+  await withStack({ timeoutMs: 300 }, async (stack) => {
     const keys = Array.from({ length: 20 }, (_, i) => `w-${i}`);
     const init = (key: string): RequestInit => ({
       method: "POST",
@@ -325,15 +309,11 @@ Deno.test("composition: a write that outlives its timeout runs once; retries rep
     }
     assert.ok(retried.some((r) => r.replayed === "true"), "the retries replay the handler's 201");
     assert.deepEqual(keys.map((k) => stack.runs.get(k)), keys.map(() => 1));
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("composition: one caller's key is one key whichever header carries its credential", async () => {
-  const stack = await startStack();
-  try {
+  await withStack({}, async (stack) => {
     const { key: otherKey } = await issueApiKey(stack.keys, {
       tenant: "other",
       scopes: ["data:write"],
@@ -370,10 +350,7 @@ Deno.test("composition: one caller's key is one key whichever header carries its
     assert.equal(other.headers.get("idempotent-replayed"), null);
     await other.body?.cancel();
     assert.equal(stack.runs.get("same-key"), 2);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 /** A ledger that counts the records it gets after `close()`: those a durable ledger loses. */
@@ -464,10 +441,9 @@ Deno.test("composition: one caller flooding new keys does not evict another's re
   // A full store evicts finished records to make room. If it evicted the oldest of anyone's, one
   // authenticated caller sending many new keys would erase every other caller's records, and
   // their retries would run again. The caller holding the most records gives one up first.
-  const stack = await startStack({
+  await withStack({
     idempotencyStore: new MemoryIdempotencyStore({ maxEntries: 20 }),
-  });
-  try {
+  }, async (stack) => {
     const { key: otherKey } = await issueApiKey(stack.keys, {
       tenant: "other",
       scopes: ["data:write"],
@@ -489,10 +465,7 @@ Deno.test("composition: one caller flooding new keys does not evict another's re
     // The retries replay (201 again), and the writes ran once each.
     for (const k of mine) assert.equal(await write(stack.apiKey, k), 201);
     assert.deepEqual(mine.map((k) => stack.runs.get(k)), [1, 1, 1]);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("composition: shutdown waits for a write its timeout answered for, and its record", async () => {
@@ -757,7 +730,7 @@ Deno.test("composition: an upload cut off mid-body ends its read in a typed 400;
   let entered!: () => void;
   const inHandler = new Promise<void>((r) => (entered = r));
   let outcome: Promise<number> | undefined;
-  const stack = await startStack({
+  await withStack({
     routes: (s) =>
       s.route(
         "/api/cut",
@@ -768,8 +741,7 @@ Deno.test("composition: an upload cut off mid-body ends its read in a typed 400;
           return outcome.then((status) => c.json({ status }));
         }),
       ),
-  });
-  try {
+  }, async (stack) => {
     const conn = await Deno.connect({
       hostname: "127.0.0.1",
       port: Number(new URL(stack.url).port),
@@ -790,10 +762,7 @@ Deno.test("composition: an upload cut off mid-body ends its read in a typed 400;
     const r = await fetch(`${stack.url}/api/data`, { headers: { "x-avl-api-key": stack.apiKey } });
     assert.equal(r.status, 200);
     await r.body?.cancel();
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 /** 9 MiB of JSON-ish text that gzip shrinks about 20-fold (like the reported 435 KiB body). */
@@ -809,8 +778,7 @@ function bigJson(bytes: number): Uint8Array {
 }
 
 Deno.test("composition: bodyLimit holds for the decoded body of a gzip upload", async () => {
-  const stack = await startStack({ bodyLimit: 1024 * 1024 });
-  try {
+  await withStack({ bodyLimit: 1024 * 1024 }, async (stack) => {
     const plain = bigJson(9 * 1024 * 1024);
     const gz = gzipSync(plain);
     assert.ok(gz.byteLength < 1024 * 1024, `the wire body (${gz.byteLength}) is under the limit`);
@@ -835,14 +803,11 @@ Deno.test("composition: bodyLimit holds for the decoded body of a gzip upload", 
     });
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { bytes: 512 * 1024 });
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("composition: compressed bodies on a zod-openapi route get typed problems", async () => {
-  const stack = await startStack({
+  await withStack({
     bodyLimit: 1024 * 1024,
     routes: (s) =>
       s.openapi(
@@ -858,18 +823,17 @@ Deno.test("composition: compressed bodies on a zod-openapi route get typed probl
         }),
         (c) => c.json({ rows: c.req.valid("json").length }, 200),
       ),
-  });
-  const post = (body: Uint8Array, coding: string) =>
-    fetch(`${stack.url}/api/json`, {
-      method: "POST",
-      headers: {
-        "x-avl-api-key": stack.apiKey,
-        "content-encoding": coding,
-        "content-type": "application/json",
-      },
-      body: body as Uint8Array<ArrayBuffer>,
-    });
-  try {
+  }, async (stack) => {
+    const post = (body: Uint8Array, coding: string) =>
+      fetch(`${stack.url}/api/json`, {
+        method: "POST",
+        headers: {
+          "x-avl-api-key": stack.apiKey,
+          "content-encoding": coding,
+          "content-type": "application/json",
+        },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
     // A bomb: 64 MiB of spaces inside a JSON array, 64 KiB gzipped.
     const bomb = gzipSync(enc.encode(`[${" ".repeat(64 * 1024 * 1024)}]`));
     // A valid body cut inside its 8-byte trailer (CRC-32, size): the stream ends too early.
@@ -895,27 +859,15 @@ Deno.test("composition: compressed bodies on a zod-openapi route get typed probl
     const ok = await post(gzipSync(enc.encode(`[{"a":1},{"b":2}]`)), "gzip");
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { rows: 2 });
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("composition: cost tracking records the wire bytes of a zstd upload", async () => {
   const stack = await startStack();
   try {
     const plain = bigJson(470_000);
-    const zstd = new Deno.Command("zstd", {
-      args: ["-q", "-c", "-3"],
-      stdin: "piped",
-      stdout: "piped",
-    })
-      .spawn();
-    const writer = zstd.stdin.getWriter();
-    await writer.write(plain);
-    await writer.close();
-    const { stdout, success } = await zstd.output();
-    assert.ok(success);
+    const { code, stdout, stderr } = await run("zstd", ["-q", "-c", "-3"], plain);
+    assert.equal(code, 0, stderr);
     const r = await fetch(`${stack.url}/api/upload`, {
       method: "POST",
       headers: { "x-avl-api-key": stack.apiKey, "content-encoding": "zstd" },
@@ -1043,8 +995,7 @@ Deno.test("composition: CORS credentials with any origin does not start; a list 
 Deno.test("composition: browser code can see that a cross-origin write was replayed", async () => {
   // A page retrying a write must be able to read Idempotent-Replayed, or it cannot tell a replay
   // of its earlier write from a fresh one.
-  const stack = await startStack({ cors: { origin: ["https://app.example"] } });
-  try {
+  await withStack({ cors: { origin: ["https://app.example"] } }, async (stack) => {
     const send = () =>
       fetch(`${stack.url}/api/items`, {
         method: "POST",
@@ -1063,10 +1014,7 @@ Deno.test("composition: browser code can see that a cross-origin write was repla
       .split(",").map((h) => h.trim());
     assert.ok(exposed.includes("idempotent-replayed"), exposed.join(","));
     assert.ok(exposed.includes("idempotent-body-omitted"), exposed.join(","));
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("composition: secure headers by default, and nosniff on problems over the wire", async () => {
@@ -1111,18 +1059,17 @@ async function problemOf(url: string, init: RequestInit = {}): Promise<[number, 
 }
 
 Deno.test("composition: every bad input ends in a problem with a stable code; serving goes on", async () => {
-  const stack = await startStack({
+  await withStack({
     timeoutMs: 150,
     routes: (s) => s.route("/api/json", Route.post(async (c) => c.json(await c.req.json()))),
-  });
-  const key = { "x-avl-api-key": stack.apiKey };
-  const post = (headers: Record<string, string>, body: BodyInit): RequestInit => ({
-    method: "POST",
-    headers: { ...key, ...headers },
-    body,
-  });
-  const at = (path: string) => `${stack.url}${path}`;
-  try {
+  }, async (stack) => {
+    const key = { "x-avl-api-key": stack.apiKey };
+    const post = (headers: Record<string, string>, body: BodyInit): RequestInit => ({
+      method: "POST",
+      headers: { ...key, ...headers },
+      body,
+    });
+    const at = (path: string) => `${stack.url}${path}`;
     const got: Record<string, [number, unknown]> = {};
     got.anonymous = await problemOf(at("/api/data"));
     got.unknownKey = await problemOf(at("/api/data"), { headers: { "x-avl-api-key": "avl_x" } });
@@ -1171,15 +1118,11 @@ Deno.test("composition: every bad input ends in a problem with a stable code; se
       true,
       true,
     ]);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 Deno.test("composition: load shedding's 503 and the rate limit's 429 carry their codes", async () => {
-  const stack = await startStack({ rateLimit: 60, maxInFlight: 1 });
-  try {
+  await withStack({ rateLimit: 60, maxInFlight: 1 }, async (stack) => {
     const h = { headers: { "x-avl-api-key": stack.apiKey } };
     const url = `${stack.url}/api/data`;
     const busy = fetch(`${stack.url}/api/slow?ms=1500`, { ...h, method: "POST", body: "a" });
@@ -1190,10 +1133,7 @@ Deno.test("composition: load shedding's 503 and the rate limit's 429 carry their
     await (await busy).body?.cancel();
     while (i++ < 100 && await statusOf(url, h) !== 429);
     assert.deepEqual(await problemOf(url, h), [429, "rate_limited"]);
-  } finally {
-    await stack.close();
-  }
-  assert.deepEqual(stack.errors, []);
+  });
 });
 
 // --- client over a bad network ---

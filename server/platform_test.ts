@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
-import {
-  issueApiKey,
-  MemoryCostLedger,
-  MemoryKeyStore,
-  MemoryRateLimitStore,
-} from "../middleware/mod.ts";
+import { issueApiKey, MemoryCostLedger, MemoryRateLimitStore } from "../middleware/mod.ts";
 import { Route, Server } from "./mod.ts";
+import { testApiKey } from "./_test_api_key.ts";
 import { listenLocal } from "./_test_util.ts";
 
 Deno.test("platform stack through Server: auth, rate limit, cost tracking and /usage over a socket", async () => {
-  const keys = new MemoryKeyStore();
-  const { key } = await issueApiKey(keys, {
-    tenant: "acme",
-    scopes: ["data:read"],
-    plan: "free",
-    mode: "test",
-  });
-  const { key: adminKey } = await issueApiKey(keys, {
+  const { keyStore, key } = await testApiKey({ plan: "free" });
+  const { key: adminKey } = await issueApiKey(keyStore, {
     tenant: "ops",
     scopes: ["admin"],
     plan: "pro",
@@ -27,7 +17,7 @@ Deno.test("platform stack through Server: auth, rate limit, cost tracking and /u
   const big = "x".repeat(4000);
   const app = new Server({ openapi: false })
     .route("/data", Route.get((c) => c.json({ big })))
-    .withAuth({ keyStore: keys })
+    .withAuth({ keyStore })
     .withRateLimit({
       plans: { free: { limit: 3, windowSeconds: 60 }, pro: { limit: 100, windowSeconds: 60 } },
       store: new MemoryRateLimitStore(),

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../http/config_error.ts";
 import assert from "node:assert/strict";
-import { createRoute, z } from "@hono/zod-openapi";
-import { HttpProblem, Route, Server } from "./mod.ts";
+import { Route, Server } from "./mod.ts";
+import { BOOM, STRAIN_ROUTE, TEAPOT } from "./_test_routes.ts";
 import { listenLocal } from "./_test_util.ts";
 
 function demoApp(options: ConstructorParameters<typeof Server>[0] = {}) {
@@ -18,39 +18,12 @@ function demoApp(options: ConstructorParameters<typeof Server>[0] = {}) {
       "/api/bytes",
       Route.post(async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength })),
     )
-    .route(
-      "/boom",
-      Route.get(() => {
-        throw new Error("secret database password in message");
-      }),
-    )
-    .route(
-      "/teapot",
-      Route.get(() => {
-        throw new HttpProblem(418, { title: "I'm a teapot", detail: "short and stout" }, {
-          "x-kind": "pot",
-        });
-      }),
-    )
-    .openapi(
-      createRoute({
-        method: "get",
-        path: "/api/strain/{detector}",
-        request: {
-          params: z.object({ detector: z.enum(["H1", "L1", "V1"]) }),
-          query: z.object({ n: z.coerce.number().int().min(1).max(100) }),
-        },
-        responses: {
-          200: {
-            description: "Samples",
-            content: {
-              "application/json": { schema: z.object({ detector: z.string(), n: z.number() }) },
-            },
-          },
-        },
-      }),
-      (c) => c.json({ detector: c.req.valid("param").detector, n: c.req.valid("query").n }, 200),
-    )
+    .route("/boom", BOOM)
+    .route("/teapot", TEAPOT)
+    .openapi(STRAIN_ROUTE, (c) => {
+      const samples = new Array<number>(c.req.valid("query").n).fill(0);
+      return c.json({ detector: c.req.valid("param").detector, samples }, 200);
+    })
     .withTelemetry()
     .withCors()
     .build();
@@ -118,7 +91,7 @@ Deno.test("zod-validated routes: valid input passes, invalid input is a 400 prob
   const app = demoApp();
   const ok = await app.request("/api/strain/H1?n=5");
   assert.equal(ok.status, 200);
-  assert.deepEqual(await ok.json(), { detector: "H1", n: 5 });
+  assert.deepEqual(await ok.json(), { detector: "H1", samples: [0, 0, 0, 0, 0] });
 
   const bad = await app.request("/api/strain/H1?n=500");
   assert.equal(bad.status, 400);

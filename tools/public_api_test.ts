@@ -8,8 +8,7 @@ import * as server from "../server/mod.ts";
 import * as client from "../client/mod.ts";
 import * as middleware from "../middleware/mod.ts";
 import * as cli from "../cli/mod.ts";
-
-const repo = fromFileUrl(new URL("../", import.meta.url));
+import { denoJson, REPO as repo } from "./_deno_json.ts";
 
 /**
  * Most names each entry point may export. `./middleware` includes the Redis stores and
@@ -33,14 +32,7 @@ interface Symbol {
 }
 
 async function exported(entry: string): Promise<Symbol[]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--json", entry],
-    cwd: repo,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const doc = await denoJson(["doc", "--json", entry]) as { nodes: Record<string, unknown> };
   const symbols = new Map<string, Symbol>();
   for (const node of Object.values(doc.nodes) as { symbols?: unknown[] }[]) {
     for (const s of (node.symbols ?? []) as { name: string; declarations?: unknown[] }[]) {
@@ -235,23 +227,8 @@ Deno.test("a type that one signature names is inline there, not exported", async
 
 /** Names a package exports across the given entry points, as `deno doc --json` lists them. */
 async function exportedNames(entries: string[]): Promise<Set<string>> {
-  const root = new URL("..", import.meta.url).pathname;
   const names = new Set<string>();
-  for (const entry of entries) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["doc", "--json", entry],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    const doc = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-      nodes: Record<string, { symbols?: { name: string }[] }>;
-    };
-    for (const node of Object.values(doc.nodes)) {
-      for (const symbol of node.symbols ?? []) names.add(symbol.name);
-    }
-  }
+  for (const entry of entries) for (const s of await exported(entry)) names.add(s.name);
   return names;
 }
 

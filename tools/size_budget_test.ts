@@ -2,9 +2,7 @@
 // up front when it imports an entry. Sizes come from `deno bundle --minify` (esbuild); the table
 // of every entry's size is in docs/architecture.md.
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+import { denoJson, REPO as ROOT } from "./_deno_json.ts";
 
 interface InfoModule {
   specifier: string;
@@ -13,14 +11,7 @@ interface InfoModule {
 
 /** Every local module an entry loads through static imports (dynamic `import()` not followed). */
 async function staticGraph(entry: string): Promise<Set<string>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert.ok(out.success, `deno info ${entry}`);
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+  const info = await denoJson(["info", "--json", entry]) as {
     roots: string[];
     modules: InfoModule[];
   };

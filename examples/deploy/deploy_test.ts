@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { KvKeyStore } from "../../middleware/auth/mod.ts";
 import { jsonListenLine, spawnServer } from "../_process.ts";
 import { strain } from "../strain.ts";
+import { adminUsage } from "../_test_usage.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -76,14 +77,9 @@ Deno.test("deploy: main.ts with Deno KV stores, as a subprocess", async (t) => {
     });
 
     await t.step("usage summed in the KV cost ledger, per region", async () => {
-      const res = await fetch(`${url}/admin/usage?tenant=initech`, {
-        headers: { authorization: `Bearer ${admin}` },
-      });
-      assert.equal(res.status, 200);
-      const { rows } = await res.json();
-      const total = rows.reduce((n: number, r: { requests: number }) => n + r.requests, 0);
-      assert.equal(total, 3, JSON.stringify(rows));
-      assert.ok(rows.every((r: { region: string }) => r.region === "test-1"));
+      const { rows, requests } = await adminUsage(url, "initech", admin);
+      assert.equal(requests, 3, JSON.stringify(rows));
+      assert.ok(rows.every((r) => r.region === "test-1"));
     });
 
     await t.step("the KV file holds the issued key (a second handle sees it)", async () => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readIpcStream } from "../../columnar/mod.ts";
 import { run } from "../../server/_test_util.ts";
 import { strain } from "../strain.ts";
+import { adminUsage } from "../_test_usage.ts";
 import { buildWorker } from "./build.ts";
 import type { ServerProcess } from "../_process.ts";
 import { rawGet } from "../_raw_http.ts";
@@ -258,17 +259,12 @@ Deno.test("workers: the example Worker on real workerd", async (t) => {
     });
 
     await t.step("cost ledger (Durable Object) summed the tenant's requests", async () => {
-      const res = await fetch(`${w.url}/admin/usage?tenant=acme`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      assert.equal(res.status, 200);
-      const { rows } = await res.json();
-      const requests = rows.reduce((n: number, r: { requests: number }) => n + r.requests, 0);
+      const { rows, requests } = await adminUsage(w.url, "acme", ADMIN_TOKEN);
       // 1 + 9 admitted requests with acme's key (the rate limiter answers 429s before cost
       // tracking runs, so they are not billed).
       assert.equal(requests, 10, JSON.stringify(rows));
-      assert.ok(rows.every((r: { tenant: string }) => r.tenant === "acme"));
-      assert.ok(rows.some((r: { bytesOut: number }) => r.bytesOut > 0));
+      assert.ok(rows.every((r) => r.tenant === "acme"));
+      assert.ok(rows.some((r) => r.bytesOut > 0));
     });
   } catch (e) {
     console.error(`workerd output:\n${w.logs()}`);

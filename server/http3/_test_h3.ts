@@ -12,47 +12,50 @@ export interface TestCert {
 
 let made: Promise<TestCert> | undefined;
 
-async function run(
-  cmd: string,
-  args: string[],
-  stdin?: Uint8Array,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const p = new Deno.Command(cmd, {
-    args,
-    stdin: stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin) {
-    const w = p.stdin.getWriter();
-    await w.write(stdin);
-    await w.close();
-  }
-  const out = await p.output();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
+/** Runs openssl; a failure throws with its stderr, a missing binary names tools/test_deps.ts. */
+async function openssl(args: string[], stdin?: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const out = await run("openssl", args, stdin);
+  if (out.code !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${out.stderr}`);
   return out.stdout;
 }
 
-/** Listen options for a test server: TCP and HTTP/3 on a free 127.0.0.1 port, quiet, no signals. */
-export function h3Listen(pem: { cert: string; key: string }): {
-  hostname: string;
-  port: number;
-  cert: string;
-  key: string;
-  http3: true;
-  handleSignals: false;
-  onListen(): void;
-} {
+/**
+ * Listen options for a test server: TCP and HTTP/3 on a free 127.0.0.1 port, quiet, no signals;
+ * `http3` is `true` (default limits) or the limits under test.
+ */
+export function h3Listen(
+  pem: { cert: string; key: string },
+  http3: NonNullable<ListenOptions["http3"]> = true,
+): ListenOptions {
   return {
     hostname: "127.0.0.1",
     port: 0,
     cert: pem.cert,
     key: pem.key,
-    http3: true,
+    http3,
     handleSignals: false,
     onListen() {},
+  };
+}
+
+/** A test server on HTTP/3 (and TCP); `await using` shuts it down. */
+export interface H3TestServer extends AsyncDisposable {
+  server: RunningServer;
+  port: number;
+}
+
+/** Serves `fetch` with {@link h3Listen}'s options and the test certificate. */
+export async function h3Serve(
+  fetch: (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
+  http3: NonNullable<ListenOptions["http3"]> = true,
+): Promise<H3TestServer> {
+  const server = serve({ fetch }, h3Listen(await testCert(), http3));
+  return {
+    server,
+    port: server.address.port,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+    },
   };
 }
 
@@ -61,7 +64,7 @@ export function testCert(): Promise<TestCert> {
   return made ??= (async () => {
     const dir = await Deno.makeTempDir({ prefix: "avx-h3-cert-" });
     const certPath = `${dir}/cert.pem`, keyPath = `${dir}/key.pem`;
-    await run("openssl", [
+    await openssl([
       "req",
       "-x509",
       "-newkey",
@@ -83,8 +86,8 @@ export function testCert(): Promise<TestCert> {
       "basicConstraints=critical,CA:FALSE", // a leaf: rustls refuses a CA as the end entity
     ]);
     const cert = await Deno.readTextFile(certPath);
-    const der = await run("openssl", ["x509", "-in", certPath, "-pubkey", "-noout"]);
-    const spkiDer = await run("openssl", ["pkey", "-pubin", "-outform", "DER"], der);
+    const der = await openssl(["x509", "-in", certPath, "-pubkey", "-noout"]);
+    const spkiDer = await openssl(["pkey", "-pubin", "-outform", "DER"], der);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", spkiDer));
     const spki = btoa(String.fromCharCode(...digest));
     return { cert, key: await Deno.readTextFile(keyPath), spki, certPath, keyPath };
@@ -136,6 +139,8 @@ export async function gtlsclient(
 }
 
 import assert from "node:assert/strict";
+import { type ListenOptions, type RunningServer, serve } from "../listen.ts";
+import { run } from "../_test_util.ts";
 import { concatChunks } from "@avila/compress";
 import { encodeFrame, FRAME, StreamReader } from "./_frames.ts";
 import { type HeaderField, QpackDecoder, QpackEncoder } from "./qpack/mod.ts";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { launchChromium } from "../../tools/_test_chromium.ts";
 import { serve } from "../listen.ts";
-import { testCert } from "./_test_h3.ts";
+import { h3Listen, testCert } from "./_test_h3.ts";
 
 function signal(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -41,20 +41,12 @@ Deno.test("http3 attack: Chromium cancelling an upload aborts that request, not 
       return new Response("reset");
     }
   };
-  const { cert, key, spki } = await testCert();
-  const server = serve({ fetch: handler }, {
-    hostname: "127.0.0.1",
-    port: 0,
-    cert,
-    key,
-    http3: { idleTimeoutMs: 120_000 },
-    handleSignals: false,
-    onListen() {},
-  });
+  const pem = await testCert();
+  const server = serve({ fetch: handler }, h3Listen(pem, { idleTimeoutMs: 120_000 }));
   const origin = `127.0.0.1:${server.address.port}`;
   const browser = await launchChromium([
     `--origin-to-force-quic-on=${origin}`,
-    `--ignore-certificate-errors-spki-list=${spki}`,
+    `--ignore-certificate-errors-spki-list=${pem.spki}`,
   ]);
   try {
     const page = await browser.newPage();

@@ -2,10 +2,9 @@
 // over QUIC must end as it does over TCP (same headers, same aborts, bounded shutdown), and never
 // take the other requests of the connection down with it.
 import assert from "node:assert/strict";
-import { serve } from "../listen.ts";
 import { Route } from "../route.ts";
 import { Server } from "../server.ts";
-import { cat, h3Listen, headers, parse, RawH3, testCert } from "./_test_h3.ts";
+import { cat, h3Listen, h3Serve, headers, parse, RawH3, testCert } from "./_test_h3.ts";
 import { Http3Connection } from "./_connection.ts";
 import { H3 } from "./_errors.ts";
 import type { QuicConn, QuicReceiveStream, QuicSendStream } from "./_quic.ts";
@@ -28,56 +27,42 @@ const after = <T>(ms: number, value: T) =>
     Deno.unrefTimer(t);
   });
 
-async function start(
-  fetch: (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
-  http3: Record<string, number> = {},
-) {
-  const { cert, key } = await testCert();
-  const server = serve({ fetch }, {
-    hostname: "127.0.0.1",
-    port: 0,
-    cert,
-    key,
-    http3,
-    handleSignals: false,
-    onListen() {},
-  });
-  return { server, port: server.address.port };
+/** A POST to /up whose DATA frame announces 1000 bytes and carries 10 (sent kept open: slowloris). */
+const slowUpload = (): Uint8Array =>
+  cat(headers(at(GET, "POST", "/up")), encodeFrame(FRAME.DATA, 1000), new Uint8Array(10));
+
+/** The connection still answers a GET: the error stayed on its stream. Then closes it. */
+async function stillOpen(c: RawH3, why: string): Promise<void> {
+  assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
+  assert.equal(c.closeCode, undefined, why);
+  c.close();
 }
 
 Deno.test("http3 attack: split cookie fields reach the app joined with '; ' (RFC 9114 4.2.1)", async () => {
-  const { server, port } = await start((req) => new Response(req.headers.get("cookie")));
-  try {
-    const c = await RawH3.connect(port);
-    const res = await parse(
-      await c.request(headers([...GET, ["cookie", "a=1"], ["x-y", "z"], ["cookie", "b=2"]])),
-    );
-    c.close();
-    assert.deepEqual(res, { status: 200, body: "a=1; b=2" });
-  } finally {
-    await server.shutdown();
-  }
+  await using h3 = await h3Serve((req) => new Response(req.headers.get("cookie")));
+  const c = await RawH3.connect(h3.port);
+  const res = await parse(
+    await c.request(headers([...GET, ["cookie", "a=1"], ["x-y", "z"], ["cookie", "b=2"]])),
+  );
+  c.close();
+  assert.deepEqual(res, { status: 200, body: "a=1; b=2" });
 });
 
 Deno.test("http3 attack: 150 cookie crumbs are one field against maxHeaderFields", async () => {
-  const { server, port } = await start((req) => new Response(req.headers.get("cookie")));
-  try {
-    const c = await RawH3.connect(port);
-    const crumbs = Array.from({ length: 150 }, (_, i) => ["cookie", `c${i}=${i}`] as HeaderField);
-    const res = await parse(await c.request(headers([...GET, ...crumbs])));
-    c.close();
-    assert.equal(res?.status, 200, res?.body);
-    assert.equal(res?.body, crumbs.map(([, v]) => v).join("; "));
-  } finally {
-    await server.shutdown();
-  }
+  await using h3 = await h3Serve((req) => new Response(req.headers.get("cookie")));
+  const c = await RawH3.connect(h3.port);
+  const crumbs = Array.from({ length: 150 }, (_, i) => ["cookie", `c${i}=${i}`] as HeaderField);
+  const res = await parse(await c.request(headers([...GET, ...crumbs])));
+  c.close();
+  assert.equal(res?.status, 200, res?.body);
+  assert.equal(res?.body, crumbs.map(([, v]) => v).join("; "));
 });
 
 Deno.test("http3 attack: shutdown past its deadline closes stuck HTTP/3 connections", async () => {
   let handling!: () => void;
   const handled = new Promise<void>((r) => (handling = r));
   let aborted = false;
-  const { server, port } = await start((req) => {
+  const { server, port } = await h3Serve((req) => {
     req.signal.addEventListener("abort", () => (aborted = true));
     handling();
     return new Promise<Response>(() => {}); // a handler that never answers
@@ -98,33 +83,27 @@ Deno.test("http3 attack: shutdown past its deadline closes stuck HTTP/3 connecti
 });
 
 Deno.test("http3 attack: a dynamic-table entry referenced past the size limit is 431, not a close", async () => {
-  const { server, port } = await start((req) => new Response(`ok ${new URL(req.url).pathname}`));
-  try {
-    const c = await RawH3.connect(port);
-    // Encoder stream (RFC 9204 4.3): Set Dynamic Table Capacity 4096, then Insert with Literal
-    // Name "x-a" with a 3000-byte value: one entry of 3035 bytes.
-    await c.uni(cat(
-      new Uint8Array([0x02, 0x3f, 0xe1, 0x1f, 0x43]),
-      new TextEncoder().encode("x-a"),
-      new Uint8Array([0x7f, 0xb9, 0x16]),
-      new Uint8Array(3000).fill(0x76),
-    ));
-    // Required Insert Count 1 (encoded 2), Base 1, GET's static lines, then the entry 11 times:
-    // 36 bytes on the wire that decode to over 33 KB, past the 32 KiB limit.
-    const section = cat(
-      new Uint8Array([0x02, 0x00]),
-      new QpackEncoder().encode(GET).subarray(2),
-      new Uint8Array(11).fill(0x80),
-    );
-    const res = await parse(await c.request(encodeFrame(FRAME.HEADERS, section)));
-    assert.equal(res?.status, 431);
-    assert.equal(JSON.parse(res!.body).code, "header_too_large");
-    assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
-    assert.equal(c.closeCode, undefined, "a stream error keeps the connection");
-    c.close();
-  } finally {
-    await server.shutdown();
-  }
+  await using h3 = await h3Serve((req) => new Response(`ok ${new URL(req.url).pathname}`));
+  const c = await RawH3.connect(h3.port);
+  // Encoder stream (RFC 9204 4.3): Set Dynamic Table Capacity 4096, then Insert with Literal
+  // Name "x-a" with a 3000-byte value: one entry of 3035 bytes.
+  await c.uni(cat(
+    new Uint8Array([0x02, 0x3f, 0xe1, 0x1f, 0x43]),
+    new TextEncoder().encode("x-a"),
+    new Uint8Array([0x7f, 0xb9, 0x16]),
+    new Uint8Array(3000).fill(0x76),
+  ));
+  // Required Insert Count 1 (encoded 2), Base 1, GET's static lines, then the entry 11 times:
+  // 36 bytes on the wire that decode to over 33 KB, past the 32 KiB limit.
+  const section = cat(
+    new Uint8Array([0x02, 0x00]),
+    new QpackEncoder().encode(GET).subarray(2),
+    new Uint8Array(11).fill(0x80),
+  );
+  const res = await parse(await c.request(encodeFrame(FRAME.HEADERS, section)));
+  assert.equal(res?.status, 431);
+  assert.equal(JSON.parse(res!.body).code, "header_too_large");
+  await stillOpen(c, "a stream error keeps the connection");
 });
 
 Deno.test("http3 attack: a slow upload past bodyTimeoutMs is answered; the connection lives", async () => {
@@ -136,45 +115,26 @@ Deno.test("http3 attack: a slow upload past bodyTimeoutMs is answered; the conne
     .listen(h3Listen({ cert, key }));
   try {
     const c = await RawH3.connect(running.address.port);
-    // A DATA frame of 1000 bytes announced, 10 sent, the stream left open (slowloris).
-    const slow = await parse(
-      await c.request(
-        cat(headers(at(GET, "POST", "/up")), encodeFrame(FRAME.DATA, 1000), new Uint8Array(10)),
-        true,
-      ),
-    );
+    const slow = await parse(await c.request(slowUpload(), true));
     assert.equal(slow?.status, 408);
-    assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
-    assert.equal(c.closeCode, undefined, "the server's own cancel is no frame error");
-    c.close();
+    await stillOpen(c, "the server's own cancel is no frame error");
   } finally {
     await running.shutdown();
   }
 });
 
 Deno.test("http3 attack: a handler answering while its body read is pending keeps the connection", async () => {
-  const { server, port } = await start(async (req) => {
+  await using h3 = await h3Serve(async (req) => {
     if (req.method === "GET") return new Response("ok /");
     const r = req.body!.getReader();
     await r.read();
     r.read().catch(() => {}); // still pending when the response goes out
     return new Response("early");
   });
-  try {
-    const c = await RawH3.connect(port);
-    const early = await parse(
-      await c.request(
-        cat(headers(at(GET, "POST", "/up")), encodeFrame(FRAME.DATA, 1000), new Uint8Array(10)),
-        true,
-      ),
-    );
-    assert.deepEqual(early, { status: 200, body: "early" });
-    assert.deepEqual(await parse(await c.request(headers(GET))), { status: 200, body: "ok /" });
-    assert.equal(c.closeCode, undefined, "the server's own cancel is no frame error");
-    c.close();
-  } finally {
-    await server.shutdown();
-  }
+  const c = await RawH3.connect(h3.port);
+  const early = await parse(await c.request(slowUpload(), true));
+  assert.deepEqual(early, { status: 200, body: "early" });
+  await stillOpen(c, "the server's own cancel is no frame error");
 });
 
 /** A send stream that counts the writes handed to it; after `free` of them it stops taking more. */
@@ -249,41 +209,37 @@ Deno.test("http3 attack: an encoder-stream flood to a client that stops reading 
 });
 
 Deno.test("http3 attack: a request target the app could misread is malformed (400)", async () => {
-  const { server, port } = await start((req) => new Response(req.url));
-  try {
-    const c = await RawH3.connect(port);
-    const target = (scheme: string, authority: string, path: string): HeaderField[] => [
-      [":method", "GET"],
-      [":scheme", scheme],
-      [":authority", authority],
-      [":path", path],
-    ];
-    for (
-      const [fields, what] of [
-        // The authority must not end inside the URL: the app would route /admin, not /public.
-        [target("https", "127.0.0.1/admin#", "/public"), "path in :authority"],
-        [target("https", "127.0.0.1?", "/public"), "query in :authority"],
-        [target("https", "user:pw@127.0.0.1", "/"), "userinfo (RFC 9114 4.3.1)"],
-        [
-          [...GET.filter(([n]) => n !== ":authority"), ["host", "127.0.0.1/x#"]],
-          "bad host without :authority",
-        ],
-        [target("http", "127.0.0.1", "/"), "http over QUIC (always TLS)"],
-        [target("foo", "127.0.0.1", "/"), "a non-HTTP scheme"],
-        [target("https", "127.0.0.1", "/a b"), "space in :path"],
-        [target("https", "127.0.0.1", "/a\x7f"), "DEL in :path"],
-      ] as [HeaderField[], string][]
-    ) {
-      const r = await parse(await c.request(headers(fields)));
-      assert.equal(r?.status, 400, `${what}: ${r?.body}`);
-      assert.equal(JSON.parse(r!.body).code, "h3_message_error", what);
-    }
-    const ok = await parse(await c.request(headers(target("https", "127.0.0.1:443", "/a?b=c"))));
-    assert.deepEqual(ok, { status: 200, body: "https://127.0.0.1/a?b=c" });
-    const v6 = await parse(await c.request(headers(target("https", "[::1]:8443", "/"))));
-    assert.deepEqual(v6, { status: 200, body: "https://[::1]:8443/" });
-    c.close();
-  } finally {
-    await server.shutdown();
+  await using h3 = await h3Serve((req) => new Response(req.url));
+  const c = await RawH3.connect(h3.port);
+  const target = (scheme: string, authority: string, path: string): HeaderField[] => [
+    [":method", "GET"],
+    [":scheme", scheme],
+    [":authority", authority],
+    [":path", path],
+  ];
+  for (
+    const [fields, what] of [
+      // The authority must not end inside the URL: the app would route /admin, not /public.
+      [target("https", "127.0.0.1/admin#", "/public"), "path in :authority"],
+      [target("https", "127.0.0.1?", "/public"), "query in :authority"],
+      [target("https", "user:pw@127.0.0.1", "/"), "userinfo (RFC 9114 4.3.1)"],
+      [
+        [...GET.filter(([n]) => n !== ":authority"), ["host", "127.0.0.1/x#"]],
+        "bad host without :authority",
+      ],
+      [target("http", "127.0.0.1", "/"), "http over QUIC (always TLS)"],
+      [target("foo", "127.0.0.1", "/"), "a non-HTTP scheme"],
+      [target("https", "127.0.0.1", "/a b"), "space in :path"],
+      [target("https", "127.0.0.1", "/a\x7f"), "DEL in :path"],
+    ] as [HeaderField[], string][]
+  ) {
+    const r = await parse(await c.request(headers(fields)));
+    assert.equal(r?.status, 400, `${what}: ${r?.body}`);
+    assert.equal(JSON.parse(r!.body).code, "h3_message_error", what);
   }
+  const ok = await parse(await c.request(headers(target("https", "127.0.0.1:443", "/a?b=c"))));
+  assert.deepEqual(ok, { status: 200, body: "https://127.0.0.1/a?b=c" });
+  const v6 = await parse(await c.request(headers(target("https", "[::1]:8443", "/"))));
+  assert.deepEqual(v6, { status: 200, body: "https://[::1]:8443/" });
+  c.close();
 });

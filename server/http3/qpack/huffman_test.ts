@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { huffmanDecode, huffmanEncode, huffmanEncodedLength, HuffmanError } from "./huffman.ts";
 import { HUFFMAN_CODES, HUFFMAN_LENGTHS } from "./_huffman_table.ts";
-
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, "");
-  return new Uint8Array(clean.match(/../g)!.map((b) => parseInt(b, 16)));
-}
+import { hex } from "./_test_qpack.ts";
 
 function encode(s: string): Uint8Array {
   const out = new Uint8Array(huffmanEncodedLength(s));

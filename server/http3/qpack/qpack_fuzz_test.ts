@@ -5,11 +5,7 @@
 
 import assert from "node:assert/strict";
 import { type HeaderField, QpackDecoder, QpackEncoder, QpackError } from "./mod.ts";
-
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, "");
-  return new Uint8Array((clean.match(/../g) ?? []).map((b) => parseInt(b, 16)));
-}
+import { B_ENCODER_STREAM, hex } from "./_test_qpack.ts";
 
 /** mulberry32: a small seeded generator, so a failure replays. */
 function rng(seed: number): () => number {
@@ -23,9 +19,7 @@ function rng(seed: number): () => number {
 }
 
 const ENCODER_STREAM = hex(
-  "3fbd01 c00f 7777 772e 6578 616d 706c 652e 636f 6d c10c 2f73 616d 706c 652f 7061 7468" +
-    "4a63 7573 746f 6d2d 6b65 790c 6375 7374 6f6d 2d76 616c 7565 02" +
-    "810d 6375 7374 6f6d 2d76 616c 7565 32" +
+  B_ENCODER_STREAM +
     "5f0a 8c f1e3 c2e5 f23a 6ba0 ab90 f4ff 86 a8eb 1064 9cbf", // Huffman name and value
 );
 

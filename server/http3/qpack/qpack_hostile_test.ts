@@ -6,43 +6,16 @@ import {
   QPACK_ENCODER_STREAM_ERROR,
   QpackDecoder,
   QpackEncoder,
-  QpackError,
 } from "./mod.ts";
-
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, "");
-  return new Uint8Array((clean.match(/../g) ?? []).map((b) => parseInt(b, 16)));
-}
+import { B2_ENCODER_STREAM, hex, rejection, thrown } from "./_test_qpack.ts";
 
 const LIMITS = { maxTableCapacity: 220, maxBlockedStreams: 1, maxFieldSectionSize: 1024 };
-
-/** The code of the QpackError `p` rejects with. */
-async function rejection(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof QpackError, `not a QpackError: ${e}`);
-    return e.code;
-  }
-  assert.fail("resolved");
-}
-
-/** The code of the QpackError `f` throws. */
-function thrown(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof QpackError, `not a QpackError: ${e}`);
-    return e.code;
-  }
-  assert.fail("did not throw");
-}
 
 /** A fresh decoder with B.2's two entries (:authority, :path) in its table. */
 function withTwoEntries(limits = LIMITS): QpackDecoder {
   const decoder = new QpackDecoder(limits);
   decoder.receiveEncoderStream(
-    hex("3fbd01 c00f 7777 772e 6578 616d 706c 652e 636f 6d c10c 2f73 616d 706c 652f 7061 7468"),
+    hex(B2_ENCODER_STREAM),
   );
   return decoder;
 }

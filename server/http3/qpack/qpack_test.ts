@@ -1,33 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  type HeaderField,
-  QPACK_DECOMPRESSION_FAILED,
-  QpackDecoder,
-  QpackEncoder,
-  QpackError,
-} from "./mod.ts";
-
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, "");
-  return new Uint8Array(clean.match(/../g)!.map((b) => parseInt(b, 16)));
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+import { type HeaderField, QPACK_DECOMPRESSION_FAILED, QpackDecoder, QpackEncoder } from "./mod.ts";
+import { B2_ENCODER_STREAM, B_ENCODER_STREAM, hex, rejection, toHex } from "./_test_qpack.ts";
 
 const LIMITS = { maxTableCapacity: 220, maxBlockedStreams: 4, maxFieldSectionSize: 16384 };
-
-/** The code of the QpackError `p` rejects with. */
-async function rejection(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof QpackError, `not a QpackError: ${e}`);
-    return e.code;
-  }
-  assert.fail("resolved");
-}
 
 // RFC 9204, Appendix B, replayed on the decoder side: the same bytes in, the same field lines and
 // decoder-stream bytes out.
@@ -44,7 +19,7 @@ Deno.test("qpack: B.1 literal field line with a static name reference", async ()
 async function afterB2(): Promise<QpackDecoder> {
   const decoder = new QpackDecoder(LIMITS);
   decoder.receiveEncoderStream(
-    hex("3fbd01 c00f 7777 772e 6578 616d 706c 652e 636f 6d c10c 2f73 616d 706c 652f 7061 7468"),
+    hex(B2_ENCODER_STREAM),
   );
   const fields = await decoder.decode(4n, hex("0381 10 11"));
   assert.deepEqual(fields, [[":authority", "www.example.com"], [":path", "/sample/path"]]);
@@ -65,6 +40,22 @@ function b3(decoder: QpackDecoder): void {
   assert.equal(toHex(decoder.takeDecoderStreamBytes()), "01");
 }
 
+/** B.4's section (stream 8): Required Insert Count 4, so it needs the Duplicate; and its fields. */
+const B4_SECTION = "0500 80 c1 81";
+const B4_FIELDS: HeaderField[] = [
+  [":authority", "www.example.com"],
+  [":path", "/"],
+  ["custom-key", "custom-value"],
+];
+
+/** B.5's section (Insert Count 5, Base 5) and its fields. */
+const B5_SECTION = "0600 80 81 83";
+const B5_FIELDS: HeaderField[] = [
+  ["custom-key", "custom-value2"],
+  [":authority", "www.example.com"],
+  [":path", "/sample/path"],
+];
+
 Deno.test("qpack: B.3 speculative insert and Insert Count Increment", async () => {
   b3(await afterB2());
 });
@@ -73,18 +64,14 @@ Deno.test("qpack: B.4 a section blocked on a Duplicate, then Stream Cancellation
   const decoder = await afterB2();
   b3(decoder);
   // The section on stream 8 arrives before the Duplicate it needs: the stream blocks...
-  const pending = decoder.decode(8n, hex("0500 80 c1 81"));
+  const pending = decoder.decode(8n, hex(B4_SECTION));
   // ... and is cancelled before the encoder stream catches up.
   decoder.cancel(8n);
   assert.equal(toHex(decoder.takeDecoderStreamBytes()), "48");
   assert.equal(await rejection(pending), 0x010c);
   decoder.receiveEncoderStream(hex("02"));
   // The duplicate is entry 3; the same section now decodes at once.
-  assert.deepEqual(await decoder.decode(12n, hex("0500 80 c1 81")), [
-    [":authority", "www.example.com"],
-    [":path", "/"],
-    ["custom-key", "custom-value"],
-  ]);
+  assert.deepEqual(await decoder.decode(12n, hex(B4_SECTION)), B4_FIELDS);
   // Section Acknowledgment (stream=12) raises the Known Received Count to 4: no increment.
   assert.equal(toHex(decoder.takeDecoderStreamBytes()), "8c");
 });
@@ -93,16 +80,12 @@ Deno.test("qpack: B.4 the blocked section decodes when the Duplicate arrives", a
   const decoder = await afterB2();
   b3(decoder);
   let fields: HeaderField[] | undefined;
-  const pending = decoder.decode(8n, hex("0500 80 c1 81")).then((f) => fields = f);
+  const pending = decoder.decode(8n, hex(B4_SECTION)).then((f) => fields = f);
   await Promise.resolve();
   assert.equal(fields, undefined);
   decoder.receiveEncoderStream(hex("02"));
   await pending;
-  assert.deepEqual(fields, [
-    [":authority", "www.example.com"],
-    [":path", "/"],
-    ["custom-key", "custom-value"],
-  ]);
+  assert.deepEqual(fields, B4_FIELDS);
   assert.equal(toHex(decoder.takeDecoderStreamBytes()), "88");
 });
 
@@ -113,30 +96,18 @@ Deno.test("qpack: B.5 insert with a dynamic name reference evicts the oldest ent
   decoder.receiveEncoderStream(hex("810d 6375 7374 6f6d 2d76 616c 7565 32"));
   // Insert Count 5 (encoded (5 mod 12) + 1 = 6), Base 5: relative 0 is entry 4, relative 1 is the
   // duplicate (3), relative 3 is entry 1 (:path), relative 4 is entry 0 (evicted).
-  assert.deepEqual(await decoder.decode(16n, hex("0600 80 81 83")), [
-    ["custom-key", "custom-value2"],
-    [":authority", "www.example.com"],
-    [":path", "/sample/path"],
-  ]);
+  assert.deepEqual(await decoder.decode(16n, hex(B5_SECTION)), B5_FIELDS);
   // Size 215 = 217 - 57 (entry 0) + 55: entry 0 is gone and referencing it fails the connection.
   assert.equal(await rejection(decoder.decode(20n, hex("0600 84"))), QPACK_DECOMPRESSION_FAILED);
 });
 
 Deno.test("qpack: an encoder-stream instruction split at every byte boundary", async () => {
-  const stream = hex(
-    "3fbd01 c00f 7777 772e 6578 616d 706c 652e 636f 6d c10c 2f73 616d 706c 652f 7061 7468" +
-      "4a63 7573 746f 6d2d 6b65 790c 6375 7374 6f6d 2d76 616c 7565 02" +
-      "810d 6375 7374 6f6d 2d76 616c 7565 32",
-  );
+  const stream = hex(B_ENCODER_STREAM);
   for (let cut = 0; cut <= stream.length; cut++) {
     const decoder = new QpackDecoder(LIMITS);
     decoder.receiveEncoderStream(stream.subarray(0, cut));
     decoder.receiveEncoderStream(stream.subarray(cut));
-    assert.deepEqual(await decoder.decode(0n, hex("0600 80 81 83")), [
-      ["custom-key", "custom-value2"],
-      [":authority", "www.example.com"],
-      [":path", "/sample/path"],
-    ]);
+    assert.deepEqual(await decoder.decode(0n, hex(B5_SECTION)), B5_FIELDS);
   }
   // And one byte at a time.
   const decoder = new QpackDecoder(LIMITS);
@@ -159,7 +130,7 @@ Deno.test("qpack: Required Insert Count wraps as in Section 4.5.1.1", async () =
 Deno.test("qpack: Base with the sign bit, and post-base name references", async () => {
   const decoder = new QpackDecoder(LIMITS);
   decoder.receiveEncoderStream(
-    hex("3fbd01 c00f 7777 772e 6578 616d 706c 652e 636f 6d c10c 2f73 616d 706c 652f 7061 7468"),
+    hex(B2_ENCODER_STREAM),
   );
   // RIC 2 (encoded 3), S=1 Delta 0: Base 1. Post-base 0 is entry 1; relative 0 is entry 0.
   // 0x00 = literal with post-base name ref index 0, value "x".
