@@ -56,6 +56,11 @@ function appendVary(h: Headers): void {
 // after every 20 ms of work: large streams lose at most ~10% throughput for bounded latency.
 const YIELD_AFTER_MS = 20;
 
+/** "later" on the next macrotask: a read that has not resolved by then waits on its source. */
+function nextTick(): Promise<"later"> {
+  return new Promise((resolve) => setTimeout(resolve, 0, "later"));
+}
+
 /** Resolves on a later macrotask: lets the runtime write what was enqueued and serve others. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -353,31 +358,31 @@ export function createEngine(options: CompressionOptions = {}): Engine {
 
     if (payload === undefined && res.body === null) return res;
     if (payload === undefined && !type.startsWith("text/event-stream")) {
-      // Unknown payload: read until the threshold; if the body then ends at once, go one-shot.
+      // Unknown payload: read what the body has ready, up to the threshold; if it then ends at
+      // once, go one-shot. A body that pauses first is a live stream (NDJSON lines, progress):
+      // what it sent goes out now, not when 1 KiB has gathered or the stream has ended.
       const reader = res.body!.getReader();
       const head: Uint8Array[] = [];
       let size = 0;
       let ended = false;
-      while (size < threshold) {
-        const r = await reader.read();
+      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
+      // The first part is worth waiting for (there is nothing to send before it); each later one
+      // only if it is ready at once. Past the threshold, one more read tells a body that ends
+      // there (one-shot) from one that goes on (a stream).
+      let r: ReadableStreamReadResult<Uint8Array> | "later" = await pending;
+      for (;;) {
+        if (r === "later") break;
+        pending = undefined;
         if (r.done) {
           ended = true;
           break;
         }
+        const before = size;
         head.push(r.value);
         size += r.value.byteLength;
-      }
-      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
-      if (!ended) {
+        if (before >= threshold) break;
         pending = reader.read();
-        const tick = new Promise<"later">((r) => setTimeout(() => r("later"), 0));
-        const first = await Promise.race([pending, tick]);
-        if (first !== "later" && first.done) ended = true;
-        else if (first !== "later") {
-          head.push(first.value);
-          size += first.value.byteLength;
-          pending = undefined;
-        }
+        r = await Promise.race([pending, nextTick()]);
       }
       const joined = () => {
         const all = new Uint8Array(size);
