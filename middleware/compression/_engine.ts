@@ -308,6 +308,32 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     return carryBody(wire, withBody(raw, body, headers));
   }
 
+  /**
+   * `res` with its body decoded when its `Content-Encoding` is one this client does not accept
+   * (RFC 9110 §12.5.3) and one we decode; undefined when it is acceptable as it is, or cannot be
+   * helped (several or unknown codings).
+   */
+  function decodeForClient(
+    res: Response,
+    contentEncoding: string,
+    accepted: string | undefined,
+  ): Response | undefined {
+    let name = contentEncoding.trim().toLowerCase();
+    if (name === "x-gzip") name = "gzip";
+    if (name === "" || name === "identity" || res.body === null) return undefined;
+    if (negotiateEncoding(accepted, [name], optIn) === name) return undefined;
+    if (!(decodable as readonly string[]).includes(name)) return undefined;
+    const headers = new Headers(res.headers);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    const coder = Compressor.new(CODING_ALGORITHM[name as ContentCoding]).build();
+    return new Response(res.body.pipeThrough(coder.decompressTransform()), {
+      status: res.status,
+      statusText: res.statusText,
+      headers,
+    });
+  }
+
   async function encode(
     req: Request,
     res: Response,
@@ -319,17 +345,23 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     // on Deno every header access of a Response costs on the serving path.
     if (captured !== undefined && isSmall(captured)) return res;
     // Reading a request header materialises Deno's header list: only now that it matters.
-    const coding = negotiate(req.headers.get("accept-encoding") ?? undefined) as
-      | ContentCoding
-      | "identity"
-      | null;
+    const accepted = req.headers.get("accept-encoding") ?? undefined;
+    // A body coded before it got here (a replayed or cached response, a pre-compressed file) is
+    // sent only to a client that can read it; for any other it is decoded and coded anew below.
+    const already = res.headers.get("content-encoding");
+    if (already !== null) {
+      const decoded = decodeForClient(res, already, accepted);
+      if (decoded === undefined) return res;
+      res = decoded;
+      captured = undefined; // the coded bytes, not the body now
+    }
+    const coding = negotiate(accepted) as ContentCoding | "identity" | null;
     // An identity response is valid for every client, so it needs no Vary.
     if (coding === "identity") return res;
     let h = res.headers;
     const type = h.get("content-type") ?? "";
     const sseStream = type.startsWith("text/event-stream");
     if (!sseStream && !isCompressibleCached(type)) return res;
-    if (h.has("content-encoding")) return res;
     const cacheControl = h.get("cache-control");
     if (cacheControl !== null && /(^|,)\s*no-transform\s*(,|$)/i.test(cacheControl)) return res;
     // Vary goes on whatever leaves: a proxied response (immutable headers) is copied once here.
