@@ -18,6 +18,13 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
 }
 
+/** A status and the problem's `code` (body consumed). */
+async function problemOf(res: Response): Promise<[number, unknown]> {
+  const body = await res.json();
+  assert.equal(res.headers.get("content-type"), "application/problem+json");
+  return [res.status, body.code];
+}
+
 /**
  * A route whose body is produced in two parts: the second only once `release` is called, which
  * the test does after it has read the first. A layer that holds the body back until it ends (or
@@ -114,6 +121,49 @@ Deno.test("attack9: a small first chunk of a streamed response is not held back 
 
 // --- idempotency next to streaming and compression ---
 
+Deno.test("attack9: a streamed answer to a keyed write streams; a retry replays all of it", async () => {
+  // The idempotency layer used to read the whole response (up to 1 MiB) before sending any of it:
+  // an SSE or NDJSON answer to a POST with an Idempotency-Key (the resilient client adds one to
+  // every POST) reached the client only when the stream ended.
+  const gen = gatedStream("text/event-stream");
+  const stack = await startStack({ routes: (s) => s.route("/api/gen", gen.route) });
+  const send = () =>
+    fetch(`${stack.url}/api/gen`, {
+      method: "POST",
+      headers: {
+        "x-avl-api-key": stack.apiKey,
+        "idempotency-key": '"stream-1"',
+        "accept-encoding": "identity",
+      },
+      body: "go",
+    });
+  try {
+    const res = await within(send(), 5_000, "response headers");
+    assert.equal(res.status, 201);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = await readUntil(reader, /"part":1/, "the first part");
+    // While the answer streams, the key is held: a retry is told to wait, not run again.
+    assert.deepEqual(await problemOf(await send()), [409, "idempotency_in_progress"]);
+    gen.release();
+    for (;;) {
+      const r = await within(reader.read(), 5_000, "the rest");
+      if (r.done) break;
+      text += r.value;
+    }
+    assert.equal(text, '{"part":1}\n{"part":2}\n');
+    // Once it ended, a retry gets the whole answer again, and the handler ran once.
+    const again = await send();
+    assert.equal(again.status, 201);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.equal(await again.text(), '{"part":1}\n{"part":2}\n');
+    assert.equal(gen.runs(), 1);
+  } finally {
+    gen.release();
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("attack9: a replayed write reaches a client that cannot read the first one's coding", async () => {
   // The stored answer is the coded one (compression wraps the handler, inside idempotency): a
   // retry from another client (curl without --compressed, a runtime without zstd) used to get the
@@ -178,6 +228,74 @@ Deno.test("attack9: a replayed write reaches a client that cannot read the first
     assert.doesNotMatch(head, /content-encoding/i);
     const text = /transfer-encoding: chunked/i.test(head) ? dechunk(body) : body;
     assert.deepEqual(JSON.parse(text), { rows });
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("attack9: a keyed write's stream the client cuts off is recorded without its body, not run again", async () => {
+  let runs = 0;
+  let cancelled = false;
+  const stack = await startStack({
+    routes: (s) =>
+      s.route(
+        "/api/gen",
+        Route.post(async (c) => {
+          await c.req.arrayBuffer();
+          runs++;
+          let stop!: () => void;
+          const stopped = new Promise<void>((r) => (stop = r));
+          const body = new ReadableStream<Uint8Array>({
+            async start(ctl) {
+              ctl.enqueue(enc.encode("data: 1\n\n"));
+              await stopped; // produces nothing more until the client has gone
+              ctl.close();
+            },
+            cancel() {
+              cancelled = true;
+              stop();
+            },
+          });
+          return new Response(body, {
+            status: 201,
+            headers: { "content-type": "text/event-stream" },
+          });
+        }),
+      ),
+  });
+  const send = () =>
+    fetch(`${stack.url}/api/gen`, {
+      method: "POST",
+      headers: {
+        "x-avl-api-key": stack.apiKey,
+        "idempotency-key": '"cut-1"',
+        "accept-encoding": "identity",
+      },
+      body: "go",
+    });
+  try {
+    const res = await within(send(), 5_000, "response headers");
+    const reader = res.body!.getReader();
+    assert.equal(
+      dec.decode((await within(reader.read(), 5_000, "first part")).value),
+      "data: 1\n\n",
+    );
+    await reader.cancel();
+    // The server learns of the cut when its write fails; until then a retry is told to wait.
+    let again = await send();
+    for (let i = 0; i < 100 && again.status === 409; i++) {
+      await again.body?.cancel();
+      await new Promise((r) => setTimeout(r, 50));
+      again = await send();
+    }
+    assert.equal(again.status, 201);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    // What the client got was cut short: the record keeps no body rather than a partial one.
+    assert.equal(again.headers.get("idempotent-body-omitted"), "true");
+    assert.equal(await again.text(), "");
+    assert.equal(runs, 1);
+    assert.ok(cancelled, "the handler's stream was cancelled");
   } finally {
     await stack.close();
   }
