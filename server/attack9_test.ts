@@ -3,7 +3,9 @@
 // code before its fix.
 
 import assert from "node:assert/strict";
+import { RecordBatch, writeIpcStream } from "@avila/arrow";
 import { Route } from "./route.ts";
+import { arrow, readArrow } from "./arrow.ts";
 import { startStack } from "./_test_stack.ts";
 
 const enc = new TextEncoder();
@@ -296,6 +298,75 @@ Deno.test("attack9: a keyed write's stream the client cuts off is recorded witho
     assert.equal(await again.text(), "");
     assert.equal(runs, 1);
     assert.ok(cancelled, "the handler's stream was cancelled");
+  } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+// --- Arrow endpoints: every refusal has a code ---
+
+Deno.test("attack9: Arrow bodies refused, plain or gzip-coded, and 406s carry stable codes", async () => {
+  const stack = await startStack({
+    routes: (s) =>
+      s.route(
+        "/api/arrow",
+        Route.post(async (c) => {
+          const body = await readArrow(c.req.raw, { maxBytes: 64 * 1024 });
+          return c.json({ rows: body.batches.reduce((n, b) => n + b.numRows, 0) });
+        }),
+      ).route(
+        "/api/table",
+        Route.get((c) => arrow(c, RecordBatch.fromColumns({ t: new Float64Array([1, 2]) }))),
+      ),
+  });
+  const post = (type: string, body: Uint8Array, coding?: string) =>
+    fetch(`${stack.url}/api/arrow`, {
+      method: "POST",
+      headers: {
+        "x-avl-api-key": stack.apiKey,
+        "content-type": type,
+        ...(coding ? { "content-encoding": coding } : {}),
+      },
+      body: body as Uint8Array<ArrayBuffer>,
+    });
+  const STREAM = "application/vnd.apache.arrow.stream";
+  const ipc = writeIpcStream(RecordBatch.fromColumns({ t: new Float64Array(1000) }));
+  try {
+    const ok = await post(STREAM, ipc);
+    assert.deepEqual(await ok.json(), { rows: 1000 });
+    const got: Record<string, [number, unknown]> = {};
+    got.wrongType = await problemOf(await post("text/csv", enc.encode("a,b")));
+    got.garbage = await problemOf(await post(STREAM, new Uint8Array(64).fill(0xff)));
+    got.truncated = await problemOf(await post(STREAM, ipc.subarray(0, 500)));
+    got.tooLarge = await problemOf(await post(STREAM, new Uint8Array(100 * 1024)));
+    const zipped = new Uint8Array(
+      await new Response(
+        new Blob([ipc.subarray(0, 500) as Uint8Array<ArrayBuffer>]).stream()
+          .pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer(),
+    );
+    got.truncatedGzip = await problemOf(await post(STREAM, zipped, "gzip"));
+    got.notAcceptable = await problemOf(
+      await fetch(`${stack.url}/api/table`, {
+        headers: { "x-avl-api-key": stack.apiKey, accept: "image/png" },
+      }),
+    );
+    // The same idea from the content coding: a client that refuses every coding, identity too.
+    got.noCoding = await problemOf(
+      await fetch(`${stack.url}/api/data`, {
+        headers: { "x-avl-api-key": stack.apiKey, "accept-encoding": "identity;q=0" },
+      }),
+    );
+    assert.deepEqual(got, {
+      wrongType: [415, "body_type_unsupported"],
+      garbage: [400, "body_arrow_invalid"],
+      truncated: [400, "body_arrow_invalid"],
+      tooLarge: [413, "body_too_large"],
+      truncatedGzip: [400, "body_arrow_invalid"],
+      notAcceptable: [406, "not_acceptable"],
+      noCoding: [406, "not_acceptable"],
+    });
   } finally {
     await stack.close();
   }

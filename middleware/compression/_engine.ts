@@ -371,6 +371,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     if (coding === null) {
       return (problemResponse(406, {
         detail: `no acceptable content coding; this server sends: ${offered.join(", ")}, identity`,
+        code: "not_acceptable",
       }, { vary: "Accept-Encoding" }));
     }
     const algorithm = CODING_ALGORITHM[coding];
