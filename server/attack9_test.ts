@@ -121,6 +121,46 @@ Deno.test("attack9: a small first chunk of a streamed response is not held back 
   assert.deepEqual(stack.errors, []);
 });
 
+Deno.test("attack9: a compressed stream's headers do not wait for its first part", async () => {
+  // A stream that has nothing to say yet (an event feed that is not SSE) used to hold its status
+  // and headers back, when compressed, until its first part came.
+  let release: (() => void) | undefined;
+  const stack = await startStack({
+    routes: (s) =>
+      s.route(
+        "/api/feed",
+        Route.get(() => {
+          const gate = new Promise<void>((r) => (release = r));
+          const body = new ReadableStream<Uint8Array>({
+            async start(ctl) {
+              await gate;
+              ctl.enqueue(enc.encode('{"event":1}\n'));
+              ctl.close();
+            },
+          });
+          return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
+        }),
+      ),
+  });
+  try {
+    const res = await within(
+      fetch(`${stack.url}/api/feed`, {
+        headers: { "x-avl-api-key": stack.apiKey, "accept-encoding": "gzip" },
+      }),
+      5_000,
+      "response headers",
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-encoding"), "gzip");
+    release!();
+    assert.equal(await within(res.text(), 5_000, "the body"), '{"event":1}\n');
+  } finally {
+    release?.();
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 // --- idempotency next to streaming and compression ---
 
 Deno.test("attack9: a streamed answer to a keyed write streams; a retry replays all of it", async () => {

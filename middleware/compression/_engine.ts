@@ -392,17 +392,20 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     if (payload === undefined && res.body === null) return res;
     if (payload === undefined && !type.startsWith("text/event-stream")) {
       // Unknown payload: read what the body has ready, up to the threshold; if it then ends at
-      // once, go one-shot. A body that pauses first is a live stream (NDJSON lines, progress):
-      // what it sent goes out now, not when 1 KiB has gathered or the stream has ended.
+      // once, go one-shot. A body that pauses is a live stream (NDJSON lines, progress): the
+      // headers and what it sent go out now, not when 1 KiB has gathered or the stream ended.
       const reader = res.body!.getReader();
       const head: Uint8Array[] = [];
       let size = 0;
       let ended = false;
       let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
-      // The first part is worth waiting for (there is nothing to send before it); each later one
-      // only if it is ready at once. Past the threshold, one more read tells a body that ends
-      // there (one-shot) from one that goes on (a stream).
-      let r: ReadableStreamReadResult<Uint8Array> | "later" = await pending;
+      // Each part is read only if it is ready at once (the headers wait for nothing more). Past
+      // the threshold, one more read tells a body that ends there (one-shot) from one that goes
+      // on (a stream).
+      let r: ReadableStreamReadResult<Uint8Array> | "later" = await Promise.race([
+        pending,
+        nextTick(),
+      ]);
       for (;;) {
         if (r === "later") break;
         pending = undefined;
