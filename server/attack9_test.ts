@@ -206,6 +206,57 @@ Deno.test("attack9: a streamed answer to a keyed write streams; a retry replays 
   assert.deepEqual(stack.errors, []);
 });
 
+Deno.test("attack9: a keyed write whose stream starts late is answered by it, not by the deadline", async () => {
+  // The idempotency layer waited for a stream's first part before letting the response out: past
+  // the request's time budget the timeout answered 503 for a write that had succeeded, and the
+  // live stream it then held was read by nobody.
+  let release: (() => void) | undefined;
+  let runs = 0;
+  const stack = await startStack({
+    timeoutMs: 1_000,
+    routes: (s) =>
+      s.route(
+        "/api/gen",
+        Route.post(async (c) => {
+          await c.req.arrayBuffer();
+          runs++;
+          const gate = new Promise<void>((r) => (release = r));
+          const body = new ReadableStream<Uint8Array>({
+            async start(ctl) {
+              await gate; // nothing to say until the test has the headers
+              ctl.enqueue(enc.encode("data: done\n\n"));
+              ctl.close();
+            },
+          });
+          return new Response(body, {
+            status: 201,
+            headers: { "content-type": "text/event-stream" },
+          });
+        }),
+      ),
+  });
+  const send = () =>
+    fetch(`${stack.url}/api/gen`, {
+      method: "POST",
+      headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": '"late-1"' },
+      body: "go",
+    });
+  try {
+    const res = await within(send(), 5_000, "response headers");
+    assert.equal(res.status, 201);
+    release!();
+    assert.equal(await within(res.text(), 5_000, "the body"), "data: done\n\n");
+    const again = await send();
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.equal(await again.text(), "data: done\n\n");
+    assert.equal(runs, 1);
+  } finally {
+    release?.();
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
 Deno.test("attack9: a replayed write reaches a client that cannot read the first one's coding", async () => {
   // The stored answer is the coded one (compression wraps the handler, inside idempotency): a
   // retry from another client (curl without --compressed, a runtime without zstd) used to get the

@@ -177,14 +177,17 @@ type Ready =
   | { paused: Paused; bytes?: undefined; stream?: undefined };
 
 /**
- * `readUpTo`, but only while the body has its next part ready: the first part is awaited, each
- * later one raced against a macrotask. A body that pauses before its end comes back `paused`.
+ * `readUpTo`, but only while the body has its next part ready: each read is raced against a
+ * macrotask. A body that pauses before its end comes back `paused` (its headers then go out at
+ * once, in time for an outer deadline).
  */
 async function readReady(stream: ReadableStream<Uint8Array>, limit: number): Promise<Ready> {
   const reader = stream.getReader();
   const head: Uint8Array[] = [];
   let size = 0;
-  let r = await reader.read();
+  const first = reader.read();
+  let r = await Promise.race([first, nextTick()]);
+  if (r === "later") return { paused: { head, size, reader, pending: first } };
   for (;;) {
     if (r.done) return { bytes: concatChunks(head) };
     head.push(r.value);
