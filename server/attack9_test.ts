@@ -7,6 +7,7 @@ import { RecordBatch, writeIpcStream } from "@avila/arrow";
 import { Route } from "./route.ts";
 import { arrow, readArrow } from "./arrow.ts";
 import { startStack } from "./_test_stack.ts";
+import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -390,6 +391,64 @@ Deno.test("attack9: a keyed write's stream the client cuts off is recorded witho
     assert.equal(runs, 1);
     assert.ok(cancelled, "the handler's stream was cancelled");
   } finally {
+    await stack.close();
+  }
+  assert.deepEqual(stack.errors, []);
+});
+
+Deno.test("attack9: a deadline that expires while a coded answer is recorded sends a readable 503", async () => {
+  // The handler answered (coded by compression) but the idempotency store was slow to record it
+  // (a remote store under load): the timeout's 503 problem inherited the answer's
+  // Content-Encoding, so gzip and br clients got a JSON body labelled as compressed.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  class SlowStore extends MemoryIdempotencyStore {
+    override async complete(...args: Parameters<MemoryIdempotencyStore["complete"]>) {
+      await gate;
+      return super.complete(...args);
+    }
+  }
+  const rows = Array.from({ length: 300 }, (_, i) => ({ i, name: `row ${i}` }));
+  const stack = await startStack({
+    timeoutMs: 300,
+    idempotencyStore: new SlowStore(),
+    routes: (s) =>
+      s.route(
+        "/api/orders",
+        Route.post(async (c) => {
+          await c.req.arrayBuffer();
+          return c.json({ rows }, 201);
+        }),
+      ),
+  });
+  const send = (coding: string) =>
+    fetch(`${stack.url}/api/orders`, {
+      method: "POST",
+      headers: {
+        "x-avl-api-key": stack.apiKey,
+        "idempotency-key": `"slow-${coding}"`,
+        "accept-encoding": coding,
+      },
+      body: "buy",
+    });
+  try {
+    for (const coding of ["gzip", "br"]) {
+      const res = await send(coding);
+      assert.equal(res.headers.get("content-encoding"), null, coding);
+      assert.deepEqual(await problemOf(res), [503, "request_timeout"]);
+    }
+    open();
+    // Once recorded, the retry gets the handler's own answer.
+    let again = await send("gzip");
+    for (let i = 0; i < 100 && again.status === 409; i++) {
+      await again.body?.cancel();
+      await new Promise((r) => setTimeout(r, 20));
+      again = await send("gzip");
+    }
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.deepEqual(await again.json(), { rows });
+  } finally {
+    open();
     await stack.close();
   }
   assert.deepEqual(stack.errors, []);
