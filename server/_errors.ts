@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
 import { requestId } from "../http/context.ts";
 import { HttpProblem, problemResponse } from "../http/problem.ts";
-import { bodyFailure, type BodyProblemCode } from "../http/mod.ts";
+import { bodyFailure, type BodyProblemCode, replaceRes } from "../http/mod.ts";
 
 /** What `ServerOptions.logError` is. */
 export type ErrorLogger = NonNullable<ServerOptions["logError"]>;
@@ -47,8 +47,34 @@ function isBodyParseError(e: unknown, c: Context): boolean {
     /JSON|Unexpected|token/i.test(e.message);
 }
 
+/** Headers that describe a response's body, not the request's outcome. */
+const BODY_HEADERS = [
+  "content-encoding",
+  "content-length",
+  "content-range",
+  "etag",
+  "last-modified",
+];
+
+/**
+ * Hono copies every header of the response in `c.res` onto the answer that replaces it: an error
+ * thrown after a handler answered (a deadline that expired while a layer was still recording the
+ * answer) would leave with that answer's `Content-Encoding` and length on a plain problem body,
+ * which no client can decode. Only the body's own headers are dropped, from a placeholder: the
+ * answer itself stays as it is for the layers that still read it (idempotency records it).
+ */
+function forgetAnswerBody(c: Context): void {
+  if (!c.finalized) return;
+  const h = c.res.headers;
+  if (!BODY_HEADERS.some((name) => h.has(name))) return;
+  const kept = new Headers(h);
+  for (const name of BODY_HEADERS) kept.delete(name);
+  replaceRes(c, new Response(null, { headers: kept }));
+}
+
 export function errorHandler(log: ErrorLogger): ErrorHandler {
   return function avxOnError(err, c) {
+    forgetAnswerBody(c);
     const instance = requestId(c);
     // A request body that failed (too large, too slow, a broken coding) explains whatever error
     // followed, also when code on the way swallowed the read error (a validator's "Malformed

@@ -12,7 +12,14 @@
 
 import type { Context } from "hono";
 import { type ArrowBody, ArrowHttpError, arrowResponse, readArrowBody } from "@avila/arrow";
-import { HttpProblem } from "../http/problem.ts";
+import { HttpProblem, PROBLEM_CONTENT_TYPE } from "../http/problem.ts";
+
+/** The stable `code` of each status a refused Arrow body gets (docs/errors.md). */
+const BODY_CODES: Record<number, string> = {
+  400: "body_arrow_invalid",
+  413: "body_too_large",
+  415: "body_type_unsupported",
+};
 
 /**
  * Answers with `body` as Arrow IPC (stream or file, IPC-compressed when `Accept` asks) or JSON
@@ -28,12 +35,16 @@ import { HttpProblem } from "../http/problem.ts";
  * app.get("/t", (c) => arrow(c, RecordBatch.fromColumns({ t: new Float64Array([1]) })));
  * ```
  */
-export function arrow(
+export async function arrow(
   c: Context,
   body: ArrowBody,
   init?: Parameters<typeof arrowResponse>[2],
 ): Promise<Response> {
-  return arrowResponse(c.req.raw, body, init);
+  const res = await arrowResponse(c.req.raw, body, init);
+  if (res.status !== 406 || res.headers.get("content-type") !== PROBLEM_CONTENT_TYPE) return res;
+  // Nothing the client accepts: the server's own problem, with its code and the request id.
+  const { detail } = await res.json();
+  throw new HttpProblem(406, { detail, code: "not_acceptable" }, { vary: "Accept" });
 }
 
 /**
@@ -59,7 +70,7 @@ export async function readArrow(
       const headers: HeadersInit = e.status === 415
         ? { accept: "application/vnd.apache.arrow.stream, application/vnd.apache.arrow.file" }
         : {};
-      throw new HttpProblem(e.status, { detail: e.message }, headers);
+      throw new HttpProblem(e.status, { detail: e.message, code: BODY_CODES[e.status] }, headers);
     }
     throw e;
   }

@@ -56,6 +56,11 @@ function appendVary(h: Headers): void {
 // after every 20 ms of work: large streams lose at most ~10% throughput for bounded latency.
 const YIELD_AFTER_MS = 20;
 
+/** "later" on the next macrotask: a read that has not resolved by then waits on its source. */
+function nextTick(): Promise<"later"> {
+  return new Promise((resolve) => setTimeout(resolve, 0, "later"));
+}
+
 /** Resolves on a later macrotask: lets the runtime write what was enqueued and serve others. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -303,6 +308,32 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     return carryBody(wire, withBody(raw, body, headers));
   }
 
+  /**
+   * `res` with its body decoded when its `Content-Encoding` is one this client does not accept
+   * (RFC 9110 §12.5.3) and one we decode; undefined when it is acceptable as it is, or cannot be
+   * helped (several or unknown codings).
+   */
+  function decodeForClient(
+    res: Response,
+    contentEncoding: string,
+    accepted: string | undefined,
+  ): Response | undefined {
+    let name = contentEncoding.trim().toLowerCase();
+    if (name === "x-gzip") name = "gzip";
+    if (name === "" || name === "identity" || res.body === null) return undefined;
+    if (negotiateEncoding(accepted, [name], optIn) === name) return undefined;
+    if (!(decodable as readonly string[]).includes(name)) return undefined;
+    const headers = new Headers(res.headers);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    const coder = Compressor.new(CODING_ALGORITHM[name as ContentCoding]).build();
+    return new Response(res.body.pipeThrough(coder.decompressTransform()), {
+      status: res.status,
+      statusText: res.statusText,
+      headers,
+    });
+  }
+
   async function encode(
     req: Request,
     res: Response,
@@ -314,17 +345,23 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     // on Deno every header access of a Response costs on the serving path.
     if (captured !== undefined && isSmall(captured)) return res;
     // Reading a request header materialises Deno's header list: only now that it matters.
-    const coding = negotiate(req.headers.get("accept-encoding") ?? undefined) as
-      | ContentCoding
-      | "identity"
-      | null;
+    const accepted = req.headers.get("accept-encoding") ?? undefined;
+    // A body coded before it got here (a replayed or cached response, a pre-compressed file) is
+    // sent only to a client that can read it; for any other it is decoded and coded anew below.
+    const already = res.headers.get("content-encoding");
+    if (already !== null) {
+      const decoded = decodeForClient(res, already, accepted);
+      if (decoded === undefined) return res;
+      res = decoded;
+      captured = undefined; // the coded bytes, not the body now
+    }
+    const coding = negotiate(accepted) as ContentCoding | "identity" | null;
     // An identity response is valid for every client, so it needs no Vary.
     if (coding === "identity") return res;
     let h = res.headers;
     const type = h.get("content-type") ?? "";
     const sseStream = type.startsWith("text/event-stream");
     if (!sseStream && !isCompressibleCached(type)) return res;
-    if (h.has("content-encoding")) return res;
     const cacheControl = h.get("cache-control");
     if (cacheControl !== null && /(^|,)\s*no-transform\s*(,|$)/i.test(cacheControl)) return res;
     // Vary goes on whatever leaves: a proxied response (immutable headers) is copied once here.
@@ -334,6 +371,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     if (coding === null) {
       return (problemResponse(406, {
         detail: `no acceptable content coding; this server sends: ${offered.join(", ")}, identity`,
+        code: "not_acceptable",
       }, { vary: "Accept-Encoding" }));
     }
     const algorithm = CODING_ALGORITHM[coding];
@@ -353,31 +391,34 @@ export function createEngine(options: CompressionOptions = {}): Engine {
 
     if (payload === undefined && res.body === null) return res;
     if (payload === undefined && !type.startsWith("text/event-stream")) {
-      // Unknown payload: read until the threshold; if the body then ends at once, go one-shot.
+      // Unknown payload: read what the body has ready, up to the threshold; if it then ends at
+      // once, go one-shot. A body that pauses is a live stream (NDJSON lines, progress): the
+      // headers and what it sent go out now, not when 1 KiB has gathered or the stream ended.
       const reader = res.body!.getReader();
       const head: Uint8Array[] = [];
       let size = 0;
       let ended = false;
-      while (size < threshold) {
-        const r = await reader.read();
+      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
+      // Each part is read only if it is ready at once (the headers wait for nothing more). Past
+      // the threshold, one more read tells a body that ends there (one-shot) from one that goes
+      // on (a stream).
+      let r: ReadableStreamReadResult<Uint8Array> | "later" = await Promise.race([
+        pending,
+        nextTick(),
+      ]);
+      for (;;) {
+        if (r === "later") break;
+        pending = undefined;
         if (r.done) {
           ended = true;
           break;
         }
+        const before = size;
         head.push(r.value);
         size += r.value.byteLength;
-      }
-      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
-      if (!ended) {
+        if (before >= threshold) break;
         pending = reader.read();
-        const tick = new Promise<"later">((r) => setTimeout(() => r("later"), 0));
-        const first = await Promise.race([pending, tick]);
-        if (first !== "later" && first.done) ended = true;
-        else if (first !== "later") {
-          head.push(first.value);
-          size += first.value.byteLength;
-          pending = undefined;
-        }
+        r = await Promise.race([pending, nextTick()]);
       }
       const joined = () => {
         const all = new Uint8Array(size);

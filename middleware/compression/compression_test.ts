@@ -140,9 +140,16 @@ Deno.test("responses that must pass untouched", async () => {
     const { res } = await get(a, path, ae, method);
     assert.equal(res.headers.get("content-encoding"), null, `${method ?? "GET"} ${path}`);
   }
-  const { res, bytes } = await get(a, "/encoded", "zstd");
+  const { res, bytes } = await get(a, "/encoded", "zstd, gzip");
   assert.equal(res.headers.get("content-encoding"), "gzip", "already encoded stays as it is");
   assert.equal(new TextDecoder().decode(decompressSync(bytes, Algorithm.Gzip)), ROWS_JSON);
+  // ... for a client that accepts its coding; any other gets it decoded, coded as it accepts.
+  for (const [ae, coding, algorithm] of [["zstd", "zstd", Algorithm.Zstd], [null, null]] as const) {
+    const { res, bytes } = await get(a, "/encoded", ae);
+    assert.equal(res.headers.get("content-encoding"), coding, `${ae}`);
+    const plain = algorithm === undefined ? bytes : decompressSync(bytes, algorithm);
+    assert.equal(new TextDecoder().decode(plain), ROWS_JSON, `${ae}`);
+  }
   const refused = await get(a, "/rows", "identity;q=0, gzip;q=0");
   assert.equal(refused.res.status, 406);
   assert.equal(refused.res.headers.get("content-type"), "application/problem+json");

@@ -157,6 +157,111 @@ function keepLocked(
   return () => clearInterval(timer);
 }
 
+/** A body that paused before its end: the parts read, the read under way, the rest to come. */
+interface Paused {
+  head: Uint8Array[];
+  size: number;
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+  pending?: Promise<ReadableStreamReadResult<Uint8Array>>;
+}
+
+/** "later" on the next macrotask: a read that has not resolved by then waits on its source. */
+function nextTick(): Promise<"later"> {
+  return new Promise((resolve) => setTimeout(resolve, 0, "later"));
+}
+
+/** A body read for replay: whole, past the limit (all of it as a stream), or paused. */
+type Ready =
+  | { bytes: Uint8Array; stream?: undefined; paused?: undefined }
+  | { bytes: null; stream: ReadableStream<Uint8Array>; paused?: undefined }
+  | { paused: Paused; bytes?: undefined; stream?: undefined };
+
+/**
+ * `readUpTo`, but only while the body has its next part ready: each read is raced against a
+ * macrotask. A body that pauses before its end comes back `paused` (its headers then go out at
+ * once, in time for an outer deadline).
+ */
+async function readReady(stream: ReadableStream<Uint8Array>, limit: number): Promise<Ready> {
+  const reader = stream.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  const first = reader.read();
+  let r = await Promise.race([first, nextTick()]);
+  if (r === "later") return { paused: { head, size, reader, pending: first } };
+  for (;;) {
+    if (r.done) return { bytes: concatChunks(head) };
+    head.push(r.value);
+    size += r.value.byteLength;
+    if (size > limit) {
+      return {
+        bytes: null,
+        stream: recordingStream({ head, size, reader }, limit, async () => {}),
+      };
+    }
+    const pending = reader.read();
+    const next = await Promise.race([pending, nextTick()]);
+    if (next === "later") return { paused: { head, size, reader, pending } };
+    r = next;
+  }
+}
+
+/**
+ * The body of `paused` from its start, keeping up to `limit` bytes; `onEnd` gets the bytes when
+ * the body ends within the limit, null past it or when the client cancels, undefined when the
+ * body fails. The stream ends (or fails) only after `onEnd` settled.
+ */
+function recordingStream(
+  paused: Paused,
+  limit: number,
+  onEnd: (body: Uint8Array | null | undefined) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const { head, reader } = paused;
+  let pending = paused.pending;
+  let kept: Uint8Array[] | null = paused.size <= limit ? [...head] : null;
+  let total = paused.size;
+  let ended = false;
+  return new ReadableStream<Uint8Array>({
+    start(ctl) {
+      for (const part of head) ctl.enqueue(part);
+      head.length = 0;
+    },
+    async pull(ctl) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await (pending ?? reader.read());
+      } catch (e) {
+        if (!ended) {
+          ended = true;
+          await onEnd(undefined);
+        }
+        throw e;
+      } finally {
+        pending = undefined;
+      }
+      // Cancelled meanwhile: the outcome was given then (a read cut short is not the end).
+      if (ended) return;
+      if (r.done) {
+        ended = true;
+        await onEnd(kept === null ? null : concatChunks(kept));
+        return ctl.close();
+      }
+      total += r.value.byteLength;
+      if (kept !== null) {
+        if (total > limit) kept = null;
+        else kept.push(r.value);
+      }
+      ctl.enqueue(r.value);
+    },
+    async cancel(reason) {
+      if (!ended) {
+        ended = true;
+        await onEnd(null);
+      }
+      await reader.cancel(reason);
+    },
+  });
+}
+
 /**
  * Idempotency-Key middleware.
  *
@@ -314,7 +419,32 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
         await store.release(storeKey, lock);
         return;
       }
-      const kept = await keep(res);
+      // A stream that pauses (SSE, NDJSON) goes to the client as it comes; its record is written
+      // when it ends, before the client sees the end, and the key is held until then. A stream
+      // that fails releases the key (as a throw does); one the client cancels is recorded
+      // without its body (its status was the handler's answer).
+      let recorded!: () => void;
+      const done = new Promise<void>((r) => (recorded = r));
+      const kept = await keep(res, async (status, headers, body) => {
+        try {
+          if (body === undefined) await store.release(storeKey, lock);
+          else {
+            const stored = { status, headers, body, bodyOmitted: body === null };
+            await store.complete(storeKey, fingerprint, stored, now(), ttlMs, lock);
+          }
+        } catch {
+          // As when complete fails at once: the key stays held until `lockMs`.
+        } finally {
+          recorded();
+        }
+      });
+      if (kept.live !== undefined) {
+        handedOff = true;
+        c.res = kept.live;
+        // A graceful shutdown waits until the stream's record is written.
+        appRuntime(c)?.holdDrain(done.finally(stopRefresh));
+        return;
+      }
       if (kept.body !== undefined) c.res = kept.body;
       try {
         await store.complete(storeKey, fingerprint, kept.stored, now(), ttlMs, lock);
@@ -331,27 +461,49 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
     }
   };
 
-  /** The response as stored for replay, and the response to send on when its body was read. */
-  async function keep(res: Response): Promise<{ stored: StoredResponse; body?: Response }> {
+  /**
+   * The response as stored for replay, and the response to send on when its body was read. With
+   * `recordLive`, a body that pauses before its end is not waited for: `live` is then the response
+   * that streams it on, and `recordLive` is called with its outcome when it ends (the bytes; null
+   * when past `maxResponseBytes` or cancelled by the client; undefined when the body failed),
+   * before the client sees the end.
+   */
+  async function keep(
+    res: Response,
+    recordLive?: (
+      status: number,
+      headers: StoredResponse["headers"],
+      body?: Uint8Array | null,
+    ) => Promise<void>,
+  ): Promise<{ stored: StoredResponse; body?: Response; live?: Response }> {
     const headers: Array<[string, string]> = [];
     res.headers.forEach((v, k) => {
       if (k !== "set-cookie" && k !== "date") headers.push([k, v]);
     });
     for (const cookie of res.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+    const status = res.status;
     if (res.body === null) {
-      return { stored: { status: res.status, headers, body: null, bodyOmitted: false } };
+      return { stored: { status, headers, body: null, bodyOmitted: false } };
     }
-    const got = await readUpTo(res.body, maxResponse);
+    const got: Ready = recordLive === undefined
+      ? await readUpTo(res.body, maxResponse)
+      : await readReady(res.body, maxResponse);
+    const omitted: StoredResponse = { status, headers, body: null, bodyOmitted: true };
+    if (got.paused !== undefined) {
+      const stream = recordingStream(
+        got.paused,
+        maxResponse,
+        (body) => recordLive!(status, headers, body),
+      );
+      return { stored: omitted, live: new Response(stream, res) };
+    }
     if (got.bytes !== null) {
       return {
-        stored: { status: res.status, headers, body: got.bytes, bodyOmitted: false },
+        stored: { status, headers, body: got.bytes, bodyOmitted: false },
         body: new Response(got.bytes as Uint8Array<ArrayBuffer>, res),
       };
     }
-    return {
-      stored: { status: res.status, headers, body: null, bodyOmitted: true },
-      body: new Response(got.stream, res),
-    };
+    return { stored: omitted, body: new Response(got.stream, res) };
   }
 
   /**
