@@ -282,6 +282,8 @@ async function untilDone(send: () => Response | Promise<Response>): Promise<Resp
 }
 
 Deno.test("after a timeout's 503 the key stays held until the handler's own outcome: a 201 is replayed, a failure releases", async () => {
+  // The deadline is far above a replay's work: under a loaded test run a 20 ms deadline could
+  // also cut off the replay itself (a 503 where the test expects the stored 201).
   const gate = Promise.withResolvers<void>();
   let runs = 0;
   const server = new Server({ logError: () => {} })
@@ -294,7 +296,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
         return c.json({ run: runs }, 201, { "x-run": String(runs) });
       }),
     )
-    .withTimeouts(20)
+    .withTimeouts(250)
     .withIdempotency();
   const app = server.build();
   const send = () =>
@@ -329,7 +331,7 @@ Deno.test("after a timeout's 503 the key stays held until the handler's own outc
           return new Response("ok", { status: 201 });
         }),
       )
-      .withTimeouts(20)
+      .withTimeouts(250)
       .withIdempotency()
       .build();
     const send = () =>
