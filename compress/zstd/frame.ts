@@ -6,7 +6,7 @@
  */
 
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import { corrupt } from "./_bits.ts";
+import { corrupt, le32 } from "./_bits.ts";
 import { BLOCK_MAX, FrameState, NO_DICTIONARY, type Prime } from "./_state.ts";
 import { Xxh64 } from "./_xxh64.ts";
 import { decodeCompressedBlock } from "./block.ts";
@@ -150,10 +150,6 @@ export class DictionaryResolver {
 
 function missing(id: number): never {
   throw new CompressError("unsupported", `zstd: frame needs dictionary ${id}, which was not given`);
-}
-
-function le32(b: Uint8Array, i: number): number {
-  return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 }
 
 /** Ensures `st.out` holds at least `need` bytes, growing geometrically up to `cap`. */
