@@ -42,6 +42,26 @@ function loadSequenceStream(src: Uint8Array, start: number, end: number): number
   return STREAM_BIT + bit;
 }
 
+/** Where the offset and match-length tables start in `SEQ_TABLES` (literals lengths at 0). */
+const OF_AT = 2 << 9;
+const ML_AT = OF_AT + (2 << 8);
+/** The block's three sequence tables, interleaved (see `interleave`). */
+const SEQ_TABLES = new Int32Array(ML_AT + (2 << 9));
+
+/**
+ * Copies `t` into `SEQ_TABLES` at `at`: state `s` becomes the pair at `at + 2s`, its info with
+ * the next-state base turned into that pair's index, then its value.
+ */
+function interleave(t: SequenceTable, at: number): void {
+  const { info, value } = t;
+  const T = SEQ_TABLES;
+  for (let s = 0, j = at; s < info.length; s++, j += 2) {
+    const x = info[s];
+    T[j] = (x & ~0xffff) | (at + ((x & 0xffff) << 1));
+    T[j + 1] = value[s];
+  }
+}
+
 /**
  * Decodes the compressed block `src[start:end]` into `st.out` at `st.pos` (advancing it).
  * Throws `corrupt` for malformed data and `st.overflow()` past `st.limit`.
@@ -114,9 +134,15 @@ export function decodeCompressedBlock(
   let mlS = ((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
     ~(-1 << mlT.log);
   P = lo;
-  const llInfo = llT.info, llVal = llT.value;
-  const ofInfo = ofT.info, ofVal = ofT.value;
-  const mlInfo = mlT.info, mlVal = mlT.value;
+  // The three tables side by side in one array, each state as two integers (info, value) and
+  // each next-state base already an index into it: fewer arrays live in the loop.
+  const T = SEQ_TABLES;
+  interleave(llT, 0);
+  interleave(ofT, OF_AT);
+  interleave(mlT, ML_AT);
+  llS <<= 1;
+  ofS = OF_AT + (ofS << 1);
+  mlS = ML_AT + (mlS << 1);
   let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
   const base = st.base;
   const dict = st.dict;
@@ -129,7 +155,7 @@ export function decodeCompressedBlock(
   const lv = new DataView(lit.buffer, lit.byteOffset, litCap);
   for (let i = 0; i < nseq; i++) {
     // Values: offset bits first, then match length, then literals length.
-    const ofI = ofInfo[ofS], mlI = mlInfo[mlS], llI = llInfo[llS];
+    const ofI = T[ofS], mlI = T[mlS], llI = T[llS];
     const ofc = ofI >>> 24, mlx = mlI >>> 24, llx = llI >>> 24;
     const nx = mlx + llx;
     let ofv: number, ml: number, ll: number;
@@ -142,21 +168,21 @@ export function decodeCompressedBlock(
       // All three from the container.
       const v = (c >>> (32 - nv)) & ~(-1 << nv);
       P -= nv;
-      ofv = ofVal[ofS] + (v >>> nx);
-      ml = mlVal[mlS] + ((v >>> llx) & ~(-1 << mlx));
-      ll = llVal[llS] + (v & ~(-1 << llx));
+      ofv = T[ofS + 1] + (v >>> nx);
+      ml = T[mlS + 1] + ((v >>> llx) & ~(-1 << mlx));
+      ll = T[llS + 1] + (v & ~(-1 << llx));
     } else {
       if (ofc > 30) corrupt("offset code out of range");
       lo = P - ofc;
-      ofv = ofVal[ofS] +
+      ofv = T[ofS + 1] +
         (((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
           ~(-1 << ofc));
       P = lo - mlx;
-      ml = mlVal[mlS] +
+      ml = T[mlS + 1] +
         (((W[P >> 5] >>> (P & 31)) | ((W[(P >> 5) + 1] << 1) << (31 - (P & 31)))) &
           ~(-1 << mlx));
       P -= llx;
-      ll = llVal[llS] +
+      ll = T[llS + 1] +
         (((W[P >> 5] >>> (P & 31)) | ((W[(P >> 5) + 1] << 1) << (31 - (P & 31)))) &
           ~(-1 << llx));
     }
@@ -176,9 +202,9 @@ export function decodeCompressedBlock(
           ~(-1 << ns);
         P = lo;
       }
-      llS = (llI & 0xffff) + (v >>> (nm + no));
-      mlS = (mlI & 0xffff) + ((v >>> no) & ~(-1 << nm));
-      ofS = (ofI & 0xffff) + (v & ~(-1 << no));
+      llS = (llI & 0xffff) + ((v >>> (nm + no)) << 1);
+      mlS = (mlI & 0xffff) + (((v >>> no) & ~(-1 << nm)) << 1);
+      ofS = (ofI & 0xffff) + ((v & ~(-1 << no)) << 1);
     }
     if (P < STREAM_BIT) corrupt("sequences bitstream is too short");
     // Repeat offsets (§3.1.1.5).
