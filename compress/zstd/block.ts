@@ -7,7 +7,7 @@
 
 import { backStart, corrupt } from "./_bits.ts";
 import { BLOCK_MAX, type FrameState } from "./_state.ts";
-import { decodeHuffmanStream, readHuffmanTable } from "./huffman.ts";
+import { decodeFourHuffmanStreams, decodeHuffmanStream, readHuffmanTable } from "./huffman.ts";
 import { LL, ML, OF, readModeTable, type SequenceTable } from "./sequences.ts";
 
 /** Zero bytes before (and after) the sequences bitstream in its scratch. */
@@ -390,10 +390,7 @@ function decodeLiterals(st: FrameState, src: Uint8Array, start: number, end: num
       if (q4 > litEnd) corrupt("literals jump table overruns its section");
       const seg = (regen + 3) >> 2;
       if (seg * 3 > regen) corrupt("too few literals for four streams");
-      decodeHuffmanStream(src, q1, q2, huf, lit, 0, seg);
-      decodeHuffmanStream(src, q2, q3, huf, lit, seg, seg);
-      decodeHuffmanStream(src, q3, q4, huf, lit, 2 * seg, seg);
-      decodeHuffmanStream(src, q4, litEnd, huf, lit, 3 * seg, regen - 3 * seg);
+      decodeFourHuffmanStreams(src, q1, q2, q3, q4, litEnd, huf, lit, regen);
     }
     p = litEnd;
   }
