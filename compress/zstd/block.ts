@@ -236,8 +236,8 @@ export function decodeCompressedBlock(
     if (ll < 64 && lp + ll + 8 <= litCap && op + ll + 8 <= outLen) {
       // Short: 8 bytes per step, writing up to 7 bytes past the literals (not yet decoded).
       for (let k = 0; k < ll; k += 8) {
-        ov.setInt32(op + k, lv.getInt32(lp + k));
-        ov.setInt32(op + k + 4, lv.getInt32(lp + k + 4));
+        ov.setInt32(op + k, lv.getInt32(lp + k, true), true);
+        ov.setInt32(op + k + 4, lv.getInt32(lp + k + 4, true), true);
       }
     } else if (ll < 64) {
       for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
@@ -266,8 +266,8 @@ export function decodeCompressedBlock(
       // Short, at least 8 bytes back: 8 bytes per step (each step reads only finished bytes),
       // overshooting by up to 7 bytes into what later sequences overwrite.
       for (let k = 0; k < n; k += 8) {
-        ov.setInt32(op + k, ov.getInt32(from + k));
-        ov.setInt32(op + k + 4, ov.getInt32(from + k + 4));
+        ov.setInt32(op + k, ov.getInt32(from + k, true), true);
+        ov.setInt32(op + k + 4, ov.getInt32(from + k + 4, true), true);
       }
     } else if (n < 64) {
       // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
