@@ -8,7 +8,15 @@
 import { backStart, corrupt } from "./_bits.ts";
 import { BLOCK_MAX, type FrameState } from "./_state.ts";
 import { decodeFourHuffmanStreams, decodeHuffmanStream, readHuffmanTable } from "./huffman.ts";
-import { LL, ML, OF, readModeTable, type SequenceTable } from "./sequences.ts";
+import {
+  LL,
+  ML,
+  OF,
+  readModeTable,
+  type SequenceTable,
+  TABLE_AT,
+  TABLES_SIZE,
+} from "./sequences.ts";
 
 /** Zero bytes before (and after) the sequences bitstream in its scratch. */
 const PAD = 16;
@@ -42,25 +50,8 @@ function loadSequenceStream(src: Uint8Array, start: number, end: number): number
   return STREAM_BIT + bit;
 }
 
-/** Where the offset and match-length tables start in `SEQ_TABLES` (literals lengths at 0). */
-const OF_AT = 2 << 9;
-const ML_AT = OF_AT + (2 << 8);
-/** The block's three sequence tables, interleaved (see `interleave`). */
-const SEQ_TABLES = new Int32Array(ML_AT + (2 << 9));
-
-/**
- * Copies `t` into `SEQ_TABLES` at `at`: state `s` becomes the pair at `at + 2s`, its info with
- * the next-state base turned into that pair's index, then its value.
- */
-function interleave(t: SequenceTable, at: number): void {
-  const { info, value } = t;
-  const T = SEQ_TABLES;
-  for (let s = 0, j = at; s < info.length; s++, j += 2) {
-    const x = info[s];
-    T[j] = (x & ~0xffff) | (at + ((x & 0xffff) << 1));
-    T[j + 1] = value[s];
-  }
-}
+/** The block's three sequence tables side by side (see `SequenceTable`). */
+const SEQ_TABLES = new Int32Array(TABLES_SIZE);
 
 /**
  * Decodes the compressed block `src[start:end]` into `st.out` at `st.pos` (advancing it).
@@ -137,12 +128,12 @@ export function decodeCompressedBlock(
   // The three tables side by side in one array, each state as two integers (info, value) and
   // each next-state base already an index into it: fewer arrays live in the loop.
   const T = SEQ_TABLES;
-  interleave(llT, 0);
-  interleave(ofT, OF_AT);
-  interleave(mlT, ML_AT);
-  llS <<= 1;
-  ofS = OF_AT + (ofS << 1);
-  mlS = ML_AT + (mlS << 1);
+  T.set(llT.pairs, TABLE_AT[LL]);
+  T.set(ofT.pairs, TABLE_AT[OF]);
+  T.set(mlT.pairs, TABLE_AT[ML]);
+  llS = TABLE_AT[LL] + (llS << 1);
+  ofS = TABLE_AT[OF] + (ofS << 1);
+  mlS = TABLE_AT[ML] + (mlS << 1);
   let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
   const base = st.base;
   const dict = st.dict;
