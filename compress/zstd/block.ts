@@ -136,6 +136,7 @@ export function decodeCompressedBlock(
   mlS = TABLE_AT[ML] + (mlS << 1);
   let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
   const base = st.base;
+  const lowest = base > 0 ? base : 0;
   const dict = st.dict;
   let lp = litPos;
   // 32-bit moves for short copies; the output past `op` holds nothing yet, so copies may write
@@ -224,6 +225,23 @@ export function decodeCompressedBlock(
     // Execute: copy literals, then the match.
     if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
     if (op + ll + ml > limit) st.overflow();
+    const from0 = op + ll - offset;
+    if (
+      ll <= 8 && ml <= 8 && offset >= ll + ml && from0 >= lowest && lp + 8 <= litCap &&
+      op + ll + 8 <= outLen
+    ) {
+      // The common short sequence whose match lies wholly before its literals: the match's
+      // 8 bytes are loaded before the literals are stored, so the loads read what earlier stores
+      // wrote whole rather than straddling the fresh literal store.
+      const m0 = ov.getInt32(from0, true), m1 = ov.getInt32(from0 + 4, true);
+      ov.setInt32(op, lv.getInt32(lp, true), true);
+      ov.setInt32(op + 4, lv.getInt32(lp + 4, true), true);
+      ov.setInt32(op + ll, m0, true);
+      ov.setInt32(op + ll + 4, m1, true);
+      op += ll + ml;
+      lp += ll;
+      continue;
+    }
     if (ll < 64 && lp + ll + 8 <= litCap && op + ll + 8 <= outLen) {
       // Short: 8 bytes per step, writing up to 7 bytes past the literals (not yet decoded).
       for (let k = 0; k < ll; k += 8) {
