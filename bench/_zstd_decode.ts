@@ -15,15 +15,30 @@ import { decompress as fzstdDecompress } from "npm:fzstd@0.1.1";
 import { decompressZstd } from "../compress/zstd/mod.ts";
 import { corpora } from "./_corpus.ts";
 
+/** CPU time each decoder runs before it is measured. */
+const WARM_MS = 150;
+
 /** Process CPU time in milliseconds. */
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
-/** CPU milliseconds per call of each function, interleaved rounds, median. */
+/**
+ * CPU milliseconds per call of each function, interleaved rounds, median. Each function first
+ * runs for `WARM_MS` of CPU time: V8 reaches its optimizing tier only after many calls (and
+ * compiles concurrently, slowly on a loaded machine), and three warm-up calls left the first
+ * row measured half-compiled (2-4x slower rounds at its start).
+ */
 function measure(fns: (() => unknown)[], rounds: number, batchMs: number): number[] {
-  for (const fn of fns) for (let k = 0; k < 3; k++) fn();
+  for (const fn of fns) {
+    const t = cpuMs();
+    let n = 0;
+    while (n < 3 || cpuMs() - t < WARM_MS) {
+      fn();
+      n++;
+    }
+  }
   const samples: number[][] = fns.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < fns.length; i++) {

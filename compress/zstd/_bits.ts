@@ -6,6 +6,11 @@
 
 import { CompressError } from "../errors.ts";
 
+/** The unsigned little-endian 32-bit integer at `b[i..i+4)` (magic numbers, checksums). */
+export function le32(b: Uint8Array, i: number): number {
+  return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+}
+
 /** Throws the decoder's one `corrupt` error. */
 export function corrupt(what: string): never {
   throw new CompressError("corrupt", `zstd: ${what}`);

@@ -5,10 +5,53 @@
  * @module
  */
 
-import { backStart, corrupt, readBack } from "./_bits.ts";
-import type { FrameState } from "./_state.ts";
-import { decodeHuffmanStream, readHuffmanTable } from "./huffman.ts";
-import { LL, ML, OF, readModeTable, type SequenceTable } from "./sequences.ts";
+import { backStart, corrupt } from "./_bits.ts";
+import { BLOCK_MAX, type FrameState } from "./_state.ts";
+import { decodeFourHuffmanStreams, decodeHuffmanStream, readHuffmanTable } from "./huffman.ts";
+import {
+  LL,
+  ML,
+  OF,
+  readModeTable,
+  type SequenceTable,
+  TABLE_AT,
+  TABLES_SIZE,
+} from "./sequences.ts";
+
+/** Zero bytes before (and after) the sequences bitstream in its scratch. */
+const PAD = 16;
+/** Bit position of the stream's first bit in the scratch. */
+const STREAM_BIT = PAD * 8;
+/**
+ * Scratch holding one block's sequences bitstream at byte `PAD`, read as little-endian 32-bit
+ * words (shared like the literals scratch: a block is decoded in one synchronous call).
+ */
+const SEQ_BYTES = new Uint8Array(PAD + BLOCK_MAX + PAD + 8);
+const SEQ_WORDS = new Int32Array(SEQ_BYTES.buffer);
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Copies the sequences bitstream `src[start:end]` into the scratch, zeroes the bytes after it
+ * and returns the bit position just below its end marker (§4.1).
+ */
+function loadSequenceStream(src: Uint8Array, start: number, end: number): number {
+  const bit = backStart(src, start, end);
+  const len = end - start;
+  if (len > BLOCK_MAX) corrupt("sequences section is larger than a block");
+  SEQ_BYTES.set(src.subarray(start, end), PAD);
+  SEQ_BYTES.fill(0, PAD + len, PAD + len + PAD);
+  if (!LITTLE_ENDIAN) {
+    for (let w = 0; w < ((PAD + len + PAD) >> 2) + 1; w++) {
+      const b = w << 2;
+      SEQ_WORDS[w] = SEQ_BYTES[b] | (SEQ_BYTES[b + 1] << 8) | (SEQ_BYTES[b + 2] << 16) |
+        (SEQ_BYTES[b + 3] << 24);
+    }
+  }
+  return STREAM_BIT + bit;
+}
+
+/** The block's three sequence tables side by side (see `SequenceTable`). */
+const SEQ_TABLES = new Int32Array(TABLES_SIZE);
 
 /**
  * Decodes the compressed block `src[start:end]` into `st.out` at `st.pos` (advancing it).
@@ -63,24 +106,37 @@ export function decodeCompressedBlock(
   p += r.size;
 
   // --- Sequences bitstream (§3.1.1.3.2.2) decoded and executed together.
-  // Bits are read backwards through a 32-bit container `c` holding stream bits [cLo, cLo + 32)
-  // (cLo a multiple of 8), refilled when a read reaches below cLo; reads are at most 25 bits.
-  const bs = p;
-  let bit = backStart(src, bs, end);
-  let cLo = bit;
-  let c = 0;
-  let q = 0;
-  let llS = readBack(src, bs, bit, llT.log);
-  bit -= llT.log;
-  let ofS = readBack(src, bs, bit, ofT.log);
-  bit -= ofT.log;
-  let mlS = readBack(src, bs, bit, mlT.log);
-  bit -= mlT.log;
-  const llInfo = llT.info, llVal = llT.value;
-  const ofInfo = ofT.info, ofVal = ofT.value;
-  const mlInfo = mlT.info, mlVal = mlT.value;
+  // The stream is copied into the aligned scratch `SEQ_BYTES` after `PAD` zero bytes, so any
+  // 1..31 bits below bit position `P` (counted from the scratch's start) are two 32-bit loads
+  // and a funnel shift, with no refill branches. Reads below the stream's start give zeros and
+  // the `P < STREAM_BIT` check refuses them before anything uses the values.
+  const P0 = loadSequenceStream(src, p, end);
+  const W = SEQ_WORDS;
+  let P = P0;
+  let lo = P - llT.log;
+  let llS = ((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
+    ~(-1 << llT.log);
+  P = lo;
+  lo = P - ofT.log;
+  let ofS = ((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
+    ~(-1 << ofT.log);
+  P = lo;
+  lo = P - mlT.log;
+  let mlS = ((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
+    ~(-1 << mlT.log);
+  P = lo;
+  // The three tables side by side in one array, each state as two integers (info, value) and
+  // each next-state base already an index into it: fewer arrays live in the loop.
+  const T = SEQ_TABLES;
+  T.set(llT.pairs, TABLE_AT[LL]);
+  T.set(ofT.pairs, TABLE_AT[OF]);
+  T.set(mlT.pairs, TABLE_AT[ML]);
+  llS = TABLE_AT[LL] + (llS << 1);
+  ofS = TABLE_AT[OF] + (ofS << 1);
+  mlS = TABLE_AT[ML] + (mlS << 1);
   let rep1 = st.rep1, rep2 = st.rep2, rep3 = st.rep3;
   const base = st.base;
+  const lowest = base > 0 ? base : 0;
   const dict = st.dict;
   let lp = litPos;
   // 32-bit moves for short copies; the output past `op` holds nothing yet, so copies may write
@@ -90,50 +146,59 @@ export function decodeCompressedBlock(
   const ov = new DataView(out.buffer, out.byteOffset, outLen);
   const lv = new DataView(lit.buffer, lit.byteOffset, litCap);
   for (let i = 0; i < nseq; i++) {
-    // Values: offset bits first, then match length, then literals length. Reads below the
-    // stream's start give garbage that the `bit < 0` check refuses before anything uses it.
-    const ofI = ofInfo[ofS], mlI = mlInfo[mlS], llI = llInfo[llS];
-    const ofCode = ofI >>> 24;
-    let ofv: number;
-    if (ofCode <= 25) {
-      if (bit - ofCode < cLo) {
-        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-        q = bs + (cLo >> 3);
-        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-      }
-      bit -= ofCode;
-      ofv = ofVal[ofS] + ((c >>> (bit - cLo)) & ((1 << ofCode) - 1));
+    // Values: offset bits first, then match length, then literals length.
+    const ofI = T[ofS], mlI = T[mlS], llI = T[llS];
+    const ofc = ofI >>> 24, mlx = mlI >>> 24, llx = llI >>> 24;
+    const nx = mlx + llx;
+    let ofv: number, ml: number, ll: number;
+    // The 32 bits just below P, loaded before the codes' sizes are known (off the chain of
+    // dependent loads from one state to the next).
+    const k = P - 32;
+    const c = (W[k >> 5] >>> (k & 31)) | ((W[(k >> 5) + 1] << 1) << (31 - (k & 31)));
+    const nv = ofc + nx;
+    if (nv <= 30) {
+      // All three from the container.
+      const v = (c >>> (32 - nv)) & ~(-1 << nv);
+      P -= nv;
+      ofv = T[ofS + 1] + (v >>> nx);
+      ml = T[mlS + 1] + ((v >>> llx) & ~(-1 << mlx));
+      ll = T[llS + 1] + (v & ~(-1 << llx));
     } else {
-      if (ofCode > 30) corrupt("offset code out of range");
-      const hiBits = ofCode - 16;
-      ofv = ofVal[ofS] + readBack(src, bs, bit, hiBits) * 65536;
-      bit -= hiBits;
-      ofv += readBack(src, bs, bit, 16);
-      bit -= 16;
-      cLo = bit + 1; // force a refill
+      if (ofc > 30) corrupt("offset code out of range");
+      lo = P - ofc;
+      ofv = T[ofS + 1] +
+        (((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
+          ~(-1 << ofc));
+      P = lo - mlx;
+      ml = T[mlS + 1] +
+        (((W[P >> 5] >>> (P & 31)) | ((W[(P >> 5) + 1] << 1) << (31 - (P & 31)))) &
+          ~(-1 << mlx));
+      P -= llx;
+      ll = T[llS + 1] +
+        (((W[P >> 5] >>> (P & 31)) | ((W[(P >> 5) + 1] << 1) << (31 - (P & 31)))) &
+          ~(-1 << llx));
     }
-    const mlx = mlI >>> 24, llx = llI >>> 24;
-    let ml: number, ll: number;
-    if (mlx + llx <= 25) {
-      // Both in one read: match-length bits on top, literals-length bits below.
-      const nx = mlx + llx;
-      if (bit - nx < cLo) {
-        cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-        q = bs + (cLo >> 3);
-        c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
+    // State updates (not after the last sequence): literals length, match length, offset;
+    // at most 9 + 9 + 8 bits, so always one read.
+    if (i + 1 < nseq) {
+      const nl = (llI >> 16) & 0xff, nm = (mlI >> 16) & 0xff, no = (ofI >> 16) & 0xff;
+      const ns = nl + nm + no;
+      let v: number;
+      const used = k + 32 - P;
+      if (used + ns <= 32) {
+        v = (c >>> (32 - used - ns)) & ~(-1 << ns);
+        P -= ns;
+      } else {
+        lo = P - ns;
+        v = ((W[lo >> 5] >>> (lo & 31)) | ((W[(lo >> 5) + 1] << 1) << (31 - (lo & 31)))) &
+          ~(-1 << ns);
+        P = lo;
       }
-      bit -= nx;
-      const v = c >>> (bit - cLo);
-      ml = mlVal[mlS] + ((v >>> llx) & ((1 << mlx) - 1));
-      ll = llVal[llS] + (v & ((1 << llx) - 1));
-    } else {
-      ml = mlVal[mlS] + readBack(src, bs, bit, mlx);
-      bit -= mlx;
-      ll = llVal[llS] + readBack(src, bs, bit, llx);
-      bit -= llx;
-      cLo = bit + 1; // force a refill
+      llS = (llI & 0xffff) + ((v >>> (nm + no)) << 1);
+      mlS = (mlI & 0xffff) + (((v >>> no) & ~(-1 << nm)) << 1);
+      ofS = (ofI & 0xffff) + ((v & ~(-1 << no)) << 1);
     }
-    if (bit < 0) corrupt("sequences bitstream is too short");
+    if (P < STREAM_BIT) corrupt("sequences bitstream is too short");
     // Repeat offsets (§3.1.1.5).
     let offset: number;
     if (ofv > 3) {
@@ -157,40 +222,31 @@ export function decodeCompressedBlock(
         rep1 = offset;
       }
     }
-    // State updates (not after the last sequence): literals length, match length, offset.
-    if (i + 1 < nseq) {
-      const nl = (llI >> 16) & 0xff, nm = (mlI >> 16) & 0xff, no = (ofI >> 16) & 0xff;
-      const nt = nl + nm + no;
-      if (nt <= 25) {
-        // All three in one read: literals length bits on top, then match length, then offset.
-        if (bit - nt < cLo) {
-          cLo = bit > 32 ? (bit - 25) & ~7 : 0;
-          q = bs + (cLo >> 3);
-          c = src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24);
-        }
-        bit -= nt;
-        const v = c >>> (bit - cLo);
-        llS = (llI & 0xffff) + ((v >>> (nm + no)) & ((1 << nl) - 1));
-        mlS = (mlI & 0xffff) + ((v >>> no) & ((1 << nm) - 1));
-        ofS = (ofI & 0xffff) + (v & ((1 << no) - 1));
-      } else {
-        llS = (llI & 0xffff) + readBack(src, bs, bit, nl);
-        bit -= nl;
-        mlS = (mlI & 0xffff) + readBack(src, bs, bit, nm);
-        bit -= nm;
-        ofS = (ofI & 0xffff) + readBack(src, bs, bit, no);
-        bit -= no;
-        cLo = bit + 1; // force a refill
-      }
-    }
     // Execute: copy literals, then the match.
     if (lp + ll > litStop) corrupt("sequence uses more literals than decoded");
     if (op + ll + ml > limit) st.overflow();
+    const from0 = op + ll - offset;
+    if (
+      ll <= 8 && ml <= 8 && offset >= ll + ml && from0 >= lowest && lp + 8 <= litCap &&
+      op + ll + 8 <= outLen
+    ) {
+      // The common short sequence whose match lies wholly before its literals: the match's
+      // 8 bytes are loaded before the literals are stored, so the loads read what earlier stores
+      // wrote whole rather than straddling the fresh literal store.
+      const m0 = ov.getInt32(from0, true), m1 = ov.getInt32(from0 + 4, true);
+      ov.setInt32(op, lv.getInt32(lp, true), true);
+      ov.setInt32(op + 4, lv.getInt32(lp + 4, true), true);
+      ov.setInt32(op + ll, m0, true);
+      ov.setInt32(op + ll + 4, m1, true);
+      op += ll + ml;
+      lp += ll;
+      continue;
+    }
     if (ll < 64 && lp + ll + 8 <= litCap && op + ll + 8 <= outLen) {
       // Short: 8 bytes per step, writing up to 7 bytes past the literals (not yet decoded).
       for (let k = 0; k < ll; k += 8) {
-        ov.setInt32(op + k, lv.getInt32(lp + k));
-        ov.setInt32(op + k + 4, lv.getInt32(lp + k + 4));
+        ov.setInt32(op + k, lv.getInt32(lp + k, true), true);
+        ov.setInt32(op + k + 4, lv.getInt32(lp + k + 4, true), true);
       }
     } else if (ll < 64) {
       for (let k = 0; k < ll; k++) out[op + k] = lit[lp + k];
@@ -219,8 +275,8 @@ export function decodeCompressedBlock(
       // Short, at least 8 bytes back: 8 bytes per step (each step reads only finished bytes),
       // overshooting by up to 7 bytes into what later sequences overwrite.
       for (let k = 0; k < n; k += 8) {
-        ov.setInt32(op + k, ov.getInt32(from + k));
-        ov.setInt32(op + k + 4, ov.getInt32(from + k + 4));
+        ov.setInt32(op + k, ov.getInt32(from + k, true), true);
+        ov.setInt32(op + k + 4, ov.getInt32(from + k + 4, true), true);
       }
     } else if (n < 64) {
       // Short: a byte loop (also right for overlapping copies, which repeat the last bytes).
@@ -239,7 +295,7 @@ export function decodeCompressedBlock(
     }
     op += n;
   }
-  if (bit !== 0) corrupt("sequences bitstream has leftover bits");
+  if (P !== STREAM_BIT) corrupt("sequences bitstream has leftover bits");
   const rest = litStop - lp;
   if (op + rest > limit) st.overflow();
   if (rest < 16) {
@@ -343,10 +399,7 @@ function decodeLiterals(st: FrameState, src: Uint8Array, start: number, end: num
       if (q4 > litEnd) corrupt("literals jump table overruns its section");
       const seg = (regen + 3) >> 2;
       if (seg * 3 > regen) corrupt("too few literals for four streams");
-      decodeHuffmanStream(src, q1, q2, huf, lit, 0, seg);
-      decodeHuffmanStream(src, q2, q3, huf, lit, seg, seg);
-      decodeHuffmanStream(src, q3, q4, huf, lit, 2 * seg, seg);
-      decodeHuffmanStream(src, q4, litEnd, huf, lit, 3 * seg, regen - 3 * seg);
+      decodeFourHuffmanStreams(src, q1, q2, q3, q4, litEnd, huf, lit, regen);
     }
     p = litEnd;
   }

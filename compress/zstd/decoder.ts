@@ -9,7 +9,7 @@
 
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
 import type { StreamDecoder } from "../types.ts";
-import { corrupt } from "./_bits.ts";
+import { corrupt, le32 } from "./_bits.ts";
 import { BLOCK_MAX, FrameState } from "./_state.ts";
 import { Xxh64 } from "./_xxh64.ts";
 import { decodeCompressedBlock } from "./block.ts";
@@ -29,10 +29,6 @@ const HEADER = 3;
 const BLOCK_HEADER = 4;
 const BLOCK_BODY = 5;
 const CHECKSUM = 6;
-
-function le32(b: Uint8Array, i: number): number {
-  return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
-}
 
 /**
  * Incremental zstd decoder: concatenated frames and skippable frames, in chunks of any size,

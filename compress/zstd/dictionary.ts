@@ -6,6 +6,7 @@
  */
 
 import { CompressError } from "../errors.ts";
+import { le32 } from "./_bits.ts";
 import type { Prime } from "./_state.ts";
 import { readHuffmanTable } from "./huffman.ts";
 import { LL, ML, OF, readSequenceTable } from "./sequences.ts";
@@ -49,9 +50,7 @@ function bad(what: string): never {
  */
 export function parseZstdDictionary(bytes: Uint8Array): ZstdDictionary {
   const n = bytes.length;
-  const magic = n >= 8
-    ? (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0
-    : 0;
+  const magic = n >= 8 ? le32(bytes, 0) : 0;
   if (magic !== ZSTD_DICTIONARY_MAGIC) {
     const content = bytes.slice();
     return {
@@ -60,7 +59,7 @@ export function parseZstdDictionary(bytes: Uint8Array): ZstdDictionary {
       prime: { id: 0, content, huffman: null, ll: null, of: null, ml: null, rep: [1, 4, 8] },
     };
   }
-  const id = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0;
+  const id = le32(bytes, 4);
   {
     let p = 8;
     const h = readHuffmanTable(bytes, p, n);
@@ -75,9 +74,7 @@ export function parseZstdDictionary(bytes: Uint8Array): ZstdDictionary {
     const rep: [number, number, number] = [0, 0, 0];
     const content = bytes.slice(p + 12);
     for (let k = 0; k < 3; k++) {
-      const q = p + 4 * k;
-      const r = (bytes[q] | (bytes[q + 1] << 8) | (bytes[q + 2] << 16) | (bytes[q + 3] << 24)) >>>
-        0;
+      const r = le32(bytes, p + 4 * k);
       if (r === 0 || r > content.length) bad("repeat offset out of range");
       rep[k] = r;
     }

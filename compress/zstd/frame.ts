@@ -6,7 +6,7 @@
  */
 
 import { CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import { corrupt } from "./_bits.ts";
+import { corrupt, le32 } from "./_bits.ts";
 import { BLOCK_MAX, FrameState, NO_DICTIONARY, type Prime } from "./_state.ts";
 import { Xxh64 } from "./_xxh64.ts";
 import { decodeCompressedBlock } from "./block.ts";
@@ -152,10 +152,6 @@ function missing(id: number): never {
   throw new CompressError("unsupported", `zstd: frame needs dictionary ${id}, which was not given`);
 }
 
-function le32(b: Uint8Array, i: number): number {
-  return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
-}
-
 /** Ensures `st.out` holds at least `need` bytes, growing geometrically up to `cap`. */
 function ensure(st: FrameState, need: number, cap: number): void {
   if (st.out.length >= need) return;
@@ -164,6 +160,17 @@ function ensure(st: FrameState, need: number, cap: number): void {
   grown.set(st.out.subarray(0, st.pos));
   st.out = grown;
 }
+
+/**
+ * Largest output decoded through the shared scratch below. Frames without a declared content size
+ * have only a bound from their block headers (up to twice the real size); allocating that bound
+ * afresh per call and then copying the result out costs more than the decoding of a MiB, so
+ * outputs up to this size are decoded into one reused buffer and copied out once at exact size.
+ */
+const SCRATCH_MAX = 4 << 20;
+let scratch = new Uint8Array(0);
+/** Set while a call decodes into `scratch` (a dictionary resolver may call back in). */
+let scratchBusy = false;
 
 /**
  * Upper bound of the bytes the blocks at `src[pos:end]` decode to, read from their headers
@@ -209,6 +216,30 @@ export function decompressZstd(input: Uint8Array, options: ZstdDecompressOptions
   const maxWindow = options.maxWindowSize ?? DEFAULT_MAX_WINDOW_SIZE;
   const dicts = new DictionaryResolver(options.dictionary);
   const st = new FrameState();
+  let usesScratch = false;
+  try {
+    decodeFrames(input, st, maxOut, maxWindow, dicts, () => {
+      // Claimed once, for the rest of this call.
+      if (scratchBusy) return false;
+      scratchBusy = usesScratch = true;
+      return true;
+    });
+  } finally {
+    if (usesScratch) scratchBusy = false;
+  }
+  if (st.out === scratch) return scratch.slice(0, st.pos);
+  return st.out.length === st.pos ? st.out : st.out.slice(0, st.pos);
+}
+
+/** Decodes every frame of `input` into `st.out`; `claimScratch` says if `scratch` may be used. */
+function decodeFrames(
+  input: Uint8Array,
+  st: FrameState,
+  maxOut: number,
+  maxWindow: number,
+  dicts: DictionaryResolver,
+  claimScratch: () => boolean,
+): void {
   const n = input.length;
   let i = 0;
   let frames = 0;
@@ -246,7 +277,19 @@ export function decompressZstd(input: Uint8Array, options: ZstdDecompressOptions
       // No declared size (streaming encoders, `node:zlib`): size the output once from the block
       // headers instead of doubling (and copying) it block by block.
       const bound = blocksBound(input, i, n, Math.min(h.windowSize, BLOCK_MAX));
-      ensure(st, Math.min(st.pos + bound, maxOut), maxOut);
+      const need = Math.min(st.pos + bound, maxOut);
+      if (need <= SCRATCH_MAX && (st.out === scratch || claimScratch())) {
+        if (scratch.length < need) {
+          const grown = new Uint8Array(Math.min(Math.max(need, 2 * scratch.length), SCRATCH_MAX));
+          grown.set(st.out.subarray(0, st.pos));
+          scratch = grown;
+        } else if (st.out !== scratch) {
+          scratch.set(st.out.subarray(0, st.pos));
+        }
+        st.out = scratch;
+      } else {
+        ensure(st, need, maxOut);
+      }
     }
     const frameEnd = h.contentSize >= 0 ? st.base + h.contentSize : Infinity;
     const cap = Math.min(frameEnd, maxOut);
@@ -299,5 +342,4 @@ export function decompressZstd(input: Uint8Array, options: ZstdDecompressOptions
     frames++;
   }
   if (frames === 0) corrupt("input holds no frame");
-  return st.out.length === st.pos ? st.out : st.out.slice(0, st.pos);
 }

@@ -21,17 +21,20 @@ export interface FseTable {
 
 /**
  * Spreads the symbols of a normalized distribution over the states (§4.1.1): `norm[s]` is the
- * count of symbol `s`, -1 meaning "less than 1". Returns each state's symbol; `next` receives
- * each symbol's first state number (its count, 1 for "less than 1").
+ * count of symbol `s`, -1 meaning "less than 1". Returns each state's symbol (in `into` when
+ * given, at least `1 << log` long); `next` receives each symbol's first state number (its count,
+ * 1 for "less than 1").
  */
 export function spreadFse(
   norm: Int16Array,
   symbols: number,
   log: number,
   next: Uint16Array,
+  into?: Uint8Array,
 ): Uint8Array {
   const size = 1 << log;
-  const symbol = new Uint8Array(size);
+  // Every state gets its symbol (or the distribution is refused below): scratch may be reused.
+  const symbol = into ?? new Uint8Array(size);
   let high = size - 1;
   for (let s = 0; s < symbols; s++) {
     if (norm[s] === -1) {
@@ -98,8 +101,8 @@ export interface FseDistribution {
 }
 
 /**
- * Reads an FSE table description (§4.1.1) at `src[pos:end]`: the normalized distribution and the
- * number of bytes it used.
+ * Reads an FSE table description (§4.1.1) at `src[pos:end]`: the normalized distribution (in
+ * `into` when given, at least `maxSymbol + 1` long) and the number of bytes it used.
  */
 export function readFseDistribution(
   src: Uint8Array,
@@ -107,6 +110,7 @@ export function readFseDistribution(
   end: number,
   maxSymbol: number,
   maxLog: number,
+  into?: Int16Array,
 ): FseDistribution {
   if (pos >= end) corrupt("missing FSE table description");
   let bit = pos * 8;
@@ -114,7 +118,8 @@ export function readFseDistribution(
   const log = (src[pos] & 15) + 5;
   bit += 4;
   if (log > maxLog) corrupt("FSE accuracy log too large");
-  const norm = new Int16Array(maxSymbol + 1);
+  // Symbols skipped by a zero run keep a count of 0: scratch is cleared first.
+  const norm = into?.fill(0, 0, maxSymbol + 1) ?? new Int16Array(maxSymbol + 1);
   let remaining = (1 << log) + 1;
   let threshold = 1 << log;
   let nb = log + 1;
@@ -170,131 +175,25 @@ export function readFseTable(
 }
 
 /** Predefined literals-length distribution (§3.1.1.3.2.2.1), accuracy log 6. */
+// deno-fmt-ignore
 const LL_DEFAULT = Int16Array.of(
-  4,
-  3,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  3,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  -1,
-  -1,
-  -1,
-  -1,
+  4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 1, 1, 1, 1, 1,
+  -1, -1, -1, -1,
 );
 /** Predefined match-length distribution (§3.1.1.3.2.2.2), accuracy log 6. */
+// deno-fmt-ignore
 const ML_DEFAULT = Int16Array.of(
-  1,
-  4,
-  3,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
+  1, 4, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1,
+  -1, -1, -1, -1, -1,
 );
 /** Predefined offset-code distribution (§3.1.1.3.2.2.3), accuracy log 5. */
+// deno-fmt-ignore
 const OF_DEFAULT = Int16Array.of(
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
+  1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1,
 );
 
 /** The predefined literals-length table. */

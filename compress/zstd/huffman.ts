@@ -124,9 +124,78 @@ export function decodeHuffmanStream(
   op: number,
   n: number,
 ): void {
+  finishStream(src, start, backStart(src, start, end), table, out, op, op + n);
+}
+
+/**
+ * Decodes the four streams of a 4-stream literals section (§3.1.1.3.1.6) into `out[0:regen]`:
+ * `src[q1:q2]`, `src[q2:q3]`, `src[q3:q4]` and `src[q4:end]`, the first three giving
+ * `(regen + 3) >> 2` symbols each and the fourth the rest. The streams are decoded together, one
+ * symbol of each per step: four independent chains of lookups instead of one.
+ */
+export function decodeFourHuffmanStreams(
+  src: Uint8Array,
+  q1: number,
+  q2: number,
+  q3: number,
+  q4: number,
+  end: number,
+  table: HuffmanTable,
+  out: Uint8Array,
+  regen: number,
+): void {
   const { maxBits, entries } = table;
-  let bit = backStart(src, start, end);
-  const stop = op + n;
+  const seg = (regen + 3) >> 2;
+  let b1 = backStart(src, q1, q2), b2 = backStart(src, q2, q3);
+  let b3 = backStart(src, q3, q4), b4 = backStart(src, q4, end);
+  const mask = (1 << maxBits) - 1;
+  // The fourth stream is the shortest: step all four while it has symbols left and every
+  // stream has at least maxBits bits (so no read goes below its stream).
+  const steps = regen - 3 * seg;
+  let k = 0;
+  for (; k < steps; k++) {
+    if (b1 < maxBits || b2 < maxBits || b3 < maxBits || b4 < maxBits) break;
+    let lo = b1 - maxBits;
+    let i = q1 + (lo >> 3);
+    let e = entries[((src[i] | (src[i + 1] << 8) | (src[i + 2] << 16)) >>> (lo & 7)) & mask];
+    out[k] = e;
+    b1 -= e >> 8;
+    lo = b2 - maxBits;
+    i = q2 + (lo >> 3);
+    e = entries[((src[i] | (src[i + 1] << 8) | (src[i + 2] << 16)) >>> (lo & 7)) & mask];
+    out[seg + k] = e;
+    b2 -= e >> 8;
+    lo = b3 - maxBits;
+    i = q3 + (lo >> 3);
+    e = entries[((src[i] | (src[i + 1] << 8) | (src[i + 2] << 16)) >>> (lo & 7)) & mask];
+    out[2 * seg + k] = e;
+    b3 -= e >> 8;
+    lo = b4 - maxBits;
+    i = q4 + (lo >> 3);
+    e = entries[((src[i] | (src[i + 1] << 8) | (src[i + 2] << 16)) >>> (lo & 7)) & mask];
+    out[3 * seg + k] = e;
+    b4 -= e >> 8;
+  }
+  finishStream(src, q1, b1, table, out, k, seg);
+  finishStream(src, q2, b2, table, out, seg + k, 2 * seg);
+  finishStream(src, q3, b3, table, out, 2 * seg + k, 3 * seg);
+  finishStream(src, q4, b4, table, out, 3 * seg + k, regen);
+}
+
+/**
+ * Decodes the rest of a Huffman stream starting at byte `start`, from bit position `bit`, into
+ * `out[op:stop]`. Throws `corrupt` unless exactly those symbols use up the stream.
+ */
+function finishStream(
+  src: Uint8Array,
+  start: number,
+  bit: number,
+  table: HuffmanTable,
+  out: Uint8Array,
+  op: number,
+  stop: number,
+): void {
+  const { maxBits, entries } = table;
   const mask = (1 << maxBits) - 1;
   // Fast loop while at least maxBits remain: no overflow handling needed.
   while (op < stop && bit >= maxBits) {

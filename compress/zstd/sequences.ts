@@ -17,206 +17,50 @@ import {
 } from "./fse.ts";
 
 /**
- * An FSE table whose states carry the decoded code's baseline value and extra-bit count, packed
- * so the sequence loop loads two integers per state: `info[s]` is the next state's base (bits
- * 0-15), the bits to read for it (16-23) and the code's extra bits (24-31); `value[s]` is the
- * code's value before its extra bits.
+ * An FSE table whose states carry the decoded code's value and extra-bit count, laid out for the
+ * sequence loop: the block's three tables sit side by side in one `Int32Array`, the literals-length
+ * table at pair 0, offsets at `TABLE_AT[OF]`, match lengths at `TABLE_AT[ML]`. State `s` is the pair
+ * at `TABLE_AT[kind] + 2s`: first the next state's base as an index into that array (bits 0-15),
+ * the bits to read for it (16-23) and the code's extra bits (24-31), then the code's value before
+ * its extra bits.
  */
 export interface SequenceTable {
   /** Accuracy log. */
   log: number;
-  /** Next-state base | state bits << 16 | extra bits << 24, per state. */
-  info: Int32Array;
-  /** Value of the state's code before its extra bits. */
-  value: Int32Array;
+  /** The (info, value) pairs, `2 << log` integers. */
+  pairs: Int32Array;
 }
 
-const LL_VALUE = Int32Array.of(
-  0,
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
-  18,
-  20,
-  22,
-  24,
-  28,
-  32,
-  40,
-  48,
-  64,
-  128,
-  256,
-  512,
-  1024,
-  2048,
-  4096,
-  8192,
-  16384,
-  32768,
-  65536,
-);
+/** Where each kind's pairs start in the block's combined table (LL, OF, ML). */
+export const TABLE_AT: readonly number[] = [0, 2 << 9, (2 << 9) + (2 << 8)];
+/** Size of the block's combined table. */
+export const TABLES_SIZE: number = (2 << 9) + (2 << 8) + (2 << 9);
+
+// Extra bits per code (§3.1.1.3.2.1.1). Each code's value is the previous code's plus 2 to the
+// previous code's extra bits, from 0 for literals lengths and 3 for match lengths.
+// deno-fmt-ignore
 const LL_EXTRA = Uint8Array.of(
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  1, 1, 1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 );
-const ML_VALUE = Int32Array.of(
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
-  17,
-  18,
-  19,
-  20,
-  21,
-  22,
-  23,
-  24,
-  25,
-  26,
-  27,
-  28,
-  29,
-  30,
-  31,
-  32,
-  33,
-  34,
-  35,
-  37,
-  39,
-  41,
-  43,
-  47,
-  51,
-  59,
-  67,
-  83,
-  99,
-  131,
-  259,
-  515,
-  1027,
-  2051,
-  4099,
-  8195,
-  16387,
-  32771,
-  65539,
-);
+// deno-fmt-ignore
 const ML_EXTRA = Uint8Array.of(
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  16,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 );
+
+/** The value of each code before its extra bits: `first`, then running sums of 2^extra. */
+function baselines(extra: Uint8Array, first: number): Int32Array {
+  const value = new Int32Array(extra.length);
+  for (let i = 0, v = first; i < extra.length; i++) {
+    value[i] = v;
+    v += 2 ** extra[i];
+  }
+  return value;
+}
+
+const LL_VALUE = baselines(LL_EXTRA, 0);
+const ML_VALUE = baselines(ML_EXTRA, 3);
 // Int32 values keep the hot loop in integer arithmetic; code 31 (2 GiB offsets, beyond any
 // window an array can hold) gets no value and is refused when a sequence uses it.
 const OF_VALUE = new Int32Array(32).map((_, i) => (i < 31 ? 2 ** i : 0));
@@ -239,19 +83,24 @@ const EXTRAS = [LL_EXTRA, OF_EXTRA, ML_EXTRA];
 /** Attaches code values to an FSE table; a symbol outside the code's range is `corrupt`. */
 export function toSequenceTable(t: FseTable, kind: Kind): SequenceTable {
   const n = t.symbol.length;
-  const info = new Int32Array(n);
-  const value = new Int32Array(n);
+  const pairs = new Int32Array(2 * n);
   const max = MAX_SYMBOL[kind];
   const values = VALUES[kind];
   const extras = EXTRAS[kind];
+  const at = TABLE_AT[kind];
   for (let i = 0; i < n; i++) {
     const s = t.symbol[i];
     if (s > max) corrupt("sequence code out of range");
-    info[i] = t.base[i] | (t.nbBits[i] << 16) | (extras[s] << 24);
-    value[i] = values[s];
+    pairs[2 * i] = (at + 2 * t.base[i]) | (t.nbBits[i] << 16) | (extras[s] << 24);
+    pairs[2 * i + 1] = values[s];
   }
-  return { log: t.log, info, value };
+  return { log: t.log, pairs };
 }
+
+/** Scratch of `readSequenceTable` (a table is read in one synchronous call). */
+const NORM = new Int16Array(53);
+const NEXT = new Uint16Array(53);
+const SYMBOL = new Uint8Array(512);
 
 const PREDEFINED: SequenceTable[] = [
   toSequenceTable(LL_PREDEFINED, LL),
@@ -269,29 +118,30 @@ export function readSequenceTable(
   end: number,
   kind: Kind,
 ): { table: SequenceTable; size: number } {
-  const { norm, symbols, log, size } = readFseDistribution(
+  const { symbols, log, size } = readFseDistribution(
     src,
     pos,
     end,
     MAX_SYMBOL[kind],
     MAX_LOG[kind],
+    NORM,
   );
-  // The FSE table built straight into the packed layout (one pass, two arrays).
+  // The FSE table built straight into the packed layout; only the table itself is allocated.
   const n = 1 << log;
-  const next = new Uint16Array(symbols);
-  const symbol = spreadFse(norm, symbols, log, next);
-  const info = new Int32Array(n);
-  const value = new Int32Array(n);
+  const next = NEXT;
+  const symbol = spreadFse(NORM, symbols, log, next, SYMBOL);
+  const pairs = new Int32Array(2 * n);
   const values = VALUES[kind];
   const extras = EXTRAS[kind];
+  const at = TABLE_AT[kind];
   for (let u = 0; u < n; u++) {
     const s = symbol[u];
     const x = next[s]++;
     const nb = log - (31 - Math.clz32(x));
-    info[u] = ((x << nb) - n) | (nb << 16) | (extras[s] << 24);
-    value[u] = values[s];
+    pairs[2 * u] = (at + 2 * ((x << nb) - n)) | (nb << 16) | (extras[s] << 24);
+    pairs[2 * u + 1] = values[s];
   }
-  return { table: { log, info, value }, size };
+  return { table: { log, pairs }, size };
 }
 
 /**

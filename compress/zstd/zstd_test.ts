@@ -164,3 +164,44 @@ Deno.test("zstd: short copies at the very end of the output decode exactly", asy
   }
   assert.equal((await zstdCli(["-d"], zstdCompressSync(inputs[40]))).length, 41, "the CLI agrees");
 });
+
+Deno.test("zstd: a dictionary resolver that decodes a frame itself leaves ours intact", async () => {
+  // Frames without a content size decode into a buffer shared between calls; a resolver (user
+  // code, called between frames) that decodes another such frame must get its own buffer.
+  const first = sample(150_000, 1);
+  const inner = sample(90_000, 2);
+  const unsized = (data: Uint8Array) => zstdCli(["-3", "--no-content-size"], data);
+  const [firstFrame, innerFrame] = [await unsized(first), await unsized(inner)];
+  // A frame naming Dictionary_ID 5 (one byte, §3.1.1.1.3), no content size, 1 KiB window, and
+  // one raw last block "xyz".
+  const withId = Uint8Array.of(
+    0x28,
+    0xb5,
+    0x2f,
+    0xfd,
+    0x01,
+    0x00,
+    0x05,
+    0x19,
+    0,
+    0,
+    0x78,
+    0x79,
+    0x7a,
+  );
+  let innerOut: Uint8Array = new Uint8Array(0);
+  const out = decompressZstd(concat([firstFrame, withId]), {
+    dictionary: (id) => {
+      assert.equal(id, 5);
+      innerOut = decompressZstd(innerFrame);
+      return new Uint8Array(0);
+    },
+  });
+  assert.equal(innerOut.length, inner.length);
+  assert.ok(innerOut.every((x, i) => x === inner[i]), "the resolver's own decode");
+  const want = concat([first, new TextEncoder().encode("xyz")]);
+  assert.equal(out.length, want.length);
+  assert.ok(out.every((x, i) => x === want[i]), "the outer decode");
+  // And the shared buffer is free again afterwards.
+  assert.ok(decompressZstd(firstFrame).every((x, i) => x === first[i]));
+});
