@@ -21,7 +21,7 @@ import {
   widthOf,
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
-import { storeLanes } from "./_lanes.ts";
+import { scratchLanes, storeLanes } from "./_lanes.ts";
 import { decodeNarrow } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
@@ -80,7 +80,7 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     }
     return out;
   }
-  const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
+  const l = scratchLanes(n);
   const x = h.layout === Layout.Split
     ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
     : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
