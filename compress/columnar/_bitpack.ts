@@ -217,6 +217,20 @@ export class BitReader {
     return v;
   }
 
+  /** The next 32 bits, as an int32. */
+  read32(): number {
+    if (this.#p >= this.#words.length) {
+      throw new CompressError("corrupt", "columnar: packed bits cut short");
+    }
+    const nx = this.#words[this.#p++];
+    const avail = this.#avail;
+    if (avail === 0) return nx;
+    // The unread bits, then the new word's low 32 - avail; its top avail bits stay unread.
+    const v = this.#buf | (nx << avail);
+    this.#buf = nx >>> (32 - avail);
+    return v;
+  }
+
   /** Words taken from the stream so far (a word is taken when its first bit is read). */
   wordsRead(): number {
     return this.#p;

@@ -571,7 +571,7 @@ function readLogBins(
       xhi = top >>> (32 - e);
     } else if (e < 64) {
       // 32 to 63 low bits: a whole low word (two halves), then e - 32 bits of the high one.
-      xlo = bits.read(16) | (bits.read(16) << 16);
+      xlo = bits.read32();
       xhi = (e > 32 ? bits.read(e - 32) : 0) | (topOf[s] << (e - 32));
     } else if (e === E_ESCAPE) {
       if (j >= ne) throw corrupt("more escape marks than escapes");
@@ -666,7 +666,7 @@ export function readSplit(
         xlo = bits.read(k) | (h << k);
         xhi = h >>> (32 - k);
       } else {
-        xlo = bits.read(16) | (bits.read(16) << 16);
+        xlo = bits.read32();
         xhi = (k > 32 ? bits.read(k - 32) : 0) | (h << (k - 32));
       }
       let vlo: number;
