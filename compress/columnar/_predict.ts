@@ -132,3 +132,33 @@ export function unpredict(l: Lanes, n: number, predictor: number, signed: boolea
     hi[i] = phi;
   }
 }
+
+/**
+ * {@link unpredict} for elements of 32 bits or fewer: only the low words of the sums are
+ * computed (addition modulo 2^64 and modulo 2^32 agree on them), into `l.lo`; `l.hi` is left
+ * as it is.
+ */
+export function unpredictLow(l: Lanes, n: number, predictor: number, s: Seeds): void {
+  const { lo, hi } = l;
+  if (predictor === Predictor.None || n === 0) return;
+  let v = s.v0lo;
+  lo[0] = v;
+  if (predictor === Predictor.Delta) {
+    for (let i = 1; i < n; i++) {
+      const z = lo[i];
+      v = (v + (((z >>> 1) | (hi[i] << 31)) ^ -(z & 1))) | 0;
+      lo[i] = v;
+    }
+    return;
+  }
+  if (n === 1) return;
+  let d = s.d0lo;
+  v = (v + d) | 0;
+  lo[1] = v;
+  for (let i = 2; i < n; i++) {
+    const z = lo[i];
+    d = (d + (((z >>> 1) | (hi[i] << 31)) ^ -(z & 1))) | 0;
+    v = (v + d) | 0;
+    lo[i] = v;
+  }
+}

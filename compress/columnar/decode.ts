@@ -25,7 +25,7 @@ import { scratchLanes, storeLanes } from "./_lanes.ts";
 import { decodeNarrow } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
-import { unpredict } from "./_predict.ts";
+import { unpredict, unpredictLow } from "./_predict.ts";
 import { unshuffle } from "./_shuffle.ts";
 import { readSplit } from "./_split.ts";
 import type { ColumnarInfo } from "./encode.ts";
@@ -84,7 +84,8 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
   const x = h.layout === Layout.Split
     ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
     : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
-  unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
+  if (!mapped && w <= 4) unpredictLow(l, n, h.predictor, x.seeds);
+  else unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
   if (!mapped) {
     storeLanes(l, t, n, out);
     return out;
