@@ -248,3 +248,15 @@ export function unmapFloats(l: Lanes, m: FloatMapping, out: Float32Array | Float
     }
   }
 }
+
+/** {@link unmapFloats} for integers known to fit in 32 bits (`_narrow.ts`'s exact decode). */
+export function unmapInts(k: Int32Array, m: FloatMapping, out: Float32Array | Float64Array): void {
+  const n = out.length;
+  if (m.mapping === Mapping.Decimal) {
+    const p = POW10[m.param];
+    for (let i = 0; i < n; i++) out[i] = k[i] / p;
+  } else {
+    const q = m.param;
+    for (let i = 0; i < n; i++) out[i] = k[i] * q;
+  }
+}

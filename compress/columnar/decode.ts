@@ -7,7 +7,7 @@
 
 import { xxhash32 } from "../checksum/xxhash32.ts";
 import { checkOutputSize, CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import { floatView, unmapFloats } from "./_floats.ts";
+import { floatView, unmapFloats, unmapInts } from "./_floats.ts";
 import {
   type Header,
   HEADER_SIZE,
@@ -22,7 +22,7 @@ import {
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
 import { scratchLanes, storeLanes } from "./_lanes.ts";
-import { decodeNarrow } from "./_narrow.ts";
+import { decodeNarrow, decodeNarrowExact } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
 import { unpredict, unpredictLow } from "./_predict.ts";
@@ -80,6 +80,17 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     }
     return out;
   }
+  if (mapped && h.layout === Layout.BitPack) {
+    // Decimal and quantum integers that fit in 32 bits (most do) decode in 32-bit arithmetic.
+    const tables = parseBitPacked(payload, n, h.exceptions, maxResidualBits(h));
+    const k = scratchLanes(n).lo;
+    if (decodeNarrowExact(tables, n, h.predictor, k)) {
+      const f32 = t === "f32";
+      unmapInts(k, { mapping: h.mapping as 2 | 3, param: h.param }, floatView(out, f32, n));
+      patchExceptions(out, f32, tables.exPos, tables.exBits);
+      return out;
+    }
+  }
   const l = scratchLanes(n);
   const x = h.layout === Layout.Split
     ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
@@ -92,16 +103,21 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
   }
   const f32 = t === "f32";
   unmapFloats(l, { mapping: h.mapping as 2 | 3, param: h.param }, floatView(out, f32, n));
-  const bits = new Int32Array(out.buffer, 0, f32 ? n : 2 * n);
-  for (let j = 0; j < x.exPos.length; j++) {
-    const p = x.exPos[j];
-    if (f32) bits[p] = x.exBits[2 * j];
+  patchExceptions(out, f32, x.exPos, x.exBits);
+  return out;
+}
+
+/** Writes the exceptions' raw bits over the unmapped floats in `out`. */
+function patchExceptions(out: Uint8Array, f32: boolean, exPos: Uint32Array, exBits: Int32Array) {
+  const bits = new Int32Array(out.buffer, 0, out.length >> 2);
+  for (let j = 0; j < exPos.length; j++) {
+    const p = exPos[j];
+    if (f32) bits[p] = exBits[2 * j];
     else {
-      bits[2 * p] = x.exBits[2 * j];
-      bits[2 * p + 1] = x.exBits[2 * j + 1];
+      bits[2 * p] = exBits[2 * j];
+      bits[2 * p + 1] = exBits[2 * j + 1];
     }
   }
-  return out;
 }
 
 /**
