@@ -21,7 +21,7 @@ import {
   widthOf,
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
-import { scratchLanes, storeLanes } from "./_lanes.ts";
+import { storeLanes } from "./_lanes.ts";
 import { decodeNarrow, decodeNarrowExact } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
@@ -83,7 +83,7 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
   if (mapped && h.layout === Layout.BitPack) {
     // Decimal and quantum integers that fit in 32 bits (most do) decode in 32-bit arithmetic.
     const tables = parseBitPacked(payload, n, h.exceptions, maxResidualBits(h));
-    const k = scratchLanes(n).lo;
+    const k = new Int32Array(n);
     if (decodeNarrowExact(tables, n, h.predictor, k)) {
       const f32 = t === "f32";
       unmapInts(k, { mapping: h.mapping as 2 | 3, param: h.param }, floatView(out, f32, n));
@@ -91,7 +91,7 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
       return out;
     }
   }
-  const l = scratchLanes(n);
+  const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
   const x = h.layout === Layout.Split
     ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
     : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
