@@ -135,30 +135,39 @@ export function unpredict(l: Lanes, n: number, predictor: number, signed: boolea
 
 /**
  * {@link unpredict} for elements of 32 bits or fewer: only the low words of the sums are
- * computed (addition modulo 2^64 and modulo 2^32 agree on them), into `l.lo`; `l.hi` is left
- * as it is.
+ * computed (addition modulo 2^64 and modulo 2^32 agree on them), into `out` (by default
+ * `l.lo`; the output's own words save a copy for 32-bit elements); `l.hi` is left as it is.
  */
-export function unpredictLow(l: Lanes, n: number, predictor: number, s: Seeds): void {
+export function unpredictLow(
+  l: Lanes,
+  n: number,
+  predictor: number,
+  s: Seeds,
+  out: Int32Array = l.lo,
+): void {
   const { lo, hi } = l;
-  if (predictor === Predictor.None || n === 0) return;
+  if (predictor === Predictor.None || n === 0) {
+    if (out !== lo) out.set(lo.subarray(0, n));
+    return;
+  }
   let v = s.v0lo;
-  lo[0] = v;
+  out[0] = v;
   if (predictor === Predictor.Delta) {
     for (let i = 1; i < n; i++) {
       const z = lo[i];
       v = (v + (((z >>> 1) | (hi[i] << 31)) ^ -(z & 1))) | 0;
-      lo[i] = v;
+      out[i] = v;
     }
     return;
   }
   if (n === 1) return;
   let d = s.d0lo;
   v = (v + d) | 0;
-  lo[1] = v;
+  out[1] = v;
   for (let i = 2; i < n; i++) {
     const z = lo[i];
     d = (d + (((z >>> 1) | (hi[i] << 31)) ^ -(z & 1))) | 0;
     v = (v + d) | 0;
-    lo[i] = v;
+    out[i] = v;
   }
 }

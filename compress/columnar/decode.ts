@@ -95,7 +95,12 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
   const x = h.layout === Layout.Split
     ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
     : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
-  if (!mapped && w <= 4) unpredictLow(l, n, h.predictor, x.seeds);
+  if (!mapped && w === 4) {
+    // The sums go straight into the output's words.
+    unpredictLow(l, n, h.predictor, x.seeds, new Int32Array(out.buffer, 0, n));
+    return out;
+  }
+  if (!mapped && w < 4) unpredictLow(l, n, h.predictor, x.seeds);
   else unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
   if (!mapped) {
     storeLanes(l, t, n, out);
