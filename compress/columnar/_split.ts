@@ -517,10 +517,8 @@ function writeLogBins(
   return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
 }
 
-/** What a log-bin symbol's low-bit count is when the symbol is the escape. */
-const E_ESCAPE = 254;
-/** ... and when the symbol's bin would pass 64 bits (corrupt). */
-const E_BAD = 255;
+/** Low-bit counts that stand for no count: the escape symbol, and a bin past 64 bits (corrupt). */
+const [E_ESCAPE, E_BAD] = [254, 255];
 
 /**
  * Reads modes 3 and 4 (see {@link writeLogBins}) from the rANS block at `at` on; fills `l`.
