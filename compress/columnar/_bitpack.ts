@@ -6,6 +6,7 @@
  * @module
  */
 
+import { CompressError } from "../errors.ts";
 import { BLOCK } from "./_format.ts";
 import type { Lanes } from "./_lanes.ts";
 
@@ -176,5 +177,62 @@ export function unpack(
       }
     }
     if (bp > 0) p++;
+  }
+}
+
+/**
+ * Reads fields of 1..31 bits, lowest first, from a stream of 32-bit little-endian words (the
+ * order {@link pack} writes a block in). Wider fields are read in pieces. Reading past the
+ * last word throws `corrupt`; {@link BitReader.wordsRead} tells whether the stream was used up.
+ */
+export class BitReader {
+  readonly #words: Int32Array;
+  /** The unread bits of the current word, lowest first; zero above them. */
+  #buf = 0;
+  #avail = 0;
+  #p = 0;
+
+  constructor(words: Int32Array) {
+    this.#words = words;
+  }
+
+  /** The next `w` bits (1 <= w <= 31) as a non-negative number. */
+  read(w: number): number {
+    const mask = -1 >>> (32 - w);
+    const avail = this.#avail;
+    if (avail >= w) {
+      const v = this.#buf & mask;
+      this.#buf >>>= w;
+      this.#avail = avail - w;
+      return v;
+    }
+    if (this.#p >= this.#words.length) {
+      throw new CompressError("corrupt", "columnar: packed bits cut short");
+    }
+    const nx = this.#words[this.#p++];
+    const v = (this.#buf | (nx << avail)) & mask;
+    // w - avail is 1..31 here, so the shift is a real one.
+    this.#buf = nx >>> (w - avail);
+    this.#avail = avail + 32 - w;
+    return v;
+  }
+
+  /** The next 32 bits, as an int32. */
+  read32(): number {
+    if (this.#p >= this.#words.length) {
+      throw new CompressError("corrupt", "columnar: packed bits cut short");
+    }
+    const nx = this.#words[this.#p++];
+    const avail = this.#avail;
+    if (avail === 0) return nx;
+    // The unread bits, then the new word's low 32 - avail; its top avail bits stay unread.
+    const v = this.#buf | (nx << avail);
+    this.#buf = nx >>> (32 - avail);
+    return v;
+  }
+
+  /** Words taken from the stream so far (a word is taken when its first bit is read). */
+  wordsRead(): number {
+    return this.#p;
   }
 }

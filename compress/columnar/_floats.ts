@@ -230,11 +230,33 @@ export function mapFloats(
 export function unmapFloats(l: Lanes, m: FloatMapping, out: Float32Array | Float64Array): void {
   const { lo, hi } = l;
   const n = out.length;
+  // Integers that fit in 32 bits (the high word only extends the sign) are converted from the
+  // low word alone: building the double from both words costs about 3x as much per element.
   if (m.mapping === Mapping.Decimal) {
     const p = POW10[m.param];
-    for (let i = 0; i < n; i++) out[i] = (hi[i] * TWO32 + (lo[i] >>> 0)) / p;
+    for (let i = 0; i < n; i++) {
+      const x = lo[i];
+      const h = hi[i];
+      out[i] = (h === x >> 31 ? x : h * TWO32 + (x >>> 0)) / p;
+    }
   } else {
     const q = m.param;
-    for (let i = 0; i < n; i++) out[i] = (hi[i] * TWO32 + (lo[i] >>> 0)) * q;
+    for (let i = 0; i < n; i++) {
+      const x = lo[i];
+      const h = hi[i];
+      out[i] = (h === x >> 31 ? x : h * TWO32 + (x >>> 0)) * q;
+    }
+  }
+}
+
+/** {@link unmapFloats} for integers known to fit in 32 bits (`_narrow.ts`'s exact decode). */
+export function unmapInts(k: Int32Array, m: FloatMapping, out: Float32Array | Float64Array): void {
+  const n = out.length;
+  if (m.mapping === Mapping.Decimal) {
+    const p = POW10[m.param];
+    for (let i = 0; i < n; i++) out[i] = k[i] / p;
+  } else {
+    const q = m.param;
+    for (let i = 0; i < n; i++) out[i] = k[i] * q;
   }
 }

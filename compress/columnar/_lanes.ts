@@ -13,6 +13,15 @@ export interface Lanes {
   hi: Int32Array;
 }
 
+/**
+ * Carry out of the 32-bit addition `a + b` whose low word is `sum` (all int32 bit patterns):
+ * 0 or 1, without a branch (a carry that follows the data's signs is a branch the CPU cannot
+ * predict) and without leaving int32 arithmetic.
+ */
+export function carryOut(a: number, b: number, sum: number): number {
+  return ((a & b) | ((a | b) & ~sum)) >>> 31;
+}
+
 /** Returns `data` itself when it is 8-byte aligned, else an aligned copy. */
 export function aligned(data: Uint8Array): Uint8Array {
   return data.byteOffset % 8 === 0 ? data : data.slice();

@@ -247,3 +247,51 @@ export function decodeNarrow(
     run[1] = d;
   }
 }
+
+/**
+ * The integers of a bit-packed delta or delta-of-delta payload (decimal and quantum floats)
+ * in 32-bit arithmetic, when that is exact: {@link decodeNarrow} gives their low words, and
+ * they are the integers themselves when every residual, seed and running sum fits in an
+ * int32. The residuals do when each block's range stays below 2^32 (checked on the tables
+ * first); each sum is then checked for signed overflow, in order, from the low words alone
+ * (while no earlier sum overflowed, the differences of the low words are the true ones).
+ * Returns false when a value may not fit, and `out` is then to be ignored: the caller decodes
+ * in 64 bits.
+ */
+export function decodeNarrowExact(
+  t: PackedTables,
+  n: number,
+  predictor: number,
+  out: Int32Array,
+): boolean {
+  const { widths, mins, seeds } = t;
+  if (predictor !== Predictor.Delta && predictor !== Predictor.DeltaOfDelta) return false;
+  for (let b = 0; b < widths.length; b++) {
+    const w = widths[b];
+    if (w > 32 || mins[2 * b + 1] !== 0) return false;
+    if ((mins[2 * b] >>> 0) + (w === 0 ? 0 : -1 >>> (32 - w)) > 0xffffffff) return false;
+  }
+  const dod = predictor === Predictor.DeltaOfDelta;
+  if (seeds.v0hi !== seeds.v0lo >> 31 || (dod && seeds.d0hi !== seeds.d0lo >> 31)) return false;
+  decodeNarrow(t, n, predictor, out);
+  // A sum s = a + b overflows exactly when a and b agree in sign and s does not.
+  let overflow = 0;
+  if (!dod) {
+    for (let i = 1; i < n; i++) {
+      const a = out[i - 1];
+      const s = out[i];
+      overflow |= (a ^ s) & (((s - a) | 0) ^ s);
+    }
+    return overflow >= 0;
+  }
+  let d = seeds.d0lo;
+  if (n > 1) overflow |= (out[0] ^ out[1]) & (d ^ out[1]);
+  for (let i = 2; i < n; i++) {
+    const a = out[i - 1];
+    const s = out[i];
+    const nd = (s - a) | 0;
+    overflow |= ((d ^ nd) & (((nd - d) | 0) ^ nd)) | ((a ^ s) & (nd ^ s));
+    d = nd;
+  }
+  return overflow >= 0;
+}

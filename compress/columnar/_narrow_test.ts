@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { packedWords, unpack } from "./_bitpack.ts";
 import { BLOCK, Predictor } from "./_format.ts";
-import { decodeNarrow } from "./_narrow.ts";
+import { decodeNarrow, decodeNarrowExact } from "./_narrow.ts";
 import type { PackedTables } from "./_payload.ts";
 import { unpredict } from "./_predict.ts";
 import { rng } from "../_test_rng.ts";
@@ -27,10 +27,14 @@ function randomTables(n: number, pickWidth: () => number, pickMin: () => number)
 
 /** The 64-bit reference: unpack and unpredict on lanes, keep the low words. */
 function reference(t: PackedTables, n: number, predictor: number): Int32Array {
+  return reference64(t, n, predictor).lo;
+}
+
+function reference64(t: PackedTables, n: number, predictor: number) {
   const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
   unpack(t.words, n, t.widths, t.mins, l);
   unpredict(l, n, predictor, true, t.seeds);
-  return l.lo;
+  return l;
 }
 
 Deno.test("decodeNarrow gives the low 32 bits of the 64-bit path for any tables", () => {
@@ -68,4 +72,37 @@ Deno.test("decodeNarrow writes only out[0, n) of a longer output", () => {
   decodeNarrow(t, n, Predictor.DeltaOfDelta, out.subarray(0, n));
   assert.deepEqual(out.subarray(0, n), reference(t, n, Predictor.DeltaOfDelta));
   assert.ok(out.subarray(n).every((x) => x === 0x5a5a5a5a));
+});
+
+Deno.test("decodeNarrowExact: when it says yes, the values are the 64-bit path's, and fit", () => {
+  const taken = { yes: 0, no: 0 };
+  for (let k = 0; k < 600; k++) {
+    const n = [1, 2, 3, 700, 1025, 3000][k % 6];
+    // Small residuals around seeds near 0 or near the int32 edges: sums that stay inside and
+    // sums that cross.
+    const w = [0, 3, 12, 20, 31, 32][Math.floor(r() * 6)];
+    const t = randomTables(n, () => w, () => (w === 32 ? 0 : Math.floor(r() * 64)));
+    for (let b = 1; b < t.mins.length; b += 2) t.mins[b] = r() < 0.02 ? 1 : 0;
+    const edge = [0, 2 ** 31 - 1 - Math.floor(r() * 5000), -(2 ** 31) + Math.floor(r() * 5000)];
+    t.seeds.v0lo = edge[k % 3] | 0;
+    t.seeds.v0hi = r() < 0.05 ? 1 : t.seeds.v0lo >> 31;
+    t.seeds.d0lo = Math.floor((r() - 0.5) * 200);
+    t.seeds.d0hi = t.seeds.d0lo >> 31;
+    for (const predictor of [Predictor.Delta, Predictor.DeltaOfDelta]) {
+      const out = new Int32Array(n);
+      if (!decodeNarrowExact(t, n, predictor, out)) {
+        taken.no++;
+        continue;
+      }
+      taken.yes++;
+      const l = reference64(t, n, predictor);
+      assert.deepEqual(out, l.lo, `k=${k} p=${predictor}`);
+      assert.ok(
+        l.hi.every((h, i) => h === l.lo[i] >> 31),
+        `k=${k} p=${predictor}: a value > 32 bits`,
+      );
+    }
+  }
+  // Both ways are exercised.
+  assert.ok(taken.yes > 100 && taken.no > 100, JSON.stringify(taken));
 });

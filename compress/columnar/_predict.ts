@@ -12,7 +12,7 @@
  */
 
 import { Predictor } from "./_format.ts";
-import type { Lanes } from "./_lanes.ts";
+import { carryOut, type Lanes } from "./_lanes.ts";
 
 /** Seeds a predictor needs to start decoding: first value and first difference. */
 export interface Seeds {
@@ -98,9 +98,9 @@ export function unpredict(l: Lanes, n: number, predictor: number, signed: boolea
       const m = -(zlo & 1);
       const dlo = ((zlo >>> 1) | (zhi << 31)) ^ m;
       const dhi = (zhi >>> 1) ^ m;
-      const sum = (plo >>> 0) + (dlo >>> 0);
-      phi = (phi + dhi + (sum > 0xffffffff ? 1 : 0)) | 0;
-      plo = sum | 0;
+      const sum = (plo + dlo) | 0;
+      phi = (phi + dhi + carryOut(plo, dlo, sum)) | 0;
+      plo = sum;
       lo[i] = plo;
       hi[i] = phi;
     }
@@ -110,9 +110,9 @@ export function unpredict(l: Lanes, n: number, predictor: number, signed: boolea
   let pdlo = s.d0lo;
   let pdhi = s.d0hi;
   {
-    const sum = (plo >>> 0) + (pdlo >>> 0);
-    phi = (phi + pdhi + (sum > 0xffffffff ? 1 : 0)) | 0;
-    plo = sum | 0;
+    const sum = (plo + pdlo) | 0;
+    phi = (phi + pdhi + carryOut(plo, pdlo, sum)) | 0;
+    plo = sum;
     lo[1] = plo;
     hi[1] = phi;
   }
@@ -122,13 +122,52 @@ export function unpredict(l: Lanes, n: number, predictor: number, signed: boolea
     const m = -(zlo & 1);
     const xlo = ((zlo >>> 1) | (zhi << 31)) ^ m;
     const xhi = (zhi >>> 1) ^ m;
-    const ds = (pdlo >>> 0) + (xlo >>> 0);
-    pdhi = (pdhi + xhi + (ds > 0xffffffff ? 1 : 0)) | 0;
-    pdlo = ds | 0;
-    const sum = (plo >>> 0) + (pdlo >>> 0);
-    phi = (phi + pdhi + (sum > 0xffffffff ? 1 : 0)) | 0;
-    plo = sum | 0;
+    const ds = (pdlo + xlo) | 0;
+    pdhi = (pdhi + xhi + carryOut(pdlo, xlo, ds)) | 0;
+    pdlo = ds;
+    const sum = (plo + pdlo) | 0;
+    phi = (phi + pdhi + carryOut(plo, pdlo, sum)) | 0;
+    plo = sum;
     lo[i] = plo;
     hi[i] = phi;
+  }
+}
+
+/**
+ * {@link unpredict} for elements of 32 bits or fewer: only the low words of the sums are
+ * computed (addition modulo 2^64 and modulo 2^32 agree on them), into `out` (by default
+ * `l.lo`; the output's own words save a copy for 32-bit elements); `l.hi` is left as it is.
+ */
+export function unpredictLow(
+  l: Lanes,
+  n: number,
+  predictor: number,
+  s: Seeds,
+  out: Int32Array = l.lo,
+): void {
+  const { lo, hi } = l;
+  if (predictor === Predictor.None || n === 0) {
+    if (out !== lo) out.set(lo.subarray(0, n));
+    return;
+  }
+  let v = s.v0lo;
+  out[0] = v;
+  if (predictor === Predictor.Delta) {
+    for (let i = 1; i < n; i++) {
+      const z = lo[i];
+      v = (v + (((z >>> 1) | (hi[i] << 31)) ^ -(z & 1))) | 0;
+      out[i] = v;
+    }
+    return;
+  }
+  if (n === 1) return;
+  let d = s.d0lo;
+  v = (v + d) | 0;
+  out[1] = v;
+  for (let i = 2; i < n; i++) {
+    const z = lo[i];
+    d = (d + (((z >>> 1) | (hi[i] << 31)) ^ -(z & 1))) | 0;
+    v = (v + d) | 0;
+    out[i] = v;
   }
 }

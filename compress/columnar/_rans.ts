@@ -115,55 +115,99 @@ export function ransEncode(sym: Uint8Array): Uint8Array {
 }
 
 /**
+ * Reads the symbols of the rANS block at `src[at, end)` one at a time, so that a consumer can
+ * use each symbol in the loop that decodes it: the state's chain of dependent steps then
+ * overlaps the consumer's work instead of running as a pass of its own. Every table entry,
+ * length and state is checked; bad input throws `corrupt` (at the latest from
+ * {@link RansDecoder.finish}).
+ */
+export class RansDecoder {
+  /** Symbol of each of the 2^14 slots. */
+  readonly #slotSym: Uint8Array;
+  /** Per symbol: its frequency (high 16 bits) and its first slot (low 16). */
+  readonly #symStep: Int32Array;
+  readonly #src: Uint8Array;
+  readonly #stop: number;
+  #x: number;
+  #p: number;
+
+  constructor(src: Uint8Array, at: number, end: number) {
+    let p = at;
+    if (end - p < 2) throw corrupt("table cut short");
+    const lo = src[p++];
+    const hi = src[p++];
+    if (hi < lo) throw corrupt("empty symbol range");
+    const slotSym = new Uint8Array(M);
+    const symStep = new Int32Array(256);
+    let sum = 0;
+    for (let s = lo; s <= hi; s++) {
+      if (p >= end) throw corrupt("table cut short");
+      let v = src[p++];
+      if (v & 0x80) {
+        if (p >= end) throw corrupt("table cut short");
+        v = (v & 0x7f) | (src[p++] << 7);
+      }
+      if (v > M) throw corrupt("frequency out of range");
+      if (sum + v > M) throw corrupt("frequencies exceed the scale");
+      slotSym.fill(s, sum, sum + v);
+      symStep[s] = (v << 16) | sum;
+      sum += v;
+    }
+    if (sum !== M) throw corrupt("frequencies do not fill the scale");
+    if (end - p < 8) throw corrupt("stream cut short");
+    const len = (src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24)) >>> 0;
+    p += 4;
+    if (len < 4 || len > end - p) throw corrupt("stream length out of range");
+    // Read as an int32 (the state stays one, so the loop runs in int32 arithmetic): a state of
+    // 2^31 or more is negative here, below L, and refused with the states below L.
+    const x = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24);
+    if (x < L) throw corrupt("bad initial state");
+    this.#slotSym = slotSym;
+    this.#symStep = symStep;
+    this.#src = src;
+    this.#stop = p + len;
+    this.#x = x;
+    this.#p = p + 4;
+  }
+
+  /** Offset just after the block (known from its header before any symbol is read). */
+  get end(): number {
+    return this.#stop;
+  }
+
+  /** The next symbol. */
+  next(): number {
+    let x = this.#x;
+    const slot = x & (M - 1);
+    const s = this.#slotSym[slot];
+    const step = this.#symStep[s];
+    // f * (x >>> 14) + (slot - start) < f * 2^17 <= 2^31: imul is exact, the state an int32.
+    x = Math.imul(step >>> 16, x >>> SCALE_BITS) + slot - (step & 0xffff);
+    while (x < L) {
+      if (this.#p >= this.#stop) throw corrupt("stream cut short");
+      x = (x << 8) | this.#src[this.#p++];
+    }
+    this.#x = x;
+    return s;
+  }
+
+  /** Checks that the stream ended exactly (final state and length); returns the offset after it. */
+  finish(): number {
+    if (this.#x !== L || this.#p !== this.#stop) {
+      throw corrupt("stream does not end where its length says");
+    }
+    return this.#stop;
+  }
+}
+
+/**
  * Decodes `out.length` symbols from the rANS block at `src[at, end)`; returns the offset after
  * the block. Every table entry, length and state is checked: bad input throws `corrupt`.
  */
 export function ransDecode(src: Uint8Array, at: number, end: number, out: Uint8Array): number {
-  let p = at;
-  if (end - p < 2) throw corrupt("table cut short");
-  const lo = src[p++];
-  const hi = src[p++];
-  if (hi < lo) throw corrupt("empty symbol range");
-  const freq = new Uint16Array(256);
-  const start = new Uint16Array(256);
-  let sum = 0;
-  for (let s = lo; s <= hi; s++) {
-    if (p >= end) throw corrupt("table cut short");
-    let v = src[p++];
-    if (v & 0x80) {
-      if (p >= end) throw corrupt("table cut short");
-      v = (v & 0x7f) | (src[p++] << 7);
-    }
-    if (v > M) throw corrupt("frequency out of range");
-    start[s] = sum;
-    freq[s] = v;
-    sum += v;
-    if (sum > M) throw corrupt("frequencies exceed the scale");
-  }
-  if (sum !== M) throw corrupt("frequencies do not fill the scale");
-  const slotSym = new Uint8Array(M);
-  for (let s = lo; s <= hi; s++) slotSym.fill(s, start[s], start[s] + freq[s]);
-  if (end - p < 8) throw corrupt("stream cut short");
-  const len = (src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24)) >>> 0;
-  p += 4;
-  if (len < 4 || len > end - p) throw corrupt("stream length out of range");
-  const stop = p + len;
-  let x = (src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24)) >>> 0;
-  p += 4;
-  if (x < L || x >= 0x80000000) throw corrupt("bad initial state");
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
-    const slot = x & (M - 1);
-    const s = slotSym[slot];
-    out[i] = s;
-    x = freq[s] * (x >>> SCALE_BITS) + slot - start[s];
-    while (x < L) {
-      if (p >= stop) throw corrupt("stream cut short");
-      x = (x << 8) | src[p++];
-    }
-  }
-  if (x !== L || p !== stop) throw corrupt("stream does not end where its length says");
-  return stop;
+  const d = new RansDecoder(src, at, end);
+  for (let i = 0; i < out.length; i++) out[i] = d.next();
+  return d.finish();
 }
 
 /** Bytes of the coded stream in a block made by {@link ransEncode} (the rest is its table). */

@@ -26,11 +26,11 @@
  */
 
 import { CompressError } from "../errors.ts";
-import { pack, packedWords, unpack } from "./_bitpack.ts";
+import { BitReader, pack, packedWords } from "./_bitpack.ts";
 import { BLOCK } from "./_format.ts";
-import type { Lanes } from "./_lanes.ts";
+import { carryOut, type Lanes } from "./_lanes.ts";
 import { type PackedExtras, parseExtras, writeExtras } from "./_payload.ts";
-import { ransDecode, ransEncode, ransStreamBytes } from "./_rans.ts";
+import { RansDecoder, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
 const TWO32 = 4294967296;
@@ -517,7 +517,14 @@ function writeLogBins(
   return { payload: out, fixedBytes: coded.length - ransStreamBytes(coded) + 24 };
 }
 
-/** Reads mode 3 (see {@link writeLogBins}) from the rANS block on; fills `l`. */
+/** Low-bit counts that stand for no count: the escape symbol, and a bin past 64 bits (corrupt). */
+const [E_ESCAPE, E_BAD] = [254, 255];
+
+/**
+ * Reads modes 3 and 4 (see {@link writeLogBins}) from the rANS block at `at` on; fills `l`.
+ * One pass: each symbol is decoded, its low bits read and the residual written in the same
+ * iteration (per-symbol tables give the low-bit count and the bin's leading bits).
+ */
 function readLogBins(
   p8: Uint8Array,
   n: number,
@@ -528,75 +535,58 @@ function readLogBins(
   rhi: number,
   l: Lanes,
 ): void {
-  const highs = new Uint8Array(n);
-  const wOff = pad4(ransDecode(p8, at, p8.length, highs));
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const s = highs[i];
-    if (s === ESCAPE) continue;
+  const sym = new RansDecoder(p8, at, p8.length);
+  const wOff = pad4(sym.end);
+  if (wOff > p8.length || (p8.length - wOff) % 4 !== 0) {
+    throw corrupt("low bits do not fill whole words");
+  }
+  const bits = new BitReader(
+    new Int32Array(p8.buffer, p8.byteOffset + wOff, (p8.length - wOff) >> 2),
+  );
+  // Per symbol: its low-bit count e (0 below 2^m) and the bin's leading m bits, `top`.
+  const eOf = new Uint8Array(256);
+  const topOf = new Int32Array(256);
+  for (let s = 0; s < ESCAPE; s++) {
     const e = logLowBits(s, m);
-    if (e + m > 64) throw corrupt(`log bin ${s} past 64 bits`);
-    total += e;
+    eOf[s] = e + m > 64 ? E_BAD : e;
+    topOf[s] = e === 0 ? s : (1 << (m - 1)) + ((s - (1 << m)) & ((1 << (m - 1)) - 1));
   }
-  const nw = Math.ceil(total / 32);
-  if (p8.length !== wOff + nw * 4) {
-    throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + nw * 4}`);
-  }
-  const words = new Int32Array(p8.buffer, p8.byteOffset + wOff, nw);
+  eOf[ESCAPE] = E_ESCAPE;
   const { lo, hi } = l;
-  let p = 0;
-  let buf = nw > 0 ? words[p++] : 0;
-  let avail = 32;
   let j = 0;
   const ne = esc.length >> 1;
   for (let i = 0; i < n; i++) {
-    const s = highs[i];
-    if (s === ESCAPE) {
+    const s = sym.next();
+    const e = eOf[s];
+    let xlo: number;
+    let xhi: number;
+    if (e === 0) {
+      xlo = s;
+      xhi = 0;
+    } else if (e < 32) {
+      const top = topOf[s];
+      xlo = bits.read(e) | (top << e);
+      xhi = top >>> (32 - e);
+    } else if (e < 64) {
+      // 32 to 63 low bits: a whole low word (two halves), then e - 32 bits of the high one.
+      xlo = bits.read32();
+      xhi = (e > 32 ? bits.read(e - 32) : 0) | (topOf[s] << (e - 32));
+    } else if (e === E_ESCAPE) {
       if (j >= ne) throw corrupt("more escape marks than escapes");
       lo[i] = esc[2 * j];
       hi[i] = esc[2 * j + 1];
       j++;
       continue;
-    }
-    let xlo = s;
-    let xhi = 0;
-    const e = logLowBits(s, m);
-    if (e > 0) {
-      const e1 = Math.min(e, 31);
-      let v1 = 0;
-      let v2 = 0;
-      for (let piece = 0; piece < 2; piece++) {
-        const w = piece === 0 ? e1 : e - e1;
-        if (w === 0) break;
-        const mask = -1 >>> (32 - w);
-        let v: number;
-        if (avail >= w) {
-          v = buf & mask;
-          buf >>>= w;
-          avail -= w;
-        } else {
-          const nx = words[p++];
-          v = (buf | (nx << avail)) & mask;
-          buf = nx >>> (w - avail);
-          avail += 32 - w;
-        }
-        if (piece === 0) v1 = v;
-        else v2 = v;
-      }
-      const top = (1 << (m - 1)) + ((s - (1 << m)) & ((1 << (m - 1)) - 1));
-      xlo = v1 | (v2 << 31);
-      xhi = v2 >>> 1;
-      if (e >= 32) xhi |= top << (e - 32);
-      else {
-        xlo |= top << e;
-        xhi |= top >>> (32 - e);
-      }
-    }
-    const sum = (rlo >>> 0) + (xlo >>> 0);
-    lo[i] = sum | 0;
-    hi[i] = (rhi + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    } else throw corrupt(`log bin ${s} past 64 bits`);
+    const sum = (rlo + xlo) | 0;
+    lo[i] = sum;
+    hi[i] = (rhi + xhi + carryOut(rlo, xlo, sum)) | 0;
   }
+  sym.finish();
   if (j !== ne) throw corrupt("fewer escape marks than escapes");
+  if (bits.wordsRead() !== (p8.length - wOff) >> 2) {
+    throw corrupt("payload longer than its low bits");
+  }
 }
 
 /**
@@ -642,46 +632,65 @@ export function readSplit(
   for (let b = 0; b < nb; b++) {
     if (widths[b] > 63 || widths[b] > maxWidth) throw corrupt(`split width ${widths[b]}`);
   }
-  const highs = new Uint8Array(n);
-  const wOff = pad4(ransDecode(p8, hOff, p8.length, highs));
+  const sym = new RansDecoder(p8, hOff, p8.length);
+  const wOff = pad4(sym.end);
   const words = packedWords(widths, n);
   if (p8.length !== wOff + words * 4) {
     throw corrupt(`payload of ${p8.length} bytes, its tables say ${wOff + words * 4}`);
   }
+  const bits = new BitReader(i32.subarray(wOff >> 2));
   const esc = i32.subarray(p, p + 2 * ne);
   const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nr);
   const rb = mode === 1 ? 0 : 1;
-  unpack(i32.subarray(wOff >> 2), n, widths, new Int32Array(2 * nb), l);
   const { lo, hi } = l;
   let j = 0;
+  // One pass: each high byte is decoded, joined to its K low bits and its block's reference,
+  // and (for delta and delta-of-delta) zigzag-mapped back, in the same iteration.
   for (let bk = 0; bk < nb; bk++) {
     const b = rb * bk;
     const k = widths[bk];
-    const mlo = refs[2 * b] >>> 0;
+    const mlo = refs[2 * b];
     const mhi = refs[2 * b + 1];
     const end = Math.min(n, (bk + 1) * BLOCK);
     for (let i = bk * BLOCK; i < end; i++) {
-      const h = highs[i];
+      const h = sym.next();
+      // Escaped residuals keep their low bits in the stream: read them all the same.
+      let xlo: number;
+      let xhi: number;
+      if (k === 0) {
+        xlo = h;
+        xhi = 0;
+      } else if (k < 32) {
+        xlo = bits.read(k) | (h << k);
+        xhi = h >>> (32 - k);
+      } else {
+        xlo = bits.read32();
+        xhi = (k > 32 ? bits.read(k - 32) : 0) | (h << (k - 32));
+      }
+      let vlo: number;
+      let vhi: number;
       if (h === ESCAPE) {
         if (j >= ne) throw corrupt("more escape marks than escapes");
-        lo[i] = esc[2 * j];
-        hi[i] = esc[2 * j + 1];
+        vlo = esc[2 * j];
+        vhi = esc[2 * j + 1];
         j++;
-        continue;
+      } else {
+        vlo = (mlo + xlo) | 0;
+        vhi = (mhi + xhi + carryOut(mlo, xlo, vlo)) | 0;
       }
-      let xlo = lo[i];
-      let xhi = hi[i];
-      if (k === 0) xlo = h;
-      else if (k < 32) {
-        xlo |= h << k;
-        xhi |= h >>> (32 - k);
-      } else xhi |= h << (k - 32);
-      const sum = mlo + (xlo >>> 0);
-      lo[i] = sum | 0;
-      hi[i] = (mhi + xhi + (sum > 0xffffffff ? 1 : 0)) | 0;
+      if (zigzag) {
+        // Sign-flipped residual back to zigzag (rezigzag, per element).
+        const dhi = vhi ^ 0x80000000;
+        const sg = dhi >> 31;
+        lo[i] = (vlo << 1) ^ sg;
+        hi[i] = ((dhi << 1) | (vlo >>> 31)) ^ sg;
+      } else {
+        lo[i] = vlo;
+        hi[i] = vhi;
+      }
     }
   }
+  sym.finish();
   if (j !== ne) throw corrupt("fewer escape marks than escapes");
-  if (zigzag) rezigzag(l, n);
   return { seeds, exPos, exBits };
 }

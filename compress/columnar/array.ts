@@ -6,7 +6,7 @@
 
 import { CompressError } from "../errors.ts";
 import type { Level } from "../types.ts";
-import type { ElementType } from "./_format.ts";
+import { ELEMENT_TYPES, type ElementType, widthOf } from "./_format.ts";
 import { decompressColumnar, inspectColumnar } from "./decode.ts";
 import { compressColumnar } from "./encode.ts";
 
@@ -23,6 +23,23 @@ export type ColumnarArray =
   | Int8Array
   | Uint8Array;
 
+/** The typed array class of each element type: one table for both directions. */
+const ARRAY_CLASS: Record<
+  ElementType,
+  new (buffer: ArrayBuffer, byteOffset: number, length: number) => ColumnarArray
+> = {
+  f64: Float64Array,
+  f32: Float32Array,
+  i64: BigInt64Array,
+  u64: BigUint64Array,
+  i32: Int32Array,
+  u32: Uint32Array,
+  i16: Int16Array,
+  u16: Uint16Array,
+  i8: Int8Array,
+  u8: Uint8Array,
+};
+
 /**
  * The element type of a typed array (`Uint8Array` is "u8").
  *
@@ -33,16 +50,7 @@ export type ColumnarArray =
  * ```
  */
 export function elementTypeOf(a: ColumnarArray): ElementType {
-  if (a instanceof Float64Array) return "f64";
-  if (a instanceof Float32Array) return "f32";
-  if (a instanceof BigInt64Array) return "i64";
-  if (a instanceof BigUint64Array) return "u64";
-  if (a instanceof Int32Array) return "i32";
-  if (a instanceof Uint32Array) return "u32";
-  if (a instanceof Int16Array) return "i16";
-  if (a instanceof Uint16Array) return "u16";
-  if (a instanceof Int8Array) return "i8";
-  if (a instanceof Uint8Array) return "u8";
+  for (const t of ELEMENT_TYPES) if (a instanceof ARRAY_CLASS[t]) return t;
   throw new CompressError("unsupported", "compressArray needs a numeric typed array");
 }
 
@@ -87,28 +95,6 @@ export function decompressArray(
 ): ColumnarArray {
   const t = inspectColumnar(frame).elementType;
   const b = decompressColumnar(frame, opts);
-  const buf = b.buffer as ArrayBuffer;
-  const n = b.length;
-  switch (t) {
-    case "f64":
-      return new Float64Array(buf, 0, n / 8);
-    case "f32":
-      return new Float32Array(buf, 0, n / 4);
-    case "i64":
-      return new BigInt64Array(buf, 0, n / 8);
-    case "u64":
-      return new BigUint64Array(buf, 0, n / 8);
-    case "i32":
-      return new Int32Array(buf, 0, n / 4);
-    case "u32":
-      return new Uint32Array(buf, 0, n / 4);
-    case "i16":
-      return new Int16Array(buf, 0, n / 2);
-    case "u16":
-      return new Uint16Array(buf, 0, n / 2);
-    case "i8":
-      return new Int8Array(buf, 0, n);
-    default:
-      return b;
-  }
+  // The decoder's result is a fresh, aligned buffer of exactly the elements.
+  return t === "u8" ? b : new ARRAY_CLASS[t](b.buffer as ArrayBuffer, 0, b.length / widthOf(t));
 }

@@ -7,7 +7,7 @@
 
 import { xxhash32 } from "../checksum/xxhash32.ts";
 import { checkOutputSize, CompressError, DEFAULT_MAX_OUTPUT_SIZE } from "../errors.ts";
-import { floatView, unmapFloats } from "./_floats.ts";
+import { floatView, unmapFloats, unmapInts } from "./_floats.ts";
 import {
   type Header,
   HEADER_SIZE,
@@ -22,10 +22,10 @@ import {
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
 import { storeLanes } from "./_lanes.ts";
-import { decodeNarrow } from "./_narrow.ts";
+import { decodeNarrow, decodeNarrowExact } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
-import { unpredict } from "./_predict.ts";
+import { unpredict, unpredictLow } from "./_predict.ts";
 import { unshuffle } from "./_shuffle.ts";
 import { readSplit } from "./_split.ts";
 import type { ColumnarInfo } from "./encode.ts";
@@ -80,27 +80,49 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
     }
     return out;
   }
+  if (mapped && h.layout === Layout.BitPack) {
+    // Decimal and quantum integers that fit in 32 bits (most do) decode in 32-bit arithmetic.
+    const tables = parseBitPacked(payload, n, h.exceptions, maxResidualBits(h));
+    const k = new Int32Array(n);
+    if (decodeNarrowExact(tables, n, h.predictor, k)) {
+      const f32 = t === "f32";
+      unmapInts(k, { mapping: h.mapping as 2 | 3, param: h.param }, floatView(out, f32, n));
+      patchExceptions(out, f32, tables.exPos, tables.exBits);
+      return out;
+    }
+  }
   const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
   const x = h.layout === Layout.Split
     ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
     : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
-  unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
+  if (!mapped && w === 4) {
+    // The sums go straight into the output's words.
+    unpredictLow(l, n, h.predictor, x.seeds, new Int32Array(out.buffer, 0, n));
+    return out;
+  }
+  if (!mapped && w < 4) unpredictLow(l, n, h.predictor, x.seeds);
+  else unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
   if (!mapped) {
     storeLanes(l, t, n, out);
     return out;
   }
   const f32 = t === "f32";
   unmapFloats(l, { mapping: h.mapping as 2 | 3, param: h.param }, floatView(out, f32, n));
-  const bits = new Int32Array(out.buffer, 0, f32 ? n : 2 * n);
-  for (let j = 0; j < x.exPos.length; j++) {
-    const p = x.exPos[j];
-    if (f32) bits[p] = x.exBits[2 * j];
+  patchExceptions(out, f32, x.exPos, x.exBits);
+  return out;
+}
+
+/** Writes the exceptions' raw bits over the unmapped floats in `out`. */
+function patchExceptions(out: Uint8Array, f32: boolean, exPos: Uint32Array, exBits: Int32Array) {
+  const bits = new Int32Array(out.buffer, 0, out.length >> 2);
+  for (let j = 0; j < exPos.length; j++) {
+    const p = exPos[j];
+    if (f32) bits[p] = exBits[2 * j];
     else {
-      bits[2 * p] = x.exBits[2 * j];
-      bits[2 * p + 1] = x.exBits[2 * j + 1];
+      bits[2 * p] = exBits[2 * j];
+      bits[2 * p + 1] = exBits[2 * j + 1];
     }
   }
-  return out;
 }
 
 /**
