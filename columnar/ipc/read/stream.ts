@@ -6,11 +6,11 @@
  */
 
 import { RecordBatch } from "../../batch.ts";
-import type { Column } from "../../column.ts";
+import { type Column, INTERVAL_WORDS, makeColumn, type TypedArray } from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
 import { makeBuilder } from "../../builders/make.ts";
 import { Field, type Schema } from "../../schema.ts";
-import type { DictionaryType } from "../../types.ts";
+import { type DataType, type DictionaryType, Type } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { MessageHeader, METADATA_V5 } from "../_format.ts";
 import { type IpcLimits, type IpcReadOptions, OutputBudget, resolveLimits } from "../limits.ts";
@@ -39,7 +39,64 @@ export interface IpcReadResult {
 /** Elements copied by dictionary delta concatenation, per stream, at most. */
 const MAX_DELTA_WORK = 64 * 1024 * 1024;
 
+/** Storage words per element of the fixed-width layouts, or 0 for the others. */
+function fixedWidth(type: DataType): number {
+  switch (type.typeId) {
+    case Type.Int:
+    case Type.Float:
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+      return 1;
+    case Type.Decimal:
+      return type.bitWidth >> 5;
+    case Type.Interval:
+      return INTERVAL_WORDS[type.unit];
+    default:
+      return 0;
+  }
+}
+
+/** `a` then `b`: fixed-width values copied in storage form, the others through a builder. */
 function concatDictionary(a: Column, b: Column): Column {
+  const width = fixedWidth(a.type);
+  if (width > 0) {
+    // `get()` is not lossless for these (timestamps come back as float milliseconds, int64
+    // durations as numbers), so the values are copied as stored
+    const da = a.data, db = b.data;
+    const va = da.values!, vb = db.values!;
+    // both are decoded with the dictionary's type, so they share a storage array type
+    const values = new (va.constructor as new (n: number) => TypedArray)(
+      (a.length + b.length) * width,
+    );
+    values.set(va.subarray(da.offset * width, (da.offset + a.length) * width) as never);
+    values.set(
+      vb.subarray(db.offset * width, (db.offset + b.length) * width) as never,
+      a.length * width,
+    );
+    const length = a.length + b.length;
+    let validity: Uint8Array | null = null;
+    let nullCount = 0;
+    if (da.validity !== null || db.validity !== null) {
+      validity = new Uint8Array(Math.ceil(length / 8));
+      for (let i = 0; i < length; i++) {
+        if (i < a.length ? a.isValid(i) : b.isValid(i - a.length)) validity[i >> 3] |= 1 << (i & 7);
+        else nullCount++;
+      }
+    }
+    return makeColumn({
+      type: a.type,
+      length,
+      offset: 0,
+      nullCount,
+      validity,
+      values,
+      offsets: null,
+      children: [],
+      dictionary: null,
+    });
+  }
   const builder = makeBuilder(a.type);
   for (let i = 0; i < a.length; i++) builder.append(a.get(i));
   for (let i = 0; i < b.length; i++) builder.append(b.get(i));
