@@ -1,7 +1,9 @@
 // Hostile and edge-case input for the Arrow module, found by a fresh-eyes attack pass.
 import assert from "node:assert/strict";
 import {
+  ArrowError,
   makeBuilder,
+  makeColumn,
   readIpcStream,
   readIpcStreamAsync,
   RecordBatch,
@@ -81,3 +83,30 @@ async function readAsync(bytes: Uint8Array): Promise<{ batches: RecordBatch[] }>
   for await (const b of readIpcStreamAsync(ReadableStream.from([bytes]))) batches.push(b);
   return { batches };
 }
+
+// Every child of a sparse union has the union's length (Columnar format, "Sparse Union"). A
+// shorter child was accepted: `get()` of the chosen child was right, but `take`/`filter`
+// gathered the other children past their end and wrote the made-up values ("") back out.
+Deno.test("a sparse union child shorter than the union is corrupt, not padded with made-up values", () => {
+  const ints = makeBuilder(T.int32());
+  for (const v of [1, 2, 3, 4]) ints.append(v);
+  const strs = makeBuilder(T.utf8());
+  strs.append("a");
+  const union = makeColumn({
+    type: T.sparseUnion({ i: T.int32(), s: T.utf8() }),
+    length: 4,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: new Int8Array(4),
+    offsets: null,
+    children: [ints.finish(), strs.finish()],
+    dictionary: null,
+  });
+  const bytes = writeIpcStream(RecordBatch.fromColumns({ u: union }));
+  assert.throws(() => readIpcStream(bytes), (e) => {
+    assert.ok(e instanceof ArrowError, String(e));
+    assert.equal(e.code, "corrupt");
+    return true;
+  });
+});
