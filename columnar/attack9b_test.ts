@@ -2,8 +2,12 @@
 import assert from "node:assert/strict";
 import {
   ArrowError,
+  ArrowHttpError,
+  arrowResponse,
+  columnFromValues,
   makeBuilder,
   makeColumn,
+  readArrowBody,
   readIpcStream,
   readIpcStreamAsync,
   RecordBatch,
@@ -109,4 +113,91 @@ Deno.test("a sparse union child shorter than the union is corrupt, not padded wi
     assert.equal(e.code, "corrupt");
     return true;
   });
+});
+
+/** Position of `needle` in `hay` (the first one), failing the test when it is absent. */
+function find(hay: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let k = 0; k < needle.length; k++) if (hay[i + k] !== needle[k]) continue outer;
+    return i;
+  }
+  throw new Error("pattern not found in the IPC bytes");
+}
+
+/** An IPC stream whose list and binary columns have an offset past their child / data. */
+function badOffsetBodies(): [string, Uint8Array<ArrayBuffer>][] {
+  const out: [string, Uint8Array<ArrayBuffer>][] = [];
+  const lists = RecordBatch.fromColumns({
+    l: columnFromValues([[1, 2], [3], [], [4, 5, 6]], T.list(T.int32())),
+  });
+  const bins = RecordBatch.fromColumns({
+    b: columnFromValues([new Uint8Array([1, 2]), new Uint8Array([3])], T.binary()),
+  });
+  for (
+    const [name, batch, offsets] of [
+      ["list", lists, [0, 2, 3, 3, 6]],
+      ["binary", bins, [0, 2, 3]],
+    ] as const
+  ) {
+    const bytes = writeIpcStream(batch).slice();
+    const at = find(bytes, new Uint8Array(new Int32Array(offsets).buffer));
+    new DataView(bytes.buffer).setInt32(at + 4, 99, true); // element 0 ends at 99
+    out.push([name, bytes]);
+  }
+  return out;
+}
+
+// readArrowBody validates what it returns (UTF-8 included) so that a handler gets either good
+// batches or a 400. Offsets of binary and list columns were left to be checked on first use: the
+// handler then failed while answering, and `arrowResponse` (which streams) sent a 200 whose
+// body broke off midway.
+Deno.test("readArrowBody: corrupt list and binary offsets are a 400, before the handler", async () => {
+  for (const [name, body] of badOffsetBodies()) {
+    const req = new Request("http://x/", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/vnd.apache.arrow.stream" },
+    });
+    await assert.rejects(readArrowBody(req), (e) => {
+      assert.ok(e instanceof ArrowHttpError, `${name}: ${e}`);
+      assert.equal(e.status, 400, name);
+      assert.equal(e.code, "corrupt", name);
+      return true;
+    });
+  }
+});
+
+Deno.test("readArrowBody + arrowResponse over a socket: corrupt offsets are a 400 problem, not a broken 200", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req) => {
+      try {
+        return await arrowResponse(req, (await readArrowBody(req)).batches);
+      } catch (e) {
+        if (!(e instanceof ArrowHttpError)) throw e;
+        return Response.json({ status: e.status, detail: e.message }, {
+          status: e.status,
+          headers: { "content-type": "application/problem+json" },
+        });
+      }
+    },
+  );
+  try {
+    for (const [name, body] of badOffsetBodies()) {
+      const res = await fetch(`http://127.0.0.1:${server.addr.port}/`, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/vnd.apache.arrow.stream",
+          accept: "application/json",
+        },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await res.text();
+      assert.equal(res.status, 400, `${name}: ${text.slice(0, 200)}`);
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+    }
+  } finally {
+    await server.shutdown();
+  }
 });

@@ -17,6 +17,7 @@
 import { concatChunks } from "@avila/compress";
 import { iteratorStream } from "./_iterator_stream.ts";
 import type { RecordBatch } from "./batch.ts";
+import type { ColumnData } from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import type { IpcCompression } from "./ipc/_codecs.ts";
 import type { IpcReadOptions } from "./ipc/limits.ts";
@@ -432,8 +433,10 @@ export function defaultArrowBodyValues(bodyBytes: number): number {
  * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
  * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
  * reading), bodies that decode past their budget or hold more rows and elements than their size
- * warrants (413), invalid UTF-8 strings and other malformed IPC (400). Errors are
- * {@linkcode ArrowHttpError}s.
+ * warrants (413), invalid UTF-8 strings, offsets out of order or past their data and other
+ * malformed IPC (400). Errors are {@linkcode ArrowHttpError}s. Unlike the plain readers, which
+ * check offsets when first used, every offsets buffer is checked before the batches are
+ * returned, so a handler never meets a corrupt column while it answers.
  *
  * `options` are those of the IPC readers plus `maxBytes`. Unlike the plain readers,
  * `validateUtf8` defaults to true, `limits.maxOutputSize` to 16 MiB plus 16 times the body
@@ -499,6 +502,9 @@ export async function readArrowBody(
     const read = format === "stream"
       ? readIpcStream(bytes, readOptions)
       : readIpcFile(bytes, readOptions);
+    // the readers check offsets on first use; a handler should get a 400 here instead of a
+    // failure while it answers (a streamed 200 that breaks off)
+    for (const batch of read.batches) for (const c of batch.columns) checkOffsetsNow(c.data);
     return { format, schema: read.schema, batches: [...read.batches] };
   } catch (e) {
     if (e instanceof ArrowError) {
@@ -507,6 +513,13 @@ export async function readArrowBody(
     }
     throw e;
   }
+}
+
+/** Runs the pending offsets checks of a column's data, its children and its dictionary. */
+function checkOffsetsNow(data: ColumnData): void {
+  void data.offsets; // reading `offsets` runs a deferred whole-buffer check once
+  for (const child of data.children) checkOffsetsNow(child.data);
+  if (data.dictionary !== null) checkOffsetsNow(data.dictionary.data);
 }
 
 async function readLimited(request: Request, max: number): Promise<Uint8Array> {
