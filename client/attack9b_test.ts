@@ -1,0 +1,82 @@
+// The client against hostile servers, found by a fresh-eyes attack pass.
+import assert from "node:assert/strict";
+import { Client, ClientError } from "./mod.ts";
+
+const KEY = "avl_test_0123456789abcdef";
+
+type Seen = { method: string; path: string; key: string | null; auth: string | null; body: string };
+
+/** Two local servers: `a` answers every request with the redirect its query asks for. */
+function servers(): {
+  a: string;
+  b: string;
+  seenA: Seen[];
+  seenB: Seen[];
+} & AsyncDisposable {
+  const seenA: Seen[] = [], seenB: Seen[] = [];
+  const record = async (req: Request, seen: Seen[]) =>
+    seen.push({
+      method: req.method,
+      path: new URL(req.url).pathname,
+      key: req.headers.get("x-avl-api-key"),
+      auth: req.headers.get("authorization"),
+      body: await req.text(),
+    });
+  const b = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await record(req, seenB);
+    return new Response(`b ${req.method}`);
+  });
+  // the other origin: "localhost" and another port
+  const bUrl = `http://localhost:${b.addr.port}`;
+  const a = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await record(req, seenA);
+    const url = new URL(req.url);
+    if (url.pathname === "/here") return new Response(`a ${req.method}`);
+    if (url.pathname === "/loop") {
+      return new Response(null, { status: 302, headers: { location: "/loop" } });
+    }
+    const to = url.searchParams.get("to") === "a" ? "/here" : `${bUrl}/there`;
+    return new Response(null, {
+      status: Number(url.searchParams.get("status")),
+      headers: { location: to },
+    });
+  });
+  return {
+    a: `http://127.0.0.1:${a.addr.port}`,
+    b: bUrl,
+    seenA,
+    seenB,
+    async [Symbol.asyncDispose]() {
+      await a.shutdown();
+      await b.shutdown();
+    },
+  };
+}
+
+// fetch drops only `Authorization` when a redirect leaves the origin; the client's own
+// X-AVL-API-Key went along to whatever host the Location named.
+Deno.test("a redirect to another origin never carries the API key; same-origin ones do", async () => {
+  await using s = servers();
+  const client = Client.builder().baseUrl(s.a).avlAuth(KEY).retry({ attempts: 1 }).build();
+  for (const status of [301, 302, 303, 307, 308]) {
+    const res = await client.post(`/r?status=${status}`).json({ n: status }).idempotent().send();
+    const expected = status === 307 || status === 308 ? "POST" : "GET";
+    assert.equal(await res.text(), `b ${expected}`, String(status));
+    const there = s.seenB.at(-1)!;
+    assert.equal(there.key, null, `${status}: the API key went to another origin`);
+    assert.equal(there.body, expected === "POST" ? `{"n":${status}}` : "", String(status));
+  }
+  // the same origin keeps it (and a GET stays a GET)
+  const res = await client.get("/r?status=302&to=a").send();
+  assert.equal(await res.text(), "a GET");
+  assert.equal(s.seenA.at(-1)!.key, KEY);
+  assert.equal(s.seenA.at(-1)!.path, "/here");
+  // followed here, a redirect loop still ends as fetch's does: a network error after 20 hops
+  const before = s.seenA.length;
+  await assert.rejects(client.get("/loop").send(), (e) => {
+    assert.ok(e instanceof ClientError, String(e));
+    assert.equal(e.code, "network");
+    return true;
+  });
+  assert.equal(s.seenA.length - before, 21);
+});
