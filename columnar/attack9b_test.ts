@@ -201,3 +201,50 @@ Deno.test("readArrowBody + arrowResponse over a socket: corrupt offsets are a 40
     await server.shutdown();
   }
 });
+
+// `get()` of a decimal is its unscaled integer, so the JSON rows fallback of arrowResponse sent
+// 123.45 as 12345 (and a 31-digit decimal as a string of its unscaled digits): a JSON client read
+// values 10^scale times too large. Decimals now leave as their exact text, nested ones too.
+Deno.test("arrowResponse JSON rows: decimals are their exact decimal text, nested ones too", async () => {
+  const dec = T.decimal128(38, 2);
+  const batch = RecordBatch.fromColumns({
+    price: columnFromValues(["123.45", "-0.01", null, "123456789012345678901234567890.12"], dec),
+    small: columnFromValues(["1.5", "0", "-2.25", null], T.decimal32(5, 2)),
+    wide: columnFromValues(["-100", "0", "1200", null], T.decimal256(40, -2)),
+    list: columnFromValues([["1.10", null], [], null, ["-9.99"]], T.list(dec)),
+    rec: columnFromValues(
+      [{ p: "0.05", n: 1 }, { p: null, n: 2 }, null, { p: "7.00", n: 3 }],
+      T.struct({ p: dec, n: T.int32() }),
+    ),
+    plain: columnFromValues([1n, 2n ** 60n, null, -3n], T.int64()),
+  });
+  const req = new Request("http://x/", { headers: { accept: "application/json" } });
+  const rows = await (await arrowResponse(req, batch)).json();
+  assert.deepEqual(rows, [
+    {
+      price: "123.45",
+      small: "1.50",
+      wide: "-100",
+      list: ["1.10", null],
+      rec: { p: "0.05", n: 1 },
+      plain: 1,
+    },
+    {
+      price: "-0.01",
+      small: "0.00",
+      wide: "0",
+      list: [],
+      rec: { p: null, n: 2 },
+      plain: "1152921504606846976",
+    },
+    { price: null, small: "-2.25", wide: "1200", list: null, rec: null, plain: null },
+    {
+      price: "123456789012345678901234567890.12",
+      small: null,
+      wide: null,
+      list: ["-9.99"],
+      rec: { p: "7.00", n: 3 },
+      plain: -3,
+    },
+  ]);
+});
