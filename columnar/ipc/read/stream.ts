@@ -6,18 +6,17 @@
  */
 
 import { RecordBatch } from "../../batch.ts";
-import { type Column, INTERVAL_WORDS, makeColumn, type TypedArray } from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
-import { makeBuilder } from "../../builders/make.ts";
 import { Field, type Schema } from "../../schema.ts";
-import { type DataType, type DictionaryType, Type } from "../../types.ts";
+import type { DictionaryType } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
 import { MessageHeader, METADATA_V5 } from "../_format.ts";
 import { type IpcLimits, type IpcReadOptions, OutputBudget, resolveLimits } from "../limits.ts";
 import { parseMessage, readMessageAt, readPrefix } from "./message.ts";
 import { decodeDictionaryValues, decodeRecordBatch, type DictionaryMap } from "./record_batch.ts";
 import { decodeSchema, newBudget } from "./schema.ts";
-import { checkUtf8Columns, columnBytes } from "./_utf8.ts";
+import { checkUtf8Columns } from "./_utf8.ts";
+import { DictionaryDeltas } from "./_dictionaries.ts";
 
 /**
  * What the one-shot readers return: the schema and every batch.
@@ -39,70 +38,6 @@ export interface IpcReadResult {
 /** Elements copied by dictionary delta concatenation, per stream, at most. */
 const MAX_DELTA_WORK = 64 * 1024 * 1024;
 
-/** Storage words per element of the fixed-width layouts, or 0 for the others. */
-function fixedWidth(type: DataType): number {
-  switch (type.typeId) {
-    case Type.Int:
-    case Type.Float:
-    case Type.Date:
-    case Type.Time:
-    case Type.Timestamp:
-    case Type.Duration:
-      return 1;
-    case Type.Decimal:
-      return type.bitWidth >> 5;
-    case Type.Interval:
-      return INTERVAL_WORDS[type.unit];
-    default:
-      return 0;
-  }
-}
-
-/** `a` then `b`: fixed-width values copied in storage form, the others through a builder. */
-function concatDictionary(a: Column, b: Column): Column {
-  const width = fixedWidth(a.type);
-  if (width > 0) {
-    // `get()` is not lossless for these (timestamps come back as float milliseconds, int64
-    // durations as numbers), so the values are copied as stored
-    const da = a.data, db = b.data;
-    const va = da.values!, vb = db.values!;
-    // both are decoded with the dictionary's type, so they share a storage array type
-    const values = new (va.constructor as new (n: number) => TypedArray)(
-      (a.length + b.length) * width,
-    );
-    values.set(va.subarray(da.offset * width, (da.offset + a.length) * width) as never);
-    values.set(
-      vb.subarray(db.offset * width, (db.offset + b.length) * width) as never,
-      a.length * width,
-    );
-    const length = a.length + b.length;
-    let validity: Uint8Array | null = null;
-    let nullCount = 0;
-    if (da.validity !== null || db.validity !== null) {
-      validity = new Uint8Array(Math.ceil(length / 8));
-      for (let i = 0; i < length; i++) {
-        if (i < a.length ? a.isValid(i) : b.isValid(i - a.length)) validity[i >> 3] |= 1 << (i & 7);
-        else nullCount++;
-      }
-    }
-    return makeColumn({
-      type: a.type,
-      length,
-      offset: 0,
-      nullCount,
-      validity,
-      values,
-      offsets: null,
-      children: [],
-      dictionary: null,
-    });
-  }
-  const builder = makeBuilder(a.type);
-  for (let i = 0; i < a.length; i++) builder.append(a.get(i));
-  for (let i = 0; i < b.length; i++) builder.append(b.get(i));
-  return builder.finish();
-}
-
 /**
  * Stateful decoder shared by the stream and file readers: feeds on messages, keeps the schema
  * and dictionaries, produces batches.
@@ -116,6 +51,7 @@ export class IpcDecoder {
   #dicts: DictionaryMap = new Map();
   #count = 0;
   #deltaWork = 0;
+  #deltas = new DictionaryDeltas();
   #budget: OutputBudget;
   #validateUtf8: boolean;
 
@@ -182,12 +118,15 @@ export class IpcDecoder {
       const prev = this.#dicts.get(type.id);
       if (header.bool(2, false)) {
         if (!prev) throw new ArrowError("corrupt", "dictionary delta without a dictionary");
-        this.#deltaWork += prev.length + values.length;
-        if (prev.length + values.length > this.limits.maxRows || this.#deltaWork > MAX_DELTA_WORK) {
+        if (prev.length + values.length > this.limits.maxRows) {
           throw new ArrowError("limit", "dictionary deltas too large");
         }
-        this.#budget.charge(columnBytes(prev) + columnBytes(values), "dictionary delta");
-        values = concatDictionary(prev, values);
+        const joined = this.#deltas.concat(type.id, prev, values, this.#budget);
+        this.#deltaWork += joined.work;
+        if (this.#deltaWork > MAX_DELTA_WORK) {
+          throw new ArrowError("limit", "dictionary deltas too large");
+        }
+        values = joined.column;
       }
       this.#dicts.set(type.id, values);
       return null;
