@@ -16,6 +16,7 @@ import {
   writeIpcStream,
 } from "./mod.ts";
 import { type DataType, Type } from "./types.ts";
+import { python } from "./_test_python.ts";
 
 function dictBatch(valueType: DataType, values: unknown[]): RecordBatch {
   const b = makeBuilder(T.dictionary(valueType, T.int32()));
@@ -298,4 +299,34 @@ Deno.test("many small dictionary deltas cost their own values, not the dictionar
     // the dictionary of an early batch is not changed by later deltas
     assert.deepEqual([...batches[2].columns[0].data.dictionary!], [0, 1, 2].map((i) => value(i)));
   }
+});
+
+// The Columnar format wants a dense union's offsets into each child in increasing order.
+// `take` gathered the offsets and kept the children, so any reordering (sort, sample, top-k)
+// gave a union pyarrow's full validation refuses ("non-monotonic offset"). Its children are now
+// gathered too, in the order the rows are taken.
+Deno.test("take on a dense union keeps each child's offsets increasing (pyarrow validates it)", async () => {
+  const b = makeBuilder(T.denseUnion({ i: T.int32(), s: T.utf8() }));
+  const values = [1, "a", 2, "bb", 3, "c", null, 4];
+  for (const v of values) b.append(v as never);
+  const batch = RecordBatch.fromColumns({ u: b.finish() });
+  const idx = [7, 0, 3, 1, 4, 4, 6, 2];
+  const taken = batch.slice(0, 8).take(idx);
+  assert.deepEqual(taken.toRows().map((r) => r.u), idx.map((i) => values[i]));
+  const offsets = taken.columns[0].data.offsets!;
+  const codes = taken.columns[0].data.values!;
+  const last = new Map<number, number>();
+  for (let i = 0; i < taken.numRows; i++) {
+    const k = Number(codes[i]);
+    assert.ok((last.get(k) ?? -1) < Number(offsets[i]), `child ${k} offset at row ${i}`);
+    last.set(k, Number(offsets[i]));
+  }
+  const out = await python(
+    `import sys, json, pyarrow as pa
+t = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all()
+t.validate(full=True)
+print(json.dumps(t.column("u").to_pylist()))`,
+    writeIpcStream(taken),
+  );
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out)), idx.map((i) => values[i]));
 });
