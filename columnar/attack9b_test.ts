@@ -8,15 +8,20 @@ import {
   makeBuilder,
   makeColumn,
   readArrowBody,
+  readIpcFile,
   readIpcStream,
   readIpcStreamAsync,
   RecordBatch,
   TimeUnit,
   types as T,
+  writeIpcFile,
   writeIpcStream,
 } from "./mod.ts";
 import { type DataType, Type } from "./types.ts";
 import { python } from "./_test_python.ts";
+import { readMessageAt } from "./ipc/read/message.ts";
+import { resolveLimits } from "./ipc/limits.ts";
+import { MessageHeader } from "./ipc/_format.ts";
 
 function dictBatch(valueType: DataType, values: unknown[]): RecordBatch {
   const b = makeBuilder(T.dictionary(valueType, T.int32()));
@@ -329,4 +334,67 @@ print(json.dumps(t.column("u").to_pylist()))`,
     writeIpcStream(taken),
   );
   assert.deepEqual(JSON.parse(new TextDecoder().decode(out)), idx.map((i) => values[i]));
+});
+
+/** `bytes` with the isDelta flag of dictionary batch message `which` (0-based) cleared. */
+function clearDeltaFlag(bytes: Uint8Array, which: number, start: number, end: number): Uint8Array {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  let pos = start, seen = 0;
+  for (;;) {
+    const m = readMessageAt(out, view, pos, end, resolveLimits());
+    if (m === null) throw new Error("dictionary batch not found");
+    if (m.headerType === MessageHeader.DictionaryBatch && seen++ === which) {
+      assert.equal(m.header.bool(2, false), true, "the message is a delta");
+      const table = pos + 8 + m.header.pos; // after the continuation marker and the length
+      const vtable = table - view.getInt32(table, true);
+      const field = view.getUint16(vtable + 4 + 2 * 2, true); // slot 2: isDelta
+      out[table + field] = 0;
+      return out;
+    }
+    pos = m.next;
+  }
+}
+
+// The file format cannot replace a dictionary (Columnar format, "IPC File Format"): its
+// dictionaries are all read before any batch, so every batch would see the last one. pyarrow
+// refuses such a file; the reader applied the replacement to every batch, so the first batch's
+// "a" read as "b".
+Deno.test("an IPC file that replaces a dictionary is corrupt, not read with the last dictionary", async () => {
+  const dict = columnFromValues(["a", "b"], T.utf8());
+  const batch = (n: number) =>
+    RecordBatch.fromColumns({
+      d: makeColumn({
+        type: T.dictionary(T.utf8(), T.int32()),
+        length: 1,
+        offset: 0,
+        nullCount: 0,
+        validity: null,
+        values: new Int32Array([0]),
+        offsets: null,
+        children: [],
+        dictionary: dict.slice(0, n),
+      }),
+    });
+  const file = writeIpcFile([batch(1), batch(2)]); // ["a"], then a delta ["b"]
+  assert.deepEqual(readIpcFile(file).batches.map((b) => b.toRows()[0].d), ["a", "a"]);
+  const replaced = clearDeltaFlag(file, 1, 8, file.length - 10);
+  const refused = await python(
+    `import sys, pyarrow as pa
+try:
+    pa.ipc.open_file(pa.py_buffer(sys.stdin.buffer.read())).read_all()
+    print("read")
+except Exception as e:
+    print("refused")`,
+    replaced,
+  );
+  assert.equal(new TextDecoder().decode(refused).trim(), "refused");
+  assert.throws(() => readIpcFile(replaced), (e) => {
+    assert.ok(e instanceof ArrowError, String(e));
+    assert.equal(e.code, "corrupt");
+    return true;
+  });
+  // a stream may replace a dictionary: the same messages read as a stream keep both values
+  const stream = clearDeltaFlag(writeIpcStream([batch(1), batch(2)]), 1, 0, Infinity);
+  assert.deepEqual(readIpcStream(stream).batches.map((b) => b.toRows()[0].d), ["a", "b"]);
 });

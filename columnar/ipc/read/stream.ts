@@ -54,6 +54,11 @@ export class IpcDecoder {
   #deltas = new DictionaryDeltas();
   #budget: OutputBudget;
   #validateUtf8: boolean;
+  /**
+   * Refuse a dictionary batch that replaces one (not a delta): the file format reads every
+   * dictionary before any batch, so it cannot replace one (Columnar format, "IPC File Format").
+   */
+  noReplacement = false;
 
   /**
    * @param limits reader limits (`maxOutputSize` bounds everything this decoder allocates)
@@ -116,7 +121,11 @@ export class IpcDecoder {
       );
       if (this.#validateUtf8) checkUtf8Columns([values], [`dictionary ${id}`]);
       const prev = this.#dicts.get(type.id);
-      if (header.bool(2, false)) {
+      const delta = header.bool(2, false);
+      if (prev && !delta && this.noReplacement) {
+        throw new ArrowError("corrupt", `dictionary ${id} replaced in an IPC file`);
+      }
+      if (delta) {
         if (!prev) throw new ArrowError("corrupt", "dictionary delta without a dictionary");
         if (prev.length + values.length > this.limits.maxRows) {
           throw new ArrowError("limit", "dictionary deltas too large");
