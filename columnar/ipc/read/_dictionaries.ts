@@ -8,6 +8,7 @@
 // concatenated through a builder, bounded by the caller's work limit.
 import { makeBuilder } from "../../builders/make.ts";
 import { type Column, INTERVAL_WORDS, makeColumn, type TypedArray } from "../../column.ts";
+import { ArrowError } from "../../errors.ts";
 import { type DataType, Type } from "../../types.ts";
 import type { OutputBudget } from "../limits.ts";
 import { columnBytes } from "./_utf8.ts";
@@ -100,9 +101,12 @@ function append(g: Growing, c: Column, budget: OutputBudget | null): void {
     const src = d.offsets!; // runs a pending offsets check first
     const from = Number(src[d.offset]), to = Number(src[d.offset + n]);
     const bytes = d.values as Uint8Array;
+    const large = g.offsets instanceof BigInt64Array;
+    if (!large && g.used + (to - from) > 0x7fffffff) {
+      throw new ArrowError("limit", "dictionary deltas take 32-bit offsets past 2 GiB");
+    }
     g.values = grown(g.values, g.used + (to - from), budget);
     g.values.set(bytes.subarray(from, to) as never, g.used);
-    const large = g.offsets instanceof BigInt64Array;
     g.offsets = grown(g.offsets!, at + n + 1, budget);
     const o = g.offsets;
     if (large) {
