@@ -1,8 +1,9 @@
-// Redirects for requests that carry the client's own API key. The Fetch standard drops only
-// `Authorization` when a redirect leaves the origin (Fetch §4.4 "HTTP-redirect fetch", step 13);
-// `X-AVL-API-Key` would go to whatever host a `Location` names. Such requests are sent with
-// `redirect: "manual"` and their redirects followed here, as fetch would, except that credentials
-// never leave the origin they were given for.
+// Redirects for requests that carry the client's own API key or a bytes body. The Fetch standard
+// drops only `Authorization` when a redirect leaves the origin (Fetch §4.4 "HTTP-redirect fetch",
+// step 13); `X-AVL-API-Key` would go to whatever host a `Location` names. And Node 20's fetch
+// fails to resend a bytes body on a 307/308. Such requests are sent with `redirect: "manual"` and
+// their redirects followed here, as fetch would, except that credentials never leave the origin
+// they were given for.
 
 /** Headers that are never sent to an origin other than the request's own. */
 const CREDENTIALS = ["x-avl-api-key", "authorization", "proxy-authorization", "cookie"];
@@ -11,9 +12,17 @@ const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "con
 /** Fetch's redirect limit (Fetch §4.4 step 5). */
 const MAX_REDIRECTS = 20;
 
-/** Whether `headers` carry a credential fetch would pass on to another origin. */
-export function needsManualRedirects(headers: Record<string, string>): boolean {
-  return headers["x-avl-api-key"] !== undefined;
+/**
+ * Whether the client follows the redirects of a request itself: when `headers` carry a credential
+ * fetch would pass on to another origin, and when the body is bytes, which Node 20's fetch
+ * (undici) cannot send again on a 307/308 ("Cannot perform ArrayBuffer.prototype.slice on a
+ * detached ArrayBuffer").
+ */
+export function needsManualRedirects(
+  headers: Record<string, string>,
+  body: BodyInit | undefined,
+): boolean {
+  return headers["x-avl-api-key"] !== undefined || body instanceof Uint8Array;
 }
 
 /**

@@ -271,8 +271,9 @@ export async function send(
     if (signal !== undefined) init.signal = signal;
     if (sendBody !== undefined) init.body = sendBody;
     if (sendBody instanceof ReadableStream) init.duplex = "half";
-    // fetch would carry the API key along a redirect to another origin: follow them here
-    const manual = needsManualRedirects(h);
+    // fetch would carry the API key along a redirect to another origin (and Node's cannot resend
+    // a bytes body): follow them here
+    const manual = needsManualRedirects(h, sendBody);
     if (manual) init.redirect = "manual";
 
     const t0 = now();

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { makeColumn, RecordBatch, types, writeIpcStream } from "@avila/arrow";
 import { Client, ClientError } from "./mod.ts";
+import { bundle } from "../examples/_bundle.ts";
 
 const KEY = "avl_test_0123456789abcdef";
 
@@ -129,5 +130,34 @@ Deno.test("res.arrow(): an IPC decompression bomb is a decode error within a bud
     assert.equal(read.batches.length, 8);
   } finally {
     await server.shutdown();
+  }
+});
+
+// Node 20's fetch (undici) cannot follow a 307/308 redirect of a request whose body is bytes
+// ("Cannot perform ArrayBuffer.prototype.slice on a detached ArrayBuffer"): every json() or
+// bytes POST/PUT that met one failed as a network error. The client follows redirects itself for
+// such requests (as it does for requests carrying the API key).
+Deno.test("node: a POST with a bytes body follows 307 and 308 redirects", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "avx-client-node-" });
+  try {
+    const out = `${dir}/node_redirects.mjs`;
+    await bundle(new URL("./testdata/node_redirects.ts", import.meta.url), out, "deno", {
+      minify: false,
+    });
+    const run = await new Deno.Command("node", { args: [out], stdout: "piped", stderr: "piped" })
+      .output();
+    const text = new TextDecoder().decode(run.stdout);
+    assert.ok(run.success, text + new TextDecoder().decode(run.stderr));
+    const result = JSON.parse(text.trim().split("\n").pop()!);
+    assert.deepEqual(result.out, [
+      'nokey 307: 200 b POST {"n":307}',
+      'nokey 308: 200 b POST {"n":308}',
+      'key 307: 200 b POST {"n":307}',
+      'key 308: 200 b POST {"n":308}',
+    ]);
+    // the other origin's port differs from the first server's: the key stays behind
+    for (const s of result.seen) assert.equal(s.key, null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
