@@ -15,6 +15,7 @@ import type { Timeout } from "./_timeouts.ts";
 import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from "./backoff.ts";
 import { CircuitBreaker } from "../http/breaker.ts";
 import { ClientError } from "./errors.ts";
+import { followRedirects, needsManualRedirects } from "./_redirect.ts";
 import type { AttemptInfo } from "./hooks.ts";
 import type { RequestMetrics } from "./metrics.ts";
 import type { EndpointHealth } from "./regions.ts";
@@ -270,6 +271,10 @@ export async function send(
     if (signal !== undefined) init.signal = signal;
     if (sendBody !== undefined) init.body = sendBody;
     if (sendBody instanceof ReadableStream) init.duplex = "half";
+    // fetch would carry the API key along a redirect to another origin (and Node's cannot resend
+    // a bytes body): follow them here
+    const manual = needsManualRedirects(h, sendBody);
+    if (manual) init.redirect = "manual";
 
     const t0 = now();
     try {
@@ -281,6 +286,7 @@ export async function send(
       } else {
         res = await cfg.fetch(href, init);
       }
+      if (manual) res = await followRedirects(cfg.fetch, res, href, init);
       if (timer) timeouts.delete(timer);
       if (cfg.hooks.afterResponse) res = (await cfg.hooks.afterResponse(res, info)) ?? res;
       if (endpoint) cfg.router!.observe(endpoint, now() - t0);

@@ -409,16 +409,29 @@ export class ClientResponse {
   /**
    * The body read as Apache Arrow IPC through avx-http's columnar reader: the stream format
    * (`application/vnd.apache.arrow.stream`), or the file format when the response says
-   * `application/vnd.apache.arrow.file`.
+   * `application/vnd.apache.arrow.file`. Unless `options.limits` say otherwise, the read
+   * may allocate 16 MiB plus 16 times the body for decoded buffers and hold 2^20 plus 32 values
+   * per body byte (what a server allows a request body); past them: `decode`.
    */
   async arrow(options?: IpcReadOptions): Promise<IpcReadResult> {
     const bytes = await this.bytes();
     const { ArrowError, readIpcFile, readIpcStream } = await import("@avila/arrow");
     const type = this.headers.get("content-type") ?? "";
+    // The defaults readArrowBody (@avila/arrow) gives a request body of this size, so a small
+    // body cannot make the client allocate gigabytes (compressed buffers, run-end encoded rows).
+    // Kept in step by hand: @avila/arrow keeps its default constants private.
+    const read: IpcReadOptions = {
+      ...options,
+      limits: {
+        maxOutputSize: 16 * 1024 * 1024 + 16 * bytes.length,
+        maxValues: 2 ** 20 + 32 * bytes.length,
+        ...options?.limits,
+      },
+    };
     try {
       return type.includes("vnd.apache.arrow.file")
-        ? readIpcFile(bytes, options)
-        : readIpcStream(bytes, options);
+        ? readIpcFile(bytes, read)
+        : readIpcStream(bytes, read);
     } catch (e) {
       if (e instanceof ArrowError) {
         throw new ClientError("decode", `invalid Arrow IPC body: ${e.message}`, {

@@ -606,16 +606,29 @@ export class DecimalColumn extends Column<bigint> {
   /** Element `i` as a decimal string using the type's scale, or null. */
   getString(i: number): string | null {
     const v = this.get(i);
-    if (v === null) return null;
-    const scale = (this.type as DecimalType).scale;
-    const neg = v < 0n;
-    let s = (neg ? -v : v).toString();
-    if (scale > 0) {
-      s = s.padStart(scale + 1, "0");
-      s = `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
-    } else if (scale < 0) s += "0".repeat(-scale);
-    return neg ? `-${s}` : s;
+    return v === null ? null : decimalText(v, (this.type as DecimalType).scale);
   }
+}
+
+/**
+ * The decimal text of unscaled value `v` at `scale` (value = v / 10^scale): exact, with
+ * `scale` digits after the point ("-0.05", "1200" at scale -2, "0" for zero at any
+ * negative scale).
+ *
+ * @example
+ * ```ts
+ * import { decimalText } from "./column.ts";
+ * console.log(decimalText(-5n, 2), decimalText(12n, -2)); // "-0.05" "1200"
+ * ```
+ */
+export function decimalText(v: bigint, scale: number): string {
+  const neg = v < 0n;
+  let s = (neg ? -v : v).toString();
+  if (scale > 0) {
+    s = s.padStart(scale + 1, "0");
+    s = `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
+  } else if (scale < 0 && v !== 0n) s += "0".repeat(-scale);
+  return neg ? `-${s}` : s;
 }
 
 /**

@@ -17,6 +17,7 @@
 import { concatChunks } from "@avila/compress";
 import { iteratorStream } from "./_iterator_stream.ts";
 import type { RecordBatch } from "./batch.ts";
+import { type ColumnData, decimalText } from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import type { IpcCompression } from "./ipc/_codecs.ts";
 import type { IpcReadOptions } from "./ipc/limits.ts";
@@ -24,7 +25,8 @@ import { ipcFileChunks } from "./ipc/write/file.ts";
 import { ipcReadableStream } from "./ipc/write/stream.ts";
 import { readIpcFile } from "./ipc/read/file.ts";
 import { readIpcStream } from "./ipc/read/stream.ts";
-import type { Schema } from "./schema.ts";
+import { Field, type Schema } from "./schema.ts";
+import { Type } from "./types.ts";
 
 /** The Arrow IPC stream media type. */
 export const ARROW_STREAM_MEDIA_TYPE = "application/vnd.apache.arrow.stream";
@@ -255,14 +257,73 @@ function jsonValue(_key: string, v: unknown): unknown {
 
 const encoder = new TextEncoder();
 
+type JsonMapper = (v: unknown) => unknown;
+
+/**
+ * What turns `get()`'s value of a field into its JSON value when the replacer alone cannot
+ * (it does not know the type): a decimal's unscaled bigint becomes its exact decimal text,
+ * in nested values too. Null when nothing needs changing. Extension fields and unions (whose
+ * value does not say which child it came from) are left as they are.
+ */
+function jsonMapper(field: Field): JsonMapper | null {
+  if (field.metadata.has("ARROW:extension:name")) return null;
+  const t = field.type;
+  switch (t.typeId) {
+    case Type.Decimal: {
+      const scale = t.scale;
+      return (v) => typeof v === "bigint" ? decimalText(v, scale) : v;
+    }
+    case Type.Dictionary:
+      return jsonMapper(new Field(field.name, t.dictionary, true));
+    case Type.RunEndEncoded:
+      return jsonMapper(t.children[1]);
+    case Type.List:
+    case Type.LargeList:
+    case Type.FixedSizeList:
+    case Type.ListView:
+    case Type.LargeListView: {
+      const m = jsonMapper(t.child);
+      return m === null ? null : (v) => Array.isArray(v) ? v.map((x) => x === null ? x : m(x)) : v;
+    }
+    case Type.Map: {
+      const [kf, vf] = (t.child.type as { children: readonly Field[] }).children;
+      const km = jsonMapper(kf), vm = jsonMapper(vf);
+      if (km === null && vm === null) return null;
+      return (v) =>
+        Array.isArray(v)
+          ? v.map(([k, x]) => [
+            k === null || km === null ? k : km(k),
+            x === null || vm === null ? x : vm(x),
+          ])
+          : v;
+    }
+    case Type.Struct: {
+      const maps = t.children.map((f) => [f.name, jsonMapper(f)] as const)
+        .filter((e): e is readonly [string, JsonMapper] => e[1] !== null);
+      if (maps.length === 0) return null;
+      return (v) => {
+        if (v === null || typeof v !== "object") return v;
+        const out = { ...(v as Record<string, unknown>) };
+        for (const [name, m] of maps) if (out[name] !== null) out[name] = m(out[name]);
+        return out;
+      };
+    }
+    default:
+      return null;
+  }
+}
+
 function jsonRowsStream(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>) {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield encoder.encode("[");
     let first = true;
     for await (const batch of source) {
+      const maps = batch.schema.fields.map((f) => [f.name, jsonMapper(f)] as const)
+        .filter((e): e is readonly [string, JsonMapper] => e[1] !== null);
       // one chunk per batch keeps memory bounded by the largest batch
       const parts: string[] = [];
       for (const row of batch) {
+        for (const [name, m] of maps) if (row[name] !== null) row[name] = m(row[name]);
         parts.push((first ? "" : ",") + JSON.stringify(row, jsonValue));
         first = false;
       }
@@ -432,8 +493,10 @@ export function defaultArrowBodyValues(bodyBytes: number): number {
  * Reads an Arrow IPC request body (stream or file, by `Content-Type`), refusing other media
  * types (415), bodies over `maxBytes` (413, checked against `Content-Length` first and while
  * reading), bodies that decode past their budget or hold more rows and elements than their size
- * warrants (413), invalid UTF-8 strings and other malformed IPC (400). Errors are
- * {@linkcode ArrowHttpError}s.
+ * warrants (413), invalid UTF-8 strings, offsets out of order or past their data and other
+ * malformed IPC (400). Errors are {@linkcode ArrowHttpError}s. Unlike the plain readers, which
+ * check offsets when first used, every offsets buffer is checked before the batches are
+ * returned, so a handler never meets a corrupt column while it answers.
  *
  * `options` are those of the IPC readers plus `maxBytes`. Unlike the plain readers,
  * `validateUtf8` defaults to true, `limits.maxOutputSize` to 16 MiB plus 16 times the body
@@ -499,6 +562,9 @@ export async function readArrowBody(
     const read = format === "stream"
       ? readIpcStream(bytes, readOptions)
       : readIpcFile(bytes, readOptions);
+    // the readers check offsets on first use; a handler should get a 400 here instead of a
+    // failure while it answers (a streamed 200 that breaks off)
+    for (const batch of read.batches) for (const c of batch.columns) checkOffsetsNow(c.data);
     return { format, schema: read.schema, batches: [...read.batches] };
   } catch (e) {
     if (e instanceof ArrowError) {
@@ -507,6 +573,13 @@ export async function readArrowBody(
     }
     throw e;
   }
+}
+
+/** Runs the pending offsets checks of a column's data, its children and its dictionary. */
+function checkOffsetsNow(data: ColumnData): void {
+  void data.offsets; // reading `offsets` runs a deferred whole-buffer check once
+  for (const child of data.children) checkOffsetsNow(child.data);
+  if (data.dictionary !== null) checkOffsetsNow(data.dictionary.data);
 }
 
 async function readLimited(request: Request, max: number): Promise<Uint8Array> {

@@ -199,11 +199,22 @@ function takeUnchecked(c: Column, idx: Indices): Column {
     case Type.Union: {
       const codes = gather(d.values!, d.offset, 1, idx);
       if (t.mode === UnionMode.Dense) {
-        // children stay as they are: the gathered offsets still point into them
+        // Each child's offsets must increase (Columnar format, dense union): the children are
+        // gathered in the order the rows are taken, and each row points at its own copy.
+        const childOf = new Int8Array(128);
+        t.typeIds.forEach((id, k) => (childOf[id] = k));
+        const picks: number[][] = t.children.map(() => []);
+        const offsets = new Int32Array(idx.length);
+        for (let i = 0; i < idx.length; i++) {
+          const list = picks[childOf[codes[i] as number]];
+          offsets[i] = list.length;
+          list.push(d.offsets![d.offset + idx[i]] as number);
+        }
         return rebuild(c, {
           ...base,
           values: codes,
-          offsets: gather(d.offsets!, d.offset, 1, idx) as Int32Array,
+          offsets,
+          children: d.children.map((ch, k) => takeUnchecked(ch, picks[k])),
         });
       }
       const shifted = new Int32Array(idx.length);

@@ -69,6 +69,7 @@ export function readIpcFile(
   const schemaTable = footer.table(1);
   if (!schemaTable) throw new ArrowError("corrupt", "file footer without a schema");
   const dec = new IpcDecoder(limits, options);
+  dec.noReplacement = true;
   const schema = dec.setSchema(schemaTable);
 
   const blocks = (slot: number): number[] => {

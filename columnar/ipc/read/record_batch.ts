@@ -552,7 +552,10 @@ function decodeUnion(
     : null;
   const children: Column[] = [];
   for (const f of type.children) {
-    children.push(decodeColumn(f, f.type, cur, depth + 1));
+    const child = decodeColumn(f, f.type, cur, depth + 1);
+    // a sparse union's children all have its length; take and filter gather every one of them
+    if (!dense && child.length < length) corrupt("sparse union child shorter than the union");
+    children.push(child);
   }
   const childOf = new Int8Array(128).fill(-1);
   type.typeIds.forEach((id, k) => (childOf[id] = k));

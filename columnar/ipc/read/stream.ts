@@ -6,9 +6,7 @@
  */
 
 import { RecordBatch } from "../../batch.ts";
-import type { Column } from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
-import { makeBuilder } from "../../builders/make.ts";
 import { Field, type Schema } from "../../schema.ts";
 import type { DictionaryType } from "../../types.ts";
 import type { Table } from "../flatbuffers/reader.ts";
@@ -17,7 +15,8 @@ import { type IpcLimits, type IpcReadOptions, OutputBudget, resolveLimits } from
 import { parseMessage, readMessageAt, readPrefix } from "./message.ts";
 import { decodeDictionaryValues, decodeRecordBatch, type DictionaryMap } from "./record_batch.ts";
 import { decodeSchema, newBudget } from "./schema.ts";
-import { checkUtf8Columns, columnBytes } from "./_utf8.ts";
+import { checkUtf8Columns } from "./_utf8.ts";
+import { DictionaryDeltas } from "./_dictionaries.ts";
 
 /**
  * What the one-shot readers return: the schema and every batch.
@@ -39,13 +38,6 @@ export interface IpcReadResult {
 /** Elements copied by dictionary delta concatenation, per stream, at most. */
 const MAX_DELTA_WORK = 64 * 1024 * 1024;
 
-function concatDictionary(a: Column, b: Column): Column {
-  const builder = makeBuilder(a.type);
-  for (let i = 0; i < a.length; i++) builder.append(a.get(i));
-  for (let i = 0; i < b.length; i++) builder.append(b.get(i));
-  return builder.finish();
-}
-
 /**
  * Stateful decoder shared by the stream and file readers: feeds on messages, keeps the schema
  * and dictionaries, produces batches.
@@ -59,8 +51,14 @@ export class IpcDecoder {
   #dicts: DictionaryMap = new Map();
   #count = 0;
   #deltaWork = 0;
+  #deltas = new DictionaryDeltas();
   #budget: OutputBudget;
   #validateUtf8: boolean;
+  /**
+   * Refuse a dictionary batch that replaces one (not a delta): the file format reads every
+   * dictionary before any batch, so it cannot replace one (Columnar format, "IPC File Format").
+   */
+  noReplacement = false;
 
   /**
    * @param limits reader limits (`maxOutputSize` bounds everything this decoder allocates)
@@ -123,14 +121,21 @@ export class IpcDecoder {
       );
       if (this.#validateUtf8) checkUtf8Columns([values], [`dictionary ${id}`]);
       const prev = this.#dicts.get(type.id);
-      if (header.bool(2, false)) {
+      const delta = header.bool(2, false);
+      if (prev && !delta && this.noReplacement) {
+        throw new ArrowError("corrupt", `dictionary ${id} replaced in an IPC file`);
+      }
+      if (delta) {
         if (!prev) throw new ArrowError("corrupt", "dictionary delta without a dictionary");
-        this.#deltaWork += prev.length + values.length;
-        if (prev.length + values.length > this.limits.maxRows || this.#deltaWork > MAX_DELTA_WORK) {
+        if (prev.length + values.length > this.limits.maxRows) {
           throw new ArrowError("limit", "dictionary deltas too large");
         }
-        this.#budget.charge(columnBytes(prev) + columnBytes(values), "dictionary delta");
-        values = concatDictionary(prev, values);
+        const joined = this.#deltas.concat(type.id, prev, values, this.#budget);
+        this.#deltaWork += joined.work;
+        if (this.#deltaWork > MAX_DELTA_WORK) {
+          throw new ArrowError("limit", "dictionary deltas too large");
+        }
+        values = joined.column;
       }
       this.#dicts.set(type.id, values);
       return null;
