@@ -495,3 +495,27 @@ Deno.test("real browser: headless Chromium fetches zstd, br and gzip responses a
     await browser.close();
   }
 });
+
+Deno.test("already coded: a small coded c.body reaches a client that cannot read it decoded", async () => {
+  // A pre-compressed payload is small by nature (1 KiB of JSON codes to a few bytes): a coded
+  // c.body under the threshold left as it was, with its zstd, for a gzip-only client.
+  const json = JSON.stringify({ a: "x".repeat(3000) });
+  const coded = compressSync(new TextEncoder().encode(json), Algorithm.Zstd) as Uint8Array<
+    ArrayBuffer
+  >;
+  assert.ok(coded.byteLength < 1024);
+  const app = new Hono();
+  app.use(compression());
+  app.get(
+    "/",
+    (c) => c.body(coded, 200, { "content-type": "application/json", "content-encoding": "zstd" }),
+  );
+  for (const acceptEncoding of ["gzip", "identity"]) {
+    const res = await app.request("/", { headers: { "accept-encoding": acceptEncoding } });
+    const got = res.headers.get("content-encoding");
+    assert.ok(got === null || got === acceptEncoding, `${acceptEncoding}: ${got}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = got === "gzip" ? decompressSync(bytes, Algorithm.Gzip) : bytes;
+    assert.equal(new TextDecoder().decode(text), json);
+  }
+});
