@@ -310,8 +310,10 @@ export function createEngine(options: CompressionOptions = {}): Engine {
 
   /**
    * `res` with its body decoded when its `Content-Encoding` is one this client does not accept
-   * (RFC 9110 §12.5.3) and one we decode; undefined when it is acceptable as it is, or cannot be
-   * helped (several or unknown codings).
+   * (RFC 9110 §12.5.3) and one we decode; `res` as it is when the client accepts it; undefined
+   * when it cannot be helped (several or unknown codings). Either answer depends on
+   * Accept-Encoding, so both carry `Vary` (§12.5.5); the decoded one is another
+   * representation, so its ETag is weak (§8.8.1).
    */
   function decodeForClient(
     res: Response,
@@ -321,11 +323,17 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     let name = contentEncoding.trim().toLowerCase();
     if (name === "x-gzip") name = "gzip";
     if (name === "" || name === "identity" || res.body === null) return undefined;
-    if (negotiateEncoding(accepted, [name], optIn) === name) return undefined;
     if (!(decodable as readonly string[]).includes(name)) return undefined;
+    if (negotiateEncoding(accepted, [name], optIn) === name) {
+      res = writableResponse(res);
+      appendVary(res.headers);
+      return res;
+    }
     const headers = new Headers(res.headers);
     headers.delete("content-encoding");
     headers.delete("content-length");
+    appendVary(headers);
+    weakenEtag(headers);
     const coder = Compressor.new(CODING_ALGORITHM[name as ContentCoding]).build();
     return new Response(res.body.pipeThrough(coder.decompressTransform()), {
       status: res.status,
@@ -351,7 +359,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     const already = res.headers.get("content-encoding");
     if (already !== null) {
       const decoded = decodeForClient(res, already, accepted);
-      if (decoded === undefined) return res;
+      if (decoded === undefined || decoded.headers.has("content-encoding")) return decoded ?? res;
       res = decoded;
       captured = undefined; // the coded bytes, not the body now
     }
