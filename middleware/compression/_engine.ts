@@ -66,6 +66,35 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * `decoded`, the server's own answer being decoded for a client that cannot read its `coding`,
+ * with its failures as plain errors: a `CompressError` reads as a broken *request* body (the
+ * error handler's 400/413/415), while here the answer is what broke, a server fault (500, logged).
+ */
+function answerDecoding(
+  decoded: ReadableStream<Uint8Array>,
+  coding: string,
+): ReadableStream<Uint8Array> {
+  const reader = decoded.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        throw new Error(`the answer's ${coding} body could not be decoded for this client`, {
+          cause: e,
+        });
+      }
+      if (r.done) ctl.close();
+      else ctl.enqueue(r.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
 /** A TransformStream around a streaming encoder that flushes when the source pauses. */
 function compressingStream(
   enc: StreamEncoder,
@@ -335,7 +364,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     appendVary(headers);
     weakenEtag(headers);
     const coder = Compressor.new(CODING_ALGORITHM[name as ContentCoding]).build();
-    return new Response(res.body.pipeThrough(coder.decompressTransform()), {
+    return new Response(answerDecoding(res.body.pipeThrough(coder.decompressTransform()), name), {
       status: res.status,
       statusText: res.statusText,
       headers,

@@ -543,3 +543,30 @@ Deno.test("already coded: the answer varies on Accept-Encoding, so it says so an
     }
   }
 });
+
+Deno.test("already coded: an answer that fails to decode for the client is a logged 500, not the request's 400", async () => {
+  // The server's own answer is broken (a proxied upstream's truncated gzip): the request had no
+  // body, yet its failure read as `400 body_coding_invalid` ("request body could not be decoded")
+  // and was not logged, as if the client had sent it.
+  const json = new TextEncoder().encode(JSON.stringify(rows));
+  const broken = compressSync(json, Algorithm.Gzip).slice(0, 40);
+  broken[12] ^= 0xff;
+  const logged: unknown[] = [];
+  const server = new Server({ logError: (e) => void logged.push(e) })
+    .route(
+      "/broken",
+      Route.get(() =>
+        new Response(buf(broken), {
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        })
+      ),
+    )
+    .withCompression()
+    .build();
+  await using srv = listenLocal(server);
+  const res = await fetch(srv.url + "/broken", { headers: { "accept-encoding": "br" } });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get("content-type"), "application/problem+json");
+  assert.equal((await res.json()).code, "internal_error");
+  assert.equal(logged.length, 1);
+});
