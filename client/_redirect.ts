@@ -15,16 +15,26 @@ const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "con
 const MAX_REDIRECTS = 20;
 
 /**
+ * Whether this runtime's fetch is Node's (undici). Deno also has `process.versions.node`; browsers
+ * and Workers have no `process`. Read once: the runtime does not change.
+ */
+const NODE_FETCH = (() => {
+  const g = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown };
+  return typeof g.process?.versions?.node === "string" && g.Deno === undefined;
+})();
+
+/**
  * Whether the client follows the redirects of a request itself: when `headers` carry a credential
- * fetch would pass on to another origin, and when the body is bytes, which Node 20's fetch
- * (undici) cannot send again on a 307/308 ("Cannot perform ArrayBuffer.prototype.slice on a
- * detached ArrayBuffer").
+ * fetch would pass on to another origin, and when the body is bytes under Node, whose fetch
+ * (undici, Node 20) cannot send it again on a 307/308 ("Cannot perform
+ * ArrayBuffer.prototype.slice on a detached ArrayBuffer"). Not for bytes elsewhere: a browser's
+ * manual redirect is opaque and could not be followed at all.
  */
 export function needsManualRedirects(
   headers: Record<string, string>,
   body: BodyInit | undefined,
 ): boolean {
-  return headers["x-avl-api-key"] !== undefined || body instanceof Uint8Array;
+  return headers["x-avl-api-key"] !== undefined || (NODE_FETCH && body instanceof Uint8Array);
 }
 
 /**
