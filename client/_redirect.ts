@@ -5,6 +5,8 @@
 // their redirects followed here, as fetch would, except that credentials never leave the origin
 // they were given for.
 
+import { ClientError } from "./errors.ts";
+
 /** Headers that are never sent to an origin other than the request's own. */
 const CREDENTIALS = ["x-avl-api-key", "authorization", "proxy-authorization", "cookie"];
 /** Request headers that describe the body, dropped when a redirect turns the request into GET. */
@@ -13,24 +15,36 @@ const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "con
 const MAX_REDIRECTS = 20;
 
 /**
+ * Whether this runtime's fetch is Node's (undici). Deno also has `process.versions.node`; browsers
+ * and Workers have no `process`. Read once: the runtime does not change.
+ */
+const NODE_FETCH = (() => {
+  const g = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown };
+  return typeof g.process?.versions?.node === "string" && g.Deno === undefined;
+})();
+
+/**
  * Whether the client follows the redirects of a request itself: when `headers` carry a credential
- * fetch would pass on to another origin, and when the body is bytes, which Node 20's fetch
- * (undici) cannot send again on a 307/308 ("Cannot perform ArrayBuffer.prototype.slice on a
- * detached ArrayBuffer").
+ * fetch would pass on to another origin, and when the body is bytes under Node, whose fetch
+ * (undici, Node 20) cannot send it again on a 307/308 ("Cannot perform
+ * ArrayBuffer.prototype.slice on a detached ArrayBuffer"). Not for bytes elsewhere: a browser's
+ * manual redirect is opaque and could not be followed at all.
  */
 export function needsManualRedirects(
   headers: Record<string, string>,
   body: BodyInit | undefined,
 ): boolean {
-  return headers["x-avl-api-key"] !== undefined || body instanceof Uint8Array;
+  return headers["x-avl-api-key"] !== undefined || (NODE_FETCH && body instanceof Uint8Array);
 }
 
 /**
  * Follows the redirects of `res`, the answer to a `redirect: "manual"` request to `href` sent
  * with `init`, the way fetch's "follow" does (301/302 turn POST into GET, 303 anything but HEAD,
  * at most 20 hops), without sending credentials to another origin. A redirect that cannot be
- * followed (no `Location`, a body that cannot be sent again, a browser's opaque redirect) is
- * returned as it is; too many hops is a `TypeError`, as in fetch.
+ * followed (no `Location`, a body that cannot be sent again) is returned as it is; too many hops
+ * is a `TypeError`, as in fetch. A browser's opaque redirect (status 0, no `Location` to read) is
+ * a `ClientError` `network`, as fetch's `redirect: "error"` would be: the same redirect would
+ * come back to every retry, so it is thrown at once.
  */
 export async function followRedirects(
   fetchFn: (input: string, init?: RequestInit) => Promise<Response>,
@@ -43,6 +57,14 @@ export async function followRedirects(
   let body = init.body;
   const headers = new Headers(init.headers);
   for (let hops = 0;; hops++) {
+    if (res.type === "opaqueredirect") {
+      throw new ClientError(
+        "network",
+        `${method} ${url.href} was redirected; a browser hides where to, and following it ` +
+          "blindly could hand the request's credentials to another origin",
+        { method, url: url.href },
+      );
+    }
     const status = res.status;
     if (status !== 301 && status !== 302 && status !== 303 && status !== 307 && status !== 308) {
       return res;

@@ -279,14 +279,22 @@ export async function send(
     const t0 = now();
     try {
       let res: Response;
+      // The request as sent: later hops start from it, with what a hook set on it.
+      let sentHref = href;
+      let sentInit: RequestInit = init;
       if (cfg.hooks.beforeRequest) {
         const req = new Request(href, init);
         const replaced = await cfg.hooks.beforeRequest(req, info);
-        res = await cfg.fetch(replaced ?? req);
+        const sent = replaced ?? req;
+        res = await cfg.fetch(sent);
+        sentHref = sent.url;
+        // A replacement's own body was a stream, sent once; else the bytes can go again.
+        const body = replaced === undefined ? init.body : replaced.body ?? undefined;
+        sentInit = { ...init, method: sent.method, headers: sent.headers, body };
       } else {
         res = await cfg.fetch(href, init);
       }
-      if (manual) res = await followRedirects(cfg.fetch, res, href, init);
+      if (manual) res = await followRedirects(cfg.fetch, res, sentHref, sentInit);
       if (timer) timeouts.delete(timer);
       if (cfg.hooks.afterResponse) res = (await cfg.hooks.afterResponse(res, info)) ?? res;
       if (endpoint) cfg.router!.observe(endpoint, now() - t0);

@@ -61,7 +61,12 @@ function capturingText(text: Fn): Fn {
 function capturingBody(body: Fn): Fn {
   return (d: unknown, arg?: unknown, headers?: unknown) => {
     const res = body(d, arg, headers);
-    if ((typeof d === "string" || d instanceof Uint8Array) && res instanceof Response) {
+    // Bytes the handler coded itself (a pre-compressed file) are not the payload: compression
+    // must see them as coded, whatever their size, to decode them for a client that cannot.
+    if (
+      (typeof d === "string" || d instanceof Uint8Array) && res instanceof Response &&
+      !res.headers.has("content-encoding")
+    ) {
       (res as Marked)[PAYLOAD] = d;
     }
     return res;

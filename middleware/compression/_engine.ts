@@ -66,6 +66,35 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * `decoded`, the server's own answer being decoded for a client that cannot read its `coding`,
+ * with its failures as plain errors: a `CompressError` reads as a broken *request* body (the
+ * error handler's 400/413/415), while here the answer is what broke, a server fault (500, logged).
+ */
+function answerDecoding(
+  decoded: ReadableStream<Uint8Array>,
+  coding: string,
+): ReadableStream<Uint8Array> {
+  const reader = decoded.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        throw new Error(`the answer's ${coding} body could not be decoded for this client`, {
+          cause: e,
+        });
+      }
+      if (r.done) ctl.close();
+      else ctl.enqueue(r.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
 /** A TransformStream around a streaming encoder that flushes when the source pauses. */
 function compressingStream(
   enc: StreamEncoder,
@@ -310,8 +339,10 @@ export function createEngine(options: CompressionOptions = {}): Engine {
 
   /**
    * `res` with its body decoded when its `Content-Encoding` is one this client does not accept
-   * (RFC 9110 §12.5.3) and one we decode; undefined when it is acceptable as it is, or cannot be
-   * helped (several or unknown codings).
+   * (RFC 9110 §12.5.3) and one we decode; `res` as it is when the client accepts it; undefined
+   * when it cannot be helped (several or unknown codings). Either answer depends on
+   * Accept-Encoding, so both carry `Vary` (§12.5.5); the decoded one is another
+   * representation, so its ETag is weak (§8.8.1).
    */
   function decodeForClient(
     res: Response,
@@ -321,13 +352,19 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     let name = contentEncoding.trim().toLowerCase();
     if (name === "x-gzip") name = "gzip";
     if (name === "" || name === "identity" || res.body === null) return undefined;
-    if (negotiateEncoding(accepted, [name], optIn) === name) return undefined;
     if (!(decodable as readonly string[]).includes(name)) return undefined;
+    if (negotiateEncoding(accepted, [name], optIn) === name) {
+      res = writableResponse(res);
+      appendVary(res.headers);
+      return res;
+    }
     const headers = new Headers(res.headers);
     headers.delete("content-encoding");
     headers.delete("content-length");
+    appendVary(headers);
+    weakenEtag(headers);
     const coder = Compressor.new(CODING_ALGORITHM[name as ContentCoding]).build();
-    return new Response(res.body.pipeThrough(coder.decompressTransform()), {
+    return new Response(answerDecoding(res.body.pipeThrough(coder.decompressTransform()), name), {
       status: res.status,
       statusText: res.statusText,
       headers,
@@ -351,7 +388,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     const already = res.headers.get("content-encoding");
     if (already !== null) {
       const decoded = decodeForClient(res, already, accepted);
-      if (decoded === undefined) return res;
+      if (decoded === undefined || decoded.headers.has("content-encoding")) return decoded ?? res;
       res = decoded;
       captured = undefined; // the coded bytes, not the body now
     }

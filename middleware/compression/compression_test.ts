@@ -495,3 +495,78 @@ Deno.test("real browser: headless Chromium fetches zstd, br and gzip responses a
     await browser.close();
   }
 });
+
+Deno.test("already coded: a small coded c.body reaches a client that cannot read it decoded", async () => {
+  // A pre-compressed payload is small by nature (1 KiB of JSON codes to a few bytes): a coded
+  // c.body under the threshold left as it was, with its zstd, for a gzip-only client.
+  const json = JSON.stringify({ a: "x".repeat(3000) });
+  const coded = compressSync(new TextEncoder().encode(json), Algorithm.Zstd) as Uint8Array<
+    ArrayBuffer
+  >;
+  assert.ok(coded.byteLength < 1024);
+  const app = new Hono();
+  app.use(compression());
+  app.get(
+    "/",
+    (c) => c.body(coded, 200, { "content-type": "application/json", "content-encoding": "zstd" }),
+  );
+  for (const acceptEncoding of ["gzip", "identity"]) {
+    const res = await app.request("/", { headers: { "accept-encoding": acceptEncoding } });
+    const got = res.headers.get("content-encoding");
+    assert.ok(got === null || got === acceptEncoding, `${acceptEncoding}: ${got}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = got === "gzip" ? decompressSync(bytes, Algorithm.Gzip) : bytes;
+    assert.equal(new TextDecoder().decode(text), json);
+  }
+});
+
+Deno.test("already coded: the answer varies on Accept-Encoding, so it says so and its ETag is weak", async () => {
+  // Whether the stored zstd bytes leave as they are or decoded depends on Accept-Encoding: a shared
+  // cache without `Vary` would hand the zstd answer to a client that cannot read it (RFC 9110
+  // §12.5.5), and two representations must not share one strong ETag (§8.8.1).
+  const json = JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ i })));
+  const coded = compressSync(new TextEncoder().encode(json), Algorithm.Zstd) as Uint8Array<
+    ArrayBuffer
+  >;
+  const app = new Hono();
+  app.use(compression());
+  app.get("/", () =>
+    new Response(coded, {
+      headers: { "content-type": "application/json", "content-encoding": "zstd", etag: '"v1"' },
+    }));
+  for (const acceptEncoding of ["zstd", "identity", "gzip"]) {
+    const res = await app.request("/", { headers: { "accept-encoding": acceptEncoding } });
+    await res.body?.cancel();
+    assert.match(res.headers.get("vary") ?? "", /accept-encoding/i, acceptEncoding);
+    if (res.headers.get("content-encoding") !== "zstd") {
+      assert.match(res.headers.get("etag") ?? "", /^W\//, acceptEncoding);
+    }
+  }
+});
+
+Deno.test("already coded: an answer that fails to decode for the client is a logged 500, not the request's 400", async () => {
+  // The server's own answer is broken (a proxied upstream's truncated gzip): the request had no
+  // body, yet its failure read as `400 body_coding_invalid` ("request body could not be decoded")
+  // and was not logged, as if the client had sent it.
+  const json = new TextEncoder().encode(JSON.stringify(rows));
+  const broken = compressSync(json, Algorithm.Gzip).slice(0, 40);
+  broken[12] ^= 0xff;
+  const logged: unknown[] = [];
+  const server = new Server({ logError: (e) => void logged.push(e) })
+    .route(
+      "/broken",
+      Route.get(() =>
+        new Response(buf(broken), {
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        })
+      ),
+    )
+    .withCompression()
+    .build();
+  await using srv = listenLocal(server);
+  const res = await fetch(srv.url + "/broken", { headers: { "accept-encoding": "br" } });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get("content-type"), "application/problem+json");
+  assert.equal((await res.json()).code, "internal_error");
+  assert.equal(logged.length, 1);
+});

@@ -74,13 +74,15 @@ export class FlushSchedule {
   #background(): void {
     // One background flush at a time: records arriving before it cuts its batch join it, instead
     // of each of them queueing a flush of its own (while the store is down, a retry per record).
+    // Records arriving after the cut, while its batch is written, need a flush of their own: the
+    // flag clears when the flush starts (the reaction registered first runs just before the
+    // flush's, which cuts the batch synchronously), not when its write ends.
     if (this.#queued) return;
     this.#queued = true;
-    this.#options.flush().catch((e) => this.#options.onError?.(e as CostLedgerError)).finally(
-      () => {
-        this.#queued = false;
-      },
-    );
+    this.#flushing.then(() => {
+      this.#queued = false;
+    });
+    this.#options.flush().catch((e) => this.#options.onError?.(e as CostLedgerError));
   }
 
   /** Runs `flushOnce` after every flush started before it (failed ones included). */

@@ -401,3 +401,60 @@ Deno.test("compressed uploads count the wire bytes, also when the server decodes
   await res2.body?.cancel();
   assert.equal(seen[1].bytesIn, wire.byteLength);
 });
+
+Deno.test("records that arrive while a full batch is written get a flush of their own", async () => {
+  // With the timer off, a batch is written only when `maxPendingRecords` are pending. Records that
+  // filled the next batch while the first was being written asked for a flush, were told one was
+  // under way (it had already cut its batch), and waited for a record that might never come.
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const commits: Array<PromiseWithResolvers<void>> = [];
+    const entered: Array<PromiseWithResolvers<void>> = [];
+    for (let i = 0; i < 2; i++) {
+      (commits.push(Promise.withResolvers()), entered.push(Promise.withResolvers()));
+    }
+    let n = 0;
+    // The real database behind a handle whose commits wait for the test (a slow store).
+    const slow = new Proxy(kv, {
+      get(target, prop) {
+        if (prop === "atomic") {
+          return () => {
+            const op = target.atomic();
+            const i = n++;
+            return {
+              sum(...a: Parameters<Deno.AtomicOperation["sum"]>) {
+                op.sum(...a);
+                return this;
+              },
+              async commit() {
+                entered[i]?.resolve();
+                await commits[i]?.promise;
+                return op.commit();
+              },
+            };
+          };
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const ledger = new KvCostLedger(slow, { flushIntervalMs: 0, maxPendingRecords: 2 });
+    ledger.record(record({ bytesOut: 1 }));
+    ledger.record(record({ bytesOut: 1 })); // a full batch: written in the background
+    await entered[0].promise;
+    ledger.record(record({ bytesOut: 5 }));
+    ledger.record(record({ bytesOut: 5 })); // the next full batch, while the first is written
+    commits[0].resolve();
+    commits[1].resolve();
+    const second = await Promise.race([
+      entered[1].promise.then(() => true),
+      new Promise<false>((r) => setTimeout(r, 2_000, false)),
+    ]);
+    assert.ok(second, "the second full batch was never written");
+    await ledger.close();
+    const rows = await new KvCostLedger(kv).query({ from: 0, to: T0 + HOUR });
+    assert.equal(rows[0].bytesOut, 12);
+  } finally {
+    kv.close();
+  }
+});
