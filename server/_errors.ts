@@ -49,11 +49,16 @@ function isBodyParseError(e: unknown, c: Context): boolean {
 
 /** Headers that describe a response's body, not the request's outcome. */
 const BODY_HEADERS = [
+  "content-digest",
+  "content-disposition",
   "content-encoding",
+  "content-language",
   "content-length",
+  "content-location",
   "content-range",
   "etag",
   "last-modified",
+  "repr-digest",
 ];
 
 /**

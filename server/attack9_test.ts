@@ -402,22 +402,29 @@ Deno.test("attack9: a deadline that expires while a coded answer is recorded sen
   // Content-Encoding, so gzip and br clients got a JSON body labelled as compressed.
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
+  let recording = 0; // answers that reached the store: the 503 must come after, to test anything
   class SlowStore extends MemoryIdempotencyStore {
     override async complete(...args: Parameters<MemoryIdempotencyStore["complete"]>) {
+      recording++;
       await gate;
       return super.complete(...args);
     }
   }
   const rows = Array.from({ length: 300 }, (_, i) => ({ i, name: `row ${i}` }));
   const stack = await startStack({
-    timeoutMs: 300,
+    timeoutMs: 1000,
     idempotencyStore: new SlowStore(),
     routes: (s) =>
       s.route(
         "/api/orders",
         Route.post(async (c) => {
           await c.req.arrayBuffer();
-          return c.json({ rows }, 201);
+          // Headers that describe this body: none may reach the problem that replaces it.
+          return c.json({ rows }, 201, {
+            "content-disposition": 'attachment; filename="orders.json"',
+            "content-digest": "sha-256=:AAAA:",
+            "content-location": "/api/orders/1",
+          });
         }),
       ),
   });
@@ -434,7 +441,11 @@ Deno.test("attack9: a deadline that expires while a coded answer is recorded sen
   try {
     for (const coding of ["gzip", "br"]) {
       const res = await send(coding);
-      assert.equal(res.headers.get("content-encoding"), null, coding);
+      assert.equal(recording, coding === "gzip" ? 1 : 2, "the answer was coded before the 503");
+      for (const name of ["content-encoding", "content-disposition", "content-digest"]) {
+        assert.equal(res.headers.get(name), null, `${coding}: ${name}`);
+      }
+      assert.equal(res.headers.get("content-location"), null, coding);
       assert.deepEqual(await problemOf(res), [503, "request_timeout"]);
     }
     open();
