@@ -1,8 +1,8 @@
 // The client against hostile servers, found by a fresh-eyes attack pass.
 import assert from "node:assert/strict";
-import { makeColumn, RecordBatch, types, writeIpcStream } from "@avila/arrow";
 import { Client, ClientError } from "./mod.ts";
 import { bundle } from "../examples/_bundle.ts";
+import { zstdArrowBomb } from "../columnar/ipc/_test_data.ts";
 
 const KEY = "avl_test_0123456789abcdef";
 
@@ -83,32 +83,12 @@ Deno.test("a redirect to another origin never carries the API key; same-origin o
   assert.equal(s.seenA.length - before, 21);
 });
 
-// 8 zstd messages of 1024 zero values of 4 KiB (fixed-size binary): 4 MiB each once decoded,
-// 32 MiB in all, from a body of a few KB. Wide values keep rows and elements few, so the
-// decoding budget is what refuses it.
-function arrowBomb(): Uint8Array<ArrayBuffer> {
-  const width = 4096, rows = 1024;
-  const x = makeColumn({
-    type: types.fixedSizeBinary(width),
-    length: rows,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: new Uint8Array(width * rows),
-    offsets: null,
-    children: [],
-    dictionary: null,
-  });
-  const batch = RecordBatch.fromColumns({ x });
-  return writeIpcStream(Array.from({ length: 8 }, () => batch), { compression: "zstd" }).slice();
-}
-
 // `res.arrow()` read the server's bytes with the plain reader's defaults: 1 GiB of decoded
 // buffers and no bound on values, whatever the body's size, so a response of a few KB could make
 // the client allocate up to 1 GiB. It now has the budget `readArrowBody` gives a request body of
 // the same size (16 MiB plus 16 times the body; 2^20 values plus 32 per byte).
 Deno.test("res.arrow(): an IPC decompression bomb is a decode error within a budget from the body size", async () => {
-  const bomb = arrowBomb();
+  const bomb = zstdArrowBomb(1024, 8); // 32 MiB decoded
   assert.ok(bomb.length < 64 * 1024, `${bomb.length} bytes`);
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },

@@ -19,6 +19,7 @@ import {
 } from "./mod.ts";
 import { type DataType, Type } from "./types.ts";
 import { python } from "./_test_python.ts";
+import { postArrow } from "./ipc/_test_data.ts";
 import { readMessageAt } from "./ipc/read/message.ts";
 import { resolveLimits } from "./ipc/limits.ts";
 import { MessageHeader } from "./ipc/_format.ts";
@@ -190,15 +191,7 @@ Deno.test("readArrowBody + arrowResponse over a socket: corrupt offsets are a 40
   );
   try {
     for (const [name, body] of badOffsetBodies()) {
-      const res = await fetch(`http://127.0.0.1:${server.addr.port}/`, {
-        method: "POST",
-        body,
-        headers: {
-          "content-type": "application/vnd.apache.arrow.stream",
-          accept: "application/json",
-        },
-        signal: AbortSignal.timeout(10_000),
-      });
+      const res = await postArrow(`http://127.0.0.1:${server.addr.port}/`, body);
       const text = await res.text();
       assert.equal(res.status, 400, `${name}: ${text.slice(0, 200)}`);
       assert.equal(res.headers.get("content-type"), "application/problem+json");

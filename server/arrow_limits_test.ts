@@ -1,31 +1,11 @@
 import assert from "node:assert/strict";
-import { makeColumn, RecordBatch, types, writeIpcStream } from "../columnar/mod.ts";
+import { RecordBatch, writeIpcStream } from "../columnar/mod.ts";
 import { arrow, readArrow, Route, Server } from "./mod.ts";
 import { listenLocal } from "./_test_util.ts";
-import { oneRunColumn } from "../columnar/ipc/_test_data.ts";
-
-// 16 zstd messages of 4096 zero values of 4 KiB each (fixed-size binary, 16 MiB each once
-// decoded): a stream of a few tens of KB that decodes to 256 MiB. Wide values keep the count
-// of rows and elements small, so the decoding budget, not maxValues, is what refuses it.
-function bombStream(): Uint8Array {
-  const width = 4096, rows = 4096;
-  const x = makeColumn({
-    type: types.fixedSizeBinary(width),
-    length: rows,
-    offset: 0,
-    nullCount: 0,
-    validity: null,
-    values: new Uint8Array(width * rows),
-    offsets: null,
-    children: [],
-    dictionary: null,
-  });
-  const batch = RecordBatch.fromColumns({ x });
-  return writeIpcStream(Array.from({ length: 16 }, () => batch), { compression: "zstd" });
-}
+import { oneRunColumn, postArrow, zstdArrowBomb } from "../columnar/ipc/_test_data.ts";
 
 Deno.test("readArrow refuses a decompression bomb with a 413 and bounded memory", async () => {
-  const bomb = bombStream();
+  const bomb = zstdArrowBomb(4096, 16); // 256 MiB decoded
   assert.ok(bomb.length < 64 * 1024, `bomb is ${bomb.length} bytes`);
   const path = await Deno.makeTempFile({ suffix: ".arrows" });
   try {
@@ -71,15 +51,7 @@ Deno.test("readArrow refuses a 480-byte body of 2^31 - 1 run-end encoded rows wi
     )
     .build();
   await using srv = listenLocal(app);
-  const res = await fetch(srv.url + "/rows", {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/vnd.apache.arrow.stream",
-      accept: "application/json",
-    },
-    signal: AbortSignal.timeout(10_000),
-  });
+  const res = await postArrow(srv.url + "/rows", body);
   const text = await res.text();
   assert.equal(res.status, 413, text.slice(0, 200));
   assert.equal(res.headers.get("content-type"), "application/problem+json");

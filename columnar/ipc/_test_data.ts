@@ -43,6 +43,7 @@ import {
   utf8,
 } from "../types.ts";
 import { rng } from "../../compress/_test_rng.ts";
+import { writeIpcStream } from "./write/stream.ts";
 
 /** Deterministic PRNG (mulberry32), the one of the codec tests. */
 export { rng };
@@ -88,6 +89,39 @@ export function arrowRequest(bytes: Uint8Array): Request {
     body: bytes.slice(),
     headers: { "content-type": "application/vnd.apache.arrow.stream" },
   });
+}
+
+/** POSTs an Arrow stream to `url` asking for JSON rows back (a 10 s timeout). */
+export function postArrow(url: string, body: Uint8Array): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    body: body.slice(),
+    headers: { "content-type": "application/vnd.apache.arrow.stream", accept: "application/json" },
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+/**
+ * A zstd-compressed stream of `messages` batches of `rows` zero values of 4 KiB (fixed-size
+ * binary): a few KB that decode to `messages * rows * 4 KiB`. Wide values keep rows and elements
+ * few, so the decoding budget, not `maxValues`, is what refuses it.
+ */
+export function zstdArrowBomb(rows: number, messages: number): Uint8Array<ArrayBuffer> {
+  const width = 4096;
+  const x = makeColumn({
+    type: fixedSizeBinary(width),
+    length: rows,
+    offset: 0,
+    nullCount: 0,
+    validity: null,
+    values: new Uint8Array(width * rows),
+    offsets: null,
+    children: [],
+    dictionary: null,
+  });
+  const batch = RecordBatch.fromColumns({ x });
+  return writeIpcStream(Array.from({ length: messages }, () => batch), { compression: "zstd" })
+    .slice();
 }
 
 /** `n` logical values held in a few bytes: one run of a run-end encoded int8 (size limits). */
