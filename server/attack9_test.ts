@@ -6,11 +6,27 @@ import assert from "node:assert/strict";
 import { RecordBatch, writeIpcStream } from "@avila/arrow";
 import { Route } from "./route.ts";
 import { arrow, readArrow } from "./arrow.ts";
-import { startStack } from "./_test_stack.ts";
+import { type Stack, startStack } from "./_test_stack.ts";
 import { MemoryIdempotencyStore } from "../middleware/idempotency/mod.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+/** A POST to the stack with its API key and `Idempotency-Key: "key"`; `coding` as Accept-Encoding. */
+function keyedPost(
+  stack: Stack,
+  path: string,
+  key: string,
+  coding?: string,
+  body = "go",
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    "x-avl-api-key": stack.apiKey,
+    "idempotency-key": `"${key}"`,
+  };
+  if (coding !== undefined) headers["accept-encoding"] = coding;
+  return fetch(`${stack.url}${path}`, { method: "POST", headers, body });
+}
 
 /** `promise`, or a failure naming `what` when it has not settled within `ms` (a hang guard). */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -170,16 +186,7 @@ Deno.test("attack9: a streamed answer to a keyed write streams; a retry replays 
   // every POST) reached the client only when the stream ended.
   const gen = gatedStream("text/event-stream");
   const stack = await startStack({ routes: (s) => s.route("/api/gen", gen.route) });
-  const send = () =>
-    fetch(`${stack.url}/api/gen`, {
-      method: "POST",
-      headers: {
-        "x-avl-api-key": stack.apiKey,
-        "idempotency-key": '"stream-1"',
-        "accept-encoding": "identity",
-      },
-      body: "go",
-    });
+  const send = () => keyedPost(stack, "/api/gen", "stream-1", "identity");
   try {
     const res = await within(send(), 5_000, "response headers");
     assert.equal(res.status, 201);
@@ -236,12 +243,7 @@ Deno.test("attack9: a keyed write whose stream starts late is answered by it, no
         }),
       ),
   });
-  const send = () =>
-    fetch(`${stack.url}/api/gen`, {
-      method: "POST",
-      headers: { "x-avl-api-key": stack.apiKey, "idempotency-key": '"late-1"' },
-      body: "go",
-    });
+  const send = () => keyedPost(stack, "/api/gen", "late-1");
   try {
     const res = await within(send(), 5_000, "response headers");
     assert.equal(res.status, 201);
@@ -273,16 +275,8 @@ Deno.test("attack9: a replayed write reaches a client that cannot read the first
         }),
       ),
   });
-  const send = (acceptEncoding: string | undefined) =>
-    fetch(`${stack.url}/api/orders`, {
-      method: "POST",
-      headers: {
-        "x-avl-api-key": stack.apiKey,
-        "idempotency-key": '"order-1"',
-        ...(acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding }),
-      },
-      body: "buy",
-    });
+  const send = (coding: string | undefined) =>
+    keyedPost(stack, "/api/orders", "order-1", coding, "buy");
   try {
     const first = await send("zstd");
     assert.equal(first.headers.get("content-encoding"), "zstd");
@@ -358,16 +352,7 @@ Deno.test("attack9: a keyed write's stream the client cuts off is recorded witho
         }),
       ),
   });
-  const send = () =>
-    fetch(`${stack.url}/api/gen`, {
-      method: "POST",
-      headers: {
-        "x-avl-api-key": stack.apiKey,
-        "idempotency-key": '"cut-1"',
-        "accept-encoding": "identity",
-      },
-      body: "go",
-    });
+  const send = () => keyedPost(stack, "/api/gen", "cut-1", "identity");
   try {
     const res = await within(send(), 5_000, "response headers");
     const reader = res.body!.getReader();
@@ -428,16 +413,7 @@ Deno.test("attack9: a deadline that expires while a coded answer is recorded sen
         }),
       ),
   });
-  const send = (coding: string) =>
-    fetch(`${stack.url}/api/orders`, {
-      method: "POST",
-      headers: {
-        "x-avl-api-key": stack.apiKey,
-        "idempotency-key": `"slow-${coding}"`,
-        "accept-encoding": coding,
-      },
-      body: "buy",
-    });
+  const send = (coding: string) => keyedPost(stack, "/api/orders", `slow-${coding}`, coding, "buy");
   try {
     for (const coding of ["gzip", "br"]) {
       const res = await send(coding);
