@@ -35,6 +35,7 @@ import { BitReader, pack, packedWords } from "./_bitpack.ts";
 import { BLOCK } from "./_format.ts";
 import { carryOut, type Lanes } from "./_lanes.ts";
 import { type PackedExtras, parseExtras, writeExtras } from "./_payload.ts";
+import type { Seeds } from "./_predict.ts";
 import { RansDecoder, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
@@ -548,6 +549,8 @@ function readLogBins(
   rlo: number,
   rhi: number,
   l: Lanes,
+  sum0: Seeds | null,
+  dst: Int32Array | null,
 ): void {
   const sym = new RansDecoder(p8, at, p8.length, states);
   const wOff = pad4(sym.end);
@@ -588,6 +591,12 @@ function readLogBins(
   // three words of the stream go through the bounds-checked read.
   let wp = 0;
   let sh = 0;
+  // With `sum0`, the zigzag residuals of delta are summed here (unpredict's work, in the
+  // same pass): `plo`, `phi` is the running value, slot 0 the seed. They go to `dst` as
+  // little-endian int64 words when given (storeLanes' work), else to the lanes.
+  const summing = sum0 !== null;
+  let plo = summing ? sum0.v0lo : 0;
+  let phi = summing ? sum0.v0hi : 0;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     // The symbols a block at a time: a run of the rANS loop, then the low bits beside them.
     const bn = Math.min(BLOCK, n - b0);
@@ -595,35 +604,55 @@ function readLogBins(
     for (let r = 0; r < bn; r++) {
       const i = b0 + r;
       const s = highs[r];
+      let zlo: number;
+      let zhi: number;
       if (special[s] !== 0) {
         if (s !== ESCAPE) throw corrupt(`log bin ${s} past 64 bits`);
         if (j >= ne) throw corrupt("more escape marks than escapes");
-        lo[i] = esc[2 * j];
-        hi[i] = esc[2 * j + 1];
+        zlo = esc[2 * j];
+        zhi = esc[2 * j + 1];
         j++;
+      } else {
+        let w0: number, w1: number, w2: number;
+        if (wp + 2 < nw) {
+          w0 = words[wp];
+          w1 = words[wp + 1];
+          w2 = words[wp + 2];
+        } else {
+          const e = eOf[s];
+          if (e > 0 && (wp + ((sh + e - 1) >>> 5) >= nw)) throw corrupt("packed bits cut short");
+          w0 = wp < nw ? words[wp] : 0;
+          w1 = wp + 1 < nw ? words[wp + 1] : 0;
+          w2 = 0;
+        }
+        // (x << 1) << (31 - sh): the next word's bits above the current's, none when sh is 0.
+        const xlo = (((w0 >>> sh) | ((w1 << 1) << (31 - sh))) & maskLo[s]) | topLo[s];
+        const xhi = (((w1 >>> sh) | ((w2 << 1) << (31 - sh))) & maskHi[s]) | topHi[s];
+        sh += eOf[s];
+        wp += sh >>> 5;
+        sh &= 31;
+        zlo = (rlo + xlo) | 0;
+        zhi = (rhi + xhi + carryOut(rlo, xlo, zlo)) | 0;
+      }
+      if (!summing) {
+        lo[i] = zlo;
+        hi[i] = zhi;
         continue;
       }
-      let w0: number, w1: number, w2: number;
-      if (wp + 2 < nw) {
-        w0 = words[wp];
-        w1 = words[wp + 1];
-        w2 = words[wp + 2];
-      } else {
-        const e = eOf[s];
-        if (e > 0 && (wp + ((sh + e - 1) >>> 5) >= nw)) throw corrupt("packed bits cut short");
-        w0 = wp < nw ? words[wp] : 0;
-        w1 = wp + 1 < nw ? words[wp + 1] : 0;
-        w2 = 0;
+      if (i > 0) {
+        const m = -(zlo & 1);
+        const dlo = ((zlo >>> 1) | (zhi << 31)) ^ m;
+        const sum = (plo + dlo) | 0;
+        phi = (phi + ((zhi >>> 1) ^ m) + carryOut(plo, dlo, sum)) | 0;
+        plo = sum;
       }
-      // (x << 1) << (31 - sh): the next word's bits above the current's, none when sh is 0.
-      const xlo = (((w0 >>> sh) | ((w1 << 1) << (31 - sh))) & maskLo[s]) | topLo[s];
-      const xhi = (((w1 >>> sh) | ((w2 << 1) << (31 - sh))) & maskHi[s]) | topHi[s];
-      sh += eOf[s];
-      wp += sh >>> 5;
-      sh &= 31;
-      const sum = (rlo + xlo) | 0;
-      lo[i] = sum;
-      hi[i] = (rhi + xhi + carryOut(rlo, xlo, sum)) | 0;
+      if (dst !== null) {
+        dst[2 * i] = plo;
+        dst[2 * i + 1] = phi;
+      } else {
+        lo[i] = plo;
+        hi[i] = phi;
+      }
     }
   }
   sym.finish();
@@ -635,7 +664,10 @@ function readLogBins(
 
 /**
  * Parses a split payload of `n` residuals with `e` exceptions into `l` (residuals as `predict`
- * left them); checks every size against the payload length and K against `maxWidth`.
+ * left them); checks every size against the payload length and K against `maxWidth`. With
+ * `sumDelta` (the predictor is delta), a payload that codes the zigzag residuals themselves
+ * (mode 4) is summed in the same pass: `summed` then says `l` holds the values, or `dst`
+ * (64-bit elements as pairs of int32 words) when given.
  */
 export function readSplit(
   payload: Uint8Array,
@@ -644,7 +676,9 @@ export function readSplit(
   maxWidth: number,
   zigzag: boolean,
   l: Lanes,
-): PackedExtras {
+  sumDelta = false,
+  dst: Int32Array | null = null,
+): PackedExtras & { summed: boolean } {
   const nb = Math.ceil(n / BLOCK);
   const head = e * 12 + 16 + 8;
   const { p8, i32, exPos, exBits, seeds } = parseExtras(payload, n, e, head);
@@ -665,10 +699,12 @@ export function readSplit(
     const at = head + ne * 8 + 8;
     if (p8.length < at) throw corrupt("payload shorter than its tables");
     const esc = i32.subarray(p, p + 2 * ne);
-    readLogBins(p8, n, k, at, states, esc, i32[p + 2 * ne], i32[p + 2 * ne + 1], l);
-    // Mode 4 codes the zigzag residuals themselves.
+    // Mode 4 codes the zigzag residuals themselves: delta's sums can run in the same pass.
+    const fuse = sumDelta && mode === 4;
+    const [rlo, rhi] = [i32[p + 2 * ne], i32[p + 2 * ne + 1]];
+    readLogBins(p8, n, k, at, states, esc, rlo, rhi, l, fuse ? seeds : null, fuse ? dst : null);
     if (zigzag && mode === 3) rezigzag(l, n);
-    return { seeds, exPos, exBits };
+    return { seeds, exPos, exBits, summed: fuse };
   }
   const nr = mode === 1 ? 1 : nb;
   const kOff = head + ne * 8 + nr * 8;
@@ -742,5 +778,5 @@ export function readSplit(
   }
   sym.finish();
   if (j !== ne) throw corrupt("fewer escape marks than escapes");
-  return { seeds, exPos, exBits };
+  return { seeds, exPos, exBits, summed: false };
 }

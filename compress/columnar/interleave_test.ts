@@ -124,11 +124,27 @@ function bigSplitFrames(): { frame: Uint8Array; data: Uint8Array; what: string }
     BigInt64Array.from({ length: n }, (_, i) => BigInt(i * 1000 + Math.floor(r() * 50))),
     "delta",
   );
+  // Log bins on the zigzag residuals (mode 4) with escapes, summed in the reader's pass:
+  // into the output words (64-bit) and into the lanes (32-bit).
+  let w = 0n;
+  const jumps = BigInt64Array.from(
+    { length: n },
+    () =>
+      w += BigInt(r() < 0.5 ? -1 : 1) *
+        (r() < 0.005 ? 2n ** 50n + BigInt(Math.floor(r() * 1e6)) : BigInt(Math.floor(r() * 200))),
+  );
+  mk("mode 4 escapes i64", "i64", jumps, "delta");
+  mk("mode 4 i32", "i32", Int32Array.from(jumps, (x) => Number(BigInt.asIntN(32, x))), "delta");
   return out;
 }
 
 Deno.test("split layout: arrays from INTERLEAVE_MIN elements on get 4 rANS states", () => {
-  for (const { frame, data, what } of bigSplitFrames()) {
+  const frames = bigSplitFrames();
+  // The mode 4 frame has escapes (mode byte, then the escape count).
+  const m4 = frames.find((f) => f.what === "mode 4 escapes i64")!.frame;
+  assert.equal(m4[statesAt(m4) - 1], 4);
+  assert.ok(new DataView(m4.buffer).getUint32(statesAt(m4) + 2, true) > 0);
+  for (const { frame, data, what } of frames) {
     assert.equal(frame[statesAt(frame)], 4, what);
     assert.deepEqual(decompressColumnar(frame), data, what);
     // Another state count in the head: the high bytes no longer decode as written.
