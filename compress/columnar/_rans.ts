@@ -212,6 +212,24 @@ export class RansDecoder {
     return this.#stop;
   }
 
+  /**
+   * The next symbol, for a block of one state (what every frame before interleaving holds):
+   * a consumer that uses it in the loop that decodes it overlaps its work with the state's
+   * chain of dependent steps. Not for interleaved blocks.
+   */
+  next(): number {
+    let x = this.#x0;
+    const slot = x & (M - 1);
+    const t = this.#slotStep[slot];
+    x = Math.imul(t >>> 16, x >>> SCALE_BITS) + (t & 0xffff);
+    while (x < L) {
+      if (this.#p >= this.#stop) throw corrupt("stream cut short");
+      x = (x << 8) | this.#src[this.#p++];
+    }
+    this.#x0 = x;
+    return this.#slotSym[slot];
+  }
+
   /** Decodes the next `count` symbols into `out[0, count)`. */
   fill(out: Uint8Array, count: number): void {
     const sym = this.#slotSym;

@@ -595,15 +595,17 @@ function readLogBins(
   // same pass): `plo`, `phi` is the running value, slot 0 the seed. They go to `dst` as
   // little-endian int64 words when given (storeLanes' work), else to the lanes.
   const summing = sum0 !== null;
+  // One state: symbol by symbol, as in readSplit.
+  const one = states === 1;
   let plo = summing ? sum0.v0lo : 0;
   let phi = summing ? sum0.v0hi : 0;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     // The symbols a block at a time: a run of the rANS loop, then the low bits beside them.
     const bn = Math.min(BLOCK, n - b0);
-    sym.fill(highs, bn);
+    if (!one) sym.fill(highs, bn);
     for (let r = 0; r < bn; r++) {
       const i = b0 + r;
-      const s = highs[r];
+      const s = one ? sym.next() : highs[r];
       let zlo: number;
       let zhi: number;
       if (special[s] !== 0) {
@@ -727,6 +729,9 @@ export function readSplit(
   const { lo, hi } = l;
   let j = 0;
   const highs = new Uint8Array(BLOCK);
+  // One state (frames written before interleaving, and small arrays) decodes symbol by
+  // symbol in the loop below, where the rest of the work overlaps its chain.
+  const one = states === 1;
   // Block by block: the high bytes are decoded into a buffer that stays in cache (one tight
   // rANS loop), then each is joined to its K low bits and its block's reference and (for
   // delta and delta-of-delta) zigzag-mapped back, in one pass.
@@ -737,9 +742,9 @@ export function readSplit(
     const mhi = refs[2 * b + 1];
     const start = bk * BLOCK;
     const end = Math.min(n, start + BLOCK);
-    sym.fill(highs, end - start);
+    if (!one) sym.fill(highs, end - start);
     for (let i = start; i < end; i++) {
-      const h = highs[i - start];
+      const h = one ? sym.next() : highs[i - start];
       // Escaped residuals keep their low bits in the stream: read them all the same.
       let xlo: number;
       let xhi: number;
