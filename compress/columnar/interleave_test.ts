@@ -118,6 +118,13 @@ function bigSplitFrames(): { frame: Uint8Array; data: Uint8Array; what: string }
     ),
     "none",
   );
+  // A reference per block, one K (mode 0).
+  mk(
+    "steps i64",
+    "i64",
+    BigInt64Array.from({ length: n }, (_, i) => BigInt((i >> 10) * 1e9 + Math.floor(r() * 1000))),
+    "none",
+  );
   mk(
     "jitter i64",
     "i64",
@@ -126,12 +133,15 @@ function bigSplitFrames(): { frame: Uint8Array; data: Uint8Array; what: string }
   );
   // Log bins on the zigzag residuals (mode 4) with escapes, summed in the reader's pass:
   // into the output words (64-bit) and into the lanes (32-bit).
+  const rj = rng(35);
   let w = 0n;
   const jumps = BigInt64Array.from(
     { length: n },
     () =>
-      w += BigInt(r() < 0.5 ? -1 : 1) *
-        (r() < 0.005 ? 2n ** 50n + BigInt(Math.floor(r() * 1e6)) : BigInt(Math.floor(r() * 200))),
+      w += BigInt(rj() < 0.5 ? -1 : 1) *
+        (rj() < 0.005
+          ? 2n ** 50n + BigInt(Math.floor(rj() * 1e6))
+          : BigInt(Math.floor(rj() * 200))),
   );
   mk("mode 4 escapes i64", "i64", jumps, "delta");
   mk("mode 4 i32", "i32", Int32Array.from(jumps, (x) => Number(BigInt.asIntN(32, x))), "delta");
