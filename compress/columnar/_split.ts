@@ -39,6 +39,8 @@ import type { Seeds } from "./_predict.ts";
 import { RansDecoder, ransEncode, ransStreamBytes } from "./_rans.ts";
 
 const ESCAPE = 255;
+/** Stands for lanes a reader does not write. */
+const NO_LANE = new Int32Array(0);
 const TWO32 = 4294967296;
 const pad4 = (x: number): number => (x + 3) & ~3;
 /** Values sampled to choose K. */
@@ -548,7 +550,7 @@ function readLogBins(
   esc: Int32Array,
   rlo: number,
   rhi: number,
-  l: Lanes,
+  l: Lanes | null,
   sum0: Seeds | null,
   dst: Int32Array | null,
 ): void {
@@ -582,7 +584,9 @@ function readLogBins(
     topHi[s] = e === 0 ? 0 : e >= 32 ? top << (e - 32) : top >>> (32 - e);
   }
   special[ESCAPE] = 1;
-  const { lo, hi } = l;
+  // Without lanes (the sums go to `dst`) nothing is written to them.
+  const lo = l !== null ? l.lo : NO_LANE;
+  const hi = l !== null ? l.hi : NO_LANE;
   let j = 0;
   const ne = esc.length >> 1;
   const highs = new Uint8Array(BLOCK);
@@ -669,7 +673,8 @@ function readLogBins(
  * left them); checks every size against the payload length and K against `maxWidth`. With
  * `sumDelta` (the predictor is delta), a payload that codes the zigzag residuals themselves
  * (mode 4) is summed in the same pass: `summed` then says `l` holds the values, or `dst`
- * (64-bit elements as pairs of int32 words) when given.
+ * (64-bit elements as pairs of int32 words) when given. `lanes` gives the lanes to fill; it is
+ * not called when the values go to `dst`.
  */
 export function readSplit(
   payload: Uint8Array,
@@ -677,7 +682,7 @@ export function readSplit(
   e: number,
   maxWidth: number,
   zigzag: boolean,
-  l: Lanes,
+  lanes: () => Lanes,
   sumDelta = false,
   dst: Int32Array | null = null,
 ): PackedExtras & { summed: boolean } {
@@ -704,8 +709,10 @@ export function readSplit(
     // Mode 4 codes the zigzag residuals themselves: delta's sums can run in the same pass.
     const fuse = sumDelta && mode === 4;
     const [rlo, rhi] = [i32[p + 2 * ne], i32[p + 2 * ne + 1]];
-    readLogBins(p8, n, k, at, states, esc, rlo, rhi, l, fuse ? seeds : null, fuse ? dst : null);
-    if (zigzag && mode === 3) rezigzag(l, n);
+    const direct = fuse && dst !== null;
+    const l = direct ? null : lanes();
+    readLogBins(p8, n, k, at, states, esc, rlo, rhi, l, fuse ? seeds : null, direct ? dst : null);
+    if (zigzag && mode === 3) rezigzag(l!, n);
     return { seeds, exPos, exBits, summed: fuse };
   }
   const nr = mode === 1 ? 1 : nb;
@@ -726,7 +733,7 @@ export function readSplit(
   const esc = i32.subarray(p, p + 2 * ne);
   const refs = i32.subarray(p + 2 * ne, p + 2 * ne + 2 * nr);
   const rb = mode === 1 ? 0 : 1;
-  const { lo, hi } = l;
+  const { lo, hi } = lanes();
   let j = 0;
   const highs = new Uint8Array(BLOCK);
   // One state (frames written before interleaving, and small arrays) decodes symbol by

@@ -21,7 +21,7 @@ import {
   widthOf,
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
-import { storeLanes } from "./_lanes.ts";
+import { type Lanes, storeLanes } from "./_lanes.ts";
 import { decodeNarrow, decodeNarrowExact } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
@@ -91,7 +91,9 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
       return out;
     }
   }
-  const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
+  // The lanes on demand: a split payload that writes the output itself needs none.
+  let lanes: Lanes | null = null;
+  const getLanes = (): Lanes => lanes ??= { lo: new Int32Array(n), hi: new Int32Array(n) };
   const delta = h.predictor === Predictor.Delta;
   // 64-bit elements that are not mapped are their sums: a split payload may write them out.
   const dst = !mapped && w === 8 ? new Int32Array(out.buffer, 0, 2 * n) : null;
@@ -102,12 +104,13 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
       h.exceptions,
       maxResidualBits(h),
       h.predictor !== Predictor.None,
-      l,
+      getLanes,
       delta,
       dst,
     )
-    : { ...readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l), summed: false };
+    : { ...readBitPacked(payload, n, h.exceptions, maxResidualBits(h), getLanes()), summed: false };
   if (x.summed && dst !== null) return out;
+  const l = getLanes();
   // A split payload may have done delta's sums already (see readSplit).
   const predictor = x.summed ? Predictor.None : h.predictor;
   if (!mapped && w === 4) {
