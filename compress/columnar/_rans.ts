@@ -8,8 +8,15 @@
  * ```text
  * lowest symbol (u8), highest symbol (u8), one frequency per symbol in that range
  * (1 byte below 128, else 2 bytes: low 7 bits | 0x80, then the rest), stream length (u32),
- * stream: final state (u32), then the renormalisation bytes in decoding order
+ * stream: final state (u32) of each of the N interleaved states (state 0 first), then the
+ * renormalisation bytes of all states in decoding order
  * ```
+ *
+ * With N states (1, 2 or 4; the count is not in the block, its container says it), symbol i is
+ * coded by state i mod N, all states sharing one byte stream (Giesen's interleaved rANS). One
+ * state makes each symbol's decoding wait for the previous one's; N independent chains let the
+ * CPU run N decodes at once. The extra states cost 4 bytes each, plus up to a byte each of
+ * slack at the stream's end.
  *
  * @module
  */
@@ -64,8 +71,15 @@ function streamScratch(size: number): Uint8Array {
   return a;
 }
 
-/** Encodes `sym` into a self-describing rANS block (table and stream). */
-export function ransEncode(sym: Uint8Array): Uint8Array {
+/** State counts a rANS block may interleave. */
+export const RANS_STATES: readonly number[] = [1, 2, 4];
+
+/**
+ * Encodes `sym` into a self-describing rANS block (table and stream) with `states` interleaved
+ * states (1, 2 or 4).
+ */
+export function ransEncode(sym: Uint8Array, states = 1): Uint8Array {
+  if (!RANS_STATES.includes(states)) throw new RangeError(`rANS: ${states} states`);
   const n = sym.length;
   const counts = new Float64Array(256);
   for (let i = 0; i < n; i++) counts[sym[i]]++;
@@ -77,13 +91,18 @@ export function ransEncode(sym: Uint8Array): Uint8Array {
   let hi = 255;
   while (freq[hi] === 0) hi--;
 
-  const cap = 2 * n + 8;
+  const cap = 2 * n + 4 * states + 8;
   const buf = streamScratch(cap);
   let p = cap;
-  let x = L;
+  const xs = new Int32Array(states).fill(L);
+  const last = states - 1;
+  // Symbols in reverse, each with state i mod N: the decoder reads the shared stream forwards,
+  // so every byte a state writes here comes back to the same state there.
   for (let i = n - 1; i >= 0; i--) {
     const s = sym[i];
     const f = freq[s];
+    const j = i & last;
+    let x = xs[j];
     const xMax = f * (1 << (31 - SCALE_BITS)); // ((L >> SCALE_BITS) << 8) * f, up to 2^31
     while (x >= xMax) {
       buf[--p] = x & 0xff;
@@ -92,13 +111,16 @@ export function ransEncode(sym: Uint8Array): Uint8Array {
     // x < f * 2^17 here, so the quotient is below 2^17 and the new state below 2^31: int32
     // throughout, one integer division (the remainder by multiplication).
     const q = (x / f) | 0;
-    x = ((q << SCALE_BITS) + (x - q * f) + start[s]) | 0;
+    xs[j] = ((q << SCALE_BITS) + (x - q * f) + start[s]) | 0;
   }
-  p -= 4;
-  buf[p] = x & 0xff;
-  buf[p + 1] = (x >>> 8) & 0xff;
-  buf[p + 2] = (x >>> 16) & 0xff;
-  buf[p + 3] = x >>> 24;
+  for (let j = last; j >= 0; j--) {
+    const x = xs[j];
+    p -= 4;
+    buf[p] = x & 0xff;
+    buf[p + 1] = (x >>> 8) & 0xff;
+    buf[p + 2] = (x >>> 16) & 0xff;
+    buf[p + 3] = x >>> 24;
+  }
   const stream = buf.subarray(p);
 
   const table: number[] = [lo, hi];
@@ -115,30 +137,40 @@ export function ransEncode(sym: Uint8Array): Uint8Array {
 }
 
 /**
- * Reads the symbols of the rANS block at `src[at, end)` one at a time, so that a consumer can
- * use each symbol in the loop that decodes it: the state's chain of dependent steps then
- * overlaps the consumer's work instead of running as a pass of its own. Every table entry,
- * length and state is checked; bad input throws `corrupt` (at the latest from
- * {@link RansDecoder.finish}).
+ * Reads the symbols of the rANS block at `src[at, end)` a run at a time ({@link fill}), so
+ * that a consumer can decode a block of symbols into a small buffer that stays in cache and
+ * use it at once. Every table entry, length and state is checked; bad input throws `corrupt`
+ * (at the latest from {@link RansDecoder.finish}).
  */
 export class RansDecoder {
   /** Symbol of each of the 2^14 slots. */
   readonly #slotSym: Uint8Array;
-  /** Per symbol: its frequency (high 16 bits) and its first slot (low 16). */
-  readonly #symStep: Int32Array;
+  /**
+   * Per slot: its symbol's frequency (high 16 bits) and the slot's offset in the symbol's
+   * range (low 16): with the symbol, both come from the slot, so neither lookup waits for
+   * the other.
+   */
+  readonly #slotStep: Int32Array;
   readonly #src: Uint8Array;
   readonly #stop: number;
-  #x: number;
+  readonly #states: number;
+  /** The states, `#x0` the one that decodes the next symbol, then in order. */
+  #x0: number;
+  #x1: number;
+  #x2: number;
+  #x3: number;
   #p: number;
 
-  constructor(src: Uint8Array, at: number, end: number) {
+  /** `states`: how many interleaved states the block's stream holds (1, 2 or 4). */
+  constructor(src: Uint8Array, at: number, end: number, states = 1) {
+    if (!RANS_STATES.includes(states)) throw corrupt(`${states} states`);
     let p = at;
     if (end - p < 2) throw corrupt("table cut short");
     const lo = src[p++];
     const hi = src[p++];
     if (hi < lo) throw corrupt("empty symbol range");
     const slotSym = new Uint8Array(M);
-    const symStep = new Int32Array(256);
+    const slotStep = new Int32Array(M);
     let sum = 0;
     for (let s = lo; s <= hi; s++) {
       if (p >= end) throw corrupt("table cut short");
@@ -150,24 +182,29 @@ export class RansDecoder {
       if (v > M) throw corrupt("frequency out of range");
       if (sum + v > M) throw corrupt("frequencies exceed the scale");
       slotSym.fill(s, sum, sum + v);
-      symStep[s] = (v << 16) | sum;
+      for (let k = 0; k < v; k++) slotStep[sum + k] = (v << 16) | k;
       sum += v;
     }
     if (sum !== M) throw corrupt("frequencies do not fill the scale");
-    if (end - p < 8) throw corrupt("stream cut short");
+    if (end - p < 4 + 4 * states) throw corrupt("stream cut short");
     const len = (src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24)) >>> 0;
     p += 4;
-    if (len < 4 || len > end - p) throw corrupt("stream length out of range");
-    // Read as an int32 (the state stays one, so the loop runs in int32 arithmetic): a state of
+    if (len < 4 * states || len > end - p) throw corrupt("stream length out of range");
+    // Read as int32s (the states stay so, and the loop runs in int32 arithmetic): a state of
     // 2^31 or more is negative here, below L, and refused with the states below L.
-    const x = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24);
-    if (x < L) throw corrupt("bad initial state");
+    const xs = [L, L, L, L];
+    for (let j = 0; j < states; j++, p += 4) {
+      const x = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24);
+      if (x < L) throw corrupt("bad initial state");
+      xs[j] = x;
+    }
     this.#slotSym = slotSym;
-    this.#symStep = symStep;
+    this.#slotStep = slotStep;
     this.#src = src;
-    this.#stop = p + len;
-    this.#x = x;
-    this.#p = p + 4;
+    this.#stop = p - 4 * states + len;
+    this.#states = states;
+    [this.#x0, this.#x1, this.#x2, this.#x3] = xs;
+    this.#p = p;
   }
 
   /** Offset just after the block (known from its header before any symbol is read). */
@@ -175,25 +212,192 @@ export class RansDecoder {
     return this.#stop;
   }
 
-  /** The next symbol. */
+  /**
+   * The next symbol, for a block of one state (what every frame before interleaving holds):
+   * a consumer that uses it in the loop that decodes it overlaps its work with the state's
+   * chain of dependent steps. Not for interleaved blocks.
+   */
   next(): number {
-    let x = this.#x;
+    let x = this.#x0;
     const slot = x & (M - 1);
-    const s = this.#slotSym[slot];
-    const step = this.#symStep[s];
-    // f * (x >>> 14) + (slot - start) < f * 2^17 <= 2^31: imul is exact, the state an int32.
-    x = Math.imul(step >>> 16, x >>> SCALE_BITS) + slot - (step & 0xffff);
+    const t = this.#slotStep[slot];
+    x = Math.imul(t >>> 16, x >>> SCALE_BITS) + (t & 0xffff);
     while (x < L) {
       if (this.#p >= this.#stop) throw corrupt("stream cut short");
       x = (x << 8) | this.#src[this.#p++];
     }
-    this.#x = x;
-    return s;
+    this.#x0 = x;
+    return this.#slotSym[slot];
   }
 
-  /** Checks that the stream ended exactly (final state and length); returns the offset after it. */
+  /** Decodes the next `count` symbols into `out[0, count)`. */
+  fill(out: Uint8Array, count: number): void {
+    const sym = this.#slotSym;
+    const step = this.#slotStep;
+    const src = this.#src;
+    const stop = this.#stop;
+    const states = this.#states;
+    let p = this.#p;
+    let a = this.#x0;
+    let b = this.#x1;
+    let c = this.#x2;
+    let d = this.#x3;
+    let i = 0;
+    // x' = f * (x >>> 14) + (slot - start) < f * 2^17 <= 2^31: imul is exact, x' an int32;
+    // then bytes come in while x' < L. Each state's chain is independent of the others' until
+    // it reads the shared stream, so the four decodes of a round overlap.
+    // Renormalising takes 0, 1 or 2 bytes (a decoded state is at least 2^9), a choice the
+    // branch predictor gets wrong for every other symbol at 7 bits a symbol: the fast loops
+    // take both bytes and shift out the ones not needed, while 8 bytes of stream remain.
+    if (states === 4) {
+      for (; i + 4 <= count && p + 8 <= stop; i += 4) {
+        const sa = a & (M - 1);
+        const sb = b & (M - 1);
+        const sc = c & (M - 1);
+        const sd = d & (M - 1);
+        const ta = step[sa];
+        const tb = step[sb];
+        const tc = step[sc];
+        const td = step[sd];
+        out[i] = sym[sa];
+        out[i + 1] = sym[sb];
+        out[i + 2] = sym[sc];
+        out[i + 3] = sym[sd];
+        a = Math.imul(ta >>> 16, a >>> SCALE_BITS) + (ta & 0xffff);
+        b = Math.imul(tb >>> 16, b >>> SCALE_BITS) + (tb & 0xffff);
+        c = Math.imul(tc >>> 16, c >>> SCALE_BITS) + (tc & 0xffff);
+        d = Math.imul(td >>> 16, d >>> SCALE_BITS) + (td & 0xffff);
+        // Bytes wanted: 1 below L = 2^23, 2 below 2^15 (the sign bit of x - bound).
+        let k = ((a - L) >>> 31) + ((a - (1 << 15)) >>> 31);
+        a = (a << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+        k = ((b - L) >>> 31) + ((b - (1 << 15)) >>> 31);
+        b = (b << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+        k = ((c - L) >>> 31) + ((c - (1 << 15)) >>> 31);
+        c = (c << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+        k = ((d - L) >>> 31) + ((d - (1 << 15)) >>> 31);
+        d = (d << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+      }
+      for (; i + 4 <= count; i += 4) {
+        const sa = a & (M - 1);
+        const sb = b & (M - 1);
+        const sc = c & (M - 1);
+        const sd = d & (M - 1);
+        const ta = step[sa];
+        const tb = step[sb];
+        const tc = step[sc];
+        const td = step[sd];
+        out[i] = sym[sa];
+        out[i + 1] = sym[sb];
+        out[i + 2] = sym[sc];
+        out[i + 3] = sym[sd];
+        a = Math.imul(ta >>> 16, a >>> SCALE_BITS) + (ta & 0xffff);
+        b = Math.imul(tb >>> 16, b >>> SCALE_BITS) + (tb & 0xffff);
+        c = Math.imul(tc >>> 16, c >>> SCALE_BITS) + (tc & 0xffff);
+        d = Math.imul(td >>> 16, d >>> SCALE_BITS) + (td & 0xffff);
+        while (a < L) {
+          if (p >= stop) throw corrupt("stream cut short");
+          a = (a << 8) | src[p++];
+        }
+        while (b < L) {
+          if (p >= stop) throw corrupt("stream cut short");
+          b = (b << 8) | src[p++];
+        }
+        while (c < L) {
+          if (p >= stop) throw corrupt("stream cut short");
+          c = (c << 8) | src[p++];
+        }
+        while (d < L) {
+          if (p >= stop) throw corrupt("stream cut short");
+          d = (d << 8) | src[p++];
+        }
+      }
+    } else if (states === 2) {
+      for (; i + 2 <= count && p + 4 <= stop; i += 2) {
+        const sa = a & (M - 1);
+        const sb = b & (M - 1);
+        const ta = step[sa];
+        const tb = step[sb];
+        out[i] = sym[sa];
+        out[i + 1] = sym[sb];
+        a = Math.imul(ta >>> 16, a >>> SCALE_BITS) + (ta & 0xffff);
+        b = Math.imul(tb >>> 16, b >>> SCALE_BITS) + (tb & 0xffff);
+        let k = ((a - L) >>> 31) + ((a - (1 << 15)) >>> 31);
+        a = (a << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+        k = ((b - L) >>> 31) + ((b - (1 << 15)) >>> 31);
+        b = (b << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+      }
+      for (; i + 2 <= count; i += 2) {
+        const sa = a & (M - 1);
+        const sb = b & (M - 1);
+        const ta = step[sa];
+        const tb = step[sb];
+        out[i] = sym[sa];
+        out[i + 1] = sym[sb];
+        a = Math.imul(ta >>> 16, a >>> SCALE_BITS) + (ta & 0xffff);
+        b = Math.imul(tb >>> 16, b >>> SCALE_BITS) + (tb & 0xffff);
+        while (a < L) {
+          if (p >= stop) throw corrupt("stream cut short");
+          a = (a << 8) | src[p++];
+        }
+        while (b < L) {
+          if (p >= stop) throw corrupt("stream cut short");
+          b = (b << 8) | src[p++];
+        }
+      }
+    } else {
+      for (; i < count && p + 2 <= stop; i++) {
+        const sa = a & (M - 1);
+        const ta = step[sa];
+        out[i] = sym[sa];
+        a = Math.imul(ta >>> 16, a >>> SCALE_BITS) + (ta & 0xffff);
+        const k = ((a - L) >>> 31) + ((a - (1 << 15)) >>> 31);
+        a = (a << (k << 3)) | (((src[p] << 8) | src[p + 1]) >>> (16 - (k << 3)));
+        p += k;
+      }
+    }
+    // One at a time (a single state, or a run that is not a whole round): the state that
+    // decoded goes to the back.
+    for (; i < count; i++) {
+      const sa = a & (M - 1);
+      const ta = step[sa];
+      out[i] = sym[sa];
+      a = Math.imul(ta >>> 16, a >>> SCALE_BITS) + (ta & 0xffff);
+      while (a < L) {
+        if (p >= stop) throw corrupt("stream cut short");
+        a = (a << 8) | src[p++];
+      }
+      if (states === 4) {
+        const t = a;
+        a = b;
+        b = c;
+        c = d;
+        d = t;
+      } else if (states === 2) {
+        const t = a;
+        a = b;
+        b = t;
+      }
+    }
+    this.#x0 = a;
+    this.#x1 = b;
+    this.#x2 = c;
+    this.#x3 = d;
+    this.#p = p;
+  }
+
+  /** Checks that the stream ended exactly (final states and length); returns the offset after it. */
   finish(): number {
-    if (this.#x !== L || this.#p !== this.#stop) {
+    // States past the count were never read: they hold L.
+    if (
+      this.#x0 !== L || this.#x1 !== L || this.#x2 !== L || this.#x3 !== L ||
+      this.#p !== this.#stop
+    ) {
       throw corrupt("stream does not end where its length says");
     }
     return this.#stop;
@@ -201,12 +405,19 @@ export class RansDecoder {
 }
 
 /**
- * Decodes `out.length` symbols from the rANS block at `src[at, end)`; returns the offset after
- * the block. Every table entry, length and state is checked: bad input throws `corrupt`.
+ * Decodes `out.length` symbols from the rANS block at `src[at, end)` with `states` interleaved
+ * states; returns the offset after the block. Every table entry, length and state is checked:
+ * bad input throws `corrupt`.
  */
-export function ransDecode(src: Uint8Array, at: number, end: number, out: Uint8Array): number {
-  const d = new RansDecoder(src, at, end);
-  for (let i = 0; i < out.length; i++) out[i] = d.next();
+export function ransDecode(
+  src: Uint8Array,
+  at: number,
+  end: number,
+  out: Uint8Array,
+  states = 1,
+): number {
+  const d = new RansDecoder(src, at, end, states);
+  d.fill(out, out.length);
   return d.finish();
 }
 

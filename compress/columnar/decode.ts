@@ -21,7 +21,7 @@ import {
   widthOf,
 } from "./_format.ts";
 import { innerDecompress } from "./_inner.ts";
-import { storeLanes } from "./_lanes.ts";
+import { type Lanes, storeLanes } from "./_lanes.ts";
 import { decodeNarrow, decodeNarrowExact } from "./_narrow.ts";
 import { parseBitPacked, readBitPacked } from "./_payload.ts";
 import { chainSteps, INNER_NAMES } from "./_plan.ts";
@@ -91,17 +91,35 @@ function decodeBody(frame: Uint8Array, h: Header): Uint8Array {
       return out;
     }
   }
-  const l = { lo: new Int32Array(n), hi: new Int32Array(n) };
+  // The lanes on demand: a split payload that writes the output itself needs none.
+  let lanes: Lanes | null = null;
+  const getLanes = (): Lanes => lanes ??= { lo: new Int32Array(n), hi: new Int32Array(n) };
+  const delta = h.predictor === Predictor.Delta;
+  // 64-bit elements that are not mapped are their sums: a split payload may write them out.
+  const dst = !mapped && w === 8 ? new Int32Array(out.buffer, 0, 2 * n) : null;
   const x = h.layout === Layout.Split
-    ? readSplit(payload, n, h.exceptions, maxResidualBits(h), h.predictor !== Predictor.None, l)
-    : readBitPacked(payload, n, h.exceptions, maxResidualBits(h), l);
+    ? readSplit(
+      payload,
+      n,
+      h.exceptions,
+      maxResidualBits(h),
+      h.predictor !== Predictor.None,
+      getLanes,
+      delta,
+      dst,
+    )
+    : { ...readBitPacked(payload, n, h.exceptions, maxResidualBits(h), getLanes()), summed: false };
+  if (x.summed && dst !== null) return out;
+  const l = getLanes();
+  // A split payload may have done delta's sums already (see readSplit).
+  const predictor = x.summed ? Predictor.None : h.predictor;
   if (!mapped && w === 4) {
     // The sums go straight into the output's words.
-    unpredictLow(l, n, h.predictor, x.seeds, new Int32Array(out.buffer, 0, n));
+    unpredictLow(l, n, predictor, x.seeds, new Int32Array(out.buffer, 0, n));
     return out;
   }
-  if (!mapped && w < 4) unpredictLow(l, n, h.predictor, x.seeds);
-  else unpredict(l, n, h.predictor, mapped || isSigned(t), x.seeds);
+  if (!mapped && w < 4) unpredictLow(l, n, predictor, x.seeds);
+  else if (!x.summed) unpredict(l, n, predictor, mapped || isSigned(t), x.seeds);
   if (!mapped) {
     storeLanes(l, t, n, out);
     return out;
