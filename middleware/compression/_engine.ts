@@ -349,10 +349,8 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     contentEncoding: string,
     accepted: string | undefined,
   ): Response | undefined {
-    let name = contentEncoding.trim().toLowerCase();
-    if (name === "x-gzip") name = "gzip";
-    if (name === "" || name === "identity" || res.body === null) return undefined;
-    if (!(decodable as readonly string[]).includes(name)) return undefined;
+    const name = decodableCoding(contentEncoding);
+    if (name === undefined || res.body === null) return undefined;
     if (negotiateEncoding(accepted, [name], optIn) === name) {
       res = writableResponse(res);
       appendVary(res.headers);
@@ -371,13 +369,41 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     });
   }
 
+  /** The one coding `contentEncoding` names when we can decode it, else undefined. */
+  function decodableCoding(contentEncoding: string): string | undefined {
+    let name = contentEncoding.trim().toLowerCase();
+    if (name === "x-gzip") name = "gzip";
+    return (decodable as readonly string[]).includes(name) ? name : undefined;
+  }
+
+  /**
+   * HEAD's answer with the header fields a GET would get (RFC 9110 §9.3.2) when its body is
+   * already coded: a client that does not accept the coding would get it decoded, so HEAD does
+   * not name it, omits the length (GET may code it anew) and weakens the ETag; both vary.
+   */
+  function headForClient(req: Request, res: Response): Response {
+    const already = res.headers.get("content-encoding");
+    const name = already === null ? undefined : decodableCoding(already);
+    if (name === undefined) return res;
+    res = writableResponse(res);
+    appendVary(res.headers);
+    const accepted = req.headers.get("accept-encoding") ?? undefined;
+    if (negotiateEncoding(accepted, [name], optIn) !== name) {
+      res.headers.delete("content-encoding");
+      res.headers.delete("content-length");
+      weakenEtag(res.headers);
+    }
+    return res;
+  }
+
   async function encode(
     req: Request,
     res: Response,
     captured: string | Uint8Array | undefined,
   ): Promise<Response> {
     // Note: reading res.body turns Deno's fast string body into a stream; only the stream paths do.
-    if (req.method === "HEAD" || NO_BODY_STATUS.has(res.status)) return res;
+    if (NO_BODY_STATUS.has(res.status)) return res;
+    if (req.method === "HEAD") return headForClient(req, res);
     // Tiny bodies built with c.json/c.text/c.body leave untouched, before any header is read:
     // on Deno every header access of a Response costs on the serving path.
     if (captured !== undefined && isSmall(captured)) return res;

@@ -544,6 +544,48 @@ Deno.test("already coded: the answer varies on Accept-Encoding, so it says so an
   }
 });
 
+Deno.test("already coded: HEAD names the coding a GET would send, not the stored one", async () => {
+  // RFC 9110 §9.3.2: HEAD's header fields are those of a GET. A GET from a gzip-only or identity
+  // client gets the stored zstd body decoded; its HEAD said `Content-Encoding: zstd` and the
+  // coded length.
+  const json = JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ i })));
+  const coded = compressSync(new TextEncoder().encode(json), Algorithm.Zstd) as Uint8Array<
+    ArrayBuffer
+  >;
+  const app = new Hono();
+  app.use(compression());
+  app.get("/", () =>
+    new Response(coded, {
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "zstd",
+        "content-length": String(coded.byteLength),
+        etag: '"v1"',
+      },
+    }));
+  for (const acceptEncoding of ["zstd", "identity", "gzip"]) {
+    const head = await app.request("/", {
+      method: "HEAD",
+      headers: { "accept-encoding": acceptEncoding },
+    });
+    await head.body?.cancel();
+    const get = await app.request("/", { headers: { "accept-encoding": acceptEncoding } });
+    await get.body?.cancel();
+    assert.match(head.headers.get("vary") ?? "", /accept-encoding/i, acceptEncoding);
+    if (acceptEncoding === "zstd") {
+      assert.equal(head.headers.get("content-encoding"), "zstd");
+      assert.equal(head.headers.get("content-length"), String(coded.byteLength));
+      assert.equal(head.headers.get("etag"), '"v1"');
+    } else {
+      // GET may code it again (gzip) where HEAD cannot know the size: HEAD omits the length and
+      // never names a coding the client refused.
+      assert.notEqual(head.headers.get("content-encoding"), "zstd", acceptEncoding);
+      assert.equal(head.headers.get("content-length"), null, acceptEncoding);
+      assert.equal(head.headers.get("etag"), get.headers.get("etag"), acceptEncoding);
+    }
+  }
+});
+
 Deno.test("already coded: an answer that fails to decode for the client is a logged 500, not the request's 400", async () => {
   // The server's own answer is broken (a proxied upstream's truncated gzip): the request had no
   // body, yet its failure read as `400 body_coding_invalid` ("request body could not be decoded")
