@@ -4,8 +4,12 @@
 // values, utf8/binary with 32- or 64-bit offsets, views held as utf8/binary, fixed-size binary)
 // grow in place instead: storage with spare capacity, doubled when full, so a delta costs its own
 // values; each delta's dictionary column is a view of the first `length` values of that storage
-// (values already there never change, so earlier columns stay valid). Other layouts are
-// concatenated through a builder, bounded by the caller's work limit.
+// (values already there never change, so earlier columns stay valid). Nested layouts (lists,
+// maps, fixed-size lists, structs of any of these) are concatenated buffer by buffer (offsets
+// rebased, validity joined, children recursively), never through `get()`, which rounds int64,
+// timestamps and durations past 2^53; the copy is bounded by the caller's work limit. Only
+// the layouts without such a join (unions, run-end encoded, list views, nested dictionaries)
+// still go through a builder.
 import { makeBuilder } from "../../builders/make.ts";
 import { type Column, INTERVAL_WORDS, makeColumn, type TypedArray } from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
@@ -152,6 +156,161 @@ function snapshot(g: Growing): Column {
   return column;
 }
 
+/** The validity bitmap of `parts` one after the other, or null when none has a null. */
+function joinValidity(parts: readonly Column[], length: number): Uint8Array | null {
+  if (parts.every((p) => p.nullCount === 0)) return null;
+  const out = new Uint8Array(Math.ceil(length / 8));
+  let j = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++, j++) if (p.isValid(i)) out[j >> 3] |= 1 << (j & 7);
+  }
+  return out;
+}
+
+/** The bool values of `parts` (bitmaps at the parts' offsets) one after the other. */
+function joinBits(parts: readonly Column[], length: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(length / 8));
+  let j = 0;
+  for (const p of parts) {
+    const bits = p.data.values as Uint8Array;
+    for (let i = 0, k = p.data.offset; i < p.length; i++, j++, k++) {
+      if ((bits[k >> 3] >> (k & 7)) & 1) out[j >> 3] |= 1 << (j & 7);
+    }
+  }
+  return out;
+}
+
+/**
+ * The offsets of `parts` one after the other, each part rebased to start where the previous
+ * ended, and the [start, end) ranges the parts' offsets cover (in their own values/children).
+ */
+function joinOffsets(
+  parts: readonly Column[],
+  length: number,
+): { offsets: Int32Array | BigInt64Array; ranges: [number, number][] } {
+  const large = parts[0].data.offsets instanceof BigInt64Array;
+  const out = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
+  const ranges: [number, number][] = [];
+  let at = 0, base = 0;
+  for (const p of parts) {
+    const src = p.data.offsets!; // runs a pending offsets check first
+    const off = p.data.offset;
+    const from = Number(src[off]), to = Number(src[off + p.length]);
+    if (!large && base + (to - from) > 0x7fffffff) {
+      throw new ArrowError("limit", "dictionary deltas take 32-bit offsets past 2 GiB");
+    }
+    if (large) {
+      const shift = BigInt(base - from);
+      for (let k = 1; k <= p.length; k++) out[at + k] = (src[off + k] as bigint) + shift;
+    } else {
+      const shift = base - from;
+      for (let k = 1; k <= p.length; k++) out[at + k] = Number(src[off + k]) + shift;
+    }
+    ranges.push([from, to]);
+    at += p.length;
+    base += to - from;
+  }
+  return { offsets: out, ranges };
+}
+
+/**
+ * `parts` one after the other, built from their stored buffers (exact for every value), or
+ * null for a layout this does not join.
+ */
+function joinColumns(parts: readonly Column[]): Column | null {
+  const type = parts[0].type;
+  if (parts.some((p) => p.data.dictionary !== null)) return null;
+  let length = 0;
+  for (const p of parts) length += p.length;
+  let values: TypedArray | null = null;
+  let offsets: Int32Array | BigInt64Array | null = null;
+  const children: Column[] = [];
+  const w = fixedWidth(type);
+  if (w > 0) {
+    const src = parts[0].data.values!;
+    const out = new (src.constructor as Ctor)(length * w);
+    let at = 0;
+    for (const p of parts) {
+      const d = p.data;
+      out.set(d.values!.subarray(d.offset * w, (d.offset + p.length) * w) as never, at);
+      at += p.length * w;
+    }
+    values = out;
+  } else if (variableWidth(type)) {
+    const joined = joinOffsets(parts, length);
+    offsets = joined.offsets;
+    let bytes = 0;
+    for (const [from, to] of joined.ranges) bytes += to - from;
+    const out = new Uint8Array(bytes);
+    let at = 0;
+    parts.forEach((p, k) => {
+      const [from, to] = joined.ranges[k];
+      out.set((p.data.values as Uint8Array).subarray(from, to), at);
+      at += to - from;
+    });
+    values = out;
+  } else {
+    switch (type.typeId) {
+      case Type.Null:
+        break;
+      case Type.Bool:
+        values = joinBits(parts, length);
+        break;
+      case Type.List:
+      case Type.LargeList:
+      case Type.Map: {
+        const joined = joinOffsets(parts, length);
+        offsets = joined.offsets;
+        const child = joinColumns(
+          parts.map((p, k) => {
+            const [from, to] = joined.ranges[k];
+            return p.data.children[0].slice(from, to - from);
+          }),
+        );
+        if (child === null) return null;
+        children.push(child);
+        break;
+      }
+      case Type.FixedSizeList: {
+        const n = type.listSize;
+        const child = joinColumns(
+          parts.map((p) => p.data.children[0].slice(p.data.offset * n, p.length * n)),
+        );
+        if (child === null) return null;
+        children.push(child);
+        break;
+      }
+      case Type.Struct:
+        for (let k = 0; k < type.children.length; k++) {
+          const child = joinColumns(
+            parts.map((p) => p.data.children[k].slice(p.data.offset, p.length)),
+          );
+          if (child === null) return null;
+          children.push(child);
+        }
+        break;
+      default:
+        return null;
+    }
+  }
+  const validity = type.typeId === Type.Null ? null : joinValidity(parts, length);
+  let nullCount = 0;
+  if (type.typeId === Type.Null) nullCount = length;
+  else if (validity !== null) { for (const p of parts) nullCount += p.nullCount; }
+  return makeColumn({
+    type,
+    length,
+    offset: 0,
+    nullCount,
+    validity,
+    values,
+    offsets,
+    children,
+    dictionary: null,
+    extension: parts[0].data.extension ?? null,
+  });
+}
+
 /**
  * The dictionaries of one read that deltas have grown, by id. `concat` returns `prev` followed by
  * `delta`, charging what it allocates to `budget`; `work` says how many values it copied (the
@@ -171,6 +330,8 @@ export class DictionaryDeltas {
     const flat = fixedWidth(type) > 0 || variableWidth(type);
     if (!flat) {
       budget?.charge(columnBytes(prev) + columnBytes(delta), "dictionary delta");
+      const joined = joinColumns([prev, delta]);
+      if (joined !== null) return { column: joined, work: prev.length + delta.length };
       const builder = makeBuilder(type);
       for (let i = 0; i < prev.length; i++) builder.append(prev.get(i));
       for (let i = 0; i < delta.length; i++) builder.append(delta.get(i));
