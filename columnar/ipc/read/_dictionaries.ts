@@ -1,17 +1,23 @@
 // Dictionaries grown by delta batches. A delta appends values to the dictionary already read;
 // copying the whole dictionary at each delta made a stream of many one-value deltas cost
-// quadratic time (a 40 MB body held the event loop for seconds). Flat layouts (fixed-width
-// values, utf8/binary with 32- or 64-bit offsets, views held as utf8/binary, fixed-size binary)
-// grow in place instead: storage with spare capacity, doubled when full, so a delta costs its own
-// values; each delta's dictionary column is a view of the first `length` values of that storage
-// (values already there never change, so earlier columns stay valid). Nested layouts (lists,
-// maps, fixed-size lists, structs of any of these) are concatenated buffer by buffer (offsets
-// rebased, validity joined, children recursively), never through `get()`, which rounds int64,
-// timestamps and durations past 2^53; the copy is bounded by the caller's work limit. Only
-// the layouts without such a join (unions, run-end encoded, list views, nested dictionaries)
-// still go through a builder.
+// quadratic time (a 40 MB body held the event loop for seconds). So dictionaries grow in place
+// instead: storage with spare capacity, doubled when full, so a delta costs its own values;
+// each delta's dictionary column is a view of the first `length` values of that storage (values
+// already there never change, so earlier columns stay valid). Flat layouts (fixed-width values,
+// utf8/binary with 32- or 64-bit offsets, views held as utf8/binary, fixed-size binary, bool,
+// null) and the nested layouts built of them (lists, large lists, maps, fixed-size lists,
+// structs) grow buffer by buffer: offsets rebased, validity bitmaps joined, children grown the
+// same way; never through `get()`, which rounds int64, timestamps and durations past 2^53.
+// Other layouts (unions, run-end encoded, list views, dictionaries inside a dictionary) are
+// concatenated through a builder, bounded by the caller's work limit.
 import { makeBuilder } from "../../builders/make.ts";
-import { type Column, INTERVAL_WORDS, makeColumn, type TypedArray } from "../../column.ts";
+import {
+  type Column,
+  type ColumnData,
+  INTERVAL_WORDS,
+  makeColumn,
+  type TypedArray,
+} from "../../column.ts";
 import { ArrowError } from "../../errors.ts";
 import { type DataType, Type } from "../../types.ts";
 import type { OutputBudget } from "../limits.ts";
@@ -54,7 +60,28 @@ function variableWidth(type: DataType): boolean {
 
 type Ctor = new (n: number) => TypedArray;
 
-/** The storage of one growing dictionary. */
+/** Whether `c` (its children too) can grow in place. */
+function growable(c: Column): boolean {
+  const d = c.data;
+  if (d.dictionary !== null) return false;
+  const t = d.type;
+  if (fixedWidth(t) > 0 || variableWidth(t)) return true;
+  switch (t.typeId) {
+    case Type.Null:
+    case Type.Bool:
+      return true;
+    case Type.List:
+    case Type.LargeList:
+    case Type.Map:
+    case Type.FixedSizeList:
+    case Type.Struct:
+      return d.children.every(growable);
+    default:
+      return false;
+  }
+}
+
+/** The storage of one growing dictionary (or of one child of it). */
 class Growing {
   /** The column last made from this storage (a later replacement starts over). */
   column: Column | null = null;
@@ -63,18 +90,33 @@ class Growing {
   /** Fixed width: `width` elements per value; variable width: bytes used. */
   used = 0;
   validity: Uint8Array | null = null;
-  values: TypedArray;
+  /** Values (fixed and variable width), bits (bool), or null. */
+  values: TypedArray | null;
+  /** Offsets of variable-width values and of lists and maps, or null. */
   offsets: Int32Array | BigInt64Array | null;
+  readonly children: Growing[];
+  readonly type: DataType;
   readonly width: number;
+  readonly extension: ColumnData["extension"];
 
-  constructor(
-    readonly type: DataType,
-    values: TypedArray,
-    offsets: Int32Array | BigInt64Array | null,
-  ) {
-    this.width = fixedWidth(type);
-    this.values = values;
-    this.offsets = offsets;
+  /** Empty storage shaped as `c`. */
+  constructor(c: Column) {
+    const d = c.data;
+    const t = d.type;
+    this.type = t;
+    this.width = fixedWidth(t);
+    this.extension = d.extension ?? null;
+    this.values = this.width > 0
+      ? new (d.values!.constructor as Ctor)(0)
+      : variableWidth(t) || t.typeId === Type.Bool
+      ? new Uint8Array(0)
+      : null;
+    const listLike = variableWidth(t) || t.typeId === Type.List || t.typeId === Type.LargeList ||
+      t.typeId === Type.Map;
+    const large = t.typeId === Type.LargeUtf8 || t.typeId === Type.LargeBinary ||
+      t.typeId === Type.LargeList;
+    this.offsets = !listLike ? null : large ? new BigInt64Array(1) : new Int32Array(1);
+    this.children = d.children.map((child) => new Growing(child));
   }
 }
 
@@ -87,8 +129,35 @@ function grown<T extends TypedArray>(a: T, need: number, budget: OutputBudget | 
   return out;
 }
 
-function isValid(c: Column, i: number): boolean {
-  return c.isValid(i);
+/**
+ * Appends offsets [d.offset, d.offset + n] of `c` to `g`, rebased to start at `base` (the
+ * bytes or child values `g` holds), and returns the range [from, to) they cover in `c`.
+ */
+function appendOffsets(
+  g: Growing,
+  c: Column,
+  base: number,
+  budget: OutputBudget | null,
+): [number, number] {
+  const d = c.data;
+  const n = c.length;
+  const at = g.length;
+  const src = d.offsets!; // runs a pending offsets check first
+  const from = Number(src[d.offset]), to = Number(src[d.offset + n]);
+  const large = g.offsets instanceof BigInt64Array;
+  if (!large && base + (to - from) > 0x7fffffff) {
+    throw new ArrowError("limit", "dictionary deltas take 32-bit offsets past 2 GiB");
+  }
+  g.offsets = grown(g.offsets!, at + n + 1, budget);
+  const o = g.offsets;
+  if (large) {
+    const shift = BigInt(base - from);
+    for (let k = 1; k <= n; k++) o[at + k] = (src[d.offset + k] as bigint) + shift;
+  } else {
+    const shift = base - from;
+    for (let k = 1; k <= n; k++) o[at + k] = Number(src[d.offset + k]) + shift;
+  }
+  return [from, to];
 }
 
 /** Appends every value of `c` to `g` (in storage form). */
@@ -96,31 +165,38 @@ function append(g: Growing, c: Column, budget: OutputBudget | null): void {
   const d = c.data;
   const n = c.length;
   const at = g.length;
+  const t = g.type.typeId;
   if (g.width > 0) {
     const w = g.width;
-    g.values = grown(g.values, (at + n) * w, budget);
+    g.values = grown(g.values!, (at + n) * w, budget);
     g.values.set(d.values!.subarray(d.offset * w, (d.offset + n) * w) as never, at * w);
     g.used = (at + n) * w;
-  } else {
-    const src = d.offsets!; // runs a pending offsets check first
-    const from = Number(src[d.offset]), to = Number(src[d.offset + n]);
-    const bytes = d.values as Uint8Array;
-    const large = g.offsets instanceof BigInt64Array;
-    if (!large && g.used + (to - from) > 0x7fffffff) {
-      throw new ArrowError("limit", "dictionary deltas take 32-bit offsets past 2 GiB");
-    }
-    g.values = grown(g.values, g.used + (to - from), budget);
-    g.values.set(bytes.subarray(from, to) as never, g.used);
-    g.offsets = grown(g.offsets!, at + n + 1, budget);
-    const o = g.offsets;
-    if (large) {
-      const shift = BigInt(g.used - from);
-      for (let k = 1; k <= n; k++) o[at + k] = (src[d.offset + k] as bigint) + shift;
-    } else {
-      const shift = g.used - from;
-      for (let k = 1; k <= n; k++) o[at + k] = Number(src[d.offset + k]) + shift;
-    }
+  } else if (variableWidth(g.type)) {
+    const [from, to] = appendOffsets(g, c, g.used, budget);
+    g.values = grown(g.values!, g.used + (to - from), budget);
+    g.values.set((d.values as Uint8Array).subarray(from, to) as never, g.used);
     g.used += to - from;
+  } else if (t === Type.Bool) {
+    const bits = grown(g.values as Uint8Array, Math.ceil((at + n) / 8), budget);
+    const src = d.values as Uint8Array;
+    for (let i = 0, k = d.offset, j = at; i < n; i++, k++, j++) {
+      if ((src[k >> 3] >> (k & 7)) & 1) bits[j >> 3] |= 1 << (j & 7);
+    }
+    g.values = bits;
+  } else if (t === Type.List || t === Type.LargeList || t === Type.Map) {
+    const child = g.children[0];
+    const [from, to] = appendOffsets(g, c, child.length, budget);
+    append(child, d.children[0].slice(from, to - from), budget);
+  } else if (t === Type.FixedSizeList) {
+    const size = (g.type as { listSize: number }).listSize;
+    append(g.children[0], d.children[0].slice(d.offset * size, n * size), budget);
+  } else if (t === Type.Struct) {
+    g.children.forEach((child, k) => append(child, d.children[k].slice(d.offset, n), budget));
+  }
+  if (t === Type.Null) {
+    g.nullCount += n;
+    g.length = at + n;
+    return;
   }
   if (c.nullCount > 0 && g.validity === null) {
     g.validity = grown(new Uint8Array(0), Math.ceil((at + n) / 8), budget);
@@ -131,7 +207,7 @@ function append(g: Growing, c: Column, budget: OutputBudget | null): void {
     const v = g.validity;
     for (let i = 0; i < n; i++) {
       const j = at + i;
-      if (isValid(c, i)) v[j >> 3] |= 1 << (j & 7);
+      if (c.isValid(i)) v[j >> 3] |= 1 << (j & 7);
       else g.nullCount++;
     }
   }
@@ -140,175 +216,25 @@ function append(g: Growing, c: Column, budget: OutputBudget | null): void {
 
 /** The column of the first `g.length` values of `g` (views, no copy). */
 function snapshot(g: Growing): Column {
-  const variable = g.offsets !== null;
+  const t = g.type.typeId;
   const column = makeColumn({
     type: g.type,
     length: g.length,
     offset: 0,
     nullCount: g.nullCount,
     validity: g.validity === null ? null : g.validity.subarray(0, Math.ceil(g.length / 8)),
-    values: g.values.subarray(0, g.used),
-    offsets: variable ? g.offsets!.subarray(0, g.length + 1) : null,
-    children: [],
+    values: g.values === null
+      ? null
+      : t === Type.Bool
+      ? g.values.subarray(0, Math.ceil(g.length / 8))
+      : g.values.subarray(0, g.used),
+    offsets: g.offsets === null ? null : g.offsets.subarray(0, g.length + 1),
+    children: g.children.map(snapshot),
     dictionary: null,
+    extension: g.extension,
   });
   g.column = column;
   return column;
-}
-
-/** The validity bitmap of `parts` one after the other, or null when none has a null. */
-function joinValidity(parts: readonly Column[], length: number): Uint8Array | null {
-  if (parts.every((p) => p.nullCount === 0)) return null;
-  const out = new Uint8Array(Math.ceil(length / 8));
-  let j = 0;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i++, j++) if (p.isValid(i)) out[j >> 3] |= 1 << (j & 7);
-  }
-  return out;
-}
-
-/** The bool values of `parts` (bitmaps at the parts' offsets) one after the other. */
-function joinBits(parts: readonly Column[], length: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil(length / 8));
-  let j = 0;
-  for (const p of parts) {
-    const bits = p.data.values as Uint8Array;
-    for (let i = 0, k = p.data.offset; i < p.length; i++, j++, k++) {
-      if ((bits[k >> 3] >> (k & 7)) & 1) out[j >> 3] |= 1 << (j & 7);
-    }
-  }
-  return out;
-}
-
-/**
- * The offsets of `parts` one after the other, each part rebased to start where the previous
- * ended, and the [start, end) ranges the parts' offsets cover (in their own values/children).
- */
-function joinOffsets(
-  parts: readonly Column[],
-  length: number,
-): { offsets: Int32Array | BigInt64Array; ranges: [number, number][] } {
-  const large = parts[0].data.offsets instanceof BigInt64Array;
-  const out = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
-  const ranges: [number, number][] = [];
-  let at = 0, base = 0;
-  for (const p of parts) {
-    const src = p.data.offsets!; // runs a pending offsets check first
-    const off = p.data.offset;
-    const from = Number(src[off]), to = Number(src[off + p.length]);
-    if (!large && base + (to - from) > 0x7fffffff) {
-      throw new ArrowError("limit", "dictionary deltas take 32-bit offsets past 2 GiB");
-    }
-    if (large) {
-      const shift = BigInt(base - from);
-      for (let k = 1; k <= p.length; k++) out[at + k] = (src[off + k] as bigint) + shift;
-    } else {
-      const shift = base - from;
-      for (let k = 1; k <= p.length; k++) out[at + k] = Number(src[off + k]) + shift;
-    }
-    ranges.push([from, to]);
-    at += p.length;
-    base += to - from;
-  }
-  return { offsets: out, ranges };
-}
-
-/**
- * `parts` one after the other, built from their stored buffers (exact for every value), or
- * null for a layout this does not join.
- */
-function joinColumns(parts: readonly Column[]): Column | null {
-  const type = parts[0].type;
-  if (parts.some((p) => p.data.dictionary !== null)) return null;
-  let length = 0;
-  for (const p of parts) length += p.length;
-  let values: TypedArray | null = null;
-  let offsets: Int32Array | BigInt64Array | null = null;
-  const children: Column[] = [];
-  const w = fixedWidth(type);
-  if (w > 0) {
-    const src = parts[0].data.values!;
-    const out = new (src.constructor as Ctor)(length * w);
-    let at = 0;
-    for (const p of parts) {
-      const d = p.data;
-      out.set(d.values!.subarray(d.offset * w, (d.offset + p.length) * w) as never, at);
-      at += p.length * w;
-    }
-    values = out;
-  } else if (variableWidth(type)) {
-    const joined = joinOffsets(parts, length);
-    offsets = joined.offsets;
-    let bytes = 0;
-    for (const [from, to] of joined.ranges) bytes += to - from;
-    const out = new Uint8Array(bytes);
-    let at = 0;
-    parts.forEach((p, k) => {
-      const [from, to] = joined.ranges[k];
-      out.set((p.data.values as Uint8Array).subarray(from, to), at);
-      at += to - from;
-    });
-    values = out;
-  } else {
-    switch (type.typeId) {
-      case Type.Null:
-        break;
-      case Type.Bool:
-        values = joinBits(parts, length);
-        break;
-      case Type.List:
-      case Type.LargeList:
-      case Type.Map: {
-        const joined = joinOffsets(parts, length);
-        offsets = joined.offsets;
-        const child = joinColumns(
-          parts.map((p, k) => {
-            const [from, to] = joined.ranges[k];
-            return p.data.children[0].slice(from, to - from);
-          }),
-        );
-        if (child === null) return null;
-        children.push(child);
-        break;
-      }
-      case Type.FixedSizeList: {
-        const n = type.listSize;
-        const child = joinColumns(
-          parts.map((p) => p.data.children[0].slice(p.data.offset * n, p.length * n)),
-        );
-        if (child === null) return null;
-        children.push(child);
-        break;
-      }
-      case Type.Struct:
-        for (let k = 0; k < type.children.length; k++) {
-          const child = joinColumns(
-            parts.map((p) => p.data.children[k].slice(p.data.offset, p.length)),
-          );
-          if (child === null) return null;
-          children.push(child);
-        }
-        break;
-      default:
-        return null;
-    }
-  }
-  const validity = type.typeId === Type.Null ? null : joinValidity(parts, length);
-  let nullCount = 0;
-  if (type.typeId === Type.Null) nullCount = length;
-  else if (validity !== null) { for (const p of parts) nullCount += p.nullCount; }
-  return makeColumn({
-    type,
-    length,
-    offset: 0,
-    nullCount,
-    validity,
-    values,
-    offsets,
-    children,
-    dictionary: null,
-    extension: parts[0].data.extension ?? null,
-  });
 }
 
 /**
@@ -326,13 +252,9 @@ export class DictionaryDeltas {
     delta: Column,
     budget: OutputBudget | null,
   ): { column: Column; work: number } {
-    const type = prev.type;
-    const flat = fixedWidth(type) > 0 || variableWidth(type);
-    if (!flat) {
+    if (!growable(prev) || !growable(delta)) {
       budget?.charge(columnBytes(prev) + columnBytes(delta), "dictionary delta");
-      const joined = joinColumns([prev, delta]);
-      if (joined !== null) return { column: joined, work: prev.length + delta.length };
-      const builder = makeBuilder(type);
+      const builder = makeBuilder(prev.type);
       for (let i = 0; i < prev.length; i++) builder.append(prev.get(i));
       for (let i = 0; i < delta.length; i++) builder.append(delta.get(i));
       return { column: builder.finish(), work: prev.length + delta.length };
@@ -341,14 +263,7 @@ export class DictionaryDeltas {
     let work = delta.length;
     if (g === undefined || g.column !== prev) {
       // first delta after a (new) dictionary: start from a copy of it
-      const values = prev.data.values!;
-      const bytes = fixedWidth(type) > 0;
-      const large = type.typeId === Type.LargeUtf8 || type.typeId === Type.LargeBinary;
-      g = new Growing(
-        type,
-        new (values.constructor as Ctor)(0),
-        bytes ? null : large ? new BigInt64Array(1) : new Int32Array(1),
-      );
+      g = new Growing(prev);
       append(g, prev, budget);
       this.#growing.set(id, g);
       work += prev.length;

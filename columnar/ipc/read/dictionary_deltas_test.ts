@@ -59,7 +59,7 @@ function exact(c: Column, i: number): unknown {
     case Type.Duration:
       return (d.values as BigInt64Array)[d.offset + i];
     default:
-      return c.get(i); // decimals: the unscaled bigint
+      return c.get(i); // decimals: the unscaled bigint; bools
   }
 }
 
@@ -89,4 +89,43 @@ Deno.test("nested dictionary deltas from pyarrow keep every value exact", async 
   const batches: RecordBatch[] = [];
   for await (const b of readIpcStreamAsync(ReadableStream.from([bytes]))) batches.push(b);
   assert.deepEqual(rows(batches), WANT, "readIpcStreamAsync");
+});
+
+// Nested dictionaries were copied whole at each delta: 12 000 one-value deltas are 72 million
+// copied values, past the reader's cap of 64 million ("dictionary deltas too large"). They grow
+// in place now, child by child, so each delta costs its own values and the stream reads.
+const WRITE_MANY_DELTAS = `
+import pyarrow as pa, sys
+n = 12000
+ty = pa.struct([("at", pa.list_(pa.timestamp("ns", "UTC"))), ("id", pa.int64()), ("ok", pa.bool_())])
+values = [{"at": None if i % 3 == 0 else [i + 2**60, None], "id": i - 2**62, "ok": i % 2 == 0}
+          for i in range(n)]
+dictionary = pa.array(values, ty)
+schema = pa.schema([("d", pa.dictionary(pa.int32(), ty))])
+sink = pa.BufferOutputStream()
+opts = pa.ipc.IpcWriteOptions(emit_dictionary_deltas=True)
+with pa.ipc.new_stream(sink, schema, options=opts) as w:
+  for i in range(n):  # batch i points at value i of a dictionary that grows by one each time
+    d = pa.DictionaryArray.from_arrays(pa.array([i], pa.int32()), dictionary.slice(0, i + 1))
+    w.write_batch(pa.record_batch([d], schema=schema))
+sys.stdout.buffer.write(sink.getvalue().to_pybytes())
+`;
+
+Deno.test("many small nested dictionary deltas cost their own values", async () => {
+  const n = 12_000;
+  const value = (i: number) => [
+    i % 3 === 0 ? null : [BigInt(i) + 2n ** 60n, null],
+    BigInt(i) - 2n ** 62n,
+    i % 2 === 0,
+  ];
+  const read = readIpcStream(await python(WRITE_MANY_DELTAS, new Uint8Array())).batches;
+  assert.equal(read.length, n);
+  for (const i of [0, 1, 2, 7, 4096, n - 1]) {
+    const c = read[i].columns[0];
+    assert.deepEqual(exact(c, 0), value(i), `batch ${i}`);
+    assert.equal(c.data.dictionary!.length, i + 1);
+  }
+  // the dictionary of an early batch is not changed by later deltas
+  const early = read[2].columns[0].data.dictionary!;
+  assert.deepEqual([0, 1, 2].map((k) => exact(early, k)), [0, 1, 2].map(value));
 });
