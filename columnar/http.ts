@@ -17,7 +17,15 @@
 import { concatChunks } from "@avila/compress";
 import { iteratorStream } from "./_iterator_stream.ts";
 import type { RecordBatch } from "./batch.ts";
-import { type ColumnData, decimalText } from "./column.ts";
+import {
+  type Column,
+  type ColumnData,
+  decimalText,
+  type FixedSizeListColumn,
+  ListColumn,
+  type ListViewColumn,
+  type RunEndEncodedColumn,
+} from "./column.ts";
 import { ArrowError } from "./errors.ts";
 import type { IpcCompression } from "./ipc/_codecs.ts";
 import type { IpcReadOptions } from "./ipc/limits.ts";
@@ -257,56 +265,155 @@ function jsonValue(_key: string, v: unknown): unknown {
 
 const encoder = new TextEncoder();
 
-type JsonMapper = (v: unknown) => unknown;
+type JsonReader = (i: number) => unknown;
+
+/** Fractional digits and storage units per second of each `TimeUnit`. */
+const FRACTION_DIGITS = [0, 3, 6, 9];
+const UNITS_PER_SECOND = [1n, 1000n, 1000000n, 1000000000n];
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
 
 /**
- * What turns `get()`'s value of a field into its JSON value when the replacer alone cannot
- * (it does not know the type): a decimal's unscaled bigint becomes its exact decimal text,
- * in nested values too. Null when nothing needs changing. Extension fields and unions (whose
- * value does not say which child it came from) are left as they are.
+ * A timestamp's exact text: `YYYY-MM-DDTHH:MM:SS` with the unit's full fraction (none, 3, 6 or
+ * 9 digits), then `Z` for an instant (a zoned timestamp stores UTC) or nothing for a wall-clock
+ * time (no zone). Years outside 0000..9999 take a sign and six digits or more (ISO 8601 expanded
+ * years, as `Date.prototype.toISOString`). The civil date comes from the day count by Howard
+ * Hinnant's `civil_from_days`, exact for every int64 value of every unit.
  */
-function jsonMapper(field: Field): JsonMapper | null {
+function timestampText(v: bigint, unit: number, zoned: boolean): string {
+  const per = UNITS_PER_SECOND[unit];
+  let secs = v / per;
+  let frac = v - secs * per;
+  if (frac < 0n) {
+    secs -= 1n;
+    frac += per;
+  }
+  let days: number, sod: number;
+  const whole = Number(secs);
+  if (Number.isSafeInteger(whole)) {
+    days = Math.floor(whole / 86400);
+    sod = whole - days * 86400;
+  } else {
+    const d = secs / 86400n;
+    const rest = Number(secs - d * 86400n);
+    days = Number(d) - (rest < 0 ? 1 : 0); // |days| < 2^47: exact in a double
+    sod = rest < 0 ? rest + 86400 : rest;
+  }
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) -
+      Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year >= 0 && year <= 9999
+    ? pad(year, 4)
+    : (year < 0 ? "-" : "+") + pad(Math.abs(year), 6);
+  const digits = FRACTION_DIGITS[unit];
+  const fraction = digits === 0 ? "" : "." + frac.toString().padStart(digits, "0");
+  return `${y}-${pad(month, 2)}-${pad(day, 2)}T${pad(Math.floor(sod / 3600), 2)}:` +
+    `${pad(Math.floor(sod / 60) % 60, 2)}:${pad(sod % 60, 2)}${fraction}${zoned ? "Z" : ""}`;
+}
+
+/** `read` for the in-range valid elements of `c`, null for the others (as `get`). */
+function guarded(c: Column, read: JsonReader): JsonReader {
+  return (i) => i >= 0 && i < c.length && c.isValid(i) ? read(i) : null;
+}
+
+/** The reader of `c`'s elements of a list-like column, given the child slice of element `i`. */
+function listReader(c: Column, child: Column, slice: (i: number) => Column): JsonReader | null {
+  const field = (c.type as { child: Field }).child;
+  const read = jsonReader(field, child);
+  if (read === null) return null;
+  return guarded(c, (i) => {
+    const s = slice(i);
+    const at = s.data.offset - child.data.offset;
+    const out = new Array<unknown>(s.length);
+    for (let k = 0; k < s.length; k++) out[k] = read(at + k);
+    return out;
+  });
+}
+
+/**
+ * What reads element `i` of `c` as its JSON value when `get()` and the replacer cannot: from
+ * the stored buffers, so nothing is rounded. A decimal is its exact decimal text, a timestamp
+ * its exact text (see `timestampText`), a duration its stored bigint (a number up to 2^53, exact
+ * text past it, as int64), in nested values too. Null when `get()` serves (no such value
+ * inside). Extension fields and unions (whose value does not say which child it came from) are
+ * left to `get()`.
+ */
+function jsonReader(field: Field, c: Column): JsonReader | null {
   if (field.metadata.has("ARROW:extension:name")) return null;
   const t = field.type;
+  const d = c.data;
   switch (t.typeId) {
     case Type.Decimal: {
       const scale = t.scale;
-      return (v) => typeof v === "bigint" ? decimalText(v, scale) : v;
+      return guarded(c, (i) => decimalText(c.get(i) as bigint, scale));
     }
-    case Type.Dictionary:
-      return jsonMapper(new Field(field.name, t.dictionary, true));
-    case Type.RunEndEncoded:
-      return jsonMapper(t.children[1]);
+    case Type.Timestamp: {
+      const raw = d.values as BigInt64Array, unit = t.unit, zoned = t.timezone !== null;
+      return guarded(c, (i) => timestampText(raw[d.offset + i], unit, zoned));
+    }
+    case Type.Duration: {
+      const raw = d.values as BigInt64Array;
+      return guarded(c, (i) => raw[d.offset + i]);
+    }
+    case Type.Dictionary: {
+      const read = jsonReader(new Field(field.name, t.dictionary, true), d.dictionary!);
+      if (read === null) return null;
+      const keys = d.values!;
+      return guarded(c, (i) => read(Number(keys[d.offset + i])));
+    }
+    case Type.RunEndEncoded: {
+      const ree = c as RunEndEncodedColumn;
+      const read = jsonReader(t.children[1], ree.values);
+      return read === null ? null : guarded(c, (i) => read(ree.runIndex(d.offset + i)));
+    }
     case Type.List:
     case Type.LargeList:
     case Type.FixedSizeList:
     case Type.ListView:
     case Type.LargeListView: {
-      const m = jsonMapper(t.child);
-      return m === null ? null : (v) => Array.isArray(v) ? v.map((x) => x === null ? x : m(x)) : v;
+      const list = c as ListColumn | FixedSizeListColumn | ListViewColumn;
+      return listReader(c, list.child, (i) => list.valuesAt(i));
     }
     case Type.Map: {
+      const entries = d.children[0];
       const [kf, vf] = (t.child.type as { children: readonly Field[] }).children;
-      const km = jsonMapper(kf), vm = jsonMapper(vf);
-      if (km === null && vm === null) return null;
-      return (v) =>
-        Array.isArray(v)
-          ? v.map(([k, x]) => [
-            k === null || km === null ? k : km(k),
-            x === null || vm === null ? x : vm(x),
-          ])
-          : v;
+      const keys = entries.data.children[0], values = entries.data.children[1];
+      const kr = jsonReader(kf, keys), vr = jsonReader(vf, values);
+      if (kr === null && vr === null) return null;
+      const list = new ListColumn(d);
+      return guarded(c, (i) => {
+        const e = list.valuesAt(i);
+        const out = new Array<unknown>(e.length);
+        for (let k = 0; k < e.length; k++) {
+          const j = e.data.offset + k;
+          out[k] = [kr === null ? keys.get(j) : kr(j), vr === null ? values.get(j) : vr(j)];
+        }
+        return out;
+      });
     }
     case Type.Struct: {
-      const maps = t.children.map((f) => [f.name, jsonMapper(f)] as const)
-        .filter((e): e is readonly [string, JsonMapper] => e[1] !== null);
-      if (maps.length === 0) return null;
-      return (v) => {
-        if (v === null || typeof v !== "object") return v;
-        const out = { ...(v as Record<string, unknown>) };
-        for (const [name, m] of maps) if (out[name] !== null) out[name] = m(out[name]);
+      const reads = t.children.map((f, k) => jsonReader(f, d.children[k]));
+      if (reads.every((r) => r === null)) return null;
+      return guarded(c, (i) => {
+        const j = d.offset + i;
+        const out: Record<string, unknown> = {};
+        t.children.forEach((f, k) => {
+          const r = reads[k];
+          out[f.name] = r === null ? d.children[k].get(j) : r(j);
+        });
         return out;
-      };
+      });
     }
     default:
       return null;
@@ -318,12 +425,13 @@ function jsonRowsStream(source: AsyncIterable<RecordBatch> | Iterable<RecordBatc
     yield encoder.encode("[");
     let first = true;
     for await (const batch of source) {
-      const maps = batch.schema.fields.map((f) => [f.name, jsonMapper(f)] as const)
-        .filter((e): e is readonly [string, JsonMapper] => e[1] !== null);
+      const reads = batch.schema.fields.map((f, k) => [f.name, jsonReader(f, batch.columns[k])])
+        .filter((e): e is [string, JsonReader] => e[1] !== null);
       // one chunk per batch keeps memory bounded by the largest batch
       const parts: string[] = [];
-      for (const row of batch) {
-        for (const [name, m] of maps) if (row[name] !== null) row[name] = m(row[name]);
+      for (let i = 0; i < batch.numRows; i++) {
+        const row = batch.row(i);
+        for (const [name, read] of reads) row[name] = read(i);
         parts.push((first ? "" : ",") + JSON.stringify(row, jsonValue));
         first = false;
       }

@@ -17,7 +17,9 @@ import {
 import { writeIpcFile } from "./ipc/write/file.ts";
 import { writeIpcStream } from "./ipc/write/stream.ts";
 import { readIpcStream } from "./ipc/read/stream.ts";
-import { makeColumn } from "./column.ts";
+import { type Column, makeColumn } from "./column.ts";
+import { columnFromValues, TimeUnit, types as T } from "./mod.ts";
+import { python } from "./_test_python.ts";
 import { arrowRequest, oneRunColumn } from "./ipc/_test_data.ts";
 import { Field, Schema } from "./schema.ts";
 import { int32, int8, list, runEndEncoded } from "./types.ts";
@@ -307,4 +309,56 @@ Deno.test("readArrowBody: values cheap on the wire are bounded by the body size 
   // and the bound can be raised per route
   const raised = await readArrowBody(arrowRequest(ree), { limits: { maxValues: Infinity } });
   assert.equal(raised.batches[0].numRows, MAX);
+});
+
+// Timestamps in JSON rows are their exact text: the same instant pyarrow's cast to string gives
+// (which writes a space where RFC 3339 has `T`), for every unit, zoned (`Z`) and not, on values
+// from year 1 to 9999 with every digit of the fraction used, and around the epoch.
+Deno.test("arrowResponse JSON rows: timestamps match pyarrow's text in every unit", async () => {
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const batch: Record<string, Column> = {};
+  const names: string[] = [];
+  for (
+    const unit of [TimeUnit.SECOND, TimeUnit.MILLISECOND, TimeUnit.MICROSECOND, TimeUnit.NANOSECOND]
+  ) {
+    const per = [1n, 1000n, 1000000n, 1000000000n][unit];
+    // timestamp[ns] covers 1677..2262 only
+    const [lo, hi] = unit === TimeUnit.NANOSECOND ? [-9.2e9, 9.2e9] : [-62135596800, 253402300799];
+    const values: bigint[] = [0n, -1n, 1n, per, -per];
+    for (let i = 0; i < 200; i++) {
+      const secs = BigInt(Math.floor(lo + next() * (hi - lo)));
+      values.push(secs * per + BigInt(Math.floor(next() * Number(per))));
+    }
+    for (const tz of [null, "UTC"]) {
+      const name = `u${unit}${tz ? "z" : ""}`;
+      names.push(name);
+      batch[name] = columnFromValues(values, T.timestamp(unit, tz));
+    }
+  }
+  const b = RecordBatch.fromColumns(batch);
+  const req = new Request("http://x/", { headers: { accept: "application/json" } });
+  const rows = await (await arrowResponse(req, b)).json() as Record<string, string>[];
+  const ours = names.map((n) => rows.map((r) => r[n]));
+  const out = await python(
+    `import sys, json, pyarrow as pa, pyarrow.compute as pc
+t = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all()
+print(json.dumps([[s.replace(" ", "T") for s in pc.cast(c, pa.string()).to_pylist()] for c in t.columns]))`,
+    writeIpcStream(b),
+  );
+  assert.deepEqual(ours, JSON.parse(new TextDecoder().decode(out)));
+});
+
+// Past year 9999 (where pyarrow's text stops) the year is ISO 8601 expanded, as `toISOString`.
+Deno.test("arrowResponse JSON rows: timestamps at the ends of int64 are exact text", async () => {
+  const ends = new BigInt64Array([2n ** 63n - 1n, -(2n ** 63n)]);
+  const b = RecordBatch.fromColumns({
+    s: columnFromValues(ends, T.timestamp(TimeUnit.SECOND)),
+    ms: columnFromValues(ends, T.timestamp(TimeUnit.MILLISECOND, "UTC")),
+  });
+  const req = new Request("http://x/", { headers: { accept: "application/json" } });
+  assert.deepEqual(await (await arrowResponse(req, b)).json(), [
+    { s: "+292277026596-12-04T15:30:07", ms: "+292278994-08-17T07:12:55.807Z" },
+    { s: "-292277022657-01-27T08:29:52", ms: "-292275055-05-16T16:47:04.192Z" },
+  ]);
 });

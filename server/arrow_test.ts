@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { tableFromIPC } from "apache-arrow";
 import { Context } from "hono";
 import { HonoRequest } from "hono/request";
-import { RecordBatch, writeIpcStream } from "../columnar/mod.ts";
+import {
+  columnFromValues,
+  RecordBatch,
+  TimeUnit,
+  types as T,
+  writeIpcStream,
+} from "../columnar/mod.ts";
 import { arrow, readArrow, Route, Server } from "./mod.ts";
 import { listenLocal } from "./_test_util.ts";
 
@@ -62,6 +68,56 @@ Deno.test("arrow(c) negotiates Arrow stream (with IPC compression), file, JSON, 
   assert.equal(none.status, 406);
   assert.equal(none.headers.get("content-type"), "application/problem+json");
   await none.body?.cancel();
+});
+
+// JSON rows wrote timestamps as float milliseconds and durations as numbers, so a
+// nanosecond timestamp lost its last digits and a duration past 2^53 was rounded. Timestamps are
+// now their exact text and durations are written as int64 is (exact text past 2^53).
+Deno.test("arrow(c) JSON rows: timestamps of every unit and large durations are exact", async () => {
+  const ts = (unit: TimeUnit, tz: string | null, v: (bigint | null)[]) =>
+    columnFromValues(v, T.timestamp(unit, tz));
+  const exact = RecordBatch.fromColumns({
+    ns: ts(TimeUnit.NANOSECOND, "UTC", [1700000000123456789n, -1n]),
+    ns_local: ts(TimeUnit.NANOSECOND, null, [1700000000000000001n, null]),
+    us: ts(TimeUnit.MICROSECOND, "Europe/Paris", [1700000000123457n, 0n]),
+    ms: ts(TimeUnit.MILLISECOND, null, [1700000000123n, -62135596800001n]),
+    s: ts(TimeUnit.SECOND, "UTC", [1700000000n, 253402300800n]),
+    dur: columnFromValues([9007199254740993n, -5n], T.duration(TimeUnit.NANOSECOND)),
+    list: columnFromValues(
+      [[1700000000987654321n, null], []],
+      T.list(T.timestamp(TimeUnit.NANOSECOND, "UTC")),
+    ),
+    rec: columnFromValues(
+      [{ d: -(2n ** 62n) - 3n }, null],
+      T.struct({ d: T.duration(TimeUnit.MICROSECOND) }),
+    ),
+  });
+  const server = new Server().route("/t", Route.get((c) => arrow(c, exact))).build();
+  await using srv = listenLocal(server);
+  const res = await fetch(srv.url + "/t", { headers: { accept: "application/json" } });
+  assert.equal(res.headers.get("content-type")?.split(";")[0], "application/json");
+  assert.deepEqual(await res.json(), [
+    {
+      ns: "2023-11-14T22:13:20.123456789Z",
+      ns_local: "2023-11-14T22:13:20.000000001",
+      us: "2023-11-14T22:13:20.123457Z",
+      ms: "2023-11-14T22:13:20.123",
+      s: "2023-11-14T22:13:20Z",
+      dur: "9007199254740993",
+      list: ["2023-11-14T22:13:20.987654321Z", null],
+      rec: { d: "-4611686018427387907" },
+    },
+    {
+      ns: "1969-12-31T23:59:59.999999999Z",
+      ns_local: null,
+      us: "1970-01-01T00:00:00.000000Z",
+      ms: "0000-12-31T23:59:59.999",
+      s: "+010000-01-01T00:00:00Z",
+      dur: -5,
+      list: [],
+      rec: null,
+    },
+  ]);
 });
 
 Deno.test("readArrow reads Arrow bodies; wrong types and malformed IPC are problems", async () => {

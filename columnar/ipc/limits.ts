@@ -59,8 +59,9 @@ export interface IpcReadOptions {
     /**
      * Most bytes one read may allocate for column data, all messages together (record batches
      * and dictionaries): decompressed buffers, expanded view columns, realigned copies and
-     * concatenated dictionary deltas. Buffers used in place (uncompressed, aligned) cost nothing:
-     * they are the input. The same name as the decoded-size limit of `compress/`. Default 1 GiB
+     * concatenated dictionary deltas, and a fixed cost for the objects of each batch (96 bytes)
+     * and column (384 bytes). Buffers used in place (uncompressed, aligned) cost nothing: they are
+     * the input. The same name as the decoded-size limit of `compress/`. Default 1 GiB
      * (`Infinity` for an endless stream whose batches are dropped as they are read).
      */
     maxOutputSize?: number;

@@ -37,6 +37,13 @@ type Ctor = {
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 2 ** 32;
+/**
+ * Heap bytes the objects of one decoded batch and of one decoded column hold even when their
+ * buffers are the input itself (measured on V8: about 90 and 385 bytes), charged to the output
+ * budget so that a body of many empty batches costs what it takes.
+ */
+const BATCH_OVERHEAD = 96;
+const COLUMN_OVERHEAD = 384;
 
 /** A typed view of `count` elements at the start of `buf` (zero-copy when aligned). */
 function typed(
@@ -148,6 +155,7 @@ class BodyCursor {
     if (nullCount > length) corrupt(`null count ${nullCount} exceeds length ${length}`);
     // counted before any buffer is read: what materialising the column would create
     this.budget?.countValues(length, `${length} column elements`);
+    this.budget?.charge(COLUMN_OVERHEAD, "a column's objects");
     this.length = length;
     this.nullCount = nullCount;
     return length;
@@ -614,6 +622,7 @@ export function decodeRecordBatch(
   if (length < 0) corrupt("negative batch length");
   if (length > limits.maxRows) throw new ArrowError("limit", `${length} rows exceed the limit`);
   budget?.countValues(length, `${length} rows`); // a row each, even with no columns
+  budget?.charge(BATCH_OVERHEAD, "a record batch's objects");
   const cur = new BodyCursor(rb, body, dicts, limits, version, budget);
   const columns: Column[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {
