@@ -359,7 +359,8 @@ function jsonReader(field: Field, c: Column): JsonReader | null {
       return guarded(c, (i) => decimalText(c.get(i) as bigint, scale));
     }
     case Type.Timestamp: {
-      const raw = d.values as BigInt64Array, unit = t.unit, zoned = t.timezone !== null;
+      // Schema.fbs: a null or empty timezone is zone-naive (a wall-clock time).
+      const raw = d.values as BigInt64Array, unit = t.unit, zoned = !!t.timezone;
       return guarded(c, (i) => timestampText(raw[d.offset + i], unit, zoned));
     }
     case Type.Duration: {

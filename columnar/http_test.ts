@@ -362,3 +362,16 @@ Deno.test("arrowResponse JSON rows: timestamps at the ends of int64 are exact te
     { s: "-292277022657-01-27T08:29:52", ms: "-292275055-05-16T16:47:04.192Z" },
   ]);
 });
+
+// Schema.fbs: a timezone that is null or empty means zone-naive (pyarrow reads "" as no zone).
+Deno.test("arrowResponse JSON rows: an empty timezone is a wall-clock time (no Z)", async () => {
+  const b = RecordBatch.fromColumns({
+    t: columnFromValues([0n, -1n, null], T.timestamp(TimeUnit.MILLISECOND, "")),
+  });
+  const req = new Request("http://x/", { headers: { accept: "application/json" } });
+  assert.deepEqual(await (await arrowResponse(req, b)).json(), [
+    { t: "1970-01-01T00:00:00.000" },
+    { t: "1969-12-31T23:59:59.999" },
+    { t: null },
+  ]);
+});
