@@ -5,14 +5,18 @@
  * @module
  */
 
-import { compressAuto } from "@avila/compress";
-import { compressSync, decompressSync } from "@avila/compress";
-import type { ElementType } from "@avila/compress";
-import { Compressor } from "@avila/compress";
-import { detect } from "@avila/compress";
-import { CompressError } from "@avila/compress";
-import { concatChunks } from "@avila/compress";
-import { Algorithm, Level } from "@avila/compress";
+import {
+  Algorithm,
+  compressAuto,
+  CompressError,
+  Compressor,
+  compressSync,
+  concatChunks,
+  decompressSync,
+  detect,
+  type ElementType,
+  Level,
+} from "@avila/compress";
 import type { ParsedArgs } from "./_args.ts";
 import { defineCommand, writeLine } from "./_command.ts";
 import { CliError, type CliIo, type Command } from "./registry.ts";
