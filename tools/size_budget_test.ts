@@ -1,6 +1,6 @@
 // Size budgets of the entry points, checked the way a user pays for them: what a program loads
 // up front when it imports an entry. Sizes come from `deno bundle --minify` (esbuild); the table
-// of every entry's size is in docs/architecture.md.
+// of every entry's size is in docs/size-budgets.md.
 import assert from "node:assert/strict";
 import { denoJson, REPO as ROOT } from "./_deno_json.ts";
 
