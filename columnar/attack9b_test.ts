@@ -19,7 +19,7 @@ import {
 } from "./mod.ts";
 import { type DataType, Type } from "./types.ts";
 import { python } from "./_test_python.ts";
-import { postArrow } from "./ipc/_test_data.ts";
+import { arrowRequest, postArrow } from "./ipc/_test_data.ts";
 import { readMessageAt } from "./ipc/read/message.ts";
 import { resolveLimits } from "./ipc/limits.ts";
 import { MessageHeader } from "./ipc/_format.ts";
@@ -160,12 +160,7 @@ function badOffsetBodies(): [string, Uint8Array<ArrayBuffer>][] {
 // body broke off midway.
 Deno.test("readArrowBody: corrupt list and binary offsets are a 400, before the handler", async () => {
   for (const [name, body] of badOffsetBodies()) {
-    const req = new Request("http://x/", {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/vnd.apache.arrow.stream" },
-    });
-    await assert.rejects(readArrowBody(req), (e) => {
+    await assert.rejects(readArrowBody(arrowRequest(body)), (e) => {
       assert.ok(e instanceof ArrowHttpError, `${name}: ${e}`);
       assert.equal(e.status, 400, name);
       assert.equal(e.code, "corrupt", name);

@@ -426,12 +426,18 @@ function jsonRowsStream(source: AsyncIterable<RecordBatch> | Iterable<RecordBatc
     yield encoder.encode("[");
     let first = true;
     for await (const batch of source) {
-      const reads = batch.schema.fields.map((f, k) => [f.name, jsonReader(f, batch.columns[k])])
+      const fields = batch.schema.fields;
+      const readers = fields.map((f, k) => jsonReader(f, batch.columns[k]));
+      const reads = fields.map((f, k) => [f.name, readers[k]])
         .filter((e): e is [string, JsonReader] => e[1] !== null);
       // one chunk per batch keeps memory bounded by the largest batch
       const parts: string[] = [];
       for (let i = 0; i < batch.numRows; i++) {
-        const row = batch.row(i);
+        // batch.row(i)'s keys in its order, without get() for the fields a reader writes
+        const row: Record<string, unknown> = {};
+        for (let k = 0; k < fields.length; k++) {
+          row[fields[k].name] = readers[k] === null ? batch.columns[k].get(i) : undefined;
+        }
         for (const [name, read] of reads) row[name] = read(i);
         parts.push((first ? "" : ",") + JSON.stringify(row, jsonValue));
         first = false;
