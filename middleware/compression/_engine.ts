@@ -6,6 +6,7 @@ import {
   CompressError,
   Compressor,
   compressSync,
+  concatChunks,
   type StreamEncoder,
   supportedAlgorithms,
 } from "@avila/compress";
@@ -483,15 +484,9 @@ export function createEngine(options: CompressionOptions = {}): Engine {
         pending = reader.read();
         r = await Promise.race([pending, nextTick()]);
       }
-      const joined = () => {
-        const all = new Uint8Array(size);
-        let o = 0;
-        for (const part of head) (all.set(part, o), (o += part.byteLength));
-        return all;
-      };
       if (ended) {
         reader.releaseLock();
-        const all = joined();
+        const all = concatChunks(head);
         if (size < threshold) {
           const plain = new Headers(h);
           plain.set("content-length", String(size));
