@@ -6,6 +6,7 @@ import {
   CompressError,
   Compressor,
   compressSync,
+  concatChunks,
   type StreamEncoder,
   supportedAlgorithms,
 } from "@avila/compress";
@@ -357,16 +358,24 @@ export function createEngine(options: CompressionOptions = {}): Engine {
       return res;
     }
     const headers = new Headers(res.headers);
-    headers.delete("content-encoding");
-    headers.delete("content-length");
     appendVary(headers);
-    weakenEtag(headers);
+    asDecoded(headers);
     const coder = Compressor.new(CODING_ALGORITHM[name as ContentCoding]).build();
     return new Response(answerDecoding(res.body.pipeThrough(coder.decompressTransform()), name), {
       status: res.status,
       statusText: res.statusText,
       headers,
     });
+  }
+
+  /**
+   * `headers` of a coded answer made those of its decoded body, as GET sends it and HEAD names it:
+   * no coding, no length (it may be coded anew), a weak ETag (another representation, §8.8.1).
+   */
+  function asDecoded(headers: Headers): void {
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    weakenEtag(headers);
   }
 
   /** The one coding `contentEncoding` names when we can decode it, else undefined. */
@@ -388,11 +397,7 @@ export function createEngine(options: CompressionOptions = {}): Engine {
     res = writableResponse(res);
     appendVary(res.headers);
     const accepted = req.headers.get("accept-encoding") ?? undefined;
-    if (negotiateEncoding(accepted, [name], optIn) !== name) {
-      res.headers.delete("content-encoding");
-      res.headers.delete("content-length");
-      weakenEtag(res.headers);
-    }
+    if (negotiateEncoding(accepted, [name], optIn) !== name) asDecoded(res.headers);
     return res;
   }
 
@@ -483,15 +488,9 @@ export function createEngine(options: CompressionOptions = {}): Engine {
         pending = reader.read();
         r = await Promise.race([pending, nextTick()]);
       }
-      const joined = () => {
-        const all = new Uint8Array(size);
-        let o = 0;
-        for (const part of head) (all.set(part, o), (o += part.byteLength));
-        return all;
-      };
       if (ended) {
         reader.releaseLock();
-        const all = joined();
+        const all = concatChunks(head);
         if (size < threshold) {
           const plain = new Headers(h);
           plain.set("content-length", String(size));

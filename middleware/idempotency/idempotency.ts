@@ -185,10 +185,10 @@ async function readReady(stream: ReadableStream<Uint8Array>, limit: number): Pro
   const reader = stream.getReader();
   const head: Uint8Array[] = [];
   let size = 0;
-  const first = reader.read();
-  let r = await Promise.race([first, nextTick()]);
-  if (r === "later") return { paused: { head, size, reader, pending: first } };
   for (;;) {
+    const pending = reader.read();
+    const r = await Promise.race([pending, nextTick()]);
+    if (r === "later") return { paused: { head, size, reader, pending } };
     if (r.done) return { bytes: concatChunks(head) };
     head.push(r.value);
     size += r.value.byteLength;
@@ -198,10 +198,6 @@ async function readReady(stream: ReadableStream<Uint8Array>, limit: number): Pro
         stream: recordingStream({ head, size, reader }, limit, async () => {}),
       };
     }
-    const pending = reader.read();
-    const next = await Promise.race([pending, nextTick()]);
-    if (next === "later") return { paused: { head, size, reader, pending } };
-    r = next;
   }
 }
 
