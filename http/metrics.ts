@@ -14,7 +14,16 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-function escapeLabel(v: string): string {
+/**
+ * A Prometheus label value escaped for the text format (backslash, newline, double quote).
+ *
+ * @example
+ * ```ts
+ * import { escapeLabel } from "./metrics.ts";
+ * console.log(escapeLabel('a"b')); // a\"b
+ * ```
+ */
+export function escapeLabel(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
 

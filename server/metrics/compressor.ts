@@ -23,13 +23,9 @@
  */
 
 import type { Compressor } from "@avila/compress";
-import type { MetricsRegistry } from "../../http/metrics.ts";
+import { escapeLabel, type MetricsRegistry } from "../../http/metrics.ts";
 
 type CompressorSource = Parameters<typeof exportCompressorStats>[1];
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-}
 
 function entries(source: CompressorSource): Iterable<readonly [string, Compressor]> {
   if (typeof source === "function") return source();
