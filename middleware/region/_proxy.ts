@@ -47,7 +47,8 @@ const FETCH_DECODES = new Set(["gzip", "x-gzip", "br", "deflate"]);
 const UNHEALTHY = new Set([502, 503, 504]);
 
 /** The path and query of a URL string, without parsing it. */
-function pathAndQuery(url: string): string {
+/** The path and query of an absolute URL (`/` when it has no path). */
+export function pathAndQuery(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   return start === -1 ? "/" : url.slice(start);
 }

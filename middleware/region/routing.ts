@@ -13,7 +13,7 @@ import { stageMiddleware } from "../../http/mod.ts";
 import { BreakerRegistry } from "../resilience/breakers.ts";
 import { principalOf } from "../../http/principal.ts";
 import { HttpProblem } from "../../http/problem.ts";
-import { forward } from "./_proxy.ts";
+import { forward, pathAndQuery } from "./_proxy.ts";
 import {
   type CfProperties,
   REGION_ID,
@@ -426,11 +426,6 @@ function misdirected(target: RegisteredRegion, reason?: string): HttpProblem {
     region: target.id,
     origin: target.origin,
   }, { "x-avl-preferred-region": target.id });
-}
-
-function pathAndQuery(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  return start === -1 ? "/" : url.slice(start);
 }
 
 /** What serving locally leaves for the response: the region headers' values. */
