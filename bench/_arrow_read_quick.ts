@@ -19,6 +19,7 @@ import * as arrow from "apache-arrow";
 import * as flechette from "@uwdata/flechette";
 import { RecordBatch } from "../columnar/batch.ts";
 import { arrowBenchColumns } from "./_arrow_data.ts";
+import { median } from "./_timing.ts";
 import type { NumberColumn } from "../columnar/column.ts";
 import { writeIpcStream } from "../columnar/ipc/write/stream.ts";
 import { readIpcStream } from "../columnar/ipc/read/stream.ts";
@@ -32,12 +33,6 @@ function arg(name: string, dflt: number): number {
 const ROUNDS = arg("--rounds", 15);
 const COLD = arg("--cold", 0);
 const CHILD = Deno.args.includes("--child");
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function report(med: Map<string, number>): void {
   for (const [k, v] of med) {

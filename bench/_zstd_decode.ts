@@ -10,19 +10,13 @@
  */
 
 import * as zlib from "node:zlib";
-import process from "node:process";
 import { decompress as fzstdDecompress } from "npm:fzstd@0.1.1";
 import { decompressZstd } from "../compress/zstd/mod.ts";
 import { corpora } from "./_corpus.ts";
+import { cpuMs } from "./_timing.ts";
 
 /** CPU time each decoder runs before it is measured. */
 const WARM_MS = 150;
-
-/** Process CPU time in milliseconds. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 /**
  * CPU milliseconds per call of each function, interleaved rounds, median. Each function first

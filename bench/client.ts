@@ -33,6 +33,7 @@ import { BAD_NETWORK, flakyProxy } from "../client/_test_flaky_proxy.ts";
 import { startStack } from "../server/_test_stack.ts";
 import { benchArgs } from "./_args.ts";
 import { spawnReady } from "./_spawn.ts";
+import { median } from "./_timing.ts";
 
 const args = benchArgs();
 const ROUNDS = Number(args.get("rounds") ?? 5);
@@ -42,12 +43,6 @@ const WRITES = Number(args.get("writes") ?? 500);
 const SECTIONS = new Set((args.get("sections") ?? "mem,loopback,flaky").split(","));
 
 type Run = () => Promise<unknown>;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 interface Result {
   wallUs: number;

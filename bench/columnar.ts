@@ -23,6 +23,7 @@ import * as arrow from "apache-arrow";
 import * as flechette from "@uwdata/flechette";
 import { RecordBatch } from "../columnar/batch.ts";
 import { arrowBenchColumns, DETECTORS } from "./_arrow_data.ts";
+import { median } from "./_timing.ts";
 import type { NumberColumn } from "../columnar/column.ts";
 import { ipcStreamChunks, writeIpcStream } from "../columnar/ipc/write/stream.ts";
 import { readIpcStream } from "../columnar/ipc/read/stream.ts";
@@ -37,12 +38,6 @@ const repeatsArg = Deno.args.indexOf("--repeats");
 const REPEATS = repeatsArg >= 0 ? Number(Deno.args[repeatsArg + 1]) : 7;
 
 let sink = 0; // results feed this so no work can be optimised away
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Median milliseconds of `fn` after warm-up; slow cases run fewer times to stay short. */
 function time(fn: () => unknown, repeats = REPEATS, warmup = 2): number {

@@ -17,9 +17,9 @@
 
 import { existsSync } from "node:fs";
 import * as zlib from "node:zlib";
-import process from "node:process";
 import { compressColumnar, decompressColumnar, encodeColumnar } from "../compress/columnar/mod.ts";
 import { numericCorpus } from "../compress/_test_numeric.ts";
+import { cpuMs, median } from "./_timing.ts";
 
 /** pcodec's driver: `$PCOBENCH`, else `../shared/tools/pcodec/pcobench` beside the checkout. */
 const PCOBENCH = Deno.env.get("PCOBENCH") ??
@@ -31,17 +31,6 @@ const PYTHON = Deno.env.get("BLOSC2_PYTHON") ?? "/tmp/numeric-py/bin/python";
 const ROUNDS = 9;
 /** Calls before timing: V8 compiles the hot loops on the first few. */
 const WARM_UP = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-/** This process's CPU time in milliseconds (all threads: the JIT's and GC's count against us). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 /**
  * Median CPU milliseconds of `f`. CPU time, not the wall clock: on a shared machine the wall

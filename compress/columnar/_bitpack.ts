@@ -183,7 +183,7 @@ export function unpack(
 /**
  * Reads fields of 1..31 bits, lowest first, from a stream of 32-bit little-endian words (the
  * order {@link pack} writes a block in). Wider fields are read in pieces. Reading past the
- * last word throws `corrupt`; {@link BitReader.wordsRead} tells whether the stream was used up.
+ * last word throws `corrupt`.
  */
 export class BitReader {
   readonly #words: Int32Array;
@@ -229,10 +229,5 @@ export class BitReader {
     const v = this.#buf | (nx << avail);
     this.#buf = nx >>> (32 - avail);
     return v;
-  }
-
-  /** Words taken from the stream so far (a word is taken when its first bit is read). */
-  wordsRead(): number {
-    return this.#p;
   }
 }

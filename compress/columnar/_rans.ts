@@ -72,7 +72,7 @@ function streamScratch(size: number): Uint8Array {
 }
 
 /** State counts a rANS block may interleave. */
-export const RANS_STATES: readonly number[] = [1, 2, 4];
+const RANS_STATES: readonly number[] = [1, 2, 4];
 
 /**
  * Encodes `sym` into a self-describing rANS block (table and stream) with `states` interleaved

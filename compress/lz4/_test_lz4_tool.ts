@@ -7,6 +7,7 @@
 
 import { concatChunks } from "../concat.ts";
 import { mutate as mutateWith } from "../_test_fuzz.ts";
+import { rng } from "../_test_rng.ts";
 import { Lz4FrameDecoder } from "./frame_decoder.ts";
 import type { Lz4DecompressOptions } from "./options.ts";
 
@@ -46,19 +47,16 @@ export async function lz4Tool(args: string[], input: Uint8Array): Promise<Uint8A
   }
 }
 
-/** A small seeded PRNG (mulberry32): deterministic test data and fuzz cases. */
+/** A small seeded PRNG (the shared {@link rng}, mulberry32): deterministic test data. */
 export class Rng {
-  #s: number;
+  readonly #next: () => number;
   constructor(seed: number) {
-    this.#s = seed | 0;
+    this.#next = rng(seed);
   }
   /** A uniform unsigned 32-bit integer. */
   u32(): number {
-    this.#s = (this.#s + 0x6d2b79f5) | 0;
-    let t = this.#s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    // Exact: the shared generator's values are 32-bit integers over 2^32.
+    return this.#next() * 4294967296;
   }
   /** A uniform integer in [0, n). */
   int(n: number): number {

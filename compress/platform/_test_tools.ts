@@ -5,6 +5,8 @@
  * @module
  */
 
+import { rng } from "../_test_rng.ts";
+
 /** Runs `cmd args` with `input` on stdin; returns stdout or throws with stderr. */
 export async function runTool(cmd: string, args: string[], input: Uint8Array): Promise<Uint8Array> {
   let child: Deno.ChildProcess;
@@ -29,18 +31,15 @@ export async function runTool(cmd: string, args: string[], input: Uint8Array): P
   return out.stdout;
 }
 
-/** Small deterministic PRNG (mulberry32). */
+/** Small deterministic PRNG: the shared {@link rng} (mulberry32) with integer draws. */
 export class Rng {
-  #s: number;
+  readonly #next: () => number;
   constructor(seed: number) {
-    this.#s = seed >>> 0;
+    this.#next = rng(seed);
   }
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
   /** Integer in [0, n). */
   int(n: number): number {

@@ -62,7 +62,7 @@ export function spreadFse(
  * Builds the decode table of a normalized distribution (§4.1.1): `norm[s]` is the count of
  * symbol `s`, -1 meaning "less than 1".
  */
-export function buildFseTable(norm: Int16Array, symbols: number, log: number): FseTable {
+function buildFseTable(norm: Int16Array, symbols: number, log: number): FseTable {
   const size = 1 << log;
   const next = new Uint16Array(symbols);
   const symbol = spreadFse(norm, symbols, log, next);

@@ -81,7 +81,7 @@ const VALUES = [LL_VALUE, OF_VALUE, ML_VALUE];
 const EXTRAS = [LL_EXTRA, OF_EXTRA, ML_EXTRA];
 
 /** Attaches code values to an FSE table; a symbol outside the code's range is `corrupt`. */
-export function toSequenceTable(t: FseTable, kind: Kind): SequenceTable {
+function toSequenceTable(t: FseTable, kind: Kind): SequenceTable {
   const n = t.symbol.length;
   const pairs = new Int32Array(2 * n);
   const max = MAX_SYMBOL[kind];
